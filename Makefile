@@ -1,0 +1,44 @@
+# Liaison Desk. Quick start: `make run`, `make test`. Each installs what it needs first.
+SHELL := /bin/bash
+.DEFAULT_GOAL := run
+
+export LEPTOS_OUTPUT_NAME := liaison-desk
+export LEPTOS_SITE_PKG_DIR := pkg
+
+RUN_DIR ?= data
+PORT ?= 3000
+
+.PHONY: run test unit e2e build-debug build-release tools clean
+
+## run: build in release mode and serve on http://127.0.0.1:3000 with demo data (passwords printed)
+run:
+	@scripts/ensure-tools.sh --release
+	cargo leptos build --release
+	@mkdir -p $(RUN_DIR)
+	@if [ -f $(RUN_DIR)/demo-credentials.txt ]; then \
+	  echo "==> Demo accounts (generated at first start) are in $(RUN_DIR)/demo-credentials.txt:"; cat $(RUN_DIR)/demo-credentials.txt; fi
+	LEPTOS_SITE_ROOT=target/site LEPTOS_SITE_ADDR=127.0.0.1:$(PORT) LEPTOS_ENV=PROD \
+	DATABASE_URL=sqlite://$(RUN_DIR)/liaison-desk.db LD_DEMO_CREDENTIALS_FILE=$(RUN_DIR)/demo-credentials.txt \
+	  target/release/liaison-desk serve --demo-data
+
+## test: unit, database and HTTP integration tests, then end-to-end tests in headless Chromium
+test: unit e2e
+
+unit:
+	@scripts/ensure-tools.sh
+	cargo test -p app --features ssr
+	cargo test -p server
+
+build-debug:
+	@scripts/ensure-tools.sh --browser
+	cargo leptos build
+
+e2e: build-debug
+	cd end2end && npx playwright test
+
+tools:
+	@scripts/ensure-tools.sh --release --browser
+
+clean:
+	cargo clean
+	rm -rf end2end/.data end2end/test-results

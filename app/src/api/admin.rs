@@ -1,0 +1,207 @@
+//! Account administration: users and agencies. Admins only (policy `ManageAccounts`/`ManageAgencies`);
+//! none of this gives access to case contents.
+
+use crate::error::AppError;
+use crate::model::{AgencyView, IssuedPassword, UserFilter, UserView};
+use leptos::prelude::*;
+
+#[cfg(feature = "ssr")]
+mod guard {
+    use crate::backend::policy::{self, Action};
+    use crate::backend::{state, Actor, AppState};
+    use crate::error::AppError;
+
+    pub async fn admin(action: Action) -> Result<(Actor, AppState), AppError> {
+        let (actor, app) = state::context().await?;
+        policy::ensure(&actor.user, action)?;
+        Ok((actor, app))
+    }
+}
+
+#[server(endpoint = "list_users")]
+pub async fn list_users(filter: UserFilter) -> Result<Vec<UserView>, AppError> {
+    use crate::backend::{policy::Action, state, users};
+    state::reply(
+        async {
+            let (_, app) = guard::admin(Action::ManageAccounts).await?;
+            users::list(&app.db.pool, &filter).await
+        }
+        .await,
+    )
+}
+
+#[server(endpoint = "get_user")]
+pub async fn get_user(id: i64) -> Result<UserView, AppError> {
+    use crate::backend::{policy::Action, state, users};
+    state::reply(
+        async {
+            let (_, app) = guard::admin(Action::ManageAccounts).await?;
+            let mut conn = app.db.pool.acquire().await?;
+            Ok(users::by_id(&mut conn, id).await?.ok_or(AppError::NotFound)?.view())
+        }
+        .await,
+    )
+}
+
+#[server(endpoint = "create_user")]
+pub async fn create_user(
+    username: String,
+    display_name: String,
+    role: String,
+    agency: String,
+    time_zone: String,
+) -> Result<IssuedPassword, AppError> {
+    use crate::backend::audit::{self, Event};
+    use crate::backend::{passwords, policy::Action, state, users};
+    use serde_json::json;
+    state::reply(
+        async {
+            let (actor, app) = guard::admin(Action::ManageAccounts).await?;
+            let role = users::validate_fields(Some(&username), &display_name, &role, Some(&time_zone))?;
+            if agency.trim().is_empty() {
+                return Err(AppError::field("agency", "Choose an agency."));
+            }
+            let temporary = passwords::generate();
+            let hash = passwords::hash(temporary.clone()).await;
+            let new = users::NewUser { username, display_name, role, agency_code: agency, time_zone: Some(time_zone) };
+            let mut tx = app.db.begin_write().await?;
+            let row = users::insert(&mut tx, &new, &hash, true).await?;
+            audit::record(&mut tx, &actor.who, Event::new("user.create").on("user", row.id).details(json!({
+                "username": row.username, "role": row.role, "agency": row.agency_code
+            }))).await?;
+            tx.commit().await?;
+            Ok(IssuedPassword { user: row.view(), temporary_password: temporary })
+        }
+        .await,
+    )
+}
+
+#[server(endpoint = "update_user")]
+pub async fn update_user(id: i64, display_name: String, role: String, agency: String) -> Result<UserView, AppError> {
+    use crate::backend::audit::{self, Event};
+    use crate::backend::{agencies, policy::Action, state, users};
+    use crate::model::Role;
+    use serde_json::json;
+    state::reply(
+        async {
+            let (actor, app) = guard::admin(Action::ManageAccounts).await?;
+            let role = users::validate_fields(None, &display_name, &role, None)?;
+            let mut tx = app.db.begin_write().await?;
+            let target = users::by_id(&mut tx, id).await?.ok_or(AppError::NotFound)?;
+            let agency = agencies::find_by_code(&mut tx, &agency).await?.ok_or_else(|| AppError::field("agency", "Choose an existing agency."))?;
+            users::ensure_admin_remains(&mut tx, &target, role == Role::Admin).await?;
+            users::update_profile(&mut tx, id, &display_name, role, agency.id).await?;
+            audit::record(&mut tx, &actor.who, Event::new("user.update").on("user", id).details(json!({
+                "username": target.username,
+                "role": {"from": target.role, "to": role.as_str()},
+                "agency": {"from": target.agency_code, "to": agency.code},
+                "display_name_changed": target.display_name != display_name.trim(),
+            }))).await?;
+            let updated = users::by_id(&mut tx, id).await?.ok_or(AppError::Internal)?;
+            tx.commit().await?;
+            Ok(updated.view())
+        }
+        .await,
+    )
+}
+
+/// Disabling ends the user's sessions at once: every request reloads the account, and a disabled one is
+/// treated as signed out.
+#[server(endpoint = "set_user_enabled")]
+pub async fn set_user_enabled(id: i64, enabled: bool) -> Result<UserView, AppError> {
+    use crate::backend::audit::{self, Event};
+    use crate::backend::{policy::Action, state, users};
+    use crate::model::UserStatus;
+    use serde_json::json;
+    state::reply(
+        async {
+            let (actor, app) = guard::admin(Action::ManageAccounts).await?;
+            let mut tx = app.db.begin_write().await?;
+            let target = users::by_id(&mut tx, id).await?.ok_or(AppError::NotFound)?;
+            if !enabled {
+                users::ensure_admin_remains(&mut tx, &target, false).await?;
+            }
+            let status = if enabled { UserStatus::Active } else { UserStatus::Disabled };
+            users::set_status(&mut tx, id, status).await?;
+            let action = if enabled { "user.enable" } else { "user.disable" };
+            audit::record(&mut tx, &actor.who, Event::new(action).on("user", id).details(json!({"username": target.username}))).await?;
+            let updated = users::by_id(&mut tx, id).await?.ok_or(AppError::Internal)?;
+            tx.commit().await?;
+            Ok(updated.view())
+        }
+        .await,
+    )
+}
+
+#[server(endpoint = "reset_user_password")]
+pub async fn reset_user_password(id: i64) -> Result<IssuedPassword, AppError> {
+    use crate::backend::audit::{self, Event};
+    use crate::backend::{passwords, policy::Action, state, users};
+    use serde_json::json;
+    state::reply(
+        async {
+            let (actor, app) = guard::admin(Action::ManageAccounts).await?;
+            let temporary = passwords::generate();
+            let hash = passwords::hash(temporary.clone()).await;
+            let mut tx = app.db.begin_write().await?;
+            let target = users::by_id(&mut tx, id).await?.ok_or(AppError::NotFound)?;
+            users::set_password(&mut tx, id, &hash, true).await?;
+            audit::record(&mut tx, &actor.who, Event::new("user.reset_password").on("user", id).details(json!({"username": target.username}))).await?;
+            let updated = users::by_id(&mut tx, id).await?.ok_or(AppError::Internal)?;
+            tx.commit().await?;
+            Ok(IssuedPassword { user: updated.view(), temporary_password: temporary })
+        }
+        .await,
+    )
+}
+
+#[server(endpoint = "unlock_user")]
+pub async fn unlock_user(id: i64) -> Result<UserView, AppError> {
+    use crate::backend::audit::{self, Event};
+    use crate::backend::{policy::Action, state, users};
+    use serde_json::json;
+    state::reply(
+        async {
+            let (actor, app) = guard::admin(Action::ManageAccounts).await?;
+            let mut tx = app.db.begin_write().await?;
+            let target = users::by_id(&mut tx, id).await?.ok_or(AppError::NotFound)?;
+            users::unlock(&mut tx, id).await?;
+            audit::record(&mut tx, &actor.who, Event::new("user.unlock").on("user", id).details(json!({"username": target.username}))).await?;
+            let updated = users::by_id(&mut tx, id).await?.ok_or(AppError::Internal)?;
+            tx.commit().await?;
+            Ok(updated.view())
+        }
+        .await,
+    )
+}
+
+#[server(endpoint = "list_agencies")]
+pub async fn list_agencies() -> Result<Vec<AgencyView>, AppError> {
+    use crate::backend::{agencies, policy::Action, state};
+    state::reply(
+        async {
+            let (_, app) = guard::admin(Action::ManageAgencies).await?;
+            agencies::list(&app.db.pool).await
+        }
+        .await,
+    )
+}
+
+#[server(endpoint = "create_agency")]
+pub async fn create_agency(code: String, name: String, country: String) -> Result<AgencyView, AppError> {
+    use crate::backend::audit::{self, Event};
+    use crate::backend::{agencies, policy::Action, state};
+    use serde_json::json;
+    state::reply(
+        async {
+            let (actor, app) = guard::admin(Action::ManageAgencies).await?;
+            let (code, name, country) = agencies::validate(&code, &name, &country)?;
+            let mut tx = app.db.begin_write().await?;
+            let agency = agencies::insert(&mut tx, &code, &name, country).await?;
+            audit::record(&mut tx, &actor.who, Event::new("agency.create").on("agency", agency.id).details(json!({"code": code, "country": country.as_str()}))).await?;
+            tx.commit().await?;
+            Ok(agency)
+        }
+        .await,
+    )
+}

@@ -1,0 +1,40 @@
+//! Reading the audit trail.
+
+use crate::error::AppError;
+use crate::model::{AuditFilter, AuditPage};
+use leptos::prelude::*;
+
+#[server(endpoint = "list_audit")]
+pub async fn list_audit(filter: AuditFilter) -> Result<AuditPage, AppError> {
+    use crate::backend::audit::{self, Event};
+    use crate::backend::{policy, state};
+    use serde_json::json;
+    state::reply(
+        async {
+            let (actor, app) = state::context().await?;
+            let scope = policy::audit_scope(&actor.user)?;
+            let page = audit::list(&app.db.pool, scope, &filter, &actor.user.time_zone).await?;
+            // Reading the trail is itself recorded: who looked at what, with which filter.
+            let mut tx = app.db.begin_write().await?;
+            audit::record(&mut tx, &actor.who, Event::new("audit.read").details(json!({
+                "user": filter.user, "action": filter.action, "from": filter.from, "to": filter.to, "page": filter.page
+            }))).await?;
+            tx.commit().await?;
+            Ok(page)
+        }
+        .await,
+    )
+}
+
+#[server(endpoint = "audit_actions")]
+pub async fn audit_actions() -> Result<Vec<String>, AppError> {
+    use crate::backend::{audit, policy, state};
+    state::reply(
+        async {
+            let (actor, app) = state::context().await?;
+            policy::audit_scope(&actor.user)?;
+            audit::actions(&app.db.pool).await
+        }
+        .await,
+    )
+}

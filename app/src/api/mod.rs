@@ -1,0 +1,6 @@
+//! Server functions, one module per area. Each is thin: context (who), policy (may they), backend (do
+//! it, with its audit event in the same transaction), and a wire type back.
+
+pub mod admin;
+pub mod audit;
+pub mod auth;

@@ -1,0 +1,258 @@
+//! The tamper-evident audit trail. Every event is written in the transaction of the change it records, and
+//! chained: hash = SHA-256(previous hash || canonical encoding). The table's triggers refuse UPDATE and
+//! DELETE; `verify` finds any row altered behind the triggers' back.
+
+use crate::error::AppError;
+use crate::model::{AuditEventView, AuditFilter, AuditPage, Country, AUDIT_PAGE_SIZE};
+use chrono::{DateTime, NaiveDate, Utc};
+use futures_util::TryStreamExt;
+use serde_json::Value;
+use sha2::{Digest, Sha256};
+use sqlx::{QueryBuilder, Sqlite, SqliteConnection, SqlitePool};
+
+pub const GENESIS: &str = "0000000000000000000000000000000000000000000000000000000000000000";
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Outcome {
+    Success,
+    Failure,
+    Denied,
+}
+
+impl Outcome {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Outcome::Success => "success",
+            Outcome::Failure => "failure",
+            Outcome::Denied => "denied",
+        }
+    }
+}
+
+/// Who did it: the signed-in user, or what is known of an anonymous caller.
+#[derive(Clone, Debug, Default)]
+pub struct Who {
+    pub user_id: Option<i64>,
+    pub username: Option<String>,
+    pub agency_code: Option<String>,
+    pub country: Option<Country>,
+    pub client_ip: Option<String>,
+}
+
+#[derive(Clone, Debug)]
+pub struct Event {
+    pub action: &'static str,
+    pub object_type: Option<&'static str>,
+    pub object_id: Option<String>,
+    pub outcome: Outcome,
+    /// Never secrets: no passwords, no hashes, no session ids.
+    pub details: Value,
+}
+
+impl Event {
+    pub fn new(action: &'static str) -> Self {
+        Event { action, object_type: None, object_id: None, outcome: Outcome::Success, details: Value::Object(Default::default()) }
+    }
+    pub fn on(mut self, object_type: &'static str, id: impl ToString) -> Self {
+        self.object_type = Some(object_type);
+        self.object_id = Some(id.to_string());
+        self
+    }
+    pub fn outcome(mut self, outcome: Outcome) -> Self {
+        self.outcome = outcome;
+        self
+    }
+    pub fn details(mut self, details: Value) -> Self {
+        self.details = details;
+        self
+    }
+}
+
+/// The columns that the hash covers, in their stored text form.
+#[derive(Clone, Debug, sqlx::FromRow)]
+pub struct AuditRow {
+    pub id: i64,
+    pub at: String,
+    pub user_id: Option<i64>,
+    pub username: Option<String>,
+    pub agency_code: Option<String>,
+    pub country: Option<String>,
+    pub client_ip: Option<String>,
+    pub action: String,
+    pub object_type: Option<String>,
+    pub object_id: Option<String>,
+    pub outcome: String,
+    pub details: String,
+    pub prev_hash: String,
+    pub hash: String,
+}
+
+impl AuditRow {
+    /// A JSON array in fixed column order: unambiguous, and stable across serde versions.
+    fn canonical(&self) -> String {
+        serde_json::json!([
+            self.id, self.at, self.user_id, self.username, self.agency_code, self.country, self.client_ip,
+            self.action, self.object_type, self.object_id, self.outcome, self.details
+        ])
+        .to_string()
+    }
+
+    fn compute_hash(&self, prev_hash: &str) -> String {
+        let mut h = Sha256::new();
+        h.update(prev_hash.as_bytes());
+        h.update(self.canonical().as_bytes());
+        hex::encode(h.finalize())
+    }
+}
+
+pub fn format_time(at: DateTime<Utc>) -> String {
+    at.format("%Y-%m-%dT%H:%M:%S%.6fZ").to_string()
+}
+
+/// Appends one event. Call inside the write transaction (BEGIN IMMEDIATE) of the change it records, so
+/// the chain's tail cannot move under us and the event commits or rolls back with the change.
+pub async fn record(conn: &mut SqliteConnection, who: &Who, event: Event) -> Result<(), AppError> {
+    let (last_id, prev_hash): (i64, String) =
+        sqlx::query_as("SELECT id, hash FROM audit_events ORDER BY id DESC LIMIT 1")
+            .fetch_optional(&mut *conn)
+            .await?
+            .unwrap_or((0, GENESIS.to_string()));
+    let mut row = AuditRow {
+        id: last_id + 1,
+        at: format_time(Utc::now()),
+        user_id: who.user_id,
+        username: who.username.clone(),
+        agency_code: who.agency_code.clone(),
+        country: who.country.map(|c| c.as_str().to_string()),
+        client_ip: who.client_ip.clone(),
+        action: event.action.to_string(),
+        object_type: event.object_type.map(str::to_string),
+        object_id: event.object_id,
+        outcome: event.outcome.as_str().to_string(),
+        details: event.details.to_string(),
+        prev_hash: prev_hash.clone(),
+        hash: String::new(),
+    };
+    row.hash = row.compute_hash(&prev_hash);
+    sqlx::query(
+        "INSERT INTO audit_events (id, at, user_id, username, agency_code, country, client_ip, action, \
+         object_type, object_id, outcome, details, prev_hash, hash) VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?)",
+    )
+    .bind(row.id)
+    .bind(&row.at)
+    .bind(row.user_id)
+    .bind(&row.username)
+    .bind(&row.agency_code)
+    .bind(&row.country)
+    .bind(&row.client_ip)
+    .bind(&row.action)
+    .bind(&row.object_type)
+    .bind(&row.object_id)
+    .bind(&row.outcome)
+    .bind(&row.details)
+    .bind(&row.prev_hash)
+    .bind(&row.hash)
+    .execute(&mut *conn)
+    .await?;
+    Ok(())
+}
+
+#[derive(Debug, PartialEq, Eq)]
+pub enum ChainReport {
+    Ok { events: u64 },
+    Broken { event_id: i64, reason: &'static str },
+}
+
+/// Recomputes the whole chain in id order, streaming (constant memory whatever the table's size).
+pub async fn verify(pool: &SqlitePool) -> Result<ChainReport, sqlx::Error> {
+    let mut rows = sqlx::query_as::<_, AuditRow>("SELECT * FROM audit_events ORDER BY id").fetch(pool);
+    let mut expected_prev = GENESIS.to_string();
+    let mut expected_id = 1i64;
+    let mut count = 0u64;
+    while let Some(row) = rows.try_next().await? {
+        if row.id != expected_id {
+            return Ok(ChainReport::Broken { event_id: expected_id, reason: "event is missing" });
+        }
+        if row.prev_hash != expected_prev {
+            return Ok(ChainReport::Broken { event_id: row.id, reason: "previous-hash link does not match" });
+        }
+        let computed = row.compute_hash(&expected_prev);
+        if computed != row.hash {
+            return Ok(ChainReport::Broken { event_id: row.id, reason: "content does not match its hash" });
+        }
+        expected_prev = computed;
+        expected_id += 1;
+        count += 1;
+    }
+    Ok(ChainReport::Ok { events: count })
+}
+
+/// Which events a viewer may read (decided by `policy::audit_scope`).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum AuditScope {
+    All,
+    Country(Country),
+}
+
+pub async fn list(pool: &SqlitePool, scope: AuditScope, filter: &AuditFilter, zone: &str) -> Result<AuditPage, AppError> {
+    let mut problems = crate::error::Problems::default();
+    let parse_date = |s: &str| NaiveDate::parse_from_str(s.trim(), "%Y-%m-%d").ok();
+    let from = if filter.from.trim().is_empty() { None } else { parse_date(&filter.from) };
+    let to = if filter.to.trim().is_empty() { None } else { parse_date(&filter.to) };
+    problems.check(filter.from.trim().is_empty() || from.is_some(), "from", "Use a date like 2026-11-25.");
+    problems.check(filter.to.trim().is_empty() || to.is_some(), "to", "Use a date like 2026-11-25.");
+    if let (Some(f), Some(t)) = (from, to) {
+        problems.check(f <= t, "to", "The end date is before the start date.");
+    }
+    problems.into_result()?;
+
+    let mut q: QueryBuilder<Sqlite> = QueryBuilder::new("SELECT * FROM audit_events WHERE 1=1");
+    if let AuditScope::Country(c) = scope {
+        q.push(" AND country = ").push_bind(c.as_str());
+    }
+    if !filter.user.trim().is_empty() {
+        q.push(" AND username = ").push_bind(filter.user.trim().to_string());
+    }
+    if !filter.action.trim().is_empty() {
+        q.push(" AND action = ").push_bind(filter.action.trim().to_string());
+    }
+    if let Some(f) = from {
+        q.push(" AND at >= ").push_bind(format!("{f}T00:00:00"));
+    }
+    if let Some(t) = to {
+        q.push(" AND at < ").push_bind(format!("{}T00:00:00", t.succ_opt().unwrap_or(t)));
+    }
+    let size = AUDIT_PAGE_SIZE as i64;
+    q.push(" ORDER BY id DESC LIMIT ").push_bind(size + 1).push(" OFFSET ").push_bind(filter.page as i64 * size);
+    let mut rows: Vec<AuditRow> = q.build_query_as().fetch_all(pool).await?;
+    let has_more = rows.len() as i64 > size;
+    rows.truncate(size as usize);
+    let events = rows
+        .into_iter()
+        .map(|r| {
+            let at = DateTime::parse_from_rfc3339(&r.at).map(|d| d.with_timezone(&Utc)).unwrap_or_default();
+            AuditEventView {
+            id: r.id,
+            at,
+            at_display: super::time::display(at, zone),
+            username: r.username,
+            agency_code: r.agency_code,
+            client_ip: r.client_ip,
+            action: r.action,
+            object_type: r.object_type,
+            object_id: r.object_id,
+            outcome: r.outcome,
+            details: r.details,
+        }})
+        .collect();
+    let scope = match scope {
+        AuditScope::All => "all events".to_string(),
+        AuditScope::Country(c) => format!("events of users in {}", c.label()),
+    };
+    Ok(AuditPage { events, page: filter.page, has_more, scope })
+}
+
+/// The distinct actions recorded, for the filter's drop-down.
+pub async fn actions(pool: &SqlitePool) -> Result<Vec<String>, AppError> {
+    Ok(sqlx::query_scalar("SELECT DISTINCT action FROM audit_events ORDER BY action").fetch_all(pool).await?)
+}

@@ -1,0 +1,49 @@
+//! Opening the SQLite database the way the product needs it: WAL, foreign keys, durable commits, and one
+//! writer at a time via BEGIN IMMEDIATE (so a read-then-write never fails with SQLITE_BUSY mid-transaction).
+
+use sqlx::sqlite::{SqliteConnectOptions, SqliteJournalMode, SqlitePoolOptions, SqliteSynchronous};
+use sqlx::{Sqlite, SqlitePool, Transaction};
+use std::str::FromStr;
+use std::time::Duration;
+
+pub type Tx = Transaction<'static, Sqlite>;
+
+pub static MIGRATOR: sqlx::migrate::Migrator = sqlx::migrate!("../migrations");
+
+#[derive(Clone, Debug)]
+pub struct Db {
+    pub pool: SqlitePool,
+}
+
+impl Db {
+    pub async fn open(url: &str) -> Result<Db, sqlx::Error> {
+        let options = SqliteConnectOptions::from_str(url)?
+            .create_if_missing(true)
+            .journal_mode(SqliteJournalMode::Wal)
+            // FULL: an acknowledged write survives power loss, which an audit trail needs.
+            .synchronous(SqliteSynchronous::Full)
+            .foreign_keys(true)
+            .busy_timeout(Duration::from_secs(10));
+        let pool = SqlitePoolOptions::new().max_connections(8).connect_with(options).await?;
+        Ok(Db { pool })
+    }
+
+    pub async fn migrate(&self) -> Result<(), sqlx::migrate::MigrateError> {
+        MIGRATOR.run(&self.pool).await
+    }
+
+    pub async fn ping(&self) -> Result<(), sqlx::Error> {
+        sqlx::query("SELECT 1").execute(&self.pool).await.map(|_| ())
+    }
+
+    /// Starts a write transaction holding SQLite's single write lock from the start.
+    pub async fn begin_write(&self) -> Result<Tx, sqlx::Error> {
+        self.pool.begin_with("BEGIN IMMEDIATE").await
+    }
+}
+
+/// A consistent copy of the live database (readers and writers carry on meanwhile).
+pub async fn backup(db: &Db, target: &std::path::Path) -> Result<(), sqlx::Error> {
+    sqlx::query("VACUUM INTO ?").bind(target.to_string_lossy().to_string()).execute(&db.pool).await?;
+    Ok(())
+}

@@ -1,0 +1,29 @@
+//! Tunables the server reads from its environment (see README's configuration table).
+
+use std::time::Duration;
+
+#[derive(Clone, Debug)]
+pub struct Settings {
+    /// Consecutive failed sign-ins that lock an account.
+    pub lockout_threshold: i64,
+    pub lockout_duration: Duration,
+    /// Sign-in attempts one client address may make per minute.
+    pub signin_per_ip_per_minute: u32,
+    pub session_idle: Duration,
+    pub session_absolute: Duration,
+    /// Set when served over HTTPS: cookies get `Secure` and the `__Host-` prefix.
+    pub secure_cookies: bool,
+}
+
+impl Default for Settings {
+    fn default() -> Self {
+        Settings {
+            lockout_threshold: 5,
+            lockout_duration: Duration::from_secs(15 * 60),
+            signin_per_ip_per_minute: 30,
+            session_idle: Duration::from_secs(30 * 60),
+            session_absolute: Duration::from_secs(12 * 3600),
+            secure_cookies: false,
+        }
+    }
+}

@@ -1,0 +1,116 @@
+//! What every server function starts with: the shared state, and the signed-in actor (or a refusal).
+
+use super::audit::Who;
+use super::auth::{AuthSession, SIGNED_IN_AT};
+use super::db::Db;
+use super::settings::Settings;
+use crate::error::AppError;
+use crate::model::SessionUser;
+use axum::extract::{ConnectInfo, FromRef};
+use governor::{DefaultKeyedRateLimiter, Quota, RateLimiter};
+use leptos::config::LeptosOptions;
+use std::net::{IpAddr, SocketAddr};
+use std::num::NonZeroU32;
+use std::sync::Arc;
+
+#[derive(Clone)]
+pub struct AppState {
+    pub leptos_options: LeptosOptions,
+    pub db: Db,
+    pub settings: Arc<Settings>,
+    /// Sign-in attempts per client address, on top of the per-account lockout.
+    pub signin_limiter: Arc<DefaultKeyedRateLimiter<IpAddr>>,
+}
+
+impl AppState {
+    pub fn new(leptos_options: LeptosOptions, db: Db, settings: Settings) -> Self {
+        let per_minute = NonZeroU32::new(settings.signin_per_ip_per_minute.max(1)).expect("max(1)");
+        AppState {
+            leptos_options,
+            db,
+            signin_limiter: Arc::new(RateLimiter::keyed(Quota::per_minute(per_minute))),
+            settings: Arc::new(settings),
+        }
+    }
+}
+
+impl FromRef<AppState> for LeptosOptions {
+    fn from_ref(state: &AppState) -> Self {
+        state.leptos_options.clone()
+    }
+}
+
+/// The signed-in user making this request, with what the audit trail records about them.
+#[derive(Clone, Debug)]
+pub struct Actor {
+    pub user: SessionUser,
+    pub who: Who,
+}
+
+impl Actor {
+    pub fn id(&self) -> i64 {
+        self.user.id
+    }
+}
+
+pub fn state() -> Result<AppState, AppError> {
+    leptos::prelude::use_context::<AppState>().ok_or_else(|| {
+        tracing::error!("AppState missing from the server-function context");
+        AppError::Internal
+    })
+}
+
+pub async fn client_ip() -> Option<String> {
+    leptos_axum::extract::<ConnectInfo<SocketAddr>>().await.ok().map(|ConnectInfo(addr)| addr.ip().to_string())
+}
+
+pub async fn auth_session() -> Result<AuthSession, AppError> {
+    leptos_axum::extract::<AuthSession>().await.map_err(|e| {
+        tracing::error!(error = %e, "auth session missing");
+        AppError::Internal
+    })
+}
+
+/// The actor, or Unauthorized. Users who still have to replace a temporary password get Forbidden
+/// everywhere but the password page.
+pub async fn context() -> Result<(Actor, AppState), AppError> {
+    let (actor, state) = context_allowing_pending_password().await?;
+    if actor.user.must_change_password {
+        return Err(AppError::Forbidden);
+    }
+    Ok((actor, state))
+}
+
+pub async fn context_allowing_pending_password() -> Result<(Actor, AppState), AppError> {
+    let state = state()?;
+    let mut session = auth_session().await?;
+    let Some(user) = session.user.clone() else {
+        return Err(AppError::Unauthorized);
+    };
+    // The absolute lifetime: a session ends 12 h after sign-in however active it is.
+    let signed_in_at: Option<i64> = session.session.get(SIGNED_IN_AT).await.ok().flatten();
+    let limit = state.settings.session_absolute.as_secs() as i64;
+    if signed_in_at.is_none_or(|t| chrono::Utc::now().timestamp() - t > limit) {
+        let _ = session.logout().await;
+        return Err(AppError::Unauthorized);
+    }
+    let user = user.row.session_user();
+    let who = Who {
+        user_id: Some(user.id),
+        username: Some(user.username.clone()),
+        agency_code: Some(user.agency_code.clone()),
+        country: Some(user.country),
+        client_ip: client_ip().await,
+    };
+    Ok((Actor { user, who }, state))
+}
+
+/// Gives the HTTP response the error's status code (a 403 page is a 403, not a 200 with a message).
+pub fn reply<T>(result: Result<T, AppError>) -> Result<T, AppError> {
+    if let Err(e) = &result {
+        if let Some(opts) = leptos::prelude::use_context::<leptos_axum::ResponseOptions>() {
+            opts.set_status(axum::http::StatusCode::from_u16(e.status_code()).unwrap_or(axum::http::StatusCode::INTERNAL_SERVER_ERROR));
+        }
+    }
+    result
+}

@@ -1,0 +1,105 @@
+//! Form pieces that show the server's per-field messages next to the field and in a summary, and keep
+//! what the user typed (inputs are never cleared on an error).
+
+use crate::error::AppError;
+use leptos::prelude::*;
+
+/// The error of the last submission of a server action, if it failed.
+pub fn action_error<I, O>(action: ServerAction<I>) -> Signal<Option<AppError>>
+where
+    I: leptos::server_fn::ServerFn<Output = O, Error = AppError> + Clone + Send + Sync + 'static,
+    O: Clone + Send + Sync + 'static,
+{
+    Signal::derive(move || action.value().get().and_then(|r| r.err()))
+}
+
+/// The message list at the top of a form: every problem at once, announced to screen readers.
+#[component]
+pub fn ErrorSummary(error: Signal<Option<AppError>>) -> impl IntoView {
+    move || {
+        error.get().map(|e| {
+            let items = e.field_errors().iter().filter(|f| f.field != "form").map(|f| f.message.clone()).collect::<Vec<_>>();
+            let headline = match &e {
+                AppError::Validation(errs) if errs.len() == 1 && errs[0].field == "form" => errs[0].message.clone(),
+                other => other.to_string(),
+            };
+            view! {
+                <div class="error-summary" role="alert">
+                    <p class="error-headline">{headline}</p>
+                    {(!items.is_empty()).then(|| view! { <ul>{items.into_iter().map(|m| view! { <li>{m}</li> }).collect_view()}</ul> })}
+                </div>
+            }
+        })
+    }
+}
+
+fn field_id(name: &str) -> String {
+    format!("f-{}", name.replace(['[', ']'], "-").trim_end_matches('-'))
+}
+
+/// A labelled input with its own error message. `field` is the key the server reports it under.
+#[component]
+pub fn Field(
+    label: &'static str,
+    name: &'static str,
+    #[prop(optional)] field: Option<&'static str>,
+    #[prop(default = "text")] kind: &'static str,
+    #[prop(optional)] autocomplete: Option<&'static str>,
+    #[prop(optional, into)] value: Option<String>,
+    #[prop(optional)] required: bool,
+    #[prop(optional)] hint: Option<&'static str>,
+    error: Signal<Option<AppError>>,
+) -> impl IntoView {
+    let key = field.unwrap_or(name);
+    let id = field_id(name);
+    let message = Signal::derive(move || error.get().and_then(|e| e.field_message(key)));
+    let described = if hint.is_some() { format!("{id}-hint {id}-error") } else { format!("{id}-error") };
+    view! {
+        <div class="field" class:has-error=move || message.get().is_some()>
+            <label for=id.clone()>{label}</label>
+            {hint.map(|h| view! { <p class="hint" id=format!("{id}-hint")>{h}</p> })}
+            <input
+                id=id.clone()
+                name=name
+                type=kind
+                autocomplete=autocomplete
+                value=value
+                required=required
+                aria-invalid=move || message.get().is_some().to_string()
+                aria-describedby=described
+            />
+            <p class="field-error" id=format!("{id}-error")>{move || message.get()}</p>
+        </div>
+    }
+}
+
+/// A labelled drop-down. `options` are (value, label).
+#[component]
+pub fn SelectField(
+    label: &'static str,
+    name: &'static str,
+    #[prop(optional)] field: Option<&'static str>,
+    options: Vec<(String, String)>,
+    #[prop(optional, into)] selected: Option<String>,
+    error: Signal<Option<AppError>>,
+) -> impl IntoView {
+    let key = field.unwrap_or(name);
+    let id = field_id(name);
+    let message = Signal::derive(move || error.get().and_then(|e| e.field_message(key)));
+    let selected = selected.unwrap_or_default();
+    view! {
+        <div class="field" class:has-error=move || message.get().is_some()>
+            <label for=id.clone()>{label}</label>
+            <select id=id.clone() name=name aria-invalid=move || message.get().is_some().to_string() aria-describedby=format!("{id}-error")>
+                {options
+                    .into_iter()
+                    .map(|(v, l)| {
+                        let is_selected = v == selected;
+                        view! { <option value=v selected=is_selected>{l}</option> }
+                    })
+                    .collect_view()}
+            </select>
+            <p class="field-error" id=format!("{id}-error")>{move || message.get()}</p>
+        </div>
+    }
+}

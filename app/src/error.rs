@@ -1,0 +1,122 @@
+//! The one error type every server function returns. Users see `message()`; details go to the log on the
+//! server. It crosses the wire as JSON so the browser can show per-field messages.
+
+use serde::{Deserialize, Serialize};
+use leptos::server_fn::codec::JsonEncoding;
+use leptos::server_fn::error::{FromServerFnError, ServerFnErrorErr};
+
+/// A message about one form field, keyed by the field's `name`.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct FieldError {
+    pub field: String,
+    pub message: String,
+}
+
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize, thiserror::Error)]
+pub enum AppError {
+    #[error("Please sign in.")]
+    Unauthorized,
+    #[error("You do not have access to this page.")]
+    Forbidden,
+    #[error("Not found.")]
+    NotFound,
+    /// Bad input: one message per field, and a summary.
+    #[error("Please correct the marked fields.")]
+    Validation(Vec<FieldError>),
+    /// A rule of the domain refused the change (e.g. "the last active admin cannot be disabled").
+    #[error("{0}")]
+    Conflict(String),
+    #[error("Too many attempts. Wait a minute and try again.")]
+    TooManyRequests,
+    #[error("Something went wrong on the server. It has been logged.")]
+    Internal,
+    /// Transport failures reported by the server-function layer itself.
+    #[error("Could not reach the server: {0}")]
+    Transport(String),
+}
+
+impl AppError {
+    pub fn status_code(&self) -> u16 {
+        match self {
+            AppError::Unauthorized => 401,
+            AppError::Forbidden => 403,
+            AppError::NotFound => 404,
+            AppError::Validation(_) => 422,
+            AppError::Conflict(_) => 409,
+            AppError::TooManyRequests => 429,
+            AppError::Internal | AppError::Transport(_) => 500,
+        }
+    }
+
+    pub fn field(field: &str, message: impl Into<String>) -> Self {
+        AppError::Validation(vec![FieldError { field: field.into(), message: message.into() }])
+    }
+
+    /// The message for one field, if this error carries one.
+    pub fn field_message(&self, field: &str) -> Option<String> {
+        match self {
+            AppError::Validation(errors) => {
+                errors.iter().find(|e| e.field == field).map(|e| e.message.clone())
+            }
+            _ => None,
+        }
+    }
+
+    pub fn field_errors(&self) -> &[FieldError] {
+        match self {
+            AppError::Validation(errors) => errors,
+            _ => &[],
+        }
+    }
+}
+
+impl FromServerFnError for AppError {
+    type Encoder = JsonEncoding;
+
+    fn from_server_fn_error(value: ServerFnErrorErr) -> Self {
+        match value {
+            ServerFnErrorErr::Args(msg) | ServerFnErrorErr::Deserialization(msg) => {
+                AppError::field("form", format!("The form could not be read: {msg}"))
+            }
+            other => AppError::Transport(other.to_string()),
+        }
+    }
+}
+
+/// Collects field errors so a form reports every problem at once, not the first only.
+#[derive(Default)]
+pub struct Problems(Vec<FieldError>);
+
+impl Problems {
+    pub fn add(&mut self, field: &str, message: impl Into<String>) {
+        self.0.push(FieldError { field: field.into(), message: message.into() });
+    }
+    pub fn check(&mut self, ok: bool, field: &str, message: &str) {
+        if !ok {
+            self.add(field, message);
+        }
+    }
+    pub fn into_result(self) -> Result<(), AppError> {
+        if self.0.is_empty() {
+            Ok(())
+        } else {
+            Err(AppError::Validation(self.0))
+        }
+    }
+}
+
+#[cfg(feature = "ssr")]
+impl From<sqlx::Error> for AppError {
+    fn from(e: sqlx::Error) -> Self {
+        tracing::error!(error = %e, "database error");
+        AppError::Internal
+    }
+}
+
+#[cfg(feature = "ssr")]
+impl From<sqlx::migrate::MigrateError> for AppError {
+    fn from(e: sqlx::migrate::MigrateError) -> Self {
+        tracing::error!(error = %e, "migration error");
+        AppError::Internal
+    }
+}

@@ -1,0 +1,93 @@
+//! Liaison Desk: the application (pages, components, server functions) and, behind the `ssr` feature,
+//! the server-only domain code in `backend`.
+
+pub mod api;
+pub mod components;
+pub mod error;
+pub mod model;
+pub mod pages;
+
+#[cfg(feature = "ssr")]
+pub mod backend;
+
+use components::layout::{CurrentUser, Header};
+use leptos::prelude::*;
+use leptos_meta::{provide_meta_context, MetaTags, Stylesheet, Title};
+use leptos_router::components::{Route, Router, Routes};
+use leptos_router::{path, SsrMode};
+
+/// The HTML document. On the server it also sets the Content-Security-Policy with this response's nonce,
+/// so no inline script runs unless Leptos itself put it there.
+pub fn shell(options: LeptosOptions) -> impl IntoView {
+    #[cfg(feature = "ssr")]
+    set_content_security_policy();
+    view! {
+        <!DOCTYPE html>
+        <html lang="en">
+            <head>
+                <meta charset="utf-8"/>
+                <meta name="viewport" content="width=device-width, initial-scale=1"/>
+                <AutoReload options=options.clone()/>
+                <HydrationScripts options/>
+                <MetaTags/>
+            </head>
+            <body>
+                <App/>
+            </body>
+        </html>
+    }
+}
+
+#[cfg(feature = "ssr")]
+fn set_content_security_policy() {
+    use axum::http::{header, HeaderValue};
+    let (Some(response), Some(nonce)) = (use_context::<leptos_axum::ResponseOptions>(), leptos::nonce::use_nonce()) else {
+        return;
+    };
+    let csp = format!(
+        "default-src 'self'; script-src 'self' 'nonce-{nonce}' 'wasm-unsafe-eval'; style-src 'self'; \
+         img-src 'self' data:; connect-src 'self' ws://127.0.0.1:3001 ws://localhost:3001; object-src 'none'; \
+         base-uri 'none'; form-action 'self'; frame-ancestors 'none'"
+    );
+    if let Ok(value) = HeaderValue::from_str(&csp) {
+        response.insert_header(header::CONTENT_SECURITY_POLICY, value);
+    }
+}
+
+#[component]
+pub fn App() -> impl IntoView {
+    provide_meta_context();
+    CurrentUser::provide();
+    // Effects run only in the browser: this marks the page as interactive (tests wait for it).
+    let (hydrated, set_hydrated) = signal(false);
+    Effect::new(move |_| set_hydrated.set(true));
+
+    // Async: a page is sent once its data is known, so a refusal is a real 403/404 status, not a 200.
+    view! {
+        <Stylesheet id="leptos" href="/pkg/liaison-desk.css"/>
+        <Title formatter=|t: String| if t.is_empty() { "Liaison Desk".to_string() } else { format!("{t} · Liaison Desk") }/>
+        <Router>
+            <a class="skip-link" href="#main">"Skip to content"</a>
+            <Header/>
+            <main id="main" tabindex="-1" data-hydrated=move || hydrated.get().to_string()>
+                <Routes fallback=pages::errors::NotFoundPage>
+                    <Route path=path!("/login") view=pages::sign_in::SignInPage ssr=SsrMode::Async/>
+                    <Route path=path!("/") view=pages::home::HomePage ssr=SsrMode::Async/>
+                    <Route path=path!("/profile") view=pages::profile::ProfilePage ssr=SsrMode::Async/>
+                    <Route path=path!("/admin/users") view=pages::admin_users::UsersPage ssr=SsrMode::Async/>
+                    <Route path=path!("/admin/users/new") view=pages::admin_users::NewUserPage ssr=SsrMode::Async/>
+                    <Route path=path!("/admin/users/:id") view=pages::admin_user_detail::UserDetailPage ssr=SsrMode::Async/>
+                    <Route path=path!("/admin/agencies") view=pages::admin_agencies::AgenciesPage ssr=SsrMode::Async/>
+                    <Route path=path!("/audit") view=pages::audit::AuditPage ssr=SsrMode::Async/>
+                </Routes>
+            </main>
+        </Router>
+    }
+}
+
+#[cfg(feature = "hydrate")]
+#[wasm_bindgen::prelude::wasm_bindgen]
+pub fn hydrate() {
+    console_error_panic_hook::set_once();
+    leptos::mount::hydrate_body(App);
+}

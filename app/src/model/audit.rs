@@ -1,0 +1,41 @@
+//! The audit trail as the audit page shows it.
+
+use chrono::{DateTime, Utc};
+use serde::{Deserialize, Serialize};
+
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct AuditEventView {
+    pub id: i64,
+    pub at: DateTime<Utc>,
+    /// `at` in the viewer's zone, with the zone named.
+    pub at_display: String,
+    pub username: Option<String>,
+    pub agency_code: Option<String>,
+    pub client_ip: Option<String>,
+    pub action: String,
+    pub object_type: Option<String>,
+    pub object_id: Option<String>,
+    pub outcome: String,
+    pub details: String,
+}
+
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+pub struct AuditFilter {
+    pub user: String,
+    pub action: String,
+    /// Inclusive dates, YYYY-MM-DD, in UTC.
+    pub from: String,
+    pub to: String,
+    pub page: u32,
+}
+
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct AuditPage {
+    pub events: Vec<AuditEventView>,
+    pub page: u32,
+    pub has_more: bool,
+    /// Which events the viewer may see, in words ("all events", "events of users in India").
+    pub scope: String,
+}
+
+pub const AUDIT_PAGE_SIZE: u32 = 50;

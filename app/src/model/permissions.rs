@@ -1,0 +1,37 @@
+//! The role × action table: what each role may do at all. The browser uses it to choose the navigation;
+//! the server's `backend::policy` uses it (plus object-level rules) to decide. One table, two uses.
+
+use super::Role;
+use serde::{Deserialize, Serialize};
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub enum Action {
+    /// List, create and change user accounts; unlock; reset passwords.
+    ManageAccounts,
+    /// List and create agencies.
+    ManageAgencies,
+    /// Read the audit trail (the scope is decided by `audit_scope`).
+    ReadAudit,
+    /// Read or write case contents (cases, requests, responses, attachments, indicators).
+    /// Admins never: account power is not content access.
+    WorkCases,
+    /// Change one's own password and profile.
+    ManageOwnProfile,
+}
+
+pub const ALL_ACTIONS: &[Action] =
+    &[Action::ManageAccounts, Action::ManageAgencies, Action::ReadAudit, Action::WorkCases, Action::ManageOwnProfile];
+
+pub fn allows(role: Role, action: Action) -> bool {
+    use Action::*;
+    match (role, action) {
+        (_, ManageOwnProfile) => true,
+        (Role::Admin, ManageAccounts | ManageAgencies | ReadAudit) => true,
+        (Role::Admin, WorkCases) => false,
+        (Role::Supervisor, ReadAudit | WorkCases) => true,
+        (Role::Supervisor, ManageAccounts | ManageAgencies) => false,
+        (Role::Officer, WorkCases) => true,
+        (Role::Officer, ManageAccounts | ManageAgencies | ReadAudit) => false,
+    }
+}
+

@@ -1,0 +1,52 @@
+//! The user's own profile: changing the password (required after a temporary one).
+
+use crate::api::auth::ChangePassword;
+use crate::components::forms::{action_error, ErrorSummary, Field};
+use crate::components::layout::{load_page, CurrentUser, Guard};
+use crate::model::permissions::Action;
+use leptos::prelude::*;
+use leptos_meta::Title;
+
+#[component]
+pub fn ProfilePage() -> impl IntoView {
+    let user = CurrentUser::resource();
+    let change = ServerAction::<ChangePassword>::new();
+    let error = action_error(change);
+    let must_change = Signal::derive(move || matches!(user.get(), Some(Ok(Some(u))) if u.must_change_password));
+    Effect::new(move |_| {
+        if let Some(Ok(())) = change.value().get() {
+            if must_change.get_untracked() {
+                load_page("/");
+            }
+        }
+    });
+    view! {
+        <Title text="Profile"/>
+        <Guard action=Action::ManageOwnProfile>
+            <section class="panel narrow">
+                <h1>"Change your password"</h1>
+                <Show when=move || must_change.get()>
+                    <p class="notice" role="status">"Your account has a temporary password. Choose your own password to continue."</p>
+                </Show>
+                <Show when=move || matches!(change.value().get(), Some(Ok(())))>
+                    <p class="success" role="status">"Your password has been changed. Your other sessions have been signed out."</p>
+                </Show>
+                <ActionForm action=change>
+                    <ErrorSummary error/>
+                    <Field label="Current password" name="current" kind="password" autocomplete="current-password" required=true error/>
+                    <Field
+                        label="New password"
+                        name="new_password"
+                        kind="password"
+                        autocomplete="new-password"
+                        required=true
+                        hint="12 to 128 characters. A passphrase of several words is good. Common passwords are refused."
+                        error
+                    />
+                    <Field label="New password again" name="confirm" kind="password" autocomplete="new-password" required=true error/>
+                    <button type="submit" class="button primary" disabled=move || change.pending().get()>"Change password"</button>
+                </ActionForm>
+            </section>
+        </Guard>
+    }
+}

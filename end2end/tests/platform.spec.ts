@@ -1,0 +1,153 @@
+import { test, expect } from '@playwright/test';
+import { credentials, fillSignIn, hydrated, signIn, signOut } from './helpers';
+
+// One story, in order: the audit test at the end looks for the events the earlier tests caused.
+test.describe.configure({ mode: 'serial' });
+
+const nav = (page) => page.getByRole('navigation', { name: 'Main' });
+
+test('each role signs in and sees its own navigation', async ({ page }) => {
+  await signIn(page, 'admin');
+  await expect(page.getByRole('heading', { name: /Welcome, Meera Joshi/ })).toBeVisible();
+  for (const item of ['Users', 'Agencies', 'Audit trail', 'Profile']) {
+    await expect(nav(page).getByRole('link', { name: item })).toBeVisible();
+  }
+  await expect(page.locator('.who')).toContainText('Admin · PS · Canada');
+  await signOut(page);
+
+  await signIn(page, 'in.supervisor');
+  await expect(nav(page).getByRole('link', { name: 'Audit trail' })).toBeVisible();
+  await expect(nav(page).getByRole('link', { name: 'Users' })).toHaveCount(0);
+  await expect(page.locator('.who')).toContainText('Supervisor · NCB · India');
+  await signOut(page);
+
+  await signIn(page, 'rcmp.officer');
+  await expect(nav(page).getByRole('link', { name: 'Home' })).toBeVisible();
+  await expect(nav(page).getByRole('link', { name: 'Audit trail' })).toHaveCount(0);
+  await expect(nav(page).getByRole('link', { name: 'Users' })).toHaveCount(0);
+  await expect(page.locator('.who')).toContainText('Liaison officer · RCMP · Canada');
+  await signOut(page);
+});
+
+test('a wrong password gets one generic message and keeps the username', async ({ page }) => {
+  await fillSignIn(page, 'ncb.officer', 'not-the-password-at-all');
+  await expect(page.getByRole('alert')).toContainText('Sign-in failed. Check your username and password.');
+  await expect(page.getByLabel('Username')).toHaveValue('ncb.officer');
+  // An unknown user gets exactly the same message.
+  await fillSignIn(page, 'nobody.here', 'not-the-password-at-all');
+  await expect(page.getByRole('alert')).toContainText('Sign-in failed. Check your username and password.');
+});
+
+test('five failures lock the account; an admin unlocks it', async ({ page, browser }) => {
+  const password = credentials()['cccs.officer'];
+  for (let i = 0; i < 5; i++) {
+    await fillSignIn(page, 'cccs.officer', `wrong-password-${i}-xyz`);
+    await expect(page.getByRole('alert')).toContainText('Sign-in failed');
+  }
+  // Locked: even the right password is refused now.
+  await fillSignIn(page, 'cccs.officer', password);
+  await expect(page.getByRole('alert')).toContainText('Sign-in failed');
+
+  const adminPage = await (await browser.newContext()).newPage();
+  await signIn(adminPage, 'admin');
+  await nav(adminPage).getByRole('link', { name: 'Users' }).click();
+  await expect(adminPage.getByRole('row', { name: /Marc Gagnon/ })).toContainText('Locked');
+  await adminPage.getByRole('link', { name: 'Marc Gagnon' }).click();
+  await hydrated(adminPage);
+  await adminPage.getByRole('button', { name: 'Unlock account' }).click();
+  await expect(adminPage.getByRole('button', { name: 'Unlock account' })).toHaveCount(0);
+  await expect(adminPage.locator('.facts')).toContainText('Locked');
+  await expect(adminPage.locator('.facts dd').nth(2)).toHaveText('No');
+
+  await signIn(page, 'cccs.officer', password);
+  await expect(page.getByRole('heading', { name: /Welcome, Marc Gagnon/ })).toBeVisible();
+});
+
+test('an admin creates a user who must change the temporary password at first sign-in', async ({ page, browser }) => {
+  await signIn(page, 'admin');
+  await page.goto('/admin/users/new');
+  await hydrated(page);
+  // A bad submission keeps what was typed and says what is wrong, per field.
+  await page.getByLabel('Username').fill('x');
+  await page.getByLabel('Full name').fill('Anita Desai');
+  await page.getByRole('button', { name: 'Create user' }).click();
+  await expect(page.getByRole('alert')).toContainText('Please correct the marked fields.');
+  await expect(page.locator('#f-username-error')).toContainText('Use 3 to 40 letters');
+  await expect(page.getByLabel('Full name')).toHaveValue('Anita Desai');
+
+  await page.getByLabel('Username').fill('anita.desai');
+  await page.getByLabel('Agency', { exact: true }).selectOption('NIA');
+  await page.getByRole('button', { name: 'Create user' }).click();
+  const temporary = (await page.getByTestId('temporary-password').textContent())!.trim();
+  expect(temporary).toMatch(/^[A-Za-z0-9]{5}(-[A-Za-z0-9]{5}){3}$/);
+
+  const newPage = await (await browser.newContext()).newPage();
+  await fillSignIn(newPage, 'anita.desai', temporary);
+  await expect(newPage).toHaveURL(/\/profile$/);
+  await hydrated(newPage);
+  await expect(newPage.getByText('Your account has a temporary password')).toBeVisible();
+  // Until the password is changed, other pages send the user back here.
+  await newPage.goto('/');
+  await expect(newPage).toHaveURL(/\/profile$/);
+  await hydrated(newPage);
+
+  await newPage.getByLabel('Current password').fill(temporary);
+  await newPage.getByLabel('New password', { exact: true }).fill('password1234');
+  await newPage.getByLabel('New password again').fill('password1234');
+  await newPage.getByRole('button', { name: 'Change password' }).click();
+  await expect(newPage.locator('#f-new_password-error')).toContainText('commonly used');
+
+  await newPage.getByLabel('New password', { exact: true }).fill('saffron monsoon ledger 42');
+  await newPage.getByLabel('New password again').fill('saffron monsoon ledger 42');
+  await newPage.getByRole('button', { name: 'Change password' }).click();
+  await expect(newPage.getByRole('heading', { name: /Welcome, Anita Desai/ })).toBeVisible();
+  await expect(newPage.locator('.who')).toContainText('Liaison officer · NIA · India');
+});
+
+test('an officer opening an admin page gets the 403 page', async ({ page }) => {
+  await signIn(page, 'ncb.officer');
+  const response = await page.goto('/admin/users');
+  expect(response!.status()).toBe(403);
+  await expect(page.getByRole('heading', { name: 'Access denied' })).toBeVisible();
+  await expect(page.getByRole('table')).toHaveCount(0);
+  const audit = await page.goto('/audit');
+  expect(audit!.status()).toBe(403);
+  await expect(page.getByRole('heading', { name: 'Access denied' })).toBeVisible();
+});
+
+test('after sign-out the back button shows no private data', async ({ page }) => {
+  await signIn(page, 'admin');
+  await nav(page).getByRole('link', { name: 'Users' }).click();
+  await expect(page.getByRole('cell', { name: 'Priya Sharma' })).toBeVisible();
+  await signOut(page);
+  await page.goBack();
+  await expect(page).toHaveURL(/\/login$/);
+  await expect(page.getByText('Priya Sharma')).toHaveCount(0);
+  await expect(page.getByRole('heading', { name: 'Sign in' })).toBeVisible();
+});
+
+test('the audit page lists these events', async ({ page }) => {
+  await signIn(page, 'admin');
+  await nav(page).getByRole('link', { name: 'Audit trail' }).click();
+  await hydrated(page);
+  const table = page.getByRole('table');
+  for (const action of ['sign_in', 'account.locked', 'user.unlock', 'user.create', 'password.change', 'sign_out']) {
+    await expect(table.getByRole('cell', { name: action, exact: true }).first()).toBeVisible();
+  }
+  // Filter by user and action.
+  await page.getByLabel('Username').fill('cccs.officer');
+  await page.getByLabel('Action').selectOption('account.locked');
+  await page.getByRole('button', { name: 'Filter' }).click();
+  await expect(page).toHaveURL(/user=cccs\.officer/);
+  await expect(table.getByRole('row')).toHaveCount(2); // header + the one lockout
+  await expect(table).toContainText('denied');
+
+  // A supervisor sees only their own country's events.
+  await signOut(page);
+  await signIn(page, 'ca.supervisor');
+  await page.goto('/audit?user=ncb.officer');
+  await hydrated(page);
+  await expect(page.getByText('No event matches these filters.')).toBeVisible();
+  await page.goto('/audit?user=cccs.officer');
+  await expect(page.getByRole('table').getByRole('cell', { name: 'account.locked' })).toBeVisible();
+});

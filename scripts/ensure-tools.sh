@@ -1,0 +1,55 @@
+#!/usr/bin/env bash
+# Installs what building Liaison Desk needs, each only if missing, saying what it does.
+# Usage: scripts/ensure-tools.sh [--release] [--browser]
+#   --release  also wasm-opt >= 116 (release builds; Debian's binaryen 108 makes a wasm that fails to hydrate)
+#   --browser  also Debian's chromium and the end-to-end test packages (npm)
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+want_release=0; want_browser=0
+for a in "$@"; do
+  case "$a" in --release) want_release=1 ;; --browser) want_browser=1 ;; esac
+done
+say() { printf '==> %s\n' "$*"; }
+
+# The wasm-bindgen CLI must match the library version pinned in Cargo.toml / Cargo.lock.
+WASM_BINDGEN_VERSION=$(grep -A1 '^name = "wasm-bindgen"$' Cargo.lock | sed -n 's/^version = "\(.*\)"/\1/p' | head -1)
+WASM_BINDGEN_VERSION=${WASM_BINDGEN_VERSION:-0.2.130}
+
+if ! rustup target list --installed | grep -qx wasm32-unknown-unknown; then
+  say "Adding the Rust target wasm32-unknown-unknown"
+  rustup target add wasm32-unknown-unknown
+fi
+
+if ! command -v cargo-leptos >/dev/null 2>&1; then
+  say "Installing cargo-leptos 0.3.11 (needs rustc >= 1.96, so with the nightly toolchain; about 11 minutes, once)"
+  rustup toolchain list | grep -q '^nightly' || rustup toolchain install nightly --profile minimal
+  cargo +nightly install cargo-leptos --version 0.3.11 --locked
+fi
+
+if ! command -v wasm-bindgen >/dev/null 2>&1 || [ "$(wasm-bindgen --version | awk '{print $2}')" != "$WASM_BINDGEN_VERSION" ]; then
+  say "Installing wasm-bindgen-cli $WASM_BINDGEN_VERSION (about 2 minutes, once)"
+  # Not --locked: one of its locked dependencies is no longer on the registry.
+  cargo install wasm-bindgen-cli --version "$WASM_BINDGEN_VERSION" --force
+fi
+
+if [ "$want_release" = 1 ]; then
+  v=$(wasm-opt --version 2>/dev/null | grep -o 'version [0-9]*' | awk '{print $2}' || true)
+  if [ -z "$v" ] || [ "$v" -lt 116 ]; then
+    say "Installing wasm-opt >= 116 from crates.io (about 6 minutes, once)"
+    cargo install wasm-opt --locked
+  fi
+fi
+
+if [ "$want_browser" = 1 ]; then
+  if ! command -v chromium >/dev/null 2>&1; then
+    say "Installing Debian's chromium for the end-to-end tests"
+    export DEBIAN_FRONTEND=noninteractive
+    apt-get update -qq
+    apt-get install -y -qq chromium >/dev/null
+  fi
+  if [ ! -d end2end/node_modules/@playwright/test ] || [ end2end/package-lock.json -nt end2end/node_modules/.package-lock.json ]; then
+    say "Installing the end-to-end test packages (npm ci; Playwright uses Debian's chromium, no browser download)"
+    (cd end2end && PLAYWRIGHT_SKIP_BROWSER_DOWNLOAD=1 npm ci --no-audit --no-fund --loglevel=error)
+  fi
+fi

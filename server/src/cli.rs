@@ -1,0 +1,239 @@
+//! The command line: `serve` (the default) and the operator's commands. Each is documented by `--help`.
+
+use crate::config::{DbArgs, ServeArgs};
+use app::backend::audit::{self, ChainReport, Event, Who};
+use app::backend::db::{self, Db};
+use app::backend::{agencies, demo, passwords, users};
+use app::error::AppError;
+use clap::{Parser, Subcommand};
+use serde_json::json;
+use std::io::{BufRead, Write};
+use std::path::{Path, PathBuf};
+
+#[derive(Parser, Debug)]
+#[command(name = "liaison-desk", version, about = "Liaison Desk: cases, requests and responses between liaison officers")]
+pub struct Cli {
+    #[command(flatten)]
+    pub db: DbArgs,
+    #[command(subcommand)]
+    pub command: Option<Command>,
+}
+
+#[derive(Subcommand, Debug)]
+pub enum Command {
+    /// Serve the web application (the default when no command is given).
+    Serve(ServeArgs),
+    /// Manage user accounts.
+    #[command(subcommand)]
+    User(UserCommand),
+    /// Manage agencies.
+    #[command(subcommand)]
+    Agency(AgencyCommand),
+    /// Check the audit trail.
+    #[command(subcommand)]
+    Audit(AuditCommand),
+    /// Write a consistent copy of the live database to FILE (SQLite VACUUM INTO; safe while serving).
+    Backup { file: PathBuf },
+    /// Load demo agencies and accounts into an empty database; prints the generated passwords.
+    DemoData {
+        /// Also write the accounts and passwords to this file (mode 0600).
+        #[arg(long, default_value = "data/demo-credentials.txt")]
+        credentials_file: PathBuf,
+    },
+}
+
+#[derive(Subcommand, Debug)]
+pub enum UserCommand {
+    /// Create an account. The password is read from stdin with --password-stdin, else generated and
+    /// printed once; a generated one must be changed at first sign-in.
+    Add {
+        #[arg(long)]
+        username: String,
+        #[arg(long)]
+        display_name: String,
+        /// officer, supervisor or admin
+        #[arg(long)]
+        role: String,
+        /// The agency's code (see `liaison-desk agency add`).
+        #[arg(long)]
+        agency: String,
+        #[arg(long)]
+        password_stdin: bool,
+    },
+    /// Give an account a new temporary password (printed once) and unlock it; it must be changed at sign-in.
+    ResetPassword { username: String },
+}
+
+#[derive(Subcommand, Debug)]
+pub enum AgencyCommand {
+    /// Create an agency.
+    Add {
+        #[arg(long)]
+        code: String,
+        #[arg(long)]
+        name: String,
+        /// IN (India) or CA (Canada)
+        #[arg(long)]
+        country: String,
+    },
+}
+
+#[derive(Subcommand, Debug)]
+pub enum AuditCommand {
+    /// Recompute the hash chain; exit 0 with "audit chain OK: N events", or 1 naming the first bad event.
+    Verify,
+}
+
+fn operator() -> Who {
+    let name = std::env::var("USER").unwrap_or_else(|_| "operator".into());
+    Who { username: Some(format!("cli:{name}")), ..Who::default() }
+}
+
+fn explain(e: AppError) -> anyhow_like::Error {
+    match e {
+        AppError::Validation(fields) => anyhow_like::Error(
+            fields.iter().map(|f| format!("{}: {}", f.field, f.message)).collect::<Vec<_>>().join("\n"),
+        ),
+        other => anyhow_like::Error(other.to_string()),
+    }
+}
+
+/// A plain message error for the command line.
+pub mod anyhow_like {
+    #[derive(Debug)]
+    pub struct Error(pub String);
+    impl std::fmt::Display for Error {
+        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+            f.write_str(&self.0)
+        }
+    }
+    impl From<sqlx::Error> for Error {
+        fn from(e: sqlx::Error) -> Self {
+            Error(format!("database error: {e}"))
+        }
+    }
+    impl From<sqlx::migrate::MigrateError> for Error {
+        fn from(e: sqlx::migrate::MigrateError) -> Self {
+            Error(format!("migration failed: {e}"))
+        }
+    }
+    impl From<std::io::Error> for Error {
+        fn from(e: std::io::Error) -> Self {
+            Error(format!("i/o error: {e}"))
+        }
+    }
+}
+pub use anyhow_like::Error;
+
+pub async fn open_db(url: &str) -> Result<Db, Error> {
+    if let Some(path) = url.strip_prefix("sqlite://").or_else(|| url.strip_prefix("sqlite:")) {
+        let path = path.split('?').next().unwrap_or(path);
+        if let Some(dir) = Path::new(path).parent().filter(|d| !d.as_os_str().is_empty()) {
+            std::fs::create_dir_all(dir)?;
+        }
+    }
+    let db = Db::open(url).await?;
+    db.migrate().await?;
+    Ok(db)
+}
+
+pub async fn user_add(db: &Db, username: String, display_name: String, role: String, agency: String, password_stdin: bool) -> Result<(), Error> {
+    let role = users::validate_fields(Some(&username), &display_name, &role, None).map_err(explain)?;
+    let (password, must_change) = if password_stdin {
+        let mut line = String::new();
+        std::io::stdin().lock().read_line(&mut line)?;
+        let password = line.trim_end_matches(['\n', '\r']).to_string();
+        passwords::check_rules(&password, &username).map_err(Error)?;
+        (password, false)
+    } else {
+        (passwords::generate(), true)
+    };
+    let hash = passwords::hash(password.clone()).await;
+    let mut tx = db.begin_write().await?;
+    let new = users::NewUser { username: username.clone(), display_name, role, agency_code: agency, time_zone: None };
+    let row = users::insert(&mut tx, &new, &hash, must_change).await.map_err(explain)?;
+    audit::record(&mut tx, &operator(), Event::new("user.create").on("user", row.id).details(json!({"username": row.username, "role": row.role, "agency": row.agency_code, "source": "cli"}))).await.map_err(explain)?;
+    tx.commit().await?;
+    println!("Created {} ({}, {}).", row.username, role.label(), row.agency_code);
+    if !password_stdin {
+        println!("Temporary password (shown once; must be changed at first sign-in): {password}");
+    }
+    Ok(())
+}
+
+pub async fn reset_password(db: &Db, username: &str) -> Result<(), Error> {
+    let password = passwords::generate();
+    let hash = passwords::hash(password.clone()).await;
+    let mut tx = db.begin_write().await?;
+    let row = users::by_username(&mut tx, username).await.map_err(explain)?.ok_or_else(|| Error(format!("no user named {username}")))?;
+    users::set_password(&mut tx, row.id, &hash, true).await.map_err(explain)?;
+    audit::record(&mut tx, &operator(), Event::new("user.reset_password").on("user", row.id).details(json!({"username": row.username, "source": "cli"}))).await.map_err(explain)?;
+    tx.commit().await?;
+    println!("Temporary password for {} (shown once; must be changed at sign-in): {password}", row.username);
+    Ok(())
+}
+
+pub async fn agency_add(db: &Db, code: &str, name: &str, country: &str) -> Result<(), Error> {
+    let (code, name, country) = agencies::validate(code, name, country).map_err(explain)?;
+    let mut tx = db.begin_write().await?;
+    let a = agencies::insert(&mut tx, &code, &name, country).await.map_err(explain)?;
+    audit::record(&mut tx, &operator(), Event::new("agency.create").on("agency", a.id).details(json!({"code": code, "source": "cli"}))).await.map_err(explain)?;
+    tx.commit().await?;
+    println!("Created agency {} ({}).", a.code, country.label());
+    Ok(())
+}
+
+/// Exit code 0 when the chain verifies, 1 when it does not.
+pub async fn audit_verify(db: &Db) -> Result<i32, Error> {
+    let started = std::time::Instant::now();
+    match audit::verify(&db.pool).await? {
+        ChainReport::Ok { events } => {
+            println!("audit chain OK: {events} events");
+            tracing::info!(events, seconds = started.elapsed().as_secs_f64(), "audit chain verified");
+            Ok(0)
+        }
+        ChainReport::Broken { event_id, reason } => {
+            eprintln!("audit chain BROKEN at event {event_id}: {reason}");
+            Ok(1)
+        }
+    }
+}
+
+pub async fn backup(db: &Db, file: &Path) -> Result<(), Error> {
+    if file.exists() {
+        return Err(Error(format!("{} exists; choose a new file name", file.display())));
+    }
+    db::backup(db, file).await?;
+    println!("Backup written to {}", file.display());
+    Ok(())
+}
+
+/// Loads demo data and writes the credentials file (0600). Returns false when the database already had users.
+pub async fn demo_data(db: &Db, credentials_file: &Path) -> Result<bool, Error> {
+    let accounts = match demo::load(db).await {
+        Ok(a) => a,
+        Err(AppError::Conflict(msg)) => {
+            println!("{msg}");
+            return Ok(false);
+        }
+        Err(e) => return Err(explain(e)),
+    };
+    let mut text = String::from("# Liaison Desk demo accounts (generated passwords; demo use only)\n");
+    for a in &accounts {
+        text.push_str(&format!("{:<16} {:<11} {:<8} {}\n", a.username, a.role.as_str(), a.agency, a.password));
+    }
+    if let Some(dir) = credentials_file.parent().filter(|d| !d.as_os_str().is_empty()) {
+        std::fs::create_dir_all(dir)?;
+    }
+    write_private(credentials_file, &text)?;
+    println!("Demo data loaded. Sign in with one of these accounts (also in {}):\n", credentials_file.display());
+    print!("{text}");
+    std::io::stdout().flush()?;
+    Ok(true)
+}
+
+fn write_private(path: &Path, text: &str) -> std::io::Result<()> {
+    use std::os::unix::fs::OpenOptionsExt;
+    let mut f = std::fs::OpenOptions::new().write(true).create(true).truncate(true).mode(0o600).open(path)?;
+    f.write_all(text.as_bytes())
+}

@@ -1,0 +1,69 @@
+//! Configuration from the environment (each variable also has a flag; see `liaison-desk serve --help`).
+
+use app::backend::settings::Settings;
+use clap::Args;
+use std::time::Duration;
+
+#[derive(Args, Clone, Debug)]
+pub struct DbArgs {
+    /// SQLite database URL; the file is created if missing.
+    #[arg(long, env = "DATABASE_URL", default_value = "sqlite://data/liaison-desk.db", global = true)]
+    pub database_url: String,
+}
+
+#[derive(Args, Clone, Debug)]
+pub struct ServeArgs {
+    /// Set when the site is served over HTTPS: cookies become `Secure` with the `__Host-` prefix, and HSTS is sent.
+    #[arg(long, env = "LD_SECURE_COOKIES", default_value_t = false)]
+    pub secure_cookies: bool,
+    /// Minutes of inactivity after which a session ends.
+    #[arg(long, env = "LD_SESSION_IDLE_MINUTES", default_value_t = 30)]
+    pub session_idle_minutes: u64,
+    /// Hours after sign-in after which a session ends however active it is.
+    #[arg(long, env = "LD_SESSION_ABSOLUTE_HOURS", default_value_t = 12)]
+    pub session_absolute_hours: u64,
+    /// Consecutive failed sign-ins that lock an account.
+    #[arg(long, env = "LD_LOCKOUT_THRESHOLD", default_value_t = 5)]
+    pub lockout_threshold: i64,
+    /// How long a locked account stays locked, in minutes.
+    #[arg(long, env = "LD_LOCKOUT_MINUTES", default_value_t = 15)]
+    pub lockout_minutes: u64,
+    /// Sign-in attempts allowed per client address per minute.
+    #[arg(long, env = "LD_SIGNIN_PER_IP_PER_MINUTE", default_value_t = 30)]
+    pub signin_per_ip_per_minute: u32,
+    /// Largest request body accepted, in bytes (larger ones get 413).
+    #[arg(long, env = "LD_MAX_BODY_BYTES", default_value_t = 1024 * 1024)]
+    pub max_body_bytes: usize,
+    /// Load demo agencies and accounts if the database has no users yet, and write their passwords to
+    /// the credentials file.
+    #[arg(long, env = "LD_DEMO_DATA", default_value_t = false)]
+    pub demo_data: bool,
+    /// Where the demo accounts' generated passwords are written (mode 0600).
+    #[arg(long, env = "LD_DEMO_CREDENTIALS_FILE", default_value = "data/demo-credentials.txt")]
+    pub demo_credentials_file: String,
+}
+
+impl Default for ServeArgs {
+    fn default() -> Self {
+        use clap::Parser;
+        #[derive(Parser)]
+        struct Wrapper {
+            #[command(flatten)]
+            serve: ServeArgs,
+        }
+        Wrapper::parse_from(["liaison-desk"]).serve
+    }
+}
+
+impl ServeArgs {
+    pub fn settings(&self) -> Settings {
+        Settings {
+            lockout_threshold: self.lockout_threshold,
+            lockout_duration: Duration::from_secs(self.lockout_minutes * 60),
+            signin_per_ip_per_minute: self.signin_per_ip_per_minute,
+            session_idle: Duration::from_secs(self.session_idle_minutes * 60),
+            session_absolute: Duration::from_secs(self.session_absolute_hours * 3600),
+            secure_cookies: self.secure_cookies,
+        }
+    }
+}

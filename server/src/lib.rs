@@ -1,0 +1,7 @@
+//! The Liaison Desk server: configuration, the axum router with its security layers, and the CLI
+//! commands. Domain logic lives in `app::backend`; this crate wires it to HTTP and the shell.
+
+pub mod cli;
+pub mod config;
+pub mod router;
+pub mod security;

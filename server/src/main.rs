@@ -1,0 +1,75 @@
+use clap::Parser;
+use server::cli::{self, AgencyCommand, AuditCommand, Cli, Command, UserCommand};
+use server::config::ServeArgs;
+use std::net::SocketAddr;
+use std::process::ExitCode;
+use tracing_subscriber::EnvFilter;
+
+#[tokio::main]
+async fn main() -> ExitCode {
+    let filter = EnvFilter::try_from_default_env().unwrap_or_else(|_| EnvFilter::new("info,sqlx=warn,tower_sessions=warn"));
+    if std::env::var("LOG_FORMAT").as_deref() == Ok("json") {
+        tracing_subscriber::fmt().json().with_env_filter(filter).init();
+    } else {
+        tracing_subscriber::fmt().with_env_filter(filter).with_writer(std::io::stderr).init();
+    }
+    let args = Cli::parse();
+    match run(args).await {
+        Ok(code) => ExitCode::from(code as u8),
+        Err(e) => {
+            eprintln!("error: {e}");
+            ExitCode::from(2)
+        }
+    }
+}
+
+async fn run(args: Cli) -> Result<i32, cli::Error> {
+    let db = cli::open_db(&args.db.database_url).await?;
+    match args.command {
+        None => serve(db, ServeArgs::default()).await.map(|_| 0),
+        Some(Command::Serve(serve_args)) => serve(db, serve_args).await.map(|_| 0),
+        Some(Command::User(UserCommand::Add { username, display_name, role, agency, password_stdin })) => {
+            cli::user_add(&db, username, display_name, role, agency, password_stdin).await.map(|_| 0)
+        }
+        Some(Command::User(UserCommand::ResetPassword { username })) => cli::reset_password(&db, &username).await.map(|_| 0),
+        Some(Command::Agency(AgencyCommand::Add { code, name, country })) => cli::agency_add(&db, &code, &name, &country).await.map(|_| 0),
+        Some(Command::Audit(AuditCommand::Verify)) => cli::audit_verify(&db).await,
+        Some(Command::Backup { file }) => cli::backup(&db, &file).await.map(|_| 0),
+        Some(Command::DemoData { credentials_file }) => cli::demo_data(&db, &credentials_file).await.map(|_| 0),
+    }
+}
+
+async fn serve(db: app::backend::db::Db, args: ServeArgs) -> Result<(), cli::Error> {
+    if args.demo_data {
+        cli::demo_data(&db, std::path::Path::new(&args.demo_credentials_file)).await?;
+    }
+    let conf = leptos::config::get_configuration(None).map_err(|e| cli::Error(format!("Leptos configuration: {e}")))?;
+    let options = conf.leptos_options;
+    let addr = options.site_addr;
+    let app = server::router::build(options, db.clone(), &args).await?;
+    let listener = tokio::net::TcpListener::bind(addr).await?;
+    tracing::info!("Liaison Desk listening on http://{addr}");
+    println!("Liaison Desk is running on http://{addr}");
+    axum::serve(listener, app.into_make_service_with_connect_info::<SocketAddr>())
+        .with_graceful_shutdown(shutdown_signal())
+        .await?;
+    tracing::info!("shut down cleanly");
+    Ok(())
+}
+
+/// SIGTERM or Ctrl-C: stop accepting, let in-flight requests finish.
+async fn shutdown_signal() {
+    let ctrl_c = async {
+        let _ = tokio::signal::ctrl_c().await;
+    };
+    let term = async {
+        match tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate()) {
+            Ok(mut s) => {
+                s.recv().await;
+            }
+            Err(_) => std::future::pending::<()>().await,
+        }
+    };
+    tokio::select! { _ = ctrl_c => {}, _ = term => {} }
+    tracing::info!("shutdown signal received; finishing in-flight requests");
+}

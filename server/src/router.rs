@@ -1,0 +1,69 @@
+//! The axum application: Leptos pages and server functions, sessions and sign-in state, security layers.
+
+use crate::config::ServeArgs;
+use crate::security;
+use app::backend::auth::AuthBackend;
+use app::backend::db::Db;
+use app::backend::AppState;
+use app::{shell, App};
+use axum::extract::State;
+use axum::http::StatusCode;
+use axum::routing::get;
+use axum::Router;
+use axum_login::AuthManagerLayerBuilder;
+use leptos::config::LeptosOptions;
+use leptos_axum::{generate_route_list, LeptosRoutes};
+use tower_http::limit::RequestBodyLimitLayer;
+use tower_http::trace::TraceLayer;
+use tower_sessions::cookie::{time::Duration, SameSite};
+use tower_sessions::{Expiry, SessionManagerLayer};
+use tower_sessions_sqlx_store::SqliteStore;
+
+pub const SESSION_COOKIE: &str = "ld_session";
+/// With HTTPS the cookie is bound to this exact host and path (`__Host-` needs Secure and Path=/).
+pub const SECURE_SESSION_COOKIE: &str = "__Host-ld_session";
+
+pub async fn session_store(db: &Db) -> Result<SqliteStore, sqlx::Error> {
+    let store = SqliteStore::new(db.pool.clone()).with_table_name("sessions").expect("valid table name");
+    store.migrate().await?;
+    Ok(store)
+}
+
+pub async fn build(leptos_options: LeptosOptions, db: Db, args: &ServeArgs) -> Result<Router, sqlx::Error> {
+    let settings = args.settings();
+    let secure = settings.secure_cookies;
+    let store = session_store(&db).await?;
+    let sessions = SessionManagerLayer::new(store)
+        .with_name(if secure { SECURE_SESSION_COOKIE } else { SESSION_COOKIE })
+        .with_secure(secure)
+        .with_http_only(true)
+        .with_same_site(SameSite::Strict)
+        .with_path("/")
+        .with_expiry(Expiry::OnInactivity(Duration::seconds(settings.session_idle.as_secs() as i64)));
+    let auth = AuthManagerLayerBuilder::new(AuthBackend { db: db.clone() }, sessions).build();
+
+    let state = AppState::new(leptos_options.clone(), db, settings);
+    let routes = generate_route_list(App);
+    let router = Router::new()
+        .route("/healthz", get(healthz))
+        .leptos_routes_with_context(&state, routes, || {}, {
+            let options = leptos_options.clone();
+            move || shell(options.clone())
+        })
+        .fallback(leptos_axum::file_and_error_handler::<AppState, _>(shell))
+        .layer(auth)
+        .layer(axum::middleware::from_fn(security::refuse_cross_origin))
+        .layer(axum::middleware::from_fn(move |req, next| security::security_headers(secure, req, next)))
+        .layer(RequestBodyLimitLayer::new(args.max_body_bytes))
+        .layer(TraceLayer::new_for_http())
+        .with_state(state);
+    Ok(router)
+}
+
+/// Liveness and database reachability, for monitoring.
+async fn healthz(State(state): State<AppState>) -> (StatusCode, &'static str) {
+    match state.db.ping().await {
+        Ok(_) => (StatusCode::OK, "ok"),
+        Err(_) => (StatusCode::SERVICE_UNAVAILABLE, "database unavailable"),
+    }
+}
