@@ -92,8 +92,8 @@ test('an admin creates a user who must change the temporary password at first si
   await hydrated(newPage);
 
   await newPage.getByLabel('Current password').fill(temporary);
-  await newPage.getByLabel('New password', { exact: true }).fill('password1234');
-  await newPage.getByLabel('New password again').fill('password1234');
+  await newPage.getByLabel('New password', { exact: true }).fill('qwerty123456');
+  await newPage.getByLabel('New password again').fill('qwerty123456');
   await newPage.getByRole('button', { name: 'Change password' }).click();
   await expect(newPage.locator('#f-new_password-error')).toContainText('commonly used');
 

@@ -97,14 +97,20 @@ pub fn Header() -> impl IntoView {
 /// (or to the password change a new account must make first), or shows the 403 page. The server functions
 /// behind the page check again: this only spares the user a page of errors.
 #[component]
-pub fn Guard(action: Action, children: ChildrenFn) -> impl IntoView {
+pub fn Guard(
+    action: Action,
+    /// Only the profile page, where a temporary password is replaced.
+    #[prop(optional)]
+    allow_pending_password: bool,
+    children: ChildrenFn,
+) -> impl IntoView {
     let user = CurrentUser::resource();
     let children = StoredValue::new(children);
     view! {
         <Suspense fallback=|| view! { <p class="loading">"Loading…"</p> }>
             {move || Suspend::new(async move {
                 match user.await {
-                    Ok(Some(u)) if u.must_change_password && action != Action::ManageOwnProfile => {
+                    Ok(Some(u)) if u.must_change_password && !allow_pending_password => {
                         view! { <Redirect path="/profile"/> }.into_any()
                     }
                     Ok(Some(u)) if allows(u.role, action) => children.with_value(|c| c()).into_any(),

@@ -22,7 +22,7 @@ pub fn ProfilePage() -> impl IntoView {
     });
     view! {
         <Title text="Profile"/>
-        <Guard action=Action::ManageOwnProfile>
+        <Guard action=Action::ManageOwnProfile allow_pending_password=true>
             <section class="panel narrow">
                 <h1>"Change your password"</h1>
                 <Show when=move || must_change.get()>
