@@ -20,6 +20,7 @@ pub struct AuditEventView {
 }
 
 #[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[serde(default)]
 pub struct AuditFilter {
     pub user: String,
     pub action: String,

@@ -53,6 +53,7 @@ pub struct IssuedPassword {
 }
 
 #[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[serde(default)]
 pub struct UserFilter {
     pub q: String,
     pub role: String,

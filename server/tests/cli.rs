@@ -1,0 +1,89 @@
+//! The `liaison-desk` binary's operator commands, run as a process against a real database file.
+
+mod support;
+
+use std::process::Command;
+use support::TestServer;
+
+fn liaison_desk(db_url: &str, args: &[&str]) -> std::process::Output {
+    Command::new(env!("CARGO_BIN_EXE_liaison-desk"))
+        .args(args)
+        .env("DATABASE_URL", db_url)
+        .env("RUST_LOG", "warn")
+        .output()
+        .expect("run liaison-desk")
+}
+
+#[tokio::test]
+async fn audit_verify_passes_then_names_the_event_an_intruder_altered() {
+    let s = TestServer::start().await;
+    // Some activity to chain: sign-ins, a failure.
+    let mut c = s.signed_in("ncb.officer").await;
+    c.sign_in("ncb.officer", "wrong password here").await;
+    let count: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM audit_events").fetch_one(&s.db.pool).await.unwrap();
+
+    let ok = liaison_desk(&s.db_url, &["audit", "verify"]);
+    assert!(ok.status.success(), "{}", String::from_utf8_lossy(&ok.stderr));
+    assert_eq!(String::from_utf8_lossy(&ok.stdout).trim(), format!("audit chain OK: {count} events"));
+
+    // The triggers stop a plain UPDATE...
+    let refused = sqlx::query("UPDATE audit_events SET outcome = 'failure' WHERE id = 3").execute(&s.db.pool).await;
+    assert!(refused.unwrap_err().to_string().contains("append-only"));
+    assert!(sqlx::query("DELETE FROM audit_events WHERE id = 3").execute(&s.db.pool).await.is_err());
+    // ...so an intruder with the file drops the trigger first.
+    sqlx::query("DROP TRIGGER audit_events_no_update").execute(&s.db.pool).await.unwrap();
+    sqlx::query("UPDATE audit_events SET username = 'someone.else' WHERE id = 3").execute(&s.db.pool).await.unwrap();
+
+    let bad = liaison_desk(&s.db_url, &["audit", "verify"]);
+    assert_eq!(bad.status.code(), Some(1));
+    let err = String::from_utf8_lossy(&bad.stderr);
+    assert!(err.contains("event 3"), "{err}");
+}
+
+#[tokio::test]
+async fn user_add_with_password_from_stdin_then_sign_in() {
+    use std::io::Write;
+    let s = TestServer::start().await;
+    let mut child = Command::new(env!("CARGO_BIN_EXE_liaison-desk"))
+        .args(["user", "add", "--username", "first.admin", "--display-name", "First Admin", "--role", "admin", "--agency", "PS", "--password-stdin"])
+        .env("DATABASE_URL", &s.db_url)
+        .stdin(std::process::Stdio::piped())
+        .stdout(std::process::Stdio::piped())
+        .stderr(std::process::Stdio::piped())
+        .spawn()
+        .unwrap();
+    child.stdin.take().unwrap().write_all(b"granite harbour lantern\n").unwrap();
+    let out = child.wait_with_output().unwrap();
+    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    let mut c = s.client();
+    assert_eq!(c.sign_in("first.admin", "granite harbour lantern").await.status(), 200);
+
+    // A common password is refused with the reason.
+    let weak = liaison_desk(&s.db_url, &["user", "add", "--username", "weak", "--display-name", "W", "--role", "officer", "--agency", "PS", "--password-stdin"]);
+    assert!(!weak.status.success());
+
+    // Without --password-stdin a temporary password is generated and printed once.
+    let gen = liaison_desk(&s.db_url, &["user", "add", "--username", "second", "--display-name", "Second", "--role", "officer", "--agency", "RCMP"]);
+    assert!(gen.status.success());
+    let stdout = String::from_utf8_lossy(&gen.stdout).to_string();
+    let temp = stdout.rsplit(": ").next().unwrap().trim().to_string();
+    let res = c.sign_in("second", &temp).await;
+    assert_eq!(res.status(), 200);
+    let v: serde_json::Value = res.json().await.unwrap();
+    assert_eq!(v["must_change_password"], true);
+}
+
+#[tokio::test]
+async fn backup_writes_a_consistent_copy() {
+    let s = TestServer::start().await;
+    let dir = tempfile::tempdir().unwrap();
+    let file = dir.path().join("copy.db");
+    let out = liaison_desk(&s.db_url, &["backup", file.to_str().unwrap()]);
+    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    let copy_url = format!("sqlite://{}", file.display());
+    let verify = liaison_desk(&copy_url, &["audit", "verify"]);
+    assert!(verify.status.success());
+    assert!(String::from_utf8_lossy(&verify.stdout).starts_with("audit chain OK"));
+    // Refuses to overwrite.
+    assert!(!liaison_desk(&s.db_url, &["backup", file.to_str().unwrap()]).status.success());
+}

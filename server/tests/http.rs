@@ -1,0 +1,232 @@
+//! HTTP integration tests: the real router on a real port, real SQLite, a plain HTTP client.
+
+mod support;
+
+use support::{user_id, TestServer};
+
+#[tokio::test]
+async fn security_headers_on_pages_and_server_functions() {
+    let s = TestServer::start().await;
+    let mut c = s.client();
+    let page = c.get("/login").await;
+    assert_eq!(page.status(), 200);
+    let h = page.headers();
+    let csp = h["content-security-policy"].to_str().unwrap();
+    assert!(csp.contains("script-src 'self' 'nonce-"), "{csp}");
+    assert!(!csp.contains("unsafe-inline"), "{csp}");
+    assert!(csp.contains("frame-ancestors 'none'"));
+    assert_eq!(h["x-content-type-options"], "nosniff");
+    assert_eq!(h["referrer-policy"], "no-referrer");
+    assert_eq!(h["cache-control"], "no-store");
+    // The nonce in the header is the one on the page's scripts.
+    let nonce = csp.split("'nonce-").nth(1).unwrap().split('\'').next().unwrap().to_string();
+    let body = page.text().await.unwrap();
+    assert!(body.contains(&format!("nonce=\"{nonce}\"")));
+
+    let api = c.call("current_user", &[]).await;
+    assert_eq!(api.headers()["x-content-type-options"], "nosniff");
+    assert_eq!(api.headers()["cache-control"], "no-store");
+    assert!(api.headers()["content-security-policy"].to_str().unwrap().contains("default-src 'none'"));
+}
+
+#[tokio::test]
+async fn session_cookie_is_http_only_and_same_site_strict() {
+    let s = TestServer::start().await;
+    let mut c = s.client();
+    let res = c.sign_in("rcmp.officer", &s.passwords["rcmp.officer"]).await;
+    assert_eq!(res.status(), 200);
+    let cookie = res.headers()["set-cookie"].to_str().unwrap().to_string();
+    assert!(cookie.starts_with("ld_session="), "{cookie}");
+    assert!(cookie.contains("HttpOnly"), "{cookie}");
+    assert!(cookie.contains("SameSite=Strict"), "{cookie}");
+    assert!(cookie.contains("Path=/"), "{cookie}");
+    assert!(!cookie.contains("Secure"), "plain HTTP by default: {cookie}");
+}
+
+#[tokio::test]
+async fn with_https_configured_the_cookie_is_secure_and_host_prefixed() {
+    let args = server::config::ServeArgs { secure_cookies: true, ..Default::default() };
+    let s = TestServer::start_with(args).await;
+    let mut c = s.client();
+    let res = c.sign_in("rcmp.officer", &s.passwords["rcmp.officer"]).await;
+    let cookie = res.headers()["set-cookie"].to_str().unwrap().to_string();
+    assert!(cookie.starts_with("__Host-ld_session="), "{cookie}");
+    assert!(cookie.contains("Secure") && cookie.contains("HttpOnly") && cookie.contains("SameSite=Strict"), "{cookie}");
+    assert!(res.headers()["strict-transport-security"].to_str().unwrap().contains("max-age="));
+}
+
+#[tokio::test]
+async fn sign_in_issues_a_new_session_id_and_the_old_one_dies() {
+    let s = TestServer::start().await;
+    let mut c = s.signed_in("ncb.officer").await;
+    let first = c.cookie.clone().unwrap();
+    // Signing in again while holding a session (a fixation attempt would look like this).
+    let res = c.sign_in("ncb.officer", &s.passwords["ncb.officer"]).await;
+    assert_eq!(res.status(), 200);
+    let second = c.cookie.clone().unwrap();
+    assert_ne!(first, second, "the session id must change at sign-in");
+    assert_eq!(c.whoami().await.as_deref(), Some("ncb.officer"));
+
+    let mut stale = s.client();
+    stale.cookie = Some(first);
+    assert_eq!(stale.whoami().await, None, "the pre-sign-in id must not be usable");
+}
+
+#[tokio::test]
+async fn sign_out_ends_the_session_on_the_server() {
+    let s = TestServer::start().await;
+    let mut c = s.signed_in("ncb.officer").await;
+    let cookie = c.cookie.clone();
+    assert_eq!(c.call("logout", &[]).await.status(), 200);
+    let mut replay = s.client();
+    replay.cookie = cookie;
+    assert_eq!(replay.whoami().await, None);
+}
+
+#[tokio::test]
+async fn a_disabled_users_session_stops_working_on_the_next_request() {
+    let s = TestServer::start().await;
+    let mut officer = s.signed_in("cbsa.officer").await;
+    assert_eq!(officer.whoami().await.as_deref(), Some("cbsa.officer"));
+
+    let mut admin = s.signed_in("admin").await;
+    let id = user_id(&s.db, "cbsa.officer").await.to_string();
+    let res = admin.call("set_user_enabled", &[("id", &id), ("enabled", "false")]).await;
+    assert_eq!(res.status(), 200, "{}", res.text().await.unwrap());
+
+    assert_eq!(officer.whoami().await, None);
+    // And signing in again is refused.
+    let again = officer.sign_in("cbsa.officer", &s.passwords["cbsa.officer"]).await;
+    assert_eq!(again.status(), 422);
+}
+
+#[tokio::test]
+async fn changing_the_password_ends_the_users_other_sessions_but_keeps_this_one() {
+    let s = TestServer::start().await;
+    let mut laptop = s.signed_in("cbi.officer").await;
+    let mut phone = s.signed_in("cbi.officer").await;
+    let old = s.passwords["cbi.officer"].clone();
+    let res = laptop
+        .call("change_password", &[("current", &old), ("new_password", "monsoon ledger harbour"), ("confirm", "monsoon ledger harbour")])
+        .await;
+    assert_eq!(res.status(), 200, "{}", res.text().await.unwrap());
+    assert_eq!(laptop.whoami().await.as_deref(), Some("cbi.officer"));
+    assert_eq!(phone.whoami().await, None);
+}
+
+#[tokio::test]
+async fn state_changing_requests_from_another_origin_are_refused() {
+    let s = TestServer::start().await;
+    let http = reqwest::Client::new();
+    let login = format!("{}/api/login", s.base);
+    let form = [("username", "admin"), ("password", s.passwords["admin"].as_str())];
+
+    let evil = http.post(&login).header("origin", "http://evil.example").form(&form).send().await.unwrap();
+    assert_eq!(evil.status(), 403);
+    let cross = http.post(&login).header("sec-fetch-site", "cross-site").form(&form).send().await.unwrap();
+    assert_eq!(cross.status(), 403);
+
+    let host = s.base.trim_start_matches("http://").to_string();
+    let same = http
+        .post(&login)
+        .header("origin", format!("http://{host}"))
+        .header("sec-fetch-site", "same-origin")
+        .header("accept", "application/json")
+        .form(&form)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(same.status(), 200);
+}
+
+#[tokio::test]
+async fn oversized_bodies_are_refused_with_413() {
+    let s = TestServer::start().await;
+    let big = "x".repeat(2 * 1024 * 1024);
+    let res = reqwest::Client::new()
+        .post(format!("{}/api/login", s.base))
+        .header("content-type", "application/x-www-form-urlencoded")
+        .body(format!("username=a&password={big}"))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(res.status(), 413);
+}
+
+#[tokio::test]
+async fn server_functions_check_authorisation_on_the_server() {
+    let s = TestServer::start().await;
+    let mut anonymous = s.client();
+    assert_eq!(anonymous.call("list_users", &[("filter[q]", "")]).await.status(), 401);
+    assert_eq!(anonymous.call("list_audit", &[("filter[page]", "0")]).await.status(), 401);
+
+    let mut officer = s.signed_in("ncb.officer").await;
+    let res = officer.call("list_users", &[("filter[q]", "")]).await;
+    assert_eq!(res.status(), 403);
+    assert!(!res.text().await.unwrap().contains("rcmp.officer"));
+    assert_eq!(officer.call("list_audit", &[("filter[page]", "0")]).await.status(), 403);
+    assert_eq!(officer.call("create_agency", &[("code", "EVIL"), ("name", "Evil"), ("country", "IN")]).await.status(), 403);
+    let admin_id = user_id(&s.db, "admin").await.to_string();
+    assert_eq!(officer.call("reset_user_password", &[("id", &admin_id)]).await.status(), 403);
+
+    let mut supervisor = s.signed_in("ca.supervisor").await;
+    assert_eq!(supervisor.call("list_users", &[("filter[q]", "")]).await.status(), 403);
+    assert_eq!(supervisor.call("list_audit", &[("filter[page]", "0")]).await.status(), 200);
+
+    let mut admin = s.signed_in("admin").await;
+    let res = admin.call("list_users", &[("filter[q]", "")]).await;
+    assert_eq!(res.status(), 200);
+    assert!(res.text().await.unwrap().contains("rcmp.officer"));
+}
+
+#[tokio::test]
+async fn the_last_active_admin_cannot_be_disabled_or_demoted() {
+    let s = TestServer::start().await;
+    let mut admin = s.signed_in("admin").await;
+    let id = user_id(&s.db, "admin").await.to_string();
+    let res = admin.call("set_user_enabled", &[("id", &id), ("enabled", "false")]).await;
+    assert_eq!(res.status(), 409);
+    assert!(res.text().await.unwrap().contains("last active admin"));
+    let res = admin.call("update_user", &[("id", &id), ("display_name", "Meera"), ("role", "officer"), ("agency", "PS")]).await;
+    assert_eq!(res.status(), 409);
+    assert_eq!(admin.whoami().await.as_deref(), Some("admin"));
+}
+
+#[tokio::test]
+async fn sign_in_attempts_are_throttled_per_client_address() {
+    let args = server::config::ServeArgs { signin_per_ip_per_minute: 3, ..Default::default() };
+    let s = TestServer::start_with(args).await;
+    let mut c = s.client();
+    for _ in 0..3 {
+        assert_eq!(c.sign_in("nobody", "wrong password here").await.status(), 422);
+    }
+    let res = c.sign_in("admin", &s.passwords["admin"]).await;
+    assert_eq!(res.status(), 429);
+    let actions: Vec<String> = sqlx::query_scalar("SELECT action FROM audit_events WHERE action = 'sign_in.throttled'")
+        .fetch_all(&s.db.pool)
+        .await
+        .unwrap();
+    assert_eq!(actions.len(), 1);
+}
+
+#[tokio::test]
+async fn five_failures_lock_the_account_until_an_admin_unlocks_it() {
+    let s = TestServer::start().await;
+    let mut c = s.client();
+    for _ in 0..5 {
+        assert_eq!(c.sign_in("rcmp.officer", "wrong password here").await.status(), 422);
+    }
+    assert_eq!(c.sign_in("rcmp.officer", &s.passwords["rcmp.officer"]).await.status(), 422, "locked");
+    let mut admin = s.signed_in("admin").await;
+    let id = user_id(&s.db, "rcmp.officer").await.to_string();
+    assert_eq!(admin.call("unlock_user", &[("id", &id)]).await.status(), 200);
+    assert_eq!(c.sign_in("rcmp.officer", &s.passwords["rcmp.officer"]).await.status(), 200);
+}
+
+#[tokio::test]
+async fn healthz_answers() {
+    let s = TestServer::start().await;
+    let res = s.client().get("/healthz").await;
+    assert_eq!(res.status(), 200);
+    assert_eq!(res.text().await.unwrap(), "ok");
+}

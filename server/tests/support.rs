@@ -1,0 +1,120 @@
+//! A real server on a random loopback port with a fresh SQLite file and the demo accounts, and a small
+//! HTTP client that handles the session cookie by hand (so tests can look at it).
+
+#![allow(dead_code)]
+
+use app::backend::db::Db;
+use app::backend::demo;
+use leptos::config::LeptosOptions;
+use reqwest::header::{HeaderMap, HeaderValue, COOKIE, SET_COOKIE};
+use server::config::ServeArgs;
+use std::collections::HashMap;
+use std::net::SocketAddr;
+use tempfile::TempDir;
+
+pub struct TestServer {
+    pub base: String,
+    pub db: Db,
+    pub db_url: String,
+    pub passwords: HashMap<String, String>,
+    _dir: TempDir,
+}
+
+impl TestServer {
+    pub async fn start() -> TestServer {
+        Self::start_with(ServeArgs::default()).await
+    }
+
+    pub async fn start_with(args: ServeArgs) -> TestServer {
+        let dir = tempfile::tempdir().expect("temp dir");
+        let db_url = format!("sqlite://{}/test.db", dir.path().display());
+        let db = server::cli::open_db(&db_url).await.expect("open db");
+        let passwords = demo::load(&db).await.expect("demo data").into_iter().map(|a| (a.username, a.password)).collect();
+        let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.expect("bind");
+        let addr = listener.local_addr().expect("addr");
+        let options = LeptosOptions::builder()
+            .output_name("liaison-desk")
+            .site_root("../target/site")
+            .site_pkg_dir("pkg")
+            .site_addr(addr)
+            .build();
+        let app = server::router::build(options, db.clone(), &args).await.expect("router");
+        tokio::spawn(async move {
+            axum::serve(listener, app.into_make_service_with_connect_info::<SocketAddr>()).await.expect("serve");
+        });
+        TestServer { base: format!("http://{addr}"), db, db_url, passwords, _dir: dir }
+    }
+
+    pub fn client(&self) -> Client {
+        Client { base: self.base.clone(), http: reqwest::Client::builder().redirect(reqwest::redirect::Policy::none()).build().unwrap(), cookie: None }
+    }
+
+    /// A client already signed in as one of the demo accounts.
+    pub async fn signed_in(&self, username: &str) -> Client {
+        let mut c = self.client();
+        let res = c.sign_in(username, &self.passwords[username]).await;
+        assert_eq!(res.status(), 200, "sign-in of {username} failed: {}", res.text().await.unwrap_or_default());
+        c
+    }
+}
+
+pub struct Client {
+    pub base: String,
+    pub http: reqwest::Client,
+    /// The session cookie as `name=value`.
+    pub cookie: Option<String>,
+}
+
+impl Client {
+    fn remember(&mut self, headers: &HeaderMap) {
+        for v in headers.get_all(SET_COOKIE) {
+            let v = v.to_str().unwrap();
+            let pair = v.split(';').next().unwrap().to_string();
+            if pair.contains("ld_session") {
+                self.cookie = Some(pair);
+            }
+        }
+    }
+
+    fn with_cookie(&self, rb: reqwest::RequestBuilder) -> reqwest::RequestBuilder {
+        match &self.cookie {
+            Some(c) => rb.header(COOKIE, HeaderValue::from_str(c).unwrap()),
+            None => rb,
+        }
+    }
+
+    pub async fn get(&mut self, path: &str) -> reqwest::Response {
+        let res = self.with_cookie(self.http.get(format!("{}{path}", self.base))).send().await.unwrap();
+        self.remember(res.headers());
+        res
+    }
+
+    /// Calls a server function the way the browser does (form-encoded POST, JSON answer).
+    pub async fn call(&mut self, endpoint: &str, form: &[(&str, &str)]) -> reqwest::Response {
+        let rb = self
+            .http
+            .post(format!("{}/api/{endpoint}", self.base))
+            .header("accept", "application/json")
+            .form(form);
+        let res = self.with_cookie(rb).send().await.unwrap();
+        self.remember(res.headers());
+        res
+    }
+
+    pub async fn sign_in(&mut self, username: &str, password: &str) -> reqwest::Response {
+        self.call("login", &[("username", username), ("password", password)]).await
+    }
+
+    /// The signed-in user's username, or None.
+    pub async fn whoami(&mut self) -> Option<String> {
+        let res = self.call("current_user", &[]).await;
+        assert_eq!(res.status(), 200);
+        let v: serde_json::Value = res.json().await.unwrap();
+        v.get("username").and_then(|u| u.as_str()).map(str::to_string)
+    }
+}
+
+pub async fn user_id(db: &Db, username: &str) -> i64 {
+    let mut conn = db.pool.acquire().await.unwrap();
+    app::backend::users::by_username(&mut conn, username).await.unwrap().unwrap().id
+}
