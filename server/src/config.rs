@@ -1,5 +1,6 @@
 //! Configuration from the environment (each variable also has a flag; see `liaison-desk serve --help`).
 
+use app::backend::deadlines::DeadlinePolicy;
 use app::backend::settings::Settings;
 use clap::Args;
 use std::time::Duration;
@@ -34,6 +35,25 @@ pub struct ServeArgs {
     /// Largest request body accepted, in bytes (larger ones get 413).
     #[arg(long, env = "LD_MAX_BODY_BYTES", default_value_t = 1024 * 1024)]
     pub max_body_bytes: usize,
+    /// Largest attachment accepted, in megabytes.
+    #[arg(long, env = "LD_ATTACHMENT_MAX_MB", default_value_t = 25)]
+    pub attachment_max_mb: u64,
+    /// Where attachment contents are stored (under their SHA-256).
+    #[arg(long, env = "LD_ATTACHMENT_DIR", default_value = "data/attachments")]
+    pub attachment_dir: String,
+    /// Deadline for urgent requests for directly available information, in hours.
+    #[arg(long, env = "LD_DEADLINE_URGENT_DIRECT_HOURS", default_value_t = 8)]
+    pub deadline_urgent_direct_hours: i64,
+    /// Deadline for urgent requests for indirectly available information, in hours.
+    #[arg(long, env = "LD_DEADLINE_URGENT_INDIRECT_HOURS", default_value_t = 72)]
+    pub deadline_urgent_indirect_hours: i64,
+    /// Deadlines for high, normal and low priority requests, in hours.
+    #[arg(long, env = "LD_DEADLINE_HIGH_HOURS", default_value_t = 168)]
+    pub deadline_high_hours: i64,
+    #[arg(long, env = "LD_DEADLINE_NORMAL_HOURS", default_value_t = 168)]
+    pub deadline_normal_hours: i64,
+    #[arg(long, env = "LD_DEADLINE_LOW_HOURS", default_value_t = 168)]
+    pub deadline_low_hours: i64,
     /// Load demo agencies and accounts if the database has no users yet, and write their passwords to
     /// the credentials file.
     #[arg(long, env = "LD_DEMO_DATA", default_value_t = false)]
@@ -64,6 +84,15 @@ impl ServeArgs {
             session_idle: Duration::from_secs(self.session_idle_minutes * 60),
             session_absolute: Duration::from_secs(self.session_absolute_hours * 3600),
             secure_cookies: self.secure_cookies,
+            deadlines: DeadlinePolicy {
+                urgent_direct: chrono::Duration::hours(self.deadline_urgent_direct_hours),
+                urgent_indirect: chrono::Duration::hours(self.deadline_urgent_indirect_hours),
+                high: chrono::Duration::hours(self.deadline_high_hours),
+                normal: chrono::Duration::hours(self.deadline_normal_hours),
+                low: chrono::Duration::hours(self.deadline_low_hours),
+            },
+            attachment_max_bytes: self.attachment_max_mb * 1024 * 1024,
+            attachment_dir: self.attachment_dir.clone().into(),
         }
     }
 }

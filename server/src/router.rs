@@ -1,14 +1,14 @@
 //! The axum application: Leptos pages and server functions, sessions and sign-in state, security layers.
 
 use crate::config::ServeArgs;
-use crate::security;
+use crate::{files, security};
 use app::backend::auth::AuthBackend;
 use app::backend::db::Db;
 use app::backend::AppState;
 use app::{shell, App};
 use axum::extract::State;
 use axum::http::StatusCode;
-use axum::routing::get;
+use axum::routing::{get, post};
 use axum::Router;
 use axum_login::AuthManagerLayerBuilder;
 use leptos::config::LeptosOptions;
@@ -44,17 +44,26 @@ pub async fn build(leptos_options: LeptosOptions, db: Db, args: &ServeArgs) -> R
 
     let state = AppState::new(leptos_options.clone(), db, settings);
     let routes = generate_route_list(App);
-    let router = Router::new()
+    let upload_limit = state.settings.attachment_max_bytes as usize + 1024 * 1024;
+    let pages = Router::new()
         .route("/healthz", get(healthz))
         .leptos_routes_with_context(&state, routes, || {}, {
             let options = leptos_options.clone();
             move || shell(options.clone())
         })
         .fallback(leptos_axum::file_and_error_handler::<AppState, _>(shell))
+        .layer(RequestBodyLimitLayer::new(args.max_body_bytes));
+    let files = Router::new()
+        .route("/attachments", post(files::upload))
+        .route("/attachments/{id}", get(files::download))
+        .route("/cases/{id}/indicators.stix.json", get(files::stix_export))
+        .layer(axum::extract::DefaultBodyLimit::disable())
+        .layer(RequestBodyLimitLayer::new(upload_limit));
+    let router = pages
+        .merge(files)
         .layer(auth)
         .layer(axum::middleware::from_fn(security::refuse_cross_origin))
         .layer(axum::middleware::from_fn(move |req, next| security::security_headers(secure, req, next)))
-        .layer(RequestBodyLimitLayer::new(args.max_body_bytes))
         .layer(TraceLayer::new_for_http())
         .with_state(state);
     Ok(router)

@@ -45,17 +45,23 @@ pub struct Event {
     pub object_type: Option<&'static str>,
     pub object_id: Option<String>,
     pub outcome: Outcome,
+    /// The case this event concerns, so the case page can show its history.
+    pub case_id: Option<i64>,
     /// Never secrets: no passwords, no hashes, no session ids.
     pub details: Value,
 }
 
 impl Event {
     pub fn new(action: &'static str) -> Self {
-        Event { action, object_type: None, object_id: None, outcome: Outcome::Success, details: Value::Object(Default::default()) }
+        Event { action, object_type: None, object_id: None, outcome: Outcome::Success, case_id: None, details: Value::Object(Default::default()) }
     }
     pub fn on(mut self, object_type: &'static str, id: impl ToString) -> Self {
         self.object_type = Some(object_type);
         self.object_id = Some(id.to_string());
+        self
+    }
+    pub fn case(mut self, case_id: i64) -> Self {
+        self.case_id = Some(case_id);
         self
     }
     pub fn outcome(mut self, outcome: Outcome) -> Self {
@@ -83,6 +89,7 @@ pub struct AuditRow {
     pub object_id: Option<String>,
     pub outcome: String,
     pub details: String,
+    pub case_id: Option<i64>,
     pub prev_hash: String,
     pub hash: String,
 }
@@ -92,7 +99,7 @@ impl AuditRow {
     fn canonical(&self) -> String {
         serde_json::json!([
             self.id, self.at, self.user_id, self.username, self.agency_code, self.country, self.client_ip,
-            self.action, self.object_type, self.object_id, self.outcome, self.details
+            self.action, self.object_type, self.object_id, self.outcome, self.details, self.case_id
         ])
         .to_string()
     }
@@ -130,13 +137,14 @@ pub async fn record(conn: &mut SqliteConnection, who: &Who, event: Event) -> Res
         object_id: event.object_id,
         outcome: event.outcome.as_str().to_string(),
         details: event.details.to_string(),
+        case_id: event.case_id,
         prev_hash: prev_hash.clone(),
         hash: String::new(),
     };
     row.hash = row.compute_hash(&prev_hash);
     sqlx::query(
         "INSERT INTO audit_events (id, at, user_id, username, agency_code, country, client_ip, action, \
-         object_type, object_id, outcome, details, prev_hash, hash) VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?)",
+         object_type, object_id, outcome, details, case_id, prev_hash, hash) VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)",
     )
     .bind(row.id)
     .bind(&row.at)
@@ -150,6 +158,7 @@ pub async fn record(conn: &mut SqliteConnection, who: &Who, event: Event) -> Res
     .bind(&row.object_id)
     .bind(&row.outcome)
     .bind(&row.details)
+    .bind(row.case_id)
     .bind(&row.prev_hash)
     .bind(&row.hash)
     .execute(&mut *conn)

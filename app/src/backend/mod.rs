@@ -2,14 +2,21 @@
 //! anywhere else in the project.
 
 pub mod agencies;
+pub mod attachments;
 pub mod audit;
 pub mod auth;
+pub mod cases;
 pub mod db;
+pub mod deadlines;
 pub mod demo;
+pub mod indicators;
+pub mod lifecycle;
 pub mod passwords;
 pub mod policy;
+pub mod requests;
 pub mod settings;
 pub mod state;
+pub mod stix;
 pub mod time;
 pub mod users;
 

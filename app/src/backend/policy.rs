@@ -4,7 +4,7 @@
 use super::audit::AuditScope;
 use crate::error::AppError;
 pub use crate::model::permissions::{allows, Action, ALL_ACTIONS};
-use crate::model::{Role, SessionUser};
+use crate::model::{Country, Role, SessionUser};
 
 pub fn ensure(user: &SessionUser, action: Action) -> Result<(), AppError> {
     if allows(user.role, action) {
@@ -23,14 +23,127 @@ pub fn audit_scope(user: &SessionUser) -> Result<AuditScope, AppError> {
     })
 }
 
+
+// ---- Need-to-know: cases and everything in them ----
+
+/// Which cases a user's lists and searches may contain; applied in SQL (`cases::visible_sql`).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Visibility {
+    /// Cases their agency is party to (officers).
+    Agency(i64),
+    /// Cases any agency of their country is party to (supervisors).
+    Country(Country),
+}
+
+pub fn visibility(user: &SessionUser) -> Result<Visibility, AppError> {
+    ensure(user, Action::WorkCases)?;
+    Ok(match user.role {
+        Role::Supervisor => Visibility::Country(user.country),
+        _ => Visibility::Agency(user.agency_id),
+    })
+}
+
+/// An agency party to a case: its id and country.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct Party {
+    pub agency_id: i64,
+    pub country: Country,
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum CaseOp {
+    View,
+    /// Edit title, summary, lead, parties, links; change status. The owning side only.
+    Edit,
+    CreateRequest,
+    AddIndicator,
+    Upload,
+    ExportIndicators,
+}
+
+pub const ALL_CASE_OPS: &[CaseOp] =
+    &[CaseOp::View, CaseOp::Edit, CaseOp::CreateRequest, CaseOp::AddIndicator, CaseOp::Upload, CaseOp::ExportIndicators];
+
+fn on_side(user: &SessionUser, agency_id: i64, country: Country) -> bool {
+    match user.role {
+        Role::Officer => user.agency_id == agency_id,
+        Role::Supervisor => user.country == country,
+        Role::Admin => false,
+    }
+}
+
+pub fn can_see_case(user: &SessionUser, parties: &[Party]) -> bool {
+    allows(user.role, Action::WorkCases) && parties.iter().any(|p| on_side(user, p.agency_id, p.country))
+}
+
+/// A non-party gets NotFound, exactly as for a case that does not exist: existence itself is sensitive.
+pub fn ensure_case(user: &SessionUser, owner: Party, parties: &[Party], op: CaseOp) -> Result<(), AppError> {
+    if !can_see_case(user, parties) {
+        return Err(AppError::NotFound);
+    }
+    let ok = match op {
+        CaseOp::View | CaseOp::CreateRequest | CaseOp::AddIndicator | CaseOp::Upload | CaseOp::ExportIndicators => true,
+        CaseOp::Edit => on_side(user, owner.agency_id, owner.country),
+    };
+    if ok {
+        Ok(())
+    } else {
+        Err(AppError::Forbidden)
+    }
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum RequestOp {
+    View,
+    /// Send a draft, withdraw, close, answer a clarification request: the sending side.
+    ActAsSender,
+    /// Approve an outgoing request awaiting approval: a supervisor of the sending country.
+    Approve,
+    /// Acknowledge, answer, ask for clarification, decline: the receiving side.
+    ActAsRecipient,
+}
+
+pub const ALL_REQUEST_OPS: &[RequestOp] = &[RequestOp::View, RequestOp::ActAsSender, RequestOp::Approve, RequestOp::ActAsRecipient];
+
+/// The two ends of a request, and whether it has been sent.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct RequestSides {
+    pub from: Party,
+    pub to: Party,
+    pub unsent: bool,
+}
+
+pub fn ensure_request(user: &SessionUser, parties: &[Party], sides: RequestSides, op: RequestOp) -> Result<(), AppError> {
+    let sender = on_side(user, sides.from.agency_id, sides.from.country);
+    let visible = can_see_case(user, parties) && (!sides.unsent || sender);
+    if !visible {
+        return Err(AppError::NotFound);
+    }
+    let ok = match op {
+        RequestOp::View => true,
+        RequestOp::ActAsSender => sender,
+        RequestOp::Approve => user.role == Role::Supervisor && user.country == sides.from.country,
+        RequestOp::ActAsRecipient => !sides.unsent && on_side(user, sides.to.agency_id, sides.to.country),
+    };
+    if ok {
+        Ok(())
+    } else {
+        Err(AppError::Forbidden)
+    }
+}
 #[cfg(test)]
 mod tests {
     use super::*;
     use crate::model::Country;
 
     fn user(role: Role, country: Country) -> SessionUser {
+        user_at(role, country, 1)
+    }
+
+    fn user_at(role: Role, country: Country, agency_id: i64) -> SessionUser {
         SessionUser {
             id: 1,
+            agency_id,
             username: "u".into(),
             display_name: "U".into(),
             role,
@@ -79,5 +192,105 @@ mod tests {
         assert_eq!(audit_scope(&user(Role::Admin, Country::India)), Ok(AuditScope::All));
         assert_eq!(audit_scope(&user(Role::Supervisor, Country::Canada)), Ok(AuditScope::Country(Country::Canada)));
         assert_eq!(audit_scope(&user(Role::Officer, Country::Canada)), Err(AppError::Forbidden));
+    }
+
+    // Agencies: 1 NCB (India, owner), 2 CBI (India, not party), 10 RCMP (Canada, party), 11 CBSA (Canada, not party).
+    const NCB: Party = Party { agency_id: 1, country: Country::India };
+    const RCMP: Party = Party { agency_id: 10, country: Country::Canada };
+
+    #[derive(Clone, Copy, Debug)]
+    enum Who {
+        PartyOfficer,
+        OwnerOfficer,
+        NonPartyOfficer,
+        OwnCountrySupervisor,
+        OtherCountrySupervisor,
+        Admin,
+    }
+
+    fn who(w: Who) -> SessionUser {
+        match w {
+            Who::OwnerOfficer => user_at(Role::Officer, Country::India, 1),
+            Who::PartyOfficer => user_at(Role::Officer, Country::Canada, 10),
+            Who::NonPartyOfficer => user_at(Role::Officer, Country::Canada, 11),
+            // A supervisor of India (owner's country): NCB is an Indian party.
+            Who::OwnCountrySupervisor => user_at(Role::Supervisor, Country::India, 2),
+            // Case with Indian parties only: a Canadian supervisor is outside it.
+            Who::OtherCountrySupervisor => user_at(Role::Supervisor, Country::Canada, 11),
+            Who::Admin => user_at(Role::Admin, Country::Canada, 12),
+        }
+    }
+
+    /// Every kind of user × every case operation, on a case owned by NCB with RCMP party.
+    #[test]
+    fn case_operations_table() {
+        use CaseOp::*;
+        use Who::*;
+        let parties = [NCB, RCMP];
+        let nf = Err(AppError::NotFound);
+        let fb = Err(AppError::Forbidden);
+        let table: &[(Who, CaseOp, Result<(), AppError>)] = &[
+            (OwnerOfficer, View, Ok(())), (OwnerOfficer, Edit, Ok(())), (OwnerOfficer, CreateRequest, Ok(())),
+            (OwnerOfficer, AddIndicator, Ok(())), (OwnerOfficer, Upload, Ok(())), (OwnerOfficer, ExportIndicators, Ok(())),
+            (PartyOfficer, View, Ok(())), (PartyOfficer, Edit, fb.clone()), (PartyOfficer, CreateRequest, Ok(())),
+            (PartyOfficer, AddIndicator, Ok(())), (PartyOfficer, Upload, Ok(())), (PartyOfficer, ExportIndicators, Ok(())),
+            (NonPartyOfficer, View, nf.clone()), (NonPartyOfficer, Edit, nf.clone()), (NonPartyOfficer, CreateRequest, nf.clone()),
+            (NonPartyOfficer, AddIndicator, nf.clone()), (NonPartyOfficer, Upload, nf.clone()), (NonPartyOfficer, ExportIndicators, nf.clone()),
+            (OwnCountrySupervisor, View, Ok(())), (OwnCountrySupervisor, Edit, Ok(())), (OwnCountrySupervisor, CreateRequest, Ok(())),
+            (OwnCountrySupervisor, AddIndicator, Ok(())), (OwnCountrySupervisor, Upload, Ok(())), (OwnCountrySupervisor, ExportIndicators, Ok(())),
+            (Admin, View, nf.clone()), (Admin, Edit, nf.clone()), (Admin, CreateRequest, nf.clone()),
+            (Admin, AddIndicator, nf.clone()), (Admin, Upload, nf.clone()), (Admin, ExportIndicators, nf.clone()),
+        ];
+        for (w, op, expected) in table {
+            assert_eq!(&ensure_case(&who(*w), NCB, &parties, *op), expected, "{w:?} {op:?}");
+        }
+        // A case with Indian parties only is invisible to a Canadian supervisor, whatever the operation.
+        for op in ALL_CASE_OPS {
+            assert_eq!(ensure_case(&who(OtherCountrySupervisor), NCB, &[NCB], *op), Err(AppError::NotFound));
+        }
+        // ...while the Canadian supervisor sees the case once RCMP is a party.
+        assert_eq!(ensure_case(&who(OtherCountrySupervisor), NCB, &parties, View), Ok(()));
+        assert_eq!(ensure_case(&who(OtherCountrySupervisor), NCB, &parties, Edit), Err(AppError::Forbidden));
+    }
+
+    /// Every kind of user × every request operation, for a sent request NCB → RCMP and for a draft.
+    #[test]
+    fn request_operations_table() {
+        use RequestOp::*;
+        use Who::*;
+        let parties = [NCB, RCMP];
+        let sent = RequestSides { from: NCB, to: RCMP, unsent: false };
+        let draft = RequestSides { from: NCB, to: RCMP, unsent: true };
+        let nf = Err(AppError::NotFound);
+        let fb = Err(AppError::Forbidden);
+        let table: &[(Who, RequestSides, RequestOp, Result<(), AppError>)] = &[
+            (OwnerOfficer, sent, View, Ok(())), (OwnerOfficer, sent, ActAsSender, Ok(())),
+            (OwnerOfficer, sent, Approve, fb.clone()), (OwnerOfficer, sent, ActAsRecipient, fb.clone()),
+            (PartyOfficer, sent, View, Ok(())), (PartyOfficer, sent, ActAsSender, fb.clone()),
+            (PartyOfficer, sent, Approve, fb.clone()), (PartyOfficer, sent, ActAsRecipient, Ok(())),
+            (NonPartyOfficer, sent, View, nf.clone()), (NonPartyOfficer, sent, ActAsSender, nf.clone()),
+            (NonPartyOfficer, sent, Approve, nf.clone()), (NonPartyOfficer, sent, ActAsRecipient, nf.clone()),
+            (OwnCountrySupervisor, sent, View, Ok(())), (OwnCountrySupervisor, sent, ActAsSender, Ok(())),
+            (OwnCountrySupervisor, sent, Approve, Ok(())), (OwnCountrySupervisor, sent, ActAsRecipient, fb.clone()),
+            (OtherCountrySupervisor, sent, View, Ok(())), (OtherCountrySupervisor, sent, ActAsSender, fb.clone()),
+            (OtherCountrySupervisor, sent, Approve, fb.clone()), (OtherCountrySupervisor, sent, ActAsRecipient, Ok(())),
+            (Admin, sent, View, nf.clone()), (Admin, sent, ActAsSender, nf.clone()),
+            (Admin, sent, Approve, nf.clone()), (Admin, sent, ActAsRecipient, nf.clone()),
+            // A draft exists only for the sending side.
+            (OwnerOfficer, draft, View, Ok(())), (OwnCountrySupervisor, draft, Approve, Ok(())),
+            (PartyOfficer, draft, View, nf.clone()), (PartyOfficer, draft, ActAsRecipient, nf.clone()),
+            (OtherCountrySupervisor, draft, View, nf.clone()), (NonPartyOfficer, draft, View, nf.clone()),
+        ];
+        for (w, sides, op, expected) in table {
+            assert_eq!(&ensure_request(&who(*w), &parties, *sides, *op), expected, "{w:?} {op:?} unsent={}", sides.unsent);
+        }
+        assert_eq!(ALL_REQUEST_OPS.len(), 4);
+    }
+
+    #[test]
+    fn list_visibility_by_role() {
+        assert_eq!(visibility(&who(Who::PartyOfficer)), Ok(Visibility::Agency(10)));
+        assert_eq!(visibility(&who(Who::OwnCountrySupervisor)), Ok(Visibility::Country(Country::India)));
+        assert_eq!(visibility(&who(Who::Admin)), Err(AppError::Forbidden));
     }
 }

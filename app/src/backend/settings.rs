@@ -1,5 +1,7 @@
 //! Tunables the server reads from its environment (see README's configuration table).
 
+use super::deadlines::DeadlinePolicy;
+use std::path::PathBuf;
 use std::time::Duration;
 
 #[derive(Clone, Debug)]
@@ -13,6 +15,11 @@ pub struct Settings {
     pub session_absolute: Duration,
     /// Set when served over HTTPS: cookies get `Secure` and the `__Host-` prefix.
     pub secure_cookies: bool,
+    pub deadlines: DeadlinePolicy,
+    /// Largest attachment accepted, in bytes.
+    pub attachment_max_bytes: u64,
+    /// Where attachment contents are stored, under generated names.
+    pub attachment_dir: PathBuf,
 }
 
 impl Default for Settings {
@@ -24,6 +31,9 @@ impl Default for Settings {
             session_idle: Duration::from_secs(30 * 60),
             session_absolute: Duration::from_secs(12 * 3600),
             secure_cookies: false,
+            deadlines: DeadlinePolicy::default(),
+            attachment_max_bytes: 25 * 1024 * 1024,
+            attachment_dir: PathBuf::from("data/attachments"),
         }
     }
 }

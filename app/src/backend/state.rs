@@ -84,6 +84,13 @@ pub async fn context() -> Result<(Actor, AppState), AppError> {
 pub async fn context_allowing_pending_password() -> Result<(Actor, AppState), AppError> {
     let state = state()?;
     let mut session = auth_session().await?;
+    let actor = actor_from_session(&state, &mut session, client_ip().await).await?;
+    Ok((actor, state))
+}
+
+/// The actor behind a session, for plain axum handlers (downloads, uploads) as well as server functions.
+/// Refuses a temporary-password session only via `context`/`require_actor`.
+pub async fn actor_from_session(state: &AppState, session: &mut AuthSession, ip: Option<String>) -> Result<Actor, AppError> {
     let Some(user) = session.user.clone() else {
         return Err(AppError::Unauthorized);
     };
@@ -100,9 +107,18 @@ pub async fn context_allowing_pending_password() -> Result<(Actor, AppState), Ap
         username: Some(user.username.clone()),
         agency_code: Some(user.agency_code.clone()),
         country: Some(user.country),
-        client_ip: client_ip().await,
+        client_ip: ip,
     };
-    Ok((Actor { user, who }, state))
+    Ok(Actor { user, who })
+}
+
+/// For handlers outside server functions: a fully signed-in actor (temporary password replaced).
+pub async fn require_actor(state: &AppState, session: &mut AuthSession, ip: Option<String>) -> Result<Actor, AppError> {
+    let actor = actor_from_session(state, session, ip).await?;
+    if actor.user.must_change_password {
+        return Err(AppError::Forbidden);
+    }
+    Ok(actor)
 }
 
 /// Gives the HTTP response the error's status code (a 403 page is a 403, not a 200 with a message).

@@ -15,6 +15,18 @@ pub fn display(at: DateTime<Utc>, zone: &str) -> String {
     }
 }
 
+/// "14:00 IST": the time of day only, for showing a second zone beside a full date.
+pub fn display_short(at: DateTime<Utc>, zone: &str) -> String {
+    match zone.parse::<Tz>() {
+        Ok(tz) => at.with_timezone(&tz).format("%H:%M %Z").to_string(),
+        Err(_) => at.format("%H:%M UTC").to_string(),
+    }
+}
+
+pub fn shown(at: DateTime<Utc>, zone: &str) -> crate::model::ShownTime {
+    crate::model::ShownTime { at, text: display(at, zone) }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -57,6 +57,7 @@ impl UserRow {
     pub fn session_user(&self) -> SessionUser {
         SessionUser {
             id: self.id,
+            agency_id: self.agency_id,
             username: self.username.clone(),
             display_name: self.display_name.clone(),
             role: self.role(),

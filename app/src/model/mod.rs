@@ -1,10 +1,12 @@
 //! Wire types and closed sets shared by browser and server. No database or view code here.
 
 pub mod audit;
+pub mod exchange;
 pub mod permissions;
 pub mod users;
 
 pub use audit::*;
+pub use exchange::*;
 pub use users::*;
 
 use serde::{Deserialize, Serialize};
@@ -41,6 +43,7 @@ macro_rules! text_enum {
         }
     };
 }
+pub(crate) use text_enum;
 
 
 text_enum!(
@@ -71,4 +74,3 @@ text_enum!(UserStatus {
     Active => ("active", "Active"),
     Disabled => ("disabled", "Disabled"),
 });
-

@@ -8,6 +8,7 @@ use serde::{Deserialize, Serialize};
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub struct SessionUser {
     pub id: i64,
+    pub agency_id: i64,
     pub username: String,
     pub display_name: String,
     pub role: Role,

@@ -1,0 +1,299 @@
+//! Cases: list (need-to-know in SQL), read (audited), create, edit (optimistic), status, indicators.
+
+use crate::error::AppError;
+use crate::model::{BulkLine, CasePage, CaseFilter, CaseView, Created, FormOptions, HistoryEntry};
+use leptos::prelude::*;
+
+#[cfg(feature = "ssr")]
+pub(crate) mod load {
+    use crate::backend::cases::{self, CaseAccess};
+    use crate::backend::policy::{self, CaseOp};
+    use crate::backend::Actor;
+    use crate::error::AppError;
+    use sqlx::SqliteConnection;
+
+    /// The case if `actor` may do `op` on it; a case they are not party to is NotFound, like a missing one.
+    pub async fn case(conn: &mut SqliteConnection, actor: &Actor, id: i64, op: CaseOp) -> Result<CaseAccess, AppError> {
+        let access = cases::access(conn, id).await?.ok_or(AppError::NotFound)?;
+        policy::ensure_case(&actor.user, access.owner, &access.parties, op)?;
+        Ok(access)
+    }
+}
+
+#[server(endpoint = "list_cases")]
+pub async fn list_cases(filter: CaseFilter) -> Result<CasePage, AppError> {
+    use crate::backend::{cases, policy, state};
+    state::reply(
+        async {
+            let (actor, app) = state::context().await?;
+            let vis = policy::visibility(&actor.user)?;
+            let (cases, has_more) = cases::list(&app.db.pool, vis, &filter, &actor.user.time_zone, None).await?;
+            Ok(CasePage { cases, has_more })
+        }
+        .await,
+    )
+}
+
+#[server(endpoint = "get_case")]
+pub async fn get_case(id: i64) -> Result<CaseView, AppError> {
+    use crate::backend::audit::{self, Event};
+    use crate::backend::policy::CaseOp;
+    use crate::backend::{cases, state};
+    state::reply(
+        async {
+            let (actor, app) = state::context().await?;
+            let mut tx = app.db.begin_write().await?;
+            let access = match load::case(&mut tx, &actor, id, CaseOp::View).await {
+                Ok(a) => a,
+                Err(e) => {
+                    // Attempts on cases one is not party to are worth knowing about.
+                    audit::record(&mut tx, &actor.who, Event::new("case.read").on("case", id).outcome(audit::Outcome::Denied)).await?;
+                    tx.commit().await?;
+                    return Err(e);
+                }
+            };
+            let view = cases::view(&mut tx, &access, &actor.user).await?;
+            audit::record(&mut tx, &actor.who, Event::new("case.read").on("case", id).case(id)).await?;
+            tx.commit().await?;
+            Ok(view)
+        }
+        .await,
+    )
+}
+
+#[server(endpoint = "case_history")]
+pub async fn case_history(id: i64) -> Result<Vec<HistoryEntry>, AppError> {
+    use crate::backend::policy::CaseOp;
+    use crate::backend::{cases, state};
+    state::reply(
+        async {
+            let (actor, app) = state::context().await?;
+            let mut conn = app.db.pool.acquire().await?;
+            load::case(&mut conn, &actor, id, CaseOp::View).await?;
+            cases::history(&app.db.pool, id, &actor.user.time_zone).await
+        }
+        .await,
+    )
+}
+
+#[server(endpoint = "case_form_options")]
+pub async fn case_form_options() -> Result<FormOptions, AppError> {
+    use crate::backend::{cases, policy, state};
+    state::reply(
+        async {
+            let (actor, app) = state::context().await?;
+            policy::visibility(&actor.user)?;
+            let agencies = cases::all_agencies(&app.db.pool).await?;
+            let my_agency = agencies.iter().find(|a| a.id == actor.user.agency_id).cloned().ok_or(AppError::Internal)?;
+            Ok(FormOptions {
+                leads: cases::officers_of(&app.db.pool, actor.user.agency_id).await?,
+                agencies,
+                my_agency,
+                time_zone: actor.user.time_zone.clone(),
+            })
+        }
+        .await,
+    )
+}
+
+#[server(endpoint = "create_case")]
+#[allow(clippy::too_many_arguments)]
+pub async fn create_case(
+    title: String,
+    summary: String,
+    category: String,
+    priority: String,
+    tlp: String,
+    lead: String,
+    parties: String,
+    links: String,
+) -> Result<Created, AppError> {
+    use crate::backend::audit::{self, Event};
+    use crate::backend::{cases, policy, state};
+    use serde_json::json;
+    state::reply(
+        async {
+            let (actor, app) = state::context().await?;
+            let vis = policy::visibility(&actor.user)?;
+            let input = cases::validate(&title, &summary, &category, &priority, &tlp, &lead, &parties, &links)?;
+            let mut tx = app.db.begin_write().await?;
+            let (id, reference) = cases::create(&mut tx, &actor.user, vis, &input).await?;
+            audit::record(&mut tx, &actor.who, Event::new("case.create").on("case", id).case(id).details(json!({
+                "reference": reference, "category": input.category.as_str(), "priority": input.priority.as_str(),
+                "tlp": input.tlp.as_str(), "parties": input.party_codes,
+            }))).await?;
+            tx.commit().await?;
+            Ok(Created { id, reference })
+        }
+        .await,
+    )
+}
+
+#[server(endpoint = "update_case")]
+#[allow(clippy::too_many_arguments)]
+pub async fn update_case(
+    id: i64,
+    version: i64,
+    title: String,
+    summary: String,
+    category: String,
+    priority: String,
+    tlp: String,
+    lead: String,
+    parties: String,
+    links: String,
+) -> Result<(), AppError> {
+    use crate::backend::audit::{self, Event};
+    use crate::backend::policy::{self, CaseOp};
+    use crate::backend::{cases, state};
+    use serde_json::json;
+    state::reply(
+        async {
+            let (actor, app) = state::context().await?;
+            let vis = policy::visibility(&actor.user)?;
+            let input = cases::validate(&title, &summary, &category, &priority, &tlp, &lead, &parties, &links)?;
+            let mut tx = app.db.begin_write().await?;
+            load::case(&mut tx, &actor, id, CaseOp::Edit).await?;
+            cases::update(&mut tx, &actor.user, vis, id, version, &input, &actor.user.time_zone).await?;
+            audit::record(&mut tx, &actor.who, Event::new("case.update").on("case", id).case(id).details(json!({
+                "from_version": version, "priority": input.priority.as_str(), "tlp": input.tlp.as_str(), "parties": input.party_codes,
+            }))).await?;
+            tx.commit().await?;
+            Ok(())
+        }
+        .await,
+    )
+}
+
+#[server(endpoint = "change_case_status")]
+pub async fn change_case_status(id: i64, status: String) -> Result<(), AppError> {
+    use crate::backend::audit::{self, Event};
+    use crate::backend::policy::CaseOp;
+    use crate::backend::{cases, lifecycle, state};
+    use crate::model::CaseStatus;
+    use serde_json::json;
+    state::reply(
+        async {
+            let (actor, app) = state::context().await?;
+            let to: CaseStatus = status.parse().map_err(|_| AppError::field("status", "Choose a status."))?;
+            let mut tx = app.db.begin_write().await?;
+            let access = load::case(&mut tx, &actor, id, CaseOp::Edit).await?;
+            lifecycle::check_case_transition(access.status, to).map_err(AppError::Conflict)?;
+            cases::set_status(&mut tx, &actor.user, id, to).await?;
+            audit::record(&mut tx, &actor.who, Event::new("case.status").on("case", id).case(id).details(json!({
+                "from": access.status.as_str(), "to": to.as_str()
+            }))).await?;
+            tx.commit().await?;
+            Ok(())
+        }
+        .await,
+    )
+}
+
+#[server(endpoint = "add_indicator")]
+#[allow(clippy::too_many_arguments)]
+pub async fn add_indicator(case_id: i64, kind: String, value: String, tlp: String, first_seen: String, last_seen: String, note: String) -> Result<(), AppError> {
+    use crate::backend::audit::{self, Event};
+    use crate::backend::indicators::{self, NewIndicator};
+    use crate::backend::policy::CaseOp;
+    use crate::backend::state;
+    use crate::error::Problems;
+    use crate::model::{IndicatorKind, Tlp};
+    use serde_json::json;
+    state::reply(
+        async {
+            let (actor, app) = state::context().await?;
+            let mut p = Problems::default();
+            let kind_parsed = kind.parse::<IndicatorKind>();
+            p.check(kind_parsed.is_ok(), "kind", "Choose the indicator type.");
+            let tlp_parsed = tlp.parse::<Tlp>();
+            p.check(tlp_parsed.is_ok(), "tlp", "Choose a handling code.");
+            let date_ok = |d: &str| d.is_empty() || chrono::NaiveDate::parse_from_str(d, "%Y-%m-%d").is_ok();
+            p.check(date_ok(&first_seen), "first_seen", "Use a date like 2026-11-25.");
+            p.check(date_ok(&last_seen), "last_seen", "Use a date like 2026-11-25.");
+            p.check(first_seen.is_empty() || last_seen.is_empty() || first_seen <= last_seen, "last_seen", "Last seen is before first seen.");
+            let value = match &kind_parsed {
+                Ok(k) => match indicators::normalise(*k, &value) {
+                    Ok(v) => Some(v),
+                    Err(msg) => {
+                        p.add("value", msg);
+                        None
+                    }
+                },
+                Err(_) => None,
+            };
+            p.into_result()?;
+            let n = NewIndicator {
+                kind: kind_parsed.expect("checked"),
+                value: value.expect("checked"),
+                tlp: tlp_parsed.expect("checked"),
+                first_seen: Some(first_seen).filter(|s| !s.is_empty()),
+                last_seen: Some(last_seen).filter(|s| !s.is_empty()),
+                note: note.trim().to_string(),
+            };
+            let mut tx = app.db.begin_write().await?;
+            load::case(&mut tx, &actor, case_id, CaseOp::AddIndicator).await?;
+            let id = indicators::insert(&mut tx, case_id, &actor.user, &n).await?;
+            audit::record(&mut tx, &actor.who, Event::new("indicator.add").on("indicator", id).case(case_id).details(json!({"kind": n.kind.as_str()}))).await?;
+            tx.commit().await?;
+            Ok(())
+        }
+        .await,
+    )
+}
+
+#[server(endpoint = "bulk_add_indicators")]
+pub async fn bulk_add_indicators(case_id: i64, text: String, tlp: String) -> Result<Vec<BulkLine>, AppError> {
+    use crate::backend::audit::{self, Event};
+    use crate::backend::indicators;
+    use crate::backend::policy::CaseOp;
+    use crate::backend::state;
+    use crate::model::Tlp;
+    use serde_json::json;
+    state::reply(
+        async {
+            let (actor, app) = state::context().await?;
+            let tlp: Tlp = tlp.parse().map_err(|_| AppError::field("tlp", "Choose a handling code."))?;
+            if text.trim().is_empty() {
+                return Err(AppError::field("text", "Paste one indicator per line."));
+            }
+            if text.lines().count() > 5_000 {
+                return Err(AppError::field("text", "Paste at most 5,000 lines at a time."));
+            }
+            let mut tx = app.db.begin_write().await?;
+            load::case(&mut tx, &actor, case_id, CaseOp::AddIndicator).await?;
+            let report = indicators::bulk_add(&mut tx, case_id, &actor.user, &text, tlp).await?;
+            let added = report.iter().filter(|l| l.added).count();
+            audit::record(&mut tx, &actor.who, Event::new("indicator.bulk_add").on("case", case_id).case(case_id).details(json!({
+                "lines": report.len(), "added": added
+            }))).await?;
+            tx.commit().await?;
+            Ok(report)
+        }
+        .await,
+    )
+}
+
+#[server(endpoint = "set_time_zone")]
+pub async fn set_time_zone(time_zone: String) -> Result<(), AppError> {
+    use crate::backend::audit::{self, Event};
+    use crate::backend::policy::{self, Action};
+    use crate::backend::{state, time, users};
+    use serde_json::json;
+    state::reply(
+        async {
+            let (actor, app) = state::context().await?;
+            policy::ensure(&actor.user, Action::ManageOwnProfile)?;
+            let tz = time_zone.trim();
+            if !time::is_known_zone(tz) {
+                return Err(AppError::field("time_zone", "Use a zone name like America/Toronto or Asia/Kolkata."));
+            }
+            let mut tx = app.db.begin_write().await?;
+            users::set_time_zone(&mut tx, actor.id(), tz).await?;
+            audit::record(&mut tx, &actor.who, Event::new("profile.time_zone").on("user", actor.id()).details(json!({"time_zone": tz}))).await?;
+            tx.commit().await?;
+            Ok(())
+        }
+        .await,
+    )
+}

@@ -1,0 +1,313 @@
+//! Requests between agencies and the responses in their threads.
+
+use crate::error::AppError;
+use crate::model::{Created, InboxFilter, InboxView, RequestView};
+use leptos::prelude::*;
+
+#[cfg(feature = "ssr")]
+pub(crate) mod load {
+    use crate::backend::cases::CaseAccess;
+    use crate::backend::db::Tx;
+    use crate::backend::policy::{self, RequestOp};
+    use crate::backend::requests::{self, RequestRow};
+    use crate::backend::{state, Actor, AppState};
+    use crate::error::AppError;
+
+    /// Opens a write transaction on the request if the actor may do `op`; NotFound for non-parties.
+    pub async fn request(id: i64, op: RequestOp) -> Result<(Actor, AppState, Tx, RequestRow, CaseAccess), AppError> {
+        let (actor, app) = state::context().await?;
+        let mut tx = app.db.begin_write().await?;
+        let (row, access) = requests::load(&mut tx, id).await?.ok_or(AppError::NotFound)?;
+        policy::ensure_request(&actor.user, &access.parties, row.sides(), op)?;
+        Ok((actor, app, tx, row, access))
+    }
+}
+
+#[server(endpoint = "inbox")]
+pub async fn inbox(filter: InboxFilter) -> Result<InboxView, AppError> {
+    use crate::backend::{policy, requests, state};
+    state::reply(
+        async {
+            let (actor, app) = state::context().await?;
+            let vis = policy::visibility(&actor.user)?;
+            requests::inbox(&app.db.pool, &actor.user, vis, &filter).await
+        }
+        .await,
+    )
+}
+
+#[server(endpoint = "create_request")]
+#[allow(clippy::too_many_arguments)]
+pub async fn create_request(
+    case_id: i64,
+    kind: String,
+    subject: String,
+    body: String,
+    priority: String,
+    tlp: String,
+    #[server(default)] directly_available: String,
+    to_agency: String,
+    due: String,
+    /// "send" to send at once, anything else saves a draft.
+    intent: String,
+) -> Result<Created, AppError> {
+    use crate::api::cases::load;
+    use crate::backend::audit::{self, Event};
+    use crate::backend::lifecycle::{next_request_status, RequestEvent};
+    use crate::backend::policy::CaseOp;
+    use crate::backend::{cases, requests, state};
+    use crate::model::RequestStatus;
+    use chrono::Utc;
+    use serde_json::json;
+    state::reply(
+        async {
+            let (actor, app) = state::context().await?;
+            let input = requests::validate(&kind, &subject, &body, &priority, &tlp, &directly_available, &to_agency, &due, &actor.user.time_zone)?;
+            let mut tx = app.db.begin_write().await?;
+            let access = load::case(&mut tx, &actor, case_id, CaseOp::CreateRequest).await?;
+            if !matches!(access.status, crate::model::CaseStatus::Open | crate::model::CaseStatus::Active) {
+                return Err(AppError::Conflict("Requests can only be made on an open or active case.".into()));
+            }
+            let to = cases::agency_ids(&mut tx, &[input.to_agency_code.clone()], "to_agency").await?[0];
+            let to_ref = cases::agency_ref(&mut tx, to).await?;
+            if to_ref.country == actor.user.country {
+                return Err(AppError::field("to_agency", "A request goes to an agency of the other country."));
+            }
+            let now = Utc::now();
+            // Check the requested deadline now, so the sender hears about it before anything is saved.
+            let due = app.settings.deadlines
+                .effective_due(input.kind, input.priority, input.directly_available, now, input.requested_due)
+                .map_err(|m| AppError::field("due", m))?;
+            let id = requests::create_draft(&mut tx, case_id, actor.user.agency_id, to, &input, &actor.user).await?;
+            audit::record(&mut tx, &actor.who, Event::new("request.create").on("request", id).case(case_id).details(json!({
+                "kind": input.kind.as_str(), "priority": input.priority.as_str(), "to": to_ref.code, "tlp": input.tlp.as_str()
+            }))).await?;
+            if intent == "send" {
+                let needs_approval = requests::needs_approval(&mut tx, actor.user.agency_id, input.priority).await?;
+                let next = next_request_status(RequestStatus::Draft, RequestEvent::Send { needs_approval }, input.kind.expects_answer()).map_err(AppError::Conflict)?;
+                if next == RequestStatus::Sent {
+                    let (row, _) = requests::load(&mut tx, id).await?.ok_or(AppError::Internal)?;
+                    requests::mark_sent(&mut tx, &row, due, now).await?;
+                    audit::record(&mut tx, &actor.who, Event::new("request.send").on("request", id).case(case_id).details(json!({
+                        "due": due.map(|d| d.to_rfc3339()), "to": to_ref.code
+                    }))).await?;
+                } else {
+                    requests::set_status(&mut tx, id, next).await?;
+                    audit::record(&mut tx, &actor.who, Event::new("request.submit_for_approval").on("request", id).case(case_id)).await?;
+                }
+            }
+            tx.commit().await?;
+            Ok(Created { id, reference: format!("{}/R{id}", access.reference) })
+        }
+        .await,
+    )
+}
+
+#[server(endpoint = "get_request")]
+pub async fn get_request(id: i64) -> Result<RequestView, AppError> {
+    use crate::backend::audit::{self, Event, Outcome};
+    use crate::backend::policy::{self, RequestOp};
+    use crate::backend::{requests, state};
+    state::reply(
+        async {
+            let (actor, app) = state::context().await?;
+            let mut tx = app.db.begin_write().await?;
+            let Some((row, access)) = requests::load(&mut tx, id).await? else { return Err(AppError::NotFound) };
+            if let Err(e) = policy::ensure_request(&actor.user, &access.parties, row.sides(), RequestOp::View) {
+                audit::record(&mut tx, &actor.who, Event::new("request.read").on("request", id).outcome(Outcome::Denied)).await?;
+                tx.commit().await?;
+                return Err(e);
+            }
+            let view = requests::view(&mut tx, &row, &access, &actor.user).await?;
+            audit::record(&mut tx, &actor.who, Event::new("request.read").on("request", id).case(row.case_id)).await?;
+            tx.commit().await?;
+            Ok(view)
+        }
+        .await,
+    )
+}
+
+/// Sends a draft (or submits it for approval when the agency's supervisors asked for that).
+#[server(endpoint = "send_request")]
+pub async fn send_request(id: i64) -> Result<(), AppError> {
+    use crate::backend::audit::{self, Event};
+    use crate::backend::lifecycle::{next_request_status, RequestEvent};
+    use crate::backend::policy::RequestOp;
+    use crate::backend::{requests, state};
+    use crate::model::{Priority, RequestStatus};
+    use chrono::Utc;
+    state::reply(
+        async {
+            let (actor, app, mut tx, row, _) = load::request(id, RequestOp::ActAsSender).await?;
+            let priority: Priority = row.priority.parse().map_err(|_| AppError::Internal)?;
+            let needs_approval = requests::needs_approval(&mut tx, row.from_agency_id, priority).await?;
+            let next = next_request_status(row.status(), RequestEvent::Send { needs_approval }, row.kind().expects_answer()).map_err(AppError::Conflict)?;
+            if next == RequestStatus::Sent {
+                let now = Utc::now();
+                let due = app.settings.deadlines.effective_due(row.kind(), priority, row.directly_available, now, row.due_at.filter(|d| *d > now)).map_err(AppError::Conflict)?;
+                requests::mark_sent(&mut tx, &row, due, now).await?;
+                audit::record(&mut tx, &actor.who, Event::new("request.send").on("request", id).case(row.case_id)).await?;
+            } else {
+                requests::set_status(&mut tx, id, next).await?;
+                audit::record(&mut tx, &actor.who, Event::new("request.submit_for_approval").on("request", id).case(row.case_id)).await?;
+            }
+            tx.commit().await?;
+            Ok(())
+        }
+        .await,
+    )
+}
+
+#[server(endpoint = "approve_request")]
+pub async fn approve_request(id: i64) -> Result<(), AppError> {
+    use crate::backend::audit::{self, Event};
+    use crate::backend::lifecycle::{next_request_status, RequestEvent};
+    use crate::backend::policy::RequestOp;
+    use crate::backend::{requests, state};
+    use crate::model::Priority;
+    use chrono::Utc;
+    state::reply(
+        async {
+            let (actor, app, mut tx, row, _) = load::request(id, RequestOp::Approve).await?;
+            next_request_status(row.status(), RequestEvent::Approve, row.kind().expects_answer()).map_err(AppError::Conflict)?;
+            let priority: Priority = row.priority.parse().map_err(|_| AppError::Internal)?;
+            let now = Utc::now();
+            let due = app.settings.deadlines.default_due(row.kind(), priority, row.directly_available, now);
+            let due = match (due, row.due_at) {
+                (Some(d), Some(asked)) if asked > now && asked < d => Some(asked),
+                (d, _) => d,
+            };
+            requests::mark_sent(&mut tx, &row, due, now).await?;
+            audit::record(&mut tx, &actor.who, Event::new("request.approve").on("request", id).case(row.case_id)).await?;
+            tx.commit().await?;
+            Ok(())
+        }
+        .await,
+    )
+}
+
+#[server(endpoint = "acknowledge_request")]
+pub async fn acknowledge_request(id: i64) -> Result<(), AppError> {
+    use crate::backend::audit::{self, Event};
+    use crate::backend::lifecycle::{next_request_status, RequestEvent};
+    use crate::backend::policy::RequestOp;
+    use crate::backend::{requests, state};
+    state::reply(
+        async {
+            let (actor, _, mut tx, row, _) = load::request(id, RequestOp::ActAsRecipient).await?;
+            next_request_status(row.status(), RequestEvent::Acknowledge, row.kind().expects_answer()).map_err(AppError::Conflict)?;
+            requests::mark_acknowledged(&mut tx, id, &actor.user).await?;
+            audit::record(&mut tx, &actor.who, Event::new("request.acknowledge").on("request", id).case(row.case_id)).await?;
+            tx.commit().await?;
+            Ok(())
+        }
+        .await,
+    )
+}
+
+/// Adds a response to the thread. `attachments` lists ids (comma-separated) of files this user uploaded
+/// to the request for this response.
+#[server(endpoint = "respond_to_request")]
+#[allow(clippy::too_many_arguments)]
+pub async fn respond_to_request(
+    id: i64,
+    kind: String,
+    body: String,
+    #[server(default)] source_grade: String,
+    #[server(default)] info_grade: String,
+    tlp: String,
+    #[server(default)] attachments: String,
+) -> Result<(), AppError> {
+    use crate::backend::audit::{self, Event};
+    use crate::backend::lifecycle::{next_request_status, RequestEvent};
+    use crate::backend::policy::RequestOp;
+    use crate::backend::{attachments as files, requests, state};
+    use crate::model::ResponseKind;
+    use serde_json::json;
+    state::reply(
+        async {
+            // The sender answers a clarification request; everything else comes from the recipient.
+            let op = if kind == ResponseKind::Clarification.as_str() { RequestOp::ActAsSender } else { RequestOp::ActAsRecipient };
+            let (actor, _, mut tx, row, _) = load::request(id, op).await?;
+            let input = requests::validate_response(&kind, &body, &source_grade, &info_grade, &tlp, row.tlp())?;
+            let next = next_request_status(row.status(), RequestEvent::Respond(input.kind), row.kind().expects_answer()).map_err(AppError::Conflict)?;
+            let ids: Vec<i64> = attachments.split(',').filter_map(|s| s.trim().parse().ok()).collect();
+            let response_id = requests::insert_response(&mut tx, id, &actor.user, &input).await?;
+            files::attach_to_response(&mut tx, &ids, id, response_id, &actor.user).await?;
+            if next != row.status() {
+                requests::mark(&mut tx, id, next).await?;
+            }
+            audit::record(&mut tx, &actor.who, Event::new("response.create").on("response", response_id).case(row.case_id).details(json!({
+                "request": id, "kind": input.kind.as_str(), "grading": format!("{}{}",
+                    input.source_grade.map(|g| g.as_str()).unwrap_or(""), input.info_grade.map(|g| g.as_str()).unwrap_or("")),
+                "tlp": input.tlp.as_str(), "attachments": ids, "status": next.as_str(),
+            }))).await?;
+            tx.commit().await?;
+            Ok(())
+        }
+        .await,
+    )
+}
+
+#[server(endpoint = "decline_request")]
+pub async fn decline_request(id: i64, reason: String) -> Result<(), AppError> {
+    use crate::backend::audit::{self, Event};
+    use crate::backend::lifecycle::{next_request_status, RequestEvent};
+    use crate::backend::policy::RequestOp;
+    use crate::backend::{requests, state};
+    use serde_json::json;
+    state::reply(
+        async {
+            if reason.trim().chars().count() < 5 {
+                return Err(AppError::field("reason", "Give the grounds for declining (at least a few words)."));
+            }
+            let (actor, _, mut tx, row, _) = load::request(id, RequestOp::ActAsRecipient).await?;
+            next_request_status(row.status(), RequestEvent::Decline, row.kind().expects_answer()).map_err(AppError::Conflict)?;
+            requests::mark_declined(&mut tx, id, reason.trim()).await?;
+            audit::record(&mut tx, &actor.who, Event::new("request.decline").on("request", id).case(row.case_id).details(json!({"reason_length": reason.trim().len()}))).await?;
+            tx.commit().await?;
+            Ok(())
+        }
+        .await,
+    )
+}
+
+#[server(endpoint = "withdraw_request")]
+pub async fn withdraw_request(id: i64) -> Result<(), AppError> {
+    use crate::backend::audit::{self, Event};
+    use crate::backend::lifecycle::{next_request_status, RequestEvent};
+    use crate::backend::policy::RequestOp;
+    use crate::backend::{requests, state};
+    use crate::model::RequestStatus;
+    state::reply(
+        async {
+            let (actor, _, mut tx, row, _) = load::request(id, RequestOp::ActAsSender).await?;
+            next_request_status(row.status(), RequestEvent::Withdraw, row.kind().expects_answer()).map_err(AppError::Conflict)?;
+            requests::mark(&mut tx, id, RequestStatus::Withdrawn).await?;
+            audit::record(&mut tx, &actor.who, Event::new("request.withdraw").on("request", id).case(row.case_id)).await?;
+            tx.commit().await?;
+            Ok(())
+        }
+        .await,
+    )
+}
+
+#[server(endpoint = "close_request")]
+pub async fn close_request(id: i64) -> Result<(), AppError> {
+    use crate::backend::audit::{self, Event};
+    use crate::backend::lifecycle::{next_request_status, RequestEvent};
+    use crate::backend::policy::RequestOp;
+    use crate::backend::{requests, state};
+    use crate::model::RequestStatus;
+    state::reply(
+        async {
+            let (actor, _, mut tx, row, _) = load::request(id, RequestOp::ActAsSender).await?;
+            next_request_status(row.status(), RequestEvent::Close, row.kind().expects_answer()).map_err(AppError::Conflict)?;
+            requests::mark(&mut tx, id, RequestStatus::Closed).await?;
+            audit::record(&mut tx, &actor.who, Event::new("request.close").on("request", id).case(row.case_id)).await?;
+            tx.commit().await?;
+            Ok(())
+        }
+        .await,
+    )
+}

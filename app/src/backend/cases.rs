@@ -1,0 +1,458 @@
+//! Cases: need-to-know filtered lists, the case page, edits with optimistic concurrency, status changes.
+
+use super::db::Tx;
+use super::policy::{Party, Visibility};
+use super::time::shown;
+use crate::error::AppError;
+use crate::model::*;
+use chrono::{DateTime, Datelike, Utc};
+use sqlx::{QueryBuilder, Sqlite, SqliteConnection, SqlitePool};
+
+/// Adds `AND <case alias> is visible` to a query: the need-to-know filter lives in SQL for every list.
+pub fn push_visible(q: &mut QueryBuilder<'_, Sqlite>, vis: Visibility, case_id_expr: &str) {
+    match vis {
+        Visibility::Agency(agency_id) => {
+            q.push(format!(" AND EXISTS (SELECT 1 FROM case_parties vp WHERE vp.case_id = {case_id_expr} AND vp.agency_id = "));
+            q.push_bind(agency_id).push(")");
+        }
+        Visibility::Country(country) => {
+            q.push(format!(
+                " AND EXISTS (SELECT 1 FROM case_parties vp JOIN agencies va ON va.id = vp.agency_id \
+                 WHERE vp.case_id = {case_id_expr} AND va.country = "
+            ));
+            q.push_bind(country.as_str()).push(")");
+        }
+    }
+}
+
+/// What the policy needs to decide about one case.
+#[derive(Clone, Debug)]
+pub struct CaseAccess {
+    pub id: i64,
+    pub owner: Party,
+    pub parties: Vec<Party>,
+    pub status: CaseStatus,
+    pub version: i64,
+    pub tlp: Tlp,
+    pub reference: String,
+}
+
+fn parse<T: std::str::FromStr>(s: &str) -> Result<T, AppError> {
+    s.parse().map_err(|_| {
+        tracing::error!(value = s, "unexpected stored value");
+        AppError::Internal
+    })
+}
+
+pub async fn access(conn: &mut SqliteConnection, case_id: i64) -> Result<Option<CaseAccess>, AppError> {
+    let row: Option<(i64, String, String, i64, String, i64, String)> = sqlx::query_as(
+        "SELECT c.owner_agency_id, a.country, c.status, c.version, c.tlp, c.id, c.reference \
+         FROM cases c JOIN agencies a ON a.id = c.owner_agency_id WHERE c.id = ?",
+    )
+    .bind(case_id)
+    .fetch_optional(&mut *conn)
+    .await?;
+    let Some((owner_id, owner_country, status, version, tlp, id, reference)) = row else { return Ok(None) };
+    let parties: Vec<(i64, String)> = sqlx::query_as(
+        "SELECT p.agency_id, a.country FROM case_parties p JOIN agencies a ON a.id = p.agency_id WHERE p.case_id = ?",
+    )
+    .bind(case_id)
+    .fetch_all(&mut *conn)
+    .await?;
+    Ok(Some(CaseAccess {
+        id,
+        owner: Party { agency_id: owner_id, country: parse(&owner_country)? },
+        parties: parties.into_iter().map(|(a, c)| Ok(Party { agency_id: a, country: parse(&c)? })).collect::<Result<_, AppError>>()?,
+        status: parse(&status)?,
+        version,
+        tlp: parse(&tlp)?,
+        reference,
+    }))
+}
+
+pub struct CaseInput {
+    pub title: String,
+    pub summary: String,
+    pub category: Category,
+    pub priority: Priority,
+    pub tlp: Tlp,
+    pub lead_user_id: i64,
+    pub party_codes: Vec<String>,
+    pub link_references: Vec<String>,
+}
+
+/// Parses and checks the case form; every problem is reported at once.
+#[allow(clippy::too_many_arguments)]
+pub fn validate(
+    title: &str,
+    summary: &str,
+    category: &str,
+    priority: &str,
+    tlp: &str,
+    lead: &str,
+    parties: &str,
+    links: &str,
+) -> Result<CaseInput, AppError> {
+    let mut p = crate::error::Problems::default();
+    let title = title.trim().to_string();
+    p.check((3..=200).contains(&title.chars().count()), "title", "Give the case a title of 3 to 200 characters.");
+    p.check(summary.chars().count() <= 20_000, "summary", "The summary is limited to 20,000 characters.");
+    let category = category.parse::<Category>();
+    p.check(category.is_ok(), "category", "Choose a category.");
+    let priority = priority.parse::<Priority>();
+    p.check(priority.is_ok(), "priority", "Choose a priority.");
+    let tlp = tlp.parse::<Tlp>();
+    p.check(tlp.is_ok(), "tlp", "Choose a handling code.");
+    let lead = lead.trim().parse::<i64>();
+    p.check(lead.is_ok(), "lead", "Choose the lead officer.");
+    p.into_result()?;
+    let split = |s: &str| s.split([',', ' ', '\n']).map(|x| x.trim().to_uppercase()).filter(|x| !x.is_empty()).collect::<Vec<_>>();
+    Ok(CaseInput {
+        title,
+        summary: summary.trim().to_string(),
+        category: category.expect("checked"),
+        priority: priority.expect("checked"),
+        tlp: tlp.expect("checked"),
+        lead_user_id: lead.expect("checked"),
+        party_codes: split(parties),
+        link_references: split(links),
+    })
+}
+
+async fn next_reference(tx: &mut Tx, now: DateTime<Utc>) -> Result<String, AppError> {
+    let year = now.year();
+    let n: i64 = sqlx::query_scalar(
+        "INSERT INTO reference_counters (year, last) VALUES (?, 1) \
+         ON CONFLICT(year) DO UPDATE SET last = last + 1 RETURNING last",
+    )
+    .bind(year)
+    .fetch_one(&mut **tx)
+    .await?;
+    Ok(format!("LD-{year}-{n:06}"))
+}
+
+/// Resolves agency codes to ids, reporting unknown ones against `field`.
+pub async fn agency_ids(tx: &mut Tx, codes: &[String], field: &str) -> Result<Vec<i64>, AppError> {
+    let mut ids = Vec::new();
+    for code in codes {
+        let id: Option<i64> = sqlx::query_scalar("SELECT id FROM agencies WHERE code = ?").bind(code).fetch_optional(&mut **tx).await?;
+        ids.push(id.ok_or_else(|| AppError::field(field, format!("There is no agency with code {code}.")))?);
+    }
+    Ok(ids)
+}
+
+/// The lead must be an active officer or supervisor of the owning agency.
+async fn check_lead(tx: &mut Tx, lead: i64, owner_agency: i64) -> Result<(), AppError> {
+    let ok: Option<i64> = sqlx::query_scalar(
+        "SELECT id FROM users WHERE id = ? AND agency_id = ? AND status = 'active' AND role != 'admin'",
+    )
+    .bind(lead)
+    .bind(owner_agency)
+    .fetch_optional(&mut **tx)
+    .await?;
+    ok.map(|_| ()).ok_or_else(|| AppError::field("lead", "The lead must be an active officer of the owning agency."))
+}
+
+pub async fn add_party(tx: &mut Tx, case_id: i64, agency_id: i64) -> Result<bool, AppError> {
+    let done = sqlx::query("INSERT OR IGNORE INTO case_parties (case_id, agency_id, added_at) VALUES (?, ?, ?)")
+        .bind(case_id)
+        .bind(agency_id)
+        .bind(Utc::now())
+        .execute(&mut **tx)
+        .await?;
+    Ok(done.rows_affected() > 0)
+}
+
+/// Links to cases the user can see, by reference; both directions are stored.
+async fn set_links(tx: &mut Tx, case_id: i64, references: &[String], vis: Visibility) -> Result<(), AppError> {
+    sqlx::query("DELETE FROM case_links WHERE case_id = ? OR other_case_id = ?").bind(case_id).bind(case_id).execute(&mut **tx).await?;
+    for r in references {
+        let mut q: QueryBuilder<Sqlite> = QueryBuilder::new("SELECT c.id FROM cases c WHERE c.reference = ");
+        q.push_bind(r.clone());
+        push_visible(&mut q, vis, "c.id");
+        let other: Option<i64> = q.build_query_scalar().fetch_optional(&mut **tx).await?;
+        let other = other.ok_or_else(|| AppError::field("links", format!("No case {r} that you can see.")))?;
+        if other == case_id {
+            return Err(AppError::field("links", "A case cannot be linked to itself."));
+        }
+        for (a, b) in [(case_id, other), (other, case_id)] {
+            sqlx::query("INSERT OR IGNORE INTO case_links (case_id, other_case_id, created_at) VALUES (?, ?, ?)")
+                .bind(a)
+                .bind(b)
+                .bind(Utc::now())
+                .execute(&mut **tx)
+                .await?;
+        }
+    }
+    Ok(())
+}
+
+pub async fn create(tx: &mut Tx, user: &SessionUser, vis: Visibility, input: &CaseInput) -> Result<(i64, String), AppError> {
+    check_lead(tx, input.lead_user_id, user.agency_id).await?;
+    let parties = agency_ids(tx, &input.party_codes, "parties").await?;
+    let now = Utc::now();
+    let reference = next_reference(tx, now).await?;
+    let id: i64 = sqlx::query_scalar(
+        "INSERT INTO cases (reference, title, summary, category, priority, status, tlp, owner_agency_id, lead_user_id, \
+         created_by, created_at, updated_by, updated_at) VALUES (?,?,?,?,?,'open',?,?,?,?,?,?,?) RETURNING id",
+    )
+    .bind(&reference)
+    .bind(&input.title)
+    .bind(&input.summary)
+    .bind(input.category.as_str())
+    .bind(input.priority.as_str())
+    .bind(input.tlp.as_str())
+    .bind(user.agency_id)
+    .bind(input.lead_user_id)
+    .bind(user.id)
+    .bind(now)
+    .bind(user.id)
+    .bind(now)
+    .fetch_one(&mut **tx)
+    .await?;
+    add_party(tx, id, user.agency_id).await?;
+    for a in parties {
+        add_party(tx, id, a).await?;
+    }
+    set_links(tx, id, &input.link_references, vis).await?;
+    Ok((id, reference))
+}
+
+/// Saves an edit only if nobody saved since the editor loaded `expected_version`.
+pub async fn update(tx: &mut Tx, user: &SessionUser, vis: Visibility, id: i64, expected_version: i64, input: &CaseInput, zone: &str) -> Result<(), AppError> {
+    let owner: i64 = sqlx::query_scalar("SELECT owner_agency_id FROM cases WHERE id = ?").bind(id).fetch_one(&mut **tx).await?;
+    check_lead(tx, input.lead_user_id, owner).await?;
+    let parties = agency_ids(tx, &input.party_codes, "parties").await?;
+    let done = sqlx::query(
+        "UPDATE cases SET title = ?, summary = ?, category = ?, priority = ?, tlp = ?, lead_user_id = ?, \
+         version = version + 1, updated_by = ?, updated_at = ? WHERE id = ? AND version = ?",
+    )
+    .bind(&input.title)
+    .bind(&input.summary)
+    .bind(input.category.as_str())
+    .bind(input.priority.as_str())
+    .bind(input.tlp.as_str())
+    .bind(input.lead_user_id)
+    .bind(user.id)
+    .bind(Utc::now())
+    .bind(id)
+    .bind(expected_version)
+    .execute(&mut **tx)
+    .await?;
+    if done.rows_affected() == 0 {
+        let (name, at): (String, DateTime<Utc>) = sqlx::query_as(
+            "SELECT u.display_name, c.updated_at FROM cases c JOIN users u ON u.id = c.updated_by WHERE c.id = ?",
+        )
+        .bind(id)
+        .fetch_one(&mut **tx)
+        .await?;
+        return Err(AppError::Conflict(format!(
+            "This case was changed by {name} at {} since you opened it. Your text is still in the form: copy what you need, reload, and apply it again.",
+            super::time::display(at, zone)
+        )));
+    }
+    // Parties are only ever added by an edit: removing one would silently cut off an agency mid-exchange.
+    for a in parties {
+        add_party(tx, id, a).await?;
+    }
+    set_links(tx, id, &input.link_references, vis).await?;
+    Ok(())
+}
+
+pub async fn set_status(tx: &mut Tx, user: &SessionUser, id: i64, to: CaseStatus) -> Result<(), AppError> {
+    sqlx::query("UPDATE cases SET status = ?, version = version + 1, updated_by = ?, updated_at = ? WHERE id = ?")
+        .bind(to.as_str())
+        .bind(user.id)
+        .bind(Utc::now())
+        .bind(id)
+        .execute(&mut **tx)
+        .await?;
+    Ok(())
+}
+
+#[derive(sqlx::FromRow)]
+struct SummaryRow {
+    id: i64,
+    reference: String,
+    title: String,
+    category: String,
+    priority: String,
+    status: String,
+    tlp: String,
+    owner_code: String,
+    lead_name: String,
+    updated_at: DateTime<Utc>,
+    open_requests: i64,
+}
+
+const SUMMARY_SELECT: &str = "SELECT c.id, c.reference, c.title, c.category, c.priority, c.status, c.tlp, \
+    a.code AS owner_code, u.display_name AS lead_name, c.updated_at, \
+    (SELECT COUNT(*) FROM requests r WHERE r.case_id = c.id AND r.status IN ('sent','acknowledged','in_progress')) AS open_requests \
+    FROM cases c JOIN agencies a ON a.id = c.owner_agency_id JOIN users u ON u.id = c.lead_user_id WHERE 1=1";
+
+fn summary(r: SummaryRow, zone: &str) -> Result<CaseSummary, AppError> {
+    Ok(CaseSummary {
+        id: r.id,
+        reference: r.reference,
+        title: r.title,
+        category: parse(&r.category)?,
+        priority: parse(&r.priority)?,
+        status: parse(&r.status)?,
+        tlp: parse(&r.tlp)?,
+        owner_agency: r.owner_code,
+        lead_name: r.lead_name,
+        updated: shown(r.updated_at, zone),
+        open_requests: r.open_requests,
+    })
+}
+
+pub async fn list(pool: &SqlitePool, vis: Visibility, f: &CaseFilter, zone: &str, lead: Option<i64>) -> Result<(Vec<CaseSummary>, bool), AppError> {
+    let mut q: QueryBuilder<Sqlite> = QueryBuilder::new(SUMMARY_SELECT);
+    push_visible(&mut q, vis, "c.id");
+    if !f.q.trim().is_empty() {
+        let like = format!("%{}%", f.q.trim().replace('%', "\\%").replace('_', "\\_"));
+        q.push(" AND (c.title LIKE ").push_bind(like.clone()).push(" ESCAPE '\\' OR c.reference LIKE ");
+        q.push_bind(like.clone()).push(" ESCAPE '\\' OR c.summary LIKE ").push_bind(like).push(" ESCAPE '\\')");
+    }
+    if !f.status.is_empty() {
+        q.push(" AND c.status = ").push_bind(f.status.clone());
+    } else {
+        q.push(" AND c.status != 'archived'");
+    }
+    if !f.category.is_empty() {
+        q.push(" AND c.category = ").push_bind(f.category.clone());
+    }
+    if !f.priority.is_empty() {
+        q.push(" AND c.priority = ").push_bind(f.priority.clone());
+    }
+    if let Some(lead) = lead {
+        q.push(" AND c.lead_user_id = ").push_bind(lead);
+    }
+    let size = PAGE_SIZE as i64;
+    q.push(" ORDER BY c.updated_at DESC LIMIT ").push_bind(size + 1).push(" OFFSET ").push_bind(f.page as i64 * size);
+    let mut rows: Vec<SummaryRow> = q.build_query_as().fetch_all(pool).await?;
+    let more = rows.len() as i64 > size;
+    rows.truncate(size as usize);
+    Ok((rows.into_iter().map(|r| summary(r, zone)).collect::<Result<_, _>>()?, more))
+}
+
+pub async fn agency_ref(conn: &mut SqliteConnection, id: i64) -> Result<AgencyRef, AppError> {
+    let (code, name, country): (String, String, String) =
+        sqlx::query_as("SELECT code, name, country FROM agencies WHERE id = ?").bind(id).fetch_one(&mut *conn).await?;
+    Ok(AgencyRef { id, code, name, country: parse(&country)? })
+}
+
+/// The case page's content. The caller has checked that `viewer` may see the case.
+pub async fn view(conn: &mut SqliteConnection, access: &CaseAccess, viewer: &SessionUser) -> Result<CaseView, AppError> {
+    let zone = viewer.time_zone.as_str();
+    #[derive(sqlx::FromRow)]
+    struct Row {
+        title: String,
+        summary: String,
+        category: String,
+        priority: String,
+        lead_user_id: i64,
+        lead_name: String,
+        created_at: DateTime<Utc>,
+        updated_at: DateTime<Utc>,
+        updated_by_name: String,
+    }
+    let r: Row = sqlx::query_as(
+        "SELECT c.title, c.summary, c.category, c.priority, c.lead_user_id, l.display_name AS lead_name, c.created_at, \
+         c.updated_at, ub.display_name AS updated_by_name FROM cases c JOIN users l ON l.id = c.lead_user_id \
+         JOIN users ub ON ub.id = c.updated_by WHERE c.id = ?",
+    )
+    .bind(access.id)
+    .fetch_one(&mut *conn)
+    .await?;
+    let mut parties = Vec::new();
+    for p in &access.parties {
+        parties.push(agency_ref(conn, p.agency_id).await?);
+    }
+    parties.sort_by(|a, b| (b.country.as_str(), &a.code).cmp(&(a.country.as_str(), &b.code)));
+    let links: Vec<(i64, String, String)> = sqlx::query_as(
+        "SELECT c.id, c.reference, c.title FROM case_links l JOIN cases c ON c.id = l.other_case_id WHERE l.case_id = ? ORDER BY c.reference",
+    )
+    .bind(access.id)
+    .fetch_all(&mut *conn)
+    .await?;
+    // A linked case the viewer is not party to shows only that a link exists, not its title.
+    let mut link_views = Vec::new();
+    for (id, reference, title) in links {
+        let visible = match access_for_link(conn, id).await? {
+            Some(a) => super::policy::can_see_case(viewer, &a.parties),
+            None => false,
+        };
+        link_views.push(CaseLinkView { id, reference, title: if visible { title } else { "(not shared with your agency)".into() } });
+    }
+    let can_edit = super::policy::ensure_case(viewer, access.owner, &access.parties, super::policy::CaseOp::Edit).is_ok();
+    Ok(CaseView {
+        id: access.id,
+        reference: access.reference.clone(),
+        title: r.title,
+        summary: r.summary,
+        category: parse(&r.category)?,
+        priority: parse(&r.priority)?,
+        status: access.status,
+        tlp: access.tlp,
+        owner_agency: agency_ref(conn, access.owner.agency_id).await?,
+        lead_user_id: r.lead_user_id,
+        lead_name: r.lead_name,
+        parties,
+        links: link_views,
+        requests: super::requests::for_case(conn, access.id, viewer).await?,
+        indicators: super::indicators::for_case(conn, access.id).await?,
+        attachments: super::attachments::for_case(conn, access.id, zone).await?,
+        version: access.version,
+        created: shown(r.created_at, zone),
+        updated: shown(r.updated_at, zone),
+        updated_by: r.updated_by_name,
+        can_edit,
+        allowed_transitions: if can_edit { super::lifecycle::case_transitions(access.status).to_vec() } else { vec![] },
+    })
+}
+
+async fn access_for_link(conn: &mut SqliteConnection, id: i64) -> Result<Option<CaseAccess>, AppError> {
+    Box::pin(access(conn, id)).await
+}
+
+/// The case's history, from the audit trail: every read and change of it and of what it holds.
+pub async fn history(pool: &SqlitePool, case_id: i64, zone: &str) -> Result<Vec<HistoryEntry>, AppError> {
+    let rows: Vec<(String, Option<String>, Option<String>, String, Option<String>, Option<String>, String)> = sqlx::query_as(
+        "SELECT at, username, agency_code, action, object_type, object_id, outcome FROM audit_events \
+         WHERE case_id = ? ORDER BY id DESC LIMIT 500",
+    )
+    .bind(case_id)
+    .fetch_all(pool)
+    .await?;
+    Ok(rows
+        .into_iter()
+        .map(|(at, user, agency, action, ot, oid, outcome)| {
+            let at = DateTime::parse_from_rfc3339(&at).map(|d| d.with_timezone(&Utc)).unwrap_or_default();
+            HistoryEntry {
+                at: shown(at, zone),
+                who: user.unwrap_or_default(),
+                agency: agency.unwrap_or_default(),
+                action,
+                object: ot.map(|t| format!("{t} {}", oid.unwrap_or_default())).unwrap_or_default(),
+                outcome,
+            }
+        })
+        .collect())
+}
+
+/// Officers and supervisors of an agency, for choosing a lead.
+pub async fn officers_of(pool: &SqlitePool, agency_id: i64) -> Result<Vec<(i64, String)>, AppError> {
+    Ok(sqlx::query_as(
+        "SELECT id, display_name FROM users WHERE agency_id = ? AND status = 'active' AND role != 'admin' ORDER BY display_name",
+    )
+    .bind(agency_id)
+    .fetch_all(pool)
+    .await?)
+}
+
+pub async fn all_agencies(pool: &SqlitePool) -> Result<Vec<AgencyRef>, AppError> {
+    let rows: Vec<(i64, String, String, String)> =
+        sqlx::query_as("SELECT id, code, name, country FROM agencies ORDER BY country DESC, code").fetch_all(pool).await?;
+    rows.into_iter().map(|(id, code, name, c)| Ok(AgencyRef { id, code, name, country: parse(&c)? })).collect()
+}

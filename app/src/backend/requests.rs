@@ -1,0 +1,487 @@
+//! Requests between agencies and their append-only responses: queries, the inbox, status changes.
+
+use super::cases::{push_visible, CaseAccess};
+use super::db::Tx;
+use super::deadlines;
+use super::policy::{Party, RequestSides, Visibility};
+use super::time::shown;
+use crate::error::AppError;
+use crate::model::*;
+use chrono::{DateTime, Utc};
+use sqlx::{QueryBuilder, Sqlite, SqliteConnection, SqlitePool};
+
+#[derive(Clone, Debug, sqlx::FromRow)]
+pub struct RequestRow {
+    pub id: i64,
+    pub case_id: i64,
+    pub kind: String,
+    pub subject: String,
+    pub body: String,
+    pub priority: String,
+    pub directly_available: bool,
+    pub tlp: String,
+    pub from_agency_id: i64,
+    pub from_country: String,
+    pub to_agency_id: i64,
+    pub to_country: String,
+    pub status: String,
+    pub due_at: Option<DateTime<Utc>>,
+    pub sent_at: Option<DateTime<Utc>>,
+    pub acknowledged_at: Option<DateTime<Utc>>,
+    pub acknowledged_by_name: Option<String>,
+    pub decline_reason: Option<String>,
+}
+
+fn parse<T: std::str::FromStr>(s: &str) -> Result<T, AppError> {
+    s.parse().map_err(|_| AppError::Internal)
+}
+
+impl RequestRow {
+    pub fn status(&self) -> RequestStatus {
+        self.status.parse().unwrap_or(RequestStatus::Draft)
+    }
+    pub fn kind(&self) -> RequestKind {
+        self.kind.parse().unwrap_or(RequestKind::Information)
+    }
+    pub fn tlp(&self) -> Tlp {
+        self.tlp.parse().unwrap_or(Tlp::Red)
+    }
+    pub fn sides(&self) -> RequestSides {
+        RequestSides {
+            from: Party { agency_id: self.from_agency_id, country: self.from_country.parse().unwrap_or(Country::India) },
+            to: Party { agency_id: self.to_agency_id, country: self.to_country.parse().unwrap_or(Country::India) },
+            unsent: self.status().is_unsent(),
+        }
+    }
+}
+
+pub async fn load(conn: &mut SqliteConnection, id: i64) -> Result<Option<(RequestRow, CaseAccess)>, AppError> {
+    let row: Option<RequestRow> = sqlx::query_as(
+        "SELECT r.id, r.case_id, r.kind, r.subject, r.body, r.priority, r.directly_available, r.tlp, r.from_agency_id, \
+         fa.country AS from_country, r.to_agency_id, ta.country AS to_country, r.status, r.due_at, r.sent_at, \
+         r.acknowledged_at, ab.display_name AS acknowledged_by_name, r.decline_reason \
+         FROM requests r JOIN agencies fa ON fa.id = r.from_agency_id JOIN agencies ta ON ta.id = r.to_agency_id \
+         LEFT JOIN users ab ON ab.id = r.acknowledged_by WHERE r.id = ?",
+    )
+    .bind(id)
+    .fetch_optional(&mut *conn)
+    .await?;
+    let Some(row) = row else { return Ok(None) };
+    let access = super::cases::access(conn, row.case_id).await?.ok_or(AppError::Internal)?;
+    Ok(Some((row, access)))
+}
+
+pub struct RequestInput {
+    pub kind: RequestKind,
+    pub subject: String,
+    pub body: String,
+    pub priority: Priority,
+    pub tlp: Tlp,
+    pub directly_available: bool,
+    pub to_agency_code: String,
+    pub requested_due: Option<DateTime<Utc>>,
+}
+
+/// `due` is a local date-time from the form ("2026-11-25T14:00") in the sender's zone, or empty.
+#[allow(clippy::too_many_arguments)]
+pub fn validate(kind: &str, subject: &str, body: &str, priority: &str, tlp: &str, directly_available: &str, to_agency: &str, due: &str, zone: &str) -> Result<RequestInput, AppError> {
+    let mut p = crate::error::Problems::default();
+    let kind = kind.parse::<RequestKind>();
+    p.check(kind.is_ok(), "kind", "Choose the type of request.");
+    let subject = subject.trim().to_string();
+    p.check((3..=200).contains(&subject.chars().count()), "subject", "Give a subject of 3 to 200 characters.");
+    p.check(!body.trim().is_empty(), "body", "Say what you are asking for.");
+    p.check(body.chars().count() <= 50_000, "body", "The text is limited to 50,000 characters.");
+    let priority = priority.parse::<Priority>();
+    p.check(priority.is_ok(), "priority", "Choose a priority.");
+    let tlp = tlp.parse::<Tlp>();
+    p.check(tlp.is_ok(), "tlp", "Choose a handling code.");
+    p.check(!to_agency.trim().is_empty(), "to_agency", "Choose the agency you are asking.");
+    let requested_due = if due.trim().is_empty() {
+        None
+    } else {
+        let parsed = chrono::NaiveDateTime::parse_from_str(due.trim(), "%Y-%m-%dT%H:%M")
+            .ok()
+            .and_then(|naive| zone.parse::<chrono_tz::Tz>().ok().and_then(|tz| naive.and_local_timezone(tz).single()))
+            .map(|t| t.with_timezone(&Utc));
+        p.check(parsed.is_some(), "due", "Use a date and time like 2026-11-25 14:00.");
+        parsed
+    };
+    p.into_result()?;
+    Ok(RequestInput {
+        kind: kind.expect("checked"),
+        subject,
+        body: body.trim().to_string(),
+        priority: priority.expect("checked"),
+        tlp: tlp.expect("checked"),
+        directly_available: matches!(directly_available, "true" | "on" | "yes"),
+        to_agency_code: to_agency.trim().to_uppercase(),
+        requested_due,
+    })
+}
+
+/// A draft: nothing reaches the other side until it is sent.
+pub async fn create_draft(tx: &mut Tx, case_id: i64, from_agency: i64, to_agency: i64, input: &RequestInput, user: &SessionUser) -> Result<i64, AppError> {
+    let now = Utc::now();
+    Ok(sqlx::query_scalar(
+        "INSERT INTO requests (case_id, kind, subject, body, priority, directly_available, tlp, from_agency_id, to_agency_id, \
+         status, due_at, created_by, created_at, updated_at) VALUES (?,?,?,?,?,?,?,?,?,'draft',?,?,?,?) RETURNING id",
+    )
+    .bind(case_id)
+    .bind(input.kind.as_str())
+    .bind(&input.subject)
+    .bind(&input.body)
+    .bind(input.priority.as_str())
+    .bind(input.directly_available)
+    .bind(input.tlp.as_str())
+    .bind(from_agency)
+    .bind(to_agency)
+    .bind(input.requested_due)
+    .bind(user.id)
+    .bind(now)
+    .bind(now)
+    .fetch_one(&mut **tx)
+    .await?)
+}
+
+/// Whether the sending agency's supervisors asked to approve requests of this priority.
+pub async fn needs_approval(tx: &mut Tx, from_agency: i64, priority: Priority) -> Result<bool, AppError> {
+    let min: Option<String> = sqlx::query_scalar("SELECT approval_min_priority FROM agencies WHERE id = ?").bind(from_agency).fetch_one(&mut **tx).await?;
+    Ok(min.and_then(|m| m.parse::<Priority>().ok()).is_some_and(|m| priority <= m))
+}
+
+pub async fn set_status(tx: &mut Tx, id: i64, to: RequestStatus) -> Result<(), AppError> {
+    sqlx::query("UPDATE requests SET status = ?, updated_at = ? WHERE id = ?").bind(to.as_str()).bind(Utc::now()).bind(id).execute(&mut **tx).await?;
+    Ok(())
+}
+
+/// Sent now: the deadline starts running and the recipient agency becomes a party.
+pub async fn mark_sent(tx: &mut Tx, row: &RequestRow, due: Option<DateTime<Utc>>, now: DateTime<Utc>) -> Result<(), AppError> {
+    sqlx::query("UPDATE requests SET status = 'sent', sent_at = ?, due_at = ?, updated_at = ? WHERE id = ?")
+        .bind(now)
+        .bind(due)
+        .bind(now)
+        .bind(row.id)
+        .execute(&mut **tx)
+        .await?;
+    super::cases::add_party(tx, row.case_id, row.to_agency_id).await?;
+    Ok(())
+}
+
+pub async fn mark_acknowledged(tx: &mut Tx, id: i64, user: &SessionUser) -> Result<(), AppError> {
+    let now = Utc::now();
+    sqlx::query("UPDATE requests SET status = 'acknowledged', acknowledged_at = ?, acknowledged_by = ?, updated_at = ? WHERE id = ?")
+        .bind(now)
+        .bind(user.id)
+        .bind(now)
+        .bind(id)
+        .execute(&mut **tx)
+        .await?;
+    Ok(())
+}
+
+pub async fn mark_declined(tx: &mut Tx, id: i64, reason: &str) -> Result<(), AppError> {
+    sqlx::query("UPDATE requests SET status = 'declined', decline_reason = ?, updated_at = ? WHERE id = ?")
+        .bind(reason)
+        .bind(Utc::now())
+        .bind(id)
+        .execute(&mut **tx)
+        .await?;
+    Ok(())
+}
+
+pub async fn mark(tx: &mut Tx, id: i64, to: RequestStatus) -> Result<(), AppError> {
+    let now = Utc::now();
+    let extra = match to {
+        RequestStatus::Answered => ", answered_at = ?",
+        RequestStatus::Closed => ", closed_at = ?",
+        _ => ", updated_at = ?",
+    };
+    sqlx::query(&format!("UPDATE requests SET status = ?, updated_at = ?{extra} WHERE id = ?"))
+        .bind(to.as_str())
+        .bind(now)
+        .bind(now)
+        .bind(id)
+        .execute(&mut **tx)
+        .await?;
+    Ok(())
+}
+
+pub struct ResponseInput {
+    pub kind: ResponseKind,
+    pub body: String,
+    pub source_grade: Option<SourceGrade>,
+    pub info_grade: Option<InfoGrade>,
+    pub tlp: Tlp,
+}
+
+/// A response carrying information is graded (4x4) and handled at least as strictly as the request.
+pub fn validate_response(kind: &str, body: &str, source: &str, info: &str, tlp: &str, request_tlp: Tlp) -> Result<ResponseInput, AppError> {
+    let mut p = crate::error::Problems::default();
+    let kind = kind.parse::<ResponseKind>();
+    p.check(kind.is_ok(), "kind", "Choose what kind of response this is.");
+    p.check(!body.trim().is_empty(), "body", "Write the response.");
+    p.check(body.chars().count() <= 50_000, "body", "The text is limited to 50,000 characters.");
+    let tlp_parsed = tlp.parse::<Tlp>();
+    p.check(tlp_parsed.is_ok(), "tlp", "Choose a handling code.");
+    if let Ok(t) = tlp_parsed {
+        p.check(t >= request_tlp, "tlp", &format!("Use {} or stricter: the request was sent under that code.", request_tlp.label()));
+    }
+    let source = if source.is_empty() { None } else { source.parse::<SourceGrade>().ok() };
+    let info = if info.is_empty() { None } else { info.parse::<InfoGrade>().ok() };
+    if let Ok(k) = kind {
+        if k.carries_information() {
+            p.check(source.is_some(), "source_grade", "Grade the source's reliability (A, B, C or X).");
+            p.check(info.is_some(), "info_grade", "Grade the information (1 to 4).");
+        }
+    }
+    p.into_result()?;
+    Ok(ResponseInput { kind: kind.expect("checked"), body: body.trim().to_string(), source_grade: source, info_grade: info, tlp: tlp_parsed.expect("checked") })
+}
+
+pub async fn insert_response(tx: &mut Tx, request_id: i64, user: &SessionUser, input: &ResponseInput) -> Result<i64, AppError> {
+    Ok(sqlx::query_scalar(
+        "INSERT INTO responses (request_id, author_id, agency_id, kind, body, source_grade, info_grade, tlp, created_at) \
+         VALUES (?,?,?,?,?,?,?,?,?) RETURNING id",
+    )
+    .bind(request_id)
+    .bind(user.id)
+    .bind(user.agency_id)
+    .bind(input.kind.as_str())
+    .bind(&input.body)
+    .bind(input.source_grade.map(|g| g.as_str()))
+    .bind(input.info_grade.map(|g| g.as_str()))
+    .bind(input.tlp.as_str())
+    .bind(Utc::now())
+    .fetch_one(&mut **tx)
+    .await?)
+}
+
+pub async fn response_request_id(conn: &mut SqliteConnection, response_id: i64) -> Result<Option<i64>, AppError> {
+    Ok(sqlx::query_scalar("SELECT request_id FROM responses WHERE id = ?").bind(response_id).fetch_optional(conn).await?)
+}
+
+const SUMMARY_SELECT: &str = "SELECT r.id, r.case_id, c.reference AS case_reference, c.category, r.kind, r.subject, \
+    r.priority, r.tlp, r.status, fa.code AS from_code, ta.code AS to_code, r.due_at \
+    FROM requests r JOIN cases c ON c.id = r.case_id JOIN agencies fa ON fa.id = r.from_agency_id \
+    JOIN agencies ta ON ta.id = r.to_agency_id WHERE 1=1";
+
+#[derive(sqlx::FromRow)]
+struct SummaryRow {
+    id: i64,
+    case_id: i64,
+    case_reference: String,
+    category: String,
+    kind: String,
+    subject: String,
+    priority: String,
+    tlp: String,
+    status: String,
+    from_code: String,
+    to_code: String,
+    due_at: Option<DateTime<Utc>>,
+}
+
+fn summary(r: SummaryRow, zone: &str, now: DateTime<Utc>) -> Result<RequestSummary, AppError> {
+    let status: RequestStatus = parse(&r.status)?;
+    Ok(RequestSummary {
+        id: r.id,
+        case_id: r.case_id,
+        case_reference: r.case_reference,
+        kind: parse(&r.kind)?,
+        subject: r.subject,
+        priority: parse(&r.priority)?,
+        tlp: parse(&r.tlp)?,
+        status,
+        from_agency: r.from_code,
+        to_agency: r.to_code,
+        deadline: r.due_at.filter(|_| !status.is_unsent()).map(|d| deadlines::describe(status, d, now, zone)),
+        category: parse(&r.category)?,
+    })
+}
+
+/// Drafts and requests awaiting approval exist only for the sending side.
+fn push_unsent_filter(q: &mut QueryBuilder<'_, Sqlite>, viewer: &SessionUser) {
+    q.push(" AND (r.status NOT IN ('draft', 'awaiting_approval') OR ");
+    match viewer.role {
+        Role::Supervisor => {
+            q.push("fa.country = ").push_bind(viewer.country.as_str());
+        }
+        _ => {
+            q.push("r.from_agency_id = ").push_bind(viewer.agency_id);
+        }
+    }
+    q.push(")");
+}
+
+pub async fn for_case(conn: &mut SqliteConnection, case_id: i64, viewer: &SessionUser) -> Result<Vec<RequestSummary>, AppError> {
+    let mut q: QueryBuilder<Sqlite> = QueryBuilder::new(SUMMARY_SELECT);
+    q.push(" AND r.case_id = ").push_bind(case_id);
+    push_unsent_filter(&mut q, viewer);
+    q.push(" ORDER BY r.id DESC");
+    let rows: Vec<SummaryRow> = q.build_query_as().fetch_all(&mut *conn).await?;
+    let now = Utc::now();
+    rows.into_iter().map(|r| summary(r, &viewer.time_zone, now)).collect()
+}
+
+fn push_side(q: &mut QueryBuilder<'_, Sqlite>, viewer: &SessionUser, incoming: bool) {
+    let (agency_col, country_col) = if incoming { ("r.to_agency_id", "ta.country") } else { ("r.from_agency_id", "fa.country") };
+    match viewer.role {
+        Role::Supervisor => {
+            q.push(format!(" AND {country_col} = ")).push_bind(viewer.country.as_str());
+        }
+        _ => {
+            q.push(format!(" AND {agency_col} = ")).push_bind(viewer.agency_id);
+        }
+    }
+}
+
+fn push_filters(q: &mut QueryBuilder<'_, Sqlite>, f: &InboxFilter, incoming: bool) {
+    if !f.priority.is_empty() {
+        q.push(" AND r.priority = ").push_bind(f.priority.clone());
+    }
+    if !f.category.is_empty() {
+        q.push(" AND c.category = ").push_bind(f.category.clone());
+    }
+    if !f.counterpart.is_empty() {
+        q.push(if incoming { " AND fa.code = " } else { " AND ta.code = " }).push_bind(f.counterpart.clone());
+    }
+}
+
+/// The officer's day: incoming requests by due time (overdue first), outgoing ones, their cases.
+pub async fn inbox(pool: &SqlitePool, viewer: &SessionUser, vis: Visibility, f: &InboxFilter) -> Result<InboxView, AppError> {
+    let now = Utc::now();
+    let zone = viewer.time_zone.as_str();
+    let size = PAGE_SIZE as i64;
+
+    let mut q: QueryBuilder<Sqlite> = QueryBuilder::new(SUMMARY_SELECT);
+    push_visible(&mut q, vis, "r.case_id");
+    push_side(&mut q, viewer, true);
+    q.push(" AND r.status NOT IN ('draft', 'awaiting_approval')");
+    if f.status.is_empty() {
+        q.push(" AND r.status IN ('sent', 'acknowledged', 'in_progress')");
+    } else {
+        q.push(" AND r.status = ").push_bind(f.status.clone());
+    }
+    push_filters(&mut q, f, true);
+    // Earliest due first puts overdue ones at the top; requests without a deadline (notifications) last.
+    q.push(" ORDER BY r.due_at IS NULL, r.due_at, r.id LIMIT ").push_bind(size + 1).push(" OFFSET ").push_bind(f.page as i64 * size);
+    let mut rows: Vec<SummaryRow> = q.build_query_as().fetch_all(pool).await?;
+    let incoming_has_more = rows.len() as i64 > size;
+    rows.truncate(size as usize);
+    let incoming = rows.into_iter().map(|r| summary(r, zone, now)).collect::<Result<Vec<_>, _>>()?;
+
+    let mut q: QueryBuilder<Sqlite> = QueryBuilder::new(SUMMARY_SELECT);
+    push_visible(&mut q, vis, "r.case_id");
+    push_side(&mut q, viewer, false);
+    if !f.status.is_empty() {
+        q.push(" AND r.status = ").push_bind(f.status.clone());
+    } else {
+        q.push(" AND r.status NOT IN ('closed', 'withdrawn')");
+    }
+    push_filters(&mut q, f, false);
+    q.push(" ORDER BY r.updated_at DESC LIMIT ").push_bind(size);
+    let rows: Vec<SummaryRow> = q.build_query_as().fetch_all(pool).await?;
+    let outgoing = rows.into_iter().map(|r| summary(r, zone, now)).collect::<Result<Vec<_>, _>>()?;
+
+    let lead = if viewer.role == Role::Officer { Some(viewer.id) } else { None };
+    let case_filter = CaseFilter { category: f.category.clone(), priority: f.priority.clone(), ..CaseFilter::default() };
+    let (my_cases, _) = super::cases::list(pool, vis, &case_filter, zone, lead).await?;
+    let counterparts = super::cases::all_agencies(pool).await?.into_iter().filter(|a| a.country != viewer.country).collect();
+    Ok(InboxView { incoming, incoming_has_more, outgoing, my_cases, time_zone: viewer.time_zone.clone(), counterparts })
+}
+
+/// The request page. The caller has checked that `viewer` may see it.
+pub async fn view(conn: &mut SqliteConnection, row: &RequestRow, access: &CaseAccess, viewer: &SessionUser) -> Result<RequestView, AppError> {
+    use super::policy::{ensure_request, RequestOp};
+    let zone = viewer.time_zone.as_str();
+    let mut q: QueryBuilder<Sqlite> = QueryBuilder::new(SUMMARY_SELECT);
+    q.push(" AND r.id = ").push_bind(row.id);
+    let s: SummaryRow = q.build_query_as().fetch_one(&mut *conn).await?;
+    let summary = summary(s, zone, Utc::now())?;
+    let case_title: String = sqlx::query_scalar("SELECT title FROM cases WHERE id = ?").bind(row.case_id).fetch_one(&mut *conn).await?;
+
+    #[derive(sqlx::FromRow)]
+    struct RespRow {
+        id: i64,
+        kind: String,
+        body: String,
+        author: String,
+        agency: String,
+        source_grade: Option<String>,
+        info_grade: Option<String>,
+        tlp: String,
+        created_at: DateTime<Utc>,
+    }
+    let rows: Vec<RespRow> = sqlx::query_as(
+        "SELECT r.id, r.kind, r.body, u.display_name AS author, a.code AS agency, r.source_grade, r.info_grade, r.tlp, r.created_at \
+         FROM responses r JOIN users u ON u.id = r.author_id JOIN agencies a ON a.id = r.agency_id WHERE r.request_id = ? ORDER BY r.id",
+    )
+    .bind(row.id)
+    .fetch_all(&mut *conn)
+    .await?;
+    let mut responses = Vec::new();
+    for r in rows {
+        responses.push(ResponseView {
+            id: r.id,
+            kind: parse(&r.kind)?,
+            body: r.body,
+            author: r.author,
+            agency: r.agency,
+            source_grade: r.source_grade.and_then(|g| g.parse().ok()),
+            info_grade: r.info_grade.and_then(|g| g.parse().ok()),
+            tlp: parse(&r.tlp)?,
+            created: shown(r.created_at, zone),
+            attachments: super::attachments::for_response(conn, r.id, zone).await?,
+        });
+    }
+    let sides = row.sides();
+    let sender = ensure_request(viewer, &access.parties, sides, RequestOp::ActAsSender).is_ok();
+    let recipient = ensure_request(viewer, &access.parties, sides, RequestOp::ActAsRecipient).is_ok();
+    let approver = ensure_request(viewer, &access.parties, sides, RequestOp::Approve).is_ok();
+    let status = row.status();
+    let expects = row.kind().expects_answer();
+    use super::lifecycle::{next_request_status as next, RequestEvent as E};
+    let mut actions = Vec::new();
+    let can = |e: E| next(status, e, expects).is_ok();
+    if sender && can(E::Send { needs_approval: false }) {
+        actions.push("send".to_string());
+    }
+    if approver && can(E::Approve) {
+        actions.push("approve".into());
+    }
+    if recipient && can(E::Acknowledge) {
+        actions.push("acknowledge".into());
+    }
+    if recipient && can(E::Respond(ResponseKind::PartialAnswer)) {
+        actions.push("respond".into());
+    }
+    if sender && can(E::Respond(ResponseKind::Clarification)) {
+        actions.push("clarify".into());
+    }
+    if recipient && can(E::Decline) {
+        actions.push("decline".into());
+    }
+    if sender && can(E::Withdraw) {
+        actions.push("withdraw".into());
+    }
+    if sender && can(E::Close) {
+        actions.push("close".into());
+    }
+    Ok(RequestView {
+        summary,
+        case_title,
+        body: row.body.clone(),
+        directly_available: row.directly_available,
+        from_agency: super::cases::agency_ref(conn, row.from_agency_id).await?,
+        to_agency: super::cases::agency_ref(conn, row.to_agency_id).await?,
+        sent: row.sent_at.map(|t| shown(t, zone)),
+        acknowledged: row.acknowledged_at.map(|t| shown(t, zone)),
+        acknowledged_by: row.acknowledged_by_name.clone(),
+        decline_reason: row.decline_reason.clone(),
+        responses,
+        attachments: super::attachments::for_request(conn, row.id, zone).await?,
+        actions,
+        viewer_is_recipient: recipient,
+    })
+}

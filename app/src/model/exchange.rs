@@ -1,0 +1,343 @@
+//! Cases, requests, responses, attachments and indicators as the browser sees them, and their closed sets.
+
+use super::{text_enum, Country};
+use chrono::{DateTime, Utc};
+use serde::{Deserialize, Serialize};
+use std::fmt;
+use std::str::FromStr;
+
+text_enum!(Category {
+    CyberIncident => ("cyber_incident", "Cyber incident"),
+    Ransomware => ("ransomware", "Ransomware"),
+    DrugPrecursors => ("drug_precursors", "Drug precursors"),
+    OrganisedCrime => ("organised_crime", "Organised crime"),
+    Fraud => ("fraud", "Fraud"),
+    Immigration => ("immigration", "Immigration"),
+    ViolentExtremism => ("violent_extremism", "Violent extremism"),
+    Other => ("other", "Other"),
+});
+
+text_enum!(
+    /// Ordered most to least pressing, so `Priority::Urgent < Priority::Low`.
+    Priority {
+        Urgent => ("urgent", "Urgent"),
+        High => ("high", "High"),
+        Normal => ("normal", "Normal"),
+        Low => ("low", "Low"),
+    }
+);
+
+text_enum!(CaseStatus {
+    Open => ("open", "Open"),
+    Active => ("active", "Active"),
+    Closed => ("closed", "Closed"),
+    Archived => ("archived", "Archived"),
+});
+
+text_enum!(
+    /// Traffic Light Protocol 2.0, ordered least to most restrictive.
+    Tlp {
+        Clear => ("clear", "TLP:CLEAR"),
+        Green => ("green", "TLP:GREEN"),
+        Amber => ("amber", "TLP:AMBER"),
+        AmberStrict => ("amber_strict", "TLP:AMBER+STRICT"),
+        Red => ("red", "TLP:RED"),
+    }
+);
+
+text_enum!(RequestKind {
+    Information => ("information", "Information request"),
+    Assistance => ("assistance", "Assistance request"),
+    EvidencePreservation => ("evidence_preservation", "Evidence preservation"),
+    IntelligenceShare => ("intelligence_share", "Intelligence share"),
+    Clarification => ("clarification", "Request for clarification"),
+});
+
+impl RequestKind {
+    /// An intelligence share is a notification: nobody owes an answer, so it has no deadline.
+    pub fn expects_answer(self) -> bool {
+        self != RequestKind::IntelligenceShare
+    }
+}
+
+text_enum!(RequestStatus {
+    Draft => ("draft", "Draft"),
+    AwaitingApproval => ("awaiting_approval", "Awaiting approval"),
+    Sent => ("sent", "Sent"),
+    Acknowledged => ("acknowledged", "Acknowledged"),
+    InProgress => ("in_progress", "In progress"),
+    Answered => ("answered", "Answered"),
+    Closed => ("closed", "Closed"),
+    Declined => ("declined", "Declined"),
+    Withdrawn => ("withdrawn", "Withdrawn"),
+});
+
+impl RequestStatus {
+    /// Statuses in which a deadline no longer runs.
+    pub fn stops_the_clock(self) -> bool {
+        matches!(self, RequestStatus::Answered | RequestStatus::Closed | RequestStatus::Declined | RequestStatus::Withdrawn)
+    }
+    /// Not yet sent: only the sending side sees it.
+    pub fn is_unsent(self) -> bool {
+        matches!(self, RequestStatus::Draft | RequestStatus::AwaitingApproval)
+    }
+}
+
+text_enum!(ResponseKind {
+    PartialAnswer => ("partial_answer", "Partial answer"),
+    FinalAnswer => ("final_answer", "Final answer"),
+    ClarificationRequest => ("clarification_request", "Clarification asked"),
+    Clarification => ("clarification", "Clarification given"),
+    Refusal => ("refusal", "Refusal with grounds"),
+});
+
+impl ResponseKind {
+    /// Responses that provide information carry a 4x4 grading.
+    pub fn carries_information(self) -> bool {
+        matches!(self, ResponseKind::PartialAnswer | ResponseKind::FinalAnswer)
+    }
+}
+
+text_enum!(SourceGrade {
+    A => ("A", "A: no doubt about the source"),
+    B => ("B", "B: source mostly reliable"),
+    C => ("C", "C: source not reliable"),
+    X => ("X", "X: reliability cannot be judged"),
+});
+
+text_enum!(InfoGrade {
+    One => ("1", "1: known true without reservation"),
+    Two => ("2", "2: known personally to the source"),
+    Three => ("3", "3: not known personally, corroborated"),
+    Four => ("4", "4: cannot be judged"),
+});
+
+text_enum!(IndicatorKind {
+    Ipv4 => ("ipv4", "IPv4 address"),
+    Ipv6 => ("ipv6", "IPv6 address"),
+    Domain => ("domain", "Domain"),
+    Url => ("url", "URL"),
+    Md5 => ("md5", "MD5 hash"),
+    Sha1 => ("sha1", "SHA-1 hash"),
+    Sha256 => ("sha256", "SHA-256 hash"),
+    Email => ("email", "Email address"),
+    CryptoWallet => ("crypto_wallet", "Crypto wallet"),
+});
+
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct AgencyRef {
+    pub id: i64,
+    pub code: String,
+    pub name: String,
+    pub country: Country,
+}
+
+/// A time shown in the viewer's zone, with the zone named, plus the instant for `<time datetime>`.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct ShownTime {
+    pub at: DateTime<Utc>,
+    pub text: String,
+}
+
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct Deadline {
+    pub due: ShownTime,
+    /// The same instant in the counterpart's capital ("03:30 EST"), for "due 14:00 IST / 03:30 EST".
+    pub other_zone: String,
+    pub overdue: bool,
+    /// "in 5 h 20 min", "overdue by 2 d 3 h".
+    pub remaining: String,
+}
+
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct CaseSummary {
+    pub id: i64,
+    pub reference: String,
+    pub title: String,
+    pub category: Category,
+    pub priority: Priority,
+    pub status: CaseStatus,
+    pub tlp: Tlp,
+    pub owner_agency: String,
+    pub lead_name: String,
+    pub updated: ShownTime,
+    pub open_requests: i64,
+}
+
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct CaseView {
+    pub id: i64,
+    pub reference: String,
+    pub title: String,
+    pub summary: String,
+    pub category: Category,
+    pub priority: Priority,
+    pub status: CaseStatus,
+    pub tlp: Tlp,
+    pub owner_agency: AgencyRef,
+    pub lead_user_id: i64,
+    pub lead_name: String,
+    pub parties: Vec<AgencyRef>,
+    pub links: Vec<CaseLinkView>,
+    pub requests: Vec<RequestSummary>,
+    pub indicators: Vec<IndicatorView>,
+    pub attachments: Vec<AttachmentView>,
+    pub version: i64,
+    pub created: ShownTime,
+    pub updated: ShownTime,
+    pub updated_by: String,
+    /// What the viewer may do here (the server checks again on every call).
+    pub can_edit: bool,
+    pub allowed_transitions: Vec<CaseStatus>,
+}
+
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct CaseLinkView {
+    pub id: i64,
+    pub reference: String,
+    pub title: String,
+}
+
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct RequestSummary {
+    pub id: i64,
+    pub case_id: i64,
+    pub case_reference: String,
+    pub kind: RequestKind,
+    pub subject: String,
+    pub priority: Priority,
+    pub tlp: Tlp,
+    pub status: RequestStatus,
+    pub from_agency: String,
+    pub to_agency: String,
+    pub deadline: Option<Deadline>,
+    pub category: Category,
+}
+
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct RequestView {
+    pub summary: RequestSummary,
+    pub case_title: String,
+    pub body: String,
+    pub directly_available: bool,
+    pub from_agency: AgencyRef,
+    pub to_agency: AgencyRef,
+    pub sent: Option<ShownTime>,
+    pub acknowledged: Option<ShownTime>,
+    pub acknowledged_by: Option<String>,
+    pub decline_reason: Option<String>,
+    pub responses: Vec<ResponseView>,
+    pub attachments: Vec<AttachmentView>,
+    /// Actions the viewer may take now, by name ("acknowledge", "respond", "decline", "withdraw", "close", "send").
+    pub actions: Vec<String>,
+    /// Whether the viewer is on the receiving side (decides which response kinds make sense).
+    pub viewer_is_recipient: bool,
+}
+
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct ResponseView {
+    pub id: i64,
+    pub kind: ResponseKind,
+    pub body: String,
+    pub author: String,
+    pub agency: String,
+    pub source_grade: Option<SourceGrade>,
+    pub info_grade: Option<InfoGrade>,
+    pub tlp: Tlp,
+    pub created: ShownTime,
+    pub attachments: Vec<AttachmentView>,
+}
+
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct AttachmentView {
+    pub id: i64,
+    pub file_name: String,
+    pub content_type: String,
+    pub size: i64,
+    pub sha256: String,
+    pub uploaded_by: String,
+    pub created: ShownTime,
+}
+
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct IndicatorView {
+    pub id: i64,
+    pub kind: IndicatorKind,
+    pub value: String,
+    pub tlp: Tlp,
+    pub first_seen: Option<String>,
+    pub last_seen: Option<String>,
+    pub note: String,
+}
+
+/// One line of a bulk paste, with what became of it.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct BulkLine {
+    pub line: usize,
+    pub input: String,
+    pub outcome: String,
+    pub added: bool,
+}
+
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct HistoryEntry {
+    pub at: ShownTime,
+    pub who: String,
+    pub agency: String,
+    pub action: String,
+    pub object: String,
+    pub outcome: String,
+}
+
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[serde(default)]
+pub struct CaseFilter {
+    pub q: String,
+    pub status: String,
+    pub category: String,
+    pub priority: String,
+    pub page: u32,
+}
+
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[serde(default)]
+pub struct InboxFilter {
+    pub status: String,
+    pub priority: String,
+    pub category: String,
+    pub counterpart: String,
+    pub page: u32,
+}
+
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct InboxView {
+    pub incoming: Vec<RequestSummary>,
+    pub incoming_has_more: bool,
+    pub outgoing: Vec<RequestSummary>,
+    pub my_cases: Vec<CaseSummary>,
+    pub time_zone: String,
+    pub counterparts: Vec<AgencyRef>,
+}
+
+pub const PAGE_SIZE: u32 = 25;
+
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct CasePage {
+    pub cases: Vec<CaseSummary>,
+    pub has_more: bool,
+}
+
+/// What the case and request forms offer: agencies (for parties and recipients) and possible leads.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct FormOptions {
+    pub agencies: Vec<AgencyRef>,
+    pub leads: Vec<(i64, String)>,
+    pub my_agency: AgencyRef,
+    pub time_zone: String,
+}
+
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct Created {
+    pub id: i64,
+    pub reference: String,
+}

@@ -1,0 +1,116 @@
+//! Plain HTTP endpoints for files: attachment upload (multipart, so the browser can show progress) and
+//! download, and the STIX export. Each asks the backend, which checks policy and audits.
+
+use app::backend::auth::AuthSession;
+use app::backend::{attachments, state, stix, AppState};
+use app::error::AppError;
+use axum::extract::{ConnectInfo, FromRequest, Multipart, Path, Query, Request, State};
+use axum::http::{header, HeaderValue, StatusCode};
+use axum::response::{IntoResponse, Response};
+use serde::Deserialize;
+use std::net::SocketAddr;
+
+fn ip(req: &Request) -> Option<String> {
+    req.extensions().get::<ConnectInfo<SocketAddr>>().map(|c| c.0.ip().to_string())
+}
+
+/// Errors as JSON (the shape server functions use), with the matching status.
+fn error(e: AppError) -> Response {
+    let status = StatusCode::from_u16(e.status_code()).unwrap_or(StatusCode::INTERNAL_SERVER_ERROR);
+    let status = if e.field_message("file").is_some_and(|m| m.contains("limit")) { StatusCode::PAYLOAD_TOO_LARGE } else { status };
+    (status, axum::Json(e)).into_response()
+}
+
+#[derive(Deserialize)]
+pub struct UploadTarget {
+    case: i64,
+    request: Option<i64>,
+}
+
+pub async fn upload(State(app): State<AppState>, mut session: AuthSession, Query(target): Query<UploadTarget>, req: Request) -> Response {
+    let actor = match state::require_actor(&app, &mut session, ip(&req)).await {
+        Ok(a) => a,
+        Err(e) => return error(e),
+    };
+    let mut multipart = match Multipart::from_request(req, &app).await {
+        Ok(m) => m,
+        Err(e) => return error(AppError::field("file", format!("The upload could not be read: {e}"))),
+    };
+    loop {
+        let field = match multipart.next_field().await {
+            Ok(Some(f)) => f,
+            Ok(None) => return error(AppError::field("file", "Choose a file to upload.")),
+            Err(e) => return error(AppError::field("file", format!("The upload could not be read: {e}"))),
+        };
+        if field.name() != Some("file") {
+            continue;
+        }
+        let name = field.file_name().unwrap_or("attachment").to_string();
+        let ctype = field.content_type().unwrap_or("application/octet-stream").to_string();
+        let bytes = match field.bytes().await {
+            Ok(b) => b,
+            Err(e) => return error(AppError::field("file", format!("The upload was interrupted: {e}"))),
+        };
+        return match attachments::upload(&app, &actor, target.case, target.request, &name, &ctype, &bytes).await {
+            Ok(view) => (StatusCode::CREATED, axum::Json(view)).into_response(),
+            Err(e) => error(e),
+        };
+    }
+}
+
+/// `filename*` carries the real (UTF-8) name; `filename` an ASCII fallback.
+fn disposition(name: &str) -> HeaderValue {
+    let ascii: String = name.chars().map(|c| if c.is_ascii_graphic() || c == ' ' { c } else { '_' }).filter(|c| *c != '"' && *c != '\\').collect();
+    let encoded: String = name
+        .bytes()
+        .map(|b| if b.is_ascii_alphanumeric() || b"-._~".contains(&b) { (b as char).to_string() } else { format!("%{b:02X}") })
+        .collect();
+    HeaderValue::from_str(&format!("attachment; filename=\"{ascii}\"; filename*=UTF-8''{encoded}"))
+        .unwrap_or_else(|_| HeaderValue::from_static("attachment"))
+}
+
+pub async fn download(State(app): State<AppState>, mut session: AuthSession, Path(id): Path<i64>, req: Request) -> Response {
+    let actor = match state::require_actor(&app, &mut session, ip(&req)).await {
+        Ok(a) => a,
+        Err(e) => return error(e),
+    };
+    let (row, path) = match attachments::download(&app, &actor, id).await {
+        Ok(x) => x,
+        Err(e) => return error(e),
+    };
+    let bytes = match tokio::fs::read(&path).await {
+        Ok(b) => b,
+        Err(e) => {
+            tracing::error!(error = %e, attachment = id, "attachment content missing");
+            return error(AppError::Internal);
+        }
+    };
+    // Never the uploader's content type: a file is always a download, never rendered by the browser.
+    (
+        [
+            (header::CONTENT_TYPE, HeaderValue::from_static("application/octet-stream")),
+            (header::CONTENT_DISPOSITION, disposition(&row.file_name)),
+            (header::CONTENT_SECURITY_POLICY, HeaderValue::from_static("default-src 'none'; sandbox")),
+        ],
+        bytes,
+    )
+        .into_response()
+}
+
+pub async fn stix_export(State(app): State<AppState>, mut session: AuthSession, Path(id): Path<i64>, req: Request) -> Response {
+    let actor = match state::require_actor(&app, &mut session, ip(&req)).await {
+        Ok(a) => a,
+        Err(e) => return error(e),
+    };
+    match stix::export(&app, &actor, id).await {
+        Ok((name, bundle)) => (
+            [
+                (header::CONTENT_TYPE, HeaderValue::from_static("application/stix+json;version=2.1")),
+                (header::CONTENT_DISPOSITION, disposition(&name)),
+            ],
+            serde_json::to_string_pretty(&bundle).unwrap_or_default(),
+        )
+            .into_response(),
+        Err(e) => error(e),
+    }
+}
