@@ -1,3 +1,4 @@
+#![recursion_limit = "256"]
 //! Liaison Desk: the application (pages, components, server functions) and, behind the `ssr` feature,
 //! the server-only domain code in `backend`.
 
@@ -80,6 +81,10 @@ pub fn App() -> impl IntoView {
                     <Route path=path!("/admin/users/:id") view=pages::admin_user_detail::UserDetailPage ssr=SsrMode::Async/>
                     <Route path=path!("/admin/agencies") view=pages::admin_agencies::AgenciesPage ssr=SsrMode::Async/>
                     <Route path=path!("/audit") view=pages::audit::AuditPage ssr=SsrMode::Async/>
+                    <Route path=path!("/cases") view=pages::cases::CasesPage ssr=SsrMode::Async/>
+                    <Route path=path!("/cases/new") view=pages::cases::NewCasePage ssr=SsrMode::Async/>
+                    <Route path=path!("/cases/:id") view=pages::case_detail::CaseDetailPage ssr=SsrMode::Async/>
+                    <Route path=path!("/requests/:id") view=pages::request_detail::RequestDetailPage ssr=SsrMode::Async/>
                 </Routes>
             </main>
         </Router>

@@ -89,6 +89,7 @@ pub async fn case_form_options() -> Result<FormOptions, AppError> {
                 leads: cases::officers_of(&app.db.pool, actor.user.agency_id).await?,
                 agencies,
                 my_agency,
+                me: actor.user.id,
                 time_zone: actor.user.time_zone.clone(),
             })
         }

@@ -48,8 +48,8 @@ pub async fn create_request(
     #[server(default)] directly_available: String,
     to_agency: String,
     due: String,
-    /// "send" to send at once, anything else saves a draft.
-    intent: String,
+    /// "draft" saves without sending; anything else sends at once.
+    #[server(default)] intent: String,
 ) -> Result<Created, AppError> {
     use crate::api::cases::load;
     use crate::backend::audit::{self, Event};
@@ -82,7 +82,7 @@ pub async fn create_request(
             audit::record(&mut tx, &actor.who, Event::new("request.create").on("request", id).case(case_id).details(json!({
                 "kind": input.kind.as_str(), "priority": input.priority.as_str(), "to": to_ref.code, "tlp": input.tlp.as_str()
             }))).await?;
-            if intent == "send" {
+            if intent != "draft" {
                 let needs_approval = requests::needs_approval(&mut tx, actor.user.agency_id, input.priority).await?;
                 let next = next_request_status(RequestStatus::Draft, RequestEvent::Send { needs_approval }, input.kind.expects_answer()).map_err(AppError::Conflict)?;
                 if next == RequestStatus::Sent {

@@ -103,3 +103,40 @@ pub fn SelectField(
         </div>
     }
 }
+
+/// A labelled multi-line text field with its own error message.
+#[component]
+pub fn TextArea(
+    label: &'static str,
+    name: &'static str,
+    #[prop(optional)] field: Option<&'static str>,
+    #[prop(optional, into)] value: Option<String>,
+    #[prop(default = 6)] rows: u32,
+    #[prop(optional)] required: bool,
+    #[prop(optional)] hint: Option<&'static str>,
+    error: Signal<Option<AppError>>,
+) -> impl IntoView {
+    let key = field.unwrap_or(name);
+    let id = field_id(name);
+    let message = Signal::derive(move || error.get().and_then(|e| e.field_message(key)));
+    let described = if hint.is_some() { format!("{id}-hint {id}-error") } else { format!("{id}-error") };
+    view! {
+        <div class="field" class:has-error=move || message.get().is_some()>
+            <label for=id.clone()>{label}</label>
+            {hint.map(|h| view! { <p class="hint" id=format!("{id}-hint")>{h}</p> })}
+            <textarea id=id.clone() name=name rows=rows required=required aria-invalid=move || message.get().is_some().to_string() aria-describedby=described>
+                {value.unwrap_or_default()}
+            </textarea>
+            <p class="field-error" id=format!("{id}-error")>{move || message.get()}</p>
+        </div>
+    }
+}
+
+/// (value, label) pairs for a closed set, optionally preceded by an "any"/"choose" entry.
+pub fn enum_options<T: Copy>(all: &[T], value: fn(T) -> &'static str, label: fn(T) -> &'static str, first: Option<&str>) -> Vec<(String, String)> {
+    first
+        .map(|f| (String::new(), f.to_string()))
+        .into_iter()
+        .chain(all.iter().map(|t| (value(*t).to_string(), label(*t).to_string())))
+        .collect()
+}

@@ -23,7 +23,9 @@ impl CurrentUser {
 
 /// Navigation entries and the permission each needs (the same table the server enforces).
 const NAV: &[(&str, &str, Action)] = &[
-    ("/", "Home", Action::ManageOwnProfile),
+    ("/", "Inbox", Action::WorkCases),
+    ("/", "Home", Action::ManageAccounts),
+    ("/cases", "Cases", Action::WorkCases),
     ("/admin/users", "Users", Action::ManageAccounts),
     ("/admin/agencies", "Agencies", Action::ManageAgencies),
     ("/audit", "Audit trail", Action::ReadAudit),

@@ -1,4 +1,6 @@
 //! Reusable view pieces.
 
+pub mod badges;
 pub mod forms;
 pub mod layout;
+pub mod upload;

@@ -333,6 +333,7 @@ pub struct FormOptions {
     pub agencies: Vec<AgencyRef>,
     pub leads: Vec<(i64, String)>,
     pub my_agency: AgencyRef,
+    pub me: i64,
     pub time_zone: String,
 }
 

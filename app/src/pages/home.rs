@@ -15,6 +15,9 @@ pub fn HomePage() -> impl IntoView {
             <Suspense fallback=|| ()>
                 {move || Suspend::new(async move {
                     let Ok(Some(u)) = user.await else { return ().into_any() };
+                    if allows(u.role, Action::WorkCases) {
+                        return view! { <super::inbox::Inbox/> }.into_any();
+                    }
                     let duties = match u.role {
                         Role::Officer => "You open cases, send requests to your counterparts and answer theirs.",
                         Role::Supervisor => "You review your country's backlog and timeliness, approve outgoing requests and read your side's audit trail.",
@@ -24,7 +27,7 @@ pub fn HomePage() -> impl IntoView {
                         ("/admin/users", "Users", "Create accounts, change roles, unlock and disable.", Action::ManageAccounts),
                         ("/admin/agencies", "Agencies", "The agencies of both countries.", Action::ManageAgencies),
                         ("/audit", "Audit trail", "Who did what, when, from where.", Action::ReadAudit),
-                        ("/profile", "Profile", "Change your password.", Action::ManageOwnProfile),
+                        ("/profile", "Profile", "Your password and time zone.", Action::ManageOwnProfile),
                     ];
                     view! {
                         <section class="panel">

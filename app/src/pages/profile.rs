@@ -1,6 +1,7 @@
 //! The user's own profile: changing the password (required after a temporary one).
 
 use crate::api::auth::ChangePassword;
+use crate::api::cases::SetTimeZone;
 use crate::components::forms::{action_error, ErrorSummary, Field};
 use crate::components::layout::{load_page, CurrentUser, Guard};
 use crate::model::permissions::Action;
@@ -12,6 +13,13 @@ pub fn ProfilePage() -> impl IntoView {
     let user = CurrentUser::resource();
     let change = ServerAction::<ChangePassword>::new();
     let error = action_error(change);
+    let set_zone = ServerAction::<SetTimeZone>::new();
+    let zone_error = action_error(set_zone);
+    Effect::new(move |_| {
+        if let Some(Ok(())) = set_zone.value().get() {
+            load_page("/profile");
+        }
+    });
     let must_change = Signal::derive(move || matches!(user.get(), Some(Ok(Some(u))) if u.must_change_password));
     Effect::new(move |_| {
         if let Some(Ok(())) = change.value().get() {
@@ -47,6 +55,18 @@ pub fn ProfilePage() -> impl IntoView {
                     <button type="submit" class="button primary" disabled=move || change.pending().get()>"Change password"</button>
                 </ActionForm>
             </section>
+            <Show when=move || !must_change.get()>
+                <section class="panel narrow">
+                    <h2>"Time zone"</h2>
+                    <p>"Times are shown in your zone, with the zone named. Currently: "
+                        <strong>{move || user.get().and_then(|r| r.ok()).flatten().map(|u| u.time_zone).unwrap_or_default()}</strong></p>
+                    <ActionForm action=set_zone>
+                        <ErrorSummary error=zone_error/>
+                        <Field label="Time zone" name="time_zone" hint="An IANA zone name, e.g. America/Toronto, Asia/Kolkata, Europe/London." error=zone_error/>
+                        <button type="submit" class="button secondary">"Save time zone"</button>
+                    </ActionForm>
+                </section>
+            </Show>
         </Guard>
     }
 }

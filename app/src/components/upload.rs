@@ -1,0 +1,116 @@
+//! File upload with a progress bar. It posts to `/attachments` with XMLHttpRequest (the one browser API
+//! that reports upload progress); a failed upload leaves everything else on the page as typed, and can be
+//! retried.
+
+use crate::model::AttachmentView;
+use leptos::prelude::*;
+
+#[component]
+pub fn FileUpload(
+    case_id: i64,
+    #[prop(optional)] request_id: Option<i64>,
+    #[prop(into)] on_uploaded: Callback<AttachmentView>,
+    #[prop(default = "Attach a file")] label: &'static str,
+    #[prop(default = "upload")] id: &'static str,
+) -> impl IntoView {
+    let (progress, set_progress) = signal(None::<u32>);
+    let (error, set_error) = signal(None::<String>);
+    let input = NodeRef::<leptos::html::Input>::new();
+    let url = match request_id {
+        Some(r) => format!("/attachments?case={case_id}&request={r}"),
+        None => format!("/attachments?case={case_id}"),
+    };
+    let start = move |_| {
+        set_error.set(None);
+        #[cfg(feature = "hydrate")]
+        send(&url, input, set_progress, set_error, on_uploaded);
+        #[cfg(not(feature = "hydrate"))]
+        let _ = (&url, input, on_uploaded, set_progress);
+    };
+    let input_id = format!("{id}-file");
+    view! {
+        <div class="upload">
+            <label for=input_id.clone()>{label}</label>
+            <div class="upload-row">
+                <input type="file" id=input_id node_ref=input aria-describedby=format!("{id}-error")/>
+                <button type="button" class="button secondary" on:click=start disabled=move || progress.get().is_some()>"Upload"</button>
+            </div>
+            {move || progress.get().map(|p| view! {
+                <div class="progress-line">
+                    <progress max="100" value=p.to_string() aria-label="Upload progress">{p}"%"</progress>
+                    <span>{p}"%"</span>
+                </div>
+            })}
+            <p class="field-error" id=format!("{id}-error") role="alert">{move || error.get()}</p>
+        </div>
+    }
+}
+
+#[cfg(feature = "hydrate")]
+fn send(
+    url: &str,
+    input: NodeRef<leptos::html::Input>,
+    set_progress: WriteSignal<Option<u32>>,
+    set_error: WriteSignal<Option<String>>,
+    on_uploaded: Callback<AttachmentView>,
+) {
+    use wasm_bindgen::closure::Closure;
+    use wasm_bindgen::JsCast;
+    let Some(el) = input.get() else { return };
+    let Some(file) = el.files().and_then(|f| f.get(0)) else {
+        set_error.set(Some("Choose a file first.".into()));
+        return;
+    };
+    let Ok(form) = web_sys::FormData::new() else { return };
+    if form.append_with_blob_and_filename("file", &file, &file.name()).is_err() {
+        return;
+    }
+    let Ok(xhr) = web_sys::XmlHttpRequest::new() else { return };
+    if xhr.open("POST", url).is_err() {
+        return;
+    }
+    set_progress.set(Some(0));
+    if let Ok(upload) = xhr.upload() {
+        let on_progress = Closure::<dyn FnMut(web_sys::ProgressEvent)>::new(move |e: web_sys::ProgressEvent| {
+            if e.length_computable() && e.total() > 0.0 {
+                set_progress.set(Some(((e.loaded() / e.total()) * 100.0).round() as u32));
+            }
+        });
+        upload.set_onprogress(Some(on_progress.as_ref().unchecked_ref()));
+        on_progress.forget();
+    }
+    let done = xhr.clone();
+    let on_load = Closure::<dyn FnMut()>::new(move || {
+        set_progress.set(None);
+        let status = done.status().unwrap_or(0);
+        let text = done.response_text().ok().flatten().unwrap_or_default();
+        if status == 201 {
+            match serde_json::from_str::<AttachmentView>(&text) {
+                Ok(view) => {
+                    el.set_value("");
+                    on_uploaded.run(view);
+                }
+                Err(_) => set_error.set(Some("The server's answer could not be read. Reload the page to see whether the file arrived.".into())),
+            }
+        } else if status == 413 {
+            set_error.set(Some("The file is larger than the size limit (25 MB). Nothing was uploaded.".into()));
+        } else {
+            let message = serde_json::from_str::<crate::error::AppError>(&text)
+                .map(|e| e.field_message("file").unwrap_or_else(|| e.to_string()))
+                .unwrap_or_else(|_| format!("The upload failed (HTTP {status}). Try again."));
+            set_error.set(Some(message));
+        }
+    });
+    xhr.set_onload(Some(on_load.as_ref().unchecked_ref()));
+    on_load.forget();
+    let on_error = Closure::<dyn FnMut()>::new(move || {
+        set_progress.set(None);
+        set_error.set(Some("The upload failed: the connection was lost. Your text is kept; try the upload again.".into()));
+    });
+    xhr.set_onerror(Some(on_error.as_ref().unchecked_ref()));
+    on_error.forget();
+    if xhr.send_with_opt_form_data(Some(&form)).is_err() {
+        set_progress.set(None);
+        set_error.set(Some("The upload could not start. Try again.".into()));
+    }
+}

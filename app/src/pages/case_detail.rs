@@ -1,0 +1,375 @@
+//! The case page: header, summary, requests, indicators, attachments, links and history; editing with
+//! optimistic concurrency; status changes; new requests.
+
+use super::cases::CaseFields;
+use crate::api::cases::{case_form_options, case_history, get_case, AddIndicator, BulkAddIndicators, ChangeCaseStatus, UpdateCase};
+use crate::api::requests::CreateRequest;
+use crate::components::badges::{file_size, CaseStatusBadge, DeadlineText, PriorityBadge, RequestStatusBadge, TlpBadge};
+use crate::components::forms::{action_error, enum_options, ErrorSummary, Field, SelectField, TextArea};
+use crate::components::layout::{load_page, Guard};
+use crate::components::upload::FileUpload;
+use crate::error::AppError;
+use crate::model::permissions::Action;
+use crate::model::*;
+use crate::pages::errors::NotFoundPage;
+use leptos::prelude::*;
+use leptos_meta::Title;
+use leptos_router::hooks::use_params_map;
+
+#[component]
+pub fn CaseDetailPage() -> impl IntoView {
+    view! {
+        <Title text="Case"/>
+        <Guard action=Action::WorkCases>
+            <CaseDetail/>
+        </Guard>
+    }
+}
+
+#[component]
+fn CaseDetail() -> impl IntoView {
+    let params = use_params_map();
+    let id = move || params.read().get("id").and_then(|s| s.parse::<i64>().ok()).unwrap_or(0);
+    let update = ServerAction::<UpdateCase>::new();
+    let status = ServerAction::<ChangeCaseStatus>::new();
+    let add_indicator = ServerAction::<AddIndicator>::new();
+    let bulk = ServerAction::<BulkAddIndicators>::new();
+    let (uploads, set_uploads) = signal(0u32);
+    let version = move || (update.version().get(), status.version().get(), add_indicator.version().get(), bulk.version().get(), uploads.get());
+    let case = Resource::new(move || (id(), version()), |(id, _)| get_case(id));
+    let history = Resource::new(move || (id(), version()), |(id, _)| case_history(id));
+    let options = Resource::new(|| (), |_| case_form_options());
+
+    view! {
+        <Suspense fallback=|| view! { <p class="loading">"Loading the case…"</p> }>
+            {move || Suspend::new(async move {
+                let options = options.await.ok();
+                match case.await {
+                    Err(AppError::NotFound) => view! { <NotFoundPage/> }.into_any(),
+                    Err(e) => view! { <p class="error-summary" role="alert">{e.to_string()}</p> }.into_any(),
+                    Ok(c) => view! {
+                        <Title text=c.reference.clone()/>
+                        <CaseHeader case=c.clone() status/>
+                        <div class="columns">
+                            <div>
+                                <section class="panel" aria-labelledby="summary-h">
+                                    <h2 id="summary-h">"Summary"</h2>
+                                    <p class="prewrap">{if c.summary.is_empty() { "No summary yet.".to_string() } else { c.summary.clone() }}</p>
+                                    {(c.can_edit && options.is_some()).then(|| view! { <EditCase case=c.clone() options=options.clone().unwrap() update/> })}
+                                </section>
+                                <CaseRequests case=c.clone() options=options.clone()/>
+                                <Indicators case=c.clone() add=add_indicator bulk/>
+                            </div>
+                            <div>
+                                <Attachments case=c.clone() on_uploaded=Callback::new(move |_| set_uploads.update(|n| *n += 1))/>
+                                <section class="panel" aria-labelledby="links-h">
+                                    <h2 id="links-h">"Related cases"</h2>
+                                    {if c.links.is_empty() {
+                                        view! { <p class="muted">"None."</p> }.into_any()
+                                    } else {
+                                        view! { <ul class="plain">{c.links.iter().map(|l| view! {
+                                            <li><a class="mono" href=format!("/cases/{}", l.id)>{l.reference.clone()}</a> " " {l.title.clone()}</li>
+                                        }).collect_view()}</ul> }.into_any()
+                                    }}
+                                </section>
+                            </div>
+                        </div>
+                        <section class="panel" aria-labelledby="history-h">
+                            <h2 id="history-h">"History"</h2>
+                            <p class="muted">"Every read and change of this case and what it holds, newest first (from the audit trail)."</p>
+                            <Suspense fallback=|| ()>
+                                {move || Suspend::new(async move {
+                                    let entries = history.await.unwrap_or_default();
+                                    view! {
+                                        <div class="table-wrap">
+                                            <table class="data history">
+                                                <caption class="visually-hidden">"Case history"</caption>
+                                                <thead><tr><th scope="col">"When"</th><th scope="col">"Who"</th><th scope="col">"Action"</th><th scope="col">"Object"</th><th scope="col">"Outcome"</th></tr></thead>
+                                                <tbody>
+                                                    {entries.into_iter().map(|e| view! {
+                                                        <tr>
+                                                            <td class="nowrap"><time datetime=e.at.at.to_rfc3339()>{e.at.text.clone()}</time></td>
+                                                            <td>{e.who.clone()} <span class="muted">" " {e.agency.clone()}</span></td>
+                                                            <td class="mono">{e.action.clone()}</td>
+                                                            <td class="mono">{e.object.clone()}</td>
+                                                            <td><span class=format!("outcome outcome-{}", e.outcome)>{e.outcome.clone()}</span></td>
+                                                        </tr>
+                                                    }).collect_view()}
+                                                </tbody>
+                                            </table>
+                                        </div>
+                                    }
+                                })}
+                            </Suspense>
+                        </section>
+                    }.into_any(),
+                }
+            })}
+        </Suspense>
+    }
+}
+
+#[component]
+fn CaseHeader(case: CaseView, status: ServerAction<ChangeCaseStatus>) -> impl IntoView {
+    let error = action_error(status);
+    let id = case.id;
+    let current = case.status;
+    let transitions = case.allowed_transitions.clone();
+    view! {
+        <header class="case-header">
+            <p class="mono muted">{case.reference.clone()} " · " {case.category.label()}</p>
+            <h1>{case.title.clone()}</h1>
+            <div class="badges">
+                <TlpBadge tlp=case.tlp/>
+                <CaseStatusBadge status=case.status/>
+                <PriorityBadge priority=case.priority/>
+            </div>
+            <dl class="facts inline-facts">
+                <dt>"Owner"</dt><dd>{case.owner_agency.name.clone()} " (" {case.owner_agency.code.clone()} ")"</dd>
+                <dt>"Lead"</dt><dd>{case.lead_name.clone()}</dd>
+                <dt>"Parties"</dt>
+                <dd>{case.parties.iter().map(|p| format!("{} ({})", p.code, p.country.as_str())).collect::<Vec<_>>().join(", ")}</dd>
+                <dt>"Updated"</dt><dd>{case.updated.text.clone()} " by " {case.updated_by.clone()}</dd>
+            </dl>
+            {(!transitions.is_empty()).then(move || view! {
+                <div class="actions" aria-label="Change status">
+                    {transitions.into_iter().map(|to| {
+                        let label = match to {
+                            CaseStatus::Active => if current == CaseStatus::Closed { "Reopen case" } else { "Mark active" },
+                            CaseStatus::Closed => "Close case",
+                            CaseStatus::Archived => "Archive case",
+                            CaseStatus::Open => "Mark open",
+                        };
+                        view! {
+                            <ActionForm action=status attr:class="inline">
+                                <input type="hidden" name="id" value=id/>
+                                <input type="hidden" name="status" value=to.as_str()/>
+                                <button type="submit" class="button secondary">{label}</button>
+                            </ActionForm>
+                        }
+                    }).collect_view()}
+                </div>
+            })}
+            <ErrorSummary error/>
+        </header>
+    }
+}
+
+#[component]
+fn EditCase(case: CaseView, options: FormOptions, update: ServerAction<UpdateCase>) -> impl IntoView {
+    let error = action_error(update);
+    let parties = case.parties.iter().filter(|p| p.id != case.owner_agency.id).map(|p| p.code.clone()).collect::<Vec<_>>().join(", ");
+    let links = case.links.iter().map(|l| l.reference.clone()).collect::<Vec<_>>().join(", ");
+    // Keep the editor open after a refused save, so the user's text stays in front of them.
+    let open = Signal::derive(move || matches!(update.value().get(), Some(Err(_))));
+    view! {
+        <details class="edit" open=open>
+            <summary class="button secondary">"Edit case"</summary>
+            <ActionForm action=update>
+                <input type="hidden" name="id" value=case.id/>
+                <input type="hidden" name="version" value=case.version/>
+                <ErrorSummary error/>
+                <CaseFields
+                    options
+                    error
+                    title=case.title.clone()
+                    summary=case.summary.clone()
+                    category=case.category.as_str().to_string()
+                    priority=case.priority.as_str().to_string()
+                    tlp=case.tlp.as_str().to_string()
+                    lead=case.lead_user_id.to_string()
+                    parties
+                    links
+                />
+                <button type="submit" class="button primary">"Save changes"</button>
+            </ActionForm>
+        </details>
+    }
+}
+
+#[component]
+fn CaseRequests(case: CaseView, options: Option<FormOptions>) -> impl IntoView {
+    let create = ServerAction::<CreateRequest>::new();
+    let error = action_error(create);
+    Effect::new(move |_| {
+        if let Some(Ok(created)) = create.value().get() {
+            load_page(&format!("/requests/{}", created.id));
+        }
+    });
+    let open_case = matches!(case.status, CaseStatus::Open | CaseStatus::Active);
+    let my_country = options.as_ref().map(|o| o.my_agency.country);
+    let recipients: Vec<(String, String)> = std::iter::once((String::new(), "Choose the agency you are asking".to_string()))
+        .chain(
+            options
+                .iter()
+                .flat_map(|o| o.agencies.iter())
+                .filter(|a| Some(a.country) != my_country)
+                .map(|a| (a.code.clone(), format!("{} — {}", a.code, a.name))),
+        )
+        .collect();
+    let zone = options.as_ref().map(|o| o.time_zone.clone()).unwrap_or_default();
+    view! {
+        <section class="panel" aria-labelledby="requests-h">
+            <h2 id="requests-h">"Requests"</h2>
+            {if case.requests.is_empty() {
+                view! { <p class="muted">"No request yet."</p> }.into_any()
+            } else {
+                view! {
+                    <div class="table-wrap">
+                        <table class="data">
+                            <caption class="visually-hidden">"Requests of this case"</caption>
+                            <thead><tr><th scope="col">"Subject"</th><th scope="col">"From → To"</th><th scope="col">"Status"</th><th scope="col">"Due"</th></tr></thead>
+                            <tbody>
+                                {case.requests.iter().map(|r| view! {
+                                    <tr>
+                                        <td><a href=format!("/requests/{}", r.id)>{r.subject.clone()}</a><div class="muted small">{r.kind.label()} " · " <PriorityBadge priority=r.priority/></div></td>
+                                        <td class="nowrap">{r.from_agency.clone()} " → " {r.to_agency.clone()}</td>
+                                        <td><RequestStatusBadge status=r.status/></td>
+                                        <td><DeadlineText deadline=r.deadline.clone()/></td>
+                                    </tr>
+                                }).collect_view()}
+                            </tbody>
+                        </table>
+                    </div>
+                }.into_any()
+            }}
+            {open_case.then(|| view! {
+                <details class="new-request" open=move || matches!(create.value().get(), Some(Err(_)))>
+                    <summary class="button primary">"New request"</summary>
+                    <ActionForm action=create>
+                        <input type="hidden" name="case_id" value=case.id/>
+                        <ErrorSummary error/>
+                        <div class="field-row">
+                            <SelectField label="Type" name="kind" options=enum_options(RequestKind::ALL, RequestKind::as_str, RequestKind::label, None) error/>
+                            <SelectField label="To agency" name="to_agency" options=recipients.clone() error/>
+                        </div>
+                        <Field label="Subject" name="subject" required=true error/>
+                        <TextArea label="Request" name="body" rows=6 required=true error/>
+                        <div class="field-row">
+                            <SelectField label="Priority" name="priority" options=enum_options(Priority::ALL, Priority::as_str, Priority::label, None) selected="normal" error/>
+                            <SelectField label="Handling code (TLP)" name="tlp" options=enum_options(Tlp::ALL, Tlp::as_str, Tlp::label, None) selected=case.tlp.as_str().to_string() error/>
+                        </div>
+                        <div class="field checkbox">
+                            <input type="checkbox" id="f-directly_available" name="directly_available" value="true"/>
+                            <label for="f-directly_available">"The information is directly available to the recipient (urgent: 8 hours instead of 3 days)"</label>
+                        </div>
+                        <Field label="Due (optional, earlier than the default)" name="due" kind="datetime-local" hint="Leave empty for the default deadline of this type and priority. Your time zone is used." error/>
+                        <p class="hint">"Times are in " {zone.clone()} "."</p>
+                        <div class="field checkbox">
+                            <input type="checkbox" id="f-intent" name="intent" value="draft"/>
+                            <label for="f-intent">"Save as a draft (do not send yet)"</label>
+                        </div>
+                        <button type="submit" class="button primary" disabled=move || create.pending().get()>"Send request"</button>
+                    </ActionForm>
+                </details>
+            })}
+        </section>
+    }
+}
+
+#[component]
+fn Indicators(case: CaseView, add: ServerAction<AddIndicator>, bulk: ServerAction<BulkAddIndicators>) -> impl IntoView {
+    let add_error = action_error(add);
+    let bulk_error = action_error(bulk);
+    let id = case.id;
+    view! {
+        <section class="panel" aria-labelledby="indicators-h">
+            <div class="page-head">
+                <h2 id="indicators-h">"Indicators"</h2>
+                <a class="button secondary" href=format!("/cases/{id}/indicators.stix.json") download="" rel="external">"Export STIX 2.1"</a>
+            </div>
+            {if case.indicators.is_empty() {
+                view! { <p class="muted">"No indicator yet."</p> }.into_any()
+            } else {
+                view! {
+                    <div class="table-wrap">
+                        <table class="data">
+                            <caption class="visually-hidden">"Indicators"</caption>
+                            <thead><tr><th scope="col">"Type"</th><th scope="col">"Value"</th><th scope="col">"TLP"</th><th scope="col">"Seen"</th><th scope="col">"Note"</th></tr></thead>
+                            <tbody>
+                                {case.indicators.iter().map(|i| view! {
+                                    <tr>
+                                        <td>{i.kind.label()}</td>
+                                        <td class="mono breakable">{i.value.clone()}</td>
+                                        <td><TlpBadge tlp=i.tlp/></td>
+                                        <td class="nowrap">{i.first_seen.clone().unwrap_or_default()} {i.last_seen.clone().map(|l| format!(" – {l}"))}</td>
+                                        <td>{i.note.clone()}</td>
+                                    </tr>
+                                }).collect_view()}
+                            </tbody>
+                        </table>
+                    </div>
+                }.into_any()
+            }}
+            <details open=move || matches!(add.value().get(), Some(Err(_)))>
+                <summary class="button secondary">"Add an indicator"</summary>
+                <ActionForm action=add>
+                    <input type="hidden" name="case_id" value=id/>
+                    <ErrorSummary error=add_error/>
+                    <div class="field-row">
+                        <SelectField label="Indicator type" name="kind" options=enum_options(IndicatorKind::ALL, IndicatorKind::as_str, IndicatorKind::label, Some("Choose a type")) error=add_error/>
+                        <SelectField label="Indicator TLP" name="tlp" field="tlp" options=enum_options(Tlp::ALL, Tlp::as_str, Tlp::label, None) selected=case.tlp.as_str().to_string() error=add_error/>
+                    </div>
+                    <Field label="Value" name="value" hint="Defanged values (hxxp, [.]) are accepted." error=add_error/>
+                    <div class="field-row">
+                        <Field label="First seen" name="first_seen" kind="date" error=add_error/>
+                        <Field label="Last seen" name="last_seen" kind="date" error=add_error/>
+                    </div>
+                    <Field label="Note" name="note" error=add_error/>
+                    <button type="submit" class="button primary">"Add indicator"</button>
+                </ActionForm>
+            </details>
+            <details open=move || bulk.value().get().is_some()>
+                <summary class="button secondary">"Paste many"</summary>
+                <ActionForm action=bulk>
+                    <input type="hidden" name="case_id" value=id/>
+                    <ErrorSummary error=bulk_error/>
+                    <TextArea label="Indicators, one per line" name="text" rows=8 hint="Optionally start a line with its type (ipv4, domain, url, sha256, …); otherwise it is recognised." error=bulk_error/>
+                    <SelectField label="TLP for all" name="tlp" options=enum_options(Tlp::ALL, Tlp::as_str, Tlp::label, None) selected=case.tlp.as_str().to_string() error=bulk_error/>
+                    <button type="submit" class="button primary">"Add all"</button>
+                </ActionForm>
+                {move || bulk.value().get().and_then(|r| r.ok()).map(|lines| {
+                    let added = lines.iter().filter(|l| l.added).count();
+                    view! {
+                        <div role="status" class="bulk-report">
+                            <p><strong>{added} " of " {lines.len()} " lines added."</strong></p>
+                            <ul class="plain">{lines.into_iter().map(|l| view! {
+                                <li class=if l.added { "ok" } else { "refused" }>"Line " {l.line} ": " <span class="mono">{l.input}</span> " — " {l.outcome}</li>
+                            }).collect_view()}</ul>
+                        </div>
+                    }
+                })}
+            </details>
+        </section>
+    }
+}
+
+#[component]
+fn Attachments(case: CaseView, on_uploaded: Callback<AttachmentView>) -> impl IntoView {
+    view! {
+        <section class="panel" aria-labelledby="files-h">
+            <h2 id="files-h">"Attachments"</h2>
+            <AttachmentList files=case.attachments.clone()/>
+            <FileUpload case_id=case.id on_uploaded label="Add a file to the case" id="case-upload"/>
+        </section>
+    }
+}
+
+#[component]
+pub fn AttachmentList(files: Vec<AttachmentView>) -> impl IntoView {
+    if files.is_empty() {
+        return view! { <p class="muted">"No file."</p> }.into_any();
+    }
+    view! {
+        <ul class="files">
+            {files.into_iter().map(|f| view! {
+                <li>
+                    <a href=format!("/attachments/{}", f.id) download="" rel="external">{f.file_name.clone()}</a>
+                    <span class="muted">" · " {file_size(f.size)} " · " {f.uploaded_by.clone()} " · " {f.created.text.clone()}</span>
+                    <div class="mono small muted breakable" title="SHA-256">"SHA-256 " {f.sha256.clone()}</div>
+                </li>
+            }).collect_view()}
+        </ul>
+    }
+    .into_any()
+}

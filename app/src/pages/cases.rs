@@ -1,0 +1,193 @@
+//! The case list (only cases the viewer's agency or country is party to) and the new-case form.
+
+use crate::api::cases::{case_form_options, list_cases, CreateCase};
+use crate::components::badges::{CaseStatusBadge, PriorityBadge, TlpBadge};
+use crate::components::forms::{action_error, enum_options, ErrorSummary, Field, SelectField, TextArea};
+use crate::components::layout::{load_page, Guard};
+use crate::error::AppError;
+use crate::model::permissions::Action;
+use crate::model::{CaseFilter, CaseStatus, CaseSummary, Category, FormOptions, Priority, Tlp};
+use leptos::prelude::*;
+use leptos_meta::Title;
+use leptos_router::components::Form;
+use leptos_router::hooks::use_query_map;
+
+#[component]
+pub fn CasesPage() -> impl IntoView {
+    view! {
+        <Title text="Cases"/>
+        <Guard action=Action::WorkCases>
+            <CaseList/>
+        </Guard>
+    }
+}
+
+#[component]
+fn CaseList() -> impl IntoView {
+    let query = use_query_map();
+    let filter = move || {
+        let q = query.read();
+        CaseFilter {
+            q: q.get("q").unwrap_or_default(),
+            status: q.get("status").unwrap_or_default(),
+            category: q.get("category").unwrap_or_default(),
+            priority: q.get("priority").unwrap_or_default(),
+            page: q.get("page").and_then(|p| p.parse().ok()).unwrap_or(0),
+        }
+    };
+    let cases = Resource::new(filter, list_cases);
+    let no_error = Signal::derive(|| None::<AppError>);
+    view! {
+        <div class="page-head">
+            <h1>"Cases"</h1>
+            <a class="button primary" href="/cases/new">"New case"</a>
+        </div>
+        {move || {
+            let f = filter();
+            view! {
+                <Form method="GET" action="" attr:class="filters" attr:aria-label="Filter cases">
+                    <Field label="Search title, reference or summary" name="q" value=f.q.clone() error=no_error/>
+                    <SelectField label="Status" name="status" options=enum_options(CaseStatus::ALL, CaseStatus::as_str, CaseStatus::label, Some("Not archived")) selected=f.status.clone() error=no_error/>
+                    <SelectField label="Category" name="category" options=enum_options(Category::ALL, Category::as_str, Category::label, Some("Any category")) selected=f.category.clone() error=no_error/>
+                    <SelectField label="Priority" name="priority" options=enum_options(Priority::ALL, Priority::as_str, Priority::label, Some("Any priority")) selected=f.priority.clone() error=no_error/>
+                    <button type="submit" class="button secondary">"Search"</button>
+                </Form>
+            }
+        }}
+        <Suspense fallback=|| view! { <p class="loading">"Loading cases…"</p> }>
+            {move || Suspend::new(async move {
+                let f = filter();
+                match cases.await {
+                    Err(e) => view! { <p class="error-summary" role="alert">{e.to_string()}</p> }.into_any(),
+                    Ok(page) => {
+                        let more = page.has_more.then(|| format!("/cases?q={}&status={}&category={}&priority={}&page={}", f.q, f.status, f.category, f.priority, f.page + 1));
+                        view! {
+                            <CaseTable cases=page.cases empty="No case matches."/>
+                            {more.map(|h| view! { <p><a class="button secondary" href=h>"More cases →"</a></p> })}
+                        }.into_any()
+                    }
+                }
+            })}
+        </Suspense>
+    }
+}
+
+#[component]
+pub fn CaseTable(cases: Vec<CaseSummary>, empty: &'static str) -> impl IntoView {
+    if cases.is_empty() {
+        return view! { <p class="empty">{empty}</p> }.into_any();
+    }
+    view! {
+        <div class="table-wrap">
+            <table class="data">
+                <caption class="visually-hidden">"Cases"</caption>
+                <thead>
+                    <tr>
+                        <th scope="col">"Reference"</th><th scope="col">"Title"</th><th scope="col">"Category"</th>
+                        <th scope="col">"Priority"</th><th scope="col">"Status"</th><th scope="col">"Lead"</th>
+                        <th scope="col" class="num">"Open requests"</th><th scope="col">"Updated"</th>
+                    </tr>
+                </thead>
+                <tbody>
+                    {cases.into_iter().map(|c| view! {
+                        <tr>
+                            <td class="mono nowrap"><a href=format!("/cases/{}", c.id)>{c.reference.clone()}</a></td>
+                            <td>{c.title.clone()} <div><TlpBadge tlp=c.tlp/></div></td>
+                            <td>{c.category.label()}</td>
+                            <td><PriorityBadge priority=c.priority/></td>
+                            <td><CaseStatusBadge status=c.status/></td>
+                            <td>{c.lead_name.clone()} <span class="muted">" " {c.owner_agency.clone()}</span></td>
+                            <td class="num">{c.open_requests}</td>
+                            <td class="nowrap"><time datetime=c.updated.at.to_rfc3339()>{c.updated.text.clone()}</time></td>
+                        </tr>
+                    }).collect_view()}
+                </tbody>
+            </table>
+        </div>
+    }
+    .into_any()
+}
+
+#[component]
+pub fn NewCasePage() -> impl IntoView {
+    view! {
+        <Title text="New case"/>
+        <Guard action=Action::WorkCases>
+            <NewCase/>
+        </Guard>
+    }
+}
+
+/// The fields shared by the new-case and edit-case forms.
+#[component]
+pub fn CaseFields(
+    options: FormOptions,
+    error: Signal<Option<AppError>>,
+    #[prop(optional)] title: String,
+    #[prop(optional)] summary: String,
+    #[prop(optional)] category: String,
+    #[prop(optional)] priority: String,
+    #[prop(optional)] tlp: String,
+    #[prop(optional)] lead: String,
+    #[prop(optional)] parties: String,
+    #[prop(optional)] links: String,
+) -> impl IntoView {
+    let leads = std::iter::once((String::new(), "Choose the lead officer".to_string()))
+        .chain(options.leads.iter().map(|(id, name)| (id.to_string(), name.clone())))
+        .collect();
+    let agency_list = options
+        .agencies
+        .iter()
+        .filter(|a| a.id != options.my_agency.id)
+        .map(|a| format!("{} ({})", a.code, a.country.as_str()))
+        .collect::<Vec<_>>()
+        .join(", ");
+    view! {
+        <Field label="Title" name="title" value=title required=true error/>
+        <TextArea label="Summary" name="summary" value=summary rows=6 error/>
+        <div class="field-row">
+            <SelectField label="Category" name="category" options=enum_options(Category::ALL, Category::as_str, Category::label, Some("Choose a category")) selected=category error/>
+            <SelectField label="Priority" name="priority" options=enum_options(Priority::ALL, Priority::as_str, Priority::label, None) selected=if priority.is_empty() { "normal".to_string() } else { priority } error/>
+            <SelectField label="Handling code (TLP)" name="tlp" options=enum_options(Tlp::ALL, Tlp::as_str, Tlp::label, None) selected=if tlp.is_empty() { "amber".to_string() } else { tlp } error/>
+        </div>
+        <SelectField label="Lead officer" name="lead" options=leads selected=lead error/>
+        <Field label="Other agencies party to the case" name="parties" value=parties hint="Agency codes separated by commas. Your agency is always a party; an agency you send a request to becomes one." error/>
+        <p class="hint">"Agencies: " {agency_list}</p>
+        <Field label="Related cases" name="links" value=links hint="References separated by commas, e.g. LD-2026-000012." error/>
+    }
+}
+
+#[component]
+fn NewCase() -> impl IntoView {
+    let create = ServerAction::<CreateCase>::new();
+    let error = action_error(create);
+    let options = Resource::new(|| (), |_| case_form_options());
+    Effect::new(move |_| {
+        if let Some(Ok(created)) = create.value().get() {
+            load_page(&format!("/cases/{}", created.id));
+        }
+    });
+    view! {
+        <section class="panel narrow wide-form">
+            <p><a href="/cases">"← Cases"</a></p>
+            <h1>"New case"</h1>
+            <Suspense fallback=|| view! { <p class="loading">"Loading…"</p> }>
+                {move || Suspend::new(async move {
+                    match options.await {
+                        Err(e) => view! { <p class="error-summary" role="alert">{e.to_string()}</p> }.into_any(),
+                        Ok(options) => {
+                            let me = options.me.to_string();
+                            view! {
+                                <ActionForm action=create>
+                                    <ErrorSummary error/>
+                                    <CaseFields options error lead=me/>
+                                    <button type="submit" class="button primary" disabled=move || create.pending().get()>"Open case"</button>
+                                </ActionForm>
+                            }.into_any()
+                        }
+                    }
+                })}
+            </Suspense>
+        </section>
+    }
+}

@@ -1,0 +1,117 @@
+//! The officer's day: incoming requests by deadline (overdue first), outgoing requests, their cases.
+
+use crate::api::requests::inbox;
+use crate::components::badges::{DeadlineText, PriorityBadge, RequestStatusBadge, TlpBadge};
+use crate::components::forms::{enum_options, SelectField};
+use crate::error::AppError;
+use crate::model::{Category, InboxFilter, Priority, RequestStatus, RequestSummary};
+use leptos::prelude::*;
+use leptos_router::components::Form;
+use leptos_router::hooks::use_query_map;
+
+#[component]
+pub fn Inbox() -> impl IntoView {
+    let query = use_query_map();
+    let filter = move || {
+        let q = query.read();
+        InboxFilter {
+            status: q.get("status").unwrap_or_default(),
+            priority: q.get("priority").unwrap_or_default(),
+            category: q.get("category").unwrap_or_default(),
+            counterpart: q.get("counterpart").unwrap_or_default(),
+            page: q.get("page").and_then(|p| p.parse().ok()).unwrap_or(0),
+        }
+    };
+    let data = Resource::new(filter, inbox);
+    let no_error = Signal::derive(|| None::<AppError>);
+    view! {
+        <div class="page-head">
+            <h1>"Inbox"</h1>
+            <a class="button primary" href="/cases/new">"New case"</a>
+        </div>
+        <Suspense fallback=|| view! { <p class="loading">"Loading your inbox…"</p> }>
+            {move || Suspend::new(async move {
+                let f = filter();
+                match data.await {
+                    Err(e) => view! { <p class="error-summary" role="alert">{e.to_string()}</p> }.into_any(),
+                    Ok(inbox) => {
+                        let counterparts = std::iter::once((String::new(), "Any counterpart".to_string()))
+                            .chain(inbox.counterparts.iter().map(|a| (a.code.clone(), format!("{} ({})", a.code, a.country.label()))))
+                            .collect();
+                        let next = inbox.incoming_has_more.then(|| format!("/?status={}&priority={}&category={}&counterpart={}&page={}", f.status, f.priority, f.category, f.counterpart, f.page + 1));
+                        view! {
+                            <Form method="GET" action="" attr:class="filters" attr:aria-label="Filter the inbox">
+                                <SelectField label="Status" name="status" options=enum_options(RequestStatus::ALL, RequestStatus::as_str, RequestStatus::label, Some("Open (sent, acknowledged, in progress)")) selected=f.status.clone() error=no_error/>
+                                <SelectField label="Priority" name="priority" options=enum_options(Priority::ALL, Priority::as_str, Priority::label, Some("Any priority")) selected=f.priority.clone() error=no_error/>
+                                <SelectField label="Category" name="category" options=enum_options(Category::ALL, Category::as_str, Category::label, Some("Any category")) selected=f.category.clone() error=no_error/>
+                                <SelectField label="Counterpart agency" name="counterpart" options=counterparts selected=f.counterpart.clone() error=no_error/>
+                                <button type="submit" class="button secondary">"Filter"</button>
+                            </Form>
+                            <section aria-labelledby="incoming-h">
+                                <h2 id="incoming-h">"Incoming requests" <span class="muted small">" · times in " {inbox.time_zone.clone()}</span></h2>
+                                <RequestTable requests=inbox.incoming empty="No incoming request matches." label="Incoming requests" direction="From"/>
+                                {next.map(|h| view! { <p><a class="button secondary" href=h>"More incoming requests →"</a></p> })}
+                            </section>
+                            <section aria-labelledby="outgoing-h">
+                                <h2 id="outgoing-h">"Outgoing requests"</h2>
+                                <RequestTable requests=inbox.outgoing empty="No outgoing request is open." label="Outgoing requests" direction="To"/>
+                            </section>
+                            <section aria-labelledby="cases-h">
+                                <h2 id="cases-h">"My cases"</h2>
+                                <super::cases::CaseTable cases=inbox.my_cases empty="You lead no open case."/>
+                            </section>
+                        }
+                        .into_any()
+                    }
+                }
+            })}
+        </Suspense>
+    }
+}
+
+#[component]
+pub fn RequestTable(requests: Vec<RequestSummary>, empty: &'static str, label: &'static str, direction: &'static str) -> impl IntoView {
+    if requests.is_empty() {
+        return view! { <p class="empty">{empty}</p> }.into_any();
+    }
+    view! {
+        <div class="table-wrap">
+            <table class="data requests">
+                <caption class="visually-hidden">{label}</caption>
+                <thead>
+                    <tr>
+                        <th scope="col">"Due"</th>
+                        <th scope="col">"Subject"</th>
+                        <th scope="col">{direction}</th>
+                        <th scope="col">"Priority"</th>
+                        <th scope="col">"Status"</th>
+                        <th scope="col">"Case"</th>
+                    </tr>
+                </thead>
+                <tbody>
+                    {requests
+                        .into_iter()
+                        .map(|r| {
+                            let overdue = r.deadline.as_ref().is_some_and(|d| d.overdue);
+                            let counterpart = if direction == "From" { r.from_agency.clone() } else { r.to_agency.clone() };
+                            view! {
+                                <tr class:overdue-row=overdue>
+                                    <td><DeadlineText deadline=r.deadline.clone()/></td>
+                                    <td>
+                                        <a href=format!("/requests/{}", r.id)>{r.subject.clone()}</a>
+                                        <div class="muted small">{r.kind.label()} " · " <TlpBadge tlp=r.tlp/></div>
+                                    </td>
+                                    <td>{counterpart}</td>
+                                    <td><PriorityBadge priority=r.priority/></td>
+                                    <td><RequestStatusBadge status=r.status/></td>
+                                    <td><a href=format!("/cases/{}", r.case_id) class="mono">{r.case_reference.clone()}</a></td>
+                                </tr>
+                            }
+                        })
+                        .collect_view()}
+                </tbody>
+            </table>
+        </div>
+    }
+    .into_any()
+}
