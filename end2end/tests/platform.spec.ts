@@ -9,7 +9,7 @@ const nav = (page) => page.getByRole('navigation', { name: 'Main' });
 test('each role signs in and sees its own navigation', async ({ page }) => {
   await signIn(page, 'admin');
   await expect(page.getByRole('heading', { name: /Welcome, Meera Joshi/ })).toBeVisible();
-  for (const item of ['Users', 'Agencies', 'Audit trail', 'Profile']) {
+  for (const item of ['Home', 'Users', 'Agencies', 'Audit trail', 'Profile']) {
     await expect(nav(page).getByRole('link', { name: item })).toBeVisible();
   }
   await expect(page.locator('.who')).toContainText('Admin · PS · Canada');
@@ -18,11 +18,12 @@ test('each role signs in and sees its own navigation', async ({ page }) => {
   await signIn(page, 'in.supervisor');
   await expect(nav(page).getByRole('link', { name: 'Audit trail' })).toBeVisible();
   await expect(nav(page).getByRole('link', { name: 'Users' })).toHaveCount(0);
+  await expect(nav(page).getByRole('link', { name: 'Cases' })).toBeVisible();
   await expect(page.locator('.who')).toContainText('Supervisor · NCB · India');
   await signOut(page);
 
   await signIn(page, 'rcmp.officer');
-  await expect(nav(page).getByRole('link', { name: 'Home' })).toBeVisible();
+  await expect(nav(page).getByRole('link', { name: 'Inbox' })).toBeVisible();
   await expect(nav(page).getByRole('link', { name: 'Audit trail' })).toHaveCount(0);
   await expect(nav(page).getByRole('link', { name: 'Users' })).toHaveCount(0);
   await expect(page.locator('.who')).toContainText('Liaison officer · RCMP · Canada');
@@ -60,7 +61,8 @@ test('five failures lock the account; an admin unlocks it', async ({ page, brows
   await expect(adminPage.locator('.facts dd').nth(2)).toHaveText('No');
 
   await signIn(page, 'cccs.officer', password);
-  await expect(page.getByRole('heading', { name: /Welcome, Marc Gagnon/ })).toBeVisible();
+  await expect(page.getByRole('heading', { name: 'Inbox' })).toBeVisible();
+  await expect(page.locator('.who')).toContainText('Marc Gagnon');
 });
 
 test('an admin creates a user who must change the temporary password at first sign-in', async ({ page, browser }) => {
@@ -100,7 +102,8 @@ test('an admin creates a user who must change the temporary password at first si
   await newPage.getByLabel('New password', { exact: true }).fill('saffron monsoon ledger 42');
   await newPage.getByLabel('New password again').fill('saffron monsoon ledger 42');
   await newPage.getByRole('button', { name: 'Change password' }).click();
-  await expect(newPage.getByRole('heading', { name: /Welcome, Anita Desai/ })).toBeVisible();
+  await expect(newPage.getByRole('heading', { name: 'Inbox' })).toBeVisible();
+  await expect(newPage.locator('.who')).toContainText('Anita Desai');
   await expect(newPage.locator('.who')).toContainText('Liaison officer · NIA · India');
 });
 

@@ -119,13 +119,13 @@ Punjab and Brampton is suspected.",
 type RequestSeed = (usize, &'static str, &'static str, RequestKind, Priority, bool, &'static str, &'static str, i64, RequestStatus, Option<(&'static str, ResponseKind, &'static str)>);
 
 const REQUESTS: &[RequestSeed] = &[
-    (0, "ncb.officer", "RCMP", RequestKind::Information, Priority::Urgent, true,
-     "Consignee registration for container MSCU 4471902",
-     "Please provide the registration details and directors of the Canadian consignee named on the attached bill of lading.",
+    (0, "ncb.officer", "CBSA", RequestKind::Information, Priority::Urgent, true,
+     "Import records of the consignee of container MSCU 4471902",
+     "Please provide the import history and registration details of the Canadian consignee named on the bill of lading.",
      10, RequestStatus::Sent, None),
-    (0, "ncb.officer", "CBSA", RequestKind::Assistance, Priority::High, false,
-     "Hold and inspect two containers on arrival",
-     "We ask CBSA to hold containers MSCU 4471902 and MSCU 4471918 for inspection on arrival at Vancouver.",
+    (0, "ncb.officer", "RCMP", RequestKind::Assistance, Priority::High, false,
+     "Discreet observation of the consignee's warehouse in Surrey",
+     "We ask the RCMP to observe the consignee's warehouse when the containers are delivered, without alerting the consignee.",
      30, RequestStatus::Acknowledged, None),
     (0, "rcmp.officer", "NCB", RequestKind::Information, Priority::Normal, false,
      "Export licences of the Navi Mumbai consignor",
@@ -229,7 +229,7 @@ async fn load_exchange(db: &Db) -> Result<(), AppError> {
         }
         match status {
             RequestStatus::Acknowledged | RequestStatus::InProgress => {
-                let ack_by = user(&mut tx, if *to == "CBSA" { "cbsa.officer" } else if *to == "CERT-IN" { "certin.officer" } else { "ncb.officer" }).await?;
+                let ack_by = user(&mut tx, match *to { "RCMP" => "rcmp.officer", "CERT-IN" => "certin.officer", _ => "ncb.officer" }).await?;
                 requests::mark_acknowledged(&mut tx, id, &ack_by).await?;
                 if *status == RequestStatus::InProgress {
                     requests::mark(&mut tx, id, RequestStatus::InProgress).await?;

@@ -35,7 +35,7 @@ pub fn DeadlineText(deadline: Option<Deadline>) -> impl IntoView {
                     {d.overdue.then(|| view! { <strong class="overdue-flag">"Overdue"</strong> " " })}
                     <time datetime=d.due.at.to_rfc3339()>{d.due.text.clone()}</time>
                     <span class="muted">" / " {d.other_zone.clone()}</span>
-                    {(!d.remaining.is_empty()).then(|| view! { <span class="remaining">" · " {d.remaining.clone()}</span> })}
+                    {(!d.remaining.is_empty()).then(|| view! { <span class="remaining">{d.remaining.clone()}</span> })}
                 </span>
             }
             .into_any()

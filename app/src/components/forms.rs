@@ -33,8 +33,15 @@ pub fn ErrorSummary(error: Signal<Option<AppError>>) -> impl IntoView {
     }
 }
 
-fn field_id(name: &str) -> String {
-    format!("f-{}", name.replace(['[', ']'], "-").trim_end_matches('-'))
+/// Element ids must be unique on a page that holds several forms: `form` tells them apart.
+fn field_id(form: &str, name: &str) -> String {
+    let name = name.replace(['[', ']'], "-");
+    let name = name.trim_end_matches('-');
+    if form.is_empty() {
+        format!("f-{name}")
+    } else {
+        format!("f-{form}-{name}")
+    }
 }
 
 /// A labelled input with its own error message. `field` is the key the server reports it under.
@@ -43,6 +50,8 @@ pub fn Field(
     label: &'static str,
     name: &'static str,
     #[prop(optional)] field: Option<&'static str>,
+    /// Distinguishes this form's element ids from other forms' on the same page.
+    #[prop(default = "")] form: &'static str,
     #[prop(default = "text")] kind: &'static str,
     #[prop(optional)] autocomplete: Option<&'static str>,
     #[prop(optional, into)] value: Option<String>,
@@ -51,7 +60,7 @@ pub fn Field(
     error: Signal<Option<AppError>>,
 ) -> impl IntoView {
     let key = field.unwrap_or(name);
-    let id = field_id(name);
+    let id = field_id(form, name);
     let message = Signal::derive(move || error.get().and_then(|e| e.field_message(key)));
     let described = if hint.is_some() { format!("{id}-hint {id}-error") } else { format!("{id}-error") };
     view! {
@@ -79,12 +88,14 @@ pub fn SelectField(
     label: &'static str,
     name: &'static str,
     #[prop(optional)] field: Option<&'static str>,
+    /// Distinguishes this form's element ids from other forms' on the same page.
+    #[prop(default = "")] form: &'static str,
     options: Vec<(String, String)>,
     #[prop(optional, into)] selected: Option<String>,
     error: Signal<Option<AppError>>,
 ) -> impl IntoView {
     let key = field.unwrap_or(name);
-    let id = field_id(name);
+    let id = field_id(form, name);
     let message = Signal::derive(move || error.get().and_then(|e| e.field_message(key)));
     let selected = selected.unwrap_or_default();
     view! {
@@ -110,6 +121,8 @@ pub fn TextArea(
     label: &'static str,
     name: &'static str,
     #[prop(optional)] field: Option<&'static str>,
+    /// Distinguishes this form's element ids from other forms' on the same page.
+    #[prop(default = "")] form: &'static str,
     #[prop(optional, into)] value: Option<String>,
     #[prop(default = 6)] rows: u32,
     #[prop(optional)] required: bool,
@@ -117,7 +130,7 @@ pub fn TextArea(
     error: Signal<Option<AppError>>,
 ) -> impl IntoView {
     let key = field.unwrap_or(name);
-    let id = field_id(name);
+    let id = field_id(form, name);
     let message = Signal::derive(move || error.get().and_then(|e| e.field_message(key)));
     let described = if hint.is_some() { format!("{id}-hint {id}-error") } else { format!("{id}-error") };
     view! {

@@ -172,6 +172,7 @@ fn EditCase(case: CaseView, options: FormOptions, update: ServerAction<UpdateCas
                 <CaseFields
                     options
                     error
+                    form="edit"
                     title=case.title.clone()
                     summary=case.summary.clone()
                     category=case.category.as_str().to_string()
@@ -240,24 +241,24 @@ fn CaseRequests(case: CaseView, options: Option<FormOptions>) -> impl IntoView {
                         <input type="hidden" name="case_id" value=case.id/>
                         <ErrorSummary error/>
                         <div class="field-row">
-                            <SelectField label="Type" name="kind" options=enum_options(RequestKind::ALL, RequestKind::as_str, RequestKind::label, None) error/>
-                            <SelectField label="To agency" name="to_agency" options=recipients.clone() error/>
+                            <SelectField form="req" label="Type" name="kind" options=enum_options(RequestKind::ALL, RequestKind::as_str, RequestKind::label, None) error/>
+                            <SelectField form="req" label="To agency" name="to_agency" options=recipients.clone() error/>
                         </div>
-                        <Field label="Subject" name="subject" required=true error/>
-                        <TextArea label="Request" name="body" rows=6 required=true error/>
+                        <Field form="req" label="Subject" name="subject" required=true error/>
+                        <TextArea form="req" label="Request" name="body" rows=6 required=true error/>
                         <div class="field-row">
-                            <SelectField label="Priority" name="priority" options=enum_options(Priority::ALL, Priority::as_str, Priority::label, None) selected="normal" error/>
-                            <SelectField label="Handling code (TLP)" name="tlp" options=enum_options(Tlp::ALL, Tlp::as_str, Tlp::label, None) selected=case.tlp.as_str().to_string() error/>
+                            <SelectField form="req" label="Priority" name="priority" options=enum_options(Priority::ALL, Priority::as_str, Priority::label, None) selected="normal" error/>
+                            <SelectField form="req" label="Handling code (TLP)" name="tlp" options=enum_options(Tlp::ALL, Tlp::as_str, Tlp::label, None) selected=case.tlp.as_str().to_string() error/>
                         </div>
                         <div class="field checkbox">
-                            <input type="checkbox" id="f-directly_available" name="directly_available" value="true"/>
-                            <label for="f-directly_available">"The information is directly available to the recipient (urgent: 8 hours instead of 3 days)"</label>
+                            <input type="checkbox" id="f-req-directly_available" name="directly_available" value="true"/>
+                            <label for="f-req-directly_available">"The information is directly available to the recipient (urgent: 8 hours instead of 3 days)"</label>
                         </div>
-                        <Field label="Due (optional, earlier than the default)" name="due" kind="datetime-local" hint="Leave empty for the default deadline of this type and priority. Your time zone is used." error/>
+                        <Field form="req" label="Due (optional, earlier than the default)" name="due" kind="datetime-local" hint="Leave empty for the default deadline of this type and priority. Your time zone is used." error/>
                         <p class="hint">"Times are in " {zone.clone()} "."</p>
                         <div class="field checkbox">
-                            <input type="checkbox" id="f-intent" name="intent" value="draft"/>
-                            <label for="f-intent">"Save as a draft (do not send yet)"</label>
+                            <input type="checkbox" id="f-req-intent" name="intent" value="draft"/>
+                            <label for="f-req-intent">"Save as a draft (do not send yet)"</label>
                         </div>
                         <button type="submit" class="button primary" disabled=move || create.pending().get()>"Send request"</button>
                     </ActionForm>
@@ -307,15 +308,15 @@ fn Indicators(case: CaseView, add: ServerAction<AddIndicator>, bulk: ServerActio
                     <input type="hidden" name="case_id" value=id/>
                     <ErrorSummary error=add_error/>
                     <div class="field-row">
-                        <SelectField label="Indicator type" name="kind" options=enum_options(IndicatorKind::ALL, IndicatorKind::as_str, IndicatorKind::label, Some("Choose a type")) error=add_error/>
-                        <SelectField label="Indicator TLP" name="tlp" field="tlp" options=enum_options(Tlp::ALL, Tlp::as_str, Tlp::label, None) selected=case.tlp.as_str().to_string() error=add_error/>
+                        <SelectField form="ind" label="Indicator type" name="kind" options=enum_options(IndicatorKind::ALL, IndicatorKind::as_str, IndicatorKind::label, Some("Choose a type")) error=add_error/>
+                        <SelectField form="ind" label="Indicator TLP" name="tlp" field="tlp" options=enum_options(Tlp::ALL, Tlp::as_str, Tlp::label, None) selected=case.tlp.as_str().to_string() error=add_error/>
                     </div>
-                    <Field label="Value" name="value" hint="Defanged values (hxxp, [.]) are accepted." error=add_error/>
+                    <Field form="ind" label="Value" name="value" hint="Defanged values (hxxp, [.]) are accepted." error=add_error/>
                     <div class="field-row">
-                        <Field label="First seen" name="first_seen" kind="date" error=add_error/>
-                        <Field label="Last seen" name="last_seen" kind="date" error=add_error/>
+                        <Field form="ind" label="First seen" name="first_seen" kind="date" error=add_error/>
+                        <Field form="ind" label="Last seen" name="last_seen" kind="date" error=add_error/>
                     </div>
-                    <Field label="Note" name="note" error=add_error/>
+                    <Field form="ind" label="Note" name="note" error=add_error/>
                     <button type="submit" class="button primary">"Add indicator"</button>
                 </ActionForm>
             </details>
@@ -324,8 +325,8 @@ fn Indicators(case: CaseView, add: ServerAction<AddIndicator>, bulk: ServerActio
                 <ActionForm action=bulk>
                     <input type="hidden" name="case_id" value=id/>
                     <ErrorSummary error=bulk_error/>
-                    <TextArea label="Indicators, one per line" name="text" rows=8 hint="Optionally start a line with its type (ipv4, domain, url, sha256, …); otherwise it is recognised." error=bulk_error/>
-                    <SelectField label="TLP for all" name="tlp" options=enum_options(Tlp::ALL, Tlp::as_str, Tlp::label, None) selected=case.tlp.as_str().to_string() error=bulk_error/>
+                    <TextArea form="bulk" label="Indicators, one per line" name="text" rows=8 hint="Optionally start a line with its type (ipv4, domain, url, sha256, …); otherwise it is recognised." error=bulk_error/>
+                    <SelectField form="bulk" label="TLP for all" name="tlp" options=enum_options(Tlp::ALL, Tlp::as_str, Tlp::label, None) selected=case.tlp.as_str().to_string() error=bulk_error/>
                     <button type="submit" class="button primary">"Add all"</button>
                 </ActionForm>
                 {move || bulk.value().get().and_then(|r| r.ok()).map(|lines| {

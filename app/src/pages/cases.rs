@@ -123,6 +123,7 @@ pub fn NewCasePage() -> impl IntoView {
 pub fn CaseFields(
     options: FormOptions,
     error: Signal<Option<AppError>>,
+    #[prop(default = "")] form: &'static str,
     #[prop(optional)] title: String,
     #[prop(optional)] summary: String,
     #[prop(optional)] category: String,
@@ -143,17 +144,17 @@ pub fn CaseFields(
         .collect::<Vec<_>>()
         .join(", ");
     view! {
-        <Field label="Title" name="title" value=title required=true error/>
-        <TextArea label="Summary" name="summary" value=summary rows=6 error/>
+        <Field form=form label="Title" name="title" value=title required=true error/>
+        <TextArea form=form label="Summary" name="summary" value=summary rows=6 error/>
         <div class="field-row">
-            <SelectField label="Category" name="category" options=enum_options(Category::ALL, Category::as_str, Category::label, Some("Choose a category")) selected=category error/>
-            <SelectField label="Priority" name="priority" options=enum_options(Priority::ALL, Priority::as_str, Priority::label, None) selected=if priority.is_empty() { "normal".to_string() } else { priority } error/>
-            <SelectField label="Handling code (TLP)" name="tlp" options=enum_options(Tlp::ALL, Tlp::as_str, Tlp::label, None) selected=if tlp.is_empty() { "amber".to_string() } else { tlp } error/>
+            <SelectField form=form label="Category" name="category" options=enum_options(Category::ALL, Category::as_str, Category::label, Some("Choose a category")) selected=category error/>
+            <SelectField form=form label="Priority" name="priority" options=enum_options(Priority::ALL, Priority::as_str, Priority::label, None) selected=if priority.is_empty() { "normal".to_string() } else { priority } error/>
+            <SelectField form=form label="Handling code (TLP)" name="tlp" options=enum_options(Tlp::ALL, Tlp::as_str, Tlp::label, None) selected=if tlp.is_empty() { "amber".to_string() } else { tlp } error/>
         </div>
-        <SelectField label="Lead officer" name="lead" options=leads selected=lead error/>
-        <Field label="Other agencies party to the case" name="parties" value=parties hint="Agency codes separated by commas. Your agency is always a party; an agency you send a request to becomes one." error/>
+        <SelectField form=form label="Lead officer" name="lead" options=leads selected=lead error/>
+        <Field form=form label="Other agencies party to the case" name="parties" value=parties hint="Agency codes separated by commas. Your agency is always a party; an agency you send a request to becomes one." error/>
         <p class="hint">"Agencies: " {agency_list}</p>
-        <Field label="Related cases" name="links" value=links hint="References separated by commas, e.g. LD-2026-000012." error/>
+        <Field form=form label="Related cases" name="links" value=links hint="References separated by commas, e.g. LD-2026-000012." error/>
     }
 }
 

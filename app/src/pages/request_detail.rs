@@ -202,10 +202,10 @@ fn RespondForm(request: RequestView, respond: ServerAction<RespondToRequest>) ->
                         </div>
                     })
                 }}
+                <FileUpload case_id request_id=request_id label="Attach a file to this response" id="response-upload"
+                    on_uploaded=Callback::new(move |f: AttachmentView| set_files.update(|v| v.push(f)))/>
                 <button type="submit" class="button primary" disabled=move || respond.pending().get()>"Send response"</button>
             </ActionForm>
-            <FileUpload case_id request_id=request_id label="Attach a file to this response" id="response-upload"
-                on_uploaded=Callback::new(move |f: AttachmentView| set_files.update(|v| v.push(f)))/>
         </section>
     }
 }
