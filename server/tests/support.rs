@@ -29,6 +29,7 @@ impl TestServer {
         let dir = tempfile::tempdir().expect("temp dir");
         let db_url = format!("sqlite://{}/test.db", dir.path().display());
         let db = server::cli::open_db(&db_url).await.expect("open db");
+        let args = ServeArgs { attachment_dir: dir.path().join("files").display().to_string(), ..args };
         let passwords = demo::load(&db).await.expect("demo data").into_iter().map(|a| (a.username, a.password)).collect();
         let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.expect("bind");
         let addr = listener.local_addr().expect("addr");
@@ -103,6 +104,24 @@ impl Client {
 
     pub async fn sign_in(&mut self, username: &str, password: &str) -> reqwest::Response {
         self.call("login", &[("username", username), ("password", password)]).await
+    }
+
+    /// Calls a server function and parses its JSON answer, failing the test on an error status.
+    pub async fn ok(&mut self, endpoint: &str, form: &[(&str, &str)]) -> serde_json::Value {
+        let res = self.call(endpoint, form).await;
+        let status = res.status();
+        let text = res.text().await.unwrap();
+        assert!(status.is_success(), "{endpoint} answered {status}: {text}");
+        serde_json::from_str(&text).unwrap_or(serde_json::Value::Null)
+    }
+
+    pub async fn upload(&mut self, query: &str, file_name: &str, bytes: Vec<u8>) -> reqwest::Response {
+        let part = reqwest::multipart::Part::bytes(bytes).file_name(file_name.to_string()).mime_str("text/html").unwrap();
+        let form = reqwest::multipart::Form::new().part("file", part);
+        let rb = self.http.post(format!("{}/attachments?{query}", self.base)).multipart(form);
+        let res = self.with_cookie(rb).send().await.unwrap();
+        self.remember(res.headers());
+        res
     }
 
     /// The signed-in user's username, or None.

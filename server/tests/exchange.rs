@@ -1,0 +1,284 @@
+//! Exchange over real HTTP: need-to-know (IDOR) on every server function and file URL, attachments,
+//! STIX export, optimistic concurrency, and who becomes a party when.
+
+mod support;
+
+use support::{Client, TestServer};
+
+struct Story {
+    case_id: String,
+    request_id: String,
+    attachment_id: String,
+}
+
+const TITLE: &str = "Methamphetamine precursor brokers in Hyderabad";
+
+/// NCB opens a case and sends an urgent request to RCMP, which acknowledges and uploads a file.
+async fn story(s: &TestServer) -> (Story, Client, Client) {
+    let mut ncb = s.signed_in("ncb.officer").await;
+    let me = support::user_id(&s.db, "ncb.officer").await.to_string();
+    let created = ncb
+        .ok("create_case", &[("title", TITLE), ("summary", "Brokers ship ephedrine to Canadian buyers."), ("category", "drug_precursors"),
+            ("priority", "urgent"), ("tlp", "amber"), ("lead", &me), ("parties", ""), ("links", "")])
+        .await;
+    let case_id = created["id"].to_string();
+    assert!(created["reference"].as_str().unwrap().starts_with("LD-20"));
+    let req = ncb
+        .ok("create_request", &[("case_id", &case_id), ("kind", "information"), ("subject", "Buyers' company records"),
+            ("body", "Which companies bought ephedrine?"), ("priority", "urgent"), ("tlp", "amber"), ("directly_available", "true"),
+            ("to_agency", "RCMP"), ("due", ""), ("intent", "send")])
+        .await;
+    let request_id = req["id"].to_string();
+    let mut rcmp = s.signed_in("rcmp.officer").await;
+    rcmp.ok("acknowledge_request", &[("id", &request_id)]).await;
+    let up = rcmp.upload(&format!("case={case_id}&request={request_id}"), "companies.csv", b"name\nNorthern Chem\n".to_vec()).await;
+    assert_eq!(up.status(), 201);
+    let att: serde_json::Value = up.json().await.unwrap();
+    (Story { case_id, request_id, attachment_id: att["id"].to_string() }, ncb, rcmp)
+}
+
+/// An officer of a non-party agency gets, for every object of the case, exactly what they get for an id
+/// that does not exist: same status, same body, and nothing of the case.
+#[tokio::test]
+async fn a_non_party_gets_the_same_answer_as_for_a_missing_id() {
+    let s = TestServer::start().await;
+    let (st, _, _) = story(&s).await;
+    let mut cbsa = s.signed_in("cbsa.officer").await;
+    let missing = "987654";
+
+    let case_calls: Vec<(&str, Vec<(&str, String)>)> = vec![
+        ("get_case", vec![("id", "{case}".into())]),
+        ("case_history", vec![("id", "{case}".into())]),
+        ("change_case_status", vec![("id", "{case}".into()), ("status", "closed".into())]),
+        ("update_case", vec![("id", "{case}".into()), ("version", "1".into()), ("title", "Hijacked".into()), ("summary", "".into()),
+            ("category", "other".into()), ("priority", "low".into()), ("tlp", "clear".into()), ("lead", "1".into()), ("parties", "".into()), ("links", "".into())]),
+        ("add_indicator", vec![("case_id", "{case}".into()), ("kind", "ipv4".into()), ("value", "203.0.113.9".into()), ("tlp", "amber".into()),
+            ("first_seen", "".into()), ("last_seen", "".into()), ("note", "".into())]),
+        ("bulk_add_indicators", vec![("case_id", "{case}".into()), ("text", "203.0.113.9".into()), ("tlp", "amber".into())]),
+        ("create_request", vec![("case_id", "{case}".into()), ("kind", "information".into()), ("subject", "Sneaky".into()), ("body", "x".into()),
+            ("priority", "normal".into()), ("tlp", "amber".into()), ("to_agency", "NCB".into()), ("due", "".into())]),
+        ("get_request", vec![("id", "{request}".into())]),
+        ("acknowledge_request", vec![("id", "{request}".into())]),
+        ("respond_to_request", vec![("id", "{request}".into()), ("kind", "final_answer".into()), ("body", "x".into()), ("source_grade", "A".into()),
+            ("info_grade", "1".into()), ("tlp", "amber".into())]),
+        ("decline_request", vec![("id", "{request}".into()), ("reason", "no reason at all".into())]),
+        ("withdraw_request", vec![("id", "{request}".into())]),
+        ("close_request", vec![("id", "{request}".into())]),
+        ("send_request", vec![("id", "{request}".into())]),
+        ("approve_request", vec![("id", "{request}".into())]),
+    ];
+    for (endpoint, form) in &case_calls {
+        let fill = |id_case: &str, id_req: &str| -> Vec<(String, String)> {
+            form.iter().map(|(k, v)| (k.to_string(), v.replace("{case}", id_case).replace("{request}", id_req))).collect()
+        };
+        let real = fill(&st.case_id, &st.request_id);
+        let fake = fill(missing, missing);
+        let real: Vec<(&str, &str)> = real.iter().map(|(k, v)| (k.as_str(), v.as_str())).collect();
+        let fake: Vec<(&str, &str)> = fake.iter().map(|(k, v)| (k.as_str(), v.as_str())).collect();
+        let a = cbsa.call(endpoint, &real).await;
+        let (a_status, a_body) = (a.status(), a.text().await.unwrap());
+        let b = cbsa.call(endpoint, &fake).await;
+        let (b_status, b_body) = (b.status(), b.text().await.unwrap());
+        assert_eq!(a_status, 404, "{endpoint} on a real id: {a_body}");
+        assert_eq!((a_status, &a_body), (b_status, &b_body), "{endpoint}: real and missing ids must look the same");
+        assert!(!a_body.contains("Methamphetamine") && !a_body.contains("Buyers"), "{endpoint} leaked: {a_body}");
+    }
+    for path in [format!("/attachments/{}", st.attachment_id), format!("/cases/{}/indicators.stix.json", st.case_id)] {
+        let real = cbsa.get(&path).await;
+        let (rs, rb) = (real.status(), real.text().await.unwrap());
+        let fake_path = path.replace(&st.attachment_id, missing).replace(&st.case_id, missing);
+        let fake = cbsa.get(&fake_path).await;
+        assert_eq!(rs, 404, "{path}");
+        assert_eq!((rs, rb), (fake.status(), fake.text().await.unwrap()), "{path}");
+    }
+    let up = cbsa.upload(&format!("case={}", st.case_id), "x.txt", b"x".to_vec()).await;
+    assert_eq!(up.status(), 404);
+    // Lists and the inbox leave the case out.
+    let list = cbsa.ok("list_cases", &[("filter[q]", "Methamphetamine")]).await;
+    assert_eq!(list["cases"].as_array().unwrap().len(), 0);
+    let inbox = cbsa.call("inbox", &[("filter[status]", "")]).await.text().await.unwrap();
+    assert!(!inbox.contains("Buyers"));
+    // The refused reads are in the audit trail.
+    let denied: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM audit_events WHERE username = 'cbsa.officer' AND outcome = 'denied'")
+        .fetch_one(&s.db.pool)
+        .await
+        .unwrap();
+    assert!(denied >= 3, "denied reads audited: {denied}");
+}
+
+#[tokio::test]
+async fn admins_see_no_case_content_and_other_country_supervisors_see_only_shared_cases() {
+    let s = TestServer::start().await;
+    let (st, _, _) = story(&s).await;
+    let mut admin = s.signed_in("admin").await;
+    // Existence itself is sensitive: an admin is told "not found", as a non-party officer is.
+    assert_eq!(admin.call("get_case", &[("id", &st.case_id)]).await.status(), 404);
+    assert_eq!(admin.call("list_cases", &[("filter[q]", "")]).await.status(), 403);
+    assert_eq!(admin.get(&format!("/attachments/{}", st.attachment_id)).await.status(), 404);
+    // The Canadian supervisor sees the case because RCMP became a party when the request was sent.
+    let mut ca = s.signed_in("ca.supervisor").await;
+    assert_eq!(ca.call("get_case", &[("id", &st.case_id)]).await.status(), 200);
+    // A case with Indian parties only is invisible to them.
+    let mut cbi = s.signed_in("cbi.officer").await;
+    let me = support::user_id(&s.db, "cbi.officer").await.to_string();
+    let private = cbi
+        .ok("create_case", &[("title", "Internal Indian matter"), ("summary", ""), ("category", "fraud"), ("priority", "normal"),
+            ("tlp", "red"), ("lead", &me), ("parties", "NIA"), ("links", "")])
+        .await;
+    let res = ca.call("get_case", &[("id", &private["id"].to_string())]).await;
+    assert_eq!(res.status(), 404);
+    let list = ca.ok("list_cases", &[("filter[q]", "Internal")]).await;
+    assert_eq!(list["cases"].as_array().unwrap().len(), 0);
+    let mut india = s.signed_in("in.supervisor").await;
+    assert_eq!(india.call("get_case", &[("id", &private["id"].to_string())]).await.status(), 200);
+}
+
+#[tokio::test]
+async fn a_draft_stays_with_the_sender_and_sending_makes_the_recipient_a_party() {
+    let s = TestServer::start().await;
+    let mut ncb = s.signed_in("ncb.officer").await;
+    let me = support::user_id(&s.db, "ncb.officer").await.to_string();
+    let c = ncb.ok("create_case", &[("title", "Draft test case"), ("summary", ""), ("category", "other"), ("priority", "normal"),
+        ("tlp", "amber"), ("lead", &me), ("parties", ""), ("links", "")]).await;
+    let case_id = c["id"].to_string();
+    let r = ncb.ok("create_request", &[("case_id", &case_id), ("kind", "assistance"), ("subject", "Draft ask"), ("body", "b"),
+        ("priority", "normal"), ("tlp", "amber"), ("to_agency", "RCMP"), ("due", ""), ("intent", "draft")]).await;
+    let rid = r["id"].to_string();
+    let mut rcmp = s.signed_in("rcmp.officer").await;
+    assert_eq!(rcmp.call("get_request", &[("id", &rid)]).await.status(), 404);
+    assert_eq!(rcmp.call("get_case", &[("id", &case_id)]).await.status(), 404);
+    ncb.ok("send_request", &[("id", &rid)]).await;
+    assert_eq!(rcmp.call("get_request", &[("id", &rid)]).await.status(), 200);
+    assert_eq!(rcmp.call("get_case", &[("id", &case_id)]).await.status(), 200);
+    // A request must go to the other country.
+    let res = ncb.call("create_request", &[("case_id", &case_id), ("kind", "information"), ("subject", "Wrong side"), ("body", "b"),
+        ("priority", "normal"), ("tlp", "amber"), ("to_agency", "CBI"), ("due", ""), ("intent", "send")]).await;
+    assert_eq!(res.status(), 422);
+    assert!(res.text().await.unwrap().contains("other country"));
+}
+
+#[tokio::test]
+async fn a_stale_edit_is_refused_naming_who_changed_the_case() {
+    let s = TestServer::start().await;
+    let (st, mut ncb, _) = story(&s).await;
+    let me = support::user_id(&s.db, "ncb.officer").await.to_string();
+    let edit = |title: &'static str| {
+        vec![("id", st.case_id.clone()), ("version", "1".to_string()), ("title", title.to_string()), ("summary", "s".to_string()),
+            ("category", "drug_precursors".to_string()), ("priority", "urgent".to_string()), ("tlp", "amber".to_string()),
+            ("lead", me.clone()), ("parties", "".to_string()), ("links", "".to_string())]
+    };
+    let first = edit("First edit");
+    let first: Vec<(&str, &str)> = first.iter().map(|(k, v)| (*k, v.as_str())).collect();
+    assert_eq!(ncb.call("update_case", &first).await.status(), 200);
+    let second = edit("Second edit from an old page");
+    let second: Vec<(&str, &str)> = second.iter().map(|(k, v)| (*k, v.as_str())).collect();
+    let res = ncb.call("update_case", &second).await;
+    assert_eq!(res.status(), 409);
+    let text = res.text().await.unwrap();
+    assert!(text.contains("changed by Priya Sharma at") && text.contains("since you opened it"), "{text}");
+    let case = ncb.ok("get_case", &[("id", &st.case_id)]).await;
+    assert_eq!(case["title"], "First edit");
+}
+
+#[tokio::test]
+async fn an_html_file_named_with_a_path_is_stored_safely_and_downloaded_as_an_attachment() {
+    let s = TestServer::start().await;
+    let (st, mut ncb, _) = story(&s).await;
+    let html = b"<html><script>alert(document.cookie)</script></html>".to_vec();
+    let res = ncb.upload(&format!("case={}", st.case_id), "../../x.html", html.clone()).await;
+    assert_eq!(res.status(), 201);
+    let v: serde_json::Value = res.json().await.unwrap();
+    assert_eq!(v["file_name"], "x.html");
+    assert_eq!(v["size"], html.len());
+    let expected = app::backend::attachments::sha256_hex(&html);
+    assert_eq!(v["sha256"], expected);
+    // On disk under its hash, not its name; nothing escaped the attachment directory.
+    let stored: String = sqlx::query_scalar("SELECT sha256 FROM attachments WHERE id = ?").bind(v["id"].as_i64()).fetch_one(&s.db.pool).await.unwrap();
+    assert_eq!(stored, expected);
+
+    let dl = ncb.get(&format!("/attachments/{}", v["id"])).await;
+    assert_eq!(dl.status(), 200);
+    let h = dl.headers().clone();
+    assert_eq!(h["content-type"], "application/octet-stream");
+    assert!(h["content-disposition"].to_str().unwrap().starts_with("attachment; filename=\"x.html\""));
+    assert_eq!(h["x-content-type-options"], "nosniff");
+    assert!(h["content-security-policy"].to_str().unwrap().contains("sandbox"));
+    assert_eq!(dl.bytes().await.unwrap().to_vec(), html);
+}
+
+#[tokio::test]
+async fn an_attachment_over_the_limit_is_refused_with_a_clear_message() {
+    let args = server::config::ServeArgs { attachment_max_mb: 1, ..Default::default() };
+    let s = TestServer::start_with(args).await;
+    let (st, mut ncb, _) = story(&s).await;
+    let res = ncb.upload(&format!("case={}", st.case_id), "big.bin", vec![7u8; 1024 * 1024 + 10]).await;
+    assert_eq!(res.status(), 413);
+    assert!(res.text().await.unwrap().contains("larger than the 1 MB limit"));
+    let files: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM attachments WHERE file_name = 'big.bin'").fetch_one(&s.db.pool).await.unwrap();
+    assert_eq!(files, 0);
+}
+
+#[tokio::test]
+async fn the_recipient_answers_with_a_graded_response_and_the_sender_closes() {
+    let s = TestServer::start().await;
+    let (st, mut ncb, mut rcmp) = story(&s).await;
+    // A response less strict than the request is refused.
+    let res = rcmp.call("respond_to_request", &[("id", &st.request_id), ("kind", "final_answer"), ("body", "Answer"), ("source_grade", "B"),
+        ("info_grade", "2"), ("tlp", "green"), ("attachments", &st.attachment_id)]).await;
+    assert_eq!(res.status(), 422);
+    assert!(res.text().await.unwrap().contains("TLP:AMBER or stricter"));
+    rcmp.ok("respond_to_request", &[("id", &st.request_id), ("kind", "final_answer"), ("body", "Answer"), ("source_grade", "B"),
+        ("info_grade", "2"), ("tlp", "amber"), ("attachments", &st.attachment_id)]).await;
+    // The sender cannot answer its own request; the recipient cannot close it.
+    assert_eq!(ncb.call("acknowledge_request", &[("id", &st.request_id)]).await.status(), 403);
+    assert_eq!(rcmp.call("close_request", &[("id", &st.request_id)]).await.status(), 403);
+    let view = ncb.ok("get_request", &[("id", &st.request_id)]).await;
+    assert_eq!(view["summary"]["status"], "answered");
+    assert_eq!(view["responses"][0]["source_grade"], "b");
+    assert_eq!(view["responses"][0]["info_grade"], "two");
+    assert_eq!(view["responses"][0]["attachments"][0]["file_name"], "companies.csv");
+    ncb.ok("close_request", &[("id", &st.request_id)]).await;
+    let res = ncb.call("close_request", &[("id", &st.request_id)]).await;
+    assert_eq!(res.status(), 409);
+    assert!(res.text().await.unwrap().contains("A request that is closed cannot be closed."));
+    // Responses are append-only in the database itself.
+    let err = sqlx::query("UPDATE responses SET body = 'rewritten'").execute(&s.db.pool).await.unwrap_err();
+    assert!(err.to_string().contains("append-only"));
+}
+
+#[tokio::test]
+async fn indicators_are_validated_deduplicated_and_exported_as_stix() {
+    let s = TestServer::start().await;
+    let (st, mut ncb, _) = story(&s).await;
+    let add = |value: &'static str| {
+        vec![("case_id", st.case_id.clone()), ("kind", "domain".to_string()), ("value", value.to_string()), ("tlp", "amber".to_string()),
+            ("first_seen", "2026-11-01".to_string()), ("last_seen", "".to_string()), ("note", "".to_string())]
+    };
+    let ok = add("Evil-Broker.EXAMPLE");
+    let ok: Vec<(&str, &str)> = ok.iter().map(|(k, v)| (*k, v.as_str())).collect();
+    ncb.ok("add_indicator", &ok).await;
+    let dup = add("evil-broker.example.");
+    let dup: Vec<(&str, &str)> = dup.iter().map(|(k, v)| (*k, v.as_str())).collect();
+    let res = ncb.call("add_indicator", &dup).await;
+    assert_eq!(res.status(), 422);
+    assert!(res.text().await.unwrap().contains("already on this case"));
+    let bad = add("not a domain");
+    let bad: Vec<(&str, &str)> = bad.iter().map(|(k, v)| (*k, v.as_str())).collect();
+    assert!(ncb.call("add_indicator", &bad).await.text().await.unwrap().contains("is not a domain name"));
+    let report = ncb.ok("bulk_add_indicators", &[("case_id", &st.case_id), ("text", "198.51.100.7\nsha256 zzz\nhxxp://x[.]example/a\nevil-broker.example"), ("tlp", "green")]).await;
+    let lines = report.as_array().unwrap();
+    assert_eq!(lines.len(), 4);
+    assert_eq!(lines.iter().filter(|l| l["added"] == true).count(), 2);
+    assert!(lines[1]["outcome"].as_str().unwrap().contains("64 hexadecimal"));
+    assert!(lines[3]["outcome"].as_str().unwrap().contains("already on this case"));
+
+    let res = ncb.get(&format!("/cases/{}/indicators.stix.json", st.case_id)).await;
+    assert_eq!(res.status(), 200);
+    assert!(res.headers()["content-type"].to_str().unwrap().starts_with("application/stix+json"));
+    let bundle: serde_json::Value = res.json().await.unwrap();
+    assert_eq!(bundle["type"], "bundle");
+    let patterns: Vec<&str> = bundle["objects"].as_array().unwrap().iter().filter_map(|o| o["pattern"].as_str()).collect();
+    assert!(patterns.contains(&"[domain-name:value = 'evil-broker.example']"));
+    assert!(patterns.contains(&"[ipv4-addr:value = '198.51.100.7']"));
+    assert!(patterns.contains(&"[url:value = 'http://x.example/a']"));
+}
