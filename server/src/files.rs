@@ -2,7 +2,9 @@
 //! download, and the STIX export. Each asks the backend, which checks policy and audits.
 
 use app::backend::auth::AuthSession;
-use app::backend::{attachments, state, stix, AppState};
+use app::backend::audit::{self, Event};
+use app::backend::{attachments, export, policy, state, stix, AppState};
+use app::model::{CaseFilter, InboxFilter};
 use app::error::AppError;
 use axum::extract::{ConnectInfo, FromRequest, Multipart, Path, Query, Request, State};
 use axum::http::{header, HeaderValue, StatusCode};
@@ -111,6 +113,60 @@ pub async fn stix_export(State(app): State<AppState>, mut session: AuthSession, 
             serde_json::to_string_pretty(&bundle).unwrap_or_default(),
         )
             .into_response(),
+        Err(e) => error(e),
+    }
+}
+
+fn csv_response(name: &str, body: String) -> Response {
+    (
+        [
+            (header::CONTENT_TYPE, HeaderValue::from_static("text/csv; charset=utf-8")),
+            (header::CONTENT_DISPOSITION, disposition(name)),
+        ],
+        body,
+    )
+        .into_response()
+}
+
+async fn record_export(app: &AppState, who: &audit::Who, what: &str, rows: usize) -> Result<(), AppError> {
+    let mut tx = app.db.begin_write().await?;
+    audit::record(&mut tx, who, Event::new("export.csv").details(serde_json::json!({"list": what, "rows": rows}))).await?;
+    tx.commit().await?;
+    Ok(())
+}
+
+/// The case list as CSV, with the same filters as the page.
+pub async fn cases_csv(State(app): State<AppState>, mut session: AuthSession, Query(filter): Query<CaseFilter>, req: Request) -> Response {
+    let ip = ip(&req);
+    drop(req);
+    let result = async {
+        let actor = state::require_actor(&app, &mut session, ip).await?;
+        let vis = policy::visibility(&actor.user)?;
+        let (csv, rows) = export::cases_csv(&app.db.pool, vis, &filter, &actor.user.time_zone).await?;
+        record_export(&app, &actor.who, "cases", rows).await?;
+        Ok::<String, AppError>(csv)
+    }
+    .await;
+    match result {
+        Ok(csv) => csv_response("cases.csv", csv),
+        Err(e) => error(e),
+    }
+}
+
+/// The request list as CSV, with the same filters as the page.
+pub async fn requests_csv(State(app): State<AppState>, mut session: AuthSession, Query(filter): Query<InboxFilter>, req: Request) -> Response {
+    let ip = ip(&req);
+    drop(req);
+    let result = async {
+        let actor = state::require_actor(&app, &mut session, ip).await?;
+        let vis = policy::visibility(&actor.user)?;
+        let (csv, rows) = export::requests_csv(&app.db.pool, &actor.user, vis, &filter).await?;
+        record_export(&app, &actor.who, "requests", rows).await?;
+        Ok::<String, AppError>(csv)
+    }
+    .await;
+    match result {
+        Ok(csv) => csv_response("requests.csv", csv),
         Err(e) => error(e),
     }
 }

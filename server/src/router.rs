@@ -57,6 +57,8 @@ pub async fn build(leptos_options: LeptosOptions, db: Db, args: &ServeArgs) -> R
         .route("/attachments", post(files::upload))
         .route("/attachments/{id}", get(files::download))
         .route("/cases/{id}/indicators.stix.json", get(files::stix_export))
+        .route("/export/cases.csv", get(files::cases_csv))
+        .route("/export/requests.csv", get(files::requests_csv))
         .layer(axum::extract::DefaultBodyLimit::disable())
         .layer(RequestBodyLimitLayer::new(upload_limit));
     let router = pages

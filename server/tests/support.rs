@@ -26,11 +26,21 @@ impl TestServer {
     }
 
     pub async fn start_with(args: ServeArgs) -> TestServer {
+        Self::start_inner(args, true).await
+    }
+
+    /// Agencies and accounts only: no demo cases or requests.
+    pub async fn start_bare() -> TestServer {
+        Self::start_inner(ServeArgs::default(), false).await
+    }
+
+    async fn start_inner(args: ServeArgs, exchange: bool) -> TestServer {
         let dir = tempfile::tempdir().expect("temp dir");
         let db_url = format!("sqlite://{}/test.db", dir.path().display());
         let db = server::cli::open_db(&db_url).await.expect("open db");
         let args = ServeArgs { attachment_dir: dir.path().join("files").display().to_string(), ..args };
-        let passwords = demo::load(&db).await.expect("demo data").into_iter().map(|a| (a.username, a.password)).collect();
+        let accounts = if exchange { demo::load(&db).await } else { demo::load_accounts(&db).await };
+        let passwords = accounts.expect("demo data").into_iter().map(|a| (a.username, a.password)).collect();
         let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.expect("bind");
         let addr = listener.local_addr().expect("addr");
         let options = LeptosOptions::builder()

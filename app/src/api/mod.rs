@@ -6,3 +6,4 @@ pub mod audit;
 pub mod auth;
 pub mod cases;
 pub mod requests;
+pub mod search;

@@ -1,7 +1,7 @@
 //! Requests between agencies and the responses in their threads.
 
 use crate::error::AppError;
-use crate::model::{Created, InboxFilter, InboxView, RequestView};
+use crate::model::{Created, DashboardView, InboxFilter, InboxView, RequestPage, RequestView};
 use leptos::prelude::*;
 
 #[cfg(feature = "ssr")]
@@ -307,6 +307,81 @@ pub async fn close_request(id: i64) -> Result<(), AppError> {
             audit::record(&mut tx, &actor.who, Event::new("request.close").on("request", id).case(row.case_id)).await?;
             tx.commit().await?;
             Ok(())
+        }
+        .await,
+    )
+}
+
+/// The sending agency's approval rule, as its supervisors set it ("" when no approval is needed).
+#[server(endpoint = "approval_policy")]
+pub async fn approval_policy() -> Result<String, AppError> {
+    use crate::backend::policy::{self, Action};
+    use crate::backend::{requests, state};
+    state::reply(
+        async {
+            let (actor, app) = state::context().await?;
+            policy::ensure(&actor.user, Action::SetApprovalPolicy)?;
+            Ok(requests::approval_policy(&app.db.pool, actor.user.agency_id).await?.map(|p| p.as_str().to_string()).unwrap_or_default())
+        }
+        .await,
+    )
+}
+
+#[server(endpoint = "set_approval_policy")]
+pub async fn set_approval_policy(#[server(default)] min_priority: String) -> Result<(), AppError> {
+    use crate::backend::audit::{self, Event};
+    use crate::backend::policy::{self, Action};
+    use crate::backend::{requests, state};
+    use crate::model::Priority;
+    use serde_json::json;
+    state::reply(
+        async {
+            let (actor, app) = state::context().await?;
+            policy::ensure(&actor.user, Action::SetApprovalPolicy)?;
+            let min = if min_priority.is_empty() {
+                None
+            } else {
+                Some(min_priority.parse::<Priority>().map_err(|_| AppError::field("min_priority", "Choose a priority."))?)
+            };
+            let mut tx = app.db.begin_write().await?;
+            requests::set_approval_policy(&mut tx, actor.user.agency_id, min).await?;
+            audit::record(&mut tx, &actor.who, Event::new("agency.approval_policy").on("agency", actor.user.agency_id).details(json!({
+                "min_priority": min.map(|p| p.as_str())
+            }))).await?;
+            tx.commit().await?;
+            Ok(())
+        }
+        .await,
+    )
+}
+
+#[server(endpoint = "list_requests")]
+pub async fn list_requests(filter: InboxFilter) -> Result<RequestPage, AppError> {
+    use crate::backend::{policy, requests, state};
+    state::reply(
+        async {
+            let (actor, app) = state::context().await?;
+            let vis = policy::visibility(&actor.user)?;
+            requests::list(&app.db.pool, &actor.user, vis, &filter).await
+        }
+        .await,
+    )
+}
+
+#[server(endpoint = "dashboard")]
+pub async fn dashboard() -> Result<DashboardView, AppError> {
+    use crate::backend::audit::{self, Event};
+    use crate::backend::policy::{self, Action};
+    use crate::backend::{dashboard, state};
+    state::reply(
+        async {
+            let (actor, app) = state::context().await?;
+            policy::ensure(&actor.user, Action::ViewDashboard)?;
+            let view = dashboard::compute(&app.db.pool, actor.user.country, chrono::Utc::now()).await?;
+            let mut tx = app.db.begin_write().await?;
+            audit::record(&mut tx, &actor.who, Event::new("dashboard.read")).await?;
+            tx.commit().await?;
+            Ok(view)
         }
         .await,
     )

@@ -41,8 +41,15 @@ pub struct DemoAccount {
     pub password: String,
 }
 
-/// Loads the demo agencies and accounts. Refuses to run on a database that already has users.
+/// Loads the demo agencies, accounts, cases and requests. Refuses a database that already has users.
 pub async fn load(db: &Db) -> Result<Vec<DemoAccount>, AppError> {
+    let accounts = load_accounts(db).await?;
+    load_exchange(db).await?;
+    Ok(accounts)
+}
+
+/// Only the agencies and accounts (tests that need a known, empty exchange start here).
+pub async fn load_accounts(db: &Db) -> Result<Vec<DemoAccount>, AppError> {
     if users::count(&db.pool).await? > 0 {
         return Err(AppError::Conflict("The database already has users; demo data is only loaded into an empty one.".into()));
     }
@@ -73,7 +80,6 @@ pub async fn load(db: &Db) -> Result<Vec<DemoAccount>, AppError> {
         out.push(DemoAccount { username: username.to_string(), role: *role, agency: agency.to_string(), password });
     }
     tx.commit().await?;
-    load_exchange(db).await?;
     Ok(out)
 }
 

@@ -165,16 +165,22 @@ mod tests {
             (Role::Officer, ReadAudit, false),
             (Role::Officer, WorkCases, true),
             (Role::Officer, ManageOwnProfile, true),
+            (Role::Officer, SetApprovalPolicy, false),
+            (Role::Officer, ViewDashboard, false),
             (Role::Supervisor, ManageAccounts, false),
             (Role::Supervisor, ManageAgencies, false),
             (Role::Supervisor, ReadAudit, true),
             (Role::Supervisor, WorkCases, true),
             (Role::Supervisor, ManageOwnProfile, true),
+            (Role::Supervisor, SetApprovalPolicy, true),
+            (Role::Supervisor, ViewDashboard, true),
             (Role::Admin, ManageAccounts, true),
             (Role::Admin, ManageAgencies, true),
             (Role::Admin, ReadAudit, true),
             (Role::Admin, WorkCases, false),
             (Role::Admin, ManageOwnProfile, true),
+            (Role::Admin, SetApprovalPolicy, false),
+            (Role::Admin, ViewDashboard, false),
         ];
         assert_eq!(table.len(), Role::ALL.len() * ALL_ACTIONS.len(), "the table covers every pair");
         for &(role, action, expected) in table {

@@ -150,6 +150,17 @@ pub async fn needs_approval(tx: &mut Tx, from_agency: i64, priority: Priority) -
     Ok(min.and_then(|m| m.parse::<Priority>().ok()).is_some_and(|m| priority <= m))
 }
 
+/// The supervisors' setting for their agency: requests of `min` priority or more pressing need approval.
+pub async fn set_approval_policy(tx: &mut Tx, agency_id: i64, min: Option<Priority>) -> Result<(), AppError> {
+    sqlx::query("UPDATE agencies SET approval_min_priority = ? WHERE id = ?").bind(min.map(|p| p.as_str())).bind(agency_id).execute(&mut **tx).await?;
+    Ok(())
+}
+
+pub async fn approval_policy(pool: &SqlitePool, agency_id: i64) -> Result<Option<Priority>, AppError> {
+    let min: Option<String> = sqlx::query_scalar("SELECT approval_min_priority FROM agencies WHERE id = ?").bind(agency_id).fetch_one(pool).await?;
+    Ok(min.and_then(|m| m.parse().ok()))
+}
+
 pub async fn set_status(tx: &mut Tx, id: i64, to: RequestStatus) -> Result<(), AppError> {
     sqlx::query("UPDATE requests SET status = ?, updated_at = ? WHERE id = ?").bind(to.as_str()).bind(Utc::now()).bind(id).execute(&mut **tx).await?;
     Ok(())
@@ -389,6 +400,33 @@ pub async fn inbox(pool: &SqlitePool, viewer: &SessionUser, vis: Visibility, f: 
     let (my_cases, _) = super::cases::list(pool, vis, &case_filter, zone, lead).await?;
     let counterparts = super::cases::all_agencies(pool).await?.into_iter().filter(|a| a.country != viewer.country).collect();
     Ok(InboxView { incoming, incoming_has_more, outgoing, my_cases, time_zone: viewer.time_zone.clone(), counterparts })
+}
+
+/// The request list behind the dashboard's figures: one direction, filtered.
+pub async fn list(pool: &SqlitePool, viewer: &SessionUser, vis: Visibility, f: &InboxFilter) -> Result<RequestPage, AppError> {
+    let now = Utc::now();
+    let incoming = f.direction != "outgoing";
+    let size = PAGE_SIZE as i64;
+    let mut q: QueryBuilder<Sqlite> = QueryBuilder::new(SUMMARY_SELECT);
+    push_visible(&mut q, vis, "r.case_id");
+    push_side(&mut q, viewer, incoming);
+    push_unsent_filter(&mut q, viewer);
+    if !f.status.is_empty() {
+        q.push(" AND r.status = ").push_bind(f.status.clone());
+    }
+    if f.overdue == "1" {
+        q.push(" AND r.status IN ('sent', 'acknowledged', 'in_progress') AND r.due_at < ").push_bind(now);
+    }
+    if f.due_soon == "1" {
+        q.push(" AND r.status IN ('sent', 'acknowledged', 'in_progress') AND r.due_at >= ").push_bind(now);
+        q.push(" AND r.due_at < ").push_bind(now + chrono::Duration::hours(24));
+    }
+    push_filters(&mut q, f, incoming);
+    q.push(" ORDER BY r.due_at IS NULL, r.due_at, r.id LIMIT ").push_bind(size + 1).push(" OFFSET ").push_bind(f.page as i64 * size);
+    let mut rows: Vec<SummaryRow> = q.build_query_as().fetch_all(pool).await?;
+    let has_more = rows.len() as i64 > size;
+    rows.truncate(size as usize);
+    Ok(RequestPage { requests: rows.into_iter().map(|r| summary(r, &viewer.time_zone, now)).collect::<Result<_, _>>()?, has_more })
 }
 
 /// The request page. The caller has checked that `viewer` may see it.

@@ -25,6 +25,7 @@ impl CurrentUser {
 const NAV: &[(&str, &str, Action)] = &[
     ("/", "Inbox", Action::WorkCases),
     ("/", "Home", Action::ManageAccounts),
+    ("/dashboard", "Dashboard", Action::ViewDashboard),
     ("/cases", "Cases", Action::WorkCases),
     ("/admin/users", "Users", Action::ManageAccounts),
     ("/admin/agencies", "Agencies", Action::ManageAgencies),
@@ -75,6 +76,12 @@ pub fn Header() -> impl IntoView {
                                             .collect_view()}
                                     </ul>
                                 </nav>
+                                {(!u.must_change_password && allows(u.role, Action::WorkCases)).then(|| view! {
+                                    <form method="GET" action="/search" role="search" class="header-search">
+                                        <label for="header-q" class="visually-hidden">"Search"</label>
+                                        <input id="header-q" name="q" type="search" placeholder="Search cases, requests, indicators"/>
+                                    </form>
+                                })}
                                 <div class="who">
                                     <span class="who-name">{u.display_name.clone()}</span>
                                     <span class="who-meta">

@@ -302,6 +302,12 @@ pub struct CaseFilter {
 #[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
 #[serde(default)]
 pub struct InboxFilter {
+    /// For the request list: "incoming" or "outgoing".
+    pub direction: String,
+    /// "1": only overdue requests.
+    pub overdue: String,
+    /// "1": only open requests due within 24 hours.
+    pub due_soon: String,
     pub status: String,
     pub priority: String,
     pub category: String,
@@ -341,4 +347,29 @@ pub struct FormOptions {
 pub struct Created {
     pub id: i64,
     pub reference: String,
+}
+
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct SearchHit {
+    /// case, request, response or indicator
+    pub kind: String,
+    pub object_id: i64,
+    pub case_id: i64,
+    pub case_reference: String,
+    pub title: String,
+    /// Matched text, with the hits between U+E000 and U+E001.
+    pub snippet: String,
+    pub link: String,
+}
+
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct SearchResults {
+    pub query: String,
+    pub hits: Vec<SearchHit>,
+}
+
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct RequestPage {
+    pub requests: Vec<RequestSummary>,
+    pub has_more: bool,
 }

@@ -1,11 +1,13 @@
 //! Wire types and closed sets shared by browser and server. No database or view code here.
 
 pub mod audit;
+pub mod dashboard;
 pub mod exchange;
 pub mod permissions;
 pub mod users;
 
 pub use audit::*;
+pub use dashboard::*;
 pub use exchange::*;
 pub use users::*;
 

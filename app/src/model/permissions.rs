@@ -17,15 +17,28 @@ pub enum Action {
     WorkCases,
     /// Change one's own password and profile.
     ManageOwnProfile,
+    /// Decide which outgoing requests of one's agency need a supervisor's approval.
+    SetApprovalPolicy,
+    /// The country's dashboard: backlog, timeliness, workload.
+    ViewDashboard,
 }
 
-pub const ALL_ACTIONS: &[Action] =
-    &[Action::ManageAccounts, Action::ManageAgencies, Action::ReadAudit, Action::WorkCases, Action::ManageOwnProfile];
+pub const ALL_ACTIONS: &[Action] = &[
+    Action::ManageAccounts,
+    Action::ManageAgencies,
+    Action::ReadAudit,
+    Action::WorkCases,
+    Action::ManageOwnProfile,
+    Action::SetApprovalPolicy,
+    Action::ViewDashboard,
+];
 
 pub fn allows(role: Role, action: Action) -> bool {
     use Action::*;
     match (role, action) {
         (_, ManageOwnProfile) => true,
+        (Role::Supervisor, SetApprovalPolicy | ViewDashboard) => true,
+        (Role::Officer | Role::Admin, SetApprovalPolicy | ViewDashboard) => false,
         (Role::Admin, ManageAccounts | ManageAgencies | ReadAudit) => true,
         (Role::Admin, WorkCases) => false,
         (Role::Supervisor, ReadAudit | WorkCases) => true,

@@ -61,7 +61,9 @@ fn CaseList() -> impl IntoView {
                     Err(e) => view! { <p class="error-summary" role="alert">{e.to_string()}</p> }.into_any(),
                     Ok(page) => {
                         let more = page.has_more.then(|| format!("/cases?q={}&status={}&category={}&priority={}&page={}", f.q, f.status, f.category, f.priority, f.page + 1));
+                        let csv = format!("/export/cases.csv?q={}&status={}&category={}&priority={}", f.q, f.status, f.category, f.priority);
                         view! {
+                            <p class="export-link"><a href=csv download="" rel="external">"Download these cases as CSV"</a></p>
                             <CaseTable cases=page.cases empty="No case matches."/>
                             {more.map(|h| view! { <p><a class="button secondary" href=h>"More cases →"</a></p> })}
                         }.into_any()

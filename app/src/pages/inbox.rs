@@ -15,6 +15,9 @@ pub fn Inbox() -> impl IntoView {
     let filter = move || {
         let q = query.read();
         InboxFilter {
+            direction: String::new(),
+            overdue: String::new(),
+            due_soon: String::new(),
             status: q.get("status").unwrap_or_default(),
             priority: q.get("priority").unwrap_or_default(),
             category: q.get("category").unwrap_or_default(),

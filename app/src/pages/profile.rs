@@ -2,6 +2,10 @@
 
 use crate::api::auth::ChangePassword;
 use crate::api::cases::SetTimeZone;
+use crate::api::requests::{approval_policy, SetApprovalPolicy};
+use crate::components::forms::SelectField;
+use crate::model::permissions::allows;
+use crate::model::Priority;
 use crate::components::forms::{action_error, ErrorSummary, Field};
 use crate::components::layout::{load_page, CurrentUser, Guard};
 use crate::model::permissions::Action;
@@ -67,6 +71,40 @@ pub fn ProfilePage() -> impl IntoView {
                     </ActionForm>
                 </section>
             </Show>
+            <Show when=move || matches!(user.get(), Some(Ok(Some(u))) if allows(u.role, Action::SetApprovalPolicy) && !u.must_change_password)>
+                <ApprovalPolicy/>
+            </Show>
         </Guard>
+    }
+}
+
+/// Supervisors: which outgoing requests of their agency wait for their approval before they are sent.
+#[component]
+fn ApprovalPolicy() -> impl IntoView {
+    let save = ServerAction::<SetApprovalPolicy>::new();
+    let error = action_error(save);
+    let current = Resource::new(move || save.version().get(), |_| approval_policy());
+    view! {
+        <section class="panel narrow">
+            <h2>"Approval of outgoing requests"</h2>
+            <Suspense fallback=|| ()>
+                {move || Suspend::new(async move {
+                    let now = current.await.unwrap_or_default();
+                    let options = std::iter::once((String::new(), "No approval needed".to_string()))
+                        .chain(Priority::ALL.iter().map(|p| (p.as_str().to_string(), format!("{} and more pressing", p.label()))))
+                        .collect();
+                    view! {
+                        <ActionForm action=save>
+                            <ErrorSummary error/>
+                            <SelectField label="Requests of my agency that need a supervisor's approval" name="min_priority" options selected=now error/>
+                            <button type="submit" class="button secondary">"Save"</button>
+                        </ActionForm>
+                    }
+                })}
+            </Suspense>
+            <Show when=move || matches!(save.value().get(), Some(Ok(())))>
+                <p class="success" role="status">"Saved."</p>
+            </Show>
+        </section>
     }
 }

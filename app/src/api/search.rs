@@ -1,0 +1,27 @@
+//! One search box over everything the user may see.
+
+use crate::error::AppError;
+use crate::model::SearchResults;
+use leptos::prelude::*;
+
+#[server(endpoint = "search")]
+pub async fn search(q: String) -> Result<SearchResults, AppError> {
+    use crate::backend::audit::{self, Event};
+    use crate::backend::{policy, search, state};
+    use serde_json::json;
+    state::reply(
+        async {
+            let (actor, app) = state::context().await?;
+            let vis = policy::visibility(&actor.user)?;
+            if q.chars().count() > 200 {
+                return Err(AppError::field("q", "Search for at most 200 characters."));
+            }
+            let results = search::search(&app.db.pool, &actor.user, vis, &q).await?;
+            let mut tx = app.db.begin_write().await?;
+            audit::record(&mut tx, &actor.who, Event::new("search").details(json!({"query": q, "hits": results.hits.len()}))).await?;
+            tx.commit().await?;
+            Ok(results)
+        }
+        .await,
+    )
+}

@@ -1,0 +1,61 @@
+//! The supervisor dashboard's figures, as the browser shows them.
+
+use serde::{Deserialize, Serialize};
+
+/// A labelled count with the link to the list behind it.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct Figure {
+    pub label: String,
+    pub value: i64,
+    pub link: String,
+}
+
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct TimelinessRow {
+    pub window_days: i64,
+    /// "sent" (by us) or "received" (by us)
+    pub direction: String,
+    /// Counterpart agency code, or "All".
+    pub counterpart: String,
+    pub requests: i64,
+    pub ack_median_hours: Option<f64>,
+    pub ack_p90_hours: Option<f64>,
+    pub answer_median_hours: Option<f64>,
+    pub answer_p90_hours: Option<f64>,
+    /// Answered within the deadline, among answered requests that had one (0..=1).
+    pub within_deadline: Option<f64>,
+}
+
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct WeekPoint {
+    /// Monday of the week, YYYY-MM-DD.
+    pub week: String,
+    pub sent: i64,
+    pub received: i64,
+    pub answered: i64,
+}
+
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct OfficerLoad {
+    pub user_id: i64,
+    pub name: String,
+    pub agency: String,
+    pub open_cases_led: i64,
+    pub open_requests: i64,
+    pub overdue: i64,
+}
+
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct DashboardView {
+    pub country: String,
+    pub open_cases_by_category: Vec<Figure>,
+    pub open_cases_by_priority: Vec<Figure>,
+    pub incoming_by_status: Vec<Figure>,
+    pub outgoing_by_status: Vec<Figure>,
+    pub overdue_incoming: Figure,
+    pub overdue_outgoing: Figure,
+    pub due_within_24h: Figure,
+    pub timeliness: Vec<TimelinessRow>,
+    pub trend: Vec<WeekPoint>,
+    pub workload: Vec<OfficerLoad>,
+}

@@ -1,0 +1,195 @@
+//! Oversight over real HTTP: the dashboard against hand-computed figures, full-text search with
+//! need-to-know, CSV exports.
+
+mod support;
+
+use chrono::{DateTime, Duration, Utc};
+use support::TestServer;
+
+async fn agency(s: &TestServer, code: &str) -> i64 {
+    sqlx::query_scalar("SELECT id FROM agencies WHERE code = ?").bind(code).fetch_one(&s.db.pool).await.unwrap()
+}
+
+async fn case(s: &TestServer, owner: &str, lead: &str, category: &str, title: &str, parties: &[&str]) -> i64 {
+    let now = Utc::now();
+    let owner_id = agency(s, owner).await;
+    let lead_id = support::user_id(&s.db, lead).await;
+    let id: i64 = sqlx::query_scalar(
+        "INSERT INTO cases (reference, title, summary, category, priority, status, tlp, owner_agency_id, lead_user_id, created_by, created_at, updated_by, updated_at) \
+         VALUES (?, ?, '', ?, 'normal', 'active', 'amber', ?, ?, ?, ?, ?, ?) RETURNING id",
+    )
+    .bind(format!("LD-2026-9{:05}", owner_id * 100 + title.len() as i64))
+    .bind(title)
+    .bind(category)
+    .bind(owner_id)
+    .bind(lead_id)
+    .bind(lead_id)
+    .bind(now)
+    .bind(lead_id)
+    .bind(now)
+    .fetch_one(&s.db.pool)
+    .await
+    .unwrap();
+    for p in std::iter::once(&owner).chain(parties.iter()) {
+        let a = agency(s, p).await;
+        sqlx::query("INSERT INTO case_parties (case_id, agency_id, added_at) VALUES (?, ?, ?)").bind(id).bind(a).bind(now).execute(&s.db.pool).await.unwrap();
+    }
+    id
+}
+
+/// A request with exact times: sent `sent_ago` before now, acknowledged / answered that many hours after.
+#[allow(clippy::too_many_arguments)]
+async fn request(s: &TestServer, case_id: i64, from: &str, to: &str, sent_ago: Duration, ack_h: Option<i64>, answer_h: Option<i64>, due_h: i64, status: &str) {
+    let now = Utc::now();
+    let sent: DateTime<Utc> = now - sent_ago;
+    let creator = support::user_id(&s.db, "rcmp.officer").await;
+    sqlx::query(
+        "INSERT INTO requests (case_id, kind, subject, body, priority, tlp, from_agency_id, to_agency_id, status, due_at, sent_at, \
+         acknowledged_at, answered_at, created_by, created_at, updated_at) VALUES (?, 'information', 'Fixture request', 'b', 'normal', 'amber', ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+    )
+    .bind(case_id)
+    .bind(agency(s, from).await)
+    .bind(agency(s, to).await)
+    .bind(status)
+    .bind(sent + Duration::hours(due_h))
+    .bind(sent)
+    .bind(ack_h.map(|h| sent + Duration::hours(h)))
+    .bind(answer_h.map(|h| sent + Duration::hours(h)))
+    .bind(creator)
+    .bind(sent)
+    .bind(now)
+    .execute(&s.db.pool)
+    .await
+    .unwrap();
+}
+
+#[tokio::test]
+async fn dashboard_figures_match_hand_computed_values() {
+    let s = TestServer::start_bare().await;
+    let shared = case(&s, "NCB", "ncb.officer", "drug_precursors", "Shared precursor case", &["RCMP"]).await;
+    // Received by India from RCMP in the last 30 days.
+    request(&s, shared, "RCMP", "NCB", Duration::days(10), Some(2), Some(10), 8, "answered").await; // late
+    request(&s, shared, "RCMP", "NCB", Duration::days(9), Some(4), Some(20), 72, "answered").await; // in time
+    request(&s, shared, "RCMP", "NCB", Duration::days(8), Some(6), Some(30), 168, "answered").await; // in time
+    request(&s, shared, "RCMP", "NCB", Duration::days(7), Some(8), None, 8, "acknowledged").await; // overdue
+    request(&s, shared, "RCMP", "NCB", Duration::hours(1), None, None, 8, "sent").await; // due within 24 h
+    // Sent by India, old enough to fall outside 30 days but inside 90.
+    request(&s, shared, "NCB", "RCMP", Duration::days(60), Some(1), Some(5), 168, "answered").await;
+    // A Canadian-only case: India must never count it.
+    case(&s, "RCMP", "rcmp.officer", "fraud", "Canadian private fraud case", &["CSIS"]).await;
+
+    let mut sup = s.signed_in("in.supervisor").await;
+    let d = sup.ok("dashboard", &[]).await;
+    let cats: Vec<(String, i64)> = d["open_cases_by_category"].as_array().unwrap().iter()
+        .map(|f| (f["label"].as_str().unwrap().to_string(), f["value"].as_i64().unwrap())).collect();
+    assert_eq!(cats, vec![("Drug precursors".to_string(), 1)], "the Canadian-only fraud case is not counted");
+    assert_eq!(d["overdue_incoming"]["value"], 1);
+    assert_eq!(d["overdue_incoming"]["link"], "/requests?direction=incoming&overdue=1");
+    assert_eq!(d["overdue_outgoing"]["value"], 0);
+    assert_eq!(d["due_within_24h"]["value"], 1);
+
+    let rows = d["timeliness"].as_array().unwrap();
+    let row = |days: i64, dir: &str, cp: &str| rows.iter().find(|r| r["window_days"] == days && r["direction"] == dir && r["counterpart"] == cp).cloned();
+    let r = row(30, "received", "All").expect("30-day received row");
+    assert_eq!(r["requests"], 5);
+    assert_eq!(r["ack_median_hours"].as_f64().unwrap().round(), 4.0); // ranks of [2,4,6,8]: 2nd
+    assert_eq!(r["ack_p90_hours"].as_f64().unwrap().round(), 8.0); // ceil(0.9 × 4) = 4th
+    assert_eq!(r["answer_median_hours"].as_f64().unwrap().round(), 20.0); // [10,20,30]: 2nd
+    assert_eq!(r["answer_p90_hours"].as_f64().unwrap().round(), 30.0); // ceil(2.7) = 3rd
+    assert!((r["within_deadline"].as_f64().unwrap() - 2.0 / 3.0).abs() < 1e-9);
+    assert_eq!(row(30, "received", "RCMP").unwrap()["requests"], 5);
+    assert!(row(30, "sent", "All").is_none(), "nothing sent by India in 30 days");
+    let sent90 = row(90, "sent", "All").expect("90-day sent row");
+    assert_eq!(sent90["requests"], 1);
+    assert_eq!(sent90["answer_median_hours"].as_f64().unwrap().round(), 5.0);
+    assert_eq!(sent90["within_deadline"].as_f64().unwrap(), 1.0);
+
+    let trend = d["trend"].as_array().unwrap();
+    assert_eq!(trend.len(), 26);
+    let sum = |k: &str| trend.iter().map(|w| w[k].as_i64().unwrap()).sum::<i64>();
+    assert_eq!(sum("received"), 5);
+    assert_eq!(sum("sent"), 1);
+    assert_eq!(sum("answered"), 3, "answered by us: the three answered requests India received");
+
+    let ncb = d["workload"].as_array().unwrap().iter().find(|o| o["name"] == "Priya Sharma").unwrap().clone();
+    assert_eq!(ncb["open_cases_led"], 1);
+    assert_eq!(ncb["open_requests"], 2);
+    assert_eq!(ncb["overdue"], 1);
+
+    // The Canadian supervisor's view of the same data: the private case counts there.
+    let mut ca = s.signed_in("ca.supervisor").await;
+    let d = ca.ok("dashboard", &[]).await;
+    let total: i64 = d["open_cases_by_category"].as_array().unwrap().iter().map(|f| f["value"].as_i64().unwrap()).sum();
+    assert_eq!(total, 2);
+    assert_eq!(d["overdue_outgoing"]["value"], 1);
+    // Officers and admins have no dashboard.
+    let mut officer = s.signed_in("ncb.officer").await;
+    assert_eq!(officer.call("dashboard", &[]).await.status(), 403);
+}
+
+#[tokio::test]
+async fn search_finds_each_kind_only_for_those_who_may_see_it_and_follows_updates() {
+    let s = TestServer::start_bare().await;
+    let mut ncb = s.signed_in("ncb.officer").await;
+    let me = support::user_id(&s.db, "ncb.officer").await.to_string();
+    let c = ncb.ok("create_case", &[("title", "Tramadol tablets hidden in textile bales"), ("summary", "Shipments via Mundra port"), ("category", "drug_precursors"),
+        ("priority", "high"), ("tlp", "amber"), ("lead", &me), ("parties", ""), ("links", "")]).await;
+    let case_id = c["id"].to_string();
+    let r = ncb.ok("create_request", &[("case_id", &case_id), ("kind", "information"), ("subject", "Importer of record"), ("body", "Which importer cleared the zebrafish consignment?"),
+        ("priority", "normal"), ("tlp", "amber"), ("to_agency", "RCMP"), ("due", ""), ("intent", "send")]).await;
+    let rid = r["id"].to_string();
+    let mut rcmp = s.signed_in("rcmp.officer").await;
+    rcmp.ok("respond_to_request", &[("id", &rid), ("kind", "partial_answer"), ("body", "The importer is Maplewood Trading, Mississauga."),
+        ("source_grade", "A"), ("info_grade", "1"), ("tlp", "amber")]).await;
+    ncb.ok("add_indicator", &[("case_id", &case_id), ("kind", "ipv4"), ("value", "192.0.2.45"), ("tlp", "amber"), ("first_seen", ""), ("last_seen", ""), ("note", "C2 server")]).await;
+
+    let kinds = |v: &serde_json::Value| v["hits"].as_array().unwrap().iter().map(|h| h["kind"].as_str().unwrap().to_string()).collect::<Vec<_>>();
+    assert_eq!(kinds(&ncb.ok("search", &[("q", "textile")]).await), vec!["case"]);
+    assert_eq!(kinds(&ncb.ok("search", &[("q", "zebrafish")]).await), vec!["request"]);
+    assert_eq!(kinds(&ncb.ok("search", &[("q", "Maplewood")]).await), vec!["response"]);
+    assert_eq!(kinds(&ncb.ok("search", &[("q", "192.0.2.45")]).await), vec!["indicator"]);
+    let hit = ncb.ok("search", &[("q", "textil")]).await;
+    assert!(hit["hits"][0]["snippet"].as_str().unwrap().contains("\u{E000}textile\u{E001}"), "prefix match, highlighted");
+    // Query syntax typed by a user is just text.
+    assert_eq!(ncb.call("search", &[("q", "\"OR NEAR(")]).await.status(), 200);
+
+    // A non-party officer finds none of it.
+    let mut cbsa = s.signed_in("cbsa.officer").await;
+    for q in ["textile", "zebrafish", "Maplewood", "192.0.2.45"] {
+        assert!(kinds(&cbsa.ok("search", &[("q", q)]).await).is_empty(), "{q} leaked to a non-party");
+    }
+    // Updates are followed.
+    let edit = [("id", case_id.as_str()), ("version", "1"), ("title", "Tramadol tablets hidden in carpet rolls"), ("summary", "Shipments via Mundra port"),
+        ("category", "drug_precursors"), ("priority", "high"), ("tlp", "amber"), ("lead", me.as_str()), ("parties", ""), ("links", "")];
+    ncb.ok("update_case", &edit).await;
+    assert!(kinds(&ncb.ok("search", &[("q", "textile")]).await).is_empty());
+    assert_eq!(kinds(&ncb.ok("search", &[("q", "carpet")]).await), vec!["case"]);
+    let searches: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM audit_events WHERE action = 'search'").fetch_one(&s.db.pool).await.unwrap();
+    assert!(searches >= 10);
+}
+
+#[tokio::test]
+async fn csv_exports_follow_the_filters_neutralise_formulas_and_are_audited() {
+    let s = TestServer::start_bare().await;
+    let mut ncb = s.signed_in("ncb.officer").await;
+    let me = support::user_id(&s.db, "ncb.officer").await.to_string();
+    ncb.ok("create_case", &[("title", "=HYPERLINK(\"http://evil\")"), ("summary", ""), ("category", "fraud"), ("priority", "high"), ("tlp", "amber"),
+        ("lead", &me), ("parties", ""), ("links", "")]).await;
+    ncb.ok("create_case", &[("title", "Unrelated ransomware case"), ("summary", ""), ("category", "ransomware"), ("priority", "low"), ("tlp", "amber"),
+        ("lead", &me), ("parties", ""), ("links", "")]).await;
+    let res = ncb.get("/export/cases.csv?category=fraud").await;
+    assert_eq!(res.status(), 200);
+    assert!(res.headers()["content-type"].to_str().unwrap().starts_with("text/csv"));
+    assert!(res.headers()["content-disposition"].to_str().unwrap().contains("cases.csv"));
+    let body = res.text().await.unwrap();
+    let lines: Vec<&str> = body.split("\r\n").filter(|l| !l.is_empty()).collect();
+    assert_eq!(lines.len(), 2, "{body}");
+    assert!(lines[0].starts_with("Reference,Title,Category"));
+    assert!(lines[1].contains("\"'=HYPERLINK(\"\"http://evil\"\")\""), "{}", lines[1]);
+    let mut cbsa = s.signed_in("cbsa.officer").await;
+    let other = cbsa.get("/export/cases.csv").await.text().await.unwrap();
+    assert_eq!(other.split("\r\n").filter(|l| !l.is_empty()).count(), 1, "only the header for a non-party");
+    let exports: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM audit_events WHERE action = 'export.csv'").fetch_one(&s.db.pool).await.unwrap();
+    assert_eq!(exports, 2);
+    assert_eq!(s.client().get("/export/cases.csv").await.status(), 401);
+}
