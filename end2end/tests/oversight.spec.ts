@@ -1,0 +1,93 @@
+import { test, expect, Page } from '@playwright/test';
+import AxeBuilder from '@axe-core/playwright';
+import { readFileSync } from 'fs';
+import { hydrated, signIn, signOut } from './helpers';
+
+test.describe.configure({ mode: 'serial' });
+
+async function noAxeViolations(page: Page, name: string) {
+  await hydrated(page);
+  const results = await new AxeBuilder({ page }).analyze();
+  const summary = results.violations.map(v => `${v.id}: ${v.help} (${v.nodes.map(n => n.target.join(' ')).slice(0, 3).join(', ')})`);
+  expect(summary, `axe violations on ${name}`).toEqual([]);
+}
+
+test('a supervisor follows "overdue" from the dashboard to the list and opens a request', async ({ page }) => {
+  await signIn(page, 'ca.supervisor');
+  await page.getByRole('navigation', { name: 'Main' }).getByRole('link', { name: 'Dashboard' }).click();
+  await expect(page.getByRole('heading', { name: 'Dashboard · Canada' })).toBeVisible();
+  await hydrated(page);
+  const overdue = page.getByRole('link', { name: /Overdue, received by us/ });
+  await expect(overdue).toContainText('1');
+  await overdue.click();
+  await expect(page).toHaveURL(/\/requests\?direction=incoming&overdue=1/);
+  await expect(page.getByRole('heading', { name: 'Requests received by us · overdue' })).toBeVisible();
+  const rows = page.getByRole('table', { name: 'Requests' }).getByRole('row');
+  await expect(rows).toHaveCount(2);
+  await expect(rows.nth(1)).toContainText('Overdue');
+  await rows.nth(1).getByRole('link', { name: /Import records/ }).click();
+  await expect(page.getByRole('heading', { level: 1, name: /Import records of the consignee/ })).toBeVisible();
+  await expect(page.locator('.case-header .deadline')).toContainText('Overdue');
+});
+
+test('the request and case lists download as CSV', async ({ page }) => {
+  await signIn(page, 'ca.supervisor');
+  await page.goto('/requests?direction=incoming&overdue=1');
+  await hydrated(page);
+  const [download] = await Promise.all([page.waitForEvent('download'), page.getByRole('link', { name: 'Download these requests as CSV' }).click()]);
+  expect(download.suggestedFilename()).toBe('requests.csv');
+  const text = readFileSync(await download.path(), 'utf8');
+  expect(text.split('\r\n')[0]).toBe('Case,Subject,Type,Priority,Status,TLP,From,To,Due,Overdue');
+  expect(text).toContain('Import records of the consignee');
+  await page.goto('/cases?category=ransomware');
+  await hydrated(page);
+  const [cases] = await Promise.all([page.waitForEvent('download'), page.getByRole('link', { name: 'Download these cases as CSV' }).click()]);
+  const csv = readFileSync(await cases.path(), 'utf8');
+  expect(csv).toContain('Ransomware attack on a hospital network in Pune');
+  expect(csv.split('\r\n').filter(l => l).length).toBe(2);
+});
+
+test('one search box finds cases, requests and indicators the officer may see', async ({ page }) => {
+  await signIn(page, 'certin.officer');
+  await page.getByRole('searchbox', { name: 'Search' }).fill('hospital');
+  await page.getByRole('searchbox', { name: 'Search' }).press('Enter');
+  await expect(page).toHaveURL(/\/search\?q=hospital/);
+  await expect(page.getByRole('region', { name: 'Cases' })).toContainText('Ransomware attack on a hospital network in Pune');
+  await expect(page.getByRole('region', { name: 'Indicators' })).toContainText('hospital-billing-update.example');
+  await expect(page.locator('mark').first()).toHaveText(/hospital/i);
+  await signOut(page);
+  await signIn(page, 'cbi.officer');
+  await page.goto('/search?q=hospital');
+  await expect(page.getByText(/Nothing found for “hospital”/)).toBeVisible();
+});
+
+test('axe finds no accessibility violations on any page', async ({ page }) => {
+  await page.goto('/login');
+  await noAxeViolations(page, 'sign-in');
+  await signIn(page, 'rcmp.officer');
+  await noAxeViolations(page, 'inbox');
+  await page.goto('/cases');
+  await noAxeViolations(page, 'cases');
+  await page.goto('/cases/1');
+  await noAxeViolations(page, 'case');
+  await page.goto('/requests/2');
+  await noAxeViolations(page, 'request');
+  await page.goto('/search?q=container');
+  await noAxeViolations(page, 'search');
+  await page.goto('/profile');
+  await noAxeViolations(page, 'profile');
+  await signOut(page);
+  await signIn(page, 'ca.supervisor');
+  await page.goto('/dashboard');
+  await noAxeViolations(page, 'dashboard');
+  await page.goto('/audit');
+  await noAxeViolations(page, 'audit');
+  await signOut(page);
+  await signIn(page, 'admin');
+  await page.goto('/admin/users');
+  await noAxeViolations(page, 'admin users');
+  await page.goto('/admin/users/new');
+  await noAxeViolations(page, 'new user');
+  await page.goto('/admin/agencies');
+  await noAxeViolations(page, 'agencies');
+});
