@@ -11,7 +11,7 @@ pub mod pages;
 #[cfg(feature = "ssr")]
 pub mod backend;
 
-use components::layout::{CurrentUser, Header};
+use components::layout::{CurrentUser, Header, Live};
 use leptos::prelude::*;
 use leptos_meta::{provide_meta_context, MetaTags, Stylesheet, Title};
 use leptos_router::components::{Route, Router, Routes};
@@ -60,6 +60,7 @@ fn set_content_security_policy() {
 pub fn App() -> impl IntoView {
     provide_meta_context();
     CurrentUser::provide();
+    Live::provide();
     // Effects run only in the browser: this marks the page as interactive (tests wait for it).
     let (hydrated, set_hydrated) = signal(false);
     Effect::new(move |_| set_hydrated.set(true));
@@ -86,6 +87,7 @@ pub fn App() -> impl IntoView {
                     <Route path=path!("/cases/:id") view=pages::case_detail::CaseDetailPage ssr=SsrMode::Async/>
                     <Route path=path!("/dashboard") view=pages::dashboard::DashboardPage ssr=SsrMode::Async/>
                     <Route path=path!("/requests") view=pages::requests::RequestsPage ssr=SsrMode::Async/>
+                    <Route path=path!("/notifications") view=pages::notifications::NotificationsPage ssr=SsrMode::Async/>
                     <Route path=path!("/search") view=pages::search::SearchPage ssr=SsrMode::Async/>
                     <Route path=path!("/requests/:id") view=pages::request_detail::RequestDetailPage ssr=SsrMode::Async/>
                 </Routes>

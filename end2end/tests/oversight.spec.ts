@@ -61,6 +61,34 @@ test('one search box finds cases, requests and indicators the officer may see', 
   await expect(page.getByText(/Nothing found for “hospital”/)).toBeVisible();
 });
 
+test('an officer receives a new request live while the inbox is open (no reload)', async ({ page, browser }) => {
+  await signIn(page, 'rcmp.officer');
+  await expect(page.getByRole('heading', { name: 'Inbox' })).toBeVisible();
+  await expect(page.getByRole('link', { name: /^Notifications/ })).toBeVisible();
+  // Survives only if the page is never reloaded.
+  await page.evaluate(() => { (window as any).__sameDocument = true; });
+
+  const ncb = await (await browser.newContext()).newPage();
+  await signIn(ncb, 'ncb.officer');
+  await ncb.goto('/cases/1');
+  await hydrated(ncb);
+  await ncb.getByText('New request').click();
+  const form = ncb.locator('details.new-request');
+  await form.getByLabel('To agency').selectOption('RCMP');
+  await form.getByLabel('Subject').fill('Live: vessel manifest for MSC Aurora');
+  await form.getByLabel('Request', { exact: true }).fill('Please share the manifest.');
+  await form.getByLabel('Priority').selectOption('urgent');
+  await ncb.getByRole('button', { name: 'Send request' }).click();
+  await expect(ncb.getByRole('heading', { level: 1, name: 'Live: vessel manifest for MSC Aurora' })).toBeVisible();
+
+  await expect(page.getByRole('table', { name: 'Incoming requests' })).toContainText('Live: vessel manifest for MSC Aurora');
+  await expect(page.getByRole('link', { name: /Notifications, \d+ unread/ })).toBeVisible();
+  expect(await page.evaluate(() => (window as any).__sameDocument)).toBe(true);
+
+  await page.getByRole('link', { name: /Notifications, \d+ unread/ }).click();
+  await expect(page.getByRole('link', { name: 'New request from NCB (urgent): Live: vessel manifest for MSC Aurora' })).toBeVisible();
+});
+
 test('axe finds no accessibility violations on any page', async ({ page }) => {
   await page.goto('/login');
   await noAxeViolations(page, 'sign-in');
@@ -76,6 +104,8 @@ test('axe finds no accessibility violations on any page', async ({ page }) => {
   await noAxeViolations(page, 'search');
   await page.goto('/profile');
   await noAxeViolations(page, 'profile');
+  await page.goto('/notifications');
+  await noAxeViolations(page, 'notifications');
   await signOut(page);
   await signIn(page, 'ca.supervisor');
   await page.goto('/dashboard');

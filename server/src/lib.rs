@@ -3,6 +3,7 @@
 
 pub mod cli;
 pub mod config;
+pub mod events;
 pub mod files;
 pub mod router;
 pub mod security;

@@ -46,12 +46,18 @@ async fn serve(db: app::backend::db::Db, args: ServeArgs) -> Result<(), cli::Err
     let conf = leptos::config::get_configuration(None).map_err(|e| cli::Error(format!("Leptos configuration: {e}")))?;
     let options = conf.leptos_options;
     let addr = options.site_addr;
-    let app = server::router::build(options, db.clone(), &args).await?;
+    let (stop, stopped) = tokio::sync::watch::channel(false);
+    let (app, hub) = server::router::build_parts(options, db.clone(), &args, stopped).await?;
+    server::events::spawn_reminders(db.clone(), hub);
     let listener = tokio::net::TcpListener::bind(addr).await?;
     tracing::info!("Liaison Desk listening on http://{addr}");
     println!("Liaison Desk is running on http://{addr}");
     axum::serve(listener, app.into_make_service_with_connect_info::<SocketAddr>())
-        .with_graceful_shutdown(shutdown_signal())
+        .with_graceful_shutdown(async move {
+            shutdown_signal().await;
+            // Ends the live event streams, so in-flight requests can finish and the server can stop.
+            let _ = stop.send(true);
+        })
         .await?;
     tracing::info!("shut down cleanly");
     Ok(())

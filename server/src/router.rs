@@ -23,13 +23,30 @@ pub const SESSION_COOKIE: &str = "ld_session";
 /// With HTTPS the cookie is bound to this exact host and path (`__Host-` needs Secure and Path=/).
 pub const SECURE_SESSION_COOKIE: &str = "__Host-ld_session";
 
+/// For tests and tools that never shut down gracefully: a shutdown signal that never fires.
+pub fn no_shutdown() -> tokio::sync::watch::Receiver<bool> {
+    let (tx, rx) = tokio::sync::watch::channel(false);
+    std::mem::forget(tx);
+    rx
+}
+
 pub async fn session_store(db: &Db) -> Result<SqliteStore, sqlx::Error> {
     let store = SqliteStore::new(db.pool.clone()).with_table_name("sessions").expect("valid table name");
     store.migrate().await?;
     Ok(store)
 }
 
-pub async fn build(leptos_options: LeptosOptions, db: Db, args: &ServeArgs) -> Result<Router, sqlx::Error> {
+pub async fn build(leptos_options: LeptosOptions, db: Db, args: &ServeArgs, shutdown: tokio::sync::watch::Receiver<bool>) -> Result<Router, sqlx::Error> {
+    Ok(build_parts(leptos_options, db, args, shutdown).await?.0)
+}
+
+/// The router and the notification hub it announces on (the reminder task needs the same hub).
+pub async fn build_parts(
+    leptos_options: LeptosOptions,
+    db: Db,
+    args: &ServeArgs,
+    shutdown: tokio::sync::watch::Receiver<bool>,
+) -> Result<(Router, app::backend::notifications::Hub), sqlx::Error> {
     let settings = args.settings();
     let secure = settings.secure_cookies;
     let store = session_store(&db).await?;
@@ -42,7 +59,7 @@ pub async fn build(leptos_options: LeptosOptions, db: Db, args: &ServeArgs) -> R
         .with_expiry(Expiry::OnInactivity(Duration::seconds(settings.session_idle.as_secs() as i64)));
     let auth = AuthManagerLayerBuilder::new(AuthBackend { db: db.clone() }, sessions).build();
 
-    let state = AppState::new(leptos_options.clone(), db, settings);
+    let state = AppState::new(leptos_options.clone(), db, settings, shutdown);
     let routes = generate_route_list(App);
     let upload_limit = state.settings.attachment_max_bytes as usize + 1024 * 1024;
     let pages = Router::new()
@@ -57,10 +74,12 @@ pub async fn build(leptos_options: LeptosOptions, db: Db, args: &ServeArgs) -> R
         .route("/attachments", post(files::upload))
         .route("/attachments/{id}", get(files::download))
         .route("/cases/{id}/indicators.stix.json", get(files::stix_export))
+        .route("/events", get(crate::events::stream))
         .route("/export/cases.csv", get(files::cases_csv))
         .route("/export/requests.csv", get(files::requests_csv))
         .layer(axum::extract::DefaultBodyLimit::disable())
         .layer(RequestBodyLimitLayer::new(upload_limit));
+    let hub = state.hub.clone();
     let router = pages
         .merge(files)
         .layer(auth)
@@ -68,7 +87,7 @@ pub async fn build(leptos_options: LeptosOptions, db: Db, args: &ServeArgs) -> R
         .layer(axum::middleware::from_fn(move |req, next| security::security_headers(secure, req, next)))
         .layer(TraceLayer::new_for_http())
         .with_state(state);
-    Ok(router)
+    Ok((router, hub))
 }
 
 /// Liveness and database reachability, for monitoring.

@@ -49,7 +49,7 @@ impl TestServer {
             .site_pkg_dir("pkg")
             .site_addr(addr)
             .build();
-        let app = server::router::build(options, db.clone(), &args).await.expect("router");
+        let app = server::router::build(options, db.clone(), &args, server::router::no_shutdown()).await.expect("router");
         tokio::spawn(async move {
             axum::serve(listener, app.into_make_service_with_connect_info::<SocketAddr>()).await.expect("serve");
         });

@@ -5,5 +5,6 @@ pub mod admin;
 pub mod audit;
 pub mod auth;
 pub mod cases;
+pub mod notifications;
 pub mod requests;
 pub mod search;

@@ -23,6 +23,22 @@ pub(crate) mod load {
     }
 }
 
+#[cfg(feature = "ssr")]
+async fn announce_sent(tx: &mut crate::backend::db::Tx, row: &crate::backend::requests::RequestRow, actor: &crate::backend::Actor) -> Result<std::collections::BTreeSet<i64>, AppError> {
+    use crate::backend::notifications::{self, Audience};
+    let priority = row.priority.parse().unwrap_or(crate::model::Priority::Normal);
+    notifications::notify(tx, Audience::AgencyOfficers(row.to_agency_id), Some(actor.id()), "new_request",
+        &notifications::request_title(&format!("New request from {}", actor.user.agency_code), &row.subject, priority),
+        &format!("/requests/{}", row.id), &format!("new:{}", row.id)).await
+}
+
+#[cfg(feature = "ssr")]
+async fn announce_approval_needed(tx: &mut crate::backend::db::Tx, id: i64, from_agency: i64, subject: &str, actor: &crate::backend::Actor) -> Result<std::collections::BTreeSet<i64>, AppError> {
+    use crate::backend::notifications::{self, Audience};
+    notifications::notify(tx, Audience::CountrySupervisorsOf(from_agency), Some(actor.id()), "approval_needed",
+        &format!("Approval needed: {subject}"), &format!("/requests/{id}"), &format!("approve:{id}")).await
+}
+
 #[server(endpoint = "inbox")]
 pub async fn inbox(filter: InboxFilter) -> Result<InboxView, AppError> {
     use crate::backend::{policy, requests, state};
@@ -79,6 +95,7 @@ pub async fn create_request(
                 .effective_due(input.kind, input.priority, input.directly_available, now, input.requested_due)
                 .map_err(|m| AppError::field("due", m))?;
             let id = requests::create_draft(&mut tx, case_id, actor.user.agency_id, to, &input, &actor.user).await?;
+            let mut notified = std::collections::BTreeSet::new();
             audit::record(&mut tx, &actor.who, Event::new("request.create").on("request", id).case(case_id).details(json!({
                 "kind": input.kind.as_str(), "priority": input.priority.as_str(), "to": to_ref.code, "tlp": input.tlp.as_str()
             }))).await?;
@@ -91,12 +108,15 @@ pub async fn create_request(
                     audit::record(&mut tx, &actor.who, Event::new("request.send").on("request", id).case(case_id).details(json!({
                         "due": due.map(|d| d.to_rfc3339()), "to": to_ref.code
                     }))).await?;
+                    notified.extend(announce_sent(&mut tx, &row, &actor).await?);
                 } else {
                     requests::set_status(&mut tx, id, next).await?;
                     audit::record(&mut tx, &actor.who, Event::new("request.submit_for_approval").on("request", id).case(case_id)).await?;
+                    notified.extend(announce_approval_needed(&mut tx, id, actor.user.agency_id, &input.subject, &actor).await?);
                 }
             }
             tx.commit().await?;
+            app.hub.announce(notified);
             Ok(Created { id, reference: format!("{}/R{id}", access.reference) })
         }
         .await,
@@ -147,11 +167,16 @@ pub async fn send_request(id: i64) -> Result<(), AppError> {
                 let due = app.settings.deadlines.effective_due(row.kind(), priority, row.directly_available, now, row.due_at.filter(|d| *d > now)).map_err(AppError::Conflict)?;
                 requests::mark_sent(&mut tx, &row, due, now).await?;
                 audit::record(&mut tx, &actor.who, Event::new("request.send").on("request", id).case(row.case_id)).await?;
+                let notified = announce_sent(&mut tx, &row, &actor).await?;
+                tx.commit().await?;
+                app.hub.announce(notified);
             } else {
                 requests::set_status(&mut tx, id, next).await?;
                 audit::record(&mut tx, &actor.who, Event::new("request.submit_for_approval").on("request", id).case(row.case_id)).await?;
+                let notified = announce_approval_needed(&mut tx, id, row.from_agency_id, &row.subject, &actor).await?;
+                tx.commit().await?;
+                app.hub.announce(notified);
             }
-            tx.commit().await?;
             Ok(())
         }
         .await,
@@ -179,7 +204,9 @@ pub async fn approve_request(id: i64) -> Result<(), AppError> {
             };
             requests::mark_sent(&mut tx, &row, due, now).await?;
             audit::record(&mut tx, &actor.who, Event::new("request.approve").on("request", id).case(row.case_id)).await?;
+            let notified = announce_sent(&mut tx, &row, &actor).await?;
             tx.commit().await?;
+            app.hub.announce(notified);
             Ok(())
         }
         .await,
@@ -194,11 +221,15 @@ pub async fn acknowledge_request(id: i64) -> Result<(), AppError> {
     use crate::backend::{requests, state};
     state::reply(
         async {
-            let (actor, _, mut tx, row, _) = load::request(id, RequestOp::ActAsRecipient).await?;
+            use crate::backend::notifications::{self, Audience};
+            let (actor, app, mut tx, row, _) = load::request(id, RequestOp::ActAsRecipient).await?;
             next_request_status(row.status(), RequestEvent::Acknowledge, row.kind().expects_answer()).map_err(AppError::Conflict)?;
             requests::mark_acknowledged(&mut tx, id, &actor.user).await?;
             audit::record(&mut tx, &actor.who, Event::new("request.acknowledge").on("request", id).case(row.case_id)).await?;
+            let notified = notifications::notify(&mut tx, Audience::AgencyOfficers(row.from_agency_id), Some(actor.id()), "acknowledged",
+                &format!("Acknowledged by {}: {}", actor.user.agency_code, row.subject), &format!("/requests/{id}"), &format!("ack:{id}")).await?;
             tx.commit().await?;
+            app.hub.announce(notified);
             Ok(())
         }
         .await,
@@ -228,7 +259,7 @@ pub async fn respond_to_request(
         async {
             // The sender answers a clarification request; everything else comes from the recipient.
             let op = if kind == ResponseKind::Clarification.as_str() { RequestOp::ActAsSender } else { RequestOp::ActAsRecipient };
-            let (actor, _, mut tx, row, _) = load::request(id, op).await?;
+            let (actor, app, mut tx, row, _) = load::request(id, op).await?;
             let input = requests::validate_response(&kind, &body, &source_grade, &info_grade, &tlp, row.tlp())?;
             let next = next_request_status(row.status(), RequestEvent::Respond(input.kind), row.kind().expects_answer()).map_err(AppError::Conflict)?;
             let ids: Vec<i64> = attachments.split(',').filter_map(|s| s.trim().parse().ok()).collect();
@@ -242,7 +273,15 @@ pub async fn respond_to_request(
                     input.source_grade.map(|g| g.as_str()).unwrap_or(""), input.info_grade.map(|g| g.as_str()).unwrap_or("")),
                 "tlp": input.tlp.as_str(), "attachments": ids, "status": next.as_str(),
             }))).await?;
+            let (audience, what) = if op == RequestOp::ActAsSender {
+                (crate::backend::notifications::Audience::AgencyOfficers(row.to_agency_id), "Clarification given")
+            } else {
+                (crate::backend::notifications::Audience::AgencyOfficers(row.from_agency_id), input.kind.label())
+            };
+            let notified = crate::backend::notifications::notify(&mut tx, audience, Some(actor.id()), "response",
+                &format!("{what} from {}: {}", actor.user.agency_code, row.subject), &format!("/requests/{id}"), &format!("response:{response_id}")).await?;
             tx.commit().await?;
+            app.hub.announce(notified);
             Ok(())
         }
         .await,

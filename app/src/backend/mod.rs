@@ -13,6 +13,7 @@ pub mod demo;
 pub mod export;
 pub mod indicators;
 pub mod lifecycle;
+pub mod notifications;
 pub mod passwords;
 pub mod policy;
 pub mod requests;

@@ -20,15 +20,21 @@ pub struct AppState {
     pub settings: Arc<Settings>,
     /// Sign-in attempts per client address, on top of the per-account lockout.
     pub signin_limiter: Arc<DefaultKeyedRateLimiter<IpAddr>>,
+    /// Live notification announcements for open browsers.
+    pub hub: super::notifications::Hub,
+    /// Flips to true at shutdown, so long-lived event streams end and in-flight requests can finish.
+    pub shutdown: tokio::sync::watch::Receiver<bool>,
 }
 
 impl AppState {
-    pub fn new(leptos_options: LeptosOptions, db: Db, settings: Settings) -> Self {
+    pub fn new(leptos_options: LeptosOptions, db: Db, settings: Settings, shutdown: tokio::sync::watch::Receiver<bool>) -> Self {
         let per_minute = NonZeroU32::new(settings.signin_per_ip_per_minute.max(1)).expect("max(1)");
         AppState {
             leptos_options,
             db,
             signin_limiter: Arc::new(RateLimiter::keyed(Quota::per_minute(per_minute))),
+            hub: Default::default(),
+            shutdown,
             settings: Arc::new(settings),
         }
     }

@@ -21,6 +21,63 @@ impl CurrentUser {
     }
 }
 
+/// Live state pushed by the server: the unread notification count, and a tick that pages showing
+/// request lists watch to refetch.
+#[derive(Clone, Copy)]
+pub struct Live {
+    pub unread: RwSignal<Option<i64>>,
+    pub tick: RwSignal<u64>,
+}
+
+impl Live {
+    pub fn provide() {
+        provide_context(Live { unread: RwSignal::new(None), tick: RwSignal::new(0) });
+    }
+    pub fn get() -> Live {
+        expect_context::<Live>()
+    }
+}
+
+/// The bell in the header, and the one event stream per page that keeps it current. EventSource
+/// reconnects by itself; each (re)connection starts with the count from the database.
+#[component]
+fn LiveBell() -> impl IntoView {
+    let live = Live::get();
+    Effect::new(move |started: Option<bool>| {
+        if started != Some(true) {
+            #[cfg(feature = "hydrate")]
+            connect(live);
+        }
+        true
+    });
+    view! {
+        <a href="/notifications" class="bell" aria-label=move || match live.unread.get() {
+            Some(n) if n > 0 => format!("Notifications, {n} unread"),
+            _ => "Notifications".to_string(),
+        }>
+            "Notifications"
+            {move || live.unread.get().filter(|n| *n > 0).map(|n| view! { <span class="bell-count" aria-hidden="true">{n}</span> })}
+        </a>
+    }
+}
+
+#[cfg(feature = "hydrate")]
+fn connect(live: Live) {
+    use wasm_bindgen::closure::Closure;
+    use wasm_bindgen::JsCast;
+    let Ok(source) = web_sys::EventSource::new("/events") else { return };
+    let on_count = Closure::<dyn FnMut(web_sys::MessageEvent)>::new(move |e: web_sys::MessageEvent| {
+        if let Some(n) = e.data().as_string().and_then(|d| d.trim().parse::<i64>().ok()) {
+            live.unread.set(Some(n));
+            live.tick.update(|t| *t += 1);
+        }
+    });
+    let _ = source.add_event_listener_with_callback("notifications", on_count.as_ref().unchecked_ref());
+    on_count.forget();
+    // The page lives as long as the source: keep it from being dropped.
+    std::mem::forget(source);
+}
+
 /// Navigation entries and the permission each needs (the same table the server enforces).
 const NAV: &[(&str, &str, Action)] = &[
     ("/", "Inbox", Action::WorkCases),
@@ -82,6 +139,7 @@ pub fn Header() -> impl IntoView {
                                         <input id="header-q" name="q" type="search" placeholder="Search cases, requests, indicators"/>
                                     </form>
                                 })}
+                                {(!u.must_change_password).then(|| view! { <LiveBell/> })}
                                 <div class="who">
                                     <span class="who-name">{u.display_name.clone()}</span>
                                     <span class="who-meta">

@@ -373,3 +373,13 @@ pub struct RequestPage {
     pub requests: Vec<RequestSummary>,
     pub has_more: bool,
 }
+
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct NotificationView {
+    pub id: i64,
+    pub kind: String,
+    pub title: String,
+    pub link: String,
+    pub created: ShownTime,
+    pub read: bool,
+}

@@ -25,14 +25,16 @@ pub fn Inbox() -> impl IntoView {
             page: q.get("page").and_then(|p| p.parse().ok()).unwrap_or(0),
         }
     };
-    let data = Resource::new(filter, inbox);
+    // Refetched whenever the server announces news for this user (a new request arrives, say).
+    let live = crate::components::layout::Live::get();
+    let data = Resource::new(move || (filter(), live.tick.get()), |(f, _)| inbox(f));
     let no_error = Signal::derive(|| None::<AppError>);
     view! {
         <div class="page-head">
             <h1>"Inbox"</h1>
             <a class="button primary" href="/cases/new">"New case"</a>
         </div>
-        <Suspense fallback=|| view! { <p class="loading">"Loading your inbox…"</p> }>
+        <Transition fallback=|| view! { <p class="loading">"Loading your inbox…"</p> }>
             {move || Suspend::new(async move {
                 let f = filter();
                 match data.await {
@@ -68,7 +70,7 @@ pub fn Inbox() -> impl IntoView {
                     }
                 }
             })}
-        </Suspense>
+        </Transition>
     }
 }
 

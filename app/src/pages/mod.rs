@@ -10,6 +10,7 @@ pub mod cases;
 pub mod errors;
 pub mod home;
 pub mod inbox;
+pub mod notifications;
 pub mod profile;
 pub mod request_detail;
 pub mod requests;

@@ -1,0 +1,77 @@
+//! Live updates: a server-sent event stream per signed-in browser carrying the unread notification count,
+//! and the deadline-reminder task. A reconnect loses nothing: the first event on every connection is the
+//! count read from the database, and the page refetches what it shows.
+
+use app::backend::auth::AuthSession;
+use app::backend::notifications::{self, Hub};
+use app::backend::{db::Db, state, AppState};
+use axum::extract::{ConnectInfo, Request, State};
+use axum::response::sse::{Event, KeepAlive, Sse};
+use axum::response::{IntoResponse, Response};
+use futures_util::stream::{self, Stream};
+use std::convert::Infallible;
+use std::net::SocketAddr;
+use std::time::Duration;
+use tokio::sync::broadcast::error::RecvError;
+
+struct Listener {
+    app: AppState,
+    user: i64,
+    rx: tokio::sync::broadcast::Receiver<i64>,
+    first: bool,
+}
+
+fn count_event(n: i64) -> Result<Event, Infallible> {
+    Ok(Event::default().event("notifications").data(n.to_string()))
+}
+
+pub async fn stream(State(app): State<AppState>, mut session: AuthSession, req: Request) -> Response {
+    let ip = req.extensions().get::<ConnectInfo<SocketAddr>>().map(|c| c.0.ip().to_string());
+    drop(req);
+    let actor = match state::require_actor(&app, &mut session, ip).await {
+        Ok(a) => a,
+        Err(e) => return (axum::http::StatusCode::from_u16(e.status_code()).unwrap_or_default(), e.to_string()).into_response(),
+    };
+    let listener = Listener { rx: app.hub.subscribe(), app, user: actor.id(), first: true };
+    let events: std::pin::Pin<Box<dyn Stream<Item = Result<Event, Infallible>> + Send>> = Box::pin(stream::unfold(listener, next_event));
+    Sse::new(events).keep_alive(KeepAlive::new().interval(Duration::from_secs(15))).into_response()
+}
+
+async fn next_event(mut l: Listener) -> Option<(Result<Event, Infallible>, Listener)> {
+    if l.first {
+        l.first = false;
+        let n = notifications::unread_count(&l.app.db.pool, l.user).await.ok()?;
+        return Some((count_event(n), l));
+    }
+    let mut shutdown = l.app.shutdown.clone();
+    loop {
+        let msg = tokio::select! {
+            _ = async { let _ = shutdown.wait_for(|stop| *stop).await; } => return None,
+            msg = l.rx.recv() => msg,
+        };
+        match msg {
+            Ok(user) if user != l.user => continue,
+            // Missed messages (a slow reader): send the current count anyway.
+            Ok(_) | Err(RecvError::Lagged(_)) => {
+                let n = notifications::unread_count(&l.app.db.pool, l.user).await.ok()?;
+                return Some((count_event(n), l));
+            }
+            Err(RecvError::Closed) => return None,
+        }
+    }
+}
+
+/// Every minute: notify about requests due within 24 hours and overdue ones. Each reminder has a unique
+/// key per user, so a restart (or a second pass) never sends it twice.
+pub fn spawn_reminders(db: Db, hub: Hub) {
+    tokio::spawn(async move {
+        let mut tick = tokio::time::interval(Duration::from_secs(60));
+        loop {
+            tick.tick().await;
+            match notifications::remind(&db, chrono::Utc::now()).await {
+                Ok(users) => hub.announce(users),
+                Err(e) => tracing::warn!(error = %e, "deadline reminders failed; will retry"),
+            }
+        }
+    });
+}
