@@ -8,7 +8,7 @@ export LEPTOS_SITE_PKG_DIR := pkg
 RUN_DIR ?= data
 PORT ?= 3000
 
-.PHONY: run test unit e2e build-debug build-release tools clean
+.PHONY: run test unit e2e build-debug bench tools clean
 
 ## run: build in release mode and serve on http://127.0.0.1:3000 with demo data (passwords printed)
 run:
@@ -35,6 +35,13 @@ build-debug:
 
 e2e: build-debug
 	cd end2end && npx playwright test
+
+## bench: release build, seed at scale, load over loopback with wrk; writes BENCHMARKS.md
+## (smaller: BENCH_CASES=10000 BENCH_REQUESTS=100000 BENCH_AUDIT=500000 make bench)
+bench:
+	@scripts/ensure-tools.sh --release --browser
+	cargo leptos build --release
+	bench/run.sh
 
 tools:
 	@scripts/ensure-tools.sh --release --browser

@@ -34,6 +34,20 @@ pub enum Command {
     Audit(AuditCommand),
     /// Write a consistent copy of the live database to FILE (SQLite VACUUM INTO; safe while serving).
     Backup { file: PathBuf },
+    /// Deterministic synthetic data at scale, for benchmarks (adds demo accounts if the database is empty).
+    Seed {
+        #[arg(long, default_value_t = 1000)]
+        cases: u64,
+        #[arg(long, default_value_t = 10000)]
+        requests: u64,
+        #[arg(long, default_value_t = 50000)]
+        audit_events: u64,
+        #[arg(long, default_value_t = 3)]
+        officers_per_agency: u64,
+        /// The same seed gives the same data.
+        #[arg(long, default_value_t = 42)]
+        seed: u64,
+    },
     /// Load demo agencies and accounts into an empty database; prints the generated passwords.
     DemoData {
         /// Also write the accounts and passwords to this file (mode 0600).
@@ -236,4 +250,15 @@ fn write_private(path: &Path, text: &str) -> std::io::Result<()> {
     use std::os::unix::fs::OpenOptionsExt;
     let mut f = std::fs::OpenOptions::new().write(true).create(true).truncate(true).mode(0o600).open(path)?;
     f.write_all(text.as_bytes())
+}
+
+pub async fn seed(db: &Db, size: app::backend::seed::SeedSize) -> Result<(), Error> {
+    let report = app::backend::seed::run(db, &size, chrono::Utc::now()).await.map_err(explain)?;
+    println!("rows: {}", report.rows);
+    println!("seconds: {:.2}", report.seconds);
+    println!("rows per second: {:.0}", report.rows as f64 / report.seconds.max(1e-9));
+    println!("first case id: {}", report.first_case);
+    println!("accounts: seed.<agency code>.<nn>, in.supervisor, ca.supervisor, admin share one password");
+    println!("password: {}", report.password);
+    Ok(())
 }

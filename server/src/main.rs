@@ -35,6 +35,10 @@ async fn run(args: Cli) -> Result<i32, cli::Error> {
         Some(Command::Agency(AgencyCommand::Add { code, name, country })) => cli::agency_add(&db, &code, &name, &country).await.map(|_| 0),
         Some(Command::Audit(AuditCommand::Verify)) => cli::audit_verify(&db).await,
         Some(Command::Backup { file }) => cli::backup(&db, &file).await.map(|_| 0),
+        Some(Command::Seed { cases, requests, audit_events, officers_per_agency, seed }) => {
+            let size = app::backend::seed::SeedSize { cases, requests, audit_events, officers_per_agency, seed };
+            cli::seed(&db, size).await.map(|_| 0)
+        }
         Some(Command::DemoData { credentials_file }) => cli::demo_data(&db, &credentials_file).await.map(|_| 0),
     }
 }

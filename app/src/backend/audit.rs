@@ -104,6 +104,11 @@ impl AuditRow {
         .to_string()
     }
 
+    /// Sets `hash` from `prev_hash` and the content.
+    pub fn seal(&mut self) {
+        self.hash = self.compute_hash(&self.prev_hash);
+    }
+
     fn compute_hash(&self, prev_hash: &str) -> String {
         let mut h = Sha256::new();
         h.update(prev_hash.as_bytes());
@@ -142,6 +147,11 @@ pub async fn record(conn: &mut SqliteConnection, who: &Who, event: Event) -> Res
         hash: String::new(),
     };
     row.hash = row.compute_hash(&prev_hash);
+    insert_row(conn, &row).await
+}
+
+/// Appends a sealed row as it is. `record` is the way in for application events; this serves the seeder.
+pub async fn insert_row(conn: &mut SqliteConnection, row: &AuditRow) -> Result<(), AppError> {
     sqlx::query(
         "INSERT INTO audit_events (id, at, user_id, username, agency_code, country, client_ip, action, \
          object_type, object_id, outcome, details, case_id, prev_hash, hash) VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)",

@@ -18,6 +18,7 @@ pub mod passwords;
 pub mod policy;
 pub mod requests;
 pub mod search;
+pub mod seed;
 pub mod settings;
 pub mod state;
 pub mod stix;

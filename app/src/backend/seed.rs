@@ -1,0 +1,224 @@
+//! Deterministic synthetic data at scale, for benchmarks: both countries, every category and status,
+//! three years of history, readable text for search, and an audit trail whose hash chain verifies.
+//! The same seed always gives the same data.
+
+use super::audit::{self, AuditRow, GENESIS};
+use super::db::Db;
+use super::{demo, passwords};
+use crate::error::AppError;
+use crate::model::{Priority, RequestKind};
+use chrono::{DateTime, Duration, Utc};
+use rand::rngs::StdRng;
+use rand::{Rng, SeedableRng};
+
+pub struct SeedSize {
+    pub cases: u64,
+    pub requests: u64,
+    pub audit_events: u64,
+    pub officers_per_agency: u64,
+    pub seed: u64,
+}
+
+pub struct SeedReport {
+    pub rows: u64,
+    pub seconds: f64,
+    /// The password every seeded account shares (printed once; benchmark databases only).
+    pub password: String,
+    pub first_case: i64,
+}
+
+const PLACES: &[&str] = &["Mumbai", "Vancouver", "Toronto", "Delhi", "Montreal", "Chennai", "Kolkata", "Calgary", "Pune", "Halifax", "Surrey", "Ludhiana"];
+const THINGS: &[(&str, &[&str])] = &[
+    ("cyber_incident", &["intrusion", "phishing campaign", "credential theft", "VPN exploitation", "DDoS attack"]),
+    ("ransomware", &["ransomware attack", "data extortion", "encryptor sample", "ransom payment"]),
+    ("drug_precursors", &["fentanyl precursor shipment", "4-AP consignment", "ephedrine diversion", "pill press import"]),
+    ("organised_crime", &["hawala network", "extortion ring", "money laundering", "arms trafficking"]),
+    ("fraud", &["investment fraud", "call-centre scam", "romance scam", "invoice fraud"]),
+    ("immigration", &["visa fraud", "forged documents", "human smuggling", "study-permit fraud"]),
+    ("violent_extremism", &["online radicalisation", "propaganda network", "financing of extremism"]),
+    ("other", &["information exchange", "liaison meeting", "joint training"]),
+];
+const WORDS: &[&str] = &["container", "port", "vessel", "warehouse", "wallet", "server", "domain", "account", "director", "company",
+    "shipment", "invoice", "bank", "transfer", "courier", "passport", "hospital", "university", "consignee", "broker"];
+
+fn pick<'a, T>(rng: &mut StdRng, items: &'a [T]) -> &'a T {
+    &items[rng.gen_range(0..items.len())]
+}
+
+fn sentence(rng: &mut StdRng, n: usize) -> String {
+    (0..n).map(|_| *pick(rng, WORDS)).collect::<Vec<_>>().join(" ")
+}
+
+pub async fn run(db: &Db, size: &SeedSize, now: DateTime<Utc>) -> Result<SeedReport, AppError> {
+    let started = std::time::Instant::now();
+    let mut rng = StdRng::seed_from_u64(size.seed);
+    if super::users::count(&db.pool).await? == 0 {
+        demo::load_accounts(db).await?;
+    }
+    let password = passwords::generate();
+    let hash = passwords::hash(password.clone()).await;
+    let mut rows = 0u64;
+    let mut tx = db.begin_write().await?;
+
+    // Officers for every agency: seed.<code>.<n>, all with the one printed password.
+    let agencies: Vec<(i64, String, String)> = sqlx::query_as("SELECT id, code, country FROM agencies ORDER BY id").fetch_all(&mut *tx).await?;
+    let mut officers: Vec<(i64, i64)> = Vec::new(); // (user id, agency id)
+    for (agency_id, code, country) in &agencies {
+        for n in 1..=size.officers_per_agency {
+            let tz = if country == "IN" { "Asia/Kolkata" } else { "America/Toronto" };
+            let id: i64 = sqlx::query_scalar(
+                "INSERT INTO users (username, display_name, role, agency_id, time_zone, status, password_hash, must_change_password, created_at, updated_at) \
+                 VALUES (?, ?, 'officer', ?, ?, 'active', ?, 0, ?, ?) ON CONFLICT(username) DO UPDATE SET password_hash = excluded.password_hash RETURNING id",
+            )
+            .bind(format!("seed.{}.{n:02}", code.to_lowercase()))
+            .bind(format!("Seed Officer {n} ({code})"))
+            .bind(agency_id)
+            .bind(tz)
+            .bind(&hash.0)
+            .bind(now)
+            .bind(now)
+            .fetch_one(&mut *tx)
+            .await?;
+            officers.push((id, *agency_id));
+            rows += 1;
+        }
+    }
+    sqlx::query("UPDATE users SET password_hash = ? WHERE username IN ('in.supervisor', 'ca.supervisor', 'admin')").bind(&hash.0).execute(&mut *tx).await?;
+    let india: Vec<i64> = agencies.iter().filter(|a| a.2 == "IN").map(|a| a.0).collect();
+    let canada: Vec<i64> = agencies.iter().filter(|a| a.2 == "CA").map(|a| a.0).collect();
+    let officers_of = |agency: i64| officers.iter().filter(|o| o.1 == agency).map(|o| o.0).collect::<Vec<_>>();
+    let by_agency: std::collections::HashMap<i64, Vec<i64>> = agencies.iter().map(|a| (a.0, officers_of(a.0))).collect();
+
+    let span = Duration::days(3 * 365);
+    let first_case: i64 = sqlx::query_scalar("SELECT COALESCE(MAX(id), 0) + 1 FROM cases").fetch_one(&mut *tx).await?;
+    let mut case_meta: Vec<(i64, i64, i64, DateTime<Utc>)> = Vec::with_capacity(size.cases as usize); // (id, owner, other, created)
+    for i in 0..size.cases {
+        let id = first_case + i as i64;
+        let (home, away) = if rng.gen_bool(0.5) { (&india, &canada) } else { (&canada, &india) };
+        let owner = *pick(&mut rng, home);
+        let other = *pick(&mut rng, away);
+        let lead = *pick(&mut rng, &by_agency[&owner]);
+        let (cat, things) = pick(&mut rng, THINGS);
+        let created = now - Duration::seconds(rng.gen_range(0..span.num_seconds()));
+        let age_days = (now - created).num_days();
+        let status = if age_days > 365 { if rng.gen_bool(0.2) { "archived" } else { "closed" } } else if rng.gen_bool(0.3) { "open" } else { "active" };
+        let title = format!("{} {} {}", pick(&mut rng, things), pick(&mut rng, &["in", "via", "through", "near"]), pick(&mut rng, PLACES));
+        let summary = format!("{} {}.", sentence(&mut rng, 12), sentence(&mut rng, 8));
+        let priority = pick(&mut rng, &["urgent", "high", "normal", "normal", "low"]);
+        let tlp = pick(&mut rng, &["green", "amber", "amber", "amber_strict", "red"]);
+        sqlx::query(
+            "INSERT INTO cases (id, reference, title, summary, category, priority, status, tlp, owner_agency_id, lead_user_id, version, \
+             created_by, created_at, updated_by, updated_at) VALUES (?,?,?,?,?,?,?,?,?,?,1,?,?,?,?)",
+        )
+        .bind(id)
+        .bind(format!("LD-S{}-{:07}", size.seed % 100, id))
+        .bind(title)
+        .bind(summary)
+        .bind(*cat)
+        .bind(*priority)
+        .bind(status)
+        .bind(*tlp)
+        .bind(owner)
+        .bind(lead)
+        .bind(lead)
+        .bind(created)
+        .bind(lead)
+        .bind(created)
+        .execute(&mut *tx)
+        .await?;
+        for a in [owner, other] {
+            sqlx::query("INSERT OR IGNORE INTO case_parties (case_id, agency_id, added_at) VALUES (?,?,?)").bind(id).bind(a).bind(created).execute(&mut *tx).await?;
+        }
+        case_meta.push((id, owner, other, created));
+        rows += 3;
+    }
+
+    let kinds = [RequestKind::Information, RequestKind::Assistance, RequestKind::EvidencePreservation, RequestKind::IntelligenceShare, RequestKind::Clarification];
+    let policy = super::deadlines::DeadlinePolicy::default();
+    for _ in 0..size.requests {
+        if case_meta.is_empty() {
+            break;
+        }
+        let (case_id, owner, other, created) = *pick(&mut rng, &case_meta);
+        let (from, to) = if rng.gen_bool(0.6) { (owner, other) } else { (other, owner) };
+        let creator = *pick(&mut rng, &by_agency[&from]);
+        let kind = *pick(&mut rng, &kinds);
+        let priority = *pick(&mut rng, &[Priority::Urgent, Priority::High, Priority::Normal, Priority::Normal, Priority::Low]);
+        let lifetime = (now - created).num_seconds().max(1);
+        let sent = created + Duration::seconds(rng.gen_range(0..lifetime));
+        let due = policy.default_due(kind, priority, rng.gen_bool(0.5), sent);
+        let age_h = (now - sent).num_hours();
+        let ack = (age_h > 1).then(|| sent + Duration::minutes(rng.gen_range(10..(age_h.min(96) * 60).max(11))));
+        let answered = (age_h > 12 && rng.gen_bool(0.85)).then(|| sent + Duration::hours(rng.gen_range(2..age_h.min(24 * 20).max(3))));
+        let status = match (ack, answered) {
+            (_, Some(_)) if age_h > 24 * 30 => "closed",
+            (_, Some(_)) => "answered",
+            (Some(_), None) if rng.gen_bool(0.1) => "declined",
+            (Some(_), None) => if rng.gen_bool(0.5) { "in_progress" } else { "acknowledged" },
+            (None, None) => "sent",
+        };
+        let subject = format!("{} {}", pick(&mut rng, &["Records of", "Subscriber data for", "Preserve logs of", "Identify", "Verify"]), sentence(&mut rng, 4));
+        sqlx::query(
+            "INSERT INTO requests (case_id, kind, subject, body, priority, directly_available, tlp, from_agency_id, to_agency_id, status, due_at, sent_at, \
+             acknowledged_at, acknowledged_by, answered_at, closed_at, created_by, created_at, updated_at) VALUES (?,?,?,?,?,0,'amber',?,?,?,?,?,?,?,?,?,?,?,?)",
+        )
+        .bind(case_id)
+        .bind(kind.as_str())
+        .bind(subject)
+        .bind(sentence(&mut rng, 25))
+        .bind(priority.as_str())
+        .bind(from)
+        .bind(to)
+        .bind(status)
+        .bind(due)
+        .bind(sent)
+        .bind(ack)
+        .bind(ack.map(|_| *pick(&mut rng, &by_agency[&to])))
+        .bind(answered)
+        .bind((status == "closed").then_some(now))
+        .bind(creator)
+        .bind(sent)
+        .bind(answered.or(ack).unwrap_or(sent))
+        .execute(&mut *tx)
+        .await?;
+        rows += 1;
+    }
+
+    // The audit trail: events continuing the existing chain, in time order.
+    let (mut last_id, mut prev): (i64, String) = sqlx::query_as("SELECT id, hash FROM audit_events ORDER BY id DESC LIMIT 1")
+        .fetch_optional(&mut *tx)
+        .await?
+        .unwrap_or((0, GENESIS.to_string()));
+    let start = now - span;
+    let step = span.num_milliseconds() / size.audit_events.max(1) as i64;
+    let actions = ["case.read", "request.read", "sign_in", "search", "case.update", "request.acknowledge", "response.create", "attachment.download"];
+    for i in 0..size.audit_events {
+        let (uid, agency) = *pick(&mut rng, &officers);
+        let action = *pick(&mut rng, &actions);
+        let case = case_meta.get(rng.gen_range(0..case_meta.len().max(1))).map(|c| c.0);
+        let mut row = AuditRow {
+            id: last_id + 1,
+            at: audit::format_time(start + Duration::milliseconds(step * i as i64)),
+            user_id: Some(uid),
+            username: Some(format!("seed-user-{uid}")),
+            agency_code: agencies.iter().find(|a| a.0 == agency).map(|a| a.1.clone()),
+            country: agencies.iter().find(|a| a.0 == agency).map(|a| a.2.clone()),
+            client_ip: Some(format!("10.{}.{}.{}", rng.gen_range(0..255), rng.gen_range(0..255), rng.gen_range(1..255))),
+            action: action.to_string(),
+            object_type: case.map(|_| "case".to_string()),
+            object_id: case.map(|c| c.to_string()),
+            outcome: "success".into(),
+            details: "{}".into(),
+            case_id: case,
+            prev_hash: prev.clone(),
+            hash: String::new(),
+        };
+        row.seal();
+        audit::insert_row(&mut tx, &row).await?;
+        last_id = row.id;
+        prev = row.hash;
+        rows += 1;
+    }
+    tx.commit().await?;
+    Ok(SeedReport { rows, seconds: started.elapsed().as_secs_f64(), password, first_case })
+}

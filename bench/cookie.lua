@@ -1,0 +1,29 @@
+-- Rotates through the signed-in sessions in COOKIES (one "ld_session=..." per line), one per request,
+-- and, when PATHS is set, through its request paths. Loaded by wrk for every scenario.
+local cookies, paths = {}, {}
+local i = 0
+local function lines(file, into)
+  if not file then return end
+  for l in io.lines(file) do if #l > 0 then table.insert(into, l) end end
+end
+lines(os.getenv("COOKIES"), cookies)
+lines(os.getenv("PATHS"), paths)
+local body = os.getenv("BODY")
+local method = os.getenv("METHOD") or "GET"
+
+request = function()
+  i = i + 1
+  local headers = { ["Cookie"] = cookies[(i % #cookies) + 1], ["Accept"] = "application/json" }
+  local path = wrk.path
+  if #paths > 0 then path = paths[(i % #paths) + 1] end
+  if body then
+    headers["Content-Type"] = "application/x-www-form-urlencoded"
+    return wrk.format(method, path, headers, body)
+  end
+  return wrk.format(method, path, headers, nil)
+end
+
+done = function(summary, latency, requests)
+  io.write(string.format("RESULT %d %d %.1f %.2f %.2f\n", summary.requests, summary.errors.status + summary.errors.connect + summary.errors.read + summary.errors.write + summary.errors.timeout,
+    summary.requests / (summary.duration / 1e6), latency:percentile(50) / 1000, latency:percentile(99) / 1000))
+end

@@ -1,0 +1,104 @@
+#!/usr/bin/env bash
+# `make bench`: seeds a release build's database at scale, starts the server, drives signed-in load over
+# loopback with wrk, and writes the results to BENCHMARKS.md. Sizes: BENCH_CASES, BENCH_REQUESTS,
+# BENCH_AUDIT (defaults 100000 / 1000000 / 5000000); BENCH_SECONDS per scenario; BENCH_CONNECTIONS.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+CASES=${BENCH_CASES:-100000}
+REQUESTS=${BENCH_REQUESTS:-1000000}
+AUDIT=${BENCH_AUDIT:-5000000}
+SECONDS_PER=${BENCH_SECONDS:-10}
+CONN=${BENCH_CONNECTIONS:-64}
+PORT=${BENCH_PORT:-3900}
+BASE=http://127.0.0.1:$PORT
+BIN=target/release/liaison-desk
+DIR=bench/.data
+OUT=BENCHMARKS.md
+
+command -v wrk >/dev/null || { echo "==> Installing wrk (Debian)"; apt-get install -y -qq wrk >/dev/null; }
+rm -rf "$DIR"; mkdir -p "$DIR"
+export DATABASE_URL="sqlite://$DIR/bench.db" RUST_LOG=warn
+export LEPTOS_OUTPUT_NAME=liaison-desk LEPTOS_SITE_ROOT=target/site LEPTOS_SITE_PKG_DIR=pkg LEPTOS_SITE_ADDR=127.0.0.1:$PORT LEPTOS_ENV=PROD
+
+echo "==> Seeding $CASES cases, $REQUESTS requests, $AUDIT audit events"
+"$BIN" seed --cases "$CASES" --requests "$REQUESTS" --audit-events "$AUDIT" | tee "$DIR/seed.txt"
+PASSWORD=$(awk '/^password:/ {print $2}' "$DIR/seed.txt")
+SEED_RATE=$(awk '/^rows per second:/ {print $4}' "$DIR/seed.txt")
+
+echo "==> audit verify"
+t0=$(date +%s.%N); "$BIN" audit verify | tee "$DIR/verify.txt"; t1=$(date +%s.%N)
+EVENTS=$(grep -o '[0-9]* events' "$DIR/verify.txt" | awk '{print $1}')
+VERIFY_RATE=$(echo "$EVENTS / ($t1 - $t0)" | bc)
+
+LD_SIGNIN_PER_IP_PER_MINUTE=1000000 LD_ATTACHMENT_DIR=$DIR/files "$BIN" serve > "$DIR/server.log" 2>&1 &
+SERVER=$!
+trap 'kill $SERVER 2>/dev/null || true' EXIT
+for _ in $(seq 1 100); do curl -sf "$BASE/healthz" >/dev/null && break; sleep 0.2; done
+
+login() { curl -s -D - -o /dev/null -H 'accept: application/json' --data-urlencode "username=$1" --data-urlencode "password=$PASSWORD" "$BASE/api/login" \
+  | tr -d '\r' | sed -n 's/^[Ss]et-[Cc]ookie: \(ld_session=[^;]*\).*/\1/p'; }
+echo "==> Signing in $CONN officer and $CONN supervisor sessions"
+: > "$DIR/officers.txt"; : > "$DIR/supervisors.txt"
+AGENCIES=(cbi nia ncb cert-in i4c rcmp csis cbsa cccs ps)
+for i in $(seq 0 $((CONN - 1))); do
+  login "seed.${AGENCIES[$((i % 10))]}.0$((i % 3 + 1))" >> "$DIR/officers.txt"
+  login "$([ $((i % 2)) = 0 ] && echo ca.supervisor || echo in.supervisor)" >> "$DIR/supervisors.txt"
+done
+FIRST_CASE=$(awk '/^first case id:/ {print $4}' "$DIR/seed.txt")
+: > "$DIR/case-paths.txt"; : > "$DIR/search-paths.txt"; : > "$DIR/create-paths.txt"
+for i in $(seq 0 999); do echo "/cases/$((FIRST_CASE + (i * 7919) % CASES))" >> "$DIR/case-paths.txt"; done
+for w in container port vessel warehouse wallet server domain account director company shipment invoice bank transfer courier passport; do
+  echo "/search?q=$w" >> "$DIR/search-paths.txt"; done
+
+run() { # name cookies path [env...]
+  local name=$1 cookies=$2 path=$3; shift 3
+  local line
+  line=$(env COOKIES="$cookies" "$@" wrk -t2 -c"$CONN" -d"${SECONDS_PER}s" --timeout 10s -s bench/cookie.lua "$BASE$path" | grep '^RESULT')
+  read -r _ n errs rps p50 p99 <<<"$line"
+  printf '| %s | %s | %s | %s | %s | %s |\n' "$name" "$rps" "$p50" "$p99" "$n" "$errs" | tee -a "$DIR/table.md"
+}
+: > "$DIR/table.md"
+echo "==> Load ($CONN connections, ${SECONDS_PER}s each)"
+run "Inbox (GET /, officer)" "$DIR/officers.txt" "/"
+run "Case page (GET /cases/{id}, supervisor)" "$DIR/supervisors.txt" "/" PATHS="$DIR/case-paths.txt"
+run "Dashboard (GET /dashboard, supervisor)" "$DIR/supervisors.txt" "/dashboard"
+run "Search (GET /search?q=…, officer)" "$DIR/officers.txt" "/" PATHS="$DIR/search-paths.txt"
+CASE_FOR_CREATE=$((FIRST_CASE + 1))
+run "Create request (POST, with audit event)" "$DIR/supervisors.txt" "/api/create_request" METHOD=POST \
+  BODY="case_id=$CASE_FOR_CREATE&kind=information&subject=Bench+request&body=Please+share+records&priority=normal&tlp=amber&to_agency=CBI&due=&intent=send"
+run "Sign-in (argon2id)" "$DIR/officers.txt" "/api/login" METHOD=POST BODY="username=seed.cbi.01&password=$PASSWORD"
+# Sign-ins and page views together: does hashing hurt everyone else's latency?
+env COOKIES="$DIR/officers.txt" METHOD=POST BODY="username=seed.cbi.01&password=$PASSWORD" \
+  wrk -t1 -c8 -d"${SECONDS_PER}s" -s bench/cookie.lua "$BASE/api/login" > "$DIR/mixed-login.txt" &
+MIX=$!
+run "Inbox while 8 clients sign in continuously" "$DIR/officers.txt" "/"
+wait $MIX || true
+
+RSS=$(awk '/VmHWM/ {print $2}' /proc/$SERVER/status)
+WASM_GZ=$(gzip -9 -c target/site/pkg/liaison-desk.wasm | wc -c)
+LCP=$(node bench/lcp.js "$BASE/login" | awk '{print $2}')
+
+{
+  echo "# Benchmarks"
+  echo
+  echo "Produced by \`make bench\` (bench/run.sh) on $(date -u +%Y-%m-%d), $(nproc) cores, release build, SQLite file on local disk."
+  echo "Data: $CASES cases, $REQUESTS requests, $AUDIT audit events (+ demo accounts), seeded by \`liaison-desk seed\` at $SEED_RATE rows/s."
+  echo "Load: wrk over loopback, $CONN connections rotating over $CONN signed-in sessions, ${SECONDS_PER}s per scenario."
+  echo "Pages are full server-rendered HTML (data loaded before the first byte)."
+  echo
+  echo "| scenario | requests/s | p50 ms | p99 ms | requests | errors |"
+  echo "| --- | ---: | ---: | ---: | ---: | ---: |"
+  cat "$DIR/table.md"
+  echo
+  echo "| measure | value |"
+  echo "| --- | --- |"
+  echo "| \`audit verify\` | $EVENTS events, $VERIFY_RATE events/s |"
+  echo "| server peak memory (VmHWM) | $((RSS / 1024)) MB |"
+  echo "| whole-app wasm, gzip -9 | $((WASM_GZ / 1024)) KB |"
+  echo "| first load of the sign-in page, LCP (median of 5, headless Chromium) | ${LCP} ms |"
+  echo "| cores | $(nproc) |"
+  echo
+  echo "Command: \`BENCH_CASES=$CASES BENCH_REQUESTS=$REQUESTS BENCH_AUDIT=$AUDIT BENCH_SECONDS=$SECONDS_PER make bench\`"
+} > "$OUT"
+cat "$OUT"
