@@ -13,7 +13,9 @@ local method = os.getenv("METHOD") or "GET"
 
 request = function()
   i = i + 1
-  local headers = { ["Cookie"] = cookies[(i % #cookies) + 1], ["Accept"] = "application/json" }
+  local headers = { ["Accept"] = "application/json" }
+  -- Sign-in requests carry no session: signing in on someone's session would replace it.
+  if not os.getenv("NOCOOKIE") then headers["Cookie"] = cookies[(i % #cookies) + 1] end
   local path = wrk.path
   if #paths > 0 then path = paths[(i % #paths) + 1] end
   if body then

@@ -12,7 +12,7 @@ const OPEN: &str = "('sent', 'acknowledged', 'in_progress')";
 /// Returns (group, count, median, p90).
 async fn percentiles(pool: &SqlitePool, group_expr: &str, start: &str, end: &str, filter: &str, binds: &[String]) -> Result<Vec<(String, i64, Option<f64>, Option<f64>)>, AppError> {
     let sql = format!(
-        "WITH d AS (SELECT {group_expr} AS g, (julianday({end}) - julianday({start})) * 24.0 AS h FROM requests r \
+        "WITH d AS (SELECT {group_expr} AS g, (julianday({end}) - julianday({start})) * 24.0 AS h FROM requests r INDEXED BY requests_sent \
            JOIN agencies fa ON fa.id = r.from_agency_id JOIN agencies ta ON ta.id = r.to_agency_id WHERE {filter} AND {end} IS NOT NULL), \
          all_groups AS (SELECT g, h FROM d UNION ALL SELECT 'All', h FROM d), \
          ranked AS (SELECT g, h, ROW_NUMBER() OVER (PARTITION BY g ORDER BY h) AS rn, COUNT(*) OVER (PARTITION BY g) AS n FROM all_groups) \
@@ -123,7 +123,7 @@ pub async fn compute(pool: &SqlitePool, country: Country, now: DateTime<Utc>) ->
             let ans = percentiles(pool, &format!("{theirs}.code"), "r.sent_at", "r.answered_at", &filter, &binds).await?;
             let share: Vec<(String, i64, i64)> = sqlx::query_as(&format!(
                 "WITH d AS (SELECT {theirs}.code AS g, CASE WHEN julianday(r.answered_at) <= julianday(r.due_at) THEN 1 ELSE 0 END AS ok \
-                 FROM requests r JOIN agencies fa ON fa.id = r.from_agency_id JOIN agencies ta ON ta.id = r.to_agency_id \
+                 FROM requests r INDEXED BY requests_sent JOIN agencies fa ON fa.id = r.from_agency_id JOIN agencies ta ON ta.id = r.to_agency_id \
                  WHERE {filter} AND r.answered_at IS NOT NULL AND r.due_at IS NOT NULL) \
                  SELECT g, SUM(ok), COUNT(*) FROM d GROUP BY g UNION ALL SELECT 'All', COALESCE(SUM(ok), 0), COUNT(*) FROM d"
             ))
@@ -132,9 +132,9 @@ pub async fn compute(pool: &SqlitePool, country: Country, now: DateTime<Utc>) ->
             .fetch_all(pool)
             .await?;
             let totals: Vec<(String, i64)> = sqlx::query_as(&format!(
-                "SELECT {theirs}.code, COUNT(*) FROM requests r JOIN agencies fa ON fa.id = r.from_agency_id \
+                "SELECT {theirs}.code, COUNT(*) FROM requests r INDEXED BY requests_sent JOIN agencies fa ON fa.id = r.from_agency_id \
                  JOIN agencies ta ON ta.id = r.to_agency_id WHERE {filter} GROUP BY 1 \
-                 UNION ALL SELECT 'All', COUNT(*) FROM requests r JOIN agencies fa ON fa.id = r.from_agency_id \
+                 UNION ALL SELECT 'All', COUNT(*) FROM requests r INDEXED BY requests_sent JOIN agencies fa ON fa.id = r.from_agency_id \
                  JOIN agencies ta ON ta.id = r.to_agency_id WHERE {filter}"
             ))
             .bind(&c)
@@ -170,7 +170,7 @@ pub async fn compute(pool: &SqlitePool, country: Country, now: DateTime<Utc>) ->
     let weekly: Vec<(String, i64, i64, i64)> = sqlx::query_as(
         "WITH w AS (SELECT date(r.sent_at, 'weekday 0', '-6 days') AS sent_week, \
                            date(r.answered_at, 'weekday 0', '-6 days') AS answered_week, fa.country AS fc, ta.country AS tc \
-                    FROM requests r JOIN agencies fa ON fa.id = r.from_agency_id JOIN agencies ta ON ta.id = r.to_agency_id \
+                    FROM requests r INDEXED BY requests_sent JOIN agencies fa ON fa.id = r.from_agency_id JOIN agencies ta ON ta.id = r.to_agency_id \
                     WHERE r.sent_at >= ? AND (fa.country = ? OR ta.country = ?)) \
          SELECT wk, SUM(sent), SUM(received), SUM(answered) FROM ( \
             SELECT sent_week AS wk, CASE WHEN fc = ? THEN 1 ELSE 0 END AS sent, CASE WHEN tc = ? THEN 1 ELSE 0 END AS received, 0 AS answered FROM w \
