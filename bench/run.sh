@@ -64,7 +64,7 @@ run "Inbox (GET /, officer)" "$DIR/officers.txt" "/"
 run "Case page (GET /cases/{id}, supervisor)" "$DIR/supervisors.txt" "/" PATHS="$DIR/case-paths.txt"
 run "Dashboard (GET /dashboard, supervisor)" "$DIR/supervisors.txt" "/dashboard"
 run "Search (GET /search?q=…, officer)" "$DIR/officers.txt" "/" PATHS="$DIR/search-paths.txt"
-CASE_FOR_CREATE=$((FIRST_CASE + 1))
+CASE_FOR_CREATE=$(awk '/^open case id:/ {print $4}' "$DIR/seed.txt")
 run "Create request (POST, with audit event)" "$DIR/supervisors.txt" "/api/create_request" METHOD=POST \
   BODY="case_id=$CASE_FOR_CREATE&kind=information&subject=Bench+request&body=Please+share+records&priority=normal&tlp=amber&to_agency=CBI&due=&intent=send"
 run "Sign-in (argon2id)" "$DIR/officers.txt" "/api/login" NOCOOKIE=1 METHOD=POST BODY="username=seed.cbi.01&password=$PASSWORD"

@@ -258,6 +258,7 @@ pub async fn seed(db: &Db, size: app::backend::seed::SeedSize) -> Result<(), Err
     println!("seconds: {:.2}", report.seconds);
     println!("rows per second: {:.0}", report.rows as f64 / report.seconds.max(1e-9));
     println!("first case id: {}", report.first_case);
+    println!("open case id: {}", report.open_case);
     println!("accounts: seed.<agency code>.<nn>, in.supervisor, ca.supervisor, admin share one password");
     println!("password: {}", report.password);
     Ok(())

@@ -36,26 +36,28 @@ pub async fn list_cases(filter: CaseFilter) -> Result<CasePage, AppError> {
 
 #[server(endpoint = "get_case")]
 pub async fn get_case(id: i64) -> Result<CaseView, AppError> {
-    use crate::backend::audit::{self, Event};
+    use crate::backend::audit::{self, Event, Outcome};
     use crate::backend::policy::CaseOp;
     use crate::backend::{cases, state};
     state::reply(
         async {
             let (actor, app) = state::context().await?;
-            let mut tx = app.db.begin_write().await?;
-            let access = match load::case(&mut tx, &actor, id, CaseOp::View).await {
-                Ok(a) => a,
-                Err(e) => {
-                    // Attempts on cases one is not party to are worth knowing about.
-                    audit::record(&mut tx, &actor.who, Event::new("case.read").on("case", id).outcome(audit::Outcome::Denied)).await?;
-                    tx.commit().await?;
-                    return Err(e);
-                }
+            // Read on a pooled connection; only the audit event takes SQLite's write lock, briefly.
+            let mut conn = app.db.pool.acquire().await?;
+            let result = match load::case(&mut conn, &actor, id, CaseOp::View).await {
+                Ok(access) => cases::view(&mut conn, &access, &actor.user).await,
+                Err(e) => Err(e),
             };
-            let view = cases::view(&mut tx, &access, &actor.user).await?;
-            audit::record(&mut tx, &actor.who, Event::new("case.read").on("case", id).case(id)).await?;
+            drop(conn);
+            let mut tx = app.db.begin_write().await?;
+            let event = match &result {
+                Ok(_) => Event::new("case.read").on("case", id).case(id),
+                // Attempts on cases one is not party to are worth knowing about.
+                Err(_) => Event::new("case.read").on("case", id).outcome(Outcome::Denied),
+            };
+            audit::record(&mut tx, &actor.who, event).await?;
             tx.commit().await?;
-            Ok(view)
+            result
         }
         .await,
     )

@@ -131,17 +131,24 @@ pub async fn get_request(id: i64) -> Result<RequestView, AppError> {
     state::reply(
         async {
             let (actor, app) = state::context().await?;
+            // Read on a pooled connection; only the audit event takes SQLite's write lock, briefly.
+            let mut conn = app.db.pool.acquire().await?;
+            let (result, case_id) = match requests::load(&mut conn, id).await? {
+                None => (Err(AppError::NotFound), None),
+                Some((row, access)) => match policy::ensure_request(&actor.user, &access.parties, row.sides(), RequestOp::View) {
+                    Err(e) => (Err(e), None),
+                    Ok(()) => (requests::view(&mut conn, &row, &access, &actor.user).await, Some(row.case_id)),
+                },
+            };
+            drop(conn);
+            let event = match (&result, case_id) {
+                (Ok(_), Some(case)) => Event::new("request.read").on("request", id).case(case),
+                _ => Event::new("request.read").on("request", id).outcome(Outcome::Denied),
+            };
             let mut tx = app.db.begin_write().await?;
-            let Some((row, access)) = requests::load(&mut tx, id).await? else { return Err(AppError::NotFound) };
-            if let Err(e) = policy::ensure_request(&actor.user, &access.parties, row.sides(), RequestOp::View) {
-                audit::record(&mut tx, &actor.who, Event::new("request.read").on("request", id).outcome(Outcome::Denied)).await?;
-                tx.commit().await?;
-                return Err(e);
-            }
-            let view = requests::view(&mut tx, &row, &access, &actor.user).await?;
-            audit::record(&mut tx, &actor.who, Event::new("request.read").on("request", id).case(row.case_id)).await?;
+            audit::record(&mut tx, &actor.who, event).await?;
             tx.commit().await?;
-            Ok(view)
+            result
         }
         .await,
     )

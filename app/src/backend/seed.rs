@@ -25,6 +25,8 @@ pub struct SeedReport {
     /// The password every seeded account shares (printed once; benchmark databases only).
     pub password: String,
     pub first_case: i64,
+    /// A case open for new requests (the create-request benchmark uses it).
+    pub open_case: i64,
 }
 
 const PLACES: &[&str] = &["Mumbai", "Vancouver", "Toronto", "Delhi", "Montreal", "Chennai", "Kolkata", "Calgary", "Pune", "Halifax", "Surrey", "Ludhiana"];
@@ -219,6 +221,10 @@ pub async fn run(db: &Db, size: &SeedSize, now: DateTime<Utc>) -> Result<SeedRep
         prev = row.hash;
         rows += 1;
     }
+    let open_case: i64 = sqlx::query_scalar("SELECT COALESCE(MIN(id), 0) FROM cases WHERE id >= ? AND status IN ('open', 'active')")
+        .bind(first_case)
+        .fetch_one(&mut *tx)
+        .await?;
     tx.commit().await?;
-    Ok(SeedReport { rows, seconds: started.elapsed().as_secs_f64(), password, first_case })
+    Ok(SeedReport { rows, seconds: started.elapsed().as_secs_f64(), password, first_case, open_case })
 }

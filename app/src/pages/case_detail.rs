@@ -117,6 +117,7 @@ fn CaseHeader(case: CaseView, status: ServerAction<ChangeCaseStatus>) -> impl In
     let transitions = case.allowed_transitions.clone();
     view! {
         <header class="case-header">
+            <div class="print-only print-banner" aria-hidden="true">{case.tlp.label()} " · " {case.reference.clone()}</div>
             <p class="mono muted">{case.reference.clone()} " · " {case.category.label()}</p>
             <h1>{case.title.clone()}</h1>
             <div class="badges">
