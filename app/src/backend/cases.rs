@@ -37,7 +37,8 @@ pub struct CaseAccess {
     pub reference: String,
 }
 
-fn parse<T: std::str::FromStr>(s: &str) -> Result<T, AppError> {
+/// A stored closed-set value back into its enum; anything else is a corrupt row, logged.
+pub(crate) fn parse<T: std::str::FromStr>(s: &str) -> Result<T, AppError> {
     s.parse().map_err(|_| {
         tracing::error!(value = s, "unexpected stored value");
         AppError::Internal

@@ -1,6 +1,6 @@
 //! Requests between agencies and their append-only responses: queries, the inbox, status changes.
 
-use super::cases::{push_visible, CaseAccess};
+use super::cases::{parse, push_visible, CaseAccess};
 use super::db::Tx;
 use super::deadlines;
 use super::policy::{Party, RequestSides, Visibility};
@@ -30,10 +30,6 @@ pub struct RequestRow {
     pub acknowledged_at: Option<DateTime<Utc>>,
     pub acknowledged_by_name: Option<String>,
     pub decline_reason: Option<String>,
-}
-
-fn parse<T: std::str::FromStr>(s: &str) -> Result<T, AppError> {
-    s.parse().map_err(|_| AppError::Internal)
 }
 
 impl RequestRow {
