@@ -230,3 +230,17 @@ async fn healthz_answers() {
     assert_eq!(res.status(), 200);
     assert_eq!(res.text().await.unwrap(), "ok");
 }
+
+/// The idle timeout counts from the last request: an active user is not signed out when the idle time has
+/// passed since sign-in. (Runs about 65 s: the shortest idle timeout is one minute.)
+#[tokio::test]
+async fn activity_keeps_a_session_alive_past_the_idle_time() {
+    let args = server::config::ServeArgs { session_idle_minutes: 1, ..Default::default() };
+    let s = TestServer::start_with(args).await;
+    let mut c = s.signed_in("ncb.officer").await;
+    for _ in 0..3 {
+        tokio::time::sleep(std::time::Duration::from_secs(22)).await;
+        assert_eq!(c.whoami().await.as_deref(), Some("ncb.officer"));
+    }
+    // 66 s after sign-in, still signed in because of the activity in between.
+}

@@ -2,6 +2,8 @@
 
 use super::audit::Who;
 use super::auth::{AuthSession, SIGNED_IN_AT};
+
+const LAST_SEEN: &str = "ld.last_seen";
 use super::db::Db;
 use super::settings::Settings;
 use crate::error::AppError;
@@ -106,6 +108,15 @@ pub async fn actor_from_session(state: &AppState, session: &mut AuthSession, ip:
     if signed_in_at.is_none_or(|t| chrono::Utc::now().timestamp() - t > limit) {
         let _ = session.logout().await;
         return Err(AppError::Unauthorized);
+    }
+    // The idle timeout counts from the last request, but the store only learns of activity when the session
+    // is saved: note activity at most every quarter of the idle time (and at least every minute), so an
+    // active user stays signed in without a database write on every request.
+    let now = chrono::Utc::now().timestamp();
+    let seen: Option<i64> = session.session.get(LAST_SEEN).await.ok().flatten();
+    let touch_every = (state.settings.session_idle.as_secs() as i64 / 4).clamp(1, 60);
+    if seen.is_none_or(|t| now - t >= touch_every) {
+        let _ = session.session.insert(LAST_SEEN, now).await;
     }
     let user = user.row.session_user();
     let who = Who {
