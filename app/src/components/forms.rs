@@ -44,6 +44,22 @@ fn field_id(form: &str, name: &str) -> String {
     }
 }
 
+/// What every labelled control derives the same way: its id, its live error message, and the ids that
+/// describe it (hint and error) for screen readers.
+struct FieldParts {
+    id: String,
+    message: Signal<Option<String>>,
+    described: String,
+}
+
+fn field_parts(form: &str, name: &'static str, field: Option<&'static str>, hint: Option<&str>, error: Signal<Option<AppError>>) -> FieldParts {
+    let key = field.unwrap_or(name);
+    let id = field_id(form, name);
+    let message = Signal::derive(move || error.get().and_then(|e| e.field_message(key)));
+    let described = if hint.is_some() { format!("{id}-hint {id}-error") } else { format!("{id}-error") };
+    FieldParts { id, message, described }
+}
+
 /// A labelled input with its own error message. `field` is the key the server reports it under.
 #[component]
 pub fn Field(
@@ -59,10 +75,7 @@ pub fn Field(
     #[prop(optional)] hint: Option<&'static str>,
     error: Signal<Option<AppError>>,
 ) -> impl IntoView {
-    let key = field.unwrap_or(name);
-    let id = field_id(form, name);
-    let message = Signal::derive(move || error.get().and_then(|e| e.field_message(key)));
-    let described = if hint.is_some() { format!("{id}-hint {id}-error") } else { format!("{id}-error") };
+    let FieldParts { id, message, described } = field_parts(form, name, field, hint, error);
     view! {
         <div class="field" class:has-error=move || message.get().is_some()>
             <label for=id.clone()>{label}</label>
@@ -94,14 +107,12 @@ pub fn SelectField(
     #[prop(optional, into)] selected: Option<String>,
     error: Signal<Option<AppError>>,
 ) -> impl IntoView {
-    let key = field.unwrap_or(name);
-    let id = field_id(form, name);
-    let message = Signal::derive(move || error.get().and_then(|e| e.field_message(key)));
+    let FieldParts { id, message, described } = field_parts(form, name, field, None, error);
     let selected = selected.unwrap_or_default();
     view! {
         <div class="field" class:has-error=move || message.get().is_some()>
             <label for=id.clone()>{label}</label>
-            <select id=id.clone() name=name aria-invalid=move || message.get().is_some().to_string() aria-describedby=format!("{id}-error")>
+            <select id=id.clone() name=name aria-invalid=move || message.get().is_some().to_string() aria-describedby=described>
                 {options
                     .into_iter()
                     .map(|(v, l)| {
@@ -129,10 +140,7 @@ pub fn TextArea(
     #[prop(optional)] hint: Option<&'static str>,
     error: Signal<Option<AppError>>,
 ) -> impl IntoView {
-    let key = field.unwrap_or(name);
-    let id = field_id(form, name);
-    let message = Signal::derive(move || error.get().and_then(|e| e.field_message(key)));
-    let described = if hint.is_some() { format!("{id}-hint {id}-error") } else { format!("{id}-error") };
+    let FieldParts { id, message, described } = field_parts(form, name, field, hint, error);
     view! {
         <div class="field" class:has-error=move || message.get().is_some()>
             <label for=id.clone()>{label}</label>
