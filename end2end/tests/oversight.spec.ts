@@ -89,6 +89,33 @@ test('an officer receives a new request live while the inbox is open (no reload)
   await expect(page.getByRole('link', { name: 'New request from NCB (urgent): Live: vessel manifest for MSC Aurora' })).toBeVisible();
 });
 
+test('an officer opening an incoming request sees what their own records already hold, and adds a vessel', async ({ page }) => {
+  await signIn(page, 'rcmp.officer');
+  await page.goto('/requests/2');
+  await hydrated(page);
+  await expect(page.getByRole('heading', { level: 1, name: /Discreet observation/ })).toBeVisible();
+  const panel = page.getByRole('region', { name: 'Cross-check against your records' });
+  // NCB wrote the consignee one way; RCMP's closed hawala case holds it another way.
+  await expect(panel).toContainText('Company: Coastal Chemical Distributors Ltd.');
+  await panel.getByRole('link', { name: /Hawala network/ }).click();
+  await expect(page.getByRole('heading', { level: 1, name: /Hawala network/ })).toBeVisible();
+  await hydrated(page);
+  const entities = page.getByRole('region', { name: 'Persons, companies and vessels' });
+  await expect(entities).toContainText('COASTAL CHEMICAL DISTRIBUTORS LIMITED');
+  await entities.getByText('Add a person, company or vessel').click();
+  await entities.getByLabel('Kind').selectOption('vessel');
+  await entities.getByLabel('Identifier').fill('IMO 9321483');
+  await entities.getByRole('button', { name: 'Add', exact: true }).click();
+  await expect(entities.getByRole('alert')).toContainText('Enter the name.');
+  await expect(entities.getByLabel('Identifier')).toHaveValue('IMO 9321483');
+  await entities.getByLabel('Name').fill('Pacific Meridian');
+  await entities.getByRole('button', { name: 'Add', exact: true }).click();
+  await expect(entities.getByRole('table')).toContainText('Pacific Meridian');
+  // The vessel (same IMO number, "MV" dropped) now links the two cases in the cross-check too.
+  await page.goto('/requests/2');
+  await expect(page.getByRole('region', { name: 'Cross-check against your records' })).toContainText('Vessel: MV Pacific Meridian');
+});
+
 test('axe finds no accessibility violations on any page', async ({ page }) => {
   await page.goto('/login');
   await noAxeViolations(page, 'sign-in');

@@ -193,3 +193,58 @@ async fn csv_exports_follow_the_filters_neutralise_formulas_and_are_audited() {
     assert_eq!(exports, 2);
     assert_eq!(s.client().get("/export/cases.csv").await.status(), 401);
 }
+
+/// A case of the signed-in officer's agency alone; its id as the form value.
+async fn own_case(s: &TestServer, client: &mut support::Client, title: &str) -> String {
+    let me = support::user_id(&s.db, client.whoami().await.unwrap().as_str()).await.to_string();
+    let c = client.ok("create_case", &[("title", title), ("summary", ""), ("category", "fraud"), ("priority", "normal"), ("tlp", "amber"), ("lead", &me), ("parties", ""), ("links", "")]).await;
+    c["id"].to_string()
+}
+
+#[tokio::test]
+async fn cross_check_finds_the_recipients_own_records_and_nothing_it_may_not_see() {
+    let s = TestServer::start_bare().await;
+    // RCMP's own earlier case names the same man (written the other way round) and holds the domain.
+    let mut rcmp = s.signed_in("rcmp.officer").await;
+    let r1 = own_case(&s, &mut rcmp, "Romance-scam ring in Brampton").await;
+    rcmp.ok("add_entity", &[("case_id", &r1), ("kind", "person"), ("name", "Rajesh Sharma"), ("identifier", "1980-01-02"), ("note", "")]).await;
+    rcmp.ok("add_indicator", &[("case_id", &r1), ("kind", "domain"), ("value", "pay-now.example"), ("tlp", "amber"), ("first_seen", ""), ("last_seen", ""), ("note", "")]).await;
+    // ...and a request on another RCMP case names him in its text.
+    let r2 = own_case(&s, &mut rcmp, "Wire transfers to Surrey shell companies").await;
+    rcmp.ok("create_request", &[("case_id", &r2), ("kind", "information"), ("subject", "Account holders"), ("body", "Accounts were opened by Rajesh Kumar Sharma in 2025."),
+        ("priority", "normal"), ("tlp", "amber"), ("to_agency", "CBI"), ("due", ""), ("intent", "send")]).await;
+
+    // CBSA holds the same name on a case RCMP is not party to: it must not show.
+    let mut cbsa = s.signed_in("cbsa.officer").await;
+    let c1 = own_case(&s, &mut cbsa, "Border alert on a traveller").await;
+    cbsa.ok("add_entity", &[("case_id", &c1), ("kind", "person"), ("name", "Rajesh Sharma"), ("identifier", ""), ("note", "")]).await;
+
+    // NCB asks RCMP about the same man and a URL on that domain.
+    let mut ncb = s.signed_in("ncb.officer").await;
+    let n = own_case(&s, &mut ncb, "Cheating of Punjab investors").await;
+    ncb.ok("add_entity", &[("case_id", &n), ("kind", "person"), ("name", "SHARMA, Rajesh"), ("identifier", ""), ("note", "")]).await;
+    let req = ncb.ok("create_request", &[("case_id", &n), ("kind", "information"), ("subject", "Holder of a payment site"), ("body", "Who registered hxxps://pay-now[.]example/login ?"),
+        ("priority", "normal"), ("tlp", "amber"), ("to_agency", "RCMP"), ("due", ""), ("intent", "send")]).await["id"].to_string();
+
+    let x = rcmp.ok("cross_check", &[("id", &req)]).await;
+    let matches: Vec<(String, i64, String)> = x["matches"].as_array().unwrap().iter()
+        .map(|m| (m["matched"].as_str().unwrap().to_string(), m["case_id"].as_i64().unwrap(), m["found_as"].as_str().unwrap().to_string()))
+        .collect();
+    let r1: i64 = r1.parse().unwrap();
+    let r2: i64 = r2.parse().unwrap();
+    assert!(matches.contains(&("Person: SHARMA, Rajesh".into(), r1, "on the case as Rajesh Sharma".into())), "{matches:?}");
+    assert!(matches.contains(&("Person: SHARMA, Rajesh".into(), r2, "named in request Account holders".into())), "{matches:?}");
+    assert!(matches.contains(&("Domain: pay-now.example".into(), r1, "indicator on the case".into())), "{matches:?}");
+    let c1: i64 = c1.parse().unwrap();
+    let n: i64 = n.parse().unwrap();
+    assert!(matches.iter().all(|(_, case, _)| *case != c1 && *case != n), "CBSA's case or the request's own case shown: {matches:?}");
+    assert_eq!(matches.len(), 3, "{matches:?}");
+    let looked: Vec<&str> = x["looked_for"].as_array().unwrap().iter().map(|v| v.as_str().unwrap()).collect();
+    assert!(looked.contains(&"URL: https://pay-now.example/login"), "{looked:?}");
+
+    // The sending side has nothing to cross-check here, and a non-party learns nothing.
+    assert_eq!(ncb.call("cross_check", &[("id", &req)]).await.status(), 403);
+    assert_eq!(cbsa.call("cross_check", &[("id", &req)]).await.status(), 404);
+    let audited: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM audit_events WHERE action = 'request.cross_check' AND outcome = 'success'").fetch_one(&s.db.pool).await.unwrap();
+    assert_eq!(audited, 1);
+}

@@ -235,9 +235,41 @@ pub async fn add_indicator(case_id: i64, kind: String, value: String, tlp: Strin
                 note: note.trim().to_string(),
             };
             let mut tx = app.db.begin_write().await?;
-            load::case(&mut tx, &actor, case_id, CaseOp::AddIndicator).await?;
+            load::case(&mut tx, &actor, case_id, CaseOp::AddRecord).await?;
             let id = indicators::insert(&mut tx, case_id, &actor.user, &n).await?;
             audit::record(&mut tx, &actor.who, Event::new("indicator.add").on("indicator", id).case(case_id).details(json!({"kind": n.kind.as_str()}))).await?;
+            tx.commit().await?;
+            Ok(())
+        }
+        .await,
+    )
+}
+
+#[server(endpoint = "add_entity")]
+pub async fn add_entity(case_id: i64, kind: String, name: String, identifier: String, note: String) -> Result<(), AppError> {
+    use crate::backend::audit::{self, Event};
+    use crate::backend::entities::{self, NewEntity};
+    use crate::backend::policy::CaseOp;
+    use crate::backend::state;
+    use crate::error::Problems;
+    use crate::model::EntityKind;
+    use serde_json::json;
+    state::reply(
+        async {
+            let (actor, app) = state::context().await?;
+            let mut p = Problems::default();
+            let kind_parsed = kind.parse::<EntityKind>();
+            p.check(kind_parsed.is_ok(), "kind", "Choose person, company or vessel.");
+            p.check(!name.trim().is_empty(), "name", "Enter the name.");
+            p.check(name.trim().chars().count() <= 200, "name", "Keep the name to 200 characters.");
+            p.check(identifier.trim().chars().count() <= 100, "identifier", "Keep the identifier to 100 characters.");
+            p.check(note.trim().chars().count() <= 1000, "note", "Keep the note to 1,000 characters.");
+            p.into_result()?;
+            let n = NewEntity { kind: kind_parsed.expect("checked"), name, identifier, note };
+            let mut tx = app.db.begin_write().await?;
+            load::case(&mut tx, &actor, case_id, CaseOp::AddRecord).await?;
+            let id = entities::insert(&mut tx, case_id, &actor.user, &n).await?;
+            audit::record(&mut tx, &actor.who, Event::new("entity.add").on("entity", id).case(case_id).details(json!({"kind": n.kind.as_str()}))).await?;
             tx.commit().await?;
             Ok(())
         }
@@ -264,7 +296,7 @@ pub async fn bulk_add_indicators(case_id: i64, text: String, tlp: String) -> Res
                 return Err(AppError::field("text", "Paste at most 5,000 lines at a time."));
             }
             let mut tx = app.db.begin_write().await?;
-            load::case(&mut tx, &actor, case_id, CaseOp::AddIndicator).await?;
+            load::case(&mut tx, &actor, case_id, CaseOp::AddRecord).await?;
             let report = indicators::bulk_add(&mut tx, case_id, &actor.user, &text, tlp).await?;
             let added = report.iter().filter(|l| l.added).count();
             audit::record(&mut tx, &actor.who, Event::new("indicator.bulk_add").on("case", case_id).case(case_id).details(json!({

@@ -1,7 +1,7 @@
 //! Requests between agencies and the responses in their threads.
 
 use crate::error::AppError;
-use crate::model::{Created, DashboardView, InboxFilter, InboxView, RequestPage, RequestView};
+use crate::model::{Created, CrossCheckView, DashboardView, InboxFilter, InboxView, RequestPage, RequestView};
 use leptos::prelude::*;
 
 #[cfg(feature = "ssr")]
@@ -149,6 +149,33 @@ pub async fn get_request(id: i64) -> Result<RequestView, AppError> {
             audit::record(&mut tx, &actor.who, event).await?;
             tx.commit().await?;
             result
+        }
+        .await,
+    )
+}
+
+/// Cross-check of a request the viewer's side received, against the records the viewer may see.
+#[server(endpoint = "cross_check")]
+pub async fn cross_check(id: i64) -> Result<CrossCheckView, AppError> {
+    use crate::backend::audit::{self, Event};
+    use crate::backend::policy::{self, RequestOp};
+    use crate::backend::{crosscheck, requests, state};
+    use serde_json::json;
+    state::reply(
+        async {
+            let (actor, app) = state::context().await?;
+            let vis = policy::visibility(&actor.user)?;
+            let mut conn = app.db.pool.acquire().await?;
+            let (row, access) = requests::load(&mut conn, id).await?.ok_or(AppError::NotFound)?;
+            drop(conn);
+            policy::ensure_request(&actor.user, &access.parties, row.sides(), RequestOp::ActAsRecipient)?;
+            let result = crosscheck::run(&app.db.pool, &actor.user, vis, &row).await?;
+            let mut tx = app.db.begin_write().await?;
+            audit::record(&mut tx, &actor.who, Event::new("request.cross_check").on("request", id).case(row.case_id).details(json!({
+                "looked_for": result.looked_for.len(), "matches": result.matches.len()
+            }))).await?;
+            tx.commit().await?;
+            Ok(result)
         }
         .await,
     )

@@ -403,6 +403,7 @@ pub async fn view(conn: &mut SqliteConnection, access: &CaseAccess, viewer: &Ses
         links: link_views,
         requests: super::requests::for_case(conn, access.id, viewer).await?,
         indicators: super::indicators::for_case(conn, access.id).await?,
+        entities: super::entities::for_case(conn, access.id).await?,
         attachments: super::attachments::for_case(conn, access.id, zone).await?,
         version: access.version,
         created: shown(r.created_at, zone),

@@ -5,7 +5,7 @@ use super::audit::{self, Event, Who};
 use super::db::Db;
 use super::{agencies, passwords, users};
 use crate::error::AppError;
-use crate::model::{CaseStatus, Category, Country, IndicatorKind, InfoGrade, Priority, RequestKind, RequestStatus, ResponseKind, Role, SourceGrade, Tlp};
+use crate::model::{CaseStatus, Category, Country, EntityKind, IndicatorKind, InfoGrade, Priority, RequestKind, RequestStatus, ResponseKind, Role, SourceGrade, Tlp};
 use serde_json::json;
 
 pub const AGENCIES: &[(&str, &str, Country)] = &[
@@ -179,7 +179,7 @@ async fn user(tx: &mut super::db::Tx, name: &str) -> Result<crate::model::Sessio
 
 /// A believable picture for the demo: cases across categories and requests in every status, some overdue.
 async fn load_exchange(db: &Db) -> Result<(), AppError> {
-    use super::{cases, indicators, requests};
+    use super::{cases, entities, indicators, requests};
     use chrono::{Duration, Utc};
     let system = Who { username: Some("system".into()), ..Who::default() };
     let mut tx = db.begin_write().await?;
@@ -259,6 +259,23 @@ async fn load_exchange(db: &Db) -> Result<(), AppError> {
     ] {
         let n = indicators::NewIndicator { kind, value: value.into(), tlp: Tlp::AmberStrict, first_seen: Some("2026-11-02".into()), last_seen: None, note: String::new() };
         indicators::insert(&mut tx, *ransomware_case, certin, &n).await?;
+    }
+    // The grid-intrusion case shares an address with the hospital intrusion: CCCS's cross-check finds it.
+    let (grid_case, cccs) = &case_ids[5];
+    let n = indicators::NewIndicator { kind: IndicatorKind::Ipv4, value: "203.0.113.77".into(), tlp: Tlp::Amber, first_seen: Some("2026-10-28".into()), last_seen: None, note: "VPN exploitation source".into() };
+    indicators::insert(&mut tx, *grid_case, cccs, &n).await?;
+    // The precursor consignee was already known from the closed hawala case, written another way: RCMP's
+    // cross-check of NCB's observation request finds it.
+    for (case, kind, name, identifier) in [
+        (0, EntityKind::Company, "Coastal Chemical Distributors Ltd.", "BC1187342"),
+        (0, EntityKind::Vessel, "MV Pacific Meridian", "IMO 9321483"),
+        (0, EntityKind::Person, "Vikram Joshi", "1979-04-12"),
+        (6, EntityKind::Company, "COASTAL CHEMICAL DISTRIBUTORS LIMITED", ""),
+        (6, EntityKind::Person, "Gurpreet Sandhu", "1984-09-30"),
+    ] {
+        let (case_id, owner) = &case_ids[case];
+        let n = entities::NewEntity { kind, name: name.into(), identifier: identifier.into(), note: String::new() };
+        entities::insert(&mut tx, *case_id, owner, &n).await?;
     }
     for (i, (_, _, _, _, _, _, _, status)) in CASES.iter().enumerate() {
         if *status != CaseStatus::Open {

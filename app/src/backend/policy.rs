@@ -56,13 +56,14 @@ pub enum CaseOp {
     /// Edit title, summary, lead, parties, links; change status. The owning side only.
     Edit,
     CreateRequest,
-    AddIndicator,
+    /// Add an indicator or a named entity: any party may add what it knows.
+    AddRecord,
     Upload,
     ExportIndicators,
 }
 
 pub const ALL_CASE_OPS: &[CaseOp] =
-    &[CaseOp::View, CaseOp::Edit, CaseOp::CreateRequest, CaseOp::AddIndicator, CaseOp::Upload, CaseOp::ExportIndicators];
+    &[CaseOp::View, CaseOp::Edit, CaseOp::CreateRequest, CaseOp::AddRecord, CaseOp::Upload, CaseOp::ExportIndicators];
 
 fn on_side(user: &SessionUser, agency_id: i64, country: Country) -> bool {
     match user.role {
@@ -82,7 +83,7 @@ pub fn ensure_case(user: &SessionUser, owner: Party, parties: &[Party], op: Case
         return Err(AppError::NotFound);
     }
     let ok = match op {
-        CaseOp::View | CaseOp::CreateRequest | CaseOp::AddIndicator | CaseOp::Upload | CaseOp::ExportIndicators => true,
+        CaseOp::View | CaseOp::CreateRequest | CaseOp::AddRecord | CaseOp::Upload | CaseOp::ExportIndicators => true,
         CaseOp::Edit => on_side(user, owner.agency_id, owner.country),
     };
     if ok {
@@ -237,15 +238,15 @@ mod tests {
         let fb = Err(AppError::Forbidden);
         let table: &[(Who, CaseOp, Result<(), AppError>)] = &[
             (OwnerOfficer, View, Ok(())), (OwnerOfficer, Edit, Ok(())), (OwnerOfficer, CreateRequest, Ok(())),
-            (OwnerOfficer, AddIndicator, Ok(())), (OwnerOfficer, Upload, Ok(())), (OwnerOfficer, ExportIndicators, Ok(())),
+            (OwnerOfficer, AddRecord, Ok(())), (OwnerOfficer, Upload, Ok(())), (OwnerOfficer, ExportIndicators, Ok(())),
             (PartyOfficer, View, Ok(())), (PartyOfficer, Edit, fb.clone()), (PartyOfficer, CreateRequest, Ok(())),
-            (PartyOfficer, AddIndicator, Ok(())), (PartyOfficer, Upload, Ok(())), (PartyOfficer, ExportIndicators, Ok(())),
+            (PartyOfficer, AddRecord, Ok(())), (PartyOfficer, Upload, Ok(())), (PartyOfficer, ExportIndicators, Ok(())),
             (NonPartyOfficer, View, nf.clone()), (NonPartyOfficer, Edit, nf.clone()), (NonPartyOfficer, CreateRequest, nf.clone()),
-            (NonPartyOfficer, AddIndicator, nf.clone()), (NonPartyOfficer, Upload, nf.clone()), (NonPartyOfficer, ExportIndicators, nf.clone()),
+            (NonPartyOfficer, AddRecord, nf.clone()), (NonPartyOfficer, Upload, nf.clone()), (NonPartyOfficer, ExportIndicators, nf.clone()),
             (OwnCountrySupervisor, View, Ok(())), (OwnCountrySupervisor, Edit, Ok(())), (OwnCountrySupervisor, CreateRequest, Ok(())),
-            (OwnCountrySupervisor, AddIndicator, Ok(())), (OwnCountrySupervisor, Upload, Ok(())), (OwnCountrySupervisor, ExportIndicators, Ok(())),
+            (OwnCountrySupervisor, AddRecord, Ok(())), (OwnCountrySupervisor, Upload, Ok(())), (OwnCountrySupervisor, ExportIndicators, Ok(())),
             (Admin, View, nf.clone()), (Admin, Edit, nf.clone()), (Admin, CreateRequest, nf.clone()),
-            (Admin, AddIndicator, nf.clone()), (Admin, Upload, nf.clone()), (Admin, ExportIndicators, nf.clone()),
+            (Admin, AddRecord, nf.clone()), (Admin, Upload, nf.clone()), (Admin, ExportIndicators, nf.clone()),
         ];
         for (w, op, expected) in table {
             assert_eq!(&ensure_case(&who(*w), NCB, &parties, *op), expected, "{w:?} {op:?}");

@@ -28,6 +28,21 @@ pub fn fts_query(input: &str) -> Option<String> {
     Some(q)
 }
 
+/// Adds `AND the index row s is not someone else's unsent request`: unsent requests exist only for the
+/// sending side.
+pub fn push_sent_or_own(q: &mut QueryBuilder<'_, Sqlite>, viewer: &SessionUser) {
+    q.push(" AND (s.kind != 'request' OR EXISTS (SELECT 1 FROM requests r JOIN agencies fa ON fa.id = r.from_agency_id WHERE r.id = s.object_id AND (r.status NOT IN ('draft', 'awaiting_approval') OR ");
+    match viewer.role {
+        Role::Supervisor => {
+            q.push("fa.country = ").push_bind(viewer.country.as_str());
+        }
+        _ => {
+            q.push("r.from_agency_id = ").push_bind(viewer.agency_id);
+        }
+    }
+    q.push(")))");
+}
+
 #[derive(sqlx::FromRow)]
 struct Row {
     kind: String,
@@ -44,24 +59,14 @@ pub async fn search(pool: &SqlitePool, viewer: &SessionUser, vis: Visibility, in
     };
     let mut q: QueryBuilder<Sqlite> = QueryBuilder::new(format!(
         "SELECT s.kind, CAST(s.object_id AS INTEGER) AS object_id, CAST(s.case_id AS INTEGER) AS case_id, c.reference, \
-         CASE s.kind WHEN 'case' THEN c.title WHEN 'request' THEN s.title WHEN 'indicator' THEN s.title \
+         CASE s.kind WHEN 'case' THEN c.title WHEN 'request' THEN s.title WHEN 'indicator' THEN s.title WHEN 'entity' THEN s.title \
               ELSE (SELECT rq.subject FROM responses rs JOIN requests rq ON rq.id = rs.request_id WHERE rs.id = s.object_id) END AS title, \
          snippet(search_index, -1, '{MARK_START}', '{MARK_END}', '…', 16) AS snippet \
          FROM search_index s JOIN cases c ON c.id = s.case_id WHERE search_index MATCH "
     ));
     q.push_bind(query);
     push_visible(&mut q, vis, "c.id");
-    // Unsent requests exist only for the sending side.
-    q.push(" AND (s.kind != 'request' OR EXISTS (SELECT 1 FROM requests r JOIN agencies fa ON fa.id = r.from_agency_id WHERE r.id = s.object_id AND (r.status NOT IN ('draft', 'awaiting_approval') OR ");
-    match viewer.role {
-        Role::Supervisor => {
-            q.push("fa.country = ").push_bind(viewer.country.as_str());
-        }
-        _ => {
-            q.push("r.from_agency_id = ").push_bind(viewer.agency_id);
-        }
-    }
-    q.push(")))");
+    push_sent_or_own(&mut q, viewer);
     q.push(" ORDER BY rank LIMIT 60");
     let rows: Vec<Row> = q.build_query_as().fetch_all(pool).await?;
     let hits = rows

@@ -124,6 +124,23 @@ text_enum!(IndicatorKind {
     CryptoWallet => ("crypto_wallet", "Crypto wallet"),
 });
 
+text_enum!(EntityKind {
+    Person => ("person", "Person"),
+    Company => ("company", "Company"),
+    Vessel => ("vessel", "Vessel"),
+});
+
+impl EntityKind {
+    /// What the identifier field holds for this kind, for the form's hint and the listing.
+    pub fn identifier_hint(self) -> &'static str {
+        match self {
+            EntityKind::Person => "Date of birth or passport number",
+            EntityKind::Company => "Registration number",
+            EntityKind::Vessel => "IMO number",
+        }
+    }
+}
+
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub struct AgencyRef {
     pub id: i64,
@@ -181,6 +198,7 @@ pub struct CaseView {
     pub links: Vec<CaseLinkView>,
     pub requests: Vec<RequestSummary>,
     pub indicators: Vec<IndicatorView>,
+    pub entities: Vec<EntityView>,
     pub attachments: Vec<AttachmentView>,
     pub version: i64,
     pub created: ShownTime,
@@ -268,6 +286,35 @@ pub struct IndicatorView {
     pub first_seen: Option<String>,
     pub last_seen: Option<String>,
     pub note: String,
+}
+
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct EntityView {
+    pub id: i64,
+    pub kind: EntityKind,
+    pub name: String,
+    pub identifier: String,
+    pub note: String,
+}
+
+/// One record of the viewer's own side that shares something with the request being read.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct CrossMatch {
+    /// What is shared, as shown: "Person: Rajesh Sharma", "IPv4 address: 203.0.113.7".
+    pub matched: String,
+    /// Where it was found: "indicator on the case", "person on the case", "named in request …".
+    pub found_as: String,
+    pub case_id: i64,
+    pub case_reference: String,
+    pub case_title: String,
+    pub link: String,
+}
+
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct CrossCheckView {
+    /// What was looked for, so an empty result says what it covered.
+    pub looked_for: Vec<String>,
+    pub matches: Vec<CrossMatch>,
 }
 
 /// One line of a bulk paste, with what became of it.

@@ -2,7 +2,7 @@
 //! optimistic concurrency; status changes; new requests.
 
 use super::cases::CaseFields;
-use crate::api::cases::{case_form_options, case_history, get_case, AddIndicator, BulkAddIndicators, ChangeCaseStatus, UpdateCase};
+use crate::api::cases::{case_form_options, case_history, get_case, AddEntity, AddIndicator, BulkAddIndicators, ChangeCaseStatus, UpdateCase};
 use crate::api::requests::CreateRequest;
 use crate::components::badges::{file_size, CaseStatusBadge, DeadlineText, PriorityBadge, RequestStatusBadge, TlpBadge};
 use crate::components::forms::{action_error, enum_options, ErrorSummary, Field, SelectField, TextArea};
@@ -34,8 +34,9 @@ fn CaseDetail() -> impl IntoView {
     let status = ServerAction::<ChangeCaseStatus>::new();
     let add_indicator = ServerAction::<AddIndicator>::new();
     let bulk = ServerAction::<BulkAddIndicators>::new();
+    let add_entity = ServerAction::<AddEntity>::new();
     let (uploads, set_uploads) = signal(0u32);
-    let version = move || (update.version().get(), status.version().get(), add_indicator.version().get(), bulk.version().get(), uploads.get());
+    let version = move || (update.version().get(), status.version().get(), add_indicator.version().get(), bulk.version().get(), add_entity.version().get(), uploads.get());
     let case = Resource::new(move || (id(), version()), |(id, _)| get_case(id));
     let history = Resource::new(move || (id(), version()), |(id, _)| case_history(id));
     let options = Resource::new(|| (), |_| case_form_options());
@@ -59,6 +60,7 @@ fn CaseDetail() -> impl IntoView {
                                 </section>
                                 <CaseRequests case=c.clone() options=options.clone()/>
                                 <Indicators case=c.clone() add=add_indicator bulk/>
+                                <Entities case=c.clone() add=add_entity/>
                             </div>
                             <div>
                                 <Attachments case=c.clone() on_uploaded=Callback::new(move |_| set_uploads.update(|n| *n += 1))/>
@@ -341,6 +343,54 @@ fn Indicators(case: CaseView, add: ServerAction<AddIndicator>, bulk: ServerActio
                         </div>
                     }
                 })}
+            </details>
+        </section>
+    }
+}
+
+/// Persons, companies and vessels the case concerns: what incoming requests are cross-checked against.
+#[component]
+fn Entities(case: CaseView, add: ServerAction<AddEntity>) -> impl IntoView {
+    let error = action_error(add);
+    let id = case.id;
+    view! {
+        <section class="panel" aria-labelledby="entities-h">
+            <h2 id="entities-h">"Persons, companies and vessels"</h2>
+            {if case.entities.is_empty() {
+                view! { <p class="muted">"None recorded."</p> }.into_any()
+            } else {
+                view! {
+                    <div class="table-wrap">
+                        <table class="data">
+                            <caption class="visually-hidden">"Persons, companies and vessels"</caption>
+                            <thead><tr><th scope="col">"Kind"</th><th scope="col">"Name"</th><th scope="col">"Identifier"</th><th scope="col">"Note"</th></tr></thead>
+                            <tbody>
+                                {case.entities.iter().map(|e| view! {
+                                    <tr>
+                                        <td>{e.kind.label()}</td>
+                                        <td>{e.name.clone()}</td>
+                                        <td class="mono breakable" title=e.kind.identifier_hint()>{e.identifier.clone()}</td>
+                                        <td>{e.note.clone()}</td>
+                                    </tr>
+                                }).collect_view()}
+                            </tbody>
+                        </table>
+                    </div>
+                }.into_any()
+            }}
+            <details open=move || matches!(add.value().get(), Some(Err(_)))>
+                <summary class="button secondary">"Add a person, company or vessel"</summary>
+                <ActionForm action=add>
+                    <input type="hidden" name="case_id" value=id/>
+                    <ErrorSummary error/>
+                    <div class="field-row">
+                        <SelectField form="ent" label="Kind" name="kind" options=enum_options(EntityKind::ALL, EntityKind::as_str, EntityKind::label, Some("Choose")) error/>
+                        <Field form="ent" label="Name" name="name" error/>
+                    </div>
+                    <Field form="ent" label="Identifier" name="identifier" hint="Date of birth or passport number, company registration number, or IMO number." error/>
+                    <Field form="ent" label="Note" name="note" error/>
+                    <button type="submit" class="button primary">"Add"</button>
+                </ActionForm>
             </details>
         </section>
     }

@@ -2,7 +2,7 @@
 //! may do now (acknowledge, respond with grading and files, decline, withdraw, close).
 
 use super::case_detail::AttachmentList;
-use crate::api::requests::{get_request, AcknowledgeRequest, ApproveRequest, CloseRequest, DeclineRequest, RespondToRequest, SendRequest, WithdrawRequest};
+use crate::api::requests::{cross_check, get_request, AcknowledgeRequest, ApproveRequest, CloseRequest, DeclineRequest, RespondToRequest, SendRequest, WithdrawRequest};
 use crate::components::badges::{DeadlineText, PriorityBadge, RequestStatusBadge, TlpBadge};
 use crate::components::forms::{action_error, enum_options, ErrorSummary, SelectField, TextArea};
 use crate::components::layout::Guard;
@@ -117,6 +117,7 @@ fn RequestDetail() -> impl IntoView {
                                     </section>
                                 </div>
                                 <div>
+                                    {r.viewer_is_recipient.then(|| view! { <CrossCheckPanel id=rid/> })}
                                     {(has("respond") || has("clarify")).then(|| view! { <RespondForm request=r.clone() respond/> })}
                                     {has("decline").then(|| view! { <DeclineForm id=rid decline/> })}
                                 </div>
@@ -126,6 +127,48 @@ fn RequestDetail() -> impl IntoView {
                 }
             })}
         </Suspense>
+    }
+}
+
+/// What the recipient's side already holds on the people, companies, vessels and indicators of the
+/// request, so duplicates and links are found before answering. Loaded after the request itself.
+#[component]
+fn CrossCheckPanel(id: i64) -> impl IntoView {
+    let result = Resource::new(move || id, cross_check);
+    view! {
+        <section class="panel" aria-labelledby="xcheck-h">
+            <h2 id="xcheck-h">"Cross-check against your records"</h2>
+            <Suspense fallback=|| view! { <p class="loading">"Checking your records…"</p> }>
+                {move || Suspend::new(async move {
+                    match result.await {
+                        Err(e) => view! { <p class="error-summary" role="alert">{e.to_string()}</p> }.into_any(),
+                        Ok(x) if x.looked_for.is_empty() => view! {
+                            <p class="muted">"The request names no indicator, person, company or vessel to check. Add them to the case to cross-check."</p>
+                        }.into_any(),
+                        Ok(x) => {
+                            let looked = x.looked_for.join("; ");
+                            if x.matches.is_empty() {
+                                view! { <p class="empty">"No match in your records for: " {looked}</p> }.into_any()
+                            } else {
+                                view! {
+                                    <p><strong>{x.matches.len()} {if x.matches.len() == 1 { " match" } else { " matches" }}</strong> " in your other cases and requests."</p>
+                                    <ul class="plain xcheck">
+                                        {x.matches.into_iter().map(|m| view! {
+                                            <li>
+                                                <span class="xcheck-what">{m.matched}</span>
+                                                <a href=m.link><span class="mono">{m.case_reference}</span> " " {m.case_title}</a>
+                                                <span class="muted small">" — " {m.found_as}</span>
+                                            </li>
+                                        }).collect_view()}
+                                    </ul>
+                                    <details class="small muted"><summary>"What was checked"</summary><p>{looked}</p></details>
+                                }.into_any()
+                            }
+                        }
+                    }
+                })}
+            </Suspense>
+        </section>
     }
 }
 

@@ -39,7 +39,7 @@ fn Results() -> impl IntoView {
                     Ok(r) if r.query.trim().is_empty() => view! { <p class="muted">"Type a word, a case reference, an IP address, a hash…"</p> }.into_any(),
                     Ok(r) if r.hits.is_empty() => view! { <p class="empty">"Nothing found for “" {r.query.clone()} "” among what you may see."</p> }.into_any(),
                     Ok(r) => {
-                        let groups = [("case", "Cases"), ("request", "Requests"), ("response", "Responses"), ("indicator", "Indicators")];
+                        let groups = [("case", "Cases"), ("request", "Requests"), ("response", "Responses"), ("indicator", "Indicators"), ("entity", "Persons, companies and vessels")];
                         view! {
                             <p class="muted">{r.hits.len()} " results for “" {r.query.clone()} "”"</p>
                             {groups.into_iter().filter_map(|(kind, heading)| {
