@@ -7,13 +7,15 @@ CREATE TABLE entities (
     name        TEXT NOT NULL CHECK (length(name) BETWEEN 1 AND 200),
     name_key    TEXT NOT NULL,
     identifier  TEXT NOT NULL DEFAULT '',
+    -- The identifier without spaces, dashes or case, for matching ("IMO 932-1483" = "imo9321483").
+    identifier_key TEXT NOT NULL DEFAULT '',
     note        TEXT NOT NULL DEFAULT '',
     created_by  INTEGER NOT NULL REFERENCES users(id),
     created_at  TEXT NOT NULL,
-    UNIQUE (case_id, kind, name_key, identifier)
+    UNIQUE (case_id, kind, name_key, identifier_key)
 );
 CREATE INDEX entities_name_key ON entities(name_key, kind);
-CREATE INDEX entities_identifier ON entities(identifier) WHERE identifier != '';
+CREATE INDEX entities_identifier ON entities(identifier_key) WHERE identifier_key != '';
 
 -- rowid kind 5 = entity (see 0003_search.sql).
 CREATE TRIGGER search_entity_insert AFTER INSERT ON entities BEGIN

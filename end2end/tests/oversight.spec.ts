@@ -47,6 +47,19 @@ test('the request and case lists download as CSV', async ({ page }) => {
   expect(csv.split('\r\n').filter(l => l).length).toBe(2);
 });
 
+test('the case report downloads as a PDF marked with its handling code', async ({ page }) => {
+  await signIn(page, 'ncb.officer');
+  await page.goto('/cases/1');
+  await hydrated(page);
+  const [download] = await Promise.all([page.waitForEvent('download'), page.getByRole('link', { name: 'Download PDF report' }).click()]);
+  expect(download.suggestedFilename()).toMatch(/^LD-\d{4}-\d{6}-report\.pdf$/);
+  const pdf = readFileSync(await download.path());
+  expect(pdf.subarray(0, 5).toString('latin1')).toBe('%PDF-');
+  const text = pdf.toString('latin1');
+  expect(text).toContain('(TLP:AMBER) Tj');
+  expect(text).toContain('(Fentanyl precursor shipment traced through the Port of Vancouver) Tj');
+});
+
 test('one search box finds cases, requests and indicators the officer may see', async ({ page }) => {
   await signIn(page, 'certin.officer');
   await page.getByRole('searchbox', { name: 'Search' }).fill('hospital');

@@ -3,7 +3,7 @@
 
 use app::backend::auth::AuthSession;
 use app::backend::audit::{self, Event};
-use app::backend::{attachments, export, policy, state, stix, AppState};
+use app::backend::{attachments, export, policy, report, state, stix, AppState};
 use app::model::{CaseFilter, InboxFilter};
 use app::error::AppError;
 use axum::extract::{ConnectInfo, FromRequest, Multipart, Path, Query, Request, State};
@@ -111,6 +111,21 @@ pub async fn stix_export(State(app): State<AppState>, mut session: AuthSession, 
                 (header::CONTENT_DISPOSITION, disposition(&name)),
             ],
             serde_json::to_string_pretty(&bundle).unwrap_or_default(),
+        )
+            .into_response(),
+        Err(e) => error(e),
+    }
+}
+
+pub async fn case_report(State(app): State<AppState>, mut session: AuthSession, Path(id): Path<i64>, req: Request) -> Response {
+    let actor = match state::require_actor(&app, &mut session, ip(&req)).await {
+        Ok(a) => a,
+        Err(e) => return error(e),
+    };
+    match report::case_report(&app, &actor, id).await {
+        Ok((name, bytes)) => (
+            [(header::CONTENT_TYPE, HeaderValue::from_static("application/pdf")), (header::CONTENT_DISPOSITION, disposition(&name))],
+            bytes,
         )
             .into_response(),
         Err(e) => error(e),

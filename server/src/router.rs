@@ -74,6 +74,7 @@ pub async fn build_parts(
         .route("/attachments", post(files::upload))
         .route("/attachments/{id}", get(files::download))
         .route("/cases/{id}/indicators.stix.json", get(files::stix_export))
+        .route("/cases/{id}/report.pdf", get(files::case_report))
         .route("/events", get(crate::events::stream))
         .route("/export/cases.csv", get(files::cases_csv))
         .route("/export/requests.csv", get(files::requests_csv))

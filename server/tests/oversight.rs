@@ -248,3 +248,67 @@ async fn cross_check_finds_the_recipients_own_records_and_nothing_it_may_not_see
     let audited: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM audit_events WHERE action = 'request.cross_check' AND outcome = 'success'").fetch_one(&s.db.pool).await.unwrap();
     assert_eq!(audited, 1);
 }
+
+/// The strings a PDF shows (Tj operands, literal or hex), decoded from WinAnsi, in order.
+fn shown_text(pdf: &[u8]) -> Vec<String> {
+    let text: String = pdf.iter().map(|b| match b { 0x96 => '–', 0x97 => '—', b => *b as char }).collect();
+    let mut out = Vec::new();
+    for line in text.lines().filter(|l| l.ends_with(" Tj")) {
+        let operand = &line[..line.len() - 3];
+        let decoded = if let Some(hex) = operand.strip_prefix('<').and_then(|h| h.strip_suffix('>')) {
+            (0..hex.len()).step_by(2).map(|i| u8::from_str_radix(&hex[i..i + 2], 16).unwrap() as char).collect()
+        } else {
+            let inner = operand.strip_prefix('(').and_then(|o| o.strip_suffix(')')).unwrap_or(operand);
+            inner.replace("\\(", "(").replace("\\)", ")").replace("\\\\", "\\")
+        };
+        out.push(decoded);
+    }
+    out
+}
+
+#[tokio::test]
+async fn the_case_report_pdf_marks_every_page_and_holds_requests_and_gradings() {
+    let s = TestServer::start_bare().await;
+    let mut ncb = s.signed_in("ncb.officer").await;
+    let case = own_case(&s, &mut ncb, "Precursor consignments through Nhava Sheva").await;
+    ncb.ok("add_entity", &[("case_id", &case), ("kind", "vessel"), ("name", "MV Pacific Meridian"), ("identifier", "IMO 9321483"), ("note", "")]).await;
+    let mut rcmp = s.signed_in("rcmp.officer").await;
+    // Enough requests and text to run over several pages.
+    let long = "The consignee's warehouse received two containers declared as industrial solvents. ".repeat(12);
+    for i in 0..12 {
+        let subject = format!("Question {i} about the consignee");
+        let r = ncb.ok("create_request", &[("case_id", &case), ("kind", "information"), ("subject", &subject), ("body", &long),
+            ("priority", "normal"), ("tlp", "amber"), ("to_agency", "RCMP"), ("due", ""), ("intent", "send")]).await["id"].to_string();
+        if i == 0 {
+            rcmp.ok("respond_to_request", &[("id", &r), ("kind", "final_answer"), ("body", "Confirmed by the port authority's records."),
+                ("source_grade", "B"), ("info_grade", "2"), ("tlp", "red")]).await;
+        }
+    }
+    let res = ncb.get(&format!("/cases/{case}/report.pdf")).await;
+    assert_eq!(res.status(), 200);
+    assert_eq!(res.headers()["content-type"], "application/pdf");
+    let disposition = res.headers()["content-disposition"].to_str().unwrap().to_string();
+    assert!(disposition.starts_with("attachment") && disposition.contains("-report.pdf"), "{disposition}");
+    let bytes = res.bytes().await.unwrap();
+    assert!(bytes.starts_with(b"%PDF-"));
+    let lines = shown_text(&bytes);
+    let text = lines.join("\n");
+    let pages: usize = (1..50).rev().find(|n| lines.contains(&format!("Page {n} of {n}"))).expect("numbered pages");
+    assert!(pages >= 3, "{pages} pages");
+    // The strictest code in the report (the RCMP answer is TLP:RED) marks the top and bottom of every page.
+    assert_eq!(lines.iter().filter(|l| *l == "TLP:RED").count(), 2 * pages);
+    assert!(lines.contains(&"Precursor consignments through Nhava Sheva".to_string()));
+    assert!(lines.contains(&"Question 11 about the consignee".to_string()));
+    assert!(text.contains("Confirmed by the port authority's records."));
+    let flowing = lines.join(" ");
+    assert!(flowing.contains("Final answer · Daniel Tremblay (RCMP)"), "author and agency of the answer");
+    assert!(flowing.contains("grading B2 (source B: source mostly reliable; information 2: known personally to the source)"), "grading with its meaning");
+    assert!(text.contains("Vessel: MV Pacific Meridian (IMO 9321483)"));
+
+    // Not a party: the same 404 as a missing case; both attempts and the download are audited.
+    let mut cbsa = s.signed_in("cbsa.officer").await;
+    assert_eq!(cbsa.get(&format!("/cases/{case}/report.pdf")).await.status(), 404);
+    assert_eq!(cbsa.get("/cases/99999/report.pdf").await.status(), 404);
+    let events: Vec<String> = sqlx::query_scalar("SELECT outcome FROM audit_events WHERE action = 'case.export_pdf' ORDER BY id").fetch_all(&s.db.pool).await.unwrap();
+    assert_eq!(events, vec!["success", "denied", "denied"]);
+}

@@ -89,7 +89,7 @@ pub async fn run(pool: &SqlitePool, viewer: &SessionUser, vis: Visibility, reque
         terms.insert(Term::Indicator(kind, value));
     }
     let entities: Vec<(String, String, String, String)> =
-        sqlx::query_as("SELECT kind, name, name_key, identifier FROM entities WHERE case_id = ?").bind(case_id).fetch_all(pool).await?;
+        sqlx::query_as("SELECT kind, name, name_key, identifier_key FROM entities WHERE case_id = ?").bind(case_id).fetch_all(pool).await?;
     for (kind, name, key, identifier) in entities {
         terms.insert(Term::Entity { kind: super::cases::parse(&kind)?, name, key, identifier });
     }
@@ -113,7 +113,7 @@ pub async fn run(pool: &SqlitePool, viewer: &SessionUser, vis: Visibility, reque
                 q.push("FROM entities e JOIN cases c ON c.id = e.case_id WHERE e.kind = ").push_bind(kind.as_str());
                 q.push(" AND (e.name_key = ").push_bind(key.clone());
                 if !identifier.is_empty() {
-                    q.push(" OR e.identifier = ").push_bind(identifier.clone());
+                    q.push(" OR e.identifier_key = ").push_bind(identifier.clone());
                 }
                 q.push(") AND e.case_id != ").push_bind(case_id);
             }

@@ -47,25 +47,26 @@ pub async fn insert(tx: &mut Tx, case_id: i64, user: &SessionUser, n: &NewEntity
     if key.is_empty() {
         return Err(AppError::field("name", "Enter a name with at least one letter or digit."));
     }
-    let identifier = identifier_key(&n.identifier);
-    let exists: Option<i64> = sqlx::query_scalar("SELECT id FROM entities WHERE case_id = ? AND kind = ? AND name_key = ? AND identifier = ?")
+    let id_key = identifier_key(&n.identifier);
+    let exists: Option<i64> = sqlx::query_scalar("SELECT id FROM entities WHERE case_id = ? AND kind = ? AND name_key = ? AND identifier_key = ?")
         .bind(case_id)
         .bind(n.kind.as_str())
         .bind(&key)
-        .bind(&identifier)
+        .bind(&id_key)
         .fetch_optional(&mut **tx)
         .await?;
     if exists.is_some() {
         return Err(AppError::field("name", format!("{} is already on this case.", n.name.trim())));
     }
     Ok(sqlx::query_scalar(
-        "INSERT INTO entities (case_id, kind, name, name_key, identifier, note, created_by, created_at) VALUES (?,?,?,?,?,?,?,?) RETURNING id",
+        "INSERT INTO entities (case_id, kind, name, name_key, identifier, identifier_key, note, created_by, created_at) VALUES (?,?,?,?,?,?,?,?,?) RETURNING id",
     )
     .bind(case_id)
     .bind(n.kind.as_str())
     .bind(n.name.trim())
     .bind(&key)
-    .bind(&identifier)
+    .bind(n.identifier.trim())
+    .bind(&id_key)
     .bind(n.note.trim())
     .bind(user.id)
     .bind(Utc::now())

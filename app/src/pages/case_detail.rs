@@ -134,6 +134,9 @@ fn CaseHeader(case: CaseView, status: ServerAction<ChangeCaseStatus>) -> impl In
                 <dd>{case.parties.iter().map(|p| format!("{} ({})", p.code, p.country.as_str())).collect::<Vec<_>>().join(", ")}</dd>
                 <dt>"Updated"</dt><dd>{case.updated.text.clone()} " by " {case.updated_by.clone()}</dd>
             </dl>
+            <div class="actions">
+                <a class="button secondary" href=format!("/cases/{id}/report.pdf") download="" rel="external">"Download PDF report"</a>
+            </div>
             {(!transitions.is_empty()).then(move || view! {
                 <div class="actions" aria-label="Change status">
                     {transitions.into_iter().map(|to| {
