@@ -3,13 +3,14 @@
 //! The same seed always gives the same data.
 
 use super::audit::{self, AuditRow, GENESIS};
-use super::db::Db;
+use super::db::{Db, Tx};
 use super::{demo, passwords};
 use crate::error::AppError;
 use crate::model::{Priority, RequestKind};
 use chrono::{DateTime, Duration, Utc};
 use rand::rngs::StdRng;
 use rand::{Rng, SeedableRng};
+use sqlx::{QueryBuilder, Sqlite};
 
 pub struct SeedSize {
     pub cases: u64,
@@ -27,6 +28,85 @@ pub struct SeedReport {
     pub first_case: i64,
     /// A case open for new requests (the create-request benchmark uses it).
     pub open_case: i64,
+}
+
+/// Rows per INSERT statement: one statement per few hundred rows instead of one per row is what makes
+/// seeding fast (SQLite allows 32,766 bound values per statement; a request row binds 17).
+const BATCH: usize = 500;
+
+struct CaseRow {
+    id: i64,
+    reference: String,
+    title: String,
+    summary: String,
+    category: &'static str,
+    priority: &'static str,
+    status: &'static str,
+    tlp: &'static str,
+    owner: i64,
+    other: i64,
+    lead: i64,
+    created: DateTime<Utc>,
+}
+
+async fn insert_cases(tx: &mut Tx, batch: &mut Vec<CaseRow>) -> Result<(), AppError> {
+    if batch.is_empty() {
+        return Ok(());
+    }
+    let mut q: QueryBuilder<Sqlite> = QueryBuilder::new(
+        "INSERT INTO cases (id, reference, title, summary, category, priority, status, tlp, owner_agency_id, lead_user_id, version, \
+         created_by, created_at, updated_by, updated_at) ",
+    );
+    q.push_values(batch.iter(), |mut b, c| {
+        b.push_bind(c.id).push_bind(&c.reference).push_bind(&c.title).push_bind(&c.summary).push_bind(c.category).push_bind(c.priority)
+            .push_bind(c.status).push_bind(c.tlp).push_bind(c.owner).push_bind(c.lead).push_bind(1).push_bind(c.lead).push_bind(c.created)
+            .push_bind(c.lead).push_bind(c.created);
+    });
+    q.build().execute(&mut **tx).await?;
+    let mut q: QueryBuilder<Sqlite> = QueryBuilder::new("INSERT OR IGNORE INTO case_parties (case_id, agency_id, added_at) ");
+    q.push_values(batch.iter().flat_map(|c| [(c.id, c.owner, c.created), (c.id, c.other, c.created)]), |mut b, (case, agency, at)| {
+        b.push_bind(case).push_bind(agency).push_bind(at);
+    });
+    q.build().execute(&mut **tx).await?;
+    batch.clear();
+    Ok(())
+}
+
+struct RequestRow {
+    case_id: i64,
+    kind: &'static str,
+    subject: String,
+    body: String,
+    priority: &'static str,
+    from: i64,
+    to: i64,
+    status: &'static str,
+    due: Option<DateTime<Utc>>,
+    sent: DateTime<Utc>,
+    ack: Option<DateTime<Utc>>,
+    acknowledged_by: Option<i64>,
+    answered: Option<DateTime<Utc>>,
+    closed: Option<DateTime<Utc>>,
+    creator: i64,
+    updated: DateTime<Utc>,
+}
+
+async fn insert_requests(tx: &mut Tx, batch: &mut Vec<RequestRow>) -> Result<(), AppError> {
+    if batch.is_empty() {
+        return Ok(());
+    }
+    let mut q: QueryBuilder<Sqlite> = QueryBuilder::new(
+        "INSERT INTO requests (case_id, kind, subject, body, priority, directly_available, tlp, from_agency_id, to_agency_id, status, due_at, sent_at, \
+         acknowledged_at, acknowledged_by, answered_at, closed_at, created_by, created_at, updated_at) ",
+    );
+    q.push_values(batch.iter(), |mut b, r| {
+        b.push_bind(r.case_id).push_bind(r.kind).push_bind(&r.subject).push_bind(&r.body).push_bind(r.priority).push_bind(0).push_bind("amber")
+            .push_bind(r.from).push_bind(r.to).push_bind(r.status).push_bind(r.due).push_bind(r.sent).push_bind(r.ack).push_bind(r.acknowledged_by)
+            .push_bind(r.answered).push_bind(r.closed).push_bind(r.creator).push_bind(r.sent).push_bind(r.updated);
+    });
+    q.build().execute(&mut **tx).await?;
+    batch.clear();
+    Ok(())
 }
 
 const PLACES: &[&str] = &["Mumbai", "Vancouver", "Toronto", "Delhi", "Montreal", "Chennai", "Kolkata", "Calgary", "Pune", "Halifax", "Surrey", "Ludhiana"];
@@ -94,6 +174,7 @@ pub async fn run(db: &Db, size: &SeedSize, now: DateTime<Utc>) -> Result<SeedRep
     let span = Duration::days(3 * 365);
     let first_case: i64 = sqlx::query_scalar("SELECT COALESCE(MAX(id), 0) + 1 FROM cases").fetch_one(&mut *tx).await?;
     let mut case_meta: Vec<(i64, i64, i64, DateTime<Utc>)> = Vec::with_capacity(size.cases as usize); // (id, owner, other, created)
+    let mut case_rows: Vec<CaseRow> = Vec::with_capacity(BATCH);
     for i in 0..size.cases {
         let id = first_case + i as i64;
         let (home, away) = if rng.gen_bool(0.5) { (&india, &canada) } else { (&canada, &india) };
@@ -108,35 +189,31 @@ pub async fn run(db: &Db, size: &SeedSize, now: DateTime<Utc>) -> Result<SeedRep
         let summary = format!("{} {}.", sentence(&mut rng, 12), sentence(&mut rng, 8));
         let priority = pick(&mut rng, &["urgent", "high", "normal", "normal", "low"]);
         let tlp = pick(&mut rng, &["green", "amber", "amber", "amber_strict", "red"]);
-        sqlx::query(
-            "INSERT INTO cases (id, reference, title, summary, category, priority, status, tlp, owner_agency_id, lead_user_id, version, \
-             created_by, created_at, updated_by, updated_at) VALUES (?,?,?,?,?,?,?,?,?,?,1,?,?,?,?)",
-        )
-        .bind(id)
-        .bind(format!("LD-S{}-{:07}", size.seed % 100, id))
-        .bind(title)
-        .bind(summary)
-        .bind(*cat)
-        .bind(*priority)
-        .bind(status)
-        .bind(*tlp)
-        .bind(owner)
-        .bind(lead)
-        .bind(lead)
-        .bind(created)
-        .bind(lead)
-        .bind(created)
-        .execute(&mut *tx)
-        .await?;
-        for a in [owner, other] {
-            sqlx::query("INSERT OR IGNORE INTO case_parties (case_id, agency_id, added_at) VALUES (?,?,?)").bind(id).bind(a).bind(created).execute(&mut *tx).await?;
+        case_rows.push(CaseRow {
+            id,
+            reference: format!("LD-S{}-{:07}", size.seed % 100, id),
+            title,
+            summary,
+            category: cat,
+            priority,
+            status,
+            tlp,
+            owner,
+            other,
+            lead,
+            created,
+        });
+        if case_rows.len() == BATCH {
+            insert_cases(&mut tx, &mut case_rows).await?;
         }
         case_meta.push((id, owner, other, created));
         rows += 3;
     }
+    insert_cases(&mut tx, &mut case_rows).await?;
 
     let kinds = [RequestKind::Information, RequestKind::Assistance, RequestKind::EvidencePreservation, RequestKind::IntelligenceShare, RequestKind::Clarification];
     let policy = super::deadlines::DeadlinePolicy::default();
+    let mut request_rows: Vec<RequestRow> = Vec::with_capacity(BATCH);
     for _ in 0..size.requests {
         if case_meta.is_empty() {
             break;
@@ -160,31 +237,32 @@ pub async fn run(db: &Db, size: &SeedSize, now: DateTime<Utc>) -> Result<SeedRep
             (None, None) => "sent",
         };
         let subject = format!("{} {}", pick(&mut rng, &["Records of", "Subscriber data for", "Preserve logs of", "Identify", "Verify"]), sentence(&mut rng, 4));
-        sqlx::query(
-            "INSERT INTO requests (case_id, kind, subject, body, priority, directly_available, tlp, from_agency_id, to_agency_id, status, due_at, sent_at, \
-             acknowledged_at, acknowledged_by, answered_at, closed_at, created_by, created_at, updated_at) VALUES (?,?,?,?,?,0,'amber',?,?,?,?,?,?,?,?,?,?,?,?)",
-        )
-        .bind(case_id)
-        .bind(kind.as_str())
-        .bind(subject)
-        .bind(sentence(&mut rng, 25))
-        .bind(priority.as_str())
-        .bind(from)
-        .bind(to)
-        .bind(status)
-        .bind(due)
-        .bind(sent)
-        .bind(ack)
-        .bind(ack.map(|_| *pick(&mut rng, &by_agency[&to])))
-        .bind(answered)
-        .bind((status == "closed").then_some(now))
-        .bind(creator)
-        .bind(sent)
-        .bind(answered.or(ack).unwrap_or(sent))
-        .execute(&mut *tx)
-        .await?;
+        let body = sentence(&mut rng, 25);
+        let acknowledged_by = ack.map(|_| *pick(&mut rng, &by_agency[&to]));
+        request_rows.push(RequestRow {
+            case_id,
+            kind: kind.as_str(),
+            subject,
+            body,
+            priority: priority.as_str(),
+            from,
+            to,
+            status,
+            due,
+            sent,
+            ack,
+            acknowledged_by,
+            answered,
+            closed: (status == "closed").then_some(now),
+            creator,
+            updated: answered.or(ack).unwrap_or(sent),
+        });
+        if request_rows.len() == BATCH {
+            insert_requests(&mut tx, &mut request_rows).await?;
+        }
         rows += 1;
     }
+    insert_requests(&mut tx, &mut request_rows).await?;
 
     // The audit trail: events continuing the existing chain, in time order.
     let (mut last_id, mut prev): (i64, String) = sqlx::query_as("SELECT id, hash FROM audit_events ORDER BY id DESC LIMIT 1")
@@ -193,6 +271,7 @@ pub async fn run(db: &Db, size: &SeedSize, now: DateTime<Utc>) -> Result<SeedRep
         .unwrap_or((0, GENESIS.to_string()));
     let start = now - span;
     let step = span.num_milliseconds() / size.audit_events.max(1) as i64;
+    let mut audit_rows: Vec<AuditRow> = Vec::with_capacity(BATCH);
     let actions = ["case.read", "request.read", "sign_in", "search", "case.update", "request.acknowledge", "response.create", "attachment.download"];
     for i in 0..size.audit_events {
         let (uid, agency) = *pick(&mut rng, &officers);
@@ -216,11 +295,15 @@ pub async fn run(db: &Db, size: &SeedSize, now: DateTime<Utc>) -> Result<SeedRep
             hash: String::new(),
         };
         row.seal();
-        audit::insert_row(&mut tx, &row).await?;
         last_id = row.id;
-        prev = row.hash;
+        prev = row.hash.clone();
+        audit_rows.push(row);
+        if audit_rows.len() == BATCH {
+            audit::insert_rows(&mut tx, &mut audit_rows).await?;
+        }
         rows += 1;
     }
+    audit::insert_rows(&mut tx, &mut audit_rows).await?;
     let open_case: i64 = sqlx::query_scalar("SELECT COALESCE(MIN(id), 0) FROM cases WHERE id >= ? AND status IN ('open', 'active')")
         .bind(first_case)
         .fetch_one(&mut *tx)
