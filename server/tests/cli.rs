@@ -32,12 +32,25 @@ async fn audit_verify_passes_then_names_the_event_an_intruder_altered() {
     assert!(sqlx::query("DELETE FROM audit_events WHERE id = 3").execute(&s.db.pool).await.is_err());
     // ...so an intruder with the file drops the trigger first.
     sqlx::query("DROP TRIGGER audit_events_no_update").execute(&s.db.pool).await.unwrap();
+    let original: Option<String> = sqlx::query_scalar("SELECT username FROM audit_events WHERE id = 3").fetch_one(&s.db.pool).await.unwrap();
     sqlx::query("UPDATE audit_events SET username = 'someone.else' WHERE id = 3").execute(&s.db.pool).await.unwrap();
 
     let bad = liaison_desk(&s.db_url, &["audit", "verify"]);
     assert_eq!(bad.status.code(), Some(1));
     let err = String::from_utf8_lossy(&bad.stderr);
     assert!(err.contains("event 3"), "{err}");
+
+    // Put it back; then remove an event near the end (verify checks slices of the chain in parallel, so
+    // a fault in the last slice must be found too).
+    sqlx::query("UPDATE audit_events SET username = ? WHERE id = 3").bind(original).execute(&s.db.pool).await.unwrap();
+    assert!(liaison_desk(&s.db_url, &["audit", "verify"]).status.success());
+    sqlx::query("DROP TRIGGER audit_events_no_delete").execute(&s.db.pool).await.unwrap();
+    let victim = count - 1;
+    sqlx::query("DELETE FROM audit_events WHERE id = ?").bind(victim).execute(&s.db.pool).await.unwrap();
+    let bad = liaison_desk(&s.db_url, &["audit", "verify"]);
+    assert_eq!(bad.status.code(), Some(1));
+    let err = String::from_utf8_lossy(&bad.stderr);
+    assert!(err.contains(&format!("event {victim}")) && err.contains("missing"), "{err}");
 }
 
 #[tokio::test]

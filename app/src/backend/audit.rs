@@ -208,62 +208,76 @@ pub enum ChainReport {
     Broken { event_id: i64, reason: &'static str },
 }
 
-/// Rows hashed per batch while the next batch is read.
-const VERIFY_BATCH: usize = 8192;
-
-/// The first row in `batch` whose content does not match its hash.
-fn first_bad_content(batch: &[AuditRow]) -> Option<i64> {
-    batch.iter().find(|r| r.compute_hash(&r.prev_hash) != r.hash).map(|r| r.id)
+/// What one slice of the chain looked like: its ends (to link slices together) and its first fault.
+struct Slice {
+    first_prev: Option<String>,
+    last_hash: Option<String>,
+    events: u64,
+    broken: Option<(i64, &'static str)>,
 }
 
-/// Recomputes the whole chain in id order, streaming (constant memory whatever the table's size). Each
-/// event must follow the previous one (id and previous-hash link) and match its own hash; the links are
-/// checked as rows arrive, the hashes in batches on another thread while the next batch is read. Reports
-/// the earliest event that fails either check.
-pub async fn verify(pool: &SqlitePool) -> Result<ChainReport, sqlx::Error> {
-    let mut rows = sqlx::query_as::<_, AuditRow>("SELECT * FROM audit_events ORDER BY id").fetch(pool);
-    let mut expected_prev = GENESIS.to_string();
-    let mut expected_id = 1i64;
-    let mut count = 0u64;
-    let mut batch: Vec<AuditRow> = Vec::with_capacity(VERIFY_BATCH);
-    let mut hashing: Option<tokio::task::JoinHandle<Option<i64>>> = None;
-    let mut broken_link: Option<(i64, &'static str)> = None;
-    loop {
-        let next = rows.try_next().await?;
-        let done = next.is_none();
-        if let Some(row) = next {
-            if row.id != expected_id {
-                broken_link = Some((expected_id, "event is missing"));
-            } else if row.prev_hash != expected_prev {
-                broken_link = Some((row.id, "previous-hash link does not match"));
-            } else {
-                expected_prev = row.hash.clone();
-                expected_id += 1;
-                count += 1;
-                batch.push(row);
-            }
+/// Checks ids `lo..=hi` on their own: contiguous ids, each previous-hash link inside the slice, and each
+/// event's content against its hash. Stops at the first fault.
+async fn verify_slice(pool: SqlitePool, lo: i64, hi: i64) -> Result<Slice, sqlx::Error> {
+    let mut rows = sqlx::query_as::<_, AuditRow>("SELECT * FROM audit_events WHERE id BETWEEN ? AND ? ORDER BY id").bind(lo).bind(hi).fetch(&pool);
+    let mut slice = Slice { first_prev: None, last_hash: None, events: 0, broken: None };
+    let mut expected_id = lo;
+    while let Some(row) = rows.try_next().await? {
+        let fault = if row.id != expected_id {
+            Some((expected_id, "event is missing"))
+        } else if slice.last_hash.as_ref().is_some_and(|prev| *prev != row.prev_hash) {
+            Some((row.id, "previous-hash link does not match"))
+        } else if row.compute_hash(&row.prev_hash) != row.hash {
+            Some((row.id, "content does not match its hash"))
+        } else {
+            None
+        };
+        if fault.is_some() {
+            slice.broken = fault;
+            return Ok(slice);
         }
-        if batch.len() < VERIFY_BATCH && !done && broken_link.is_none() {
-            continue;
+        if slice.first_prev.is_none() {
+            slice.first_prev = Some(row.prev_hash.clone());
         }
-        // An altered row found by its hash comes before any later broken link.
-        if let Some(h) = hashing.take() {
-            if let Some(id) = h.await.map_err(|e| sqlx::Error::Protocol(e.to_string()))? {
-                return Ok(ChainReport::Broken { event_id: id, reason: "content does not match its hash" });
-            }
-        }
-        let full = std::mem::replace(&mut batch, Vec::with_capacity(VERIFY_BATCH));
-        if done || broken_link.is_some() {
-            if let Some(id) = first_bad_content(&full) {
-                return Ok(ChainReport::Broken { event_id: id, reason: "content does not match its hash" });
-            }
-            return Ok(match broken_link {
-                Some((event_id, reason)) => ChainReport::Broken { event_id, reason },
-                None => ChainReport::Ok { events: count },
-            });
-        }
-        hashing = Some(tokio::task::spawn_blocking(move || first_bad_content(&full)));
+        slice.last_hash = Some(row.hash);
+        slice.events += 1;
+        expected_id += 1;
     }
+    if expected_id <= hi {
+        slice.broken = Some((expected_id, "event is missing"));
+    }
+    Ok(slice)
+}
+
+/// Recomputes the whole chain: every id from 1 to the newest present, each event's hash over its previous
+/// hash and content, each link to the event before. The id range is checked in slices on all cores and the
+/// slices' ends linked afterwards; the earliest fault is reported. Memory stays constant (rows stream).
+pub async fn verify(pool: &SqlitePool) -> Result<ChainReport, sqlx::Error> {
+    let max: Option<i64> = sqlx::query_scalar("SELECT MAX(id) FROM audit_events").fetch_one(pool).await?;
+    let Some(max) = max else { return Ok(ChainReport::Ok { events: 0 }) };
+    let parts = std::thread::available_parallelism().map(|n| n.get()).unwrap_or(2).clamp(1, 8) as i64;
+    let per = (max + parts - 1) / parts;
+    let mut tasks = Vec::new();
+    for k in 0..parts {
+        let (lo, hi) = (1 + k * per, ((k + 1) * per).min(max));
+        if lo <= hi {
+            tasks.push((lo, tokio::spawn(verify_slice(pool.clone(), lo, hi))));
+        }
+    }
+    let mut expected_prev = GENESIS.to_string();
+    let mut events = 0;
+    for (lo, task) in tasks {
+        let slice = task.await.map_err(|e| sqlx::Error::Protocol(e.to_string()))??;
+        if slice.first_prev.as_ref().is_some_and(|p| *p != expected_prev) {
+            return Ok(ChainReport::Broken { event_id: lo, reason: "previous-hash link does not match" });
+        }
+        if let Some((event_id, reason)) = slice.broken {
+            return Ok(ChainReport::Broken { event_id, reason });
+        }
+        expected_prev = slice.last_hash.unwrap_or(expected_prev);
+        events += slice.events;
+    }
+    Ok(ChainReport::Ok { events })
 }
 
 /// Which events a viewer may read (decided by `policy::audit_scope`).

@@ -47,8 +47,21 @@ pub fn check_rules(password: &str, username: &str) -> Result<(), String> {
     Ok(())
 }
 
+/// An argon2 hash takes a core and 19 MiB for tens of milliseconds. Running more at once than there are
+/// cores only holds more memory while they queue for a core, and hashing on every core starves page
+/// requests: sign-ins wait here for one of (cores - 1) slots, so one core always serves everyone else.
+async fn on_hashing_slot<T: Send + 'static>(work: impl FnOnce() -> T + Send + 'static) -> T {
+    static SLOTS: OnceLock<tokio::sync::Semaphore> = OnceLock::new();
+    let slots = SLOTS.get_or_init(|| {
+        let cores = std::thread::available_parallelism().map(|n| n.get()).unwrap_or(2);
+        tokio::sync::Semaphore::new(cores.saturating_sub(1).max(1))
+    });
+    let _slot = slots.acquire().await.expect("the semaphore is never closed");
+    tokio::task::spawn_blocking(work).await.expect("hashing task panicked")
+}
+
 pub async fn hash(password: String) -> PasswordHashString {
-    tokio::task::spawn_blocking(move || hash_blocking(&password)).await.expect("hashing task panicked")
+    on_hashing_slot(move || hash_blocking(&password)).await
 }
 
 pub fn hash_blocking(password: &str) -> PasswordHashString {
@@ -63,7 +76,7 @@ pub fn hash_blocking(password: &str) -> PasswordHashString {
 /// Verifies against `stored`, or against a dummy hash when there is no such user, so that the time taken
 /// does not reveal whether a username exists.
 pub async fn verify(password: String, stored: Option<PasswordHashString>) -> bool {
-    tokio::task::spawn_blocking(move || {
+    on_hashing_slot(move || {
         let exists = stored.is_some();
         let hash = stored.map(|h| h.0).unwrap_or_else(|| dummy_hash().to_string());
         let ok = PasswordHash::new(&hash)
@@ -72,7 +85,6 @@ pub async fn verify(password: String, stored: Option<PasswordHashString>) -> boo
         ok && exists
     })
     .await
-    .expect("verification task panicked")
 }
 
 fn dummy_hash() -> &'static str {

@@ -141,6 +141,8 @@ pub async fn run(db: &Db, size: &SeedSize, now: DateTime<Utc>) -> Result<SeedRep
     let hash = passwords::hash(password.clone()).await;
     let mut rows = 0u64;
     let mut tx = db.begin_write().await?;
+    // One transaction of millions of rows: a large page cache keeps SQLite from spilling pages mid-way.
+    sqlx::query("PRAGMA cache_size = -524288").execute(&mut *tx).await?;
 
     // Officers for every agency: seed.<code>.<n>, all with the one printed password.
     let agencies: Vec<(i64, String, String)> = sqlx::query_as("SELECT id, code, country FROM agencies ORDER BY id").fetch_all(&mut *tx).await?;
