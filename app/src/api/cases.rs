@@ -70,8 +70,12 @@ pub async fn case_history(id: i64) -> Result<Vec<HistoryEntry>, AppError> {
     state::reply(
         async {
             let (actor, app) = state::context().await?;
-            let mut conn = app.db.pool.acquire().await?;
-            load::case(&mut conn, &actor, id, CaseOp::View).await?;
+            // The check's connection goes back to the pool before the history takes one: a request holding
+            // one connection while waiting for another deadlocks the pool under load.
+            {
+                let mut conn = app.db.pool.acquire().await?;
+                load::case(&mut conn, &actor, id, CaseOp::View).await?;
+            }
             cases::history(&app.db.pool, id, &actor.user.time_zone).await
         }
         .await,
