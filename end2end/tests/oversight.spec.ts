@@ -102,7 +102,7 @@ test('an officer receives a new request live while the inbox is open (no reload)
   await expect(page.getByRole('link', { name: 'New request from NCB (urgent): Live: vessel manifest for MSC Aurora' })).toBeVisible();
 });
 
-test('an officer opening an incoming request sees what their own records already hold', async ({ page }) => {
+test('an officer opening an incoming request sees what their own records already hold, and adds a vessel', async ({ page }) => {
   await signIn(page, 'rcmp.officer');
   await page.goto('/requests/2');
   await hydrated(page);
@@ -110,11 +110,7 @@ test('an officer opening an incoming request sees what their own records already
   const panel = page.getByRole('region', { name: 'Cross-check against your records' });
   // NCB wrote the consignee one way; RCMP's closed hawala case holds it another way.
   await expect(panel).toContainText('Company: Coastal Chemical Distributors Ltd.');
-  // The match links to the other case. (Opened by its address: client-side navigation from this panel
-  // to the case page does not re-render yet — a known defect noted on the issue.)
-  const href = await panel.getByRole('link', { name: /Hawala network/ }).getAttribute('href');
-  expect(href).toMatch(/^\/cases\/\d+$/);
-  await page.goto(href!);
+  await panel.getByRole('link', { name: /Hawala network/ }).click();
   await expect(page.getByRole('heading', { level: 1, name: /Hawala network/ })).toBeVisible();
   await hydrated(page);
   const entities = page.getByRole('region', { name: 'Persons, companies and vessels' });
@@ -125,8 +121,12 @@ test('an officer opening an incoming request sees what their own records already
   await entities.getByRole('button', { name: 'Add', exact: true }).click();
   await expect(entities.getByRole('alert')).toContainText('Enter the name.');
   await expect(entities.getByLabel('Identifier')).toHaveValue('IMO 9321483');
-  // Not covered here: the successful add after a refused one did not show in the table in this test run
-  // (noted on the issue); adding entities is covered over HTTP in server/tests/oversight.rs.
+  await entities.getByLabel('Name').fill('Pacific Meridian');
+  await entities.getByRole('button', { name: 'Add', exact: true }).click();
+  await expect(entities.getByRole('table')).toContainText('Pacific Meridian');
+  // The vessel (same IMO number, "MV" dropped) now links the two cases in the cross-check too.
+  await page.goto('/requests/2');
+  await expect(page.getByRole('region', { name: 'Cross-check against your records' })).toContainText('Vessel: MV Pacific Meridian');
 });
 
 test('axe finds no accessibility violations on any page', async ({ page }) => {

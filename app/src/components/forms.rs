@@ -13,6 +13,23 @@ where
     Signal::derive(move || action.value().get().and_then(|r| r.err()))
 }
 
+/// Counts the action's successful completions. Pages refetch what an action changed on this, not on every
+/// submission: refetching after a refused one would render the form again and lose what the user is
+/// correcting (a select falls back to its first option).
+pub fn success_count<I, O>(action: ServerAction<I>) -> Signal<usize>
+where
+    I: leptos::server_fn::ServerFn<Output = O, Error = AppError> + Clone + Send + Sync + 'static,
+    O: Clone + Send + Sync + 'static,
+{
+    let count = RwSignal::new(0usize);
+    Effect::new(move |_| {
+        if let Some(Ok(_)) = action.value().get() {
+            count.update(|n| *n += 1);
+        }
+    });
+    count.into()
+}
+
 /// The message list at the top of a form: every problem at once, announced to screen readers.
 #[component]
 pub fn ErrorSummary(error: Signal<Option<AppError>>) -> impl IntoView {

@@ -27,9 +27,7 @@ pub fn agency_options(agencies: &[AgencyView], first: &str) -> Vec<(String, Stri
 pub fn UsersPage() -> impl IntoView {
     view! {
         <Title text="Users"/>
-        <Guard action=Action::ManageAccounts>
-            <UsersList/>
-        </Guard>
+        <UsersList/>
     }
 }
 
@@ -49,64 +47,66 @@ fn UsersList() -> impl IntoView {
     let agencies = Resource::new(|| (), |_| list_agencies());
     let no_error = Signal::derive(|| None::<AppError>);
     view! {
-        <div class="page-head">
-            <h1>"Users"</h1>
-            <a class="button primary" href="/admin/users/new">"New user"</a>
-        </div>
-        <Suspense fallback=|| view! { <p class="loading">"Loading…"</p> }>
-            {move || Suspend::new(async move {
-                let f = filter();
-                let agencies = agencies.await.unwrap_or_default();
-                let statuses = std::iter::once((String::new(), "Any status".to_string()))
-                    .chain(UserStatus::ALL.iter().map(|s| (s.as_str().to_string(), s.label().to_string())))
-                    .collect();
-                view! {
-                    <Form method="GET" action="" attr:class="filters" attr:aria-label="Filter users">
-                        <Field label="Name or username" name="q" value=f.q.clone() error=no_error/>
-                        <SelectField label="Role" name="role" options=role_options(true) selected=f.role.clone() error=no_error/>
-                        <SelectField label="Agency" name="agency" options=agency_options(&agencies, "Any agency") selected=f.agency.clone() error=no_error/>
-                        <SelectField label="Status" name="status" options=statuses selected=f.status.clone() error=no_error/>
-                        <button type="submit" class="button secondary">"Filter"</button>
-                    </Form>
-                }
-            })}
-        </Suspense>
-        <Suspense fallback=|| view! { <p class="loading">"Loading users…"</p> }>
-            {move || Suspend::new(async move {
-                match users.await {
-                    Err(e) => view! { <p class="error-summary" role="alert">{e.to_string()}</p> }.into_any(),
-                    Ok(list) if list.is_empty() => view! { <p class="empty">"No user matches these filters."</p> }.into_any(),
-                    Ok(list) => view! {
-                        <div class="table-wrap">
-                            <table class="data">
-                                <caption class="visually-hidden">"User accounts"</caption>
-                                <thead>
-                                    <tr><th scope="col">"Name"</th><th scope="col">"Username"</th><th scope="col">"Role"</th><th scope="col">"Agency"</th><th scope="col">"Status"</th></tr>
-                                </thead>
-                                <tbody>
-                                    {list.into_iter().map(|u| {
-                                        let locked = u.locked_until.is_some();
-                                        view! {
-                                            <tr>
-                                                <td><a href=format!("/admin/users/{}", u.id)>{u.display_name.clone()}</a></td>
-                                                <td class="mono">{u.username.clone()}</td>
-                                                <td>{u.role.label()}</td>
-                                                <td>{u.agency_code.clone()} <span class="muted">" · " {u.country.label()}</span></td>
-                                                <td>
-                                                    <span class=format!("status status-{}", u.status.as_str())>{u.status.label()}</span>
-                                                    {locked.then(|| view! { " " <span class="status status-locked">"Locked"</span> })}
-                                                    {u.must_change_password.then(|| view! { " " <span class="status status-pending">"Temporary password"</span> })}
-                                                </td>
-                                            </tr>
-                                        }
-                                    }).collect_view()}
-                                </tbody>
-                            </table>
-                        </div>
-                    }.into_any(),
-                }
-            })}
-        </Suspense>
+        <Guard action=Action::ManageAccounts>
+            <div class="page-head">
+                <h1>"Users"</h1>
+                <a class="button primary" href="/admin/users/new">"New user"</a>
+            </div>
+            <Suspense fallback=|| view! { <p class="loading">"Loading…"</p> }>
+                {move || Suspend::new(async move {
+                    let f = filter();
+                    let agencies = agencies.await.unwrap_or_default();
+                    let statuses = std::iter::once((String::new(), "Any status".to_string()))
+                        .chain(UserStatus::ALL.iter().map(|s| (s.as_str().to_string(), s.label().to_string())))
+                        .collect();
+                    view! {
+                        <Form method="GET" action="" attr:class="filters" attr:aria-label="Filter users">
+                            <Field label="Name or username" name="q" value=f.q.clone() error=no_error/>
+                            <SelectField label="Role" name="role" options=role_options(true) selected=f.role.clone() error=no_error/>
+                            <SelectField label="Agency" name="agency" options=agency_options(&agencies, "Any agency") selected=f.agency.clone() error=no_error/>
+                            <SelectField label="Status" name="status" options=statuses selected=f.status.clone() error=no_error/>
+                            <button type="submit" class="button secondary">"Filter"</button>
+                        </Form>
+                    }
+                })}
+            </Suspense>
+            <Suspense fallback=|| view! { <p class="loading">"Loading users…"</p> }>
+                {move || Suspend::new(async move {
+                    match users.await {
+                        Err(e) => view! { <p class="error-summary" role="alert">{e.to_string()}</p> }.into_any(),
+                        Ok(list) if list.is_empty() => view! { <p class="empty">"No user matches these filters."</p> }.into_any(),
+                        Ok(list) => view! {
+                            <div class="table-wrap">
+                                <table class="data">
+                                    <caption class="visually-hidden">"User accounts"</caption>
+                                    <thead>
+                                        <tr><th scope="col">"Name"</th><th scope="col">"Username"</th><th scope="col">"Role"</th><th scope="col">"Agency"</th><th scope="col">"Status"</th></tr>
+                                    </thead>
+                                    <tbody>
+                                        {list.into_iter().map(|u| {
+                                            let locked = u.locked_until.is_some();
+                                            view! {
+                                                <tr>
+                                                    <td><a href=format!("/admin/users/{}", u.id)>{u.display_name.clone()}</a></td>
+                                                    <td class="mono">{u.username.clone()}</td>
+                                                    <td>{u.role.label()}</td>
+                                                    <td>{u.agency_code.clone()} <span class="muted">" · " {u.country.label()}</span></td>
+                                                    <td>
+                                                        <span class=format!("status status-{}", u.status.as_str())>{u.status.label()}</span>
+                                                        {locked.then(|| view! { " " <span class="status status-locked">"Locked"</span> })}
+                                                        {u.must_change_password.then(|| view! { " " <span class="status status-pending">"Temporary password"</span> })}
+                                                    </td>
+                                                </tr>
+                                            }
+                                        }).collect_view()}
+                                    </tbody>
+                                </table>
+                            </div>
+                        }.into_any(),
+                    }
+                })}
+            </Suspense>
+        </Guard>
     }
 }
 
@@ -114,9 +114,7 @@ fn UsersList() -> impl IntoView {
 pub fn NewUserPage() -> impl IntoView {
     view! {
         <Title text="New user"/>
-        <Guard action=Action::ManageAccounts>
-            <NewUserForm/>
-        </Guard>
+        <NewUserForm/>
     }
 }
 
@@ -126,34 +124,36 @@ fn NewUserForm() -> impl IntoView {
     let error = action_error(create);
     let agencies = Resource::new(|| (), |_| list_agencies());
     view! {
-        <section class="panel narrow">
-            <p><a href="/admin/users">"← Users"</a></p>
-            <h1>"New user"</h1>
-            {move || create.value().get().and_then(|r| r.ok()).map(|issued| view! {
-                <div class="issued" role="status">
-                    <h2>"Account created"</h2>
-                    <p>"Give this temporary password to " <strong>{issued.user.display_name.clone()}</strong>
-                       " (" <span class="mono">{issued.user.username.clone()}</span> ") by a secure channel. It is shown only once; they must change it at first sign-in."</p>
-                    <p class="secret" aria-label="Temporary password"><code data-testid="temporary-password">{issued.temporary_password.clone()}</code></p>
-                    <p><a href=format!("/admin/users/{}", issued.user.id)>"Open the account"</a></p>
-                </div>
-            })}
-            <Suspense fallback=|| view! { <p class="loading">"Loading…"</p> }>
-                {move || Suspend::new(async move {
-                    let agencies = agencies.await.unwrap_or_default();
-                    view! {
-                        <ActionForm action=create>
-                            <ErrorSummary error/>
-                            <Field label="Username" name="username" autocomplete="off" required=true hint="3 to 40 letters, digits, dots, hyphens or underscores." error/>
-                            <Field label="Full name" name="display_name" autocomplete="off" required=true error/>
-                            <SelectField label="Role" name="role" options=role_options(false) selected="officer" error/>
-                            <SelectField label="Agency" name="agency" options=agency_options(&agencies, "Choose an agency") error/>
-                            <Field label="Time zone" name="time_zone" hint="Leave empty for the agency country's zone (America/Toronto or Asia/Kolkata)." error/>
-                            <button type="submit" class="button primary" disabled=move || create.pending().get()>"Create user"</button>
-                        </ActionForm>
-                    }
+        <Guard action=Action::ManageAccounts>
+            <section class="panel narrow">
+                <p><a href="/admin/users">"← Users"</a></p>
+                <h1>"New user"</h1>
+                {move || create.value().get().and_then(|r| r.ok()).map(|issued| view! {
+                    <div class="issued" role="status">
+                        <h2>"Account created"</h2>
+                        <p>"Give this temporary password to " <strong>{issued.user.display_name.clone()}</strong>
+                           " (" <span class="mono">{issued.user.username.clone()}</span> ") by a secure channel. It is shown only once; they must change it at first sign-in."</p>
+                        <p class="secret" aria-label="Temporary password"><code data-testid="temporary-password">{issued.temporary_password.clone()}</code></p>
+                        <p><a href=format!("/admin/users/{}", issued.user.id)>"Open the account"</a></p>
+                    </div>
                 })}
-            </Suspense>
-        </section>
+                <Suspense fallback=|| view! { <p class="loading">"Loading…"</p> }>
+                    {move || Suspend::new(async move {
+                        let agencies = agencies.await.unwrap_or_default();
+                        view! {
+                            <ActionForm action=create>
+                                <ErrorSummary error/>
+                                <Field label="Username" name="username" autocomplete="off" required=true hint="3 to 40 letters, digits, dots, hyphens or underscores." error/>
+                                <Field label="Full name" name="display_name" autocomplete="off" required=true error/>
+                                <SelectField label="Role" name="role" options=role_options(false) selected="officer" error/>
+                                <SelectField label="Agency" name="agency" options=agency_options(&agencies, "Choose an agency") error/>
+                                <Field label="Time zone" name="time_zone" hint="Leave empty for the agency country's zone (America/Toronto or Asia/Kolkata)." error/>
+                                <button type="submit" class="button primary" disabled=move || create.pending().get()>"Create user"</button>
+                            </ActionForm>
+                        }
+                    })}
+                </Suspense>
+            </section>
+        </Guard>
     }
 }

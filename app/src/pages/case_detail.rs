@@ -5,7 +5,7 @@ use super::cases::CaseFields;
 use crate::api::cases::{case_form_options, case_history, get_case, AddEntity, AddIndicator, BulkAddIndicators, ChangeCaseStatus, UpdateCase};
 use crate::api::requests::CreateRequest;
 use crate::components::badges::{file_size, CaseStatusBadge, DeadlineText, PriorityBadge, RequestStatusBadge, TlpBadge};
-use crate::components::forms::{action_error, enum_options, ErrorSummary, Field, SelectField, TextArea};
+use crate::components::forms::{action_error, enum_options, success_count, ErrorSummary, Field, SelectField, TextArea};
 use crate::components::layout::{load_page, Guard};
 use crate::components::upload::FileUpload;
 use crate::error::AppError;
@@ -20,9 +20,7 @@ use leptos_router::hooks::use_params_map;
 pub fn CaseDetailPage() -> impl IntoView {
     view! {
         <Title text="Case"/>
-        <Guard action=Action::WorkCases>
-            <CaseDetail/>
-        </Guard>
+        <CaseDetail/>
     }
 }
 
@@ -36,12 +34,14 @@ fn CaseDetail() -> impl IntoView {
     let bulk = ServerAction::<BulkAddIndicators>::new();
     let add_entity = ServerAction::<AddEntity>::new();
     let (uploads, set_uploads) = signal(0u32);
-    let version = move || (update.version().get(), status.version().get(), add_indicator.version().get(), bulk.version().get(), add_entity.version().get(), uploads.get());
+    let saved = [success_count(update), success_count(status), success_count(add_indicator), success_count(bulk), success_count(add_entity)];
+    let version = move || (saved.map(|s| s.get()), uploads.get());
     let case = Resource::new(move || (id(), version()), |(id, _)| get_case(id));
     let history = Resource::new(move || (id(), version()), |(id, _)| case_history(id));
     let options = Resource::new(|| (), |_| case_form_options());
 
     view! {
+        <Guard action=Action::WorkCases>
         <Suspense fallback=|| view! { <p class="loading">"Loading the case…"</p> }>
             {move || Suspend::new(async move {
                 let options = options.await.ok();
@@ -108,6 +108,7 @@ fn CaseDetail() -> impl IntoView {
                 }
             })}
         </Suspense>
+        </Guard>
     }
 }
 
@@ -136,26 +137,22 @@ fn CaseHeader(case: CaseView, status: ServerAction<ChangeCaseStatus>) -> impl In
             </dl>
             <div class="actions">
                 <a class="button secondary" href=format!("/cases/{id}/report.pdf") download="" rel="external">"Download PDF report"</a>
+                {transitions.into_iter().map(|to| {
+                    let label = match to {
+                        CaseStatus::Active => if current == CaseStatus::Closed { "Reopen case" } else { "Mark active" },
+                        CaseStatus::Closed => "Close case",
+                        CaseStatus::Archived => "Archive case",
+                        CaseStatus::Open => "Mark open",
+                    };
+                    view! {
+                        <ActionForm action=status attr:class="inline">
+                            <input type="hidden" name="id" value=id/>
+                            <input type="hidden" name="status" value=to.as_str()/>
+                            <button type="submit" class="button secondary">{label}</button>
+                        </ActionForm>
+                    }
+                }).collect_view()}
             </div>
-            {(!transitions.is_empty()).then(move || view! {
-                <div class="actions" aria-label="Change status">
-                    {transitions.into_iter().map(|to| {
-                        let label = match to {
-                            CaseStatus::Active => if current == CaseStatus::Closed { "Reopen case" } else { "Mark active" },
-                            CaseStatus::Closed => "Close case",
-                            CaseStatus::Archived => "Archive case",
-                            CaseStatus::Open => "Mark open",
-                        };
-                        view! {
-                            <ActionForm action=status attr:class="inline">
-                                <input type="hidden" name="id" value=id/>
-                                <input type="hidden" name="status" value=to.as_str()/>
-                                <button type="submit" class="button secondary">{label}</button>
-                            </ActionForm>
-                        }
-                    }).collect_view()}
-                </div>
-            })}
             <ErrorSummary error/>
         </header>
     }

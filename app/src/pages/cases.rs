@@ -16,9 +16,7 @@ use leptos_router::hooks::use_query_map;
 pub fn CasesPage() -> impl IntoView {
     view! {
         <Title text="Cases"/>
-        <Guard action=Action::WorkCases>
-            <CaseList/>
-        </Guard>
+        <CaseList/>
     }
 }
 
@@ -38,39 +36,41 @@ fn CaseList() -> impl IntoView {
     let cases = Resource::new(filter, list_cases);
     let no_error = Signal::derive(|| None::<AppError>);
     view! {
-        <div class="page-head">
-            <h1>"Cases"</h1>
-            <a class="button primary" href="/cases/new">"New case"</a>
-        </div>
-        {move || {
-            let f = filter();
-            view! {
-                <Form method="GET" action="" attr:class="filters" attr:aria-label="Filter cases">
-                    <Field label="Search title, reference or summary" name="q" value=f.q.clone() error=no_error/>
-                    <SelectField label="Status" name="status" options=enum_options(CaseStatus::ALL, CaseStatus::as_str, CaseStatus::label, Some("Not archived")) selected=f.status.clone() error=no_error/>
-                    <SelectField label="Category" name="category" options=enum_options(Category::ALL, Category::as_str, Category::label, Some("Any category")) selected=f.category.clone() error=no_error/>
-                    <SelectField label="Priority" name="priority" options=enum_options(Priority::ALL, Priority::as_str, Priority::label, Some("Any priority")) selected=f.priority.clone() error=no_error/>
-                    <button type="submit" class="button secondary">"Search"</button>
-                </Form>
-            }
-        }}
-        <Suspense fallback=|| view! { <p class="loading">"Loading cases…"</p> }>
-            {move || Suspend::new(async move {
+        <Guard action=Action::WorkCases>
+            <div class="page-head">
+                <h1>"Cases"</h1>
+                <a class="button primary" href="/cases/new">"New case"</a>
+            </div>
+            {move || {
                 let f = filter();
-                match cases.await {
-                    Err(e) => view! { <p class="error-summary" role="alert">{e.to_string()}</p> }.into_any(),
-                    Ok(page) => {
-                        let more = page.has_more.then(|| format!("/cases?q={}&status={}&category={}&priority={}&page={}", f.q, f.status, f.category, f.priority, f.page + 1));
-                        let csv = format!("/export/cases.csv?q={}&status={}&category={}&priority={}", f.q, f.status, f.category, f.priority);
-                        view! {
-                            <p class="export-link"><a href=csv download="" rel="external">"Download these cases as CSV"</a></p>
-                            <CaseTable cases=page.cases empty="No case matches."/>
-                            {more.map(|h| view! { <p><a class="button secondary" href=h>"More cases →"</a></p> })}
-                        }.into_any()
-                    }
+                view! {
+                    <Form method="GET" action="" attr:class="filters" attr:aria-label="Filter cases">
+                        <Field label="Search title, reference or summary" name="q" value=f.q.clone() error=no_error/>
+                        <SelectField label="Status" name="status" options=enum_options(CaseStatus::ALL, CaseStatus::as_str, CaseStatus::label, Some("Not archived")) selected=f.status.clone() error=no_error/>
+                        <SelectField label="Category" name="category" options=enum_options(Category::ALL, Category::as_str, Category::label, Some("Any category")) selected=f.category.clone() error=no_error/>
+                        <SelectField label="Priority" name="priority" options=enum_options(Priority::ALL, Priority::as_str, Priority::label, Some("Any priority")) selected=f.priority.clone() error=no_error/>
+                        <button type="submit" class="button secondary">"Search"</button>
+                    </Form>
                 }
-            })}
-        </Suspense>
+            }}
+            <Suspense fallback=|| view! { <p class="loading">"Loading cases…"</p> }>
+                {move || Suspend::new(async move {
+                    let f = filter();
+                    match cases.await {
+                        Err(e) => view! { <p class="error-summary" role="alert">{e.to_string()}</p> }.into_any(),
+                        Ok(page) => {
+                            let more = page.has_more.then(|| format!("/cases?q={}&status={}&category={}&priority={}&page={}", f.q, f.status, f.category, f.priority, f.page + 1));
+                            let csv = format!("/export/cases.csv?q={}&status={}&category={}&priority={}", f.q, f.status, f.category, f.priority);
+                            view! {
+                                <p class="export-link"><a href=csv download="" rel="external">"Download these cases as CSV"</a></p>
+                                <CaseTable cases=page.cases empty="No case matches."/>
+                                {more.map(|h| view! { <p><a class="button secondary" href=h>"More cases →"</a></p> })}
+                            }.into_any()
+                        }
+                    }
+                })}
+            </Suspense>
+        </Guard>
     }
 }
 
@@ -114,9 +114,7 @@ pub fn CaseTable(cases: Vec<CaseSummary>, empty: &'static str) -> impl IntoView 
 pub fn NewCasePage() -> impl IntoView {
     view! {
         <Title text="New case"/>
-        <Guard action=Action::WorkCases>
-            <NewCase/>
-        </Guard>
+        <NewCase/>
     }
 }
 
@@ -171,26 +169,28 @@ fn NewCase() -> impl IntoView {
         }
     });
     view! {
-        <section class="panel narrow wide-form">
-            <p><a href="/cases">"← Cases"</a></p>
-            <h1>"New case"</h1>
-            <Suspense fallback=|| view! { <p class="loading">"Loading…"</p> }>
-                {move || Suspend::new(async move {
-                    match options.await {
-                        Err(e) => view! { <p class="error-summary" role="alert">{e.to_string()}</p> }.into_any(),
-                        Ok(options) => {
-                            let me = options.me.to_string();
-                            view! {
-                                <ActionForm action=create>
-                                    <ErrorSummary error/>
-                                    <CaseFields options error lead=me/>
-                                    <button type="submit" class="button primary" disabled=move || create.pending().get()>"Open case"</button>
-                                </ActionForm>
-                            }.into_any()
+        <Guard action=Action::WorkCases>
+            <section class="panel narrow wide-form">
+                <p><a href="/cases">"← Cases"</a></p>
+                <h1>"New case"</h1>
+                <Suspense fallback=|| view! { <p class="loading">"Loading…"</p> }>
+                    {move || Suspend::new(async move {
+                        match options.await {
+                            Err(e) => view! { <p class="error-summary" role="alert">{e.to_string()}</p> }.into_any(),
+                            Ok(options) => {
+                                let me = options.me.to_string();
+                                view! {
+                                    <ActionForm action=create>
+                                        <ErrorSummary error/>
+                                        <CaseFields options error lead=me/>
+                                        <button type="submit" class="button primary" disabled=move || create.pending().get()>"Open case"</button>
+                                    </ActionForm>
+                                }.into_any()
+                            }
                         }
-                    }
-                })}
-            </Suspense>
-        </section>
+                    })}
+                </Suspense>
+            </section>
+        </Guard>
     }
 }

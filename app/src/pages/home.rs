@@ -11,10 +11,11 @@ pub fn HomePage() -> impl IntoView {
     let user = CurrentUser::resource();
     // The guard renders its children only once the user is known, so reading the resource here is safe.
     let works_cases = move || matches!(user.get(), Some(Ok(Some(u))) if allows(u.role, Action::WorkCases));
+    let inbox = super::inbox::inbox_resource(works_cases);
     view! {
         <Title text="Home"/>
         <Guard action=Action::ManageOwnProfile>
-            {move || if works_cases() { view! { <super::inbox::Inbox/> }.into_any() } else { view! { <AdminHome/> }.into_any() }}
+            {move || if works_cases() { view! { <super::inbox::Inbox data=inbox/> }.into_any() } else { view! { <AdminHome/> }.into_any() }}
         </Guard>
     }
 }

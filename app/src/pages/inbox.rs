@@ -4,15 +4,14 @@ use crate::api::requests::inbox;
 use crate::components::badges::{DeadlineText, PriorityBadge, RequestStatusBadge, TlpBadge};
 use crate::components::forms::{enum_options, SelectField};
 use crate::error::AppError;
-use crate::model::{Category, InboxFilter, Priority, RequestStatus, RequestSummary};
+use crate::model::{Category, InboxFilter, InboxView, Priority, RequestStatus, RequestSummary};
 use leptos::prelude::*;
 use leptos_router::components::Form;
 use leptos_router::hooks::use_query_map;
 
-#[component]
-pub fn Inbox() -> impl IntoView {
+fn current_filter() -> impl Fn() -> InboxFilter + Copy + Send + Sync + 'static {
     let query = use_query_map();
-    let filter = move || {
+    move || {
         let q = query.read();
         InboxFilter {
             direction: String::new(),
@@ -24,10 +23,27 @@ pub fn Inbox() -> impl IntoView {
             counterpart: q.get("counterpart").unwrap_or_default(),
             page: q.get("page").and_then(|p| p.parse().ok()).unwrap_or(0),
         }
-    };
+    }
+}
+
+/// The inbox's data, loaded only while `enabled` (the home page of an admin has no inbox). Made by the page
+/// itself, not inside its guard: a resource made inside a Suspense is made again on every render pass.
+pub fn inbox_resource(enabled: impl Fn() -> bool + Copy + Send + Sync + 'static) -> Resource<Result<Option<InboxView>, AppError>> {
+    let filter = current_filter();
     // Refetched whenever the server announces news for this user (a new request arrives, say).
     let live = crate::components::layout::Live::get();
-    let data = Resource::new(move || (filter(), live.tick.get()), |(f, _)| inbox(f));
+    Resource::new(move || (enabled(), filter(), live.tick.get()), |(on, f, _)| async move {
+        if on {
+            inbox(f).await.map(Some)
+        } else {
+            Ok(None)
+        }
+    })
+}
+
+#[component]
+pub fn Inbox(data: Resource<Result<Option<InboxView>, AppError>>) -> impl IntoView {
+    let filter = current_filter();
     let no_error = Signal::derive(|| None::<AppError>);
     view! {
         <div class="page-head">
@@ -39,7 +55,8 @@ pub fn Inbox() -> impl IntoView {
                 let f = filter();
                 match data.await {
                     Err(e) => view! { <p class="error-summary" role="alert">{e.to_string()}</p> }.into_any(),
-                    Ok(inbox) => {
+                    Ok(None) => ().into_any(),
+                    Ok(Some(inbox)) => {
                         let counterparts = std::iter::once((String::new(), "Any counterpart".to_string()))
                             .chain(inbox.counterparts.iter().map(|a| (a.code.clone(), format!("{} ({})", a.code, a.country.label()))))
                             .collect();

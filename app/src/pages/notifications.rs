@@ -10,9 +10,7 @@ use leptos_meta::Title;
 pub fn NotificationsPage() -> impl IntoView {
     view! {
         <Title text="Notifications"/>
-        <Guard action=Action::ManageOwnProfile>
-            <Notifications/>
-        </Guard>
+        <Notifications/>
     }
 }
 
@@ -22,36 +20,38 @@ fn Notifications() -> impl IntoView {
     let live = Live::get();
     let items = Resource::new(move || (mark.version().get(), live.tick.get()), |_| list_notifications());
     view! {
-        <div class="page-head">
-            <h1>"Notifications"</h1>
-            <ActionForm action=mark attr:class="inline">
-                <input type="hidden" name="id" value="0"/>
-                <button type="submit" class="button secondary">"Mark all read"</button>
-            </ActionForm>
-        </div>
-        <Transition fallback=|| view! { <p class="loading">"Loading…"</p> }>
-            {move || Suspend::new(async move {
-                match items.await {
-                    Err(e) => view! { <p class="error-summary" role="alert">{e.to_string()}</p> }.into_any(),
-                    Ok(list) if list.is_empty() => view! { <p class="empty">"No notification yet."</p> }.into_any(),
-                    Ok(list) => view! {
-                        <ul class="plain notifications">
-                            {list.into_iter().map(|n| view! {
-                                <li class:unread=!n.read>
-                                    <a href=n.link.clone()>{n.title.clone()}</a>
-                                    <span class="muted small">" · " <time datetime=n.created.at.to_rfc3339()>{n.created.text.clone()}</time></span>
-                                    {(!n.read).then(|| view! {
-                                        <ActionForm action=mark attr:class="inline">
-                                            <input type="hidden" name="id" value=n.id/>
-                                            <button type="submit" class="link-button">"Mark read"</button>
-                                        </ActionForm>
-                                    })}
-                                </li>
-                            }).collect_view()}
-                        </ul>
-                    }.into_any(),
-                }
-            })}
-        </Transition>
+        <Guard action=Action::ManageOwnProfile>
+            <div class="page-head">
+                <h1>"Notifications"</h1>
+                <ActionForm action=mark attr:class="inline">
+                    <input type="hidden" name="id" value="0"/>
+                    <button type="submit" class="button secondary">"Mark all read"</button>
+                </ActionForm>
+            </div>
+            <Transition fallback=|| view! { <p class="loading">"Loading…"</p> }>
+                {move || Suspend::new(async move {
+                    match items.await {
+                        Err(e) => view! { <p class="error-summary" role="alert">{e.to_string()}</p> }.into_any(),
+                        Ok(list) if list.is_empty() => view! { <p class="empty">"No notification yet."</p> }.into_any(),
+                        Ok(list) => view! {
+                            <ul class="plain notifications">
+                                {list.into_iter().map(|n| view! {
+                                    <li class:unread=!n.read>
+                                        <a href=n.link.clone()>{n.title.clone()}</a>
+                                        <span class="muted small">" · " <time datetime=n.created.at.to_rfc3339()>{n.created.text.clone()}</time></span>
+                                        {(!n.read).then(|| view! {
+                                            <ActionForm action=mark attr:class="inline">
+                                                <input type="hidden" name="id" value=n.id/>
+                                                <button type="submit" class="link-button">"Mark read"</button>
+                                            </ActionForm>
+                                        })}
+                                    </li>
+                                }).collect_view()}
+                            </ul>
+                        }.into_any(),
+                    }
+                })}
+            </Transition>
+        </Guard>
     }
 }

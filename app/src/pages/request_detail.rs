@@ -4,7 +4,7 @@
 use super::case_detail::AttachmentList;
 use crate::api::requests::{cross_check, get_request, AcknowledgeRequest, ApproveRequest, CloseRequest, DeclineRequest, RespondToRequest, SendRequest, WithdrawRequest};
 use crate::components::badges::{DeadlineText, PriorityBadge, RequestStatusBadge, TlpBadge};
-use crate::components::forms::{action_error, enum_options, ErrorSummary, SelectField, TextArea};
+use crate::components::forms::{action_error, enum_options, success_count, ErrorSummary, SelectField, TextArea};
 use crate::components::layout::Guard;
 use crate::components::upload::FileUpload;
 use crate::error::AppError;
@@ -19,9 +19,7 @@ use leptos_router::hooks::use_params_map;
 pub fn RequestDetailPage() -> impl IntoView {
     view! {
         <Title text="Request"/>
-        <Guard action=Action::WorkCases>
-            <RequestDetail/>
-        </Guard>
+        <RequestDetail/>
     }
 }
 
@@ -36,10 +34,19 @@ fn RequestDetail() -> impl IntoView {
     let decline = ServerAction::<DeclineRequest>::new();
     let withdraw = ServerAction::<WithdrawRequest>::new();
     let close = ServerAction::<CloseRequest>::new();
-    let version = move || {
-        (send.version().get(), approve.version().get(), ack.version().get(), respond.version().get(), decline.version().get(), withdraw.version().get(), close.version().get())
-    };
+    let saved = [success_count(send), success_count(approve), success_count(ack), success_count(respond), success_count(decline), success_count(withdraw), success_count(close)];
+    let version = move || saved.map(|s| s.get());
     let request = Resource::new(move || (id(), version()), |(id, _)| get_request(id));
+    // Only the receiving side cross-checks; made here, not in the panel, so it is fetched once per page.
+    let cross = Resource::new(
+        move || request.get().and_then(|r| r.ok()).filter(|r| r.viewer_is_recipient).map(|r| r.summary.id),
+        |id| async move {
+            match id {
+                Some(id) => cross_check(id).await.map(Some),
+                None => Ok(None),
+            }
+        },
+    );
     let action_errors = Signal::derive(move || {
         [send.value().get(), approve.value().get(), ack.value().get(), withdraw.value().get(), close.value().get()]
             .into_iter()
@@ -48,93 +55,94 @@ fn RequestDetail() -> impl IntoView {
     });
 
     view! {
-        <Suspense fallback=|| view! { <p class="loading">"Loading the request…"</p> }>
-            {move || Suspend::new(async move {
-                match request.await {
-                    Err(AppError::NotFound) => view! { <NotFoundPage/> }.into_any(),
-                    Err(e) => view! { <p class="error-summary" role="alert">{e.to_string()}</p> }.into_any(),
-                    Ok(r) => {
-                        let s = r.summary.clone();
-                        let rid = s.id;
-                        let has = |a: &str| r.actions.iter().any(|x| x == a);
-                        let simple: Vec<(&'static str, &'static str, bool)> = vec![
-                            ("send", "Send request", has("send")),
-                            ("approve", "Approve and send", has("approve")),
-                            ("acknowledge", "Acknowledge", has("acknowledge")),
-                            ("close", "Close request", has("close")),
-                            ("withdraw", "Withdraw request", has("withdraw")),
-                        ];
-                        view! {
-                            <Title text=s.subject.clone()/>
-                            <p><a href=format!("/cases/{}", s.case_id)>"← " <span class="mono">{s.case_reference.clone()}</span> " " {r.case_title.clone()}</a></p>
-                            <header class="case-header">
-                                <p class="muted">{s.kind.label()} " · " {r.from_agency.name.clone()} " (" {r.from_agency.code.clone()} ") → " {r.to_agency.name.clone()} " (" {r.to_agency.code.clone()} ")"</p>
-                                <h1>{s.subject.clone()}</h1>
-                                <div class="badges">
-                                    <TlpBadge tlp=s.tlp/>
-                                    <RequestStatusBadge status=s.status/>
-                                    <PriorityBadge priority=s.priority/>
+        <Guard action=Action::WorkCases>
+            <Suspense fallback=|| view! { <p class="loading">"Loading the request…"</p> }>
+                {move || Suspend::new(async move {
+                    match request.await {
+                        Err(AppError::NotFound) => view! { <NotFoundPage/> }.into_any(),
+                        Err(e) => view! { <p class="error-summary" role="alert">{e.to_string()}</p> }.into_any(),
+                        Ok(r) => {
+                            let s = r.summary.clone();
+                            let rid = s.id;
+                            let has = |a: &str| r.actions.iter().any(|x| x == a);
+                            let simple: Vec<(&'static str, &'static str, bool)> = vec![
+                                ("send", "Send request", has("send")),
+                                ("approve", "Approve and send", has("approve")),
+                                ("acknowledge", "Acknowledge", has("acknowledge")),
+                                ("close", "Close request", has("close")),
+                                ("withdraw", "Withdraw request", has("withdraw")),
+                            ];
+                            view! {
+                                <Title text=s.subject.clone()/>
+                                <p><a href=format!("/cases/{}", s.case_id)>"← " <span class="mono">{s.case_reference.clone()}</span> " " {r.case_title.clone()}</a></p>
+                                <header class="case-header">
+                                    <p class="muted">{s.kind.label()} " · " {r.from_agency.name.clone()} " (" {r.from_agency.code.clone()} ") → " {r.to_agency.name.clone()} " (" {r.to_agency.code.clone()} ")"</p>
+                                    <h1>{s.subject.clone()}</h1>
+                                    <div class="badges">
+                                        <TlpBadge tlp=s.tlp/>
+                                        <RequestStatusBadge status=s.status/>
+                                        <PriorityBadge priority=s.priority/>
+                                    </div>
+                                    <dl class="facts inline-facts">
+                                        <dt>"Due"</dt><dd><DeadlineText deadline=s.deadline.clone()/></dd>
+                                        <dt>"Sent"</dt><dd>{r.sent.as_ref().map(|t| t.text.clone()).unwrap_or_else(|| "Not sent".into())}</dd>
+                                        <dt>"Acknowledged"</dt>
+                                        <dd>{match (&r.acknowledged, &r.acknowledged_by) {
+                                            (Some(t), Some(by)) => format!("{} by {by}", t.text),
+                                            _ => "Not yet".into(),
+                                        }}</dd>
+                                        {r.decline_reason.clone().map(|reason| view! { <dt>"Declined"</dt><dd>{reason}</dd> })}
+                                    </dl>
+                                    <div class="actions">
+                                        {simple.into_iter().filter(|(_, _, ok)| *ok).map(|(name, label, _)| {
+                                            let danger = name == "withdraw";
+                                            match name {
+                                                "send" => view! { <ActionForm action=send attr:class="inline"><input type="hidden" name="id" value=rid/><button type="submit" class="button primary">{label}</button></ActionForm> }.into_any(),
+                                                "approve" => view! { <ActionForm action=approve attr:class="inline"><input type="hidden" name="id" value=rid/><button type="submit" class="button primary">{label}</button></ActionForm> }.into_any(),
+                                                "acknowledge" => view! { <ActionForm action=ack attr:class="inline"><input type="hidden" name="id" value=rid/><button type="submit" class="button primary">{label}</button></ActionForm> }.into_any(),
+                                                "close" => view! { <ActionForm action=close attr:class="inline"><input type="hidden" name="id" value=rid/><button type="submit" class="button primary">{label}</button></ActionForm> }.into_any(),
+                                                _ => view! { <ActionForm action=withdraw attr:class="inline"><input type="hidden" name="id" value=rid/><button type="submit" class=if danger { "button danger" } else { "button secondary" }>{label}</button></ActionForm> }.into_any(),
+                                            }
+                                        }).collect_view()}
+                                    </div>
+                                    <ErrorSummary error=action_errors/>
+                                </header>
+                                <div class="columns">
+                                    <div>
+                                        <section class="panel" aria-labelledby="ask-h">
+                                            <h2 id="ask-h">"Request"</h2>
+                                            <p class="prewrap">{r.body.clone()}</p>
+                                            {r.directly_available.then(|| view! { <p class="muted">"Information marked as directly available to the recipient."</p> })}
+                                            <AttachmentList files=r.attachments.clone()/>
+                                        </section>
+                                        <section class="panel" aria-labelledby="thread-h">
+                                            <h2 id="thread-h">"Responses"</h2>
+                                            {if r.responses.is_empty() {
+                                                view! { <p class="muted">"No response yet."</p> }.into_any()
+                                            } else {
+                                                view! { <ol class="thread">{r.responses.iter().map(|resp| view! { <ResponseItem response=resp.clone()/> }).collect_view()}</ol> }.into_any()
+                                            }}
+                                        </section>
+                                    </div>
+                                    <div>
+                                        {r.viewer_is_recipient.then(|| view! { <CrossCheckPanel result=cross/> })}
+                                        {(has("respond") || has("clarify")).then(|| view! { <RespondForm request=r.clone() respond/> })}
+                                        {has("decline").then(|| view! { <DeclineForm id=rid decline/> })}
+                                    </div>
                                 </div>
-                                <dl class="facts inline-facts">
-                                    <dt>"Due"</dt><dd><DeadlineText deadline=s.deadline.clone()/></dd>
-                                    <dt>"Sent"</dt><dd>{r.sent.as_ref().map(|t| t.text.clone()).unwrap_or_else(|| "Not sent".into())}</dd>
-                                    <dt>"Acknowledged"</dt>
-                                    <dd>{match (&r.acknowledged, &r.acknowledged_by) {
-                                        (Some(t), Some(by)) => format!("{} by {by}", t.text),
-                                        _ => "Not yet".into(),
-                                    }}</dd>
-                                    {r.decline_reason.clone().map(|reason| view! { <dt>"Declined"</dt><dd>{reason}</dd> })}
-                                </dl>
-                                <div class="actions">
-                                    {simple.into_iter().filter(|(_, _, ok)| *ok).map(|(name, label, _)| {
-                                        let danger = name == "withdraw";
-                                        match name {
-                                            "send" => view! { <ActionForm action=send attr:class="inline"><input type="hidden" name="id" value=rid/><button type="submit" class="button primary">{label}</button></ActionForm> }.into_any(),
-                                            "approve" => view! { <ActionForm action=approve attr:class="inline"><input type="hidden" name="id" value=rid/><button type="submit" class="button primary">{label}</button></ActionForm> }.into_any(),
-                                            "acknowledge" => view! { <ActionForm action=ack attr:class="inline"><input type="hidden" name="id" value=rid/><button type="submit" class="button primary">{label}</button></ActionForm> }.into_any(),
-                                            "close" => view! { <ActionForm action=close attr:class="inline"><input type="hidden" name="id" value=rid/><button type="submit" class="button primary">{label}</button></ActionForm> }.into_any(),
-                                            _ => view! { <ActionForm action=withdraw attr:class="inline"><input type="hidden" name="id" value=rid/><button type="submit" class=if danger { "button danger" } else { "button secondary" }>{label}</button></ActionForm> }.into_any(),
-                                        }
-                                    }).collect_view()}
-                                </div>
-                                <ErrorSummary error=action_errors/>
-                            </header>
-                            <div class="columns">
-                                <div>
-                                    <section class="panel" aria-labelledby="ask-h">
-                                        <h2 id="ask-h">"Request"</h2>
-                                        <p class="prewrap">{r.body.clone()}</p>
-                                        {r.directly_available.then(|| view! { <p class="muted">"Information marked as directly available to the recipient."</p> })}
-                                        <AttachmentList files=r.attachments.clone()/>
-                                    </section>
-                                    <section class="panel" aria-labelledby="thread-h">
-                                        <h2 id="thread-h">"Responses"</h2>
-                                        {if r.responses.is_empty() {
-                                            view! { <p class="muted">"No response yet."</p> }.into_any()
-                                        } else {
-                                            view! { <ol class="thread">{r.responses.iter().map(|resp| view! { <ResponseItem response=resp.clone()/> }).collect_view()}</ol> }.into_any()
-                                        }}
-                                    </section>
-                                </div>
-                                <div>
-                                    {r.viewer_is_recipient.then(|| view! { <CrossCheckPanel id=rid/> })}
-                                    {(has("respond") || has("clarify")).then(|| view! { <RespondForm request=r.clone() respond/> })}
-                                    {has("decline").then(|| view! { <DeclineForm id=rid decline/> })}
-                                </div>
-                            </div>
-                        }.into_any()
+                            }.into_any()
+                        }
                     }
-                }
-            })}
-        </Suspense>
+                })}
+            </Suspense>
+        </Guard>
     }
 }
 
 /// What the recipient's side already holds on the people, companies, vessels and indicators of the
 /// request, so duplicates and links are found before answering. Loaded after the request itself.
 #[component]
-fn CrossCheckPanel(id: i64) -> impl IntoView {
-    let result = Resource::new(move || id, cross_check);
+fn CrossCheckPanel(result: Resource<Result<Option<CrossCheckView>, AppError>>) -> impl IntoView {
     view! {
         <section class="panel" aria-labelledby="xcheck-h">
             <h2 id="xcheck-h">"Cross-check against your records"</h2>
@@ -142,10 +150,11 @@ fn CrossCheckPanel(id: i64) -> impl IntoView {
                 {move || Suspend::new(async move {
                     match result.await {
                         Err(e) => view! { <p class="error-summary" role="alert">{e.to_string()}</p> }.into_any(),
-                        Ok(x) if x.looked_for.is_empty() => view! {
+                        Ok(None) => view! { <p class="loading">"Checking your records…"</p> }.into_any(),
+                        Ok(Some(x)) if x.looked_for.is_empty() => view! {
                             <p class="muted">"The request names no indicator, person, company or vessel to check. Add them to the case to cross-check."</p>
                         }.into_any(),
-                        Ok(x) => {
+                        Ok(Some(x)) => {
                             let looked = x.looked_for.join("; ");
                             if x.matches.is_empty() {
                                 view! { <p class="empty">"No match in your records for: " {looked}</p> }.into_any()

@@ -14,9 +14,7 @@ use leptos_router::hooks::use_query_map;
 pub fn RequestsPage() -> impl IntoView {
     view! {
         <Title text="Requests"/>
-        <Guard action=Action::WorkCases>
-            <Requests/>
-        </Guard>
+        <Requests/>
     }
 }
 
@@ -38,29 +36,31 @@ fn Requests() -> impl IntoView {
     };
     let data = Resource::new(filter, list_requests);
     view! {
-        <Suspense fallback=|| view! { <p class="loading">"Loading requests…"</p> }>
-            {move || Suspend::new(async move {
-                let f = filter();
-                let outgoing = f.direction == "outgoing";
-                let mut title = String::from(if outgoing { "Requests sent by us" } else { "Requests received by us" });
-                if f.overdue == "1" { title.push_str(" · overdue"); }
-                if f.due_soon == "1" { title.push_str(" · due within 24 hours"); }
-                if !f.status.is_empty() { title.push_str(&format!(" · {}", f.status.replace('_', " "))); }
-                if !f.counterpart.is_empty() { title.push_str(&format!(" · {}", f.counterpart)); }
-                match data.await {
-                    Err(e) => view! { <p class="error-summary" role="alert">{e.to_string()}</p> }.into_any(),
-                    Ok(page) => {
-                        let next = page.has_more.then(|| format!("/requests?direction={}&overdue={}&due_soon={}&status={}&counterpart={}&page={}", f.direction, f.overdue, f.due_soon, f.status, f.counterpart, f.page + 1));
-                        let csv = format!("/export/requests.csv?direction={}&overdue={}&due_soon={}&status={}&counterpart={}", f.direction, f.overdue, f.due_soon, f.status, f.counterpart);
-                        view! {
-                            <h1>{title}</h1>
-                            <p class="export-link"><a href=csv download="" rel="external">"Download these requests as CSV"</a></p>
-                            <RequestTable requests=page.requests empty="No request matches." label="Requests" direction=if outgoing { "To" } else { "From" }/>
-                            {next.map(|h| view! { <p><a class="button secondary" href=h>"More →"</a></p> })}
-                        }.into_any()
+        <Guard action=Action::WorkCases>
+            <Suspense fallback=|| view! { <p class="loading">"Loading requests…"</p> }>
+                {move || Suspend::new(async move {
+                    let f = filter();
+                    let outgoing = f.direction == "outgoing";
+                    let mut title = String::from(if outgoing { "Requests sent by us" } else { "Requests received by us" });
+                    if f.overdue == "1" { title.push_str(" · overdue"); }
+                    if f.due_soon == "1" { title.push_str(" · due within 24 hours"); }
+                    if !f.status.is_empty() { title.push_str(&format!(" · {}", f.status.replace('_', " "))); }
+                    if !f.counterpart.is_empty() { title.push_str(&format!(" · {}", f.counterpart)); }
+                    match data.await {
+                        Err(e) => view! { <p class="error-summary" role="alert">{e.to_string()}</p> }.into_any(),
+                        Ok(page) => {
+                            let next = page.has_more.then(|| format!("/requests?direction={}&overdue={}&due_soon={}&status={}&counterpart={}&page={}", f.direction, f.overdue, f.due_soon, f.status, f.counterpart, f.page + 1));
+                            let csv = format!("/export/requests.csv?direction={}&overdue={}&due_soon={}&status={}&counterpart={}", f.direction, f.overdue, f.due_soon, f.status, f.counterpart);
+                            view! {
+                                <h1>{title}</h1>
+                                <p class="export-link"><a href=csv download="" rel="external">"Download these requests as CSV"</a></p>
+                                <RequestTable requests=page.requests empty="No request matches." label="Requests" direction=if outgoing { "To" } else { "From" }/>
+                                {next.map(|h| view! { <p><a class="button secondary" href=h>"More →"</a></p> })}
+                            }.into_any()
+                        }
                     }
-                }
-            })}
-        </Suspense>
+                })}
+            </Suspense>
+        </Guard>
     }
 }

@@ -12,9 +12,7 @@ use leptos_router::hooks::use_query_map;
 pub fn SearchPage() -> impl IntoView {
     view! {
         <Title text="Search"/>
-        <Guard action=Action::WorkCases>
-            <Results/>
-        </Guard>
+        <Results/>
     }
 }
 
@@ -24,50 +22,52 @@ fn Results() -> impl IntoView {
     let q = move || query.read().get("q").unwrap_or_default();
     let results = Resource::new(q, search);
     view! {
-        <h1>"Search"</h1>
-        <form method="GET" action="/search" class="filters" role="search" aria-label="Search cases, requests, responses and indicators">
-            <div class="field">
-                <label for="search-page-q">"Words, references or indicators"</label>
-                <input id="search-page-q" name="q" type="search" value=q/>
-            </div>
-            <button type="submit" class="button primary">"Search"</button>
-        </form>
-        <Suspense fallback=|| view! { <p class="loading">"Searching…"</p> }>
-            {move || Suspend::new(async move {
-                match results.await {
-                    Err(e) => view! { <p class="error-summary" role="alert">{e.to_string()}</p> }.into_any(),
-                    Ok(r) if r.query.trim().is_empty() => view! { <p class="muted">"Type a word, a case reference, an IP address, a hash…"</p> }.into_any(),
-                    Ok(r) if r.hits.is_empty() => view! { <p class="empty">"Nothing found for “" {r.query.clone()} "” among what you may see."</p> }.into_any(),
-                    Ok(r) => {
-                        let groups = [("case", "Cases"), ("request", "Requests"), ("response", "Responses"), ("indicator", "Indicators"), ("entity", "Persons, companies and vessels")];
-                        view! {
-                            <p class="muted">{r.hits.len()} " results for “" {r.query.clone()} "”"</p>
-                            {groups.into_iter().filter_map(|(kind, heading)| {
-                                let hits: Vec<SearchHit> = r.hits.iter().filter(|h| h.kind == kind).cloned().collect();
-                                (!hits.is_empty()).then(|| view! {
-                                    <section class="panel" aria-label=heading>
-                                        <h2>{heading} <span class="muted">" (" {hits.len()} ")"</span></h2>
-                                        <ul class="plain results">
-                                            {hits.into_iter().map(|h| view! {
-                                                <li>
-                                                    <a href=h.link.clone()>{if h.title.is_empty() { h.case_reference.clone() } else { h.title.clone() }}</a>
-                                                    <span class="muted mono small">" " {h.case_reference.clone()}</span>
-                                                    <p class="snippet">{split_marks(&h.snippet).into_iter().map(|(text, hit)| if hit {
-                                                        view! { <mark>{text}</mark> }.into_any()
-                                                    } else {
-                                                        view! { <span>{text}</span> }.into_any()
-                                                    }).collect_view()}</p>
-                                                </li>
-                                            }).collect_view()}
-                                        </ul>
-                                    </section>
-                                })
-                            }).collect_view()}
-                        }.into_any()
+        <Guard action=Action::WorkCases>
+            <h1>"Search"</h1>
+            <form method="GET" action="/search" class="filters" role="search" aria-label="Search cases, requests, responses and indicators">
+                <div class="field">
+                    <label for="search-page-q">"Words, references or indicators"</label>
+                    <input id="search-page-q" name="q" type="search" value=q/>
+                </div>
+                <button type="submit" class="button primary">"Search"</button>
+            </form>
+            <Suspense fallback=|| view! { <p class="loading">"Searching…"</p> }>
+                {move || Suspend::new(async move {
+                    match results.await {
+                        Err(e) => view! { <p class="error-summary" role="alert">{e.to_string()}</p> }.into_any(),
+                        Ok(r) if r.query.trim().is_empty() => view! { <p class="muted">"Type a word, a case reference, an IP address, a hash…"</p> }.into_any(),
+                        Ok(r) if r.hits.is_empty() => view! { <p class="empty">"Nothing found for “" {r.query.clone()} "” among what you may see."</p> }.into_any(),
+                        Ok(r) => {
+                            let groups = [("case", "Cases"), ("request", "Requests"), ("response", "Responses"), ("indicator", "Indicators"), ("entity", "Persons, companies and vessels")];
+                            view! {
+                                <p class="muted">{r.hits.len()} " results for “" {r.query.clone()} "”"</p>
+                                {groups.into_iter().filter_map(|(kind, heading)| {
+                                    let hits: Vec<SearchHit> = r.hits.iter().filter(|h| h.kind == kind).cloned().collect();
+                                    (!hits.is_empty()).then(|| view! {
+                                        <section class="panel" aria-label=heading>
+                                            <h2>{heading} <span class="muted">" (" {hits.len()} ")"</span></h2>
+                                            <ul class="plain results">
+                                                {hits.into_iter().map(|h| view! {
+                                                    <li>
+                                                        <a href=h.link.clone()>{if h.title.is_empty() { h.case_reference.clone() } else { h.title.clone() }}</a>
+                                                        <span class="muted mono small">" " {h.case_reference.clone()}</span>
+                                                        <p class="snippet">{split_marks(&h.snippet).into_iter().map(|(text, hit)| if hit {
+                                                            view! { <mark>{text}</mark> }.into_any()
+                                                        } else {
+                                                            view! { <span>{text}</span> }.into_any()
+                                                        }).collect_view()}</p>
+                                                    </li>
+                                                }).collect_view()}
+                                            </ul>
+                                        </section>
+                                    })
+                                }).collect_view()}
+                            }.into_any()
+                        }
                     }
-                }
-            })}
-        </Suspense>
+                })}
+            </Suspense>
+        </Guard>
     }
 }
 
