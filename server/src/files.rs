@@ -144,9 +144,7 @@ fn csv_response(name: &str, body: String) -> Response {
 }
 
 async fn record_export(app: &AppState, who: &audit::Who, what: &str, rows: usize) -> Result<(), AppError> {
-    let mut tx = app.db.begin_write().await?;
-    audit::record(&mut tx, who, Event::new("export.csv").details(serde_json::json!({"list": what, "rows": rows}))).await?;
-    tx.commit().await?;
+    audit::record_alone(&app.db, who, Event::new("export.csv").details(serde_json::json!({"list": what, "rows": rows}))).await?;
     Ok(())
 }
 

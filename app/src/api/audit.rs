@@ -15,11 +15,9 @@ pub async fn list_audit(filter: AuditFilter) -> Result<AuditPage, AppError> {
             let scope = policy::audit_scope(&actor.user)?;
             let page = audit::list(&app.db.pool, scope, &filter, &actor.user.time_zone).await?;
             // Reading the trail is itself recorded: who looked at what, with which filter.
-            let mut tx = app.db.begin_write().await?;
-            audit::record(&mut tx, &actor.who, Event::new("audit.read").details(json!({
+            audit::record_alone(&app.db, &actor.who, Event::new("audit.read").details(json!({
                 "user": filter.user, "action": filter.action, "from": filter.from, "to": filter.to, "page": filter.page
             }))).await?;
-            tx.commit().await?;
             Ok(page)
         }
         .await,

@@ -31,9 +31,7 @@ pub async fn logout() -> Result<(), AppError> {
         async {
             let mut session = state::auth_session().await?;
             if let Ok((actor, app)) = state::context_allowing_pending_password().await {
-                let mut tx = app.db.begin_write().await?;
-                audit::record(&mut tx, &actor.who, Event::new("sign_out").on("user", actor.id())).await?;
-                tx.commit().await?;
+                audit::record_alone(&app.db, &actor.who, Event::new("sign_out").on("user", actor.id())).await?;
             }
             session.logout().await.map_err(|e| {
                 tracing::error!(error = %e, "logout failed");
@@ -81,9 +79,7 @@ pub async fn change_password(current: String, new_password: String, confirm: Str
                 users::by_id(&mut conn, actor.id()).await?.ok_or(AppError::Unauthorized)?
             };
             if !passwords::verify(current, Some(row.password_hash.0.clone())).await {
-                let mut tx = app.db.begin_write().await?;
-                audit::record(&mut tx, &actor.who, Event::new("password.change").on("user", actor.id()).outcome(Outcome::Failure)).await?;
-                tx.commit().await?;
+                audit::record_alone(&app.db, &actor.who, Event::new("password.change").on("user", actor.id()).outcome(Outcome::Failure)).await?;
                 return Err(AppError::field("current", "The current password is not right."));
             }
             let hash = passwords::hash(new_password).await;

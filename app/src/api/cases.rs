@@ -7,16 +7,13 @@ use leptos::prelude::*;
 #[cfg(feature = "ssr")]
 pub(crate) mod load {
     use crate::backend::cases::{self, CaseAccess};
-    use crate::backend::policy::{self, CaseOp};
+    use crate::backend::policy::CaseOp;
     use crate::backend::Actor;
     use crate::error::AppError;
     use sqlx::SqliteConnection;
 
-    /// The case if `actor` may do `op` on it; a case they are not party to is NotFound, like a missing one.
     pub async fn case(conn: &mut SqliteConnection, actor: &Actor, id: i64, op: CaseOp) -> Result<CaseAccess, AppError> {
-        let access = cases::access(conn, id).await?.ok_or(AppError::NotFound)?;
-        policy::ensure_case(&actor.user, access.owner, &access.parties, op)?;
-        Ok(access)
+        cases::checked(conn, &actor.user, id, op).await
     }
 }
 
@@ -49,14 +46,12 @@ pub async fn get_case(id: i64) -> Result<CaseView, AppError> {
                 Err(e) => Err(e),
             };
             drop(conn);
-            let mut tx = app.db.begin_write().await?;
             let event = match &result {
                 Ok(_) => Event::new("case.read").on("case", id).case(id),
                 // Attempts on cases one is not party to are worth knowing about.
                 Err(_) => Event::new("case.read").on("case", id).outcome(Outcome::Denied),
             };
-            audit::record(&mut tx, &actor.who, event).await?;
-            tx.commit().await?;
+            audit::record_alone(&app.db, &actor.who, event).await?;
             result
         }
         .await,

@@ -145,9 +145,7 @@ pub async fn get_request(id: i64) -> Result<RequestView, AppError> {
                 (Ok(_), Some(case)) => Event::new("request.read").on("request", id).case(case),
                 _ => Event::new("request.read").on("request", id).outcome(Outcome::Denied),
             };
-            let mut tx = app.db.begin_write().await?;
-            audit::record(&mut tx, &actor.who, event).await?;
-            tx.commit().await?;
+            audit::record_alone(&app.db, &actor.who, event).await?;
             result
         }
         .await,
@@ -170,11 +168,9 @@ pub async fn cross_check(id: i64) -> Result<CrossCheckView, AppError> {
             drop(conn);
             policy::ensure_request(&actor.user, &access.parties, row.sides(), RequestOp::ActAsRecipient)?;
             let result = crosscheck::run(&app.db.pool, &actor.user, vis, &row).await?;
-            let mut tx = app.db.begin_write().await?;
-            audit::record(&mut tx, &actor.who, Event::new("request.cross_check").on("request", id).case(row.case_id).details(json!({
+            audit::record_alone(&app.db, &actor.who, Event::new("request.cross_check").on("request", id).case(row.case_id).details(json!({
                 "looked_for": result.looked_for.len(), "matches": result.matches.len()
             }))).await?;
-            tx.commit().await?;
             Ok(result)
         }
         .await,
@@ -451,9 +447,7 @@ pub async fn dashboard() -> Result<DashboardView, AppError> {
             let (actor, app) = state::context().await?;
             policy::ensure(&actor.user, Action::ViewDashboard)?;
             let view = dashboard::compute(&app.db.pool, actor.user.country, chrono::Utc::now()).await?;
-            let mut tx = app.db.begin_write().await?;
-            audit::record(&mut tx, &actor.who, Event::new("dashboard.read")).await?;
-            tx.commit().await?;
+            audit::record_alone(&app.db, &actor.who, Event::new("dashboard.read")).await?;
             Ok(view)
         }
         .await,

@@ -161,8 +161,7 @@ pub async fn upload(
     }
     {
         let mut conn = state.db.pool.acquire().await?;
-        let access = super::cases::access(&mut conn, case_id).await?.ok_or(AppError::NotFound)?;
-        policy::ensure_case(&actor.user, access.owner, &access.parties, CaseOp::Upload)?;
+        let access = super::cases::checked(&mut conn, &actor.user, case_id, CaseOp::Upload).await?;
         if let Some(rid) = request_id {
             let (row, _) = super::requests::load(&mut conn, rid).await?.ok_or(AppError::NotFound)?;
             if row.case_id != case_id {

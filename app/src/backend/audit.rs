@@ -95,17 +95,6 @@ pub struct AuditRow {
 }
 
 impl AuditRow {
-    /// A JSON array in fixed column order: unambiguous, and stable across serde versions. (The hash is
-    /// computed over the same bytes without building this string; a test holds the two together.)
-    #[cfg(test)]
-    fn canonical(&self) -> String {
-        serde_json::json!([
-            self.id, self.at, self.user_id, self.username, self.agency_code, self.country, self.client_ip,
-            self.action, self.object_type, self.object_id, self.outcome, self.details, self.case_id
-        ])
-        .to_string()
-    }
-
     /// Sets `hash` from `prev_hash` and the content.
     pub fn seal(&mut self) {
         self.hash = self.compute_hash(&self.prev_hash);
@@ -114,7 +103,8 @@ impl AuditRow {
     fn compute_hash(&self, prev_hash: &str) -> String {
         let mut h = Sha256::new();
         h.update(prev_hash.as_bytes());
-        // The same bytes as `canonical()`, written straight into the hasher (verify hashes millions).
+        // The content as a JSON array in fixed column order (unambiguous, stable across serde versions),
+        // written straight into the hasher: verify hashes millions.
         let fields = (
             self.id, &self.at, self.user_id, &self.username, &self.agency_code, &self.country, &self.client_ip,
             &self.action, &self.object_type, &self.object_id, &self.outcome, &self.details, self.case_id,
@@ -155,6 +145,14 @@ pub async fn record(conn: &mut SqliteConnection, who: &Who, event: Event) -> Res
     };
     row.hash = row.compute_hash(&prev_hash);
     insert_row(conn, &row).await
+}
+
+/// Records one event in a transaction of its own (for reads and refusals: nothing else to commit with it).
+pub async fn record_alone(db: &super::db::Db, who: &Who, event: Event) -> Result<(), AppError> {
+    let mut tx = db.begin_write().await?;
+    record(&mut tx, who, event).await?;
+    tx.commit().await?;
+    Ok(())
 }
 
 /// Appends a sealed row as it is.
@@ -379,7 +377,11 @@ mod tests {
         for r in [row(1, "{}", Some("d.tremblay")), row(2, r#"{"q":"\"quoted\" ü €"}"#, None)] {
             let mut h = Sha256::new();
             h.update(r.prev_hash.as_bytes());
-            h.update(r.canonical().as_bytes());
+            let canonical = serde_json::json!([
+                r.id, r.at, r.user_id, r.username, r.agency_code, r.country, r.client_ip,
+                r.action, r.object_type, r.object_id, r.outcome, r.details, r.case_id
+            ]);
+            h.update(canonical.to_string().as_bytes());
             assert_eq!(r.compute_hash(&r.prev_hash), hex::encode(h.finalize()));
         }
     }

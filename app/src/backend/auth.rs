@@ -74,9 +74,7 @@ pub async fn sign_in(
 
     if let Some(addr) = ip.as_deref().and_then(|s| s.parse::<IpAddr>().ok()) {
         if state.signin_limiter.check_key(&addr).is_err() {
-            let mut tx = state.db.begin_write().await?;
-            audit::record(&mut tx, &who, Event::new("sign_in.throttled").outcome(Outcome::Denied)).await?;
-            tx.commit().await?;
+            audit::record_alone(&state.db, &who, Event::new("sign_in.throttled").outcome(Outcome::Denied)).await?;
             return Err(AppError::TooManyRequests);
         }
     }

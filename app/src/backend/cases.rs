@@ -71,6 +71,13 @@ pub async fn access(conn: &mut SqliteConnection, case_id: i64) -> Result<Option<
     }))
 }
 
+/// The case if `user` may do `op` on it; a case they are not party to is NotFound, like a missing one.
+pub async fn checked(conn: &mut SqliteConnection, user: &SessionUser, id: i64, op: super::policy::CaseOp) -> Result<CaseAccess, AppError> {
+    let access = access(conn, id).await?.ok_or(AppError::NotFound)?;
+    super::policy::ensure_case(user, access.owner, &access.parties, op)?;
+    Ok(access)
+}
+
 pub struct CaseInput {
     pub title: String,
     pub summary: String,

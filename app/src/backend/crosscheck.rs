@@ -120,28 +120,31 @@ pub async fn run(pool: &SqlitePool, viewer: &SessionUser, vis: Visibility, reque
         }
         push_visible(&mut q, vis, "c.id");
         q.push(" ORDER BY c.id DESC LIMIT ").push_bind(PER_TERM);
-        let hits: Vec<Hit> = q.build_query_as().fetch_all(pool).await?;
-        for h in hits {
-            matches.push(CrossMatch { matched: term.label(), found_as: h.detail, case_id: h.case_id, link: format!("/cases/{}", h.case_id), case_reference: h.reference, case_title: h.title });
-        }
+        let mut hits: Vec<Hit> = q.build_query_as().fetch_all(pool).await?;
 
         // Requests and responses on other cases that name it in their text.
-        let Some(fts) = term.fts() else { continue };
-        let mut q: QueryBuilder<Sqlite> = QueryBuilder::new(
-            "SELECT c.id AS case_id, c.reference, c.title, \
-             CASE s.kind WHEN 'request' THEN 'named in request ' || (SELECT subject FROM requests WHERE id = s.object_id) \
-             ELSE 'named in a response to ' || (SELECT rq.subject FROM responses rs JOIN requests rq ON rq.id = rs.request_id WHERE rs.id = s.object_id) END AS detail \
-             FROM search_index s JOIN cases c ON c.id = s.case_id WHERE search_index MATCH ",
-        );
-        q.push_bind(fts);
-        q.push(" AND s.kind IN ('request', 'response') AND s.case_id != ").push_bind(case_id);
-        push_visible(&mut q, vis, "c.id");
-        push_sent_or_own(&mut q, viewer);
-        q.push(" LIMIT ").push_bind(PER_TERM);
-        let hits: Vec<Hit> = q.build_query_as().fetch_all(pool).await?;
-        for h in hits {
-            matches.push(CrossMatch { matched: term.label(), found_as: h.detail, case_id: h.case_id, link: format!("/cases/{}", h.case_id), case_reference: h.reference, case_title: h.title });
+        if let Some(fts) = term.fts() {
+            let mut q: QueryBuilder<Sqlite> = QueryBuilder::new(
+                "SELECT c.id AS case_id, c.reference, c.title, \
+                 CASE s.kind WHEN 'request' THEN 'named in request ' || (SELECT subject FROM requests WHERE id = s.object_id) \
+                 ELSE 'named in a response to ' || (SELECT rq.subject FROM responses rs JOIN requests rq ON rq.id = rs.request_id WHERE rs.id = s.object_id) END AS detail \
+                 FROM search_index s JOIN cases c ON c.id = s.case_id WHERE search_index MATCH ",
+            );
+            q.push_bind(fts);
+            q.push(" AND s.kind IN ('request', 'response') AND s.case_id != ").push_bind(case_id);
+            push_visible(&mut q, vis, "c.id");
+            push_sent_or_own(&mut q, viewer);
+            q.push(" LIMIT ").push_bind(PER_TERM);
+            hits.extend(q.build_query_as::<Hit>().fetch_all(pool).await?);
         }
+        matches.extend(hits.into_iter().map(|h| CrossMatch {
+            matched: term.label(),
+            found_as: h.detail,
+            case_id: h.case_id,
+            link: format!("/cases/{}", h.case_id),
+            case_reference: h.reference,
+            case_title: h.title,
+        }));
     }
     matches.sort_by(|a, b| (&a.matched, &a.case_reference, &a.found_as).cmp(&(&b.matched, &b.case_reference, &b.found_as)));
     matches.dedup();

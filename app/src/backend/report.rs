@@ -142,19 +142,14 @@ pub fn render(case: &CaseView, requests: &[RequestView], reader: &SessionUser, n
 pub async fn case_report(state: &AppState, actor: &Actor, case_id: i64) -> Result<(String, Vec<u8>), AppError> {
     use super::audit::{self, Event, Outcome};
     let mut conn = state.db.pool.acquire().await?;
-    let access = cases::access(&mut conn, case_id).await?;
-    let checked = match &access {
-        None => Err(AppError::NotFound),
-        Some(a) => policy::ensure_case(&actor.user, a.owner, &a.parties, CaseOp::View),
+    let access = match cases::checked(&mut conn, &actor.user, case_id, CaseOp::View).await {
+        Ok(a) => a,
+        Err(e) => {
+            drop(conn);
+            audit::record_alone(&state.db, &actor.who, Event::new("case.export_pdf").on("case", case_id).outcome(Outcome::Denied)).await?;
+            return Err(e);
+        }
     };
-    if let Err(e) = checked {
-        drop(conn);
-        let mut tx = state.db.begin_write().await?;
-        audit::record(&mut tx, &actor.who, Event::new("case.export_pdf").on("case", case_id).outcome(Outcome::Denied)).await?;
-        tx.commit().await?;
-        return Err(e);
-    }
-    let access = access.expect("checked above");
     let case = cases::view(&mut conn, &access, &actor.user).await?;
     let mut views = Vec::new();
     for s in &case.requests {
@@ -167,10 +162,7 @@ pub async fn case_report(state: &AppState, actor: &Actor, case_id: i64) -> Resul
     // A report reads in the order things happened.
     views.sort_by_key(|v| v.summary.id);
     let bytes = render(&case, &views, &actor.user, Utc::now());
-    let mut tx = state.db.begin_write().await?;
-    audit::record(&mut tx, &actor.who, Event::new("case.export_pdf").on("case", case_id).case(case_id).details(json!({
-        "requests": views.len(), "bytes": bytes.len()
-    }))).await?;
-    tx.commit().await?;
+    let event = Event::new("case.export_pdf").on("case", case_id).case(case_id).details(json!({"requests": views.len(), "bytes": bytes.len()}));
+    audit::record_alone(&state.db, &actor.who, event).await?;
     Ok((format!("{}-report.pdf", case.reference), bytes))
 }

@@ -307,8 +307,9 @@ fn summary(r: SummaryRow, zone: &str, now: DateTime<Utc>) -> Result<RequestSumma
     })
 }
 
-/// Drafts and requests awaiting approval exist only for the sending side.
-fn push_unsent_filter(q: &mut QueryBuilder<'_, Sqlite>, viewer: &SessionUser) {
+/// Drafts and requests awaiting approval exist only for the sending side (`r` the request, `fa` its
+/// sending agency).
+pub(crate) fn push_unsent_filter(q: &mut QueryBuilder<'_, Sqlite>, viewer: &SessionUser) {
     q.push(" AND (r.status NOT IN ('draft', 'awaiting_approval') OR ");
     match viewer.role {
         Role::Supervisor => {

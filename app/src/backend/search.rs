@@ -4,7 +4,7 @@
 use super::cases::push_visible;
 use super::policy::Visibility;
 use crate::error::AppError;
-use crate::model::{Role, SearchHit, SearchResults, SessionUser};
+use crate::model::{SearchHit, SearchResults, SessionUser};
 use sqlx::{QueryBuilder, Sqlite, SqlitePool};
 
 /// Highlight markers: characters no one types, turned into <mark> by the view (never inner_html).
@@ -31,16 +31,9 @@ pub fn fts_query(input: &str) -> Option<String> {
 /// Adds `AND the index row s is not someone else's unsent request`: unsent requests exist only for the
 /// sending side.
 pub fn push_sent_or_own(q: &mut QueryBuilder<'_, Sqlite>, viewer: &SessionUser) {
-    q.push(" AND (s.kind != 'request' OR EXISTS (SELECT 1 FROM requests r JOIN agencies fa ON fa.id = r.from_agency_id WHERE r.id = s.object_id AND (r.status NOT IN ('draft', 'awaiting_approval') OR ");
-    match viewer.role {
-        Role::Supervisor => {
-            q.push("fa.country = ").push_bind(viewer.country.as_str());
-        }
-        _ => {
-            q.push("r.from_agency_id = ").push_bind(viewer.agency_id);
-        }
-    }
-    q.push(")))");
+    q.push(" AND (s.kind != 'request' OR EXISTS (SELECT 1 FROM requests r JOIN agencies fa ON fa.id = r.from_agency_id WHERE r.id = s.object_id");
+    super::requests::push_unsent_filter(q, viewer);
+    q.push("))");
 }
 
 #[derive(sqlx::FromRow)]

@@ -113,20 +113,16 @@ pub fn bundle(case_reference: &str, agency: &AgencyRef, indicators: &[IndicatorV
 /// The case's indicators as a STIX bundle, if the actor may export them (an audited read).
 pub async fn export(state: &super::AppState, actor: &super::Actor, case_id: i64) -> Result<(String, Value), crate::error::AppError> {
     use super::audit::{self, Event, Outcome};
-    use super::policy::{self, CaseOp};
-    use crate::error::AppError;
+    use super::policy::CaseOp;
     let mut tx = state.db.begin_write().await?;
-    let access = super::cases::access(&mut tx, case_id).await?;
-    let checked = match &access {
-        None => Err(AppError::NotFound),
-        Some(a) => policy::ensure_case(&actor.user, a.owner, &a.parties, CaseOp::ExportIndicators),
+    let access = match super::cases::checked(&mut tx, &actor.user, case_id, CaseOp::ExportIndicators).await {
+        Ok(a) => a,
+        Err(e) => {
+            audit::record(&mut tx, &actor.who, Event::new("indicator.export").on("case", case_id).outcome(Outcome::Denied)).await?;
+            tx.commit().await?;
+            return Err(e);
+        }
     };
-    if let Err(e) = checked {
-        audit::record(&mut tx, &actor.who, Event::new("indicator.export").on("case", case_id).outcome(Outcome::Denied)).await?;
-        tx.commit().await?;
-        return Err(e);
-    }
-    let access = access.expect("checked above");
     let indicators = super::indicators::for_case(&mut tx, case_id).await?;
     let agency = super::cases::agency_ref(&mut tx, actor.user.agency_id).await?;
     audit::record(&mut tx, &actor.who, Event::new("indicator.export").on("case", case_id).case(case_id).details(json!({
