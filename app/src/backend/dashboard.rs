@@ -56,10 +56,11 @@ pub async fn compute(pool: &SqlitePool, country: Country, now: DateTime<Utc>) ->
     let by_status = |side: &'static str| {
         let c = c.clone();
         async move {
-            let col = if side == "in" { "ta.country" } else { "fa.country" };
+            // By agency id, so the count reads only the (agency, status) index, not every request.
+            let col = if side == "in" { "r.to_agency_id" } else { "r.from_agency_id" };
             let rows: Vec<(String, i64)> = sqlx::query_as(&format!(
-                "SELECT r.status, COUNT(*) FROM requests r JOIN agencies fa ON fa.id = r.from_agency_id \
-                 JOIN agencies ta ON ta.id = r.to_agency_id WHERE {col} = ? AND r.status NOT IN ('draft') GROUP BY r.status"
+                "SELECT r.status, COUNT(*) FROM requests r WHERE {col} IN (SELECT id FROM agencies WHERE country = ?) \
+                 AND r.status NOT IN ('draft') GROUP BY r.status"
             ))
             .bind(&c)
             .fetch_all(pool)
@@ -192,12 +193,15 @@ pub async fn compute(pool: &SqlitePool, country: Country, now: DateTime<Utc>) ->
         })
         .collect();
 
+    // Open requests are grouped by lead once, instead of being searched again for every officer.
     let workload: Vec<(i64, String, String, i64, i64, i64)> = sqlx::query_as(&format!(
         "SELECT u.id, u.display_name, a.code, \
            (SELECT COUNT(*) FROM cases c WHERE c.lead_user_id = u.id AND c.status IN ('open', 'active')), \
-           (SELECT COUNT(*) FROM requests r JOIN cases c ON c.id = r.case_id WHERE c.lead_user_id = u.id AND r.status IN {OPEN}), \
-           (SELECT COUNT(*) FROM requests r JOIN cases c ON c.id = r.case_id WHERE c.lead_user_id = u.id AND r.status IN {OPEN} AND r.due_at < ?) \
-         FROM users u JOIN agencies a ON a.id = u.agency_id WHERE a.country = ? AND u.role = 'officer' AND u.status = 'active' \
+           COALESCE(o.open, 0), COALESCE(o.overdue, 0) \
+         FROM users u JOIN agencies a ON a.id = u.agency_id \
+         LEFT JOIN (SELECT c.lead_user_id AS uid, COUNT(*) AS open, SUM(r.due_at < ?) AS overdue \
+                    FROM requests r JOIN cases c ON c.id = r.case_id WHERE r.status IN {OPEN} GROUP BY c.lead_user_id) o ON o.uid = u.id \
+         WHERE a.country = ? AND u.role = 'officer' AND u.status = 'active' \
          ORDER BY 6 DESC, 5 DESC, u.display_name"
     ))
     .bind(now_s)

@@ -136,7 +136,7 @@ pub fn Header() -> impl IntoView {
                                 {(!u.must_change_password && allows(u.role, Action::WorkCases)).then(|| view! {
                                     <form method="GET" action="/search" role="search" class="header-search">
                                         <label for="header-q" class="visually-hidden">"Search"</label>
-                                        <input id="header-q" name="q" type="search" placeholder="Search cases, requests, names"/>
+                                        <input id="header-q" name="q" type="search" placeholder="Cases, names, IPs…"/>
                                     </form>
                                 })}
                                 {(!u.must_change_password).then(|| view! { <LiveBell/> })}
