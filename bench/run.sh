@@ -51,18 +51,29 @@ for i in $(seq 0 999); do echo "/cases/$((FIRST_CASE + (i * 7919) % CASES))" >> 
 for w in container port vessel warehouse wallet server domain account director company shipment invoice bank transfer courier passport; do
   echo "/search?q=$w" >> "$DIR/search-paths.txt"; done
 
-run() { # name cookies path [env...]
+run() { # name cookies path [env...]; C=connections (default $CONN)
   local name=$1 cookies=$2 path=$3; shift 3
-  local line
-  line=$(env COOKIES="$cookies" "$@" wrk -t2 -c"$CONN" -d"${SECONDS_PER}s" --timeout 30s -s bench/cookie.lua "$BASE$path" | grep '^RESULT')
+  local line c=${C:-$CONN}
+  line=$(env COOKIES="$cookies" "$@" wrk -t2 -c"$c" -d"${SECONDS_PER}s" --timeout 30s -s bench/cookie.lua "$BASE$path" | grep '^RESULT')
   read -r _ n errs rps p50 p99 <<<"$line"
-  printf '| %s | %s | %s | %s | %s | %s |\n' "$name" "$rps" "$p50" "$p99" "$n" "$errs" | tee -a "$DIR/table.md"
+  printf '| %s | %s | %s | %s | %s | %s | %s |\n' "$name" "$c" "$rps" "$p50" "$p99" "$n" "$errs" | tee -a "$DIR/table.md"
+  # wrk stops waiting, the server does not: let the queued requests finish before the next scenario,
+  # so each row measures its own scenario and not the previous one's backlog.
+  local waited=0
+  while [ "$(cpu_busy)" = 1 ] && [ $waited -lt 600 ]; do waited=$((waited + 1)); done
+}
+# 1 while the server used more than half a core over the last second.
+cpu_busy() {
+  local a b; a=$(awk '{print $14 + $15}' /proc/$SERVER/stat); sleep 1; b=$(awk '{print $14 + $15}' /proc/$SERVER/stat)
+  [ $((b - a)) -gt $(($(getconf CLK_TCK) / 2)) ] && echo 1 || echo 0
 }
 : > "$DIR/table.md"
 echo "==> Load ($CONN connections, ${SECONDS_PER}s each)"
 run "Inbox (GET /, officer)" "$DIR/officers.txt" "/"
 run "Case page (GET /cases/{id}, supervisor)" "$DIR/supervisors.txt" "/" PATHS="$DIR/case-paths.txt"
+C=1 run "Dashboard (GET /dashboard, supervisor)" "$DIR/supervisors.txt" "/dashboard"
 run "Dashboard (GET /dashboard, supervisor)" "$DIR/supervisors.txt" "/dashboard"
+C=1 run "Search (GET /search?q=…, officer)" "$DIR/officers.txt" "/" PATHS="$DIR/search-paths.txt"
 run "Search (GET /search?q=…, officer)" "$DIR/officers.txt" "/" PATHS="$DIR/search-paths.txt"
 CASE_FOR_CREATE=$(awk '/^open case id:/ {print $4}' "$DIR/seed.txt")
 run "Create request (POST, with audit event)" "$DIR/supervisors.txt" "/api/create_request" METHOD=POST \
@@ -84,11 +95,11 @@ LCP=$(node bench/lcp.js "$BASE/login" | awk '{print $2}')
   echo
   echo "Produced by \`make bench\` (bench/run.sh) on $(date -u +%Y-%m-%d), $(nproc) cores, release build, SQLite file on local disk."
   echo "Data: $CASES cases, $REQUESTS requests, $AUDIT audit events (+ demo accounts), seeded by \`liaison-desk seed\` at $SEED_RATE rows/s."
-  echo "Load: wrk over loopback, $CONN connections rotating over $CONN signed-in sessions, ${SECONDS_PER}s per scenario."
+  echo "Load: wrk over loopback, $CONN connections (unless the row says otherwise) rotating over $CONN signed-in sessions, ${SECONDS_PER}s per scenario; the server finishes each scenario's queued requests before the next starts."
   echo "Pages are full server-rendered HTML (data loaded before the first byte)."
   echo
-  echo "| scenario | requests/s | p50 ms | p99 ms | requests | errors |"
-  echo "| --- | ---: | ---: | ---: | ---: | ---: |"
+  echo "| scenario | connections | requests/s | p50 ms | p99 ms | requests | errors |"
+  echo "| --- | ---: | ---: | ---: | ---: | ---: | ---: |"
   cat "$DIR/table.md"
   echo
   echo "| measure | value |"
