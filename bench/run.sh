@@ -56,7 +56,8 @@ run() { # name cookies path [env...]; C=connections (default $CONN)
   local line c=${C:-$CONN}
   line=$(env COOKIES="$cookies" "$@" wrk -t$((c < 2 ? c : 2)) -c"$c" -d"${SECONDS_PER}s" --timeout 30s -s bench/cookie.lua "$BASE$path" | grep '^RESULT')
   read -r _ n errs rps p50 p99 <<<"$line"
-  printf '| %s | %s | %s | %s | %s | %s | %s |\n' "$name" "$c" "$rps" "$p50" "$p99" "$n" "$errs" | tee -a "$DIR/table.md"
+  printf '| %s | %s | %s | %s | %s | %s | %s | %s |\n' "$name" "$c" "$rps" "$p50" "$p99" "$n" "$errs" \
+    "$(($(awk '/VmHWM/ {print $2}' /proc/$SERVER/status) / 1024))" | tee -a "$DIR/table.md"
   # wrk stops waiting, the server does not: let the queued requests finish before the next scenario,
   # so each row measures its own scenario and not the previous one's backlog.
   local waited=0
@@ -100,8 +101,8 @@ LCP=$(node bench/lcp.js "$BASE/login" | awk '{print $2}')
   echo "Load: wrk over loopback, $CONN connections (unless the row says otherwise) rotating over $CONN signed-in sessions, ${SECONDS_PER}s per scenario; the server finishes each scenario's queued requests before the next starts."
   echo "Pages are full server-rendered HTML (data loaded before the first byte)."
   echo
-  echo "| scenario | connections | requests/s | p50 ms | p99 ms | requests | errors |"
-  echo "| --- | ---: | ---: | ---: | ---: | ---: | ---: |"
+  echo "| scenario | connections | requests/s | p50 ms | p99 ms | requests | errors | server peak MB so far |"
+  echo "| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: |"
   cat "$DIR/table.md"
   echo
   echo "| measure | value |"

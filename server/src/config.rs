@@ -54,6 +54,10 @@ pub struct ServeArgs {
     pub deadline_normal_hours: i64,
     #[arg(long, env = "LD_DEADLINE_LOW_HOURS", default_value_t = 168)]
     pub deadline_low_hours: i64,
+    /// Seconds one computation of a country's dashboard serves its supervisors before the next view
+    /// recomputes it (0: every view computes).
+    #[arg(long, env = "LD_DASHBOARD_MAX_AGE_SECS", default_value_t = 15)]
+    pub dashboard_max_age_secs: u64,
     /// Load demo agencies and accounts if the database has no users yet, and write their passwords to
     /// the credentials file.
     #[arg(long, env = "LD_DEMO_DATA", default_value_t = false)]
@@ -93,6 +97,7 @@ impl ServeArgs {
             },
             attachment_max_bytes: self.attachment_max_mb * 1024 * 1024,
             attachment_dir: self.attachment_dir.clone().into(),
+            dashboard_max_age: Duration::from_secs(self.dashboard_max_age_secs),
         }
     }
 }

@@ -18,7 +18,7 @@ async fn case(s: &TestServer, owner: &str, lead: &str, category: &str, title: &s
         "INSERT INTO cases (reference, title, summary, category, priority, status, tlp, owner_agency_id, lead_user_id, created_by, created_at, updated_by, updated_at) \
          VALUES (?, ?, '', ?, 'normal', 'active', 'amber', ?, ?, ?, ?, ?, ?) RETURNING id",
     )
-    .bind(format!("LD-2026-9{:05}", owner_id * 100 + title.len() as i64))
+    .bind(format!("LD-2026-9{:05}", sqlx::query_scalar::<_, i64>("SELECT COUNT(*) FROM cases").fetch_one(&s.db.pool).await.unwrap() + 1))
     .bind(title)
     .bind(category)
     .bind(owner_id)
@@ -128,6 +128,34 @@ async fn dashboard_figures_match_hand_computed_values() {
 }
 
 #[tokio::test]
+async fn supervisors_share_one_dashboard_computation_until_it_ages() {
+    let s = TestServer::start_bare_with(server::config::ServeArgs { dashboard_max_age_secs: 2, ..Default::default() }).await;
+    let shared = case(&s, "NCB", "ncb.officer", "fraud", "Shared fraud case", &["RCMP"]).await;
+    request(&s, shared, "RCMP", "NCB", Duration::hours(1), None, None, 8, "sent").await;
+    let mut sup = s.signed_in("in.supervisor").await;
+    let first = sup.ok("dashboard", &[]).await;
+    assert_eq!(first["due_within_24h"]["value"], 1);
+    assert!(first["as_of"]["text"].as_str().unwrap().contains("IST"), "as-of time in the viewer's zone: {}", first["as_of"]["text"]);
+
+    request(&s, shared, "RCMP", "NCB", Duration::hours(2), None, None, 8, "sent").await;
+    let mut others = Vec::new();
+    for _ in 0..3 {
+        others.push(s.signed_in("in.supervisor").await);
+    }
+    let views = futures_util::future::join_all(others.iter_mut().map(|c| c.ok("dashboard", &[]))).await;
+    for v in &views {
+        assert_eq!(v["as_of"]["at"], first["as_of"]["at"], "views within the lifetime share the first computation");
+        assert_eq!(v["due_within_24h"]["value"], 1);
+    }
+
+    tokio::time::sleep(std::time::Duration::from_millis(2100)).await;
+    let views = futures_util::future::join_all(others.iter_mut().map(|c| c.ok("dashboard", &[]))).await;
+    assert_eq!(views[0]["due_within_24h"]["value"], 2, "an aged snapshot is recomputed and counts the new request");
+    assert_ne!(views[0]["as_of"]["at"], first["as_of"]["at"]);
+    assert!(views.iter().all(|v| v["as_of"]["at"] == views[0]["as_of"]["at"]), "concurrent viewers wait for one recomputation");
+}
+
+#[tokio::test]
 async fn search_finds_each_kind_only_for_those_who_may_see_it_and_follows_updates() {
     let s = TestServer::start_bare().await;
     let mut ncb = s.signed_in("ncb.officer").await;
@@ -148,8 +176,10 @@ async fn search_finds_each_kind_only_for_those_who_may_see_it_and_follows_update
     assert_eq!(kinds(&ncb.ok("search", &[("q", "zebrafish")]).await), vec!["request"]);
     assert_eq!(kinds(&ncb.ok("search", &[("q", "Maplewood")]).await), vec!["response"]);
     assert_eq!(kinds(&ncb.ok("search", &[("q", "192.0.2.45")]).await), vec!["indicator"]);
-    let hit = ncb.ok("search", &[("q", "textil")]).await;
-    assert!(hit["hits"][0]["snippet"].as_str().unwrap().contains("\u{E000}textile\u{E001}"), "prefix match, highlighted");
+    assert!(kinds(&ncb.ok("search", &[("q", "textil")]).await).is_empty(), "words match whole");
+    let hit = ncb.ok("search", &[("q", "textil*")]).await;
+    assert!(hit["hits"][0]["snippet"].as_str().unwrap().contains("\u{E000}textile\u{E001}"), "prefix match when asked, highlighted");
+    assert_eq!(hit["capped"], serde_json::json!([]));
     // Query syntax typed by a user is just text.
     assert_eq!(ncb.call("search", &[("q", "\"OR NEAR(")]).await.status(), 200);
 
@@ -166,6 +196,27 @@ async fn search_finds_each_kind_only_for_those_who_may_see_it_and_follows_update
     assert_eq!(kinds(&ncb.ok("search", &[("q", "carpet")]).await), vec!["case"]);
     let searches: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM audit_events WHERE action = 'search'").fetch_one(&s.db.pool).await.unwrap();
     assert!(searches >= 10);
+}
+
+#[tokio::test]
+async fn a_common_word_ranks_the_most_recent_matches_and_says_so() {
+    let s = TestServer::start_bare().await;
+    let mut ids = Vec::new();
+    for i in 0..205 {
+        ids.push(case(&s, "NCB", "ncb.officer", "fraud", &format!("Harbour fraud number {i:03}"), &[]).await);
+    }
+    let mut ncb = s.signed_in("ncb.officer").await;
+    let found = ncb.ok("search", &[("q", "harbour")]).await;
+    let hits = found["hits"].as_array().unwrap();
+    assert_eq!(hits.len(), 20, "one page of the best matches");
+    assert_eq!(found["capped"], serde_json::json!(["case"]));
+    let oldest: Vec<i64> = ids[..5].to_vec();
+    assert!(hits.iter().all(|h| !oldest.contains(&h["case_id"].as_i64().unwrap())), "only the 200 most recent matches are ranked");
+    // A rarer word among them is still found whatever its age.
+    let one = ncb.ok("search", &[("q", "harbour 002")]).await;
+    assert_eq!(one["hits"].as_array().unwrap().len(), 1);
+    assert_eq!(one["hits"][0]["case_id"].as_i64().unwrap(), ids[2]);
+    assert_eq!(one["capped"], serde_json::json!([]));
 }
 
 #[tokio::test]

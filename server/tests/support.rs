@@ -34,6 +34,11 @@ impl TestServer {
         Self::start_inner(ServeArgs::default(), false).await
     }
 
+    #[allow(dead_code)]
+    pub async fn start_bare_with(args: ServeArgs) -> TestServer {
+        Self::start_inner(args, false).await
+    }
+
     async fn start_inner(args: ServeArgs, exchange: bool) -> TestServer {
         let dir = tempfile::tempdir().expect("temp dir");
         let db_url = format!("sqlite://{}/test.db", dir.path().display());

@@ -441,12 +441,12 @@ pub async fn list_requests(filter: InboxFilter) -> Result<RequestPage, AppError>
 pub async fn dashboard() -> Result<DashboardView, AppError> {
     use crate::backend::audit::{self, Event};
     use crate::backend::policy::{self, Action};
-    use crate::backend::{dashboard, state};
+    use crate::backend::state;
     state::reply(
         async {
             let (actor, app) = state::context().await?;
             policy::ensure(&actor.user, Action::ViewDashboard)?;
-            let view = dashboard::compute(&app.db.pool, actor.user.country, chrono::Utc::now()).await?;
+            let view = app.dashboards.get(&app.db.pool, actor.user.country, app.settings.dashboard_max_age, &actor.user.time_zone).await?;
             audit::record_alone(&app.db, &actor.who, Event::new("dashboard.read")).await?;
             Ok(view)
         }

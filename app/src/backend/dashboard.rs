@@ -5,26 +5,44 @@ use crate::error::AppError;
 use crate::model::*;
 use chrono::{DateTime, Duration, Utc};
 use sqlx::SqlitePool;
+use std::collections::HashMap;
+use std::sync::Arc;
+use tokio::sync::Mutex;
+
+/// The last computed dashboard of each country. Over years of data a computation takes far longer than
+/// a page view may (the percentiles sort every request of the last 90 days), and every supervisor of a
+/// country sees the same figures, so views share a computation for `max_age`; after that the next view
+/// recomputes while concurrent viewers wait for that one result instead of starting their own.
+#[derive(Clone, Default)]
+pub struct Snapshots {
+    by_country: Arc<std::sync::Mutex<HashMap<Country, Arc<Mutex<Option<Arc<DashboardView>>>>>>>,
+}
+
+impl Snapshots {
+    pub async fn get(&self, pool: &SqlitePool, country: Country, max_age: std::time::Duration, zone: &str) -> Result<DashboardView, AppError> {
+        let slot = self.by_country.lock().expect("not poisoned").entry(country).or_default().clone();
+        let mut held = slot.lock().await;
+        let now = Utc::now();
+        let fresh = held.as_ref().filter(|v| (now - v.as_of.at).to_std().map(|age| age <= max_age).unwrap_or(true)).cloned();
+        let view = match fresh {
+            Some(v) => v,
+            None => {
+                let v = Arc::new(compute(pool, country, now).await?);
+                *held = Some(v.clone());
+                v
+            }
+        };
+        drop(held);
+        let mut view = (*view).clone();
+        view.as_of = super::time::shown(view.as_of.at, zone);
+        Ok(view)
+    }
+}
 
 const OPEN: &str = "('sent', 'acknowledged', 'in_progress')";
 
-/// Nearest-rank percentiles per group, in hours, of `end - start` over the rows `filter` selects.
-/// Returns (group, count, median, p90).
-async fn percentiles(pool: &SqlitePool, group_expr: &str, start: &str, end: &str, filter: &str, binds: &[String]) -> Result<Vec<(String, i64, Option<f64>, Option<f64>)>, AppError> {
-    let sql = format!(
-        "WITH d AS (SELECT {group_expr} AS g, (julianday({end}) - julianday({start})) * 24.0 AS h FROM requests r INDEXED BY requests_sent \
-           JOIN agencies fa ON fa.id = r.from_agency_id JOIN agencies ta ON ta.id = r.to_agency_id WHERE {filter} AND {end} IS NOT NULL), \
-         all_groups AS (SELECT g, h FROM d UNION ALL SELECT 'All', h FROM d), \
-         ranked AS (SELECT g, h, ROW_NUMBER() OVER (PARTITION BY g ORDER BY h) AS rn, COUNT(*) OVER (PARTITION BY g) AS n FROM all_groups) \
-         SELECT g, MAX(n), MAX(CASE WHEN rn = CAST((n + 1) / 2 AS INTEGER) THEN h END), \
-                MAX(CASE WHEN rn = MAX(1, CAST(0.9 * n + 0.9999999 AS INTEGER)) THEN h END) FROM ranked GROUP BY g"
-    );
-    let mut q = sqlx::query_as::<_, (String, i64, Option<f64>, Option<f64>)>(&sql);
-    for b in binds {
-        q = q.bind(b);
-    }
-    Ok(q.fetch_all(pool).await?)
-}
+/// (window, direction, counterpart, requests, ack p50, ack p90, answer p50, answer p90, answered in time, answered with a deadline)
+type TimelinessSql = (i64, String, String, i64, Option<f64>, Option<f64>, Option<f64>, Option<f64>, i64, i64);
 
 pub async fn compute(pool: &SqlitePool, country: Country, now: DateTime<Utc>) -> Result<DashboardView, AppError> {
     let c = country.as_str().to_string();
@@ -80,13 +98,6 @@ pub async fn compute(pool: &SqlitePool, country: Country, now: DateTime<Utc>) ->
     let incoming_by_status = by_status("in").await?;
     let outgoing_by_status = by_status("out").await?;
 
-    let count = |sql: String, binds: Vec<String>| async move {
-        let mut q = sqlx::query_scalar::<_, i64>(&sql);
-        for b in binds {
-            q = q.bind(b);
-        }
-        Ok::<i64, AppError>(q.fetch_one(pool).await?)
-    };
     let now_s = now;
     let overdue_in: i64 = sqlx::query_scalar(&format!(
         "SELECT COUNT(*) FROM requests r JOIN agencies ta ON ta.id = r.to_agency_id WHERE ta.country = ? AND r.status IN {OPEN} AND r.due_at < ?"
@@ -111,59 +122,60 @@ pub async fn compute(pool: &SqlitePool, country: Country, now: DateTime<Utc>) ->
     .bind(now_s + Duration::hours(24))
     .fetch_one(pool)
     .await?;
-    let _ = count;
 
-    // Timeliness by window, direction and counterpart.
-    let mut timeliness = Vec::new();
-    for days in [30i64, 90] {
-        let since = (now - Duration::days(days)).to_rfc3339();
-        for (direction, ours, theirs) in [("received", "ta", "fa"), ("sent", "fa", "ta")] {
-            let filter = format!("{ours}.country = ? AND r.sent_at >= ? AND r.kind != 'intelligence_share'");
-            let binds = vec![c.clone(), since.clone()];
-            let ack = percentiles(pool, &format!("{theirs}.code"), "r.sent_at", "r.acknowledged_at", &filter, &binds).await?;
-            let ans = percentiles(pool, &format!("{theirs}.code"), "r.sent_at", "r.answered_at", &filter, &binds).await?;
-            let share: Vec<(String, i64, i64)> = sqlx::query_as(&format!(
-                "WITH d AS (SELECT {theirs}.code AS g, CASE WHEN julianday(r.answered_at) <= julianday(r.due_at) THEN 1 ELSE 0 END AS ok \
-                 FROM requests r INDEXED BY requests_sent JOIN agencies fa ON fa.id = r.from_agency_id JOIN agencies ta ON ta.id = r.to_agency_id \
-                 WHERE {filter} AND r.answered_at IS NOT NULL AND r.due_at IS NOT NULL) \
-                 SELECT g, SUM(ok), COUNT(*) FROM d GROUP BY g UNION ALL SELECT 'All', COALESCE(SUM(ok), 0), COUNT(*) FROM d"
-            ))
-            .bind(&c)
-            .bind(&since)
-            .fetch_all(pool)
-            .await?;
-            let totals: Vec<(String, i64)> = sqlx::query_as(&format!(
-                "SELECT {theirs}.code, COUNT(*) FROM requests r INDEXED BY requests_sent JOIN agencies fa ON fa.id = r.from_agency_id \
-                 JOIN agencies ta ON ta.id = r.to_agency_id WHERE {filter} GROUP BY 1 \
-                 UNION ALL SELECT 'All', COUNT(*) FROM requests r INDEXED BY requests_sent JOIN agencies fa ON fa.id = r.from_agency_id \
-                 JOIN agencies ta ON ta.id = r.to_agency_id WHERE {filter}"
-            ))
-            .bind(&c)
-            .bind(&since)
-            .bind(&c)
-            .bind(&since)
-            .fetch_all(pool)
-            .await?;
-            let mut groups: Vec<String> = totals.iter().filter(|(_, n)| *n > 0).map(|(g, _)| g.clone()).collect();
-            groups.sort_by_key(|g| (g != "All", g.clone()));
-            for g in groups {
-                let a = ack.iter().find(|x| x.0 == g);
-                let b = ans.iter().find(|x| x.0 == g);
-                let sh = share.iter().find(|x| x.0 == g && x.2 > 0);
-                timeliness.push(TimelinessRow {
-                    window_days: days,
-                    direction: direction.into(),
-                    counterpart: g.clone(),
-                    requests: totals.iter().find(|x| x.0 == g).map(|x| x.1).unwrap_or(0),
-                    ack_median_hours: a.and_then(|x| x.2),
-                    ack_p90_hours: a.and_then(|x| x.3),
-                    answer_median_hours: b.and_then(|x| x.2),
-                    answer_p90_hours: b.and_then(|x| x.3),
-                    within_deadline: sh.map(|x| x.1 as f64 / x.2 as f64),
-                });
-            }
-        }
-    }
+    // Timeliness: one pass over the last 90 days (the 30-day rows are the recent part of the same
+    // scan), read from a covering index so no request row is opened. Percentiles are nearest-rank:
+    // the median is the ceil(n/2)-th value, the 90th percentile the ceil(0.9 n)-th.
+    let since90 = (now - Duration::days(90)).to_rfc3339();
+    let since30 = (now - Duration::days(30)).to_rfc3339();
+    let rows: Vec<TimelinessSql> = sqlx::query_as(
+        "WITH d AS MATERIALIZED ( \
+            SELECT CASE WHEN ta.country = ?1 THEN 'received' ELSE 'sent' END AS dir, \
+                   CASE WHEN ta.country = ?1 THEN fa.code ELSE ta.code END AS cp, \
+                   r.sent_at >= ?3 AS in30, \
+                   (julianday(r.acknowledged_at) - julianday(r.sent_at)) * 24.0 AS ack_h, \
+                   (julianday(r.answered_at) - julianday(r.sent_at)) * 24.0 AS ans_h, \
+                   CASE WHEN r.answered_at IS NOT NULL AND r.due_at IS NOT NULL \
+                        THEN julianday(r.answered_at) <= julianday(r.due_at) END AS ok \
+            FROM requests r INDEXED BY requests_timing \
+            JOIN agencies fa ON fa.id = r.from_agency_id JOIN agencies ta ON ta.id = r.to_agency_id \
+            WHERE r.sent_at >= ?2 AND r.kind != 'intelligence_share' AND (fa.country = ?1 OR ta.country = ?1)), \
+         e AS MATERIALIZED ( \
+            SELECT 90 AS w, dir, cp AS g, ack_h, ans_h, ok FROM d UNION ALL SELECT 90, dir, 'All', ack_h, ans_h, ok FROM d \
+            UNION ALL SELECT 30, dir, cp, ack_h, ans_h, ok FROM d WHERE in30 \
+            UNION ALL SELECT 30, dir, 'All', ack_h, ans_h, ok FROM d WHERE in30), \
+         m AS (SELECT w, dir, g, 0 AS k, ack_h AS h FROM e WHERE ack_h IS NOT NULL \
+               UNION ALL SELECT w, dir, g, 1, ans_h FROM e WHERE ans_h IS NOT NULL), \
+         ranked AS (SELECT w, dir, g, k, h, ROW_NUMBER() OVER (PARTITION BY w, dir, g, k ORDER BY h) AS rn, \
+                           COUNT(*) OVER (PARTITION BY w, dir, g, k) AS n FROM m), \
+         pct AS (SELECT w, dir, g, k, MAX(CASE WHEN rn = (n + 1) / 2 THEN h END) AS p50, \
+                        MAX(CASE WHEN rn = MAX(1, CAST(0.9 * n + 0.9999999 AS INTEGER)) THEN h END) AS p90 \
+                 FROM ranked GROUP BY w, dir, g, k), \
+         tot AS (SELECT w, dir, g, COUNT(*) AS n, COALESCE(SUM(ok), 0) AS ok, COUNT(ok) AS judged FROM e GROUP BY w, dir, g) \
+         SELECT t.w, t.dir, t.g, t.n, a.p50, a.p90, b.p50, b.p90, t.ok, t.judged FROM tot t \
+         LEFT JOIN pct a ON a.w = t.w AND a.dir = t.dir AND a.g = t.g AND a.k = 0 \
+         LEFT JOIN pct b ON b.w = t.w AND b.dir = t.dir AND b.g = t.g AND b.k = 1 \
+         ORDER BY t.w, t.dir = 'sent', t.g != 'All', t.g",
+    )
+    .bind(&c)
+    .bind(&since90)
+    .bind(&since30)
+    .fetch_all(pool)
+    .await?;
+    let timeliness = rows
+        .into_iter()
+        .map(|r| TimelinessRow {
+            window_days: r.0,
+            direction: r.1,
+            counterpart: r.2,
+            requests: r.3,
+            ack_median_hours: r.4,
+            ack_p90_hours: r.5,
+            answer_median_hours: r.6,
+            answer_p90_hours: r.7,
+            within_deadline: (r.9 > 0).then(|| r.8 as f64 / r.9 as f64),
+        })
+        .collect();
 
     // 26 weeks, Monday-based, oldest first.
     let monday = (now - Duration::days(now.format("%u").to_string().parse::<i64>().unwrap_or(1) - 1)).date_naive();
@@ -171,7 +183,7 @@ pub async fn compute(pool: &SqlitePool, country: Country, now: DateTime<Utc>) ->
     let weekly: Vec<(String, i64, i64, i64)> = sqlx::query_as(
         "WITH w AS (SELECT date(r.sent_at, 'weekday 0', '-6 days') AS sent_week, \
                            date(r.answered_at, 'weekday 0', '-6 days') AS answered_week, fa.country AS fc, ta.country AS tc \
-                    FROM requests r INDEXED BY requests_sent JOIN agencies fa ON fa.id = r.from_agency_id JOIN agencies ta ON ta.id = r.to_agency_id \
+                    FROM requests r INDEXED BY requests_timing JOIN agencies fa ON fa.id = r.from_agency_id JOIN agencies ta ON ta.id = r.to_agency_id \
                     WHERE r.sent_at >= ? AND (fa.country = ? OR ta.country = ?)) \
          SELECT wk, SUM(sent), SUM(received), SUM(answered) FROM ( \
             SELECT sent_week AS wk, CASE WHEN fc = ? THEN 1 ELSE 0 END AS sent, CASE WHEN tc = ? THEN 1 ELSE 0 END AS received, 0 AS answered FROM w \
@@ -211,6 +223,7 @@ pub async fn compute(pool: &SqlitePool, country: Country, now: DateTime<Utc>) ->
 
     Ok(DashboardView {
         country: country.label().into(),
+        as_of: ShownTime { at: now, text: String::new() },
         open_cases_by_category,
         open_cases_by_priority,
         incoming_by_status,

@@ -20,6 +20,8 @@ pub struct Settings {
     pub attachment_max_bytes: u64,
     /// Where attachment contents are stored, under generated names.
     pub attachment_dir: PathBuf,
+    /// How long one computation of a country's dashboard serves its supervisors.
+    pub dashboard_max_age: Duration,
 }
 
 impl Default for Settings {
@@ -34,6 +36,7 @@ impl Default for Settings {
             deadlines: DeadlinePolicy::default(),
             attachment_max_bytes: 25 * 1024 * 1024,
             attachment_dir: PathBuf::from("data/attachments"),
+            dashboard_max_age: Duration::from_secs(15),
         }
     }
 }

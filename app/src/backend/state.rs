@@ -24,6 +24,7 @@ pub struct AppState {
     pub signin_limiter: Arc<DefaultKeyedRateLimiter<IpAddr>>,
     /// Live notification announcements for open browsers.
     pub hub: super::notifications::Hub,
+    pub dashboards: super::dashboard::Snapshots,
     /// Flips to true at shutdown, so long-lived event streams end and in-flight requests can finish.
     pub shutdown: tokio::sync::watch::Receiver<bool>,
 }
@@ -36,6 +37,7 @@ impl AppState {
             db,
             signin_limiter: Arc::new(RateLimiter::keyed(Quota::per_minute(per_minute))),
             hub: Default::default(),
+            dashboards: Default::default(),
             shutdown,
             settings: Arc::new(settings),
         }

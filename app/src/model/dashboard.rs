@@ -1,5 +1,6 @@
 //! The supervisor dashboard's figures, as the browser shows them.
 
+use super::ShownTime;
 use serde::{Deserialize, Serialize};
 
 /// A labelled count with the link to the list behind it.
@@ -48,6 +49,8 @@ pub struct OfficerLoad {
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub struct DashboardView {
     pub country: String,
+    /// When these figures were computed: views within the snapshot lifetime share one computation.
+    pub as_of: ShownTime,
     pub open_cases_by_category: Vec<Figure>,
     pub open_cases_by_priority: Vec<Figure>,
     pub incoming_by_status: Vec<Figure>,

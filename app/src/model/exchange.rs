@@ -413,6 +413,8 @@ pub struct SearchHit {
 pub struct SearchResults {
     pub query: String,
     pub hits: Vec<SearchHit>,
+    /// Kinds with more matches than were ranked: only the most recent ones are shown.
+    pub capped: Vec<String>,
 }
 
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]

@@ -164,6 +164,7 @@ fn Dashboard() -> impl IntoView {
                         Err(e) => view! { <p class="error-summary" role="alert">{e.to_string()}</p> }.into_any(),
                         Ok(d) => view! {
                             <h1>"Dashboard · " {d.country.clone()}</h1>
+                            <p class="muted as-of">"Figures as of " <time datetime=d.as_of.at.to_rfc3339()>{d.as_of.text.clone()}</time></p>
                             <div class="big-figures">
                                 <BigFigure figure=d.overdue_incoming.clone() alarm=true/>
                                 <BigFigure figure=d.overdue_outgoing.clone() alarm=true/>

@@ -27,7 +27,8 @@ fn Results() -> impl IntoView {
             <form method="GET" action="/search" class="filters" role="search" aria-label="Search cases, requests, responses and indicators">
                 <div class="field">
                     <label for="search-page-q">"Words, references or indicators"</label>
-                    <input id="search-page-q" name="q" type="search" value=q/>
+                    <p class="hint" id="search-page-hint">"Whole words; end a word with * to match its beginning (tramad*)."</p>
+                    <input id="search-page-q" name="q" type="search" value=q aria-describedby="search-page-hint"/>
                 </div>
                 <button type="submit" class="button primary">"Search"</button>
             </form>
@@ -43,9 +44,13 @@ fn Results() -> impl IntoView {
                                 <p class="muted">{r.hits.len()} " results for “" {r.query.clone()} "”"</p>
                                 {groups.into_iter().filter_map(|(kind, heading)| {
                                     let hits: Vec<SearchHit> = r.hits.iter().filter(|h| h.kind == kind).cloned().collect();
+                                    let capped = r.capped.iter().any(|k| k == kind);
                                     (!hits.is_empty()).then(|| view! {
                                         <section class="panel" aria-label=heading>
                                             <h2>{heading} <span class="muted">" (" {hits.len()} ")"</span></h2>
+                                            {capped.then(|| view! {
+                                                <p class="muted small">"Many matches: these are the most relevant of the 200 most recent. Add words to narrow the search."</p>
+                                            })}
                                             <ul class="plain results">
                                                 {hits.into_iter().map(|h| view! {
                                                     <li>
