@@ -24,12 +24,11 @@ pub(crate) mod load {
 }
 
 #[cfg(feature = "ssr")]
-async fn announce_sent(tx: &mut crate::backend::db::Tx, row: &crate::backend::requests::RequestRow, actor: &crate::backend::Actor) -> Result<std::collections::BTreeSet<i64>, AppError> {
+async fn announce_sent(tx: &mut crate::backend::db::Tx, id: i64, to_agency_id: i64, subject: &str, priority: crate::model::Priority, actor: &crate::backend::Actor) -> Result<std::collections::BTreeSet<i64>, AppError> {
     use crate::backend::notifications::{self, Audience};
-    let priority = row.priority.parse().unwrap_or(crate::model::Priority::Normal);
-    notifications::notify(tx, Audience::AgencyOfficers(row.to_agency_id), Some(actor.id()), "new_request",
-        &notifications::request_title(&format!("New request from {}", actor.user.agency_code), &row.subject, priority),
-        &format!("/requests/{}", row.id), &format!("new:{}", row.id)).await
+    notifications::notify(tx, Audience::AgencyOfficers(to_agency_id), Some(actor.id()), "new_request",
+        &notifications::request_title(&format!("New request from {}", actor.user.agency_code), subject, priority),
+        &format!("/requests/{id}"), &format!("new:{id}")).await
 }
 
 #[cfg(feature = "ssr")]
@@ -79,15 +78,20 @@ pub async fn create_request(
         async {
             let (actor, app) = state::context().await?;
             let input = requests::validate(&kind, &subject, &body, &priority, &tlp, &directly_available, &to_agency, &due, &actor.user.time_zone)?;
+            // Agencies and their approval setting are read before queueing for the write lock, so every
+            // writer holds it for less; the case is checked under the lock, where it cannot change.
+            let mut conn = app.db.pool.acquire().await?;
+            let to = cases::agency_ids(&mut conn, &[input.to_agency_code.clone()], "to_agency").await?[0];
+            let to_ref = cases::agency_ref(&mut conn, to).await?;
+            if to_ref.country == actor.user.country {
+                return Err(AppError::field("to_agency", "A request goes to an agency of the other country."));
+            }
+            let needs_approval = intent != "draft" && requests::needs_approval(&mut conn, actor.user.agency_id, input.priority).await?;
+            drop(conn);
             let mut tx = app.db.begin_write().await?;
             let access = load::case(&mut tx, &actor, case_id, CaseOp::CreateRequest).await?;
             if !matches!(access.status, crate::model::CaseStatus::Open | crate::model::CaseStatus::Active) {
                 return Err(AppError::Conflict("Requests can only be made on an open or active case.".into()));
-            }
-            let to = cases::agency_ids(&mut tx, &[input.to_agency_code.clone()], "to_agency").await?[0];
-            let to_ref = cases::agency_ref(&mut tx, to).await?;
-            if to_ref.country == actor.user.country {
-                return Err(AppError::field("to_agency", "A request goes to an agency of the other country."));
             }
             let now = Utc::now();
             // Check the requested deadline now, so the sender hears about it before anything is saved.
@@ -100,15 +104,13 @@ pub async fn create_request(
                 "kind": input.kind.as_str(), "priority": input.priority.as_str(), "to": to_ref.code, "tlp": input.tlp.as_str()
             }))).await?;
             if intent != "draft" {
-                let needs_approval = requests::needs_approval(&mut tx, actor.user.agency_id, input.priority).await?;
                 let next = next_request_status(RequestStatus::Draft, RequestEvent::Send { needs_approval }, input.kind.expects_answer()).map_err(AppError::Conflict)?;
                 if next == RequestStatus::Sent {
-                    let (row, _) = requests::load(&mut tx, id).await?.ok_or(AppError::Internal)?;
-                    requests::mark_sent(&mut tx, &row, due, now).await?;
+                    requests::mark_sent(&mut tx, id, case_id, to, due, now).await?;
                     audit::record(&mut tx, &actor.who, Event::new("request.send").on("request", id).case(case_id).details(json!({
                         "due": due.map(|d| d.to_rfc3339()), "to": to_ref.code
                     }))).await?;
-                    notified.extend(announce_sent(&mut tx, &row, &actor).await?);
+                    notified.extend(announce_sent(&mut tx, id, to, &input.subject, input.priority, &actor).await?);
                 } else {
                     requests::set_status(&mut tx, id, next).await?;
                     audit::record(&mut tx, &actor.who, Event::new("request.submit_for_approval").on("request", id).case(case_id)).await?;
@@ -195,9 +197,9 @@ pub async fn send_request(id: i64) -> Result<(), AppError> {
             if next == RequestStatus::Sent {
                 let now = Utc::now();
                 let due = app.settings.deadlines.effective_due(row.kind(), priority, row.directly_available, now, row.due_at.filter(|d| *d > now)).map_err(AppError::Conflict)?;
-                requests::mark_sent(&mut tx, &row, due, now).await?;
+                requests::mark_sent(&mut tx, id, row.case_id, row.to_agency_id, due, now).await?;
                 audit::record(&mut tx, &actor.who, Event::new("request.send").on("request", id).case(row.case_id)).await?;
-                let notified = announce_sent(&mut tx, &row, &actor).await?;
+                let notified = announce_sent(&mut tx, id, row.to_agency_id, &row.subject, priority, &actor).await?;
                 tx.commit().await?;
                 app.hub.announce(notified);
             } else {
@@ -232,9 +234,9 @@ pub async fn approve_request(id: i64) -> Result<(), AppError> {
                 (Some(d), Some(asked)) if asked > now && asked < d => Some(asked),
                 (d, _) => d,
             };
-            requests::mark_sent(&mut tx, &row, due, now).await?;
+            requests::mark_sent(&mut tx, id, row.case_id, row.to_agency_id, due, now).await?;
             audit::record(&mut tx, &actor.who, Event::new("request.approve").on("request", id).case(row.case_id)).await?;
-            let notified = announce_sent(&mut tx, &row, &actor).await?;
+            let notified = announce_sent(&mut tx, id, row.to_agency_id, &row.subject, priority, &actor).await?;
             tx.commit().await?;
             app.hub.announce(notified);
             Ok(())

@@ -140,10 +140,10 @@ async fn next_reference(tx: &mut Tx, now: DateTime<Utc>) -> Result<String, AppEr
 }
 
 /// Resolves agency codes to ids, reporting unknown ones against `field`.
-pub async fn agency_ids(tx: &mut Tx, codes: &[String], field: &str) -> Result<Vec<i64>, AppError> {
+pub async fn agency_ids(conn: &mut SqliteConnection, codes: &[String], field: &str) -> Result<Vec<i64>, AppError> {
     let mut ids = Vec::new();
     for code in codes {
-        let id: Option<i64> = sqlx::query_scalar("SELECT id FROM agencies WHERE code = ?").bind(code).fetch_optional(&mut **tx).await?;
+        let id: Option<i64> = sqlx::query_scalar("SELECT id FROM agencies WHERE code = ?").bind(code).fetch_optional(&mut *conn).await?;
         ids.push(id.ok_or_else(|| AppError::field(field, format!("There is no agency with code {code}.")))?);
     }
     Ok(ids)

@@ -220,8 +220,7 @@ async fn load_exchange(db: &Db) -> Result<(), AppError> {
         let id = requests::create_draft(&mut tx, *case_id, u.agency_id, to_id, &input, &u).await?;
         if !status.is_unsent() {
             let sent = now - Duration::hours(*hours_ago);
-            let (row, _) = requests::load(&mut tx, id).await?.expect("just created");
-            requests::mark_sent(&mut tx, &row, policy.default_due(*kind, *priority, *direct, sent), sent).await?;
+            requests::mark_sent(&mut tx, id, *case_id, to_id, policy.default_due(*kind, *priority, *direct, sent), sent).await?;
         }
         if let Some((author, rkind, text)) = response {
             let author = user(&mut tx, author).await?;

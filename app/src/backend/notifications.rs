@@ -45,35 +45,30 @@ pub enum Audience {
 
 /// Writes one notification per recipient (skipping `except`, the person who acted) and returns who got one.
 pub async fn notify(tx: &mut Tx, to: Audience, except: Option<i64>, kind: &str, title: &str, link: &str, dedupe_key: &str) -> Result<BTreeSet<i64>, AppError> {
-    let users: Vec<i64> = match to {
-        Audience::AgencyOfficers(a) => sqlx::query_scalar("SELECT id FROM users WHERE agency_id = ? AND role = 'officer' AND status = 'active'").bind(a).fetch_all(&mut **tx).await?,
-        Audience::CountrySupervisorsOf(a) => sqlx::query_scalar(
-            "SELECT u.id FROM users u JOIN agencies a ON a.id = u.agency_id WHERE a.country = (SELECT country FROM agencies WHERE id = ?) \
+    // One statement for the whole audience: it runs under the write lock, where every round trip counts.
+    let (audience, id) = match to {
+        Audience::AgencyOfficers(a) => ("SELECT id AS id FROM users WHERE agency_id = ?1 AND role = 'officer' AND status = 'active'", a),
+        Audience::CountrySupervisorsOf(a) => (
+            "SELECT u.id AS id FROM users u JOIN agencies a ON a.id = u.agency_id WHERE a.country = (SELECT country FROM agencies WHERE id = ?1) \
              AND u.role = 'supervisor' AND u.status = 'active'",
-        )
-        .bind(a)
-        .fetch_all(&mut **tx)
-        .await?,
-        Audience::User(u) => vec![u],
+            a,
+        ),
+        Audience::User(u) => ("SELECT ?1 AS id", u),
     };
-    let mut got = BTreeSet::new();
-    for u in users.into_iter().filter(|u| Some(*u) != except) {
-        let done = sqlx::query(
-            "INSERT OR IGNORE INTO notifications (user_id, kind, title, link, dedupe_key, created_at) VALUES (?,?,?,?,?,?)",
-        )
-        .bind(u)
-        .bind(kind)
-        .bind(title)
-        .bind(link)
-        .bind(dedupe_key)
-        .bind(Utc::now())
-        .execute(&mut **tx)
-        .await?;
-        if done.rows_affected() > 0 {
-            got.insert(u);
-        }
-    }
-    Ok(got)
+    let got: Vec<i64> = sqlx::query_scalar(&format!(
+        "INSERT OR IGNORE INTO notifications (user_id, kind, title, link, dedupe_key, created_at) \
+         SELECT id, ?2, ?3, ?4, ?5, ?6 FROM ({audience}) WHERE id IS NOT ?7 RETURNING user_id"
+    ))
+    .bind(id)
+    .bind(kind)
+    .bind(title)
+    .bind(link)
+    .bind(dedupe_key)
+    .bind(Utc::now())
+    .bind(except)
+    .fetch_all(&mut **tx)
+    .await?;
+    Ok(got.into_iter().collect())
 }
 
 pub async fn unread_count(pool: &SqlitePool, user: i64) -> Result<i64, AppError> {

@@ -141,8 +141,8 @@ pub async fn create_draft(tx: &mut Tx, case_id: i64, from_agency: i64, to_agency
 }
 
 /// Whether the sending agency's supervisors asked to approve requests of this priority.
-pub async fn needs_approval(tx: &mut Tx, from_agency: i64, priority: Priority) -> Result<bool, AppError> {
-    let min: Option<String> = sqlx::query_scalar("SELECT approval_min_priority FROM agencies WHERE id = ?").bind(from_agency).fetch_one(&mut **tx).await?;
+pub async fn needs_approval(conn: &mut SqliteConnection, from_agency: i64, priority: Priority) -> Result<bool, AppError> {
+    let min: Option<String> = sqlx::query_scalar("SELECT approval_min_priority FROM agencies WHERE id = ?").bind(from_agency).fetch_one(&mut *conn).await?;
     Ok(min.and_then(|m| m.parse::<Priority>().ok()).is_some_and(|m| priority <= m))
 }
 
@@ -163,15 +163,15 @@ pub async fn set_status(tx: &mut Tx, id: i64, to: RequestStatus) -> Result<(), A
 }
 
 /// Sent now: the deadline starts running and the recipient agency becomes a party.
-pub async fn mark_sent(tx: &mut Tx, row: &RequestRow, due: Option<DateTime<Utc>>, now: DateTime<Utc>) -> Result<(), AppError> {
+pub async fn mark_sent(tx: &mut Tx, id: i64, case_id: i64, to_agency_id: i64, due: Option<DateTime<Utc>>, now: DateTime<Utc>) -> Result<(), AppError> {
     sqlx::query("UPDATE requests SET status = 'sent', sent_at = ?, due_at = ?, updated_at = ? WHERE id = ?")
         .bind(now)
         .bind(due)
         .bind(now)
-        .bind(row.id)
+        .bind(id)
         .execute(&mut **tx)
         .await?;
-    super::cases::add_party(tx, row.case_id, row.to_agency_id).await?;
+    super::cases::add_party(tx, case_id, to_agency_id).await?;
     Ok(())
 }
 
