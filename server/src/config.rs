@@ -54,9 +54,9 @@ pub struct ServeArgs {
     pub deadline_normal_hours: i64,
     #[arg(long, env = "LD_DEADLINE_LOW_HOURS", default_value_t = 168)]
     pub deadline_low_hours: i64,
-    /// Seconds one computation of a country's dashboard serves its supervisors before the next view
-    /// recomputes it (0: every view computes).
-    #[arg(long, env = "LD_DASHBOARD_MAX_AGE_SECS", default_value_t = 15)]
+    /// Seconds after which a country's dashboard figures are recomputed (in the background, by the next
+    /// view; views show the last completed figures with their time).
+    #[arg(long, env = "LD_DASHBOARD_MAX_AGE_SECS", default_value_t = 60)]
     pub dashboard_max_age_secs: u64,
     /// Load demo agencies and accounts if the database has no users yet, and write their passwords to
     /// the credentials file.

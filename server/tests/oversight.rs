@@ -149,10 +149,20 @@ async fn supervisors_share_one_dashboard_computation_until_it_ages() {
     }
 
     tokio::time::sleep(std::time::Duration::from_millis(2100)).await;
+    // Aged: views still get the previous figures at once, and one recomputation starts behind them.
     let views = futures_util::future::join_all(others.iter_mut().map(|c| c.ok("dashboard", &[]))).await;
-    assert_eq!(views[0]["due_within_24h"]["value"], 2, "an aged snapshot is recomputed and counts the new request");
-    assert_ne!(views[0]["as_of"]["at"], first["as_of"]["at"]);
-    assert!(views.iter().all(|v| v["as_of"]["at"] == views[0]["as_of"]["at"]), "concurrent viewers wait for one recomputation");
+    assert!(views.iter().all(|v| v["as_of"]["at"] == first["as_of"]["at"] && v["due_within_24h"]["value"] == 1));
+    let mut fresh = None;
+    for _ in 0..50 {
+        let v = sup.ok("dashboard", &[]).await;
+        if v["as_of"]["at"] != first["as_of"]["at"] {
+            fresh = Some(v);
+            break;
+        }
+        tokio::time::sleep(std::time::Duration::from_millis(100)).await;
+    }
+    let fresh = fresh.expect("the recomputed figures arrive");
+    assert_eq!(fresh["due_within_24h"]["value"], 2, "the recomputation counts the new request");
 }
 
 #[tokio::test]

@@ -9,30 +9,59 @@ use std::collections::HashMap;
 use std::sync::Arc;
 use tokio::sync::Mutex;
 
-/// The last computed dashboard of each country. Over years of data a computation takes far longer than
-/// a page view may (the percentiles sort every request of the last 90 days), and every supervisor of a
-/// country sees the same figures, so views share a computation for `max_age`; after that the next view
-/// recomputes while concurrent viewers wait for that one result instead of starting their own.
+/// The last computed dashboard of each country. Over years of data a computation takes seconds (the
+/// percentiles sort every request of the last 90 days), and every supervisor of a country sees the same
+/// figures, so views share one computation. Once it is older than `max_age`, a view still gets it at once
+/// (its "as of" time says how old it is) and starts one recomputation in the background; only the very
+/// first view of a country waits, and concurrent first views wait for the same computation.
 #[derive(Clone, Default)]
 pub struct Snapshots {
-    by_country: Arc<std::sync::Mutex<HashMap<Country, Arc<Mutex<Option<Arc<DashboardView>>>>>>>,
+    by_country: Arc<std::sync::Mutex<HashMap<Country, Arc<Slot>>>>,
+}
+
+#[derive(Default)]
+struct Slot {
+    current: std::sync::Mutex<Option<Arc<DashboardView>>>,
+    computing: Arc<Mutex<()>>,
+}
+
+impl Slot {
+    fn current(&self) -> Option<Arc<DashboardView>> {
+        self.current.lock().expect("not poisoned").clone()
+    }
+    fn store(&self, view: DashboardView) -> Arc<DashboardView> {
+        let view = Arc::new(view);
+        *self.current.lock().expect("not poisoned") = Some(view.clone());
+        view
+    }
 }
 
 impl Snapshots {
     pub async fn get(&self, pool: &SqlitePool, country: Country, max_age: std::time::Duration, zone: &str) -> Result<DashboardView, AppError> {
         let slot = self.by_country.lock().expect("not poisoned").entry(country).or_default().clone();
-        let mut held = slot.lock().await;
-        let now = Utc::now();
-        let fresh = held.as_ref().filter(|v| (now - v.as_of.at).to_std().map(|age| age <= max_age).unwrap_or(true)).cloned();
-        let view = match fresh {
-            Some(v) => v,
+        let view = match slot.current() {
+            Some(view) => {
+                let aged = (Utc::now() - view.as_of.at).to_std().map(|age| age > max_age).unwrap_or(false);
+                if let (true, Ok(turn)) = (aged, slot.computing.clone().try_lock_owned()) {
+                    let (pool, slot) = (pool.clone(), slot.clone());
+                    tokio::spawn(async move {
+                        match compute(&pool, country, Utc::now()).await {
+                            Ok(fresh) => drop(slot.store(fresh)),
+                            Err(e) => tracing::warn!(error = %e, "dashboard recomputation failed; the previous figures stay"),
+                        }
+                        drop(turn);
+                    });
+                }
+                view
+            }
             None => {
-                let v = Arc::new(compute(pool, country, now).await?);
-                *held = Some(v.clone());
-                v
+                let _turn = slot.computing.lock().await;
+                match slot.current() {
+                    Some(view) => view,
+                    None => slot.store(compute(pool, country, Utc::now()).await?),
+                }
             }
         };
-        drop(held);
         let mut view = (*view).clone();
         view.as_of = super::time::shown(view.as_of.at, zone);
         Ok(view)

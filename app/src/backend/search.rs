@@ -63,11 +63,12 @@ pub async fn search(pool: &SqlitePool, viewer: &SessionUser, vis: Visibility, in
     let mut capped = Vec::new();
     for (kind, code) in KINDS {
         // Candidates newest first (FTS5 walks the kind's rowid range backwards and stops at the limit),
-        // the best of them by bm25, and only for those the snippet, which re-reads the whole text.
+        // the best of them by bm25, and only for those the snippet, which re-reads the whole text. The
+        // CROSS JOINs keep that order: left to itself the planner may walk every match of the word.
         let mut q: QueryBuilder<Sqlite> = QueryBuilder::new(
             "WITH cand AS (SELECT s.rowid AS rid, CAST(s.object_id AS INTEGER) AS object_id, CAST(s.case_id AS INTEGER) AS case_id, \
                                   s.title, bm25(search_index) AS score \
-                           FROM search_index s JOIN cases c ON c.id = s.case_id WHERE search_index MATCH ",
+                           FROM search_index s CROSS JOIN cases c ON c.id = s.case_id WHERE search_index MATCH ",
         );
         q.push_bind(query.clone());
         q.push(" AND s.rowid > ").push_bind(code << 40).push(" AND s.rowid < ").push_bind((code + 1) << 40);
@@ -83,7 +84,7 @@ pub async fn search(pool: &SqlitePool, viewer: &SessionUser, vis: Visibility, in
                  snippet(search_index, -1, '{MARK_START}', '{MARK_END}', '…', 16) AS snippet, \
                  CASE s.kind WHEN 'response' THEN (SELECT request_id FROM responses WHERE id = top.object_id) END AS request_id, \
                  top.candidates \
-               FROM top JOIN search_index s ON s.rowid = top.rid JOIN cases c ON c.id = top.case_id WHERE search_index MATCH "
+               FROM top CROSS JOIN search_index s ON s.rowid = top.rid CROSS JOIN cases c ON c.id = top.case_id WHERE search_index MATCH "
         ));
         q.push_bind(query.clone());
         q.push(" ORDER BY top.score");

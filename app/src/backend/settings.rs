@@ -36,7 +36,7 @@ impl Default for Settings {
             deadlines: DeadlinePolicy::default(),
             attachment_max_bytes: 25 * 1024 * 1024,
             attachment_dir: PathBuf::from("data/attachments"),
-            dashboard_max_age: Duration::from_secs(15),
+            dashboard_max_age: Duration::from_secs(60),
         }
     }
 }
