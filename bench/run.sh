@@ -17,19 +17,27 @@ DIR=bench/.data
 OUT=BENCHMARKS.md
 
 command -v wrk >/dev/null || { echo "==> Installing wrk (Debian)"; apt-get install -y -qq wrk >/dev/null; }
-rm -rf "$DIR"; mkdir -p "$DIR"
 export DATABASE_URL="sqlite://$DIR/bench.db" RUST_LOG=warn
 export LEPTOS_OUTPUT_NAME=liaison-desk LEPTOS_SITE_ROOT=target/site LEPTOS_SITE_PKG_DIR=pkg LEPTOS_SITE_ADDR=127.0.0.1:$PORT LEPTOS_ENV=PROD
 
-echo "==> Seeding $CASES cases, $REQUESTS requests, $AUDIT audit events"
-"$BIN" seed --cases "$CASES" --requests "$REQUESTS" --audit-events "$AUDIT" | tee "$DIR/seed.txt"
+# BENCH_REUSE=1 keeps the last run's seeded database (and its seed and verify figures) to re-run the load.
+if [ -n "${BENCH_REUSE:-}" ] && [ -f "$DIR/verify-rate.txt" ]; then
+  echo "==> Reusing the database seeded by the last run"
+  read -r CASES REQUESTS AUDIT < "$DIR/size.txt"
+else
+  rm -rf "$DIR"; mkdir -p "$DIR"
+  echo "==> Seeding $CASES cases, $REQUESTS requests, $AUDIT audit events"
+  "$BIN" seed --cases "$CASES" --requests "$REQUESTS" --audit-events "$AUDIT" | tee "$DIR/seed.txt"
+  echo "$CASES $REQUESTS $AUDIT" > "$DIR/size.txt"
+  echo "==> audit verify"
+  t0=$(date +%s.%N); "$BIN" audit verify | tee "$DIR/verify.txt"; t1=$(date +%s.%N)
+  EVENTS=$(grep -o '[0-9]* events' "$DIR/verify.txt" | awk '{print $1}')
+  echo "$(echo "$EVENTS / ($t1 - $t0)" | bc)" > "$DIR/verify-rate.txt"
+fi
 PASSWORD=$(awk '/^password:/ {print $2}' "$DIR/seed.txt")
 SEED_RATE=$(awk '/^rows per second:/ {print $4}' "$DIR/seed.txt")
-
-echo "==> audit verify"
-t0=$(date +%s.%N); "$BIN" audit verify | tee "$DIR/verify.txt"; t1=$(date +%s.%N)
 EVENTS=$(grep -o '[0-9]* events' "$DIR/verify.txt" | awk '{print $1}')
-VERIFY_RATE=$(echo "$EVENTS / ($t1 - $t0)" | bc)
+VERIFY_RATE=$(cat "$DIR/verify-rate.txt")
 
 LD_SIGNIN_PER_IP_PER_MINUTE=1000000 LD_ATTACHMENT_DIR=$DIR/files "$BIN" serve > "$DIR/server.log" 2>&1 &
 SERVER=$!

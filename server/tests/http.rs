@@ -244,3 +244,24 @@ async fn activity_keeps_a_session_alive_past_the_idle_time() {
     }
     // 66 s after sign-in, still signed in because of the activity in between.
 }
+
+#[tokio::test]
+async fn writes_cut_off_by_departing_clients_leave_every_connection_usable() {
+    let s = TestServer::start().await;
+    // A request future dropped mid-BEGIN or mid-COMMIT (the client went away) must not leave a pooled
+    // connection inside a transaction.
+    for i in 0..300u64 {
+        let db = s.db.clone();
+        let _ = tokio::time::timeout(std::time::Duration::from_micros(i % 40), async move {
+            let tx = db.begin_write().await?;
+            tx.commit().await
+        })
+        .await;
+    }
+    for _ in 0..40 {
+        let tx = s.db.begin_write().await.expect("BEGIN on every pooled connection");
+        tx.commit().await.expect("COMMIT");
+    }
+    let mut c = s.signed_in("ncb.officer").await;
+    assert_eq!(c.get("/").await.status(), 200);
+}

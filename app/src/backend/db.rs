@@ -31,9 +31,21 @@ impl DerefMut for Tx {
 }
 
 impl Tx {
+    /// Finishes even if the caller is dropped meanwhile, and only then lets the next writer in.
     pub async fn commit(self) -> Result<(), sqlx::Error> {
-        self.inner.commit().await
+        let Tx { inner, _turn: turn } = self;
+        tokio::spawn(async move {
+            let done = inner.commit().await;
+            drop(turn);
+            done
+        })
+        .await
+        .map_err(task_failed)?
     }
+}
+
+fn task_failed(e: tokio::task::JoinError) -> sqlx::Error {
+    sqlx::Error::Protocol(format!("database task failed: {e}"))
 }
 
 /// SQLite memory settings, read here because every command (serve, seed, audit verify) opens the
@@ -79,7 +91,11 @@ impl Db {
     /// Starts a write transaction holding SQLite's single write lock from the start.
     pub async fn begin_write(&self) -> Result<Tx, sqlx::Error> {
         let turn = self.write_turn.clone().lock_owned().await;
-        let inner = self.pool.begin_with("BEGIN IMMEDIATE").await?;
+        // In a task of its own: when a client goes away mid-BEGIN its request future is dropped, and a
+        // BEGIN cut off there left the pooled connection inside a transaction (every later BEGIN on it
+        // failed). The task always finishes, and drops an unwanted transaction properly.
+        let pool = self.pool.clone();
+        let inner = tokio::spawn(async move { pool.begin_with("BEGIN IMMEDIATE").await }).await.map_err(task_failed)??;
         Ok(Tx { inner, _turn: turn })
     }
 }
