@@ -128,6 +128,7 @@ LCP=$(node bench/lcp.js "$BASE/login" | awk '{print $2}')
   echo "| first load of the sign-in page, LCP (median of 5, headless Chromium) | ${LCP} ms |"
   echo "| cores | $(nproc) |"
   echo
-  echo "Command: \`BENCH_CASES=$CASES BENCH_REQUESTS=$REQUESTS BENCH_AUDIT=$AUDIT BENCH_SECONDS=$SECONDS_PER make bench\`"
+  echo "Command: \`${BENCH_REUSE:+BENCH_REUSE=1 }BENCH_CASES=$CASES BENCH_REQUESTS=$REQUESTS BENCH_AUDIT=$AUDIT BENCH_SECONDS=$SECONDS_PER make bench\`"
+  [ -n "${BENCH_REUSE:-}" ] && echo "(BENCH_REUSE=1: the database, seed rate and audit-verify rate are those of the previous full run; only the load was re-run, on that database.)"
 } > "$OUT"
 cat "$OUT"
