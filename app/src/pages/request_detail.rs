@@ -39,8 +39,7 @@ fn RequestDetail() -> impl IntoView {
     let request = Resource::new(move || (id(), version()), |(id, _)| get_request(id));
     // Only the receiving side cross-checks; made here, not in the panel, so it is fetched once per page.
     let cross = Resource::new(
-        // try_get: on the server this can run once more after the page is torn down (the browser left).
-        move || request.try_get().flatten().and_then(|r| r.ok()).filter(|r| r.viewer_is_recipient).map(|r| r.summary.id),
+        move || request.get().and_then(|r| r.ok()).filter(|r| r.viewer_is_recipient).map(|r| r.summary.id),
         |id| async move {
             match id {
                 Some(id) => cross_check(id).await.map(Some),
