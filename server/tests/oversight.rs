@@ -209,7 +209,7 @@ async fn search_finds_each_kind_only_for_those_who_may_see_it_and_follows_update
 }
 
 #[tokio::test]
-async fn a_common_word_ranks_the_most_recent_matches_and_says_so() {
+async fn a_common_word_lists_the_most_recent_matches_and_says_so() {
     let s = TestServer::start_bare().await;
     let mut ids = Vec::new();
     for i in 0..205 {
@@ -220,8 +220,9 @@ async fn a_common_word_ranks_the_most_recent_matches_and_says_so() {
     let hits = found["hits"].as_array().unwrap();
     assert_eq!(hits.len(), 20, "one page of the best matches");
     assert_eq!(found["capped"], serde_json::json!(["case"]));
-    let oldest: Vec<i64> = ids[..5].to_vec();
-    assert!(hits.iter().all(|h| !oldest.contains(&h["case_id"].as_i64().unwrap())), "only the 200 most recent matches are ranked");
+    let shown: Vec<i64> = hits.iter().map(|h| h["case_id"].as_i64().unwrap()).collect();
+    let newest: Vec<i64> = ids.iter().rev().take(20).copied().collect();
+    assert_eq!(shown, newest, "a word matching more than the cap lists the most recent first");
     // A rarer word among them is still found whatever its age.
     let one = ncb.ok("search", &[("q", "harbour 002")]).await;
     assert_eq!(one["hits"].as_array().unwrap().len(), 1);

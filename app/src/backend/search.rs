@@ -39,10 +39,12 @@ pub fn push_sent_or_own(q: &mut QueryBuilder<'_, Sqlite>, viewer: &SessionUser) 
 
 /// Rowid ranges of the search index (see migrations/0011_search_by_kind.sql), in the order shown.
 const KINDS: [(&str, i64); 5] = [("case", 1), ("request", 2), ("response", 3), ("indicator", 4), ("entity", 5)];
-/// Per kind, the newest matches the user may see are ranked by relevance; a common word's older
-/// matches are left out (the page says so) rather than ranking every match on each search.
-const CANDIDATES: i64 = 200;
-const SHOWN: i64 = 20;
+/// Per kind, at most this many of the newest matches the user may see are looked at. Fewer (a rare word)
+/// are ranked by relevance; as many (a common word) are listed newest first and the page says so: bm25
+/// counts every row holding the word for its weight, which for a word in most rows cost more than the
+/// rest of the search together and told the rows apart by little.
+const CANDIDATES: usize = 200;
+const SHOWN: usize = 20;
 
 #[derive(sqlx::FromRow)]
 struct Row {
@@ -52,7 +54,6 @@ struct Row {
     title: String,
     snippet: String,
     request_id: Option<i64>,
-    candidates: i64,
 }
 
 pub async fn search(pool: &SqlitePool, viewer: &SessionUser, vis: Visibility, input: &str) -> Result<SearchResults, AppError> {
@@ -62,36 +63,48 @@ pub async fn search(pool: &SqlitePool, viewer: &SessionUser, vis: Visibility, in
     let mut hits = Vec::new();
     let mut capped = Vec::new();
     for (kind, code) in KINDS {
-        // Candidates newest first (FTS5 walks the kind's rowid range backwards and stops at the limit),
-        // the best of them by bm25, and only for those the snippet, which re-reads the whole text. The
-        // CROSS JOINs keep that order: left to itself the planner may walk every match of the word.
-        let mut q: QueryBuilder<Sqlite> = QueryBuilder::new(
-            "WITH cand AS (SELECT s.rowid AS rid, CAST(s.object_id AS INTEGER) AS object_id, CAST(s.case_id AS INTEGER) AS case_id, \
-                                  s.title, bm25(search_index) AS score \
-                           FROM search_index s CROSS JOIN cases c ON c.id = s.case_id WHERE search_index MATCH ",
-        );
+        // Newest first: FTS5 walks the kind's rowid range backwards and stops at the limit. The CROSS
+        // JOIN keeps that order (left to itself the planner may walk every match of the word).
+        let mut q: QueryBuilder<Sqlite> = QueryBuilder::new("SELECT s.rowid FROM search_index s CROSS JOIN cases c ON c.id = s.case_id WHERE search_index MATCH ");
         q.push_bind(query.clone());
         q.push(" AND s.rowid > ").push_bind(code << 40).push(" AND s.rowid < ").push_bind((code + 1) << 40);
         push_visible(&mut q, vis, "c.id");
         push_sent_or_own(&mut q, viewer);
-        q.push(" ORDER BY s.rowid DESC LIMIT ").push_bind(CANDIDATES);
-        q.push("), top AS (SELECT *, COUNT(*) OVER () AS candidates FROM cand ORDER BY score LIMIT ").push_bind(SHOWN);
-        q.push(format!(
-            ") SELECT top.object_id, top.case_id, c.reference, \
-                 CASE s.kind WHEN 'case' THEN c.title \
-                      WHEN 'response' THEN (SELECT rq.subject FROM responses rs JOIN requests rq ON rq.id = rs.request_id WHERE rs.id = top.object_id) \
-                      ELSE top.title END AS title, \
-                 snippet(search_index, -1, '{MARK_START}', '{MARK_END}', '…', 16) AS snippet, \
-                 CASE s.kind WHEN 'response' THEN (SELECT request_id FROM responses WHERE id = top.object_id) END AS request_id, \
-                 top.candidates \
-               FROM top CROSS JOIN search_index s ON s.rowid = top.rid CROSS JOIN cases c ON c.id = top.case_id WHERE search_index MATCH "
-        ));
-        q.push_bind(query.clone());
-        q.push(" ORDER BY top.score");
-        let rows: Vec<Row> = q.build_query_as().fetch_all(pool).await?;
-        if rows.first().is_some_and(|r| r.candidates >= CANDIDATES) {
-            capped.push(kind.to_string());
+        q.push(" ORDER BY s.rowid DESC LIMIT ").push_bind(CANDIDATES as i64);
+        let candidates: Vec<i64> = q.build_query_scalar().fetch_all(pool).await?;
+        if candidates.is_empty() {
+            continue;
         }
+        let shown: Vec<i64> = if candidates.len() >= CANDIDATES {
+            capped.push(kind.to_string());
+            candidates.into_iter().take(SHOWN).collect()
+        } else {
+            sqlx::query_scalar(
+                "SELECT rowid FROM search_index WHERE search_index MATCH ? AND rowid IN (SELECT value FROM json_each(?)) \
+                 ORDER BY bm25(search_index) LIMIT ?",
+            )
+            .bind(&query)
+            .bind(serde_json::to_string(&candidates).map_err(|_| AppError::Internal)?)
+            .bind(SHOWN as i64)
+            .fetch_all(pool)
+            .await?
+        };
+        // The snippet re-reads the whole text, so only for what is shown.
+        let rows: Vec<Row> = sqlx::query_as(&format!(
+            "WITH top AS (SELECT CAST(value AS INTEGER) AS rid, key AS pos FROM json_each(?1)) \
+             SELECT CAST(s.object_id AS INTEGER) AS object_id, CAST(s.case_id AS INTEGER) AS case_id, c.reference, \
+               CASE s.kind WHEN 'case' THEN c.title \
+                    WHEN 'response' THEN (SELECT rq.subject FROM responses rs JOIN requests rq ON rq.id = rs.request_id WHERE rs.id = s.object_id) \
+                    ELSE s.title END AS title, \
+               snippet(search_index, -1, '{MARK_START}', '{MARK_END}', '…', 16) AS snippet, \
+               CASE s.kind WHEN 'response' THEN (SELECT request_id FROM responses WHERE id = s.object_id) END AS request_id \
+             FROM top CROSS JOIN search_index s ON s.rowid = top.rid CROSS JOIN cases c ON c.id = s.case_id \
+             WHERE search_index MATCH ?2 ORDER BY top.pos"
+        ))
+        .bind(serde_json::to_string(&shown).map_err(|_| AppError::Internal)?)
+        .bind(&query)
+        .fetch_all(pool)
+        .await?;
         hits.extend(rows.into_iter().map(|r| {
             let link = match (kind, r.request_id) {
                 ("request", _) => format!("/requests/{}", r.object_id),

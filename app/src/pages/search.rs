@@ -49,7 +49,7 @@ fn Results() -> impl IntoView {
                                         <section class="panel" aria-label=heading>
                                             <h2>{heading} <span class="muted">" (" {hits.len()} ")"</span></h2>
                                             {capped.then(|| view! {
-                                                <p class="muted small">"Many matches: these are the most relevant of the 200 most recent. Add words to narrow the search."</p>
+                                                <p class="muted small">"Many matches: the most recent are shown first. Add words to narrow the search."</p>
                                             })}
                                             <ul class="plain results">
                                                 {hits.into_iter().map(|h| view! {
