@@ -2,7 +2,7 @@
 
 use crate::config::{DbArgs, ServeArgs};
 use app::backend::audit::{self, ChainReport, Event, Who};
-use app::backend::db::{self, Db};
+use app::backend::db::{self, Db, SqliteTuning};
 use app::backend::{agencies, demo, passwords, users};
 use app::error::AppError;
 use clap::{Parser, Subcommand};
@@ -139,14 +139,14 @@ pub mod anyhow_like {
 }
 pub use anyhow_like::Error;
 
-pub async fn open_db(url: &str) -> Result<Db, Error> {
+pub async fn open_db(url: &str, tuning: SqliteTuning) -> Result<Db, Error> {
     if let Some(path) = url.strip_prefix("sqlite://").or_else(|| url.strip_prefix("sqlite:")) {
         let path = path.split('?').next().unwrap_or(path);
         if let Some(dir) = Path::new(path).parent().filter(|d| !d.as_os_str().is_empty()) {
             std::fs::create_dir_all(dir)?;
         }
     }
-    let db = Db::open(url).await?;
+    let db = Db::open(url, tuning).await?;
     db.migrate().await?;
     Ok(db)
 }

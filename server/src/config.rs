@@ -1,5 +1,6 @@
 //! Configuration from the environment (each variable also has a flag; see `liaison-desk serve --help`).
 
+use app::backend::db::SqliteTuning;
 use app::backend::deadlines::DeadlinePolicy;
 use app::backend::settings::Settings;
 use clap::Args;
@@ -10,6 +11,21 @@ pub struct DbArgs {
     /// SQLite database URL; the file is created if missing.
     #[arg(long, env = "DATABASE_URL", default_value = "sqlite://data/liaison-desk.db", global = true)]
     pub database_url: String,
+    /// SQLite page cache per pooled connection, in KiB.
+    #[arg(long, env = "LD_SQLITE_CACHE_KB", default_value_t = 4096, global = true)]
+    pub sqlite_cache_kb: u64,
+    /// Pooled SQLite connections.
+    #[arg(long, env = "LD_SQLITE_CONNECTIONS", default_value_t = 8, global = true)]
+    pub sqlite_connections: u32,
+    /// Memory-map this much of the database file, in MiB (the mapped pages count in the resident size).
+    #[arg(long, env = "LD_SQLITE_MMAP_MB", default_value_t = 0, global = true)]
+    pub sqlite_mmap_mb: u64,
+}
+
+impl DbArgs {
+    pub fn tuning(&self) -> SqliteTuning {
+        SqliteTuning { cache_kb: self.sqlite_cache_kb, connections: self.sqlite_connections.max(1), mmap_mb: self.sqlite_mmap_mb }
+    }
 }
 
 #[derive(Args, Clone, Debug)]

@@ -41,7 +41,7 @@ async fn start() -> ExitCode {
 }
 
 async fn run(args: Cli) -> Result<i32, cli::Error> {
-    let db = cli::open_db(&args.db.database_url).await?;
+    let db = cli::open_db(&args.db.database_url, args.db.tuning()).await?;
     match args.command {
         None => serve(db, ServeArgs::default()).await.map(|_| 0),
         Some(Command::Serve(serve_args)) => serve(db, serve_args).await.map(|_| 0),

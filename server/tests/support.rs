@@ -42,7 +42,7 @@ impl TestServer {
     async fn start_inner(args: ServeArgs, exchange: bool) -> TestServer {
         let dir = tempfile::tempdir().expect("temp dir");
         let db_url = format!("sqlite://{}/test.db", dir.path().display());
-        let db = server::cli::open_db(&db_url).await.expect("open db");
+        let db = server::cli::open_db(&db_url, Default::default()).await.expect("open db");
         let args = ServeArgs { attachment_dir: dir.path().join("files").display().to_string(), ..args };
         let accounts = if exchange { demo::load(&db).await } else { demo::load_accounts(&db).await };
         let passwords = accounts.expect("demo data").into_iter().map(|a| (a.username, a.password)).collect();

@@ -48,10 +48,19 @@ fn task_failed(e: tokio::task::JoinError) -> sqlx::Error {
     sqlx::Error::Protocol(format!("database task failed: {e}"))
 }
 
-/// SQLite memory settings, read here because every command (serve, seed, audit verify) opens the
-/// database the same way; README's configuration table lists them.
-fn tuning(name: &str, default: u64) -> u64 {
-    std::env::var(name).ok().and_then(|v| v.parse().ok()).unwrap_or(default)
+/// SQLite memory settings (from the command line or environment; see server/src/config.rs).
+#[derive(Clone, Copy, Debug)]
+pub struct SqliteTuning {
+    /// Page cache per pooled connection, in KiB.
+    pub cache_kb: u64,
+    pub connections: u32,
+    pub mmap_mb: u64,
+}
+
+impl Default for SqliteTuning {
+    fn default() -> Self {
+        SqliteTuning { cache_kb: 4096, connections: 8, mmap_mb: 0 }
+    }
 }
 
 pub static MIGRATOR: sqlx::migrate::Migrator = sqlx::migrate!("../migrations");
@@ -63,7 +72,7 @@ pub struct Db {
 }
 
 impl Db {
-    pub async fn open(url: &str) -> Result<Db, sqlx::Error> {
+    pub async fn open(url: &str, tuning: SqliteTuning) -> Result<Db, sqlx::Error> {
         let options = SqliteConnectOptions::from_str(url)?
             .create_if_missing(true)
             .journal_mode(SqliteJournalMode::Wal)
@@ -74,9 +83,9 @@ impl Db {
             // Each connection's page cache is private; pages it misses come from the OS by a read
             // system call each, which dominated page time under load. Mapping the file instead
             // shares one copy of the hot pages between all connections.
-            .pragma("cache_size", format!("-{}", tuning("LD_SQLITE_CACHE_KB", 4096)))
-            .pragma("mmap_size", (tuning("LD_SQLITE_MMAP_MB", 0) * 1024 * 1024).to_string());
-        let pool = SqlitePoolOptions::new().max_connections(tuning("LD_SQLITE_CONNECTIONS", 8) as u32).connect_with(options).await?;
+            .pragma("cache_size", format!("-{}", tuning.cache_kb))
+            .pragma("mmap_size", (tuning.mmap_mb * 1024 * 1024).to_string());
+        let pool = SqlitePoolOptions::new().max_connections(tuning.connections).connect_with(options).await?;
         Ok(Db { pool, write_turn: Arc::new(Mutex::new(())) })
     }
 
