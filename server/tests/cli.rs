@@ -53,6 +53,52 @@ async fn audit_verify_passes_then_names_the_event_an_intruder_altered() {
     assert!(err.contains(&format!("event {victim}")) && err.contains("missing"), "{err}");
 }
 
+/// Verification reads the chain in chunks of ids on several tasks; a fault must be named wherever it falls
+/// (first or last of a chunk, of a slice, of the chain).
+#[tokio::test]
+async fn audit_verify_names_a_fault_at_every_position_across_chunks() {
+    use app::backend::audit::{verify_in_chunks, ChainReport};
+    let s = TestServer::start().await;
+    for _ in 0..4 {
+        let mut c = s.client();
+        c.sign_in("ncb.officer", "wrong password here").await;
+    }
+    let pool = &s.db.pool;
+    let count: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM audit_events").fetch_one(pool).await.unwrap();
+    assert!(count >= 8, "only {count} events");
+    assert_eq!(verify_in_chunks(pool, 3).await.unwrap(), ChainReport::Ok { events: count as u64 });
+    sqlx::query("DROP TRIGGER audit_events_no_update").execute(pool).await.unwrap();
+    sqlx::query("DROP TRIGGER audit_events_no_delete").execute(pool).await.unwrap();
+    sqlx::query("CREATE TABLE kept AS SELECT * FROM audit_events WHERE 0").execute(pool).await.unwrap();
+
+    for victim in 1..=count {
+        // Changed details.
+        sqlx::query("UPDATE audit_events SET details = details || ' ' WHERE id = ?").bind(victim).execute(pool).await.unwrap();
+        assert_eq!(
+            verify_in_chunks(pool, 3).await.unwrap(),
+            ChainReport::Broken { event_id: victim, reason: "content does not match its hash" }
+        );
+        sqlx::query("UPDATE audit_events SET details = rtrim(details, ' ') WHERE id = ?").bind(victim).execute(pool).await.unwrap();
+
+        // A number stored where text belongs.
+        sqlx::query("INSERT INTO kept SELECT * FROM audit_events WHERE id = ?").bind(victim).execute(pool).await.unwrap();
+        sqlx::query("UPDATE audit_events SET action = 42 WHERE id = ?").bind(victim).execute(pool).await.unwrap();
+        let report = verify_in_chunks(pool, 3).await.unwrap();
+        assert!(matches!(report, ChainReport::Broken { event_id, .. } if event_id == victim), "{report:?}");
+
+        // A missing event. Only the newest can go unnoticed: nothing after it links to it.
+        sqlx::query("DELETE FROM audit_events WHERE id = ?").bind(victim).execute(pool).await.unwrap();
+        let expected = if victim == count {
+            ChainReport::Ok { events: count as u64 - 1 }
+        } else {
+            ChainReport::Broken { event_id: victim, reason: "event is missing" }
+        };
+        assert_eq!(verify_in_chunks(pool, 3).await.unwrap(), expected, "event {victim} of {count}");
+        sqlx::query("INSERT INTO audit_events SELECT * FROM kept WHERE id = ?").bind(victim).execute(pool).await.unwrap();
+    }
+    assert_eq!(verify_in_chunks(pool, 3).await.unwrap(), ChainReport::Ok { events: count as u64 });
+}
+
 #[tokio::test]
 async fn user_add_with_password_from_stdin_then_sign_in() {
     use std::io::Write;
