@@ -265,3 +265,31 @@ async fn writes_cut_off_by_departing_clients_leave_every_connection_usable() {
     let mut c = s.signed_in("ncb.officer").await;
     assert_eq!(c.get("/").await.status(), 200);
 }
+
+#[tokio::test]
+async fn a_write_abandoned_midway_is_rolled_back_and_frees_the_database_for_other_writers() {
+    let s = TestServer::start().await;
+    let before: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM agencies").fetch_one(&s.db.pool).await.unwrap();
+    {
+        let mut tx = s.db.begin_write().await.unwrap();
+        sqlx::query("INSERT INTO agencies (code, name, country, created_at) VALUES ('GONE', 'Never saved', 'CA', '2026-01-01')")
+            .execute(&mut *tx)
+            .await
+            .unwrap();
+        // Dropped here without commit, as when a handler returns an error.
+    }
+    // Another connection (as another process or the session store would) gets SQLite's write lock at once.
+    let mut other = s.db.pool.acquire().await.unwrap();
+    let started = std::time::Instant::now();
+    sqlx::query("BEGIN IMMEDIATE").execute(&mut *other).await.unwrap();
+    sqlx::query("ROLLBACK").execute(&mut *other).await.unwrap();
+    assert!(started.elapsed() < std::time::Duration::from_secs(2), "waited {:?} for the write lock", started.elapsed());
+    let after: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM agencies").fetch_one(&s.db.pool).await.unwrap();
+    assert_eq!(after, before);
+    // And the next write through the writer works and lands.
+    let mut tx = s.db.begin_write().await.unwrap();
+    sqlx::query("INSERT INTO agencies (code, name, country, created_at) VALUES ('KEPT', 'Saved', 'CA', '2026-01-01')").execute(&mut *tx).await.unwrap();
+    tx.commit().await.unwrap();
+    let kept: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM agencies WHERE code = 'KEPT'").fetch_one(&s.db.pool).await.unwrap();
+    assert_eq!(kept, 1);
+}
