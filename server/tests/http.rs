@@ -266,6 +266,47 @@ async fn writes_cut_off_by_departing_clients_leave_every_connection_usable() {
     assert_eq!(c.get("/").await.status(), 200);
 }
 
+/// Writes are committed in groups: many at once, some failing midway. Each failed one takes back only its
+/// own work; each committed one is visible to every other connection as soon as `commit` returns.
+#[tokio::test]
+async fn concurrent_writes_commit_together_and_a_failed_one_takes_back_only_its_own_work() {
+    let s = TestServer::start_bare().await;
+    let mut tasks = Vec::new();
+    for i in 0..60 {
+        let db = s.db.clone();
+        tasks.push(tokio::spawn(async move {
+            let code = format!("G{i}");
+            let mut tx = db.begin_write().await.unwrap();
+            sqlx::query("INSERT INTO agencies (code, name, country, created_at) VALUES (?, 'Group test', 'CA', '2026-01-01')")
+                .bind(&code)
+                .execute(&mut *tx)
+                .await
+                .unwrap();
+            if i % 5 == 0 {
+                // A second row that breaks a constraint: the handler gives up and its transaction is dropped.
+                let dup = sqlx::query("INSERT INTO agencies (code, name, country, created_at) VALUES (?, 'Again', 'CA', '2026-01-01')")
+                    .bind(&code)
+                    .execute(&mut *tx)
+                    .await;
+                assert!(dup.is_err());
+                return;
+            }
+            tx.commit().await.unwrap();
+            let seen: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM agencies WHERE code = ?").bind(&code).fetch_one(&db.pool).await.unwrap();
+            assert_eq!(seen, 1, "{code} committed but not visible");
+        }));
+    }
+    for t in tasks {
+        t.await.unwrap();
+    }
+    let kept: Vec<String> = sqlx::query_scalar("SELECT code FROM agencies WHERE name = 'Group test' ORDER BY CAST(substr(code, 2) AS INTEGER)")
+        .fetch_all(&s.db.pool)
+        .await
+        .unwrap();
+    let expected: Vec<String> = (0..60).filter(|i| i % 5 != 0).map(|i| format!("G{i}")).collect();
+    assert_eq!(kept, expected);
+}
+
 #[tokio::test]
 async fn a_write_abandoned_midway_is_rolled_back_and_frees_the_database_for_other_writers() {
     let s = TestServer::start().await;

@@ -1,13 +1,21 @@
 //! Opening the SQLite database the way the product needs it: WAL, foreign keys, durable commits, and one
 //! writer at a time via BEGIN IMMEDIATE (so a read-then-write never fails with SQLITE_BUSY mid-transaction).
+//!
+//! Writes are committed in groups. Each write transaction is a savepoint inside one SQLite transaction;
+//! its `commit` releases the savepoint and waits until the group is durably committed — one fsync for
+//! every writer that was queued meanwhile, instead of one each. A transaction that fails rolls back its
+//! savepoint only; the others in its group are unaffected. Nobody hears "committed" before the fsync.
 
 use sqlx::sqlite::{SqliteConnectOptions, SqliteJournalMode, SqlitePoolOptions, SqliteSynchronous};
 use sqlx::{ConnectOptions, SqliteConnection, SqlitePool};
 use std::ops::{Deref, DerefMut};
 use std::str::FromStr;
-use std::sync::Arc;
+use std::sync::{Arc, Weak};
 use std::time::Duration;
-use tokio::sync::{Mutex, OwnedMutexGuard};
+use tokio::sync::{watch, Mutex, Notify, OwnedMutexGuard};
+
+/// How a group ended: `None` while open.
+type GroupOutcome = Option<Result<(), Arc<sqlx::Error>>>;
 
 /// The one connection that writes. SQLite allows one writer at a time anyway; keeping that writer on a
 /// connection of its own keeps its page cache warm (a commit from any other connection empties a
@@ -15,17 +23,50 @@ use tokio::sync::{Mutex, OwnedMutexGuard};
 /// and its prepared statements ready.
 struct Writer {
     conn: SqliteConnection,
-    /// A transaction is open (one whose Tx was dropped without commit is rolled back before the next).
-    open: bool,
+    /// The open SQLite transaction, if any, and how its members learn of its end.
+    group: Option<watch::Sender<GroupOutcome>>,
+    /// A member's savepoint is open (one whose Tx was dropped without a runtime is rolled back next time).
+    member: bool,
 }
 
 impl Writer {
-    async fn rollback(&mut self) {
-        if self.open {
-            if let Err(e) = sqlx::query("ROLLBACK").execute(&mut self.conn).await {
-                tracing::warn!(error = %e, "rolling back an abandoned write transaction failed");
+    /// Undoes the open member's work, leaving the rest of its group as it was.
+    async fn roll_back_member(&mut self) {
+        if !self.member {
+            return;
+        }
+        self.member = false;
+        let undone = sqlx::query("ROLLBACK TO member").execute(&mut self.conn).await;
+        let released = match undone {
+            Ok(_) => sqlx::query("RELEASE member").execute(&mut self.conn).await.map(|_| ()),
+            Err(e) => Err(e),
+        };
+        if let Err(e) = released {
+            // SQLite rolled the whole transaction back itself (disk full, I/O error): the group is lost.
+            self.abort_group(e).await;
+        }
+    }
+
+    async fn abort_group(&mut self, cause: sqlx::Error) {
+        tracing::error!(error = %cause, "a group of write transactions was rolled back");
+        let _ = sqlx::query("ROLLBACK").execute(&mut self.conn).await;
+        if let Some(group) = self.group.take() {
+            group.send_replace(Some(Err(Arc::new(cause))));
+        }
+    }
+
+    /// Commits the open group, if any, and tells its members.
+    async fn commit_group(&mut self) {
+        self.roll_back_member().await;
+        let Some(group) = self.group.take() else { return };
+        match sqlx::query("COMMIT").execute(&mut self.conn).await {
+            Ok(_) => {
+                group.send_replace(Some(Ok(())));
             }
-            self.open = false;
+            Err(e) => {
+                self.group = Some(group);
+                self.abort_group(e).await;
+            }
         }
     }
 }
@@ -35,6 +76,7 @@ impl Writer {
 /// which under load makes every page slow. Dropped without `commit`, it rolls back.
 pub struct Tx {
     writer: Option<OwnedMutexGuard<Writer>>,
+    group: watch::Receiver<GroupOutcome>,
 }
 
 impl Deref for Tx {
@@ -51,16 +93,23 @@ impl DerefMut for Tx {
 }
 
 impl Tx {
-    /// Finishes even if the caller is dropped meanwhile, and only then lets the next writer in.
+    /// Returns once the work is durably committed. Finishes even if the caller is dropped meanwhile.
     pub async fn commit(mut self) -> Result<(), sqlx::Error> {
         let mut writer = self.writer.take().expect("a live transaction");
+        let mut group = self.group.clone();
         tokio::spawn(async move {
-            let done = sqlx::query("COMMIT").execute(&mut writer.conn).await;
-            match done {
-                Ok(_) => writer.open = false,
-                Err(_) => writer.rollback().await,
+            if let Err(e) = sqlx::query("RELEASE member").execute(&mut writer.conn).await {
+                writer.roll_back_member().await;
+                return Err(e);
             }
-            done.map(|_| ())
+            writer.member = false;
+            // The next writer joins the group while this one waits for it to be committed.
+            drop(writer);
+            match group.wait_for(Option::is_some).await.map(|o| o.clone()) {
+                Ok(Some(Ok(()))) => Ok(()),
+                Ok(Some(Err(e))) => Err(sqlx::Error::Protocol(format!("the write was rolled back: {e}"))),
+                _ => Err(sqlx::Error::Protocol("the database writer stopped".into())),
+            }
         })
         .await
         .map_err(task_failed)?
@@ -70,10 +119,10 @@ impl Tx {
 impl Drop for Tx {
     fn drop(&mut self) {
         if let Some(mut writer) = self.writer.take() {
-            // Roll back now, so SQLite's write lock is not held until the next writer comes along (other
-            // processes, and the session store, write too). Without a runtime the next `begin_write` does it.
+            // Roll back now rather than when the next writer comes. Without a runtime, the next
+            // `begin_write` does it.
             if let Ok(runtime) = tokio::runtime::Handle::try_current() {
-                runtime.spawn(async move { writer.rollback().await });
+                runtime.spawn(async move { writer.roll_back_member().await });
             }
         }
     }
@@ -81,6 +130,16 @@ impl Drop for Tx {
 
 fn task_failed(e: tokio::task::JoinError) -> sqlx::Error {
     sqlx::Error::Protocol(format!("database task failed: {e}"))
+}
+
+/// Commits each group once the writers queued when it began have had their turn: it queues for the turn
+/// like a writer (the lock is first come, first served), so a group holds everyone who was waiting.
+async fn commit_groups(writer: Weak<Mutex<Writer>>, wake: Arc<Notify>) {
+    loop {
+        wake.notified().await;
+        let Some(writer) = writer.upgrade() else { return };
+        writer.lock().await.commit_group().await;
+    }
 }
 
 /// SQLite memory settings (from the command line or environment; see server/src/config.rs).
@@ -104,6 +163,8 @@ pub static MIGRATOR: sqlx::migrate::Migrator = sqlx::migrate!("../migrations");
 pub struct Db {
     pub pool: SqlitePool,
     writer: Arc<Mutex<Writer>>,
+    /// Tells the group committer that a group has begun.
+    group_begun: Arc<Notify>,
 }
 
 impl std::fmt::Debug for Db {
@@ -126,7 +187,10 @@ impl Db {
         let pool = SqlitePoolOptions::new().max_connections(tuning.connections).connect_with(options.clone()).await?;
         // The writer touches every table's indexes: a larger cache than a reader's.
         let conn = options.pragma("cache_size", format!("-{}", tuning.cache_kb * 4)).connect().await?;
-        Ok(Db { pool, writer: Arc::new(Mutex::new(Writer { conn, open: false })) })
+        let writer = Arc::new(Mutex::new(Writer { conn, group: None, member: false }));
+        let group_begun = Arc::new(Notify::new());
+        tokio::spawn(commit_groups(Arc::downgrade(&writer), group_begun.clone()));
+        Ok(Db { pool, writer, group_begun })
     }
 
     pub async fn migrate(&self) -> Result<(), sqlx::migrate::MigrateError> {
@@ -137,20 +201,28 @@ impl Db {
         sqlx::query("SELECT 1").execute(&self.pool).await.map(|_| ())
     }
 
-    /// Starts a write transaction holding SQLite's single write lock from the start.
+    /// Starts a write transaction: a savepoint in the open group, or a new group (BEGIN IMMEDIATE, which
+    /// takes SQLite's write lock at once).
     pub async fn begin_write(&self) -> Result<Tx, sqlx::Error> {
         let mut writer = self.writer.clone().lock_owned().await;
-        // In a task of its own: when a client goes away mid-BEGIN its request future is dropped, and a
-        // BEGIN cut off there could leave the connection inside a transaction nobody owns.
-        let writer = tokio::spawn(async move {
-            writer.rollback().await;
-            sqlx::query("BEGIN IMMEDIATE").execute(&mut writer.conn).await?;
-            writer.open = true;
-            Ok::<_, sqlx::Error>(writer)
+        let group_begun = self.group_begun.clone();
+        // In a task of its own: a request future dropped mid-statement (the client went away) must not
+        // leave the connection in a state nobody knows about.
+        let (writer, group) = tokio::spawn(async move {
+            writer.roll_back_member().await;
+            if writer.group.is_none() {
+                sqlx::query("BEGIN IMMEDIATE").execute(&mut writer.conn).await?;
+                writer.group = Some(watch::channel(None).0);
+                group_begun.notify_one();
+            }
+            let group = writer.group.as_ref().expect("a group is open").subscribe();
+            sqlx::query("SAVEPOINT member").execute(&mut writer.conn).await?;
+            writer.member = true;
+            Ok::<_, sqlx::Error>((writer, group))
         })
         .await
         .map_err(task_failed)??;
-        Ok(Tx { writer: Some(writer) })
+        Ok(Tx { writer: Some(writer), group })
     }
 }
 
