@@ -98,15 +98,22 @@ pub async fn create_request(
             let due = app.settings.deadlines
                 .effective_due(input.kind, input.priority, input.directly_available, now, input.requested_due)
                 .map_err(|m| AppError::field("due", m))?;
-            let id = requests::create_draft(&mut tx, case_id, actor.user.agency_id, to, &input, &actor.user).await?;
+            let next = if intent == "draft" {
+                RequestStatus::Draft
+            } else {
+                next_request_status(RequestStatus::Draft, RequestEvent::Send { needs_approval }, input.kind.expects_answer()).map_err(AppError::Conflict)?
+            };
+            let id = if next == RequestStatus::Sent {
+                requests::create_sent(&mut tx, case_id, actor.user.agency_id, to, &input, &actor.user, due, now).await?
+            } else {
+                requests::create_draft(&mut tx, case_id, actor.user.agency_id, to, &input, &actor.user).await?
+            };
             let mut notified = std::collections::BTreeSet::new();
             audit::record(&mut tx, &actor.who, Event::new("request.create").on("request", id).case(case_id).details(json!({
                 "kind": input.kind.as_str(), "priority": input.priority.as_str(), "to": to_ref.code, "tlp": input.tlp.as_str()
             }))).await?;
-            if intent != "draft" {
-                let next = next_request_status(RequestStatus::Draft, RequestEvent::Send { needs_approval }, input.kind.expects_answer()).map_err(AppError::Conflict)?;
+            if next != RequestStatus::Draft {
                 if next == RequestStatus::Sent {
-                    requests::mark_sent(&mut tx, id, case_id, to, due, now).await?;
                     audit::record(&mut tx, &actor.who, Event::new("request.send").on("request", id).case(case_id).details(json!({
                         "due": due.map(|d| d.to_rfc3339()), "to": to_ref.code
                     }))).await?;

@@ -10,6 +10,7 @@ use sqlx::sqlite::{SqliteConnectOptions, SqliteJournalMode, SqlitePoolOptions, S
 use sqlx::{ConnectOptions, SqliteConnection, SqlitePool};
 use std::ops::{Deref, DerefMut};
 use std::str::FromStr;
+use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::{Arc, Weak};
 use std::time::Duration;
 use tokio::sync::{watch, Mutex, Notify, OwnedMutexGuard};
@@ -77,6 +78,7 @@ impl Writer {
 pub struct Tx {
     writer: Option<OwnedMutexGuard<Writer>>,
     group: watch::Receiver<GroupOutcome>,
+    queued: Arc<AtomicUsize>,
 }
 
 impl Deref for Tx {
@@ -97,13 +99,18 @@ impl Tx {
     pub async fn commit(mut self) -> Result<(), sqlx::Error> {
         let mut writer = self.writer.take().expect("a live transaction");
         let mut group = self.group.clone();
+        let queued = self.queued.clone();
         tokio::spawn(async move {
             if let Err(e) = sqlx::query("RELEASE member").execute(&mut writer.conn).await {
                 writer.roll_back_member().await;
                 return Err(e);
             }
             writer.member = false;
-            // The next writer joins the group while this one waits for it to be committed.
+            if queued.load(Ordering::SeqCst) == 0 {
+                // Nobody to share the fsync with: commit now rather than hand over to the committer.
+                writer.commit_group().await;
+            }
+            // Otherwise the next writer joins the group while this one waits for it to be committed.
             drop(writer);
             match group.wait_for(Option::is_some).await.map(|o| o.clone()) {
                 Ok(Some(Ok(()))) => Ok(()),
@@ -125,6 +132,22 @@ impl Drop for Tx {
                 runtime.spawn(async move { writer.roll_back_member().await });
             }
         }
+    }
+}
+
+/// Counts a writer as queued until it has its turn or gives up waiting (its future dropped).
+struct InQueue<'a>(&'a AtomicUsize);
+
+impl<'a> InQueue<'a> {
+    fn join(count: &'a AtomicUsize) -> Self {
+        count.fetch_add(1, Ordering::SeqCst);
+        InQueue(count)
+    }
+}
+
+impl Drop for InQueue<'_> {
+    fn drop(&mut self) {
+        self.0.fetch_sub(1, Ordering::SeqCst);
     }
 }
 
@@ -165,6 +188,8 @@ pub struct Db {
     writer: Arc<Mutex<Writer>>,
     /// Tells the group committer that a group has begun.
     group_begun: Arc<Notify>,
+    /// Writers waiting for their turn (the group committer does not count).
+    queued: Arc<AtomicUsize>,
 }
 
 impl std::fmt::Debug for Db {
@@ -190,7 +215,7 @@ impl Db {
         let writer = Arc::new(Mutex::new(Writer { conn, group: None, member: false }));
         let group_begun = Arc::new(Notify::new());
         tokio::spawn(commit_groups(Arc::downgrade(&writer), group_begun.clone()));
-        Ok(Db { pool, writer, group_begun })
+        Ok(Db { pool, writer, group_begun, queued: Arc::new(AtomicUsize::new(0)) })
     }
 
     pub async fn migrate(&self) -> Result<(), sqlx::migrate::MigrateError> {
@@ -204,7 +229,10 @@ impl Db {
     /// Starts a write transaction: a savepoint in the open group, or a new group (BEGIN IMMEDIATE, which
     /// takes SQLite's write lock at once).
     pub async fn begin_write(&self) -> Result<Tx, sqlx::Error> {
-        let mut writer = self.writer.clone().lock_owned().await;
+        let mut writer = {
+            let _queued = InQueue::join(&self.queued);
+            self.writer.clone().lock_owned().await
+        };
         let group_begun = self.group_begun.clone();
         // In a task of its own: a request future dropped mid-statement (the client went away) must not
         // leave the connection in a state nobody knows about.
@@ -222,7 +250,7 @@ impl Db {
         })
         .await
         .map_err(task_failed)??;
-        Ok(Tx { writer: Some(writer), group })
+        Ok(Tx { writer: Some(writer), group, queued: self.queued.clone() })
     }
 }
 

@@ -118,10 +118,34 @@ pub fn validate(kind: &str, subject: &str, body: &str, priority: &str, tlp: &str
 
 /// A draft: nothing reaches the other side until it is sent.
 pub async fn create_draft(tx: &mut Tx, case_id: i64, from_agency: i64, to_agency: i64, input: &RequestInput, user: &SessionUser) -> Result<i64, AppError> {
-    let now = Utc::now();
+    insert(tx, case_id, from_agency, to_agency, input, user, RequestStatus::Draft, None, input.requested_due).await
+}
+
+/// Created and sent in one step (one row written instead of a draft then an update, under the write lock):
+/// the deadline starts running and the recipient agency becomes a party, as in `mark_sent`.
+#[allow(clippy::too_many_arguments)]
+pub async fn create_sent(tx: &mut Tx, case_id: i64, from_agency: i64, to_agency: i64, input: &RequestInput, user: &SessionUser, due: Option<DateTime<Utc>>, now: DateTime<Utc>) -> Result<i64, AppError> {
+    let id = insert(tx, case_id, from_agency, to_agency, input, user, RequestStatus::Sent, Some(now), due).await?;
+    super::cases::add_party(tx, case_id, to_agency).await?;
+    Ok(id)
+}
+
+#[allow(clippy::too_many_arguments)]
+async fn insert(
+    tx: &mut Tx,
+    case_id: i64,
+    from_agency: i64,
+    to_agency: i64,
+    input: &RequestInput,
+    user: &SessionUser,
+    status: RequestStatus,
+    sent_at: Option<DateTime<Utc>>,
+    due_at: Option<DateTime<Utc>>,
+) -> Result<i64, AppError> {
+    let now = sent_at.unwrap_or_else(Utc::now);
     Ok(sqlx::query_scalar(
         "INSERT INTO requests (case_id, kind, subject, body, priority, directly_available, tlp, from_agency_id, to_agency_id, \
-         status, due_at, created_by, created_at, updated_at) VALUES (?,?,?,?,?,?,?,?,?,'draft',?,?,?,?) RETURNING id",
+         status, sent_at, due_at, created_by, created_at, updated_at) VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?) RETURNING id",
     )
     .bind(case_id)
     .bind(input.kind.as_str())
@@ -132,7 +156,9 @@ pub async fn create_draft(tx: &mut Tx, case_id: i64, from_agency: i64, to_agency
     .bind(input.tlp.as_str())
     .bind(from_agency)
     .bind(to_agency)
-    .bind(input.requested_due)
+    .bind(status.as_str())
+    .bind(sent_at)
+    .bind(due_at)
     .bind(user.id)
     .bind(now)
     .bind(now)
