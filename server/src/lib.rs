@@ -7,3 +7,4 @@ pub mod events;
 pub mod files;
 pub mod router;
 pub mod security;
+pub mod sessions;

@@ -17,7 +17,6 @@ use tower_http::limit::RequestBodyLimitLayer;
 use tower_http::trace::TraceLayer;
 use tower_sessions::cookie::{time::Duration, SameSite};
 use tower_sessions::{Expiry, SessionManagerLayer};
-use tower_sessions_sqlx_store::SqliteStore;
 
 pub const SESSION_COOKIE: &str = "ld_session";
 /// With HTTPS the cookie is bound to this exact host and path (`__Host-` needs Secure and Path=/).
@@ -30,10 +29,8 @@ pub fn no_shutdown() -> tokio::sync::watch::Receiver<bool> {
     rx
 }
 
-pub async fn session_store(db: &Db) -> Result<SqliteStore, sqlx::Error> {
-    let store = SqliteStore::new(db.pool.clone()).with_table_name("sessions").expect("valid table name");
-    store.migrate().await?;
-    Ok(store)
+pub async fn session_store(db: &Db) -> Result<crate::sessions::Sessions, sqlx::Error> {
+    crate::sessions::Sessions::new(db).await
 }
 
 pub async fn build(leptos_options: LeptosOptions, db: Db, args: &ServeArgs, shutdown: tokio::sync::watch::Receiver<bool>) -> Result<Router, sqlx::Error> {
