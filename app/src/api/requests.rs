@@ -81,7 +81,7 @@ pub async fn create_request(
             // Agencies and their approval setting are read before queueing for the write lock, so every
             // writer holds it for less; the case is checked under the lock, where it cannot change.
             let mut conn = app.db.pool.acquire().await?;
-            let to = cases::agency_ids(&mut conn, &[input.to_agency_code.clone()], "to_agency").await?[0];
+            let to = cases::agency_ids(&mut conn, std::slice::from_ref(&input.to_agency_code), "to_agency").await?[0];
             let to_ref = cases::agency_ref(&mut conn, to).await?;
             if to_ref.country == actor.user.country {
                 return Err(AppError::field("to_agency", "A request goes to an agency of the other country."));

@@ -243,7 +243,7 @@ pub async fn run(db: &Db, size: &SeedSize, now: DateTime<Utc>) -> Result<SeedRep
         let due = policy.default_due(kind, priority, rng.gen_bool(0.5), sent);
         let age_h = (now - sent).num_hours();
         let ack = (age_h > 1).then(|| sent + Duration::minutes(rng.gen_range(10..(age_h.min(96) * 60).max(11))));
-        let answered = (age_h > 12 && rng.gen_bool(0.85)).then(|| sent + Duration::hours(rng.gen_range(2..age_h.min(24 * 20).max(3))));
+        let answered = (age_h > 12 && rng.gen_bool(0.85)).then(|| sent + Duration::hours(rng.gen_range(2..age_h.clamp(3, 24 * 20))));
         let status = match (ack, answered) {
             (_, Some(_)) if age_h > 24 * 30 => "closed",
             (_, Some(_)) => "answered",

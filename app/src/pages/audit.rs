@@ -45,7 +45,7 @@ fn AuditTrail() -> impl IntoView {
             <Suspense fallback=|| view! { <p class="loading">"Loading…"</p> }>
                 {move || Suspend::new(async move {
                     let f = filter();
-                    let error = match events.await { Err(e) => Some(e), Ok(_) => None::<AppError> };
+                    let error: Option<AppError> = events.await.err();
                     let error = Signal::derive(move || error.clone());
                     let options = std::iter::once((String::new(), "Any action".to_string()))
                         .chain(actions.await.unwrap_or_default().into_iter().map(|a| (a.clone(), a)))
