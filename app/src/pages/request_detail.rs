@@ -47,6 +47,15 @@ fn RequestDetail() -> impl IntoView {
             }
         },
     );
+    // While the server renders, the cross-check's source can be read before the request has loaded; that
+    // empty answer is then what the browser hydrates, and the panel stayed on "Checking…". Fetch again once
+    // the request says this viewer is the recipient (effects run in the browser only).
+    Effect::new(move |_| {
+        let recipient = request.get().and_then(|r| r.ok()).is_some_and(|r| r.viewer_is_recipient);
+        if recipient && matches!(cross.get(), Some(Ok(None))) {
+            cross.refetch();
+        }
+    });
     let action_errors = Signal::derive(move || {
         [send.value().get(), approve.value().get(), ack.value().get(), withdraw.value().get(), close.value().get()]
             .into_iter()
