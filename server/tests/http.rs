@@ -370,3 +370,25 @@ async fn a_write_abandoned_midway_is_rolled_back_and_frees_the_database_for_othe
     let kept: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM agencies WHERE code = 'KEPT'").fetch_one(&s.db.pool).await.unwrap();
     assert_eq!(kept, 1);
 }
+
+/// Expired sessions are removed from the table (through the writer); live ones stay usable.
+#[tokio::test]
+async fn expired_sessions_are_removed_and_live_ones_kept() {
+    let s = TestServer::start().await;
+    let mut live = s.signed_in("ncb.officer").await;
+    let mut old = s.signed_in("rcmp.officer").await;
+    let rows = |pool: sqlx::SqlitePool| async move { sqlx::query_scalar::<_, i64>("SELECT COUNT(*) FROM sessions").fetch_one(&pool).await.unwrap() };
+    let before = rows(s.db.pool.clone()).await;
+    assert!(before >= 2);
+    // Age one session past its expiry, keeping the stored format.
+    let stored: String = sqlx::query_scalar("SELECT expiry_date FROM sessions ORDER BY rowid DESC LIMIT 1").fetch_one(&s.db.pool).await.unwrap();
+    sqlx::query("UPDATE sessions SET expiry_date = '2020' || substr(expiry_date, 5) WHERE rowid = (SELECT MAX(rowid) FROM sessions)")
+        .execute(&s.db.pool)
+        .await
+        .unwrap();
+    let sessions = server::sessions::Sessions::new(&s.db).await.unwrap();
+    assert_eq!(sessions.delete_expired().await.unwrap(), 1, "expiry stored as {stored}");
+    assert_eq!(rows(s.db.pool.clone()).await, before - 1);
+    assert_eq!(live.whoami().await.as_deref(), Some("ncb.officer"));
+    assert_eq!(old.whoami().await, None);
+}
