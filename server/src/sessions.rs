@@ -4,7 +4,7 @@
 //! creating, saving and deleting take their turn with every other write, in the crate's encoding
 //! (MessagePack of the record, expiry bound as the same type).
 
-use app::backend::db::Db;
+use app::backend::db::{Db, Tx};
 use async_trait::async_trait;
 use tower_sessions::session::{Id, Record};
 use tower_sessions::session_store::{self, Error};
@@ -60,20 +60,26 @@ fn encode(record: &Record) -> session_store::Result<Vec<u8>> {
     rmp_serde::to_vec(record).map_err(|e| Error::Encode(e.to_string()))
 }
 
+/// Runs `sql` with the record's id, encoded data and expiry bound, in that order; returns the rows written.
+async fn write(tx: &mut Tx, sql: &str, record: &Record) -> session_store::Result<u64> {
+    let done = sqlx::query(sql)
+        .bind(record.id.to_string())
+        .bind(encode(record)?)
+        .bind(record.expiry_date)
+        .execute(&mut **tx)
+        .await
+        .map_err(backend)?;
+    Ok(done.rows_affected())
+}
+
 #[async_trait]
 impl SessionStore for Sessions {
     async fn create(&self, record: &mut Record) -> session_store::Result<()> {
         let mut tx = self.db.begin_write().await.map_err(backend)?;
         // A colliding id (vanishingly unlikely) gets a new one rather than someone else's session.
         loop {
-            let inserted = sqlx::query("INSERT OR IGNORE INTO sessions (id, data, expiry_date) VALUES (?, ?, ?)")
-                .bind(record.id.to_string())
-                .bind(encode(record)?)
-                .bind(record.expiry_date)
-                .execute(&mut *tx)
-                .await
-                .map_err(backend)?;
-            if inserted.rows_affected() == 1 {
+            let inserted = write(&mut tx, "INSERT OR IGNORE INTO sessions (id, data, expiry_date) VALUES (?, ?, ?)", record).await?;
+            if inserted == 1 {
                 break;
             }
             record.id = Id::default();
@@ -83,16 +89,13 @@ impl SessionStore for Sessions {
 
     async fn save(&self, record: &Record) -> session_store::Result<()> {
         let mut tx = self.db.begin_write().await.map_err(backend)?;
-        sqlx::query(
+        write(
+            &mut tx,
             "INSERT INTO sessions (id, data, expiry_date) VALUES (?, ?, ?) \
              ON CONFLICT(id) DO UPDATE SET data = excluded.data, expiry_date = excluded.expiry_date",
+            record,
         )
-        .bind(record.id.to_string())
-        .bind(encode(record)?)
-        .bind(record.expiry_date)
-        .execute(&mut *tx)
-        .await
-        .map_err(backend)?;
+        .await?;
         tx.commit().await.map_err(backend)
     }
 

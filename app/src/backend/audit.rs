@@ -244,10 +244,10 @@ async fn verify_slice(pool: SqlitePool, lo: i64, hi: i64, chunk: i64) -> Result<
         let to = (from + chunk - 1).min(hi);
         let json: String = sqlx::query_scalar(CHUNK_AS_JSON).bind(from).bind(to).fetch_one(&pool).await?;
         // Hashing is CPU work: off the async workers, so the other slice's queries keep flowing.
-        let checked = tokio::task::spawn_blocking(move || -> Result<(Slice, i64), sqlx::Error> {
+        let checked = tokio::task::spawn_blocking(move || {
             let rows = match decode_chunk(&json) {
                 Ok(rows) => rows,
-                Err(fault) => return Ok((Slice { broken: Some(fault), ..slice }, expected_id)),
+                Err(fault) => return (Slice { broken: Some(fault), ..slice }, expected_id),
             };
             for row in rows {
                 let fault = if row.id != expected_id {
@@ -261,7 +261,7 @@ async fn verify_slice(pool: SqlitePool, lo: i64, hi: i64, chunk: i64) -> Result<
                 };
                 if fault.is_some() {
                     slice.broken = fault;
-                    return Ok((slice, expected_id));
+                    return (slice, expected_id);
                 }
                 if slice.first_prev.is_none() {
                     slice.first_prev = Some(row.prev_hash);
@@ -270,10 +270,10 @@ async fn verify_slice(pool: SqlitePool, lo: i64, hi: i64, chunk: i64) -> Result<
                 slice.events += 1;
                 expected_id += 1;
             }
-            Ok((slice, expected_id))
+            (slice, expected_id)
         })
         .await
-        .map_err(|e| sqlx::Error::Protocol(e.to_string()))??;
+        .map_err(|e| sqlx::Error::Protocol(e.to_string()))?;
         (slice, expected_id) = checked;
         if slice.broken.is_some() {
             return Ok(slice);
