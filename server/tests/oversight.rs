@@ -180,12 +180,14 @@ async fn search_finds_each_kind_only_for_those_who_may_see_it_and_follows_update
     rcmp.ok("respond_to_request", &[("id", &rid), ("kind", "partial_answer"), ("body", "The importer is Maplewood Trading, Mississauga."),
         ("source_grade", "A"), ("info_grade", "1"), ("tlp", "amber")]).await;
     ncb.ok("add_indicator", &[("case_id", &case_id), ("kind", "ipv4"), ("value", "192.0.2.45"), ("tlp", "amber"), ("first_seen", ""), ("last_seen", ""), ("note", "C2 server")]).await;
+    ncb.ok("add_entity", &[("case_id", &case_id), ("kind", "company"), ("name", "Saltmarsh Logistics"), ("identifier", ""), ("note", "consignee")]).await;
 
     let kinds = |v: &serde_json::Value| v["hits"].as_array().unwrap().iter().map(|h| h["kind"].as_str().unwrap().to_string()).collect::<Vec<_>>();
     assert_eq!(kinds(&ncb.ok("search", &[("q", "textile")]).await), vec!["case"]);
     assert_eq!(kinds(&ncb.ok("search", &[("q", "zebrafish")]).await), vec!["request"]);
     assert_eq!(kinds(&ncb.ok("search", &[("q", "Maplewood")]).await), vec!["response"]);
     assert_eq!(kinds(&ncb.ok("search", &[("q", "192.0.2.45")]).await), vec!["indicator"]);
+    assert_eq!(kinds(&ncb.ok("search", &[("q", "Saltmarsh")]).await), vec!["entity"]);
     assert!(kinds(&ncb.ok("search", &[("q", "textil")]).await).is_empty(), "words match whole");
     let hit = ncb.ok("search", &[("q", "textil*")]).await;
     assert!(hit["hits"][0]["snippet"].as_str().unwrap().contains("\u{E000}textile\u{E001}"), "prefix match when asked, highlighted");
@@ -195,9 +197,15 @@ async fn search_finds_each_kind_only_for_those_who_may_see_it_and_follows_update
 
     // A non-party officer finds none of it.
     let mut cbsa = s.signed_in("cbsa.officer").await;
-    for q in ["textile", "zebrafish", "Maplewood", "192.0.2.45"] {
+    for q in ["textile", "zebrafish", "Maplewood", "192.0.2.45", "Saltmarsh"] {
         assert!(kinds(&cbsa.ok("search", &[("q", q)]).await).is_empty(), "{q} leaked to a non-party");
     }
+    // A draft exists only for its sender, even for the agency it is addressed to.
+    ncb.ok("create_request", &[("case_id", &case_id), ("kind", "information"), ("subject", "Second importer"), ("body", "Draft about the quokka shipment"),
+        ("priority", "normal"), ("tlp", "amber"), ("to_agency", "RCMP"), ("due", ""), ("intent", "draft")]).await;
+    assert_eq!(kinds(&ncb.ok("search", &[("q", "quokka")]).await), vec!["request"]);
+    assert!(kinds(&rcmp.ok("search", &[("q", "quokka")]).await).is_empty(), "a draft leaked to its addressee");
+    assert_eq!(kinds(&rcmp.ok("search", &[("q", "zebrafish")]).await), vec!["request"], "the sent one is theirs to find");
     // Updates are followed.
     let edit = [("id", case_id.as_str()), ("version", "1"), ("title", "Tramadol tablets hidden in carpet rolls"), ("summary", "Shipments via Mundra port"),
         ("category", "drug_precursors"), ("priority", "high"), ("tlp", "amber"), ("lead", me.as_str()), ("parties", ""), ("links", "")];

@@ -37,8 +37,36 @@ pub fn push_sent_or_own(q: &mut QueryBuilder<'_, Sqlite>, viewer: &SessionUser) 
     q.push("))");
 }
 
-/// Rowid ranges of the search index (see migrations/0011_search_by_kind.sql), in the order shown.
-const KINDS: [(&str, i64); 5] = [("case", 1), ("request", 2), ("response", 3), ("indicator", 4), ("entity", 5)];
+/// Rowid ranges of the search index (see migrations/0011_search_by_kind.sql), in the order shown, and
+/// how to reach each kind's own row from the rowid (`s.rowid - range start` is the object id), with the
+/// expression for its case. The walk over candidates reads only rowids: reading a column of the index
+/// (its case id, say) would fetch the whole indexed text of every match, the skipped ones included.
+struct Kind {
+    name: &'static str,
+    code: i64,
+    /// Joins the object's row as `o` (and, for requests, `r` and `fa` for the unsent filter).
+    join: &'static str,
+    case_id: &'static str,
+}
+
+const KINDS: [Kind; 5] = [
+    Kind { name: "case", code: 1, join: "cases o ON o.id = s.rowid - (1 << 40)", case_id: "o.id" },
+    Kind {
+        name: "request",
+        code: 2,
+        join: "requests r ON r.id = s.rowid - (2 << 40) CROSS JOIN agencies fa ON fa.id = r.from_agency_id",
+        case_id: "r.case_id",
+    },
+    Kind {
+        name: "response",
+        code: 3,
+        join: "responses o ON o.id = s.rowid - (3 << 40) CROSS JOIN requests r ON r.id = o.request_id",
+        case_id: "r.case_id",
+    },
+    Kind { name: "indicator", code: 4, join: "indicators o ON o.id = s.rowid - (4 << 40)", case_id: "o.case_id" },
+    Kind { name: "entity", code: 5, join: "entities o ON o.id = s.rowid - (5 << 40)", case_id: "o.case_id" },
+];
+
 /// Per kind, at most this many of the newest matches the user may see are looked at. Fewer (a rare word)
 /// are ranked by relevance; as many (a common word) are listed newest first and the page says so: bm25
 /// counts every row holding the word for its weight, which for a word in most rows cost more than the
@@ -62,14 +90,16 @@ pub async fn search(pool: &SqlitePool, viewer: &SessionUser, vis: Visibility, in
     };
     let mut hits = Vec::new();
     let mut capped = Vec::new();
-    for (kind, code) in KINDS {
+    for Kind { name: kind, code, join, case_id } in KINDS {
         // Newest first: FTS5 walks the kind's rowid range backwards and stops at the limit. The CROSS
         // JOIN keeps that order (left to itself the planner may walk every match of the word).
-        let mut q: QueryBuilder<Sqlite> = QueryBuilder::new("SELECT s.rowid FROM search_index s CROSS JOIN cases c ON c.id = s.case_id WHERE search_index MATCH ");
+        let mut q: QueryBuilder<Sqlite> = QueryBuilder::new(format!("SELECT s.rowid FROM search_index s CROSS JOIN {join} WHERE search_index MATCH "));
         q.push_bind(query.clone());
         q.push(" AND s.rowid > ").push_bind(code << 40).push(" AND s.rowid < ").push_bind((code + 1) << 40);
-        push_visible(&mut q, vis, "c.id");
-        push_sent_or_own(&mut q, viewer);
+        push_visible(&mut q, vis, case_id);
+        if kind == "request" {
+            super::requests::push_unsent_filter(&mut q, viewer);
+        }
         q.push(" ORDER BY s.rowid DESC LIMIT ").push_bind(CANDIDATES as i64);
         let candidates: Vec<i64> = q.build_query_scalar().fetch_all(pool).await?;
         if candidates.is_empty() {
