@@ -157,6 +157,26 @@ async fn a_draft_stays_with_the_sender_and_sending_makes_the_recipient_a_party()
     assert!(res.text().await.unwrap().contains("other country"));
 }
 
+/// A supervisor may write on any case of their country; the agency they send for becomes a party, so its
+/// officers can follow up on what was sent in its name.
+#[tokio::test]
+async fn a_request_sent_by_a_supervisor_makes_their_agency_a_party() {
+    let s = TestServer::start().await;
+    let mut cbsa = s.signed_in("cbsa.officer").await;
+    let me = support::user_id(&s.db, "cbsa.officer").await.to_string();
+    let c = cbsa.ok("create_case", &[("title", "Container seals tampered at Halifax"), ("summary", ""), ("category", "organised_crime"), ("priority", "normal"),
+        ("tlp", "amber"), ("lead", &me), ("parties", ""), ("links", "")]).await;
+    let case_id = c["id"].to_string();
+    let mut rcmp = s.signed_in("rcmp.officer").await;
+    assert_eq!(rcmp.call("get_case", &[("id", &case_id)]).await.status(), 404, "RCMP is not a party yet");
+    let mut ca = s.signed_in("ca.supervisor").await;
+    let r = ca.ok("create_request", &[("case_id", &case_id), ("kind", "information"), ("subject", "Seal numbers"), ("body", "Which seals were issued?"),
+        ("priority", "normal"), ("tlp", "amber"), ("to_agency", "CBI"), ("due", ""), ("intent", "send")]).await;
+    let rid = r["id"].to_string();
+    assert_eq!(rcmp.call("get_request", &[("id", &rid)]).await.status(), 200);
+    assert_eq!(rcmp.call("get_case", &[("id", &case_id)]).await.status(), 200);
+}
+
 #[tokio::test]
 async fn a_stale_edit_is_refused_naming_who_changed_the_case() {
     let s = TestServer::start().await;

@@ -143,6 +143,9 @@ async fn insert(
     due_at: Option<DateTime<Utc>>,
 ) -> Result<i64, AppError> {
     let now = sent_at.unwrap_or_else(Utc::now);
+    // A supervisor may write on any case of their country; their agency then works on the case, and its
+    // officers must see what it sent.
+    super::cases::add_party(tx, case_id, from_agency).await?;
     Ok(sqlx::query_scalar(
         "INSERT INTO requests (case_id, kind, subject, body, priority, directly_available, tlp, from_agency_id, to_agency_id, \
          status, sent_at, due_at, created_by, created_at, updated_at) VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?) RETURNING id",
