@@ -3,7 +3,7 @@ import { join } from 'path';
 import { hydrated, signIn, signOut } from './helpers';
 
 // The exchange story of the acceptance list, in order: NCB asks RCMP, RCMP answers, NCB closes, CBSA sees
-// nothing, and the case history shows every read and change.
+// nothing, and the case history shows every change and, apart from them, the latest views.
 test.describe.configure({ mode: 'serial' });
 
 const title = 'Precursor shipment via Nhava Sheva to Montreal';
@@ -120,15 +120,21 @@ test('a CBSA officer cannot find the case by list, search or URL', async ({ page
   await expect(page.getByText('TGHU 8812345')).toHaveCount(0);
 });
 
-test('the case history lists each read and change', async ({ page }) => {
+test('the case history lists each change, and apart from them the latest views', async ({ page }) => {
   await signIn(page, 'ncb.officer');
   await page.goto(caseUrl);
   await hydrated(page);
-  const history = page.getByRole('table', { name: 'Case history' });
-  for (const action of ['case.create', 'case.read', 'request.create', 'request.send', 'request.read', 'request.acknowledge',
+  const changes = page.getByRole('table', { name: 'Changes to this case' });
+  for (const action of ['case.create', 'request.create', 'request.send', 'request.acknowledge',
                         'attachment.upload', 'response.create', 'attachment.download', 'request.close']) {
-    await expect(history.getByRole('cell', { name: action, exact: true }).first()).toBeVisible();
+    await expect(changes.getByRole('cell', { name: action, exact: true }).first()).toBeVisible();
   }
-  await expect(history).toContainText('rcmp.officer');
+  await expect(changes).toContainText('rcmp.officer');
+  await expect(changes.getByRole('cell', { name: 'case.read', exact: true })).toHaveCount(0);
+  const views = page.getByRole('table', { name: 'Recent views of this case' });
+  for (const action of ['case.read', 'request.read']) {
+    await expect(views.getByRole('cell', { name: action, exact: true }).first()).toBeVisible();
+  }
+  await expect(views).toContainText('rcmp.officer');
   await expect(page.getByRole('table', { name: 'Requests of this case' })).toContainText('Closed');
 });

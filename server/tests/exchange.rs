@@ -177,6 +177,25 @@ async fn a_request_sent_by_a_supervisor_makes_their_agency_a_party() {
     assert_eq!(rcmp.call("get_case", &[("id", &case_id)]).await.status(), 200);
 }
 
+/// Views do not push changes out of the case's history: they are listed apart, the latest ones only.
+#[tokio::test]
+async fn the_case_history_keeps_changes_apart_from_views() {
+    let s = TestServer::start().await;
+    let (story, mut ncb, mut rcmp) = story(&s).await;
+    for _ in 0..30 {
+        ncb.ok("get_case", &[("id", &story.case_id)]).await;
+        rcmp.ok("get_request", &[("id", &story.request_id)]).await;
+    }
+    let h = ncb.ok("case_history", &[("id", &story.case_id)]).await;
+    let actions = |k: &str| h[k].as_array().unwrap().iter().map(|e| e["action"].as_str().unwrap().to_string()).collect::<Vec<_>>();
+    assert_eq!(actions("changes"), ["attachment.upload", "request.acknowledge", "request.send", "request.create", "case.create"]);
+    assert_eq!(h["more_changes"], false);
+    let views = actions("views");
+    assert_eq!(views.len(), 20, "only the latest views");
+    assert!(views.iter().all(|a| a == "case.read" || a == "request.read"), "{views:?}");
+    assert_eq!((h["views"][0]["who"].as_str(), views[0].as_str()), (Some("rcmp.officer"), "request.read"), "newest first");
+}
+
 #[tokio::test]
 async fn a_stale_edit_is_refused_naming_who_changed_the_case() {
     let s = TestServer::start().await;

@@ -1,7 +1,7 @@
 //! Cases: list (need-to-know in SQL), read (audited), create, edit (optimistic), status, indicators.
 
 use crate::error::AppError;
-use crate::model::{BulkLine, CasePage, CaseFilter, CaseView, Created, FormOptions, HistoryEntry};
+use crate::model::{BulkLine, CaseHistoryView, CasePage, CaseFilter, CaseView, Created, FormOptions};
 use leptos::prelude::*;
 
 #[cfg(feature = "ssr")]
@@ -59,7 +59,7 @@ pub async fn get_case(id: i64) -> Result<CaseView, AppError> {
 }
 
 #[server(endpoint = "case_history")]
-pub async fn case_history(id: i64) -> Result<Vec<HistoryEntry>, AppError> {
+pub async fn case_history(id: i64) -> Result<CaseHistoryView, AppError> {
     use crate::backend::policy::CaseOp;
     use crate::backend::{cases, state};
     state::reply(

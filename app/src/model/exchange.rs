@@ -336,6 +336,23 @@ pub struct HistoryEntry {
     pub outcome: String,
 }
 
+/// How many changes and views the case page shows.
+pub const HISTORY_CHANGES_SHOWN: usize = 100;
+pub const HISTORY_VIEWS_SHOWN: usize = 20;
+
+/// A case's history, from the audit trail: what was done to it (and to what it holds), and apart from
+/// that, who looked at it lately. Kept apart because views outnumber changes by far: mixed, a busy week
+/// of reading pushed every edit out of sight.
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+pub struct CaseHistoryView {
+    /// The newest changes, exports and downloads, newest first.
+    pub changes: Vec<HistoryEntry>,
+    /// Whether older changes exist (the audit trail holds them all).
+    pub more_changes: bool,
+    /// The newest views (opening the case or one of its requests, cross-checks), newest first.
+    pub views: Vec<HistoryEntry>,
+}
+
 #[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
 #[serde(default)]
 pub struct CaseFilter {

@@ -78,28 +78,18 @@ fn CaseDetail() -> impl IntoView {
                         </div>
                         <section class="panel" aria-labelledby="history-h">
                             <h2 id="history-h">"History"</h2>
-                            <p class="muted">"Every read and change of this case and what it holds, newest first (from the audit trail)."</p>
+                            <p class="muted">"From the audit trail, newest first: this case and what it holds."</p>
                             <Suspense fallback=|| ()>
                                 {move || Suspend::new(async move {
-                                    let entries = history.await.unwrap_or_default();
+                                    let h = history.await.unwrap_or_default();
                                     view! {
-                                        <div class="table-wrap">
-                                            <table class="data history">
-                                                <caption class="visually-hidden">"Case history"</caption>
-                                                <thead><tr><th scope="col">"When"</th><th scope="col">"Who"</th><th scope="col">"Action"</th><th scope="col">"Object"</th><th scope="col">"Outcome"</th></tr></thead>
-                                                <tbody>
-                                                    {entries.into_iter().map(|e| view! {
-                                                        <tr>
-                                                            <td class="nowrap"><time datetime=e.at.at.to_rfc3339()>{e.at.text.clone()}</time></td>
-                                                            <td>{e.who.clone()} <span class="muted">" " {e.agency.clone()}</span></td>
-                                                            <td class="mono">{e.action.clone()}</td>
-                                                            <td class="mono">{e.object.clone()}</td>
-                                                            <td><span class=format!("outcome outcome-{}", e.outcome)>{e.outcome.clone()}</span></td>
-                                                        </tr>
-                                                    }).collect_view()}
-                                                </tbody>
-                                            </table>
-                                        </div>
+                                        <h3>"Changes"</h3>
+                                        <HistoryTable entries=h.changes label="Changes to this case"/>
+                                        {h.more_changes.then(|| view! {
+                                            <p class="muted small">{format!("The {} most recent changes are shown; the audit trail holds every one.", crate::model::HISTORY_CHANGES_SHOWN)}</p>
+                                        })}
+                                        <h3>"Recent views"</h3>
+                                        <HistoryTable entries=h.views label="Recent views of this case"/>
                                     }
                                 })}
                             </Suspense>
@@ -424,4 +414,27 @@ pub fn AttachmentList(files: Vec<AttachmentView>) -> impl IntoView {
         </ul>
     }
     .into_any()
+}
+
+#[component]
+fn HistoryTable(entries: Vec<crate::model::HistoryEntry>, label: &'static str) -> impl IntoView {
+    view! {
+        <div class="table-wrap">
+            <table class="data history">
+                <caption class="visually-hidden">{label}</caption>
+                <thead><tr><th scope="col">"When"</th><th scope="col">"Who"</th><th scope="col">"Action"</th><th scope="col">"Object"</th><th scope="col">"Outcome"</th></tr></thead>
+                <tbody>
+                    {entries.into_iter().map(|e| view! {
+                        <tr>
+                            <td class="nowrap"><time datetime=e.at.at.to_rfc3339()>{e.at.text.clone()}</time></td>
+                            <td>{e.who.clone()} <span class="muted">" " {e.agency.clone()}</span></td>
+                            <td class="mono">{e.action.clone()}</td>
+                            <td class="mono">{e.object.clone()}</td>
+                            <td><span class=format!("outcome outcome-{}", e.outcome)>{e.outcome.clone()}</span></td>
+                        </tr>
+                    }).collect_view()}
+                </tbody>
+            </table>
+        </div>
+    }
 }
