@@ -176,7 +176,7 @@ pub struct SqliteTuning {
 
 impl Default for SqliteTuning {
     fn default() -> Self {
-        SqliteTuning { cache_kb: 4096, connections: 8, mmap_mb: 0 }
+        SqliteTuning { cache_kb: 4096, connections: 4, mmap_mb: 0 }
     }
 }
 
