@@ -12,7 +12,15 @@ use tracing_subscriber::EnvFilter;
 #[global_allocator]
 static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
 
+/// `mi_option_purge_delay` in mimalloc.h's `mi_option_e` (the Rust bindings do not name it).
+const MI_OPTION_PURGE_DELAY: libmimalloc_sys::mi_option_t = 15;
+
 fn main() -> ExitCode {
+    // Freed memory goes back to the system at once rather than after 10-100 ms: each sign-in frees a
+    // 19 MiB argon2 block, and under a burst of sign-ins and page loads the delay let the peak resident
+    // size reach 159 MB (111 MB without it, at the same throughput).
+    // SAFETY: sets one allocator option; no other thread exists yet.
+    unsafe { libmimalloc_sys::mi_option_set(MI_OPTION_PURGE_DELAY, 0) };
     tokio::runtime::Builder::new_multi_thread().enable_all().build().expect("tokio runtime").block_on(start())
 }
 

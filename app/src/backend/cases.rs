@@ -425,16 +425,19 @@ async fn access_for_link(conn: &mut SqliteConnection, id: i64) -> Result<Option<
     Box::pin(access(conn, id)).await
 }
 
-/// The case's history, from the audit trail. The condition that tells views from changes is written
-/// out exactly as in the partial index `audit_events_case_changes` (migrations/0014), which SQLite only
-/// uses for a query that states it word for word; without it, finding the changes of a much-read case
-/// would step over every view.
+/// Audit actions that only look at a case (opening it or one of its requests, a cross-check). Written
+/// out word for word in the partial index `audit_events_case_changes` (migrations/0014): SQLite uses a
+/// partial index only for a query that states its condition the same way, and without it, finding the
+/// changes of a much-read case would step over every view.
+const VIEW_ACTIONS: &str = "('case.read', 'request.read', 'request.cross_check')";
+
+/// The case's history, from the audit trail: its latest changes, and apart from them its latest views.
 pub async fn history(pool: &SqlitePool, case_id: i64, zone: &str) -> Result<CaseHistoryView, AppError> {
     const SELECT: &str = "SELECT at, username, agency_code, action, object_type, object_id, outcome FROM audit_events WHERE case_id = ?";
-    let mut changes = entries(pool, &format!("{SELECT} AND action NOT IN ('case.read', 'request.read', 'request.cross_check') ORDER BY id DESC LIMIT ?"), case_id, HISTORY_CHANGES_SHOWN + 1, zone).await?;
+    let mut changes = entries(pool, &format!("{SELECT} AND action NOT IN {VIEW_ACTIONS} ORDER BY id DESC LIMIT ?"), case_id, HISTORY_CHANGES_SHOWN + 1, zone).await?;
     let more_changes = changes.len() > HISTORY_CHANGES_SHOWN;
     changes.truncate(HISTORY_CHANGES_SHOWN);
-    let views = entries(pool, &format!("{SELECT} AND action IN ('case.read', 'request.read', 'request.cross_check') ORDER BY id DESC LIMIT ?"), case_id, HISTORY_VIEWS_SHOWN, zone).await?;
+    let views = entries(pool, &format!("{SELECT} AND action IN {VIEW_ACTIONS} ORDER BY id DESC LIMIT ?"), case_id, HISTORY_VIEWS_SHOWN, zone).await?;
     Ok(CaseHistoryView { changes, more_changes, views })
 }
 
