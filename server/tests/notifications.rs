@@ -42,7 +42,8 @@ async fn the_recipient_agency_is_notified_live_and_a_reconnect_starts_from_the_d
     assert_eq!(next_count().await, 0, "the first event is the current count");
     let id = send_request(&s, "Live request").await;
     assert_eq!(next_count().await, 1, "pushed when the request is sent");
-    drop(next_count);
+    // The first connection goes away: what follows is a reconnect.
+    drop(body);
 
     let list = rcmp.ok("list_notifications", &[]).await;
     assert_eq!(list[0]["title"], "New request from NCB (urgent): Live request");

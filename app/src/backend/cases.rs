@@ -441,20 +441,30 @@ pub async fn history(pool: &SqlitePool, case_id: i64, zone: &str) -> Result<Case
     Ok(CaseHistoryView { changes, more_changes, views })
 }
 
+#[derive(sqlx::FromRow)]
+struct HistoryRow {
+    at: String,
+    username: Option<String>,
+    agency_code: Option<String>,
+    action: String,
+    object_type: Option<String>,
+    object_id: Option<String>,
+    outcome: String,
+}
+
 async fn entries(pool: &SqlitePool, sql: &str, case_id: i64, limit: usize, zone: &str) -> Result<Vec<HistoryEntry>, AppError> {
-    let rows: Vec<(String, Option<String>, Option<String>, String, Option<String>, Option<String>, String)> =
-        sqlx::query_as(sql).bind(case_id).bind(limit as i64).fetch_all(pool).await?;
+    let rows: Vec<HistoryRow> = sqlx::query_as(sql).bind(case_id).bind(limit as i64).fetch_all(pool).await?;
     Ok(rows
         .into_iter()
-        .map(|(at, user, agency, action, ot, oid, outcome)| {
-            let at = DateTime::parse_from_rfc3339(&at).map(|d| d.with_timezone(&Utc)).unwrap_or_default();
+        .map(|r| {
+            let at = DateTime::parse_from_rfc3339(&r.at).map(|d| d.with_timezone(&Utc)).unwrap_or_default();
             HistoryEntry {
                 at: shown(at, zone),
-                who: user.unwrap_or_default(),
-                agency: agency.unwrap_or_default(),
-                action,
-                object: ot.map(|t| format!("{t} {}", oid.unwrap_or_default())).unwrap_or_default(),
-                outcome,
+                who: r.username.unwrap_or_default(),
+                agency: r.agency_code.unwrap_or_default(),
+                action: r.action,
+                object: r.object_type.map(|t| format!("{t} {}", r.object_id.unwrap_or_default())).unwrap_or_default(),
+                outcome: r.outcome,
             }
         })
         .collect())

@@ -156,8 +156,19 @@ pub async fn bulk_add(tx: &mut Tx, case_id: i64, user: &SessionUser, text: &str,
     Ok(report)
 }
 
+#[derive(sqlx::FromRow)]
+struct IndicatorRow {
+    id: i64,
+    kind: String,
+    value: String,
+    tlp: String,
+    first_seen: Option<String>,
+    last_seen: Option<String>,
+    note: String,
+}
+
 pub async fn for_case(conn: &mut SqliteConnection, case_id: i64) -> Result<Vec<IndicatorView>, AppError> {
-    let rows: Vec<(i64, String, String, String, Option<String>, Option<String>, String)> = sqlx::query_as(
+    let rows: Vec<IndicatorRow> = sqlx::query_as(
         "SELECT id, kind, value, tlp, first_seen, last_seen, note FROM indicators WHERE case_id = ? ORDER BY kind, value",
     )
     .bind(case_id)
@@ -165,8 +176,8 @@ pub async fn for_case(conn: &mut SqliteConnection, case_id: i64) -> Result<Vec<I
     .await?;
     Ok(rows
         .into_iter()
-        .filter_map(|(id, kind, value, tlp, first_seen, last_seen, note)| {
-            Some(IndicatorView { id, kind: kind.parse().ok()?, value, tlp: tlp.parse().ok()?, first_seen, last_seen, note })
+        .filter_map(|r| {
+            Some(IndicatorView { id: r.id, kind: r.kind.parse().ok()?, value: r.value, tlp: r.tlp.parse().ok()?, first_seen: r.first_seen, last_seen: r.last_seen, note: r.note })
         })
         .collect())
 }

@@ -75,8 +75,18 @@ pub async fn unread_count(pool: &SqlitePool, user: i64) -> Result<i64, AppError>
     Ok(sqlx::query_scalar("SELECT COUNT(*) FROM notifications WHERE user_id = ? AND read_at IS NULL").bind(user).fetch_one(pool).await?)
 }
 
+#[derive(sqlx::FromRow)]
+struct NotificationRow {
+    id: i64,
+    kind: String,
+    title: String,
+    link: String,
+    created_at: DateTime<Utc>,
+    read_at: Option<DateTime<Utc>>,
+}
+
 pub async fn list(pool: &SqlitePool, user: i64, zone: &str) -> Result<Vec<NotificationView>, AppError> {
-    let rows: Vec<(i64, String, String, String, DateTime<Utc>, Option<DateTime<Utc>>)> = sqlx::query_as(
+    let rows: Vec<NotificationRow> = sqlx::query_as(
         "SELECT id, kind, title, link, created_at, read_at FROM notifications WHERE user_id = ? ORDER BY id DESC LIMIT 100",
     )
     .bind(user)
@@ -84,7 +94,7 @@ pub async fn list(pool: &SqlitePool, user: i64, zone: &str) -> Result<Vec<Notifi
     .await?;
     Ok(rows
         .into_iter()
-        .map(|(id, kind, title, link, created_at, read_at)| NotificationView { id, kind, title, link, created: super::time::shown(created_at, zone), read: read_at.is_some() })
+        .map(|r| NotificationView { id: r.id, kind: r.kind, title: r.title, link: r.link, created: super::time::shown(r.created_at, zone), read: r.read_at.is_some() })
         .collect())
 }
 
