@@ -72,6 +72,10 @@ test('one search box finds cases, requests and indicators the officer may see', 
   await signIn(page, 'cbi.officer');
   await page.goto('/search?q=hospital');
   await expect(page.getByText(/Nothing found for “hospital”/)).toBeVisible();
+  await signOut(page);
+  await signIn(page, 'rcmp.officer');
+  await page.goto('/search?q=hawala');
+  await expect(page.getByText('1 result for “hawala”', { exact: true })).toBeVisible();
 });
 
 test('an officer receives a new request live while the inbox is open (no reload)', async ({ page, browser }) => {

@@ -41,7 +41,7 @@ fn Results() -> impl IntoView {
                         Ok(r) => {
                             let groups = [("case", "Cases"), ("request", "Requests"), ("response", "Responses"), ("indicator", "Indicators"), ("entity", "Persons, companies and vessels")];
                             view! {
-                                <p class="muted">{r.hits.len()} " results for “" {r.query.clone()} "”"</p>
+                                <p class="muted">{match r.hits.len() { 1 => "1 result".to_string(), n => format!("{n} results") }} " for “" {r.query.clone()} "”"</p>
                                 {groups.into_iter().filter_map(|(kind, heading)| {
                                     let hits: Vec<SearchHit> = r.hits.iter().filter(|h| h.kind == kind).cloned().collect();
                                     let capped = r.capped.iter().any(|k| k == kind);
