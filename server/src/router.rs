@@ -1,6 +1,7 @@
 //! The axum application: Leptos pages and server functions, sessions and sign-in state, security layers.
 
 use crate::config::ServeArgs;
+use crate::sessions::Sessions;
 use crate::{files, security};
 use app::backend::auth::AuthBackend;
 use app::backend::db::Db;
@@ -29,25 +30,22 @@ pub fn no_shutdown() -> tokio::sync::watch::Receiver<bool> {
     rx
 }
 
-pub async fn session_store(db: &Db) -> Result<crate::sessions::Sessions, sqlx::Error> {
-    crate::sessions::Sessions::new(db).await
-}
-
 pub async fn build(leptos_options: LeptosOptions, db: Db, args: &ServeArgs, shutdown: tokio::sync::watch::Receiver<bool>) -> Result<Router, sqlx::Error> {
     Ok(build_parts(leptos_options, db, args, shutdown).await?.0)
 }
 
-/// The router and the notification hub it announces on (the reminder task needs the same hub).
+/// The router, the notification hub it announces on and its session store (the reminder task needs the
+/// same hub, the expired-session clean-up the same store).
 pub async fn build_parts(
     leptos_options: LeptosOptions,
     db: Db,
     args: &ServeArgs,
     shutdown: tokio::sync::watch::Receiver<bool>,
-) -> Result<(Router, app::backend::notifications::Hub), sqlx::Error> {
+) -> Result<(Router, app::backend::notifications::Hub, Sessions), sqlx::Error> {
     let settings = args.settings();
     let secure = settings.secure_cookies;
-    let store = session_store(&db).await?;
-    let sessions = SessionManagerLayer::new(store)
+    let store = Sessions::new(&db).await?;
+    let sessions = SessionManagerLayer::new(store.clone())
         .with_name(if secure { SECURE_SESSION_COOKIE } else { SESSION_COOKIE })
         .with_secure(secure)
         .with_http_only(true)
@@ -85,7 +83,7 @@ pub async fn build_parts(
         .layer(axum::middleware::from_fn(move |req, next| security::security_headers(secure, req, next)))
         .layer(TraceLayer::new_for_http())
         .with_state(state);
-    Ok((router, hub))
+    Ok((router, hub, store))
 }
 
 /// Liveness and database reachability, for monitoring.

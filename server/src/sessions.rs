@@ -23,9 +23,7 @@ impl Sessions {
         reads.migrate().await?;
         Ok(Sessions { reads, db: db.clone() })
     }
-}
 
-impl Sessions {
     /// Removes sessions past their expiry (they can no longer be used; the table would otherwise keep every
     /// session ever started). Returns how many went.
     pub async fn delete_expired(&self) -> Result<u64, sqlx::Error> {

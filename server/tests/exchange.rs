@@ -137,10 +137,7 @@ async fn admins_see_no_case_content_and_other_country_supervisors_see_only_share
 async fn a_draft_stays_with_the_sender_and_sending_makes_the_recipient_a_party() {
     let s = TestServer::start().await;
     let mut ncb = s.signed_in("ncb.officer").await;
-    let me = support::user_id(&s.db, "ncb.officer").await.to_string();
-    let c = ncb.ok("create_case", &[("title", "Draft test case"), ("summary", ""), ("category", "other"), ("priority", "normal"),
-        ("tlp", "amber"), ("lead", &me), ("parties", ""), ("links", "")]).await;
-    let case_id = c["id"].to_string();
+    let case_id = support::own_case(&s, &mut ncb, "Draft test case").await;
     let r = ncb.ok("create_request", &[("case_id", &case_id), ("kind", "assistance"), ("subject", "Draft ask"), ("body", "b"),
         ("priority", "normal"), ("tlp", "amber"), ("to_agency", "RCMP"), ("due", ""), ("intent", "draft")]).await;
     let rid = r["id"].to_string();
@@ -163,10 +160,7 @@ async fn a_draft_stays_with_the_sender_and_sending_makes_the_recipient_a_party()
 async fn a_request_sent_by_a_supervisor_makes_their_agency_a_party() {
     let s = TestServer::start().await;
     let mut cbsa = s.signed_in("cbsa.officer").await;
-    let me = support::user_id(&s.db, "cbsa.officer").await.to_string();
-    let c = cbsa.ok("create_case", &[("title", "Container seals tampered at Halifax"), ("summary", ""), ("category", "organised_crime"), ("priority", "normal"),
-        ("tlp", "amber"), ("lead", &me), ("parties", ""), ("links", "")]).await;
-    let case_id = c["id"].to_string();
+    let case_id = support::own_case(&s, &mut cbsa, "Container seals tampered at Halifax").await;
     let mut rcmp = s.signed_in("rcmp.officer").await;
     assert_eq!(rcmp.call("get_case", &[("id", &case_id)]).await.status(), 404, "RCMP is not a party yet");
     let mut ca = s.signed_in("ca.supervisor").await;

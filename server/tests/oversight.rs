@@ -265,33 +265,27 @@ async fn csv_exports_follow_the_filters_neutralise_formulas_and_are_audited() {
 }
 
 /// A case of the signed-in officer's agency alone; its id as the form value.
-async fn own_case(s: &TestServer, client: &mut support::Client, title: &str) -> String {
-    let me = support::user_id(&s.db, client.whoami().await.unwrap().as_str()).await.to_string();
-    let c = client.ok("create_case", &[("title", title), ("summary", ""), ("category", "fraud"), ("priority", "normal"), ("tlp", "amber"), ("lead", &me), ("parties", ""), ("links", "")]).await;
-    c["id"].to_string()
-}
-
 #[tokio::test]
 async fn cross_check_finds_the_recipients_own_records_and_nothing_it_may_not_see() {
     let s = TestServer::start_bare().await;
     // RCMP's own earlier case names the same man (written the other way round) and holds the domain.
     let mut rcmp = s.signed_in("rcmp.officer").await;
-    let r1 = own_case(&s, &mut rcmp, "Romance-scam ring in Brampton").await;
+    let r1 = support::own_case(&s, &mut rcmp, "Romance-scam ring in Brampton").await;
     rcmp.ok("add_entity", &[("case_id", &r1), ("kind", "person"), ("name", "Rajesh Sharma"), ("identifier", "1980-01-02"), ("note", "")]).await;
     rcmp.ok("add_indicator", &[("case_id", &r1), ("kind", "domain"), ("value", "pay-now.example"), ("tlp", "amber"), ("first_seen", ""), ("last_seen", ""), ("note", "")]).await;
     // ...and a request on another RCMP case names him in its text.
-    let r2 = own_case(&s, &mut rcmp, "Wire transfers to Surrey shell companies").await;
+    let r2 = support::own_case(&s, &mut rcmp, "Wire transfers to Surrey shell companies").await;
     rcmp.ok("create_request", &[("case_id", &r2), ("kind", "information"), ("subject", "Account holders"), ("body", "Accounts were opened by Rajesh Kumar Sharma in 2025."),
         ("priority", "normal"), ("tlp", "amber"), ("to_agency", "CBI"), ("due", ""), ("intent", "send")]).await;
 
     // CBSA holds the same name on a case RCMP is not party to: it must not show.
     let mut cbsa = s.signed_in("cbsa.officer").await;
-    let c1 = own_case(&s, &mut cbsa, "Border alert on a traveller").await;
+    let c1 = support::own_case(&s, &mut cbsa, "Border alert on a traveller").await;
     cbsa.ok("add_entity", &[("case_id", &c1), ("kind", "person"), ("name", "Rajesh Sharma"), ("identifier", ""), ("note", "")]).await;
 
     // NCB asks RCMP about the same man and a URL on that domain.
     let mut ncb = s.signed_in("ncb.officer").await;
-    let n = own_case(&s, &mut ncb, "Cheating of Punjab investors").await;
+    let n = support::own_case(&s, &mut ncb, "Cheating of Punjab investors").await;
     ncb.ok("add_entity", &[("case_id", &n), ("kind", "person"), ("name", "SHARMA, Rajesh"), ("identifier", ""), ("note", "")]).await;
     let req = ncb.ok("create_request", &[("case_id", &n), ("kind", "information"), ("subject", "Holder of a payment site"), ("body", "Who registered hxxps://pay-now[.]example/login ?"),
         ("priority", "normal"), ("tlp", "amber"), ("to_agency", "RCMP"), ("due", ""), ("intent", "send")]).await["id"].to_string();
@@ -340,7 +334,7 @@ fn shown_text(pdf: &[u8]) -> Vec<String> {
 async fn the_case_report_pdf_marks_every_page_and_holds_requests_and_gradings() {
     let s = TestServer::start_bare().await;
     let mut ncb = s.signed_in("ncb.officer").await;
-    let case = own_case(&s, &mut ncb, "Precursor consignments through Nhava Sheva").await;
+    let case = support::own_case(&s, &mut ncb, "Precursor consignments through Nhava Sheva").await;
     ncb.ok("add_entity", &[("case_id", &case), ("kind", "vessel"), ("name", "MV Pacific Meridian"), ("identifier", "IMO 9321483"), ("note", "")]).await;
     let mut rcmp = s.signed_in("rcmp.officer").await;
     // Enough requests and text to run over several pages.

@@ -152,3 +152,10 @@ pub async fn user_id(db: &Db, username: &str) -> i64 {
     let mut conn = db.pool.acquire().await.unwrap();
     app::backend::users::by_username(&mut conn, username).await.unwrap().unwrap().id
 }
+
+/// A plain case opened and led by the signed-in `client`, party to no other agency; its id.
+pub async fn own_case(s: &TestServer, client: &mut Client, title: &str) -> String {
+    let me = user_id(&s.db, client.whoami().await.unwrap().as_str()).await.to_string();
+    let c = client.ok("create_case", &[("title", title), ("summary", ""), ("category", "fraud"), ("priority", "normal"), ("tlp", "amber"), ("lead", &me), ("parties", ""), ("links", "")]).await;
+    c["id"].to_string()
+}
