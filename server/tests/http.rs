@@ -307,6 +307,46 @@ async fn concurrent_writes_commit_together_and_a_failed_one_takes_back_only_its_
     assert_eq!(kept, expected);
 }
 
+/// The writer remembers the audit chain's tail instead of reading it for every event. Events from
+/// concurrent writers, some rolled back after recording theirs, and from a second process writing in
+/// between (as `liaison-desk user add` does while the server runs) still form one unbroken chain.
+#[tokio::test]
+async fn audit_events_from_concurrent_failing_and_outside_writers_form_one_chain() {
+    use app::backend::audit::{self, verify, ChainReport, Event, Who};
+    let s = TestServer::start_bare().await;
+    let outsider = server::cli::open_db(&s.db_url, Default::default()).await.expect("second connection to the file");
+    let who = Who { username: Some("chain.test".into()), ..Default::default() };
+    let before: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM audit_events").fetch_one(&s.db.pool).await.unwrap();
+    let mut kept = 0;
+    for round in 0..5 {
+        let mut tasks = Vec::new();
+        for i in 0..40 {
+            let (db, who) = (s.db.clone(), who.clone());
+            tasks.push(tokio::spawn(async move {
+                let mut tx = db.begin_write().await.unwrap();
+                let events = [Event::new("test.first").on("item", i), Event::new("test.second").on("item", i)];
+                audit::record_all(&mut tx, &who, events).await.unwrap();
+                if i % 4 == 1 {
+                    return 0; // Given up after recording: its events go with it.
+                }
+                audit::record(&mut tx, &who, Event::new("test.third").on("item", i)).await.unwrap();
+                tx.commit().await.unwrap();
+                3
+            }));
+        }
+        for t in tasks {
+            kept += t.await.unwrap();
+        }
+        let mut tx = outsider.begin_write().await.unwrap();
+        audit::record(&mut tx, &who, Event::new("test.outside").on("round", round)).await.unwrap();
+        tx.commit().await.unwrap();
+        kept += 1;
+    }
+    let after: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM audit_events").fetch_one(&s.db.pool).await.unwrap();
+    assert_eq!(after - before, kept);
+    assert_eq!(verify(&s.db.pool).await.unwrap(), ChainReport::Ok { events: after as u64 });
+}
+
 /// Sessions are written with every other write, in turn: a sign-in while others write back to back never
 /// waits in SQLite's busy handler (which gives up after 10 s; it took 8 s in the benchmark when sessions were
 /// written on a connection of their own). How long it takes is measured in the benchmark, not here.

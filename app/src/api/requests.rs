@@ -108,22 +108,28 @@ pub async fn create_request(
             } else {
                 requests::create_draft(&mut tx, case_id, actor.user.agency_id, to, &input, &actor.user).await?
             };
-            let mut notified = std::collections::BTreeSet::new();
-            audit::record(&mut tx, &actor.who, Event::new("request.create").on("request", id).case(case_id).details(json!({
+            let created = Event::new("request.create").on("request", id).case(case_id).details(json!({
                 "kind": input.kind.as_str(), "priority": input.priority.as_str(), "to": to_ref.code, "tlp": input.tlp.as_str()
-            }))).await?;
-            if next != RequestStatus::Draft {
-                if next == RequestStatus::Sent {
-                    audit::record(&mut tx, &actor.who, Event::new("request.send").on("request", id).case(case_id).details(json!({
-                        "due": due.map(|d| d.to_rfc3339()), "to": to_ref.code
-                    }))).await?;
-                    notified.extend(announce_sent(&mut tx, id, to, &input.subject, input.priority, &actor).await?);
-                } else {
-                    requests::set_status(&mut tx, id, next).await?;
-                    audit::record(&mut tx, &actor.who, Event::new("request.submit_for_approval").on("request", id).case(case_id)).await?;
-                    notified.extend(announce_approval_needed(&mut tx, id, actor.user.agency_id, &input.subject, &actor).await?);
+            }));
+            let notified = match next {
+                RequestStatus::Draft => {
+                    audit::record(&mut tx, &actor.who, created).await?;
+                    Default::default()
                 }
-            }
+                RequestStatus::Sent => {
+                    let sent = Event::new("request.send").on("request", id).case(case_id).details(json!({
+                        "due": due.map(|d| d.to_rfc3339()), "to": to_ref.code
+                    }));
+                    audit::record_all(&mut tx, &actor.who, [created, sent]).await?;
+                    announce_sent(&mut tx, id, to, &input.subject, input.priority, &actor).await?
+                }
+                _ => {
+                    requests::set_status(&mut tx, id, next).await?;
+                    let submitted = Event::new("request.submit_for_approval").on("request", id).case(case_id);
+                    audit::record_all(&mut tx, &actor.who, [created, submitted]).await?;
+                    announce_approval_needed(&mut tx, id, actor.user.agency_id, &input.subject, &actor).await?
+                }
+            };
             tx.commit().await?;
             app.hub.announce(notified);
             Ok(Created { id, reference: format!("{}/R{id}", access.reference) })

@@ -7,6 +7,7 @@ use crate::model::{AuditEventView, AuditFilter, AuditPage, Country, AUDIT_PAGE_S
 use chrono::{DateTime, NaiveDate, Utc};
 use serde_json::Value;
 use sha2::{Digest, Sha256};
+use super::db::Tx;
 use sqlx::{QueryBuilder, Sqlite, SqliteConnection, SqlitePool};
 
 pub const GENESIS: &str = "0000000000000000000000000000000000000000000000000000000000000000";
@@ -117,33 +118,50 @@ pub fn format_time(at: DateTime<Utc>) -> String {
     at.format("%Y-%m-%dT%H:%M:%S%.6fZ").to_string()
 }
 
-/// Appends one event. Call inside the write transaction (BEGIN IMMEDIATE) of the change it records, so
-/// the chain's tail cannot move under us and the event commits or rolls back with the change.
-pub async fn record(conn: &mut SqliteConnection, who: &Who, event: Event) -> Result<(), AppError> {
-    let (last_id, prev_hash): (i64, String) =
-        sqlx::query_as("SELECT id, hash FROM audit_events ORDER BY id DESC LIMIT 1")
-            .fetch_optional(&mut *conn)
+/// Appends one event. Call inside the write transaction of the change it records, so the chain's tail
+/// cannot move under us and the event commits or rolls back with the change.
+pub async fn record(tx: &mut Tx, who: &Who, event: Event) -> Result<(), AppError> {
+    record_all(tx, who, [event]).await
+}
+
+/// Appends events by the same caller, in order, in one statement: a change that is two events (a request
+/// created and sent) goes through SQLite's write lock once.
+pub async fn record_all(tx: &mut Tx, who: &Who, events: impl IntoIterator<Item = Event>) -> Result<(), AppError> {
+    let (mut last_id, mut prev_hash) = match tx.audit_tail().take() {
+        Some(tail) => tail,
+        None => sqlx::query_as("SELECT id, hash FROM audit_events ORDER BY id DESC LIMIT 1")
+            .fetch_optional(&mut **tx)
             .await?
-            .unwrap_or((0, GENESIS.to_string()));
-    let mut row = AuditRow {
-        id: last_id + 1,
-        at: format_time(Utc::now()),
-        user_id: who.user_id,
-        username: who.username.clone(),
-        agency_code: who.agency_code.clone(),
-        country: who.country.map(|c| c.as_str().to_string()),
-        client_ip: who.client_ip.clone(),
-        action: event.action.to_string(),
-        object_type: event.object_type.map(str::to_string),
-        object_id: event.object_id,
-        outcome: event.outcome.as_str().to_string(),
-        details: event.details.to_string(),
-        case_id: event.case_id,
-        prev_hash: prev_hash.clone(),
-        hash: String::new(),
+            .unwrap_or((0, GENESIS.to_string())),
     };
-    row.hash = row.compute_hash(&prev_hash);
-    insert_row(conn, &row).await
+    let at = format_time(Utc::now());
+    let mut rows = Vec::new();
+    for event in events {
+        let mut row = AuditRow {
+            id: last_id + 1,
+            at: at.clone(),
+            user_id: who.user_id,
+            username: who.username.clone(),
+            agency_code: who.agency_code.clone(),
+            country: who.country.map(|c| c.as_str().to_string()),
+            client_ip: who.client_ip.clone(),
+            action: event.action.to_string(),
+            object_type: event.object_type.map(str::to_string),
+            object_id: event.object_id,
+            outcome: event.outcome.as_str().to_string(),
+            details: event.details.to_string(),
+            case_id: event.case_id,
+            prev_hash,
+            hash: String::new(),
+        };
+        row.seal();
+        (last_id, prev_hash) = (row.id, row.hash.clone());
+        rows.push(row);
+    }
+    // The tail is taken out above, so a failed insert leaves it unknown (read again next time).
+    insert_rows(&mut **tx, &mut rows).await?;
+    *tx.audit_tail() = Some((last_id, prev_hash));
+    Ok(())
 }
 
 /// Records one event in a transaction of its own (for reads and refusals: nothing else to commit with it).
@@ -154,33 +172,7 @@ pub async fn record_alone(db: &super::db::Db, who: &Who, event: Event) -> Result
     Ok(())
 }
 
-/// Appends a sealed row as it is.
-pub async fn insert_row(conn: &mut SqliteConnection, row: &AuditRow) -> Result<(), AppError> {
-    sqlx::query(
-        "INSERT INTO audit_events (id, at, user_id, username, agency_code, country, client_ip, action, \
-         object_type, object_id, outcome, details, case_id, prev_hash, hash) VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)",
-    )
-    .bind(row.id)
-    .bind(&row.at)
-    .bind(row.user_id)
-    .bind(&row.username)
-    .bind(&row.agency_code)
-    .bind(&row.country)
-    .bind(&row.client_ip)
-    .bind(&row.action)
-    .bind(&row.object_type)
-    .bind(&row.object_id)
-    .bind(&row.outcome)
-    .bind(&row.details)
-    .bind(row.case_id)
-    .bind(&row.prev_hash)
-    .bind(&row.hash)
-    .execute(&mut *conn)
-    .await?;
-    Ok(())
-}
-
-/// Appends sealed rows in one statement (the seeder's bulk path); empties `rows`.
+/// Appends sealed rows in one statement; empties `rows`.
 pub async fn insert_rows(conn: &mut SqliteConnection, rows: &mut Vec<AuditRow>) -> Result<(), AppError> {
     if rows.is_empty() {
         return Ok(());

@@ -46,29 +46,46 @@ pub(crate) fn parse<T: std::str::FromStr>(s: &str) -> Result<T, AppError> {
 }
 
 pub async fn access(conn: &mut SqliteConnection, case_id: i64) -> Result<Option<CaseAccess>, AppError> {
-    let row: Option<(i64, String, String, i64, String, i64, String)> = sqlx::query_as(
-        "SELECT c.owner_agency_id, a.country, c.status, c.version, c.tlp, c.id, c.reference \
-         FROM cases c JOIN agencies a ON a.id = c.owner_agency_id WHERE c.id = ?",
-    )
-    .bind(case_id)
-    .fetch_optional(&mut *conn)
-    .await?;
-    let Some((owner_id, owner_country, status, version, tlp, id, reference)) = row else { return Ok(None) };
-    let parties: Vec<(i64, String)> = sqlx::query_as(
-        "SELECT p.agency_id, a.country FROM case_parties p JOIN agencies a ON a.id = p.agency_id WHERE p.case_id = ?",
+    // One statement, one row per party (at least the owner is one): writers check a case under the write
+    // lock, where every round trip counts.
+    let rows: Vec<AccessRow> = sqlx::query_as(
+        "SELECT c.owner_agency_id, a.country AS owner_country, c.status, c.version, c.tlp, c.id, c.reference, \
+         p.agency_id AS party_id, pa.country AS party_country \
+         FROM cases c JOIN agencies a ON a.id = c.owner_agency_id \
+         LEFT JOIN case_parties p ON p.case_id = c.id LEFT JOIN agencies pa ON pa.id = p.agency_id WHERE c.id = ?",
     )
     .bind(case_id)
     .fetch_all(&mut *conn)
     .await?;
+    let Some(first) = rows.first() else { return Ok(None) };
+    let mut parties = Vec::with_capacity(rows.len());
+    for r in &rows {
+        if let (Some(agency_id), Some(country)) = (r.party_id, &r.party_country) {
+            parties.push(Party { agency_id, country: parse(country)? });
+        }
+    }
     Ok(Some(CaseAccess {
-        id,
-        owner: Party { agency_id: owner_id, country: parse(&owner_country)? },
-        parties: parties.into_iter().map(|(a, c)| Ok(Party { agency_id: a, country: parse(&c)? })).collect::<Result<_, AppError>>()?,
-        status: parse(&status)?,
-        version,
-        tlp: parse(&tlp)?,
-        reference,
+        id: first.id,
+        owner: Party { agency_id: first.owner_agency_id, country: parse(&first.owner_country)? },
+        parties,
+        status: parse(&first.status)?,
+        version: first.version,
+        tlp: parse(&first.tlp)?,
+        reference: first.reference.clone(),
     }))
+}
+
+#[derive(sqlx::FromRow)]
+struct AccessRow {
+    owner_agency_id: i64,
+    owner_country: String,
+    status: String,
+    version: i64,
+    tlp: String,
+    id: i64,
+    reference: String,
+    party_id: Option<i64>,
+    party_country: Option<String>,
 }
 
 /// The case if `user` may do `op` on it; a case they are not party to is NotFound, like a missing one.
@@ -161,14 +178,18 @@ async fn check_lead(tx: &mut Tx, lead: i64, owner_agency: i64) -> Result<(), App
     ok.map(|_| ()).ok_or_else(|| AppError::field("lead", "The lead must be an active officer of the owning agency."))
 }
 
-pub async fn add_party(tx: &mut Tx, case_id: i64, agency_id: i64) -> Result<bool, AppError> {
-    let done = sqlx::query("INSERT OR IGNORE INTO case_parties (case_id, agency_id, added_at) VALUES (?, ?, ?)")
-        .bind(case_id)
-        .bind(agency_id)
-        .bind(Utc::now())
-        .execute(&mut **tx)
-        .await?;
-    Ok(done.rows_affected() > 0)
+/// Makes agencies parties of the case (those that are already stay as they were), in one statement.
+pub async fn add_parties(tx: &mut Tx, case_id: i64, agency_ids: &[i64]) -> Result<(), AppError> {
+    if agency_ids.is_empty() {
+        return Ok(());
+    }
+    let now = Utc::now();
+    let mut q: QueryBuilder<Sqlite> = QueryBuilder::new("INSERT OR IGNORE INTO case_parties (case_id, agency_id, added_at) ");
+    q.push_values(agency_ids, |mut b, a| {
+        b.push_bind(case_id).push_bind(*a).push_bind(now);
+    });
+    q.build().execute(&mut **tx).await?;
+    Ok(())
 }
 
 /// Links to cases the user can see, by reference; both directions are stored.
@@ -218,10 +239,9 @@ pub async fn create(tx: &mut Tx, user: &SessionUser, vis: Visibility, input: &Ca
     .bind(now)
     .fetch_one(&mut **tx)
     .await?;
-    add_party(tx, id, user.agency_id).await?;
-    for a in parties {
-        add_party(tx, id, a).await?;
-    }
+    let mut all = vec![user.agency_id];
+    all.extend(parties);
+    add_parties(tx, id, &all).await?;
     set_links(tx, id, &input.link_references, vis).await?;
     Ok((id, reference))
 }
@@ -260,9 +280,7 @@ pub async fn update(tx: &mut Tx, user: &SessionUser, vis: Visibility, id: i64, e
         )));
     }
     // Parties are only ever added by an edit: removing one would silently cut off an agency mid-exchange.
-    for a in parties {
-        add_party(tx, id, a).await?;
-    }
+    add_parties(tx, id, &parties).await?;
     set_links(tx, id, &input.link_references, vis).await?;
     Ok(())
 }

@@ -28,6 +28,10 @@ struct Writer {
     group: Option<watch::Sender<GroupOutcome>>,
     /// A member's savepoint is open (one whose Tx was dropped without a runtime is rolled back next time).
     member: bool,
+    /// The audit chain's last event (id, hash) as this group has written it, so appending an event does
+    /// not read it back each time. Valid only inside the open group: another process may append between
+    /// groups, and a rolled-back member takes its events with it.
+    audit_tail: Option<(i64, String)>,
 }
 
 impl Writer {
@@ -37,6 +41,7 @@ impl Writer {
             return;
         }
         self.member = false;
+        self.audit_tail = None;
         let undone = sqlx::query("ROLLBACK TO member").execute(&mut self.conn).await;
         let released = match undone {
             Ok(_) => sqlx::query("RELEASE member").execute(&mut self.conn).await.map(|_| ()),
@@ -51,6 +56,7 @@ impl Writer {
     async fn abort_group(&mut self, cause: sqlx::Error) {
         tracing::error!(error = %cause, "a group of write transactions was rolled back");
         let _ = sqlx::query("ROLLBACK").execute(&mut self.conn).await;
+        self.audit_tail = None;
         if let Some(group) = self.group.take() {
             group.send_replace(Some(Err(Arc::new(cause))));
         }
@@ -60,6 +66,7 @@ impl Writer {
     async fn commit_group(&mut self) {
         self.roll_back_member().await;
         let Some(group) = self.group.take() else { return };
+        self.audit_tail = None;
         match sqlx::query("COMMIT").execute(&mut self.conn).await {
             Ok(_) => {
                 group.send_replace(Some(Ok(())));
@@ -95,6 +102,11 @@ impl DerefMut for Tx {
 }
 
 impl Tx {
+    /// The audit chain's tail as known in this group (see `Writer::audit_tail`); the audit module keeps it.
+    pub(crate) fn audit_tail(&mut self) -> &mut Option<(i64, String)> {
+        &mut self.writer.as_mut().expect("a live transaction").audit_tail
+    }
+
     /// Returns once the work is durably committed. Finishes even if the caller is dropped meanwhile.
     pub async fn commit(mut self) -> Result<(), sqlx::Error> {
         let mut writer = self.writer.take().expect("a live transaction");
@@ -212,7 +224,7 @@ impl Db {
         let pool = SqlitePoolOptions::new().max_connections(tuning.connections).connect_with(options.clone()).await?;
         // The writer touches every table's indexes: a larger cache than a reader's.
         let conn = options.pragma("cache_size", format!("-{}", tuning.cache_kb * 4)).connect().await?;
-        let writer = Arc::new(Mutex::new(Writer { conn, group: None, member: false }));
+        let writer = Arc::new(Mutex::new(Writer { conn, group: None, member: false, audit_tail: None }));
         let group_begun = Arc::new(Notify::new());
         tokio::spawn(commit_groups(Arc::downgrade(&writer), group_begun.clone()));
         Ok(Db { pool, writer, group_begun, queued: Arc::new(AtomicUsize::new(0)) })
@@ -239,6 +251,7 @@ impl Db {
         let (writer, group) = tokio::spawn(async move {
             writer.roll_back_member().await;
             if writer.group.is_none() {
+                writer.audit_tail = None;
                 sqlx::query("BEGIN IMMEDIATE").execute(&mut writer.conn).await?;
                 writer.group = Some(watch::channel(None).0);
                 group_begun.notify_one();

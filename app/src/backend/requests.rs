@@ -118,6 +118,7 @@ pub fn validate(kind: &str, subject: &str, body: &str, priority: &str, tlp: &str
 
 /// A draft: nothing reaches the other side until it is sent.
 pub async fn create_draft(tx: &mut Tx, case_id: i64, from_agency: i64, to_agency: i64, input: &RequestInput, user: &SessionUser) -> Result<i64, AppError> {
+    super::cases::add_parties(tx, case_id, &[from_agency]).await?;
     insert(tx, case_id, from_agency, to_agency, input, user, RequestStatus::Draft, None, input.requested_due).await
 }
 
@@ -125,9 +126,10 @@ pub async fn create_draft(tx: &mut Tx, case_id: i64, from_agency: i64, to_agency
 /// the deadline starts running and the recipient agency becomes a party, as in `mark_sent`.
 #[allow(clippy::too_many_arguments)]
 pub async fn create_sent(tx: &mut Tx, case_id: i64, from_agency: i64, to_agency: i64, input: &RequestInput, user: &SessionUser, due: Option<DateTime<Utc>>, now: DateTime<Utc>) -> Result<i64, AppError> {
-    let id = insert(tx, case_id, from_agency, to_agency, input, user, RequestStatus::Sent, Some(now), due).await?;
-    super::cases::add_party(tx, case_id, to_agency).await?;
-    Ok(id)
+    // A supervisor may write on any case of their country; their agency then works on the case, and its
+    // officers must see what it sent.
+    super::cases::add_parties(tx, case_id, &[from_agency, to_agency]).await?;
+    insert(tx, case_id, from_agency, to_agency, input, user, RequestStatus::Sent, Some(now), due).await
 }
 
 #[allow(clippy::too_many_arguments)]
@@ -143,9 +145,6 @@ async fn insert(
     due_at: Option<DateTime<Utc>>,
 ) -> Result<i64, AppError> {
     let now = sent_at.unwrap_or_else(Utc::now);
-    // A supervisor may write on any case of their country; their agency then works on the case, and its
-    // officers must see what it sent.
-    super::cases::add_party(tx, case_id, from_agency).await?;
     Ok(sqlx::query_scalar(
         "INSERT INTO requests (case_id, kind, subject, body, priority, directly_available, tlp, from_agency_id, to_agency_id, \
          status, sent_at, due_at, created_by, created_at, updated_at) VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?) RETURNING id",
@@ -200,7 +199,7 @@ pub async fn mark_sent(tx: &mut Tx, id: i64, case_id: i64, to_agency_id: i64, du
         .bind(id)
         .execute(&mut **tx)
         .await?;
-    super::cases::add_party(tx, case_id, to_agency_id).await?;
+    super::cases::add_parties(tx, case_id, &[to_agency_id]).await?;
     Ok(())
 }
 
