@@ -81,8 +81,8 @@ pub async fn create_request(
             // Agencies and their approval setting are read before queueing for the write lock, so every
             // writer holds it for less; the case is checked under the lock, where it cannot change.
             let mut conn = app.db.pool.acquire().await?;
-            let to = cases::agency_ids(&mut conn, std::slice::from_ref(&input.to_agency_code), "to_agency").await?[0];
-            let to_ref = cases::agency_ref(&mut conn, to).await?;
+            let to_ref = cases::agency_by_code(&mut conn, &input.to_agency_code, "to_agency").await?;
+            let to = to_ref.id;
             if to_ref.country == actor.user.country {
                 return Err(AppError::field("to_agency", "A request goes to an agency of the other country."));
             }

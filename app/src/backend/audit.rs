@@ -159,7 +159,7 @@ pub async fn record_all(tx: &mut Tx, who: &Who, events: impl IntoIterator<Item =
         rows.push(row);
     }
     // The tail is taken out above, so a failed insert leaves it unknown (read again next time).
-    insert_rows(&mut **tx, &mut rows).await?;
+    insert_rows(tx, &mut rows).await?;
     *tx.audit_tail() = Some((last_id, prev_hash));
     Ok(())
 }

@@ -362,6 +362,14 @@ pub async fn list(pool: &SqlitePool, vis: Visibility, f: &CaseFilter, zone: &str
     Ok((rows.into_iter().map(|r| summary(r, zone)).collect::<Result<_, _>>()?, more))
 }
 
+/// The agency with this code, or an error on `field` saying there is none.
+pub async fn agency_by_code(conn: &mut SqliteConnection, code: &str, field: &str) -> Result<AgencyRef, AppError> {
+    let row: Option<(i64, String, String, String)> =
+        sqlx::query_as("SELECT id, code, name, country FROM agencies WHERE code = ?").bind(code).fetch_optional(&mut *conn).await?;
+    let (id, code, name, country) = row.ok_or_else(|| AppError::field(field, format!("There is no agency with code {code}.")))?;
+    Ok(AgencyRef { id, code, name, country: parse(&country)? })
+}
+
 pub async fn agency_ref(conn: &mut SqliteConnection, id: i64) -> Result<AgencyRef, AppError> {
     let (code, name, country): (String, String, String) =
         sqlx::query_as("SELECT code, name, country FROM agencies WHERE id = ?").bind(id).fetch_one(&mut *conn).await?;

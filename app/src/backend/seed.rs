@@ -133,7 +133,7 @@ fn sentence(rng: &mut StdRng, n: usize) -> String {
 
 pub async fn run(db: &Db, size: &SeedSize, now: DateTime<Utc>) -> Result<SeedReport, AppError> {
     let started = std::time::Instant::now();
-    let mut rng = StdRng::seed_from_u64(size.seed);
+    let rng = StdRng::seed_from_u64(size.seed);
     if super::users::count(&db.pool).await? == 0 {
         demo::load_accounts(db).await?;
     }
@@ -181,16 +181,81 @@ pub async fn run(db: &Db, size: &SeedSize, now: DateTime<Utc>) -> Result<SeedRep
         }
     }
     sqlx::query("UPDATE users SET password_hash = ? WHERE username IN ('in.supervisor', 'ca.supervisor', 'admin')").bind(&hash.0).execute(&mut *tx).await?;
+    let first_case: i64 = sqlx::query_scalar("SELECT COALESCE(MAX(id), 0) + 1 FROM cases").fetch_one(&mut *tx).await?;
+    let audit_tail: (i64, String) = sqlx::query_as("SELECT id, hash FROM audit_events ORDER BY id DESC LIMIT 1")
+        .fetch_optional(&mut *tx)
+        .await?
+        .unwrap_or((0, GENESIS.to_string()));
+    // Rows are made (text, hashes) on a thread of their own while SQLite inserts the previous batch: on
+    // one thread, each waited for the other.
+    let plan = Plan { rng, cases: size.cases, requests: size.requests, audit_events: size.audit_events, seed: size.seed, now, agencies, officers, first_case, audit_tail };
+    let (sender, mut batches) = tokio::sync::mpsc::channel(8);
+    let generator = tokio::task::spawn_blocking(move || generate(plan, sender));
+    while let Some(batch) = batches.recv().await {
+        match batch {
+            Batch::Cases(mut b) => insert_cases(&mut tx, &mut b).await?,
+            Batch::Requests(mut b) => insert_requests(&mut tx, &mut b).await?,
+            Batch::Audit(mut b) => audit::insert_rows(&mut tx, &mut b).await?,
+        }
+    }
+    rows += generator.await.map_err(|e| {
+        tracing::error!(error = %e, "the seed generator failed");
+        AppError::Internal
+    })?;
+    // Both cores sort while the indexes are built.
+    sqlx::query("PRAGMA threads = 2").execute(&mut *tx).await?;
+    for (_, sql) in &deferred {
+        sqlx::query(sql).execute(&mut *tx).await?;
+    }
+    let open_case: i64 = sqlx::query_scalar("SELECT COALESCE(MIN(id), 0) FROM cases WHERE id >= ? AND status IN ('open', 'active')")
+        .bind(first_case)
+        .fetch_one(&mut *tx)
+        .await?;
+    tx.commit().await?;
+    // Copy the write-ahead log into the database file now (and count it): otherwise the server's first
+    // write after a seed would do it, holding the write lock for as long as the copy takes.
+    sqlx::query("PRAGMA wal_checkpoint(TRUNCATE)").execute(&db.pool).await?;
+    Ok(SeedReport { rows, seconds: started.elapsed().as_secs_f64(), password, first_case, open_case })
+}
+
+enum Batch {
+    Cases(Vec<CaseRow>),
+    Requests(Vec<RequestRow>),
+    Audit(Vec<AuditRow>),
+}
+
+/// What the generator needs to know of the database and the request.
+struct Plan {
+    rng: StdRng,
+    cases: u64,
+    requests: u64,
+    audit_events: u64,
+    seed: u64,
+    now: DateTime<Utc>,
+    /// (id, code, country)
+    agencies: Vec<(i64, String, String)>,
+    /// (user id, agency id)
+    officers: Vec<(i64, i64)>,
+    first_case: i64,
+    /// The audit chain's last (id, hash), which the generated events continue.
+    audit_tail: (i64, String),
+}
+
+/// Makes the rows in batches, in the order they are inserted; stops early if the inserting side has
+/// given up. Returns how many rows it made (a case counts with its two party rows).
+fn generate(plan: Plan, out: tokio::sync::mpsc::Sender<Batch>) -> u64 {
+    let Plan { mut rng, cases, requests, audit_events, seed, now, agencies, officers, first_case, audit_tail } = plan;
+    let send = |batch: Batch| out.blocking_send(batch).is_ok();
+    let mut rows = 0u64;
     let india: Vec<i64> = agencies.iter().filter(|a| a.2 == "IN").map(|a| a.0).collect();
     let canada: Vec<i64> = agencies.iter().filter(|a| a.2 == "CA").map(|a| a.0).collect();
     let officers_of = |agency: i64| officers.iter().filter(|o| o.1 == agency).map(|o| o.0).collect::<Vec<_>>();
     let by_agency: std::collections::HashMap<i64, Vec<i64>> = agencies.iter().map(|a| (a.0, officers_of(a.0))).collect();
 
     let span = Duration::days(3 * 365);
-    let first_case: i64 = sqlx::query_scalar("SELECT COALESCE(MAX(id), 0) + 1 FROM cases").fetch_one(&mut *tx).await?;
-    let mut case_meta: Vec<(i64, i64, i64, DateTime<Utc>)> = Vec::with_capacity(size.cases as usize); // (id, owner, other, created)
+    let mut case_meta: Vec<(i64, i64, i64, DateTime<Utc>)> = Vec::with_capacity(cases as usize); // (id, owner, other, created)
     let mut case_rows: Vec<CaseRow> = Vec::with_capacity(BATCH);
-    for i in 0..size.cases {
+    for i in 0..cases {
         let id = first_case + i as i64;
         let (home, away) = if rng.gen_bool(0.5) { (&india, &canada) } else { (&canada, &india) };
         let owner = *pick(&mut rng, home);
@@ -206,7 +271,7 @@ pub async fn run(db: &Db, size: &SeedSize, now: DateTime<Utc>) -> Result<SeedRep
         let tlp = pick(&mut rng, &["green", "amber", "amber", "amber_strict", "red"]);
         case_rows.push(CaseRow {
             id,
-            reference: format!("LD-S{}-{:07}", size.seed % 100, id),
+            reference: format!("LD-S{}-{:07}", seed % 100, id),
             title,
             summary,
             category: cat,
@@ -218,18 +283,20 @@ pub async fn run(db: &Db, size: &SeedSize, now: DateTime<Utc>) -> Result<SeedRep
             lead,
             created,
         });
-        if case_rows.len() == BATCH {
-            insert_cases(&mut tx, &mut case_rows).await?;
+        if case_rows.len() == BATCH && !send(Batch::Cases(std::mem::replace(&mut case_rows, Vec::with_capacity(BATCH)))) {
+            return rows;
         }
         case_meta.push((id, owner, other, created));
         rows += 3;
     }
-    insert_cases(&mut tx, &mut case_rows).await?;
+    if !send(Batch::Cases(case_rows)) {
+        return rows;
+    }
 
     let kinds = [RequestKind::Information, RequestKind::Assistance, RequestKind::EvidencePreservation, RequestKind::IntelligenceShare, RequestKind::Clarification];
     let policy = super::deadlines::DeadlinePolicy::default();
     let mut request_rows: Vec<RequestRow> = Vec::with_capacity(BATCH);
-    for _ in 0..size.requests {
+    for _ in 0..requests {
         if case_meta.is_empty() {
             break;
         }
@@ -272,23 +339,22 @@ pub async fn run(db: &Db, size: &SeedSize, now: DateTime<Utc>) -> Result<SeedRep
             creator,
             updated: answered.or(ack).unwrap_or(sent),
         });
-        if request_rows.len() == BATCH {
-            insert_requests(&mut tx, &mut request_rows).await?;
+        if request_rows.len() == BATCH && !send(Batch::Requests(std::mem::replace(&mut request_rows, Vec::with_capacity(BATCH)))) {
+            return rows;
         }
         rows += 1;
     }
-    insert_requests(&mut tx, &mut request_rows).await?;
+    if !send(Batch::Requests(request_rows)) {
+        return rows;
+    }
 
     // The audit trail: events continuing the existing chain, in time order.
-    let (mut last_id, mut prev): (i64, String) = sqlx::query_as("SELECT id, hash FROM audit_events ORDER BY id DESC LIMIT 1")
-        .fetch_optional(&mut *tx)
-        .await?
-        .unwrap_or((0, GENESIS.to_string()));
+    let (mut last_id, mut prev) = audit_tail;
     let start = now - span;
-    let step = span.num_milliseconds() / size.audit_events.max(1) as i64;
+    let step = span.num_milliseconds() / audit_events.max(1) as i64;
     let mut audit_rows: Vec<AuditRow> = Vec::with_capacity(BATCH);
     let actions = ["case.read", "request.read", "sign_in", "search", "case.update", "request.acknowledge", "response.create", "attachment.download"];
-    for i in 0..size.audit_events {
+    for i in 0..audit_events {
         let (uid, agency) = *pick(&mut rng, &officers);
         let action = *pick(&mut rng, &actions);
         let case = case_meta.get(rng.gen_range(0..case_meta.len().max(1))).map(|c| c.0);
@@ -313,24 +379,11 @@ pub async fn run(db: &Db, size: &SeedSize, now: DateTime<Utc>) -> Result<SeedRep
         last_id = row.id;
         prev = row.hash.clone();
         audit_rows.push(row);
-        if audit_rows.len() == BATCH {
-            audit::insert_rows(&mut tx, &mut audit_rows).await?;
+        if audit_rows.len() == BATCH && !send(Batch::Audit(std::mem::replace(&mut audit_rows, Vec::with_capacity(BATCH)))) {
+            return rows;
         }
         rows += 1;
     }
-    audit::insert_rows(&mut tx, &mut audit_rows).await?;
-    // Both cores sort while the indexes are built.
-    sqlx::query("PRAGMA threads = 2").execute(&mut *tx).await?;
-    for (_, sql) in &deferred {
-        sqlx::query(sql).execute(&mut *tx).await?;
-    }
-    let open_case: i64 = sqlx::query_scalar("SELECT COALESCE(MIN(id), 0) FROM cases WHERE id >= ? AND status IN ('open', 'active')")
-        .bind(first_case)
-        .fetch_one(&mut *tx)
-        .await?;
-    tx.commit().await?;
-    // Copy the write-ahead log into the database file now (and count it): otherwise the server's first
-    // write after a seed would do it, holding the write lock for as long as the copy takes.
-    sqlx::query("PRAGMA wal_checkpoint(TRUNCATE)").execute(&db.pool).await?;
-    Ok(SeedReport { rows, seconds: started.elapsed().as_secs_f64(), password, first_case, open_case })
+    send(Batch::Audit(audit_rows));
+    rows
 }
