@@ -95,11 +95,18 @@ awk 'NR % 2 == 1' "$DIR/supervisors.txt" > "$DIR/ca-supervisors.txt"
 run "Create request (POST, with audit event)" "$DIR/ca-supervisors.txt" "/api/create_request" METHOD=POST \
   BODY="case_id=$CASE_FOR_CREATE&kind=information&subject=Bench+request&body=Please+share+records&priority=normal&tlp=amber&to_agency=CBI&due=&intent=send"
 run "Sign-in (argon2id)" "$DIR/officers.txt" "/api/login" NOCOOKIE=1 METHOD=POST BODY="username=seed.cbi.01&password=$PASSWORD"
-# Sign-ins and page views together: does hashing hurt everyone else's latency?
-env COOKIES="$DIR/officers.txt" NOCOOKIE=1 METHOD=POST BODY="username=seed.cbi.01&password=$PASSWORD" \
-  wrk -t1 -c8 -d"${SECONDS_PER}s" -s bench/cookie.lua "$BASE/api/login" > "$DIR/mixed-login.txt" &
-MIX=$!
+# Sign-ins and page views together: does hashing hurt everyone else's latency? At 64 connections the
+# inbox alone is past what two cores serve within 50 ms, so the question is also asked at 8, where it is not.
+signing_in() {
+  env COOKIES="$DIR/officers.txt" NOCOOKIE=1 METHOD=POST BODY="username=seed.cbi.01&password=$PASSWORD" \
+    wrk -t1 -c8 -d"${SECONDS_PER}s" --timeout 30s -s bench/cookie.lua "$BASE/api/login" > "$DIR/mixed-login.txt"
+}
+signing_in & MIX=$!
 run "Inbox while 8 clients sign in continuously" "$DIR/officers.txt" "/"
+wait $MIX || true
+C=8 run "Inbox (GET /, officer)" "$DIR/officers.txt" "/"
+signing_in & MIX=$!
+C=8 run "Inbox while 8 clients sign in continuously" "$DIR/officers.txt" "/"
 wait $MIX || true
 
 RSS=$(awk '/VmHWM/ {print $2}' /proc/$SERVER/status)

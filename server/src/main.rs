@@ -19,8 +19,11 @@ fn main() -> ExitCode {
     // Freed memory goes back to the system at once rather than after 10-100 ms: each sign-in frees a
     // 19 MiB argon2 block, and under a burst of sign-ins and page loads the delay let the peak resident
     // size reach 159 MB (111 MB without it, at the same throughput).
-    // SAFETY: sets one allocator option; no other thread exists yet.
-    unsafe { libmimalloc_sys::mi_option_set(MI_OPTION_PURGE_DELAY, 0) };
+    // MIMALLOC_PURGE_DELAY (milliseconds), read by mimalloc itself, overrides this.
+    if std::env::var_os("MIMALLOC_PURGE_DELAY").is_none() {
+        // SAFETY: sets one allocator option; no other thread exists yet.
+        unsafe { libmimalloc_sys::mi_option_set(MI_OPTION_PURGE_DELAY, 0) };
+    }
     tokio::runtime::Builder::new_multi_thread().enable_all().build().expect("tokio runtime").block_on(start())
 }
 
