@@ -38,24 +38,18 @@ fn RequestDetail() -> impl IntoView {
     let version = move || saved.map(|s| s.get());
     let request = Resource::new(move || (id(), version()), |(id, _)| get_request(id));
     // Only the receiving side cross-checks; made here, not in the panel, so it is fetched once per page.
+    // It waits for the request inside its fetcher rather than reading it in its source: while the server
+    // renders, a source read before the request has loaded answers "not the recipient", and that empty
+    // answer was what the browser hydrated.
     let cross = Resource::new(
-        move || request.get().and_then(|r| r.ok()).filter(|r| r.viewer_is_recipient).map(|r| r.summary.id),
-        |id| async move {
-            match id {
-                Some(id) => cross_check(id).await.map(Some),
-                None => Ok(None),
+        move || (id(), version()),
+        move |_| async move {
+            match request.await {
+                Ok(r) if r.viewer_is_recipient => cross_check(r.summary.id).await.map(Some),
+                _ => Ok(None),
             }
         },
     );
-    // While the server renders, the cross-check's source can be read before the request has loaded; that
-    // empty answer is then what the browser hydrates, and the panel stayed on "Checking…". Fetch again once
-    // the request says this viewer is the recipient (effects run in the browser only).
-    Effect::new(move |_| {
-        let recipient = request.get().and_then(|r| r.ok()).is_some_and(|r| r.viewer_is_recipient);
-        if recipient && matches!(cross.get(), Some(Ok(None))) {
-            cross.refetch();
-        }
-    });
     let action_errors = Signal::derive(move || {
         [send.value().get(), approve.value().get(), ack.value().get(), withdraw.value().get(), close.value().get()]
             .into_iter()
