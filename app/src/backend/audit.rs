@@ -172,8 +172,15 @@ pub async fn record_alone(db: &super::db::Db, who: &Who, event: Event) -> Result
     Ok(())
 }
 
-/// Appends sealed rows in one statement; empties `rows`.
-pub async fn insert_rows(conn: &mut SqliteConnection, rows: &mut Vec<AuditRow>) -> Result<(), AppError> {
+/// Appends rows sealed elsewhere (the seeder's bulk path), continuing the chain; empties `rows`.
+pub async fn append_sealed(tx: &mut Tx, rows: &mut Vec<AuditRow>) -> Result<(), AppError> {
+    // The writer's remembered tail no longer is one.
+    *tx.audit_tail() = None;
+    insert_rows(tx, rows).await
+}
+
+/// Inserts rows in one statement; empties `rows`.
+async fn insert_rows(conn: &mut SqliteConnection, rows: &mut Vec<AuditRow>) -> Result<(), AppError> {
     if rows.is_empty() {
         return Ok(());
     }

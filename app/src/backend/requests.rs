@@ -118,6 +118,7 @@ pub fn validate(kind: &str, subject: &str, body: &str, priority: &str, tlp: &str
 
 /// A draft: nothing reaches the other side until it is sent.
 pub async fn create_draft(tx: &mut Tx, case_id: i64, from_agency: i64, to_agency: i64, input: &RequestInput, user: &SessionUser) -> Result<i64, AppError> {
+    // The sending agency becomes a party from the draft on (why: `create_sent`).
     super::cases::add_parties(tx, case_id, &[from_agency]).await?;
     insert(tx, case_id, from_agency, to_agency, input, user, RequestStatus::Draft, None, input.requested_due).await
 }

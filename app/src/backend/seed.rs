@@ -195,7 +195,7 @@ pub async fn run(db: &Db, size: &SeedSize, now: DateTime<Utc>) -> Result<SeedRep
         match batch {
             Batch::Cases(mut b) => insert_cases(&mut tx, &mut b).await?,
             Batch::Requests(mut b) => insert_requests(&mut tx, &mut b).await?,
-            Batch::Audit(mut b) => audit::insert_rows(&mut tx, &mut b).await?,
+            Batch::Audit(mut b) => audit::append_sealed(&mut tx, &mut b).await?,
         }
     }
     rows += generator.await.map_err(|e| {
