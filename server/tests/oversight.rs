@@ -264,7 +264,6 @@ async fn csv_exports_follow_the_filters_neutralise_formulas_and_are_audited() {
     assert_eq!(s.client().get("/export/cases.csv").await.status(), 401);
 }
 
-/// A case of the signed-in officer's agency alone; its id as the form value.
 #[tokio::test]
 async fn cross_check_finds_the_recipients_own_records_and_nothing_it_may_not_see() {
     let s = TestServer::start_bare().await;

@@ -29,8 +29,8 @@ struct Writer {
     /// A member's savepoint is open (one whose Tx was dropped without a runtime is rolled back next time).
     member: bool,
     /// The audit chain's last event (id, hash) as this group has written it, so appending an event does
-    /// not read it back each time. Valid only inside the open group: another process may append between
-    /// groups, and a rolled-back member takes its events with it.
+    /// not read it back each time. Forgotten when a member rolls back (its events go with it) and when a
+    /// group begins (another process may have appended since the last one).
     audit_tail: Option<(i64, String)>,
 }
 
@@ -56,7 +56,6 @@ impl Writer {
     async fn abort_group(&mut self, cause: sqlx::Error) {
         tracing::error!(error = %cause, "a group of write transactions was rolled back");
         let _ = sqlx::query("ROLLBACK").execute(&mut self.conn).await;
-        self.audit_tail = None;
         if let Some(group) = self.group.take() {
             group.send_replace(Some(Err(Arc::new(cause))));
         }
@@ -66,7 +65,6 @@ impl Writer {
     async fn commit_group(&mut self) {
         self.roll_back_member().await;
         let Some(group) = self.group.take() else { return };
-        self.audit_tail = None;
         match sqlx::query("COMMIT").execute(&mut self.conn).await {
             Ok(_) => {
                 group.send_replace(Some(Ok(())));

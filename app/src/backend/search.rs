@@ -47,24 +47,28 @@ struct Kind {
     /// Joins the object's row as `o` (and, for requests, `r` and `fa` for the unsent filter).
     join: &'static str,
     case_id: &'static str,
+    /// Requests only: unsent ones exist for the sending side alone.
+    unsent_filter: bool,
 }
 
 const KINDS: [Kind; 5] = [
-    Kind { name: "case", code: 1, join: "cases o ON o.id = s.rowid - (1 << 40)", case_id: "o.id" },
+    Kind { name: "case", code: 1, join: "cases o ON o.id = s.rowid - (1 << 40)", case_id: "o.id", unsent_filter: false },
     Kind {
         name: "request",
         code: 2,
         join: "requests r ON r.id = s.rowid - (2 << 40) CROSS JOIN agencies fa ON fa.id = r.from_agency_id",
         case_id: "r.case_id",
+        unsent_filter: true,
     },
     Kind {
         name: "response",
         code: 3,
         join: "responses o ON o.id = s.rowid - (3 << 40) CROSS JOIN requests r ON r.id = o.request_id",
         case_id: "r.case_id",
+        unsent_filter: false,
     },
-    Kind { name: "indicator", code: 4, join: "indicators o ON o.id = s.rowid - (4 << 40)", case_id: "o.case_id" },
-    Kind { name: "entity", code: 5, join: "entities o ON o.id = s.rowid - (5 << 40)", case_id: "o.case_id" },
+    Kind { name: "indicator", code: 4, join: "indicators o ON o.id = s.rowid - (4 << 40)", case_id: "o.case_id", unsent_filter: false },
+    Kind { name: "entity", code: 5, join: "entities o ON o.id = s.rowid - (5 << 40)", case_id: "o.case_id", unsent_filter: false },
 ];
 
 /// Per kind, at most this many of the newest matches the user may see are looked at. Fewer (a rare word)
@@ -90,14 +94,14 @@ pub async fn search(pool: &SqlitePool, viewer: &SessionUser, vis: Visibility, in
     };
     let mut hits = Vec::new();
     let mut capped = Vec::new();
-    for Kind { name: kind, code, join, case_id } in KINDS {
+    for Kind { name: kind, code, join, case_id, unsent_filter } in KINDS {
         // Newest first: FTS5 walks the kind's rowid range backwards and stops at the limit. The CROSS
         // JOIN keeps that order (left to itself the planner may walk every match of the word).
         let mut q: QueryBuilder<Sqlite> = QueryBuilder::new(format!("SELECT s.rowid FROM search_index s CROSS JOIN {join} WHERE search_index MATCH "));
         q.push_bind(query.clone());
         q.push(" AND s.rowid > ").push_bind(code << 40).push(" AND s.rowid < ").push_bind((code + 1) << 40);
         push_visible(&mut q, vis, case_id);
-        if kind == "request" {
+        if unsent_filter {
             super::requests::push_unsent_filter(&mut q, viewer);
         }
         q.push(" ORDER BY s.rowid DESC LIMIT ").push_bind(CANDIDATES as i64);
