@@ -11,7 +11,8 @@ pub mod pages;
 #[cfg(feature = "ssr")]
 pub mod backend;
 
-use components::layout::{CurrentUser, Header, Live};
+use components::layout::{CurrentUser, Header, HydrationMark};
+use components::server_form::Flash;
 use leptos::prelude::*;
 use leptos_meta::{provide_meta_context, MetaTags, Stylesheet, Title};
 use leptos_router::components::{Route, Router, Routes};
@@ -30,7 +31,7 @@ pub fn shell(options: LeptosOptions) -> impl IntoView {
                 <meta name="viewport" content="width=device-width, initial-scale=1"/>
                 <link rel="icon" href="data:,"/>
                 <AutoReload options=options.clone()/>
-                <HydrationScripts options/>
+                <HydrationScripts options islands=true/>
                 <MetaTags/>
             </head>
             <body>
@@ -60,11 +61,9 @@ fn set_content_security_policy() {
 pub fn App() -> impl IntoView {
     provide_meta_context();
     CurrentUser::provide();
-    Live::provide();
-    // Effects run only in the browser: this marks the page as interactive (tests wait for it).
-    let (hydrated, set_hydrated) = signal(false);
-    Effect::new(move |_| set_hydrated.set(true));
 
+    // Pages are rendered on the server only; the interactive parts are islands (forms, the bell, live
+    // regions, uploads), so the browser downloads and runs only those.
     // Async: a page is sent once its data is known, so a refusal is a real 403/404 status, not a 200.
     view! {
         <Stylesheet id="leptos" href="/pkg/liaison-desk.css"/>
@@ -72,7 +71,8 @@ pub fn App() -> impl IntoView {
         <Router>
             <a class="skip-link" href="#main">"Skip to content"</a>
             <Header/>
-            <main id="main" tabindex="-1" data-hydrated=move || hydrated.get().to_string()>
+            <main id="main" tabindex="-1">
+                <Flash/>
                 <Routes fallback=pages::errors::NotFoundPage>
                     <Route path=path!("/login") view=pages::sign_in::SignInPage ssr=SsrMode::Async/>
                     <Route path=path!("/") view=pages::home::HomePage ssr=SsrMode::Async/>
@@ -92,6 +92,7 @@ pub fn App() -> impl IntoView {
                     <Route path=path!("/requests/:id") view=pages::request_detail::RequestDetailPage ssr=SsrMode::Async/>
                 </Routes>
             </main>
+            <HydrationMark/>
         </Router>
     }
 }
@@ -100,5 +101,5 @@ pub fn App() -> impl IntoView {
 #[wasm_bindgen::prelude::wasm_bindgen]
 pub fn hydrate() {
     console_error_panic_hook::set_once();
-    leptos::mount::hydrate_body(App);
+    leptos::mount::hydrate_islands();
 }

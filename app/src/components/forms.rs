@@ -13,23 +13,6 @@ where
     Signal::derive(move || action.value().get().and_then(|r| r.err()))
 }
 
-/// Counts the action's successful completions. Pages refetch what an action changed on this, not on every
-/// submission: refetching after a refused one would render the form again and lose what the user is
-/// correcting (a select falls back to its first option).
-pub fn success_count<I, O>(action: ServerAction<I>) -> Signal<usize>
-where
-    I: leptos::server_fn::ServerFn<Output = O, Error = AppError> + Clone + Send + Sync + 'static,
-    O: Clone + Send + Sync + 'static,
-{
-    let count = RwSignal::new(0usize);
-    Effect::new(move |_| {
-        if let Some(Ok(_)) = action.value().get() {
-            count.update(|n| *n += 1);
-        }
-    });
-    count.into()
-}
-
 /// The message list at the top of a form: every problem at once, announced to screen readers.
 #[component]
 pub fn ErrorSummary(error: Signal<Option<AppError>>) -> impl IntoView {
@@ -64,17 +47,19 @@ fn field_id(form: &str, name: &str) -> String {
 /// What every labelled control derives the same way: its id, its live error message, and the ids that
 /// describe it (hint and error) for screen readers.
 struct FieldParts {
+    key: &'static str,
     id: String,
     message: Signal<Option<String>>,
     described: String,
 }
 
-fn field_parts(form: &str, name: &'static str, field: Option<&'static str>, hint: Option<&str>, error: Signal<Option<AppError>>) -> FieldParts {
+fn field_parts(form: &str, name: &'static str, field: Option<&'static str>, hint: Option<&str>, error: Option<Signal<Option<AppError>>>) -> FieldParts {
     let key = field.unwrap_or(name);
+    let error = error.unwrap_or_else(|| Signal::derive(|| None));
     let id = field_id(form, name);
     let message = Signal::derive(move || error.get().and_then(|e| e.field_message(key)));
     let described = if hint.is_some() { format!("{id}-hint {id}-error") } else { format!("{id}-error") };
-    FieldParts { id, message, described }
+    FieldParts { key, id, message, described }
 }
 
 /// A labelled input with its own error message. `field` is the key the server reports it under.
@@ -90,11 +75,14 @@ pub fn Field(
     #[prop(optional, into)] value: Option<String>,
     #[prop(optional)] required: bool,
     #[prop(optional)] hint: Option<&'static str>,
-    error: Signal<Option<AppError>>,
+    /// The form's last refusal, in an island that submits by itself; forms wrapped in a
+    /// `ServerForm` get their messages written in by it (see `data-field`).
+    #[prop(optional, into)]
+    error: Option<Signal<Option<AppError>>>,
 ) -> impl IntoView {
-    let FieldParts { id, message, described } = field_parts(form, name, field, hint, error);
+    let FieldParts { key, id, message, described } = field_parts(form, name, field, hint, error);
     view! {
-        <div class="field" class:has-error=move || message.get().is_some()>
+        <div class="field" data-field=key class:has-error=move || message.get().is_some()>
             <label for=id.clone()>{label}</label>
             {hint.map(|h| view! { <p class="hint" id=format!("{id}-hint")>{h}</p> })}
             <input
@@ -122,12 +110,15 @@ pub fn SelectField(
     #[prop(default = "")] form: &'static str,
     options: Vec<(String, String)>,
     #[prop(optional, into)] selected: Option<String>,
-    error: Signal<Option<AppError>>,
+    /// The form's last refusal, in an island that submits by itself; forms wrapped in a
+    /// `ServerForm` get their messages written in by it (see `data-field`).
+    #[prop(optional, into)]
+    error: Option<Signal<Option<AppError>>>,
 ) -> impl IntoView {
-    let FieldParts { id, message, described } = field_parts(form, name, field, None, error);
+    let FieldParts { key, id, message, described } = field_parts(form, name, field, None, error);
     let selected = selected.unwrap_or_default();
     view! {
-        <div class="field" class:has-error=move || message.get().is_some()>
+        <div class="field" data-field=key class:has-error=move || message.get().is_some()>
             <label for=id.clone()>{label}</label>
             <select id=id.clone() name=name aria-invalid=move || message.get().is_some().to_string() aria-describedby=described>
                 {options
@@ -155,11 +146,14 @@ pub fn TextArea(
     #[prop(default = 6)] rows: u32,
     #[prop(optional)] required: bool,
     #[prop(optional)] hint: Option<&'static str>,
-    error: Signal<Option<AppError>>,
+    /// The form's last refusal, in an island that submits by itself; forms wrapped in a
+    /// `ServerForm` get their messages written in by it (see `data-field`).
+    #[prop(optional, into)]
+    error: Option<Signal<Option<AppError>>>,
 ) -> impl IntoView {
-    let FieldParts { id, message, described } = field_parts(form, name, field, hint, error);
+    let FieldParts { key, id, message, described } = field_parts(form, name, field, hint, error);
     view! {
-        <div class="field" class:has-error=move || message.get().is_some()>
+        <div class="field" data-field=key class:has-error=move || message.get().is_some()>
             <label for=id.clone()>{label}</label>
             {hint.map(|h| view! { <p class="hint" id=format!("{id}-hint")>{h}</p> })}
             <textarea id=id.clone() name=name rows=rows required=required aria-invalid=move || message.get().is_some().to_string() aria-describedby=described>

@@ -1,7 +1,10 @@
 //! The frame around every page: who is signed in, the navigation their role allows, and the guard that
 //! sends a page's visitor to sign-in, to the password change, or to the 403 page.
 
+use super::live::LiveBell;
+use super::server_form::ServerForm;
 use crate::api::auth::{current_user, Logout};
+use leptos::server_fn::ServerFn;
 use crate::error::AppError;
 use crate::model::permissions::{allows, Action};
 use crate::model::SessionUser;
@@ -21,63 +24,6 @@ impl CurrentUser {
     }
 }
 
-/// Live state pushed by the server: the unread notification count, and a tick that pages showing
-/// request lists watch to refetch.
-#[derive(Clone, Copy)]
-pub struct Live {
-    pub unread: RwSignal<Option<i64>>,
-    pub tick: RwSignal<u64>,
-}
-
-impl Live {
-    pub fn provide() {
-        provide_context(Live { unread: RwSignal::new(None), tick: RwSignal::new(0) });
-    }
-    pub fn get() -> Live {
-        expect_context::<Live>()
-    }
-}
-
-/// The bell in the header, and the one event stream per page that keeps it current. EventSource
-/// reconnects by itself; each (re)connection starts with the count from the database.
-#[component]
-fn LiveBell() -> impl IntoView {
-    let live = Live::get();
-    Effect::new(move |started: Option<bool>| {
-        if started != Some(true) {
-            #[cfg(feature = "hydrate")]
-            connect(live);
-        }
-        true
-    });
-    view! {
-        <a href="/notifications" class="bell" aria-label=move || match live.unread.get() {
-            Some(n) if n > 0 => format!("Notifications, {n} unread"),
-            _ => "Notifications".to_string(),
-        }>
-            "Notifications"
-            {move || live.unread.get().filter(|n| *n > 0).map(|n| view! { <span class="bell-count" aria-hidden="true">{n}</span> })}
-        </a>
-    }
-}
-
-#[cfg(feature = "hydrate")]
-fn connect(live: Live) {
-    use wasm_bindgen::closure::Closure;
-    use wasm_bindgen::JsCast;
-    let Ok(source) = web_sys::EventSource::new("/events") else { return };
-    let on_count = Closure::<dyn FnMut(web_sys::MessageEvent)>::new(move |e: web_sys::MessageEvent| {
-        if let Some(n) = e.data().as_string().and_then(|d| d.trim().parse::<i64>().ok()) {
-            live.unread.set(Some(n));
-            live.tick.update(|t| *t += 1);
-        }
-    });
-    let _ = source.add_event_listener_with_callback("notifications", on_count.as_ref().unchecked_ref());
-    on_count.forget();
-    // The page lives as long as the source: keep it from being dropped.
-    std::mem::forget(source);
-}
-
 /// Navigation entries and the permission each needs (the same table the server enforces).
 const NAV: &[(&str, &str, Action)] = &[
     ("/", "Inbox", Action::WorkCases),
@@ -90,25 +36,19 @@ const NAV: &[(&str, &str, Action)] = &[
     ("/profile", "Profile", Action::ManageOwnProfile),
 ];
 
-/// A full page load: after sign-in/out every piece of state must come fresh from the server.
-pub fn load_page(path: &str) {
+/// Marks the page interactive once every island before it has been hydrated (islands are hydrated in
+/// document order, and this one comes last). End-to-end tests wait for it.
+#[island]
+pub fn HydrationMark() -> impl IntoView {
     #[cfg(feature = "hydrate")]
-    {
-        let _ = window().location().set_href(path);
+    if let Some(main) = document().get_element_by_id("main") {
+        let _ = main.set_attribute("data-hydrated", "true");
     }
-    #[cfg(not(feature = "hydrate"))]
-    let _ = path;
 }
 
 #[component]
 pub fn Header() -> impl IntoView {
     let user = CurrentUser::resource();
-    let logout = ServerAction::<Logout>::new();
-    Effect::new(move |_| {
-        if let Some(Ok(())) = logout.value().get() {
-            load_page("/login");
-        }
-    });
     view! {
         <header class="app-header">
             <a class="brand" href="/">
@@ -145,9 +85,9 @@ pub fn Header() -> impl IntoView {
                                     <span class="who-meta">
                                         {u.role.label()} " · " {u.agency_code.clone()} " · " {u.country.label()}
                                     </span>
-                                    <ActionForm action=logout attr:class="inline">
+                                    <ServerForm action=Logout::PATH then="/login" class="inline">
                                         <button type="submit" class="button secondary">"Sign out"</button>
-                                    </ActionForm>
+                                    </ServerForm>
                                 </div>
                             }
                                 .into_any()

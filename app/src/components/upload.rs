@@ -5,20 +5,36 @@
 use crate::model::AttachmentView;
 use leptos::prelude::*;
 
-#[component]
+/// `for_response`: the files wait in the enclosing response form (their ids go in its `attachments`
+/// field) and are listed until it is sent. Otherwise a file belongs to the case at once, and the page
+/// reloads to list it.
+#[island]
 pub fn FileUpload(
     case_id: i64,
     #[prop(optional)] request_id: Option<i64>,
-    #[prop(into)] on_uploaded: Callback<AttachmentView>,
-    #[prop(default = "Attach a file")] label: &'static str,
-    #[prop(default = "upload")] id: &'static str,
+    #[prop(optional)] for_response: Option<bool>,
+    #[prop(into)] label: String,
+    #[prop(into)] id: String,
 ) -> impl IntoView {
     let (progress, set_progress) = signal(None::<u32>);
     let (error, set_error) = signal(None::<String>);
+    let (files, set_files) = signal(Vec::<AttachmentView>::new());
+    let for_response = for_response.unwrap_or(false);
     let input = NodeRef::<leptos::html::Input>::new();
     let url = match request_id {
         Some(r) => format!("/attachments?case={case_id}&request={r}"),
         None => format!("/attachments?case={case_id}"),
+    };
+    let on_uploaded = move |f: AttachmentView| {
+        if for_response {
+            set_files.update(|v| v.push(f));
+        } else {
+            #[cfg(feature = "hydrate")]
+            {
+                super::server_form::set_flash(&format!("File added: {}", f.file_name));
+                let _ = window().location().reload();
+            }
+        }
     };
     let start = move |_| {
         set_error.set(None);
@@ -27,8 +43,19 @@ pub fn FileUpload(
         #[cfg(not(feature = "hydrate"))]
         let _ = (&url, input, on_uploaded, set_progress);
     };
+    let file_ids = move || files.get().iter().map(|f| f.id.to_string()).collect::<Vec<_>>().join(",");
     let input_id = format!("{id}-file");
     view! {
+        {for_response.then(|| view! { <input type="hidden" name="attachments" prop:value=file_ids/> })}
+        {move || {
+            let list = files.get();
+            (!list.is_empty()).then(|| view! {
+                <div class="pending-files" role="status">
+                    <p>"Files to send with this response:"</p>
+                    <ul class="plain">{list.into_iter().map(|f| view! { <li>{f.file_name} <span class="muted mono small">" " {f.sha256[..12].to_string()} "…"</span></li> }).collect_view()}</ul>
+                </div>
+            })
+        }}
         <div class="upload">
             <label for=input_id.clone()>{label}</label>
             <div class="upload-row">
@@ -52,7 +79,7 @@ fn send(
     input: NodeRef<leptos::html::Input>,
     set_progress: WriteSignal<Option<u32>>,
     set_error: WriteSignal<Option<String>>,
-    on_uploaded: Callback<AttachmentView>,
+    on_uploaded: impl Fn(AttachmentView) + 'static,
 ) {
     use wasm_bindgen::closure::Closure;
     use wasm_bindgen::JsCast;
@@ -88,7 +115,7 @@ fn send(
             match serde_json::from_str::<AttachmentView>(&text) {
                 Ok(view) => {
                     el.set_value("");
-                    on_uploaded.run(view);
+                    on_uploaded(view);
                 }
                 Err(_) => set_error.set(Some("The server's answer could not be read. Reload the page to see whether the file arrived.".into())),
             }

@@ -1,7 +1,9 @@
 //! Admin: agencies of both countries, and adding one.
 
 use crate::api::admin::{list_agencies, CreateAgency};
-use crate::components::forms::{action_error, ErrorSummary, Field, SelectField};
+use crate::components::forms::{Field, SelectField};
+use crate::components::server_form::ServerForm;
+use leptos::server_fn::ServerFn;
 use crate::components::layout::Guard;
 use crate::model::permissions::Action;
 use crate::model::Country;
@@ -18,9 +20,7 @@ pub fn AgenciesPage() -> impl IntoView {
 
 #[component]
 fn Agencies() -> impl IntoView {
-    let create = ServerAction::<CreateAgency>::new();
-    let error = action_error(create);
-    let agencies = Resource::new(move || create.version().get(), |_| list_agencies());
+    let agencies = Resource::new(|| (), |_| list_agencies());
     let countries: Vec<(String, String)> = std::iter::once((String::new(), "Choose a country".to_string()))
         .chain(Country::ALL.iter().map(|c| (c.as_str().to_string(), c.label().to_string())))
         .collect();
@@ -58,16 +58,12 @@ fn Agencies() -> impl IntoView {
                 </section>
                 <section class="panel">
                     <h2>"Add an agency"</h2>
-                    <ActionForm action=create>
-                        <ErrorSummary error/>
-                        <Field label="Code" name="code" required=true hint="Short code, e.g. RCMP or CERT-IN." error/>
-                        <Field label="Name" name="name" required=true error/>
-                        <SelectField label="Country" name="country" options=countries.get_value() error/>
-                        <button type="submit" class="button primary" disabled=move || create.pending().get()>"Add agency"</button>
-                    </ActionForm>
-                    <Show when=move || matches!(create.value().get(), Some(Ok(_)))>
-                        <p class="success" role="status">"Agency added."</p>
-                    </Show>
+                    <ServerForm action=CreateAgency::PATH done="Agency added.">
+                        <Field label="Code" name="code" required=true hint="Short code, e.g. RCMP or CERT-IN."/>
+                        <Field label="Name" name="name" required=true/>
+                        <SelectField label="Country" name="country" options=countries.get_value()/>
+                        <button type="submit" class="button primary">"Add agency"</button>
+                    </ServerForm>
                 </section>
             </div>
         </Guard>

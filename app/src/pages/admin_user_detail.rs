@@ -3,6 +3,8 @@
 use super::admin_users::{agency_options, role_options};
 use crate::api::admin::{get_user, list_agencies, ResetUserPassword, SetUserEnabled, UnlockUser, UpdateUser};
 use crate::components::forms::{action_error, ErrorSummary, Field, SelectField};
+use crate::components::server_form::ServerForm;
+use leptos::server_fn::ServerFn;
 use crate::components::layout::Guard;
 use crate::error::AppError;
 use crate::model::permissions::Action;
@@ -24,19 +26,8 @@ pub fn UserDetailPage() -> impl IntoView {
 fn UserDetail() -> impl IntoView {
     let params = use_params_map();
     let id = move || params.read().get("id").and_then(|s| s.parse::<i64>().ok()).unwrap_or(0);
-    let update = ServerAction::<UpdateUser>::new();
-    let enable = ServerAction::<SetUserEnabled>::new();
-    let unlock = ServerAction::<UnlockUser>::new();
-    let reset = ServerAction::<ResetUserPassword>::new();
-    let version = move || (update.version().get(), enable.version().get(), unlock.version().get(), reset.version().get());
-    let user = Resource::new(move || (id(), version()), |(id, _)| get_user(id));
+    let user = Resource::new(id, get_user);
     let agencies = Resource::new(|| (), |_| list_agencies());
-    let update_error = action_error(update);
-    let other_error = Signal::derive(move || {
-        enable.value().get().and_then(|r| r.err())
-            .or_else(|| unlock.value().get().and_then(|r| r.err()))
-            .or_else(|| reset.value().get().and_then(|r| r.err()))
-    });
 
     view! {
         <Guard action=Action::ManageAccounts>
@@ -55,27 +46,16 @@ fn UserDetail() -> impl IntoView {
                                     <h1>{u.display_name.clone()} <span class="muted mono">" " {u.username.clone()}</span></h1>
                                     <span class=format!("status status-{}", u.status.as_str())>{u.status.label()}</span>
                                 </div>
-                                <ErrorSummary error=other_error/>
-                                {move || reset.value().get().and_then(|r| r.ok()).map(|issued| view! {
-                                    <div class="issued" role="status">
-                                        <p>"New temporary password for " <strong>{issued.user.username.clone()}</strong> " (shown once; they must change it at next sign-in):"</p>
-                                        <p class="secret"><code data-testid="temporary-password">{issued.temporary_password.clone()}</code></p>
-                                    </div>
-                                })}
                                 <div class="columns">
                                     <section class="panel">
                                         <h2>"Role and agency"</h2>
-                                        <ActionForm action=update>
+                                        <ServerForm action=UpdateUser::PATH done="Saved.">
                                             <input type="hidden" name="id" value=u.id/>
-                                            <ErrorSummary error=update_error/>
-                                            <Field label="Full name" name="display_name" value=u.display_name.clone() required=true error=update_error/>
-                                            <SelectField label="Role" name="role" options=role_options(false) selected=u.role.as_str().to_string() error=update_error/>
-                                            <SelectField label="Agency" name="agency" options=agency_options(&agencies, "Choose an agency") selected=u.agency_code.clone() error=update_error/>
+                                            <Field label="Full name" name="display_name" value=u.display_name.clone() required=true/>
+                                            <SelectField label="Role" name="role" options=role_options(false) selected=u.role.as_str().to_string()/>
+                                            <SelectField label="Agency" name="agency" options=agency_options(&agencies, "Choose an agency") selected=u.agency_code.clone()/>
                                             <button type="submit" class="button primary">"Save changes"</button>
-                                        </ActionForm>
-                                        <Show when=move || matches!(update.value().get(), Some(Ok(_)))>
-                                            <p class="success" role="status">"Saved."</p>
-                                        </Show>
+                                        </ServerForm>
                                     </section>
                                     <section class="panel">
                                         <h2>"Access"</h2>
@@ -88,22 +68,19 @@ fn UserDetail() -> impl IntoView {
                                         </dl>
                                         <div class="actions">
                                             {locked.is_some().then(|| view! {
-                                                <ActionForm action=unlock attr:class="inline">
+                                                <ServerForm action=UnlockUser::PATH class="inline" done="Account unlocked.">
                                                     <input type="hidden" name="id" value=u.id/>
                                                     <button type="submit" class="button primary">"Unlock account"</button>
-                                                </ActionForm>
+                                                </ServerForm>
                                             })}
-                                            <ActionForm action=reset attr:class="inline">
-                                                <input type="hidden" name="id" value=u.id/>
-                                                <button type="submit" class="button secondary">"Reset password"</button>
-                                            </ActionForm>
-                                            <ActionForm action=enable attr:class="inline">
+                                            <ResetPassword id=u.id/>
+                                            <ServerForm action=SetUserEnabled::PATH class="inline" done=if active { "Account disabled." } else { "Account enabled." }>
                                                 <input type="hidden" name="id" value=u.id/>
                                                 <input type="hidden" name="enabled" value=(!active).to_string()/>
                                                 <button type="submit" class=if active { "button danger" } else { "button primary" }>
                                                     {if active { "Disable account" } else { "Enable account" }}
                                                 </button>
-                                            </ActionForm>
+                                            </ServerForm>
                                         </div>
                                     </section>
                                 </div>
@@ -113,5 +90,25 @@ fn UserDetail() -> impl IntoView {
                 })}
             </Suspense>
         </Guard>
+    }
+}
+
+/// An island of its own: the new temporary password is shown here, once, and never travels in a URL.
+#[island]
+fn ResetPassword(id: i64) -> impl IntoView {
+    let reset = ServerAction::<ResetUserPassword>::new();
+    let error = action_error(reset);
+    view! {
+        <ActionForm action=reset attr:class="inline">
+            <input type="hidden" name="id" value=id/>
+            <button type="submit" class="button secondary">"Reset password"</button>
+            <ErrorSummary error/>
+        </ActionForm>
+        {move || reset.value().get().and_then(|r| r.ok()).map(|issued| view! {
+            <div class="issued" role="status">
+                <p>"New temporary password for " <strong>{issued.user.username.clone()}</strong> " (shown once; they must change it at next sign-in):"</p>
+                <p class="secret"><code data-testid="temporary-password">{issued.temporary_password.clone()}</code></p>
+            </div>
+        })}
     }
 }

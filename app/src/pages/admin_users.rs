@@ -3,7 +3,6 @@
 use crate::api::admin::{list_agencies, list_users, CreateUser};
 use crate::components::forms::{action_error, ErrorSummary, Field, SelectField};
 use crate::components::layout::Guard;
-use crate::error::AppError;
 use crate::model::permissions::Action;
 use crate::model::{AgencyView, Role, UserFilter, UserStatus};
 use leptos::prelude::*;
@@ -45,7 +44,6 @@ fn UsersList() -> impl IntoView {
     };
     let users = Resource::new(filter, list_users);
     let agencies = Resource::new(|| (), |_| list_agencies());
-    let no_error = Signal::derive(|| None::<AppError>);
     view! {
         <Guard action=Action::ManageAccounts>
             <div class="page-head">
@@ -61,10 +59,10 @@ fn UsersList() -> impl IntoView {
                         .collect();
                     view! {
                         <Form method="GET" action="" attr:class="filters" attr:aria-label="Filter users">
-                            <Field label="Name or username" name="q" value=f.q.clone() error=no_error/>
-                            <SelectField label="Role" name="role" options=role_options(true) selected=f.role.clone() error=no_error/>
-                            <SelectField label="Agency" name="agency" options=agency_options(&agencies, "Any agency") selected=f.agency.clone() error=no_error/>
-                            <SelectField label="Status" name="status" options=statuses selected=f.status.clone() error=no_error/>
+                            <Field label="Name or username" name="q" value=f.q.clone()/>
+                            <SelectField label="Role" name="role" options=role_options(true) selected=f.role.clone()/>
+                            <SelectField label="Agency" name="agency" options=agency_options(&agencies, "Any agency") selected=f.agency.clone()/>
+                            <SelectField label="Status" name="status" options=statuses selected=f.status.clone()/>
                             <button type="submit" class="button secondary">"Filter"</button>
                         </Form>
                     }
@@ -120,40 +118,47 @@ pub fn NewUserPage() -> impl IntoView {
 
 #[component]
 fn NewUserForm() -> impl IntoView {
-    let create = ServerAction::<CreateUser>::new();
-    let error = action_error(create);
     let agencies = Resource::new(|| (), |_| list_agencies());
     view! {
         <Guard action=Action::ManageAccounts>
             <section class="panel narrow">
                 <p><a href="/admin/users">"← Users"</a></p>
                 <h1>"New user"</h1>
-                {move || create.value().get().and_then(|r| r.ok()).map(|issued| view! {
-                    <div class="issued" role="status">
-                        <h2>"Account created"</h2>
-                        <p>"Give this temporary password to " <strong>{issued.user.display_name.clone()}</strong>
-                           " (" <span class="mono">{issued.user.username.clone()}</span> ") by a secure channel. It is shown only once; they must change it at first sign-in."</p>
-                        <p class="secret" aria-label="Temporary password"><code data-testid="temporary-password">{issued.temporary_password.clone()}</code></p>
-                        <p><a href=format!("/admin/users/{}", issued.user.id)>"Open the account"</a></p>
-                    </div>
-                })}
                 <Suspense fallback=|| view! { <p class="loading">"Loading…"</p> }>
                     {move || Suspend::new(async move {
                         let agencies = agencies.await.unwrap_or_default();
-                        view! {
-                            <ActionForm action=create>
-                                <ErrorSummary error/>
-                                <Field label="Username" name="username" autocomplete="off" required=true hint="3 to 40 letters, digits, dots, hyphens or underscores." error/>
-                                <Field label="Full name" name="display_name" autocomplete="off" required=true error/>
-                                <SelectField label="Role" name="role" options=role_options(false) selected="officer" error/>
-                                <SelectField label="Agency" name="agency" options=agency_options(&agencies, "Choose an agency") error/>
-                                <Field label="Time zone" name="time_zone" hint="Leave empty for the agency country's zone (America/Toronto or Asia/Kolkata)." error/>
-                                <button type="submit" class="button primary" disabled=move || create.pending().get()>"Create user"</button>
-                            </ActionForm>
-                        }
+                        view! { <CreateUserForm agencies=agency_options(&agencies, "Choose an agency")/> }
                     })}
                 </Suspense>
             </section>
         </Guard>
+    }
+}
+
+/// An island of its own: the answer (the temporary password) is shown here, once, and never travels in a
+/// URL or survives a reload.
+#[island]
+fn CreateUserForm(agencies: Vec<(String, String)>) -> impl IntoView {
+    let create = ServerAction::<CreateUser>::new();
+    let error = action_error(create);
+    view! {
+        {move || create.value().get().and_then(|r| r.ok()).map(|issued| view! {
+            <div class="issued" role="status">
+                <h2>"Account created"</h2>
+                <p>"Give this temporary password to " <strong>{issued.user.display_name.clone()}</strong>
+                   " (" <span class="mono">{issued.user.username.clone()}</span> ") by a secure channel. It is shown only once; they must change it at first sign-in."</p>
+                <p class="secret" aria-label="Temporary password"><code data-testid="temporary-password">{issued.temporary_password.clone()}</code></p>
+                <p><a href=format!("/admin/users/{}", issued.user.id)>"Open the account"</a></p>
+            </div>
+        })}
+        <ActionForm action=create>
+            <ErrorSummary error/>
+            <Field label="Username" name="username" autocomplete="off" required=true hint="3 to 40 letters, digits, dots, hyphens or underscores." error/>
+            <Field label="Full name" name="display_name" autocomplete="off" required=true error/>
+            <SelectField label="Role" name="role" options=role_options(false) selected="officer" error/>
+            <SelectField label="Agency" name="agency" options=agencies error/>
+            <Field label="Time zone" name="time_zone" hint="Leave empty for the agency country's zone (America/Toronto or Asia/Kolkata)." error/>
+            <button type="submit" class="button primary" disabled=move || create.pending().get()>"Create user"</button>
+        </ActionForm>
     }
 }

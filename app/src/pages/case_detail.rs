@@ -5,8 +5,10 @@ use super::cases::CaseFields;
 use crate::api::cases::{case_form_options, case_history, get_case, AddEntity, AddIndicator, BulkAddIndicators, ChangeCaseStatus, UpdateCase};
 use crate::api::requests::CreateRequest;
 use crate::components::badges::{file_size, CaseStatusBadge, DeadlineText, PriorityBadge, RequestStatusBadge, TlpBadge};
-use crate::components::forms::{action_error, enum_options, success_count, ErrorSummary, Field, SelectField, TextArea};
-use crate::components::layout::{load_page, Guard};
+use crate::components::forms::{action_error, enum_options, ErrorSummary, Field, SelectField, TextArea};
+use crate::components::layout::Guard;
+use crate::components::server_form::ServerForm;
+use leptos::server_fn::ServerFn;
 use crate::components::upload::FileUpload;
 use crate::error::AppError;
 use crate::model::permissions::Action;
@@ -28,16 +30,8 @@ pub fn CaseDetailPage() -> impl IntoView {
 fn CaseDetail() -> impl IntoView {
     let params = use_params_map();
     let id = move || params.read().get("id").and_then(|s| s.parse::<i64>().ok()).unwrap_or(0);
-    let update = ServerAction::<UpdateCase>::new();
-    let status = ServerAction::<ChangeCaseStatus>::new();
-    let add_indicator = ServerAction::<AddIndicator>::new();
-    let bulk = ServerAction::<BulkAddIndicators>::new();
-    let add_entity = ServerAction::<AddEntity>::new();
-    let (uploads, set_uploads) = signal(0u32);
-    let saved = [success_count(update), success_count(status), success_count(add_indicator), success_count(bulk), success_count(add_entity)];
-    let version = move || (saved.map(|s| s.get()), uploads.get());
-    let case = Resource::new(move || (id(), version()), |(id, _)| get_case(id));
-    let history = Resource::new(move || (id(), version()), |(id, _)| case_history(id));
+    let case = Resource::new(id, get_case);
+    let history = Resource::new(id, case_history);
     let options = Resource::new(|| (), |_| case_form_options());
 
     view! {
@@ -50,20 +44,20 @@ fn CaseDetail() -> impl IntoView {
                     Err(e) => view! { <p class="error-summary" role="alert">{e.to_string()}</p> }.into_any(),
                     Ok(c) => view! {
                         <Title text=c.reference.clone()/>
-                        <CaseHeader case=c.clone() status/>
+                        <CaseHeader case=c.clone()/>
                         <div class="columns">
                             <div>
                                 <section class="panel" aria-labelledby="summary-h">
                                     <h2 id="summary-h">"Summary"</h2>
                                     <p class="prewrap">{if c.summary.is_empty() { "No summary yet.".to_string() } else { c.summary.clone() }}</p>
-                                    {(c.can_edit && options.is_some()).then(|| view! { <EditCase case=c.clone() options=options.clone().unwrap() update/> })}
+                                    {(c.can_edit && options.is_some()).then(|| view! { <EditCase case=c.clone() options=options.clone().unwrap()/> })}
                                 </section>
                                 <CaseRequests case=c.clone() options=options.clone()/>
-                                <Indicators case=c.clone() add=add_indicator bulk/>
-                                <Entities case=c.clone() add=add_entity/>
+                                <Indicators case=c.clone()/>
+                                <Entities case=c.clone()/>
                             </div>
                             <div>
-                                <Attachments case=c.clone() on_uploaded=Callback::new(move |_| set_uploads.update(|n| *n += 1))/>
+                                <Attachments case=c.clone()/>
                                 <section class="panel" aria-labelledby="links-h">
                                     <h2 id="links-h">"Related cases"</h2>
                                     {if c.links.is_empty() {
@@ -103,8 +97,7 @@ fn CaseDetail() -> impl IntoView {
 }
 
 #[component]
-fn CaseHeader(case: CaseView, status: ServerAction<ChangeCaseStatus>) -> impl IntoView {
-    let error = action_error(status);
+fn CaseHeader(case: CaseView) -> impl IntoView {
     let id = case.id;
     let current = case.status;
     let transitions = case.allowed_transitions.clone();
@@ -135,36 +128,30 @@ fn CaseHeader(case: CaseView, status: ServerAction<ChangeCaseStatus>) -> impl In
                         CaseStatus::Open => "Mark open",
                     };
                     view! {
-                        <ActionForm action=status attr:class="inline">
+                        <ServerForm action=ChangeCaseStatus::PATH class="inline">
                             <input type="hidden" name="id" value=id/>
                             <input type="hidden" name="status" value=to.as_str()/>
                             <button type="submit" class="button secondary">{label}</button>
-                        </ActionForm>
+                        </ServerForm>
                     }
                 }).collect_view()}
             </div>
-            <ErrorSummary error/>
         </header>
     }
 }
 
 #[component]
-fn EditCase(case: CaseView, options: FormOptions, update: ServerAction<UpdateCase>) -> impl IntoView {
-    let error = action_error(update);
+fn EditCase(case: CaseView, options: FormOptions) -> impl IntoView {
     let parties = case.parties.iter().filter(|p| p.id != case.owner_agency.id).map(|p| p.code.clone()).collect::<Vec<_>>().join(", ");
     let links = case.links.iter().map(|l| l.reference.clone()).collect::<Vec<_>>().join(", ");
-    // Keep the editor open after a refused save, so the user's text stays in front of them.
-    let open = Signal::derive(move || matches!(update.value().get(), Some(Err(_))));
     view! {
-        <details class="edit" open=open>
+        <details class="edit">
             <summary class="button secondary">"Edit case"</summary>
-            <ActionForm action=update>
+            <ServerForm action=UpdateCase::PATH done="Case saved.">
                 <input type="hidden" name="id" value=case.id/>
                 <input type="hidden" name="version" value=case.version/>
-                <ErrorSummary error/>
                 <CaseFields
                     options
-                    error
                     form="edit"
                     title=case.title.clone()
                     summary=case.summary.clone()
@@ -176,20 +163,13 @@ fn EditCase(case: CaseView, options: FormOptions, update: ServerAction<UpdateCas
                     links
                 />
                 <button type="submit" class="button primary">"Save changes"</button>
-            </ActionForm>
+            </ServerForm>
         </details>
     }
 }
 
 #[component]
 fn CaseRequests(case: CaseView, options: Option<FormOptions>) -> impl IntoView {
-    let create = ServerAction::<CreateRequest>::new();
-    let error = action_error(create);
-    Effect::new(move |_| {
-        if let Some(Ok(created)) = create.value().get() {
-            load_page(&format!("/requests/{}", created.id));
-        }
-    });
     let open_case = matches!(case.status, CaseStatus::Open | CaseStatus::Active);
     let my_country = options.as_ref().map(|o| o.my_agency.country);
     let recipients: Vec<(String, String)> = std::iter::once((String::new(), "Choose the agency you are asking".to_string()))
@@ -228,33 +208,32 @@ fn CaseRequests(case: CaseView, options: Option<FormOptions>) -> impl IntoView {
                 }.into_any()
             }}
             {open_case.then(|| view! {
-                <details class="new-request" open=move || matches!(create.value().get(), Some(Err(_)))>
+                <details class="new-request">
                     <summary class="button primary">"New request"</summary>
-                    <ActionForm action=create>
+                    <ServerForm action=CreateRequest::PATH then="/requests/{id}">
                         <input type="hidden" name="case_id" value=case.id/>
-                        <ErrorSummary error/>
                         <div class="field-row">
-                            <SelectField form="req" label="Type" name="kind" options=enum_options(RequestKind::ALL, RequestKind::as_str, RequestKind::label, None) error/>
-                            <SelectField form="req" label="To agency" name="to_agency" options=recipients.clone() error/>
+                            <SelectField form="req" label="Type" name="kind" options=enum_options(RequestKind::ALL, RequestKind::as_str, RequestKind::label, None)/>
+                            <SelectField form="req" label="To agency" name="to_agency" options=recipients.clone()/>
                         </div>
-                        <Field form="req" label="Subject" name="subject" required=true error/>
-                        <TextArea form="req" label="Request" name="body" rows=6 required=true error/>
+                        <Field form="req" label="Subject" name="subject" required=true/>
+                        <TextArea form="req" label="Request" name="body" rows=6 required=true/>
                         <div class="field-row">
-                            <SelectField form="req" label="Priority" name="priority" options=enum_options(Priority::ALL, Priority::as_str, Priority::label, None) selected="normal" error/>
-                            <SelectField form="req" label="Handling code (TLP)" name="tlp" options=enum_options(Tlp::ALL, Tlp::as_str, Tlp::label, None) selected=case.tlp.as_str().to_string() error/>
+                            <SelectField form="req" label="Priority" name="priority" options=enum_options(Priority::ALL, Priority::as_str, Priority::label, None) selected="normal"/>
+                            <SelectField form="req" label="Handling code (TLP)" name="tlp" options=enum_options(Tlp::ALL, Tlp::as_str, Tlp::label, None) selected=case.tlp.as_str().to_string()/>
                         </div>
                         <div class="field checkbox">
                             <input type="checkbox" id="f-req-directly_available" name="directly_available" value="true"/>
                             <label for="f-req-directly_available">"The information is directly available to the recipient (urgent: 8 hours instead of 3 days)"</label>
                         </div>
-                        <Field form="req" label="Due (optional, earlier than the default)" name="due" kind="datetime-local" hint="Leave empty for the default deadline of this type and priority. Your time zone is used." error/>
+                        <Field form="req" label="Due (optional, earlier than the default)" name="due" kind="datetime-local" hint="Leave empty for the default deadline of this type and priority. Your time zone is used."/>
                         <p class="hint">"Times are in " {zone.clone()} "."</p>
                         <div class="field checkbox">
                             <input type="checkbox" id="f-req-intent" name="intent" value="draft"/>
                             <label for="f-req-intent">"Save as a draft (do not send yet)"</label>
                         </div>
-                        <button type="submit" class="button primary" disabled=move || create.pending().get()>"Send request"</button>
-                    </ActionForm>
+                        <button type="submit" class="button primary">"Send request"</button>
+                    </ServerForm>
                 </details>
             })}
         </section>
@@ -262,9 +241,7 @@ fn CaseRequests(case: CaseView, options: Option<FormOptions>) -> impl IntoView {
 }
 
 #[component]
-fn Indicators(case: CaseView, add: ServerAction<AddIndicator>, bulk: ServerAction<BulkAddIndicators>) -> impl IntoView {
-    let add_error = action_error(add);
-    let bulk_error = action_error(bulk);
+fn Indicators(case: CaseView) -> impl IntoView {
     let id = case.id;
     view! {
         <section class="panel" aria-labelledby="indicators-h">
@@ -295,44 +272,26 @@ fn Indicators(case: CaseView, add: ServerAction<AddIndicator>, bulk: ServerActio
                     </div>
                 }.into_any()
             }}
-            <details open=move || matches!(add.value().get(), Some(Err(_)))>
+            <details>
                 <summary class="button secondary">"Add an indicator"</summary>
-                <ActionForm action=add>
+                <ServerForm action=AddIndicator::PATH done="Indicator added.">
                     <input type="hidden" name="case_id" value=id/>
-                    <ErrorSummary error=add_error/>
                     <div class="field-row">
-                        <SelectField form="ind" label="Indicator type" name="kind" options=enum_options(IndicatorKind::ALL, IndicatorKind::as_str, IndicatorKind::label, Some("Choose a type")) error=add_error/>
-                        <SelectField form="ind" label="Indicator TLP" name="tlp" field="tlp" options=enum_options(Tlp::ALL, Tlp::as_str, Tlp::label, None) selected=case.tlp.as_str().to_string() error=add_error/>
+                        <SelectField form="ind" label="Indicator type" name="kind" options=enum_options(IndicatorKind::ALL, IndicatorKind::as_str, IndicatorKind::label, Some("Choose a type"))/>
+                        <SelectField form="ind" label="Indicator TLP" name="tlp" field="tlp" options=enum_options(Tlp::ALL, Tlp::as_str, Tlp::label, None) selected=case.tlp.as_str().to_string()/>
                     </div>
-                    <Field form="ind" label="Value" name="value" hint="Defanged values (hxxp, [.]) are accepted." error=add_error/>
+                    <Field form="ind" label="Value" name="value" hint="Defanged values (hxxp, [.]) are accepted."/>
                     <div class="field-row">
-                        <Field form="ind" label="First seen" name="first_seen" kind="date" error=add_error/>
-                        <Field form="ind" label="Last seen" name="last_seen" kind="date" error=add_error/>
+                        <Field form="ind" label="First seen" name="first_seen" kind="date"/>
+                        <Field form="ind" label="Last seen" name="last_seen" kind="date"/>
                     </div>
-                    <Field form="ind" label="Note" name="note" error=add_error/>
+                    <Field form="ind" label="Note" name="note"/>
                     <button type="submit" class="button primary">"Add indicator"</button>
-                </ActionForm>
+                </ServerForm>
             </details>
-            <details open=move || bulk.value().get().is_some()>
+            <details>
                 <summary class="button secondary">"Paste many"</summary>
-                <ActionForm action=bulk>
-                    <input type="hidden" name="case_id" value=id/>
-                    <ErrorSummary error=bulk_error/>
-                    <TextArea form="bulk" label="Indicators, one per line" name="text" rows=8 hint="Optionally start a line with its type (ipv4, domain, url, sha256, …); otherwise it is recognised." error=bulk_error/>
-                    <SelectField form="bulk" label="TLP for all" name="tlp" options=enum_options(Tlp::ALL, Tlp::as_str, Tlp::label, None) selected=case.tlp.as_str().to_string() error=bulk_error/>
-                    <button type="submit" class="button primary">"Add all"</button>
-                </ActionForm>
-                {move || bulk.value().get().and_then(|r| r.ok()).map(|lines| {
-                    let added = lines.iter().filter(|l| l.added).count();
-                    view! {
-                        <div role="status" class="bulk-report">
-                            <p><strong>{added} " of " {lines.len()} " lines added."</strong></p>
-                            <ul class="plain">{lines.into_iter().map(|l| view! {
-                                <li class=if l.added { "ok" } else { "refused" }>"Line " {l.line} ": " <span class="mono">{l.input}</span> " — " {l.outcome}</li>
-                            }).collect_view()}</ul>
-                        </div>
-                    }
-                })}
+                <BulkIndicators case_id=id tlp=case.tlp.as_str().to_string()/>
             </details>
         </section>
     }
@@ -340,8 +299,7 @@ fn Indicators(case: CaseView, add: ServerAction<AddIndicator>, bulk: ServerActio
 
 /// Persons, companies and vessels the case concerns: what incoming requests are cross-checked against.
 #[component]
-fn Entities(case: CaseView, add: ServerAction<AddEntity>) -> impl IntoView {
-    let error = action_error(add);
+fn Entities(case: CaseView) -> impl IntoView {
     let id = case.id;
     view! {
         <section class="panel" aria-labelledby="entities-h">
@@ -368,31 +326,30 @@ fn Entities(case: CaseView, add: ServerAction<AddEntity>) -> impl IntoView {
                     </div>
                 }.into_any()
             }}
-            <details open=move || matches!(add.value().get(), Some(Err(_)))>
+            <details>
                 <summary class="button secondary">"Add a person, company or vessel"</summary>
-                <ActionForm action=add>
+                <ServerForm action=AddEntity::PATH done="Added.">
                     <input type="hidden" name="case_id" value=id/>
-                    <ErrorSummary error/>
                     <div class="field-row">
-                        <SelectField form="ent" label="Kind" name="kind" options=enum_options(EntityKind::ALL, EntityKind::as_str, EntityKind::label, Some("Choose")) error/>
-                        <Field form="ent" label="Name" name="name" error/>
+                        <SelectField form="ent" label="Kind" name="kind" options=enum_options(EntityKind::ALL, EntityKind::as_str, EntityKind::label, Some("Choose"))/>
+                        <Field form="ent" label="Name" name="name"/>
                     </div>
-                    <Field form="ent" label="Identifier" name="identifier" hint="Date of birth or passport number, company registration number, or IMO number." error/>
-                    <Field form="ent" label="Note" name="note" error/>
+                    <Field form="ent" label="Identifier" name="identifier" hint="Date of birth or passport number, company registration number, or IMO number."/>
+                    <Field form="ent" label="Note" name="note"/>
                     <button type="submit" class="button primary">"Add"</button>
-                </ActionForm>
+                </ServerForm>
             </details>
         </section>
     }
 }
 
 #[component]
-fn Attachments(case: CaseView, on_uploaded: Callback<AttachmentView>) -> impl IntoView {
+fn Attachments(case: CaseView) -> impl IntoView {
     view! {
         <section class="panel" aria-labelledby="files-h">
             <h2 id="files-h">"Attachments"</h2>
             <AttachmentList files=case.attachments.clone()/>
-            <FileUpload case_id=case.id on_uploaded label="Add a file to the case" id="case-upload"/>
+            <FileUpload case_id=case.id label="Add a file to the case" id="case-upload"/>
         </section>
     }
 }
@@ -436,5 +393,33 @@ fn HistoryTable(entries: Vec<crate::model::HistoryEntry>, label: &'static str) -
                 </tbody>
             </table>
         </div>
+    }
+}
+
+/// An island of its own: the server answers line by line (added, or why not), and the report is shown
+/// under the form, which keeps the pasted text for correction.
+#[island]
+fn BulkIndicators(case_id: i64, tlp: String) -> impl IntoView {
+    let bulk = ServerAction::<BulkAddIndicators>::new();
+    let error = action_error(bulk);
+    view! {
+        <ActionForm action=bulk>
+            <input type="hidden" name="case_id" value=case_id/>
+            <ErrorSummary error/>
+            <TextArea form="bulk" label="Indicators, one per line" name="text" rows=8 hint="Optionally start a line with its type (ipv4, domain, url, sha256, …); otherwise it is recognised." error/>
+            <SelectField form="bulk" label="TLP for all" name="tlp" options=enum_options(Tlp::ALL, Tlp::as_str, Tlp::label, None) selected=tlp error/>
+            <button type="submit" class="button primary">"Add all"</button>
+        </ActionForm>
+        {move || bulk.value().get().and_then(|r| r.ok()).map(|lines| {
+            let added = lines.iter().filter(|l| l.added).count();
+            view! {
+                <div role="status" class="bulk-report">
+                    <p><strong>{added} " of " {lines.len()} " lines added."</strong> " " <a href="">"Reload to see them in the table"</a></p>
+                    <ul class="plain">{lines.into_iter().map(|l| view! {
+                        <li class=if l.added { "ok" } else { "refused" }>"Line " {l.line} ": " <span class="mono">{l.input}</span> " — " {l.outcome}</li>
+                    }).collect_view()}</ul>
+                </div>
+            }
+        })}
     }
 }

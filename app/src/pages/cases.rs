@@ -2,9 +2,10 @@
 
 use crate::api::cases::{case_form_options, list_cases, CreateCase};
 use crate::components::badges::{CaseStatusBadge, PriorityBadge, TlpBadge};
-use crate::components::forms::{action_error, enum_options, ErrorSummary, Field, SelectField, TextArea};
-use crate::components::layout::{load_page, Guard};
-use crate::error::AppError;
+use crate::components::forms::{enum_options, Field, SelectField, TextArea};
+use crate::components::layout::Guard;
+use crate::components::server_form::ServerForm;
+use leptos::server_fn::ServerFn;
 use crate::model::permissions::Action;
 use crate::model::{CaseFilter, CaseStatus, CaseSummary, Category, FormOptions, Priority, Tlp};
 use leptos::prelude::*;
@@ -34,7 +35,6 @@ fn CaseList() -> impl IntoView {
         }
     };
     let cases = Resource::new(filter, list_cases);
-    let no_error = Signal::derive(|| None::<AppError>);
     view! {
         <Guard action=Action::WorkCases>
             <div class="page-head">
@@ -45,10 +45,10 @@ fn CaseList() -> impl IntoView {
                 let f = filter();
                 view! {
                     <Form method="GET" action="" attr:class="filters" attr:aria-label="Filter cases">
-                        <Field label="Search title, reference or summary" name="q" value=f.q.clone() error=no_error/>
-                        <SelectField label="Status" name="status" options=enum_options(CaseStatus::ALL, CaseStatus::as_str, CaseStatus::label, Some("Not archived")) selected=f.status.clone() error=no_error/>
-                        <SelectField label="Category" name="category" options=enum_options(Category::ALL, Category::as_str, Category::label, Some("Any category")) selected=f.category.clone() error=no_error/>
-                        <SelectField label="Priority" name="priority" options=enum_options(Priority::ALL, Priority::as_str, Priority::label, Some("Any priority")) selected=f.priority.clone() error=no_error/>
+                        <Field label="Search title, reference or summary" name="q" value=f.q.clone()/>
+                        <SelectField label="Status" name="status" options=enum_options(CaseStatus::ALL, CaseStatus::as_str, CaseStatus::label, Some("Not archived")) selected=f.status.clone()/>
+                        <SelectField label="Category" name="category" options=enum_options(Category::ALL, Category::as_str, Category::label, Some("Any category")) selected=f.category.clone()/>
+                        <SelectField label="Priority" name="priority" options=enum_options(Priority::ALL, Priority::as_str, Priority::label, Some("Any priority")) selected=f.priority.clone()/>
                         <button type="submit" class="button secondary">"Search"</button>
                     </Form>
                 }
@@ -122,7 +122,6 @@ pub fn NewCasePage() -> impl IntoView {
 #[component]
 pub fn CaseFields(
     options: FormOptions,
-    error: Signal<Option<AppError>>,
     #[prop(default = "")] form: &'static str,
     #[prop(optional)] title: String,
     #[prop(optional)] summary: String,
@@ -144,30 +143,23 @@ pub fn CaseFields(
         .collect::<Vec<_>>()
         .join(", ");
     view! {
-        <Field form=form label="Title" name="title" value=title required=true error/>
-        <TextArea form=form label="Summary" name="summary" value=summary rows=6 error/>
+        <Field form=form label="Title" name="title" value=title required=true/>
+        <TextArea form=form label="Summary" name="summary" value=summary rows=6/>
         <div class="field-row">
-            <SelectField form=form label="Category" name="category" options=enum_options(Category::ALL, Category::as_str, Category::label, Some("Choose a category")) selected=category error/>
-            <SelectField form=form label="Priority" name="priority" options=enum_options(Priority::ALL, Priority::as_str, Priority::label, None) selected=if priority.is_empty() { "normal".to_string() } else { priority } error/>
-            <SelectField form=form label="Handling code (TLP)" name="tlp" options=enum_options(Tlp::ALL, Tlp::as_str, Tlp::label, None) selected=if tlp.is_empty() { "amber".to_string() } else { tlp } error/>
+            <SelectField form=form label="Category" name="category" options=enum_options(Category::ALL, Category::as_str, Category::label, Some("Choose a category")) selected=category/>
+            <SelectField form=form label="Priority" name="priority" options=enum_options(Priority::ALL, Priority::as_str, Priority::label, None) selected=if priority.is_empty() { "normal".to_string() } else { priority }/>
+            <SelectField form=form label="Handling code (TLP)" name="tlp" options=enum_options(Tlp::ALL, Tlp::as_str, Tlp::label, None) selected=if tlp.is_empty() { "amber".to_string() } else { tlp }/>
         </div>
-        <SelectField form=form label="Lead officer" name="lead" options=leads selected=lead error/>
-        <Field form=form label="Other agencies party to the case" name="parties" value=parties hint="Agency codes separated by commas. Your agency is always a party; an agency you send a request to becomes one." error/>
+        <SelectField form=form label="Lead officer" name="lead" options=leads selected=lead/>
+        <Field form=form label="Other agencies party to the case" name="parties" value=parties hint="Agency codes separated by commas. Your agency is always a party; an agency you send a request to becomes one."/>
         <p class="hint">"Agencies: " {agency_list}</p>
-        <Field form=form label="Related cases" name="links" value=links hint="References separated by commas, e.g. LD-2026-000012." error/>
+        <Field form=form label="Related cases" name="links" value=links hint="References separated by commas, e.g. LD-2026-000012."/>
     }
 }
 
 #[component]
 fn NewCase() -> impl IntoView {
-    let create = ServerAction::<CreateCase>::new();
-    let error = action_error(create);
     let options = Resource::new(|| (), |_| case_form_options());
-    Effect::new(move |_| {
-        if let Some(Ok(created)) = create.value().get() {
-            load_page(&format!("/cases/{}", created.id));
-        }
-    });
     view! {
         <Guard action=Action::WorkCases>
             <section class="panel narrow wide-form">
@@ -180,11 +172,10 @@ fn NewCase() -> impl IntoView {
                             Ok(options) => {
                                 let me = options.me.to_string();
                                 view! {
-                                    <ActionForm action=create>
-                                        <ErrorSummary error/>
-                                        <CaseFields options error lead=me/>
-                                        <button type="submit" class="button primary" disabled=move || create.pending().get()>"Open case"</button>
-                                    </ActionForm>
+                                    <ServerForm action=CreateCase::PATH then="/cases/{id}">
+                                        <CaseFields options lead=me/>
+                                        <button type="submit" class="button primary">"Open case"</button>
+                                    </ServerForm>
                                 }.into_any()
                             }
                         }

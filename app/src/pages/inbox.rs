@@ -3,6 +3,7 @@
 use crate::api::requests::inbox;
 use crate::components::badges::{DeadlineText, PriorityBadge, RequestStatusBadge, TlpBadge};
 use crate::components::forms::{enum_options, SelectField};
+use crate::components::live::LiveRegion;
 use crate::error::AppError;
 use crate::model::{Category, InboxFilter, InboxView, Priority, RequestStatus, RequestSummary};
 use leptos::prelude::*;
@@ -30,9 +31,7 @@ fn current_filter() -> impl Fn() -> InboxFilter + Copy + Send + Sync + 'static {
 /// itself, not inside its guard: a resource made inside a Suspense is made again on every render pass.
 pub fn inbox_resource(enabled: impl Fn() -> bool + Copy + Send + Sync + 'static) -> Resource<Result<Option<InboxView>, AppError>> {
     let filter = current_filter();
-    // Refetched whenever the server announces news for this user (a new request arrives, say).
-    let live = crate::components::layout::Live::get();
-    Resource::new(move || (enabled(), filter(), live.tick.get()), |(on, f, _)| async move {
+    Resource::new(move || (enabled(), filter()), |(on, f)| async move {
         if on {
             inbox(f).await.map(Some)
         } else {
@@ -44,12 +43,13 @@ pub fn inbox_resource(enabled: impl Fn() -> bool + Copy + Send + Sync + 'static)
 #[component]
 pub fn Inbox(data: Resource<Result<Option<InboxView>, AppError>>) -> impl IntoView {
     let filter = current_filter();
-    let no_error = Signal::derive(|| None::<AppError>);
     view! {
         <div class="page-head">
             <h1>"Inbox"</h1>
             <a class="button primary" href="/cases/new">"New case"</a>
         </div>
+        // Fetched again in place whenever the server announces news for this user (a new request, say).
+        <LiveRegion id="inbox">
         <Transition fallback=|| view! { <p class="loading">"Loading your inbox…"</p> }>
             {move || Suspend::new(async move {
                 let f = filter();
@@ -63,10 +63,10 @@ pub fn Inbox(data: Resource<Result<Option<InboxView>, AppError>>) -> impl IntoVi
                         let next = inbox.incoming_has_more.then(|| format!("/?status={}&priority={}&category={}&counterpart={}&page={}", f.status, f.priority, f.category, f.counterpart, f.page + 1));
                         view! {
                             <Form method="GET" action="" attr:class="filters" attr:aria-label="Filter the inbox">
-                                <SelectField label="Status" name="status" options=enum_options(RequestStatus::ALL, RequestStatus::as_str, RequestStatus::label, Some("Open (sent, acknowledged, in progress)")) selected=f.status.clone() error=no_error/>
-                                <SelectField label="Priority" name="priority" options=enum_options(Priority::ALL, Priority::as_str, Priority::label, Some("Any priority")) selected=f.priority.clone() error=no_error/>
-                                <SelectField label="Category" name="category" options=enum_options(Category::ALL, Category::as_str, Category::label, Some("Any category")) selected=f.category.clone() error=no_error/>
-                                <SelectField label="Counterpart agency" name="counterpart" options=counterparts selected=f.counterpart.clone() error=no_error/>
+                                <SelectField label="Status" name="status" options=enum_options(RequestStatus::ALL, RequestStatus::as_str, RequestStatus::label, Some("Open (sent, acknowledged, in progress)")) selected=f.status.clone()/>
+                                <SelectField label="Priority" name="priority" options=enum_options(Priority::ALL, Priority::as_str, Priority::label, Some("Any priority")) selected=f.priority.clone()/>
+                                <SelectField label="Category" name="category" options=enum_options(Category::ALL, Category::as_str, Category::label, Some("Any category")) selected=f.category.clone()/>
+                                <SelectField label="Counterpart agency" name="counterpart" options=counterparts selected=f.counterpart.clone()/>
                                 <button type="submit" class="button secondary">"Filter"</button>
                             </Form>
                             <section aria-labelledby="incoming-h">
@@ -88,6 +88,7 @@ pub fn Inbox(data: Resource<Result<Option<InboxView>, AppError>>) -> impl IntoVi
                 }
             })}
         </Transition>
+        </LiveRegion>
     }
 }
 

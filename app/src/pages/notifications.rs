@@ -1,9 +1,12 @@
 //! The notification centre: newest first, each linking to its object, marked read one by one or all.
 
 use crate::api::notifications::{list_notifications, MarkNotificationsRead};
-use crate::components::layout::{Guard, Live};
+use crate::components::layout::Guard;
+use crate::components::live::LiveRegion;
+use crate::components::server_form::ServerForm;
 use crate::model::permissions::Action;
 use leptos::prelude::*;
+use leptos::server_fn::ServerFn;
 use leptos_meta::Title;
 
 #[component]
@@ -16,42 +19,42 @@ pub fn NotificationsPage() -> impl IntoView {
 
 #[component]
 fn Notifications() -> impl IntoView {
-    let mark = ServerAction::<MarkNotificationsRead>::new();
-    let live = Live::get();
-    let items = Resource::new(move || (mark.version().get(), live.tick.get()), |_| list_notifications());
+    let items = Resource::new(|| (), |_| list_notifications());
     view! {
         <Guard action=Action::ManageOwnProfile>
             <div class="page-head">
                 <h1>"Notifications"</h1>
-                <ActionForm action=mark attr:class="inline">
+                <ServerForm action=MarkNotificationsRead::PATH class="inline">
                     <input type="hidden" name="id" value="0"/>
                     <button type="submit" class="button secondary">"Mark all read"</button>
-                </ActionForm>
+                </ServerForm>
             </div>
-            <Transition fallback=|| view! { <p class="loading">"Loading…"</p> }>
-                {move || Suspend::new(async move {
-                    match items.await {
-                        Err(e) => view! { <p class="error-summary" role="alert">{e.to_string()}</p> }.into_any(),
-                        Ok(list) if list.is_empty() => view! { <p class="empty">"No notification yet."</p> }.into_any(),
-                        Ok(list) => view! {
-                            <ul class="plain notifications">
-                                {list.into_iter().map(|n| view! {
-                                    <li class:unread=!n.read>
-                                        <a href=n.link.clone()>{n.title.clone()}</a>
-                                        <span class="muted small">" · " <time datetime=n.created.at.to_rfc3339()>{n.created.text.clone()}</time></span>
-                                        {(!n.read).then(|| view! {
-                                            <ActionForm action=mark attr:class="inline">
-                                                <input type="hidden" name="id" value=n.id/>
-                                                <button type="submit" class="link-button">"Mark read"</button>
-                                            </ActionForm>
-                                        })}
-                                    </li>
-                                }).collect_view()}
-                            </ul>
-                        }.into_any(),
-                    }
-                })}
-            </Transition>
+            <LiveRegion id="notification-list">
+                <Suspense fallback=|| view! { <p class="loading">"Loading…"</p> }>
+                    {move || Suspend::new(async move {
+                        match items.await {
+                            Err(e) => view! { <p class="error-summary" role="alert">{e.to_string()}</p> }.into_any(),
+                            Ok(list) if list.is_empty() => view! { <p class="empty">"No notification yet."</p> }.into_any(),
+                            Ok(list) => view! {
+                                <ul class="plain notifications">
+                                    {list.into_iter().map(|n| view! {
+                                        <li class:unread=!n.read>
+                                            <a href=n.link.clone()>{n.title.clone()}</a>
+                                            <span class="muted small">" · " <time datetime=n.created.at.to_rfc3339()>{n.created.text.clone()}</time></span>
+                                            {(!n.read).then(|| view! {
+                                                <ServerForm action=MarkNotificationsRead::PATH class="inline">
+                                                    <input type="hidden" name="id" value=n.id/>
+                                                    <button type="submit" class="link-button">"Mark read"</button>
+                                                </ServerForm>
+                                            })}
+                                        </li>
+                                    }).collect_view()}
+                                </ul>
+                            }.into_any(),
+                        }
+                    })}
+                </Suspense>
+            </LiveRegion>
         </Guard>
     }
 }

@@ -4,7 +4,9 @@
 use super::case_detail::AttachmentList;
 use crate::api::requests::{cross_check, get_request, AcknowledgeRequest, ApproveRequest, CloseRequest, DeclineRequest, RespondToRequest, SendRequest, WithdrawRequest};
 use crate::components::badges::{DeadlineText, PriorityBadge, RequestStatusBadge, TlpBadge};
-use crate::components::forms::{action_error, enum_options, success_count, ErrorSummary, SelectField, TextArea};
+use crate::components::forms::{enum_options, SelectField, TextArea};
+use crate::components::server_form::ServerForm;
+use leptos::server_fn::ServerFn;
 use crate::components::layout::Guard;
 use crate::components::upload::FileUpload;
 use crate::error::AppError;
@@ -27,22 +29,13 @@ pub fn RequestDetailPage() -> impl IntoView {
 fn RequestDetail() -> impl IntoView {
     let params = use_params_map();
     let id = move || params.read().get("id").and_then(|s| s.parse::<i64>().ok()).unwrap_or(0);
-    let send = ServerAction::<SendRequest>::new();
-    let approve = ServerAction::<ApproveRequest>::new();
-    let ack = ServerAction::<AcknowledgeRequest>::new();
-    let respond = ServerAction::<RespondToRequest>::new();
-    let decline = ServerAction::<DeclineRequest>::new();
-    let withdraw = ServerAction::<WithdrawRequest>::new();
-    let close = ServerAction::<CloseRequest>::new();
-    let saved = [success_count(send), success_count(approve), success_count(ack), success_count(respond), success_count(decline), success_count(withdraw), success_count(close)];
-    let version = move || saved.map(|s| s.get());
-    let request = Resource::new(move || (id(), version()), |(id, _)| get_request(id));
+    let request = Resource::new(id, get_request);
     // Only the receiving side cross-checks; made here, not in the panel, so it is fetched once per page.
     // It waits for the request inside its fetcher rather than reading it in its source: while the server
     // renders, a source read before the request has loaded answers "not the recipient", and that empty
     // answer was what the browser hydrated.
     let cross = Resource::new(
-        move || (id(), version()),
+        id,
         move |_| async move {
             match request.await {
                 Ok(r) if r.viewer_is_recipient => cross_check(r.summary.id).await.map(Some),
@@ -50,12 +43,6 @@ fn RequestDetail() -> impl IntoView {
             }
         },
     );
-    let action_errors = Signal::derive(move || {
-        [send.value().get(), approve.value().get(), ack.value().get(), withdraw.value().get(), close.value().get()]
-            .into_iter()
-            .flatten()
-            .find_map(|r| r.err())
-    });
 
     view! {
         <Guard action=Action::WorkCases>
@@ -68,12 +55,12 @@ fn RequestDetail() -> impl IntoView {
                             let s = r.summary.clone();
                             let rid = s.id;
                             let has = |a: &str| r.actions.iter().any(|x| x == a);
-                            let simple: Vec<(&'static str, &'static str, bool)> = vec![
-                                ("send", "Send request", has("send")),
-                                ("approve", "Approve and send", has("approve")),
-                                ("acknowledge", "Acknowledge", has("acknowledge")),
-                                ("close", "Close request", has("close")),
-                                ("withdraw", "Withdraw request", has("withdraw")),
+                            let simple: [(&str, &str, &str); 5] = [
+                                ("send", SendRequest::PATH, "Send request"),
+                                ("approve", ApproveRequest::PATH, "Approve and send"),
+                                ("acknowledge", AcknowledgeRequest::PATH, "Acknowledge"),
+                                ("close", CloseRequest::PATH, "Close request"),
+                                ("withdraw", WithdrawRequest::PATH, "Withdraw request"),
                             ];
                             view! {
                                 <Title text=s.subject.clone()/>
@@ -97,18 +84,13 @@ fn RequestDetail() -> impl IntoView {
                                         {r.decline_reason.clone().map(|reason| view! { <dt>"Declined"</dt><dd>{reason}</dd> })}
                                     </dl>
                                     <div class="actions">
-                                        {simple.into_iter().filter(|(_, _, ok)| *ok).map(|(name, label, _)| {
-                                            let danger = name == "withdraw";
-                                            match name {
-                                                "send" => view! { <ActionForm action=send attr:class="inline"><input type="hidden" name="id" value=rid/><button type="submit" class="button primary">{label}</button></ActionForm> }.into_any(),
-                                                "approve" => view! { <ActionForm action=approve attr:class="inline"><input type="hidden" name="id" value=rid/><button type="submit" class="button primary">{label}</button></ActionForm> }.into_any(),
-                                                "acknowledge" => view! { <ActionForm action=ack attr:class="inline"><input type="hidden" name="id" value=rid/><button type="submit" class="button primary">{label}</button></ActionForm> }.into_any(),
-                                                "close" => view! { <ActionForm action=close attr:class="inline"><input type="hidden" name="id" value=rid/><button type="submit" class="button primary">{label}</button></ActionForm> }.into_any(),
-                                                _ => view! { <ActionForm action=withdraw attr:class="inline"><input type="hidden" name="id" value=rid/><button type="submit" class=if danger { "button danger" } else { "button secondary" }>{label}</button></ActionForm> }.into_any(),
-                                            }
+                                        {simple.into_iter().filter(|(name, _, _)| has(name)).map(|(name, path, label)| view! {
+                                            <ServerForm action=path class="inline">
+                                                <input type="hidden" name="id" value=rid/>
+                                                <button type="submit" class=if name == "withdraw" { "button danger" } else { "button primary" }>{label}</button>
+                                            </ServerForm>
                                         }).collect_view()}
                                     </div>
-                                    <ErrorSummary error=action_errors/>
                                 </header>
                                 <div class="columns">
                                     <div>
@@ -129,8 +111,8 @@ fn RequestDetail() -> impl IntoView {
                                     </div>
                                     <div>
                                         {r.viewer_is_recipient.then(|| view! { <CrossCheckPanel result=cross/> })}
-                                        {(has("respond") || has("clarify")).then(|| view! { <RespondForm request=r.clone() respond/> })}
-                                        {has("decline").then(|| view! { <DeclineForm id=rid decline/> })}
+                                        {(has("respond") || has("clarify")).then(|| view! { <RespondForm request=r.clone()/> })}
+                                        {has("decline").then(|| view! { <DeclineForm id=rid/> })}
                                     </div>
                                 </div>
                             }.into_any()
@@ -210,15 +192,7 @@ fn ResponseItem(response: ResponseView) -> impl IntoView {
 }
 
 #[component]
-fn RespondForm(request: RequestView, respond: ServerAction<RespondToRequest>) -> impl IntoView {
-    let error = action_error(respond);
-    let (files, set_files) = signal(Vec::<AttachmentView>::new());
-    // After a response is sent, the files belong to it: start the next one empty.
-    Effect::new(move |_| {
-        if let Some(Ok(())) = respond.value().get() {
-            set_files.set(vec![]);
-        }
-    });
+fn RespondForm(request: RequestView) -> impl IntoView {
     let kinds: Vec<(String, String)> = if request.viewer_is_recipient {
         [ResponseKind::FinalAnswer, ResponseKind::PartialAnswer, ResponseKind::ClarificationRequest, ResponseKind::Refusal]
             .iter()
@@ -230,54 +204,40 @@ fn RespondForm(request: RequestView, respond: ServerAction<RespondToRequest>) ->
     let tlps: Vec<(String, String)> = Tlp::ALL.iter().filter(|t| **t >= request.summary.tlp).map(|t| (t.as_str().to_string(), t.label().to_string())).collect();
     let case_id = request.summary.case_id;
     let request_id = request.summary.id;
-    let file_ids = move || files.get().iter().map(|f| f.id.to_string()).collect::<Vec<_>>().join(",");
     view! {
         <section class="panel" aria-labelledby="respond-h">
             <h2 id="respond-h">{if request.viewer_is_recipient { "Respond" } else { "Answer the clarification request" }}</h2>
-            <ActionForm action=respond>
+            <ServerForm action=RespondToRequest::PATH done="Response sent.">
                 <input type="hidden" name="id" value=request_id/>
-                <input type="hidden" name="attachments" prop:value=file_ids/>
-                <ErrorSummary error/>
-                <SelectField label="Kind of response" name="kind" options=kinds error/>
-                <TextArea label="Response" name="body" rows=8 required=true error/>
+                <SelectField label="Kind of response" name="kind" options=kinds/>
+                <TextArea label="Response" name="body" rows=8 required=true/>
                 {request.viewer_is_recipient.then(|| view! {
                     <fieldset class="grading-fields">
                         <legend>"Grading (4x4), required for answers"</legend>
-                        <SelectField label="Source reliability" name="source_grade" options=enum_options(SourceGrade::ALL, SourceGrade::as_str, SourceGrade::label, Some("Choose")) error/>
-                        <SelectField label="Information" name="info_grade" options=enum_options(InfoGrade::ALL, InfoGrade::as_str, InfoGrade::label, Some("Choose")) error/>
+                        <SelectField label="Source reliability" name="source_grade" options=enum_options(SourceGrade::ALL, SourceGrade::as_str, SourceGrade::label, Some("Choose"))/>
+                        <SelectField label="Information" name="info_grade" options=enum_options(InfoGrade::ALL, InfoGrade::as_str, InfoGrade::label, Some("Choose"))/>
                     </fieldset>
                 })}
-                <SelectField label="Handling code of the response" name="tlp" options=tlps selected=request.summary.tlp.as_str().to_string() error/>
-                {move || {
-                    let list = files.get();
-                    (!list.is_empty()).then(|| view! {
-                        <div class="pending-files" role="status">
-                            <p>"Files to send with this response:"</p>
-                            <ul class="plain">{list.into_iter().map(|f| view! { <li>{f.file_name} <span class="muted mono small">" " {f.sha256[..12].to_string()} "…"</span></li> }).collect_view()}</ul>
-                        </div>
-                    })
-                }}
-                <FileUpload case_id request_id=request_id label="Attach a file to this response" id="response-upload"
-                    on_uploaded=Callback::new(move |f: AttachmentView| set_files.update(|v| v.push(f)))/>
-                <button type="submit" class="button primary" disabled=move || respond.pending().get()>"Send response"</button>
-            </ActionForm>
+                <SelectField label="Handling code of the response" name="tlp" options=tlps selected=request.summary.tlp.as_str().to_string()/>
+                // The files it uploads wait in this form (field `attachments`) until the response is sent.
+                <FileUpload case_id request_id=request_id for_response=true label="Attach a file to this response" id="response-upload"/>
+                <button type="submit" class="button primary">"Send response"</button>
+            </ServerForm>
         </section>
     }
 }
 
 #[component]
-fn DeclineForm(id: i64, decline: ServerAction<DeclineRequest>) -> impl IntoView {
-    let error = action_error(decline);
+fn DeclineForm(id: i64) -> impl IntoView {
     view! {
         <section class="panel" aria-labelledby="decline-h">
-            <details open=move || matches!(decline.value().get(), Some(Err(_)))>
+            <details>
                 <summary class="button secondary" id="decline-h">"Decline the request"</summary>
-                <ActionForm action=decline>
+                <ServerForm action=DeclineRequest::PATH done="Request declined.">
                     <input type="hidden" name="id" value=id/>
-                    <ErrorSummary error/>
-                    <TextArea label="Grounds for declining" name="reason" rows=4 required=true error/>
+                    <TextArea label="Grounds for declining" name="reason" rows=4 required=true/>
                     <button type="submit" class="button danger">"Decline request"</button>
-                </ActionForm>
+                </ServerForm>
             </details>
         </section>
     }

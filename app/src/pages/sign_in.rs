@@ -1,22 +1,17 @@
 //! The sign-in page.
 
 use crate::api::auth::Login;
-use crate::components::forms::{action_error, ErrorSummary, Field};
-use crate::components::layout::{load_page, CurrentUser};
+use crate::components::forms::Field;
+use crate::components::layout::CurrentUser;
+use crate::components::server_form::ServerForm;
 use leptos::prelude::*;
+use leptos::server_fn::ServerFn;
 use leptos_meta::Title;
 use leptos_router::components::Redirect;
 
 #[component]
 pub fn SignInPage() -> impl IntoView {
     let user = CurrentUser::resource();
-    let login = ServerAction::<Login>::new();
-    let error = action_error(login);
-    Effect::new(move |_| {
-        if let Some(Ok(u)) = login.value().get() {
-            load_page(if u.must_change_password { "/profile" } else { "/" });
-        }
-    });
     view! {
         <Title text="Sign in"/>
         <Suspense fallback=|| ()>
@@ -30,14 +25,12 @@ pub fn SignInPage() -> impl IntoView {
         <section class="panel narrow sign-in">
             <h1>"Sign in"</h1>
             <p class="lead">"Liaison Desk is for authorised liaison officers, supervisors and administrators. Every action is recorded."</p>
-            <ActionForm action=login>
-                <ErrorSummary error/>
-                <Field label="Username" name="username" autocomplete="username" required=true error/>
-                <Field label="Password" name="password" kind="password" autocomplete="current-password" required=true error/>
-                <button type="submit" class="button primary" disabled=move || login.pending().get()>
-                    {move || if login.pending().get() { "Signing in…" } else { "Sign in" }}
-                </button>
-            </ActionForm>
+            // A new account's temporary password is replaced first: the home page sends it to its profile.
+            <ServerForm action=Login::PATH then="/">
+                <Field label="Username" name="username" autocomplete="username" required=true/>
+                <Field label="Password" name="password" kind="password" autocomplete="current-password" required=true/>
+                <button type="submit" class="button primary">"Sign in"</button>
+            </ServerForm>
         </section>
     }
 }
