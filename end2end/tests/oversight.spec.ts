@@ -128,9 +128,27 @@ test('an officer opening an incoming request sees what their own records already
   await entities.getByLabel('Name').fill('Pacific Meridian');
   await entities.getByRole('button', { name: 'Add', exact: true }).click();
   await expect(entities.getByRole('table')).toContainText('Pacific Meridian');
+  // The page reloaded to show it, and says what was done where the user is looking.
+  await expect(page.locator('.flash')).toHaveText('Added.');
   // The vessel (same IMO number, "MV" dropped) now links the two cases in the cross-check too.
   await page.goto('/requests/2');
   await expect(page.getByRole('region', { name: 'Cross-check against your records' })).toContainText('Vessel: MV Pacific Meridian');
+});
+
+test('pasted indicators get a per-line report, and the refused line stays to be corrected', async ({ page }) => {
+  await signIn(page, 'ncb.officer');
+  await page.goto('/cases/1');
+  await hydrated(page);
+  const indicators = page.getByRole('region', { name: 'Indicators' });
+  await indicators.getByText('Paste many').click();
+  await indicators.getByLabel('Indicators, one per line').fill('203.0.113.77\nnot an indicator at all');
+  await indicators.getByRole('button', { name: 'Add all' }).click();
+  const report = indicators.locator('.bulk-report');
+  await expect(report).toContainText('1 of 2 lines added.');
+  await expect(report.locator('li.refused')).toContainText('not an indicator at all');
+  await expect(indicators.getByLabel('Indicators, one per line')).toHaveValue('203.0.113.77\nnot an indicator at all');
+  await report.getByRole('link', { name: 'Reload to see them in the table' }).click();
+  await expect(page.getByRole('region', { name: 'Indicators' }).getByRole('table')).toContainText('203.0.113.77');
 });
 
 test('axe finds no accessibility violations on any page', async ({ page }) => {
