@@ -155,12 +155,44 @@ pub async fn compute(pool: &SqlitePool, country: Country, now: DateTime<Utc>) ->
     // Timeliness: one pass over the last 90 days (the 30-day rows are the recent part of the same
     // scan), read from a covering index so no request row is opened. Percentiles are nearest-rank:
     // the median is the ceil(n/2)-th value, the 90th percentile the ceil(0.9 n)-th.
+    //
+    // The hours are sorted twice, once per country side and kind ("All") and once per counterpart; the
+    // 30-day ranks are running counts of the recent rows in the same sorted order, so the 30-day window
+    // costs no sort of its own. Only the rows at a wanted rank are kept ("picks"). Directions and
+    // counterparts travel as integers (0 = received, 1 = sent; agency id, 0 = All): narrower rows sort
+    // faster. (One sort of every row per window, group and kind took 7 s on 1,000,000 requests; this 2.6 s.)
     let since90 = (now - Duration::days(90)).to_rfc3339();
     let since30 = (now - Duration::days(30)).to_rfc3339();
-    let rows: Vec<TimelinessSql> = sqlx::query_as(
+    let median = |n: &str| format!("({n} + 1) / 2");
+    let p90 = |n: &str| format!("MAX(1, CAST(0.9 * {n} + 0.9999999 AS INTEGER))");
+    // (window, group, its GROUP BY, rank, count, only recent rows)
+    let branches = [
+        ("90", "0", "dir, k", "r90a", "n90a", "1"),
+        ("30", "0", "dir, k", "r30a", "n30a", "in30"),
+        ("90", "cp", "dir, cp, k", "r90c", "n90c", "1"),
+        ("30", "cp", "dir, cp, k", "r30c", "n30c", "in30"),
+    ];
+    let wanted = branches
+        .iter()
+        .map(|(_, _, _, r, n, only)| format!("({only} AND {r} IN ({}, {}))", median(n), p90(n)))
+        .collect::<Vec<_>>()
+        .join(" OR ");
+    let pct = branches
+        .iter()
+        .map(|(w, g, group_by, r, n, only)| {
+            format!(
+                "SELECT {w} AS w, dir, {g} AS g, k, MAX(CASE WHEN {only} AND {r} = {} THEN h END) AS p50, \
+                 MAX(CASE WHEN {only} AND {r} = {} THEN h END) AS p90 FROM picks GROUP BY {group_by}",
+                median(n),
+                p90(n)
+            )
+        })
+        .collect::<Vec<_>>()
+        .join(" UNION ALL ");
+    let rows: Vec<TimelinessSql> = sqlx::query_as(&format!(
         "WITH d AS MATERIALIZED ( \
-            SELECT CASE WHEN ta.country = ?1 THEN 'received' ELSE 'sent' END AS dir, \
-                   CASE WHEN ta.country = ?1 THEN fa.code ELSE ta.code END AS cp, \
+            SELECT (ta.country != ?1) AS dir, \
+                   CASE WHEN ta.country = ?1 THEN r.from_agency_id ELSE r.to_agency_id END AS cp, \
                    r.sent_at >= ?3 AS in30, \
                    (julianday(r.acknowledged_at) - julianday(r.sent_at)) * 24.0 AS ack_h, \
                    (julianday(r.answered_at) - julianday(r.sent_at)) * 24.0 AS ans_h, \
@@ -169,23 +201,31 @@ pub async fn compute(pool: &SqlitePool, country: Country, now: DateTime<Utc>) ->
             FROM requests r INDEXED BY requests_timing \
             JOIN agencies fa ON fa.id = r.from_agency_id JOIN agencies ta ON ta.id = r.to_agency_id \
             WHERE r.sent_at >= ?2 AND r.kind != 'intelligence_share' AND (fa.country = ?1 OR ta.country = ?1)), \
-         e AS MATERIALIZED ( \
-            SELECT 90 AS w, dir, cp AS g, ack_h, ans_h, ok FROM d UNION ALL SELECT 90, dir, 'All', ack_h, ans_h, ok FROM d \
-            UNION ALL SELECT 30, dir, cp, ack_h, ans_h, ok FROM d WHERE in30 \
-            UNION ALL SELECT 30, dir, 'All', ack_h, ans_h, ok FROM d WHERE in30), \
-         m AS (SELECT w, dir, g, 0 AS k, ack_h AS h FROM e WHERE ack_h IS NOT NULL \
-               UNION ALL SELECT w, dir, g, 1, ans_h FROM e WHERE ans_h IS NOT NULL), \
-         ranked AS (SELECT w, dir, g, k, h, ROW_NUMBER() OVER (PARTITION BY w, dir, g, k ORDER BY h) AS rn, \
-                           COUNT(*) OVER (PARTITION BY w, dir, g, k) AS n FROM m), \
-         pct AS (SELECT w, dir, g, k, MAX(CASE WHEN rn = (n + 1) / 2 THEN h END) AS p50, \
-                        MAX(CASE WHEN rn = MAX(1, CAST(0.9 * n + 0.9999999 AS INTEGER)) THEN h END) AS p90 \
-                 FROM ranked GROUP BY w, dir, g, k), \
-         tot AS (SELECT w, dir, g, COUNT(*) AS n, COALESCE(SUM(ok), 0) AS ok, COUNT(ok) AS judged FROM e GROUP BY w, dir, g) \
-         SELECT t.w, t.dir, t.g, t.n, a.p50, a.p90, b.p50, b.p90, t.ok, t.judged FROM tot t \
+         m AS (SELECT dir, cp, in30, 0 AS k, ack_h AS h FROM d WHERE ack_h IS NOT NULL \
+               UNION ALL SELECT dir, cp, in30, 1, ans_h FROM d WHERE ans_h IS NOT NULL), \
+         ranked AS MATERIALIZED (SELECT dir, cp, in30, k, h, \
+               ROW_NUMBER() OVER by_side AS r90a, COUNT(*) FILTER (WHERE in30) OVER by_side AS r30a, \
+               COUNT(*) OVER by_side_all AS n90a, COUNT(*) FILTER (WHERE in30) OVER by_side_all AS n30a, \
+               ROW_NUMBER() OVER by_cp AS r90c, COUNT(*) FILTER (WHERE in30) OVER by_cp AS r30c, \
+               COUNT(*) OVER by_cp_all AS n90c, COUNT(*) FILTER (WHERE in30) OVER by_cp_all AS n30c \
+             FROM m WINDOW \
+               by_side AS (PARTITION BY dir, k ORDER BY h ROWS UNBOUNDED PRECEDING), \
+               by_side_all AS (PARTITION BY dir, k ORDER BY h ROWS BETWEEN UNBOUNDED PRECEDING AND UNBOUNDED FOLLOWING), \
+               by_cp AS (PARTITION BY dir, cp, k ORDER BY h ROWS UNBOUNDED PRECEDING), \
+               by_cp_all AS (PARTITION BY dir, cp, k ORDER BY h ROWS BETWEEN UNBOUNDED PRECEDING AND UNBOUNDED FOLLOWING)), \
+         picks AS MATERIALIZED (SELECT * FROM ranked WHERE {wanted}), \
+         pct AS ({pct}), \
+         tot AS (SELECT 90 AS w, dir, cp AS g, COUNT(*) AS n, COALESCE(SUM(ok), 0) AS ok, COUNT(ok) AS judged FROM d GROUP BY dir, cp \
+            UNION ALL SELECT 90, dir, 0, COUNT(*), COALESCE(SUM(ok), 0), COUNT(ok) FROM d GROUP BY dir \
+            UNION ALL SELECT 30, dir, cp, COUNT(*), COALESCE(SUM(ok), 0), COUNT(ok) FROM d WHERE in30 GROUP BY dir, cp \
+            UNION ALL SELECT 30, dir, 0, COUNT(*), COALESCE(SUM(ok), 0), COUNT(ok) FROM d WHERE in30 GROUP BY dir) \
+         SELECT t.w, CASE t.dir WHEN 0 THEN 'received' ELSE 'sent' END, COALESCE(ag.code, 'All'), t.n, \
+                a.p50, a.p90, b.p50, b.p90, t.ok, t.judged FROM tot t \
          LEFT JOIN pct a ON a.w = t.w AND a.dir = t.dir AND a.g = t.g AND a.k = 0 \
          LEFT JOIN pct b ON b.w = t.w AND b.dir = t.dir AND b.g = t.g AND b.k = 1 \
-         ORDER BY t.w, t.dir = 'sent', t.g != 'All', t.g",
-    )
+         LEFT JOIN agencies ag ON ag.id = t.g \
+         ORDER BY t.w, t.dir, t.g != 0, ag.code"
+    ))
     .bind(&c)
     .bind(&since90)
     .bind(&since30)
