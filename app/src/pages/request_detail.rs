@@ -32,17 +32,14 @@ fn RequestDetail() -> impl IntoView {
     let request = Resource::new(id, get_request);
     // Only the receiving side cross-checks; made here, not in the panel, so it is fetched once per page.
     // It waits for the request inside its fetcher rather than reading it in its source: while the server
-    // renders, a source read before the request has loaded answers "not the recipient", and that empty
-    // answer was what the browser hydrated.
-    let cross = Resource::new(
-        id,
-        move |_| async move {
-            match request.await {
-                Ok(r) if r.viewer_is_recipient => cross_check(r.summary.id).await.map(Some),
-                _ => Ok(None),
-            }
-        },
-    );
+    // renders, a source read before the request has loaded answers "not the recipient", and the page went
+    // out with an empty panel.
+    let cross = Resource::new(id, move |_| async move {
+        match request.await {
+            Ok(r) if r.viewer_is_recipient => cross_check(r.summary.id).await.map(Some),
+            _ => Ok(None),
+        }
+    });
 
     view! {
         <Guard action=Action::WorkCases>
