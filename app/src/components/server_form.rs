@@ -1,7 +1,8 @@
 //! The one island behind almost every form: the fields are rendered on the server, and this posts them to
 //! their server function without leaving the page. A refusal is shown in place (summary and per-field
 //! messages, nothing the user typed is touched); an acceptance reloads the page, or goes where the form
-//! says. Without JavaScript the same form still posts, as plain HTML.
+//! says. Without JavaScript the same form still posts, as plain HTML (an accepted one brings the page back;
+//! a refused one shows the server's raw answer).
 
 use super::forms::ErrorSummary;
 use crate::error::AppError;
