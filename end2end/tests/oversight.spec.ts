@@ -84,6 +84,9 @@ test('an officer receives a new request live while the inbox is open (no reload)
   await expect(page.getByRole('link', { name: /^Notifications/ })).toBeVisible();
   // Survives only if the page is never reloaded.
   await page.evaluate(() => { (window as any).__sameDocument = true; });
+  // A filter being chosen (not yet applied) when the news arrives stays as chosen.
+  await hydrated(page);
+  await page.getByLabel('Category').selectOption('drug_precursors');
 
   const ncb = await (await browser.newContext()).newPage();
   await signIn(ncb, 'ncb.officer');
@@ -101,6 +104,7 @@ test('an officer receives a new request live while the inbox is open (no reload)
   await expect(page.getByRole('table', { name: 'Incoming requests' })).toContainText('Live: vessel manifest for MSC Aurora');
   await expect(page.getByRole('link', { name: /Notifications, \d+ unread/ })).toBeVisible();
   expect(await page.evaluate(() => (window as any).__sameDocument)).toBe(true);
+  await expect(page.getByLabel('Category')).toHaveValue('drug_precursors');
 
   await page.getByRole('link', { name: /Notifications, \d+ unread/ }).click();
   await expect(page.getByRole('link', { name: 'New request from NCB (urgent): Live: vessel manifest for MSC Aurora' })).toBeVisible();

@@ -48,8 +48,6 @@ pub fn Inbox(data: Resource<Result<Option<InboxView>, AppError>>) -> impl IntoVi
             <h1>"Inbox"</h1>
             <a class="button primary" href="/cases/new">"New case"</a>
         </div>
-        // Fetched again in place whenever the server announces news for this user (a new request, say).
-        <LiveRegion id="inbox">
         <Transition fallback=|| view! { <p class="loading">"Loading your inbox…"</p> }>
             {move || Suspend::new(async move {
                 let f = filter();
@@ -69,6 +67,9 @@ pub fn Inbox(data: Resource<Result<Option<InboxView>, AppError>>) -> impl IntoVi
                                 <SelectField label="Counterpart agency" name="counterpart" options=counterparts selected=f.counterpart.clone()/>
                                 <button type="submit" class="button secondary">"Filter"</button>
                             </Form>
+                            // Fetched again in place whenever the server announces news for this user (a new
+                            // request, say); the filters above keep whatever the user is choosing.
+                            <LiveRegion id="inbox-lists">
                             <section aria-labelledby="incoming-h">
                                 <h2 id="incoming-h">"Incoming requests" <span class="muted small">" · times in " {inbox.time_zone.clone()}</span></h2>
                                 <RequestTable requests=inbox.incoming empty="No incoming request matches." label="Incoming requests" direction="From"/>
@@ -82,13 +83,13 @@ pub fn Inbox(data: Resource<Result<Option<InboxView>, AppError>>) -> impl IntoVi
                                 <h2 id="cases-h">"My cases"</h2>
                                 <super::cases::CaseTable cases=inbox.my_cases empty="You lead no open case."/>
                             </section>
+                            </LiveRegion>
                         }
                         .into_any()
                     }
                 }
             })}
         </Transition>
-        </LiveRegion>
     }
 }
 
