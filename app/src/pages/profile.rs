@@ -34,6 +34,8 @@ pub fn ProfilePage() -> impl IntoView {
                             then=if must_change { "/" } else { "" }
                             done="Your password has been changed. Your other sessions have been signed out."
                         >
+                            // For password managers: which account this password belongs to.
+                            <input type="text" name="username" autocomplete="username" value=u.username.clone() hidden readonly/>
                             <Field label="Current password" name="current" kind="password" autocomplete="current-password" required=true/>
                             <Field
                                 label="New password"
