@@ -105,6 +105,9 @@ test('an officer receives a new request live while the inbox is open (no reload)
   await expect(page.getByRole('link', { name: /Notifications, \d+ unread/ })).toBeVisible();
   expect(await page.evaluate(() => (window as any).__sameDocument)).toBe(true);
   await expect(page.getByLabel('Category')).toHaveValue('drug_precursors');
+  // A page loaded now has the count from its first byte (before its event stream connects).
+  const html = await (await page.request.get('/')).text();
+  expect(html).toMatch(/aria-label="Notifications, \d+ unread"/);
 
   await page.getByRole('link', { name: /Notifications, \d+ unread/ }).click();
   await expect(page.getByRole('link', { name: 'New request from NCB (urgent): Live: vessel manifest for MSC Aurora' })).toBeVisible();

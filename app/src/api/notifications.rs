@@ -32,3 +32,16 @@ pub async fn mark_notifications_read(id: i64) -> Result<(), AppError> {
         .await,
     )
 }
+
+/// The unread count the header starts with (the event stream then keeps it current).
+#[server(endpoint = "unread_notifications")]
+pub async fn unread_notifications() -> Result<i64, AppError> {
+    use crate::backend::{notifications, state};
+    state::reply(
+        async {
+            let (actor, app) = state::context().await?;
+            notifications::unread_count(&app.db.pool, actor.id()).await
+        }
+        .await,
+    )
+}

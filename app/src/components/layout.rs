@@ -4,6 +4,7 @@
 use super::live::LiveBell;
 use super::server_form::ServerForm;
 use crate::api::auth::{current_user, Logout};
+use crate::api::notifications::unread_notifications;
 use leptos::server_fn::ServerFn;
 use crate::error::AppError;
 use crate::model::permissions::{allows, Action};
@@ -49,6 +50,13 @@ pub fn HydrationMark() -> impl IntoView {
 #[component]
 pub fn Header() -> impl IntoView {
     let user = CurrentUser::resource();
+    // Read with the page, so news arriving before the event stream connects is still noticed as news.
+    let unread = Resource::new(|| (), move |_| async move {
+        match user.await {
+            Ok(Some(u)) if !u.must_change_password => unread_notifications().await.ok(),
+            _ => None,
+        }
+    });
     view! {
         <header class="app-header">
             <a class="brand" href="/">
@@ -57,6 +65,7 @@ pub fn Header() -> impl IntoView {
             </a>
             <Transition fallback=|| ()>
                 {move || Suspend::new(async move {
+                    let unread = unread.await;
                     match user.await {
                         Ok(Some(u)) => {
                             let items: Vec<_> = if u.must_change_password {
@@ -79,7 +88,7 @@ pub fn Header() -> impl IntoView {
                                         <input id="header-q" name="q" type="search" placeholder="Cases, names, IPs…"/>
                                     </form>
                                 })}
-                                {(!u.must_change_password).then(|| view! { <LiveBell/> })}
+                                {(!u.must_change_password).then(|| view! { <LiveBell unread/> })}
                                 <div class="who">
                                     <span class="who-name">{u.display_name.clone()}</span>
                                     <span class="who-meta">

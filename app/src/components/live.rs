@@ -9,9 +9,10 @@ use leptos::prelude::*;
 #[cfg(feature = "hydrate")]
 const NEWS_EVENT: &str = "ld-news";
 
+/// `unread`: the count when the page was rendered.
 #[island]
-pub fn LiveBell() -> impl IntoView {
-    let unread = RwSignal::new(None::<i64>);
+pub fn LiveBell(unread: Option<i64>) -> impl IntoView {
+    let unread = RwSignal::new(unread);
     Effect::new(move |started: Option<bool>| {
         if started != Some(true) {
             #[cfg(feature = "hydrate")]
@@ -37,7 +38,8 @@ fn connect(unread: RwSignal<Option<i64>>) {
     let Ok(source) = web_sys::EventSource::new("/events") else { return };
     let on_count = Closure::<dyn FnMut(web_sys::MessageEvent)>::new(move |e: web_sys::MessageEvent| {
         let Some(n) = e.data().as_string().and_then(|d| d.trim().parse::<i64>().ok()) else { return };
-        // The first count is what the page was rendered with; a different one later means news.
+        // A count other than the one shown means news: since the page was rendered (the first event on
+        // each connection), or since the last event.
         let before = unread.get_untracked();
         unread.set(Some(n));
         if before.is_some_and(|b| b != n) {
