@@ -5,21 +5,20 @@
 use crate::model::AttachmentView;
 use leptos::prelude::*;
 
-/// `for_response`: the files wait in the enclosing response form (their ids go in its `attachments`
-/// field) and are listed until it is sent. Otherwise a file belongs to the case at once, and the page
-/// reloads to list it.
+/// With `request_id`, the files are for a response to that request: they wait in the enclosing response
+/// form (their ids go in its `attachments` field) and are listed until it is sent. Otherwise a file belongs
+/// to the case at once, and the page reloads to list it.
 #[island]
 pub fn FileUpload(
     case_id: i64,
     #[prop(optional)] request_id: Option<i64>,
-    #[prop(optional)] for_response: Option<bool>,
     #[prop(into)] label: String,
     #[prop(into)] id: String,
 ) -> impl IntoView {
     let (progress, set_progress) = signal(None::<u32>);
     let (error, set_error) = signal(None::<String>);
     let (files, set_files) = signal(Vec::<AttachmentView>::new());
-    let for_response = for_response.unwrap_or(false);
+    let for_response = request_id.is_some();
     let input = NodeRef::<leptos::html::Input>::new();
     let url = match request_id {
         Some(r) => format!("/attachments?case={case_id}&request={r}"),

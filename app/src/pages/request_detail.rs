@@ -217,7 +217,7 @@ fn RespondForm(request: RequestView) -> impl IntoView {
                 })}
                 <SelectField label="Handling code of the response" name="tlp" options=tlps selected=request.summary.tlp.as_str().to_string()/>
                 // The files it uploads wait in this form (field `attachments`) until the response is sent.
-                <FileUpload case_id request_id=request_id for_response=true label="Attach a file to this response" id="response-upload"/>
+                <FileUpload case_id request_id=request_id label="Attach a file to this response" id="response-upload"/>
                 <button type="submit" class="button primary">"Send response"</button>
             </ServerForm>
         </section>
