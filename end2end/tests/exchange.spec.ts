@@ -25,6 +25,8 @@ test('an NCB officer opens a drug-precursor case and sends an urgent request to 
   await page.getByLabel('Summary').fill('Two containers of 4-AP declared as solvent.');
   await page.getByRole('button', { name: 'Open case' }).click();
   await expect(page.locator('#f-title-error')).toContainText('title of 3 to 200');
+  // Focus moves to the list of problems, so keyboard users start there.
+  await expect(page.locator('.error-summary')).toBeFocused();
   await expect(page.locator('#f-category-error')).toContainText('Choose a category');
   await expect(page.getByLabel('Summary')).toHaveValue('Two containers of 4-AP declared as solvent.');
 

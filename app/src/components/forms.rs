@@ -24,7 +24,7 @@ pub fn ErrorSummary(error: Signal<Option<AppError>>) -> impl IntoView {
                 other => other.to_string(),
             };
             view! {
-                <div class="error-summary" role="alert">
+                <div class="error-summary" role="alert" tabindex="-1">
                     <p class="error-headline">{headline}</p>
                     {(!items.is_empty()).then(|| view! { <ul>{items.into_iter().map(|m| view! { <li>{m}</li> }).collect_view()}</ul> })}
                 </div>

@@ -102,6 +102,13 @@ fn submit(form: web_sys::HtmlFormElement, then: String, done: String, error: RwS
                 set_busy(&form, false);
                 mark_fields(&form, &e);
                 error.set(Some(e));
+                // Keyboard and screen-reader users land on the list of what to correct.
+                request_animation_frame(move || {
+                    use wasm_bindgen::JsCast;
+                    if let Some(summary) = form.query_selector(".error-summary").ok().flatten().and_then(|el| el.dyn_into::<web_sys::HtmlElement>().ok()) {
+                        let _ = summary.focus();
+                    }
+                });
             }
         }
     });
