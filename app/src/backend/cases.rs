@@ -1,5 +1,6 @@
 //! Cases: need-to-know filtered lists, the case page, edits with optimistic concurrency, status changes.
 
+use std::collections::HashMap;
 use super::db::Tx;
 use super::policy::{Party, Visibility};
 use super::time::shown;
@@ -376,6 +377,18 @@ pub async fn agency_ref(conn: &mut SqliteConnection, id: i64) -> Result<AgencyRe
     Ok(AgencyRef { id, code, name, country: parse(&country)? })
 }
 
+/// Several agencies in one query, by id (a missing id is a database error, as for one).
+pub async fn agency_refs(conn: &mut SqliteConnection, ids: &[i64]) -> Result<HashMap<i64, AgencyRef>, AppError> {
+    let list = serde_json::to_string(ids).map_err(|_| AppError::Internal)?;
+    let rows: Vec<(i64, String, String, String)> =
+        sqlx::query_as("SELECT id, code, name, country FROM agencies WHERE id IN (SELECT value FROM json_each(?))").bind(list).fetch_all(&mut *conn).await?;
+    let found = rows.into_iter().map(|(id, code, name, country)| Ok((id, AgencyRef { id, code, name, country: parse(&country)? }))).collect::<Result<HashMap<_, _>, AppError>>()?;
+    if ids.iter().any(|id| !found.contains_key(id)) {
+        return Err(sqlx::Error::RowNotFound.into());
+    }
+    Ok(found)
+}
+
 /// The case page's content. The caller has checked that `viewer` may see the case.
 pub async fn view(conn: &mut SqliteConnection, access: &CaseAccess, viewer: &SessionUser) -> Result<CaseView, AppError> {
     let zone = viewer.time_zone.as_str();
@@ -399,10 +412,9 @@ pub async fn view(conn: &mut SqliteConnection, access: &CaseAccess, viewer: &Ses
     .bind(access.id)
     .fetch_one(&mut *conn)
     .await?;
-    let mut parties = Vec::new();
-    for p in &access.parties {
-        parties.push(agency_ref(conn, p.agency_id).await?);
-    }
+    let ids: Vec<i64> = access.parties.iter().map(|p| p.agency_id).chain([access.owner.agency_id]).collect();
+    let agencies = agency_refs(conn, &ids).await?;
+    let mut parties: Vec<AgencyRef> = access.parties.iter().filter_map(|p| agencies.get(&p.agency_id).cloned()).collect();
     parties.sort_by(|a, b| (b.country.as_str(), &a.code).cmp(&(a.country.as_str(), &b.code)));
     let links: Vec<(i64, String, String)> = sqlx::query_as(
         "SELECT c.id, c.reference, c.title FROM case_links l JOIN cases c ON c.id = l.other_case_id WHERE l.case_id = ? ORDER BY c.reference",
@@ -429,7 +441,7 @@ pub async fn view(conn: &mut SqliteConnection, access: &CaseAccess, viewer: &Ses
         priority: parse(&r.priority)?,
         status: access.status,
         tlp: access.tlp,
-        owner_agency: agency_ref(conn, access.owner.agency_id).await?,
+        owner_agency: agencies[&access.owner.agency_id].clone(),
         lead_user_id: r.lead_user_id,
         lead_name: r.lead_name,
         parties,

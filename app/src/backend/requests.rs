@@ -532,13 +532,14 @@ pub async fn view(conn: &mut SqliteConnection, row: &RequestRow, access: &CaseAc
     if sender && can(E::Close) {
         actions.push("close".into());
     }
+    let agencies = super::cases::agency_refs(conn, &[row.from_agency_id, row.to_agency_id]).await?;
     Ok(RequestView {
         summary,
         case_title,
         body: row.body.clone(),
         directly_available: row.directly_available,
-        from_agency: super::cases::agency_ref(conn, row.from_agency_id).await?,
-        to_agency: super::cases::agency_ref(conn, row.to_agency_id).await?,
+        from_agency: agencies[&row.from_agency_id].clone(),
+        to_agency: agencies[&row.to_agency_id].clone(),
         sent: row.sent_at.map(|t| shown(t, zone)),
         acknowledged: row.acknowledged_at.map(|t| shown(t, zone)),
         acknowledged_by: row.acknowledged_by_name.clone(),
