@@ -77,7 +77,7 @@ fn follow(id: String) {
     use wasm_bindgen::JsCast;
     let on_news = Closure::<dyn FnMut()>::new(move || {
         let id = id.clone();
-        leptos::task::spawn_local(async move { refresh(&id).await });
+        leptos::task::spawn_local(refresh(id));
     });
     let _ = window().add_event_listener_with_callback(NEWS_EVENT, on_news.as_ref().unchecked_ref());
     on_news.forget();
@@ -86,7 +86,8 @@ fn follow(id: String) {
 /// Renders this page again on the server and swaps in the new content of element `id`; islands in it
 /// (forms) are then made interactive like the rest of the page.
 #[cfg(feature = "hydrate")]
-async fn refresh(id: &str) {
+pub async fn refresh(id: String) {
+    let id = id.as_str();
     use wasm_bindgen::JsCast;
     use wasm_bindgen_futures::JsFuture;
     let Ok(href) = window().location().href() else { return };

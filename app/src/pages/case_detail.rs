@@ -249,6 +249,8 @@ fn Indicators(case: CaseView) -> impl IntoView {
                 <h2 id="indicators-h">"Indicators"</h2>
                 <a class="button secondary" href=format!("/cases/{id}/indicators.stix.json") download="" rel="external">"Export STIX 2.1"</a>
             </div>
+            // Refreshed in place after a bulk paste (see BulkIndicators).
+            <div id="indicator-list">
             {if case.indicators.is_empty() {
                 view! { <p class="muted">"No indicator yet."</p> }.into_any()
             } else {
@@ -272,6 +274,7 @@ fn Indicators(case: CaseView) -> impl IntoView {
                     </div>
                 }.into_any()
             }}
+            </div>
             <details>
                 <summary class="button secondary">"Add an indicator"</summary>
                 <ServerForm action=AddIndicator::PATH done="Indicator added.">
@@ -397,11 +400,20 @@ fn HistoryTable(entries: Vec<crate::model::HistoryEntry>, label: &'static str) -
 }
 
 /// An island of its own: the server answers line by line (added, or why not), and the report is shown
-/// under the form, which keeps the pasted text for correction.
+/// under the form, which keeps the pasted text for correction; the indicator table is fetched again in
+/// place.
 #[island]
 fn BulkIndicators(case_id: i64, tlp: String) -> impl IntoView {
     let bulk = ServerAction::<BulkAddIndicators>::new();
     let error = action_error(bulk);
+    Effect::new(move |_| {
+        if let Some(Ok(lines)) = bulk.value().get() {
+            if lines.iter().any(|l| l.added) {
+                #[cfg(feature = "hydrate")]
+                leptos::task::spawn_local(crate::components::live::refresh("indicator-list".into()));
+            }
+        }
+    });
     view! {
         <ActionForm action=bulk>
             <input type="hidden" name="case_id" value=case_id/>
@@ -414,7 +426,7 @@ fn BulkIndicators(case_id: i64, tlp: String) -> impl IntoView {
             let added = lines.iter().filter(|l| l.added).count();
             view! {
                 <div role="status" class="bulk-report">
-                    <p><strong>{added} " of " {lines.len()} " lines added."</strong> " " <a href="">"Reload to see them in the table"</a></p>
+                    <p><strong>{added} " of " {lines.len()} " lines added."</strong></p>
                     <ul class="plain">{lines.into_iter().map(|l| view! {
                         <li class=if l.added { "ok" } else { "refused" }>"Line " {l.line} ": " <span class="mono">{l.input}</span> " — " {l.outcome}</li>
                     }).collect_view()}</ul>
