@@ -24,7 +24,7 @@ pub async fn list_cases(filter: CaseFilter) -> Result<CasePage, AppError> {
         async {
             let (actor, app) = state::context().await?;
             let vis = policy::visibility(&actor.user)?;
-            let (cases, has_more) = cases::list(&app.db.pool, vis, &filter, &actor.user.time_zone, None).await?;
+            let (cases, has_more) = cases::list(&mut *app.db.pool.acquire().await?, vis, &filter, &actor.user.time_zone, None).await?;
             Ok(CasePage { cases, has_more })
         }
         .await,
@@ -84,7 +84,7 @@ pub async fn case_form_options() -> Result<FormOptions, AppError> {
         async {
             let (actor, app) = state::context().await?;
             policy::visibility(&actor.user)?;
-            let agencies = cases::all_agencies(&app.db.pool).await?;
+            let agencies = cases::all_agencies(&mut *app.db.pool.acquire().await?).await?;
             let my_agency = agencies.iter().find(|a| a.id == actor.user.agency_id).cloned().ok_or(AppError::Internal)?;
             Ok(FormOptions {
                 leads: cases::officers_of(&app.db.pool, actor.user.agency_id).await?,

@@ -45,7 +45,8 @@ pub async fn inbox(filter: InboxFilter) -> Result<InboxView, AppError> {
         async {
             let (actor, app) = state::context().await?;
             let vis = policy::visibility(&actor.user)?;
-            requests::inbox(&app.db.pool, &actor.user, vis, &filter).await
+            // One connection for the four queries: each pool checkout costs round trips to its thread.
+            requests::inbox(&mut *app.db.pool.acquire().await?, &actor.user, vis, &filter).await
         }
         .await,
     )

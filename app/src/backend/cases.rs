@@ -333,7 +333,7 @@ fn summary(r: SummaryRow, zone: &str) -> Result<CaseSummary, AppError> {
     })
 }
 
-pub async fn list(pool: &SqlitePool, vis: Visibility, f: &CaseFilter, zone: &str, lead: Option<i64>) -> Result<(Vec<CaseSummary>, bool), AppError> {
+pub async fn list(conn: &mut SqliteConnection, vis: Visibility, f: &CaseFilter, zone: &str, lead: Option<i64>) -> Result<(Vec<CaseSummary>, bool), AppError> {
     let mut q: QueryBuilder<Sqlite> = QueryBuilder::new(SUMMARY_SELECT);
     push_visible(&mut q, vis, "c.id");
     if !f.q.trim().is_empty() {
@@ -357,7 +357,7 @@ pub async fn list(pool: &SqlitePool, vis: Visibility, f: &CaseFilter, zone: &str
     }
     let size = PAGE_SIZE as i64;
     q.push(" ORDER BY c.updated_at DESC LIMIT ").push_bind(size + 1).push(" OFFSET ").push_bind(f.page as i64 * size);
-    let mut rows: Vec<SummaryRow> = q.build_query_as().fetch_all(pool).await?;
+    let mut rows: Vec<SummaryRow> = q.build_query_as().fetch_all(&mut *conn).await?;
     let more = rows.len() as i64 > size;
     rows.truncate(size as usize);
     Ok((rows.into_iter().map(|r| summary(r, zone)).collect::<Result<_, _>>()?, more))
@@ -518,8 +518,8 @@ pub async fn officers_of(pool: &SqlitePool, agency_id: i64) -> Result<Vec<(i64, 
     .await?)
 }
 
-pub async fn all_agencies(pool: &SqlitePool) -> Result<Vec<AgencyRef>, AppError> {
+pub async fn all_agencies(conn: &mut SqliteConnection) -> Result<Vec<AgencyRef>, AppError> {
     let rows: Vec<(i64, String, String, String)> =
-        sqlx::query_as("SELECT id, code, name, country FROM agencies ORDER BY country DESC, code").fetch_all(pool).await?;
+        sqlx::query_as("SELECT id, code, name, country FROM agencies ORDER BY country DESC, code").fetch_all(&mut *conn).await?;
     rows.into_iter().map(|(id, code, name, c)| Ok(AgencyRef { id, code, name, country: parse(&c)? })).collect()
 }

@@ -219,7 +219,13 @@ impl Db {
             .busy_timeout(Duration::from_secs(10))
             .pragma("cache_size", format!("-{}", tuning.cache_kb))
             .pragma("mmap_size", (tuning.mmap_mb * 1024 * 1024).to_string());
-        let pool = SqlitePoolOptions::new().max_connections(tuning.connections).connect_with(options.clone()).await?;
+        // No ping before each checkout: a connection to a local file does not go stale, and every ping is a
+        // round trip to the connection's thread (sqlx pings again on every return regardless).
+        let pool = SqlitePoolOptions::new()
+            .max_connections(tuning.connections)
+            .test_before_acquire(false)
+            .connect_with(options.clone())
+            .await?;
         // The writer touches every table's indexes: a larger cache than a reader's.
         let conn = options.pragma("cache_size", format!("-{}", tuning.cache_kb * 4)).connect().await?;
         let writer = Arc::new(Mutex::new(Writer { conn, group: None, member: false, audit_tail: None }));

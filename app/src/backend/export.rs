@@ -33,9 +33,10 @@ const MAX_PAGES: u32 = 400;
 pub async fn cases_csv(pool: &SqlitePool, vis: Visibility, filter: &CaseFilter, zone: &str) -> Result<(String, usize), AppError> {
     let mut rows = Vec::new();
     let mut f = filter.clone();
+    let mut conn = pool.acquire().await?;
     for page in 0..MAX_PAGES {
         f.page = page;
-        let (cases, more) = super::cases::list(pool, vis, &f, zone, None).await?;
+        let (cases, more) = super::cases::list(&mut conn, vis, &f, zone, None).await?;
         rows.extend(cases.into_iter().map(|c| {
             vec![c.reference, c.title, c.category.label().into(), c.priority.label().into(), c.status.label().into(), c.tlp.label().into(),
                  c.owner_agency, c.lead_name, c.open_requests.to_string(), c.updated.text]

@@ -386,7 +386,7 @@ fn push_filters(q: &mut QueryBuilder<'_, Sqlite>, f: &InboxFilter, incoming: boo
 }
 
 /// The officer's day: incoming requests by due time (overdue first), outgoing ones, their cases.
-pub async fn inbox(pool: &SqlitePool, viewer: &SessionUser, vis: Visibility, f: &InboxFilter) -> Result<InboxView, AppError> {
+pub async fn inbox(conn: &mut SqliteConnection, viewer: &SessionUser, vis: Visibility, f: &InboxFilter) -> Result<InboxView, AppError> {
     let now = Utc::now();
     let zone = viewer.time_zone.as_str();
     let size = PAGE_SIZE as i64;
@@ -403,7 +403,7 @@ pub async fn inbox(pool: &SqlitePool, viewer: &SessionUser, vis: Visibility, f: 
     push_filters(&mut q, f, true);
     // Earliest due first puts overdue ones at the top; requests without a deadline (notifications) last.
     q.push(" ORDER BY r.due_at IS NULL, r.due_at, r.id LIMIT ").push_bind(size + 1).push(" OFFSET ").push_bind(f.page as i64 * size);
-    let mut rows: Vec<SummaryRow> = q.build_query_as().fetch_all(pool).await?;
+    let mut rows: Vec<SummaryRow> = q.build_query_as().fetch_all(&mut *conn).await?;
     let incoming_has_more = rows.len() as i64 > size;
     rows.truncate(size as usize);
     let incoming = rows.into_iter().map(|r| summary(r, zone, now)).collect::<Result<Vec<_>, _>>()?;
@@ -418,13 +418,13 @@ pub async fn inbox(pool: &SqlitePool, viewer: &SessionUser, vis: Visibility, f: 
     }
     push_filters(&mut q, f, false);
     q.push(" ORDER BY r.updated_at DESC LIMIT ").push_bind(size);
-    let rows: Vec<SummaryRow> = q.build_query_as().fetch_all(pool).await?;
+    let rows: Vec<SummaryRow> = q.build_query_as().fetch_all(&mut *conn).await?;
     let outgoing = rows.into_iter().map(|r| summary(r, zone, now)).collect::<Result<Vec<_>, _>>()?;
 
     let lead = if viewer.role == Role::Officer { Some(viewer.id) } else { None };
     let case_filter = CaseFilter { category: f.category.clone(), priority: f.priority.clone(), ..CaseFilter::default() };
-    let (my_cases, _) = super::cases::list(pool, vis, &case_filter, zone, lead).await?;
-    let counterparts = super::cases::all_agencies(pool).await?.into_iter().filter(|a| a.country != viewer.country).collect();
+    let (my_cases, _) = super::cases::list(conn, vis, &case_filter, zone, lead).await?;
+    let counterparts = super::cases::all_agencies(conn).await?.into_iter().filter(|a| a.country != viewer.country).collect();
     Ok(InboxView { incoming, incoming_has_more, outgoing, my_cases, time_zone: viewer.time_zone.clone(), counterparts })
 }
 
