@@ -159,6 +159,17 @@ test('pasted indicators get a per-line report, and the refused line stays to be 
   await expect(report).toContainText('1 of 2 lines added.');
 });
 
+test('pages fit a phone screen without sideways scrolling (wide tables scroll inside their frame)', async ({ page }) => {
+  await page.setViewportSize({ width: 390, height: 844 });
+  await signIn(page, 'ncb.officer');
+  for (const path of ['/', '/cases', '/cases/1', '/cases/new', '/requests/1', '/search?q=container', '/notifications', '/profile']) {
+    await page.goto(path);
+    await hydrated(page);
+    const overflow = await page.evaluate(() => document.documentElement.scrollWidth - document.documentElement.clientWidth);
+    expect(overflow, `${path} is wider than the screen`).toBeLessThanOrEqual(0);
+  }
+});
+
 test('axe finds no accessibility violations on any page', async ({ page }) => {
   await page.goto('/login');
   await noAxeViolations(page, 'sign-in');
