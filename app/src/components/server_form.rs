@@ -20,7 +20,7 @@ pub fn ServerForm(
     /// After success: empty to reload this page, or a path to go to, in which `{id}` is the answer's `id`.
     #[prop(optional, into)]
     then: Option<String>,
-    /// Shown at the top of the page once it has reloaded.
+    /// Shown (as a toast) by the page that comes next, once it has loaded.
     #[prop(optional, into)]
     done: Option<String>,
     #[prop(optional, into)]
