@@ -372,9 +372,8 @@ pub async fn agency_by_code(conn: &mut SqliteConnection, code: &str, field: &str
 }
 
 pub async fn agency_ref(conn: &mut SqliteConnection, id: i64) -> Result<AgencyRef, AppError> {
-    let (code, name, country): (String, String, String) =
-        sqlx::query_as("SELECT code, name, country FROM agencies WHERE id = ?").bind(id).fetch_one(&mut *conn).await?;
-    Ok(AgencyRef { id, code, name, country: parse(&country)? })
+    let mut found = agency_refs(conn, &[id]).await?;
+    found.remove(&id).ok_or(AppError::Internal)
 }
 
 /// Several agencies in one query, by id (a missing id is a database error, as for one).

@@ -13,13 +13,9 @@ const NEWS_EVENT: &str = "ld-news";
 #[island]
 pub fn LiveBell(unread: Option<i64>) -> impl IntoView {
     let unread = RwSignal::new(unread);
-    Effect::new(move |started: Option<bool>| {
-        if started != Some(true) {
-            #[cfg(feature = "hydrate")]
-            connect(unread);
-        }
-        true
-    });
+    // Runs once, in the browser: it reads no signal.
+    #[cfg(feature = "hydrate")]
+    Effect::new(move |_| connect(unread));
     view! {
         <a href="/notifications" class="bell" aria-label=move || match unread.get() {
             Some(n) if n > 0 => format!("Notifications, {n} unread"),
@@ -58,15 +54,11 @@ fn connect(unread: RwSignal<Option<i64>>) {
 /// rest of the page (and what the user typed there) stays.
 #[island]
 pub fn LiveRegion(#[prop(into)] id: String, children: Children) -> impl IntoView {
+    // Runs once, in the browser: it reads no signal.
     #[cfg(feature = "hydrate")]
     Effect::new({
         let id = id.clone();
-        move |started: Option<bool>| {
-            if started != Some(true) {
-                follow(id.clone());
-            }
-            true
-        }
+        move |_| follow(id.clone())
     });
     view! { <div id=id class="live-region">{children()}</div> }
 }
