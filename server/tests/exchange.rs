@@ -315,3 +315,25 @@ async fn indicators_are_validated_deduplicated_and_exported_as_stix() {
     assert!(patterns.contains(&"[ipv4-addr:value = '198.51.100.7']"));
     assert!(patterns.contains(&"[url:value = 'http://x.example/a']"));
 }
+
+/// The inbox is rendered once and then reused until something is written (backend::render_cache): it must
+/// still be each viewer's own, and show a new request at once.
+#[tokio::test]
+async fn the_inbox_page_is_each_viewers_own_and_shows_a_new_request_at_once() {
+    let s = TestServer::start().await;
+    let mut rcmp = s.signed_in("rcmp.officer").await;
+    let mut ncb = s.signed_in("ncb.officer").await;
+    let mut cbi = s.signed_in("cbi.officer").await;
+    let case_id = support::own_case(&s, &mut rcmp, "Seal ledger case").await;
+    let subject = "Ledger of container seals";
+    let before = ncb.get("/").await.text().await.unwrap();
+    assert!(before.contains("Incoming requests") && !before.contains(subject));
+    rcmp.ok("create_request", &[("case_id", &case_id), ("kind", "information"), ("subject", subject), ("body", "Please share the ledger."),
+        ("priority", "normal"), ("tlp", "amber"), ("to_agency", "NCB"), ("due", ""), ("intent", "send")])
+        .await;
+    let after = ncb.get("/").await.text().await.unwrap();
+    assert!(after.contains(subject), "NCB's inbox shows the new request without waiting");
+    // The same page, filters, data and minute, for an officer of another agency: their own inbox.
+    let other = cbi.get("/").await.text().await.unwrap();
+    assert!(other.contains("Incoming requests") && !other.contains(subject), "CBI must not be shown NCB's inbox");
+}

@@ -1,7 +1,7 @@
 //! Requests between agencies and the responses in their threads.
 
 use crate::error::AppError;
-use crate::model::{Created, CrossCheckView, DashboardView, InboxFilter, InboxView, RequestPage, RequestView};
+use crate::model::{Created, CrossCheckView, DashboardView, InboxFilter, InboxHtml, InboxView, RequestPage, RequestView};
 use leptos::prelude::*;
 
 #[cfg(feature = "ssr")]
@@ -47,6 +47,27 @@ pub async fn inbox(filter: InboxFilter) -> Result<InboxView, AppError> {
             let vis = policy::visibility(&actor.user)?;
             // One connection for the four queries: each pool checkout costs round trips to its thread.
             requests::inbox(&mut *app.db.pool.acquire().await?, &actor.user, vis, &filter).await
+        }
+        .await,
+    )
+}
+
+/// The inbox as its page shows it, rendered once per viewer, filter and data version (backend::render_cache).
+#[server(endpoint = "inbox_page")]
+pub async fn inbox_page(filter: InboxFilter) -> Result<InboxHtml, AppError> {
+    use crate::backend::{policy, requests, state};
+    state::reply(
+        async {
+            let (actor, app) = state::context().await?;
+            let vis = policy::visibility(&actor.user)?;
+            let html = app
+                .inbox_html
+                .get_or_render(&app.db, actor.user.id, filter.clone(), || async {
+                    let view = requests::inbox(&mut *app.db.pool.acquire().await?, &actor.user, vis, &filter).await?;
+                    Ok(crate::pages::inbox::render(view, &filter))
+                })
+                .await?;
+            Ok((*html).clone())
         }
         .await,
     )

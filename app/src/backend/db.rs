@@ -10,7 +10,7 @@ use sqlx::sqlite::{SqliteConnectOptions, SqliteJournalMode, SqlitePoolOptions, S
 use sqlx::{ConnectOptions, SqliteConnection, SqlitePool};
 use std::ops::{Deref, DerefMut};
 use std::str::FromStr;
-use std::sync::atomic::{AtomicUsize, Ordering};
+use std::sync::atomic::{AtomicU64, AtomicUsize, Ordering};
 use std::sync::{Arc, Weak};
 use std::time::Duration;
 use tokio::sync::{watch, Mutex, Notify, OwnedMutexGuard};
@@ -32,6 +32,8 @@ struct Writer {
     /// not read it back each time. Forgotten when a member rolls back (its events go with it) and when a
     /// group begins (another process may have appended since the last one).
     audit_tail: Option<(i64, String)>,
+    /// Counts committed groups: see `Db::generation`.
+    generation: Arc<AtomicU64>,
 }
 
 impl Writer {
@@ -67,6 +69,8 @@ impl Writer {
         let Some(group) = self.group.take() else { return };
         match sqlx::query("COMMIT").execute(&mut self.conn).await {
             Ok(_) => {
+                // Before the members hear "committed": whoever reads after a write returns sees the new number.
+                self.generation.fetch_add(1, Ordering::SeqCst);
                 group.send_replace(Some(Ok(())));
             }
             Err(e) => {
@@ -200,6 +204,7 @@ pub struct Db {
     group_begun: Arc<Notify>,
     /// Writers waiting for their turn (the group committer does not count).
     queued: Arc<AtomicUsize>,
+    generation: Arc<AtomicU64>,
 }
 
 impl std::fmt::Debug for Db {
@@ -228,10 +233,18 @@ impl Db {
             .await?;
         // The writer touches every table's indexes: a larger cache than a reader's.
         let conn = options.pragma("cache_size", format!("-{}", tuning.cache_kb * 4)).connect().await?;
-        let writer = Arc::new(Mutex::new(Writer { conn, group: None, member: false, audit_tail: None }));
+        let generation = Arc::new(AtomicU64::new(0));
+        let writer = Arc::new(Mutex::new(Writer { conn, group: None, member: false, audit_tail: None, generation: generation.clone() }));
         let group_begun = Arc::new(Notify::new());
         tokio::spawn(commit_groups(Arc::downgrade(&writer), group_begun.clone()));
-        Ok(Db { pool, writer, group_begun, queued: Arc::new(AtomicUsize::new(0)) })
+        Ok(Db { pool, writer, group_begun, queued: Arc::new(AtomicUsize::new(0)), generation })
+    }
+
+    /// Goes up with every commit this process makes. Read it before reading the data: what was read under a
+    /// number is at least as new as that number's writes (see render_cache). Writes by another process
+    /// (the command line) do not count.
+    pub fn generation(&self) -> u64 {
+        self.generation.load(Ordering::SeqCst)
     }
 
     pub async fn migrate(&self) -> Result<(), sqlx::migrate::MigrateError> {

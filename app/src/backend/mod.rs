@@ -19,6 +19,7 @@ pub mod notifications;
 pub mod passwords;
 pub mod pdf;
 pub mod policy;
+pub mod render_cache;
 pub mod report;
 pub mod requests;
 pub mod search;

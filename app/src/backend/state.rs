@@ -25,6 +25,7 @@ pub struct AppState {
     /// Live notification announcements for open browsers.
     pub hub: super::notifications::Hub,
     pub dashboards: super::dashboard::Snapshots,
+    pub inbox_html: Arc<super::render_cache::RenderCache<crate::model::InboxFilter, crate::model::InboxHtml>>,
     /// Flips to true at shutdown, so long-lived event streams end and in-flight requests can finish.
     pub shutdown: tokio::sync::watch::Receiver<bool>,
 }
@@ -38,6 +39,8 @@ impl AppState {
             signin_limiter: Arc::new(RateLimiter::keyed(Quota::per_minute(per_minute))),
             hub: Default::default(),
             dashboards: Default::default(),
+            // An inbox is 10–60 KB of HTML: room for a couple of hundred viewers' current filters.
+            inbox_html: Arc::new(super::render_cache::RenderCache::new(8 << 20)),
             shutdown,
             settings: Arc::new(settings),
         }

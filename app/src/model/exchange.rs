@@ -363,7 +363,7 @@ pub struct CaseFilter {
     pub page: u32,
 }
 
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq, Eq, Hash, Serialize, Deserialize)]
 #[serde(default)]
 pub struct InboxFilter {
     /// For the request list: "incoming" or "outgoing".
@@ -387,6 +387,13 @@ pub struct InboxView {
     pub my_cases: Vec<CaseSummary>,
     pub time_zone: String,
     pub counterparts: Vec<AgencyRef>,
+}
+
+/// The inbox rendered on the server for its page: the filter form and the lists, as HTML.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct InboxHtml {
+    pub filters: String,
+    pub lists: String,
 }
 
 pub const PAGE_SIZE: u32 = 25;
