@@ -53,8 +53,18 @@ async fn the_recipient_agency_is_notified_live_and_a_reconnect_starts_from_the_d
     let first = tokio::time::timeout(Duration::from_secs(10), again.bytes_stream().next()).await.unwrap().unwrap().unwrap();
     assert!(String::from_utf8_lossy(&first).contains("data: 1") || String::from_utf8_lossy(&first).contains("data:1"));
 
+    // The header's count follows marking read: one of two, then all.
+    send_request(&s, "Second request").await;
+    assert_eq!(rcmp.ok("unread_notifications", &[]).await, 2);
+    let newest = rcmp.ok("list_notifications", &[]).await[0]["id"].to_string();
+    rcmp.ok("mark_notifications_read", &[("id", &newest)]).await;
+    assert_eq!(rcmp.ok("unread_notifications", &[]).await, 1);
     rcmp.ok("mark_notifications_read", &[("id", "0")]).await;
     assert_eq!(rcmp.ok("list_notifications", &[]).await[0]["read"], true);
+    assert_eq!(rcmp.ok("unread_notifications", &[]).await, 0);
+    // Marking again changes nothing.
+    rcmp.ok("mark_notifications_read", &[("id", "0")]).await;
+    assert_eq!(rcmp.ok("unread_notifications", &[]).await, 0);
     // Other agencies' officers were not notified; the sender neither.
     let mut cbsa = s.signed_in("cbsa.officer").await;
     assert_eq!(cbsa.ok("list_notifications", &[]).await.as_array().unwrap().len(), 0);

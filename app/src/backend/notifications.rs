@@ -72,7 +72,8 @@ pub async fn notify(tx: &mut Tx, to: Audience, except: Option<i64>, kind: &str, 
 }
 
 pub async fn unread_count(pool: &SqlitePool, user: i64) -> Result<i64, AppError> {
-    Ok(sqlx::query_scalar("SELECT COUNT(*) FROM notifications WHERE user_id = ? AND read_at IS NULL").bind(user).fetch_one(pool).await?)
+    // Kept by triggers (migration 0015): every page's header asks.
+    Ok(sqlx::query_scalar("SELECT unread FROM unread_counts WHERE user_id = ?").bind(user).fetch_optional(pool).await?.unwrap_or(0))
 }
 
 #[derive(sqlx::FromRow)]
