@@ -337,3 +337,38 @@ async fn the_inbox_page_is_each_viewers_own_and_shows_a_new_request_at_once() {
     let other = cbi.get("/").await.text().await.unwrap();
     assert!(other.contains("Incoming requests") && !other.contains(subject), "CBI must not be shown NCB's inbox");
 }
+
+/// The case page's body is rendered once and then reused (backend::render_cache): every view is still in
+/// the audit trail, a change shows at once, and a non-party is refused while a party's copy is kept.
+#[tokio::test]
+async fn the_case_page_records_every_view_shows_a_change_at_once_and_stays_refused_to_non_parties() {
+    let s = TestServer::start().await;
+    let (st, mut ncb, mut rcmp) = story(&s).await;
+    let path = format!("/cases/{}", st.case_id);
+    let views = async |username: &str, outcome: &str| -> i64 {
+        sqlx::query_scalar("SELECT COUNT(*) FROM audit_events WHERE action = 'case.read' AND object_id = ? AND username = ? AND outcome = ?")
+            .bind(&st.case_id)
+            .bind(username)
+            .bind(outcome)
+            .fetch_one(&s.db.pool)
+            .await
+            .unwrap()
+    };
+    // Signed in first: a sign-in is a write, after which nothing kept would be used anyway.
+    let mut cbsa = s.signed_in("cbsa.officer").await;
+    let before = views("rcmp.officer", "success").await;
+    for _ in 0..3 {
+        let page = rcmp.get(&path).await;
+        assert_eq!(page.status(), 200);
+        assert!(page.text().await.unwrap().contains(TITLE));
+    }
+    assert_eq!(views("rcmp.officer", "success").await, before + 3, "each view is recorded, kept copy or not");
+    ncb.ok("add_indicator", &[("case_id", &st.case_id), ("kind", "domain"), ("value", "seal-ledger.example"), ("tlp", "amber"),
+        ("first_seen", ""), ("last_seen", ""), ("note", "")])
+        .await;
+    assert!(rcmp.get(&path).await.text().await.unwrap().contains("seal-ledger.example"), "the new indicator shows at once");
+    let refused = cbsa.get(&path).await;
+    assert_eq!(refused.status(), 404);
+    assert!(!refused.text().await.unwrap().contains(TITLE));
+    assert_eq!(views("cbsa.officer", "denied").await, 1);
+}

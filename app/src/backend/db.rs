@@ -32,8 +32,10 @@ struct Writer {
     /// not read it back each time. Forgotten when a member rolls back (its events go with it) and when a
     /// group begins (another process may have appended since the last one).
     audit_tail: Option<(i64, String)>,
-    /// Counts committed groups: see `Db::generation`.
+    /// Counts committed groups that changed more than the audit trail: see `Db::generation`.
     generation: Arc<AtomicU64>,
+    /// A member of the open group committed more than audit events.
+    changed: bool,
 }
 
 impl Writer {
@@ -70,7 +72,9 @@ impl Writer {
         match sqlx::query("COMMIT").execute(&mut self.conn).await {
             Ok(_) => {
                 // Before the members hear "committed": whoever reads after a write returns sees the new number.
-                self.generation.fetch_add(1, Ordering::SeqCst);
+                if std::mem::take(&mut self.changed) {
+                    self.generation.fetch_add(1, Ordering::SeqCst);
+                }
                 group.send_replace(Some(Ok(())));
             }
             Err(e) => {
@@ -110,7 +114,17 @@ impl Tx {
     }
 
     /// Returns once the work is durably committed. Finishes even if the caller is dropped meanwhile.
-    pub async fn commit(mut self) -> Result<(), sqlx::Error> {
+    pub async fn commit(self) -> Result<(), sqlx::Error> {
+        self.finish(true).await
+    }
+
+    /// `commit` for a transaction that only appended audit events (a case was read, a search made): pages
+    /// rendered from the other tables stay valid (`Db::generation` does not move).
+    pub async fn commit_audit_only(self) -> Result<(), sqlx::Error> {
+        self.finish(false).await
+    }
+
+    async fn finish(mut self, changed: bool) -> Result<(), sqlx::Error> {
         let mut writer = self.writer.take().expect("a live transaction");
         let mut group = self.group.clone();
         let queued = self.queued.clone();
@@ -120,6 +134,7 @@ impl Tx {
                 return Err(e);
             }
             writer.member = false;
+            writer.changed |= changed;
             if queued.load(Ordering::SeqCst) == 0 {
                 // Nobody to share the fsync with: commit now rather than hand over to the committer.
                 writer.commit_group().await;
@@ -234,15 +249,15 @@ impl Db {
         // The writer touches every table's indexes: a larger cache than a reader's.
         let conn = options.pragma("cache_size", format!("-{}", tuning.cache_kb * 4)).connect().await?;
         let generation = Arc::new(AtomicU64::new(0));
-        let writer = Arc::new(Mutex::new(Writer { conn, group: None, member: false, audit_tail: None, generation: generation.clone() }));
+        let writer = Arc::new(Mutex::new(Writer { conn, group: None, member: false, audit_tail: None, generation: generation.clone(), changed: false }));
         let group_begun = Arc::new(Notify::new());
         tokio::spawn(commit_groups(Arc::downgrade(&writer), group_begun.clone()));
         Ok(Db { pool, writer, group_begun, queued: Arc::new(AtomicUsize::new(0)), generation })
     }
 
-    /// Goes up with every commit this process makes. Read it before reading the data: what was read under a
-    /// number is at least as new as that number's writes (see render_cache). Writes by another process
-    /// (the command line) do not count.
+    /// Goes up with every commit this process makes, except those that only append audit events. Read it
+    /// before reading the data: what was read under a number is at least as new as that number's writes (see
+    /// render_cache). Writes by another process (the command line) do not count.
     pub fn generation(&self) -> u64 {
         self.generation.load(Ordering::SeqCst)
     }
@@ -269,6 +284,7 @@ impl Db {
             writer.roll_back_member().await;
             if writer.group.is_none() {
                 writer.audit_tail = None;
+                writer.changed = false;
                 sqlx::query("BEGIN IMMEDIATE").execute(&mut writer.conn).await?;
                 writer.group = Some(watch::channel(None).0);
                 group_begun.notify_one();

@@ -54,7 +54,11 @@ impl<A: Clone + Eq + Hash, V: Weight> RenderCache<A, V> {
         F: FnOnce() -> Fut,
         Fut: Future<Output = Result<V, AppError>>,
     {
-        let key = Key { user_id, args, generation: db.generation(), minute: chrono::Utc::now().timestamp().div_euclid(60) };
+        // Each viewer's minute starts at their own second, so the renders a turning minute needs are spread
+        // over it rather than all due at once.
+        let offset = user_id.rem_euclid(60);
+        let minute = (chrono::Utc::now().timestamp() + offset).div_euclid(60);
+        let key = Key { user_id, args, generation: db.generation(), minute };
         self.entries.get_or_insert_async(&key, async { render().await.map(Arc::new) }).await
     }
 }
@@ -62,5 +66,11 @@ impl<A: Clone + Eq + Hash, V: Weight> RenderCache<A, V> {
 impl Weight for crate::model::InboxHtml {
     fn bytes(&self) -> u64 {
         (self.filters.len() + self.lists.len()) as u64
+    }
+}
+
+impl Weight for crate::model::CaseHtml {
+    fn bytes(&self) -> u64 {
+        (self.reference.len() + self.body.len()) as u64
     }
 }
