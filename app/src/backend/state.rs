@@ -43,8 +43,9 @@ impl AppState {
             dashboards: Default::default(),
             // An inbox is 10–60 KB of HTML: room for a couple of hundred viewers' current filters.
             inbox_html: Arc::new(super::render_cache::RenderCache::new(8 << 20)),
-            // A case page is 20–100 KB.
-            case_html: Arc::new(super::render_cache::RenderCache::new(16 << 20)),
+            // A case page's body is 20–100 KB: the cases a few hundred viewers have open. Kept small on
+            // purpose, next to SQLite's page caches, under the server's memory budget.
+            case_html: Arc::new(super::render_cache::RenderCache::new(8 << 20)),
             shutdown,
             settings: Arc::new(settings),
         }
