@@ -338,10 +338,10 @@ async fn the_inbox_page_is_each_viewers_own_and_shows_a_new_request_at_once() {
     assert!(other.contains("Incoming requests") && !other.contains(subject), "CBI must not be shown NCB's inbox");
 }
 
-/// The case page's body is rendered once and then reused (backend::render_cache): every view is still in
-/// the audit trail, a change shows at once, and a non-party is refused while a party's copy is kept.
+/// The case page over HTTP: every view is in the audit trail, a change shows on the next view, and a
+/// non-party is refused (and recorded as refused).
 #[tokio::test]
-async fn the_case_page_records_every_view_shows_a_change_at_once_and_stays_refused_to_non_parties() {
+async fn the_case_page_records_every_view_shows_a_change_at_once_and_is_refused_to_non_parties() {
     let s = TestServer::start().await;
     let (st, mut ncb, mut rcmp) = story(&s).await;
     let path = format!("/cases/{}", st.case_id);
@@ -354,7 +354,6 @@ async fn the_case_page_records_every_view_shows_a_change_at_once_and_stays_refus
             .await
             .unwrap()
     };
-    // Signed in first: a sign-in is a write, after which nothing kept would be used anyway.
     let mut cbsa = s.signed_in("cbsa.officer").await;
     let before = views("rcmp.officer", "success").await;
     for _ in 0..3 {

@@ -1,31 +1,19 @@
 //! Cases: list (need-to-know in SQL), read (audited), create, edit (optimistic), status, indicators.
 
 use crate::error::AppError;
-use crate::model::{BulkLine, CaseHistoryView, CaseHtml, CasePage, CaseFilter, CaseView, Created, FormOptions};
+use crate::model::{BulkLine, CaseHistoryView, CasePage, CaseFilter, CaseView, Created, FormOptions};
 use leptos::prelude::*;
 
 #[cfg(feature = "ssr")]
 pub(crate) mod load {
     use crate::backend::cases::{self, CaseAccess};
     use crate::backend::policy::CaseOp;
-    use crate::backend::audit::{self, Event, Outcome};
-    use crate::backend::{Actor, AppState};
+    use crate::backend::Actor;
     use crate::error::AppError;
     use sqlx::SqliteConnection;
 
     pub async fn case(conn: &mut SqliteConnection, actor: &Actor, id: i64, op: CaseOp) -> Result<CaseAccess, AppError> {
         cases::checked(conn, &actor.user, id, op).await
-    }
-
-    /// Records the reading of case `id` (or the refusal) in the audit trail, and passes `result` on.
-    pub async fn audited_read<T>(app: &AppState, actor: &Actor, id: i64, result: Result<T, AppError>) -> Result<T, AppError> {
-        let event = match &result {
-            Ok(_) => Event::new("case.read").on("case", id).case(id),
-            // Attempts on cases one is not party to are worth knowing about.
-            Err(_) => Event::new("case.read").on("case", id).outcome(Outcome::Denied),
-        };
-        audit::record_alone(&app.db, &actor.who, event).await?;
-        result
     }
 }
 
@@ -45,47 +33,26 @@ pub async fn list_cases(filter: CaseFilter) -> Result<CasePage, AppError> {
 
 #[server(endpoint = "get_case")]
 pub async fn get_case(id: i64) -> Result<CaseView, AppError> {
+    use crate::backend::audit::{self, Event, Outcome};
     use crate::backend::policy::CaseOp;
     use crate::backend::{cases, state};
     state::reply(
         async {
             let (actor, app) = state::context().await?;
-            let read = async {
-                // Read on a pooled connection; only the audit event takes SQLite's write lock, briefly.
-                let mut conn = app.db.pool.acquire().await?;
-                let access = load::case(&mut conn, &actor, id, CaseOp::View).await?;
-                cases::view(&mut conn, &access, &actor.user).await
+            // Read on a pooled connection; only the audit event takes SQLite's write lock, briefly.
+            let mut conn = app.db.pool.acquire().await?;
+            let result = match load::case(&mut conn, &actor, id, CaseOp::View).await {
+                Ok(access) => cases::view(&mut conn, &access, &actor.user).await,
+                Err(e) => Err(e),
             };
-            load::audited_read(&app, &actor, id, read.await).await
-        }
-        .await,
-    )
-}
-
-/// The case page's body (all but its history), rendered once per viewer, data version and minute
-/// (backend::render_cache). A view served from it is recorded like any other. Its check is not run
-/// again: the viewer, the case and the parties are what the check reads, and none has changed since the
-/// render, or the data version would differ.
-#[server(endpoint = "case_body")]
-pub async fn case_body(id: i64) -> Result<CaseHtml, AppError> {
-    use crate::backend::policy::CaseOp;
-    use crate::backend::{cases, state};
-    state::reply(
-        async {
-            let (actor, app) = state::context().await?;
-            let html = app
-                .case_html
-                .get_or_render(&app.db, actor.user.id, id, || async {
-                    let view = {
-                        let mut conn = app.db.pool.acquire().await?;
-                        let access = load::case(&mut conn, &actor, id, CaseOp::View).await?;
-                        cases::view(&mut conn, &access, &actor.user).await?
-                    };
-                    let options = case_form_options().await.ok();
-                    Ok(crate::pages::case_detail::render(view, options))
-                })
-                .await;
-            load::audited_read(&app, &actor, id, html).await.map(|h| (*h).clone())
+            drop(conn);
+            let event = match &result {
+                Ok(_) => Event::new("case.read").on("case", id).case(id),
+                // Attempts on cases one is not party to are worth knowing about.
+                Err(_) => Event::new("case.read").on("case", id).outcome(Outcome::Denied),
+            };
+            audit::record_alone(&app.db, &actor.who, event).await?;
+            result
         }
         .await,
     )

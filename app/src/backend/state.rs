@@ -26,8 +26,6 @@ pub struct AppState {
     pub hub: super::notifications::Hub,
     pub dashboards: super::dashboard::Snapshots,
     pub inbox_html: Arc<super::render_cache::RenderCache<crate::model::InboxFilter, crate::model::InboxHtml>>,
-    /// Case pages by case id.
-    pub case_html: Arc<super::render_cache::RenderCache<i64, crate::model::CaseHtml>>,
     /// Flips to true at shutdown, so long-lived event streams end and in-flight requests can finish.
     pub shutdown: tokio::sync::watch::Receiver<bool>,
 }
@@ -43,9 +41,6 @@ impl AppState {
             dashboards: Default::default(),
             // An inbox is 10–60 KB of HTML: room for a couple of hundred viewers' current filters.
             inbox_html: Arc::new(super::render_cache::RenderCache::new(8 << 20)),
-            // A case page's body is 20–100 KB: the cases a few hundred viewers have open. Kept small on
-            // purpose, next to SQLite's page caches, under the server's memory budget.
-            case_html: Arc::new(super::render_cache::RenderCache::new(8 << 20)),
             shutdown,
             settings: Arc::new(settings),
         }

@@ -396,13 +396,6 @@ pub struct InboxHtml {
     pub lists: String,
 }
 
-/// The case page's body rendered on the server (all but the history), and the case's reference for the title.
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
-pub struct CaseHtml {
-    pub reference: String,
-    pub body: String,
-}
-
 pub const PAGE_SIZE: u32 = 25;
 
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]

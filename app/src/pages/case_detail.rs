@@ -2,7 +2,7 @@
 //! optimistic concurrency; status changes; new requests.
 
 use super::cases::CaseFields;
-use crate::api::cases::{case_body, case_history, AddEntity, AddIndicator, BulkAddIndicators, ChangeCaseStatus, UpdateCase};
+use crate::api::cases::{case_form_options, case_history, get_case, AddEntity, AddIndicator, BulkAddIndicators, ChangeCaseStatus, UpdateCase};
 use crate::api::requests::CreateRequest;
 use crate::components::badges::{file_size, CaseStatusBadge, DeadlineText, PriorityBadge, RequestStatusBadge, TlpBadge};
 use crate::components::forms::{action_error, enum_options, ErrorSummary, Field, SelectField, TextArea};
@@ -30,20 +30,46 @@ pub fn CaseDetailPage() -> impl IntoView {
 fn CaseDetail() -> impl IntoView {
     let params = use_params_map();
     let id = move || params.read().get("id").and_then(|s| s.parse::<i64>().ok()).unwrap_or(0);
-    let page = Resource::new(id, case_body);
+    let case = Resource::new(id, get_case);
     let history = Resource::new(id, case_history);
+    let options = Resource::new(|| (), |_| case_form_options());
 
     view! {
         <Guard action=Action::WorkCases>
         <Suspense fallback=|| view! { <p class="loading">"Loading the case…"</p> }>
             {move || Suspend::new(async move {
-                match page.await {
+                let options = options.await.ok();
+                match case.await {
                     Err(AppError::NotFound) => view! { <NotFoundPage/> }.into_any(),
                     Err(e) => view! { <p class="error-summary" role="alert">{e.to_string()}</p> }.into_any(),
-                    Ok(p) => view! {
-                        <Title text=p.reference/>
-                        <div inner_html=p.body/>
-                        // Not kept with the body: every view adds to it.
+                    Ok(c) => view! {
+                        <Title text=c.reference.clone()/>
+                        <CaseHeader case=c.clone()/>
+                        <div class="columns">
+                            <div>
+                                <section class="panel" aria-labelledby="summary-h">
+                                    <h2 id="summary-h">"Summary"</h2>
+                                    <p class="prewrap">{if c.summary.is_empty() { "No summary yet.".to_string() } else { c.summary.clone() }}</p>
+                                    {(c.can_edit && options.is_some()).then(|| view! { <EditCase case=c.clone() options=options.clone().unwrap()/> })}
+                                </section>
+                                <CaseRequests case=c.clone() options=options.clone()/>
+                                <Indicators case=c.clone()/>
+                                <Entities case=c.clone()/>
+                            </div>
+                            <div>
+                                <Attachments case=c.clone()/>
+                                <section class="panel" aria-labelledby="links-h">
+                                    <h2 id="links-h">"Related cases"</h2>
+                                    {if c.links.is_empty() {
+                                        view! { <p class="muted">"None."</p> }.into_any()
+                                    } else {
+                                        view! { <ul class="plain">{c.links.iter().map(|l| view! {
+                                            <li><a class="mono" href=format!("/cases/{}", l.id)>{l.reference.clone()}</a> " " {l.title.clone()}</li>
+                                        }).collect_view()}</ul> }.into_any()
+                                    }}
+                                </section>
+                            </div>
+                        </div>
                         <section class="panel" aria-labelledby="history-h">
                             <h2 id="history-h">"History"</h2>
                             <p class="muted">"From the audit trail, newest first: this case and what it holds."</p>
@@ -68,43 +94,6 @@ fn CaseDetail() -> impl IntoView {
         </Suspense>
         </Guard>
     }
-}
-
-/// Renders the case page's body for `case_body`, which keeps it until the data changes (backend::render_cache).
-/// Compiled for the browser too, where nothing calls it, so the components it uses are not dead code there.
-pub fn render(c: CaseView, options: Option<FormOptions>) -> CaseHtml {
-    use leptos::tachys::view::RenderHtml;
-    let reference = c.reference.clone();
-    let body = view! {
-        <CaseHeader case=c.clone()/>
-        <div class="columns">
-            <div>
-                <section class="panel" aria-labelledby="summary-h">
-                    <h2 id="summary-h">"Summary"</h2>
-                    <p class="prewrap">{if c.summary.is_empty() { "No summary yet.".to_string() } else { c.summary.clone() }}</p>
-                    {(c.can_edit && options.is_some()).then(|| view! { <EditCase case=c.clone() options=options.clone().unwrap()/> })}
-                </section>
-                <CaseRequests case=c.clone() options=options.clone()/>
-                <Indicators case=c.clone()/>
-                <Entities case=c.clone()/>
-            </div>
-            <div>
-                <Attachments case=c.clone()/>
-                <section class="panel" aria-labelledby="links-h">
-                    <h2 id="links-h">"Related cases"</h2>
-                    {if c.links.is_empty() {
-                        view! { <p class="muted">"None."</p> }.into_any()
-                    } else {
-                        view! { <ul class="plain">{c.links.iter().map(|l| view! {
-                            <li><a class="mono" href=format!("/cases/{}", l.id)>{l.reference.clone()}</a> " " {l.title.clone()}</li>
-                        }).collect_view()}</ul> }.into_any()
-                    }}
-                </section>
-            </div>
-        </div>
-    }
-    .to_html();
-    CaseHtml { reference, body }
 }
 
 #[component]
