@@ -65,6 +65,7 @@ pub fn Inbox(data: Resource<Result<Option<InboxHtml>, AppError>>) -> impl IntoVi
 }
 
 /// Renders the inbox for `inbox_page`, which keeps the result until the data changes (backend::render_cache).
+/// Compiled for the browser too, where nothing calls it, so the components it uses are not dead code there.
 pub fn render(inbox: InboxView, f: &InboxFilter) -> InboxHtml {
     use leptos::tachys::view::RenderHtml;
     let counterparts = std::iter::once((String::new(), "Any counterpart".to_string()))
