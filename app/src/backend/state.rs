@@ -58,6 +58,8 @@ impl FromRef<AppState> for LeptosOptions {
 pub struct Actor {
     pub user: SessionUser,
     pub who: Who,
+    /// Unread notifications when this request began.
+    pub unread: i64,
 }
 
 impl Actor {
@@ -123,6 +125,7 @@ pub async fn actor_from_session(state: &AppState, session: &mut AuthSession, ip:
     if seen.is_none_or(|t| now - t >= touch_every) {
         let _ = session.session.insert(LAST_SEEN, now).await;
     }
+    let unread = user.row.unread_notifications;
     let user = user.row.session_user();
     let who = Who {
         user_id: Some(user.id),
@@ -131,7 +134,7 @@ pub async fn actor_from_session(state: &AppState, session: &mut AuthSession, ip:
         country: Some(user.country),
         client_ip: ip,
     };
-    Ok(Actor { user, who })
+    Ok(Actor { user, who, unread })
 }
 
 /// For handlers outside server functions: a fully signed-in actor (temporary password replaced).

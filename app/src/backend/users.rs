@@ -26,6 +26,8 @@ pub struct UserRow {
     pub failed_attempts: i64,
     pub locked_until: Option<DateTime<Utc>>,
     pub created_at: DateTime<Utc>,
+    /// Read with the user on every request, so the header's count costs no query of its own.
+    pub unread_notifications: i64,
 }
 
 #[derive(Clone)]
@@ -90,7 +92,9 @@ impl UserRow {
 
 const SELECT: &str = "SELECT u.id, u.username, u.display_name, u.role, u.agency_id, a.code AS agency_code, \
      a.name AS agency_name, a.country, u.time_zone, u.status, u.password_hash, u.must_change_password, \
-     u.failed_attempts, u.locked_until, u.created_at FROM users u JOIN agencies a ON a.id = u.agency_id";
+     u.failed_attempts, u.locked_until, u.created_at, \
+     COALESCE((SELECT unread FROM unread_counts WHERE user_id = u.id), 0) AS unread_notifications \
+     FROM users u JOIN agencies a ON a.id = u.agency_id";
 
 pub async fn by_id(conn: &mut SqliteConnection, id: i64) -> Result<Option<UserRow>, AppError> {
     Ok(sqlx::query_as(&format!("{SELECT} WHERE u.id = ?")).bind(id).fetch_optional(conn).await?)
