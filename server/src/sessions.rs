@@ -2,7 +2,9 @@
 //! pooled connection of its own, so a sign-in waited in SQLite's busy handler while the writer committed
 //! groups of other writes back to back (an 8 s sign-in under load). Reading and the table stay the crate's;
 //! creating, saving and deleting take their turn with every other write, in the crate's encoding
-//! (MessagePack of the record, expiry bound as the same type).
+//! (MessagePack of the record, expiry bound as the same type). No page shows a session record, so these
+//! writes leave pages kept for reuse valid (`Tx::commit_untracked`): every active session is saved once a
+//! minute, which would otherwise make every kept inbox stale about once a second at 64 sessions.
 
 use app::backend::db::{Db, Tx};
 use async_trait::async_trait;
@@ -30,7 +32,7 @@ impl Sessions {
         let mut tx = self.db.begin_write().await?;
         // The same comparison as the crate's own clean-up, on the stored text form of the expiry.
         let done = sqlx::query("DELETE FROM sessions WHERE datetime(expiry_date) < datetime('now')").execute(&mut *tx).await?;
-        tx.commit().await?;
+        tx.commit_untracked().await?;
         Ok(done.rows_affected())
     }
 
@@ -82,7 +84,7 @@ impl SessionStore for Sessions {
             }
             record.id = Id::default();
         }
-        tx.commit().await.map_err(backend)
+        tx.commit_untracked().await.map_err(backend)
     }
 
     async fn save(&self, record: &Record) -> session_store::Result<()> {
@@ -94,7 +96,7 @@ impl SessionStore for Sessions {
             record,
         )
         .await?;
-        tx.commit().await.map_err(backend)
+        tx.commit_untracked().await.map_err(backend)
     }
 
     async fn load(&self, id: &Id) -> session_store::Result<Option<Record>> {
@@ -104,6 +106,6 @@ impl SessionStore for Sessions {
     async fn delete(&self, id: &Id) -> session_store::Result<()> {
         let mut tx = self.db.begin_write().await.map_err(backend)?;
         sqlx::query("DELETE FROM sessions WHERE id = ?").bind(id.to_string()).execute(&mut *tx).await.map_err(backend)?;
-        tx.commit().await.map_err(backend)
+        tx.commit_untracked().await.map_err(backend)
     }
 }

@@ -168,7 +168,7 @@ pub async fn record_all(tx: &mut Tx, who: &Who, events: impl IntoIterator<Item =
 pub async fn record_alone(db: &super::db::Db, who: &Who, event: Event) -> Result<(), AppError> {
     let mut tx = db.begin_write().await?;
     record(&mut tx, who, event).await?;
-    tx.commit_audit_only().await?;
+    tx.commit_untracked().await?;
     Ok(())
 }
 

@@ -32,9 +32,9 @@ struct Writer {
     /// not read it back each time. Forgotten when a member rolls back (its events go with it) and when a
     /// group begins (another process may have appended since the last one).
     audit_tail: Option<(i64, String)>,
-    /// Counts committed groups that changed more than the audit trail: see `Db::generation`.
+    /// Counts committed groups with a tracked change: see `Db::generation`.
     generation: Arc<AtomicU64>,
-    /// A member of the open group committed more than audit events.
+    /// A member of the open group committed with `commit` (not `commit_untracked`).
     changed: bool,
 }
 
@@ -118,9 +118,9 @@ impl Tx {
         self.finish(true).await
     }
 
-    /// `commit` for a transaction that only appended audit events (a case was read, a search made): pages
-    /// rendered from the other tables stay valid (`Db::generation` does not move).
-    pub async fn commit_audit_only(self) -> Result<(), sqlx::Error> {
+    /// `commit` for writes that no kept render shows (render_cache): the audit events of reads and searches,
+    /// session records. `Db::generation` does not move, so pages kept for everyone stay usable.
+    pub async fn commit_untracked(self) -> Result<(), sqlx::Error> {
         self.finish(false).await
     }
 
@@ -255,7 +255,7 @@ impl Db {
         Ok(Db { pool, writer, group_begun, queued: Arc::new(AtomicUsize::new(0)), generation })
     }
 
-    /// Goes up with every commit this process makes, except those that only append audit events. Read it
+    /// Goes up with every commit this process makes, except `commit_untracked` ones. Read it
     /// before reading the data: what was read under a number is at least as new as that number's writes (see
     /// render_cache). Writes by another process (the command line) do not count.
     pub fn generation(&self) -> u64 {

@@ -1,5 +1,6 @@
 //! Rendered HTML of the busiest pages' data-heavy parts (the inbox), kept per viewer and reused until this
-//! process commits a write other than audit events, or the minute turns.
+//! process commits a tracked write (anything but the audit events of reads and session records; see
+//! `Tx::commit_untracked`), or the minute turns.
 //!
 //! Rendering an inbox reads four queries' rows and renders them: ~3.5 ms of CPU, most of a page's cost, for
 //! HTML that changes only when something is written ("in 5 h 20 min" changes with the minute). Keyed on the
