@@ -52,7 +52,8 @@ pub async fn inbox(filter: InboxFilter) -> Result<InboxView, AppError> {
     )
 }
 
-/// The inbox as its page shows it, rendered once per viewer, filter and data version (backend::render_cache).
+/// The inbox as its page shows it, rendered once per viewer, filter, data version and minute
+/// (backend::render_cache). `inbox` above is the same data as JSON.
 #[server(endpoint = "inbox_page")]
 pub async fn inbox_page(filter: InboxFilter) -> Result<InboxHtml, AppError> {
     use crate::backend::{policy, requests, state};

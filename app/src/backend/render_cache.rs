@@ -6,8 +6,8 @@
 //! HTML that changes only when something is written ("in 5 h 20 min" changes with the minute). Keyed on the
 //! viewer, so what one user may see is never shown to another; on `Db::generation`, read before the data,
 //! so nothing written before a render began is missing from what it keeps; and on the minute. Writes made by
-//! another process (the command line) are seen within the minute. Any write makes every kept part stale:
-//! simple to get right, and enough while reads far outnumber writes.
+//! another process (the command line) are seen within the minute. Any tracked write makes every kept part
+//! stale: simple to get right, and enough while reads far outnumber writes.
 //!
 //! Tried on the case page too, and taken out: 35–45 KB per viewer and case, so the bench's 2,000 pairs
 //! missed nearly always within a memory budget, and a page is usually opened again right after a write.
@@ -47,13 +47,13 @@ pub struct RenderCache<A, V> {
 }
 
 impl<A: Clone + Eq + Hash, V: Weight> RenderCache<A, V> {
-    /// Holds up to `bytes` of rendered HTML; the entries used least recently go first.
+    /// Holds up to `bytes` of rendered HTML; when full, quick_cache's eviction drops entries little used.
     pub fn new(bytes: u64) -> Self {
         RenderCache { entries: Cache::with_weighter(256, bytes, ByBytes) }
     }
 
     /// The part as `render` makes it for this viewer now: made once per data version, minute and `args`;
-    /// viewers who ask while it is being made wait for it rather than make it again.
+    /// the viewer's other requests that arrive while it is being made wait for it rather than make it again.
     pub async fn get_or_render<F, Fut>(&self, db: &Db, user_id: i64, args: A, render: F) -> Result<Arc<V>, AppError>
     where
         F: FnOnce() -> Fut,
