@@ -85,6 +85,7 @@ pub fn App() -> impl IntoView {
                     <Route path=path!("/cases") view=pages::cases::CasesPage ssr=SsrMode::Async/>
                     <Route path=path!("/cases/new") view=pages::cases::NewCasePage ssr=SsrMode::Async/>
                     <Route path=path!("/cases/:id") view=pages::case_detail::CaseDetailPage ssr=SsrMode::Async/>
+                    <Route path=path!("/cases/:id/history") view=pages::case_detail::CaseHistoryPage ssr=SsrMode::Async/>
                     <Route path=path!("/dashboard") view=pages::dashboard::DashboardPage ssr=SsrMode::Async/>
                     <Route path=path!("/requests") view=pages::requests::RequestsPage ssr=SsrMode::Async/>
                     <Route path=path!("/notifications") view=pages::notifications::NotificationsPage ssr=SsrMode::Async/>

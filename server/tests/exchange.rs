@@ -48,7 +48,9 @@ async fn a_non_party_gets_the_same_answer_as_for_a_missing_id() {
 
     let case_calls: Vec<(&str, Vec<(&str, String)>)> = vec![
         ("get_case", vec![("id", "{case}".into())]),
+        ("open_case", vec![("id", "{case}".into())]),
         ("case_history", vec![("id", "{case}".into())]),
+        ("case_changes", vec![("id", "{case}".into())]),
         ("change_case_status", vec![("id", "{case}".into()), ("status", "closed".into())]),
         ("update_case", vec![("id", "{case}".into()), ("version", "1".into()), ("title", "Hijacked".into()), ("summary", "".into()),
             ("category", "other".into()), ("priority", "low".into()), ("tlp", "clear".into()), ("lead", "1".into()), ("parties", "".into()), ("links", "".into())]),
@@ -185,9 +187,56 @@ async fn the_case_history_keeps_changes_apart_from_views() {
     assert_eq!(actions("changes"), ["attachment.upload", "request.acknowledge", "request.send", "request.create", "case.create"]);
     assert_eq!(h["more_changes"], false);
     let views = actions("views");
-    assert_eq!(views.len(), 20, "only the latest views");
+    assert_eq!(views.len(), 10, "only the latest views");
     assert!(views.iter().all(|a| a == "case.read" || a == "request.read"), "{views:?}");
     assert_eq!((h["views"][0]["who"].as_str(), views[0].as_str()), (Some("rcmp.officer"), "request.read"), "newest first");
+}
+
+/// The case page shows the latest changes and links to the rest; the history pages list every change
+/// once, newest first, whatever the views in between.
+#[tokio::test]
+async fn every_change_to_a_case_can_be_paged_through() {
+    let s = TestServer::start().await;
+    let (st, mut ncb, mut rcmp) = story(&s).await;
+    // The story made 5 changes; 120 more indicators make 125, over the page's 20 and a history page's 100.
+    for i in 0..120 {
+        ncb.ok("add_indicator", &[("case_id", &st.case_id), ("kind", "domain"), ("value", &format!("host-{i}.example")), ("tlp", "amber"),
+            ("first_seen", ""), ("last_seen", ""), ("note", "")])
+            .await;
+        if i % 10 == 0 {
+            rcmp.ok("get_case", &[("id", &st.case_id)]).await;
+        }
+    }
+    let opened = ncb.ok("open_case", &[("id", &st.case_id)]).await;
+    assert_eq!(opened["case"]["indicators"].as_array().unwrap().len(), 120);
+    assert_eq!(opened["history"]["changes"].as_array().unwrap().len(), 20);
+    assert_eq!(opened["history"]["more_changes"], true);
+    assert_eq!(opened["options"]["my_agency"]["code"], "NCB");
+    let page_html = ncb.get(&format!("/cases/{}", st.case_id)).await.text().await.unwrap();
+    assert!(page_html.contains(&format!("href=\"/cases/{}/history\"", st.case_id)), "the case page links to the full history");
+
+    let first = ncb.ok("case_changes", &[("id", &st.case_id)]).await;
+    assert_eq!(first["reference"], opened["case"]["reference"]);
+    let mut ids: Vec<i64> = first["changes"].as_array().unwrap().iter().map(|e| e["id"].as_i64().unwrap()).collect();
+    assert_eq!(ids.len(), 100);
+    let before = first["older"].as_i64().expect("a second page");
+    let second = ncb.ok("case_changes", &[("id", &st.case_id), ("before", &before.to_string())]).await;
+    assert_eq!(second["older"], serde_json::Value::Null, "no third page");
+    ids.extend(second["changes"].as_array().unwrap().iter().map(|e| e["id"].as_i64().unwrap()));
+    assert_eq!(ids.len(), 125, "every change once");
+    assert!(ids.windows(2).all(|w| w[0] > w[1]), "newest first, no repeats");
+    let actions: Vec<&str> = second["changes"].as_array().unwrap().iter().map(|e| e["action"].as_str().unwrap()).collect();
+    assert_eq!(&actions[actions.len() - 2..], ["request.create", "case.create"], "the oldest change last");
+    assert!(first["changes"].as_array().unwrap().iter().chain(second["changes"].as_array().unwrap()).all(|e| e["action"] != "case.read"));
+    // The history page is rendered on the server, links to the older changes, and reading it is a read.
+    let reads = async || -> i64 {
+        sqlx::query_scalar("SELECT COUNT(*) FROM audit_events WHERE action = 'case.read' AND username = 'ncb.officer'").fetch_one(&s.db.pool).await.unwrap()
+    };
+    let n = reads().await;
+    let html = ncb.get(&format!("/cases/{}/history", st.case_id)).await.text().await.unwrap();
+    assert!(html.contains("indicator.add") && html.contains("Changes to this case"), "{}", &html[..html.len().min(400)]);
+    assert!(html.contains(&format!("/cases/{}/history?before={before}", st.case_id)), "links to the older changes");
+    assert_eq!(reads().await, n + 1);
 }
 
 #[tokio::test]

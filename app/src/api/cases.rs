@@ -1,19 +1,31 @@
 //! Cases: list (need-to-know in SQL), read (audited), create, edit (optimistic), status, indicators.
 
 use crate::error::AppError;
-use crate::model::{BulkLine, CaseHistoryView, CasePage, CaseFilter, CaseView, Created, FormOptions};
+use crate::model::{BulkLine, ChangesPage, CaseFilter, CaseHistoryView, CasePage, CaseView, Created, FormOptions, OpenedCase};
 use leptos::prelude::*;
 
 #[cfg(feature = "ssr")]
 pub(crate) mod load {
     use crate::backend::cases::{self, CaseAccess};
     use crate::backend::policy::CaseOp;
-    use crate::backend::Actor;
+    use crate::backend::audit::{self, Event, Outcome};
+    use crate::backend::{Actor, AppState};
     use crate::error::AppError;
     use sqlx::SqliteConnection;
 
     pub async fn case(conn: &mut SqliteConnection, actor: &Actor, id: i64, op: CaseOp) -> Result<CaseAccess, AppError> {
         cases::checked(conn, &actor.user, id, op).await
+    }
+
+    /// Records that `actor` read the case, or was refused it: attempts on cases one is not party to are
+    /// worth knowing about.
+    pub async fn record_read<T>(app: &AppState, actor: &Actor, id: i64, result: &Result<T, AppError>) -> Result<(), AppError> {
+        let event = Event::new("case.read").on("case", id);
+        let event = match result {
+            Ok(_) => event.case(id),
+            Err(_) => event.outcome(Outcome::Denied),
+        };
+        audit::record_alone(&app.db, &actor.who, event).await
     }
 }
 
@@ -31,27 +43,52 @@ pub async fn list_cases(filter: CaseFilter) -> Result<CasePage, AppError> {
     )
 }
 
+/// The case alone (for API clients; the page uses `open_case`). Audited like opening the page.
 #[server(endpoint = "get_case")]
 pub async fn get_case(id: i64) -> Result<CaseView, AppError> {
-    use crate::backend::audit::{self, Event, Outcome};
     use crate::backend::policy::CaseOp;
     use crate::backend::{cases, state};
     state::reply(
         async {
             let (actor, app) = state::context().await?;
-            // Read on a pooled connection; only the audit event takes SQLite's write lock, briefly.
             let mut conn = app.db.pool.acquire().await?;
             let result = match load::case(&mut conn, &actor, id, CaseOp::View).await {
                 Ok(access) => cases::view(&mut conn, &access, &actor.user).await,
                 Err(e) => Err(e),
             };
             drop(conn);
-            let event = match &result {
-                Ok(_) => Event::new("case.read").on("case", id).case(id),
-                // Attempts on cases one is not party to are worth knowing about.
-                Err(_) => Event::new("case.read").on("case", id).outcome(Outcome::Denied),
-            };
-            audit::record_alone(&app.db, &actor.who, event).await?;
+            load::record_read(&app, &actor, id, &result).await?;
+            result
+        }
+        .await,
+    )
+}
+
+/// The case page's content: the case, its recent history and the form choices, checked once and read in
+/// one transaction, so the parts agree with each other.
+#[server(endpoint = "open_case")]
+pub async fn open_case(id: i64) -> Result<OpenedCase, AppError> {
+    use crate::backend::policy::CaseOp;
+    use crate::backend::{cases, state};
+    use sqlx::Connection;
+    state::reply(
+        async {
+            let (actor, app) = state::context().await?;
+            let mut conn = app.db.pool.acquire().await?;
+            let result = async {
+                let mut tx = conn.begin().await?;
+                let access = load::case(&mut tx, &actor, id, CaseOp::View).await?;
+                let opened = OpenedCase {
+                    case: cases::view(&mut tx, &access, &actor.user).await?,
+                    history: cases::history(&mut tx, id, &actor.user.time_zone).await?,
+                    options: cases::form_options(&mut tx, &actor.user).await?,
+                };
+                tx.commit().await?;
+                Ok(opened)
+            }
+            .await;
+            drop(conn);
+            load::record_read(&app, &actor, id, &result).await?;
             result
         }
         .await,
@@ -65,13 +102,35 @@ pub async fn case_history(id: i64) -> Result<CaseHistoryView, AppError> {
     state::reply(
         async {
             let (actor, app) = state::context().await?;
-            // The check's connection goes back to the pool before the history takes one: a request holding
-            // one connection while waiting for another deadlocks the pool under load.
-            {
-                let mut conn = app.db.pool.acquire().await?;
-                load::case(&mut conn, &actor, id, CaseOp::View).await?;
+            let mut conn = app.db.pool.acquire().await?;
+            load::case(&mut conn, &actor, id, CaseOp::View).await?;
+            cases::history(&mut conn, id, &actor.user.time_zone).await
+        }
+        .await,
+    )
+}
+
+/// Every change to a case, a page at a time, newest first (`before`: where the page starts, from the
+/// previous page's `older`). Audited as a read of the case.
+#[server(endpoint = "case_changes")]
+pub async fn case_changes(id: i64, #[server(default)] before: Option<i64>) -> Result<ChangesPage, AppError> {
+    use crate::backend::policy::CaseOp;
+    use crate::backend::{cases, state};
+    use crate::model::HISTORY_PAGE_SIZE;
+    state::reply(
+        async {
+            let (actor, app) = state::context().await?;
+            let mut conn = app.db.pool.acquire().await?;
+            let result = async {
+                let access = load::case(&mut conn, &actor, id, CaseOp::View).await?;
+                let title: String = sqlx::query_scalar("SELECT title FROM cases WHERE id = ?").bind(id).fetch_one(&mut *conn).await?;
+                let (changes, older) = cases::changes(&mut conn, id, before, HISTORY_PAGE_SIZE, &actor.user.time_zone).await?;
+                Ok(ChangesPage { case_id: id, reference: access.reference, title, changes, older })
             }
-            cases::history(&app.db.pool, id, &actor.user.time_zone).await
+            .await;
+            drop(conn);
+            load::record_read(&app, &actor, id, &result).await?;
+            result
         }
         .await,
     )
@@ -84,15 +143,7 @@ pub async fn case_form_options() -> Result<FormOptions, AppError> {
         async {
             let (actor, app) = state::context().await?;
             policy::visibility(&actor.user)?;
-            let agencies = cases::all_agencies(&mut *app.db.pool.acquire().await?).await?;
-            let my_agency = agencies.iter().find(|a| a.id == actor.user.agency_id).cloned().ok_or(AppError::Internal)?;
-            Ok(FormOptions {
-                leads: cases::officers_of(&app.db.pool, actor.user.agency_id).await?,
-                agencies,
-                my_agency,
-                me: actor.user.id,
-                time_zone: actor.user.time_zone.clone(),
-            })
+            cases::form_options(&mut *app.db.pool.acquire().await?, &actor.user).await
         }
         .await,
     )

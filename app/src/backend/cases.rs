@@ -7,7 +7,7 @@ use super::time::shown;
 use crate::error::AppError;
 use crate::model::*;
 use chrono::{DateTime, Datelike, Utc};
-use sqlx::{QueryBuilder, Sqlite, SqliteConnection, SqlitePool};
+use sqlx::{QueryBuilder, Sqlite, SqliteConnection};
 
 /// Adds `AND <case alias> is visible` to a query: the need-to-know filter lives in SQL for every list.
 pub fn push_visible(q: &mut QueryBuilder<'_, Sqlite>, vis: Visibility, case_id_expr: &str) {
@@ -469,17 +469,28 @@ async fn access_for_link(conn: &mut SqliteConnection, id: i64) -> Result<Option<
 const VIEW_ACTIONS: &str = "('case.read', 'request.read', 'request.cross_check')";
 
 /// The case's history, from the audit trail: its latest changes, and apart from them its latest views.
-pub async fn history(pool: &SqlitePool, case_id: i64, zone: &str) -> Result<CaseHistoryView, AppError> {
-    const SELECT: &str = "SELECT at, username, agency_code, action, object_type, object_id, outcome FROM audit_events WHERE case_id = ?";
-    let mut changes = entries(pool, &format!("{SELECT} AND action NOT IN {VIEW_ACTIONS} ORDER BY id DESC LIMIT ?"), case_id, HISTORY_CHANGES_SHOWN + 1, zone).await?;
-    let more_changes = changes.len() > HISTORY_CHANGES_SHOWN;
-    changes.truncate(HISTORY_CHANGES_SHOWN);
-    let views = entries(pool, &format!("{SELECT} AND action IN {VIEW_ACTIONS} ORDER BY id DESC LIMIT ?"), case_id, HISTORY_VIEWS_SHOWN, zone).await?;
-    Ok(CaseHistoryView { changes, more_changes, views })
+pub async fn history(conn: &mut SqliteConnection, case_id: i64, zone: &str) -> Result<CaseHistoryView, AppError> {
+    let (changes, older) = changes(conn, case_id, None, HISTORY_CHANGES_SHOWN, zone).await?;
+    let views = entries(conn, &format!("{HISTORY_SELECT} AND action IN {VIEW_ACTIONS} AND id < ? ORDER BY id DESC LIMIT ?"), case_id, i64::MAX, HISTORY_VIEWS_SHOWN, zone).await?;
+    Ok(CaseHistoryView { changes, more_changes: older.is_some(), views })
 }
+
+/// Up to `limit` changes older than the event `before` (the newest when None), newest first, and where the
+/// next page starts if there are more.
+pub async fn changes(conn: &mut SqliteConnection, case_id: i64, before: Option<i64>, limit: usize, zone: &str) -> Result<(Vec<HistoryEntry>, Option<i64>), AppError> {
+    let sql = format!("{HISTORY_SELECT} AND action NOT IN {VIEW_ACTIONS} AND id < ? ORDER BY id DESC LIMIT ?");
+    let mut changes = entries(conn, &sql, case_id, before.unwrap_or(i64::MAX), limit + 1, zone).await?;
+    let more = changes.len() > limit;
+    changes.truncate(limit);
+    let older = if more { changes.last().map(|e| e.id) } else { None };
+    Ok((changes, older))
+}
+
+const HISTORY_SELECT: &str = "SELECT id, at, username, agency_code, action, object_type, object_id, outcome FROM audit_events WHERE case_id = ?";
 
 #[derive(sqlx::FromRow)]
 struct HistoryRow {
+    id: i64,
     at: String,
     username: Option<String>,
     agency_code: Option<String>,
@@ -489,13 +500,14 @@ struct HistoryRow {
     outcome: String,
 }
 
-async fn entries(pool: &SqlitePool, sql: &str, case_id: i64, limit: usize, zone: &str) -> Result<Vec<HistoryEntry>, AppError> {
-    let rows: Vec<HistoryRow> = sqlx::query_as(sql).bind(case_id).bind(limit as i64).fetch_all(pool).await?;
+async fn entries(conn: &mut SqliteConnection, sql: &str, case_id: i64, before: i64, limit: usize, zone: &str) -> Result<Vec<HistoryEntry>, AppError> {
+    let rows: Vec<HistoryRow> = sqlx::query_as(sql).bind(case_id).bind(before).bind(limit as i64).fetch_all(&mut *conn).await?;
     Ok(rows
         .into_iter()
         .map(|r| {
             let at = DateTime::parse_from_rfc3339(&r.at).map(|d| d.with_timezone(&Utc)).unwrap_or_default();
             HistoryEntry {
+                id: r.id,
                 at: shown(at, zone),
                 who: r.username.unwrap_or_default(),
                 agency: r.agency_code.unwrap_or_default(),
@@ -507,13 +519,20 @@ async fn entries(pool: &SqlitePool, sql: &str, case_id: i64, limit: usize, zone:
         .collect())
 }
 
+/// What the case forms offer this user: every agency, and the leads they may choose (their agency's).
+pub async fn form_options(conn: &mut SqliteConnection, user: &SessionUser) -> Result<FormOptions, AppError> {
+    let agencies = all_agencies(conn).await?;
+    let my_agency = agencies.iter().find(|a| a.id == user.agency_id).cloned().ok_or(AppError::Internal)?;
+    Ok(FormOptions { leads: officers_of(conn, user.agency_id).await?, agencies, my_agency, me: user.id, time_zone: user.time_zone.clone() })
+}
+
 /// Officers and supervisors of an agency, for choosing a lead.
-pub async fn officers_of(pool: &SqlitePool, agency_id: i64) -> Result<Vec<(i64, String)>, AppError> {
+async fn officers_of(conn: &mut SqliteConnection, agency_id: i64) -> Result<Vec<(i64, String)>, AppError> {
     Ok(sqlx::query_as(
         "SELECT id, display_name FROM users WHERE agency_id = ? AND status = 'active' AND role != 'admin' ORDER BY display_name",
     )
     .bind(agency_id)
-    .fetch_all(pool)
+    .fetch_all(&mut *conn)
     .await?)
 }
 

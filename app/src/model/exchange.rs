@@ -328,6 +328,8 @@ pub struct BulkLine {
 
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub struct HistoryEntry {
+    /// The audit event's number (where the next page of older changes starts).
+    pub id: i64,
     pub at: ShownTime,
     pub who: String,
     pub agency: String,
@@ -336,9 +338,11 @@ pub struct HistoryEntry {
     pub outcome: String,
 }
 
-/// How many changes and views the case page shows.
-pub const HISTORY_CHANGES_SHOWN: usize = 100;
-pub const HISTORY_VIEWS_SHOWN: usize = 20;
+/// How many changes and views the case page shows; the case's history page lists every change, this many
+/// at a time.
+pub const HISTORY_CHANGES_SHOWN: usize = 20;
+pub const HISTORY_VIEWS_SHOWN: usize = 10;
+pub const HISTORY_PAGE_SIZE: usize = 100;
 
 /// A case's history, from the audit trail: what was done to it (and to what it holds), and apart from
 /// that, who looked at it lately. Kept apart because views outnumber changes by far: mixed, a busy week
@@ -351,6 +355,25 @@ pub struct CaseHistoryView {
     pub more_changes: bool,
     /// The newest views (opening the case or one of its requests, cross-checks), newest first.
     pub views: Vec<HistoryEntry>,
+}
+
+/// Everything the case page shows, read together (one check, one snapshot).
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct OpenedCase {
+    pub case: CaseView,
+    pub history: CaseHistoryView,
+    pub options: FormOptions,
+}
+
+/// One page of a case's changes, newest first.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct ChangesPage {
+    pub case_id: i64,
+    pub reference: String,
+    pub title: String,
+    pub changes: Vec<HistoryEntry>,
+    /// Where the next page starts (`before`), if older changes exist.
+    pub older: Option<i64>,
 }
 
 #[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]

@@ -2,7 +2,7 @@
 //! optimistic concurrency; status changes; new requests.
 
 use super::cases::CaseFields;
-use crate::api::cases::{case_form_options, case_history, get_case, AddEntity, AddIndicator, BulkAddIndicators, ChangeCaseStatus, UpdateCase};
+use crate::api::cases::{case_changes, open_case, AddEntity, AddIndicator, BulkAddIndicators, ChangeCaseStatus, UpdateCase};
 use crate::api::requests::CreateRequest;
 use crate::components::badges::{file_size, CaseStatusBadge, DeadlineText, PriorityBadge, RequestStatusBadge, TlpBadge};
 use crate::components::forms::{action_error, enum_options, ErrorSummary, Field, SelectField, TextArea};
@@ -30,19 +30,16 @@ pub fn CaseDetailPage() -> impl IntoView {
 fn CaseDetail() -> impl IntoView {
     let params = use_params_map();
     let id = move || params.read().get("id").and_then(|s| s.parse::<i64>().ok()).unwrap_or(0);
-    let case = Resource::new(id, get_case);
-    let history = Resource::new(id, case_history);
-    let options = Resource::new(|| (), |_| case_form_options());
+    let opened = Resource::new(id, open_case);
 
     view! {
         <Guard action=Action::WorkCases>
         <Suspense fallback=|| view! { <p class="loading">"Loading the case…"</p> }>
             {move || Suspend::new(async move {
-                let options = options.await.ok();
-                match case.await {
+                match opened.await {
                     Err(AppError::NotFound) => view! { <NotFoundPage/> }.into_any(),
                     Err(e) => view! { <p class="error-summary" role="alert">{e.to_string()}</p> }.into_any(),
-                    Ok(c) => view! {
+                    Ok(OpenedCase { case: c, history: h, options }) => view! {
                         <Title text=c.reference.clone()/>
                         <CaseHeader case=c.clone()/>
                         <div class="columns">
@@ -50,9 +47,9 @@ fn CaseDetail() -> impl IntoView {
                                 <section class="panel" aria-labelledby="summary-h">
                                     <h2 id="summary-h">"Summary"</h2>
                                     <p class="prewrap">{if c.summary.is_empty() { "No summary yet.".to_string() } else { c.summary.clone() }}</p>
-                                    {(c.can_edit && options.is_some()).then(|| view! { <EditCase case=c.clone() options=options.clone().unwrap()/> })}
+                                    {c.can_edit.then(|| view! { <EditCase case=c.clone() options=options.clone()/> })}
                                 </section>
-                                <CaseRequests case=c.clone() options=options.clone()/>
+                                <CaseRequests case=c.clone() options/>
                                 <Indicators case=c.clone()/>
                                 <Entities case=c.clone()/>
                             </div>
@@ -73,21 +70,55 @@ fn CaseDetail() -> impl IntoView {
                         <section class="panel" aria-labelledby="history-h">
                             <h2 id="history-h">"History"</h2>
                             <p class="muted">"From the audit trail, newest first: this case and what it holds."</p>
-                            <Suspense fallback=|| ()>
-                                {move || Suspend::new(async move {
-                                    let h = history.await.unwrap_or_default();
-                                    view! {
-                                        <h3>"Changes"</h3>
-                                        <HistoryTable entries=h.changes label="Changes to this case"/>
-                                        {h.more_changes.then(|| view! {
-                                            <p class="muted small">{format!("The {} most recent changes are shown; the audit trail holds every one.", crate::model::HISTORY_CHANGES_SHOWN)}</p>
-                                        })}
-                                        <h3>"Recent views"</h3>
-                                        <HistoryTable entries=h.views label="Recent views of this case"/>
-                                    }
-                                })}
-                            </Suspense>
+                            <h3>"Changes"</h3>
+                            <HistoryTable entries=h.changes label="Changes to this case"/>
+                            {h.more_changes.then(|| view! {
+                                <p><a href=format!("/cases/{}/history", c.id)>"Every change to this case"</a>
+                                <span class="muted small">{format!(" (the {} most recent are shown here)", crate::model::HISTORY_CHANGES_SHOWN)}</span></p>
+                            })}
+                            <h3>"Recent views"</h3>
+                            <HistoryTable entries=h.views label="Recent views of this case"/>
                         </section>
+                    }.into_any(),
+                }
+            })}
+        </Suspense>
+        </Guard>
+    }
+}
+
+/// Every change to a case, a page at a time (`?before=` an event's number, from the "Older changes" link).
+#[component]
+pub fn CaseHistoryPage() -> impl IntoView {
+    let params = use_params_map();
+    let query = leptos_router::hooks::use_query_map();
+    let args = move || {
+        let id = params.read().get("id").and_then(|s| s.parse::<i64>().ok()).unwrap_or(0);
+        let before = query.read().get("before").and_then(|s| s.parse::<i64>().ok());
+        (id, before)
+    };
+    let page = Resource::new(args, |(id, before)| case_changes(id, before));
+    view! {
+        <Title text="Case history"/>
+        <Guard action=Action::WorkCases>
+        <Suspense fallback=|| view! { <p class="loading">"Loading the history…"</p> }>
+            {move || Suspend::new(async move {
+                match page.await {
+                    Err(AppError::NotFound) => view! { <NotFoundPage/> }.into_any(),
+                    Err(e) => view! { <p class="error-summary" role="alert">{e.to_string()}</p> }.into_any(),
+                    Ok(p) => view! {
+                        <Title text=format!("History of {}", p.reference)/>
+                        <p><a href=format!("/cases/{}", p.case_id)>"← " {p.reference.clone()}</a></p>
+                        <h1>"Changes to " {p.title.clone()}</h1>
+                        <p class="muted">"From the audit trail, newest first: every change to this case and to what it holds, exports and downloads. Views are listed on the case page."</p>
+                        {if p.changes.is_empty() {
+                            view! { <p class="muted">"No change."</p> }.into_any()
+                        } else {
+                            view! { <HistoryTable entries=p.changes label="Changes to this case"/> }.into_any()
+                        }}
+                        {p.older.map(|before| view! {
+                            <p><a class="button secondary" href=format!("/cases/{}/history?before={before}", p.case_id)>"Older changes"</a></p>
+                        })}
                     }.into_any(),
                 }
             })}
@@ -169,19 +200,13 @@ fn EditCase(case: CaseView, options: FormOptions) -> impl IntoView {
 }
 
 #[component]
-fn CaseRequests(case: CaseView, options: Option<FormOptions>) -> impl IntoView {
+fn CaseRequests(case: CaseView, options: FormOptions) -> impl IntoView {
     let open_case = matches!(case.status, CaseStatus::Open | CaseStatus::Active);
-    let my_country = options.as_ref().map(|o| o.my_agency.country);
+    let my_country = options.my_agency.country;
     let recipients: Vec<(String, String)> = std::iter::once((String::new(), "Choose the agency you are asking".to_string()))
-        .chain(
-            options
-                .iter()
-                .flat_map(|o| o.agencies.iter())
-                .filter(|a| Some(a.country) != my_country)
-                .map(|a| (a.code.clone(), format!("{} — {}", a.code, a.name))),
-        )
+        .chain(options.agencies.iter().filter(|a| a.country != my_country).map(|a| (a.code.clone(), format!("{} — {}", a.code, a.name))))
         .collect();
-    let zone = options.as_ref().map(|o| o.time_zone.clone()).unwrap_or_default();
+    let zone = options.time_zone.clone();
     view! {
         <section class="panel" aria-labelledby="requests-h">
             <h2 id="requests-h">"Requests"</h2>
