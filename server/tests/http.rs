@@ -308,8 +308,9 @@ async fn concurrent_writes_commit_together_and_a_failed_one_takes_back_only_its_
 }
 
 /// The writer remembers the audit chain's tail instead of reading it for every event. Events from
-/// concurrent writers, some rolled back after recording theirs, and from a second process writing in
-/// between (as `liaison-desk user add` does while the server runs) still form one unbroken chain.
+/// concurrent writers, some rolled back after recording theirs, events of reads recorded alone (written
+/// together in batches), and from a second process writing in between (as `liaison-desk user add` does
+/// while the server runs) still form one unbroken chain.
 #[tokio::test]
 async fn audit_events_from_concurrent_failing_and_outside_writers_form_one_chain() {
     use app::backend::audit::{self, verify, ChainReport, Event, Who};
@@ -332,6 +333,20 @@ async fn audit_events_from_concurrent_failing_and_outside_writers_form_one_chain
                 audit::record(&mut tx, &who, Event::new("test.third").on("item", i)).await.unwrap();
                 tx.commit().await.unwrap();
                 3
+            }));
+            let db = s.db.clone();
+            tasks.push(tokio::spawn(async move {
+                let reader = Who { username: Some(format!("reader.{round}.{i}")), ..Default::default() };
+                audit::record_alone(&db, &reader, Event::new("test.read").on("item", i)).await.unwrap();
+                // Durable when it returns, so visible on any connection, under its own reader's name.
+                let seen: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM audit_events WHERE username = ? AND action = 'test.read' AND object_id = ?")
+                    .bind(reader.username.as_deref())
+                    .bind(i.to_string())
+                    .fetch_one(&db.pool)
+                    .await
+                    .unwrap();
+                assert_eq!(seen, 1, "the read of item {i} in round {round} was recorded once");
+                1
             }));
         }
         for t in tasks {

@@ -81,7 +81,7 @@ pub async fn open_case(id: i64) -> Result<OpenedCase, AppError> {
                 let opened = OpenedCase {
                     case: cases::view(&mut tx, &access, &actor.user).await?,
                     history: cases::history(&mut tx, id, &actor.user.time_zone).await?,
-                    options: cases::form_options(&mut tx, &actor.user).await?,
+                    options: (*app.form_options.get_or_render(&app.db, actor.user.id, (), || cases::form_options(&mut tx, &actor.user)).await?).clone(),
                 };
                 tx.commit().await?;
                 Ok(opened)
@@ -143,7 +143,11 @@ pub async fn case_form_options() -> Result<FormOptions, AppError> {
         async {
             let (actor, app) = state::context().await?;
             policy::visibility(&actor.user)?;
-            cases::form_options(&mut *app.db.pool.acquire().await?, &actor.user).await
+            let options = app
+                .form_options
+                .get_or_render(&app.db, actor.user.id, (), || async { cases::form_options(&mut *app.db.pool.acquire().await?, &actor.user).await })
+                .await?;
+            Ok((*options).clone())
         }
         .await,
     )

@@ -127,6 +127,10 @@ pub async fn record(tx: &mut Tx, who: &Who, event: Event) -> Result<(), AppError
 /// Appends events by the same caller, in order, in one statement: a change that is two events (a request
 /// created and sent) goes through SQLite's write lock once.
 pub async fn record_all(tx: &mut Tx, who: &Who, events: impl IntoIterator<Item = Event>) -> Result<(), AppError> {
+    append(tx, events.into_iter().map(|e| (who, e))).await
+}
+
+async fn append<'w>(tx: &mut Tx, events: impl IntoIterator<Item = (&'w Who, Event)>) -> Result<(), AppError> {
     let (mut last_id, mut prev_hash) = match tx.audit_tail().take() {
         Some(tail) => tail,
         None => sqlx::query_as("SELECT id, hash FROM audit_events ORDER BY id DESC LIMIT 1")
@@ -136,7 +140,7 @@ pub async fn record_all(tx: &mut Tx, who: &Who, events: impl IntoIterator<Item =
     };
     let at = format_time(Utc::now());
     let mut rows = Vec::new();
-    for event in events {
+    for (who, event) in events {
         let mut row = AuditRow {
             id: last_id + 1,
             at: at.clone(),
@@ -164,12 +168,80 @@ pub async fn record_all(tx: &mut Tx, who: &Who, events: impl IntoIterator<Item =
     Ok(())
 }
 
-/// Records one event in a transaction of its own (for reads and refusals: nothing else to commit with it).
+/// Records one event in a transaction of its own (for reads and refusals: nothing else to commit with it),
+/// and returns once it is durably committed. Such events from concurrent requests are written together:
+/// each one alone cost the writer three statements (savepoint, insert, release), and every page view
+/// and search has one.
 pub async fn record_alone(db: &super::db::Db, who: &Who, event: Event) -> Result<(), AppError> {
-    let mut tx = db.begin_write().await?;
-    record(&mut tx, who, event).await?;
-    tx.commit_untracked().await?;
-    Ok(())
+    let (done, outcome) = tokio::sync::oneshot::channel();
+    let start = {
+        let mut queue = db.audit_alone().lock();
+        queue.events.push((who.clone(), event, done));
+        !std::mem::replace(&mut queue.writing, true)
+    };
+    if start {
+        // In a task of its own: the batch holds other requests' events, which must not be lost if this
+        // request goes away.
+        tokio::spawn(write_alone(db.clone()));
+    }
+    match outcome.await {
+        Ok(result) => result,
+        Err(_) => Err(AppError::Internal),
+    }
+}
+
+type Done = tokio::sync::oneshot::Sender<Result<(), AppError>>;
+
+/// Events waiting for `record_alone`'s writer task, and whether that task is at work.
+#[derive(Default)]
+pub struct Alone(std::sync::Mutex<AloneQueue>);
+
+#[derive(Default)]
+pub struct AloneQueue {
+    events: Vec<(Who, Event, Done)>,
+    writing: bool,
+}
+
+impl Alone {
+    fn lock(&self) -> std::sync::MutexGuard<'_, AloneQueue> {
+        self.0.lock().unwrap_or_else(|e| e.into_inner())
+    }
+}
+
+/// Writes what has queued up, in one transaction, until nothing is left; meanwhile the next events queue.
+async fn write_alone(db: super::db::Db) {
+    loop {
+        let batch = {
+            let mut queue = db.audit_alone().lock();
+            if queue.events.is_empty() {
+                queue.writing = false;
+                return;
+            }
+            std::mem::take(&mut queue.events)
+        };
+        let count = batch.len();
+        let mut whos = Vec::with_capacity(count);
+        let mut events = Vec::with_capacity(count);
+        let mut done = Vec::with_capacity(count);
+        for (who, event, d) in batch {
+            whos.push(who);
+            events.push(event);
+            done.push(d);
+        }
+        let result = async {
+            let mut tx = db.begin_write().await?;
+            append(&mut tx, whos.iter().zip(events)).await?;
+            tx.commit_untracked().await?;
+            Ok::<_, AppError>(())
+        }
+        .await;
+        if let Err(e) = &result {
+            tracing::error!(error = %e, events = count, "audit events of reads could not be written");
+        }
+        for done in done {
+            let _ = done.send(result.clone());
+        }
+    }
 }
 
 /// Appends rows sealed elsewhere (the seeder's bulk path), continuing the chain; empties `rows`.

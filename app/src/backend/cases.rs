@@ -468,28 +468,45 @@ async fn access_for_link(conn: &mut SqliteConnection, id: i64) -> Result<Option<
 /// changes of a much-read case would step over every view.
 const VIEW_ACTIONS: &str = "('case.read', 'request.read', 'request.cross_check')";
 
-/// The case's history, from the audit trail: its latest changes, and apart from them its latest views.
+/// The case's history, from the audit trail: its latest changes, and apart from them its latest views
+/// (one statement: each is a hand-over to the connection's thread).
 pub async fn history(conn: &mut SqliteConnection, case_id: i64, zone: &str) -> Result<CaseHistoryView, AppError> {
-    let (changes, older) = changes(conn, case_id, None, HISTORY_CHANGES_SHOWN, zone).await?;
-    let views = entries(conn, &format!("{HISTORY_SELECT} AND action IN {VIEW_ACTIONS} AND id < ? ORDER BY id DESC LIMIT ?"), case_id, i64::MAX, HISTORY_VIEWS_SHOWN, zone).await?;
-    Ok(CaseHistoryView { changes, more_changes: older.is_some(), views })
+    let sql = format!(
+        "SELECT *, FALSE AS is_view FROM ({HISTORY_SELECT} AND action NOT IN {VIEW_ACTIONS} AND id < ?2 ORDER BY id DESC LIMIT ?3) \
+         UNION ALL SELECT *, TRUE FROM ({HISTORY_SELECT} AND action IN {VIEW_ACTIONS} AND id < ?2 ORDER BY id DESC LIMIT ?4)"
+    );
+    let rows: Vec<HistoryRow> = sqlx::query_as(&sql)
+        .bind(case_id)
+        .bind(i64::MAX)
+        .bind((HISTORY_CHANGES_SHOWN + 1) as i64)
+        .bind(HISTORY_VIEWS_SHOWN as i64)
+        .fetch_all(&mut *conn)
+        .await?;
+    let (views, mut changes): (Vec<HistoryRow>, Vec<HistoryRow>) = rows.into_iter().partition(|r| r.is_view);
+    let more_changes = changes.len() > HISTORY_CHANGES_SHOWN;
+    changes.truncate(HISTORY_CHANGES_SHOWN);
+    Ok(CaseHistoryView { changes: entries(changes, zone), more_changes, views: entries(views, zone) })
 }
 
 /// Up to `limit` changes older than the event `before` (the newest when None), newest first, and where the
 /// next page starts if there are more.
 pub async fn changes(conn: &mut SqliteConnection, case_id: i64, before: Option<i64>, limit: usize, zone: &str) -> Result<(Vec<HistoryEntry>, Option<i64>), AppError> {
-    let sql = format!("{HISTORY_SELECT} AND action NOT IN {VIEW_ACTIONS} AND id < ? ORDER BY id DESC LIMIT ?");
-    let mut changes = entries(conn, &sql, case_id, before.unwrap_or(i64::MAX), limit + 1, zone).await?;
-    let more = changes.len() > limit;
-    changes.truncate(limit);
-    let older = if more { changes.last().map(|e| e.id) } else { None };
-    Ok((changes, older))
+    let sql = format!("{HISTORY_SELECT} AND action NOT IN {VIEW_ACTIONS} AND id < ?2 ORDER BY id DESC LIMIT ?3");
+    let mut rows: Vec<HistoryRow> =
+        sqlx::query_as(&sql).bind(case_id).bind(before.unwrap_or(i64::MAX)).bind((limit + 1) as i64).fetch_all(&mut *conn).await?;
+    let more = rows.len() > limit;
+    rows.truncate(limit);
+    let older = if more { rows.last().map(|r| r.id) } else { None };
+    Ok((entries(rows, zone), older))
 }
 
-const HISTORY_SELECT: &str = "SELECT id, at, username, agency_code, action, object_type, object_id, outcome FROM audit_events WHERE case_id = ?";
+const HISTORY_SELECT: &str = "SELECT id, at, username, agency_code, action, object_type, object_id, outcome FROM audit_events WHERE case_id = ?1";
 
 #[derive(sqlx::FromRow)]
 struct HistoryRow {
+    /// Set by `history`, which reads changes and views together.
+    #[sqlx(default)]
+    is_view: bool,
     id: i64,
     at: String,
     username: Option<String>,
@@ -500,10 +517,8 @@ struct HistoryRow {
     outcome: String,
 }
 
-async fn entries(conn: &mut SqliteConnection, sql: &str, case_id: i64, before: i64, limit: usize, zone: &str) -> Result<Vec<HistoryEntry>, AppError> {
-    let rows: Vec<HistoryRow> = sqlx::query_as(sql).bind(case_id).bind(before).bind(limit as i64).fetch_all(&mut *conn).await?;
-    Ok(rows
-        .into_iter()
+fn entries(rows: Vec<HistoryRow>, zone: &str) -> Vec<HistoryEntry> {
+    rows.into_iter()
         .map(|r| {
             let at = DateTime::parse_from_rfc3339(&r.at).map(|d| d.with_timezone(&Utc)).unwrap_or_default();
             HistoryEntry {
@@ -516,7 +531,7 @@ async fn entries(conn: &mut SqliteConnection, sql: &str, case_id: i64, before: i
                 outcome: r.outcome,
             }
         })
-        .collect())
+        .collect()
 }
 
 /// What the case forms offer this user: every agency, and the leads they may choose (their agency's).

@@ -220,6 +220,7 @@ pub struct Db {
     /// Writers waiting for their turn (the group committer does not count).
     queued: Arc<AtomicUsize>,
     generation: Arc<AtomicU64>,
+    audit_alone: Arc<super::audit::Alone>,
 }
 
 impl std::fmt::Debug for Db {
@@ -252,7 +253,7 @@ impl Db {
         let writer = Arc::new(Mutex::new(Writer { conn, group: None, member: false, audit_tail: None, generation: generation.clone(), changed: false }));
         let group_begun = Arc::new(Notify::new());
         tokio::spawn(commit_groups(Arc::downgrade(&writer), group_begun.clone()));
-        Ok(Db { pool, writer, group_begun, queued: Arc::new(AtomicUsize::new(0)), generation })
+        Ok(Db { pool, writer, group_begun, queued: Arc::new(AtomicUsize::new(0)), generation, audit_alone: Default::default() })
     }
 
     /// Goes up with every commit this process makes, except `commit_untracked` ones. Read it
@@ -260,6 +261,11 @@ impl Db {
     /// render_cache). Writes by another process (the command line) do not count.
     pub fn generation(&self) -> u64 {
         self.generation.load(Ordering::SeqCst)
+    }
+
+    /// Audit events waiting to be written together (`audit::record_alone`).
+    pub(crate) fn audit_alone(&self) -> &super::audit::Alone {
+        &self.audit_alone
     }
 
     pub async fn migrate(&self) -> Result<(), sqlx::migrate::MigrateError> {

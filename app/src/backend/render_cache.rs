@@ -1,4 +1,5 @@
-//! Rendered HTML of the busiest pages' data-heavy parts (the inbox), kept per viewer and reused until this
+//! Rendered HTML of the busiest pages' data-heavy parts (the inbox), and data every case page shows (the
+//! forms' choices), kept per viewer and reused until this
 //! process commits a tracked write (anything but the audit events of reads and session records; see
 //! `Tx::commit_untracked`), or the minute turns.
 //!
@@ -71,5 +72,13 @@ impl<A: Clone + Eq + Hash, V: Weight> RenderCache<A, V> {
 impl Weight for crate::model::InboxHtml {
     fn bytes(&self) -> u64 {
         (self.filters.len() + self.lists.len()) as u64
+    }
+}
+
+impl Weight for crate::model::FormOptions {
+    fn bytes(&self) -> u64 {
+        let agencies: usize = self.agencies.iter().map(|a| 16 + a.code.len() + a.name.len()).sum();
+        let leads: usize = self.leads.iter().map(|(_, name)| 8 + name.len()).sum();
+        (agencies + leads + self.time_zone.len() + 64) as u64
     }
 }

@@ -26,6 +26,8 @@ pub struct AppState {
     pub hub: super::notifications::Hub,
     pub dashboards: super::dashboard::Snapshots,
     pub inbox_html: Arc<super::render_cache::RenderCache<crate::model::InboxFilter, crate::model::InboxHtml>>,
+    /// The case forms' choices (agencies, leads) per user: the same on every case page.
+    pub form_options: Arc<super::render_cache::RenderCache<(), crate::model::FormOptions>>,
     /// Flips to true at shutdown, so long-lived event streams end and in-flight requests can finish.
     pub shutdown: tokio::sync::watch::Receiver<bool>,
 }
@@ -41,6 +43,8 @@ impl AppState {
             dashboards: Default::default(),
             // An inbox is 10–60 KB of HTML: room for a couple of hundred viewers' current filters.
             inbox_html: Arc::new(super::render_cache::RenderCache::new(8 << 20)),
+            // A few KB each.
+            form_options: Arc::new(super::render_cache::RenderCache::new(1 << 20)),
             shutdown,
             settings: Arc::new(settings),
         }
