@@ -179,6 +179,9 @@ test('axe finds no accessibility violations on any page', async ({ page }) => {
   await noAxeViolations(page, 'cases');
   await page.goto('/cases/1');
   await noAxeViolations(page, 'case');
+  await page.goto('/cases/1/history');
+  await expect(page.getByRole('heading', { level: 1 })).toContainText('Changes to');
+  await noAxeViolations(page, 'case history');
   await page.goto('/requests/2');
   await noAxeViolations(page, 'request');
   await page.goto('/search?q=container');
