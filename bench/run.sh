@@ -17,7 +17,8 @@ DIR=bench/.data
 OUT=BENCHMARKS.md
 
 command -v wrk >/dev/null || { echo "==> Installing wrk (Debian)"; apt-get install -y -qq wrk >/dev/null; }
-export DATABASE_URL="sqlite://$DIR/bench.db" RUST_LOG=warn
+# The dashboard's start-up computation is logged at info: its time is reported below.
+export DATABASE_URL="sqlite://$DIR/bench.db" RUST_LOG=warn,app::backend::dashboard=info
 export LEPTOS_OUTPUT_NAME=liaison-desk LEPTOS_SITE_ROOT=target/site LEPTOS_SITE_PKG_DIR=pkg LEPTOS_SITE_ADDR=127.0.0.1:$PORT LEPTOS_ENV=PROD
 
 # BENCH_REUSE=1 keeps the last run's seeded database (and its seed figures) to re-run the load.
@@ -77,13 +78,16 @@ cpu_busy() {
 }
 : > "$DIR/table.md"
 # Start-up work (on a freshly seeded database, the first deadline-reminder pass writes hundreds of thousands
-# of reminders) belongs to no scenario: wait for it before measuring anything.
+# of reminders; the dashboard figures are computed for each country) belongs to no scenario: wait for it
+# before measuring anything.
 t0=$(date +%s); waited=0
 while [ "$(cpu_busy)" = 1 ] && [ $waited -lt 600 ]; do waited=$((waited + 1)); done
 STARTUP=$(( $(date +%s) - t0 ))
 echo "==> Server idle after ${STARTUP} s of start-up work"
-# The first dashboard view computes the figures (later views within LD_DASHBOARD_MAX_AGE_SECS share it):
-# time that computation on its own, for each country.
+# The server computes each country's dashboard figures at start-up (later views share them and start a
+# recomputation in the background once they are LD_DASHBOARD_MAX_AGE_SECS old): how long that took, from its
+# log, and how long each country's first view then took.
+DASH_COMPUTED=$(sed 's/\x1b\[[0-9;]*m//g' "$DIR/server.log" | sed -n 's/.*dashboard figures computed at start-up country="\{0,1\}\([A-Z]*\)"\{0,1\} ms=\([0-9]*\).*/ \1 \2 ms/p' | tr -d '\n')
 DASH_FRESH=""
 for n in 1 2; do
   DASH_FRESH="$DASH_FRESH $(curl -s -o /dev/null -w '%{time_total}' -H "Cookie: $(sed -n ${n}p "$DIR/supervisors.txt")" "$BASE/dashboard" | awk '{printf "%.0f", $1 * 1000}') ms"
@@ -133,10 +137,11 @@ LCP=$(node bench/lcp.js "$BASE/login" | awk '{print $2}')
   echo
   echo "| measure | value |"
   echo "| --- | --- |"
-  echo "| dashboard, first view (computes the figures; Canada, India) |$DASH_FRESH |"
+  echo "| dashboard figures, computed at start-up in the background (per country) |${DASH_COMPUTED:- not finished before the load}  |"
+  echo "| dashboard, first view after that (Canada, India) |$DASH_FRESH |"
   echo "| \`audit verify\` | $EVENTS events, $VERIFY_RATE events/s |"
   echo "| server peak memory (VmHWM) | $((RSS / 1024)) MB |"
-  echo "| server still busy after sign-ins (first reminder pass on fresh data), waited out before measuring | ${STARTUP} s |"
+  echo "| server still busy after sign-ins (first reminder pass on fresh data, dashboard figures), waited out before measuring | ${STARTUP} s |"
   echo "| whole-app wasm, gzip -9 | $((WASM_GZ / 1024)) KB |"
   echo "| first load of the sign-in page, LCP (median of 5, headless Chromium) | ${LCP} ms |"
   echo "| cores | $(nproc) |"

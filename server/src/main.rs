@@ -72,8 +72,9 @@ async fn serve(db: app::backend::db::Db, args: ServeArgs) -> Result<(), cli::Err
     let options = conf.leptos_options;
     let addr = options.site_addr;
     let (stop, stopped) = tokio::sync::watch::channel(false);
-    let (app, hub, sessions) = server::router::build_parts(options, db.clone(), &args, stopped).await?;
+    let (app, hub, sessions, dashboards) = server::router::build_parts(options, db.clone(), &args, stopped).await?;
     server::events::spawn_reminders(db.clone(), hub);
+    dashboards.warm_up(db.pool.clone());
     sessions.spawn_cleanup(std::time::Duration::from_secs(3600));
     let listener = tokio::net::TcpListener::bind(addr).await?;
     tracing::info!("Liaison Desk listening on http://{addr}");

@@ -34,14 +34,15 @@ pub async fn build(leptos_options: LeptosOptions, db: Db, args: &ServeArgs, shut
     Ok(build_parts(leptos_options, db, args, shutdown).await?.0)
 }
 
-/// The router, the notification hub it announces on and its session store (the reminder task needs the
-/// same hub, the expired-session clean-up the same store).
+/// The router, the notification hub it announces on, its session store and its dashboards (the reminder
+/// task needs the same hub, the expired-session clean-up the same store, the start-up warm-up the same
+/// dashboards).
 pub async fn build_parts(
     leptos_options: LeptosOptions,
     db: Db,
     args: &ServeArgs,
     shutdown: tokio::sync::watch::Receiver<bool>,
-) -> Result<(Router, app::backend::notifications::Hub, Sessions), sqlx::Error> {
+) -> Result<(Router, app::backend::notifications::Hub, Sessions, app::backend::dashboard::Snapshots), sqlx::Error> {
     let settings = args.settings();
     let secure = settings.secure_cookies;
     let store = Sessions::new(&db).await?;
@@ -75,7 +76,7 @@ pub async fn build_parts(
         .route("/export/requests.csv", get(files::requests_csv))
         .layer(axum::extract::DefaultBodyLimit::disable())
         .layer(RequestBodyLimitLayer::new(upload_limit));
-    let hub = state.hub.clone();
+    let (hub, dashboards) = (state.hub.clone(), state.dashboards.clone());
     let router = pages
         .merge(files)
         .layer(auth)
@@ -83,7 +84,7 @@ pub async fn build_parts(
         .layer(axum::middleware::from_fn(move |req, next| security::security_headers(secure, req, next)))
         .layer(TraceLayer::new_for_http())
         .with_state(state);
-    Ok((router, hub, store))
+    Ok((router, hub, store, dashboards))
 }
 
 /// Liveness and database reachability, for monitoring.

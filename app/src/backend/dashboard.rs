@@ -37,8 +37,36 @@ impl Slot {
 }
 
 impl Snapshots {
+    fn slot(&self, country: Country) -> Arc<Slot> {
+        self.by_country.lock().expect("not poisoned").entry(country).or_default().clone()
+    }
+
+    /// Computes every country's figures once, one country after the other, in the background: started with
+    /// the server, so that no supervisor's first view waits seconds for them. A first view that comes
+    /// meanwhile waits for the computation under way rather than start another.
+    pub fn warm_up(&self, pool: SqlitePool) {
+        let snapshots = self.clone();
+        tokio::spawn(async move {
+            for &country in Country::ALL {
+                let slot = snapshots.slot(country);
+                let _turn = slot.computing.lock().await;
+                if slot.current().is_some() {
+                    continue;
+                }
+                let started = std::time::Instant::now();
+                match compute(&pool, country, Utc::now()).await {
+                    Ok(view) => {
+                        slot.store(view);
+                        tracing::info!(country = country.as_str(), ms = started.elapsed().as_millis() as u64, "dashboard figures computed at start-up");
+                    }
+                    Err(e) => tracing::warn!(error = %e, "dashboard figures could not be computed at start-up; the first view will"),
+                }
+            }
+        });
+    }
+
     pub async fn get(&self, pool: &SqlitePool, country: Country, max_age: std::time::Duration, zone: &str) -> Result<DashboardView, AppError> {
-        let slot = self.by_country.lock().expect("not poisoned").entry(country).or_default().clone();
+        let slot = self.slot(country);
         let view = match slot.current() {
             Some(view) => {
                 let aged = (Utc::now() - view.as_of.at).to_std().map(|age| age > max_age).unwrap_or(false);
