@@ -121,13 +121,10 @@ pub async fn case_changes(id: i64, #[server(default)] before: Option<i64>) -> Re
         async {
             let (actor, app) = state::context().await?;
             let mut conn = app.db.pool.acquire().await?;
-            let result = async {
-                let access = load::case(&mut conn, &actor, id, CaseOp::View).await?;
-                let title: String = sqlx::query_scalar("SELECT title FROM cases WHERE id = ?").bind(id).fetch_one(&mut *conn).await?;
-                let (changes, older) = cases::changes(&mut conn, id, before, HISTORY_PAGE_SIZE, &actor.user.time_zone).await?;
-                Ok(ChangesPage { case_id: id, reference: access.reference, title, changes, older })
-            }
-            .await;
+            let result = match load::case(&mut conn, &actor, id, CaseOp::View).await {
+                Ok(access) => cases::changes_page(&mut conn, access, before, HISTORY_PAGE_SIZE, &actor.user.time_zone).await,
+                Err(e) => Err(e),
+            };
             drop(conn);
             load::record_read(&app, &actor, id, &result).await?;
             result

@@ -217,7 +217,9 @@ async fn write_alone(db: super::db::Db) {
                 queue.writing = false;
                 return;
             }
-            std::mem::take(&mut queue.events)
+            // One INSERT binds 15 values a row, and SQLite takes at most 32,766 in a statement.
+            let n = queue.events.len().min(1000);
+            queue.events.drain(..n).collect::<Vec<_>>()
         };
         let count = batch.len();
         let mut whos = Vec::with_capacity(count);

@@ -490,7 +490,7 @@ pub async fn history(conn: &mut SqliteConnection, case_id: i64, zone: &str) -> R
 
 /// Up to `limit` changes older than the event `before` (the newest when None), newest first, and where the
 /// next page starts if there are more.
-pub async fn changes(conn: &mut SqliteConnection, case_id: i64, before: Option<i64>, limit: usize, zone: &str) -> Result<(Vec<HistoryEntry>, Option<i64>), AppError> {
+async fn changes(conn: &mut SqliteConnection, case_id: i64, before: Option<i64>, limit: usize, zone: &str) -> Result<(Vec<HistoryEntry>, Option<i64>), AppError> {
     let sql = format!("{HISTORY_SELECT} AND action NOT IN {VIEW_ACTIONS} AND id < ?2 ORDER BY id DESC LIMIT ?3");
     let mut rows: Vec<HistoryRow> =
         sqlx::query_as(&sql).bind(case_id).bind(before.unwrap_or(i64::MAX)).bind((limit + 1) as i64).fetch_all(&mut *conn).await?;
@@ -498,6 +498,13 @@ pub async fn changes(conn: &mut SqliteConnection, case_id: i64, before: Option<i
     rows.truncate(limit);
     let older = if more { rows.last().map(|r| r.id) } else { None };
     Ok((entries(rows, zone), older))
+}
+
+/// A page of the case's changes with the case's reference and title, for the history page.
+pub async fn changes_page(conn: &mut SqliteConnection, access: CaseAccess, before: Option<i64>, limit: usize, zone: &str) -> Result<ChangesPage, AppError> {
+    let title: String = sqlx::query_scalar("SELECT title FROM cases WHERE id = ?").bind(access.id).fetch_one(&mut *conn).await?;
+    let (changes, older) = changes(conn, access.id, before, limit, zone).await?;
+    Ok(ChangesPage { case_id: access.id, reference: access.reference, title, changes, older })
 }
 
 const HISTORY_SELECT: &str = "SELECT id, at, username, agency_code, action, object_type, object_id, outcome FROM audit_events WHERE case_id = ?1";
