@@ -122,9 +122,21 @@ async fn dashboard_figures_match_hand_computed_values() {
     let total: i64 = d["open_cases_by_category"].as_array().unwrap().iter().map(|f| f["value"].as_i64().unwrap()).sum();
     assert_eq!(total, 2);
     assert_eq!(d["overdue_outgoing"]["value"], 1);
+    // The page's render is kept and shared per country: each supervisor gets their own country's, the
+    // India page first so a key without the country would hand it to Canada (in the same time zone, which
+    // is part of the key too).
+    sqlx::query("UPDATE users SET time_zone = 'Asia/Kolkata' WHERE username = 'ca.supervisor'").execute(&s.db.pool).await.unwrap();
+    let india_page = sup.get("/dashboard").await.text().await.unwrap();
+    let canada_page = ca.get("/dashboard").await.text().await.unwrap();
+    assert!(india_page.contains("Dashboard · India") && india_page.contains("Priya Sharma"));
+    assert!(canada_page.contains("Dashboard · Canada"), "Canada's page is Canada's");
+    assert!(!canada_page.contains("Priya Sharma") && !canada_page.contains("Dashboard · India"), "nothing of India's page");
+    let mut other = s.signed_in("in.supervisor").await;
+    assert!(other.get("/dashboard").await.text().await.unwrap().contains("Priya Sharma"));
     // Officers and admins have no dashboard.
     let mut officer = s.signed_in("ncb.officer").await;
     assert_eq!(officer.call("dashboard", &[]).await.status(), 403);
+    assert_eq!(officer.call("dashboard_page", &[]).await.status(), 403);
 }
 
 #[tokio::test]

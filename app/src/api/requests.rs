@@ -1,7 +1,7 @@
 //! Requests between agencies and the responses in their threads.
 
 use crate::error::AppError;
-use crate::model::{Created, CrossCheckView, DashboardView, InboxFilter, InboxHtml, InboxView, RequestPage, RequestView};
+use crate::model::{Created, CrossCheckView, DashboardHtml, DashboardView, InboxFilter, InboxHtml, InboxView, RequestPage, RequestView};
 use leptos::prelude::*;
 
 #[cfg(feature = "ssr")]
@@ -470,6 +470,37 @@ pub async fn list_requests(filter: InboxFilter) -> Result<RequestPage, AppError>
             let (actor, app) = state::context().await?;
             let vis = policy::visibility(&actor.user)?;
             requests::list(&app.db.pool, &actor.user, vis, &filter).await
+        }
+        .await,
+    )
+}
+
+/// The dashboard as its page shows it: rendered once per country, figures and time zone, and shared by
+/// that country's supervisors (backend::render_cache; the figures are the country's, not the viewer's).
+/// `dashboard` below is the same data as JSON.
+#[server(endpoint = "dashboard_page")]
+pub async fn dashboard_page() -> Result<DashboardHtml, AppError> {
+    use crate::backend::audit::{self, Event};
+    use crate::backend::policy::{self, Action};
+    use crate::backend::{state, time};
+    state::reply(
+        async {
+            let (actor, app) = state::context().await?;
+            policy::ensure(&actor.user, Action::ViewDashboard)?;
+            let figures = app.dashboards.shared(&app.db.pool, actor.user.country, app.settings.dashboard_max_age).await?;
+            let zone = actor.user.time_zone.clone();
+            let key = (actor.user.country, figures.as_of.at.timestamp_micros(), zone.clone());
+            // Viewer 0: one render for everyone whose key (country, figures, zone) matches.
+            let html = app
+                .dashboard_html
+                .get_or_render(&app.db, 0, key, || async {
+                    let mut view = (*figures).clone();
+                    view.as_of = time::shown(view.as_of.at, &zone);
+                    Ok(crate::pages::dashboard::render(view))
+                })
+                .await?;
+            audit::record_alone(&app.db, &actor.who, Event::new("dashboard.read")).await?;
+            Ok((*html).clone())
         }
         .await,
     )

@@ -65,7 +65,16 @@ impl Snapshots {
         });
     }
 
+    /// The country's figures as computed (their time in UTC), shown in `zone`.
     pub async fn get(&self, pool: &SqlitePool, country: Country, max_age: std::time::Duration, zone: &str) -> Result<DashboardView, AppError> {
+        let mut view = (*self.shared(pool, country, max_age).await?).clone();
+        view.as_of = super::time::shown(view.as_of.at, zone);
+        Ok(view)
+    }
+
+    /// The country's figures as computed, shared by every view (see the type's doc for when they are
+    /// computed again).
+    pub async fn shared(&self, pool: &SqlitePool, country: Country, max_age: std::time::Duration) -> Result<Arc<DashboardView>, AppError> {
         let slot = self.slot(country);
         let view = match slot.current() {
             Some(view) => {
@@ -90,8 +99,6 @@ impl Snapshots {
                 }
             }
         };
-        let mut view = (*view).clone();
-        view.as_of = super::time::shown(view.as_of.at, zone);
         Ok(view)
     }
 }

@@ -1,5 +1,6 @@
-//! Rendered HTML of the busiest pages' data-heavy parts (the inbox), and data every case page shows (the
-//! forms' choices), kept per viewer and reused until this
+//! Rendered HTML of the busiest pages' data-heavy parts (the inbox; the dashboard, which is the same for
+//! every supervisor of a country and keyed on that instead of the viewer), and data every case page shows
+//! (the forms' choices), kept per viewer and reused until this
 //! process commits a tracked write (anything but the audit events of reads and session records; see
 //! `Tx::commit_untracked`), or the minute turns.
 //!
@@ -66,6 +67,12 @@ impl<A: Clone + Eq + Hash, V: Weight> RenderCache<A, V> {
         let minute = (chrono::Utc::now().timestamp() + offset).div_euclid(60);
         let key = Key { user_id, args, generation: db.generation(), minute };
         self.entries.get_or_insert_async(&key, async { render().await.map(Arc::new) }).await
+    }
+}
+
+impl Weight for crate::model::DashboardHtml {
+    fn bytes(&self) -> u64 {
+        (self.title.len() + self.html.len()) as u64
     }
 }
 

@@ -26,6 +26,8 @@ pub struct AppState {
     pub hub: super::notifications::Hub,
     pub dashboards: super::dashboard::Snapshots,
     pub inbox_html: Arc<super::render_cache::RenderCache<crate::model::InboxFilter, crate::model::InboxHtml>>,
+    /// The dashboard's HTML per country, figures and time zone: every supervisor of a country sees the same.
+    pub dashboard_html: Arc<super::render_cache::RenderCache<(crate::model::Country, i64, String), crate::model::DashboardHtml>>,
     /// The case forms' choices (agencies, leads) per user: the same on every case page.
     pub form_options: Arc<super::render_cache::RenderCache<(), crate::model::FormOptions>>,
     /// Flips to true at shutdown, so long-lived event streams end and in-flight requests can finish.
@@ -43,6 +45,7 @@ impl AppState {
             dashboards: Default::default(),
             // An inbox is 10–60 KB of HTML: room for a couple of hundred viewers' current filters.
             inbox_html: Arc::new(super::render_cache::RenderCache::new(8 << 20)),
+            dashboard_html: Arc::new(super::render_cache::RenderCache::new(2 << 20)),
             // A few KB each.
             form_options: Arc::new(super::render_cache::RenderCache::new(1 << 20)),
             shutdown,

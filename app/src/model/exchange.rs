@@ -419,6 +419,13 @@ pub struct InboxHtml {
     pub lists: String,
 }
 
+/// The dashboard's content as HTML, rendered once per country, figures and time zone (render_cache).
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct DashboardHtml {
+    pub title: String,
+    pub html: String,
+}
+
 pub const PAGE_SIZE: u32 = 25;
 
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]

@@ -1,10 +1,10 @@
 //! The supervisor dashboard: backlog, overdue and soon-due requests, timeliness by counterpart, a 26-week
 //! trend and the workload per officer. Every figure links to the list behind it.
 
-use crate::api::requests::dashboard;
+use crate::api::requests::dashboard_page;
 use crate::components::layout::Guard;
 use crate::model::permissions::Action;
-use crate::model::{Figure, TimelinessRow, WeekPoint};
+use crate::model::{DashboardHtml, DashboardView, Figure, TimelinessRow, WeekPoint};
 use leptos::prelude::*;
 use leptos_meta::Title;
 
@@ -155,7 +155,7 @@ fn Timeliness(rows: Vec<TimelinessRow>, days: i64) -> impl IntoView {
 
 #[component]
 fn Dashboard() -> impl IntoView {
-    let data = Resource::new(|| (), |_| dashboard());
+    let data = Resource::new(|| (), |_| dashboard_page());
     view! {
         <Guard action=Action::ViewDashboard>
             <Suspense fallback=|| view! { <p class="loading">"Computing the dashboard…"</p> }>
@@ -163,53 +163,67 @@ fn Dashboard() -> impl IntoView {
                     match data.await {
                         Err(e) => view! { <p class="error-summary" role="alert">{e.to_string()}</p> }.into_any(),
                         Ok(d) => view! {
-                            <h1>"Dashboard · " {d.country.clone()}</h1>
-                            <p class="muted as-of">"Figures as of " <time datetime=d.as_of.at.to_rfc3339()>{d.as_of.text.clone()}</time></p>
-                            <div class="big-figures">
-                                <BigFigure figure=d.overdue_incoming.clone() alarm=true/>
-                                <BigFigure figure=d.overdue_outgoing.clone() alarm=true/>
-                                <BigFigure figure=d.due_within_24h.clone()/>
-                            </div>
-                            <div class="figure-grid">
-                                <FigureList title="Open cases by category" figures=d.open_cases_by_category.clone()/>
-                                <FigureList title="Open cases by priority" figures=d.open_cases_by_priority.clone()/>
-                                <FigureList title="Requests received, by status" figures=d.incoming_by_status.clone()/>
-                                <FigureList title="Requests sent, by status" figures=d.outgoing_by_status.clone()/>
-                            </div>
-                            <section class="panel" aria-labelledby="trend-h">
-                                <h2 id="trend-h">"Trend"</h2>
-                                <TrendChart points=d.trend.clone()/>
-                            </section>
-                            <section class="panel" aria-labelledby="time-h">
-                                <h2 id="time-h">"Timeliness"</h2>
-                                <p class="muted">"Time from sending to acknowledgement and to the final answer; share of answers given within the deadline."</p>
-                                <Timeliness rows=d.timeliness.clone() days=30/>
-                                <Timeliness rows=d.timeliness.clone() days=90/>
-                            </section>
-                            <section class="panel" aria-labelledby="load-h">
-                                <h2 id="load-h">"Workload per officer"</h2>
-                                <div class="table-wrap">
-                                    <table class="data">
-                                        <caption class="visually-hidden">"Workload per officer"</caption>
-                                        <thead><tr><th scope="col">"Officer"</th><th scope="col">"Agency"</th><th scope="col" class="num">"Open cases led"</th><th scope="col" class="num">"Open requests"</th><th scope="col" class="num">"Overdue"</th></tr></thead>
-                                        <tbody>
-                                            {d.workload.iter().map(|o| view! {
-                                                <tr class:overdue-row={o.overdue > 0}>
-                                                    <td>{o.name.clone()}</td>
-                                                    <td>{o.agency.clone()}</td>
-                                                    <td class="num">{o.open_cases_led}</td>
-                                                    <td class="num">{o.open_requests}</td>
-                                                    <td class="num">{o.overdue}</td>
-                                                </tr>
-                                            }).collect_view()}
-                                        </tbody>
-                                    </table>
-                                </div>
-                            </section>
+                            <Title text=d.title/>
+                            <div inner_html=d.html/>
                         }.into_any(),
                     }
                 })}
             </Suspense>
         </Guard>
     }
+}
+
+/// Renders the dashboard for `dashboard_page`, which keeps the result per country, figures and time zone
+/// (backend::render_cache). Compiled for the browser too, where nothing calls it, so the components it
+/// uses are not dead code there.
+pub fn render(d: DashboardView) -> DashboardHtml {
+    use leptos::tachys::view::RenderHtml;
+    let title = format!("Dashboard · {}", d.country);
+    let html = view! {
+        <h1>"Dashboard · " {d.country.clone()}</h1>
+        <p class="muted as-of">"Figures as of " <time datetime=d.as_of.at.to_rfc3339()>{d.as_of.text.clone()}</time></p>
+        <div class="big-figures">
+            <BigFigure figure=d.overdue_incoming.clone() alarm=true/>
+            <BigFigure figure=d.overdue_outgoing.clone() alarm=true/>
+            <BigFigure figure=d.due_within_24h.clone()/>
+        </div>
+        <div class="figure-grid">
+            <FigureList title="Open cases by category" figures=d.open_cases_by_category.clone()/>
+            <FigureList title="Open cases by priority" figures=d.open_cases_by_priority.clone()/>
+            <FigureList title="Requests received, by status" figures=d.incoming_by_status.clone()/>
+            <FigureList title="Requests sent, by status" figures=d.outgoing_by_status.clone()/>
+        </div>
+        <section class="panel" aria-labelledby="trend-h">
+            <h2 id="trend-h">"Trend"</h2>
+            <TrendChart points=d.trend.clone()/>
+        </section>
+        <section class="panel" aria-labelledby="time-h">
+            <h2 id="time-h">"Timeliness"</h2>
+            <p class="muted">"Time from sending to acknowledgement and to the final answer; share of answers given within the deadline."</p>
+            <Timeliness rows=d.timeliness.clone() days=30/>
+            <Timeliness rows=d.timeliness.clone() days=90/>
+        </section>
+        <section class="panel" aria-labelledby="load-h">
+            <h2 id="load-h">"Workload per officer"</h2>
+            <div class="table-wrap">
+                <table class="data">
+                    <caption class="visually-hidden">"Workload per officer"</caption>
+                    <thead><tr><th scope="col">"Officer"</th><th scope="col">"Agency"</th><th scope="col" class="num">"Open cases led"</th><th scope="col" class="num">"Open requests"</th><th scope="col" class="num">"Overdue"</th></tr></thead>
+                    <tbody>
+                        {d.workload.iter().map(|o| view! {
+                            <tr class:overdue-row={o.overdue > 0}>
+                                <td>{o.name.clone()}</td>
+                                <td>{o.agency.clone()}</td>
+                                <td class="num">{o.open_cases_led}</td>
+                                <td class="num">{o.open_requests}</td>
+                                <td class="num">{o.overdue}</td>
+                            </tr>
+                        }).collect_view()}
+                    </tbody>
+                </table>
+            </div>
+        </section>
+    }
+    .to_html();
+    DashboardHtml { title, html }
 }
