@@ -21,6 +21,15 @@ pub(crate) mod load {
         policy::ensure_request(&actor.user, &access.parties, row.sides(), op)?;
         Ok((actor, app, tx, row, access))
     }
+
+    /// The supervisor's country's dashboard figures (shared by its supervisors), the view recorded.
+    pub async fn dashboard(actor: &Actor, app: &AppState) -> Result<std::sync::Arc<crate::model::DashboardView>, AppError> {
+        use crate::backend::audit::{self, Event};
+        policy::ensure(&actor.user, policy::Action::ViewDashboard)?;
+        let figures = app.dashboards.get(&app.db.pool, actor.user.country, app.settings.dashboard_max_age).await?;
+        audit::record_alone(&app.db, &actor.who, Event::new("dashboard.read")).await?;
+        Ok(figures)
+    }
 }
 
 #[cfg(feature = "ssr")]
@@ -480,26 +489,18 @@ pub async fn list_requests(filter: InboxFilter) -> Result<RequestPage, AppError>
 /// `dashboard` below is the same data as JSON.
 #[server(endpoint = "dashboard_page")]
 pub async fn dashboard_page() -> Result<DashboardHtml, AppError> {
-    use crate::backend::audit::{self, Event};
-    use crate::backend::policy::{self, Action};
-    use crate::backend::{state, time};
+    use crate::backend::{dashboard, state};
     state::reply(
         async {
             let (actor, app) = state::context().await?;
-            policy::ensure(&actor.user, Action::ViewDashboard)?;
-            let figures = app.dashboards.shared(&app.db.pool, actor.user.country, app.settings.dashboard_max_age).await?;
+            let figures = load::dashboard(&actor, &app).await?;
             let zone = actor.user.time_zone.clone();
             let key = (actor.user.country, figures.as_of.at.timestamp_micros(), zone.clone());
             // Viewer 0: one render for everyone whose key (country, figures, zone) matches.
             let html = app
                 .dashboard_html
-                .get_or_render(&app.db, 0, key, || async {
-                    let mut view = (*figures).clone();
-                    view.as_of = time::shown(view.as_of.at, &zone);
-                    Ok(crate::pages::dashboard::render(view))
-                })
+                .get_or_render(&app.db, 0, key, || async { Ok(crate::pages::dashboard::render(dashboard::shown_in(&figures, &zone))) })
                 .await?;
-            audit::record_alone(&app.db, &actor.who, Event::new("dashboard.read")).await?;
             Ok((*html).clone())
         }
         .await,
@@ -508,16 +509,12 @@ pub async fn dashboard_page() -> Result<DashboardHtml, AppError> {
 
 #[server(endpoint = "dashboard")]
 pub async fn dashboard() -> Result<DashboardView, AppError> {
-    use crate::backend::audit::{self, Event};
-    use crate::backend::policy::{self, Action};
-    use crate::backend::state;
+    use crate::backend::{dashboard, state};
     state::reply(
         async {
             let (actor, app) = state::context().await?;
-            policy::ensure(&actor.user, Action::ViewDashboard)?;
-            let view = app.dashboards.get(&app.db.pool, actor.user.country, app.settings.dashboard_max_age, &actor.user.time_zone).await?;
-            audit::record_alone(&app.db, &actor.who, Event::new("dashboard.read")).await?;
-            Ok(view)
+            let figures = load::dashboard(&actor, &app).await?;
+            Ok(dashboard::shown_in(&figures, &actor.user.time_zone))
         }
         .await,
     )

@@ -65,16 +65,9 @@ impl Snapshots {
         });
     }
 
-    /// The country's figures as computed (their time in UTC), shown in `zone`.
-    pub async fn get(&self, pool: &SqlitePool, country: Country, max_age: std::time::Duration, zone: &str) -> Result<DashboardView, AppError> {
-        let mut view = (*self.shared(pool, country, max_age).await?).clone();
-        view.as_of = super::time::shown(view.as_of.at, zone);
-        Ok(view)
-    }
-
-    /// The country's figures as computed, shared by every view (see the type's doc for when they are
-    /// computed again).
-    pub async fn shared(&self, pool: &SqlitePool, country: Country, max_age: std::time::Duration) -> Result<Arc<DashboardView>, AppError> {
+    /// The country's figures as computed (their time in UTC; `shown_in` for a viewer), shared by every
+    /// view (see the type's doc for when they are computed again).
+    pub async fn get(&self, pool: &SqlitePool, country: Country, max_age: std::time::Duration) -> Result<Arc<DashboardView>, AppError> {
         let slot = self.slot(country);
         let view = match slot.current() {
             Some(view) => {
@@ -101,6 +94,13 @@ impl Snapshots {
         };
         Ok(view)
     }
+}
+
+/// The figures with their time shown in `zone`.
+pub fn shown_in(figures: &DashboardView, zone: &str) -> DashboardView {
+    let mut view = figures.clone();
+    view.as_of = super::time::shown(view.as_of.at, zone);
+    view
 }
 
 const OPEN: &str = "('sent', 'acknowledged', 'in_progress')";

@@ -1,8 +1,7 @@
 //! Rendered HTML of the busiest pages' data-heavy parts (the inbox; the dashboard, which is the same for
 //! every supervisor of a country and keyed on that instead of the viewer), and data every case page shows
-//! (the forms' choices), kept per viewer and reused until this
-//! process commits a tracked write (anything but the audit events of reads and session records; see
-//! `Tx::commit_untracked`), or the minute turns.
+//! (the forms' choices), kept per viewer and reused until this process commits a tracked write (anything
+//! but the audit events of reads and session records; see `Tx::commit_untracked`), or the minute turns.
 //!
 //! Rendering an inbox reads four queries' rows and renders them: ~3.5 ms of CPU, most of a page's cost, for
 //! HTML that changes only when something is written ("in 5 h 20 min" changes with the minute). Keyed on the
@@ -56,6 +55,8 @@ impl<A: Clone + Eq + Hash, V: Weight> RenderCache<A, V> {
 
     /// The part as `render` makes it for this viewer now: made once per data version, minute and `args`;
     /// the viewer's other requests that arrive while it is being made wait for it rather than make it again.
+    /// `user_id` 0 is for parts that are the same for everyone whose `args` match (what they may see is in
+    /// `args`, as the country is for the dashboard).
     pub async fn get_or_render<F, Fut>(&self, db: &Db, user_id: i64, args: A, render: F) -> Result<Arc<V>, AppError>
     where
         F: FnOnce() -> Fut,
