@@ -28,6 +28,13 @@ test('a supervisor follows "overdue" from the dashboard to the list and opens a 
   await rows.nth(1).getByRole('link', { name: /Import records/ }).click();
   await expect(page.getByRole('heading', { level: 1, name: /Import records of the consignee/ })).toBeVisible();
   await expect(page.locator('.case-header .deadline')).toContainText('Overdue');
+  // The workload figures lead to their lists too.
+  await page.goto('/dashboard');
+  await page.getByRole('link', { name: '1 open cases led by Daniel Tremblay' }).click();
+  await expect(page).toHaveURL(/\/cases\?status=current&lead=\d+/);
+  await expect(page.getByText('Led by Daniel Tremblay')).toBeVisible();
+  await expect(page.getByLabel('Status')).toHaveValue('current');
+  await expect(page.getByRole('table').getByRole('row')).toHaveCount(2);
 });
 
 test('the request and case lists download as CSV', async ({ page }) => {

@@ -139,6 +139,63 @@ async fn dashboard_figures_match_hand_computed_values() {
     assert_eq!(officer.call("dashboard_page", &[]).await.status(), 403);
 }
 
+/// The rows a list link selects, counted through the list's own server function (as the page gets them).
+async fn listed(client: &mut support::Client, link: &str) -> usize {
+    let (path, query) = link.split_once('?').unwrap_or((link, ""));
+    let (endpoint, key) = match path {
+        "/cases" => ("list_cases", "cases"),
+        "/requests" => ("list_requests", "requests"),
+        other => panic!("a dashboard link to {other}"),
+    };
+    let params: Vec<(String, String)> = query.split('&').filter_map(|kv| kv.split_once('=')).map(|(k, v)| (format!("filter[{k}]"), v.to_string())).collect();
+    let form: Vec<(&str, &str)> = params.iter().map(|(k, v)| (k.as_str(), v.as_str())).collect();
+    let page = client.ok(endpoint, &form).await;
+    assert_eq!(page["has_more"], false, "{link}: one page holds the fixture");
+    page[key].as_array().unwrap().len()
+}
+
+#[tokio::test]
+async fn every_dashboard_figure_links_to_exactly_the_rows_it_counts() {
+    let s = TestServer::start_bare().await;
+    let shared = case(&s, "NCB", "ncb.officer", "drug_precursors", "Shared precursor case", &["RCMP"]).await;
+    let closed = case(&s, "NCB", "ncb.officer", "fraud", "Closed fraud case", &[]).await;
+    sqlx::query("UPDATE cases SET status = 'closed' WHERE id = ?").bind(closed).execute(&s.db.pool).await.unwrap();
+    case(&s, "RCMP", "rcmp.officer", "fraud", "Canadian private fraud case", &["CSIS"]).await;
+    request(&s, shared, "RCMP", "NCB", Duration::days(10), Some(2), Some(10), 8, "answered").await;
+    request(&s, shared, "RCMP", "NCB", Duration::days(7), Some(8), None, 8, "acknowledged").await; // overdue
+    request(&s, shared, "RCMP", "NCB", Duration::hours(1), None, None, 8, "sent").await; // due within 24 h
+    request(&s, shared, "NCB", "RCMP", Duration::days(60), Some(1), Some(5), 168, "answered").await;
+    request(&s, shared, "NCB", "RCMP", Duration::days(5), None, None, 168, "sent").await;
+    // Shared for information: in the lists, but no answer is expected, so not in the timeliness rows.
+    sqlx::query("UPDATE requests SET kind = 'intelligence_share' WHERE id = (SELECT MAX(id) FROM requests)").execute(&s.db.pool).await.unwrap();
+    // Not yet approved by its sender: India has not received it.
+    request(&s, shared, "RCMP", "NCB", Duration::hours(2), None, None, 72, "awaiting_approval").await;
+    sqlx::query("UPDATE requests SET sent_at = NULL, due_at = NULL WHERE id = (SELECT MAX(id) FROM requests)").execute(&s.db.pool).await.unwrap();
+
+    for supervisor in ["in.supervisor", "ca.supervisor"] {
+        let mut sup = s.signed_in(supervisor).await;
+        let d: app::model::DashboardView = serde_json::from_value(sup.ok("dashboard", &[]).await).unwrap();
+        let mut figures: Vec<(String, String, i64)> = Vec::new();
+        for f in d.open_cases_by_category.iter().chain(&d.open_cases_by_priority).chain(&d.incoming_by_status).chain(&d.outgoing_by_status)
+            .chain([&d.overdue_incoming, &d.overdue_outgoing, &d.due_within_24h])
+        {
+            figures.push((f.label.clone(), f.link.clone(), f.value));
+        }
+        for r in &d.timeliness {
+            figures.push((format!("timeliness {} {} {}", r.window_days, r.direction, r.counterpart), r.link(), r.requests));
+        }
+        for o in &d.workload {
+            figures.push((format!("{}: open cases led", o.name), o.cases_link(), o.open_cases_led));
+            figures.push((format!("{}: open requests", o.name), o.open_requests_link(), o.open_requests));
+            figures.push((format!("{}: overdue", o.name), o.overdue_link(), o.overdue));
+        }
+        assert!(figures.iter().filter(|f| f.2 > 0).count() >= 10, "{supervisor}: the fixture gives most figures something to count");
+        for (label, link, value) in figures {
+            assert_eq!(listed(&mut sup, &link).await as i64, value, "{supervisor}: “{label}” counts {value}, its link {link} lists otherwise");
+        }
+    }
+}
+
 #[tokio::test]
 async fn supervisors_share_one_dashboard_computation_until_it_ages() {
     let s = TestServer::start_bare_with(server::config::ServeArgs { dashboard_max_age_secs: 2, ..Default::default() }).await;

@@ -36,8 +36,13 @@ pub async fn list_cases(filter: CaseFilter) -> Result<CasePage, AppError> {
         async {
             let (actor, app) = state::context().await?;
             let vis = policy::visibility(&actor.user)?;
-            let (cases, has_more) = cases::list(&mut *app.db.pool.acquire().await?, vis, &filter, &actor.user.time_zone, None).await?;
-            Ok(CasePage { cases, has_more })
+            let mut conn = app.db.pool.acquire().await?;
+            let (cases, has_more) = cases::list(&mut conn, vis, &filter, &actor.user.time_zone).await?;
+            let lead_name = match filter.lead {
+                Some(id) => crate::backend::users::name_in_country(&mut conn, id, actor.user.country).await?,
+                None => None,
+            };
+            Ok(CasePage { cases, has_more, lead_name })
         }
         .await,
     )

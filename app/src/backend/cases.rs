@@ -333,7 +333,10 @@ fn summary(r: SummaryRow, zone: &str) -> Result<CaseSummary, AppError> {
     })
 }
 
-pub async fn list(conn: &mut SqliteConnection, vis: Visibility, f: &CaseFilter, zone: &str, lead: Option<i64>) -> Result<(Vec<CaseSummary>, bool), AppError> {
+/// Statuses of cases still being worked: the dashboard's "open cases" and the list's `CASES_CURRENT`.
+pub const CURRENT_SQL: &str = "('open', 'active')";
+
+pub async fn list(conn: &mut SqliteConnection, vis: Visibility, f: &CaseFilter, zone: &str) -> Result<(Vec<CaseSummary>, bool), AppError> {
     let mut q: QueryBuilder<Sqlite> = QueryBuilder::new(SUMMARY_SELECT);
     push_visible(&mut q, vis, "c.id");
     if !f.q.trim().is_empty() {
@@ -341,7 +344,9 @@ pub async fn list(conn: &mut SqliteConnection, vis: Visibility, f: &CaseFilter, 
         q.push(" AND (c.title LIKE ").push_bind(like.clone()).push(" ESCAPE '\\' OR c.reference LIKE ");
         q.push_bind(like.clone()).push(" ESCAPE '\\' OR c.summary LIKE ").push_bind(like).push(" ESCAPE '\\')");
     }
-    if !f.status.is_empty() {
+    if f.status == crate::model::CASES_CURRENT {
+        q.push(format!(" AND c.status IN {CURRENT_SQL}"));
+    } else if !f.status.is_empty() {
         q.push(" AND c.status = ").push_bind(f.status.clone());
     } else {
         q.push(" AND c.status != 'archived'");
@@ -352,7 +357,7 @@ pub async fn list(conn: &mut SqliteConnection, vis: Visibility, f: &CaseFilter, 
     if !f.priority.is_empty() {
         q.push(" AND c.priority = ").push_bind(f.priority.clone());
     }
-    if let Some(lead) = lead {
+    if let Some(lead) = f.lead {
         q.push(" AND c.lead_user_id = ").push_bind(lead);
     }
     let size = PAGE_SIZE as i64;

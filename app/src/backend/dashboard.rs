@@ -1,6 +1,8 @@
 //! The supervisor dashboard, computed in SQL (grouping, window functions for percentiles) over the
 //! indexes, never by loading rows into memory. Scope: what the supervisor's country is party to.
 
+use super::cases::CURRENT_SQL;
+use super::requests::OPEN_SQL as OPEN;
 use crate::error::AppError;
 use crate::model::*;
 use chrono::{DateTime, Duration, Utc};
@@ -103,7 +105,6 @@ pub fn shown_in(figures: &DashboardView, zone: &str) -> DashboardView {
     view
 }
 
-const OPEN: &str = "('sent', 'acknowledged', 'in_progress')";
 
 /// (window, direction, counterpart, requests, ack p50, ack p90, answer p50, answer p90, answered in time, answered with a deadline)
 type TimelinessSql = (i64, String, String, i64, Option<f64>, Option<f64>, Option<f64>, Option<f64>, i64, i64);
@@ -113,13 +114,13 @@ pub async fn compute(pool: &SqlitePool, country: Country, now: DateTime<Utc>) ->
     // Cases open, visible to the country.
     let visible = "EXISTS (SELECT 1 FROM case_parties p JOIN agencies a ON a.id = p.agency_id WHERE p.case_id = c.id AND a.country = ?)";
     let by_cat: Vec<(String, i64)> = sqlx::query_as(&format!(
-        "SELECT c.category, COUNT(*) FROM cases c WHERE c.status IN ('open', 'active') AND {visible} GROUP BY c.category ORDER BY 2 DESC"
+        "SELECT c.category, COUNT(*) FROM cases c WHERE c.status IN {CURRENT_SQL} AND {visible} GROUP BY c.category ORDER BY 2 DESC"
     ))
     .bind(&c)
     .fetch_all(pool)
     .await?;
     let by_pri: Vec<(String, i64)> = sqlx::query_as(&format!(
-        "SELECT c.priority, COUNT(*) FROM cases c WHERE c.status IN ('open', 'active') AND {visible} GROUP BY c.priority"
+        "SELECT c.priority, COUNT(*) FROM cases c WHERE c.status IN {CURRENT_SQL} AND {visible} GROUP BY c.priority"
     ))
     .bind(&c)
     .fetch_all(pool)
@@ -127,11 +128,11 @@ pub async fn compute(pool: &SqlitePool, country: Country, now: DateTime<Utc>) ->
     let label = |s: &str, f: fn(&str) -> Option<&'static str>| f(s).unwrap_or("?").to_string();
     let open_cases_by_category = by_cat
         .into_iter()
-        .map(|(k, n)| Figure { label: label(&k, |s| s.parse::<Category>().ok().map(|x| x.label())), value: n, link: format!("/cases?category={k}") })
+        .map(|(k, n)| Figure { label: label(&k, |s| s.parse::<Category>().ok().map(|x| x.label())), value: n, link: format!("/cases?category={k}&status={CASES_CURRENT}") })
         .collect();
     let mut open_cases_by_priority: Vec<Figure> = Priority::ALL
         .iter()
-        .map(|p| Figure { label: p.label().into(), value: by_pri.iter().find(|(k, _)| k == p.as_str()).map(|x| x.1).unwrap_or(0), link: format!("/cases?priority={}", p.as_str()) })
+        .map(|p| Figure { label: p.label().into(), value: by_pri.iter().find(|(k, _)| k == p.as_str()).map(|x| x.1).unwrap_or(0), link: format!("/cases?priority={}&status={CASES_CURRENT}", p.as_str()) })
         .collect();
     open_cases_by_priority.retain(|f| f.value > 0 || f.label == "Urgent");
 
@@ -139,10 +140,11 @@ pub async fn compute(pool: &SqlitePool, country: Country, now: DateTime<Utc>) ->
         let c = c.clone();
         async move {
             // By agency id, so the count reads only the (agency, status) index, not every request.
-            let col = if side == "in" { "r.to_agency_id" } else { "r.from_agency_id" };
+            // A request awaiting its sender's approval has not reached the recipient yet.
+            let (col, unsent) = if side == "in" { ("r.to_agency_id", "('draft', 'awaiting_approval')") } else { ("r.from_agency_id", "('draft')") };
             let rows: Vec<(String, i64)> = sqlx::query_as(&format!(
                 "SELECT r.status, COUNT(*) FROM requests r WHERE {col} IN (SELECT id FROM agencies WHERE country = ?) \
-                 AND r.status NOT IN ('draft') GROUP BY r.status"
+                 AND r.status NOT IN {unsent} GROUP BY r.status"
             ))
             .bind(&c)
             .fetch_all(pool)
@@ -321,12 +323,14 @@ pub async fn compute(pool: &SqlitePool, country: Country, now: DateTime<Utc>) ->
     // Open requests are grouped by lead once, instead of being searched again for every officer.
     let workload: Vec<(i64, String, String, i64, i64, i64)> = sqlx::query_as(&format!(
         "SELECT u.id, u.display_name, a.code, \
-           (SELECT COUNT(*) FROM cases c WHERE c.lead_user_id = u.id AND c.status IN ('open', 'active')), \
+           (SELECT COUNT(*) FROM cases c WHERE c.lead_user_id = u.id AND c.status IN {CURRENT_SQL}), \
            COALESCE(o.open, 0), COALESCE(o.overdue, 0) \
          FROM users u JOIN agencies a ON a.id = u.agency_id \
-         LEFT JOIN (SELECT c.lead_user_id AS uid, COUNT(*) AS open, SUM(r.due_at < ?) AS overdue \
-                    FROM requests r JOIN cases c ON c.id = r.case_id WHERE r.status IN {OPEN} GROUP BY c.lead_user_id) o ON o.uid = u.id \
-         WHERE a.country = ? AND u.role = 'officer' AND u.status = 'active' \
+         LEFT JOIN (SELECT c.lead_user_id AS uid, COUNT(*) AS open, SUM(r.due_at < ?1) AS overdue \
+                    FROM requests r JOIN cases c ON c.id = r.case_id \
+                    JOIN agencies fa ON fa.id = r.from_agency_id JOIN agencies ta ON ta.id = r.to_agency_id \
+                    WHERE r.status IN {OPEN} AND ?2 IN (fa.country, ta.country) GROUP BY c.lead_user_id) o ON o.uid = u.id \
+         WHERE a.country = ?2 AND u.role = 'officer' AND u.status = 'active' \
          ORDER BY 6 DESC, 5 DESC, u.display_name"
     ))
     .bind(now_s)

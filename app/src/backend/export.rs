@@ -36,7 +36,7 @@ pub async fn cases_csv(pool: &SqlitePool, vis: Visibility, filter: &CaseFilter, 
     let mut conn = pool.acquire().await?;
     for page in 0..MAX_PAGES {
         f.page = page;
-        let (cases, more) = super::cases::list(&mut conn, vis, &f, zone, None).await?;
+        let (cases, more) = super::cases::list(&mut conn, vis, &f, zone).await?;
         rows.extend(cases.into_iter().map(|c| {
             vec![c.reference, c.title, c.category.label().into(), c.priority.label().into(), c.status.label().into(), c.tlp.label().into(),
                  c.owner_agency, c.lead_name, c.open_requests.to_string(), c.updated.text]

@@ -361,19 +361,48 @@ pub async fn for_case(conn: &mut SqliteConnection, case_id: i64, viewer: &Sessio
     rows.into_iter().map(|r| summary(r, &viewer.time_zone, now)).collect()
 }
 
-fn push_side(q: &mut QueryBuilder<'_, Sqlite>, viewer: &SessionUser, incoming: bool) {
-    let (agency_col, country_col) = if incoming { ("r.to_agency_id", "ta.country") } else { ("r.from_agency_id", "fa.country") };
-    match viewer.role {
-        Role::Supervisor => {
-            q.push(format!(" AND {country_col} = ")).push_bind(viewer.country.as_str());
-        }
-        _ => {
-            q.push(format!(" AND {agency_col} = ")).push_bind(viewer.agency_id);
+/// Which requests a list holds, seen from the viewer's side.
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum Direction {
+    Incoming,
+    Outgoing,
+    Both,
+}
+
+impl Direction {
+    fn of(f: &InboxFilter) -> Self {
+        match f.direction.as_str() {
+            "outgoing" => Direction::Outgoing,
+            "both" => Direction::Both,
+            _ => Direction::Incoming,
         }
     }
 }
 
-fn push_filters(q: &mut QueryBuilder<'_, Sqlite>, f: &InboxFilter, incoming: bool) {
+fn push_side(q: &mut QueryBuilder<'_, Sqlite>, viewer: &SessionUser, direction: Direction) {
+    let (agency_cols, country_cols): (&[&str], &[&str]) = match direction {
+        Direction::Incoming => (&["r.to_agency_id"], &["ta.country"]),
+        Direction::Outgoing => (&["r.from_agency_id"], &["fa.country"]),
+        Direction::Both => (&["r.to_agency_id", "r.from_agency_id"], &["ta.country", "fa.country"]),
+    };
+    q.push(" AND (");
+    let mut sep = q.separated(" OR ");
+    match viewer.role {
+        Role::Supervisor => {
+            for col in country_cols {
+                sep.push(format!("{col} = ")).push_bind_unseparated(viewer.country.as_str());
+            }
+        }
+        _ => {
+            for col in agency_cols {
+                sep.push(format!("{col} = ")).push_bind_unseparated(viewer.agency_id);
+            }
+        }
+    }
+    q.push(")");
+}
+
+fn push_filters(q: &mut QueryBuilder<'_, Sqlite>, f: &InboxFilter, direction: Direction) {
     if !f.priority.is_empty() {
         q.push(" AND r.priority = ").push_bind(f.priority.clone());
     }
@@ -381,7 +410,11 @@ fn push_filters(q: &mut QueryBuilder<'_, Sqlite>, f: &InboxFilter, incoming: boo
         q.push(" AND c.category = ").push_bind(f.category.clone());
     }
     if !f.counterpart.is_empty() {
-        q.push(if incoming { " AND fa.code = " } else { " AND ta.code = " }).push_bind(f.counterpart.clone());
+        match direction {
+            Direction::Incoming => q.push(" AND fa.code = ").push_bind(f.counterpart.clone()),
+            Direction::Outgoing => q.push(" AND ta.code = ").push_bind(f.counterpart.clone()),
+            Direction::Both => q.push(" AND ? IN (fa.code, ta.code)").push_bind(f.counterpart.clone()),
+        };
     }
 }
 
@@ -393,14 +426,14 @@ pub async fn inbox(conn: &mut SqliteConnection, viewer: &SessionUser, vis: Visib
 
     let mut q: QueryBuilder<Sqlite> = QueryBuilder::new(SUMMARY_SELECT);
     push_visible(&mut q, vis, "r.case_id");
-    push_side(&mut q, viewer, true);
+    push_side(&mut q, viewer, Direction::Incoming);
     q.push(" AND r.status NOT IN ('draft', 'awaiting_approval')");
     if f.status.is_empty() {
         q.push(" AND r.status IN ('sent', 'acknowledged', 'in_progress')");
     } else {
         q.push(" AND r.status = ").push_bind(f.status.clone());
     }
-    push_filters(&mut q, f, true);
+    push_filters(&mut q, f, Direction::Incoming);
     // Earliest due first puts overdue ones at the top; requests without a deadline (notifications) last.
     q.push(" ORDER BY r.due_at IS NULL, r.due_at, r.id LIMIT ").push_bind(size + 1).push(" OFFSET ").push_bind(f.page as i64 * size);
     let mut rows: Vec<SummaryRow> = q.build_query_as().fetch_all(&mut *conn).await?;
@@ -410,49 +443,67 @@ pub async fn inbox(conn: &mut SqliteConnection, viewer: &SessionUser, vis: Visib
 
     let mut q: QueryBuilder<Sqlite> = QueryBuilder::new(SUMMARY_SELECT);
     push_visible(&mut q, vis, "r.case_id");
-    push_side(&mut q, viewer, false);
+    push_side(&mut q, viewer, Direction::Outgoing);
     if !f.status.is_empty() {
         q.push(" AND r.status = ").push_bind(f.status.clone());
     } else {
         q.push(" AND r.status NOT IN ('closed', 'withdrawn')");
     }
-    push_filters(&mut q, f, false);
+    push_filters(&mut q, f, Direction::Outgoing);
     q.push(" ORDER BY r.updated_at DESC LIMIT ").push_bind(size);
     let rows: Vec<SummaryRow> = q.build_query_as().fetch_all(&mut *conn).await?;
     let outgoing = rows.into_iter().map(|r| summary(r, zone, now)).collect::<Result<Vec<_>, _>>()?;
 
     let lead = if viewer.role == Role::Officer { Some(viewer.id) } else { None };
-    let case_filter = CaseFilter { category: f.category.clone(), priority: f.priority.clone(), ..CaseFilter::default() };
-    let (my_cases, _) = super::cases::list(conn, vis, &case_filter, zone, lead).await?;
+    let case_filter = CaseFilter { category: f.category.clone(), priority: f.priority.clone(), lead, ..CaseFilter::default() };
+    let (my_cases, _) = super::cases::list(conn, vis, &case_filter, zone).await?;
     let counterparts = super::cases::all_agencies(conn).await?.into_iter().filter(|a| a.country != viewer.country).collect();
     Ok(InboxView { incoming, incoming_has_more, outgoing, my_cases, time_zone: viewer.time_zone.clone(), counterparts })
 }
 
-/// The request list behind the dashboard's figures: one direction, filtered.
+/// Statuses of requests awaiting an answer: the dashboard's "open" and "overdue", the list's `REQUESTS_OPEN`.
+pub const OPEN_SQL: &str = "('sent', 'acknowledged', 'in_progress')";
+
+/// The request list behind the dashboard's figures, filtered. Each dashboard figure's link selects
+/// exactly the requests it counts (tested figure by figure).
 pub async fn list(pool: &SqlitePool, viewer: &SessionUser, vis: Visibility, f: &InboxFilter) -> Result<RequestPage, AppError> {
     let now = Utc::now();
-    let incoming = f.direction != "outgoing";
+    let direction = Direction::of(f);
     let size = PAGE_SIZE as i64;
     let mut q: QueryBuilder<Sqlite> = QueryBuilder::new(SUMMARY_SELECT);
     push_visible(&mut q, vis, "r.case_id");
-    push_side(&mut q, viewer, incoming);
+    push_side(&mut q, viewer, direction);
     push_unsent_filter(&mut q, viewer);
-    if !f.status.is_empty() {
+    if f.status == crate::model::REQUESTS_OPEN {
+        q.push(format!(" AND r.status IN {OPEN_SQL}"));
+    } else if !f.status.is_empty() {
         q.push(" AND r.status = ").push_bind(f.status.clone());
     }
     if f.overdue == "1" {
-        q.push(" AND r.status IN ('sent', 'acknowledged', 'in_progress') AND r.due_at < ").push_bind(now);
+        q.push(format!(" AND r.status IN {OPEN_SQL} AND r.due_at < ")).push_bind(now);
     }
     if f.due_soon == "1" {
-        q.push(" AND r.status IN ('sent', 'acknowledged', 'in_progress') AND r.due_at >= ").push_bind(now);
+        q.push(format!(" AND r.status IN {OPEN_SQL} AND r.due_at >= ")).push_bind(now);
         q.push(" AND r.due_at < ").push_bind(now + chrono::Duration::hours(24));
     }
-    push_filters(&mut q, f, incoming);
+    if let Some(lead) = f.lead {
+        q.push(" AND c.lead_user_id = ").push_bind(lead);
+    }
+    if let Some(days) = f.window {
+        // As the dashboard's timeliness: sent within the window, and a kind that expects an answer.
+        q.push(" AND r.kind != 'intelligence_share' AND r.sent_at >= ").push_bind(now - chrono::Duration::days(days.min(3660) as i64));
+    }
+    push_filters(&mut q, f, direction);
     q.push(" ORDER BY r.due_at IS NULL, r.due_at, r.id LIMIT ").push_bind(size + 1).push(" OFFSET ").push_bind(f.page as i64 * size);
-    let mut rows: Vec<SummaryRow> = q.build_query_as().fetch_all(pool).await?;
+    let mut conn = pool.acquire().await?;
+    let mut rows: Vec<SummaryRow> = q.build_query_as().fetch_all(&mut *conn).await?;
     let has_more = rows.len() as i64 > size;
     rows.truncate(size as usize);
-    Ok(RequestPage { requests: rows.into_iter().map(|r| summary(r, &viewer.time_zone, now)).collect::<Result<_, _>>()?, has_more })
+    let lead_name = match f.lead {
+        Some(id) => super::users::name_in_country(&mut conn, id, viewer.country).await?,
+        None => None,
+    };
+    Ok(RequestPage { requests: rows.into_iter().map(|r| summary(r, &viewer.time_zone, now)).collect::<Result<_, _>>()?, has_more, lead_name })
 }
 
 /// The request page. The caller has checked that `viewer` may see it.

@@ -100,6 +100,16 @@ pub async fn by_id(conn: &mut SqliteConnection, id: i64) -> Result<Option<UserRo
     Ok(sqlx::query_as(&format!("{SELECT} WHERE u.id = ?")).bind(id).fetch_optional(conn).await?)
 }
 
+/// The display name of user `id` if they belong to an agency of `country` (lists filtered by a lead
+/// name them; a viewer learns no names from the other country this way).
+pub async fn name_in_country(conn: &mut SqliteConnection, id: i64, country: Country) -> Result<Option<String>, AppError> {
+    Ok(sqlx::query_scalar("SELECT u.display_name FROM users u JOIN agencies a ON a.id = u.agency_id WHERE u.id = ? AND a.country = ?")
+        .bind(id)
+        .bind(country.as_str())
+        .fetch_optional(conn)
+        .await?)
+}
+
 pub async fn by_username(conn: &mut SqliteConnection, username: &str) -> Result<Option<UserRow>, AppError> {
     Ok(sqlx::query_as(&format!("{SELECT} WHERE u.username = ?")).bind(username.trim()).fetch_optional(conn).await?)
 }

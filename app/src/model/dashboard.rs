@@ -46,6 +46,32 @@ pub struct OfficerLoad {
     pub overdue: i64,
 }
 
+// Each figure's link selects exactly the rows it counts (server test: every dashboard link).
+
+impl TimelinessRow {
+    pub fn link(&self) -> String {
+        let direction = if self.direction == "sent" { "outgoing" } else { "incoming" };
+        match self.counterpart.as_str() {
+            "All" => format!("/requests?direction={direction}&window={}", self.window_days),
+            cp => format!("/requests?direction={direction}&counterpart={cp}&window={}", self.window_days),
+        }
+    }
+}
+
+impl OfficerLoad {
+    pub fn cases_link(&self) -> String {
+        format!("/cases?status={}&lead={}", super::CASES_CURRENT, self.user_id)
+    }
+
+    pub fn open_requests_link(&self) -> String {
+        format!("/requests?direction=both&status={}&lead={}", super::REQUESTS_OPEN, self.user_id)
+    }
+
+    pub fn overdue_link(&self) -> String {
+        format!("/requests?direction=both&overdue=1&lead={}", self.user_id)
+    }
+}
+
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub struct DashboardView {
     pub country: String,

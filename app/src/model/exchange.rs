@@ -376,30 +376,58 @@ pub struct ChangesPage {
     pub older: Option<i64>,
 }
 
+/// Case list status filter for cases still being worked (open or active): what the dashboard counts.
+pub const CASES_CURRENT: &str = "current";
+/// Request list status filter for requests awaiting an answer (sent, acknowledged, in progress).
+pub const REQUESTS_OPEN: &str = "open";
+
 #[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
 #[serde(default)]
 pub struct CaseFilter {
     pub q: String,
+    /// A case status, `CASES_CURRENT`, or empty for any but archived.
     pub status: String,
     pub category: String,
     pub priority: String,
+    /// Only cases led by this user.
+    pub lead: Option<i64>,
     pub page: u32,
+}
+
+impl CaseFilter {
+    /// The list's query string with these filters, on `page` (for "more" links and the CSV export).
+    pub fn query(&self, page: u32) -> String {
+        serde_urlencoded::to_string(CaseFilter { page, ..self.clone() }).unwrap_or_default()
+    }
 }
 
 #[derive(Clone, Debug, Default, PartialEq, Eq, Hash, Serialize, Deserialize)]
 #[serde(default)]
 pub struct InboxFilter {
-    /// For the request list: "incoming" or "outgoing".
+    /// For the request list: "incoming" (also when empty), "outgoing" or "both".
     pub direction: String,
     /// "1": only overdue requests.
     pub overdue: String,
     /// "1": only open requests due within 24 hours.
     pub due_soon: String,
+    /// A request status, `REQUESTS_OPEN`, or empty for any.
     pub status: String,
     pub priority: String,
     pub category: String,
     pub counterpart: String,
+    /// Only requests on cases led by this user.
+    pub lead: Option<i64>,
+    /// Only requests the dashboard's timeliness covers over this many days: sent within them, and of a
+    /// kind that expects an answer.
+    pub window: Option<u32>,
     pub page: u32,
+}
+
+impl InboxFilter {
+    /// The request list's query string with these filters, on `page` (for "more" links and the CSV export).
+    pub fn query(&self, page: u32) -> String {
+        serde_urlencoded::to_string(InboxFilter { page, ..self.clone() }).unwrap_or_default()
+    }
 }
 
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
@@ -432,6 +460,8 @@ pub const PAGE_SIZE: u32 = 25;
 pub struct CasePage {
     pub cases: Vec<CaseSummary>,
     pub has_more: bool,
+    /// The name of the lead the list is filtered by, if the viewer may know it.
+    pub lead_name: Option<String>,
 }
 
 /// What the case and request forms offer: agencies (for parties and recipients) and possible leads.
@@ -475,6 +505,8 @@ pub struct SearchResults {
 pub struct RequestPage {
     pub requests: Vec<RequestSummary>,
     pub has_more: bool,
+    /// The name of the lead the list is filtered by, if the viewer may know it.
+    pub lead_name: Option<String>,
 }
 
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]

@@ -7,7 +7,7 @@ use crate::components::layout::Guard;
 use crate::components::server_form::ServerForm;
 use leptos::server_fn::ServerFn;
 use crate::model::permissions::Action;
-use crate::model::{CaseFilter, CaseStatus, CaseSummary, Category, FormOptions, Priority, Tlp};
+use crate::model::{CaseFilter, CaseStatus, CaseSummary, Category, FormOptions, Priority, Tlp, CASES_CURRENT};
 use leptos::prelude::*;
 use leptos_meta::Title;
 use leptos_router::components::Form;
@@ -31,6 +31,7 @@ fn CaseList() -> impl IntoView {
             status: q.get("status").unwrap_or_default(),
             category: q.get("category").unwrap_or_default(),
             priority: q.get("priority").unwrap_or_default(),
+            lead: q.get("lead").and_then(|v| v.parse().ok()),
             page: q.get("page").and_then(|p| p.parse().ok()).unwrap_or(0),
         }
     };
@@ -46,9 +47,11 @@ fn CaseList() -> impl IntoView {
                 view! {
                     <Form method="GET" action="" attr:class="filters" attr:aria-label="Filter cases">
                         <Field label="Search title, reference or summary" name="q" value=f.q.clone()/>
-                        <SelectField label="Status" name="status" options=enum_options(CaseStatus::ALL, CaseStatus::as_str, CaseStatus::label, Some("Not archived")) selected=f.status.clone()/>
+                        <SelectField label="Status" name="status" options=status_options() selected=f.status.clone()/>
                         <SelectField label="Category" name="category" options=enum_options(Category::ALL, Category::as_str, Category::label, Some("Any category")) selected=f.category.clone()/>
                         <SelectField label="Priority" name="priority" options=enum_options(Priority::ALL, Priority::as_str, Priority::label, Some("Any priority")) selected=f.priority.clone()/>
+                        // Kept when the other filters change; the list's heading says it applies.
+                        {f.lead.map(|lead| view! { <input type="hidden" name="lead" value=lead/> })}
                         <button type="submit" class="button secondary">"Search"</button>
                     </Form>
                 }
@@ -59,9 +62,15 @@ fn CaseList() -> impl IntoView {
                     match cases.await {
                         Err(e) => view! { <p class="error-summary" role="alert">{e.to_string()}</p> }.into_any(),
                         Ok(page) => {
-                            let more = page.has_more.then(|| format!("/cases?q={}&status={}&category={}&priority={}&page={}", f.q, f.status, f.category, f.priority, f.page + 1));
-                            let csv = format!("/export/cases.csv?q={}&status={}&category={}&priority={}", f.q, f.status, f.category, f.priority);
+                            let more = page.has_more.then(|| format!("/cases?{}", f.query(f.page + 1)));
+                            let csv = format!("/export/cases.csv?{}", f.query(0));
+                            let led_by = f.lead.map(|_| {
+                                let name = page.lead_name.clone().unwrap_or_else(|| "another officer".into());
+                                let all = format!("/cases?{}", CaseFilter { lead: None, ..f.clone() }.query(0));
+                                view! { <p class="filter-note">"Led by " {name} " · " <a href=all>"Show every lead’s cases"</a></p> }
+                            });
                             view! {
+                                {led_by}
                                 <p class="export-link"><a href=csv download="" rel="external">"Download these cases as CSV"</a></p>
                                 <CaseTable cases=page.cases empty="No case matches."/>
                                 {more.map(|h| view! { <p><a class="button secondary" href=h>"More cases →"</a></p> })}
@@ -72,6 +81,14 @@ fn CaseList() -> impl IntoView {
             </Suspense>
         </Guard>
     }
+}
+
+/// The status filter's choices: each status, and the cases still being worked (what the dashboard counts
+/// as open).
+fn status_options() -> Vec<(String, String)> {
+    let mut options = enum_options(CaseStatus::ALL, CaseStatus::as_str, CaseStatus::label, Some("Not archived"));
+    options.insert(1, (CASES_CURRENT.to_string(), "Open or active".to_string()));
+    options
 }
 
 #[component]

@@ -129,11 +129,7 @@ fn Timeliness(rows: Vec<TimelinessRow>, days: i64) -> impl IntoView {
                 <tbody>
                     {rows.into_iter().map(|r| {
                         let dir = if r.direction == "sent" { "Sent by us" } else { "Received by us" };
-                        let link = if r.counterpart == "All" {
-                            format!("/requests?direction={}", if r.direction == "sent" { "outgoing" } else { "incoming" })
-                        } else {
-                            format!("/requests?direction={}&counterpart={}", if r.direction == "sent" { "outgoing" } else { "incoming" }, r.counterpart)
-                        };
+                        let link = r.link();
                         view! {
                             <tr class:total-row={r.counterpart == "All"}>
                                 <td>{dir}</td>
@@ -210,14 +206,16 @@ pub fn render(d: DashboardView) -> DashboardHtml {
                     <caption class="visually-hidden">"Workload per officer"</caption>
                     <thead><tr><th scope="col">"Officer"</th><th scope="col">"Agency"</th><th scope="col" class="num">"Open cases led"</th><th scope="col" class="num">"Open requests"</th><th scope="col" class="num">"Overdue"</th></tr></thead>
                     <tbody>
-                        {d.workload.iter().map(|o| view! {
-                            <tr class:overdue-row={o.overdue > 0}>
-                                <td>{o.name.clone()}</td>
-                                <td>{o.agency.clone()}</td>
-                                <td class="num">{o.open_cases_led}</td>
-                                <td class="num">{o.open_requests}</td>
-                                <td class="num">{o.overdue}</td>
-                            </tr>
+                        {d.workload.iter().map(|o| {
+                            view! {
+                                <tr class:overdue-row={o.overdue > 0}>
+                                    <td>{o.name.clone()}</td>
+                                    <td>{o.agency.clone()}</td>
+                                    <td class="num"><a href=o.cases_link() aria-label=format!("{} open cases led by {}", o.open_cases_led, o.name)>{o.open_cases_led}</a></td>
+                                    <td class="num"><a href=o.open_requests_link() aria-label=format!("{} open requests on cases led by {}", o.open_requests, o.name)>{o.open_requests}</a></td>
+                                    <td class="num"><a href=o.overdue_link() aria-label=format!("{} overdue requests on cases led by {}", o.overdue, o.name)>{o.overdue}</a></td>
+                                </tr>
+                            }
                         }).collect_view()}
                     </tbody>
                 </table>

@@ -21,6 +21,8 @@ fn current_filter() -> impl Fn() -> InboxFilter + Copy + Send + Sync + 'static {
             priority: q.get("priority").unwrap_or_default(),
             category: q.get("category").unwrap_or_default(),
             counterpart: q.get("counterpart").unwrap_or_default(),
+            lead: None,
+            window: None,
             page: q.get("page").and_then(|p| p.parse().ok()).unwrap_or(0),
         }
     }
@@ -125,7 +127,11 @@ pub fn RequestTable(requests: Vec<RequestSummary>, empty: &'static str, label: &
                         .into_iter()
                         .map(|r| {
                             let overdue = r.deadline.as_ref().is_some_and(|d| d.overdue);
-                            let counterpart = if direction == "From" { r.from_agency.clone() } else { r.to_agency.clone() };
+                            let counterpart = match direction {
+                                "From" => r.from_agency.clone(),
+                                "To" => r.to_agency.clone(),
+                                _ => format!("{} → {}", r.from_agency, r.to_agency),
+                            };
                             view! {
                                 <tr class:overdue-row=overdue>
                                     <td><DeadlineText deadline=r.deadline.clone()/></td>
