@@ -184,6 +184,11 @@ async fn every_dashboard_figure_links_to_exactly_the_rows_it_counts() {
         for r in &d.timeliness {
             figures.push((format!("timeliness {} {} {}", r.window_days, r.direction, r.counterpart), r.link(), r.requests));
         }
+        for w in &d.trend {
+            figures.push((format!("week of {}: sent", w.week), w.sent_link(), w.sent));
+            figures.push((format!("week of {}: received", w.week), w.received_link(), w.received));
+            figures.push((format!("week of {}: answered", w.week), w.answered_link(), w.answered));
+        }
         for o in &d.workload {
             figures.push((format!("{}: open cases led", o.name), o.cases_link(), o.open_cases_led));
             figures.push((format!("{}: open requests", o.name), o.open_requests_link(), o.open_requests));

@@ -109,6 +109,12 @@ pub fn shown_in(figures: &DashboardView, zone: &str) -> DashboardView {
 /// (window, direction, counterpart, requests, ack p50, ack p90, answer p50, answer p90, answered in time, answered with a deadline)
 type TimelinessSql = (i64, String, String, i64, Option<f64>, Option<f64>, Option<f64>, Option<f64>, i64, i64);
 
+/// The Monday (UTC) the 26-week trend starts on: the trend counts requests sent since then.
+pub fn trend_start(now: DateTime<Utc>) -> chrono::NaiveDate {
+    let monday = (now - Duration::days(now.format("%u").to_string().parse::<i64>().unwrap_or(1) - 1)).date_naive();
+    monday - Duration::weeks(25)
+}
+
 pub async fn compute(pool: &SqlitePool, country: Country, now: DateTime<Utc>) -> Result<DashboardView, AppError> {
     let c = country.as_str().to_string();
     // Cases open, visible to the country.
@@ -293,8 +299,7 @@ pub async fn compute(pool: &SqlitePool, country: Country, now: DateTime<Utc>) ->
         .collect();
 
     // 26 weeks, Monday-based, oldest first.
-    let monday = (now - Duration::days(now.format("%u").to_string().parse::<i64>().unwrap_or(1) - 1)).date_naive();
-    let first = monday - Duration::weeks(25);
+    let first = trend_start(now);
     let weekly: Vec<(String, i64, i64, i64)> = sqlx::query_as(
         "WITH w AS (SELECT date(r.sent_at, 'weekday 0', '-6 days') AS sent_week, \
                            date(r.answered_at, 'weekday 0', '-6 days') AS answered_week, fa.country AS fc, ta.country AS tc \

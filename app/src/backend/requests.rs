@@ -493,6 +493,15 @@ pub async fn list(pool: &SqlitePool, viewer: &SessionUser, vis: Visibility, f: &
         // As the dashboard's timeliness: sent within the window, and a kind that expects an answer.
         q.push(" AND r.kind != 'intelligence_share' AND r.sent_at >= ").push_bind(now - chrono::Duration::days(days.min(3660) as i64));
     }
+    let midnight = |d: chrono::NaiveDate| d.and_time(chrono::NaiveTime::MIN).and_utc();
+    if let Some(week) = f.sent_week {
+        q.push(" AND r.sent_at >= ").push_bind(midnight(week)).push(" AND r.sent_at < ").push_bind(midnight(week + chrono::Duration::weeks(1)));
+    }
+    if let Some(week) = f.answered_week {
+        // As the dashboard's trend: answers to the requests sent in its 26 weeks.
+        q.push(" AND r.answered_at >= ").push_bind(midnight(week)).push(" AND r.answered_at < ").push_bind(midnight(week + chrono::Duration::weeks(1)));
+        q.push(" AND r.sent_at >= ").push_bind(midnight(super::dashboard::trend_start(now)));
+    }
     push_filters(&mut q, f, direction);
     q.push(" ORDER BY r.due_at IS NULL, r.due_at, r.id LIMIT ").push_bind(size + 1).push(" OFFSET ").push_bind(f.page as i64 * size);
     let mut conn = pool.acquire().await?;

@@ -58,6 +58,20 @@ impl TimelinessRow {
     }
 }
 
+impl WeekPoint {
+    pub fn sent_link(&self) -> String {
+        format!("/requests?direction=outgoing&sent_week={}", self.week)
+    }
+
+    pub fn received_link(&self) -> String {
+        format!("/requests?direction=incoming&sent_week={}", self.week)
+    }
+
+    pub fn answered_link(&self) -> String {
+        format!("/requests?direction=incoming&answered_week={}", self.week)
+    }
+}
+
 impl OfficerLoad {
     pub fn cases_link(&self) -> String {
         format!("/cases?status={}&lead={}", super::CASES_CURRENT, self.user_id)

@@ -420,6 +420,11 @@ pub struct InboxFilter {
     /// Only requests the dashboard's timeliness covers over this many days: sent within them, and of a
     /// kind that expects an answer.
     pub window: Option<u32>,
+    /// Only requests sent in the week (UTC) starting on this Monday.
+    pub sent_week: Option<chrono::NaiveDate>,
+    /// Only requests answered in the week (UTC) starting on this Monday, among those the dashboard's
+    /// trend covers (sent in its 26 weeks).
+    pub answered_week: Option<chrono::NaiveDate>,
     pub page: u32,
 }
 

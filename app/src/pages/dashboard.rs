@@ -102,7 +102,12 @@ fn TrendChart(points: Vec<WeekPoint>) -> impl IntoView {
                     <thead><tr><th scope="col">"Week"</th><th scope="col" class="num">"Sent"</th><th scope="col" class="num">"Received"</th><th scope="col" class="num">"Answered"</th></tr></thead>
                     <tbody>
                         {points.into_iter().map(|p| view! {
-                            <tr><th scope="row">{p.week}</th><td class="num">{p.sent}</td><td class="num">{p.received}</td><td class="num">{p.answered}</td></tr>
+                            <tr>
+                                <th scope="row">{p.week.clone()}</th>
+                                <td class="num"><a href=p.sent_link() aria-label=format!("{} sent in the week of {}", p.sent, p.week)>{p.sent}</a></td>
+                                <td class="num"><a href=p.received_link() aria-label=format!("{} received in the week of {}", p.received, p.week)>{p.received}</a></td>
+                                <td class="num"><a href=p.answered_link() aria-label=format!("{} answered in the week of {}", p.answered, p.week)>{p.answered}</a></td>
+                            </tr>
                         }).collect_view()}
                     </tbody>
                 </table>

@@ -23,6 +23,8 @@ fn current_filter() -> impl Fn() -> InboxFilter + Copy + Send + Sync + 'static {
             counterpart: q.get("counterpart").unwrap_or_default(),
             lead: None,
             window: None,
+            sent_week: None,
+            answered_week: None,
             page: q.get("page").and_then(|p| p.parse().ok()).unwrap_or(0),
         }
     }

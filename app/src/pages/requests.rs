@@ -33,6 +33,8 @@ fn Requests() -> impl IntoView {
             counterpart: q.get("counterpart").unwrap_or_default(),
             lead: q.get("lead").and_then(|v| v.parse().ok()),
             window: q.get("window").and_then(|v| v.parse().ok()),
+            sent_week: q.get("sent_week").and_then(|v| v.parse().ok()),
+            answered_week: q.get("answered_week").and_then(|v| v.parse().ok()),
             page: q.get("page").and_then(|p| p.parse().ok()).unwrap_or(0),
         }
     };
@@ -75,6 +77,12 @@ fn title(f: &InboxFilter, lead_name: Option<&str>) -> String {
     });
     if let Some(days) = f.window {
         title.push_str(&format!(" · sent in the last {days} days, answer expected"));
+    }
+    if let Some(week) = f.sent_week {
+        title.push_str(&format!(" · sent in the week of {week}"));
+    }
+    if let Some(week) = f.answered_week {
+        title.push_str(&format!(" · answered in the week of {week}"));
     }
     if f.overdue == "1" {
         title.push_str(" · overdue");
