@@ -25,6 +25,19 @@ test('a supervisor follows "overdue" from the dashboard to the list and opens a 
   const rows = page.getByRole('table', { name: 'Requests' }).getByRole('row');
   await expect(rows).toHaveCount(2);
   await expect(rows.nth(1)).toContainText('Overdue');
+  // The list's own filters take over from there, keeping what the link chose until changed.
+  await hydrated(page);
+  await expect(page.getByLabel('Overdue only')).toBeChecked();
+  await page.getByLabel('Overdue only').uncheck();
+  await page.getByLabel('Status').selectOption('open');
+  await page.getByRole('button', { name: 'Filter' }).click();
+  await expect(page.getByRole('heading', { name: 'Requests received by us · awaiting an answer' })).toBeVisible();
+  await expect(page).toHaveURL(/status=open/);
+  // The overdue request and the others still awaiting an answer.
+  await expect(page.getByRole('table', { name: 'Requests' })).toContainText('Import records of the consignee');
+  expect(await page.getByRole('table', { name: 'Requests' }).getByRole('row').count()).toBeGreaterThan(2);
+  await page.goBack();
+  await expect(page.getByRole('heading', { name: 'Requests received by us · overdue' })).toBeVisible();
   await rows.nth(1).getByRole('link', { name: /Import records/ }).click();
   await expect(page.getByRole('heading', { level: 1, name: /Import records of the consignee/ })).toBeVisible();
   await expect(page.locator('.case-header .deadline')).toContainText('Overdue');
@@ -203,6 +216,9 @@ test('axe finds no accessibility violations on any page', async ({ page }) => {
   await noAxeViolations(page, 'dashboard');
   await page.goto('/audit');
   await noAxeViolations(page, 'audit');
+  await page.goto('/requests?direction=both&status=open');
+  await expect(page.getByRole('heading', { level: 1 })).toContainText('Requests sent and received');
+  await noAxeViolations(page, 'request list');
   await signOut(page);
   await signIn(page, 'admin');
   await page.goto('/admin/users');

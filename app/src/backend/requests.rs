@@ -512,7 +512,8 @@ pub async fn list(pool: &SqlitePool, viewer: &SessionUser, vis: Visibility, f: &
         Some(id) => super::users::name_in_country(&mut conn, id, viewer.country).await?,
         None => None,
     };
-    Ok(RequestPage { requests: rows.into_iter().map(|r| summary(r, &viewer.time_zone, now)).collect::<Result<_, _>>()?, has_more, lead_name })
+    let counterparts = super::cases::all_agencies(&mut conn).await?;
+    Ok(RequestPage { requests: rows.into_iter().map(|r| summary(r, &viewer.time_zone, now)).collect::<Result<_, _>>()?, has_more, lead_name, counterparts })
 }
 
 /// The request page. The caller has checked that `viewer` may see it.

@@ -512,6 +512,8 @@ pub struct RequestPage {
     pub has_more: bool,
     /// The name of the lead the list is filtered by, if the viewer may know it.
     pub lead_name: Option<String>,
+    /// The agencies the counterpart filter offers.
+    pub counterparts: Vec<AgencyRef>,
 }
 
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]

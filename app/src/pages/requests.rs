@@ -5,7 +5,9 @@ use super::inbox::RequestTable;
 use crate::api::requests::list_requests;
 use crate::components::layout::Guard;
 use crate::model::permissions::Action;
-use crate::model::{InboxFilter, RequestStatus, REQUESTS_OPEN};
+use crate::components::forms::{enum_options, SelectField};
+use crate::model::{AgencyRef, Category, InboxFilter, Priority, RequestStatus, REQUESTS_OPEN};
+use leptos_router::components::Form;
 use leptos::prelude::*;
 use leptos_meta::Title;
 use leptos_router::hooks::use_query_map;
@@ -56,6 +58,7 @@ fn Requests() -> impl IntoView {
                             };
                             view! {
                                 <h1>{title(&f, page.lead_name.as_deref())}</h1>
+                                <Filters f=f.clone() counterparts=page.counterparts/>
                                 <p class="export-link"><a href=csv download="" rel="external">"Download these requests as CSV"</a></p>
                                 <RequestTable requests=page.requests empty="No request matches." label="Requests" direction=column/>
                                 {next.map(|h| view! { <p><a class="button secondary" href=h>"More →"</a></p> })}
@@ -102,4 +105,55 @@ fn title(f: &InboxFilter, lead_name: Option<&str>) -> String {
         title.push_str(&format!(" · on cases led by {}", lead_name.unwrap_or("another officer")));
     }
     title
+}
+
+/// The list's own filters. Those that only a dashboard link sets (lead, timeliness window, trend week) stay
+/// as hidden fields, named in the heading, until "Clear filters".
+#[component]
+fn Filters(f: InboxFilter, counterparts: Vec<AgencyRef>) -> impl IntoView {
+    let directions = vec![
+        ("incoming".to_string(), "Received by us".to_string()),
+        ("outgoing".to_string(), "Sent by us".to_string()),
+        ("both".to_string(), "Sent and received".to_string()),
+    ];
+    let mut statuses = enum_options(RequestStatus::ALL, RequestStatus::as_str, RequestStatus::label, Some("Any status"));
+    statuses.insert(1, (REQUESTS_OPEN.to_string(), "Awaiting an answer".to_string()));
+    let counterparts = std::iter::once((String::new(), "Any counterpart".to_string()))
+        .chain(counterparts.iter().map(|a| (a.code.clone(), format!("{} ({})", a.code, a.country.label()))))
+        .collect();
+    let direction = if f.direction.is_empty() { "incoming".to_string() } else { f.direction.clone() };
+    let hidden: Vec<(&'static str, String)> = [
+        ("lead", f.lead.map(|v| v.to_string())),
+        ("window", f.window.map(|v| v.to_string())),
+        ("sent_week", f.sent_week.map(|v| v.to_string())),
+        ("answered_week", f.answered_week.map(|v| v.to_string())),
+    ]
+    .into_iter()
+    .filter_map(|(k, v)| v.map(|v| (k, v)))
+    .collect();
+    let clear = format!("/requests?direction={direction}");
+    view! {
+        <Form method="GET" action="" attr:class="filters" attr:aria-label="Filter requests">
+            <SelectField label="Direction" name="direction" options=directions selected=direction/>
+            <SelectField label="Status" name="status" options=statuses selected=f.status.clone()/>
+            <SelectField label="Priority" name="priority" options=enum_options(Priority::ALL, Priority::as_str, Priority::label, Some("Any priority")) selected=f.priority.clone()/>
+            <SelectField label="Category" name="category" options=enum_options(Category::ALL, Category::as_str, Category::label, Some("Any category")) selected=f.category.clone()/>
+            <SelectField label="Counterpart agency" name="counterpart" options=counterparts selected=f.counterpart.clone()/>
+            <div class="filter-checks">
+                <div class="field checkbox">
+                    <input type="checkbox" id="f-overdue" name="overdue" value="1" checked=f.overdue == "1"/>
+                    <label for="f-overdue">"Overdue only"</label>
+                </div>
+                <div class="field checkbox">
+                    <input type="checkbox" id="f-due-soon" name="due_soon" value="1" checked=f.due_soon == "1"/>
+                    <label for="f-due-soon">"Due within 24 hours"</label>
+                </div>
+            </div>
+            {hidden.into_iter().map(|(k, v)| view! { <input type="hidden" name=k value=v/> }).collect_view()}
+            <div class="filter-actions">
+                <button type="submit" class="button secondary">"Filter"</button>
+                <a href=clear>"Clear filters"</a>
+            </div>
+        </Form>
+    }
 }
