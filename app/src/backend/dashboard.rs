@@ -105,7 +105,6 @@ pub fn shown_in(figures: &DashboardView, zone: &str) -> DashboardView {
     view
 }
 
-
 /// (window, direction, counterpart, requests, ack p50, ack p90, answer p50, answer p90, answered in time, answered with a deadline)
 type TimelinessSql = (i64, String, String, i64, Option<f64>, Option<f64>, Option<f64>, Option<f64>, i64, i64);
 

@@ -2,6 +2,7 @@
 //! browsers (server-sent events) after commit, and deadline reminders from a background task that is
 //! idempotent across restarts (a unique key per user and reminder).
 
+use super::requests::OPEN_SQL;
 use super::db::{Db, Tx};
 use crate::error::AppError;
 use crate::model::{NotificationView, Priority};
@@ -116,10 +117,10 @@ pub async fn mark_read(tx: &mut Tx, user: i64, id: Option<i64>) -> Result<(), Ap
 pub async fn remind(db: &Db, now: DateTime<Utc>) -> Result<BTreeSet<i64>, AppError> {
     let mut tx = db.begin_write().await?;
     let mut got = BTreeSet::new();
-    let soon: Vec<(i64, i64, String)> = sqlx::query_as(
-        "SELECT id, to_agency_id, subject FROM requests r WHERE status IN ('sent', 'acknowledged', 'in_progress') AND due_at >= ? AND due_at < ? \
-         AND NOT EXISTS (SELECT 1 FROM notifications n WHERE n.dedupe_key = 'due_soon:' || r.id)",
-    )
+    let soon: Vec<(i64, i64, String)> = sqlx::query_as(&format!(
+        "SELECT id, to_agency_id, subject FROM requests r WHERE status IN {OPEN_SQL} AND due_at >= ? AND due_at < ? \
+         AND NOT EXISTS (SELECT 1 FROM notifications n WHERE n.dedupe_key = 'due_soon:' || r.id)"
+    ))
     .bind(now)
     .bind(now + Duration::hours(24))
     .fetch_all(&mut *tx)
@@ -127,10 +128,10 @@ pub async fn remind(db: &Db, now: DateTime<Utc>) -> Result<BTreeSet<i64>, AppErr
     for (id, agency, subject) in soon {
         got.extend(notify(&mut tx, Audience::AgencyOfficers(agency), None, "due_soon", &format!("Due within 24 hours: {subject}"), &format!("/requests/{id}"), &format!("due_soon:{id}")).await?);
     }
-    let overdue: Vec<(i64, i64, String)> = sqlx::query_as(
-        "SELECT id, to_agency_id, subject FROM requests r WHERE status IN ('sent', 'acknowledged', 'in_progress') AND due_at < ? \
-         AND NOT EXISTS (SELECT 1 FROM notifications n WHERE n.dedupe_key = 'overdue:' || r.id)",
-    )
+    let overdue: Vec<(i64, i64, String)> = sqlx::query_as(&format!(
+        "SELECT id, to_agency_id, subject FROM requests r WHERE status IN {OPEN_SQL} AND due_at < ? \
+         AND NOT EXISTS (SELECT 1 FROM notifications n WHERE n.dedupe_key = 'overdue:' || r.id)"
+    ))
     .bind(now)
     .fetch_all(&mut *tx)
     .await?;

@@ -429,7 +429,7 @@ pub async fn inbox(conn: &mut SqliteConnection, viewer: &SessionUser, vis: Visib
     push_side(&mut q, viewer, Direction::Incoming);
     q.push(" AND r.status NOT IN ('draft', 'awaiting_approval')");
     if f.status.is_empty() {
-        q.push(" AND r.status IN ('sent', 'acknowledged', 'in_progress')");
+        q.push(format!(" AND r.status IN {OPEN_SQL}"));
     } else {
         q.push(" AND r.status = ").push_bind(f.status.clone());
     }

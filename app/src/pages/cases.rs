@@ -50,7 +50,7 @@ fn CaseList() -> impl IntoView {
                         <SelectField label="Status" name="status" options=status_options() selected=f.status.clone()/>
                         <SelectField label="Category" name="category" options=enum_options(Category::ALL, Category::as_str, Category::label, Some("Any category")) selected=f.category.clone()/>
                         <SelectField label="Priority" name="priority" options=enum_options(Priority::ALL, Priority::as_str, Priority::label, Some("Any priority")) selected=f.priority.clone()/>
-                        // Kept when the other filters change; the list's heading says it applies.
+                        // Kept when the other filters change; "Led by …" above the list says it applies.
                         {f.lead.map(|lead| view! { <input type="hidden" name="lead" value=lead/> })}
                         <button type="submit" class="button secondary">"Search"</button>
                     </Form>
