@@ -175,9 +175,19 @@ async fn every_dashboard_figure_links_to_exactly_the_rows_it_counts() {
     for supervisor in ["in.supervisor", "ca.supervisor"] {
         let mut sup = s.signed_in(supervisor).await;
         let d: app::model::DashboardView = serde_json::from_value(sup.ok("dashboard", &[]).await).unwrap();
+        // In charge on each side: India's case lead for everything on her case; on Canada's side, the
+        // RCMP officer who sent Canada's requests on India's case (the one received by Canada is untaken).
+        let load = |name: &str| d.workload.iter().find(|o| o.name == name).map(|o| (o.open_requests, o.overdue));
+        match supervisor {
+            "in.supervisor" => assert_eq!(load("Priya Sharma"), Some((3, 1)), "India's workload"),
+            _ => assert_eq!(load("Daniel Tremblay"), Some((2, 1)), "Canada's workload"),
+        }
+        // India's intelligence share to RCMP, on India's case, has not been acknowledged by anyone in Canada.
+        let untaken = if supervisor == "in.supervisor" { 0 } else { 1 };
+        assert_eq!((d.untaken.value, d.untaken_overdue.value), (untaken, 0), "{supervisor}: received, not yet taken");
         let mut figures: Vec<(String, String, i64)> = Vec::new();
         for f in d.open_cases_by_category.iter().chain(&d.open_cases_by_priority).chain(&d.incoming_by_status).chain(&d.outgoing_by_status)
-            .chain([&d.overdue_incoming, &d.overdue_outgoing, &d.due_within_24h])
+            .chain([&d.overdue_incoming, &d.overdue_outgoing, &d.due_within_24h, &d.untaken, &d.untaken_overdue])
         {
             figures.push((f.label.clone(), f.link.clone(), f.value));
         }

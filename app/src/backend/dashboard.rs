@@ -324,23 +324,33 @@ pub async fn compute(pool: &SqlitePool, country: Country, now: DateTime<Utc>) ->
         })
         .collect();
 
-    // Open requests are grouped by lead once, instead of being searched again for every officer.
+    // Open requests are grouped by the officer in charge on this side once, instead of being searched
+    // again for every officer.
+    let in_charge = super::requests::in_charge_sql(country);
+    // The row with id 0 holds the received requests nobody has taken yet (no one in charge).
     let workload: Vec<(i64, String, String, i64, i64, i64)> = sqlx::query_as(&format!(
-        "SELECT u.id, u.display_name, a.code, \
-           (SELECT COUNT(*) FROM cases c WHERE c.lead_user_id = u.id AND c.status IN {CURRENT_SQL}), \
-           COALESCE(o.open, 0), COALESCE(o.overdue, 0) \
-         FROM users u JOIN agencies a ON a.id = u.agency_id \
-         LEFT JOIN (SELECT c.lead_user_id AS uid, COUNT(*) AS open, SUM(r.due_at < ?1) AS overdue \
+        "WITH o AS MATERIALIZED (SELECT {in_charge} AS uid, COUNT(*) AS open, COALESCE(SUM(r.due_at < ?1), 0) AS overdue \
                     FROM requests r JOIN cases c ON c.id = r.case_id \
                     JOIN agencies fa ON fa.id = r.from_agency_id JOIN agencies ta ON ta.id = r.to_agency_id \
-                    WHERE r.status IN {OPEN} AND ?2 IN (fa.country, ta.country) GROUP BY c.lead_user_id) o ON o.uid = u.id \
+                    WHERE r.status IN {OPEN} AND ?2 IN (fa.country, ta.country) GROUP BY uid) \
+         SELECT u.id, u.display_name, a.code, \
+           (SELECT COUNT(*) FROM cases c WHERE c.lead_user_id = u.id AND c.status IN {CURRENT_SQL}), \
+           COALESCE(o.open, 0), COALESCE(o.overdue, 0) \
+         FROM users u JOIN agencies a ON a.id = u.agency_id LEFT JOIN o ON o.uid = u.id \
          WHERE a.country = ?2 AND u.role = 'officer' AND u.status = 'active' \
-         ORDER BY 6 DESC, 5 DESC, u.display_name"
+         UNION ALL SELECT 0, '', '', 0, COALESCE(SUM(open), 0), COALESCE(SUM(overdue), 0) FROM o WHERE uid IS NULL \
+         ORDER BY 6 DESC, 5 DESC, 2"
     ))
     .bind(now_s)
     .bind(&c)
     .fetch_all(pool)
     .await?;
+    let untaken = workload.iter().find(|w| w.0 == 0).map(|w| (w.4, w.5)).unwrap_or((0, 0));
+    let workload = workload
+        .into_iter()
+        .filter(|w| w.0 != 0)
+        .map(|(user_id, name, agency, open_cases_led, open_requests, overdue)| OfficerLoad { user_id, name, agency, open_cases_led, open_requests, overdue })
+        .collect();
 
     Ok(DashboardView {
         country: country.label().into(),
@@ -354,9 +364,8 @@ pub async fn compute(pool: &SqlitePool, country: Country, now: DateTime<Utc>) ->
         due_within_24h: Figure { label: "Due within 24 hours".into(), value: due_24h, link: "/requests?direction=incoming&due_soon=1".into() },
         timeliness,
         trend,
-        workload: workload
-            .into_iter()
-            .map(|(user_id, name, agency, open_cases_led, open_requests, overdue)| OfficerLoad { user_id, name, agency, open_cases_led, open_requests, overdue })
-            .collect(),
+        untaken: Figure { label: "Received, not yet taken".into(), value: untaken.0, link: format!("/requests?direction=incoming&status={REQUESTS_OPEN}&officer=0") },
+        untaken_overdue: Figure { label: "Overdue among them".into(), value: untaken.1, link: "/requests?direction=incoming&overdue=1&officer=0".into() },
+        workload,
     })
 }

@@ -461,6 +461,18 @@ pub async fn inbox(conn: &mut SqliteConnection, viewer: &SessionUser, vis: Visib
     Ok(InboxView { incoming, incoming_has_more, outgoing, my_cases, time_zone: viewer.time_zone.clone(), counterparts })
 }
 
+/// Who is in charge of a request on `side`'s side: the case's lead if the case is that side's own;
+/// otherwise whoever sent the request (theirs, on the other side's case) or took it in (acknowledged it).
+/// NULL: a received request nobody has taken yet. SQL over `r`, `c` and `fa`; the country, a closed set,
+/// is written in as a literal.
+pub fn in_charge_sql(side: Country) -> String {
+    let s = side.as_str();
+    format!(
+        "(CASE WHEN (SELECT oa.country FROM agencies oa WHERE oa.id = c.owner_agency_id) = '{s}' THEN c.lead_user_id \
+         WHEN fa.country = '{s}' THEN r.created_by ELSE r.acknowledged_by END)"
+    )
+}
+
 /// Statuses of requests awaiting an answer: the dashboard's "open" and "overdue", the list's `REQUESTS_OPEN`.
 pub const OPEN_SQL: &str = "('sent', 'acknowledged', 'in_progress')";
 
@@ -486,8 +498,14 @@ pub async fn list(pool: &SqlitePool, viewer: &SessionUser, vis: Visibility, f: &
         q.push(format!(" AND r.status IN {OPEN_SQL} AND r.due_at >= ")).push_bind(now);
         q.push(" AND r.due_at < ").push_bind(now + chrono::Duration::hours(24));
     }
-    if let Some(lead) = f.lead {
-        q.push(" AND c.lead_user_id = ").push_bind(lead);
+    match f.officer {
+        Some(0) => {
+            q.push(format!(" AND {} IS NULL", in_charge_sql(viewer.country)));
+        }
+        Some(officer) => {
+            q.push(format!(" AND {} = ", in_charge_sql(viewer.country))).push_bind(officer);
+        }
+        None => {}
     }
     if let Some(days) = f.window {
         // As the dashboard's timeliness: sent within the window, and a kind that expects an answer.
@@ -508,12 +526,12 @@ pub async fn list(pool: &SqlitePool, viewer: &SessionUser, vis: Visibility, f: &
     let mut rows: Vec<SummaryRow> = q.build_query_as().fetch_all(&mut *conn).await?;
     let has_more = rows.len() as i64 > size;
     rows.truncate(size as usize);
-    let lead_name = match f.lead {
+    let officer_name = match f.officer {
         Some(id) => super::users::name_in_country(&mut conn, id, viewer.country).await?,
         None => None,
     };
     let counterparts = super::cases::all_agencies(&mut conn).await?;
-    Ok(RequestPage { requests: rows.into_iter().map(|r| summary(r, &viewer.time_zone, now)).collect::<Result<_, _>>()?, has_more, lead_name, counterparts })
+    Ok(RequestPage { requests: rows.into_iter().map(|r| summary(r, &viewer.time_zone, now)).collect::<Result<_, _>>()?, has_more, officer_name, counterparts })
 }
 
 /// The request page. The caller has checked that `viewer` may see it.

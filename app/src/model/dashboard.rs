@@ -78,11 +78,11 @@ impl OfficerLoad {
     }
 
     pub fn open_requests_link(&self) -> String {
-        format!("/requests?direction=both&status={}&lead={}", super::REQUESTS_OPEN, self.user_id)
+        format!("/requests?direction=both&status={}&officer={}", super::REQUESTS_OPEN, self.user_id)
     }
 
     pub fn overdue_link(&self) -> String {
-        format!("/requests?direction=both&overdue=1&lead={}", self.user_id)
+        format!("/requests?direction=both&overdue=1&officer={}", self.user_id)
     }
 }
 
@@ -101,4 +101,7 @@ pub struct DashboardView {
     pub timeliness: Vec<TimelinessRow>,
     pub trend: Vec<WeekPoint>,
     pub workload: Vec<OfficerLoad>,
+    /// Open requests received on the other side's cases that no officer here has acknowledged yet.
+    pub untaken: Figure,
+    pub untaken_overdue: Figure,
 }

@@ -415,8 +415,9 @@ pub struct InboxFilter {
     pub priority: String,
     pub category: String,
     pub counterpart: String,
-    /// Only requests on cases led by this user.
-    pub lead: Option<i64>,
+    /// Only requests in this officer's charge on the viewer's side (`requests::in_charge_sql`); 0: those
+    /// received that nobody has taken yet.
+    pub officer: Option<i64>,
     /// Only requests the dashboard's timeliness covers over this many days: sent within them, and of a
     /// kind that expects an answer.
     pub window: Option<u32>,
@@ -510,8 +511,8 @@ pub struct SearchResults {
 pub struct RequestPage {
     pub requests: Vec<RequestSummary>,
     pub has_more: bool,
-    /// The name of the lead the list is filtered by, if the viewer may know it.
-    pub lead_name: Option<String>,
+    /// The name of the officer the list is filtered by, if the viewer may know it.
+    pub officer_name: Option<String>,
     /// The agencies the counterpart filter offers.
     pub counterparts: Vec<AgencyRef>,
 }

@@ -206,6 +206,7 @@ pub fn render(d: DashboardView) -> DashboardHtml {
         </section>
         <section class="panel" aria-labelledby="load-h">
             <h2 id="load-h">"Workload per officer"</h2>
+            <p class="muted">"Open requests in an officer's charge: on cases they lead, sent by them on the other side's cases, or taken in (acknowledged) by them."</p>
             <div class="table-wrap">
                 <table class="data">
                     <caption class="visually-hidden">"Workload per officer"</caption>
@@ -217,11 +218,17 @@ pub fn render(d: DashboardView) -> DashboardHtml {
                                     <td>{o.name.clone()}</td>
                                     <td>{o.agency.clone()}</td>
                                     <td class="num"><a href=o.cases_link() aria-label=format!("{} open cases led by {}", o.open_cases_led, o.name)>{o.open_cases_led}</a></td>
-                                    <td class="num"><a href=o.open_requests_link() aria-label=format!("{} open requests on cases led by {}", o.open_requests, o.name)>{o.open_requests}</a></td>
-                                    <td class="num"><a href=o.overdue_link() aria-label=format!("{} overdue requests on cases led by {}", o.overdue, o.name)>{o.overdue}</a></td>
+                                    <td class="num"><a href=o.open_requests_link() aria-label=format!("{} open requests in the charge of {}", o.open_requests, o.name)>{o.open_requests}</a></td>
+                                    <td class="num"><a href=o.overdue_link() aria-label=format!("{} overdue requests in the charge of {}", o.overdue, o.name)>{o.overdue}</a></td>
                                 </tr>
                             }
                         }).collect_view()}
+                        <tr class="total-row" class:overdue-row={d.untaken_overdue.value > 0}>
+                            <td colspan="2">{d.untaken.label.clone()}</td>
+                            <td class="num">"—"</td>
+                            <td class="num"><a href=d.untaken.link.clone() aria-label=format!("{} received requests not yet taken", d.untaken.value)>{d.untaken.value}</a></td>
+                            <td class="num"><a href=d.untaken_overdue.link.clone() aria-label=format!("{} received requests not yet taken and overdue", d.untaken_overdue.value)>{d.untaken_overdue.value}</a></td>
+                        </tr>
                     </tbody>
                 </table>
             </div>

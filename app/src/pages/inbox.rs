@@ -21,7 +21,7 @@ fn current_filter() -> impl Fn() -> InboxFilter + Copy + Send + Sync + 'static {
             priority: q.get("priority").unwrap_or_default(),
             category: q.get("category").unwrap_or_default(),
             counterpart: q.get("counterpart").unwrap_or_default(),
-            lead: None,
+            officer: None,
             window: None,
             sent_week: None,
             answered_week: None,

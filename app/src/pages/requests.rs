@@ -1,5 +1,5 @@
 //! The request list behind the dashboard's figures: one direction or both, filtered by status, overdue,
-//! due soon, counterpart, case lead or the timeliness window.
+//! due soon, counterpart, officer in charge, the timeliness window or a trend week.
 
 use super::inbox::RequestTable;
 use crate::api::requests::list_requests;
@@ -33,7 +33,7 @@ fn Requests() -> impl IntoView {
             priority: q.get("priority").unwrap_or_default(),
             category: q.get("category").unwrap_or_default(),
             counterpart: q.get("counterpart").unwrap_or_default(),
-            lead: q.get("lead").and_then(|v| v.parse().ok()),
+            officer: q.get("officer").and_then(|v| v.parse().ok()),
             window: q.get("window").and_then(|v| v.parse().ok()),
             sent_week: q.get("sent_week").and_then(|v| v.parse().ok()),
             answered_week: q.get("answered_week").and_then(|v| v.parse().ok()),
@@ -57,7 +57,7 @@ fn Requests() -> impl IntoView {
                                 _ => "From",
                             };
                             view! {
-                                <h1>{title(&f, page.lead_name.as_deref())}</h1>
+                                <h1>{title(&f, page.officer_name.as_deref())}</h1>
                                 <Filters f=f.clone() counterparts=page.counterparts/>
                                 <p class="export-link"><a href=csv download="" rel="external">"Download these requests as CSV"</a></p>
                                 <RequestTable requests=page.requests empty="No request matches." label="Requests" direction=column/>
@@ -72,7 +72,7 @@ fn Requests() -> impl IntoView {
 }
 
 /// The list's heading: what the filters select, in words.
-fn title(f: &InboxFilter, lead_name: Option<&str>) -> String {
+fn title(f: &InboxFilter, officer_name: Option<&str>) -> String {
     let mut title = String::from(match f.direction.as_str() {
         "outgoing" => "Requests sent by us",
         "both" => "Requests sent and received",
@@ -101,13 +101,15 @@ fn title(f: &InboxFilter, lead_name: Option<&str>) -> String {
     if !f.counterpart.is_empty() {
         title.push_str(&format!(" · {}", f.counterpart));
     }
-    if f.lead.is_some() {
-        title.push_str(&format!(" · on cases led by {}", lead_name.unwrap_or("another officer")));
+    match f.officer {
+        Some(0) => title.push_str(" · not yet taken"),
+        Some(_) => title.push_str(&format!(" · in the charge of {}", officer_name.unwrap_or("another officer"))),
+        None => {}
     }
     title
 }
 
-/// The list's own filters. Those that only a dashboard link sets (lead, timeliness window, trend week) stay
+/// The list's own filters. Those that only a dashboard link sets (officer, timeliness window, trend week) stay
 /// as hidden fields, named in the heading, until "Clear filters".
 #[component]
 fn Filters(f: InboxFilter, counterparts: Vec<AgencyRef>) -> impl IntoView {
@@ -123,7 +125,7 @@ fn Filters(f: InboxFilter, counterparts: Vec<AgencyRef>) -> impl IntoView {
         .collect();
     let direction = if f.direction.is_empty() { "incoming".to_string() } else { f.direction.clone() };
     let hidden: Vec<(&'static str, String)> = [
-        ("lead", f.lead.map(|v| v.to_string())),
+        ("officer", f.officer.map(|v| v.to_string())),
         ("window", f.window.map(|v| v.to_string())),
         ("sent_week", f.sent_week.map(|v| v.to_string())),
         ("answered_week", f.answered_week.map(|v| v.to_string())),
