@@ -361,24 +361,6 @@ pub async fn for_case(conn: &mut SqliteConnection, case_id: i64, viewer: &Sessio
     rows.into_iter().map(|r| summary(r, &viewer.time_zone, now)).collect()
 }
 
-/// Which requests a list holds, seen from the viewer's side.
-#[derive(Clone, Copy, PartialEq, Eq)]
-enum Direction {
-    Incoming,
-    Outgoing,
-    Both,
-}
-
-impl Direction {
-    fn of(f: &InboxFilter) -> Self {
-        match f.direction.as_str() {
-            "outgoing" => Direction::Outgoing,
-            "both" => Direction::Both,
-            _ => Direction::Incoming,
-        }
-    }
-}
-
 fn push_side(q: &mut QueryBuilder<'_, Sqlite>, viewer: &SessionUser, direction: Direction) {
     let (agency_cols, country_cols): (&[&str], &[&str]) = match direction {
         Direction::Incoming => (&["r.to_agency_id"], &["ta.country"]),
@@ -480,7 +462,7 @@ pub const OPEN_SQL: &str = "('sent', 'acknowledged', 'in_progress')";
 /// exactly the requests it counts (tested figure by figure).
 pub async fn list(pool: &SqlitePool, viewer: &SessionUser, vis: Visibility, f: &InboxFilter) -> Result<RequestPage, AppError> {
     let now = Utc::now();
-    let direction = Direction::of(f);
+    let direction = f.direction();
     let size = PAGE_SIZE as i64;
     let mut q: QueryBuilder<Sqlite> = QueryBuilder::new(SUMMARY_SELECT);
     push_visible(&mut q, vis, "r.case_id");

@@ -429,7 +429,34 @@ pub struct InboxFilter {
     pub page: u32,
 }
 
+/// Which requests a list holds, seen from the viewer's side.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Direction {
+    Incoming,
+    Outgoing,
+    Both,
+}
+
+impl Direction {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Direction::Incoming => "incoming",
+            Direction::Outgoing => "outgoing",
+            Direction::Both => "both",
+        }
+    }
+}
+
 impl InboxFilter {
+    /// The request list's direction: incoming unless it says "outgoing" or "both".
+    pub fn direction(&self) -> Direction {
+        match self.direction.as_str() {
+            "outgoing" => Direction::Outgoing,
+            "both" => Direction::Both,
+            _ => Direction::Incoming,
+        }
+    }
+
     /// The request list's query string with these filters, on `page` (for "more" links and the CSV export).
     pub fn query(&self, page: u32) -> String {
         serde_urlencoded::to_string(InboxFilter { page, ..self.clone() }).unwrap_or_default()

@@ -6,7 +6,7 @@ use crate::api::requests::list_requests;
 use crate::components::layout::Guard;
 use crate::model::permissions::Action;
 use crate::components::forms::{enum_options, SelectField};
-use crate::model::{AgencyRef, Category, InboxFilter, Priority, RequestStatus, REQUESTS_OPEN};
+use crate::model::{AgencyRef, Category, Direction, InboxFilter, Priority, RequestStatus, REQUESTS_OPEN};
 use leptos_router::components::Form;
 use leptos::prelude::*;
 use leptos_meta::Title;
@@ -51,10 +51,10 @@ fn Requests() -> impl IntoView {
                         Ok(page) => {
                             let next = page.has_more.then(|| format!("/requests?{}", f.query(f.page + 1)));
                             let csv = format!("/export/requests.csv?{}", f.query(0));
-                            let column = match f.direction.as_str() {
-                                "outgoing" => "To",
-                                "both" => "From → to",
-                                _ => "From",
+                            let column = match f.direction() {
+                                Direction::Outgoing => "To",
+                                Direction::Both => "From → to",
+                                Direction::Incoming => "From",
                             };
                             view! {
                                 <h1>{title(&f, page.officer_name.as_deref())}</h1>
@@ -73,10 +73,10 @@ fn Requests() -> impl IntoView {
 
 /// The list's heading: what the filters select, in words.
 fn title(f: &InboxFilter, officer_name: Option<&str>) -> String {
-    let mut title = String::from(match f.direction.as_str() {
-        "outgoing" => "Requests sent by us",
-        "both" => "Requests sent and received",
-        _ => "Requests received by us",
+    let mut title = String::from(match f.direction() {
+        Direction::Outgoing => "Requests sent by us",
+        Direction::Both => "Requests sent and received",
+        Direction::Incoming => "Requests received by us",
     });
     if let Some(days) = f.window {
         title.push_str(&format!(" · sent in the last {days} days, answer expected"));
@@ -123,7 +123,7 @@ fn Filters(f: InboxFilter, counterparts: Vec<AgencyRef>) -> impl IntoView {
     let counterparts = std::iter::once((String::new(), "Any counterpart".to_string()))
         .chain(counterparts.iter().map(|a| (a.code.clone(), format!("{} ({})", a.code, a.country.label()))))
         .collect();
-    let direction = if f.direction.is_empty() { "incoming".to_string() } else { f.direction.clone() };
+    let direction = f.direction().as_str().to_string();
     let hidden: Vec<(&'static str, String)> = [
         ("officer", f.officer.map(|v| v.to_string())),
         ("window", f.window.map(|v| v.to_string())),
