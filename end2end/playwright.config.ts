@@ -38,6 +38,7 @@ export default defineConfig({
       LEPTOS_SITE_ADDR: `127.0.0.1:${PORT}`,
       DATABASE_URL: 'sqlite://.data/e2e.db',
       LD_DEMO_CREDENTIALS_FILE: '.data/demo-credentials.txt',
+      LD_ATTACHMENT_DIR: '.data/attachments',
       // Many sign-ins from one address in a few seconds: the per-address throttle has its own HTTP test.
       LD_SIGNIN_PER_IP_PER_MINUTE: '1000',
       RUST_LOG: 'warn',

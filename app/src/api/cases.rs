@@ -8,7 +8,7 @@ use leptos::prelude::*;
 pub(crate) mod load {
     use crate::backend::cases::{self, CaseAccess};
     use crate::backend::policy::CaseOp;
-    use crate::backend::audit::{self, Event, Outcome};
+    use crate::backend::audit::{self, Event};
     use crate::backend::{Actor, AppState};
     use crate::error::AppError;
     use sqlx::SqliteConnection;
@@ -21,11 +21,10 @@ pub(crate) mod load {
     /// worth knowing about.
     pub async fn record_read<T>(app: &AppState, actor: &Actor, id: i64, result: &Result<T, AppError>) -> Result<(), AppError> {
         let event = Event::new("case.read").on("case", id);
-        let event = match result {
-            Ok(_) => event.case(id),
-            Err(_) => event.outcome(Outcome::Denied),
-        };
-        audit::record_alone(&app.db, &actor.who, event).await
+        match result {
+            Ok(_) => audit::record_alone(&app.db, &actor.who, event.case(id)).await,
+            Err(_) => audit::record_refusal(&app.db, &actor.who, event).await,
+        }
     }
 }
 

@@ -101,6 +101,7 @@ pub async fn create_request(
     use crate::api::cases::load;
     use crate::backend::audit::{self, Event};
     use crate::backend::lifecycle::{next_request_status, RequestEvent};
+    use crate::backend::rules::ExpectsAnswer;
     use crate::backend::policy::CaseOp;
     use crate::backend::{cases, requests, state};
     use crate::model::RequestStatus;
@@ -122,7 +123,7 @@ pub async fn create_request(
             drop(conn);
             let mut tx = app.db.begin_write().await?;
             let access = load::case(&mut tx, &actor, case_id, CaseOp::CreateRequest).await?;
-            if !matches!(access.status, crate::model::CaseStatus::Open | crate::model::CaseStatus::Active) {
+            if !crate::backend::rules::CaseCurrent::holds(access.status) {
                 return Err(AppError::Conflict("Requests can only be made on an open or active case.".into()));
             }
             let now = Utc::now();
@@ -133,7 +134,7 @@ pub async fn create_request(
             let next = if intent == "draft" {
                 RequestStatus::Draft
             } else {
-                next_request_status(RequestStatus::Draft, RequestEvent::Send { needs_approval }, input.kind.expects_answer()).map_err(AppError::Conflict)?
+                next_request_status(RequestStatus::Draft, RequestEvent::Send { needs_approval }, ExpectsAnswer::holds(input.kind)).map_err(AppError::Conflict)?
             };
             let id = if next == RequestStatus::Sent {
                 requests::create_sent(&mut tx, case_id, actor.user.agency_id, to, &input, &actor.user, due, now).await?
@@ -172,7 +173,7 @@ pub async fn create_request(
 
 #[server(endpoint = "get_request")]
 pub async fn get_request(id: i64) -> Result<RequestView, AppError> {
-    use crate::backend::audit::{self, Event, Outcome};
+    use crate::backend::audit::{self, Event};
     use crate::backend::policy::{self, RequestOp};
     use crate::backend::{requests, state};
     state::reply(
@@ -188,11 +189,11 @@ pub async fn get_request(id: i64) -> Result<RequestView, AppError> {
                 },
             };
             drop(conn);
-            let event = match (&result, case_id) {
-                (Ok(_), Some(case)) => Event::new("request.read").on("request", id).case(case),
-                _ => Event::new("request.read").on("request", id).outcome(Outcome::Denied),
-            };
-            audit::record_alone(&app.db, &actor.who, event).await?;
+            let event = Event::new("request.read").on("request", id);
+            match (&result, case_id) {
+                (Ok(_), Some(case)) => audit::record_alone(&app.db, &actor.who, event.case(case)).await?,
+                _ => audit::record_refusal(&app.db, &actor.who, event).await?,
+            }
             result
         }
         .await,
@@ -229,19 +230,20 @@ pub async fn cross_check(id: i64) -> Result<CrossCheckView, AppError> {
 pub async fn send_request(id: i64) -> Result<(), AppError> {
     use crate::backend::audit::{self, Event};
     use crate::backend::lifecycle::{next_request_status, RequestEvent};
+    use crate::backend::rules::ExpectsAnswer;
     use crate::backend::policy::RequestOp;
     use crate::backend::{requests, state};
-    use crate::model::{Priority, RequestStatus};
+    use crate::model::RequestStatus;
     use chrono::Utc;
     state::reply(
         async {
             let (actor, app, mut tx, row, _) = load::request(id, RequestOp::ActAsSender).await?;
-            let priority: Priority = row.priority.parse().map_err(|_| AppError::Internal)?;
+            let priority = row.priority;
             let needs_approval = requests::needs_approval(&mut tx, row.from_agency_id, priority).await?;
-            let next = next_request_status(row.status(), RequestEvent::Send { needs_approval }, row.kind().expects_answer()).map_err(AppError::Conflict)?;
+            let next = next_request_status(row.status, RequestEvent::Send { needs_approval }, ExpectsAnswer::holds(row.kind)).map_err(AppError::Conflict)?;
             if next == RequestStatus::Sent {
                 let now = Utc::now();
-                let due = app.settings.deadlines.effective_due(row.kind(), priority, row.directly_available, now, row.due_at.filter(|d| *d > now)).map_err(AppError::Conflict)?;
+                let due = app.settings.deadlines.due_on_sending(row.kind, priority, row.directly_available, now, row.due_at);
                 requests::mark_sent(&mut tx, id, row.case_id, row.to_agency_id, due, now).await?;
                 audit::record(&mut tx, &actor.who, Event::new("request.send").on("request", id).case(row.case_id)).await?;
                 let notified = announce_sent(&mut tx, id, row.to_agency_id, &row.subject, priority, &actor).await?;
@@ -264,21 +266,17 @@ pub async fn send_request(id: i64) -> Result<(), AppError> {
 pub async fn approve_request(id: i64) -> Result<(), AppError> {
     use crate::backend::audit::{self, Event};
     use crate::backend::lifecycle::{next_request_status, RequestEvent};
+    use crate::backend::rules::ExpectsAnswer;
     use crate::backend::policy::RequestOp;
     use crate::backend::{requests, state};
-    use crate::model::Priority;
     use chrono::Utc;
     state::reply(
         async {
             let (actor, app, mut tx, row, _) = load::request(id, RequestOp::Approve).await?;
-            next_request_status(row.status(), RequestEvent::Approve, row.kind().expects_answer()).map_err(AppError::Conflict)?;
-            let priority: Priority = row.priority.parse().map_err(|_| AppError::Internal)?;
+            next_request_status(row.status, RequestEvent::Approve, ExpectsAnswer::holds(row.kind)).map_err(AppError::Conflict)?;
+            let priority = row.priority;
             let now = Utc::now();
-            let due = app.settings.deadlines.default_due(row.kind(), priority, row.directly_available, now);
-            let due = match (due, row.due_at) {
-                (Some(d), Some(asked)) if asked > now && asked < d => Some(asked),
-                (d, _) => d,
-            };
+            let due = app.settings.deadlines.due_on_sending(row.kind, priority, row.directly_available, now, row.due_at);
             requests::mark_sent(&mut tx, id, row.case_id, row.to_agency_id, due, now).await?;
             audit::record(&mut tx, &actor.who, Event::new("request.approve").on("request", id).case(row.case_id)).await?;
             let notified = announce_sent(&mut tx, id, row.to_agency_id, &row.subject, priority, &actor).await?;
@@ -294,13 +292,14 @@ pub async fn approve_request(id: i64) -> Result<(), AppError> {
 pub async fn acknowledge_request(id: i64) -> Result<(), AppError> {
     use crate::backend::audit::{self, Event};
     use crate::backend::lifecycle::{next_request_status, RequestEvent};
+    use crate::backend::rules::ExpectsAnswer;
     use crate::backend::policy::RequestOp;
     use crate::backend::{requests, state};
     state::reply(
         async {
             use crate::backend::notifications::{self, Audience};
             let (actor, app, mut tx, row, _) = load::request(id, RequestOp::ActAsRecipient).await?;
-            next_request_status(row.status(), RequestEvent::Acknowledge, row.kind().expects_answer()).map_err(AppError::Conflict)?;
+            next_request_status(row.status, RequestEvent::Acknowledge, ExpectsAnswer::holds(row.kind)).map_err(AppError::Conflict)?;
             requests::mark_acknowledged(&mut tx, id, &actor.user).await?;
             audit::record(&mut tx, &actor.who, Event::new("request.acknowledge").on("request", id).case(row.case_id)).await?;
             let notified = notifications::notify(&mut tx, Audience::AgencyOfficers(row.from_agency_id), Some(actor.id()), "acknowledged",
@@ -328,6 +327,7 @@ pub async fn respond_to_request(
 ) -> Result<(), AppError> {
     use crate::backend::audit::{self, Event};
     use crate::backend::lifecycle::{next_request_status, RequestEvent};
+    use crate::backend::rules::ExpectsAnswer;
     use crate::backend::policy::RequestOp;
     use crate::backend::{attachments as files, requests, state};
     use crate::model::ResponseKind;
@@ -337,12 +337,12 @@ pub async fn respond_to_request(
             // The sender answers a clarification request; everything else comes from the recipient.
             let op = if kind == ResponseKind::Clarification.as_str() { RequestOp::ActAsSender } else { RequestOp::ActAsRecipient };
             let (actor, app, mut tx, row, _) = load::request(id, op).await?;
-            let input = requests::validate_response(&kind, &body, &source_grade, &info_grade, &tlp, row.tlp())?;
-            let next = next_request_status(row.status(), RequestEvent::Respond(input.kind), row.kind().expects_answer()).map_err(AppError::Conflict)?;
+            let input = requests::validate_response(&kind, &body, &source_grade, &info_grade, &tlp, row.tlp)?;
+            let next = next_request_status(row.status, RequestEvent::Respond(input.kind), ExpectsAnswer::holds(row.kind)).map_err(AppError::Conflict)?;
             let ids: Vec<i64> = attachments.split(',').filter_map(|s| s.trim().parse().ok()).collect();
             let response_id = requests::insert_response(&mut tx, id, &actor.user, &input).await?;
             files::attach_to_response(&mut tx, &ids, id, response_id, &actor.user).await?;
-            if next != row.status() {
+            if next != row.status {
                 requests::mark(&mut tx, id, next).await?;
             }
             audit::record(&mut tx, &actor.who, Event::new("response.create").on("response", response_id).case(row.case_id).details(json!({
@@ -369,6 +369,7 @@ pub async fn respond_to_request(
 pub async fn decline_request(id: i64, reason: String) -> Result<(), AppError> {
     use crate::backend::audit::{self, Event};
     use crate::backend::lifecycle::{next_request_status, RequestEvent};
+    use crate::backend::rules::ExpectsAnswer;
     use crate::backend::policy::RequestOp;
     use crate::backend::{requests, state};
     use serde_json::json;
@@ -378,7 +379,7 @@ pub async fn decline_request(id: i64, reason: String) -> Result<(), AppError> {
                 return Err(AppError::field("reason", "Give the grounds for declining (at least a few words)."));
             }
             let (actor, _, mut tx, row, _) = load::request(id, RequestOp::ActAsRecipient).await?;
-            next_request_status(row.status(), RequestEvent::Decline, row.kind().expects_answer()).map_err(AppError::Conflict)?;
+            next_request_status(row.status, RequestEvent::Decline, ExpectsAnswer::holds(row.kind)).map_err(AppError::Conflict)?;
             requests::mark_declined(&mut tx, id, reason.trim()).await?;
             audit::record(&mut tx, &actor.who, Event::new("request.decline").on("request", id).case(row.case_id).details(json!({"reason_length": reason.trim().len()}))).await?;
             tx.commit().await?;
@@ -392,13 +393,14 @@ pub async fn decline_request(id: i64, reason: String) -> Result<(), AppError> {
 pub async fn withdraw_request(id: i64) -> Result<(), AppError> {
     use crate::backend::audit::{self, Event};
     use crate::backend::lifecycle::{next_request_status, RequestEvent};
+    use crate::backend::rules::ExpectsAnswer;
     use crate::backend::policy::RequestOp;
     use crate::backend::{requests, state};
     use crate::model::RequestStatus;
     state::reply(
         async {
             let (actor, _, mut tx, row, _) = load::request(id, RequestOp::ActAsSender).await?;
-            next_request_status(row.status(), RequestEvent::Withdraw, row.kind().expects_answer()).map_err(AppError::Conflict)?;
+            next_request_status(row.status, RequestEvent::Withdraw, ExpectsAnswer::holds(row.kind)).map_err(AppError::Conflict)?;
             requests::mark(&mut tx, id, RequestStatus::Withdrawn).await?;
             audit::record(&mut tx, &actor.who, Event::new("request.withdraw").on("request", id).case(row.case_id)).await?;
             tx.commit().await?;
@@ -412,13 +414,14 @@ pub async fn withdraw_request(id: i64) -> Result<(), AppError> {
 pub async fn close_request(id: i64) -> Result<(), AppError> {
     use crate::backend::audit::{self, Event};
     use crate::backend::lifecycle::{next_request_status, RequestEvent};
+    use crate::backend::rules::ExpectsAnswer;
     use crate::backend::policy::RequestOp;
     use crate::backend::{requests, state};
     use crate::model::RequestStatus;
     state::reply(
         async {
             let (actor, _, mut tx, row, _) = load::request(id, RequestOp::ActAsSender).await?;
-            next_request_status(row.status(), RequestEvent::Close, row.kind().expects_answer()).map_err(AppError::Conflict)?;
+            next_request_status(row.status, RequestEvent::Close, ExpectsAnswer::holds(row.kind)).map_err(AppError::Conflict)?;
             requests::mark(&mut tx, id, RequestStatus::Closed).await?;
             audit::record(&mut tx, &actor.who, Event::new("request.close").on("request", id).case(row.case_id)).await?;
             tx.commit().await?;

@@ -11,13 +11,13 @@ struct AgencyRow {
     id: i64,
     code: String,
     name: String,
-    country: String,
+    country: Country,
     user_count: i64,
 }
 
 impl From<AgencyRow> for AgencyView {
     fn from(r: AgencyRow) -> Self {
-        AgencyView { id: r.id, code: r.code, name: r.name, country: r.country.parse().unwrap_or(Country::India), user_count: r.user_count }
+        AgencyView { id: r.id, code: r.code, name: r.name, country: r.country, user_count: r.user_count }
     }
 }
 

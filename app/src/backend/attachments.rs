@@ -186,7 +186,7 @@ pub async fn upload(
 
 /// The file behind an attachment, if the actor may read it; every download is an audit event.
 pub async fn download(state: &super::AppState, actor: &super::Actor, id: i64) -> Result<(AttachmentRow, PathBuf), AppError> {
-    use super::audit::{self, Event, Outcome};
+    use super::audit::{self, Event};
     use super::policy::{self, CaseOp, RequestOp};
     let mut tx = state.db.begin_write().await?;
     let row = load(&mut tx, id).await?;
@@ -202,12 +202,14 @@ pub async fn download(state: &super::AppState, actor: &super::Actor, id: i64) ->
             result
         }
     };
-    if let Err(e) = checked {
-        audit::record(&mut tx, &actor.who, Event::new("attachment.download").on("attachment", id).outcome(Outcome::Denied)).await?;
-        tx.commit().await?;
-        return Err(e);
-    }
-    let row = row.expect("checked above");
+    let row = match (checked, row) {
+        (Ok(()), Some(row)) => row,
+        (result, _) => {
+            drop(tx);
+            audit::record_refusal(&state.db, &actor.who, Event::new("attachment.download").on("attachment", id)).await?;
+            return Err(result.err().unwrap_or(AppError::NotFound));
+        }
+    };
     audit::record(&mut tx, &actor.who, Event::new("attachment.download").on("attachment", id).case(row.case_id)).await?;
     tx.commit().await?;
     let path = path_for(&state.settings.attachment_dir, &row.sha256);

@@ -190,6 +190,12 @@ pub async fn record_alone(db: &super::db::Db, who: &Who, event: Event) -> Result
     }
 }
 
+/// Records that `who` was refused what `event` describes (its outcome becomes Denied), on its own: nothing
+/// of a refused call is committed with it. The one way a refusal is audited, wherever it happens.
+pub async fn record_refusal(db: &super::db::Db, who: &Who, event: Event) -> Result<(), AppError> {
+    record_alone(db, who, event.outcome(Outcome::Denied)).await
+}
+
 type Done = tokio::sync::oneshot::Sender<Result<(), AppError>>;
 
 /// Events waiting for `record_alone`'s writer task, and whether that task is at work.

@@ -74,7 +74,7 @@ pub async fn sign_in(
 
     if let Some(addr) = ip.as_deref().and_then(|s| s.parse::<IpAddr>().ok()) {
         if state.signin_limiter.check_key(&addr).is_err() {
-            audit::record_alone(&state.db, &who, Event::new("sign_in.throttled").outcome(Outcome::Denied)).await?;
+            audit::record_refusal(&state.db, &who, Event::new("sign_in.throttled")).await?;
             return Err(AppError::TooManyRequests);
         }
     }
@@ -93,7 +93,7 @@ pub async fn sign_in(
     };
     who.user_id = Some(row.id);
     who.agency_code = Some(row.agency_code.clone());
-    who.country = Some(row.country());
+    who.country = Some(row.country);
     let now = Utc::now();
 
     let refusal = if row.is_locked(now) {

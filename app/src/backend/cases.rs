@@ -3,28 +3,12 @@
 use std::collections::HashMap;
 use super::db::Tx;
 use super::policy::{Party, Visibility};
+use super::rules::{CaseCurrent, Open};
 use super::time::shown;
 use crate::error::AppError;
 use crate::model::*;
 use chrono::{DateTime, Datelike, Utc};
 use sqlx::{QueryBuilder, Sqlite, SqliteConnection};
-
-/// Adds `AND <case alias> is visible` to a query: the need-to-know filter lives in SQL for every list.
-pub fn push_visible(q: &mut QueryBuilder<'_, Sqlite>, vis: Visibility, case_id_expr: &str) {
-    match vis {
-        Visibility::Agency(agency_id) => {
-            q.push(format!(" AND EXISTS (SELECT 1 FROM case_parties vp WHERE vp.case_id = {case_id_expr} AND vp.agency_id = "));
-            q.push_bind(agency_id).push(")");
-        }
-        Visibility::Country(country) => {
-            q.push(format!(
-                " AND EXISTS (SELECT 1 FROM case_parties vp JOIN agencies va ON va.id = vp.agency_id \
-                 WHERE vp.case_id = {case_id_expr} AND va.country = "
-            ));
-            q.push_bind(country.as_str()).push(")");
-        }
-    }
-}
 
 /// What the policy needs to decide about one case.
 #[derive(Clone, Debug)]
@@ -199,7 +183,7 @@ async fn set_links(tx: &mut Tx, case_id: i64, references: &[String], vis: Visibi
     for r in references {
         let mut q: QueryBuilder<Sqlite> = QueryBuilder::new("SELECT c.id FROM cases c WHERE c.reference = ");
         q.push_bind(r.clone());
-        push_visible(&mut q, vis, "c.id");
+        vis.push_sql(&mut q, "c.id");
         let other: Option<i64> = q.build_query_scalar().fetch_optional(&mut **tx).await?;
         let other = other.ok_or_else(|| AppError::field("links", format!("No case {r} that you can see.")))?;
         if other == case_id {
@@ -312,10 +296,15 @@ struct SummaryRow {
     open_requests: i64,
 }
 
-const SUMMARY_SELECT: &str = "SELECT c.id, c.reference, c.title, c.category, c.priority, c.status, c.tlp, \
-    a.code AS owner_code, u.display_name AS lead_name, c.updated_at, \
-    (SELECT COUNT(*) FROM requests r WHERE r.case_id = c.id AND r.status IN ('sent','acknowledged','in_progress')) AS open_requests \
-    FROM cases c JOIN agencies a ON a.id = c.owner_agency_id JOIN users u ON u.id = c.lead_user_id WHERE 1=1";
+static SUMMARY_SELECT: std::sync::LazyLock<String> = std::sync::LazyLock::new(|| {
+    format!(
+        "SELECT c.id, c.reference, c.title, c.category, c.priority, c.status, c.tlp, \
+         a.code AS owner_code, u.display_name AS lead_name, c.updated_at, \
+         (SELECT COUNT(*) FROM requests r WHERE r.case_id = c.id AND {}) AS open_requests \
+         FROM cases c JOIN agencies a ON a.id = c.owner_agency_id JOIN users u ON u.id = c.lead_user_id WHERE 1=1",
+        Open::SQL
+    )
+});
 
 fn summary(r: SummaryRow, zone: &str) -> Result<CaseSummary, AppError> {
     Ok(CaseSummary {
@@ -333,19 +322,16 @@ fn summary(r: SummaryRow, zone: &str) -> Result<CaseSummary, AppError> {
     })
 }
 
-/// Statuses of cases still being worked: the dashboard's "open cases" and the list's `CASES_CURRENT`.
-pub const CURRENT_SQL: &str = "('open', 'active')";
-
 pub async fn list(conn: &mut SqliteConnection, vis: Visibility, f: &CaseFilter, zone: &str) -> Result<(Vec<CaseSummary>, bool), AppError> {
-    let mut q: QueryBuilder<Sqlite> = QueryBuilder::new(SUMMARY_SELECT);
-    push_visible(&mut q, vis, "c.id");
+    let mut q: QueryBuilder<Sqlite> = QueryBuilder::new(SUMMARY_SELECT.as_str());
+    vis.push_sql(&mut q, "c.id");
     if !f.q.trim().is_empty() {
         let like = format!("%{}%", f.q.trim().replace('%', "\\%").replace('_', "\\_"));
         q.push(" AND (c.title LIKE ").push_bind(like.clone()).push(" ESCAPE '\\' OR c.reference LIKE ");
         q.push_bind(like.clone()).push(" ESCAPE '\\' OR c.summary LIKE ").push_bind(like).push(" ESCAPE '\\')");
     }
     if f.status == crate::model::CASES_CURRENT {
-        q.push(format!(" AND c.status IN {CURRENT_SQL}"));
+        q.push(" AND ").push(CaseCurrent::SQL);
     } else if !f.status.is_empty() {
         q.push(" AND c.status = ").push_bind(f.status.clone());
     } else {
@@ -460,6 +446,7 @@ pub async fn view(conn: &mut SqliteConnection, access: &CaseAccess, viewer: &Ses
         updated_by: r.updated_by_name,
         can_edit,
         allowed_transitions: if can_edit { super::lifecycle::case_transitions(access.status).to_vec() } else { vec![] },
+        accepts_requests: CaseCurrent::holds(access.status),
     })
 }
 

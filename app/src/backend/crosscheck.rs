@@ -3,7 +3,6 @@
 //! records the viewer may see are read (the need-to-know filter is in every query), and the request's own
 //! case is left out.
 
-use super::cases::push_visible;
 use super::indicators;
 use super::policy::Visibility;
 use super::requests::RequestRow;
@@ -118,7 +117,7 @@ pub async fn run(pool: &SqlitePool, viewer: &SessionUser, vis: Visibility, reque
                 q.push(") AND e.case_id != ").push_bind(case_id);
             }
         }
-        push_visible(&mut q, vis, "c.id");
+        vis.push_sql(&mut q, "c.id");
         q.push(" ORDER BY c.id DESC LIMIT ").push_bind(PER_TERM);
         let mut hits: Vec<Hit> = q.build_query_as().fetch_all(pool).await?;
 
@@ -132,7 +131,7 @@ pub async fn run(pool: &SqlitePool, viewer: &SessionUser, vis: Visibility, reque
             );
             q.push_bind(fts);
             q.push(" AND s.kind IN ('request', 'response') AND s.case_id != ").push_bind(case_id);
-            push_visible(&mut q, vis, "c.id");
+            vis.push_sql(&mut q, "c.id");
             push_sent_or_own(&mut q, viewer);
             q.push(" LIMIT ").push_bind(PER_TERM);
             hits.extend(q.build_query_as::<Hit>().fetch_all(pool).await?);

@@ -1,8 +1,8 @@
 //! The supervisor dashboard, computed in SQL (grouping, window functions for percentiles) over the
 //! indexes, never by loading rows into memory. Scope: what the supervisor's country is party to.
 
-use super::cases::CURRENT_SQL;
-use super::requests::OPEN_SQL as OPEN;
+use super::policy::Visibility;
+use super::rules::{self, CaseCurrent, Draft, DueSoon, ExpectsAnswer, Open, Overdue, Unsent};
 use crate::error::AppError;
 use crate::model::*;
 use chrono::{DateTime, Duration, Utc};
@@ -108,28 +108,19 @@ pub fn shown_in(figures: &DashboardView, zone: &str) -> DashboardView {
 /// (window, direction, counterpart, requests, ack p50, ack p90, answer p50, answer p90, answered in time, answered with a deadline)
 type TimelinessSql = (i64, String, String, i64, Option<f64>, Option<f64>, Option<f64>, Option<f64>, i64, i64);
 
-/// The Monday (UTC) the 26-week trend starts on: the trend counts requests sent since then.
-pub fn trend_start(now: DateTime<Utc>) -> chrono::NaiveDate {
-    let monday = (now - Duration::days(now.format("%u").to_string().parse::<i64>().unwrap_or(1) - 1)).date_naive();
-    monday - Duration::weeks(25)
+/// Current cases the country is party to, counted by `column` (category or priority).
+async fn current_cases_by(pool: &SqlitePool, country: Country, column: &str) -> Result<Vec<(String, i64)>, AppError> {
+    let mut q = sqlx::QueryBuilder::new(format!("SELECT c.{column}, COUNT(*) FROM cases c WHERE "));
+    q.push(CaseCurrent::SQL);
+    Visibility::Country(country).push_sql(&mut q, "c.id");
+    q.push(format!(" GROUP BY c.{column} ORDER BY 2 DESC"));
+    Ok(q.build_query_as().fetch_all(pool).await?)
 }
 
 pub async fn compute(pool: &SqlitePool, country: Country, now: DateTime<Utc>) -> Result<DashboardView, AppError> {
     let c = country.as_str().to_string();
-    // Cases open, visible to the country.
-    let visible = "EXISTS (SELECT 1 FROM case_parties p JOIN agencies a ON a.id = p.agency_id WHERE p.case_id = c.id AND a.country = ?)";
-    let by_cat: Vec<(String, i64)> = sqlx::query_as(&format!(
-        "SELECT c.category, COUNT(*) FROM cases c WHERE c.status IN {CURRENT_SQL} AND {visible} GROUP BY c.category ORDER BY 2 DESC"
-    ))
-    .bind(&c)
-    .fetch_all(pool)
-    .await?;
-    let by_pri: Vec<(String, i64)> = sqlx::query_as(&format!(
-        "SELECT c.priority, COUNT(*) FROM cases c WHERE c.status IN {CURRENT_SQL} AND {visible} GROUP BY c.priority"
-    ))
-    .bind(&c)
-    .fetch_all(pool)
-    .await?;
+    let by_cat = current_cases_by(pool, country, "category").await?;
+    let by_pri = current_cases_by(pool, country, "priority").await?;
     let label = |s: &str, f: fn(&str) -> Option<&'static str>| f(s).unwrap_or("?").to_string();
     let open_cases_by_category = by_cat
         .into_iter()
@@ -146,10 +137,10 @@ pub async fn compute(pool: &SqlitePool, country: Country, now: DateTime<Utc>) ->
         async move {
             // By agency id, so the count reads only the (agency, status) index, not every request.
             // A request awaiting its sender's approval has not reached the recipient yet.
-            let (col, unsent) = if side == "in" { ("r.to_agency_id", "('draft', 'awaiting_approval')") } else { ("r.from_agency_id", "('draft')") };
+            let (col, shown) = if side == "in" { ("r.to_agency_id", Unsent::NOT_SQL) } else { ("r.from_agency_id", Draft::NOT_SQL) };
             let rows: Vec<(String, i64)> = sqlx::query_as(&format!(
                 "SELECT r.status, COUNT(*) FROM requests r WHERE {col} IN (SELECT id FROM agencies WHERE country = ?) \
-                 AND r.status NOT IN {unsent} GROUP BY r.status"
+                 AND {shown} GROUP BY r.status"
             ))
             .bind(&c)
             .fetch_all(pool)
@@ -171,26 +162,28 @@ pub async fn compute(pool: &SqlitePool, country: Country, now: DateTime<Utc>) ->
 
     let now_s = now;
     let overdue_in: i64 = sqlx::query_scalar(&format!(
-        "SELECT COUNT(*) FROM requests r JOIN agencies ta ON ta.id = r.to_agency_id WHERE ta.country = ? AND r.status IN {OPEN} AND r.due_at < ?"
+        "SELECT COUNT(*) FROM requests r JOIN agencies ta ON ta.id = r.to_agency_id WHERE ta.country = ?1 AND {}",
+        Overdue::sql("?2")
     ))
     .bind(&c)
     .bind(now_s)
     .fetch_one(pool)
     .await?;
     let overdue_out: i64 = sqlx::query_scalar(&format!(
-        "SELECT COUNT(*) FROM requests r JOIN agencies fa ON fa.id = r.from_agency_id WHERE fa.country = ? AND r.status IN {OPEN} AND r.due_at < ?"
+        "SELECT COUNT(*) FROM requests r JOIN agencies fa ON fa.id = r.from_agency_id WHERE fa.country = ?1 AND {}",
+        Overdue::sql("?2")
     ))
     .bind(&c)
     .bind(now_s)
     .fetch_one(pool)
     .await?;
     let due_24h: i64 = sqlx::query_scalar(&format!(
-        "SELECT COUNT(*) FROM requests r JOIN agencies ta ON ta.id = r.to_agency_id WHERE ta.country = ? AND r.status IN {OPEN} \
-         AND r.due_at >= ? AND r.due_at < ?"
+        "SELECT COUNT(*) FROM requests r JOIN agencies ta ON ta.id = r.to_agency_id WHERE ta.country = ?1 AND {}",
+        DueSoon::sql("?2", "?3")
     ))
     .bind(&c)
     .bind(now_s)
-    .bind(now_s + Duration::hours(24))
+    .bind(now_s + DueSoon::within())
     .fetch_one(pool)
     .await?;
 
@@ -248,7 +241,7 @@ pub async fn compute(pool: &SqlitePool, country: Country, now: DateTime<Utc>) ->
                         THEN julianday(r.answered_at) <= julianday(r.due_at) END AS ok \
             FROM requests r INDEXED BY requests_timing \
             JOIN agencies fa ON fa.id = r.from_agency_id JOIN agencies ta ON ta.id = r.to_agency_id \
-            WHERE r.sent_at >= ?2 AND r.kind != 'intelligence_share' AND (fa.country = ?1 OR ta.country = ?1)), \
+            WHERE r.sent_at >= ?2 AND {expects} AND (fa.country = ?1 OR ta.country = ?1)), \
          m AS (SELECT dir, cp, in30, 0 AS k, ack_h AS h FROM d WHERE ack_h IS NOT NULL \
                UNION ALL SELECT dir, cp, in30, 1, ans_h FROM d WHERE ans_h IS NOT NULL), \
          ranked AS MATERIALIZED (SELECT dir, cp, in30, k, h, \
@@ -272,7 +265,8 @@ pub async fn compute(pool: &SqlitePool, country: Country, now: DateTime<Utc>) ->
          LEFT JOIN pct a ON a.w = t.w AND a.dir = t.dir AND a.g = t.g AND a.k = 0 \
          LEFT JOIN pct b ON b.w = t.w AND b.dir = t.dir AND b.g = t.g AND b.k = 1 \
          LEFT JOIN agencies ag ON ag.id = t.g \
-         ORDER BY t.w, t.dir, t.g != 0, ag.code"
+         ORDER BY t.w, t.dir, t.g != 0, ag.code",
+        expects = ExpectsAnswer::SQL
     ))
     .bind(&c)
     .bind(&since90)
@@ -298,7 +292,7 @@ pub async fn compute(pool: &SqlitePool, country: Country, now: DateTime<Utc>) ->
         .collect();
 
     // 26 weeks, Monday-based, oldest first.
-    let first = trend_start(now);
+    let first = rules::trend_start(now);
     let weekly: Vec<(String, i64, i64, i64)> = sqlx::query_as(
         "WITH w AS (SELECT date(r.sent_at, 'weekday 0', '-6 days') AS sent_week, \
                            date(r.answered_at, 'weekday 0', '-6 days') AS answered_week, fa.country AS fc, ta.country AS tc \
@@ -326,20 +320,23 @@ pub async fn compute(pool: &SqlitePool, country: Country, now: DateTime<Utc>) ->
 
     // Open requests are grouped by the officer in charge on this side once, instead of being searched
     // again for every officer.
-    let in_charge = super::requests::in_charge_sql(country);
+    let in_charge = rules::in_charge_sql(country);
+    let overdue = Overdue::sql("?1");
     // The row with id 0 holds the received requests nobody has taken yet (no one in charge).
     let workload: Vec<(i64, String, String, i64, i64, i64)> = sqlx::query_as(&format!(
-        "WITH o AS MATERIALIZED (SELECT {in_charge} AS uid, COUNT(*) AS open, COALESCE(SUM(r.due_at < ?1), 0) AS overdue \
+        "WITH o AS MATERIALIZED (SELECT {in_charge} AS uid, COUNT(*) AS open, COALESCE(SUM({overdue}), 0) AS overdue \
                     FROM requests r JOIN cases c ON c.id = r.case_id \
                     JOIN agencies fa ON fa.id = r.from_agency_id JOIN agencies ta ON ta.id = r.to_agency_id \
-                    WHERE r.status IN {OPEN} AND ?2 IN (fa.country, ta.country) GROUP BY uid) \
+                    WHERE {open} AND ?2 IN (fa.country, ta.country) GROUP BY uid) \
          SELECT u.id, u.display_name, a.code, \
-           (SELECT COUNT(*) FROM cases c WHERE c.lead_user_id = u.id AND c.status IN {CURRENT_SQL}), \
+           (SELECT COUNT(*) FROM cases c WHERE c.lead_user_id = u.id AND {current}), \
            COALESCE(o.open, 0), COALESCE(o.overdue, 0) \
          FROM users u JOIN agencies a ON a.id = u.agency_id LEFT JOIN o ON o.uid = u.id \
          WHERE a.country = ?2 AND u.role = 'officer' AND u.status = 'active' \
          UNION ALL SELECT 0, '', '', 0, COALESCE(SUM(open), 0), COALESCE(SUM(overdue), 0) FROM o WHERE uid IS NULL \
-         ORDER BY 6 DESC, 5 DESC, 2"
+         ORDER BY 6 DESC, 5 DESC, 2",
+        open = Open::SQL,
+        current = CaseCurrent::SQL
     ))
     .bind(now_s)
     .bind(&c)

@@ -2,7 +2,8 @@
 //! requests for directly available information 8 hours, urgent indirectly available 3 calendar days,
 //! all others 7 calendar days; each is configurable.
 
-use crate::model::{Deadline, Priority, RequestKind, RequestStatus, ShownTime};
+use super::rules::{ExpectsAnswer, Open, Overdue};
+use crate::model::{Country, Deadline, Priority, RequestKind, RequestStatus, ShownTime};
 use chrono::{DateTime, Duration, Utc};
 
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -29,7 +30,7 @@ impl Default for DeadlinePolicy {
 impl DeadlinePolicy {
     /// The due time of a request sent at `sent`; None for notifications that expect no answer.
     pub fn default_due(&self, kind: RequestKind, priority: Priority, directly_available: bool, sent: DateTime<Utc>) -> Option<DateTime<Utc>> {
-        if !kind.expects_answer() {
+        if !ExpectsAnswer::holds(kind) {
             return None;
         }
         let span = match (priority, directly_available) {
@@ -65,9 +66,23 @@ impl DeadlinePolicy {
     }
 }
 
-/// Overdue: the due time has passed (strictly) and the request is not answered, declined, withdrawn or closed.
-pub fn is_overdue(status: RequestStatus, due: Option<DateTime<Utc>>, now: DateTime<Utc>) -> bool {
-    !status.stops_the_clock() && !status.is_unsent() && due.is_some_and(|d| now > d)
+impl DeadlinePolicy {
+    /// The due time a request gets when it is sent (by its sender, or by the supervisor approving it):
+    /// the time asked for when it was written, if still ahead and not later than the default from now;
+    /// otherwise the default. Nobody is asked anything at this point (the time was checked with its form,
+    /// `effective_due`), so a time that has passed or outruns the default falls back to the default
+    /// rather than leave a request that can never be sent.
+    pub fn due_on_sending(
+        &self,
+        kind: RequestKind,
+        priority: Priority,
+        directly_available: bool,
+        now: DateTime<Utc>,
+        asked: Option<DateTime<Utc>>,
+    ) -> Option<DateTime<Utc>> {
+        let default = self.default_due(kind, priority, directly_available, now)?;
+        Some(asked.filter(|a| *a > now && *a <= default).unwrap_or(default))
+    }
 }
 
 fn span_words(d: Duration) -> String {
@@ -82,25 +97,18 @@ fn span_words(d: Duration) -> String {
     }
 }
 
-/// The counterpart capital's zone for a viewer in `zone`: officers sit in Toronto and Kolkata.
-pub fn other_capital_zone(zone: &str) -> &'static str {
-    if zone == "Asia/Kolkata" {
-        "America/Toronto"
-    } else {
-        "Asia/Kolkata"
-    }
-}
-
-pub fn describe(status: RequestStatus, due: DateTime<Utc>, now: DateTime<Utc>, zone: &str) -> Deadline {
-    let overdue = is_overdue(status, Some(due), now);
-    let remaining = if status.stops_the_clock() {
+/// A due time as `viewer` (in `zone`, of `country`) sees it: in their zone, with the counterpart's capital
+/// beside it ("due 14:00 IST / 03:30 EST"), and what remains while the request is open.
+pub fn describe(status: RequestStatus, due: DateTime<Utc>, now: DateTime<Utc>, zone: &str, country: Country) -> Deadline {
+    let overdue = Overdue::holds(status, Some(due), now);
+    let remaining = if !Open::holds(status) {
         String::new()
     } else if overdue {
         format!("overdue by {}", span_words(now - due))
     } else {
         format!("in {}", span_words(due - now))
     };
-    let other = other_capital_zone(zone);
+    let other = country.counterpart().default_time_zone();
     Deadline {
         due: ShownTime { at: due, text: super::time::display(due, zone) },
         other_zone: super::time::display_short(due, other),
@@ -147,29 +155,45 @@ mod tests {
     }
 
     #[test]
-    fn overdue_exactly_after_the_due_time() {
-        let due = t0();
-        assert!(!is_overdue(RequestStatus::Sent, Some(due), due), "at the due instant: not yet overdue");
-        assert!(is_overdue(RequestStatus::Sent, Some(due), due + Duration::seconds(1)));
-        assert!(is_overdue(RequestStatus::Acknowledged, Some(due), due + Duration::hours(1)));
-        assert!(is_overdue(RequestStatus::InProgress, Some(due), due + Duration::hours(1)));
-        for s in [RequestStatus::Answered, RequestStatus::Declined, RequestStatus::Withdrawn, RequestStatus::Closed, RequestStatus::Draft] {
-            assert!(!is_overdue(s, Some(due), due + Duration::days(30)), "{s:?}");
-        }
-        assert!(!is_overdue(RequestStatus::Sent, None, due + Duration::days(30)));
+    fn sending_keeps_an_earlier_time_asked_for_and_falls_back_to_the_default_otherwise() {
+        let p = DeadlinePolicy::default();
+        let k = RequestKind::Information;
+        let default = t0() + Duration::hours(8);
+        let earlier = t0() + Duration::hours(4);
+        assert_eq!(p.due_on_sending(k, Priority::Urgent, true, t0(), Some(earlier)), Some(earlier));
+        assert_eq!(p.due_on_sending(k, Priority::Urgent, true, t0(), None), Some(default));
+        // Asked for a time that passed while the request waited for approval: the default from now.
+        assert_eq!(p.due_on_sending(k, Priority::Urgent, true, t0(), Some(t0() - Duration::hours(1))), Some(default));
+        // Later than the default (the settings were shortened since it was written): never later.
+        assert_eq!(p.due_on_sending(k, Priority::Urgent, true, t0(), Some(t0() + Duration::hours(9))), Some(default));
+        assert_eq!(p.due_on_sending(RequestKind::IntelligenceShare, Priority::Urgent, true, t0(), Some(earlier)), None);
     }
 
     #[test]
     fn described_in_the_viewers_zone_with_the_other_capital() {
         let due = t0(); // 08:30 UTC = 14:00 IST = 03:30 EST
-        let d = describe(RequestStatus::Sent, due, due - Duration::minutes(320), "America/Toronto");
+        let d = describe(RequestStatus::Sent, due, due - Duration::minutes(320), "America/Toronto", Country::Canada);
         assert_eq!(d.due.text, "2026-11-25 03:30 EST");
         assert_eq!(d.other_zone, "14:00 IST");
         assert_eq!(d.remaining, "in 5 h 20 min");
         assert!(!d.overdue);
-        let late = describe(RequestStatus::Acknowledged, due, due + Duration::hours(51), "Asia/Kolkata");
+        let late = describe(RequestStatus::Acknowledged, due, due + Duration::hours(51), "Asia/Kolkata", Country::India);
         assert_eq!(late.due.text, "2026-11-25 14:00 IST");
         assert!(late.overdue);
         assert_eq!(late.remaining, "overdue by 2 d 3 h");
+        let answered = describe(RequestStatus::Answered, due, due + Duration::hours(51), "Asia/Kolkata", Country::India);
+        assert!(!answered.overdue);
+        assert_eq!(answered.remaining, "");
+    }
+
+    #[test]
+    fn the_other_capital_follows_the_viewers_country_not_their_zone() {
+        let due = t0();
+        // An Indian officer working from London still sees Ottawa's time beside the due time.
+        let d = describe(RequestStatus::Sent, due, due - Duration::hours(1), "Europe/London", Country::India);
+        assert_eq!(d.due.text, "2026-11-25 08:30 GMT");
+        assert_eq!(d.other_zone, "03:30 EST");
+        let d = describe(RequestStatus::Sent, due, due - Duration::hours(1), "Europe/Paris", Country::Canada);
+        assert_eq!(d.other_zone, "14:00 IST");
     }
 }

@@ -218,7 +218,7 @@ async fn load_exchange(db: &Db) -> Result<(), AppError> {
             requested_due: None,
         };
         let id = requests::create_draft(&mut tx, *case_id, u.agency_id, to_id, &input, &u).await?;
-        if !status.is_unsent() {
+        if !super::rules::Unsent::holds(*status) {
             let sent = now - Duration::hours(*hours_ago);
             requests::mark_sent(&mut tx, id, *case_id, to_id, policy.default_due(*kind, *priority, *direct, sent), sent).await?;
         }

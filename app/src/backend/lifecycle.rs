@@ -1,5 +1,6 @@
 //! The allowed status changes of cases and requests: the only place that knows them.
 
+use super::rules;
 use crate::model::{CaseStatus, RequestStatus, ResponseKind};
 
 /// open → active → closed, reopen (closed → active), archive (closed → archived).
@@ -35,7 +36,7 @@ pub enum RequestEvent {
 
 pub fn next_request_status(from: RequestStatus, event: RequestEvent, expects_answer: bool) -> Result<RequestStatus, String> {
     use RequestStatus::*;
-    let open_for_work = matches!(from, Sent | Acknowledged | InProgress);
+    let open_for_work = rules::Open::holds(from);
     let next = match event {
         RequestEvent::Send { needs_approval: true } if from == Draft => Some(AwaitingApproval),
         RequestEvent::Send { needs_approval: false } if from == Draft => Some(Sent),
@@ -50,7 +51,7 @@ pub fn next_request_status(from: RequestStatus, event: RequestEvent, expects_ans
         // The sender answers a clarification request, or corrects after an answer: status unchanged.
         RequestEvent::Respond(ResponseKind::Clarification) if from == Answered => Some(Answered),
         RequestEvent::Decline if open_for_work => Some(Declined),
-        RequestEvent::Withdraw if from.is_unsent() || open_for_work => Some(Withdrawn),
+        RequestEvent::Withdraw if rules::Unsent::holds(from) || open_for_work => Some(Withdrawn),
         RequestEvent::Close if from == Answered => Some(Closed),
         // A notification needs no answer: the sender closes it once it has been seen.
         RequestEvent::Close if !expects_answer && open_for_work => Some(Closed),

@@ -22,6 +22,7 @@ pub mod policy;
 pub mod render_cache;
 pub mod report;
 pub mod requests;
+pub mod rules;
 pub mod search;
 pub mod seed;
 pub mod settings;

@@ -2,11 +2,11 @@
 //! browsers (server-sent events) after commit, and deadline reminders from a background task that is
 //! idempotent across restarts (a unique key per user and reminder).
 
-use super::requests::OPEN_SQL;
+use super::rules::{DueSoon, Overdue};
 use super::db::{Db, Tx};
 use crate::error::AppError;
 use crate::model::{NotificationView, Priority};
-use chrono::{DateTime, Duration, Utc};
+use chrono::{DateTime, Utc};
 use sqlx::SqlitePool;
 use std::collections::BTreeSet;
 use tokio::sync::broadcast;
@@ -118,19 +118,21 @@ pub async fn remind(db: &Db, now: DateTime<Utc>) -> Result<BTreeSet<i64>, AppErr
     let mut tx = db.begin_write().await?;
     let mut got = BTreeSet::new();
     let soon: Vec<(i64, i64, String)> = sqlx::query_as(&format!(
-        "SELECT id, to_agency_id, subject FROM requests r WHERE status IN {OPEN_SQL} AND due_at >= ? AND due_at < ? \
-         AND NOT EXISTS (SELECT 1 FROM notifications n WHERE n.dedupe_key = 'due_soon:' || r.id)"
+        "SELECT id, to_agency_id, subject FROM requests r WHERE {} \
+         AND NOT EXISTS (SELECT 1 FROM notifications n WHERE n.dedupe_key = 'due_soon:' || r.id)",
+        DueSoon::sql("?1", "?2")
     ))
     .bind(now)
-    .bind(now + Duration::hours(24))
+    .bind(now + DueSoon::within())
     .fetch_all(&mut *tx)
     .await?;
     for (id, agency, subject) in soon {
         got.extend(notify(&mut tx, Audience::AgencyOfficers(agency), None, "due_soon", &format!("Due within 24 hours: {subject}"), &format!("/requests/{id}"), &format!("due_soon:{id}")).await?);
     }
     let overdue: Vec<(i64, i64, String)> = sqlx::query_as(&format!(
-        "SELECT id, to_agency_id, subject FROM requests r WHERE status IN {OPEN_SQL} AND due_at < ? \
-         AND NOT EXISTS (SELECT 1 FROM notifications n WHERE n.dedupe_key = 'overdue:' || r.id)"
+        "SELECT id, to_agency_id, subject FROM requests r WHERE {} \
+         AND NOT EXISTS (SELECT 1 FROM notifications n WHERE n.dedupe_key = 'overdue:' || r.id)",
+        Overdue::sql("?1")
     ))
     .bind(now)
     .fetch_all(&mut *tx)

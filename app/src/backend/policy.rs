@@ -2,9 +2,11 @@
 //! server, for the object at hand. UI hiding is a convenience built on the same answers (`nav_for`).
 
 use super::audit::AuditScope;
+use super::rules::Unsent;
 use crate::error::AppError;
 pub use crate::model::permissions::{allows, Action, ALL_ACTIONS};
 use crate::model::{Country, Role, SessionUser};
+use sqlx::{QueryBuilder, Sqlite};
 
 pub fn ensure(user: &SessionUser, action: Action) -> Result<(), AppError> {
     if allows(user.role, action) {
@@ -26,13 +28,34 @@ pub fn audit_scope(user: &SessionUser) -> Result<AuditScope, AppError> {
 
 // ---- Need-to-know: cases and everything in them ----
 
-/// Which cases a user's lists and searches may contain; applied in SQL (`cases::visible_sql`).
+/// Which cases a user's lists and searches may contain; applied in SQL (`push_sql`). The same decision as
+/// `can_see_case` for one case (a test checks that they agree).
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum Visibility {
     /// Cases their agency is party to (officers).
     Agency(i64),
     /// Cases any agency of their country is party to (supervisors).
     Country(Country),
+}
+
+impl Visibility {
+    /// Adds `AND <case> is visible` to a query, `case_id_expr` naming the case's id column: the need-to-know
+    /// filter of every list, count and search.
+    pub fn push_sql(self, q: &mut QueryBuilder<'_, Sqlite>, case_id_expr: &str) {
+        match self {
+            Visibility::Agency(agency_id) => {
+                q.push(format!(" AND EXISTS (SELECT 1 FROM case_parties vp WHERE vp.case_id = {case_id_expr} AND vp.agency_id = "));
+                q.push_bind(agency_id).push(")");
+            }
+            Visibility::Country(country) => {
+                q.push(format!(
+                    " AND EXISTS (SELECT 1 FROM case_parties vp JOIN agencies va ON va.id = vp.agency_id \
+                     WHERE vp.case_id = {case_id_expr} AND va.country = "
+                ));
+                q.push_bind(country.as_str()).push(")");
+            }
+        }
+    }
 }
 
 pub fn visibility(user: &SessionUser) -> Result<Visibility, AppError> {
@@ -65,12 +88,43 @@ pub enum CaseOp {
 pub const ALL_CASE_OPS: &[CaseOp] =
     &[CaseOp::View, CaseOp::Edit, CaseOp::CreateRequest, CaseOp::AddRecord, CaseOp::Upload, CaseOp::ExportIndicators];
 
+/// Whether `user` acts for the agency `agency_id` of `country`: an officer for their own agency, a
+/// supervisor for every agency of their country, an admin for none. `push_on_side` is the same in SQL.
 fn on_side(user: &SessionUser, agency_id: i64, country: Country) -> bool {
     match user.role {
         Role::Officer => user.agency_id == agency_id,
         Role::Supervisor => user.country == country,
         Role::Admin => false,
     }
+}
+
+/// `on_side` in SQL, for an agency given by its id column and its country column: pushes one condition
+/// (in parentheses) that holds for the rows `on_side` would accept.
+pub fn push_on_side(q: &mut QueryBuilder<'_, Sqlite>, user: &SessionUser, agency_col: &str, country_col: &str) {
+    match user.role {
+        Role::Officer => {
+            q.push(format!("({agency_col} = ")).push_bind(user.agency_id).push(")");
+        }
+        Role::Supervisor => {
+            q.push(format!("({country_col} = ")).push_bind(user.country.as_str()).push(")");
+        }
+        Role::Admin => {
+            q.push("(0)");
+        }
+    }
+}
+
+/// Whether a request exists at all for `user` (on a case they may see): a request not yet sent exists only
+/// for its sending side. `push_request_exists_for` is the same in SQL.
+pub fn request_exists_for(user: &SessionUser, sides: RequestSides) -> bool {
+    !sides.unsent || on_side(user, sides.from.agency_id, sides.from.country)
+}
+
+/// `request_exists_for` in SQL over `r` (the request) and `fa` (its sending agency).
+pub fn push_request_exists_for(q: &mut QueryBuilder<'_, Sqlite>, user: &SessionUser) {
+    q.push(" AND (").push(Unsent::NOT_SQL).push(" OR ");
+    push_on_side(q, user, "r.from_agency_id", "fa.country");
+    q.push(")");
 }
 
 pub fn can_see_case(user: &SessionUser, parties: &[Party]) -> bool {
@@ -116,7 +170,7 @@ pub struct RequestSides {
 
 pub fn ensure_request(user: &SessionUser, parties: &[Party], sides: RequestSides, op: RequestOp) -> Result<(), AppError> {
     let sender = on_side(user, sides.from.agency_id, sides.from.country);
-    let visible = can_see_case(user, parties) && (!sides.unsent || sender);
+    let visible = can_see_case(user, parties) && request_exists_for(user, sides);
     if !visible {
         return Err(AppError::NotFound);
     }
@@ -135,7 +189,7 @@ pub fn ensure_request(user: &SessionUser, parties: &[Party], sides: RequestSides
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::model::Country;
+    use crate::model::{Country, RequestStatus};
 
     fn user(role: Role, country: Country) -> SessionUser {
         user_at(role, country, 1)
@@ -292,6 +346,91 @@ mod tests {
             assert_eq!(&ensure_request(&who(*w), &parties, *sides, *op), expected, "{w:?} {op:?} unsent={}", sides.unsent);
         }
         assert_eq!(ALL_REQUEST_OPS.len(), 4);
+    }
+
+    /// The SQL forms of the need-to-know rules select exactly the rows the Rust forms accept, for every kind
+    /// of user: cases (`Visibility::push_sql` and `can_see_case`) and requests not yet sent
+    /// (`push_request_exists_for` and `request_exists_for`).
+    #[tokio::test]
+    async fn need_to_know_sql_and_rust_agree() {
+        let pool = sqlx::sqlite::SqlitePoolOptions::new().max_connections(1).connect("sqlite::memory:").await.unwrap();
+        for sql in [
+            "CREATE TABLE agencies (id INTEGER PRIMARY KEY, country TEXT NOT NULL)",
+            "CREATE TABLE case_parties (case_id INTEGER NOT NULL, agency_id INTEGER NOT NULL)",
+            "CREATE TABLE requests (id INTEGER PRIMARY KEY, case_id INTEGER NOT NULL, status TEXT NOT NULL, from_agency_id INTEGER NOT NULL)",
+        ] {
+            sqlx::query(sql).execute(&pool).await.unwrap();
+        }
+        let agencies = [(1, Country::India), (2, Country::India), (10, Country::Canada), (11, Country::Canada), (12, Country::Canada)];
+        for (id, country) in agencies {
+            sqlx::query("INSERT INTO agencies VALUES (?, ?)").bind(id).bind(country).execute(&pool).await.unwrap();
+        }
+        let party = |id: i64| Party { agency_id: id, country: agencies.iter().find(|a| a.0 == id).unwrap().1 };
+        // Cases with their parties: India only, both countries, Canada only.
+        let cases: &[(i64, &[i64])] = &[(100, &[1]), (101, &[1, 10]), (102, &[11]), (103, &[2, 1])];
+        for (case, parties) in cases {
+            for a in *parties {
+                sqlx::query("INSERT INTO case_parties VALUES (?, ?)").bind(case).bind(a).execute(&pool).await.unwrap();
+            }
+        }
+        // One request per case × sender among its parties × status.
+        let mut requests = Vec::new();
+        for (case, parties) in cases {
+            for from in *parties {
+                for status in [RequestStatus::Draft, RequestStatus::AwaitingApproval, RequestStatus::Sent, RequestStatus::Closed] {
+                    let id = requests.len() as i64 + 1;
+                    sqlx::query("INSERT INTO requests VALUES (?, ?, ?, ?)").bind(id).bind(case).bind(status).bind(from).execute(&pool).await.unwrap();
+                    requests.push((id, *case, *from, status));
+                }
+            }
+        }
+        let users = [
+            user_at(Role::Officer, Country::India, 1),
+            user_at(Role::Officer, Country::India, 2),
+            user_at(Role::Officer, Country::Canada, 10),
+            user_at(Role::Officer, Country::Canada, 12),
+            user_at(Role::Supervisor, Country::India, 2),
+            user_at(Role::Supervisor, Country::Canada, 12),
+            user_at(Role::Admin, Country::India, 1),
+        ];
+        for user in &users {
+            let expected_cases: Vec<i64> = cases
+                .iter()
+                .filter(|(_, parties)| can_see_case(user, &parties.iter().map(|a| party(*a)).collect::<Vec<_>>()))
+                .map(|c| c.0)
+                .collect();
+            let expected_requests: Vec<i64> = requests
+                .iter()
+                .filter(|(_, _, from, status)| {
+                    let sides = RequestSides { from: party(*from), to: party(*from), unsent: Unsent::holds(*status) };
+                    request_exists_for(user, sides)
+                })
+                .map(|r| r.0)
+                .collect();
+            // An admin has no visibility at all (no list is built for them), which `can_see_case` agrees with.
+            let cases_sql: Vec<i64> = match visibility(user) {
+                Ok(vis) => {
+                    let mut q = QueryBuilder::new("SELECT c.id FROM (SELECT DISTINCT case_id AS id FROM case_parties) c WHERE 1=1");
+                    vis.push_sql(&mut q, "c.id");
+                    q.push(" ORDER BY c.id");
+                    q.build_query_scalar().fetch_all(&pool).await.unwrap()
+                }
+                Err(_) => vec![],
+            };
+            let mut q = QueryBuilder::new("SELECT r.id FROM requests r JOIN agencies fa ON fa.id = r.from_agency_id WHERE 1=1");
+            push_request_exists_for(&mut q, user);
+            q.push(" ORDER BY r.id");
+            let requests_sql: Vec<i64> = q.build_query_scalar().fetch_all(&pool).await.unwrap();
+            assert_eq!(cases_sql, expected_cases, "cases visible to {:?} of agency {}", user.role, user.agency_id);
+            assert_eq!(requests_sql, expected_requests, "requests existing for {:?} of agency {}", user.role, user.agency_id);
+        }
+        // The fixture separates: an Indian officer of agency 2 sees one case of four, and not the unsent
+        // requests of agency 1 on it.
+        let (cases_2, requests_2) = (
+            cases.iter().filter(|(_, p)| p.contains(&2)).count(),
+            requests.iter().filter(|r| r.1 == 103 && (r.2 == 2 || !Unsent::holds(r.3))).count(),
+        );
+        assert_eq!((cases_2, requests_2), (1, 6));
     }
 
     #[test]

@@ -140,13 +140,13 @@ pub fn render(case: &CaseView, requests: &[RequestView], reader: &SessionUser, n
 
 /// The report for `case_id` if the actor may read the case; every attempt is an audit event.
 pub async fn case_report(state: &AppState, actor: &Actor, case_id: i64) -> Result<(String, Vec<u8>), AppError> {
-    use super::audit::{self, Event, Outcome};
+    use super::audit::{self, Event};
     let mut conn = state.db.pool.acquire().await?;
     let access = match cases::checked(&mut conn, &actor.user, case_id, CaseOp::View).await {
         Ok(a) => a,
         Err(e) => {
             drop(conn);
-            audit::record_alone(&state.db, &actor.who, Event::new("case.export_pdf").on("case", case_id).outcome(Outcome::Denied)).await?;
+            audit::record_refusal(&state.db, &actor.who, Event::new("case.export_pdf").on("case", case_id)).await?;
             return Err(e);
         }
     };

@@ -1,9 +1,10 @@
 //! Requests between agencies and their append-only responses: queries, the inbox, status changes.
 
-use super::cases::{parse, push_visible, CaseAccess};
+use super::cases::{parse, CaseAccess};
 use super::db::Tx;
 use super::deadlines;
-use super::policy::{Party, RequestSides, Visibility};
+use super::policy::{self, Party, RequestSides, Visibility};
+use super::rules::{self, DueSoon, ExpectsAnswer, Open, Overdue, Unsent};
 use super::time::shown;
 use crate::error::AppError;
 use crate::model::*;
@@ -14,17 +15,17 @@ use sqlx::{QueryBuilder, Sqlite, SqliteConnection, SqlitePool};
 pub struct RequestRow {
     pub id: i64,
     pub case_id: i64,
-    pub kind: String,
+    pub kind: RequestKind,
     pub subject: String,
     pub body: String,
-    pub priority: String,
+    pub priority: Priority,
     pub directly_available: bool,
-    pub tlp: String,
+    pub tlp: Tlp,
     pub from_agency_id: i64,
-    pub from_country: String,
+    pub from_country: Country,
     pub to_agency_id: i64,
-    pub to_country: String,
-    pub status: String,
+    pub to_country: Country,
+    pub status: RequestStatus,
     pub due_at: Option<DateTime<Utc>>,
     pub sent_at: Option<DateTime<Utc>>,
     pub acknowledged_at: Option<DateTime<Utc>>,
@@ -33,20 +34,11 @@ pub struct RequestRow {
 }
 
 impl RequestRow {
-    pub fn status(&self) -> RequestStatus {
-        self.status.parse().unwrap_or(RequestStatus::Draft)
-    }
-    pub fn kind(&self) -> RequestKind {
-        self.kind.parse().unwrap_or(RequestKind::Information)
-    }
-    pub fn tlp(&self) -> Tlp {
-        self.tlp.parse().unwrap_or(Tlp::Red)
-    }
     pub fn sides(&self) -> RequestSides {
         RequestSides {
-            from: Party { agency_id: self.from_agency_id, country: self.from_country.parse().unwrap_or(Country::India) },
-            to: Party { agency_id: self.to_agency_id, country: self.to_country.parse().unwrap_or(Country::India) },
-            unsent: self.status().is_unsent(),
+            from: Party { agency_id: self.from_agency_id, country: self.from_country },
+            to: Party { agency_id: self.to_agency_id, country: self.to_country },
+            unsent: Unsent::holds(self.status),
         }
     }
 }
@@ -193,7 +185,8 @@ pub async fn set_status(tx: &mut Tx, id: i64, to: RequestStatus) -> Result<(), A
 
 /// Sent now: the deadline starts running and the recipient agency becomes a party.
 pub async fn mark_sent(tx: &mut Tx, id: i64, case_id: i64, to_agency_id: i64, due: Option<DateTime<Utc>>, now: DateTime<Utc>) -> Result<(), AppError> {
-    sqlx::query("UPDATE requests SET status = 'sent', sent_at = ?, due_at = ?, updated_at = ? WHERE id = ?")
+    sqlx::query("UPDATE requests SET status = ?, sent_at = ?, due_at = ?, updated_at = ? WHERE id = ?")
+        .bind(RequestStatus::Sent)
         .bind(now)
         .bind(due)
         .bind(now)
@@ -206,7 +199,8 @@ pub async fn mark_sent(tx: &mut Tx, id: i64, case_id: i64, to_agency_id: i64, du
 
 pub async fn mark_acknowledged(tx: &mut Tx, id: i64, user: &SessionUser) -> Result<(), AppError> {
     let now = Utc::now();
-    sqlx::query("UPDATE requests SET status = 'acknowledged', acknowledged_at = ?, acknowledged_by = ?, updated_at = ? WHERE id = ?")
+    sqlx::query("UPDATE requests SET status = ?, acknowledged_at = ?, acknowledged_by = ?, updated_at = ? WHERE id = ?")
+        .bind(RequestStatus::Acknowledged)
         .bind(now)
         .bind(user.id)
         .bind(now)
@@ -217,7 +211,8 @@ pub async fn mark_acknowledged(tx: &mut Tx, id: i64, user: &SessionUser) -> Resu
 }
 
 pub async fn mark_declined(tx: &mut Tx, id: i64, reason: &str) -> Result<(), AppError> {
-    sqlx::query("UPDATE requests SET status = 'declined', decline_reason = ?, updated_at = ? WHERE id = ?")
+    sqlx::query("UPDATE requests SET status = ?, decline_reason = ?, updated_at = ? WHERE id = ?")
+        .bind(RequestStatus::Declined)
         .bind(reason)
         .bind(Utc::now())
         .bind(id)
@@ -318,7 +313,7 @@ struct SummaryRow {
     due_at: Option<DateTime<Utc>>,
 }
 
-fn summary(r: SummaryRow, zone: &str, now: DateTime<Utc>) -> Result<RequestSummary, AppError> {
+fn summary(r: SummaryRow, viewer: &SessionUser, now: DateTime<Utc>) -> Result<RequestSummary, AppError> {
     let status: RequestStatus = parse(&r.status)?;
     Ok(RequestSummary {
         id: r.id,
@@ -331,55 +326,34 @@ fn summary(r: SummaryRow, zone: &str, now: DateTime<Utc>) -> Result<RequestSumma
         status,
         from_agency: r.from_code,
         to_agency: r.to_code,
-        deadline: r.due_at.filter(|_| !status.is_unsent()).map(|d| deadlines::describe(status, d, now, zone)),
+        deadline: r.due_at.filter(|_| !Unsent::holds(status)).map(|d| deadlines::describe(status, d, now, &viewer.time_zone, viewer.country)),
         category: parse(&r.category)?,
     })
-}
-
-/// Drafts and requests awaiting approval exist only for the sending side (`r` the request, `fa` its
-/// sending agency).
-pub(crate) fn push_unsent_filter(q: &mut QueryBuilder<'_, Sqlite>, viewer: &SessionUser) {
-    q.push(" AND (r.status NOT IN ('draft', 'awaiting_approval') OR ");
-    match viewer.role {
-        Role::Supervisor => {
-            q.push("fa.country = ").push_bind(viewer.country.as_str());
-        }
-        _ => {
-            q.push("r.from_agency_id = ").push_bind(viewer.agency_id);
-        }
-    }
-    q.push(")");
 }
 
 pub async fn for_case(conn: &mut SqliteConnection, case_id: i64, viewer: &SessionUser) -> Result<Vec<RequestSummary>, AppError> {
     let mut q: QueryBuilder<Sqlite> = QueryBuilder::new(SUMMARY_SELECT);
     q.push(" AND r.case_id = ").push_bind(case_id);
-    push_unsent_filter(&mut q, viewer);
+    policy::push_request_exists_for(&mut q, viewer);
     q.push(" ORDER BY r.id DESC");
     let rows: Vec<SummaryRow> = q.build_query_as().fetch_all(&mut *conn).await?;
     let now = Utc::now();
-    rows.into_iter().map(|r| summary(r, &viewer.time_zone, now)).collect()
+    rows.into_iter().map(|r| summary(r, viewer, now)).collect()
 }
 
+/// Requests whose receiving end (incoming), sending end (outgoing) or either end is the viewer's side.
 fn push_side(q: &mut QueryBuilder<'_, Sqlite>, viewer: &SessionUser, direction: Direction) {
-    let (agency_cols, country_cols): (&[&str], &[&str]) = match direction {
-        Direction::Incoming => (&["r.to_agency_id"], &["ta.country"]),
-        Direction::Outgoing => (&["r.from_agency_id"], &["fa.country"]),
-        Direction::Both => (&["r.to_agency_id", "r.from_agency_id"], &["ta.country", "fa.country"]),
+    let ends: &[(&str, &str)] = match direction {
+        Direction::Incoming => &[("r.to_agency_id", "ta.country")],
+        Direction::Outgoing => &[("r.from_agency_id", "fa.country")],
+        Direction::Both => &[("r.to_agency_id", "ta.country"), ("r.from_agency_id", "fa.country")],
     };
     q.push(" AND (");
-    let mut sep = q.separated(" OR ");
-    match viewer.role {
-        Role::Supervisor => {
-            for col in country_cols {
-                sep.push(format!("{col} = ")).push_bind_unseparated(viewer.country.as_str());
-            }
+    for (i, (agency_col, country_col)) in ends.iter().enumerate() {
+        if i > 0 {
+            q.push(" OR ");
         }
-        _ => {
-            for col in agency_cols {
-                sep.push(format!("{col} = ")).push_bind_unseparated(viewer.agency_id);
-            }
-        }
+        policy::push_on_side(q, viewer, agency_col, country_col);
     }
     q.push(")");
 }
@@ -407,11 +381,11 @@ pub async fn inbox(conn: &mut SqliteConnection, viewer: &SessionUser, vis: Visib
     let size = PAGE_SIZE as i64;
 
     let mut q: QueryBuilder<Sqlite> = QueryBuilder::new(SUMMARY_SELECT);
-    push_visible(&mut q, vis, "r.case_id");
+    vis.push_sql(&mut q, "r.case_id");
     push_side(&mut q, viewer, Direction::Incoming);
-    q.push(" AND r.status NOT IN ('draft', 'awaiting_approval')");
+    q.push(" AND ").push(Unsent::NOT_SQL);
     if f.status.is_empty() {
-        q.push(format!(" AND r.status IN {OPEN_SQL}"));
+        q.push(" AND ").push(Open::SQL);
     } else {
         q.push(" AND r.status = ").push_bind(f.status.clone());
     }
@@ -421,10 +395,10 @@ pub async fn inbox(conn: &mut SqliteConnection, viewer: &SessionUser, vis: Visib
     let mut rows: Vec<SummaryRow> = q.build_query_as().fetch_all(&mut *conn).await?;
     let incoming_has_more = rows.len() as i64 > size;
     rows.truncate(size as usize);
-    let incoming = rows.into_iter().map(|r| summary(r, zone, now)).collect::<Result<Vec<_>, _>>()?;
+    let incoming = rows.into_iter().map(|r| summary(r, viewer, now)).collect::<Result<Vec<_>, _>>()?;
 
     let mut q: QueryBuilder<Sqlite> = QueryBuilder::new(SUMMARY_SELECT);
-    push_visible(&mut q, vis, "r.case_id");
+    vis.push_sql(&mut q, "r.case_id");
     push_side(&mut q, viewer, Direction::Outgoing);
     if !f.status.is_empty() {
         q.push(" AND r.status = ").push_bind(f.status.clone());
@@ -434,7 +408,7 @@ pub async fn inbox(conn: &mut SqliteConnection, viewer: &SessionUser, vis: Visib
     push_filters(&mut q, f, Direction::Outgoing);
     q.push(" ORDER BY r.updated_at DESC LIMIT ").push_bind(size);
     let rows: Vec<SummaryRow> = q.build_query_as().fetch_all(&mut *conn).await?;
-    let outgoing = rows.into_iter().map(|r| summary(r, zone, now)).collect::<Result<Vec<_>, _>>()?;
+    let outgoing = rows.into_iter().map(|r| summary(r, viewer, now)).collect::<Result<Vec<_>, _>>()?;
 
     let lead = if viewer.role == Role::Officer { Some(viewer.id) } else { None };
     let case_filter = CaseFilter { category: f.category.clone(), priority: f.priority.clone(), lead, ..CaseFilter::default() };
@@ -443,21 +417,6 @@ pub async fn inbox(conn: &mut SqliteConnection, viewer: &SessionUser, vis: Visib
     Ok(InboxView { incoming, incoming_has_more, outgoing, my_cases, time_zone: viewer.time_zone.clone(), counterparts })
 }
 
-/// Who is in charge of a request on `side`'s side: the case's lead if the case is that side's own;
-/// otherwise whoever sent the request (theirs, on the other side's case) or took it in (acknowledged it).
-/// NULL: a received request nobody has taken yet. SQL over `r`, `c` and `fa`; the country, a closed set,
-/// is written in as a literal.
-pub fn in_charge_sql(side: Country) -> String {
-    let s = side.as_str();
-    format!(
-        "(CASE WHEN (SELECT oa.country FROM agencies oa WHERE oa.id = c.owner_agency_id) = '{s}' THEN c.lead_user_id \
-         WHEN fa.country = '{s}' THEN r.created_by ELSE r.acknowledged_by END)"
-    )
-}
-
-/// Statuses of requests awaiting an answer: the dashboard's "open" and "overdue", the list's `REQUESTS_OPEN`.
-pub const OPEN_SQL: &str = "('sent', 'acknowledged', 'in_progress')";
-
 /// The request list behind the dashboard's figures, filtered. Each dashboard figure's link selects
 /// exactly the requests it counts (tested figure by figure).
 pub async fn list(pool: &SqlitePool, viewer: &SessionUser, vis: Visibility, f: &InboxFilter) -> Result<RequestPage, AppError> {
@@ -465,42 +424,42 @@ pub async fn list(pool: &SqlitePool, viewer: &SessionUser, vis: Visibility, f: &
     let direction = f.direction();
     let size = PAGE_SIZE as i64;
     let mut q: QueryBuilder<Sqlite> = QueryBuilder::new(SUMMARY_SELECT);
-    push_visible(&mut q, vis, "r.case_id");
+    vis.push_sql(&mut q, "r.case_id");
     push_side(&mut q, viewer, direction);
-    push_unsent_filter(&mut q, viewer);
+    policy::push_request_exists_for(&mut q, viewer);
     if f.status == crate::model::REQUESTS_OPEN {
-        q.push(format!(" AND r.status IN {OPEN_SQL}"));
+        q.push(" AND ").push(Open::SQL);
     } else if !f.status.is_empty() {
         q.push(" AND r.status = ").push_bind(f.status.clone());
     }
     if f.overdue == "1" {
-        q.push(format!(" AND r.status IN {OPEN_SQL} AND r.due_at < ")).push_bind(now);
+        Overdue::push(&mut q, now);
     }
     if f.due_soon == "1" {
-        q.push(format!(" AND r.status IN {OPEN_SQL} AND r.due_at >= ")).push_bind(now);
-        q.push(" AND r.due_at < ").push_bind(now + chrono::Duration::hours(24));
+        DueSoon::push(&mut q, now);
     }
     match f.officer {
         Some(0) => {
-            q.push(format!(" AND {} IS NULL", in_charge_sql(viewer.country)));
+            q.push(format!(" AND {} IS NULL", rules::in_charge_sql(viewer.country)));
         }
         Some(officer) => {
-            q.push(format!(" AND {} = ", in_charge_sql(viewer.country))).push_bind(officer);
+            q.push(format!(" AND {} = ", rules::in_charge_sql(viewer.country))).push_bind(officer);
         }
         None => {}
     }
     if let Some(days) = f.window {
         // As the dashboard's timeliness: sent within the window, and a kind that expects an answer.
-        q.push(" AND r.kind != 'intelligence_share' AND r.sent_at >= ").push_bind(now - chrono::Duration::days(days.min(3660) as i64));
+        q.push(" AND ").push(ExpectsAnswer::SQL);
+        q.push(" AND r.sent_at >= ").push_bind(now - chrono::Duration::days(days.min(3660) as i64));
     }
-    let midnight = |d: chrono::NaiveDate| d.and_time(chrono::NaiveTime::MIN).and_utc();
+    let midnight = rules::midnight;
     if let Some(week) = f.sent_week {
         q.push(" AND r.sent_at >= ").push_bind(midnight(week)).push(" AND r.sent_at < ").push_bind(midnight(week + chrono::Duration::weeks(1)));
     }
     if let Some(week) = f.answered_week {
         // As the dashboard's trend: answers to the requests sent in its 26 weeks.
         q.push(" AND r.answered_at >= ").push_bind(midnight(week)).push(" AND r.answered_at < ").push_bind(midnight(week + chrono::Duration::weeks(1)));
-        q.push(" AND r.sent_at >= ").push_bind(midnight(super::dashboard::trend_start(now)));
+        q.push(" AND r.sent_at >= ").push_bind(midnight(rules::trend_start(now)));
     }
     push_filters(&mut q, f, direction);
     q.push(" ORDER BY r.due_at IS NULL, r.due_at, r.id LIMIT ").push_bind(size + 1).push(" OFFSET ").push_bind(f.page as i64 * size);
@@ -513,7 +472,7 @@ pub async fn list(pool: &SqlitePool, viewer: &SessionUser, vis: Visibility, f: &
         None => None,
     };
     let counterparts = super::cases::all_agencies(&mut conn).await?;
-    Ok(RequestPage { requests: rows.into_iter().map(|r| summary(r, &viewer.time_zone, now)).collect::<Result<_, _>>()?, has_more, officer_name, counterparts })
+    Ok(RequestPage { requests: rows.into_iter().map(|r| summary(r, viewer, now)).collect::<Result<_, _>>()?, has_more, officer_name, counterparts })
 }
 
 /// The request page. The caller has checked that `viewer` may see it.
@@ -523,7 +482,7 @@ pub async fn view(conn: &mut SqliteConnection, row: &RequestRow, access: &CaseAc
     let mut q: QueryBuilder<Sqlite> = QueryBuilder::new(SUMMARY_SELECT);
     q.push(" AND r.id = ").push_bind(row.id);
     let s: SummaryRow = q.build_query_as().fetch_one(&mut *conn).await?;
-    let summary = summary(s, zone, Utc::now())?;
+    let summary = summary(s, viewer, Utc::now())?;
     let case_title: String = sqlx::query_scalar("SELECT title FROM cases WHERE id = ?").bind(row.case_id).fetch_one(&mut *conn).await?;
 
     #[derive(sqlx::FromRow)]
@@ -564,8 +523,8 @@ pub async fn view(conn: &mut SqliteConnection, row: &RequestRow, access: &CaseAc
     let sender = ensure_request(viewer, &access.parties, sides, RequestOp::ActAsSender).is_ok();
     let recipient = ensure_request(viewer, &access.parties, sides, RequestOp::ActAsRecipient).is_ok();
     let approver = ensure_request(viewer, &access.parties, sides, RequestOp::Approve).is_ok();
-    let status = row.status();
-    let expects = row.kind().expects_answer();
+    let status = row.status;
+    let expects = ExpectsAnswer::holds(row.kind);
     use super::lifecycle::{next_request_status as next, RequestEvent as E};
     let mut actions = Vec::new();
     let can = |e: E| next(status, e, expects).is_ok();

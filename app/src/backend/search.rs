@@ -1,7 +1,6 @@
 //! Full-text search (SQLite FTS5) over cases, requests, responses and indicators. The need-to-know filter
 //! is part of the SQL, so a result the user may not see is never even read.
 
-use super::cases::push_visible;
 use super::policy::Visibility;
 use crate::error::AppError;
 use crate::model::{SearchHit, SearchResults, SessionUser};
@@ -33,7 +32,7 @@ pub fn fts_query(input: &str) -> Option<String> {
 /// sending side.
 pub fn push_sent_or_own(q: &mut QueryBuilder<'_, Sqlite>, viewer: &SessionUser) {
     q.push(" AND (s.kind != 'request' OR EXISTS (SELECT 1 FROM requests r JOIN agencies fa ON fa.id = r.from_agency_id WHERE r.id = s.object_id");
-    super::requests::push_unsent_filter(q, viewer);
+    super::policy::push_request_exists_for(q, viewer);
     q.push("))");
 }
 
@@ -100,9 +99,9 @@ pub async fn search(pool: &SqlitePool, viewer: &SessionUser, vis: Visibility, in
         let mut q: QueryBuilder<Sqlite> = QueryBuilder::new(format!("SELECT s.rowid FROM search_index s CROSS JOIN {join} WHERE search_index MATCH "));
         q.push_bind(query.clone());
         q.push(" AND s.rowid > ").push_bind(code << 40).push(" AND s.rowid < ").push_bind((code + 1) << 40);
-        push_visible(&mut q, vis, case_id);
+        vis.push_sql(&mut q, case_id);
         if unsent_filter {
-            super::requests::push_unsent_filter(&mut q, viewer);
+            super::policy::push_request_exists_for(&mut q, viewer);
         }
         q.push(" ORDER BY s.rowid DESC LIMIT ").push_bind(CANDIDATES as i64);
         let candidates: Vec<i64> = q.build_query_scalar().fetch_all(pool).await?;

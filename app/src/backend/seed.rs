@@ -207,7 +207,7 @@ pub async fn run(db: &Db, size: &SeedSize, now: DateTime<Utc>) -> Result<SeedRep
     for (_, sql) in &deferred {
         sqlx::query(sql).execute(&mut *tx).await?;
     }
-    let open_case: i64 = sqlx::query_scalar("SELECT COALESCE(MIN(id), 0) FROM cases WHERE id >= ? AND status IN ('open', 'active')")
+    let open_case: i64 = sqlx::query_scalar(&format!("SELECT COALESCE(MIN(id), 0) FROM cases c WHERE id >= ? AND {}", super::rules::CaseCurrent::SQL))
         .bind(first_case)
         .fetch_one(&mut *tx)
         .await?;

@@ -112,14 +112,14 @@ pub fn bundle(case_reference: &str, agency: &AgencyRef, indicators: &[IndicatorV
 
 /// The case's indicators as a STIX bundle, if the actor may export them (an audited read).
 pub async fn export(state: &super::AppState, actor: &super::Actor, case_id: i64) -> Result<(String, Value), crate::error::AppError> {
-    use super::audit::{self, Event, Outcome};
+    use super::audit::{self, Event};
     use super::policy::CaseOp;
     let mut tx = state.db.begin_write().await?;
     let access = match super::cases::checked(&mut tx, &actor.user, case_id, CaseOp::ExportIndicators).await {
         Ok(a) => a,
         Err(e) => {
-            audit::record(&mut tx, &actor.who, Event::new("indicator.export").on("case", case_id).outcome(Outcome::Denied)).await?;
-            tx.commit().await?;
+            drop(tx);
+            audit::record_refusal(&state.db, &actor.who, Event::new("indicator.export").on("case", case_id)).await?;
             return Err(e);
         }
     };

@@ -13,13 +13,13 @@ pub struct UserRow {
     pub id: i64,
     pub username: String,
     pub display_name: String,
-    pub role: String,
+    pub role: Role,
     pub agency_id: i64,
     pub agency_code: String,
     pub agency_name: String,
-    pub country: String,
+    pub country: Country,
     pub time_zone: String,
-    pub status: String,
+    pub status: UserStatus,
     #[sqlx(try_from = "String")]
     pub password_hash: HashColumn,
     pub must_change_password: bool,
@@ -44,14 +44,8 @@ impl std::fmt::Debug for HashColumn {
 }
 
 impl UserRow {
-    pub fn role(&self) -> Role {
-        self.role.parse().unwrap_or(Role::Officer)
-    }
-    pub fn country(&self) -> Country {
-        self.country.parse().unwrap_or(Country::India)
-    }
     pub fn is_active(&self) -> bool {
-        self.status == UserStatus::Active.as_str()
+        self.status == UserStatus::Active
     }
     pub fn is_locked(&self, now: DateTime<Utc>) -> bool {
         self.locked_until.is_some_and(|t| t > now)
@@ -62,10 +56,10 @@ impl UserRow {
             agency_id: self.agency_id,
             username: self.username.clone(),
             display_name: self.display_name.clone(),
-            role: self.role(),
+            role: self.role,
             agency_code: self.agency_code.clone(),
             agency_name: self.agency_name.clone(),
-            country: self.country(),
+            country: self.country,
             time_zone: self.time_zone.clone(),
             must_change_password: self.must_change_password,
         }
@@ -76,12 +70,12 @@ impl UserRow {
             id: self.id,
             username: self.username.clone(),
             display_name: self.display_name.clone(),
-            role: self.role(),
+            role: self.role,
             agency_code: self.agency_code.clone(),
             agency_name: self.agency_name.clone(),
-            country: self.country(),
+            country: self.country,
             time_zone: self.time_zone.clone(),
-            status: self.status.parse().unwrap_or(UserStatus::Disabled),
+            status: self.status,
             must_change_password: self.must_change_password,
             locked_until: self.locked_until.filter(|t| *t > now),
             failed_attempts: self.failed_attempts,
@@ -198,7 +192,7 @@ pub async fn insert(tx: &mut Tx, new: &NewUser, hash: &PasswordHashString, must_
 
 /// Refuses a change that would leave no active admin: somebody must always be able to manage accounts.
 pub async fn ensure_admin_remains(tx: &mut Tx, target: &UserRow, still_active_admin: bool) -> Result<(), AppError> {
-    if target.role() == Role::Admin && target.is_active() && !still_active_admin {
+    if target.role == Role::Admin && target.is_active() && !still_active_admin {
         let others: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM users WHERE role = 'admin' AND status = 'active' AND id != ?")
             .bind(target.id)
             .fetch_one(&mut **tx)

@@ -53,13 +53,6 @@ text_enum!(RequestKind {
     Clarification => ("clarification", "Request for clarification"),
 });
 
-impl RequestKind {
-    /// An intelligence share is a notification: nobody owes an answer, so it has no deadline.
-    pub fn expects_answer(self) -> bool {
-        self != RequestKind::IntelligenceShare
-    }
-}
-
 text_enum!(RequestStatus {
     Draft => ("draft", "Draft"),
     AwaitingApproval => ("awaiting_approval", "Awaiting approval"),
@@ -71,17 +64,6 @@ text_enum!(RequestStatus {
     Declined => ("declined", "Declined"),
     Withdrawn => ("withdrawn", "Withdrawn"),
 });
-
-impl RequestStatus {
-    /// Statuses in which a deadline no longer runs.
-    pub fn stops_the_clock(self) -> bool {
-        matches!(self, RequestStatus::Answered | RequestStatus::Closed | RequestStatus::Declined | RequestStatus::Withdrawn)
-    }
-    /// Not yet sent: only the sending side sees it.
-    pub fn is_unsent(self) -> bool {
-        matches!(self, RequestStatus::Draft | RequestStatus::AwaitingApproval)
-    }
-}
 
 text_enum!(ResponseKind {
     PartialAnswer => ("partial_answer", "Partial answer"),
@@ -207,6 +189,8 @@ pub struct CaseView {
     /// What the viewer may do here (the server checks again on every call).
     pub can_edit: bool,
     pub allowed_transitions: Vec<CaseStatus>,
+    /// Whether new requests may be made on the case (it is open or active: `rules::CaseCurrent`).
+    pub accepts_requests: bool,
 }
 
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
@@ -415,7 +399,7 @@ pub struct InboxFilter {
     pub priority: String,
     pub category: String,
     pub counterpart: String,
-    /// Only requests in this officer's charge on the viewer's side (`requests::in_charge_sql`); 0: those
+    /// Only requests in this officer's charge on the viewer's side (`rules::in_charge_sql`); 0: those
     /// received that nobody has taken yet.
     pub officer: Option<i64>,
     /// Only requests the dashboard's timeliness covers over this many days: sent within them, and of a

@@ -43,6 +43,36 @@ macro_rules! text_enum {
         impl fmt::Display for $name {
             fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result { f.write_str(self.label()) }
         }
+
+        // Stored as TEXT. A stored value outside the set is a decode error (logged, and the call fails
+        // with Internal) rather than a silent default: a corrupt row must never read as "officer" or "India".
+        #[cfg(feature = "ssr")]
+        impl sqlx::Type<sqlx::Sqlite> for $name {
+            fn type_info() -> sqlx::sqlite::SqliteTypeInfo {
+                <&str as sqlx::Type<sqlx::Sqlite>>::type_info()
+            }
+            fn compatible(ty: &sqlx::sqlite::SqliteTypeInfo) -> bool {
+                <&str as sqlx::Type<sqlx::Sqlite>>::compatible(ty)
+            }
+        }
+
+        #[cfg(feature = "ssr")]
+        impl<'r> sqlx::Decode<'r, sqlx::Sqlite> for $name {
+            fn decode(value: sqlx::sqlite::SqliteValueRef<'r>) -> Result<Self, sqlx::error::BoxDynError> {
+                let text = <&str as sqlx::Decode<sqlx::Sqlite>>::decode(value)?;
+                Ok(text.parse::<$name>()?)
+            }
+        }
+
+        #[cfg(feature = "ssr")]
+        impl<'q> sqlx::Encode<'q, sqlx::Sqlite> for $name {
+            fn encode_by_ref(
+                &self,
+                buf: &mut Vec<sqlx::sqlite::SqliteArgumentValue<'q>>,
+            ) -> Result<sqlx::encode::IsNull, sqlx::error::BoxDynError> {
+                <&str as sqlx::Encode<'q, sqlx::Sqlite>>::encode_by_ref(&self.as_str(), buf)
+            }
+        }
     };
 }
 pub(crate) use text_enum;
@@ -63,7 +93,16 @@ text_enum!(Country {
 });
 
 impl Country {
-    /// The zone a new user of this country gets until they choose another.
+    /// The other side of the exchange (the deployment is bilateral).
+    pub fn counterpart(self) -> Country {
+        match self {
+            Country::India => Country::Canada,
+            Country::Canada => Country::India,
+        }
+    }
+
+    /// The capital's zone: where this country's officers sit, the zone a new user of this country gets
+    /// until they choose another, and "the other capital" shown beside a due time to the other side.
     pub fn default_time_zone(self) -> &'static str {
         match self {
             Country::India => "Asia/Kolkata",
@@ -76,3 +115,21 @@ text_enum!(UserStatus {
     Active => ("active", "Active"),
     Disabled => ("disabled", "Disabled"),
 });
+
+#[cfg(all(test, feature = "ssr"))]
+mod tests {
+    use super::*;
+
+    /// A stored value outside its closed set is an error, never a default such as "officer" or "India".
+    #[tokio::test]
+    async fn a_stored_value_outside_the_set_fails_to_read() {
+        let pool = sqlx::SqlitePool::connect("sqlite::memory:").await.unwrap();
+        let role: Role = sqlx::query_scalar("SELECT 'supervisor'").fetch_one(&pool).await.unwrap();
+        assert_eq!(role, Role::Supervisor);
+        let stored: Country = sqlx::query_scalar("SELECT ?").bind(Country::Canada).fetch_one(&pool).await.unwrap();
+        assert_eq!(stored, Country::Canada);
+        assert!(sqlx::query_scalar::<_, Role>("SELECT 'superuser'").fetch_one(&pool).await.is_err());
+        assert!(sqlx::query_scalar::<_, Country>("SELECT 'FR'").fetch_one(&pool).await.is_err());
+        assert!(sqlx::query_scalar::<_, UserStatus>("SELECT ''").fetch_one(&pool).await.is_err());
+    }
+}

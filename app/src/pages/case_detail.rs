@@ -201,7 +201,7 @@ fn EditCase(case: CaseView, options: FormOptions) -> impl IntoView {
 
 #[component]
 fn CaseRequests(case: CaseView, options: FormOptions) -> impl IntoView {
-    let open_case = matches!(case.status, CaseStatus::Open | CaseStatus::Active);
+    let open_case = case.accepts_requests;
     let my_country = options.my_agency.country;
     let recipients: Vec<(String, String)> = std::iter::once((String::new(), "Choose the agency you are asking".to_string()))
         .chain(options.agencies.iter().filter(|a| a.country != my_country).map(|a| (a.code.clone(), format!("{} — {}", a.code, a.name))))
