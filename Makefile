@@ -8,7 +8,7 @@ export LEPTOS_SITE_PKG_DIR := pkg
 RUN_DIR ?= data
 PORT ?= 3000
 
-.PHONY: run test unit e2e build-debug bench tools clean
+.PHONY: run test lint unit e2e build-debug bench tools clean
 
 ## run: build in release mode and serve on http://127.0.0.1:3000 with demo data (passwords printed)
 run:
@@ -21,8 +21,16 @@ run:
 	DATABASE_URL=sqlite://$(RUN_DIR)/liaison-desk.db LD_DEMO_CREDENTIALS_FILE=$(RUN_DIR)/demo-credentials.txt \
 	  target/release/liaison-desk serve --demo-data
 
-## test: unit, database and HTTP integration tests, then end-to-end tests in headless Chromium
-test: unit e2e
+## test: formatting and lints, unit, database and HTTP integration tests, then end-to-end tests in headless Chromium
+test: lint unit e2e
+
+## lint: rustfmt and clippy (warnings are errors) for the server build and the browser build
+lint:
+	@scripts/ensure-tools.sh
+	cargo fmt --all --check
+	cargo clippy -p app --features ssr --all-targets -- -D warnings
+	cargo clippy -p server --all-targets -- -D warnings
+	cargo clippy -p app --features hydrate --lib --target wasm32-unknown-unknown -- -D warnings
 
 unit:
 	@scripts/ensure-tools.sh

@@ -21,6 +21,13 @@ if ! rustup target list --installed | grep -qx wasm32-unknown-unknown; then
   rustup target add wasm32-unknown-unknown
 fi
 
+for component in rustfmt clippy; do
+  if ! rustup component list --installed | grep -q "^$component"; then
+    say "Adding the Rust component $component"
+    rustup component add "$component"
+  fi
+done
+
 if ! command -v cargo-leptos >/dev/null 2>&1; then
   say "Installing cargo-leptos 0.3.11 (needs rustc >= 1.96, so with the nightly toolchain; about 11 minutes, once)"
   rustup toolchain list | grep -q '^nightly' || rustup toolchain install nightly --profile minimal
@@ -36,7 +43,7 @@ fi
 if [ "$want_release" = 1 ]; then
   v=$(wasm-opt --version 2>/dev/null | grep -o 'version [0-9]*' | awk '{print $2}' || true)
   if [ -z "$v" ] || [ "$v" -lt 116 ]; then
-    say "Installing wasm-opt >= 116 from crates.io (about 6 minutes, once)"
+    say "Installing wasm-opt >= 116 from the Rust crate registry (about 6 minutes, once)"
     cargo install wasm-opt --locked
   fi
 fi

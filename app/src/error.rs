@@ -1,9 +1,9 @@
 //! The one error type every server function returns. Users see `message()`; details go to the log on the
 //! server. It crosses the wire as JSON so the browser can show per-field messages.
 
-use serde::{Deserialize, Serialize};
 use leptos::server_fn::codec::JsonEncoding;
 use leptos::server_fn::error::{FromServerFnError, ServerFnErrorErr};
+use serde::{Deserialize, Serialize};
 
 /// A message about one form field, keyed by the field's `name`.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
@@ -55,9 +55,7 @@ impl AppError {
     /// The message for one field, if this error carries one.
     pub fn field_message(&self, field: &str) -> Option<String> {
         match self {
-            AppError::Validation(errors) => {
-                errors.iter().find(|e| e.field == field).map(|e| e.message.clone())
-            }
+            AppError::Validation(errors) => errors.iter().find(|e| e.field == field).map(|e| e.message.clone()),
             _ => None,
         }
     }

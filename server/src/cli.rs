@@ -1,9 +1,9 @@
 //! The command line: `serve` (the default) and the operator's commands. Each is documented by `--help`.
 
 use crate::config::{DbArgs, ServeArgs};
-use app::backend::audit::{self, ChainReport, Event, Who};
-use app::backend::db::{self, Db, SqliteTuning};
-use app::backend::{agencies, demo, passwords, users};
+use app::backend::platform::audit::{self, ChainReport, Event, Who};
+use app::backend::platform::db::{self, Db, SqliteTuning};
+use app::backend::{data::demo, platform::agencies, platform::passwords, platform::users};
 use app::error::AppError;
 use clap::{Parser, Subcommand};
 use serde_json::json;
@@ -105,9 +105,9 @@ fn operator() -> Who {
 
 fn explain(e: AppError) -> anyhow_like::Error {
     match e {
-        AppError::Validation(fields) => anyhow_like::Error(
-            fields.iter().map(|f| format!("{}: {}", f.field, f.message)).collect::<Vec<_>>().join("\n"),
-        ),
+        AppError::Validation(fields) => {
+            anyhow_like::Error(fields.iter().map(|f| format!("{}: {}", f.field, f.message)).collect::<Vec<_>>().join("\n"))
+        }
         other => anyhow_like::Error(other.to_string()),
     }
 }
@@ -151,7 +151,14 @@ pub async fn open_db(url: &str, tuning: SqliteTuning) -> Result<Db, Error> {
     Ok(db)
 }
 
-pub async fn user_add(db: &Db, username: String, display_name: String, role: String, agency: String, password_stdin: bool) -> Result<(), Error> {
+pub async fn user_add(
+    db: &Db,
+    username: String,
+    display_name: String,
+    role: String,
+    agency: String,
+    password_stdin: bool,
+) -> Result<(), Error> {
     let role = users::validate_fields(Some(&username), &display_name, &role, None).map_err(explain)?;
     let (password, must_change) = if password_stdin {
         let mut line = String::new();
@@ -166,7 +173,15 @@ pub async fn user_add(db: &Db, username: String, display_name: String, role: Str
     let mut tx = db.begin_write().await?;
     let new = users::NewUser { username: username.clone(), display_name, role, agency_code: agency, time_zone: None };
     let row = users::insert(&mut tx, &new, &hash, must_change).await.map_err(explain)?;
-    audit::record(&mut tx, &operator(), Event::new("user.create").on("user", row.id).details(json!({"username": row.username, "role": row.role, "agency": row.agency_code, "source": "cli"}))).await.map_err(explain)?;
+    audit::record(
+        &mut tx,
+        &operator(),
+        Event::new("user.create")
+            .on("user", row.id)
+            .details(json!({"username": row.username, "role": row.role, "agency": row.agency_code, "source": "cli"})),
+    )
+    .await
+    .map_err(explain)?;
     tx.commit().await?;
     println!("Created {} ({}, {}).", row.username, role.label(), row.agency_code);
     if !password_stdin {
@@ -181,7 +196,13 @@ pub async fn reset_password(db: &Db, username: &str) -> Result<(), Error> {
     let mut tx = db.begin_write().await?;
     let row = users::by_username(&mut tx, username).await.map_err(explain)?.ok_or_else(|| Error(format!("no user named {username}")))?;
     users::set_password(&mut tx, row.id, &hash, true).await.map_err(explain)?;
-    audit::record(&mut tx, &operator(), Event::new("user.reset_password").on("user", row.id).details(json!({"username": row.username, "source": "cli"}))).await.map_err(explain)?;
+    audit::record(
+        &mut tx,
+        &operator(),
+        Event::new("user.reset_password").on("user", row.id).details(json!({"username": row.username, "source": "cli"})),
+    )
+    .await
+    .map_err(explain)?;
     tx.commit().await?;
     println!("Temporary password for {} (shown once; must be changed at sign-in): {password}", row.username);
     Ok(())
@@ -191,7 +212,9 @@ pub async fn agency_add(db: &Db, code: &str, name: &str, country: &str) -> Resul
     let (code, name, country) = agencies::validate(code, name, country).map_err(explain)?;
     let mut tx = db.begin_write().await?;
     let a = agencies::insert(&mut tx, &code, &name, country).await.map_err(explain)?;
-    audit::record(&mut tx, &operator(), Event::new("agency.create").on("agency", a.id).details(json!({"code": code, "source": "cli"}))).await.map_err(explain)?;
+    audit::record(&mut tx, &operator(), Event::new("agency.create").on("agency", a.id).details(json!({"code": code, "source": "cli"})))
+        .await
+        .map_err(explain)?;
     tx.commit().await?;
     println!("Created agency {} ({}).", a.code, country.label());
     Ok(())
@@ -252,8 +275,8 @@ fn write_private(path: &Path, text: &str) -> std::io::Result<()> {
     f.write_all(text.as_bytes())
 }
 
-pub async fn seed(db: &Db, size: app::backend::seed::SeedSize) -> Result<(), Error> {
-    let report = app::backend::seed::run(db, &size, chrono::Utc::now()).await.map_err(explain)?;
+pub async fn seed(db: &Db, size: app::backend::data::seed::SeedSize) -> Result<(), Error> {
+    let report = app::backend::data::seed::run(db, &size, chrono::Utc::now()).await.map_err(explain)?;
     println!("rows: {}", report.rows);
     println!("seconds: {:.2}", report.seconds);
     println!("rows per second: {:.0}", report.rows as f64 / report.seconds.max(1e-9));

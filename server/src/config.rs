@@ -1,7 +1,7 @@
 //! Configuration from the environment (each variable also has a flag; see `liaison-desk serve --help`).
 
-use app::backend::db::SqliteTuning;
-use app::backend::deadlines::DeadlinePolicy;
+use app::backend::exchange::deadlines::DeadlinePolicy;
+use app::backend::platform::db::SqliteTuning;
 use app::backend::settings::Settings;
 use clap::Args;
 use std::time::Duration;

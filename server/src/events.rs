@@ -2,9 +2,9 @@
 //! and the deadline-reminder task. A reconnect loses nothing: the first event on every connection is the
 //! count read from the database, and the page refetches what it shows.
 
-use app::backend::auth::AuthSession;
-use app::backend::notifications::{self, Hub};
-use app::backend::{db::Db, state, AppState};
+use app::backend::oversight::notifications::{self, Hub};
+use app::backend::platform::auth::AuthSession;
+use app::backend::{platform::db::Db, state, AppState};
 use axum::extract::{ConnectInfo, Request, State};
 use axum::response::sse::{Event, KeepAlive, Sse};
 use axum::response::{IntoResponse, Response};

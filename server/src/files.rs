@@ -1,11 +1,11 @@
 //! Plain HTTP endpoints for files: attachment upload (multipart, so the browser can show progress) and
 //! download, and the STIX export. Each asks the backend, which checks policy and audits.
 
-use app::backend::auth::AuthSession;
-use app::backend::audit::{self, Event};
-use app::backend::{attachments, export, policy, report, state, stix, AppState};
-use app::model::{CaseFilter, InboxFilter};
+use app::backend::platform::audit::{self, Event};
+use app::backend::platform::auth::AuthSession;
+use app::backend::{exchange::attachments, exchange::policy, exchange::stix, oversight::export, oversight::report, state, AppState};
 use app::error::AppError;
+use app::model::{CaseFilter, InboxFilter};
 use axum::extract::{ConnectInfo, FromRequest, Multipart, Path, Query, Request, State};
 use axum::http::{header, HeaderValue, StatusCode};
 use axum::response::{IntoResponse, Response};
@@ -53,7 +53,15 @@ pub async fn upload(State(app): State<AppState>, mut session: AuthSession, Query
             Ok(b) => b,
             Err(e) => return error(AppError::field("file", format!("The upload was interrupted: {e}"))),
         };
-        return match attachments::upload(&app, &actor, target.case, target.request, &name, &ctype, &bytes).await {
+        return match attachments::upload(
+            &app.db,
+            &app.files(),
+            &actor,
+            attachments::Target { case_id: target.case, request_id: target.request },
+            attachments::Upload { file_name: &name, content_type: &ctype, bytes: &bytes },
+        )
+        .await
+        {
             Ok(view) => (StatusCode::CREATED, axum::Json(view)).into_response(),
             Err(e) => error(e),
         };
@@ -62,7 +70,8 @@ pub async fn upload(State(app): State<AppState>, mut session: AuthSession, Query
 
 /// `filename*` carries the real (UTF-8) name; `filename` an ASCII fallback.
 fn disposition(name: &str) -> HeaderValue {
-    let ascii: String = name.chars().map(|c| if c.is_ascii_graphic() || c == ' ' { c } else { '_' }).filter(|c| *c != '"' && *c != '\\').collect();
+    let ascii: String =
+        name.chars().map(|c| if c.is_ascii_graphic() || c == ' ' { c } else { '_' }).filter(|c| *c != '"' && *c != '\\').collect();
     let encoded: String = name
         .bytes()
         .map(|b| if b.is_ascii_alphanumeric() || b"-._~".contains(&b) { (b as char).to_string() } else { format!("%{b:02X}") })
@@ -76,7 +85,7 @@ pub async fn download(State(app): State<AppState>, mut session: AuthSession, Pat
         Ok(a) => a,
         Err(e) => return error(e),
     };
-    let (row, path) = match attachments::download(&app, &actor, id).await {
+    let (row, path) = match attachments::download(&app.db, &app.files(), &actor, id).await {
         Ok(x) => x,
         Err(e) => return error(e),
     };
@@ -104,7 +113,7 @@ pub async fn stix_export(State(app): State<AppState>, mut session: AuthSession, 
         Ok(a) => a,
         Err(e) => return error(e),
     };
-    match stix::export(&app, &actor, id).await {
+    match stix::export(&app.db, &actor, id).await {
         Ok((name, bundle)) => (
             [
                 (header::CONTENT_TYPE, HeaderValue::from_static("application/stix+json;version=2.1")),
@@ -122,7 +131,7 @@ pub async fn case_report(State(app): State<AppState>, mut session: AuthSession, 
         Ok(a) => a,
         Err(e) => return error(e),
     };
-    match report::case_report(&app, &actor, id).await {
+    match report::case_report(&app.db, &actor, id).await {
         Ok((name, bytes)) => (
             [(header::CONTENT_TYPE, HeaderValue::from_static("application/pdf")), (header::CONTENT_DISPOSITION, disposition(&name))],
             bytes,
@@ -133,13 +142,7 @@ pub async fn case_report(State(app): State<AppState>, mut session: AuthSession, 
 }
 
 fn csv_response(name: &str, body: String) -> Response {
-    (
-        [
-            (header::CONTENT_TYPE, HeaderValue::from_static("text/csv; charset=utf-8")),
-            (header::CONTENT_DISPOSITION, disposition(name)),
-        ],
-        body,
-    )
+    ([(header::CONTENT_TYPE, HeaderValue::from_static("text/csv; charset=utf-8")), (header::CONTENT_DISPOSITION, disposition(name))], body)
         .into_response()
 }
 
@@ -167,7 +170,12 @@ pub async fn cases_csv(State(app): State<AppState>, mut session: AuthSession, Qu
 }
 
 /// The request list as CSV, with the same filters as the page.
-pub async fn requests_csv(State(app): State<AppState>, mut session: AuthSession, Query(filter): Query<InboxFilter>, req: Request) -> Response {
+pub async fn requests_csv(
+    State(app): State<AppState>,
+    mut session: AuthSession,
+    Query(filter): Query<InboxFilter>,
+    req: Request,
+) -> Response {
     let ip = ip(&req);
     drop(req);
     let result = async {

@@ -57,14 +57,14 @@ async fn run(args: Cli) -> Result<i32, cli::Error> {
         Some(Command::Audit(AuditCommand::Verify)) => cli::audit_verify(&db).await,
         Some(Command::Backup { file }) => cli::backup(&db, &file).await.map(|_| 0),
         Some(Command::Seed { cases, requests, audit_events, officers_per_agency, seed }) => {
-            let size = app::backend::seed::SeedSize { cases, requests, audit_events, officers_per_agency, seed };
+            let size = app::backend::data::seed::SeedSize { cases, requests, audit_events, officers_per_agency, seed };
             cli::seed(&db, size).await.map(|_| 0)
         }
         Some(Command::DemoData { credentials_file }) => cli::demo_data(&db, &credentials_file).await.map(|_| 0),
     }
 }
 
-async fn serve(db: app::backend::db::Db, args: ServeArgs) -> Result<(), cli::Error> {
+async fn serve(db: app::backend::platform::db::Db, args: ServeArgs) -> Result<(), cli::Error> {
     if args.demo_data {
         cli::demo_data(&db, std::path::Path::new(&args.demo_credentials_file)).await?;
     }

@@ -3,8 +3,8 @@
 use crate::config::ServeArgs;
 use crate::sessions::Sessions;
 use crate::{files, security};
-use app::backend::auth::AuthBackend;
-use app::backend::db::Db;
+use app::backend::platform::auth::AuthBackend;
+use app::backend::platform::db::Db;
 use app::backend::AppState;
 use app::{shell, App};
 use axum::extract::State;
@@ -30,7 +30,12 @@ pub fn no_shutdown() -> tokio::sync::watch::Receiver<bool> {
     rx
 }
 
-pub async fn build(leptos_options: LeptosOptions, db: Db, args: &ServeArgs, shutdown: tokio::sync::watch::Receiver<bool>) -> Result<Router, sqlx::Error> {
+pub async fn build(
+    leptos_options: LeptosOptions,
+    db: Db,
+    args: &ServeArgs,
+    shutdown: tokio::sync::watch::Receiver<bool>,
+) -> Result<Router, sqlx::Error> {
     Ok(build_parts(leptos_options, db, args, shutdown).await?.0)
 }
 
@@ -42,7 +47,7 @@ pub async fn build_parts(
     db: Db,
     args: &ServeArgs,
     shutdown: tokio::sync::watch::Receiver<bool>,
-) -> Result<(Router, app::backend::notifications::Hub, Sessions, app::backend::dashboard::Snapshots), sqlx::Error> {
+) -> Result<(Router, app::backend::oversight::notifications::Hub, Sessions, app::backend::oversight::dashboard::Snapshots), sqlx::Error> {
     let settings = args.settings();
     let secure = settings.secure_cookies;
     let store = Sessions::new(&db).await?;

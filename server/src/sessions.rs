@@ -6,7 +6,7 @@
 //! writes leave pages kept for reuse valid (`Tx::commit_untracked`): every active session is saved once a
 //! minute, which would otherwise make every kept inbox stale about once a second at 64 sessions.
 
-use app::backend::db::{Db, Tx};
+use app::backend::platform::db::{Db, Tx};
 use async_trait::async_trait;
 use tower_sessions::session::{Id, Record};
 use tower_sessions::session_store::{self, Error};

@@ -32,7 +32,8 @@ async fn audit_verify_passes_then_names_the_event_an_intruder_altered() {
     assert!(sqlx::query("DELETE FROM audit_events WHERE id = 3").execute(&s.db.pool).await.is_err());
     // ...so an intruder with the file drops the trigger first.
     sqlx::query("DROP TRIGGER audit_events_no_update").execute(&s.db.pool).await.unwrap();
-    let original: Option<String> = sqlx::query_scalar("SELECT username FROM audit_events WHERE id = 3").fetch_one(&s.db.pool).await.unwrap();
+    let original: Option<String> =
+        sqlx::query_scalar("SELECT username FROM audit_events WHERE id = 3").fetch_one(&s.db.pool).await.unwrap();
     sqlx::query("UPDATE audit_events SET username = 'someone.else' WHERE id = 3").execute(&s.db.pool).await.unwrap();
 
     let bad = liaison_desk(&s.db_url, &["audit", "verify"]);
@@ -57,7 +58,7 @@ async fn audit_verify_passes_then_names_the_event_an_intruder_altered() {
 /// (first or last of a chunk, of a slice, of the chain).
 #[tokio::test]
 async fn audit_verify_names_a_fault_at_every_position_across_chunks() {
-    use app::backend::audit::{verify_in_chunks, ChainReport};
+    use app::backend::platform::audit::{verify_in_chunks, ChainReport};
     let s = TestServer::start().await;
     for _ in 0..4 {
         let mut c = s.client();
@@ -104,7 +105,19 @@ async fn user_add_with_password_from_stdin_then_sign_in() {
     use std::io::Write;
     let s = TestServer::start().await;
     let mut child = Command::new(env!("CARGO_BIN_EXE_liaison-desk"))
-        .args(["user", "add", "--username", "first.admin", "--display-name", "First Admin", "--role", "admin", "--agency", "PS", "--password-stdin"])
+        .args([
+            "user",
+            "add",
+            "--username",
+            "first.admin",
+            "--display-name",
+            "First Admin",
+            "--role",
+            "admin",
+            "--agency",
+            "PS",
+            "--password-stdin",
+        ])
         .env("DATABASE_URL", &s.db_url)
         .stdin(std::process::Stdio::piped())
         .stdout(std::process::Stdio::piped())
@@ -118,11 +131,17 @@ async fn user_add_with_password_from_stdin_then_sign_in() {
     assert_eq!(c.sign_in("first.admin", "granite harbour lantern").await.status(), 200);
 
     // A common password is refused with the reason.
-    let weak = liaison_desk(&s.db_url, &["user", "add", "--username", "weak", "--display-name", "W", "--role", "officer", "--agency", "PS", "--password-stdin"]);
+    let weak = liaison_desk(
+        &s.db_url,
+        &["user", "add", "--username", "weak", "--display-name", "W", "--role", "officer", "--agency", "PS", "--password-stdin"],
+    );
     assert!(!weak.status.success());
 
     // Without --password-stdin a temporary password is generated and printed once.
-    let gen = liaison_desk(&s.db_url, &["user", "add", "--username", "second", "--display-name", "Second", "--role", "officer", "--agency", "RCMP"]);
+    let gen = liaison_desk(
+        &s.db_url,
+        &["user", "add", "--username", "second", "--display-name", "Second", "--role", "officer", "--agency", "RCMP"],
+    );
     assert!(gen.status.success());
     let stdout = String::from_utf8_lossy(&gen.stdout).to_string();
     let temp = stdout.rsplit(": ").next().unwrap().trim().to_string();
@@ -153,13 +172,12 @@ async fn backup_writes_a_consistent_copy() {
 async fn seed_makes_the_same_searchable_data_each_time_with_a_chain_that_verifies() {
     let dir = tempfile::tempdir().unwrap();
     let url = |name: &str| format!("sqlite://{}/{name}.db", dir.path().display());
-    let schema = |db: app::backend::db::Db| async move {
-        let rows: Vec<(String, String)> = sqlx::query_as(
-            "SELECT name, sql FROM sqlite_master WHERE sql IS NOT NULL AND type IN ('index', 'trigger') ORDER BY name",
-        )
-        .fetch_all(&db.pool)
-        .await
-        .unwrap();
+    let schema = |db: app::backend::platform::db::Db| async move {
+        let rows: Vec<(String, String)> =
+            sqlx::query_as("SELECT name, sql FROM sqlite_master WHERE sql IS NOT NULL AND type IN ('index', 'trigger') ORDER BY name")
+                .fetch_all(&db.pool)
+                .await
+                .unwrap();
         rows
     };
     let fresh = schema(server::cli::open_db(&url("fresh"), Default::default()).await.unwrap()).await;
@@ -189,12 +207,9 @@ async fn seed_makes_the_same_searchable_data_each_time_with_a_chain_that_verifie
     assert_eq!(count("SELECT COUNT(*) FROM search_index").await, 2300);
     assert!(count("SELECT COUNT(*) FROM search_index WHERE search_index MATCH 'container'").await > 100);
     // The indexes rebuilt after the load answer queries that use them.
-    assert_eq!(
-        count("SELECT COUNT(*) FROM requests INDEXED BY requests_case_status WHERE case_id > 0").await,
-        2000
-    );
+    assert_eq!(count("SELECT COUNT(*) FROM requests INDEXED BY requests_case_status WHERE case_id > 0").await, 2000);
 
-    let content = |db: app::backend::db::Db| async move {
+    let content = |db: app::backend::platform::db::Db| async move {
         let cases: Vec<(String, String, String, String, String)> =
             sqlx::query_as("SELECT reference, title, summary, category, status FROM cases ORDER BY id").fetch_all(&db.pool).await.unwrap();
         let requests: Vec<(i64, String, String, String)> =

@@ -18,15 +18,38 @@ async fn story(s: &TestServer) -> (Story, Client, Client) {
     let mut ncb = s.signed_in("ncb.officer").await;
     let me = support::user_id(&s.db, "ncb.officer").await.to_string();
     let created = ncb
-        .ok("create_case", &[("title", TITLE), ("summary", "Brokers ship ephedrine to Canadian buyers."), ("category", "drug_precursors"),
-            ("priority", "urgent"), ("tlp", "amber"), ("lead", &me), ("parties", ""), ("links", "")])
+        .ok(
+            "create_case",
+            &[
+                ("title", TITLE),
+                ("summary", "Brokers ship ephedrine to Canadian buyers."),
+                ("category", "drug_precursors"),
+                ("priority", "urgent"),
+                ("tlp", "amber"),
+                ("lead", &me),
+                ("parties", ""),
+                ("links", ""),
+            ],
+        )
         .await;
     let case_id = created["id"].to_string();
     assert!(created["reference"].as_str().unwrap().starts_with("LD-20"));
     let req = ncb
-        .ok("create_request", &[("case_id", &case_id), ("kind", "information"), ("subject", "Buyers' company records"),
-            ("body", "Which companies bought ephedrine?"), ("priority", "urgent"), ("tlp", "amber"), ("directly_available", "true"),
-            ("to_agency", "RCMP"), ("due", ""), ("intent", "send")])
+        .ok(
+            "create_request",
+            &[
+                ("case_id", &case_id),
+                ("kind", "information"),
+                ("subject", "Buyers' company records"),
+                ("body", "Which companies bought ephedrine?"),
+                ("priority", "urgent"),
+                ("tlp", "amber"),
+                ("directly_available", "true"),
+                ("to_agency", "RCMP"),
+                ("due", ""),
+                ("intent", "send"),
+            ],
+        )
         .await;
     let request_id = req["id"].to_string();
     let mut rcmp = s.signed_in("rcmp.officer").await;
@@ -52,17 +75,60 @@ async fn a_non_party_gets_the_same_answer_as_for_a_missing_id() {
         ("case_history", vec![("id", "{case}".into())]),
         ("case_changes", vec![("id", "{case}".into())]),
         ("change_case_status", vec![("id", "{case}".into()), ("status", "closed".into())]),
-        ("update_case", vec![("id", "{case}".into()), ("version", "1".into()), ("title", "Hijacked".into()), ("summary", "".into()),
-            ("category", "other".into()), ("priority", "low".into()), ("tlp", "clear".into()), ("lead", "1".into()), ("parties", "".into()), ("links", "".into())]),
-        ("add_indicator", vec![("case_id", "{case}".into()), ("kind", "ipv4".into()), ("value", "203.0.113.9".into()), ("tlp", "amber".into()),
-            ("first_seen", "".into()), ("last_seen", "".into()), ("note", "".into())]),
+        (
+            "update_case",
+            vec![
+                ("id", "{case}".into()),
+                ("version", "1".into()),
+                ("title", "Hijacked".into()),
+                ("summary", "".into()),
+                ("category", "other".into()),
+                ("priority", "low".into()),
+                ("tlp", "clear".into()),
+                ("lead", "1".into()),
+                ("parties", "".into()),
+                ("links", "".into()),
+            ],
+        ),
+        (
+            "add_indicator",
+            vec![
+                ("case_id", "{case}".into()),
+                ("kind", "ipv4".into()),
+                ("value", "203.0.113.9".into()),
+                ("tlp", "amber".into()),
+                ("first_seen", "".into()),
+                ("last_seen", "".into()),
+                ("note", "".into()),
+            ],
+        ),
         ("bulk_add_indicators", vec![("case_id", "{case}".into()), ("text", "203.0.113.9".into()), ("tlp", "amber".into())]),
-        ("create_request", vec![("case_id", "{case}".into()), ("kind", "information".into()), ("subject", "Sneaky".into()), ("body", "x".into()),
-            ("priority", "normal".into()), ("tlp", "amber".into()), ("to_agency", "NCB".into()), ("due", "".into())]),
+        (
+            "create_request",
+            vec![
+                ("case_id", "{case}".into()),
+                ("kind", "information".into()),
+                ("subject", "Sneaky".into()),
+                ("body", "x".into()),
+                ("priority", "normal".into()),
+                ("tlp", "amber".into()),
+                ("to_agency", "NCB".into()),
+                ("due", "".into()),
+            ],
+        ),
         ("get_request", vec![("id", "{request}".into())]),
         ("acknowledge_request", vec![("id", "{request}".into())]),
-        ("respond_to_request", vec![("id", "{request}".into()), ("kind", "final_answer".into()), ("body", "x".into()), ("source_grade", "A".into()),
-            ("info_grade", "1".into()), ("tlp", "amber".into())]),
+        (
+            "respond_to_request",
+            vec![
+                ("id", "{request}".into()),
+                ("kind", "final_answer".into()),
+                ("body", "x".into()),
+                ("source_grade", "A".into()),
+                ("info_grade", "1".into()),
+                ("tlp", "amber".into()),
+            ],
+        ),
         ("decline_request", vec![("id", "{request}".into()), ("reason", "no reason at all".into())]),
         ("withdraw_request", vec![("id", "{request}".into())]),
         ("close_request", vec![("id", "{request}".into())]),
@@ -124,8 +190,19 @@ async fn admins_see_no_case_content_and_other_country_supervisors_see_only_share
     let mut cbi = s.signed_in("cbi.officer").await;
     let me = support::user_id(&s.db, "cbi.officer").await.to_string();
     let private = cbi
-        .ok("create_case", &[("title", "Internal Indian matter"), ("summary", ""), ("category", "fraud"), ("priority", "normal"),
-            ("tlp", "red"), ("lead", &me), ("parties", "NIA"), ("links", "")])
+        .ok(
+            "create_case",
+            &[
+                ("title", "Internal Indian matter"),
+                ("summary", ""),
+                ("category", "fraud"),
+                ("priority", "normal"),
+                ("tlp", "red"),
+                ("lead", &me),
+                ("parties", "NIA"),
+                ("links", ""),
+            ],
+        )
         .await;
     let res = ca.call("get_case", &[("id", &private["id"].to_string())]).await;
     assert_eq!(res.status(), 404);
@@ -140,8 +217,22 @@ async fn a_draft_stays_with_the_sender_and_sending_makes_the_recipient_a_party()
     let s = TestServer::start().await;
     let mut ncb = s.signed_in("ncb.officer").await;
     let case_id = support::own_case(&s, &mut ncb, "Draft test case").await;
-    let r = ncb.ok("create_request", &[("case_id", &case_id), ("kind", "assistance"), ("subject", "Draft ask"), ("body", "b"),
-        ("priority", "normal"), ("tlp", "amber"), ("to_agency", "RCMP"), ("due", ""), ("intent", "draft")]).await;
+    let r = ncb
+        .ok(
+            "create_request",
+            &[
+                ("case_id", &case_id),
+                ("kind", "assistance"),
+                ("subject", "Draft ask"),
+                ("body", "b"),
+                ("priority", "normal"),
+                ("tlp", "amber"),
+                ("to_agency", "RCMP"),
+                ("due", ""),
+                ("intent", "draft"),
+            ],
+        )
+        .await;
     let rid = r["id"].to_string();
     let mut rcmp = s.signed_in("rcmp.officer").await;
     assert_eq!(rcmp.call("get_request", &[("id", &rid)]).await.status(), 404);
@@ -150,8 +241,22 @@ async fn a_draft_stays_with_the_sender_and_sending_makes_the_recipient_a_party()
     assert_eq!(rcmp.call("get_request", &[("id", &rid)]).await.status(), 200);
     assert_eq!(rcmp.call("get_case", &[("id", &case_id)]).await.status(), 200);
     // A request must go to the other country.
-    let res = ncb.call("create_request", &[("case_id", &case_id), ("kind", "information"), ("subject", "Wrong side"), ("body", "b"),
-        ("priority", "normal"), ("tlp", "amber"), ("to_agency", "CBI"), ("due", ""), ("intent", "send")]).await;
+    let res = ncb
+        .call(
+            "create_request",
+            &[
+                ("case_id", &case_id),
+                ("kind", "information"),
+                ("subject", "Wrong side"),
+                ("body", "b"),
+                ("priority", "normal"),
+                ("tlp", "amber"),
+                ("to_agency", "CBI"),
+                ("due", ""),
+                ("intent", "send"),
+            ],
+        )
+        .await;
     assert_eq!(res.status(), 422);
     assert!(res.text().await.unwrap().contains("other country"));
 }
@@ -166,8 +271,22 @@ async fn a_request_sent_by_a_supervisor_makes_their_agency_a_party() {
     let mut rcmp = s.signed_in("rcmp.officer").await;
     assert_eq!(rcmp.call("get_case", &[("id", &case_id)]).await.status(), 404, "RCMP is not a party yet");
     let mut ca = s.signed_in("ca.supervisor").await;
-    let r = ca.ok("create_request", &[("case_id", &case_id), ("kind", "information"), ("subject", "Seal numbers"), ("body", "Which seals were issued?"),
-        ("priority", "normal"), ("tlp", "amber"), ("to_agency", "CBI"), ("due", ""), ("intent", "send")]).await;
+    let r = ca
+        .ok(
+            "create_request",
+            &[
+                ("case_id", &case_id),
+                ("kind", "information"),
+                ("subject", "Seal numbers"),
+                ("body", "Which seals were issued?"),
+                ("priority", "normal"),
+                ("tlp", "amber"),
+                ("to_agency", "CBI"),
+                ("due", ""),
+                ("intent", "send"),
+            ],
+        )
+        .await;
     let rid = r["id"].to_string();
     assert_eq!(rcmp.call("get_request", &[("id", &rid)]).await.status(), 200);
     assert_eq!(rcmp.call("get_case", &[("id", &case_id)]).await.status(), 200);
@@ -200,9 +319,19 @@ async fn every_change_to_a_case_can_be_paged_through() {
     let (st, mut ncb, mut rcmp) = story(&s).await;
     // The story made 5 changes; 120 more indicators make 125, over the page's 20 and a history page's 100.
     for i in 0..120 {
-        ncb.ok("add_indicator", &[("case_id", &st.case_id), ("kind", "domain"), ("value", &format!("host-{i}.example")), ("tlp", "amber"),
-            ("first_seen", ""), ("last_seen", ""), ("note", "")])
-            .await;
+        ncb.ok(
+            "add_indicator",
+            &[
+                ("case_id", &st.case_id),
+                ("kind", "domain"),
+                ("value", &format!("host-{i}.example")),
+                ("tlp", "amber"),
+                ("first_seen", ""),
+                ("last_seen", ""),
+                ("note", ""),
+            ],
+        )
+        .await;
         if i % 10 == 0 {
             rcmp.ok("get_case", &[("id", &st.case_id)]).await;
         }
@@ -230,7 +359,10 @@ async fn every_change_to_a_case_can_be_paged_through() {
     assert!(first["changes"].as_array().unwrap().iter().chain(second["changes"].as_array().unwrap()).all(|e| e["action"] != "case.read"));
     // The history page is rendered on the server, links to the older changes, and reading it is a read.
     let reads = async || -> i64 {
-        sqlx::query_scalar("SELECT COUNT(*) FROM audit_events WHERE action = 'case.read' AND username = 'ncb.officer'").fetch_one(&s.db.pool).await.unwrap()
+        sqlx::query_scalar("SELECT COUNT(*) FROM audit_events WHERE action = 'case.read' AND username = 'ncb.officer'")
+            .fetch_one(&s.db.pool)
+            .await
+            .unwrap()
     };
     let n = reads().await;
     let html = ncb.get(&format!("/cases/{}/history", st.case_id)).await.text().await.unwrap();
@@ -245,9 +377,18 @@ async fn a_stale_edit_is_refused_naming_who_changed_the_case() {
     let (st, mut ncb, _) = story(&s).await;
     let me = support::user_id(&s.db, "ncb.officer").await.to_string();
     let edit = |title: &'static str| {
-        vec![("id", st.case_id.clone()), ("version", "1".to_string()), ("title", title.to_string()), ("summary", "s".to_string()),
-            ("category", "drug_precursors".to_string()), ("priority", "urgent".to_string()), ("tlp", "amber".to_string()),
-            ("lead", me.clone()), ("parties", "".to_string()), ("links", "".to_string())]
+        vec![
+            ("id", st.case_id.clone()),
+            ("version", "1".to_string()),
+            ("title", title.to_string()),
+            ("summary", "s".to_string()),
+            ("category", "drug_precursors".to_string()),
+            ("priority", "urgent".to_string()),
+            ("tlp", "amber".to_string()),
+            ("lead", me.clone()),
+            ("parties", "".to_string()),
+            ("links", "".to_string()),
+        ]
     };
     let first = edit("First edit");
     let first: Vec<(&str, &str)> = first.iter().map(|(k, v)| (*k, v.as_str())).collect();
@@ -272,10 +413,11 @@ async fn an_html_file_named_with_a_path_is_stored_safely_and_downloaded_as_an_at
     let v: serde_json::Value = res.json().await.unwrap();
     assert_eq!(v["file_name"], "x.html");
     assert_eq!(v["size"], html.len());
-    let expected = app::backend::attachments::sha256_hex(&html);
+    let expected = app::backend::exchange::attachments::sha256_hex(&html);
     assert_eq!(v["sha256"], expected);
     // On disk under its hash, not its name; nothing escaped the attachment directory.
-    let stored: String = sqlx::query_scalar("SELECT sha256 FROM attachments WHERE id = ?").bind(v["id"].as_i64()).fetch_one(&s.db.pool).await.unwrap();
+    let stored: String =
+        sqlx::query_scalar("SELECT sha256 FROM attachments WHERE id = ?").bind(v["id"].as_i64()).fetch_one(&s.db.pool).await.unwrap();
     assert_eq!(stored, expected);
 
     let dl = ncb.get(&format!("/attachments/{}", v["id"])).await;
@@ -296,7 +438,8 @@ async fn an_attachment_over_the_limit_is_refused_with_a_clear_message() {
     let res = ncb.upload(&format!("case={}", st.case_id), "big.bin", vec![7u8; 1024 * 1024 + 10]).await;
     assert_eq!(res.status(), 413);
     assert!(res.text().await.unwrap().contains("larger than the 1 MB limit"));
-    let files: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM attachments WHERE file_name = 'big.bin'").fetch_one(&s.db.pool).await.unwrap();
+    let files: i64 =
+        sqlx::query_scalar("SELECT COUNT(*) FROM attachments WHERE file_name = 'big.bin'").fetch_one(&s.db.pool).await.unwrap();
     assert_eq!(files, 0);
 }
 
@@ -305,12 +448,35 @@ async fn the_recipient_answers_with_a_graded_response_and_the_sender_closes() {
     let s = TestServer::start().await;
     let (st, mut ncb, mut rcmp) = story(&s).await;
     // A response less strict than the request is refused.
-    let res = rcmp.call("respond_to_request", &[("id", &st.request_id), ("kind", "final_answer"), ("body", "Answer"), ("source_grade", "B"),
-        ("info_grade", "2"), ("tlp", "green"), ("attachments", &st.attachment_id)]).await;
+    let res = rcmp
+        .call(
+            "respond_to_request",
+            &[
+                ("id", &st.request_id),
+                ("kind", "final_answer"),
+                ("body", "Answer"),
+                ("source_grade", "B"),
+                ("info_grade", "2"),
+                ("tlp", "green"),
+                ("attachments", &st.attachment_id),
+            ],
+        )
+        .await;
     assert_eq!(res.status(), 422);
     assert!(res.text().await.unwrap().contains("TLP:AMBER or stricter"));
-    rcmp.ok("respond_to_request", &[("id", &st.request_id), ("kind", "final_answer"), ("body", "Answer"), ("source_grade", "B"),
-        ("info_grade", "2"), ("tlp", "amber"), ("attachments", &st.attachment_id)]).await;
+    rcmp.ok(
+        "respond_to_request",
+        &[
+            ("id", &st.request_id),
+            ("kind", "final_answer"),
+            ("body", "Answer"),
+            ("source_grade", "B"),
+            ("info_grade", "2"),
+            ("tlp", "amber"),
+            ("attachments", &st.attachment_id),
+        ],
+    )
+    .await;
     // The sender cannot answer its own request; the recipient cannot close it.
     assert_eq!(ncb.call("acknowledge_request", &[("id", &st.request_id)]).await.status(), 403);
     assert_eq!(rcmp.call("close_request", &[("id", &st.request_id)]).await.status(), 403);
@@ -333,8 +499,15 @@ async fn indicators_are_validated_deduplicated_and_exported_as_stix() {
     let s = TestServer::start().await;
     let (st, mut ncb, _) = story(&s).await;
     let add = |value: &'static str| {
-        vec![("case_id", st.case_id.clone()), ("kind", "domain".to_string()), ("value", value.to_string()), ("tlp", "amber".to_string()),
-            ("first_seen", "2026-11-01".to_string()), ("last_seen", "".to_string()), ("note", "".to_string())]
+        vec![
+            ("case_id", st.case_id.clone()),
+            ("kind", "domain".to_string()),
+            ("value", value.to_string()),
+            ("tlp", "amber".to_string()),
+            ("first_seen", "2026-11-01".to_string()),
+            ("last_seen", "".to_string()),
+            ("note", "".to_string()),
+        ]
     };
     let ok = add("Evil-Broker.EXAMPLE");
     let ok: Vec<(&str, &str)> = ok.iter().map(|(k, v)| (*k, v.as_str())).collect();
@@ -347,7 +520,12 @@ async fn indicators_are_validated_deduplicated_and_exported_as_stix() {
     let bad = add("not a domain");
     let bad: Vec<(&str, &str)> = bad.iter().map(|(k, v)| (*k, v.as_str())).collect();
     assert!(ncb.call("add_indicator", &bad).await.text().await.unwrap().contains("is not a domain name"));
-    let report = ncb.ok("bulk_add_indicators", &[("case_id", &st.case_id), ("text", "198.51.100.7\nsha256 zzz\nhxxp://x[.]example/a\nevil-broker.example"), ("tlp", "green")]).await;
+    let report = ncb
+        .ok(
+            "bulk_add_indicators",
+            &[("case_id", &st.case_id), ("text", "198.51.100.7\nsha256 zzz\nhxxp://x[.]example/a\nevil-broker.example"), ("tlp", "green")],
+        )
+        .await;
     let lines = report.as_array().unwrap();
     assert_eq!(lines.len(), 4);
     assert_eq!(lines.iter().filter(|l| l["added"] == true).count(), 2);
@@ -377,9 +555,21 @@ async fn the_inbox_page_is_each_viewers_own_and_shows_a_new_request_at_once() {
     let subject = "Ledger of container seals";
     let before = ncb.get("/").await.text().await.unwrap();
     assert!(before.contains("Incoming requests") && !before.contains(subject));
-    rcmp.ok("create_request", &[("case_id", &case_id), ("kind", "information"), ("subject", subject), ("body", "Please share the ledger."),
-        ("priority", "normal"), ("tlp", "amber"), ("to_agency", "NCB"), ("due", ""), ("intent", "send")])
-        .await;
+    rcmp.ok(
+        "create_request",
+        &[
+            ("case_id", &case_id),
+            ("kind", "information"),
+            ("subject", subject),
+            ("body", "Please share the ledger."),
+            ("priority", "normal"),
+            ("tlp", "amber"),
+            ("to_agency", "NCB"),
+            ("due", ""),
+            ("intent", "send"),
+        ],
+    )
+    .await;
     let after = ncb.get("/").await.text().await.unwrap();
     assert!(after.contains(subject), "NCB's inbox shows the new request without waiting");
     // The same page, filters, data and minute, for an officer of another agency: their own inbox.
@@ -395,13 +585,15 @@ async fn the_case_page_records_every_view_shows_a_change_at_once_and_is_refused_
     let (st, mut ncb, mut rcmp) = story(&s).await;
     let path = format!("/cases/{}", st.case_id);
     let views = async |username: &str, outcome: &str| -> i64 {
-        sqlx::query_scalar("SELECT COUNT(*) FROM audit_events WHERE action = 'case.read' AND object_id = ? AND username = ? AND outcome = ?")
-            .bind(&st.case_id)
-            .bind(username)
-            .bind(outcome)
-            .fetch_one(&s.db.pool)
-            .await
-            .unwrap()
+        sqlx::query_scalar(
+            "SELECT COUNT(*) FROM audit_events WHERE action = 'case.read' AND object_id = ? AND username = ? AND outcome = ?",
+        )
+        .bind(&st.case_id)
+        .bind(username)
+        .bind(outcome)
+        .fetch_one(&s.db.pool)
+        .await
+        .unwrap()
     };
     let mut cbsa = s.signed_in("cbsa.officer").await;
     let before = views("rcmp.officer", "success").await;
@@ -414,9 +606,19 @@ async fn the_case_page_records_every_view_shows_a_change_at_once_and_is_refused_
     assert_eq!(views("rcmp.officer", "success").await, before + 3, "each view is recorded");
     // Recording a read changes nothing a kept page shows: pages kept for reuse (the inbox) stay valid.
     assert_eq!(s.db.generation(), version, "reads leave the data version alone");
-    ncb.ok("add_indicator", &[("case_id", &st.case_id), ("kind", "domain"), ("value", "seal-ledger.example"), ("tlp", "amber"),
-        ("first_seen", ""), ("last_seen", ""), ("note", "")])
-        .await;
+    ncb.ok(
+        "add_indicator",
+        &[
+            ("case_id", &st.case_id),
+            ("kind", "domain"),
+            ("value", "seal-ledger.example"),
+            ("tlp", "amber"),
+            ("first_seen", ""),
+            ("last_seen", ""),
+            ("note", ""),
+        ],
+    )
+    .await;
     assert!(s.db.generation() > version, "a change moves it");
     assert!(rcmp.get(&path).await.text().await.unwrap().contains("seal-ledger.example"), "the new indicator shows at once");
     let refused = cbsa.get(&path).await;

@@ -202,10 +202,8 @@ async fn sign_in_attempts_are_throttled_per_client_address() {
     }
     let res = c.sign_in("admin", &s.passwords["admin"]).await;
     assert_eq!(res.status(), 429);
-    let actions: Vec<String> = sqlx::query_scalar("SELECT action FROM audit_events WHERE action = 'sign_in.throttled'")
-        .fetch_all(&s.db.pool)
-        .await
-        .unwrap();
+    let actions: Vec<String> =
+        sqlx::query_scalar("SELECT action FROM audit_events WHERE action = 'sign_in.throttled'").fetch_all(&s.db.pool).await.unwrap();
     assert_eq!(actions.len(), 1);
 }
 
@@ -292,17 +290,19 @@ async fn concurrent_writes_commit_together_and_a_failed_one_takes_back_only_its_
                 return;
             }
             tx.commit().await.unwrap();
-            let seen: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM agencies WHERE code = ?").bind(&code).fetch_one(&db.pool).await.unwrap();
+            let seen: i64 =
+                sqlx::query_scalar("SELECT COUNT(*) FROM agencies WHERE code = ?").bind(&code).fetch_one(&db.pool).await.unwrap();
             assert_eq!(seen, 1, "{code} committed but not visible");
         }));
     }
     for t in tasks {
         t.await.unwrap();
     }
-    let kept: Vec<String> = sqlx::query_scalar("SELECT code FROM agencies WHERE name = 'Group test' ORDER BY CAST(substr(code, 2) AS INTEGER)")
-        .fetch_all(&s.db.pool)
-        .await
-        .unwrap();
+    let kept: Vec<String> =
+        sqlx::query_scalar("SELECT code FROM agencies WHERE name = 'Group test' ORDER BY CAST(substr(code, 2) AS INTEGER)")
+            .fetch_all(&s.db.pool)
+            .await
+            .unwrap();
     let expected: Vec<String> = (0..60).filter(|i| i % 5 != 0).map(|i| format!("G{i}")).collect();
     assert_eq!(kept, expected);
 }
@@ -313,7 +313,7 @@ async fn concurrent_writes_commit_together_and_a_failed_one_takes_back_only_its_
 /// while the server runs) still form one unbroken chain.
 #[tokio::test]
 async fn audit_events_from_concurrent_failing_and_outside_writers_form_one_chain() {
-    use app::backend::audit::{self, verify, ChainReport, Event, Who};
+    use app::backend::platform::audit::{self, verify, ChainReport, Event, Who};
     let s = TestServer::start_bare().await;
     let outsider = server::cli::open_db(&s.db_url, Default::default()).await.expect("second connection to the file");
     let who = Who { username: Some("chain.test".into()), ..Default::default() };
@@ -339,12 +339,13 @@ async fn audit_events_from_concurrent_failing_and_outside_writers_form_one_chain
                 let reader = Who { username: Some(format!("reader.{round}.{i}")), ..Default::default() };
                 audit::record_alone(&db, &reader, Event::new("test.read").on("item", i)).await.unwrap();
                 // Durable when it returns, so visible on any connection, under its own reader's name.
-                let seen: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM audit_events WHERE username = ? AND action = 'test.read' AND object_id = ?")
-                    .bind(reader.username.as_deref())
-                    .bind(i.to_string())
-                    .fetch_one(&db.pool)
-                    .await
-                    .unwrap();
+                let seen: i64 =
+                    sqlx::query_scalar("SELECT COUNT(*) FROM audit_events WHERE username = ? AND action = 'test.read' AND object_id = ?")
+                        .bind(reader.username.as_deref())
+                        .bind(i.to_string())
+                        .fetch_one(&db.pool)
+                        .await
+                        .unwrap();
                 assert_eq!(seen, 1, "the read of item {i} in round {round} was recorded once");
                 1
             }));
@@ -420,7 +421,10 @@ async fn a_write_abandoned_midway_is_rolled_back_and_frees_the_database_for_othe
     assert_eq!(after, before);
     // And the next write through the writer works and lands.
     let mut tx = s.db.begin_write().await.unwrap();
-    sqlx::query("INSERT INTO agencies (code, name, country, created_at) VALUES ('KEPT', 'Saved', 'CA', '2026-01-01')").execute(&mut *tx).await.unwrap();
+    sqlx::query("INSERT INTO agencies (code, name, country, created_at) VALUES ('KEPT', 'Saved', 'CA', '2026-01-01')")
+        .execute(&mut *tx)
+        .await
+        .unwrap();
     tx.commit().await.unwrap();
     let kept: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM agencies WHERE code = 'KEPT'").fetch_one(&s.db.pool).await.unwrap();
     assert_eq!(kept, 1);
@@ -432,11 +436,14 @@ async fn expired_sessions_are_removed_and_live_ones_kept() {
     let s = TestServer::start().await;
     let mut live = s.signed_in("ncb.officer").await;
     let mut old = s.signed_in("rcmp.officer").await;
-    let rows = |pool: sqlx::SqlitePool| async move { sqlx::query_scalar::<_, i64>("SELECT COUNT(*) FROM sessions").fetch_one(&pool).await.unwrap() };
+    let rows = |pool: sqlx::SqlitePool| async move {
+        sqlx::query_scalar::<_, i64>("SELECT COUNT(*) FROM sessions").fetch_one(&pool).await.unwrap()
+    };
     let before = rows(s.db.pool.clone()).await;
     assert!(before >= 2);
     // Age one session past its expiry, keeping the stored format.
-    let stored: String = sqlx::query_scalar("SELECT expiry_date FROM sessions ORDER BY rowid DESC LIMIT 1").fetch_one(&s.db.pool).await.unwrap();
+    let stored: String =
+        sqlx::query_scalar("SELECT expiry_date FROM sessions ORDER BY rowid DESC LIMIT 1").fetch_one(&s.db.pool).await.unwrap();
     sqlx::query("UPDATE sessions SET expiry_date = '2020' || substr(expiry_date, 5) WHERE rowid = (SELECT MAX(rowid) FROM sessions)")
         .execute(&s.db.pool)
         .await

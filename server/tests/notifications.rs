@@ -10,10 +10,38 @@ use support::TestServer;
 async fn send_request(s: &TestServer, subject: &str) -> String {
     let mut ncb = s.signed_in("ncb.officer").await;
     let me = support::user_id(&s.db, "ncb.officer").await.to_string();
-    let c = ncb.ok("create_case", &[("title", "Notification test case"), ("summary", ""), ("category", "other"), ("priority", "normal"),
-        ("tlp", "amber"), ("lead", &me), ("parties", ""), ("links", "")]).await;
-    let r = ncb.ok("create_request", &[("case_id", &c["id"].to_string()), ("kind", "information"), ("subject", subject), ("body", "b"),
-        ("priority", "urgent"), ("directly_available", "true"), ("tlp", "amber"), ("to_agency", "RCMP"), ("due", ""), ("intent", "send")]).await;
+    let c = ncb
+        .ok(
+            "create_case",
+            &[
+                ("title", "Notification test case"),
+                ("summary", ""),
+                ("category", "other"),
+                ("priority", "normal"),
+                ("tlp", "amber"),
+                ("lead", &me),
+                ("parties", ""),
+                ("links", ""),
+            ],
+        )
+        .await;
+    let r = ncb
+        .ok(
+            "create_request",
+            &[
+                ("case_id", &c["id"].to_string()),
+                ("kind", "information"),
+                ("subject", subject),
+                ("body", "b"),
+                ("priority", "urgent"),
+                ("directly_available", "true"),
+                ("tlp", "amber"),
+                ("to_agency", "RCMP"),
+                ("due", ""),
+                ("intent", "send"),
+            ],
+        )
+        .await;
     r["id"].to_string()
 }
 
@@ -79,14 +107,19 @@ async fn deadline_reminders_are_sent_once_even_when_the_task_runs_again() {
     let id = send_request(&s, "Reminder request").await;
     // Make it due in 2 hours, then overdue.
     let now = chrono::Utc::now();
-    sqlx::query("UPDATE requests SET due_at = ? WHERE id = ?").bind(now + chrono::Duration::hours(2)).bind(id.parse::<i64>().unwrap()).execute(&s.db.pool).await.unwrap();
-    let first = app::backend::notifications::remind(&s.db, now).await.unwrap();
-    let second = app::backend::notifications::remind(&s.db, now).await.unwrap();
+    sqlx::query("UPDATE requests SET due_at = ? WHERE id = ?")
+        .bind(now + chrono::Duration::hours(2))
+        .bind(id.parse::<i64>().unwrap())
+        .execute(&s.db.pool)
+        .await
+        .unwrap();
+    let first = app::backend::oversight::notifications::remind(&s.db, now).await.unwrap();
+    let second = app::backend::oversight::notifications::remind(&s.db, now).await.unwrap();
     assert_eq!(first.len(), 1, "the one RCMP officer");
     assert!(second.is_empty(), "a second pass (or a restart) sends nothing new");
     let later = now + chrono::Duration::hours(3);
-    assert_eq!(app::backend::notifications::remind(&s.db, later).await.unwrap().len(), 1, "then the overdue reminder");
-    assert!(app::backend::notifications::remind(&s.db, later).await.unwrap().is_empty());
+    assert_eq!(app::backend::oversight::notifications::remind(&s.db, later).await.unwrap().len(), 1, "then the overdue reminder");
+    assert!(app::backend::oversight::notifications::remind(&s.db, later).await.unwrap().is_empty());
     let kinds: Vec<String> = sqlx::query_scalar("SELECT kind FROM notifications ORDER BY id").fetch_all(&s.db.pool).await.unwrap();
     assert_eq!(kinds, vec!["new_request", "due_soon", "overdue"]);
 }

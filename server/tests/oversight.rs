@@ -32,14 +32,30 @@ async fn case(s: &TestServer, owner: &str, lead: &str, category: &str, title: &s
     .unwrap();
     for p in std::iter::once(&owner).chain(parties.iter()) {
         let a = agency(s, p).await;
-        sqlx::query("INSERT INTO case_parties (case_id, agency_id, added_at) VALUES (?, ?, ?)").bind(id).bind(a).bind(now).execute(&s.db.pool).await.unwrap();
+        sqlx::query("INSERT INTO case_parties (case_id, agency_id, added_at) VALUES (?, ?, ?)")
+            .bind(id)
+            .bind(a)
+            .bind(now)
+            .execute(&s.db.pool)
+            .await
+            .unwrap();
     }
     id
 }
 
 /// A request with exact times: sent `sent_ago` before now, acknowledged / answered that many hours after.
 #[allow(clippy::too_many_arguments)]
-async fn request(s: &TestServer, case_id: i64, from: &str, to: &str, sent_ago: Duration, ack_h: Option<i64>, answer_h: Option<i64>, due_h: i64, status: &str) {
+async fn request(
+    s: &TestServer,
+    case_id: i64,
+    from: &str,
+    to: &str,
+    sent_ago: Duration,
+    ack_h: Option<i64>,
+    answer_h: Option<i64>,
+    due_h: i64,
+    status: &str,
+) {
     let now = Utc::now();
     let sent: DateTime<Utc> = now - sent_ago;
     let creator = support::user_id(&s.db, "rcmp.officer").await;
@@ -73,15 +89,19 @@ async fn dashboard_figures_match_hand_computed_values() {
     request(&s, shared, "RCMP", "NCB", Duration::days(8), Some(6), Some(30), 168, "answered").await; // in time
     request(&s, shared, "RCMP", "NCB", Duration::days(7), Some(8), None, 8, "acknowledged").await; // overdue
     request(&s, shared, "RCMP", "NCB", Duration::hours(1), None, None, 8, "sent").await; // due within 24 h
-    // Sent by India, old enough to fall outside 30 days but inside 90.
+                                                                                         // Sent by India, old enough to fall outside 30 days but inside 90.
     request(&s, shared, "NCB", "RCMP", Duration::days(60), Some(1), Some(5), 168, "answered").await;
     // A Canadian-only case: India must never count it.
     case(&s, "RCMP", "rcmp.officer", "fraud", "Canadian private fraud case", &["CSIS"]).await;
 
     let mut sup = s.signed_in("in.supervisor").await;
     let d = sup.ok("dashboard", &[]).await;
-    let cats: Vec<(String, i64)> = d["open_cases_by_category"].as_array().unwrap().iter()
-        .map(|f| (f["label"].as_str().unwrap().to_string(), f["value"].as_i64().unwrap())).collect();
+    let cats: Vec<(String, i64)> = d["open_cases_by_category"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|f| (f["label"].as_str().unwrap().to_string(), f["value"].as_i64().unwrap()))
+        .collect();
     assert_eq!(cats, vec![("Drug precursors".to_string(), 1)], "the Canadian-only fraud case is not counted");
     assert_eq!(d["overdue_incoming"]["value"], 1);
     assert_eq!(d["overdue_incoming"]["link"], "/requests?direction=incoming&overdue=1");
@@ -89,7 +109,9 @@ async fn dashboard_figures_match_hand_computed_values() {
     assert_eq!(d["due_within_24h"]["value"], 1);
 
     let rows = d["timeliness"].as_array().unwrap();
-    let row = |days: i64, dir: &str, cp: &str| rows.iter().find(|r| r["window_days"] == days && r["direction"] == dir && r["counterpart"] == cp).cloned();
+    let row = |days: i64, dir: &str, cp: &str| {
+        rows.iter().find(|r| r["window_days"] == days && r["direction"] == dir && r["counterpart"] == cp).cloned()
+    };
     let r = row(30, "received", "All").expect("30-day received row");
     assert_eq!(r["requests"], 5);
     assert_eq!(r["ack_median_hours"].as_f64().unwrap().round(), 4.0); // ranks of [2,4,6,8]: 2nd
@@ -147,7 +169,8 @@ async fn listed(client: &mut support::Client, link: &str) -> usize {
         "/requests" => ("list_requests", "requests"),
         other => panic!("a dashboard link to {other}"),
     };
-    let params: Vec<(String, String)> = query.split('&').filter_map(|kv| kv.split_once('=')).map(|(k, v)| (format!("filter[{k}]"), v.to_string())).collect();
+    let params: Vec<(String, String)> =
+        query.split('&').filter_map(|kv| kv.split_once('=')).map(|(k, v)| (format!("filter[{k}]"), v.to_string())).collect();
     let form: Vec<(&str, &str)> = params.iter().map(|(k, v)| (k.as_str(), v.as_str())).collect();
     let page = client.ok(endpoint, &form).await;
     assert_eq!(page["has_more"], false, "{link}: one page holds the fixture");
@@ -167,10 +190,16 @@ async fn every_dashboard_figure_links_to_exactly_the_rows_it_counts() {
     request(&s, shared, "NCB", "RCMP", Duration::days(60), Some(1), Some(5), 168, "answered").await;
     request(&s, shared, "NCB", "RCMP", Duration::days(5), None, None, 168, "sent").await;
     // Shared for information: in the lists, but no answer is expected, so not in the timeliness rows.
-    sqlx::query("UPDATE requests SET kind = 'intelligence_share' WHERE id = (SELECT MAX(id) FROM requests)").execute(&s.db.pool).await.unwrap();
+    sqlx::query("UPDATE requests SET kind = 'intelligence_share' WHERE id = (SELECT MAX(id) FROM requests)")
+        .execute(&s.db.pool)
+        .await
+        .unwrap();
     // Not yet approved by its sender: India has not received it.
     request(&s, shared, "RCMP", "NCB", Duration::hours(2), None, None, 72, "awaiting_approval").await;
-    sqlx::query("UPDATE requests SET sent_at = NULL, due_at = NULL WHERE id = (SELECT MAX(id) FROM requests)").execute(&s.db.pool).await.unwrap();
+    sqlx::query("UPDATE requests SET sent_at = NULL, due_at = NULL WHERE id = (SELECT MAX(id) FROM requests)")
+        .execute(&s.db.pool)
+        .await
+        .unwrap();
 
     for supervisor in ["in.supervisor", "ca.supervisor"] {
         let mut sup = s.signed_in(supervisor).await;
@@ -186,7 +215,12 @@ async fn every_dashboard_figure_links_to_exactly_the_rows_it_counts() {
         let untaken = if supervisor == "in.supervisor" { 0 } else { 1 };
         assert_eq!((d.untaken.value, d.untaken_overdue.value), (untaken, 0), "{supervisor}: received, not yet taken");
         let mut figures: Vec<(String, String, i64)> = Vec::new();
-        for f in d.open_cases_by_category.iter().chain(&d.open_cases_by_priority).chain(&d.incoming_by_status).chain(&d.outgoing_by_status)
+        for f in d
+            .open_cases_by_category
+            .iter()
+            .chain(&d.open_cases_by_priority)
+            .chain(&d.incoming_by_status)
+            .chain(&d.outgoing_by_status)
             .chain([&d.overdue_incoming, &d.overdue_outgoing, &d.due_within_24h, &d.untaken, &d.untaken_overdue])
         {
             figures.push((f.label.clone(), f.link.clone(), f.value));
@@ -206,7 +240,11 @@ async fn every_dashboard_figure_links_to_exactly_the_rows_it_counts() {
         }
         assert!(figures.iter().filter(|f| f.2 > 0).count() >= 10, "{supervisor}: the fixture gives most figures something to count");
         for (label, link, value) in figures {
-            assert_eq!(listed(&mut sup, &link).await as i64, value, "{supervisor}: “{label}” counts {value}, its link {link} lists otherwise");
+            assert_eq!(
+                listed(&mut sup, &link).await as i64,
+                value,
+                "{supervisor}: “{label}” counts {value}, its link {link} lists otherwise"
+            );
         }
     }
 }
@@ -254,19 +292,73 @@ async fn search_finds_each_kind_only_for_those_who_may_see_it_and_follows_update
     let s = TestServer::start_bare().await;
     let mut ncb = s.signed_in("ncb.officer").await;
     let me = support::user_id(&s.db, "ncb.officer").await.to_string();
-    let c = ncb.ok("create_case", &[("title", "Tramadol tablets hidden in textile bales"), ("summary", "Shipments via Mundra port"), ("category", "drug_precursors"),
-        ("priority", "high"), ("tlp", "amber"), ("lead", &me), ("parties", ""), ("links", "")]).await;
+    let c = ncb
+        .ok(
+            "create_case",
+            &[
+                ("title", "Tramadol tablets hidden in textile bales"),
+                ("summary", "Shipments via Mundra port"),
+                ("category", "drug_precursors"),
+                ("priority", "high"),
+                ("tlp", "amber"),
+                ("lead", &me),
+                ("parties", ""),
+                ("links", ""),
+            ],
+        )
+        .await;
     let case_id = c["id"].to_string();
-    let r = ncb.ok("create_request", &[("case_id", &case_id), ("kind", "information"), ("subject", "Importer of record"), ("body", "Which importer cleared the zebrafish consignment?"),
-        ("priority", "normal"), ("tlp", "amber"), ("to_agency", "RCMP"), ("due", ""), ("intent", "send")]).await;
+    let r = ncb
+        .ok(
+            "create_request",
+            &[
+                ("case_id", &case_id),
+                ("kind", "information"),
+                ("subject", "Importer of record"),
+                ("body", "Which importer cleared the zebrafish consignment?"),
+                ("priority", "normal"),
+                ("tlp", "amber"),
+                ("to_agency", "RCMP"),
+                ("due", ""),
+                ("intent", "send"),
+            ],
+        )
+        .await;
     let rid = r["id"].to_string();
     let mut rcmp = s.signed_in("rcmp.officer").await;
-    rcmp.ok("respond_to_request", &[("id", &rid), ("kind", "partial_answer"), ("body", "The importer is Maplewood Trading, Mississauga."),
-        ("source_grade", "A"), ("info_grade", "1"), ("tlp", "amber")]).await;
-    ncb.ok("add_indicator", &[("case_id", &case_id), ("kind", "ipv4"), ("value", "192.0.2.45"), ("tlp", "amber"), ("first_seen", ""), ("last_seen", ""), ("note", "C2 server")]).await;
-    ncb.ok("add_entity", &[("case_id", &case_id), ("kind", "company"), ("name", "Saltmarsh Logistics"), ("identifier", ""), ("note", "consignee")]).await;
+    rcmp.ok(
+        "respond_to_request",
+        &[
+            ("id", &rid),
+            ("kind", "partial_answer"),
+            ("body", "The importer is Maplewood Trading, Mississauga."),
+            ("source_grade", "A"),
+            ("info_grade", "1"),
+            ("tlp", "amber"),
+        ],
+    )
+    .await;
+    ncb.ok(
+        "add_indicator",
+        &[
+            ("case_id", &case_id),
+            ("kind", "ipv4"),
+            ("value", "192.0.2.45"),
+            ("tlp", "amber"),
+            ("first_seen", ""),
+            ("last_seen", ""),
+            ("note", "C2 server"),
+        ],
+    )
+    .await;
+    ncb.ok(
+        "add_entity",
+        &[("case_id", &case_id), ("kind", "company"), ("name", "Saltmarsh Logistics"), ("identifier", ""), ("note", "consignee")],
+    )
+    .await;
 
-    let kinds = |v: &serde_json::Value| v["hits"].as_array().unwrap().iter().map(|h| h["kind"].as_str().unwrap().to_string()).collect::<Vec<_>>();
+    let kinds =
+        |v: &serde_json::Value| v["hits"].as_array().unwrap().iter().map(|h| h["kind"].as_str().unwrap().to_string()).collect::<Vec<_>>();
     assert_eq!(kinds(&ncb.ok("search", &[("q", "textile")]).await), vec!["case"]);
     assert_eq!(kinds(&ncb.ok("search", &[("q", "zebrafish")]).await), vec!["request"]);
     assert_eq!(kinds(&ncb.ok("search", &[("q", "Maplewood")]).await), vec!["response"]);
@@ -285,18 +377,42 @@ async fn search_finds_each_kind_only_for_those_who_may_see_it_and_follows_update
         assert!(kinds(&cbsa.ok("search", &[("q", q)]).await).is_empty(), "{q} leaked to a non-party");
     }
     // A draft exists only for its sender, even for the agency it is addressed to.
-    ncb.ok("create_request", &[("case_id", &case_id), ("kind", "information"), ("subject", "Second importer"), ("body", "Draft about the quokka shipment"),
-        ("priority", "normal"), ("tlp", "amber"), ("to_agency", "RCMP"), ("due", ""), ("intent", "draft")]).await;
+    ncb.ok(
+        "create_request",
+        &[
+            ("case_id", &case_id),
+            ("kind", "information"),
+            ("subject", "Second importer"),
+            ("body", "Draft about the quokka shipment"),
+            ("priority", "normal"),
+            ("tlp", "amber"),
+            ("to_agency", "RCMP"),
+            ("due", ""),
+            ("intent", "draft"),
+        ],
+    )
+    .await;
     assert_eq!(kinds(&ncb.ok("search", &[("q", "quokka")]).await), vec!["request"]);
     assert!(kinds(&rcmp.ok("search", &[("q", "quokka")]).await).is_empty(), "a draft leaked to its addressee");
     assert_eq!(kinds(&rcmp.ok("search", &[("q", "zebrafish")]).await), vec!["request"], "the sent one is theirs to find");
     // Updates are followed.
-    let edit = [("id", case_id.as_str()), ("version", "1"), ("title", "Tramadol tablets hidden in carpet rolls"), ("summary", "Shipments via Mundra port"),
-        ("category", "drug_precursors"), ("priority", "high"), ("tlp", "amber"), ("lead", me.as_str()), ("parties", ""), ("links", "")];
+    let edit = [
+        ("id", case_id.as_str()),
+        ("version", "1"),
+        ("title", "Tramadol tablets hidden in carpet rolls"),
+        ("summary", "Shipments via Mundra port"),
+        ("category", "drug_precursors"),
+        ("priority", "high"),
+        ("tlp", "amber"),
+        ("lead", me.as_str()),
+        ("parties", ""),
+        ("links", ""),
+    ];
     ncb.ok("update_case", &edit).await;
     assert!(kinds(&ncb.ok("search", &[("q", "textile")]).await).is_empty());
     assert_eq!(kinds(&ncb.ok("search", &[("q", "carpet")]).await), vec!["case"]);
-    let searches: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM audit_events WHERE action = 'search'").fetch_one(&s.db.pool).await.unwrap();
+    let searches: i64 =
+        sqlx::query_scalar("SELECT COUNT(*) FROM audit_events WHERE action = 'search'").fetch_one(&s.db.pool).await.unwrap();
     assert!(searches >= 10);
 }
 
@@ -327,10 +443,34 @@ async fn csv_exports_follow_the_filters_neutralise_formulas_and_are_audited() {
     let s = TestServer::start_bare().await;
     let mut ncb = s.signed_in("ncb.officer").await;
     let me = support::user_id(&s.db, "ncb.officer").await.to_string();
-    ncb.ok("create_case", &[("title", "=HYPERLINK(\"http://evil\")"), ("summary", ""), ("category", "fraud"), ("priority", "high"), ("tlp", "amber"),
-        ("lead", &me), ("parties", ""), ("links", "")]).await;
-    ncb.ok("create_case", &[("title", "Unrelated ransomware case"), ("summary", ""), ("category", "ransomware"), ("priority", "low"), ("tlp", "amber"),
-        ("lead", &me), ("parties", ""), ("links", "")]).await;
+    ncb.ok(
+        "create_case",
+        &[
+            ("title", "=HYPERLINK(\"http://evil\")"),
+            ("summary", ""),
+            ("category", "fraud"),
+            ("priority", "high"),
+            ("tlp", "amber"),
+            ("lead", &me),
+            ("parties", ""),
+            ("links", ""),
+        ],
+    )
+    .await;
+    ncb.ok(
+        "create_case",
+        &[
+            ("title", "Unrelated ransomware case"),
+            ("summary", ""),
+            ("category", "ransomware"),
+            ("priority", "low"),
+            ("tlp", "amber"),
+            ("lead", &me),
+            ("parties", ""),
+            ("links", ""),
+        ],
+    )
+    .await;
     let res = ncb.get("/export/cases.csv?category=fraud").await;
     assert_eq!(res.status(), 200);
     assert!(res.headers()["content-type"].to_str().unwrap().starts_with("text/csv"));
@@ -343,7 +483,8 @@ async fn csv_exports_follow_the_filters_neutralise_formulas_and_are_audited() {
     let mut cbsa = s.signed_in("cbsa.officer").await;
     let other = cbsa.get("/export/cases.csv").await.text().await.unwrap();
     assert_eq!(other.split("\r\n").filter(|l| !l.is_empty()).count(), 1, "only the header for a non-party");
-    let exports: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM audit_events WHERE action = 'export.csv'").fetch_one(&s.db.pool).await.unwrap();
+    let exports: i64 =
+        sqlx::query_scalar("SELECT COUNT(*) FROM audit_events WHERE action = 'export.csv'").fetch_one(&s.db.pool).await.unwrap();
     assert_eq!(exports, 2);
     assert_eq!(s.client().get("/export/cases.csv").await.status(), 401);
 }
@@ -354,12 +495,38 @@ async fn cross_check_finds_the_recipients_own_records_and_nothing_it_may_not_see
     // RCMP's own earlier case names the same man (written the other way round) and holds the domain.
     let mut rcmp = s.signed_in("rcmp.officer").await;
     let r1 = support::own_case(&s, &mut rcmp, "Romance-scam ring in Brampton").await;
-    rcmp.ok("add_entity", &[("case_id", &r1), ("kind", "person"), ("name", "Rajesh Sharma"), ("identifier", "1980-01-02"), ("note", "")]).await;
-    rcmp.ok("add_indicator", &[("case_id", &r1), ("kind", "domain"), ("value", "pay-now.example"), ("tlp", "amber"), ("first_seen", ""), ("last_seen", ""), ("note", "")]).await;
+    rcmp.ok("add_entity", &[("case_id", &r1), ("kind", "person"), ("name", "Rajesh Sharma"), ("identifier", "1980-01-02"), ("note", "")])
+        .await;
+    rcmp.ok(
+        "add_indicator",
+        &[
+            ("case_id", &r1),
+            ("kind", "domain"),
+            ("value", "pay-now.example"),
+            ("tlp", "amber"),
+            ("first_seen", ""),
+            ("last_seen", ""),
+            ("note", ""),
+        ],
+    )
+    .await;
     // ...and a request on another RCMP case names him in its text.
     let r2 = support::own_case(&s, &mut rcmp, "Wire transfers to Surrey shell companies").await;
-    rcmp.ok("create_request", &[("case_id", &r2), ("kind", "information"), ("subject", "Account holders"), ("body", "Accounts were opened by Rajesh Kumar Sharma in 2025."),
-        ("priority", "normal"), ("tlp", "amber"), ("to_agency", "CBI"), ("due", ""), ("intent", "send")]).await;
+    rcmp.ok(
+        "create_request",
+        &[
+            ("case_id", &r2),
+            ("kind", "information"),
+            ("subject", "Account holders"),
+            ("body", "Accounts were opened by Rajesh Kumar Sharma in 2025."),
+            ("priority", "normal"),
+            ("tlp", "amber"),
+            ("to_agency", "CBI"),
+            ("due", ""),
+            ("intent", "send"),
+        ],
+    )
+    .await;
 
     // CBSA holds the same name on a case RCMP is not party to: it must not show.
     let mut cbsa = s.signed_in("cbsa.officer").await;
@@ -370,11 +537,29 @@ async fn cross_check_finds_the_recipients_own_records_and_nothing_it_may_not_see
     let mut ncb = s.signed_in("ncb.officer").await;
     let n = support::own_case(&s, &mut ncb, "Cheating of Punjab investors").await;
     ncb.ok("add_entity", &[("case_id", &n), ("kind", "person"), ("name", "SHARMA, Rajesh"), ("identifier", ""), ("note", "")]).await;
-    let req = ncb.ok("create_request", &[("case_id", &n), ("kind", "information"), ("subject", "Holder of a payment site"), ("body", "Who registered hxxps://pay-now[.]example/login ?"),
-        ("priority", "normal"), ("tlp", "amber"), ("to_agency", "RCMP"), ("due", ""), ("intent", "send")]).await["id"].to_string();
+    let req = ncb
+        .ok(
+            "create_request",
+            &[
+                ("case_id", &n),
+                ("kind", "information"),
+                ("subject", "Holder of a payment site"),
+                ("body", "Who registered hxxps://pay-now[.]example/login ?"),
+                ("priority", "normal"),
+                ("tlp", "amber"),
+                ("to_agency", "RCMP"),
+                ("due", ""),
+                ("intent", "send"),
+            ],
+        )
+        .await["id"]
+        .to_string();
 
     let x = rcmp.ok("cross_check", &[("id", &req)]).await;
-    let matches: Vec<(String, i64, String)> = x["matches"].as_array().unwrap().iter()
+    let matches: Vec<(String, i64, String)> = x["matches"]
+        .as_array()
+        .unwrap()
+        .iter()
         .map(|m| (m["matched"].as_str().unwrap().to_string(), m["case_id"].as_i64().unwrap(), m["found_as"].as_str().unwrap().to_string()))
         .collect();
     let r1: i64 = r1.parse().unwrap();
@@ -392,13 +577,23 @@ async fn cross_check_finds_the_recipients_own_records_and_nothing_it_may_not_see
     // The sending side has nothing to cross-check here, and a non-party learns nothing.
     assert_eq!(ncb.call("cross_check", &[("id", &req)]).await.status(), 403);
     assert_eq!(cbsa.call("cross_check", &[("id", &req)]).await.status(), 404);
-    let audited: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM audit_events WHERE action = 'request.cross_check' AND outcome = 'success'").fetch_one(&s.db.pool).await.unwrap();
+    let audited: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM audit_events WHERE action = 'request.cross_check' AND outcome = 'success'")
+        .fetch_one(&s.db.pool)
+        .await
+        .unwrap();
     assert_eq!(audited, 1);
 }
 
 /// The strings a PDF shows (Tj operands, literal or hex), decoded from WinAnsi, in order.
 fn shown_text(pdf: &[u8]) -> Vec<String> {
-    let text: String = pdf.iter().map(|b| match b { 0x96 => '–', 0x97 => '—', b => *b as char }).collect();
+    let text: String = pdf
+        .iter()
+        .map(|b| match b {
+            0x96 => '–',
+            0x97 => '—',
+            b => *b as char,
+        })
+        .collect();
     let mut out = Vec::new();
     for line in text.lines().filter(|l| l.ends_with(" Tj")) {
         let operand = &line[..line.len() - 3];
@@ -418,17 +613,46 @@ async fn the_case_report_pdf_marks_every_page_and_holds_requests_and_gradings() 
     let s = TestServer::start_bare().await;
     let mut ncb = s.signed_in("ncb.officer").await;
     let case = support::own_case(&s, &mut ncb, "Precursor consignments through Nhava Sheva").await;
-    ncb.ok("add_entity", &[("case_id", &case), ("kind", "vessel"), ("name", "MV Pacific Meridian"), ("identifier", "IMO 9321483"), ("note", "")]).await;
+    ncb.ok(
+        "add_entity",
+        &[("case_id", &case), ("kind", "vessel"), ("name", "MV Pacific Meridian"), ("identifier", "IMO 9321483"), ("note", "")],
+    )
+    .await;
     let mut rcmp = s.signed_in("rcmp.officer").await;
     // Enough requests and text to run over several pages.
     let long = "The consignee's warehouse received two containers declared as industrial solvents. ".repeat(12);
     for i in 0..12 {
         let subject = format!("Question {i} about the consignee");
-        let r = ncb.ok("create_request", &[("case_id", &case), ("kind", "information"), ("subject", &subject), ("body", &long),
-            ("priority", "normal"), ("tlp", "amber"), ("to_agency", "RCMP"), ("due", ""), ("intent", "send")]).await["id"].to_string();
+        let r = ncb
+            .ok(
+                "create_request",
+                &[
+                    ("case_id", &case),
+                    ("kind", "information"),
+                    ("subject", &subject),
+                    ("body", &long),
+                    ("priority", "normal"),
+                    ("tlp", "amber"),
+                    ("to_agency", "RCMP"),
+                    ("due", ""),
+                    ("intent", "send"),
+                ],
+            )
+            .await["id"]
+            .to_string();
         if i == 0 {
-            rcmp.ok("respond_to_request", &[("id", &r), ("kind", "final_answer"), ("body", "Confirmed by the port authority's records."),
-                ("source_grade", "B"), ("info_grade", "2"), ("tlp", "red")]).await;
+            rcmp.ok(
+                "respond_to_request",
+                &[
+                    ("id", &r),
+                    ("kind", "final_answer"),
+                    ("body", "Confirmed by the port authority's records."),
+                    ("source_grade", "B"),
+                    ("info_grade", "2"),
+                    ("tlp", "red"),
+                ],
+            )
+            .await;
         }
     }
     let res = ncb.get(&format!("/cases/{case}/report.pdf")).await;
@@ -449,13 +673,19 @@ async fn the_case_report_pdf_marks_every_page_and_holds_requests_and_gradings() 
     assert!(text.contains("Confirmed by the port authority's records."));
     let flowing = lines.join(" ");
     assert!(flowing.contains("Final answer · Daniel Tremblay (RCMP)"), "author and agency of the answer");
-    assert!(flowing.contains("grading B2 (source B: source mostly reliable; information 2: known personally to the source)"), "grading with its meaning");
+    assert!(
+        flowing.contains("grading B2 (source B: source mostly reliable; information 2: known personally to the source)"),
+        "grading with its meaning"
+    );
     assert!(text.contains("Vessel: MV Pacific Meridian (IMO 9321483)"));
 
     // Not a party: the same 404 as a missing case; both attempts and the download are audited.
     let mut cbsa = s.signed_in("cbsa.officer").await;
     assert_eq!(cbsa.get(&format!("/cases/{case}/report.pdf")).await.status(), 404);
     assert_eq!(cbsa.get("/cases/99999/report.pdf").await.status(), 404);
-    let events: Vec<String> = sqlx::query_scalar("SELECT outcome FROM audit_events WHERE action = 'case.export_pdf' ORDER BY id").fetch_all(&s.db.pool).await.unwrap();
+    let events: Vec<String> = sqlx::query_scalar("SELECT outcome FROM audit_events WHERE action = 'case.export_pdf' ORDER BY id")
+        .fetch_all(&s.db.pool)
+        .await
+        .unwrap();
     assert_eq!(events, vec!["success", "denied", "denied"]);
 }

@@ -3,8 +3,8 @@
 
 #![allow(dead_code)]
 
-use app::backend::db::Db;
-use app::backend::demo;
+use app::backend::data::demo;
+use app::backend::platform::db::Db;
 use leptos::config::LeptosOptions;
 use reqwest::header::{HeaderMap, HeaderValue, COOKIE, SET_COOKIE};
 use server::config::ServeArgs;
@@ -48,12 +48,8 @@ impl TestServer {
         let passwords = accounts.expect("demo data").into_iter().map(|a| (a.username, a.password)).collect();
         let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.expect("bind");
         let addr = listener.local_addr().expect("addr");
-        let options = LeptosOptions::builder()
-            .output_name("liaison-desk")
-            .site_root("../target/site")
-            .site_pkg_dir("pkg")
-            .site_addr(addr)
-            .build();
+        let options =
+            LeptosOptions::builder().output_name("liaison-desk").site_root("../target/site").site_pkg_dir("pkg").site_addr(addr).build();
         let app = server::router::build(options, db.clone(), &args, server::router::no_shutdown()).await.expect("router");
         tokio::spawn(async move {
             axum::serve(listener, app.into_make_service_with_connect_info::<SocketAddr>()).await.expect("serve");
@@ -62,7 +58,11 @@ impl TestServer {
     }
 
     pub fn client(&self) -> Client {
-        Client { base: self.base.clone(), http: reqwest::Client::builder().redirect(reqwest::redirect::Policy::none()).build().unwrap(), cookie: None }
+        Client {
+            base: self.base.clone(),
+            http: reqwest::Client::builder().redirect(reqwest::redirect::Policy::none()).build().unwrap(),
+            cookie: None,
+        }
     }
 
     /// A client already signed in as one of the demo accounts.
@@ -107,11 +107,7 @@ impl Client {
 
     /// Calls a server function the way the browser does (form-encoded POST, JSON answer).
     pub async fn call(&mut self, endpoint: &str, form: &[(&str, &str)]) -> reqwest::Response {
-        let rb = self
-            .http
-            .post(format!("{}/api/{endpoint}", self.base))
-            .header("accept", "application/json")
-            .form(form);
+        let rb = self.http.post(format!("{}/api/{endpoint}", self.base)).header("accept", "application/json").form(form);
         let res = self.with_cookie(rb).send().await.unwrap();
         self.remember(res.headers());
         res
@@ -150,12 +146,26 @@ impl Client {
 
 pub async fn user_id(db: &Db, username: &str) -> i64 {
     let mut conn = db.pool.acquire().await.unwrap();
-    app::backend::users::by_username(&mut conn, username).await.unwrap().unwrap().id
+    app::backend::platform::users::by_username(&mut conn, username).await.unwrap().unwrap().id
 }
 
 /// A plain case opened and led by the signed-in `client`, party to no other agency; its id.
 pub async fn own_case(s: &TestServer, client: &mut Client, title: &str) -> String {
     let me = user_id(&s.db, client.whoami().await.unwrap().as_str()).await.to_string();
-    let c = client.ok("create_case", &[("title", title), ("summary", ""), ("category", "fraud"), ("priority", "normal"), ("tlp", "amber"), ("lead", &me), ("parties", ""), ("links", "")]).await;
+    let c = client
+        .ok(
+            "create_case",
+            &[
+                ("title", title),
+                ("summary", ""),
+                ("category", "fraud"),
+                ("priority", "normal"),
+                ("tlp", "amber"),
+                ("lead", &me),
+                ("parties", ""),
+                ("links", ""),
+            ],
+        )
+        .await;
     c["id"].to_string()
 }

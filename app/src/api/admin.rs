@@ -7,7 +7,7 @@ use leptos::prelude::*;
 
 #[cfg(feature = "ssr")]
 mod guard {
-    use crate::backend::policy::{self, Action};
+    use crate::backend::exchange::policy::{self, Action};
     use crate::backend::{state, Actor, AppState};
     use crate::error::AppError;
 
@@ -20,7 +20,7 @@ mod guard {
 
 #[server(endpoint = "list_users")]
 pub async fn list_users(filter: UserFilter) -> Result<Vec<UserView>, AppError> {
-    use crate::backend::{policy::Action, state, users};
+    use crate::backend::{exchange::policy::Action, platform::users, state};
     state::reply(
         async {
             let (_, app) = guard::admin(Action::ManageAccounts).await?;
@@ -32,7 +32,7 @@ pub async fn list_users(filter: UserFilter) -> Result<Vec<UserView>, AppError> {
 
 #[server(endpoint = "get_user")]
 pub async fn get_user(id: i64) -> Result<UserView, AppError> {
-    use crate::backend::{policy::Action, state, users};
+    use crate::backend::{exchange::policy::Action, platform::users, state};
     state::reply(
         async {
             let (_, app) = guard::admin(Action::ManageAccounts).await?;
@@ -51,8 +51,8 @@ pub async fn create_user(
     agency: String,
     time_zone: String,
 ) -> Result<IssuedPassword, AppError> {
-    use crate::backend::audit::{self, Event};
-    use crate::backend::{passwords, policy::Action, state, users};
+    use crate::backend::platform::audit::{self, Event};
+    use crate::backend::{exchange::policy::Action, platform::passwords, platform::users, state};
     use serde_json::json;
     state::reply(
         async {
@@ -66,9 +66,14 @@ pub async fn create_user(
             let new = users::NewUser { username, display_name, role, agency_code: agency, time_zone: Some(time_zone) };
             let mut tx = app.db.begin_write().await?;
             let row = users::insert(&mut tx, &new, &hash, true).await?;
-            audit::record(&mut tx, &actor.who, Event::new("user.create").on("user", row.id).details(json!({
-                "username": row.username, "role": row.role, "agency": row.agency_code
-            }))).await?;
+            audit::record(
+                &mut tx,
+                &actor.who,
+                Event::new("user.create").on("user", row.id).details(json!({
+                    "username": row.username, "role": row.role, "agency": row.agency_code
+                })),
+            )
+            .await?;
             tx.commit().await?;
             Ok(IssuedPassword { user: row.view(), temporary_password: temporary })
         }
@@ -78,8 +83,8 @@ pub async fn create_user(
 
 #[server(endpoint = "update_user")]
 pub async fn update_user(id: i64, display_name: String, role: String, agency: String) -> Result<UserView, AppError> {
-    use crate::backend::audit::{self, Event};
-    use crate::backend::{agencies, policy::Action, state, users};
+    use crate::backend::platform::audit::{self, Event};
+    use crate::backend::{exchange::policy::Action, platform::agencies, platform::users, state};
     use crate::model::Role;
     use serde_json::json;
     state::reply(
@@ -88,15 +93,21 @@ pub async fn update_user(id: i64, display_name: String, role: String, agency: St
             let role = users::validate_fields(None, &display_name, &role, None)?;
             let mut tx = app.db.begin_write().await?;
             let target = users::by_id(&mut tx, id).await?.ok_or(AppError::NotFound)?;
-            let agency = agencies::find_by_code(&mut tx, &agency).await?.ok_or_else(|| AppError::field("agency", "Choose an existing agency."))?;
+            let agency =
+                agencies::find_by_code(&mut tx, &agency).await?.ok_or_else(|| AppError::field("agency", "Choose an existing agency."))?;
             users::ensure_admin_remains(&mut tx, &target, role == Role::Admin).await?;
             users::update_profile(&mut tx, id, &display_name, role, agency.id).await?;
-            audit::record(&mut tx, &actor.who, Event::new("user.update").on("user", id).details(json!({
-                "username": target.username,
-                "role": {"from": target.role, "to": role.as_str()},
-                "agency": {"from": target.agency_code, "to": agency.code},
-                "display_name_changed": target.display_name != display_name.trim(),
-            }))).await?;
+            audit::record(
+                &mut tx,
+                &actor.who,
+                Event::new("user.update").on("user", id).details(json!({
+                    "username": target.username,
+                    "role": {"from": target.role, "to": role.as_str()},
+                    "agency": {"from": target.agency_code, "to": agency.code},
+                    "display_name_changed": target.display_name != display_name.trim(),
+                })),
+            )
+            .await?;
             let updated = users::by_id(&mut tx, id).await?.ok_or(AppError::Internal)?;
             tx.commit().await?;
             Ok(updated.view())
@@ -109,8 +120,8 @@ pub async fn update_user(id: i64, display_name: String, role: String, agency: St
 /// treated as signed out.
 #[server(endpoint = "set_user_enabled")]
 pub async fn set_user_enabled(id: i64, enabled: bool) -> Result<UserView, AppError> {
-    use crate::backend::audit::{self, Event};
-    use crate::backend::{policy::Action, state, users};
+    use crate::backend::platform::audit::{self, Event};
+    use crate::backend::{exchange::policy::Action, platform::users, state};
     use crate::model::UserStatus;
     use serde_json::json;
     state::reply(
@@ -135,8 +146,8 @@ pub async fn set_user_enabled(id: i64, enabled: bool) -> Result<UserView, AppErr
 
 #[server(endpoint = "reset_user_password")]
 pub async fn reset_user_password(id: i64) -> Result<IssuedPassword, AppError> {
-    use crate::backend::audit::{self, Event};
-    use crate::backend::{passwords, policy::Action, state, users};
+    use crate::backend::platform::audit::{self, Event};
+    use crate::backend::{exchange::policy::Action, platform::passwords, platform::users, state};
     use serde_json::json;
     state::reply(
         async {
@@ -146,7 +157,12 @@ pub async fn reset_user_password(id: i64) -> Result<IssuedPassword, AppError> {
             let mut tx = app.db.begin_write().await?;
             let target = users::by_id(&mut tx, id).await?.ok_or(AppError::NotFound)?;
             users::set_password(&mut tx, id, &hash, true).await?;
-            audit::record(&mut tx, &actor.who, Event::new("user.reset_password").on("user", id).details(json!({"username": target.username}))).await?;
+            audit::record(
+                &mut tx,
+                &actor.who,
+                Event::new("user.reset_password").on("user", id).details(json!({"username": target.username})),
+            )
+            .await?;
             let updated = users::by_id(&mut tx, id).await?.ok_or(AppError::Internal)?;
             tx.commit().await?;
             Ok(IssuedPassword { user: updated.view(), temporary_password: temporary })
@@ -157,8 +173,8 @@ pub async fn reset_user_password(id: i64) -> Result<IssuedPassword, AppError> {
 
 #[server(endpoint = "unlock_user")]
 pub async fn unlock_user(id: i64) -> Result<UserView, AppError> {
-    use crate::backend::audit::{self, Event};
-    use crate::backend::{policy::Action, state, users};
+    use crate::backend::platform::audit::{self, Event};
+    use crate::backend::{exchange::policy::Action, platform::users, state};
     use serde_json::json;
     state::reply(
         async {
@@ -166,7 +182,8 @@ pub async fn unlock_user(id: i64) -> Result<UserView, AppError> {
             let mut tx = app.db.begin_write().await?;
             let target = users::by_id(&mut tx, id).await?.ok_or(AppError::NotFound)?;
             users::unlock(&mut tx, id).await?;
-            audit::record(&mut tx, &actor.who, Event::new("user.unlock").on("user", id).details(json!({"username": target.username}))).await?;
+            audit::record(&mut tx, &actor.who, Event::new("user.unlock").on("user", id).details(json!({"username": target.username})))
+                .await?;
             let updated = users::by_id(&mut tx, id).await?.ok_or(AppError::Internal)?;
             tx.commit().await?;
             Ok(updated.view())
@@ -177,7 +194,7 @@ pub async fn unlock_user(id: i64) -> Result<UserView, AppError> {
 
 #[server(endpoint = "list_agencies")]
 pub async fn list_agencies() -> Result<Vec<AgencyView>, AppError> {
-    use crate::backend::{agencies, policy::Action, state};
+    use crate::backend::{exchange::policy::Action, platform::agencies, state};
     state::reply(
         async {
             let (_, app) = guard::admin(Action::ManageAgencies).await?;
@@ -189,8 +206,8 @@ pub async fn list_agencies() -> Result<Vec<AgencyView>, AppError> {
 
 #[server(endpoint = "create_agency")]
 pub async fn create_agency(code: String, name: String, country: String) -> Result<AgencyView, AppError> {
-    use crate::backend::audit::{self, Event};
-    use crate::backend::{agencies, policy::Action, state};
+    use crate::backend::platform::audit::{self, Event};
+    use crate::backend::{exchange::policy::Action, platform::agencies, state};
     use serde_json::json;
     state::reply(
         async {
@@ -198,7 +215,12 @@ pub async fn create_agency(code: String, name: String, country: String) -> Resul
             let (code, name, country) = agencies::validate(&code, &name, &country)?;
             let mut tx = app.db.begin_write().await?;
             let agency = agencies::insert(&mut tx, &code, &name, country).await?;
-            audit::record(&mut tx, &actor.who, Event::new("agency.create").on("agency", agency.id).details(json!({"code": code, "country": country.as_str()}))).await?;
+            audit::record(
+                &mut tx,
+                &actor.who,
+                Event::new("agency.create").on("agency", agency.id).details(json!({"code": code, "country": country.as_str()})),
+            )
+            .await?;
             tx.commit().await?;
             Ok(agency)
         }

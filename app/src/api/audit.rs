@@ -6,8 +6,8 @@ use leptos::prelude::*;
 
 #[server(endpoint = "list_audit")]
 pub async fn list_audit(filter: AuditFilter) -> Result<AuditPage, AppError> {
-    use crate::backend::audit::{self, Event};
-    use crate::backend::{policy, state};
+    use crate::backend::platform::audit::{self, Event};
+    use crate::backend::{exchange::policy, state};
     use serde_json::json;
     state::reply(
         async {
@@ -15,9 +15,14 @@ pub async fn list_audit(filter: AuditFilter) -> Result<AuditPage, AppError> {
             let scope = policy::audit_scope(&actor.user)?;
             let page = audit::list(&app.db.pool, scope, &filter, &actor.user.time_zone).await?;
             // Reading the trail is itself recorded: who looked at what, with which filter.
-            audit::record_alone(&app.db, &actor.who, Event::new("audit.read").details(json!({
-                "user": filter.user, "action": filter.action, "from": filter.from, "to": filter.to, "page": filter.page
-            }))).await?;
+            audit::record_alone(
+                &app.db,
+                &actor.who,
+                Event::new("audit.read").details(json!({
+                    "user": filter.user, "action": filter.action, "from": filter.from, "to": filter.to, "page": filter.page
+                })),
+            )
+            .await?;
             Ok(page)
         }
         .await,
@@ -26,7 +31,7 @@ pub async fn list_audit(filter: AuditFilter) -> Result<AuditPage, AppError> {
 
 #[server(endpoint = "audit_actions")]
 pub async fn audit_actions() -> Result<Vec<String>, AppError> {
-    use crate::backend::{audit, policy, state};
+    use crate::backend::{exchange::policy, platform::audit, state};
     state::reply(
         async {
             let (actor, app) = state::context().await?;

@@ -6,7 +6,7 @@ use leptos::prelude::*;
 
 #[server(endpoint = "login")]
 pub async fn login(username: String, password: String) -> Result<SessionUser, AppError> {
-    use crate::backend::{auth, state};
+    use crate::backend::{sign_in, state};
     use crate::error::Problems;
     state::reply(
         async {
@@ -17,7 +17,7 @@ pub async fn login(username: String, password: String) -> Result<SessionUser, Ap
             let app = state::state()?;
             let mut session = state::auth_session().await?;
             let ip = state::client_ip().await;
-            auth::sign_in(&app, &mut session, ip, &username, password).await
+            sign_in::sign_in(&app, &mut session, ip, &username, password).await
         }
         .await,
     )
@@ -25,7 +25,7 @@ pub async fn login(username: String, password: String) -> Result<SessionUser, Ap
 
 #[server(endpoint = "logout")]
 pub async fn logout() -> Result<(), AppError> {
-    use crate::backend::audit::{self, Event};
+    use crate::backend::platform::audit::{self, Event};
     use crate::backend::state;
     state::reply(
         async {
@@ -56,10 +56,10 @@ pub async fn current_user() -> Result<Option<SessionUser>, AppError> {
 
 #[server(endpoint = "change_password")]
 pub async fn change_password(current: String, new_password: String, confirm: String) -> Result<(), AppError> {
-    use crate::backend::audit::{self, Event, Outcome};
-    use crate::backend::auth::AuthedUser;
-    use crate::backend::policy::{self, Action};
-    use crate::backend::{passwords, state, users};
+    use crate::backend::exchange::policy::{self, Action};
+    use crate::backend::platform::audit::{self, Event, Outcome};
+    use crate::backend::platform::auth::AuthedUser;
+    use crate::backend::{platform::passwords, platform::users, state};
     use crate::error::Problems;
     state::reply(
         async {
@@ -71,7 +71,11 @@ pub async fn change_password(current: String, new_password: String, confirm: Str
                 p.add("new_password", msg);
             }
             p.check(new_password == confirm, "confirm", "The two new passwords differ.");
-            p.check(new_password != current || new_password.is_empty(), "new_password", "Choose a password different from the current one.");
+            p.check(
+                new_password != current || new_password.is_empty(),
+                "new_password",
+                "Choose a password different from the current one.",
+            );
             p.into_result()?;
 
             let row = {
@@ -79,7 +83,8 @@ pub async fn change_password(current: String, new_password: String, confirm: Str
                 users::by_id(&mut conn, actor.id()).await?.ok_or(AppError::Unauthorized)?
             };
             if !passwords::verify(current, Some(row.password_hash.0.clone())).await {
-                audit::record_alone(&app.db, &actor.who, Event::new("password.change").on("user", actor.id()).outcome(Outcome::Failure)).await?;
+                audit::record_alone(&app.db, &actor.who, Event::new("password.change").on("user", actor.id()).outcome(Outcome::Failure))
+                    .await?;
                 return Err(AppError::field("current", "The current password is not right."));
             }
             let hash = passwords::hash(new_password).await;

@@ -1,14 +1,14 @@
 //! Cases: list (need-to-know in SQL), read (audited), create, edit (optimistic), status, indicators.
 
 use crate::error::AppError;
-use crate::model::{BulkLine, ChangesPage, CaseFilter, CaseHistoryView, CasePage, CaseView, Created, FormOptions, OpenedCase};
+use crate::model::{BulkLine, CaseFilter, CaseHistoryView, CasePage, CaseView, ChangesPage, Created, FormOptions, OpenedCase};
 use leptos::prelude::*;
 
 #[cfg(feature = "ssr")]
 pub(crate) mod load {
-    use crate::backend::cases::{self, CaseAccess};
-    use crate::backend::policy::CaseOp;
-    use crate::backend::audit::{self, Event};
+    use crate::backend::exchange::cases::{self, CaseAccess};
+    use crate::backend::exchange::policy::CaseOp;
+    use crate::backend::platform::audit::{self, Event};
     use crate::backend::{Actor, AppState};
     use crate::error::AppError;
     use sqlx::SqliteConnection;
@@ -30,7 +30,7 @@ pub(crate) mod load {
 
 #[server(endpoint = "list_cases")]
 pub async fn list_cases(filter: CaseFilter) -> Result<CasePage, AppError> {
-    use crate::backend::{cases, policy, state};
+    use crate::backend::{exchange::cases, exchange::policy, state};
     state::reply(
         async {
             let (actor, app) = state::context().await?;
@@ -38,7 +38,7 @@ pub async fn list_cases(filter: CaseFilter) -> Result<CasePage, AppError> {
             let mut conn = app.db.pool.acquire().await?;
             let (cases, has_more) = cases::list(&mut conn, vis, &filter, &actor.user.time_zone).await?;
             let lead_name = match filter.lead {
-                Some(id) => crate::backend::users::name_in_country(&mut conn, id, actor.user.country).await?,
+                Some(id) => crate::backend::platform::users::name_in_country(&mut conn, id, actor.user.country).await?,
                 None => None,
             };
             Ok(CasePage { cases, has_more, lead_name })
@@ -50,14 +50,14 @@ pub async fn list_cases(filter: CaseFilter) -> Result<CasePage, AppError> {
 /// The case alone (for API clients; the page uses `open_case`). Audited like opening the page.
 #[server(endpoint = "get_case")]
 pub async fn get_case(id: i64) -> Result<CaseView, AppError> {
-    use crate::backend::policy::CaseOp;
-    use crate::backend::{cases, state};
+    use crate::backend::exchange::policy::CaseOp;
+    use crate::backend::state;
     state::reply(
         async {
             let (actor, app) = state::context().await?;
             let mut conn = app.db.pool.acquire().await?;
             let result = match load::case(&mut conn, &actor, id, CaseOp::View).await {
-                Ok(access) => cases::view(&mut conn, &access, &actor.user).await,
+                Ok(access) => crate::backend::exchange::case_page::case(&mut conn, &access, &actor.user).await,
                 Err(e) => Err(e),
             };
             drop(conn);
@@ -72,8 +72,8 @@ pub async fn get_case(id: i64) -> Result<CaseView, AppError> {
 /// one transaction, so the parts agree with each other.
 #[server(endpoint = "open_case")]
 pub async fn open_case(id: i64) -> Result<OpenedCase, AppError> {
-    use crate::backend::policy::CaseOp;
-    use crate::backend::{cases, state};
+    use crate::backend::exchange::policy::CaseOp;
+    use crate::backend::{exchange::cases, state};
     use sqlx::Connection;
     state::reply(
         async {
@@ -83,9 +83,13 @@ pub async fn open_case(id: i64) -> Result<OpenedCase, AppError> {
                 let mut tx = conn.begin().await?;
                 let access = load::case(&mut tx, &actor, id, CaseOp::View).await?;
                 let opened = OpenedCase {
-                    case: cases::view(&mut tx, &access, &actor.user).await?,
+                    case: crate::backend::exchange::case_page::case(&mut tx, &access, &actor.user).await?,
                     history: cases::history(&mut tx, id, &actor.user.time_zone).await?,
-                    options: (*app.form_options.get_or_render(&app.db, actor.user.id, (), || cases::form_options(&mut tx, &actor.user)).await?).clone(),
+                    options: (*app
+                        .form_options
+                        .get_or_render(&app.db, actor.user.id, (), || cases::form_options(&mut tx, &actor.user))
+                        .await?)
+                        .clone(),
                 };
                 tx.commit().await?;
                 Ok(opened)
@@ -101,8 +105,8 @@ pub async fn open_case(id: i64) -> Result<OpenedCase, AppError> {
 
 #[server(endpoint = "case_history")]
 pub async fn case_history(id: i64) -> Result<CaseHistoryView, AppError> {
-    use crate::backend::policy::CaseOp;
-    use crate::backend::{cases, state};
+    use crate::backend::exchange::policy::CaseOp;
+    use crate::backend::{exchange::cases, state};
     state::reply(
         async {
             let (actor, app) = state::context().await?;
@@ -118,8 +122,8 @@ pub async fn case_history(id: i64) -> Result<CaseHistoryView, AppError> {
 /// previous page's `older`). Audited as a read of the case.
 #[server(endpoint = "case_changes")]
 pub async fn case_changes(id: i64, #[server(default)] before: Option<i64>) -> Result<ChangesPage, AppError> {
-    use crate::backend::policy::CaseOp;
-    use crate::backend::{cases, state};
+    use crate::backend::exchange::policy::CaseOp;
+    use crate::backend::{exchange::cases, state};
     use crate::model::HISTORY_PAGE_SIZE;
     state::reply(
         async {
@@ -139,14 +143,16 @@ pub async fn case_changes(id: i64, #[server(default)] before: Option<i64>) -> Re
 
 #[server(endpoint = "case_form_options")]
 pub async fn case_form_options() -> Result<FormOptions, AppError> {
-    use crate::backend::{cases, policy, state};
+    use crate::backend::{exchange::cases, exchange::policy, state};
     state::reply(
         async {
             let (actor, app) = state::context().await?;
             policy::visibility(&actor.user)?;
             let options = app
                 .form_options
-                .get_or_render(&app.db, actor.user.id, (), || async { cases::form_options(&mut *app.db.pool.acquire().await?, &actor.user).await })
+                .get_or_render(&app.db, actor.user.id, (), || async {
+                    cases::form_options(&mut *app.db.pool.acquire().await?, &actor.user).await
+                })
                 .await?;
             Ok((*options).clone())
         }
@@ -166,8 +172,8 @@ pub async fn create_case(
     parties: String,
     links: String,
 ) -> Result<Created, AppError> {
-    use crate::backend::audit::{self, Event};
-    use crate::backend::{cases, policy, state};
+    use crate::backend::platform::audit::{self, Event};
+    use crate::backend::{exchange::cases, exchange::policy, state};
     use serde_json::json;
     state::reply(
         async {
@@ -176,10 +182,15 @@ pub async fn create_case(
             let input = cases::validate(&title, &summary, &category, &priority, &tlp, &lead, &parties, &links)?;
             let mut tx = app.db.begin_write().await?;
             let (id, reference) = cases::create(&mut tx, &actor.user, vis, &input).await?;
-            audit::record(&mut tx, &actor.who, Event::new("case.create").on("case", id).case(id).details(json!({
-                "reference": reference, "category": input.category.as_str(), "priority": input.priority.as_str(),
-                "tlp": input.tlp.as_str(), "parties": input.party_codes,
-            }))).await?;
+            audit::record(
+                &mut tx,
+                &actor.who,
+                Event::new("case.create").on("case", id).case(id).details(json!({
+                    "reference": reference, "category": input.category.as_str(), "priority": input.priority.as_str(),
+                    "tlp": input.tlp.as_str(), "parties": input.party_codes,
+                })),
+            )
+            .await?;
             tx.commit().await?;
             Ok(Created { id, reference })
         }
@@ -201,9 +212,9 @@ pub async fn update_case(
     parties: String,
     links: String,
 ) -> Result<(), AppError> {
-    use crate::backend::audit::{self, Event};
-    use crate::backend::policy::{self, CaseOp};
-    use crate::backend::{cases, state};
+    use crate::backend::exchange::policy::{self, CaseOp};
+    use crate::backend::platform::audit::{self, Event};
+    use crate::backend::{exchange::cases, state};
     use serde_json::json;
     state::reply(
         async {
@@ -213,9 +224,14 @@ pub async fn update_case(
             let mut tx = app.db.begin_write().await?;
             load::case(&mut tx, &actor, id, CaseOp::Edit).await?;
             cases::update(&mut tx, &actor.user, vis, id, version, &input, &actor.user.time_zone).await?;
-            audit::record(&mut tx, &actor.who, Event::new("case.update").on("case", id).case(id).details(json!({
-                "from_version": version, "priority": input.priority.as_str(), "tlp": input.tlp.as_str(), "parties": input.party_codes,
-            }))).await?;
+            audit::record(
+                &mut tx,
+                &actor.who,
+                Event::new("case.update").on("case", id).case(id).details(json!({
+                    "from_version": version, "priority": input.priority.as_str(), "tlp": input.tlp.as_str(), "parties": input.party_codes,
+                })),
+            )
+            .await?;
             tx.commit().await?;
             Ok(())
         }
@@ -225,9 +241,9 @@ pub async fn update_case(
 
 #[server(endpoint = "change_case_status")]
 pub async fn change_case_status(id: i64, status: String) -> Result<(), AppError> {
-    use crate::backend::audit::{self, Event};
-    use crate::backend::policy::CaseOp;
-    use crate::backend::{cases, lifecycle, state};
+    use crate::backend::exchange::policy::CaseOp;
+    use crate::backend::platform::audit::{self, Event};
+    use crate::backend::{exchange::cases, exchange::lifecycle, state};
     use crate::model::CaseStatus;
     use serde_json::json;
     state::reply(
@@ -238,9 +254,14 @@ pub async fn change_case_status(id: i64, status: String) -> Result<(), AppError>
             let access = load::case(&mut tx, &actor, id, CaseOp::Edit).await?;
             lifecycle::check_case_transition(access.status, to).map_err(AppError::Conflict)?;
             cases::set_status(&mut tx, &actor.user, id, to).await?;
-            audit::record(&mut tx, &actor.who, Event::new("case.status").on("case", id).case(id).details(json!({
-                "from": access.status.as_str(), "to": to.as_str()
-            }))).await?;
+            audit::record(
+                &mut tx,
+                &actor.who,
+                Event::new("case.status").on("case", id).case(id).details(json!({
+                    "from": access.status.as_str(), "to": to.as_str()
+                })),
+            )
+            .await?;
             tx.commit().await?;
             Ok(())
         }
@@ -250,10 +271,18 @@ pub async fn change_case_status(id: i64, status: String) -> Result<(), AppError>
 
 #[server(endpoint = "add_indicator")]
 #[allow(clippy::too_many_arguments)]
-pub async fn add_indicator(case_id: i64, kind: String, value: String, tlp: String, first_seen: String, last_seen: String, note: String) -> Result<(), AppError> {
-    use crate::backend::audit::{self, Event};
-    use crate::backend::indicators::{self, NewIndicator};
-    use crate::backend::policy::CaseOp;
+pub async fn add_indicator(
+    case_id: i64,
+    kind: String,
+    value: String,
+    tlp: String,
+    first_seen: String,
+    last_seen: String,
+    note: String,
+) -> Result<(), AppError> {
+    use crate::backend::exchange::indicators::{self, NewIndicator};
+    use crate::backend::exchange::policy::CaseOp;
+    use crate::backend::platform::audit::{self, Event};
     use crate::backend::state;
     use crate::error::Problems;
     use crate::model::{IndicatorKind, Tlp};
@@ -269,7 +298,11 @@ pub async fn add_indicator(case_id: i64, kind: String, value: String, tlp: Strin
             let date_ok = |d: &str| d.is_empty() || chrono::NaiveDate::parse_from_str(d, "%Y-%m-%d").is_ok();
             p.check(date_ok(&first_seen), "first_seen", "Use a date like 2026-11-25.");
             p.check(date_ok(&last_seen), "last_seen", "Use a date like 2026-11-25.");
-            p.check(first_seen.is_empty() || last_seen.is_empty() || first_seen <= last_seen, "last_seen", "Last seen is before first seen.");
+            p.check(
+                first_seen.is_empty() || last_seen.is_empty() || first_seen <= last_seen,
+                "last_seen",
+                "Last seen is before first seen.",
+            );
             let value = match &kind_parsed {
                 Ok(k) => match indicators::normalise(*k, &value) {
                     Ok(v) => Some(v),
@@ -292,7 +325,12 @@ pub async fn add_indicator(case_id: i64, kind: String, value: String, tlp: Strin
             let mut tx = app.db.begin_write().await?;
             load::case(&mut tx, &actor, case_id, CaseOp::AddRecord).await?;
             let id = indicators::insert(&mut tx, case_id, &actor.user, &n).await?;
-            audit::record(&mut tx, &actor.who, Event::new("indicator.add").on("indicator", id).case(case_id).details(json!({"kind": n.kind.as_str()}))).await?;
+            audit::record(
+                &mut tx,
+                &actor.who,
+                Event::new("indicator.add").on("indicator", id).case(case_id).details(json!({"kind": n.kind.as_str()})),
+            )
+            .await?;
             tx.commit().await?;
             Ok(())
         }
@@ -302,9 +340,9 @@ pub async fn add_indicator(case_id: i64, kind: String, value: String, tlp: Strin
 
 #[server(endpoint = "add_entity")]
 pub async fn add_entity(case_id: i64, kind: String, name: String, identifier: String, note: String) -> Result<(), AppError> {
-    use crate::backend::audit::{self, Event};
-    use crate::backend::entities::{self, NewEntity};
-    use crate::backend::policy::CaseOp;
+    use crate::backend::exchange::entities::{self, NewEntity};
+    use crate::backend::exchange::policy::CaseOp;
+    use crate::backend::platform::audit::{self, Event};
     use crate::backend::state;
     use crate::error::Problems;
     use crate::model::EntityKind;
@@ -324,7 +362,12 @@ pub async fn add_entity(case_id: i64, kind: String, name: String, identifier: St
             let mut tx = app.db.begin_write().await?;
             load::case(&mut tx, &actor, case_id, CaseOp::AddRecord).await?;
             let id = entities::insert(&mut tx, case_id, &actor.user, &n).await?;
-            audit::record(&mut tx, &actor.who, Event::new("entity.add").on("entity", id).case(case_id).details(json!({"kind": n.kind.as_str()}))).await?;
+            audit::record(
+                &mut tx,
+                &actor.who,
+                Event::new("entity.add").on("entity", id).case(case_id).details(json!({"kind": n.kind.as_str()})),
+            )
+            .await?;
             tx.commit().await?;
             Ok(())
         }
@@ -334,9 +377,9 @@ pub async fn add_entity(case_id: i64, kind: String, name: String, identifier: St
 
 #[server(endpoint = "bulk_add_indicators")]
 pub async fn bulk_add_indicators(case_id: i64, text: String, tlp: String) -> Result<Vec<BulkLine>, AppError> {
-    use crate::backend::audit::{self, Event};
-    use crate::backend::indicators;
-    use crate::backend::policy::CaseOp;
+    use crate::backend::exchange::indicators;
+    use crate::backend::exchange::policy::CaseOp;
+    use crate::backend::platform::audit::{self, Event};
     use crate::backend::state;
     use crate::model::Tlp;
     use serde_json::json;
@@ -354,9 +397,14 @@ pub async fn bulk_add_indicators(case_id: i64, text: String, tlp: String) -> Res
             load::case(&mut tx, &actor, case_id, CaseOp::AddRecord).await?;
             let report = indicators::bulk_add(&mut tx, case_id, &actor.user, &text, tlp).await?;
             let added = report.iter().filter(|l| l.added).count();
-            audit::record(&mut tx, &actor.who, Event::new("indicator.bulk_add").on("case", case_id).case(case_id).details(json!({
-                "lines": report.len(), "added": added
-            }))).await?;
+            audit::record(
+                &mut tx,
+                &actor.who,
+                Event::new("indicator.bulk_add").on("case", case_id).case(case_id).details(json!({
+                    "lines": report.len(), "added": added
+                })),
+            )
+            .await?;
             tx.commit().await?;
             Ok(report)
         }
@@ -366,9 +414,9 @@ pub async fn bulk_add_indicators(case_id: i64, text: String, tlp: String) -> Res
 
 #[server(endpoint = "set_time_zone")]
 pub async fn set_time_zone(time_zone: String) -> Result<(), AppError> {
-    use crate::backend::audit::{self, Event};
-    use crate::backend::policy::{self, Action};
-    use crate::backend::{state, time, users};
+    use crate::backend::exchange::policy::{self, Action};
+    use crate::backend::platform::audit::{self, Event};
+    use crate::backend::{platform::time, platform::users, state};
     use serde_json::json;
     state::reply(
         async {
@@ -380,7 +428,8 @@ pub async fn set_time_zone(time_zone: String) -> Result<(), AppError> {
             }
             let mut tx = app.db.begin_write().await?;
             users::set_time_zone(&mut tx, actor.id(), tz).await?;
-            audit::record(&mut tx, &actor.who, Event::new("profile.time_zone").on("user", actor.id()).details(json!({"time_zone": tz}))).await?;
+            audit::record(&mut tx, &actor.who, Event::new("profile.time_zone").on("user", actor.id()).details(json!({"time_zone": tz})))
+                .await?;
             tx.commit().await?;
             Ok(())
         }

@@ -6,7 +6,7 @@ use leptos::prelude::*;
 
 #[server(endpoint = "list_notifications")]
 pub async fn list_notifications() -> Result<Vec<NotificationView>, AppError> {
-    use crate::backend::{notifications, state};
+    use crate::backend::{oversight::notifications, state};
     state::reply(
         async {
             let (actor, app) = state::context().await?;
@@ -19,7 +19,7 @@ pub async fn list_notifications() -> Result<Vec<NotificationView>, AppError> {
 /// Marks one notification (id > 0) or all of the user's notifications (id = 0) read.
 #[server(endpoint = "mark_notifications_read")]
 pub async fn mark_notifications_read(id: i64) -> Result<(), AppError> {
-    use crate::backend::{notifications, state};
+    use crate::backend::{oversight::notifications, state};
     state::reply(
         async {
             let (actor, app) = state::context().await?;

@@ -6,10 +6,10 @@ use leptos::prelude::*;
 
 #[cfg(feature = "ssr")]
 pub(crate) mod load {
-    use crate::backend::cases::CaseAccess;
-    use crate::backend::db::Tx;
-    use crate::backend::policy::{self, RequestOp};
-    use crate::backend::requests::{self, RequestRow};
+    use crate::backend::exchange::cases::CaseAccess;
+    use crate::backend::exchange::policy::{self, RequestOp};
+    use crate::backend::exchange::requests::{self, RequestRow};
+    use crate::backend::platform::db::Tx;
     use crate::backend::{state, Actor, AppState};
     use crate::error::AppError;
 
@@ -24,7 +24,7 @@ pub(crate) mod load {
 
     /// The supervisor's country's dashboard figures (shared by its supervisors), the view recorded.
     pub async fn dashboard(actor: &Actor, app: &AppState) -> Result<std::sync::Arc<crate::model::DashboardView>, AppError> {
-        use crate::backend::audit::{self, Event};
+        use crate::backend::platform::audit::{self, Event};
         policy::ensure(&actor.user, policy::Action::ViewDashboard)?;
         let figures = app.dashboards.get(&app.db.pool, actor.user.country, app.settings.dashboard_max_age).await?;
         audit::record_alone(&app.db, &actor.who, Event::new("dashboard.read")).await?;
@@ -33,23 +33,51 @@ pub(crate) mod load {
 }
 
 #[cfg(feature = "ssr")]
-async fn announce_sent(tx: &mut crate::backend::db::Tx, id: i64, to_agency_id: i64, subject: &str, priority: crate::model::Priority, actor: &crate::backend::Actor) -> Result<std::collections::BTreeSet<i64>, AppError> {
-    use crate::backend::notifications::{self, Audience};
-    notifications::notify(tx, Audience::AgencyOfficers(to_agency_id), Some(actor.id()), "new_request",
+async fn announce_sent(
+    tx: &mut crate::backend::platform::db::Tx,
+    id: i64,
+    to_agency_id: i64,
+    subject: &str,
+    priority: crate::model::Priority,
+    actor: &crate::backend::Actor,
+) -> Result<std::collections::BTreeSet<i64>, AppError> {
+    use crate::backend::oversight::notifications::{self, Audience};
+    notifications::notify(
+        tx,
+        Audience::AgencyOfficers(to_agency_id),
+        Some(actor.id()),
+        "new_request",
         &notifications::request_title(&format!("New request from {}", actor.user.agency_code), subject, priority),
-        &format!("/requests/{id}"), &format!("new:{id}")).await
+        &format!("/requests/{id}"),
+        &format!("new:{id}"),
+    )
+    .await
 }
 
 #[cfg(feature = "ssr")]
-async fn announce_approval_needed(tx: &mut crate::backend::db::Tx, id: i64, from_agency: i64, subject: &str, actor: &crate::backend::Actor) -> Result<std::collections::BTreeSet<i64>, AppError> {
-    use crate::backend::notifications::{self, Audience};
-    notifications::notify(tx, Audience::CountrySupervisorsOf(from_agency), Some(actor.id()), "approval_needed",
-        &format!("Approval needed: {subject}"), &format!("/requests/{id}"), &format!("approve:{id}")).await
+async fn announce_approval_needed(
+    tx: &mut crate::backend::platform::db::Tx,
+    id: i64,
+    from_agency: i64,
+    subject: &str,
+    actor: &crate::backend::Actor,
+) -> Result<std::collections::BTreeSet<i64>, AppError> {
+    use crate::backend::oversight::notifications::{self, Audience};
+    notifications::notify(
+        tx,
+        Audience::CountrySupervisorsOf(from_agency),
+        Some(actor.id()),
+        "approval_needed",
+        &format!("Approval needed: {subject}"),
+        &format!("/requests/{id}"),
+        &format!("approve:{id}"),
+    )
+    .await
 }
 
 #[server(endpoint = "inbox")]
 pub async fn inbox(filter: InboxFilter) -> Result<InboxView, AppError> {
-    use crate::backend::{policy, requests, state};
+    use crate::backend::{exchange::policy, exchange::requests, state};
     state::reply(
         async {
             let (actor, app) = state::context().await?;
@@ -65,7 +93,7 @@ pub async fn inbox(filter: InboxFilter) -> Result<InboxView, AppError> {
 /// (backend::render_cache). `inbox` above is the same data as JSON.
 #[server(endpoint = "inbox_page")]
 pub async fn inbox_page(filter: InboxFilter) -> Result<InboxHtml, AppError> {
-    use crate::backend::{policy, requests, state};
+    use crate::backend::{exchange::policy, exchange::requests, state};
     state::reply(
         async {
             let (actor, app) = state::context().await?;
@@ -96,21 +124,23 @@ pub async fn create_request(
     to_agency: String,
     due: String,
     /// "draft" saves without sending; anything else sends at once.
-    #[server(default)] intent: String,
+    #[server(default)]
+    intent: String,
 ) -> Result<Created, AppError> {
     use crate::api::cases::load;
-    use crate::backend::audit::{self, Event};
-    use crate::backend::lifecycle::{next_request_status, RequestEvent};
-    use crate::backend::rules::ExpectsAnswer;
-    use crate::backend::policy::CaseOp;
-    use crate::backend::{cases, requests, state};
+    use crate::backend::exchange::lifecycle::{next_request_status, RequestEvent};
+    use crate::backend::exchange::policy::CaseOp;
+    use crate::backend::exchange::rules::ExpectsAnswer;
+    use crate::backend::platform::audit::{self, Event};
+    use crate::backend::{exchange::cases, exchange::requests, state};
     use crate::model::RequestStatus;
     use chrono::Utc;
     use serde_json::json;
     state::reply(
         async {
             let (actor, app) = state::context().await?;
-            let input = requests::validate(&kind, &subject, &body, &priority, &tlp, &directly_available, &to_agency, &due, &actor.user.time_zone)?;
+            let input =
+                requests::validate(&kind, &subject, &body, &priority, &tlp, &directly_available, &to_agency, &due, &actor.user.time_zone)?;
             // Agencies and their approval setting are read before queueing for the write lock, so every
             // writer holds it for less; the case is checked under the lock, where it cannot change.
             let mut conn = app.db.pool.acquire().await?;
@@ -123,18 +153,21 @@ pub async fn create_request(
             drop(conn);
             let mut tx = app.db.begin_write().await?;
             let access = load::case(&mut tx, &actor, case_id, CaseOp::CreateRequest).await?;
-            if !crate::backend::rules::CaseCurrent::holds(access.status) {
+            if !crate::backend::exchange::rules::CaseCurrent::holds(access.status) {
                 return Err(AppError::Conflict("Requests can only be made on an open or active case.".into()));
             }
             let now = Utc::now();
             // Check the requested deadline now, so the sender hears about it before anything is saved.
-            let due = app.settings.deadlines
+            let due = app
+                .settings
+                .deadlines
                 .effective_due(input.kind, input.priority, input.directly_available, now, input.requested_due)
                 .map_err(|m| AppError::field("due", m))?;
             let next = if intent == "draft" {
                 RequestStatus::Draft
             } else {
-                next_request_status(RequestStatus::Draft, RequestEvent::Send { needs_approval }, ExpectsAnswer::holds(input.kind)).map_err(AppError::Conflict)?
+                next_request_status(RequestStatus::Draft, RequestEvent::Send { needs_approval }, ExpectsAnswer::holds(input.kind))
+                    .map_err(AppError::Conflict)?
             };
             let id = if next == RequestStatus::Sent {
                 requests::create_sent(&mut tx, case_id, actor.user.agency_id, to, &input, &actor.user, due, now).await?
@@ -173,9 +206,9 @@ pub async fn create_request(
 
 #[server(endpoint = "get_request")]
 pub async fn get_request(id: i64) -> Result<RequestView, AppError> {
-    use crate::backend::audit::{self, Event};
-    use crate::backend::policy::{self, RequestOp};
-    use crate::backend::{requests, state};
+    use crate::backend::exchange::policy::{self, RequestOp};
+    use crate::backend::platform::audit::{self, Event};
+    use crate::backend::{exchange::requests, state};
     state::reply(
         async {
             let (actor, app) = state::context().await?;
@@ -185,7 +218,9 @@ pub async fn get_request(id: i64) -> Result<RequestView, AppError> {
                 None => (Err(AppError::NotFound), None),
                 Some((row, access)) => match policy::ensure_request(&actor.user, &access.parties, row.sides(), RequestOp::View) {
                     Err(e) => (Err(e), None),
-                    Ok(()) => (requests::view(&mut conn, &row, &access, &actor.user).await, Some(row.case_id)),
+                    Ok(()) => {
+                        (crate::backend::exchange::request_page::request(&mut conn, &row, &access, &actor.user).await, Some(row.case_id))
+                    }
                 },
             };
             drop(conn);
@@ -203,9 +238,9 @@ pub async fn get_request(id: i64) -> Result<RequestView, AppError> {
 /// Cross-check of a request the viewer's side received, against the records the viewer may see.
 #[server(endpoint = "cross_check")]
 pub async fn cross_check(id: i64) -> Result<CrossCheckView, AppError> {
-    use crate::backend::audit::{self, Event};
-    use crate::backend::policy::{self, RequestOp};
-    use crate::backend::{crosscheck, requests, state};
+    use crate::backend::exchange::policy::{self, RequestOp};
+    use crate::backend::platform::audit::{self, Event};
+    use crate::backend::{exchange::requests, oversight::crosscheck, state};
     use serde_json::json;
     state::reply(
         async {
@@ -216,9 +251,14 @@ pub async fn cross_check(id: i64) -> Result<CrossCheckView, AppError> {
             drop(conn);
             policy::ensure_request(&actor.user, &access.parties, row.sides(), RequestOp::ActAsRecipient)?;
             let result = crosscheck::run(&app.db.pool, &actor.user, vis, &row).await?;
-            audit::record_alone(&app.db, &actor.who, Event::new("request.cross_check").on("request", id).case(row.case_id).details(json!({
-                "looked_for": result.looked_for.len(), "matches": result.matches.len()
-            }))).await?;
+            audit::record_alone(
+                &app.db,
+                &actor.who,
+                Event::new("request.cross_check").on("request", id).case(row.case_id).details(json!({
+                    "looked_for": result.looked_for.len(), "matches": result.matches.len()
+                })),
+            )
+            .await?;
             Ok(result)
         }
         .await,
@@ -228,11 +268,11 @@ pub async fn cross_check(id: i64) -> Result<CrossCheckView, AppError> {
 /// Sends a draft (or submits it for approval when the agency's supervisors asked for that).
 #[server(endpoint = "send_request")]
 pub async fn send_request(id: i64) -> Result<(), AppError> {
-    use crate::backend::audit::{self, Event};
-    use crate::backend::lifecycle::{next_request_status, RequestEvent};
-    use crate::backend::rules::ExpectsAnswer;
-    use crate::backend::policy::RequestOp;
-    use crate::backend::{requests, state};
+    use crate::backend::exchange::lifecycle::{next_request_status, RequestEvent};
+    use crate::backend::exchange::policy::RequestOp;
+    use crate::backend::exchange::rules::ExpectsAnswer;
+    use crate::backend::platform::audit::{self, Event};
+    use crate::backend::{exchange::requests, state};
     use crate::model::RequestStatus;
     use chrono::Utc;
     state::reply(
@@ -240,7 +280,8 @@ pub async fn send_request(id: i64) -> Result<(), AppError> {
             let (actor, app, mut tx, row, _) = load::request(id, RequestOp::ActAsSender).await?;
             let priority = row.priority;
             let needs_approval = requests::needs_approval(&mut tx, row.from_agency_id, priority).await?;
-            let next = next_request_status(row.status, RequestEvent::Send { needs_approval }, ExpectsAnswer::holds(row.kind)).map_err(AppError::Conflict)?;
+            let next = next_request_status(row.status, RequestEvent::Send { needs_approval }, ExpectsAnswer::holds(row.kind))
+                .map_err(AppError::Conflict)?;
             if next == RequestStatus::Sent {
                 let now = Utc::now();
                 let due = app.settings.deadlines.due_on_sending(row.kind, priority, row.directly_available, now, row.due_at);
@@ -264,11 +305,11 @@ pub async fn send_request(id: i64) -> Result<(), AppError> {
 
 #[server(endpoint = "approve_request")]
 pub async fn approve_request(id: i64) -> Result<(), AppError> {
-    use crate::backend::audit::{self, Event};
-    use crate::backend::lifecycle::{next_request_status, RequestEvent};
-    use crate::backend::rules::ExpectsAnswer;
-    use crate::backend::policy::RequestOp;
-    use crate::backend::{requests, state};
+    use crate::backend::exchange::lifecycle::{next_request_status, RequestEvent};
+    use crate::backend::exchange::policy::RequestOp;
+    use crate::backend::exchange::rules::ExpectsAnswer;
+    use crate::backend::platform::audit::{self, Event};
+    use crate::backend::{exchange::requests, state};
     use chrono::Utc;
     state::reply(
         async {
@@ -290,20 +331,28 @@ pub async fn approve_request(id: i64) -> Result<(), AppError> {
 
 #[server(endpoint = "acknowledge_request")]
 pub async fn acknowledge_request(id: i64) -> Result<(), AppError> {
-    use crate::backend::audit::{self, Event};
-    use crate::backend::lifecycle::{next_request_status, RequestEvent};
-    use crate::backend::rules::ExpectsAnswer;
-    use crate::backend::policy::RequestOp;
-    use crate::backend::{requests, state};
+    use crate::backend::exchange::lifecycle::{next_request_status, RequestEvent};
+    use crate::backend::exchange::policy::RequestOp;
+    use crate::backend::exchange::rules::ExpectsAnswer;
+    use crate::backend::platform::audit::{self, Event};
+    use crate::backend::{exchange::requests, state};
     state::reply(
         async {
-            use crate::backend::notifications::{self, Audience};
+            use crate::backend::oversight::notifications::{self, Audience};
             let (actor, app, mut tx, row, _) = load::request(id, RequestOp::ActAsRecipient).await?;
             next_request_status(row.status, RequestEvent::Acknowledge, ExpectsAnswer::holds(row.kind)).map_err(AppError::Conflict)?;
             requests::mark_acknowledged(&mut tx, id, &actor.user).await?;
             audit::record(&mut tx, &actor.who, Event::new("request.acknowledge").on("request", id).case(row.case_id)).await?;
-            let notified = notifications::notify(&mut tx, Audience::AgencyOfficers(row.from_agency_id), Some(actor.id()), "acknowledged",
-                &format!("Acknowledged by {}: {}", actor.user.agency_code, row.subject), &format!("/requests/{id}"), &format!("ack:{id}")).await?;
+            let notified = notifications::notify(
+                &mut tx,
+                Audience::AgencyOfficers(row.from_agency_id),
+                Some(actor.id()),
+                "acknowledged",
+                &format!("Acknowledged by {}: {}", actor.user.agency_code, row.subject),
+                &format!("/requests/{id}"),
+                &format!("ack:{id}"),
+            )
+            .await?;
             tx.commit().await?;
             app.hub.announce(notified);
             Ok(())
@@ -325,11 +374,11 @@ pub async fn respond_to_request(
     tlp: String,
     #[server(default)] attachments: String,
 ) -> Result<(), AppError> {
-    use crate::backend::audit::{self, Event};
-    use crate::backend::lifecycle::{next_request_status, RequestEvent};
-    use crate::backend::rules::ExpectsAnswer;
-    use crate::backend::policy::RequestOp;
-    use crate::backend::{attachments as files, requests, state};
+    use crate::backend::exchange::lifecycle::{next_request_status, RequestEvent};
+    use crate::backend::exchange::policy::RequestOp;
+    use crate::backend::exchange::rules::ExpectsAnswer;
+    use crate::backend::platform::audit::{self, Event};
+    use crate::backend::{exchange::attachments as files, exchange::requests, state};
     use crate::model::ResponseKind;
     use serde_json::json;
     state::reply(
@@ -338,25 +387,39 @@ pub async fn respond_to_request(
             let op = if kind == ResponseKind::Clarification.as_str() { RequestOp::ActAsSender } else { RequestOp::ActAsRecipient };
             let (actor, app, mut tx, row, _) = load::request(id, op).await?;
             let input = requests::validate_response(&kind, &body, &source_grade, &info_grade, &tlp, row.tlp)?;
-            let next = next_request_status(row.status, RequestEvent::Respond(input.kind), ExpectsAnswer::holds(row.kind)).map_err(AppError::Conflict)?;
+            let next = next_request_status(row.status, RequestEvent::Respond(input.kind), ExpectsAnswer::holds(row.kind))
+                .map_err(AppError::Conflict)?;
             let ids: Vec<i64> = attachments.split(',').filter_map(|s| s.trim().parse().ok()).collect();
             let response_id = requests::insert_response(&mut tx, id, &actor.user, &input).await?;
             files::attach_to_response(&mut tx, &ids, id, response_id, &actor.user).await?;
             if next != row.status {
                 requests::mark(&mut tx, id, next).await?;
             }
-            audit::record(&mut tx, &actor.who, Event::new("response.create").on("response", response_id).case(row.case_id).details(json!({
-                "request": id, "kind": input.kind.as_str(), "grading": format!("{}{}",
-                    input.source_grade.map(|g| g.as_str()).unwrap_or(""), input.info_grade.map(|g| g.as_str()).unwrap_or("")),
-                "tlp": input.tlp.as_str(), "attachments": ids, "status": next.as_str(),
-            }))).await?;
+            audit::record(
+                &mut tx,
+                &actor.who,
+                Event::new("response.create").on("response", response_id).case(row.case_id).details(json!({
+                    "request": id, "kind": input.kind.as_str(), "grading": format!("{}{}",
+                        input.source_grade.map(|g| g.as_str()).unwrap_or(""), input.info_grade.map(|g| g.as_str()).unwrap_or("")),
+                    "tlp": input.tlp.as_str(), "attachments": ids, "status": next.as_str(),
+                })),
+            )
+            .await?;
             let (audience, what) = if op == RequestOp::ActAsSender {
-                (crate::backend::notifications::Audience::AgencyOfficers(row.to_agency_id), "Clarification given")
+                (crate::backend::oversight::notifications::Audience::AgencyOfficers(row.to_agency_id), "Clarification given")
             } else {
-                (crate::backend::notifications::Audience::AgencyOfficers(row.from_agency_id), input.kind.label())
+                (crate::backend::oversight::notifications::Audience::AgencyOfficers(row.from_agency_id), input.kind.label())
             };
-            let notified = crate::backend::notifications::notify(&mut tx, audience, Some(actor.id()), "response",
-                &format!("{what} from {}: {}", actor.user.agency_code, row.subject), &format!("/requests/{id}"), &format!("response:{response_id}")).await?;
+            let notified = crate::backend::oversight::notifications::notify(
+                &mut tx,
+                audience,
+                Some(actor.id()),
+                "response",
+                &format!("{what} from {}: {}", actor.user.agency_code, row.subject),
+                &format!("/requests/{id}"),
+                &format!("response:{response_id}"),
+            )
+            .await?;
             tx.commit().await?;
             app.hub.announce(notified);
             Ok(())
@@ -367,11 +430,11 @@ pub async fn respond_to_request(
 
 #[server(endpoint = "decline_request")]
 pub async fn decline_request(id: i64, reason: String) -> Result<(), AppError> {
-    use crate::backend::audit::{self, Event};
-    use crate::backend::lifecycle::{next_request_status, RequestEvent};
-    use crate::backend::rules::ExpectsAnswer;
-    use crate::backend::policy::RequestOp;
-    use crate::backend::{requests, state};
+    use crate::backend::exchange::lifecycle::{next_request_status, RequestEvent};
+    use crate::backend::exchange::policy::RequestOp;
+    use crate::backend::exchange::rules::ExpectsAnswer;
+    use crate::backend::platform::audit::{self, Event};
+    use crate::backend::{exchange::requests, state};
     use serde_json::json;
     state::reply(
         async {
@@ -381,7 +444,12 @@ pub async fn decline_request(id: i64, reason: String) -> Result<(), AppError> {
             let (actor, _, mut tx, row, _) = load::request(id, RequestOp::ActAsRecipient).await?;
             next_request_status(row.status, RequestEvent::Decline, ExpectsAnswer::holds(row.kind)).map_err(AppError::Conflict)?;
             requests::mark_declined(&mut tx, id, reason.trim()).await?;
-            audit::record(&mut tx, &actor.who, Event::new("request.decline").on("request", id).case(row.case_id).details(json!({"reason_length": reason.trim().len()}))).await?;
+            audit::record(
+                &mut tx,
+                &actor.who,
+                Event::new("request.decline").on("request", id).case(row.case_id).details(json!({"reason_length": reason.trim().len()})),
+            )
+            .await?;
             tx.commit().await?;
             Ok(())
         }
@@ -391,11 +459,11 @@ pub async fn decline_request(id: i64, reason: String) -> Result<(), AppError> {
 
 #[server(endpoint = "withdraw_request")]
 pub async fn withdraw_request(id: i64) -> Result<(), AppError> {
-    use crate::backend::audit::{self, Event};
-    use crate::backend::lifecycle::{next_request_status, RequestEvent};
-    use crate::backend::rules::ExpectsAnswer;
-    use crate::backend::policy::RequestOp;
-    use crate::backend::{requests, state};
+    use crate::backend::exchange::lifecycle::{next_request_status, RequestEvent};
+    use crate::backend::exchange::policy::RequestOp;
+    use crate::backend::exchange::rules::ExpectsAnswer;
+    use crate::backend::platform::audit::{self, Event};
+    use crate::backend::{exchange::requests, state};
     use crate::model::RequestStatus;
     state::reply(
         async {
@@ -412,11 +480,11 @@ pub async fn withdraw_request(id: i64) -> Result<(), AppError> {
 
 #[server(endpoint = "close_request")]
 pub async fn close_request(id: i64) -> Result<(), AppError> {
-    use crate::backend::audit::{self, Event};
-    use crate::backend::lifecycle::{next_request_status, RequestEvent};
-    use crate::backend::rules::ExpectsAnswer;
-    use crate::backend::policy::RequestOp;
-    use crate::backend::{requests, state};
+    use crate::backend::exchange::lifecycle::{next_request_status, RequestEvent};
+    use crate::backend::exchange::policy::RequestOp;
+    use crate::backend::exchange::rules::ExpectsAnswer;
+    use crate::backend::platform::audit::{self, Event};
+    use crate::backend::{exchange::requests, state};
     use crate::model::RequestStatus;
     state::reply(
         async {
@@ -434,8 +502,8 @@ pub async fn close_request(id: i64) -> Result<(), AppError> {
 /// The sending agency's approval rule, as its supervisors set it ("" when no approval is needed).
 #[server(endpoint = "approval_policy")]
 pub async fn approval_policy() -> Result<String, AppError> {
-    use crate::backend::policy::{self, Action};
-    use crate::backend::{requests, state};
+    use crate::backend::exchange::policy::{self, Action};
+    use crate::backend::{exchange::requests, state};
     state::reply(
         async {
             let (actor, app) = state::context().await?;
@@ -448,9 +516,9 @@ pub async fn approval_policy() -> Result<String, AppError> {
 
 #[server(endpoint = "set_approval_policy")]
 pub async fn set_approval_policy(#[server(default)] min_priority: String) -> Result<(), AppError> {
-    use crate::backend::audit::{self, Event};
-    use crate::backend::policy::{self, Action};
-    use crate::backend::{requests, state};
+    use crate::backend::exchange::policy::{self, Action};
+    use crate::backend::platform::audit::{self, Event};
+    use crate::backend::{exchange::requests, state};
     use crate::model::Priority;
     use serde_json::json;
     state::reply(
@@ -464,9 +532,14 @@ pub async fn set_approval_policy(#[server(default)] min_priority: String) -> Res
             };
             let mut tx = app.db.begin_write().await?;
             requests::set_approval_policy(&mut tx, actor.user.agency_id, min).await?;
-            audit::record(&mut tx, &actor.who, Event::new("agency.approval_policy").on("agency", actor.user.agency_id).details(json!({
-                "min_priority": min.map(|p| p.as_str())
-            }))).await?;
+            audit::record(
+                &mut tx,
+                &actor.who,
+                Event::new("agency.approval_policy").on("agency", actor.user.agency_id).details(json!({
+                    "min_priority": min.map(|p| p.as_str())
+                })),
+            )
+            .await?;
             tx.commit().await?;
             Ok(())
         }
@@ -476,7 +549,7 @@ pub async fn set_approval_policy(#[server(default)] min_priority: String) -> Res
 
 #[server(endpoint = "list_requests")]
 pub async fn list_requests(filter: InboxFilter) -> Result<RequestPage, AppError> {
-    use crate::backend::{policy, requests, state};
+    use crate::backend::{exchange::policy, exchange::requests, state};
     state::reply(
         async {
             let (actor, app) = state::context().await?;
@@ -492,7 +565,7 @@ pub async fn list_requests(filter: InboxFilter) -> Result<RequestPage, AppError>
 /// `dashboard` below is the same data as JSON.
 #[server(endpoint = "dashboard_page")]
 pub async fn dashboard_page() -> Result<DashboardHtml, AppError> {
-    use crate::backend::{dashboard, state};
+    use crate::backend::{oversight::dashboard, state};
     state::reply(
         async {
             let (actor, app) = state::context().await?;
@@ -512,7 +585,7 @@ pub async fn dashboard_page() -> Result<DashboardHtml, AppError> {
 
 #[server(endpoint = "dashboard")]
 pub async fn dashboard() -> Result<DashboardView, AppError> {
-    use crate::backend::{dashboard, state};
+    use crate::backend::{oversight::dashboard, state};
     state::reply(
         async {
             let (actor, app) = state::context().await?;

@@ -6,8 +6,8 @@ use leptos::prelude::*;
 
 #[server(endpoint = "search")]
 pub async fn search(q: String) -> Result<SearchResults, AppError> {
-    use crate::backend::audit::{self, Event};
-    use crate::backend::{policy, search, state};
+    use crate::backend::platform::audit::{self, Event};
+    use crate::backend::{exchange::policy, oversight::search, state};
     use serde_json::json;
     state::reply(
         async {

@@ -1,34 +1,17 @@
 //! Server-only domain code: database access, policy, audit chain, passwords. No view code here, and no SQL
-//! anywhere else in the project.
+//! anywhere else in the project. Layered (docs/architecture.md): `platform` ← `exchange` ← `oversight` ←
+//! `data`, each using only itself and the layers before it; `state`, `settings` and `sign_in` are the
+//! application above them all. `layers` tests that shape from the sources.
 
-pub mod agencies;
-pub mod attachments;
-pub mod audit;
-pub mod auth;
-pub mod cases;
-pub mod crosscheck;
-pub mod dashboard;
-pub mod db;
-pub mod deadlines;
-pub mod demo;
-pub mod entities;
-pub mod export;
-pub mod indicators;
-pub mod lifecycle;
-pub mod notifications;
-pub mod passwords;
-pub mod pdf;
-pub mod policy;
-pub mod render_cache;
-pub mod report;
-pub mod requests;
-pub mod rules;
-pub mod search;
-pub mod seed;
+pub mod data;
+pub mod exchange;
+pub mod oversight;
+pub mod platform;
 pub mod settings;
+pub mod sign_in;
 pub mod state;
-pub mod stix;
-pub mod time;
-pub mod users;
+
+#[cfg(test)]
+mod layers;
 
 pub use state::{context, context_allowing_pending_password, Actor, AppState};

@@ -1,6 +1,6 @@
 //! Tunables the server reads from its environment (see README's configuration table).
 
-use super::deadlines::DeadlinePolicy;
+use crate::backend::exchange::deadlines::DeadlinePolicy;
 use std::path::PathBuf;
 use std::time::Duration;
 

@@ -1,13 +1,13 @@
 //! What every server function starts with: the shared state, and the signed-in actor (or a refusal).
 
-use super::audit::Who;
-use super::auth::{AuthSession, SIGNED_IN_AT};
+use crate::backend::platform::audit::Who;
+pub use crate::backend::platform::auth::Actor;
+use crate::backend::platform::auth::{AuthSession, SIGNED_IN_AT};
 
 const LAST_SEEN: &str = "ld.last_seen";
-use super::db::Db;
-use super::settings::Settings;
+use crate::backend::platform::db::Db;
+use crate::backend::settings::Settings;
 use crate::error::AppError;
-use crate::model::SessionUser;
 use axum::extract::{ConnectInfo, FromRef};
 use governor::{DefaultKeyedRateLimiter, Quota, RateLimiter};
 use leptos::config::LeptosOptions;
@@ -23,13 +23,14 @@ pub struct AppState {
     /// Sign-in attempts per client address, on top of the per-account lockout.
     pub signin_limiter: Arc<DefaultKeyedRateLimiter<IpAddr>>,
     /// Live notification announcements for open browsers.
-    pub hub: super::notifications::Hub,
-    pub dashboards: super::dashboard::Snapshots,
-    pub inbox_html: Arc<super::render_cache::RenderCache<crate::model::InboxFilter, crate::model::InboxHtml>>,
+    pub hub: crate::backend::oversight::notifications::Hub,
+    pub dashboards: crate::backend::oversight::dashboard::Snapshots,
+    pub inbox_html: Arc<crate::backend::platform::render_cache::RenderCache<crate::model::InboxFilter, crate::model::InboxHtml>>,
     /// The dashboard's HTML per country, figures and time zone: every supervisor of a country sees the same.
-    pub dashboard_html: Arc<super::render_cache::RenderCache<(crate::model::Country, i64, String), crate::model::DashboardHtml>>,
+    pub dashboard_html:
+        Arc<crate::backend::platform::render_cache::RenderCache<(crate::model::Country, i64, String), crate::model::DashboardHtml>>,
     /// The case forms' choices (agencies, leads) per user: the same on every case page.
-    pub form_options: Arc<super::render_cache::RenderCache<(), crate::model::FormOptions>>,
+    pub form_options: Arc<crate::backend::platform::render_cache::RenderCache<(), crate::model::FormOptions>>,
     /// Flips to true at shutdown, so long-lived event streams end and in-flight requests can finish.
     pub shutdown: tokio::sync::watch::Receiver<bool>,
 }
@@ -44,34 +45,26 @@ impl AppState {
             hub: Default::default(),
             dashboards: Default::default(),
             // An inbox is 10–60 KB of HTML: room for a couple of hundred viewers' current filters.
-            inbox_html: Arc::new(super::render_cache::RenderCache::new(8 << 20)),
-            dashboard_html: Arc::new(super::render_cache::RenderCache::new(2 << 20)),
+            inbox_html: Arc::new(crate::backend::platform::render_cache::RenderCache::new(8 << 20)),
+            dashboard_html: Arc::new(crate::backend::platform::render_cache::RenderCache::new(2 << 20)),
             // A few KB each.
-            form_options: Arc::new(super::render_cache::RenderCache::new(1 << 20)),
+            form_options: Arc::new(crate::backend::platform::render_cache::RenderCache::new(1 << 20)),
             shutdown,
             settings: Arc::new(settings),
         }
     }
 }
 
-impl FromRef<AppState> for LeptosOptions {
-    fn from_ref(state: &AppState) -> Self {
-        state.leptos_options.clone()
+impl AppState {
+    /// Where attachments are kept, as configured.
+    pub fn files(&self) -> crate::backend::exchange::attachments::Store<'_> {
+        crate::backend::exchange::attachments::Store { dir: &self.settings.attachment_dir, max_bytes: self.settings.attachment_max_bytes }
     }
 }
 
-/// The signed-in user making this request, with what the audit trail records about them.
-#[derive(Clone, Debug)]
-pub struct Actor {
-    pub user: SessionUser,
-    pub who: Who,
-    /// Unread notifications when this request began.
-    pub unread: i64,
-}
-
-impl Actor {
-    pub fn id(&self) -> i64 {
-        self.user.id
+impl FromRef<AppState> for LeptosOptions {
+    fn from_ref(state: &AppState) -> Self {
+        state.leptos_options.clone()
     }
 }
 

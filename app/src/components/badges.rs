@@ -1,6 +1,6 @@
 //! Small labels: TLP handling codes in their standard colours, statuses, priorities, deadlines.
 
-use crate::model::{Deadline, Priority, RequestStatus, Tlp, CaseStatus};
+use crate::model::{CaseStatus, Deadline, Priority, RequestStatus, Tlp};
 use leptos::prelude::*;
 
 #[component]

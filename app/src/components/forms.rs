@@ -53,7 +53,13 @@ struct FieldParts {
     described: String,
 }
 
-fn field_parts(form: &str, name: &'static str, field: Option<&'static str>, hint: Option<&str>, error: Option<Signal<Option<AppError>>>) -> FieldParts {
+fn field_parts(
+    form: &str,
+    name: &'static str,
+    field: Option<&'static str>,
+    hint: Option<&str>,
+    error: Option<Signal<Option<AppError>>>,
+) -> FieldParts {
     let key = field.unwrap_or(name);
     let error = error.unwrap_or_else(|| Signal::derive(|| None));
     let id = field_id(form, name);
@@ -69,7 +75,8 @@ pub fn Field(
     name: &'static str,
     #[prop(optional)] field: Option<&'static str>,
     /// Distinguishes this form's element ids from other forms' on the same page.
-    #[prop(default = "")] form: &'static str,
+    #[prop(default = "")]
+    form: &'static str,
     #[prop(default = "text")] kind: &'static str,
     #[prop(optional)] autocomplete: Option<&'static str>,
     #[prop(optional, into)] value: Option<String>,
@@ -107,7 +114,8 @@ pub fn SelectField(
     name: &'static str,
     #[prop(optional)] field: Option<&'static str>,
     /// Distinguishes this form's element ids from other forms' on the same page.
-    #[prop(default = "")] form: &'static str,
+    #[prop(default = "")]
+    form: &'static str,
     options: Vec<(String, String)>,
     #[prop(optional, into)] selected: Option<String>,
     /// The form's last refusal, in an island that submits by itself; forms wrapped in a
@@ -141,7 +149,8 @@ pub fn TextArea(
     name: &'static str,
     #[prop(optional)] field: Option<&'static str>,
     /// Distinguishes this form's element ids from other forms' on the same page.
-    #[prop(default = "")] form: &'static str,
+    #[prop(default = "")]
+    form: &'static str,
     #[prop(optional, into)] value: Option<String>,
     #[prop(default = 6)] rows: u32,
     #[prop(optional)] required: bool,
@@ -165,7 +174,12 @@ pub fn TextArea(
 }
 
 /// (value, label) pairs for a closed set, optionally preceded by an "any"/"choose" entry.
-pub fn enum_options<T: Copy>(all: &[T], value: fn(T) -> &'static str, label: fn(T) -> &'static str, first: Option<&str>) -> Vec<(String, String)> {
+pub fn enum_options<T: Copy>(
+    all: &[T],
+    value: fn(T) -> &'static str,
+    label: fn(T) -> &'static str,
+    first: Option<&str>,
+) -> Vec<(String, String)> {
     first
         .map(|f| (String::new(), f.to_string()))
         .into_iter()

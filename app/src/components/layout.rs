@@ -5,12 +5,12 @@ use super::live::LiveBell;
 use super::server_form::ServerForm;
 use crate::api::auth::{current_user, Logout};
 use crate::api::notifications::unread_notifications;
-use leptos::server_fn::ServerFn;
 use crate::error::AppError;
 use crate::model::permissions::{allows, Action};
 use crate::model::SessionUser;
 use crate::pages::errors::ForbiddenPage;
 use leptos::prelude::*;
+use leptos::server_fn::ServerFn;
 use leptos_router::components::{Redirect, A};
 
 #[derive(Clone, Copy)]
@@ -51,12 +51,15 @@ pub fn HydrationMark() -> impl IntoView {
 pub fn Header() -> impl IntoView {
     let user = CurrentUser::resource();
     // Read with the page, so news arriving before the event stream connects is still noticed as news.
-    let unread = Resource::new(|| (), move |_| async move {
-        match user.await {
-            Ok(Some(u)) if !u.must_change_password => unread_notifications().await.ok(),
-            _ => None,
-        }
-    });
+    let unread = Resource::new(
+        || (),
+        move |_| async move {
+            match user.await {
+                Ok(Some(u)) if !u.must_change_password => unread_notifications().await.ok(),
+                _ => None,
+            }
+        },
+    );
     view! {
         <header class="app-header">
             <a class="brand" href="/">

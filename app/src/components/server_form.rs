@@ -23,8 +23,7 @@ pub fn ServerForm(
     /// Shown (as a toast) by the page that comes next, once it has loaded.
     #[prop(optional, into)]
     done: Option<String>,
-    #[prop(optional, into)]
-    class: Option<String>,
+    #[prop(optional, into)] class: Option<String>,
     children: Children,
 ) -> impl IntoView {
     let error = RwSignal::new(None::<AppError>);
@@ -105,7 +104,9 @@ fn submit(form: web_sys::HtmlFormElement, then: String, done: String, error: RwS
                 // Keyboard and screen-reader users land on the list of what to correct.
                 request_animation_frame(move || {
                     use wasm_bindgen::JsCast;
-                    if let Some(summary) = form.query_selector(".error-summary").ok().flatten().and_then(|el| el.dyn_into::<web_sys::HtmlElement>().ok()) {
+                    if let Some(summary) =
+                        form.query_selector(".error-summary").ok().flatten().and_then(|el| el.dyn_into::<web_sys::HtmlElement>().ok())
+                    {
                         let _ = summary.focus();
                     }
                 });

@@ -116,7 +116,9 @@ fn send(
                     el.set_value("");
                     on_uploaded(view);
                 }
-                Err(_) => set_error.set(Some("The server's answer could not be read. Reload the page to see whether the file arrived.".into())),
+                Err(_) => {
+                    set_error.set(Some("The server's answer could not be read. Reload the page to see whether the file arrived.".into()))
+                }
             }
         } else if status == 413 {
             set_error.set(Some("The file is larger than the size limit (25 MB). Nothing was uploaded.".into()));

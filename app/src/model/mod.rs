@@ -77,7 +77,6 @@ macro_rules! text_enum {
 }
 pub(crate) use text_enum;
 
-
 text_enum!(
     /// What a user may do is decided from this (see `backend::policy`).
     Role {

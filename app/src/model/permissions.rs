@@ -47,4 +47,3 @@ pub fn allows(role: Role, action: Action) -> bool {
         (Role::Officer, ManageAccounts | ManageAgencies | ReadAudit) => false,
     }
 }
-

@@ -2,12 +2,12 @@
 
 use crate::api::admin::{list_agencies, CreateAgency};
 use crate::components::forms::{Field, SelectField};
-use crate::components::server_form::ServerForm;
-use leptos::server_fn::ServerFn;
 use crate::components::layout::Guard;
+use crate::components::server_form::ServerForm;
 use crate::model::permissions::Action;
 use crate::model::Country;
 use leptos::prelude::*;
+use leptos::server_fn::ServerFn;
 use leptos_meta::Title;
 
 #[component]

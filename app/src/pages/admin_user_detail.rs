@@ -3,14 +3,14 @@
 use super::admin_users::{agency_options, role_options};
 use crate::api::admin::{get_user, list_agencies, ResetUserPassword, SetUserEnabled, UnlockUser, UpdateUser};
 use crate::components::forms::{action_error, ErrorSummary, Field, SelectField};
-use crate::components::server_form::ServerForm;
-use leptos::server_fn::ServerFn;
 use crate::components::layout::Guard;
+use crate::components::server_form::ServerForm;
 use crate::error::AppError;
 use crate::model::permissions::Action;
 use crate::model::UserStatus;
 use crate::pages::errors::NotFoundPage;
 use leptos::prelude::*;
+use leptos::server_fn::ServerFn;
 use leptos_meta::Title;
 use leptos_router::hooks::use_params_map;
 

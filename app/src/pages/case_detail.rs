@@ -8,13 +8,13 @@ use crate::components::badges::{file_size, CaseStatusBadge, DeadlineText, Priori
 use crate::components::forms::{action_error, enum_options, ErrorSummary, Field, SelectField, TextArea};
 use crate::components::layout::Guard;
 use crate::components::server_form::ServerForm;
-use leptos::server_fn::ServerFn;
 use crate::components::upload::FileUpload;
 use crate::error::AppError;
 use crate::model::permissions::Action;
 use crate::model::*;
 use crate::pages::errors::NotFoundPage;
 use leptos::prelude::*;
+use leptos::server_fn::ServerFn;
 use leptos_meta::Title;
 use leptos_router::hooks::use_params_map;
 

@@ -63,12 +63,16 @@ fn TrendChart(points: Vec<WeekPoint>) -> impl IntoView {
     let n = points.len().max(2) as f64;
     let x = move |i: usize| left + (w - left - 10.0) * i as f64 / (n - 1.0);
     let y = move |v: i64| top + (h - top - bottom) * (1.0 - v as f64 / max);
-    let line = |f: fn(&WeekPoint) -> i64| points.iter().enumerate().map(|(i, p)| format!("{:.1},{:.1}", x(i), y(f(p)))).collect::<Vec<_>>().join(" ");
+    let line = |f: fn(&WeekPoint) -> i64| {
+        points.iter().enumerate().map(|(i, p)| format!("{:.1},{:.1}", x(i), y(f(p)))).collect::<Vec<_>>().join(" ")
+    };
     let sent = line(|p| p.sent);
     let received = line(|p| p.received);
     let answered = line(|p| p.answered);
-    let labels: Vec<(f64, String)> = points.iter().enumerate().filter(|(i, _)| i % 4 == 0).map(|(i, p)| (x(i), p.week[5..].to_string())).collect();
-    let markers: Vec<(f64, f64, f64, f64, f64, f64)> = points.iter().enumerate().map(|(i, p)| (x(i), y(p.sent), x(i), y(p.received), x(i), y(p.answered))).collect();
+    let labels: Vec<(f64, String)> =
+        points.iter().enumerate().filter(|(i, _)| i % 4 == 0).map(|(i, p)| (x(i), p.week[5..].to_string())).collect();
+    let markers: Vec<(f64, f64, f64, f64, f64, f64)> =
+        points.iter().enumerate().map(|(i, p)| (x(i), y(p.sent), x(i), y(p.received), x(i), y(p.answered))).collect();
     view! {
         <figure class="trend">
             <svg viewBox=format!("0 0 {w} {h}") role="img" aria-labelledby="trend-title trend-desc" class="trend-svg">

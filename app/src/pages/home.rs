@@ -27,7 +27,9 @@ fn AdminHome() -> impl IntoView {
         let Some(Ok(Some(u))) = user.get() else { return ().into_any() };
         let duties = match u.role {
             Role::Officer => "You open cases, send requests to your counterparts and answer theirs.",
-            Role::Supervisor => "You review your country's backlog and timeliness, approve outgoing requests and read your side's audit trail.",
+            Role::Supervisor => {
+                "You review your country's backlog and timeliness, approve outgoing requests and read your side's audit trail."
+            }
             Role::Admin => "You manage accounts and agencies and read the audit trail. Case contents are not visible to administrators.",
         };
         let links = [

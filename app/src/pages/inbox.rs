@@ -34,13 +34,16 @@ fn current_filter() -> impl Fn() -> InboxFilter + Copy + Send + Sync + 'static {
 /// not inside its guard: a resource made inside a Suspense is made again on every render pass.
 pub fn inbox_resource(enabled: impl Fn() -> bool + Copy + Send + Sync + 'static) -> Resource<Result<Option<InboxHtml>, AppError>> {
     let filter = current_filter();
-    Resource::new(move || (enabled(), filter()), |(on, f)| async move {
-        if on {
-            inbox_page(f).await.map(Some)
-        } else {
-            Ok(None)
-        }
-    })
+    Resource::new(
+        move || (enabled(), filter()),
+        |(on, f)| async move {
+            if on {
+                inbox_page(f).await.map(Some)
+            } else {
+                Ok(None)
+            }
+        },
+    )
 }
 
 #[component]
@@ -75,7 +78,9 @@ pub fn render(inbox: InboxView, f: &InboxFilter) -> InboxHtml {
     let counterparts = std::iter::once((String::new(), "Any counterpart".to_string()))
         .chain(inbox.counterparts.iter().map(|a| (a.code.clone(), format!("{} ({})", a.code, a.country.label()))))
         .collect();
-    let next = inbox.incoming_has_more.then(|| format!("/?status={}&priority={}&category={}&counterpart={}&page={}", f.status, f.priority, f.category, f.counterpart, f.page + 1));
+    let next = inbox.incoming_has_more.then(|| {
+        format!("/?status={}&priority={}&category={}&counterpart={}&page={}", f.status, f.priority, f.category, f.counterpart, f.page + 1)
+    });
     let filters = view! {
         <form method="get" action="" class="filters" aria-label="Filter the inbox">
             <SelectField label="Status" name="status" options=enum_options(RequestStatus::ALL, RequestStatus::as_str, RequestStatus::label, Some("Open (sent, acknowledged, in progress)")) selected=f.status.clone()/>

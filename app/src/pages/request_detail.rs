@@ -2,18 +2,21 @@
 //! may do now (acknowledge, respond with grading and files, decline, withdraw, close).
 
 use super::case_detail::AttachmentList;
-use crate::api::requests::{cross_check, get_request, AcknowledgeRequest, ApproveRequest, CloseRequest, DeclineRequest, RespondToRequest, SendRequest, WithdrawRequest};
+use crate::api::requests::{
+    cross_check, get_request, AcknowledgeRequest, ApproveRequest, CloseRequest, DeclineRequest, RespondToRequest, SendRequest,
+    WithdrawRequest,
+};
 use crate::components::badges::{DeadlineText, PriorityBadge, RequestStatusBadge, TlpBadge};
 use crate::components::forms::{enum_options, SelectField, TextArea};
-use crate::components::server_form::ServerForm;
-use leptos::server_fn::ServerFn;
 use crate::components::layout::Guard;
+use crate::components::server_form::ServerForm;
 use crate::components::upload::FileUpload;
 use crate::error::AppError;
 use crate::model::permissions::Action;
 use crate::model::*;
 use crate::pages::errors::NotFoundPage;
 use leptos::prelude::*;
+use leptos::server_fn::ServerFn;
 use leptos_meta::Title;
 use leptos_router::hooks::use_params_map;
 
@@ -198,7 +201,8 @@ fn RespondForm(request: RequestView) -> impl IntoView {
     } else {
         vec![(ResponseKind::Clarification.as_str().to_string(), ResponseKind::Clarification.label().to_string())]
     };
-    let tlps: Vec<(String, String)> = Tlp::ALL.iter().filter(|t| **t >= request.summary.tlp).map(|t| (t.as_str().to_string(), t.label().to_string())).collect();
+    let tlps: Vec<(String, String)> =
+        Tlp::ALL.iter().filter(|t| **t >= request.summary.tlp).map(|t| (t.as_str().to_string(), t.label().to_string())).collect();
     let case_id = request.summary.case_id;
     let request_id = request.summary.id;
     view! {

@@ -3,13 +3,13 @@
 
 use super::inbox::RequestTable;
 use crate::api::requests::list_requests;
+use crate::components::forms::{enum_options, SelectField};
 use crate::components::layout::Guard;
 use crate::model::permissions::Action;
-use crate::components::forms::{enum_options, SelectField};
 use crate::model::{AgencyRef, Category, Direction, InboxFilter, Priority, RequestStatus, REQUESTS_OPEN};
-use leptos_router::components::Form;
 use leptos::prelude::*;
 use leptos_meta::Title;
+use leptos_router::components::Form;
 use leptos_router::hooks::use_query_map;
 
 #[component]

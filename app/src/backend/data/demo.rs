@@ -1,0 +1,514 @@
+//! Demo data for `make run` and `liaison-desk demo-data`: the agencies of DOMAIN.md and one account per
+//! role and side, each with a freshly generated password (there is no default password anywhere).
+
+use crate::backend::platform::audit::{self, Event, Who};
+use crate::backend::platform::db::Db;
+use crate::backend::{platform::agencies, platform::passwords, platform::users};
+use crate::error::AppError;
+use crate::model::{
+    CaseStatus, Category, Country, EntityKind, IndicatorKind, InfoGrade, Priority, RequestKind, RequestStatus, ResponseKind, Role,
+    SourceGrade, Tlp,
+};
+use serde_json::json;
+
+pub const AGENCIES: &[(&str, &str, Country)] = &[
+    ("CBI", "Central Bureau of Investigation", Country::India),
+    ("NIA", "National Investigation Agency", Country::India),
+    ("NCB", "Narcotics Control Bureau", Country::India),
+    ("CERT-IN", "Indian Computer Emergency Response Team (CERT-In)", Country::India),
+    ("I4C", "Indian Cyber Crime Coordination Centre", Country::India),
+    ("RCMP", "Royal Canadian Mounted Police", Country::Canada),
+    ("CSIS", "Canadian Security Intelligence Service", Country::Canada),
+    ("CBSA", "Canada Border Services Agency", Country::Canada),
+    ("CCCS", "Canadian Centre for Cyber Security", Country::Canada),
+    ("PS", "Public Safety Canada", Country::Canada),
+];
+
+/// (username, display name, role, agency)
+pub const ACCOUNTS: &[(&str, &str, Role, &str)] = &[
+    ("admin", "Meera Joshi (Admin)", Role::Admin, "PS"),
+    ("in.supervisor", "Rajesh Kumar", Role::Supervisor, "NCB"),
+    ("ca.supervisor", "Sarah Thompson", Role::Supervisor, "RCMP"),
+    ("ncb.officer", "Priya Sharma", Role::Officer, "NCB"),
+    ("cbi.officer", "Arjun Mehta", Role::Officer, "CBI"),
+    ("certin.officer", "Kavya Iyer", Role::Officer, "CERT-IN"),
+    ("rcmp.officer", "Daniel Tremblay", Role::Officer, "RCMP"),
+    ("cbsa.officer", "Emily Chen", Role::Officer, "CBSA"),
+    ("cccs.officer", "Marc Gagnon", Role::Officer, "CCCS"),
+];
+
+pub struct DemoAccount {
+    pub username: String,
+    pub role: Role,
+    pub agency: String,
+    pub password: String,
+}
+
+/// Loads the demo agencies, accounts, cases and requests. Refuses a database that already has users.
+pub async fn load(db: &Db) -> Result<Vec<DemoAccount>, AppError> {
+    let accounts = load_accounts(db).await?;
+    load_exchange(db).await?;
+    Ok(accounts)
+}
+
+/// Only the agencies and accounts (tests that need a known, empty exchange start here).
+pub async fn load_accounts(db: &Db) -> Result<Vec<DemoAccount>, AppError> {
+    if users::count(&db.pool).await? > 0 {
+        return Err(AppError::Conflict("The database already has users; demo data is only loaded into an empty one.".into()));
+    }
+    let mut issued = Vec::new();
+    let mut hashes = Vec::new();
+    for (username, ..) in ACCOUNTS {
+        let password = passwords::generate();
+        hashes.push(passwords::hash(password.clone()).await);
+        issued.push((username, password));
+    }
+    let mut tx = db.begin_write().await?;
+    let system = Who { username: Some("system".into()), ..Who::default() };
+    for (code, name, country) in AGENCIES {
+        let a = agencies::insert(&mut tx, code, name, *country).await?;
+        audit::record(
+            &mut tx,
+            &system,
+            Event::new("agency.create").on("agency", a.id).details(json!({"code": code, "source": "demo-data"})),
+        )
+        .await?;
+    }
+    let mut out = Vec::new();
+    for ((username, display_name, role, agency), ((_, password), hash)) in ACCOUNTS.iter().zip(issued.into_iter().zip(hashes)) {
+        let new = users::NewUser {
+            username: username.to_string(),
+            display_name: display_name.to_string(),
+            role: *role,
+            agency_code: agency.to_string(),
+            time_zone: None,
+        };
+        let row = users::insert(&mut tx, &new, &hash, false).await?;
+        audit::record(
+            &mut tx,
+            &system,
+            Event::new("user.create")
+                .on("user", row.id)
+                .details(json!({"username": username, "role": role.as_str(), "source": "demo-data"})),
+        )
+        .await?;
+        out.push(DemoAccount { username: username.to_string(), role: *role, agency: agency.to_string(), password });
+    }
+    tx.commit().await?;
+    Ok(out)
+}
+
+/// (owner officer, category, priority, tlp, title, summary, other parties, final status)
+type CaseSeed = (&'static str, Category, Priority, Tlp, &'static str, &'static str, &'static [&'static str], CaseStatus);
+
+const CASES: &[CaseSeed] = &[
+    (
+        "ncb.officer",
+        Category::DrugPrecursors,
+        Priority::Urgent,
+        Tlp::Amber,
+        "Fentanyl precursor shipment traced through the Port of Vancouver",
+        "Two containers declared as industrial solvents (consignor in Navi Mumbai) are believed to carry 4-AP and 1-boc-4-AP. \
+Bills of lading and the Canadian consignee's registration are needed before the vessel berths.",
+        &["RCMP", "CBSA"],
+        CaseStatus::Active,
+    ),
+    (
+        "certin.officer",
+        Category::Ransomware,
+        Priority::High,
+        Tlp::AmberStrict,
+        "Ransomware attack on a hospital network in Pune",
+        "LockBit-style encryption of the radiology and billing systems; exfiltration to infrastructure hosted in Canada. \
+Indicators below; decryption negotiations are not being pursued.",
+        &["CCCS"],
+        CaseStatus::Active,
+    ),
+    (
+        "cbi.officer",
+        Category::Fraud,
+        Priority::High,
+        Tlp::Amber,
+        "Investment-fraud call centre targeting Canadian seniors",
+        "A call centre in Gurugram is cold-calling Ontario residents with a fake crypto-investment scheme. Victims' \
+payments go through Canadian money-service businesses.",
+        &["RCMP"],
+        CaseStatus::Active,
+    ),
+    (
+        "cbsa.officer",
+        Category::Immigration,
+        Priority::Normal,
+        Tlp::Amber,
+        "Visa-fraud ring using forged Indian educational documents",
+        "Study-permit applications with forged degree certificates from three Indian universities; an agent network in \
+Punjab and Brampton is suspected.",
+        &["CBI"],
+        CaseStatus::Open,
+    ),
+    (
+        "rcmp.officer",
+        Category::ViolentExtremism,
+        Priority::Urgent,
+        Tlp::Red,
+        "Online radicalisation network recruiting through gaming platforms",
+        "Accounts operated from both countries share propaganda and attack manuals; two minors in Ontario were contacted.",
+        &["NIA"],
+        CaseStatus::Active,
+    ),
+    (
+        "cccs.officer",
+        Category::CyberIncident,
+        Priority::High,
+        Tlp::Amber,
+        "Intrusion against a power-grid operator's remote-access gateway",
+        "Exploitation of a VPN appliance at a Canadian grid operator; the same actor is reported against an Indian utility.",
+        &["CERT-IN"],
+        CaseStatus::Open,
+    ),
+    (
+        "ncb.officer",
+        Category::OrganisedCrime,
+        Priority::Normal,
+        Tlp::Green,
+        "Hawala network moving drug proceeds between Toronto and Amritsar",
+        "Closed after joint arrests; kept for reference.",
+        &["RCMP"],
+        CaseStatus::Closed,
+    ),
+];
+
+/// (case index, sender, recipient agency, kind, priority, directly available, subject, body, hours ago sent, final status, response)
+type RequestSeed = (
+    usize,
+    &'static str,
+    &'static str,
+    RequestKind,
+    Priority,
+    bool,
+    &'static str,
+    &'static str,
+    i64,
+    RequestStatus,
+    Option<(&'static str, ResponseKind, &'static str)>,
+);
+
+const REQUESTS: &[RequestSeed] = &[
+    (
+        0,
+        "ncb.officer",
+        "CBSA",
+        RequestKind::Information,
+        Priority::Urgent,
+        true,
+        "Import records of the consignee of container MSCU 4471902",
+        "Please provide the import history and registration details of the Canadian consignee named on the bill of lading.",
+        10,
+        RequestStatus::Sent,
+        None,
+    ),
+    (
+        0,
+        "ncb.officer",
+        "RCMP",
+        RequestKind::Assistance,
+        Priority::High,
+        false,
+        "Discreet observation of the consignee's warehouse in Surrey",
+        "We ask the RCMP to observe the consignee's warehouse when the containers are delivered, without alerting the consignee.",
+        30,
+        RequestStatus::Acknowledged,
+        None,
+    ),
+    (
+        0,
+        "rcmp.officer",
+        "NCB",
+        RequestKind::Information,
+        Priority::Normal,
+        false,
+        "Export licences of the Navi Mumbai consignor",
+        "Which export licences does the consignor hold for controlled precursors, and since when?",
+        100,
+        RequestStatus::Answered,
+        Some((
+            "ncb.officer",
+            ResponseKind::FinalAnswer,
+            "The consignor holds no licence for 4-AP or its derivatives. Its licence for acetone lapsed in March.",
+        )),
+    ),
+    (
+        1,
+        "certin.officer",
+        "CCCS",
+        RequestKind::IntelligenceShare,
+        Priority::High,
+        false,
+        "Indicators from the Pune hospital intrusion",
+        "For your awareness: the attached indicators were observed during the intrusion. No answer needed.",
+        20,
+        RequestStatus::Sent,
+        None,
+    ),
+    (
+        1,
+        "cccs.officer",
+        "CERT-IN",
+        RequestKind::Information,
+        Priority::Urgent,
+        false,
+        "Ransom note and encryptor sample",
+        "Could you share the ransom note and a sample of the encryptor (hash-verified) for comparison with Canadian cases?",
+        50,
+        RequestStatus::InProgress,
+        Some((
+            "certin.officer",
+            ResponseKind::PartialAnswer,
+            "The ransom note is attached to the case. The encryptor sample will follow once legal review is complete.",
+        )),
+    ),
+    (
+        2,
+        "rcmp.officer",
+        "CBI",
+        RequestKind::EvidencePreservation,
+        Priority::Normal,
+        false,
+        "Preserve call-detail records of 14 numbers",
+        "Please ask the providers to preserve call-detail and subscriber records of the 14 numbers listed for 180 days.",
+        48,
+        RequestStatus::Sent,
+        None,
+    ),
+    (
+        2,
+        "cbi.officer",
+        "RCMP",
+        RequestKind::Clarification,
+        Priority::Normal,
+        false,
+        "Which victims have filed complaints?",
+        "To match complaints with the call centre's lead lists, which victims filed police complaints in Ontario?",
+        200,
+        RequestStatus::Declined,
+        None,
+    ),
+    (
+        3,
+        "cbsa.officer",
+        "CBI",
+        RequestKind::Information,
+        Priority::Normal,
+        false,
+        "Verify three degree certificates",
+        "Can the issuing universities confirm whether these three certificates are genuine?",
+        120,
+        RequestStatus::Withdrawn,
+        None,
+    ),
+    (
+        3,
+        "cbsa.officer",
+        "NIA",
+        RequestKind::Information,
+        Priority::Low,
+        false,
+        "Agent network links to organised crime",
+        "Do you hold information linking the named agents to organised-crime groups?",
+        0,
+        RequestStatus::Draft,
+        None,
+    ),
+    (
+        4,
+        "rcmp.officer",
+        "NIA",
+        RequestKind::Information,
+        Priority::Urgent,
+        false,
+        "Subscriber data behind two gaming accounts",
+        "Please identify the operators of the two accounts named in the case summary.",
+        300,
+        RequestStatus::Closed,
+        Some(("rcmp.officer", ResponseKind::FinalAnswer, "placeholder")),
+    ),
+    (
+        5,
+        "cccs.officer",
+        "CERT-IN",
+        RequestKind::Information,
+        Priority::Urgent,
+        true,
+        "Has the same VPN exploit been seen in India?",
+        "Have you observed exploitation of the same VPN appliance vulnerability against Indian utilities?",
+        0,
+        RequestStatus::AwaitingApproval,
+        None,
+    ),
+];
+
+async fn user(tx: &mut crate::backend::platform::db::Tx, name: &str) -> Result<crate::model::SessionUser, AppError> {
+    Ok(users::by_username(tx, name).await?.ok_or(AppError::Internal)?.session_user())
+}
+
+/// A believable picture for the demo: cases across categories and requests in every status, some overdue.
+async fn load_exchange(db: &Db) -> Result<(), AppError> {
+    use crate::backend::{exchange::cases, exchange::entities, exchange::indicators, exchange::requests};
+    use chrono::{Duration, Utc};
+    let system = Who { username: Some("system".into()), ..Who::default() };
+    let mut tx = db.begin_write().await?;
+    sqlx::query("UPDATE agencies SET approval_min_priority = 'urgent' WHERE code = 'CCCS'").execute(&mut *tx).await?;
+    let mut case_ids = Vec::new();
+    for (owner, category, priority, tlp, title, summary, parties, _) in CASES {
+        let u = user(&mut tx, owner).await?;
+        let input = cases::CaseInput {
+            title: title.to_string(),
+            summary: summary.to_string(),
+            category: *category,
+            priority: *priority,
+            tlp: *tlp,
+            lead_user_id: u.id,
+            party_codes: parties.iter().map(|p| p.to_string()).collect(),
+            link_references: vec![],
+        };
+        let (id, reference) = cases::create(&mut tx, &u, crate::backend::exchange::policy::Visibility::Agency(u.agency_id), &input).await?;
+        audit::record(
+            &mut tx,
+            &system,
+            Event::new("case.create").on("case", id).case(id).details(json!({"reference": reference, "source": "demo-data"})),
+        )
+        .await?;
+        case_ids.push((id, u));
+    }
+    let now = Utc::now();
+    let policy = crate::backend::exchange::deadlines::DeadlinePolicy::default();
+    for (case, sender, to, kind, priority, direct, subject, body, hours_ago, status, response) in REQUESTS {
+        let (case_id, _) = &case_ids[*case];
+        let u = user(&mut tx, sender).await?;
+        let to_id = cases::agency_ids(&mut tx, &[to.to_string()], "to").await?[0];
+        let input = requests::RequestInput {
+            kind: *kind,
+            subject: subject.to_string(),
+            body: body.to_string(),
+            priority: *priority,
+            tlp: Tlp::Amber,
+            directly_available: *direct,
+            to_agency_code: to.to_string(),
+            requested_due: None,
+        };
+        let id = requests::create_draft(&mut tx, *case_id, u.agency_id, to_id, &input, &u).await?;
+        if !crate::backend::exchange::rules::Unsent::holds(*status) {
+            let sent = now - Duration::hours(*hours_ago);
+            requests::mark_sent(&mut tx, id, *case_id, to_id, policy.default_due(*kind, *priority, *direct, sent), sent).await?;
+        }
+        if let Some((author, rkind, text)) = response {
+            let author = user(&mut tx, author).await?;
+            let (recipient, text) = if *text == "placeholder" {
+                (
+                    user(&mut tx, "in.supervisor").await?,
+                    "Both accounts are operated from Jaipur; subscriber details are attached to the NIA file.",
+                )
+            } else {
+                (author, *text)
+            };
+            let r = requests::ResponseInput {
+                kind: *rkind,
+                body: text.into(),
+                source_grade: Some(SourceGrade::B),
+                info_grade: Some(InfoGrade::Two),
+                tlp: Tlp::Amber,
+            };
+            requests::insert_response(&mut tx, id, &recipient, &r).await?;
+        }
+        match status {
+            RequestStatus::Acknowledged | RequestStatus::InProgress => {
+                let ack_by = user(
+                    &mut tx,
+                    match *to {
+                        "RCMP" => "rcmp.officer",
+                        "CERT-IN" => "certin.officer",
+                        _ => "ncb.officer",
+                    },
+                )
+                .await?;
+                requests::mark_acknowledged(&mut tx, id, &ack_by).await?;
+                if *status == RequestStatus::InProgress {
+                    requests::mark(&mut tx, id, RequestStatus::InProgress).await?;
+                }
+            }
+            RequestStatus::Declined => {
+                requests::mark_declined(
+                    &mut tx,
+                    id,
+                    "Complaints data is held by Ontario municipal police services; please ask them directly.",
+                )
+                .await?
+            }
+            RequestStatus::Answered | RequestStatus::Closed | RequestStatus::Withdrawn | RequestStatus::AwaitingApproval => {
+                requests::mark(&mut tx, id, *status).await?
+            }
+            _ => {}
+        }
+        audit::record(
+            &mut tx,
+            &system,
+            Event::new("request.create")
+                .on("request", id)
+                .case(*case_id)
+                .details(json!({"status": status.as_str(), "source": "demo-data"})),
+        )
+        .await?;
+    }
+    let (ransomware_case, certin) = &case_ids[1];
+    for (kind, value) in [
+        (IndicatorKind::Ipv4, "198.51.100.23"),
+        (IndicatorKind::Ipv4, "203.0.113.77"),
+        (IndicatorKind::Domain, "hospital-billing-update.example"),
+        (IndicatorKind::Url, "https://files.hospital-billing-update.example/upd.exe"),
+        (IndicatorKind::Sha256, "9f86d081884c7d659a2feaa0c55ad015a3bf4f1b2b0b822cd15d6c15b0f00a08"),
+        (IndicatorKind::CryptoWallet, "bc1qar0srrr7xfkvy5l643lydnw9re59gtzzwf5mdq"),
+        (IndicatorKind::Email, "recovery@protonmail.example"),
+    ] {
+        let n = indicators::NewIndicator {
+            kind,
+            value: value.into(),
+            tlp: Tlp::AmberStrict,
+            first_seen: Some("2026-11-02".into()),
+            last_seen: None,
+            note: String::new(),
+        };
+        indicators::insert(&mut tx, *ransomware_case, certin, &n).await?;
+    }
+    // The grid-intrusion case shares an address with the hospital intrusion: CCCS's cross-check finds it.
+    let (grid_case, cccs) = &case_ids[5];
+    let n = indicators::NewIndicator {
+        kind: IndicatorKind::Ipv4,
+        value: "203.0.113.77".into(),
+        tlp: Tlp::Amber,
+        first_seen: Some("2026-10-28".into()),
+        last_seen: None,
+        note: "VPN exploitation source".into(),
+    };
+    indicators::insert(&mut tx, *grid_case, cccs, &n).await?;
+    // The precursor consignee was already known from the closed hawala case, written another way: RCMP's
+    // cross-check of NCB's observation request finds it.
+    for (case, kind, name, identifier) in [
+        (0, EntityKind::Company, "Coastal Chemical Distributors Ltd.", "BC1187342"),
+        (0, EntityKind::Vessel, "MV Pacific Meridian", "IMO 9321483"),
+        (0, EntityKind::Person, "Vikram Joshi", "1979-04-12"),
+        (6, EntityKind::Company, "COASTAL CHEMICAL DISTRIBUTORS LIMITED", ""),
+        (6, EntityKind::Person, "Gurpreet Sandhu", "1984-09-30"),
+    ] {
+        let (case_id, owner) = &case_ids[case];
+        let n = entities::NewEntity { kind, name: name.into(), identifier: identifier.into(), note: String::new() };
+        entities::insert(&mut tx, *case_id, owner, &n).await?;
+    }
+    for (i, (_, _, _, _, _, _, _, status)) in CASES.iter().enumerate() {
+        if *status != CaseStatus::Open {
+            let (id, owner) = &case_ids[i];
+            cases::set_status(&mut tx, owner, *id, *status).await?;
+        }
+    }
+    tx.commit().await?;
+    Ok(())
+}

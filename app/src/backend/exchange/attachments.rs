@@ -1,0 +1,262 @@
+//! Attachment files: stored under their SHA-256 (never the user's file name), recorded with name, size,
+//! type, hash, uploader and time; served only through the policy-checked download handler.
+
+use crate::backend::platform::auth::Actor;
+use crate::backend::platform::db::{Db, Tx};
+use crate::backend::platform::time::shown;
+use crate::error::AppError;
+use crate::model::{AttachmentView, SessionUser};
+use chrono::{DateTime, Utc};
+use sha2::{Digest, Sha256};
+use sqlx::SqliteConnection;
+use std::path::{Path, PathBuf};
+
+pub fn sha256_hex(bytes: &[u8]) -> String {
+    hex::encode(Sha256::digest(bytes))
+}
+
+/// Where content with this hash lives: `<dir>/ab/abcdef…`. The hash is the only thing in the path.
+pub fn path_for(dir: &Path, sha256: &str) -> PathBuf {
+    dir.join(&sha256[..2]).join(sha256)
+}
+
+/// Writes the content (once per distinct content) and returns its hash.
+pub async fn save(dir: &Path, bytes: &[u8]) -> Result<String, AppError> {
+    let sha = sha256_hex(bytes);
+    let path = path_for(dir, &sha);
+    if tokio::fs::try_exists(&path).await.unwrap_or(false) {
+        return Ok(sha);
+    }
+    let parent = path.parent().expect("has a parent");
+    let io = |e: std::io::Error| {
+        tracing::error!(error = %e, "attachment store failed");
+        AppError::Internal
+    };
+    tokio::fs::create_dir_all(parent).await.map_err(io)?;
+    let tmp = parent.join(format!(".{}.{}", sha, uuid::Uuid::new_v4()));
+    tokio::fs::write(&tmp, bytes).await.map_err(io)?;
+    tokio::fs::rename(&tmp, &path).await.map_err(io)?;
+    Ok(sha)
+}
+
+/// A display name safe to show and to put in Content-Disposition: no path, no control characters.
+pub fn clean_name(name: &str) -> String {
+    let base = name.rsplit(['/', '\\']).next().unwrap_or("");
+    let cleaned: String = base.chars().filter(|c| !c.is_control() && *c != '"').take(200).collect();
+    let cleaned = cleaned.trim().trim_start_matches('.').to_string();
+    if cleaned.is_empty() {
+        "attachment".into()
+    } else {
+        cleaned
+    }
+}
+
+pub struct Target {
+    pub case_id: i64,
+    pub request_id: Option<i64>,
+}
+
+#[allow(clippy::too_many_arguments)]
+pub async fn insert(
+    tx: &mut Tx,
+    target: &Target,
+    user: &SessionUser,
+    file_name: &str,
+    content_type: &str,
+    size: i64,
+    sha: &str,
+) -> Result<i64, AppError> {
+    Ok(sqlx::query_scalar(
+        "INSERT INTO attachments (case_id, request_id, file_name, content_type, size, sha256, uploaded_by, created_at) \
+         VALUES (?,?,?,?,?,?,?,?) RETURNING id",
+    )
+    .bind(target.case_id)
+    .bind(target.request_id)
+    .bind(file_name)
+    .bind(content_type)
+    .bind(size)
+    .bind(sha)
+    .bind(user.id)
+    .bind(Utc::now())
+    .fetch_one(&mut **tx)
+    .await?)
+}
+
+/// Files uploaded to the request by this user while writing a response become part of that response.
+pub async fn attach_to_response(tx: &mut Tx, ids: &[i64], request_id: i64, response_id: i64, user: &SessionUser) -> Result<(), AppError> {
+    for id in ids {
+        let done = sqlx::query(
+            "UPDATE attachments SET response_id = ? WHERE id = ? AND request_id = ? AND response_id IS NULL AND uploaded_by = ?",
+        )
+        .bind(response_id)
+        .bind(id)
+        .bind(request_id)
+        .bind(user.id)
+        .execute(&mut **tx)
+        .await?;
+        if done.rows_affected() == 0 {
+            return Err(AppError::field("attachments", "An attached file could not be found; upload it again."));
+        }
+    }
+    Ok(())
+}
+
+#[derive(Clone, Debug, sqlx::FromRow)]
+pub struct AttachmentRow {
+    pub id: i64,
+    pub case_id: i64,
+    pub request_id: Option<i64>,
+    pub file_name: String,
+    pub content_type: String,
+    pub size: i64,
+    pub sha256: String,
+    pub uploaded_by_name: String,
+    pub created_at: DateTime<Utc>,
+}
+
+const SELECT: &str = "SELECT a.id, a.case_id, a.request_id, a.file_name, a.content_type, a.size, a.sha256, \
+    u.display_name AS uploaded_by_name, a.created_at FROM attachments a JOIN users u ON u.id = a.uploaded_by";
+
+pub async fn load(conn: &mut SqliteConnection, id: i64) -> Result<Option<AttachmentRow>, AppError> {
+    Ok(sqlx::query_as(&format!("{SELECT} WHERE a.id = ?")).bind(id).fetch_optional(conn).await?)
+}
+
+fn view(r: AttachmentRow, zone: &str) -> AttachmentView {
+    AttachmentView {
+        id: r.id,
+        file_name: r.file_name,
+        content_type: r.content_type,
+        size: r.size,
+        sha256: r.sha256,
+        uploaded_by: r.uploaded_by_name,
+        created: shown(r.created_at, zone),
+    }
+}
+
+async fn list(conn: &mut SqliteConnection, clause: &str, id: i64, zone: &str) -> Result<Vec<AttachmentView>, AppError> {
+    let rows: Vec<AttachmentRow> = sqlx::query_as(&format!("{SELECT} WHERE {clause} ORDER BY a.id")).bind(id).fetch_all(conn).await?;
+    Ok(rows.into_iter().map(|r| view(r, zone)).collect())
+}
+
+/// Files on the case itself (not on one of its requests).
+pub async fn for_case(conn: &mut SqliteConnection, case_id: i64, zone: &str) -> Result<Vec<AttachmentView>, AppError> {
+    list(conn, "a.case_id = ? AND a.request_id IS NULL", case_id, zone).await
+}
+
+/// Files on the request that are not part of a response.
+pub async fn for_request(conn: &mut SqliteConnection, request_id: i64, zone: &str) -> Result<Vec<AttachmentView>, AppError> {
+    list(conn, "a.request_id = ? AND a.response_id IS NULL", request_id, zone).await
+}
+
+pub async fn for_response(conn: &mut SqliteConnection, response_id: i64, zone: &str) -> Result<Vec<AttachmentView>, AppError> {
+    list(conn, "a.response_id = ?", response_id, zone).await
+}
+
+/// Where attachment contents are kept, and the largest one accepted (both from the settings).
+pub struct Store<'a> {
+    pub dir: &'a Path,
+    pub max_bytes: u64,
+}
+
+/// An uploaded file as received: its name and type as the browser gave them, and its content.
+pub struct Upload<'a> {
+    pub file_name: &'a str,
+    pub content_type: &'a str,
+    pub bytes: &'a [u8],
+}
+
+/// Checks, stores and records an upload to a case or one of its requests (either side of the request).
+pub async fn upload(db: &Db, store: &Store<'_>, actor: &Actor, target: Target, file: Upload<'_>) -> Result<AttachmentView, AppError> {
+    let Target { case_id, request_id } = target;
+    let Upload { file_name, content_type, bytes } = file;
+    use crate::backend::exchange::policy::{self, CaseOp, RequestOp};
+    use crate::backend::platform::audit::{self, Event};
+    let limit = store.max_bytes;
+    if bytes.len() as u64 > limit {
+        return Err(AppError::field("file", format!("The file is larger than the {} MB limit.", limit / (1024 * 1024))));
+    }
+    if bytes.is_empty() {
+        return Err(AppError::field("file", "The file is empty."));
+    }
+    {
+        let mut conn = db.pool.acquire().await?;
+        let access = crate::backend::exchange::cases::checked(&mut conn, &actor.user, case_id, CaseOp::Upload).await?;
+        if let Some(rid) = request_id {
+            let (row, _) = crate::backend::exchange::requests::load(&mut conn, rid).await?.ok_or(AppError::NotFound)?;
+            if row.case_id != case_id {
+                return Err(AppError::NotFound);
+            }
+            policy::ensure_request(&actor.user, &access.parties, row.sides(), RequestOp::View)?;
+        }
+    }
+    // Stored before the transaction: the write lock is not held while a large file reaches the disk.
+    let sha = save(store.dir, bytes).await?;
+    let name = clean_name(file_name);
+    let ctype = if content_type.is_empty() { "application/octet-stream" } else { content_type };
+    let mut tx = db.begin_write().await?;
+    let id = insert(&mut tx, &Target { case_id, request_id }, &actor.user, &name, ctype, bytes.len() as i64, &sha).await?;
+    audit::record(
+        &mut tx,
+        &actor.who,
+        Event::new("attachment.upload").on("attachment", id).case(case_id).details(serde_json::json!({
+            "request": request_id, "size": bytes.len(), "sha256": sha, "type": ctype
+        })),
+    )
+    .await?;
+    let row = load(&mut tx, id).await?.ok_or(AppError::Internal)?;
+    tx.commit().await?;
+    Ok(view(row, &actor.user.time_zone))
+}
+
+/// The file behind an attachment, if the actor may read it; every download is an audit event.
+pub async fn download(db: &Db, store: &Store<'_>, actor: &Actor, id: i64) -> Result<(AttachmentRow, PathBuf), AppError> {
+    use crate::backend::exchange::policy::{self, CaseOp, RequestOp};
+    use crate::backend::platform::audit::{self, Event};
+    let mut tx = db.begin_write().await?;
+    let row = load(&mut tx, id).await?;
+    let checked = match &row {
+        None => Err(AppError::NotFound),
+        Some(r) => {
+            let access = crate::backend::exchange::cases::access(&mut tx, r.case_id).await?.ok_or(AppError::NotFound)?;
+            let mut result = policy::ensure_case(&actor.user, access.owner, &access.parties, CaseOp::View);
+            if let (Ok(()), Some(rid)) = (&result, r.request_id) {
+                let (req, _) = crate::backend::exchange::requests::load(&mut tx, rid).await?.ok_or(AppError::NotFound)?;
+                result = policy::ensure_request(&actor.user, &access.parties, req.sides(), RequestOp::View);
+            }
+            result
+        }
+    };
+    let row = match (checked, row) {
+        (Ok(()), Some(row)) => row,
+        (result, _) => {
+            drop(tx);
+            audit::record_refusal(db, &actor.who, Event::new("attachment.download").on("attachment", id)).await?;
+            return Err(result.err().unwrap_or(AppError::NotFound));
+        }
+    };
+    audit::record(&mut tx, &actor.who, Event::new("attachment.download").on("attachment", id).case(row.case_id)).await?;
+    tx.commit().await?;
+    let path = path_for(store.dir, &row.sha256);
+    Ok((row, path))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn names_lose_their_paths_and_control_characters() {
+        assert_eq!(clean_name("../../x.html"), "x.html");
+        assert_eq!(clean_name("C:\\Users\\a\\report.pdf"), "report.pdf");
+        assert_eq!(clean_name("evil\"\r\nname.txt"), "evilname.txt");
+        assert_eq!(clean_name("../.."), "attachment");
+        assert_eq!(clean_name(".htaccess"), "htaccess");
+    }
+
+    #[test]
+    fn sha256_of_known_content() {
+        assert_eq!(sha256_hex(b"abc"), "ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad");
+        let p = path_for(Path::new("/data"), "ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad");
+        assert_eq!(p, Path::new("/data/ba/ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad"));
+    }
+}

@@ -1,0 +1,505 @@
+//! Cases: need-to-know filtered lists, the case page, edits with optimistic concurrency, status changes.
+
+use crate::backend::exchange::policy::{Party, Visibility};
+use crate::backend::exchange::rules::{CaseCurrent, Open};
+use crate::backend::platform::db::parse;
+use crate::backend::platform::db::Tx;
+use crate::backend::platform::time::shown;
+use crate::error::AppError;
+use crate::model::*;
+use chrono::{DateTime, Datelike, Utc};
+use sqlx::{QueryBuilder, Sqlite, SqliteConnection};
+use std::collections::HashMap;
+
+/// What the policy needs to decide about one case.
+#[derive(Clone, Debug)]
+pub struct CaseAccess {
+    pub id: i64,
+    pub owner: Party,
+    pub parties: Vec<Party>,
+    pub status: CaseStatus,
+    pub version: i64,
+    pub tlp: Tlp,
+    pub reference: String,
+}
+
+pub async fn access(conn: &mut SqliteConnection, case_id: i64) -> Result<Option<CaseAccess>, AppError> {
+    // One statement, one row per party (at least the owner is one): writers check a case under the write
+    // lock, where every round trip counts.
+    let rows: Vec<AccessRow> = sqlx::query_as(
+        "SELECT c.owner_agency_id, a.country AS owner_country, c.status, c.version, c.tlp, c.id, c.reference, \
+         p.agency_id AS party_id, pa.country AS party_country \
+         FROM cases c JOIN agencies a ON a.id = c.owner_agency_id \
+         LEFT JOIN case_parties p ON p.case_id = c.id LEFT JOIN agencies pa ON pa.id = p.agency_id WHERE c.id = ?",
+    )
+    .bind(case_id)
+    .fetch_all(&mut *conn)
+    .await?;
+    let Some(first) = rows.first() else { return Ok(None) };
+    let mut parties = Vec::with_capacity(rows.len());
+    for r in &rows {
+        if let (Some(agency_id), Some(country)) = (r.party_id, &r.party_country) {
+            parties.push(Party { agency_id, country: parse(country)? });
+        }
+    }
+    Ok(Some(CaseAccess {
+        id: first.id,
+        owner: Party { agency_id: first.owner_agency_id, country: parse(&first.owner_country)? },
+        parties,
+        status: parse(&first.status)?,
+        version: first.version,
+        tlp: parse(&first.tlp)?,
+        reference: first.reference.clone(),
+    }))
+}
+
+#[derive(sqlx::FromRow)]
+struct AccessRow {
+    owner_agency_id: i64,
+    owner_country: String,
+    status: String,
+    version: i64,
+    tlp: String,
+    id: i64,
+    reference: String,
+    party_id: Option<i64>,
+    party_country: Option<String>,
+}
+
+/// The case if `user` may do `op` on it; a case they are not party to is NotFound, like a missing one.
+pub async fn checked(
+    conn: &mut SqliteConnection,
+    user: &SessionUser,
+    id: i64,
+    op: crate::backend::exchange::policy::CaseOp,
+) -> Result<CaseAccess, AppError> {
+    let access = access(conn, id).await?.ok_or(AppError::NotFound)?;
+    crate::backend::exchange::policy::ensure_case(user, access.owner, &access.parties, op)?;
+    Ok(access)
+}
+
+pub struct CaseInput {
+    pub title: String,
+    pub summary: String,
+    pub category: Category,
+    pub priority: Priority,
+    pub tlp: Tlp,
+    pub lead_user_id: i64,
+    pub party_codes: Vec<String>,
+    pub link_references: Vec<String>,
+}
+
+/// Parses and checks the case form; every problem is reported at once.
+#[allow(clippy::too_many_arguments)]
+pub fn validate(
+    title: &str,
+    summary: &str,
+    category: &str,
+    priority: &str,
+    tlp: &str,
+    lead: &str,
+    parties: &str,
+    links: &str,
+) -> Result<CaseInput, AppError> {
+    let mut p = crate::error::Problems::default();
+    let title = title.trim().to_string();
+    p.check((3..=200).contains(&title.chars().count()), "title", "Give the case a title of 3 to 200 characters.");
+    p.check(summary.chars().count() <= 20_000, "summary", "The summary is limited to 20,000 characters.");
+    let category = category.parse::<Category>();
+    p.check(category.is_ok(), "category", "Choose a category.");
+    let priority = priority.parse::<Priority>();
+    p.check(priority.is_ok(), "priority", "Choose a priority.");
+    let tlp = tlp.parse::<Tlp>();
+    p.check(tlp.is_ok(), "tlp", "Choose a handling code.");
+    let lead = lead.trim().parse::<i64>();
+    p.check(lead.is_ok(), "lead", "Choose the lead officer.");
+    p.into_result()?;
+    let split = |s: &str| s.split([',', ' ', '\n']).map(|x| x.trim().to_uppercase()).filter(|x| !x.is_empty()).collect::<Vec<_>>();
+    Ok(CaseInput {
+        title,
+        summary: summary.trim().to_string(),
+        category: category.expect("checked"),
+        priority: priority.expect("checked"),
+        tlp: tlp.expect("checked"),
+        lead_user_id: lead.expect("checked"),
+        party_codes: split(parties),
+        link_references: split(links),
+    })
+}
+
+async fn next_reference(tx: &mut Tx, now: DateTime<Utc>) -> Result<String, AppError> {
+    let year = now.year();
+    let n: i64 = sqlx::query_scalar(
+        "INSERT INTO reference_counters (year, last) VALUES (?, 1) \
+         ON CONFLICT(year) DO UPDATE SET last = last + 1 RETURNING last",
+    )
+    .bind(year)
+    .fetch_one(&mut **tx)
+    .await?;
+    Ok(format!("LD-{year}-{n:06}"))
+}
+
+/// Resolves agency codes to ids, reporting unknown ones against `field`.
+pub async fn agency_ids(conn: &mut SqliteConnection, codes: &[String], field: &str) -> Result<Vec<i64>, AppError> {
+    let mut ids = Vec::new();
+    for code in codes {
+        let id: Option<i64> = sqlx::query_scalar("SELECT id FROM agencies WHERE code = ?").bind(code).fetch_optional(&mut *conn).await?;
+        ids.push(id.ok_or_else(|| AppError::field(field, format!("There is no agency with code {code}.")))?);
+    }
+    Ok(ids)
+}
+
+/// The lead must be an active officer or supervisor of the owning agency.
+async fn check_lead(tx: &mut Tx, lead: i64, owner_agency: i64) -> Result<(), AppError> {
+    let ok: Option<i64> =
+        sqlx::query_scalar("SELECT id FROM users WHERE id = ? AND agency_id = ? AND status = 'active' AND role != 'admin'")
+            .bind(lead)
+            .bind(owner_agency)
+            .fetch_optional(&mut **tx)
+            .await?;
+    ok.map(|_| ()).ok_or_else(|| AppError::field("lead", "The lead must be an active officer of the owning agency."))
+}
+
+/// Makes agencies parties of the case (those that are already stay as they were), in one statement.
+pub async fn add_parties(tx: &mut Tx, case_id: i64, agency_ids: &[i64]) -> Result<(), AppError> {
+    if agency_ids.is_empty() {
+        return Ok(());
+    }
+    let now = Utc::now();
+    let mut q: QueryBuilder<Sqlite> = QueryBuilder::new("INSERT OR IGNORE INTO case_parties (case_id, agency_id, added_at) ");
+    q.push_values(agency_ids, |mut b, a| {
+        b.push_bind(case_id).push_bind(*a).push_bind(now);
+    });
+    q.build().execute(&mut **tx).await?;
+    Ok(())
+}
+
+/// Links to cases the user can see, by reference; both directions are stored.
+async fn set_links(tx: &mut Tx, case_id: i64, references: &[String], vis: Visibility) -> Result<(), AppError> {
+    sqlx::query("DELETE FROM case_links WHERE case_id = ? OR other_case_id = ?").bind(case_id).bind(case_id).execute(&mut **tx).await?;
+    for r in references {
+        let mut q: QueryBuilder<Sqlite> = QueryBuilder::new("SELECT c.id FROM cases c WHERE c.reference = ");
+        q.push_bind(r.clone());
+        vis.push_sql(&mut q, "c.id");
+        let other: Option<i64> = q.build_query_scalar().fetch_optional(&mut **tx).await?;
+        let other = other.ok_or_else(|| AppError::field("links", format!("No case {r} that you can see.")))?;
+        if other == case_id {
+            return Err(AppError::field("links", "A case cannot be linked to itself."));
+        }
+        for (a, b) in [(case_id, other), (other, case_id)] {
+            sqlx::query("INSERT OR IGNORE INTO case_links (case_id, other_case_id, created_at) VALUES (?, ?, ?)")
+                .bind(a)
+                .bind(b)
+                .bind(Utc::now())
+                .execute(&mut **tx)
+                .await?;
+        }
+    }
+    Ok(())
+}
+
+pub async fn create(tx: &mut Tx, user: &SessionUser, vis: Visibility, input: &CaseInput) -> Result<(i64, String), AppError> {
+    check_lead(tx, input.lead_user_id, user.agency_id).await?;
+    let parties = agency_ids(tx, &input.party_codes, "parties").await?;
+    let now = Utc::now();
+    let reference = next_reference(tx, now).await?;
+    let id: i64 = sqlx::query_scalar(
+        "INSERT INTO cases (reference, title, summary, category, priority, status, tlp, owner_agency_id, lead_user_id, \
+         created_by, created_at, updated_by, updated_at) VALUES (?,?,?,?,?,'open',?,?,?,?,?,?,?) RETURNING id",
+    )
+    .bind(&reference)
+    .bind(&input.title)
+    .bind(&input.summary)
+    .bind(input.category.as_str())
+    .bind(input.priority.as_str())
+    .bind(input.tlp.as_str())
+    .bind(user.agency_id)
+    .bind(input.lead_user_id)
+    .bind(user.id)
+    .bind(now)
+    .bind(user.id)
+    .bind(now)
+    .fetch_one(&mut **tx)
+    .await?;
+    let mut all = vec![user.agency_id];
+    all.extend(parties);
+    add_parties(tx, id, &all).await?;
+    set_links(tx, id, &input.link_references, vis).await?;
+    Ok((id, reference))
+}
+
+/// Saves an edit only if nobody saved since the editor loaded `expected_version`.
+pub async fn update(
+    tx: &mut Tx,
+    user: &SessionUser,
+    vis: Visibility,
+    id: i64,
+    expected_version: i64,
+    input: &CaseInput,
+    zone: &str,
+) -> Result<(), AppError> {
+    let owner: i64 = sqlx::query_scalar("SELECT owner_agency_id FROM cases WHERE id = ?").bind(id).fetch_one(&mut **tx).await?;
+    check_lead(tx, input.lead_user_id, owner).await?;
+    let parties = agency_ids(tx, &input.party_codes, "parties").await?;
+    let done = sqlx::query(
+        "UPDATE cases SET title = ?, summary = ?, category = ?, priority = ?, tlp = ?, lead_user_id = ?, \
+         version = version + 1, updated_by = ?, updated_at = ? WHERE id = ? AND version = ?",
+    )
+    .bind(&input.title)
+    .bind(&input.summary)
+    .bind(input.category.as_str())
+    .bind(input.priority.as_str())
+    .bind(input.tlp.as_str())
+    .bind(input.lead_user_id)
+    .bind(user.id)
+    .bind(Utc::now())
+    .bind(id)
+    .bind(expected_version)
+    .execute(&mut **tx)
+    .await?;
+    if done.rows_affected() == 0 {
+        let (name, at): (String, DateTime<Utc>) =
+            sqlx::query_as("SELECT u.display_name, c.updated_at FROM cases c JOIN users u ON u.id = c.updated_by WHERE c.id = ?")
+                .bind(id)
+                .fetch_one(&mut **tx)
+                .await?;
+        return Err(AppError::Conflict(format!(
+            "This case was changed by {name} at {} since you opened it. Your text is still in the form: copy what you need, reload, and apply it again.",
+            crate::backend::platform::time::display(at, zone)
+        )));
+    }
+    // Parties are only ever added by an edit: removing one would silently cut off an agency mid-exchange.
+    add_parties(tx, id, &parties).await?;
+    set_links(tx, id, &input.link_references, vis).await?;
+    Ok(())
+}
+
+pub async fn set_status(tx: &mut Tx, user: &SessionUser, id: i64, to: CaseStatus) -> Result<(), AppError> {
+    sqlx::query("UPDATE cases SET status = ?, version = version + 1, updated_by = ?, updated_at = ? WHERE id = ?")
+        .bind(to.as_str())
+        .bind(user.id)
+        .bind(Utc::now())
+        .bind(id)
+        .execute(&mut **tx)
+        .await?;
+    Ok(())
+}
+
+#[derive(sqlx::FromRow)]
+struct SummaryRow {
+    id: i64,
+    reference: String,
+    title: String,
+    category: String,
+    priority: String,
+    status: String,
+    tlp: String,
+    owner_code: String,
+    lead_name: String,
+    updated_at: DateTime<Utc>,
+    open_requests: i64,
+}
+
+static SUMMARY_SELECT: std::sync::LazyLock<String> = std::sync::LazyLock::new(|| {
+    format!(
+        "SELECT c.id, c.reference, c.title, c.category, c.priority, c.status, c.tlp, \
+         a.code AS owner_code, u.display_name AS lead_name, c.updated_at, \
+         (SELECT COUNT(*) FROM requests r WHERE r.case_id = c.id AND {}) AS open_requests \
+         FROM cases c JOIN agencies a ON a.id = c.owner_agency_id JOIN users u ON u.id = c.lead_user_id WHERE 1=1",
+        Open::SQL
+    )
+});
+
+fn summary(r: SummaryRow, zone: &str) -> Result<CaseSummary, AppError> {
+    Ok(CaseSummary {
+        id: r.id,
+        reference: r.reference,
+        title: r.title,
+        category: parse(&r.category)?,
+        priority: parse(&r.priority)?,
+        status: parse(&r.status)?,
+        tlp: parse(&r.tlp)?,
+        owner_agency: r.owner_code,
+        lead_name: r.lead_name,
+        updated: shown(r.updated_at, zone),
+        open_requests: r.open_requests,
+    })
+}
+
+pub async fn list(conn: &mut SqliteConnection, vis: Visibility, f: &CaseFilter, zone: &str) -> Result<(Vec<CaseSummary>, bool), AppError> {
+    let mut q: QueryBuilder<Sqlite> = QueryBuilder::new(SUMMARY_SELECT.as_str());
+    vis.push_sql(&mut q, "c.id");
+    if !f.q.trim().is_empty() {
+        let like = format!("%{}%", f.q.trim().replace('%', "\\%").replace('_', "\\_"));
+        q.push(" AND (c.title LIKE ").push_bind(like.clone()).push(" ESCAPE '\\' OR c.reference LIKE ");
+        q.push_bind(like.clone()).push(" ESCAPE '\\' OR c.summary LIKE ").push_bind(like).push(" ESCAPE '\\')");
+    }
+    if f.status == crate::model::CASES_CURRENT {
+        q.push(" AND ").push(CaseCurrent::SQL);
+    } else if !f.status.is_empty() {
+        q.push(" AND c.status = ").push_bind(f.status.clone());
+    } else {
+        q.push(" AND c.status != 'archived'");
+    }
+    if !f.category.is_empty() {
+        q.push(" AND c.category = ").push_bind(f.category.clone());
+    }
+    if !f.priority.is_empty() {
+        q.push(" AND c.priority = ").push_bind(f.priority.clone());
+    }
+    if let Some(lead) = f.lead {
+        q.push(" AND c.lead_user_id = ").push_bind(lead);
+    }
+    let size = PAGE_SIZE as i64;
+    q.push(" ORDER BY c.updated_at DESC LIMIT ").push_bind(size + 1).push(" OFFSET ").push_bind(f.page as i64 * size);
+    let mut rows: Vec<SummaryRow> = q.build_query_as().fetch_all(&mut *conn).await?;
+    let more = rows.len() as i64 > size;
+    rows.truncate(size as usize);
+    Ok((rows.into_iter().map(|r| summary(r, zone)).collect::<Result<_, _>>()?, more))
+}
+
+/// The agency with this code, or an error on `field` saying there is none.
+pub async fn agency_by_code(conn: &mut SqliteConnection, code: &str, field: &str) -> Result<AgencyRef, AppError> {
+    let row: Option<(i64, String, String, String)> =
+        sqlx::query_as("SELECT id, code, name, country FROM agencies WHERE code = ?").bind(code).fetch_optional(&mut *conn).await?;
+    let (id, code, name, country) = row.ok_or_else(|| AppError::field(field, format!("There is no agency with code {code}.")))?;
+    Ok(AgencyRef { id, code, name, country: parse(&country)? })
+}
+
+pub async fn agency_ref(conn: &mut SqliteConnection, id: i64) -> Result<AgencyRef, AppError> {
+    let mut found = agency_refs(conn, &[id]).await?;
+    found.remove(&id).ok_or(AppError::Internal)
+}
+
+/// Several agencies in one query, by id (a missing id is a database error, as for one).
+pub async fn agency_refs(conn: &mut SqliteConnection, ids: &[i64]) -> Result<HashMap<i64, AgencyRef>, AppError> {
+    let list = serde_json::to_string(ids).map_err(|_| AppError::Internal)?;
+    let rows: Vec<(i64, String, String, String)> =
+        sqlx::query_as("SELECT id, code, name, country FROM agencies WHERE id IN (SELECT value FROM json_each(?))")
+            .bind(list)
+            .fetch_all(&mut *conn)
+            .await?;
+    let found = rows
+        .into_iter()
+        .map(|(id, code, name, country)| Ok((id, AgencyRef { id, code, name, country: parse(&country)? })))
+        .collect::<Result<HashMap<_, _>, AppError>>()?;
+    if ids.iter().any(|id| !found.contains_key(id)) {
+        return Err(sqlx::Error::RowNotFound.into());
+    }
+    Ok(found)
+}
+
+/// Audit actions that only look at a case (opening it or one of its requests, a cross-check). Written
+/// out word for word in the partial index `audit_events_case_changes` (migrations/0014): SQLite uses a
+/// partial index only for a query that states its condition the same way, and without it, finding the
+/// changes of a much-read case would step over every view.
+const VIEW_ACTIONS: &str = "('case.read', 'request.read', 'request.cross_check')";
+
+/// The case's history, from the audit trail: its latest changes, and apart from them its latest views
+/// (one statement: each is a hand-over to the connection's thread).
+pub async fn history(conn: &mut SqliteConnection, case_id: i64, zone: &str) -> Result<CaseHistoryView, AppError> {
+    let sql = format!(
+        "SELECT *, FALSE AS is_view FROM ({HISTORY_SELECT} AND action NOT IN {VIEW_ACTIONS} AND id < ?2 ORDER BY id DESC LIMIT ?3) \
+         UNION ALL SELECT *, TRUE FROM ({HISTORY_SELECT} AND action IN {VIEW_ACTIONS} AND id < ?2 ORDER BY id DESC LIMIT ?4)"
+    );
+    let rows: Vec<HistoryRow> = sqlx::query_as(&sql)
+        .bind(case_id)
+        .bind(i64::MAX)
+        .bind((HISTORY_CHANGES_SHOWN + 1) as i64)
+        .bind(HISTORY_VIEWS_SHOWN as i64)
+        .fetch_all(&mut *conn)
+        .await?;
+    let (views, mut changes): (Vec<HistoryRow>, Vec<HistoryRow>) = rows.into_iter().partition(|r| r.is_view);
+    let more_changes = changes.len() > HISTORY_CHANGES_SHOWN;
+    changes.truncate(HISTORY_CHANGES_SHOWN);
+    Ok(CaseHistoryView { changes: entries(changes, zone), more_changes, views: entries(views, zone) })
+}
+
+/// Up to `limit` changes older than the event `before` (the newest when None), newest first, and where the
+/// next page starts if there are more.
+async fn changes(
+    conn: &mut SqliteConnection,
+    case_id: i64,
+    before: Option<i64>,
+    limit: usize,
+    zone: &str,
+) -> Result<(Vec<HistoryEntry>, Option<i64>), AppError> {
+    let sql = format!("{HISTORY_SELECT} AND action NOT IN {VIEW_ACTIONS} AND id < ?2 ORDER BY id DESC LIMIT ?3");
+    let mut rows: Vec<HistoryRow> =
+        sqlx::query_as(&sql).bind(case_id).bind(before.unwrap_or(i64::MAX)).bind((limit + 1) as i64).fetch_all(&mut *conn).await?;
+    let more = rows.len() > limit;
+    rows.truncate(limit);
+    let older = if more { rows.last().map(|r| r.id) } else { None };
+    Ok((entries(rows, zone), older))
+}
+
+/// A page of the case's changes with the case's reference and title, for the history page.
+pub async fn changes_page(
+    conn: &mut SqliteConnection,
+    access: CaseAccess,
+    before: Option<i64>,
+    limit: usize,
+    zone: &str,
+) -> Result<ChangesPage, AppError> {
+    let title: String = sqlx::query_scalar("SELECT title FROM cases WHERE id = ?").bind(access.id).fetch_one(&mut *conn).await?;
+    let (changes, older) = changes(conn, access.id, before, limit, zone).await?;
+    Ok(ChangesPage { case_id: access.id, reference: access.reference, title, changes, older })
+}
+
+const HISTORY_SELECT: &str =
+    "SELECT id, at, username, agency_code, action, object_type, object_id, outcome FROM audit_events WHERE case_id = ?1";
+
+#[derive(sqlx::FromRow)]
+struct HistoryRow {
+    /// Set by `history`, which reads changes and views together.
+    #[sqlx(default)]
+    is_view: bool,
+    id: i64,
+    at: String,
+    username: Option<String>,
+    agency_code: Option<String>,
+    action: String,
+    object_type: Option<String>,
+    object_id: Option<String>,
+    outcome: String,
+}
+
+fn entries(rows: Vec<HistoryRow>, zone: &str) -> Vec<HistoryEntry> {
+    rows.into_iter()
+        .map(|r| {
+            let at = DateTime::parse_from_rfc3339(&r.at).map(|d| d.with_timezone(&Utc)).unwrap_or_default();
+            HistoryEntry {
+                id: r.id,
+                at: shown(at, zone),
+                who: r.username.unwrap_or_default(),
+                agency: r.agency_code.unwrap_or_default(),
+                action: r.action,
+                object: r.object_type.map(|t| format!("{t} {}", r.object_id.unwrap_or_default())).unwrap_or_default(),
+                outcome: r.outcome,
+            }
+        })
+        .collect()
+}
+
+/// What the case forms offer this user: every agency, and the leads they may choose (their agency's).
+pub async fn form_options(conn: &mut SqliteConnection, user: &SessionUser) -> Result<FormOptions, AppError> {
+    let agencies = all_agencies(conn).await?;
+    let my_agency = agencies.iter().find(|a| a.id == user.agency_id).cloned().ok_or(AppError::Internal)?;
+    Ok(FormOptions { leads: officers_of(conn, user.agency_id).await?, agencies, my_agency, me: user.id, time_zone: user.time_zone.clone() })
+}
+
+/// Officers and supervisors of an agency, for choosing a lead.
+async fn officers_of(conn: &mut SqliteConnection, agency_id: i64) -> Result<Vec<(i64, String)>, AppError> {
+    Ok(sqlx::query_as(
+        "SELECT id, display_name FROM users WHERE agency_id = ? AND status = 'active' AND role != 'admin' ORDER BY display_name",
+    )
+    .bind(agency_id)
+    .fetch_all(&mut *conn)
+    .await?)
+}
+
+pub async fn all_agencies(conn: &mut SqliteConnection) -> Result<Vec<AgencyRef>, AppError> {
+    let rows: Vec<(i64, String, String, String)> =
+        sqlx::query_as("SELECT id, code, name, country FROM agencies ORDER BY country DESC, code").fetch_all(&mut *conn).await?;
+    rows.into_iter().map(|(id, code, name, c)| Ok(AgencyRef { id, code, name, country: parse(&c)? })).collect()
+}

@@ -1,0 +1,273 @@
+//! Indicators (observables) on cyber cases: validation and normalisation per type, so that the same
+//! indicator is stored once whatever way it was written (case, defanging, IPv6 forms).
+
+use crate::backend::platform::db::Tx;
+use crate::error::AppError;
+use crate::model::{BulkLine, IndicatorKind, IndicatorView, SessionUser, Tlp};
+use chrono::Utc;
+use sqlx::SqliteConnection;
+use std::net::{Ipv4Addr, Ipv6Addr};
+
+/// Undoes the usual defanging: hxxp://, [.], (.), [at], [@].
+fn refang(s: &str) -> String {
+    s.trim()
+        .replace("[.]", ".")
+        .replace("(.)", ".")
+        .replace("[dot]", ".")
+        .replace("[at]", "@")
+        .replace("[@]", "@")
+        .replace("hxxps://", "https://")
+        .replace("hxxp://", "http://")
+}
+
+fn valid_domain(d: &str) -> bool {
+    let d = d.trim_end_matches('.');
+    d.len() <= 253
+        && d.contains('.')
+        && d.split('.').all(|l| {
+            !l.is_empty()
+                && l.len() <= 63
+                && !l.starts_with('-')
+                && !l.ends_with('-')
+                && l.chars().all(|c| c.is_ascii_alphanumeric() || c == '-')
+        })
+        && d.rsplit('.').next().is_some_and(|tld| tld.chars().all(|c| c.is_ascii_alphabetic() || c == '-') && tld.len() >= 2)
+}
+
+fn is_hex(s: &str, len: usize) -> bool {
+    s.len() == len && s.chars().all(|c| c.is_ascii_hexdigit())
+}
+
+fn valid_wallet(s: &str) -> bool {
+    const BASE58: &str = "123456789ABCDEFGHJKLMNPQRSTUVWXYZabcdefghijkmnopqrstuvwxyz";
+    let eth = s.len() == 42 && s.starts_with("0x") && is_hex(&s[2..], 40);
+    let btc_legacy = (s.starts_with('1') || s.starts_with('3')) && (26..=35).contains(&s.len()) && s.chars().all(|c| BASE58.contains(c));
+    let lower = s.to_ascii_lowercase();
+    let btc_bech32 = lower.starts_with("bc1")
+        && (14..=74).contains(&s.len())
+        && lower[3..].chars().all(|c| "qpzry9x8gf2tvdw0s3jn54khce6mua7l".contains(c));
+    let xmr = (s.starts_with('4') || s.starts_with('8')) && s.len() == 95 && s.chars().all(|c| BASE58.contains(c));
+    eth || btc_legacy || btc_bech32 || xmr
+}
+
+/// The stored form of `value` as `kind`, or why it is not one.
+pub fn normalise(kind: IndicatorKind, value: &str) -> Result<String, String> {
+    let v = refang(value);
+    if v.is_empty() {
+        return Err("Enter a value.".into());
+    }
+    use IndicatorKind::*;
+    match kind {
+        Ipv4 => v.parse::<Ipv4Addr>().map(|a| a.to_string()).map_err(|_| format!("{v} is not an IPv4 address (like 203.0.113.7).")),
+        Ipv6 => v.parse::<Ipv6Addr>().map(|a| a.to_string()).map_err(|_| format!("{v} is not an IPv6 address.")),
+        Domain => {
+            let d = v.to_ascii_lowercase().trim_end_matches('.').to_string();
+            if valid_domain(&d) {
+                Ok(d)
+            } else {
+                Err(format!("{v} is not a domain name (like example.org)."))
+            }
+        }
+        Url => {
+            let parsed = url::Url::parse(&v).map_err(|_| format!("{v} is not a URL (like https://example.org/path)."))?;
+            if !matches!(parsed.scheme(), "http" | "https" | "ftp") || parsed.host_str().is_none() {
+                return Err(format!("{v} is not an http, https or ftp URL with a host."));
+            }
+            Ok(parsed.to_string())
+        }
+        Md5 => {
+            if is_hex(&v, 32) {
+                Ok(v.to_ascii_lowercase())
+            } else {
+                Err("An MD5 hash is 32 hexadecimal characters.".into())
+            }
+        }
+        Sha1 => {
+            if is_hex(&v, 40) {
+                Ok(v.to_ascii_lowercase())
+            } else {
+                Err("A SHA-1 hash is 40 hexadecimal characters.".into())
+            }
+        }
+        Sha256 => {
+            if is_hex(&v, 64) {
+                Ok(v.to_ascii_lowercase())
+            } else {
+                Err("A SHA-256 hash is 64 hexadecimal characters.".into())
+            }
+        }
+        Email => {
+            let (local, domain) = v.rsplit_once('@').ok_or_else(|| format!("{v} is not an email address."))?;
+            let domain = domain.to_ascii_lowercase();
+            if local.is_empty() || local.len() > 64 || local.contains(char::is_whitespace) || !valid_domain(&domain) {
+                return Err(format!("{v} is not an email address."));
+            }
+            Ok(format!("{local}@{domain}"))
+        }
+        CryptoWallet => {
+            if valid_wallet(&v) {
+                Ok(v)
+            } else {
+                Err(format!("{v} is not a Bitcoin, Ethereum or Monero address."))
+            }
+        }
+    }
+}
+
+/// Guesses the type of a pasted value (bulk paste without types).
+pub fn detect(value: &str) -> Option<IndicatorKind> {
+    let v = refang(value);
+    use IndicatorKind::*;
+    [Ipv4, Ipv6, Md5, Sha1, Sha256, Url, Email, CryptoWallet, Domain].into_iter().find(|k| normalise(*k, &v).is_ok())
+}
+
+pub struct NewIndicator {
+    pub kind: IndicatorKind,
+    pub value: String,
+    pub tlp: Tlp,
+    pub first_seen: Option<String>,
+    pub last_seen: Option<String>,
+    pub note: String,
+}
+
+/// Adds one indicator; a duplicate in the same case is refused with the field's message.
+pub async fn insert(tx: &mut Tx, case_id: i64, user: &SessionUser, n: &NewIndicator) -> Result<i64, AppError> {
+    let exists: Option<i64> = sqlx::query_scalar("SELECT id FROM indicators WHERE case_id = ? AND kind = ? AND value = ?")
+        .bind(case_id)
+        .bind(n.kind.as_str())
+        .bind(&n.value)
+        .fetch_optional(&mut **tx)
+        .await?;
+    if exists.is_some() {
+        return Err(AppError::field("value", format!("{} is already on this case.", n.value)));
+    }
+    Ok(sqlx::query_scalar(
+        "INSERT INTO indicators (case_id, kind, value, tlp, first_seen, last_seen, note, created_by, created_at) \
+         VALUES (?,?,?,?,?,?,?,?,?) RETURNING id",
+    )
+    .bind(case_id)
+    .bind(n.kind.as_str())
+    .bind(&n.value)
+    .bind(n.tlp.as_str())
+    .bind(&n.first_seen)
+    .bind(&n.last_seen)
+    .bind(&n.note)
+    .bind(user.id)
+    .bind(Utc::now())
+    .fetch_one(&mut **tx)
+    .await?)
+}
+
+/// One indicator per line, optionally "type value"; returns a report line for every input line.
+pub async fn bulk_add(tx: &mut Tx, case_id: i64, user: &SessionUser, text: &str, tlp: Tlp) -> Result<Vec<BulkLine>, AppError> {
+    let mut report = Vec::new();
+    for (i, raw) in text.lines().enumerate() {
+        let input = raw.trim();
+        if input.is_empty() || input.starts_with('#') {
+            continue;
+        }
+        let (kind, value) = match input.split_once(char::is_whitespace) {
+            Some((k, v)) if k.parse::<IndicatorKind>().is_ok() => (k.parse::<IndicatorKind>().ok(), v.trim()),
+            _ => (detect(input), input),
+        };
+        let line = i + 1;
+        let Some(kind) = kind else {
+            report.push(BulkLine { line, input: input.into(), outcome: "Not recognised as any indicator type.".into(), added: false });
+            continue;
+        };
+        match normalise(kind, value) {
+            Err(msg) => report.push(BulkLine { line, input: input.into(), outcome: msg, added: false }),
+            Ok(value) => {
+                let n = NewIndicator { kind, value: value.clone(), tlp, first_seen: None, last_seen: None, note: String::new() };
+                match insert(tx, case_id, user, &n).await {
+                    Ok(_) => report.push(BulkLine {
+                        line,
+                        input: input.into(),
+                        outcome: format!("Added as {}: {value}", kind.label()),
+                        added: true,
+                    }),
+                    Err(AppError::Validation(e)) => {
+                        report.push(BulkLine { line, input: input.into(), outcome: e[0].message.clone(), added: false })
+                    }
+                    Err(e) => return Err(e),
+                }
+            }
+        }
+    }
+    Ok(report)
+}
+
+#[derive(sqlx::FromRow)]
+struct IndicatorRow {
+    id: i64,
+    kind: String,
+    value: String,
+    tlp: String,
+    first_seen: Option<String>,
+    last_seen: Option<String>,
+    note: String,
+}
+
+pub async fn for_case(conn: &mut SqliteConnection, case_id: i64) -> Result<Vec<IndicatorView>, AppError> {
+    let rows: Vec<IndicatorRow> =
+        sqlx::query_as("SELECT id, kind, value, tlp, first_seen, last_seen, note FROM indicators WHERE case_id = ? ORDER BY kind, value")
+            .bind(case_id)
+            .fetch_all(conn)
+            .await?;
+    Ok(rows
+        .into_iter()
+        .filter_map(|r| {
+            Some(IndicatorView {
+                id: r.id,
+                kind: r.kind.parse().ok()?,
+                value: r.value,
+                tlp: r.tlp.parse().ok()?,
+                first_seen: r.first_seen,
+                last_seen: r.last_seen,
+                note: r.note,
+            })
+        })
+        .collect())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use IndicatorKind::*;
+
+    #[test]
+    fn normalises_each_type() {
+        assert_eq!(normalise(Ipv4, " 203.0.113.7 "), Ok("203.0.113.7".into()));
+        assert_eq!(normalise(Ipv4, "203[.]0[.]113[.]7"), Ok("203.0.113.7".into()));
+        assert!(normalise(Ipv4, "203.0.113.300").is_err());
+        assert_eq!(normalise(Ipv6, "2001:DB8:0:0:0:0:0:1"), Ok("2001:db8::1".into()));
+        assert_eq!(normalise(Domain, "Evil-Example.ORG."), Ok("evil-example.org".into()));
+        assert!(normalise(Domain, "not a domain").is_err());
+        assert!(normalise(Domain, "localhost").is_err());
+        assert_eq!(normalise(Url, "hxxps://Evil.example.org/a?b=1"), Ok("https://evil.example.org/a?b=1".into()));
+        assert!(normalise(Url, "javascript:alert(1)").is_err());
+        assert_eq!(normalise(Md5, "D41D8CD98F00B204E9800998ECF8427E"), Ok("d41d8cd98f00b204e9800998ecf8427e".into()));
+        assert!(normalise(Sha1, "abc").is_err());
+        assert_eq!(
+            normalise(Sha256, "E3B0C44298FC1C149AFBF4C8996FB92427AE41E4649B934CA495991B7852B855").unwrap(),
+            "e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855"
+        );
+        assert_eq!(normalise(Email, "Ops[at]Example.COM"), Ok("Ops@example.com".into()));
+        assert!(normalise(Email, "no-at-sign").is_err());
+        assert!(normalise(CryptoWallet, "0x52908400098527886E0F7030069857D2E4169EE7").is_ok());
+        assert!(normalise(CryptoWallet, "bc1qar0srrr7xfkvy5l643lydnw9re59gtzzwf5mdq").is_ok());
+        assert!(normalise(CryptoWallet, "1BoatSLRHtKNngkdXEeobR76b53LETtpyT").is_ok());
+        assert!(normalise(CryptoWallet, "0xZZZ").is_err());
+    }
+
+    #[test]
+    fn detects_types_of_pasted_lines() {
+        assert_eq!(detect("198.51.100.23"), Some(Ipv4));
+        assert_eq!(detect("2001:db8::5"), Some(Ipv6));
+        assert_eq!(detect("d41d8cd98f00b204e9800998ecf8427e"), Some(Md5));
+        assert_eq!(detect("hxxp://bad[.]example/x"), Some(Url));
+        assert_eq!(detect("a@b.example"), Some(Email));
+        assert_eq!(detect("ransom-pay.example"), Some(Domain));
+        assert_eq!(detect("!!!"), None);
+    }
+}

@@ -1,0 +1,483 @@
+//! Who may do what: the only place that decides. Every server function and handler asks here, on the
+//! server, for the object at hand. UI hiding is a convenience built on the same answers (`nav_for`).
+
+use crate::backend::exchange::rules::Unsent;
+use crate::backend::platform::audit::AuditScope;
+use crate::error::AppError;
+pub use crate::model::permissions::{allows, Action, ALL_ACTIONS};
+use crate::model::{Country, Role, SessionUser};
+use sqlx::{QueryBuilder, Sqlite};
+
+pub fn ensure(user: &SessionUser, action: Action) -> Result<(), AppError> {
+    if allows(user.role, action) {
+        Ok(())
+    } else {
+        Err(AppError::Forbidden)
+    }
+}
+
+/// Admins read every event; supervisors only those of users of their own country.
+pub fn audit_scope(user: &SessionUser) -> Result<AuditScope, AppError> {
+    ensure(user, Action::ReadAudit)?;
+    Ok(match user.role {
+        Role::Admin => AuditScope::All,
+        _ => AuditScope::Country(user.country),
+    })
+}
+
+// ---- Need-to-know: cases and everything in them ----
+
+/// Which cases a user's lists and searches may contain; applied in SQL (`push_sql`). The same decision as
+/// `can_see_case` for one case (a test checks that they agree).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Visibility {
+    /// Cases their agency is party to (officers).
+    Agency(i64),
+    /// Cases any agency of their country is party to (supervisors).
+    Country(Country),
+}
+
+impl Visibility {
+    /// Adds `AND <case> is visible` to a query, `case_id_expr` naming the case's id column: the need-to-know
+    /// filter of every list, count and search.
+    pub fn push_sql(self, q: &mut QueryBuilder<'_, Sqlite>, case_id_expr: &str) {
+        match self {
+            Visibility::Agency(agency_id) => {
+                q.push(format!(" AND EXISTS (SELECT 1 FROM case_parties vp WHERE vp.case_id = {case_id_expr} AND vp.agency_id = "));
+                q.push_bind(agency_id).push(")");
+            }
+            Visibility::Country(country) => {
+                q.push(format!(
+                    " AND EXISTS (SELECT 1 FROM case_parties vp JOIN agencies va ON va.id = vp.agency_id \
+                     WHERE vp.case_id = {case_id_expr} AND va.country = "
+                ));
+                q.push_bind(country.as_str()).push(")");
+            }
+        }
+    }
+}
+
+pub fn visibility(user: &SessionUser) -> Result<Visibility, AppError> {
+    ensure(user, Action::WorkCases)?;
+    Ok(match user.role {
+        Role::Supervisor => Visibility::Country(user.country),
+        _ => Visibility::Agency(user.agency_id),
+    })
+}
+
+/// An agency party to a case: its id and country.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct Party {
+    pub agency_id: i64,
+    pub country: Country,
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum CaseOp {
+    View,
+    /// Edit title, summary, lead, parties, links; change status. The owning side only.
+    Edit,
+    CreateRequest,
+    /// Add an indicator or a named entity: any party may add what it knows.
+    AddRecord,
+    Upload,
+    ExportIndicators,
+}
+
+pub const ALL_CASE_OPS: &[CaseOp] =
+    &[CaseOp::View, CaseOp::Edit, CaseOp::CreateRequest, CaseOp::AddRecord, CaseOp::Upload, CaseOp::ExportIndicators];
+
+/// Whether `user` acts for the agency `agency_id` of `country`: an officer for their own agency, a
+/// supervisor for every agency of their country, an admin for none. `push_on_side` is the same in SQL.
+fn on_side(user: &SessionUser, agency_id: i64, country: Country) -> bool {
+    match user.role {
+        Role::Officer => user.agency_id == agency_id,
+        Role::Supervisor => user.country == country,
+        Role::Admin => false,
+    }
+}
+
+/// `on_side` in SQL, for an agency given by its id column and its country column: pushes one condition
+/// (in parentheses) that holds for the rows `on_side` would accept.
+pub fn push_on_side(q: &mut QueryBuilder<'_, Sqlite>, user: &SessionUser, agency_col: &str, country_col: &str) {
+    match user.role {
+        Role::Officer => {
+            q.push(format!("({agency_col} = ")).push_bind(user.agency_id).push(")");
+        }
+        Role::Supervisor => {
+            q.push(format!("({country_col} = ")).push_bind(user.country.as_str()).push(")");
+        }
+        Role::Admin => {
+            q.push("(0)");
+        }
+    }
+}
+
+/// Whether a request exists at all for `user` (on a case they may see): a request not yet sent exists only
+/// for its sending side. `push_request_exists_for` is the same in SQL.
+pub fn request_exists_for(user: &SessionUser, sides: RequestSides) -> bool {
+    !sides.unsent || on_side(user, sides.from.agency_id, sides.from.country)
+}
+
+/// `request_exists_for` in SQL over `r` (the request) and `fa` (its sending agency).
+pub fn push_request_exists_for(q: &mut QueryBuilder<'_, Sqlite>, user: &SessionUser) {
+    q.push(" AND (").push(Unsent::NOT_SQL).push(" OR ");
+    push_on_side(q, user, "r.from_agency_id", "fa.country");
+    q.push(")");
+}
+
+pub fn can_see_case(user: &SessionUser, parties: &[Party]) -> bool {
+    allows(user.role, Action::WorkCases) && parties.iter().any(|p| on_side(user, p.agency_id, p.country))
+}
+
+/// A non-party gets NotFound, exactly as for a case that does not exist: existence itself is sensitive.
+pub fn ensure_case(user: &SessionUser, owner: Party, parties: &[Party], op: CaseOp) -> Result<(), AppError> {
+    if !can_see_case(user, parties) {
+        return Err(AppError::NotFound);
+    }
+    let ok = match op {
+        CaseOp::View | CaseOp::CreateRequest | CaseOp::AddRecord | CaseOp::Upload | CaseOp::ExportIndicators => true,
+        CaseOp::Edit => on_side(user, owner.agency_id, owner.country),
+    };
+    if ok {
+        Ok(())
+    } else {
+        Err(AppError::Forbidden)
+    }
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum RequestOp {
+    View,
+    /// Send a draft, withdraw, close, answer a clarification request: the sending side.
+    ActAsSender,
+    /// Approve an outgoing request awaiting approval: a supervisor of the sending country.
+    Approve,
+    /// Acknowledge, answer, ask for clarification, decline: the receiving side.
+    ActAsRecipient,
+}
+
+pub const ALL_REQUEST_OPS: &[RequestOp] = &[RequestOp::View, RequestOp::ActAsSender, RequestOp::Approve, RequestOp::ActAsRecipient];
+
+/// The two ends of a request, and whether it has been sent.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct RequestSides {
+    pub from: Party,
+    pub to: Party,
+    pub unsent: bool,
+}
+
+pub fn ensure_request(user: &SessionUser, parties: &[Party], sides: RequestSides, op: RequestOp) -> Result<(), AppError> {
+    let sender = on_side(user, sides.from.agency_id, sides.from.country);
+    let visible = can_see_case(user, parties) && request_exists_for(user, sides);
+    if !visible {
+        return Err(AppError::NotFound);
+    }
+    let ok = match op {
+        RequestOp::View => true,
+        RequestOp::ActAsSender => sender,
+        RequestOp::Approve => user.role == Role::Supervisor && user.country == sides.from.country,
+        RequestOp::ActAsRecipient => !sides.unsent && on_side(user, sides.to.agency_id, sides.to.country),
+    };
+    if ok {
+        Ok(())
+    } else {
+        Err(AppError::Forbidden)
+    }
+}
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::model::{Country, RequestStatus};
+
+    fn user(role: Role, country: Country) -> SessionUser {
+        user_at(role, country, 1)
+    }
+
+    fn user_at(role: Role, country: Country, agency_id: i64) -> SessionUser {
+        SessionUser {
+            id: 1,
+            agency_id,
+            username: "u".into(),
+            display_name: "U".into(),
+            role,
+            agency_code: "X".into(),
+            agency_name: "X".into(),
+            country,
+            time_zone: "UTC".into(),
+            must_change_password: false,
+        }
+    }
+
+    /// Every role × every action, written out as the expected answer.
+    #[test]
+    fn role_action_table() {
+        use Action::*;
+        let table: &[(Role, Action, bool)] = &[
+            (Role::Officer, ManageAccounts, false),
+            (Role::Officer, ManageAgencies, false),
+            (Role::Officer, ReadAudit, false),
+            (Role::Officer, WorkCases, true),
+            (Role::Officer, ManageOwnProfile, true),
+            (Role::Officer, SetApprovalPolicy, false),
+            (Role::Officer, ViewDashboard, false),
+            (Role::Supervisor, ManageAccounts, false),
+            (Role::Supervisor, ManageAgencies, false),
+            (Role::Supervisor, ReadAudit, true),
+            (Role::Supervisor, WorkCases, true),
+            (Role::Supervisor, ManageOwnProfile, true),
+            (Role::Supervisor, SetApprovalPolicy, true),
+            (Role::Supervisor, ViewDashboard, true),
+            (Role::Admin, ManageAccounts, true),
+            (Role::Admin, ManageAgencies, true),
+            (Role::Admin, ReadAudit, true),
+            (Role::Admin, WorkCases, false),
+            (Role::Admin, ManageOwnProfile, true),
+            (Role::Admin, SetApprovalPolicy, false),
+            (Role::Admin, ViewDashboard, false),
+        ];
+        assert_eq!(table.len(), Role::ALL.len() * ALL_ACTIONS.len(), "the table covers every pair");
+        for &(role, action, expected) in table {
+            assert_eq!(allows(role, action), expected, "{role:?} {action:?}");
+            let result = ensure(&user(role, Country::India), action);
+            assert_eq!(result.is_ok(), expected);
+            if !expected {
+                assert_eq!(result.unwrap_err(), AppError::Forbidden);
+            }
+        }
+    }
+
+    #[test]
+    fn audit_scope_by_role() {
+        assert_eq!(audit_scope(&user(Role::Admin, Country::India)), Ok(AuditScope::All));
+        assert_eq!(audit_scope(&user(Role::Supervisor, Country::Canada)), Ok(AuditScope::Country(Country::Canada)));
+        assert_eq!(audit_scope(&user(Role::Officer, Country::Canada)), Err(AppError::Forbidden));
+    }
+
+    // Agencies: 1 NCB (India, owner), 2 CBI (India, not party), 10 RCMP (Canada, party), 11 CBSA (Canada, not party).
+    const NCB: Party = Party { agency_id: 1, country: Country::India };
+    const RCMP: Party = Party { agency_id: 10, country: Country::Canada };
+
+    #[derive(Clone, Copy, Debug)]
+    enum Who {
+        PartyOfficer,
+        OwnerOfficer,
+        NonPartyOfficer,
+        OwnCountrySupervisor,
+        OtherCountrySupervisor,
+        Admin,
+    }
+
+    fn who(w: Who) -> SessionUser {
+        match w {
+            Who::OwnerOfficer => user_at(Role::Officer, Country::India, 1),
+            Who::PartyOfficer => user_at(Role::Officer, Country::Canada, 10),
+            Who::NonPartyOfficer => user_at(Role::Officer, Country::Canada, 11),
+            // A supervisor of India (owner's country): NCB is an Indian party.
+            Who::OwnCountrySupervisor => user_at(Role::Supervisor, Country::India, 2),
+            // Case with Indian parties only: a Canadian supervisor is outside it.
+            Who::OtherCountrySupervisor => user_at(Role::Supervisor, Country::Canada, 11),
+            Who::Admin => user_at(Role::Admin, Country::Canada, 12),
+        }
+    }
+
+    /// Every kind of user × every case operation, on a case owned by NCB with RCMP party.
+    #[test]
+    fn case_operations_table() {
+        use CaseOp::*;
+        use Who::*;
+        let parties = [NCB, RCMP];
+        let nf = Err(AppError::NotFound);
+        let fb = Err(AppError::Forbidden);
+        let table: &[(Who, CaseOp, Result<(), AppError>)] = &[
+            (OwnerOfficer, View, Ok(())),
+            (OwnerOfficer, Edit, Ok(())),
+            (OwnerOfficer, CreateRequest, Ok(())),
+            (OwnerOfficer, AddRecord, Ok(())),
+            (OwnerOfficer, Upload, Ok(())),
+            (OwnerOfficer, ExportIndicators, Ok(())),
+            (PartyOfficer, View, Ok(())),
+            (PartyOfficer, Edit, fb.clone()),
+            (PartyOfficer, CreateRequest, Ok(())),
+            (PartyOfficer, AddRecord, Ok(())),
+            (PartyOfficer, Upload, Ok(())),
+            (PartyOfficer, ExportIndicators, Ok(())),
+            (NonPartyOfficer, View, nf.clone()),
+            (NonPartyOfficer, Edit, nf.clone()),
+            (NonPartyOfficer, CreateRequest, nf.clone()),
+            (NonPartyOfficer, AddRecord, nf.clone()),
+            (NonPartyOfficer, Upload, nf.clone()),
+            (NonPartyOfficer, ExportIndicators, nf.clone()),
+            (OwnCountrySupervisor, View, Ok(())),
+            (OwnCountrySupervisor, Edit, Ok(())),
+            (OwnCountrySupervisor, CreateRequest, Ok(())),
+            (OwnCountrySupervisor, AddRecord, Ok(())),
+            (OwnCountrySupervisor, Upload, Ok(())),
+            (OwnCountrySupervisor, ExportIndicators, Ok(())),
+            (Admin, View, nf.clone()),
+            (Admin, Edit, nf.clone()),
+            (Admin, CreateRequest, nf.clone()),
+            (Admin, AddRecord, nf.clone()),
+            (Admin, Upload, nf.clone()),
+            (Admin, ExportIndicators, nf.clone()),
+        ];
+        for (w, op, expected) in table {
+            assert_eq!(&ensure_case(&who(*w), NCB, &parties, *op), expected, "{w:?} {op:?}");
+        }
+        // A case with Indian parties only is invisible to a Canadian supervisor, whatever the operation.
+        for op in ALL_CASE_OPS {
+            assert_eq!(ensure_case(&who(OtherCountrySupervisor), NCB, &[NCB], *op), Err(AppError::NotFound));
+        }
+        // ...while the Canadian supervisor sees the case once RCMP is a party.
+        assert_eq!(ensure_case(&who(OtherCountrySupervisor), NCB, &parties, View), Ok(()));
+        assert_eq!(ensure_case(&who(OtherCountrySupervisor), NCB, &parties, Edit), Err(AppError::Forbidden));
+    }
+
+    /// Every kind of user × every request operation, for a sent request NCB → RCMP and for a draft.
+    #[test]
+    fn request_operations_table() {
+        use RequestOp::*;
+        use Who::*;
+        let parties = [NCB, RCMP];
+        let sent = RequestSides { from: NCB, to: RCMP, unsent: false };
+        let draft = RequestSides { from: NCB, to: RCMP, unsent: true };
+        let nf = Err(AppError::NotFound);
+        let fb = Err(AppError::Forbidden);
+        let table: &[(Who, RequestSides, RequestOp, Result<(), AppError>)] = &[
+            (OwnerOfficer, sent, View, Ok(())),
+            (OwnerOfficer, sent, ActAsSender, Ok(())),
+            (OwnerOfficer, sent, Approve, fb.clone()),
+            (OwnerOfficer, sent, ActAsRecipient, fb.clone()),
+            (PartyOfficer, sent, View, Ok(())),
+            (PartyOfficer, sent, ActAsSender, fb.clone()),
+            (PartyOfficer, sent, Approve, fb.clone()),
+            (PartyOfficer, sent, ActAsRecipient, Ok(())),
+            (NonPartyOfficer, sent, View, nf.clone()),
+            (NonPartyOfficer, sent, ActAsSender, nf.clone()),
+            (NonPartyOfficer, sent, Approve, nf.clone()),
+            (NonPartyOfficer, sent, ActAsRecipient, nf.clone()),
+            (OwnCountrySupervisor, sent, View, Ok(())),
+            (OwnCountrySupervisor, sent, ActAsSender, Ok(())),
+            (OwnCountrySupervisor, sent, Approve, Ok(())),
+            (OwnCountrySupervisor, sent, ActAsRecipient, fb.clone()),
+            (OtherCountrySupervisor, sent, View, Ok(())),
+            (OtherCountrySupervisor, sent, ActAsSender, fb.clone()),
+            (OtherCountrySupervisor, sent, Approve, fb.clone()),
+            (OtherCountrySupervisor, sent, ActAsRecipient, Ok(())),
+            (Admin, sent, View, nf.clone()),
+            (Admin, sent, ActAsSender, nf.clone()),
+            (Admin, sent, Approve, nf.clone()),
+            (Admin, sent, ActAsRecipient, nf.clone()),
+            // A draft exists only for the sending side.
+            (OwnerOfficer, draft, View, Ok(())),
+            (OwnCountrySupervisor, draft, Approve, Ok(())),
+            (PartyOfficer, draft, View, nf.clone()),
+            (PartyOfficer, draft, ActAsRecipient, nf.clone()),
+            (OtherCountrySupervisor, draft, View, nf.clone()),
+            (NonPartyOfficer, draft, View, nf.clone()),
+        ];
+        for (w, sides, op, expected) in table {
+            assert_eq!(&ensure_request(&who(*w), &parties, *sides, *op), expected, "{w:?} {op:?} unsent={}", sides.unsent);
+        }
+        assert_eq!(ALL_REQUEST_OPS.len(), 4);
+    }
+
+    /// The SQL forms of the need-to-know rules select exactly the rows the Rust forms accept, for every kind
+    /// of user: cases (`Visibility::push_sql` and `can_see_case`) and requests not yet sent
+    /// (`push_request_exists_for` and `request_exists_for`).
+    #[tokio::test]
+    async fn need_to_know_sql_and_rust_agree() {
+        let pool = sqlx::sqlite::SqlitePoolOptions::new().max_connections(1).connect("sqlite::memory:").await.unwrap();
+        for sql in [
+            "CREATE TABLE agencies (id INTEGER PRIMARY KEY, country TEXT NOT NULL)",
+            "CREATE TABLE case_parties (case_id INTEGER NOT NULL, agency_id INTEGER NOT NULL)",
+            "CREATE TABLE requests (id INTEGER PRIMARY KEY, case_id INTEGER NOT NULL, status TEXT NOT NULL, from_agency_id INTEGER NOT NULL)",
+        ] {
+            sqlx::query(sql).execute(&pool).await.unwrap();
+        }
+        let agencies = [(1, Country::India), (2, Country::India), (10, Country::Canada), (11, Country::Canada), (12, Country::Canada)];
+        for (id, country) in agencies {
+            sqlx::query("INSERT INTO agencies VALUES (?, ?)").bind(id).bind(country).execute(&pool).await.unwrap();
+        }
+        let party = |id: i64| Party { agency_id: id, country: agencies.iter().find(|a| a.0 == id).unwrap().1 };
+        // Cases with their parties: India only, both countries, Canada only.
+        let cases: &[(i64, &[i64])] = &[(100, &[1]), (101, &[1, 10]), (102, &[11]), (103, &[2, 1])];
+        for (case, parties) in cases {
+            for a in *parties {
+                sqlx::query("INSERT INTO case_parties VALUES (?, ?)").bind(case).bind(a).execute(&pool).await.unwrap();
+            }
+        }
+        // One request per case × sender among its parties × status.
+        let mut requests = Vec::new();
+        for (case, parties) in cases {
+            for from in *parties {
+                for status in [RequestStatus::Draft, RequestStatus::AwaitingApproval, RequestStatus::Sent, RequestStatus::Closed] {
+                    let id = requests.len() as i64 + 1;
+                    sqlx::query("INSERT INTO requests VALUES (?, ?, ?, ?)")
+                        .bind(id)
+                        .bind(case)
+                        .bind(status)
+                        .bind(from)
+                        .execute(&pool)
+                        .await
+                        .unwrap();
+                    requests.push((id, *case, *from, status));
+                }
+            }
+        }
+        let users = [
+            user_at(Role::Officer, Country::India, 1),
+            user_at(Role::Officer, Country::India, 2),
+            user_at(Role::Officer, Country::Canada, 10),
+            user_at(Role::Officer, Country::Canada, 12),
+            user_at(Role::Supervisor, Country::India, 2),
+            user_at(Role::Supervisor, Country::Canada, 12),
+            user_at(Role::Admin, Country::India, 1),
+        ];
+        for user in &users {
+            let expected_cases: Vec<i64> = cases
+                .iter()
+                .filter(|(_, parties)| can_see_case(user, &parties.iter().map(|a| party(*a)).collect::<Vec<_>>()))
+                .map(|c| c.0)
+                .collect();
+            let expected_requests: Vec<i64> = requests
+                .iter()
+                .filter(|(_, _, from, status)| {
+                    let sides = RequestSides { from: party(*from), to: party(*from), unsent: Unsent::holds(*status) };
+                    request_exists_for(user, sides)
+                })
+                .map(|r| r.0)
+                .collect();
+            // An admin has no visibility at all (no list is built for them), which `can_see_case` agrees with.
+            let cases_sql: Vec<i64> = match visibility(user) {
+                Ok(vis) => {
+                    let mut q = QueryBuilder::new("SELECT c.id FROM (SELECT DISTINCT case_id AS id FROM case_parties) c WHERE 1=1");
+                    vis.push_sql(&mut q, "c.id");
+                    q.push(" ORDER BY c.id");
+                    q.build_query_scalar().fetch_all(&pool).await.unwrap()
+                }
+                Err(_) => vec![],
+            };
+            let mut q = QueryBuilder::new("SELECT r.id FROM requests r JOIN agencies fa ON fa.id = r.from_agency_id WHERE 1=1");
+            push_request_exists_for(&mut q, user);
+            q.push(" ORDER BY r.id");
+            let requests_sql: Vec<i64> = q.build_query_scalar().fetch_all(&pool).await.unwrap();
+            assert_eq!(cases_sql, expected_cases, "cases visible to {:?} of agency {}", user.role, user.agency_id);
+            assert_eq!(requests_sql, expected_requests, "requests existing for {:?} of agency {}", user.role, user.agency_id);
+        }
+        // The fixture separates: an Indian officer of agency 2 sees one case of four, and not the unsent
+        // requests of agency 1 on it.
+        let (cases_2, requests_2) = (
+            cases.iter().filter(|(_, p)| p.contains(&2)).count(),
+            requests.iter().filter(|r| r.1 == 103 && (r.2 == 2 || !Unsent::holds(r.3))).count(),
+        );
+        assert_eq!((cases_2, requests_2), (1, 6));
+    }
+
+    #[test]
+    fn list_visibility_by_role() {
+        assert_eq!(visibility(&who(Who::PartyOfficer)), Ok(Visibility::Agency(10)));
+        assert_eq!(visibility(&who(Who::OwnCountrySupervisor)), Ok(Visibility::Country(Country::India)));
+        assert_eq!(visibility(&who(Who::Admin)), Err(AppError::Forbidden));
+    }
+}

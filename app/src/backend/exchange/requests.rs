@@ -1,0 +1,541 @@
+//! Requests between agencies and their append-only responses: queries, the inbox, status changes.
+
+use crate::backend::exchange::cases::CaseAccess;
+use crate::backend::exchange::deadlines;
+use crate::backend::exchange::policy::{self, Party, RequestSides, Visibility};
+use crate::backend::exchange::rules::{self, DueSoon, ExpectsAnswer, Open, Overdue, Unsent};
+use crate::backend::platform::db::parse;
+use crate::backend::platform::db::Tx;
+use crate::error::AppError;
+use crate::model::*;
+use chrono::{DateTime, Utc};
+use sqlx::{QueryBuilder, Sqlite, SqliteConnection, SqlitePool};
+
+#[derive(Clone, Debug, sqlx::FromRow)]
+pub struct RequestRow {
+    pub id: i64,
+    pub case_id: i64,
+    pub kind: RequestKind,
+    pub subject: String,
+    pub body: String,
+    pub priority: Priority,
+    pub directly_available: bool,
+    pub tlp: Tlp,
+    pub from_agency_id: i64,
+    pub from_country: Country,
+    pub to_agency_id: i64,
+    pub to_country: Country,
+    pub status: RequestStatus,
+    pub due_at: Option<DateTime<Utc>>,
+    pub sent_at: Option<DateTime<Utc>>,
+    pub acknowledged_at: Option<DateTime<Utc>>,
+    pub acknowledged_by_name: Option<String>,
+    pub decline_reason: Option<String>,
+}
+
+impl RequestRow {
+    pub fn sides(&self) -> RequestSides {
+        RequestSides {
+            from: Party { agency_id: self.from_agency_id, country: self.from_country },
+            to: Party { agency_id: self.to_agency_id, country: self.to_country },
+            unsent: Unsent::holds(self.status),
+        }
+    }
+}
+
+pub async fn load(conn: &mut SqliteConnection, id: i64) -> Result<Option<(RequestRow, CaseAccess)>, AppError> {
+    let row: Option<RequestRow> = sqlx::query_as(
+        "SELECT r.id, r.case_id, r.kind, r.subject, r.body, r.priority, r.directly_available, r.tlp, r.from_agency_id, \
+         fa.country AS from_country, r.to_agency_id, ta.country AS to_country, r.status, r.due_at, r.sent_at, \
+         r.acknowledged_at, ab.display_name AS acknowledged_by_name, r.decline_reason \
+         FROM requests r JOIN agencies fa ON fa.id = r.from_agency_id JOIN agencies ta ON ta.id = r.to_agency_id \
+         LEFT JOIN users ab ON ab.id = r.acknowledged_by WHERE r.id = ?",
+    )
+    .bind(id)
+    .fetch_optional(&mut *conn)
+    .await?;
+    let Some(row) = row else { return Ok(None) };
+    let access = crate::backend::exchange::cases::access(conn, row.case_id).await?.ok_or(AppError::Internal)?;
+    Ok(Some((row, access)))
+}
+
+pub struct RequestInput {
+    pub kind: RequestKind,
+    pub subject: String,
+    pub body: String,
+    pub priority: Priority,
+    pub tlp: Tlp,
+    pub directly_available: bool,
+    pub to_agency_code: String,
+    pub requested_due: Option<DateTime<Utc>>,
+}
+
+/// `due` is a local date-time from the form ("2026-11-25T14:00") in the sender's zone, or empty.
+#[allow(clippy::too_many_arguments)]
+pub fn validate(
+    kind: &str,
+    subject: &str,
+    body: &str,
+    priority: &str,
+    tlp: &str,
+    directly_available: &str,
+    to_agency: &str,
+    due: &str,
+    zone: &str,
+) -> Result<RequestInput, AppError> {
+    let mut p = crate::error::Problems::default();
+    let kind = kind.parse::<RequestKind>();
+    p.check(kind.is_ok(), "kind", "Choose the type of request.");
+    let subject = subject.trim().to_string();
+    p.check((3..=200).contains(&subject.chars().count()), "subject", "Give a subject of 3 to 200 characters.");
+    p.check(!body.trim().is_empty(), "body", "Say what you are asking for.");
+    p.check(body.chars().count() <= 50_000, "body", "The text is limited to 50,000 characters.");
+    let priority = priority.parse::<Priority>();
+    p.check(priority.is_ok(), "priority", "Choose a priority.");
+    let tlp = tlp.parse::<Tlp>();
+    p.check(tlp.is_ok(), "tlp", "Choose a handling code.");
+    p.check(!to_agency.trim().is_empty(), "to_agency", "Choose the agency you are asking.");
+    let requested_due = if due.trim().is_empty() {
+        None
+    } else {
+        let parsed = chrono::NaiveDateTime::parse_from_str(due.trim(), "%Y-%m-%dT%H:%M")
+            .ok()
+            .and_then(|naive| zone.parse::<chrono_tz::Tz>().ok().and_then(|tz| naive.and_local_timezone(tz).single()))
+            .map(|t| t.with_timezone(&Utc));
+        p.check(parsed.is_some(), "due", "Use a date and time like 2026-11-25 14:00.");
+        parsed
+    };
+    p.into_result()?;
+    Ok(RequestInput {
+        kind: kind.expect("checked"),
+        subject,
+        body: body.trim().to_string(),
+        priority: priority.expect("checked"),
+        tlp: tlp.expect("checked"),
+        directly_available: matches!(directly_available, "true" | "on" | "yes"),
+        to_agency_code: to_agency.trim().to_uppercase(),
+        requested_due,
+    })
+}
+
+/// A draft: nothing reaches the other side until it is sent.
+pub async fn create_draft(
+    tx: &mut Tx,
+    case_id: i64,
+    from_agency: i64,
+    to_agency: i64,
+    input: &RequestInput,
+    user: &SessionUser,
+) -> Result<i64, AppError> {
+    // The sending agency becomes a party from the draft on (why: `create_sent`).
+    crate::backend::exchange::cases::add_parties(tx, case_id, &[from_agency]).await?;
+    insert(tx, case_id, from_agency, to_agency, input, user, RequestStatus::Draft, None, input.requested_due).await
+}
+
+/// Created and sent in one step (one row written instead of a draft then an update, under the write lock):
+/// the deadline starts running and the recipient agency becomes a party, as in `mark_sent`.
+#[allow(clippy::too_many_arguments)]
+pub async fn create_sent(
+    tx: &mut Tx,
+    case_id: i64,
+    from_agency: i64,
+    to_agency: i64,
+    input: &RequestInput,
+    user: &SessionUser,
+    due: Option<DateTime<Utc>>,
+    now: DateTime<Utc>,
+) -> Result<i64, AppError> {
+    // A supervisor may write on any case of their country; their agency then works on the case, and its
+    // officers must see what it sent.
+    crate::backend::exchange::cases::add_parties(tx, case_id, &[from_agency, to_agency]).await?;
+    insert(tx, case_id, from_agency, to_agency, input, user, RequestStatus::Sent, Some(now), due).await
+}
+
+#[allow(clippy::too_many_arguments)]
+async fn insert(
+    tx: &mut Tx,
+    case_id: i64,
+    from_agency: i64,
+    to_agency: i64,
+    input: &RequestInput,
+    user: &SessionUser,
+    status: RequestStatus,
+    sent_at: Option<DateTime<Utc>>,
+    due_at: Option<DateTime<Utc>>,
+) -> Result<i64, AppError> {
+    let now = sent_at.unwrap_or_else(Utc::now);
+    Ok(sqlx::query_scalar(
+        "INSERT INTO requests (case_id, kind, subject, body, priority, directly_available, tlp, from_agency_id, to_agency_id, \
+         status, sent_at, due_at, created_by, created_at, updated_at) VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?) RETURNING id",
+    )
+    .bind(case_id)
+    .bind(input.kind.as_str())
+    .bind(&input.subject)
+    .bind(&input.body)
+    .bind(input.priority.as_str())
+    .bind(input.directly_available)
+    .bind(input.tlp.as_str())
+    .bind(from_agency)
+    .bind(to_agency)
+    .bind(status.as_str())
+    .bind(sent_at)
+    .bind(due_at)
+    .bind(user.id)
+    .bind(now)
+    .bind(now)
+    .fetch_one(&mut **tx)
+    .await?)
+}
+
+/// Whether the sending agency's supervisors asked to approve requests of this priority.
+pub async fn needs_approval(conn: &mut SqliteConnection, from_agency: i64, priority: Priority) -> Result<bool, AppError> {
+    let min: Option<String> =
+        sqlx::query_scalar("SELECT approval_min_priority FROM agencies WHERE id = ?").bind(from_agency).fetch_one(&mut *conn).await?;
+    Ok(min.and_then(|m| m.parse::<Priority>().ok()).is_some_and(|m| priority <= m))
+}
+
+/// The supervisors' setting for their agency: requests of `min` priority or more pressing need approval.
+pub async fn set_approval_policy(tx: &mut Tx, agency_id: i64, min: Option<Priority>) -> Result<(), AppError> {
+    sqlx::query("UPDATE agencies SET approval_min_priority = ? WHERE id = ?")
+        .bind(min.map(|p| p.as_str()))
+        .bind(agency_id)
+        .execute(&mut **tx)
+        .await?;
+    Ok(())
+}
+
+pub async fn approval_policy(pool: &SqlitePool, agency_id: i64) -> Result<Option<Priority>, AppError> {
+    let min: Option<String> =
+        sqlx::query_scalar("SELECT approval_min_priority FROM agencies WHERE id = ?").bind(agency_id).fetch_one(pool).await?;
+    Ok(min.and_then(|m| m.parse().ok()))
+}
+
+pub async fn set_status(tx: &mut Tx, id: i64, to: RequestStatus) -> Result<(), AppError> {
+    sqlx::query("UPDATE requests SET status = ?, updated_at = ? WHERE id = ?")
+        .bind(to.as_str())
+        .bind(Utc::now())
+        .bind(id)
+        .execute(&mut **tx)
+        .await?;
+    Ok(())
+}
+
+/// Sent now: the deadline starts running and the recipient agency becomes a party.
+pub async fn mark_sent(
+    tx: &mut Tx,
+    id: i64,
+    case_id: i64,
+    to_agency_id: i64,
+    due: Option<DateTime<Utc>>,
+    now: DateTime<Utc>,
+) -> Result<(), AppError> {
+    sqlx::query("UPDATE requests SET status = ?, sent_at = ?, due_at = ?, updated_at = ? WHERE id = ?")
+        .bind(RequestStatus::Sent)
+        .bind(now)
+        .bind(due)
+        .bind(now)
+        .bind(id)
+        .execute(&mut **tx)
+        .await?;
+    crate::backend::exchange::cases::add_parties(tx, case_id, &[to_agency_id]).await?;
+    Ok(())
+}
+
+pub async fn mark_acknowledged(tx: &mut Tx, id: i64, user: &SessionUser) -> Result<(), AppError> {
+    let now = Utc::now();
+    sqlx::query("UPDATE requests SET status = ?, acknowledged_at = ?, acknowledged_by = ?, updated_at = ? WHERE id = ?")
+        .bind(RequestStatus::Acknowledged)
+        .bind(now)
+        .bind(user.id)
+        .bind(now)
+        .bind(id)
+        .execute(&mut **tx)
+        .await?;
+    Ok(())
+}
+
+pub async fn mark_declined(tx: &mut Tx, id: i64, reason: &str) -> Result<(), AppError> {
+    sqlx::query("UPDATE requests SET status = ?, decline_reason = ?, updated_at = ? WHERE id = ?")
+        .bind(RequestStatus::Declined)
+        .bind(reason)
+        .bind(Utc::now())
+        .bind(id)
+        .execute(&mut **tx)
+        .await?;
+    Ok(())
+}
+
+pub async fn mark(tx: &mut Tx, id: i64, to: RequestStatus) -> Result<(), AppError> {
+    let now = Utc::now();
+    let extra = match to {
+        RequestStatus::Answered => ", answered_at = ?",
+        RequestStatus::Closed => ", closed_at = ?",
+        _ => ", updated_at = ?",
+    };
+    sqlx::query(&format!("UPDATE requests SET status = ?, updated_at = ?{extra} WHERE id = ?"))
+        .bind(to.as_str())
+        .bind(now)
+        .bind(now)
+        .bind(id)
+        .execute(&mut **tx)
+        .await?;
+    Ok(())
+}
+
+pub struct ResponseInput {
+    pub kind: ResponseKind,
+    pub body: String,
+    pub source_grade: Option<SourceGrade>,
+    pub info_grade: Option<InfoGrade>,
+    pub tlp: Tlp,
+}
+
+/// A response carrying information is graded (4x4) and handled at least as strictly as the request.
+pub fn validate_response(kind: &str, body: &str, source: &str, info: &str, tlp: &str, request_tlp: Tlp) -> Result<ResponseInput, AppError> {
+    let mut p = crate::error::Problems::default();
+    let kind = kind.parse::<ResponseKind>();
+    p.check(kind.is_ok(), "kind", "Choose what kind of response this is.");
+    p.check(!body.trim().is_empty(), "body", "Write the response.");
+    p.check(body.chars().count() <= 50_000, "body", "The text is limited to 50,000 characters.");
+    let tlp_parsed = tlp.parse::<Tlp>();
+    p.check(tlp_parsed.is_ok(), "tlp", "Choose a handling code.");
+    if let Ok(t) = tlp_parsed {
+        p.check(t >= request_tlp, "tlp", &format!("Use {} or stricter: the request was sent under that code.", request_tlp.label()));
+    }
+    let source = if source.is_empty() { None } else { source.parse::<SourceGrade>().ok() };
+    let info = if info.is_empty() { None } else { info.parse::<InfoGrade>().ok() };
+    if let Ok(k) = kind {
+        if k.carries_information() {
+            p.check(source.is_some(), "source_grade", "Grade the source's reliability (A, B, C or X).");
+            p.check(info.is_some(), "info_grade", "Grade the information (1 to 4).");
+        }
+    }
+    p.into_result()?;
+    Ok(ResponseInput {
+        kind: kind.expect("checked"),
+        body: body.trim().to_string(),
+        source_grade: source,
+        info_grade: info,
+        tlp: tlp_parsed.expect("checked"),
+    })
+}
+
+pub async fn insert_response(tx: &mut Tx, request_id: i64, user: &SessionUser, input: &ResponseInput) -> Result<i64, AppError> {
+    Ok(sqlx::query_scalar(
+        "INSERT INTO responses (request_id, author_id, agency_id, kind, body, source_grade, info_grade, tlp, created_at) \
+         VALUES (?,?,?,?,?,?,?,?,?) RETURNING id",
+    )
+    .bind(request_id)
+    .bind(user.id)
+    .bind(user.agency_id)
+    .bind(input.kind.as_str())
+    .bind(&input.body)
+    .bind(input.source_grade.map(|g| g.as_str()))
+    .bind(input.info_grade.map(|g| g.as_str()))
+    .bind(input.tlp.as_str())
+    .bind(Utc::now())
+    .fetch_one(&mut **tx)
+    .await?)
+}
+
+pub async fn response_request_id(conn: &mut SqliteConnection, response_id: i64) -> Result<Option<i64>, AppError> {
+    Ok(sqlx::query_scalar("SELECT request_id FROM responses WHERE id = ?").bind(response_id).fetch_optional(conn).await?)
+}
+
+pub(crate) const SUMMARY_SELECT: &str = "SELECT r.id, r.case_id, c.reference AS case_reference, c.category, r.kind, r.subject, \
+    r.priority, r.tlp, r.status, fa.code AS from_code, ta.code AS to_code, r.due_at \
+    FROM requests r JOIN cases c ON c.id = r.case_id JOIN agencies fa ON fa.id = r.from_agency_id \
+    JOIN agencies ta ON ta.id = r.to_agency_id WHERE 1=1";
+
+#[derive(sqlx::FromRow)]
+pub(crate) struct SummaryRow {
+    id: i64,
+    case_id: i64,
+    case_reference: String,
+    category: String,
+    kind: String,
+    subject: String,
+    priority: String,
+    tlp: String,
+    status: String,
+    from_code: String,
+    to_code: String,
+    due_at: Option<DateTime<Utc>>,
+}
+
+pub(crate) fn summary(r: SummaryRow, viewer: &SessionUser, now: DateTime<Utc>) -> Result<RequestSummary, AppError> {
+    let status: RequestStatus = parse(&r.status)?;
+    Ok(RequestSummary {
+        id: r.id,
+        case_id: r.case_id,
+        case_reference: r.case_reference,
+        kind: parse(&r.kind)?,
+        subject: r.subject,
+        priority: parse(&r.priority)?,
+        tlp: parse(&r.tlp)?,
+        status,
+        from_agency: r.from_code,
+        to_agency: r.to_code,
+        deadline: r
+            .due_at
+            .filter(|_| !Unsent::holds(status))
+            .map(|d| deadlines::describe(status, d, now, &viewer.time_zone, viewer.country)),
+        category: parse(&r.category)?,
+    })
+}
+
+pub async fn for_case(conn: &mut SqliteConnection, case_id: i64, viewer: &SessionUser) -> Result<Vec<RequestSummary>, AppError> {
+    let mut q: QueryBuilder<Sqlite> = QueryBuilder::new(SUMMARY_SELECT);
+    q.push(" AND r.case_id = ").push_bind(case_id);
+    policy::push_request_exists_for(&mut q, viewer);
+    q.push(" ORDER BY r.id DESC");
+    let rows: Vec<SummaryRow> = q.build_query_as().fetch_all(&mut *conn).await?;
+    let now = Utc::now();
+    rows.into_iter().map(|r| summary(r, viewer, now)).collect()
+}
+
+/// Requests whose receiving end (incoming), sending end (outgoing) or either end is the viewer's side.
+fn push_side(q: &mut QueryBuilder<'_, Sqlite>, viewer: &SessionUser, direction: Direction) {
+    let ends: &[(&str, &str)] = match direction {
+        Direction::Incoming => &[("r.to_agency_id", "ta.country")],
+        Direction::Outgoing => &[("r.from_agency_id", "fa.country")],
+        Direction::Both => &[("r.to_agency_id", "ta.country"), ("r.from_agency_id", "fa.country")],
+    };
+    q.push(" AND (");
+    for (i, (agency_col, country_col)) in ends.iter().enumerate() {
+        if i > 0 {
+            q.push(" OR ");
+        }
+        policy::push_on_side(q, viewer, agency_col, country_col);
+    }
+    q.push(")");
+}
+
+fn push_filters(q: &mut QueryBuilder<'_, Sqlite>, f: &InboxFilter, direction: Direction) {
+    if !f.priority.is_empty() {
+        q.push(" AND r.priority = ").push_bind(f.priority.clone());
+    }
+    if !f.category.is_empty() {
+        q.push(" AND c.category = ").push_bind(f.category.clone());
+    }
+    if !f.counterpart.is_empty() {
+        match direction {
+            Direction::Incoming => q.push(" AND fa.code = ").push_bind(f.counterpart.clone()),
+            Direction::Outgoing => q.push(" AND ta.code = ").push_bind(f.counterpart.clone()),
+            Direction::Both => q.push(" AND ? IN (fa.code, ta.code)").push_bind(f.counterpart.clone()),
+        };
+    }
+}
+
+/// The officer's day: incoming requests by due time (overdue first), outgoing ones, their cases.
+pub async fn inbox(conn: &mut SqliteConnection, viewer: &SessionUser, vis: Visibility, f: &InboxFilter) -> Result<InboxView, AppError> {
+    let now = Utc::now();
+    let zone = viewer.time_zone.as_str();
+    let size = PAGE_SIZE as i64;
+
+    let mut q: QueryBuilder<Sqlite> = QueryBuilder::new(SUMMARY_SELECT);
+    vis.push_sql(&mut q, "r.case_id");
+    push_side(&mut q, viewer, Direction::Incoming);
+    q.push(" AND ").push(Unsent::NOT_SQL);
+    if f.status.is_empty() {
+        q.push(" AND ").push(Open::SQL);
+    } else {
+        q.push(" AND r.status = ").push_bind(f.status.clone());
+    }
+    push_filters(&mut q, f, Direction::Incoming);
+    // Earliest due first puts overdue ones at the top; requests without a deadline (notifications) last.
+    q.push(" ORDER BY r.due_at IS NULL, r.due_at, r.id LIMIT ").push_bind(size + 1).push(" OFFSET ").push_bind(f.page as i64 * size);
+    let mut rows: Vec<SummaryRow> = q.build_query_as().fetch_all(&mut *conn).await?;
+    let incoming_has_more = rows.len() as i64 > size;
+    rows.truncate(size as usize);
+    let incoming = rows.into_iter().map(|r| summary(r, viewer, now)).collect::<Result<Vec<_>, _>>()?;
+
+    let mut q: QueryBuilder<Sqlite> = QueryBuilder::new(SUMMARY_SELECT);
+    vis.push_sql(&mut q, "r.case_id");
+    push_side(&mut q, viewer, Direction::Outgoing);
+    if !f.status.is_empty() {
+        q.push(" AND r.status = ").push_bind(f.status.clone());
+    } else {
+        q.push(" AND r.status NOT IN ('closed', 'withdrawn')");
+    }
+    push_filters(&mut q, f, Direction::Outgoing);
+    q.push(" ORDER BY r.updated_at DESC LIMIT ").push_bind(size);
+    let rows: Vec<SummaryRow> = q.build_query_as().fetch_all(&mut *conn).await?;
+    let outgoing = rows.into_iter().map(|r| summary(r, viewer, now)).collect::<Result<Vec<_>, _>>()?;
+
+    let lead = if viewer.role == Role::Officer { Some(viewer.id) } else { None };
+    let case_filter = CaseFilter { category: f.category.clone(), priority: f.priority.clone(), lead, ..CaseFilter::default() };
+    let (my_cases, _) = crate::backend::exchange::cases::list(conn, vis, &case_filter, zone).await?;
+    let counterparts =
+        crate::backend::exchange::cases::all_agencies(conn).await?.into_iter().filter(|a| a.country != viewer.country).collect();
+    Ok(InboxView { incoming, incoming_has_more, outgoing, my_cases, time_zone: viewer.time_zone.clone(), counterparts })
+}
+
+/// The request list behind the dashboard's figures, filtered. Each dashboard figure's link selects
+/// exactly the requests it counts (tested figure by figure).
+pub async fn list(pool: &SqlitePool, viewer: &SessionUser, vis: Visibility, f: &InboxFilter) -> Result<RequestPage, AppError> {
+    let now = Utc::now();
+    let direction = f.direction();
+    let size = PAGE_SIZE as i64;
+    let mut q: QueryBuilder<Sqlite> = QueryBuilder::new(SUMMARY_SELECT);
+    vis.push_sql(&mut q, "r.case_id");
+    push_side(&mut q, viewer, direction);
+    policy::push_request_exists_for(&mut q, viewer);
+    if f.status == crate::model::REQUESTS_OPEN {
+        q.push(" AND ").push(Open::SQL);
+    } else if !f.status.is_empty() {
+        q.push(" AND r.status = ").push_bind(f.status.clone());
+    }
+    if f.overdue == "1" {
+        Overdue::push(&mut q, now);
+    }
+    if f.due_soon == "1" {
+        DueSoon::push(&mut q, now);
+    }
+    match f.officer {
+        Some(0) => {
+            q.push(format!(" AND {} IS NULL", rules::in_charge_sql(viewer.country)));
+        }
+        Some(officer) => {
+            q.push(format!(" AND {} = ", rules::in_charge_sql(viewer.country))).push_bind(officer);
+        }
+        None => {}
+    }
+    if let Some(days) = f.window {
+        // As the dashboard's timeliness: sent within the window, and a kind that expects an answer.
+        q.push(" AND ").push(ExpectsAnswer::SQL);
+        q.push(" AND r.sent_at >= ").push_bind(now - chrono::Duration::days(days.min(3660) as i64));
+    }
+    let midnight = rules::midnight;
+    if let Some(week) = f.sent_week {
+        q.push(" AND r.sent_at >= ")
+            .push_bind(midnight(week))
+            .push(" AND r.sent_at < ")
+            .push_bind(midnight(week + chrono::Duration::weeks(1)));
+    }
+    if let Some(week) = f.answered_week {
+        // As the dashboard's trend: answers to the requests sent in its 26 weeks.
+        q.push(" AND r.answered_at >= ")
+            .push_bind(midnight(week))
+            .push(" AND r.answered_at < ")
+            .push_bind(midnight(week + chrono::Duration::weeks(1)));
+        q.push(" AND r.sent_at >= ").push_bind(midnight(rules::trend_start(now)));
+    }
+    push_filters(&mut q, f, direction);
+    q.push(" ORDER BY r.due_at IS NULL, r.due_at, r.id LIMIT ").push_bind(size + 1).push(" OFFSET ").push_bind(f.page as i64 * size);
+    let mut conn = pool.acquire().await?;
+    let mut rows: Vec<SummaryRow> = q.build_query_as().fetch_all(&mut *conn).await?;
+    let has_more = rows.len() as i64 > size;
+    rows.truncate(size as usize);
+    let officer_name = match f.officer {
+        Some(id) => crate::backend::platform::users::name_in_country(&mut conn, id, viewer.country).await?,
+        None => None,
+    };
+    let counterparts = crate::backend::exchange::cases::all_agencies(&mut conn).await?;
+    Ok(RequestPage {
+        requests: rows.into_iter().map(|r| summary(r, viewer, now)).collect::<Result<_, _>>()?,
+        has_more,
+        officer_name,
+        counterparts,
+    })
+}

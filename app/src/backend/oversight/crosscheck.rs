@@ -1,0 +1,179 @@
+//! Cross-check of an incoming request against the recipient's own records: other cases holding the same
+//! indicators or the same persons, companies and vessels, and requests or responses that name them. Only
+//! records the viewer may see are read (the need-to-know filter is in every query), and the request's own
+//! case is left out.
+
+use crate::backend::exchange::indicators;
+use crate::backend::exchange::policy::Visibility;
+use crate::backend::exchange::requests::RequestRow;
+use crate::backend::oversight::search::push_sent_or_own;
+use crate::error::AppError;
+use crate::model::{CrossCheckView, CrossMatch, EntityKind, IndicatorKind, SessionUser};
+use sqlx::{QueryBuilder, Sqlite, SqlitePool};
+use std::collections::BTreeSet;
+
+/// What is looked for: a typed indicator value, or an entity by folded name and/or identifier.
+#[derive(Clone, Debug, PartialEq, Eq, PartialOrd, Ord)]
+enum Term {
+    Indicator(IndicatorKind, String),
+    Entity { kind: EntityKind, name: String, key: String, identifier: String },
+}
+
+impl Term {
+    fn label(&self) -> String {
+        match self {
+            Term::Indicator(k, v) => format!("{}: {v}", k.label()),
+            Term::Entity { kind, name, .. } => format!("{}: {name}", kind.label()),
+        }
+    }
+
+    /// An FTS5 query for the term in free text. A name's words may come in any order, close together.
+    fn fts(&self) -> Option<String> {
+        let text = match self {
+            Term::Indicator(_, v) => return Some(format!("\"{}\"", v.replace('"', ""))),
+            Term::Entity { key, .. } => key,
+        };
+        let words: Vec<String> = text.split_whitespace().map(|w| format!("\"{w}\"")).collect();
+        match words.len() {
+            0 => None,
+            1 => Some(words[0].clone()),
+            n => Some(format!("NEAR({}, {})", words.join(" "), n + 2)),
+        }
+    }
+}
+
+/// Indicator-like values written in the request's text (addresses, domains, hashes, wallets).
+pub fn indicators_in_text(text: &str) -> Vec<(IndicatorKind, String)> {
+    let mut found = BTreeSet::new();
+    for token in text.split(|c: char| c.is_whitespace() || matches!(c, ',' | ';' | '(' | ')' | '"' | '\'' | '<' | '>')) {
+        let token = token.trim_end_matches(['.', ':', '!', '?']);
+        if token.len() < 4 {
+            continue;
+        }
+        if let Some(kind) = indicators::detect(token) {
+            if let Ok(v) = indicators::normalise(kind, token) {
+                // A URL's host is looked for as a domain too: records usually hold the domain.
+                if kind == IndicatorKind::Url {
+                    if let Some(host) = url::Url::parse(&v).ok().and_then(|u| u.host_str().map(str::to_string)) {
+                        if let Ok(d) = indicators::normalise(IndicatorKind::Domain, &host) {
+                            found.insert((IndicatorKind::Domain, d));
+                        }
+                    }
+                }
+                found.insert((kind, v));
+            }
+        }
+    }
+    found.into_iter().collect()
+}
+
+#[derive(sqlx::FromRow)]
+struct Hit {
+    case_id: i64,
+    reference: String,
+    title: String,
+    detail: String,
+}
+
+const PER_TERM: i64 = 10;
+
+pub async fn run(pool: &SqlitePool, viewer: &SessionUser, vis: Visibility, request: &RequestRow) -> Result<CrossCheckView, AppError> {
+    let case_id = request.case_id;
+    let mut terms = BTreeSet::new();
+    let case_indicators: Vec<(String, String)> =
+        sqlx::query_as("SELECT kind, value FROM indicators WHERE case_id = ?").bind(case_id).fetch_all(pool).await?;
+    for (kind, value) in case_indicators {
+        terms.insert(Term::Indicator(crate::backend::platform::db::parse(&kind)?, value));
+    }
+    for (kind, value) in indicators_in_text(&format!("{}\n{}", request.subject, request.body)) {
+        terms.insert(Term::Indicator(kind, value));
+    }
+    let entities: Vec<(String, String, String, String)> =
+        sqlx::query_as("SELECT kind, name, name_key, identifier_key FROM entities WHERE case_id = ?").bind(case_id).fetch_all(pool).await?;
+    for (kind, name, key, identifier) in entities {
+        terms.insert(Term::Entity { kind: crate::backend::platform::db::parse(&kind)?, name, key, identifier });
+    }
+
+    let mut matches = Vec::new();
+    for term in &terms {
+        // Records of the same thing on other cases.
+        let mut q: QueryBuilder<Sqlite> = QueryBuilder::new("");
+        match term {
+            Term::Indicator(kind, value) => {
+                q.push("SELECT c.id AS case_id, c.reference, c.title, 'indicator on the case' AS detail FROM indicators i JOIN cases c ON c.id = i.case_id WHERE i.value = ")
+                    .push_bind(value.clone())
+                    .push(" AND i.kind = ")
+                    .push_bind(kind.as_str());
+                q.push(" AND i.case_id != ").push_bind(case_id);
+            }
+            Term::Entity { kind, key, identifier, .. } => {
+                q.push("SELECT c.id AS case_id, c.reference, c.title, ");
+                q.push("CASE WHEN e.name_key = ").push_bind(key.clone());
+                q.push(" THEN 'on the case as ' || e.name ELSE 'same identifier, on the case as ' || e.name END AS detail ");
+                q.push("FROM entities e JOIN cases c ON c.id = e.case_id WHERE e.kind = ").push_bind(kind.as_str());
+                q.push(" AND (e.name_key = ").push_bind(key.clone());
+                if !identifier.is_empty() {
+                    q.push(" OR e.identifier_key = ").push_bind(identifier.clone());
+                }
+                q.push(") AND e.case_id != ").push_bind(case_id);
+            }
+        }
+        vis.push_sql(&mut q, "c.id");
+        q.push(" ORDER BY c.id DESC LIMIT ").push_bind(PER_TERM);
+        let mut hits: Vec<Hit> = q.build_query_as().fetch_all(pool).await?;
+
+        // Requests and responses on other cases that name it in their text.
+        if let Some(fts) = term.fts() {
+            let mut q: QueryBuilder<Sqlite> = QueryBuilder::new(
+                "SELECT c.id AS case_id, c.reference, c.title, \
+                 CASE s.kind WHEN 'request' THEN 'named in request ' || (SELECT subject FROM requests WHERE id = s.object_id) \
+                 ELSE 'named in a response to ' || (SELECT rq.subject FROM responses rs JOIN requests rq ON rq.id = rs.request_id WHERE rs.id = s.object_id) END AS detail \
+                 FROM search_index s JOIN cases c ON c.id = s.case_id WHERE search_index MATCH ",
+            );
+            q.push_bind(fts);
+            q.push(" AND s.kind IN ('request', 'response') AND s.case_id != ").push_bind(case_id);
+            vis.push_sql(&mut q, "c.id");
+            push_sent_or_own(&mut q, viewer);
+            q.push(" LIMIT ").push_bind(PER_TERM);
+            hits.extend(q.build_query_as::<Hit>().fetch_all(pool).await?);
+        }
+        matches.extend(hits.into_iter().map(|h| CrossMatch {
+            matched: term.label(),
+            found_as: h.detail,
+            case_id: h.case_id,
+            link: format!("/cases/{}", h.case_id),
+            case_reference: h.reference,
+            case_title: h.title,
+        }));
+    }
+    matches.sort_by(|a, b| (&a.matched, &a.case_reference, &a.found_as).cmp(&(&b.matched, &b.case_reference, &b.found_as)));
+    matches.dedup();
+    Ok(CrossCheckView { looked_for: terms.iter().map(Term::label).collect(), matches })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn finds_indicators_written_in_a_request() {
+        let found = indicators_in_text("Who controls 198.51.100.23 and hxxps://pay-now[.]example/x? Wallet (bc1qar0srrr7xfkvy5l643lydnw9re59gtzzwf5mdq). Thanks, e.g. soon.");
+        assert!(found.contains(&(IndicatorKind::Ipv4, "198.51.100.23".into())));
+        assert!(found.contains(&(IndicatorKind::Url, "https://pay-now.example/x".into())));
+        assert!(found.contains(&(IndicatorKind::CryptoWallet, "bc1qar0srrr7xfkvy5l643lydnw9re59gtzzwf5mdq".into())));
+        assert!(found.contains(&(IndicatorKind::Domain, "pay-now.example".into())), "the URL's host as a domain");
+        assert_eq!(found.len(), 4, "{found:?}");
+    }
+
+    #[test]
+    fn names_match_in_any_word_order() {
+        let t = Term::Entity {
+            kind: EntityKind::Person,
+            name: "SHARMA, Rajesh".into(),
+            key: "rajesh sharma".into(),
+            identifier: String::new(),
+        };
+        assert_eq!(t.fts().as_deref(), Some("NEAR(\"rajesh\" \"sharma\", 4)"));
+        assert_eq!(Term::Indicator(IndicatorKind::Ipv4, "203.0.113.7".into()).fts().as_deref(), Some("\"203.0.113.7\""));
+    }
+}

@@ -1,0 +1,10 @@
+//! What is read across the work: the supervisors' dashboard, search, the cross-check, notifications and
+//! reminders, CSV exports and the PDF report. Uses `exchange` and `platform`.
+
+pub mod crosscheck;
+pub mod dashboard;
+pub mod export;
+pub mod notifications;
+pub mod pdf;
+pub mod report;
+pub mod search;

@@ -1,0 +1,190 @@
+//! In-app notifications: written in the transaction of the event that causes them, announced to open
+//! browsers (server-sent events) after commit, and deadline reminders from a background task that is
+//! idempotent across restarts (a unique key per user and reminder).
+
+use crate::backend::exchange::rules::{DueSoon, Overdue};
+use crate::backend::platform::db::{Db, Tx};
+use crate::error::AppError;
+use crate::model::{NotificationView, Priority};
+use chrono::{DateTime, Utc};
+use sqlx::SqlitePool;
+use std::collections::BTreeSet;
+use tokio::sync::broadcast;
+
+/// Who has news: user ids, sent after the transaction that wrote their notifications committed.
+#[derive(Clone)]
+pub struct Hub {
+    tx: broadcast::Sender<i64>,
+}
+
+impl Default for Hub {
+    fn default() -> Self {
+        Hub { tx: broadcast::channel(1024).0 }
+    }
+}
+
+impl Hub {
+    pub fn subscribe(&self) -> broadcast::Receiver<i64> {
+        self.tx.subscribe()
+    }
+    pub fn announce(&self, users: impl IntoIterator<Item = i64>) {
+        for u in users {
+            // No listener is fine: the count is read from the database on (re)connect.
+            let _ = self.tx.send(u);
+        }
+    }
+}
+
+#[derive(Clone, Copy)]
+pub enum Audience {
+    /// Active officers of an agency.
+    AgencyOfficers(i64),
+    /// Active supervisors of an agency's country.
+    CountrySupervisorsOf(i64),
+    User(i64),
+}
+
+/// Writes one notification per recipient (skipping `except`, the person who acted) and returns who got one.
+pub async fn notify(
+    tx: &mut Tx,
+    to: Audience,
+    except: Option<i64>,
+    kind: &str,
+    title: &str,
+    link: &str,
+    dedupe_key: &str,
+) -> Result<BTreeSet<i64>, AppError> {
+    // One statement for the whole audience: it runs under the write lock, where every round trip counts.
+    let (audience, id) = match to {
+        Audience::AgencyOfficers(a) => ("SELECT id AS id FROM users WHERE agency_id = ?1 AND role = 'officer' AND status = 'active'", a),
+        Audience::CountrySupervisorsOf(a) => (
+            "SELECT u.id AS id FROM users u JOIN agencies a ON a.id = u.agency_id WHERE a.country = (SELECT country FROM agencies WHERE id = ?1) \
+             AND u.role = 'supervisor' AND u.status = 'active'",
+            a,
+        ),
+        Audience::User(u) => ("SELECT ?1 AS id", u),
+    };
+    let got: Vec<i64> = sqlx::query_scalar(&format!(
+        "INSERT OR IGNORE INTO notifications (user_id, kind, title, link, dedupe_key, created_at) \
+         SELECT id, ?2, ?3, ?4, ?5, ?6 FROM ({audience}) WHERE id IS NOT ?7 RETURNING user_id"
+    ))
+    .bind(id)
+    .bind(kind)
+    .bind(title)
+    .bind(link)
+    .bind(dedupe_key)
+    .bind(Utc::now())
+    .bind(except)
+    .fetch_all(&mut **tx)
+    .await?;
+    Ok(got.into_iter().collect())
+}
+
+pub async fn unread_count(pool: &SqlitePool, user: i64) -> Result<i64, AppError> {
+    // Kept by triggers (migration 0015): every page's header asks.
+    Ok(sqlx::query_scalar("SELECT unread FROM unread_counts WHERE user_id = ?").bind(user).fetch_optional(pool).await?.unwrap_or(0))
+}
+
+#[derive(sqlx::FromRow)]
+struct NotificationRow {
+    id: i64,
+    kind: String,
+    title: String,
+    link: String,
+    created_at: DateTime<Utc>,
+    read_at: Option<DateTime<Utc>>,
+}
+
+pub async fn list(pool: &SqlitePool, user: i64, zone: &str) -> Result<Vec<NotificationView>, AppError> {
+    let rows: Vec<NotificationRow> =
+        sqlx::query_as("SELECT id, kind, title, link, created_at, read_at FROM notifications WHERE user_id = ? ORDER BY id DESC LIMIT 100")
+            .bind(user)
+            .fetch_all(pool)
+            .await?;
+    Ok(rows
+        .into_iter()
+        .map(|r| NotificationView {
+            id: r.id,
+            kind: r.kind,
+            title: r.title,
+            link: r.link,
+            created: crate::backend::platform::time::shown(r.created_at, zone),
+            read: r.read_at.is_some(),
+        })
+        .collect())
+}
+
+/// Marks the user's notifications read: one (`Some(id)`) or all.
+pub async fn mark_read(tx: &mut Tx, user: i64, id: Option<i64>) -> Result<(), AppError> {
+    let mut q = sqlx::QueryBuilder::new("UPDATE notifications SET read_at = ");
+    q.push_bind(Utc::now()).push(" WHERE read_at IS NULL AND user_id = ").push_bind(user);
+    if let Some(id) = id {
+        q.push(" AND id = ").push_bind(id);
+    }
+    q.build().execute(&mut **tx).await?;
+    Ok(())
+}
+
+/// One pass of the reminder task: due within 24 hours, and overdue, for the receiving agency's officers.
+/// Requests already reminded of are skipped in SQL, so a pass costs what is new, not every open request
+/// (it held the write lock for seconds at 100,000 requests).
+pub async fn remind(db: &Db, now: DateTime<Utc>) -> Result<BTreeSet<i64>, AppError> {
+    let mut tx = db.begin_write().await?;
+    let mut got = BTreeSet::new();
+    let soon: Vec<(i64, i64, String)> = sqlx::query_as(&format!(
+        "SELECT id, to_agency_id, subject FROM requests r WHERE {} \
+         AND NOT EXISTS (SELECT 1 FROM notifications n WHERE n.dedupe_key = 'due_soon:' || r.id)",
+        DueSoon::sql("?1", "?2")
+    ))
+    .bind(now)
+    .bind(now + DueSoon::within())
+    .fetch_all(&mut *tx)
+    .await?;
+    for (id, agency, subject) in soon {
+        got.extend(
+            notify(
+                &mut tx,
+                Audience::AgencyOfficers(agency),
+                None,
+                "due_soon",
+                &format!("Due within 24 hours: {subject}"),
+                &format!("/requests/{id}"),
+                &format!("due_soon:{id}"),
+            )
+            .await?,
+        );
+    }
+    let overdue: Vec<(i64, i64, String)> = sqlx::query_as(&format!(
+        "SELECT id, to_agency_id, subject FROM requests r WHERE {} \
+         AND NOT EXISTS (SELECT 1 FROM notifications n WHERE n.dedupe_key = 'overdue:' || r.id)",
+        Overdue::sql("?1")
+    ))
+    .bind(now)
+    .fetch_all(&mut *tx)
+    .await?;
+    for (id, agency, subject) in overdue {
+        got.extend(
+            notify(
+                &mut tx,
+                Audience::AgencyOfficers(agency),
+                None,
+                "overdue",
+                &format!("Overdue: {subject}"),
+                &format!("/requests/{id}"),
+                &format!("overdue:{id}"),
+            )
+            .await?,
+        );
+    }
+    tx.commit().await?;
+    Ok(got)
+}
+
+/// Urgent requests are worth a word in the title.
+pub fn request_title(prefix: &str, subject: &str, priority: Priority) -> String {
+    if priority == Priority::Urgent {
+        format!("{prefix} (urgent): {subject}")
+    } else {
+        format!("{prefix}: {subject}")
+    }
+}

@@ -1,0 +1,68 @@
+//! Sessions on axum-login, and the actor of a call. axum-login reloads the user on every request, so a
+//! disabled account or a changed password ends existing sessions at once. Signing in (lockout, throttle,
+//! audit of every attempt) is `backend::sign_in`.
+
+use crate::backend::platform::audit::Who;
+use crate::backend::platform::db::Db;
+use crate::backend::platform::users::{self, UserRow};
+use crate::model::SessionUser;
+use axum_login::{AuthUser, AuthnBackend, UserId};
+
+pub const SIGNED_IN_AT: &str = "ld.signed_in_at";
+
+#[derive(Clone, Debug)]
+pub struct AuthedUser {
+    pub row: UserRow,
+}
+
+impl AuthUser for AuthedUser {
+    type Id = i64;
+
+    fn id(&self) -> i64 {
+        self.row.id
+    }
+
+    /// Sessions are bound to the password hash: changing or resetting it invalidates every other session.
+    fn session_auth_hash(&self) -> &[u8] {
+        self.row.password_hash.0 .0.as_bytes()
+    }
+}
+
+#[derive(Clone)]
+pub struct AuthBackend {
+    pub db: Db,
+}
+
+impl AuthnBackend for AuthBackend {
+    type User = AuthedUser;
+    /// Sign-in goes through `sign_in` below (lockout and audit need more than a yes/no).
+    type Credentials = ();
+    type Error = sqlx::Error;
+
+    async fn authenticate(&self, _: ()) -> Result<Option<AuthedUser>, sqlx::Error> {
+        Ok(None)
+    }
+
+    async fn get_user(&self, id: &UserId<Self>) -> Result<Option<AuthedUser>, sqlx::Error> {
+        let mut conn = self.db.pool.acquire().await?;
+        let row = users::by_id(&mut conn, *id).await.map_err(|_| sqlx::Error::RowNotFound)?;
+        Ok(row.filter(UserRow::is_active).map(|row| AuthedUser { row }))
+    }
+}
+
+pub type AuthSession = axum_login::AuthSession<AuthBackend>;
+
+/// The signed-in user making this request, with what the audit trail records about them.
+#[derive(Clone, Debug)]
+pub struct Actor {
+    pub user: SessionUser,
+    pub who: Who,
+    /// Unread notifications when this request began.
+    pub unread: i64,
+}
+
+impl Actor {
+    pub fn id(&self) -> i64 {
+        self.user.id
+    }
+}

@@ -1,0 +1,282 @@
+//! User accounts: queries and the rules that keep the system administrable.
+
+use crate::backend::platform::db::Tx;
+use crate::backend::platform::passwords::PasswordHashString;
+use crate::error::{AppError, Problems};
+use crate::model::{Country, Role, SessionUser, UserFilter, UserStatus, UserView};
+use chrono::{DateTime, Utc};
+use sqlx::{QueryBuilder, Sqlite, SqliteConnection, SqlitePool};
+
+/// A user row joined with its agency. The hash stays server-side (`PasswordHashString` is not Serialize).
+#[derive(Clone, Debug, sqlx::FromRow)]
+pub struct UserRow {
+    pub id: i64,
+    pub username: String,
+    pub display_name: String,
+    pub role: Role,
+    pub agency_id: i64,
+    pub agency_code: String,
+    pub agency_name: String,
+    pub country: Country,
+    pub time_zone: String,
+    pub status: UserStatus,
+    #[sqlx(try_from = "String")]
+    pub password_hash: HashColumn,
+    pub must_change_password: bool,
+    pub failed_attempts: i64,
+    pub locked_until: Option<DateTime<Utc>>,
+    pub created_at: DateTime<Utc>,
+    /// Read with the user on every request, so the header's count costs no query of its own.
+    pub unread_notifications: i64,
+}
+
+#[derive(Clone)]
+pub struct HashColumn(pub PasswordHashString);
+impl From<String> for HashColumn {
+    fn from(s: String) -> Self {
+        HashColumn(PasswordHashString(s))
+    }
+}
+impl std::fmt::Debug for HashColumn {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        self.0.fmt(f)
+    }
+}
+
+impl UserRow {
+    pub fn is_active(&self) -> bool {
+        self.status == UserStatus::Active
+    }
+    pub fn is_locked(&self, now: DateTime<Utc>) -> bool {
+        self.locked_until.is_some_and(|t| t > now)
+    }
+    pub fn session_user(&self) -> SessionUser {
+        SessionUser {
+            id: self.id,
+            agency_id: self.agency_id,
+            username: self.username.clone(),
+            display_name: self.display_name.clone(),
+            role: self.role,
+            agency_code: self.agency_code.clone(),
+            agency_name: self.agency_name.clone(),
+            country: self.country,
+            time_zone: self.time_zone.clone(),
+            must_change_password: self.must_change_password,
+        }
+    }
+    pub fn view(&self) -> UserView {
+        let now = Utc::now();
+        UserView {
+            id: self.id,
+            username: self.username.clone(),
+            display_name: self.display_name.clone(),
+            role: self.role,
+            agency_code: self.agency_code.clone(),
+            agency_name: self.agency_name.clone(),
+            country: self.country,
+            time_zone: self.time_zone.clone(),
+            status: self.status,
+            must_change_password: self.must_change_password,
+            locked_until: self.locked_until.filter(|t| *t > now),
+            failed_attempts: self.failed_attempts,
+            created_at: self.created_at,
+        }
+    }
+}
+
+const SELECT: &str = "SELECT u.id, u.username, u.display_name, u.role, u.agency_id, a.code AS agency_code, \
+     a.name AS agency_name, a.country, u.time_zone, u.status, u.password_hash, u.must_change_password, \
+     u.failed_attempts, u.locked_until, u.created_at, \
+     COALESCE((SELECT unread FROM unread_counts WHERE user_id = u.id), 0) AS unread_notifications \
+     FROM users u JOIN agencies a ON a.id = u.agency_id";
+
+pub async fn by_id(conn: &mut SqliteConnection, id: i64) -> Result<Option<UserRow>, AppError> {
+    Ok(sqlx::query_as(&format!("{SELECT} WHERE u.id = ?")).bind(id).fetch_optional(conn).await?)
+}
+
+/// The display name of user `id` if they belong to an agency of `country` (lists filtered by a lead
+/// name them; a viewer learns no names from the other country this way).
+pub async fn name_in_country(conn: &mut SqliteConnection, id: i64, country: Country) -> Result<Option<String>, AppError> {
+    Ok(sqlx::query_scalar("SELECT u.display_name FROM users u JOIN agencies a ON a.id = u.agency_id WHERE u.id = ? AND a.country = ?")
+        .bind(id)
+        .bind(country.as_str())
+        .fetch_optional(conn)
+        .await?)
+}
+
+pub async fn by_username(conn: &mut SqliteConnection, username: &str) -> Result<Option<UserRow>, AppError> {
+    Ok(sqlx::query_as(&format!("{SELECT} WHERE u.username = ?")).bind(username.trim()).fetch_optional(conn).await?)
+}
+
+pub async fn list(pool: &SqlitePool, f: &UserFilter) -> Result<Vec<UserView>, AppError> {
+    let mut q: QueryBuilder<Sqlite> = QueryBuilder::new(SELECT);
+    q.push(" WHERE 1=1");
+    if !f.q.trim().is_empty() {
+        let like = format!("%{}%", f.q.trim().replace('%', "\\%").replace('_', "\\_"));
+        q.push(" AND (u.username LIKE ").push_bind(like.clone()).push(" ESCAPE '\\' OR u.display_name LIKE ");
+        q.push_bind(like).push(" ESCAPE '\\')");
+    }
+    if !f.role.is_empty() {
+        q.push(" AND u.role = ").push_bind(f.role.clone());
+    }
+    if !f.agency.is_empty() {
+        q.push(" AND a.code = ").push_bind(f.agency.clone());
+    }
+    if !f.status.is_empty() {
+        q.push(" AND u.status = ").push_bind(f.status.clone());
+    }
+    q.push(" ORDER BY a.country DESC, a.code, u.username LIMIT 500");
+    let rows: Vec<UserRow> = q.build_query_as().fetch_all(pool).await?;
+    Ok(rows.iter().map(UserRow::view).collect())
+}
+
+pub struct NewUser {
+    pub username: String,
+    pub display_name: String,
+    pub role: Role,
+    pub agency_code: String,
+    pub time_zone: Option<String>,
+}
+
+/// Checks a new or changed account's fields; reports every problem at once.
+pub fn validate_fields(username: Option<&str>, display_name: &str, role: &str, time_zone: Option<&str>) -> Result<Role, AppError> {
+    let mut p = Problems::default();
+    if let Some(username) = username {
+        let u = username.trim();
+        p.check(
+            (3..=40).contains(&u.len()) && u.chars().all(|c| c.is_ascii_alphanumeric() || "._-".contains(c)),
+            "username",
+            "Use 3 to 40 letters, digits, dots, hyphens or underscores.",
+        );
+    }
+    p.check((1..=120).contains(&display_name.trim().chars().count()), "display_name", "Enter the person's name (up to 120 characters).");
+    let parsed = role.parse::<Role>();
+    p.check(parsed.is_ok(), "role", "Choose a role.");
+    if let Some(tz) = time_zone {
+        p.check(tz.is_empty() || crate::backend::platform::time::is_known_zone(tz), "time_zone", "Choose a time zone from the list.");
+    }
+    p.into_result()?;
+    Ok(parsed.expect("checked above"))
+}
+
+pub async fn insert(tx: &mut Tx, new: &NewUser, hash: &PasswordHashString, must_change: bool) -> Result<UserRow, AppError> {
+    let agency = crate::backend::platform::agencies::find_by_code(tx, &new.agency_code)
+        .await?
+        .ok_or_else(|| AppError::field("agency", "Choose an existing agency."))?;
+    if by_username(tx, &new.username).await?.is_some() {
+        return Err(AppError::field("username", format!("The username {} is taken.", new.username.trim())));
+    }
+    let tz = new.time_zone.clone().filter(|t| !t.is_empty()).unwrap_or_else(|| agency.country.default_time_zone().to_string());
+    let now = Utc::now();
+    let id: i64 = sqlx::query_scalar(
+        "INSERT INTO users (username, display_name, role, agency_id, time_zone, status, password_hash, \
+         must_change_password, created_at, updated_at) VALUES (?,?,?,?,?,'active',?,?,?,?) RETURNING id",
+    )
+    .bind(new.username.trim())
+    .bind(new.display_name.trim())
+    .bind(new.role.as_str())
+    .bind(agency.id)
+    .bind(tz)
+    .bind(&hash.0)
+    .bind(must_change)
+    .bind(now)
+    .bind(now)
+    .fetch_one(&mut **tx)
+    .await?;
+    Ok(by_id(tx, id).await?.expect("just inserted"))
+}
+
+/// Refuses a change that would leave no active admin: somebody must always be able to manage accounts.
+pub async fn ensure_admin_remains(tx: &mut Tx, target: &UserRow, still_active_admin: bool) -> Result<(), AppError> {
+    if target.role == Role::Admin && target.is_active() && !still_active_admin {
+        let others: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM users WHERE role = 'admin' AND status = 'active' AND id != ?")
+            .bind(target.id)
+            .fetch_one(&mut **tx)
+            .await?;
+        if others == 0 {
+            return Err(AppError::Conflict("This is the last active admin account. Create or enable another admin first.".into()));
+        }
+    }
+    Ok(())
+}
+
+pub async fn update_profile(tx: &mut Tx, id: i64, display_name: &str, role: Role, agency_id: i64) -> Result<(), AppError> {
+    sqlx::query("UPDATE users SET display_name = ?, role = ?, agency_id = ?, updated_at = ? WHERE id = ?")
+        .bind(display_name.trim())
+        .bind(role.as_str())
+        .bind(agency_id)
+        .bind(Utc::now())
+        .bind(id)
+        .execute(&mut **tx)
+        .await?;
+    Ok(())
+}
+
+pub async fn set_status(tx: &mut Tx, id: i64, status: UserStatus) -> Result<(), AppError> {
+    sqlx::query("UPDATE users SET status = ?, updated_at = ? WHERE id = ?")
+        .bind(status.as_str())
+        .bind(Utc::now())
+        .bind(id)
+        .execute(&mut **tx)
+        .await?;
+    Ok(())
+}
+
+pub async fn set_password(tx: &mut Tx, id: i64, hash: &PasswordHashString, must_change: bool) -> Result<(), AppError> {
+    sqlx::query(
+        "UPDATE users SET password_hash = ?, must_change_password = ?, failed_attempts = 0, locked_until = NULL, \
+         updated_at = ? WHERE id = ?",
+    )
+    .bind(&hash.0)
+    .bind(must_change)
+    .bind(Utc::now())
+    .bind(id)
+    .execute(&mut **tx)
+    .await?;
+    Ok(())
+}
+
+pub async fn set_time_zone(tx: &mut Tx, id: i64, tz: &str) -> Result<(), AppError> {
+    sqlx::query("UPDATE users SET time_zone = ?, updated_at = ? WHERE id = ?")
+        .bind(tz)
+        .bind(Utc::now())
+        .bind(id)
+        .execute(&mut **tx)
+        .await?;
+    Ok(())
+}
+
+pub async fn unlock(tx: &mut Tx, id: i64) -> Result<(), AppError> {
+    sqlx::query("UPDATE users SET failed_attempts = 0, locked_until = NULL, updated_at = ? WHERE id = ?")
+        .bind(Utc::now())
+        .bind(id)
+        .execute(&mut **tx)
+        .await?;
+    Ok(())
+}
+
+/// Counts a failed sign-in; returns true when this failure locked the account.
+pub async fn record_failure(tx: &mut Tx, id: i64, threshold: i64, lock_for: chrono::Duration) -> Result<bool, AppError> {
+    let failures: i64 = sqlx::query_scalar("UPDATE users SET failed_attempts = failed_attempts + 1 WHERE id = ? RETURNING failed_attempts")
+        .bind(id)
+        .fetch_one(&mut **tx)
+        .await?;
+    if failures >= threshold {
+        sqlx::query("UPDATE users SET failed_attempts = 0, locked_until = ? WHERE id = ?")
+            .bind(Utc::now() + lock_for)
+            .bind(id)
+            .execute(&mut **tx)
+            .await?;
+        return Ok(true);
+    }
+    Ok(false)
+}
+
+pub async fn record_success(tx: &mut Tx, id: i64) -> Result<(), AppError> {
+    sqlx::query("UPDATE users SET failed_attempts = 0, locked_until = NULL WHERE id = ?").bind(id).execute(&mut **tx).await?;
+    Ok(())
+}
+
+pub async fn count(pool: &SqlitePool) -> Result<i64, AppError> {
+    Ok(sqlx::query_scalar("SELECT COUNT(*) FROM users").fetch_one(pool).await?)
+}

@@ -1,0 +1,109 @@
+//! Signing in: the password check, the account lockout, the per-address throttle, a new session id, and
+//! the audit of every attempt.
+
+use crate::backend::platform::audit::{self, Event, Outcome, Who};
+use crate::backend::platform::auth::{AuthSession, AuthedUser, SIGNED_IN_AT};
+use crate::backend::platform::{passwords, users};
+use crate::backend::state::AppState;
+use crate::error::AppError;
+use crate::model::SessionUser;
+use chrono::Utc;
+use serde_json::json;
+use std::net::IpAddr;
+
+/// The one answer to a failed sign-in, whatever failed (so it tells nobody which accounts exist), with the
+/// lockout as configured.
+fn failed(state: &AppState) -> AppError {
+    let minutes = state.settings.lockout_duration.as_secs().div_ceil(60);
+    AppError::field(
+        "form",
+        format!(
+            "Sign-in failed. Check your username and password. After {} failed attempts an account is locked for {minutes} minutes.",
+            state.settings.lockout_threshold
+        ),
+    )
+}
+
+/// Checks the password and, on success, starts a new session (new id: no session fixation).
+pub async fn sign_in(
+    state: &AppState,
+    session: &mut AuthSession,
+    ip: Option<String>,
+    username: &str,
+    password: String,
+) -> Result<SessionUser, AppError> {
+    let username = username.trim();
+    let mut who = Who { username: Some(username.to_string()), client_ip: ip.clone(), ..Who::default() };
+
+    if let Some(addr) = ip.as_deref().and_then(|s| s.parse::<IpAddr>().ok()) {
+        if state.signin_limiter.check_key(&addr).is_err() {
+            audit::record_refusal(&state.db, &who, Event::new("sign_in.throttled")).await?;
+            return Err(AppError::TooManyRequests);
+        }
+    }
+
+    let row = {
+        let mut conn = state.db.pool.acquire().await?;
+        users::by_username(&mut conn, username).await?
+    };
+    let ok = passwords::verify(password, row.as_ref().map(|r| r.password_hash.0.clone())).await;
+
+    let mut tx = state.db.begin_write().await?;
+    let Some(row) = row else {
+        audit::record(&mut tx, &who, Event::new("sign_in").outcome(Outcome::Failure).details(json!({"reason": "unknown user"}))).await?;
+        tx.commit().await?;
+        return Err(failed(state));
+    };
+    who.user_id = Some(row.id);
+    who.agency_code = Some(row.agency_code.clone());
+    who.country = Some(row.country);
+    let now = Utc::now();
+
+    let refusal = if row.is_locked(now) {
+        Some("account locked")
+    } else if !row.is_active() {
+        Some("account disabled")
+    } else if !ok {
+        Some("wrong password")
+    } else {
+        None
+    };
+    if let Some(reason) = refusal {
+        audit::record(&mut tx, &who, Event::new("sign_in").on("user", row.id).outcome(Outcome::Failure).details(json!({"reason": reason})))
+            .await?;
+        if reason == "wrong password" {
+            let lock_for = chrono::Duration::from_std(state.settings.lockout_duration).unwrap_or(chrono::Duration::minutes(15));
+            if users::record_failure(&mut tx, row.id, state.settings.lockout_threshold, lock_for).await? {
+                let minutes = lock_for.num_minutes();
+                audit::record(
+                    &mut tx,
+                    &who,
+                    Event::new("account.locked").on("user", row.id).outcome(Outcome::Denied).details(json!({"minutes": minutes})),
+                )
+                .await?;
+            }
+        }
+        tx.commit().await?;
+        return Err(failed(state));
+    }
+
+    users::record_success(&mut tx, row.id).await?;
+    audit::record(&mut tx, &who, Event::new("sign_in").on("user", row.id)).await?;
+    tx.commit().await?;
+
+    let user = AuthedUser { row };
+    // axum-login cycles the id only for a session without auth data; always cycle at sign-in.
+    session.session.cycle_id().await.map_err(|e| {
+        tracing::error!(error = %e, "session cycle failed");
+        AppError::Internal
+    })?;
+    session.login(&user).await.map_err(|e| {
+        tracing::error!(error = %e, "session login failed");
+        AppError::Internal
+    })?;
+    session.session.insert(SIGNED_IN_AT, Utc::now().timestamp()).await.map_err(|e| {
+        tracing::error!(error = %e, "session write failed");
+        AppError::Internal
+    })?;
+    Ok(user.row.session_user())
+}
