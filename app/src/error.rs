@@ -28,6 +28,9 @@ pub enum AppError {
     Conflict(String),
     #[error("Too many attempts. Wait a minute and try again.")]
     TooManyRequests,
+    /// A field's content is over a configured size (an upload): its message names the limit.
+    #[error("{}", .0.message)]
+    TooLarge(FieldError),
     #[error("Something went wrong on the server. It has been logged.")]
     Internal,
     /// Transport failures reported by the server-function layer itself.
@@ -44,6 +47,7 @@ impl AppError {
             AppError::Validation(_) => 422,
             AppError::Conflict(_) => 409,
             AppError::TooManyRequests => 429,
+            AppError::TooLarge(_) => 413,
             AppError::Internal | AppError::Transport(_) => 500,
         }
     }
@@ -56,6 +60,7 @@ impl AppError {
     pub fn field_message(&self, field: &str) -> Option<String> {
         match self {
             AppError::Validation(errors) => errors.iter().find(|e| e.field == field).map(|e| e.message.clone()),
+            AppError::TooLarge(e) => (e.field == field).then(|| e.message.clone()),
             _ => None,
         }
     }
@@ -63,6 +68,7 @@ impl AppError {
     pub fn field_errors(&self) -> &[FieldError] {
         match self {
             AppError::Validation(errors) => errors,
+            AppError::TooLarge(e) => std::slice::from_ref(e),
             _ => &[],
         }
     }
@@ -92,6 +98,20 @@ impl Problems {
     pub fn check(&mut self, ok: bool, field: &str, message: &str) {
         if !ok {
             self.add(field, message);
+        }
+    }
+    /// The field's value parsed, or None with `message` recorded against the field.
+    pub fn parsed<T: std::str::FromStr>(&mut self, raw: &str, field: &str, message: &str) -> Option<T> {
+        let value = raw.trim().parse().ok();
+        self.check(value.is_some(), field, message);
+        value
+    }
+    /// The typed input, if every field was good: `input` is None only when a field failed to parse, and
+    /// that failure is among the problems reported.
+    pub fn finish<T>(self, input: Option<T>) -> Result<T, AppError> {
+        match input {
+            Some(input) if self.0.is_empty() => Ok(input),
+            _ => Err(AppError::Validation(self.0)),
         }
     }
     pub fn into_result(self) -> Result<(), AppError> {

@@ -38,3 +38,24 @@ export async function signOut(page: Page) {
   await expect(page).toHaveURL(/\/login$/);
   await hydrated(page);
 }
+
+/** Demo cases and requests the tests read, by what a user sees (title, subject), never by database id. */
+export const FENTANYL_CASE = 'Fentanyl precursor shipment traced through the Port of Vancouver';
+export const OBSERVATION_REQUEST = "Discreet observation of the consignee's warehouse in Surrey";
+export const IMPORT_RECORDS_REQUEST = 'Import records of the consignee of container MSCU 4471902';
+
+/** The path of the case with this title, found as a user finds it: the case list's search. */
+export async function caseLink(page: Page, title: string): Promise<string> {
+  await page.goto('/cases?q=' + encodeURIComponent(title));
+  const href = await page.getByRole('row').filter({ hasText: title }).getByRole('link').first().getAttribute('href');
+  expect(href, `the case list finds “${title}”`).toMatch(/^\/cases\/\d+$/);
+  return href!;
+}
+
+/** The path of the request with this subject, from the list of requests sent and received. */
+export async function requestLink(page: Page, subject: string): Promise<string> {
+  await page.goto('/requests?direction=both');
+  const href = await page.getByRole('link', { name: subject, exact: true }).first().getAttribute('href');
+  expect(href, `the request list finds “${subject}”`).toMatch(/^\/requests\/\d+$/);
+  return href!;
+}

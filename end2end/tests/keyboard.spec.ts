@@ -1,5 +1,5 @@
 import { test, expect, Page } from '@playwright/test';
-import { credentials, hydrated } from './helpers';
+import { caseLink, credentials, FENTANYL_CASE, hydrated } from './helpers';
 
 // Everything works by keyboard alone: these tests never click; they press Tab, Enter and type, as
 // someone who cannot use a mouse would, and check that focus is always visible where it lands.
@@ -69,7 +69,7 @@ test('by keyboard alone, a supervisor skips to the content, follows "overdue" fr
 
 test('by keyboard alone, an officer adds an indicator, is told what is missing, and keeps what was typed', async ({ page }) => {
   await signInByKeyboard(page, 'ncb.officer');
-  await page.goto('/cases/1');
+  await page.goto(await caseLink(page, FENTANYL_CASE));
   await hydrated(page);
   const indicators = page.getByRole('region', { name: 'Indicators' });
   await tabTo(page, /^Add an indicator$/);

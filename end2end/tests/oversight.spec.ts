@@ -1,7 +1,7 @@
 import { test, expect, Page } from '@playwright/test';
 import AxeBuilder from '@axe-core/playwright';
 import { readFileSync } from 'fs';
-import { hydrated, signIn, signOut } from './helpers';
+import { caseLink, FENTANYL_CASE, hydrated, IMPORT_RECORDS_REQUEST, OBSERVATION_REQUEST, requestLink, signIn, signOut } from './helpers';
 
 test.describe.configure({ mode: 'serial' });
 
@@ -69,7 +69,7 @@ test('the request and case lists download as CSV', async ({ page }) => {
 
 test('the case report downloads as a PDF marked with its handling code', async ({ page }) => {
   await signIn(page, 'ncb.officer');
-  await page.goto('/cases/1');
+  await page.goto(await caseLink(page, FENTANYL_CASE));
   await hydrated(page);
   const [download] = await Promise.all([page.waitForEvent('download'), page.getByRole('link', { name: 'Download PDF report' }).click()]);
   expect(download.suggestedFilename()).toMatch(/^LD-\d{4}-\d{6}-report\.pdf$/);
@@ -110,7 +110,7 @@ test('an officer receives a new request live while the inbox is open (no reload)
 
   const ncb = await (await browser.newContext()).newPage();
   await signIn(ncb, 'ncb.officer');
-  await ncb.goto('/cases/1');
+  await ncb.goto(await caseLink(ncb, FENTANYL_CASE));
   await hydrated(ncb);
   await ncb.getByText('New request').click();
   const form = ncb.locator('details.new-request');
@@ -135,7 +135,8 @@ test('an officer receives a new request live while the inbox is open (no reload)
 
 test('an officer opening an incoming request sees what their own records already hold, and adds a vessel', async ({ page }) => {
   await signIn(page, 'rcmp.officer');
-  await page.goto('/requests/2');
+  const observation = await requestLink(page, OBSERVATION_REQUEST);
+  await page.goto(observation);
   await hydrated(page);
   await expect(page.getByRole('heading', { level: 1, name: /Discreet observation/ })).toBeVisible();
   const panel = page.getByRole('region', { name: 'Cross-check against your records' });
@@ -158,13 +159,13 @@ test('an officer opening an incoming request sees what their own records already
   // The page reloaded to show it, and says what was done where the user is looking.
   await expect(page.locator('.flash')).toHaveText('Added.');
   // The vessel (same IMO number, "MV" dropped) now links the two cases in the cross-check too.
-  await page.goto('/requests/2');
+  await page.goto(observation);
   await expect(page.getByRole('region', { name: 'Cross-check against your records' })).toContainText('Vessel: MV Pacific Meridian');
 });
 
 test('pasted indicators get a per-line report, and the refused line stays to be corrected', async ({ page }) => {
   await signIn(page, 'ncb.officer');
-  await page.goto('/cases/1');
+  await page.goto(await caseLink(page, FENTANYL_CASE));
   await hydrated(page);
   const indicators = page.getByRole('region', { name: 'Indicators' });
   await indicators.getByText('Paste many').click();
@@ -182,7 +183,8 @@ test('pasted indicators get a per-line report, and the refused line stays to be 
 test('pages fit a phone screen without sideways scrolling (wide tables scroll inside their frame)', async ({ page }) => {
   await page.setViewportSize({ width: 390, height: 844 });
   await signIn(page, 'ncb.officer');
-  for (const path of ['/', '/cases', '/cases/1', '/cases/new', '/requests/1', '/search?q=container', '/notifications', '/profile']) {
+  const [fentanyl, importRecords] = [await caseLink(page, FENTANYL_CASE), await requestLink(page, IMPORT_RECORDS_REQUEST)];
+  for (const path of ['/', '/cases', fentanyl, '/cases/new', importRecords, '/search?q=container', '/notifications', '/profile']) {
     await page.goto(path);
     await hydrated(page);
     const overflow = await page.evaluate(() => document.documentElement.scrollWidth - document.documentElement.clientWidth);
@@ -197,12 +199,13 @@ test('axe finds no accessibility violations on any page', async ({ page }) => {
   await noAxeViolations(page, 'inbox');
   await page.goto('/cases');
   await noAxeViolations(page, 'cases');
-  await page.goto('/cases/1');
+  const fentanyl = await caseLink(page, FENTANYL_CASE);
+  await page.goto(fentanyl);
   await noAxeViolations(page, 'case');
-  await page.goto('/cases/1/history');
+  await page.goto(fentanyl + '/history');
   await expect(page.getByRole('heading', { level: 1 })).toContainText('Changes to');
   await noAxeViolations(page, 'case history');
-  await page.goto('/requests/2');
+  await page.goto(await requestLink(page, OBSERVATION_REQUEST));
   await noAxeViolations(page, 'request');
   await page.goto('/search?q=container');
   await noAxeViolations(page, 'search');

@@ -19,7 +19,6 @@ fn ip(req: &Request) -> Option<String> {
 /// Errors as JSON (the shape server functions use), with the matching status.
 fn error(e: AppError) -> Response {
     let status = StatusCode::from_u16(e.status_code()).unwrap_or(StatusCode::INTERNAL_SERVER_ERROR);
-    let status = if e.field_message("file").is_some_and(|m| m.contains("limit")) { StatusCode::PAYLOAD_TOO_LARGE } else { status };
     (status, axum::Json(e)).into_response()
 }
 

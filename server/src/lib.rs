@@ -1,3 +1,4 @@
+#![warn(clippy::too_many_lines)]
 //! The Liaison Desk server: configuration, the axum router with its security layers, and the CLI
 //! commands. Domain logic lives in `app::backend`; this crate wires it to HTTP and the shell.
 

@@ -1,3 +1,4 @@
+#![warn(clippy::too_many_lines)]
 use clap::Parser;
 use server::cli::{self, AgencyCommand, AuditCommand, Cli, Command, UserCommand};
 use server::config::ServeArgs;

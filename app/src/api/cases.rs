@@ -1,7 +1,10 @@
 //! Cases: list (need-to-know in SQL), read (audited), create, edit (optimistic), status, indicators.
 
 use crate::error::AppError;
-use crate::model::{BulkLine, CaseFilter, CaseHistoryView, CasePage, CaseView, ChangesPage, Created, FormOptions, OpenedCase};
+use crate::model::{
+    BulkLine, CaseFilter, CaseForm, CaseHistoryView, CasePage, CaseView, ChangesPage, Created, EntityForm, FormOptions, IndicatorForm,
+    OpenedCase,
+};
 use leptos::prelude::*;
 
 #[cfg(feature = "ssr")]
@@ -161,17 +164,7 @@ pub async fn case_form_options() -> Result<FormOptions, AppError> {
 }
 
 #[server(endpoint = "create_case")]
-#[allow(clippy::too_many_arguments)]
-pub async fn create_case(
-    title: String,
-    summary: String,
-    category: String,
-    priority: String,
-    tlp: String,
-    lead: String,
-    parties: String,
-    links: String,
-) -> Result<Created, AppError> {
+pub async fn create_case(#[server(flatten)] form: CaseForm) -> Result<Created, AppError> {
     use crate::backend::platform::audit::{self, Event};
     use crate::backend::{exchange::cases, exchange::policy, state};
     use serde_json::json;
@@ -179,7 +172,7 @@ pub async fn create_case(
         async {
             let (actor, app) = state::context().await?;
             let vis = policy::visibility(&actor.user)?;
-            let input = cases::validate(&title, &summary, &category, &priority, &tlp, &lead, &parties, &links)?;
+            let input = cases::CaseInput::parse(&form)?;
             let mut tx = app.db.begin_write().await?;
             let (id, reference) = cases::create(&mut tx, &actor.user, vis, &input).await?;
             audit::record(
@@ -199,19 +192,7 @@ pub async fn create_case(
 }
 
 #[server(endpoint = "update_case")]
-#[allow(clippy::too_many_arguments)]
-pub async fn update_case(
-    id: i64,
-    version: i64,
-    title: String,
-    summary: String,
-    category: String,
-    priority: String,
-    tlp: String,
-    lead: String,
-    parties: String,
-    links: String,
-) -> Result<(), AppError> {
+pub async fn update_case(id: i64, version: i64, #[server(flatten)] form: CaseForm) -> Result<(), AppError> {
     use crate::backend::exchange::policy::{self, CaseOp};
     use crate::backend::platform::audit::{self, Event};
     use crate::backend::{exchange::cases, state};
@@ -220,7 +201,7 @@ pub async fn update_case(
         async {
             let (actor, app) = state::context().await?;
             let vis = policy::visibility(&actor.user)?;
-            let input = cases::validate(&title, &summary, &category, &priority, &tlp, &lead, &parties, &links)?;
+            let input = cases::CaseInput::parse(&form)?;
             let mut tx = app.db.begin_write().await?;
             load::case(&mut tx, &actor, id, CaseOp::Edit).await?;
             cases::update(&mut tx, &actor.user, vis, id, version, &input, &actor.user.time_zone).await?;
@@ -252,7 +233,7 @@ pub async fn change_case_status(id: i64, status: String) -> Result<(), AppError>
             let to: CaseStatus = status.parse().map_err(|_| AppError::field("status", "Choose a status."))?;
             let mut tx = app.db.begin_write().await?;
             let access = load::case(&mut tx, &actor, id, CaseOp::Edit).await?;
-            lifecycle::check_case_transition(access.status, to).map_err(AppError::Conflict)?;
+            lifecycle::check_case_transition(access.status, to)?;
             cases::set_status(&mut tx, &actor.user, id, to).await?;
             audit::record(
                 &mut tx,
@@ -270,58 +251,16 @@ pub async fn change_case_status(id: i64, status: String) -> Result<(), AppError>
 }
 
 #[server(endpoint = "add_indicator")]
-#[allow(clippy::too_many_arguments)]
-pub async fn add_indicator(
-    case_id: i64,
-    kind: String,
-    value: String,
-    tlp: String,
-    first_seen: String,
-    last_seen: String,
-    note: String,
-) -> Result<(), AppError> {
+pub async fn add_indicator(case_id: i64, #[server(flatten)] form: IndicatorForm) -> Result<(), AppError> {
     use crate::backend::exchange::indicators::{self, NewIndicator};
     use crate::backend::exchange::policy::CaseOp;
     use crate::backend::platform::audit::{self, Event};
     use crate::backend::state;
-    use crate::error::Problems;
-    use crate::model::{IndicatorKind, Tlp};
     use serde_json::json;
     state::reply(
         async {
             let (actor, app) = state::context().await?;
-            let mut p = Problems::default();
-            let kind_parsed = kind.parse::<IndicatorKind>();
-            p.check(kind_parsed.is_ok(), "kind", "Choose the indicator type.");
-            let tlp_parsed = tlp.parse::<Tlp>();
-            p.check(tlp_parsed.is_ok(), "tlp", "Choose a handling code.");
-            let date_ok = |d: &str| d.is_empty() || chrono::NaiveDate::parse_from_str(d, "%Y-%m-%d").is_ok();
-            p.check(date_ok(&first_seen), "first_seen", "Use a date like 2026-11-25.");
-            p.check(date_ok(&last_seen), "last_seen", "Use a date like 2026-11-25.");
-            p.check(
-                first_seen.is_empty() || last_seen.is_empty() || first_seen <= last_seen,
-                "last_seen",
-                "Last seen is before first seen.",
-            );
-            let value = match &kind_parsed {
-                Ok(k) => match indicators::normalise(*k, &value) {
-                    Ok(v) => Some(v),
-                    Err(msg) => {
-                        p.add("value", msg);
-                        None
-                    }
-                },
-                Err(_) => None,
-            };
-            p.into_result()?;
-            let n = NewIndicator {
-                kind: kind_parsed.expect("checked"),
-                value: value.expect("checked"),
-                tlp: tlp_parsed.expect("checked"),
-                first_seen: Some(first_seen).filter(|s| !s.is_empty()),
-                last_seen: Some(last_seen).filter(|s| !s.is_empty()),
-                note: note.trim().to_string(),
-            };
+            let n = NewIndicator::parse(&form)?;
             let mut tx = app.db.begin_write().await?;
             load::case(&mut tx, &actor, case_id, CaseOp::AddRecord).await?;
             let id = indicators::insert(&mut tx, case_id, &actor.user, &n).await?;
@@ -339,26 +278,16 @@ pub async fn add_indicator(
 }
 
 #[server(endpoint = "add_entity")]
-pub async fn add_entity(case_id: i64, kind: String, name: String, identifier: String, note: String) -> Result<(), AppError> {
+pub async fn add_entity(case_id: i64, #[server(flatten)] form: EntityForm) -> Result<(), AppError> {
     use crate::backend::exchange::entities::{self, NewEntity};
     use crate::backend::exchange::policy::CaseOp;
     use crate::backend::platform::audit::{self, Event};
     use crate::backend::state;
-    use crate::error::Problems;
-    use crate::model::EntityKind;
     use serde_json::json;
     state::reply(
         async {
             let (actor, app) = state::context().await?;
-            let mut p = Problems::default();
-            let kind_parsed = kind.parse::<EntityKind>();
-            p.check(kind_parsed.is_ok(), "kind", "Choose person, company or vessel.");
-            p.check(!name.trim().is_empty(), "name", "Enter the name.");
-            p.check(name.trim().chars().count() <= 200, "name", "Keep the name to 200 characters.");
-            p.check(identifier.trim().chars().count() <= 100, "identifier", "Keep the identifier to 100 characters.");
-            p.check(note.trim().chars().count() <= 1000, "note", "Keep the note to 1,000 characters.");
-            p.into_result()?;
-            let n = NewEntity { kind: kind_parsed.expect("checked"), name, identifier, note };
+            let n = NewEntity::parse(&form)?;
             let mut tx = app.db.begin_write().await?;
             load::case(&mut tx, &actor, case_id, CaseOp::AddRecord).await?;
             let id = entities::insert(&mut tx, case_id, &actor.user, &n).await?;

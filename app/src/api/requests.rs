@@ -1,7 +1,7 @@
 //! Requests between agencies and the responses in their threads.
 
 use crate::error::AppError;
-use crate::model::{Created, CrossCheckView, DashboardHtml, DashboardView, InboxFilter, InboxHtml, InboxView, RequestPage, RequestView};
+use crate::model::{Created, CrossCheckView, InboxFilter, InboxHtml, InboxView, RequestForm, RequestPage, RequestView, ResponseForm};
 use leptos::prelude::*;
 
 #[cfg(feature = "ssr")]
@@ -20,15 +20,6 @@ pub(crate) mod load {
         let (row, access) = requests::load(&mut tx, id).await?.ok_or(AppError::NotFound)?;
         policy::ensure_request(&actor.user, &access.parties, row.sides(), op)?;
         Ok((actor, app, tx, row, access))
-    }
-
-    /// The supervisor's country's dashboard figures (shared by its supervisors), the view recorded.
-    pub async fn dashboard(actor: &Actor, app: &AppState) -> Result<std::sync::Arc<crate::model::DashboardView>, AppError> {
-        use crate::backend::platform::audit::{self, Event};
-        policy::ensure(&actor.user, policy::Action::ViewDashboard)?;
-        let figures = app.dashboards.get(&app.db.pool, actor.user.country, app.settings.dashboard_max_age).await?;
-        audit::record_alone(&app.db, &actor.who, Event::new("dashboard.read")).await?;
-        Ok(figures)
     }
 }
 
@@ -102,7 +93,7 @@ pub async fn inbox_page(filter: InboxFilter) -> Result<InboxHtml, AppError> {
                 .inbox_html
                 .get_or_render(&app.db, actor.user.id, filter.clone(), || async {
                     let view = requests::inbox(&mut *app.db.pool.acquire().await?, &actor.user, vis, &filter).await?;
-                    Ok(crate::pages::inbox::render(view, &filter))
+                    Ok(crate::components::lists::render_inbox(view, &filter))
                 })
                 .await?;
             Ok((*html).clone())
@@ -112,25 +103,11 @@ pub async fn inbox_page(filter: InboxFilter) -> Result<InboxHtml, AppError> {
 }
 
 #[server(endpoint = "create_request")]
-#[allow(clippy::too_many_arguments)]
-pub async fn create_request(
-    case_id: i64,
-    kind: String,
-    subject: String,
-    body: String,
-    priority: String,
-    tlp: String,
-    #[server(default)] directly_available: String,
-    to_agency: String,
-    due: String,
-    /// "draft" saves without sending; anything else sends at once.
-    #[server(default)]
-    intent: String,
-) -> Result<Created, AppError> {
+pub async fn create_request(case_id: i64, #[server(flatten)] form: RequestForm) -> Result<Created, AppError> {
     use crate::api::cases::load;
     use crate::backend::exchange::lifecycle::{next_request_status, RequestEvent};
     use crate::backend::exchange::policy::CaseOp;
-    use crate::backend::exchange::rules::ExpectsAnswer;
+    use crate::backend::exchange::rules::{CaseCurrent, ExpectsAnswer};
     use crate::backend::platform::audit::{self, Event};
     use crate::backend::{exchange::cases, exchange::requests, state};
     use crate::model::RequestStatus;
@@ -139,8 +116,7 @@ pub async fn create_request(
     state::reply(
         async {
             let (actor, app) = state::context().await?;
-            let input =
-                requests::validate(&kind, &subject, &body, &priority, &tlp, &directly_available, &to_agency, &due, &actor.user.time_zone)?;
+            let input = requests::RequestInput::parse(&form, &actor.user.time_zone)?;
             // Agencies and their approval setting are read before queueing for the write lock, so every
             // writer holds it for less; the case is checked under the lock, where it cannot change.
             let mut conn = app.db.pool.acquire().await?;
@@ -149,30 +125,27 @@ pub async fn create_request(
             if to_ref.country == actor.user.country {
                 return Err(AppError::field("to_agency", "A request goes to an agency of the other country."));
             }
-            let needs_approval = intent != "draft" && requests::needs_approval(&mut conn, actor.user.agency_id, input.priority).await?;
+            let needs_approval = !input.draft && requests::needs_approval(&mut conn, actor.user.agency_id, input.priority).await?;
             drop(conn);
             let mut tx = app.db.begin_write().await?;
             let access = load::case(&mut tx, &actor, case_id, CaseOp::CreateRequest).await?;
-            if !crate::backend::exchange::rules::CaseCurrent::holds(access.status) {
+            if !CaseCurrent::holds(access.status) {
                 return Err(AppError::Conflict("Requests can only be made on an open or active case.".into()));
             }
             let now = Utc::now();
             // Check the requested deadline now, so the sender hears about it before anything is saved.
-            let due = app
-                .settings
-                .deadlines
-                .effective_due(input.kind, input.priority, input.directly_available, now, input.requested_due)
-                .map_err(|m| AppError::field("due", m))?;
-            let next = if intent == "draft" {
+            let due =
+                app.settings.deadlines.effective_due(input.kind, input.priority, input.directly_available, now, input.requested_due)?;
+            let next = if input.draft {
                 RequestStatus::Draft
             } else {
-                next_request_status(RequestStatus::Draft, RequestEvent::Send { needs_approval }, ExpectsAnswer::holds(input.kind))
-                    .map_err(AppError::Conflict)?
+                next_request_status(RequestStatus::Draft, RequestEvent::Send { needs_approval }, ExpectsAnswer::holds(input.kind))?
             };
+            let route = requests::Route { case_id, from_agency: actor.user.agency_id, to_agency: to };
             let id = if next == RequestStatus::Sent {
-                requests::create_sent(&mut tx, case_id, actor.user.agency_id, to, &input, &actor.user, due, now).await?
+                requests::create_sent(&mut tx, route, &input, &actor.user, due, now).await?
             } else {
-                requests::create_draft(&mut tx, case_id, actor.user.agency_id, to, &input, &actor.user).await?
+                requests::create_draft(&mut tx, route, &input, &actor.user).await?
             };
             let created = Event::new("request.create").on("request", id).case(case_id).details(json!({
                 "kind": input.kind.as_str(), "priority": input.priority.as_str(), "to": to_ref.code, "tlp": input.tlp.as_str()
@@ -280,8 +253,7 @@ pub async fn send_request(id: i64) -> Result<(), AppError> {
             let (actor, app, mut tx, row, _) = load::request(id, RequestOp::ActAsSender).await?;
             let priority = row.priority;
             let needs_approval = requests::needs_approval(&mut tx, row.from_agency_id, priority).await?;
-            let next = next_request_status(row.status, RequestEvent::Send { needs_approval }, ExpectsAnswer::holds(row.kind))
-                .map_err(AppError::Conflict)?;
+            let next = next_request_status(row.status, RequestEvent::Send { needs_approval }, ExpectsAnswer::holds(row.kind))?;
             if next == RequestStatus::Sent {
                 let now = Utc::now();
                 let due = app.settings.deadlines.due_on_sending(row.kind, priority, row.directly_available, now, row.due_at);
@@ -314,7 +286,7 @@ pub async fn approve_request(id: i64) -> Result<(), AppError> {
     state::reply(
         async {
             let (actor, app, mut tx, row, _) = load::request(id, RequestOp::Approve).await?;
-            next_request_status(row.status, RequestEvent::Approve, ExpectsAnswer::holds(row.kind)).map_err(AppError::Conflict)?;
+            next_request_status(row.status, RequestEvent::Approve, ExpectsAnswer::holds(row.kind))?;
             let priority = row.priority;
             let now = Utc::now();
             let due = app.settings.deadlines.due_on_sending(row.kind, priority, row.directly_available, now, row.due_at);
@@ -340,7 +312,7 @@ pub async fn acknowledge_request(id: i64) -> Result<(), AppError> {
         async {
             use crate::backend::oversight::notifications::{self, Audience};
             let (actor, app, mut tx, row, _) = load::request(id, RequestOp::ActAsRecipient).await?;
-            next_request_status(row.status, RequestEvent::Acknowledge, ExpectsAnswer::holds(row.kind)).map_err(AppError::Conflict)?;
+            next_request_status(row.status, RequestEvent::Acknowledge, ExpectsAnswer::holds(row.kind))?;
             requests::mark_acknowledged(&mut tx, id, &actor.user).await?;
             audit::record(&mut tx, &actor.who, Event::new("request.acknowledge").on("request", id).case(row.case_id)).await?;
             let notified = notifications::notify(
@@ -361,22 +333,13 @@ pub async fn acknowledge_request(id: i64) -> Result<(), AppError> {
     )
 }
 
-/// Adds a response to the thread. `attachments` lists ids (comma-separated) of files this user uploaded
-/// to the request for this response.
+/// Adds a response to the thread, with the files this user uploaded to the request for it.
 #[server(endpoint = "respond_to_request")]
-#[allow(clippy::too_many_arguments)]
-pub async fn respond_to_request(
-    id: i64,
-    kind: String,
-    body: String,
-    #[server(default)] source_grade: String,
-    #[server(default)] info_grade: String,
-    tlp: String,
-    #[server(default)] attachments: String,
-) -> Result<(), AppError> {
+pub async fn respond_to_request(id: i64, #[server(flatten)] form: ResponseForm) -> Result<(), AppError> {
     use crate::backend::exchange::lifecycle::{next_request_status, RequestEvent};
     use crate::backend::exchange::policy::RequestOp;
     use crate::backend::exchange::rules::ExpectsAnswer;
+    use crate::backend::oversight::notifications::{self, Audience};
     use crate::backend::platform::audit::{self, Event};
     use crate::backend::{exchange::attachments as files, exchange::requests, state};
     use crate::model::ResponseKind;
@@ -384,14 +347,12 @@ pub async fn respond_to_request(
     state::reply(
         async {
             // The sender answers a clarification request; everything else comes from the recipient.
-            let op = if kind == ResponseKind::Clarification.as_str() { RequestOp::ActAsSender } else { RequestOp::ActAsRecipient };
+            let op = if form.kind == ResponseKind::Clarification.as_str() { RequestOp::ActAsSender } else { RequestOp::ActAsRecipient };
             let (actor, app, mut tx, row, _) = load::request(id, op).await?;
-            let input = requests::validate_response(&kind, &body, &source_grade, &info_grade, &tlp, row.tlp)?;
-            let next = next_request_status(row.status, RequestEvent::Respond(input.kind), ExpectsAnswer::holds(row.kind))
-                .map_err(AppError::Conflict)?;
-            let ids: Vec<i64> = attachments.split(',').filter_map(|s| s.trim().parse().ok()).collect();
+            let input = requests::ResponseInput::parse(&form, row.tlp)?;
+            let next = next_request_status(row.status, RequestEvent::Respond(input.kind), ExpectsAnswer::holds(row.kind))?;
             let response_id = requests::insert_response(&mut tx, id, &actor.user, &input).await?;
-            files::attach_to_response(&mut tx, &ids, id, response_id, &actor.user).await?;
+            files::attach_to_response(&mut tx, &input.attachments, id, response_id, &actor.user).await?;
             if next != row.status {
                 requests::mark(&mut tx, id, next).await?;
             }
@@ -401,16 +362,16 @@ pub async fn respond_to_request(
                 Event::new("response.create").on("response", response_id).case(row.case_id).details(json!({
                     "request": id, "kind": input.kind.as_str(), "grading": format!("{}{}",
                         input.source_grade.map(|g| g.as_str()).unwrap_or(""), input.info_grade.map(|g| g.as_str()).unwrap_or("")),
-                    "tlp": input.tlp.as_str(), "attachments": ids, "status": next.as_str(),
+                    "tlp": input.tlp.as_str(), "attachments": input.attachments, "status": next.as_str(),
                 })),
             )
             .await?;
             let (audience, what) = if op == RequestOp::ActAsSender {
-                (crate::backend::oversight::notifications::Audience::AgencyOfficers(row.to_agency_id), "Clarification given")
+                (Audience::AgencyOfficers(row.to_agency_id), "Clarification given")
             } else {
-                (crate::backend::oversight::notifications::Audience::AgencyOfficers(row.from_agency_id), input.kind.label())
+                (Audience::AgencyOfficers(row.from_agency_id), input.kind.label())
             };
-            let notified = crate::backend::oversight::notifications::notify(
+            let notified = notifications::notify(
                 &mut tx,
                 audience,
                 Some(actor.id()),
@@ -442,7 +403,7 @@ pub async fn decline_request(id: i64, reason: String) -> Result<(), AppError> {
                 return Err(AppError::field("reason", "Give the grounds for declining (at least a few words)."));
             }
             let (actor, _, mut tx, row, _) = load::request(id, RequestOp::ActAsRecipient).await?;
-            next_request_status(row.status, RequestEvent::Decline, ExpectsAnswer::holds(row.kind)).map_err(AppError::Conflict)?;
+            next_request_status(row.status, RequestEvent::Decline, ExpectsAnswer::holds(row.kind))?;
             requests::mark_declined(&mut tx, id, reason.trim()).await?;
             audit::record(
                 &mut tx,
@@ -468,7 +429,7 @@ pub async fn withdraw_request(id: i64) -> Result<(), AppError> {
     state::reply(
         async {
             let (actor, _, mut tx, row, _) = load::request(id, RequestOp::ActAsSender).await?;
-            next_request_status(row.status, RequestEvent::Withdraw, ExpectsAnswer::holds(row.kind)).map_err(AppError::Conflict)?;
+            next_request_status(row.status, RequestEvent::Withdraw, ExpectsAnswer::holds(row.kind))?;
             requests::mark(&mut tx, id, RequestStatus::Withdrawn).await?;
             audit::record(&mut tx, &actor.who, Event::new("request.withdraw").on("request", id).case(row.case_id)).await?;
             tx.commit().await?;
@@ -489,7 +450,7 @@ pub async fn close_request(id: i64) -> Result<(), AppError> {
     state::reply(
         async {
             let (actor, _, mut tx, row, _) = load::request(id, RequestOp::ActAsSender).await?;
-            next_request_status(row.status, RequestEvent::Close, ExpectsAnswer::holds(row.kind)).map_err(AppError::Conflict)?;
+            next_request_status(row.status, RequestEvent::Close, ExpectsAnswer::holds(row.kind))?;
             requests::mark(&mut tx, id, RequestStatus::Closed).await?;
             audit::record(&mut tx, &actor.who, Event::new("request.close").on("request", id).case(row.case_id)).await?;
             tx.commit().await?;
@@ -555,42 +516,6 @@ pub async fn list_requests(filter: InboxFilter) -> Result<RequestPage, AppError>
             let (actor, app) = state::context().await?;
             let vis = policy::visibility(&actor.user)?;
             requests::list(&app.db.pool, &actor.user, vis, &filter).await
-        }
-        .await,
-    )
-}
-
-/// The dashboard as its page shows it: rendered once per country, figures and time zone, and shared by
-/// that country's supervisors (backend::render_cache; the figures are the country's, not the viewer's).
-/// `dashboard` below is the same data as JSON.
-#[server(endpoint = "dashboard_page")]
-pub async fn dashboard_page() -> Result<DashboardHtml, AppError> {
-    use crate::backend::{oversight::dashboard, state};
-    state::reply(
-        async {
-            let (actor, app) = state::context().await?;
-            let figures = load::dashboard(&actor, &app).await?;
-            let zone = actor.user.time_zone.clone();
-            let key = (actor.user.country, figures.as_of.at.timestamp_micros(), zone.clone());
-            // Viewer 0: one render for everyone whose key (country, figures, zone) matches.
-            let html = app
-                .dashboard_html
-                .get_or_render(&app.db, 0, key, || async { Ok(crate::pages::dashboard::render(dashboard::shown_in(&figures, &zone))) })
-                .await?;
-            Ok((*html).clone())
-        }
-        .await,
-    )
-}
-
-#[server(endpoint = "dashboard")]
-pub async fn dashboard() -> Result<DashboardView, AppError> {
-    use crate::backend::{oversight::dashboard, state};
-    state::reply(
-        async {
-            let (actor, app) = state::context().await?;
-            let figures = load::dashboard(&actor, &app).await?;
-            Ok(dashboard::shown_in(&figures, &actor.user.time_zone))
         }
         .await,
     )

@@ -1,8 +1,10 @@
 //! Reusable view pieces.
 
 pub mod badges;
+pub mod dashboard_figures;
 pub mod forms;
 pub mod layout;
+pub mod lists;
 pub mod live;
 pub mod server_form;
 pub mod upload;

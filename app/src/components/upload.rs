@@ -120,12 +120,15 @@ fn send(
                     set_error.set(Some("The server's answer could not be read. Reload the page to see whether the file arrived.".into()))
                 }
             }
-        } else if status == 413 {
-            set_error.set(Some("The file is larger than the size limit (25 MB). Nothing was uploaded.".into()));
         } else {
+            // The server's own refusal names the configured limit; a bare 413 comes from the body limit in
+            // front of it, which has none to give.
             let message = serde_json::from_str::<crate::error::AppError>(&text)
                 .map(|e| e.field_message("file").unwrap_or_else(|| e.to_string()))
-                .unwrap_or_else(|_| format!("The upload failed (HTTP {status}). Try again."));
+                .unwrap_or_else(|_| match status {
+                    413 => "The file is larger than the size limit. Nothing was uploaded.".into(),
+                    _ => format!("The upload failed (HTTP {status}). Try again."),
+                });
             set_error.set(Some(message));
         }
     });

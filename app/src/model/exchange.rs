@@ -371,8 +371,10 @@ pub struct CaseFilter {
     pub q: String,
     /// A case status, `CASES_CURRENT`, or empty for any but archived.
     pub status: String,
-    pub category: String,
-    pub priority: String,
+    #[serde(with = "chosen", skip_serializing_if = "Option::is_none")]
+    pub category: Option<Category>,
+    #[serde(with = "chosen", skip_serializing_if = "Option::is_none")]
+    pub priority: Option<Priority>,
     /// Only cases led by this user.
     pub lead: Option<i64>,
     pub page: u32,
@@ -388,16 +390,20 @@ impl CaseFilter {
 #[derive(Clone, Debug, Default, PartialEq, Eq, Hash, Serialize, Deserialize)]
 #[serde(default)]
 pub struct InboxFilter {
-    /// For the request list: "incoming" (also when empty), "outgoing" or "both".
-    pub direction: String,
-    /// "1": only overdue requests.
-    pub overdue: String,
-    /// "1": only open requests due within 24 hours.
-    pub due_soon: String,
+    /// For the request list; the inbox shows both directions apart.
+    pub direction: Direction,
+    /// Only overdue requests.
+    #[serde(with = "flag", skip_serializing_if = "std::ops::Not::not")]
+    pub overdue: bool,
+    /// Only open requests due within 24 hours.
+    #[serde(with = "flag", skip_serializing_if = "std::ops::Not::not")]
+    pub due_soon: bool,
     /// A request status, `REQUESTS_OPEN`, or empty for any.
     pub status: String,
-    pub priority: String,
-    pub category: String,
+    #[serde(with = "chosen", skip_serializing_if = "Option::is_none")]
+    pub priority: Option<Priority>,
+    #[serde(with = "chosen", skip_serializing_if = "Option::is_none")]
+    pub category: Option<Category>,
     pub counterpart: String,
     /// Only requests in this officer's charge on the viewer's side (`rules::in_charge_sql`); 0: those
     /// received that nobody has taken yet.
@@ -414,8 +420,10 @@ pub struct InboxFilter {
 }
 
 /// Which requests a list holds, seen from the viewer's side.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
 pub enum Direction {
+    #[default]
     Incoming,
     Outgoing,
     Both,
@@ -431,16 +439,67 @@ impl Direction {
     }
 }
 
-impl InboxFilter {
-    /// The request list's direction: incoming unless it says "outgoing" or "both".
-    pub fn direction(&self) -> Direction {
-        match self.direction.as_str() {
-            "outgoing" => Direction::Outgoing,
-            "both" => Direction::Both,
+impl Direction {
+    /// The list's direction as a link or form gives it: incoming unless it says "outgoing" or "both".
+    pub fn from_query(value: Option<&str>) -> Self {
+        match value {
+            Some("outgoing") => Direction::Outgoing,
+            Some("both") => Direction::Both,
             _ => Direction::Incoming,
         }
     }
+}
 
+/// A checkbox in a query string: "1" (what links and forms send), "true" or "on" is ticked; absent, empty,
+/// "0" or "false" is not. Written as "1".
+pub mod flag {
+    use serde::{Deserialize, Deserializer, Serializer};
+
+    pub fn serialize<S: Serializer>(on: &bool, s: S) -> Result<S::Ok, S::Error> {
+        s.serialize_str(if *on { "1" } else { "0" })
+    }
+
+    pub fn deserialize<'de, D: Deserializer<'de>>(d: D) -> Result<bool, D::Error> {
+        #[derive(Deserialize)]
+        #[serde(untagged)]
+        enum Raw {
+            Bool(bool),
+            Text(String),
+        }
+        match Raw::deserialize(d)? {
+            Raw::Bool(on) => Ok(on),
+            Raw::Text(t) => match t.as_str() {
+                "1" | "true" | "on" => Ok(true),
+                "" | "0" | "false" => Ok(false),
+                other => Err(serde::de::Error::custom(format!("not a yes/no value: {other}"))),
+            },
+        }
+    }
+}
+
+/// A choice among a closed set in a query string, where empty means "any": absent or "" is None, a
+/// known value Some, anything else an error (a crafted link is refused, not read as "any").
+pub mod chosen {
+    use serde::{Deserialize, Deserializer, Serialize, Serializer};
+    use std::str::FromStr;
+
+    pub fn serialize<S: Serializer, T: Serialize>(value: &Option<T>, s: S) -> Result<S::Ok, S::Error> {
+        match value {
+            Some(v) => v.serialize(s),
+            None => s.serialize_str(""),
+        }
+    }
+
+    pub fn deserialize<'de, D: Deserializer<'de>, T: FromStr>(d: D) -> Result<Option<T>, D::Error> {
+        let text = Option::<String>::deserialize(d)?.unwrap_or_default();
+        if text.is_empty() {
+            return Ok(None);
+        }
+        text.parse().map(Some).map_err(|_| serde::de::Error::custom(format!("not a choice here: {text}")))
+    }
+}
+
+impl InboxFilter {
     /// The request list's query string with these filters, on `page` (for "more" links and the CSV export).
     pub fn query(&self, page: u32) -> String {
         serde_urlencoded::to_string(InboxFilter { page, ..self.clone() }).unwrap_or_default()
@@ -536,4 +595,48 @@ pub struct NotificationView {
     pub link: String,
     pub created: ShownTime,
     pub read: bool,
+}
+
+#[cfg(test)]
+mod filter_tests {
+    use super::*;
+
+    fn read(query: &str) -> Result<InboxFilter, serde_urlencoded::de::Error> {
+        serde_urlencoded::from_str(query)
+    }
+
+    #[test]
+    fn dashboard_links_and_filter_forms_read_as_typed_filters() {
+        let f = read("direction=outgoing&overdue=1&priority=high&category=fraud&officer=0").unwrap();
+        assert_eq!((f.direction, f.overdue, f.due_soon), (Direction::Outgoing, true, false));
+        assert_eq!((f.priority, f.category, f.officer), (Some(Priority::High), Some(Category::Fraud), Some(0)));
+        // The filter form sends every select, "any" as empty, and a ticked box as "on" in some browsers.
+        let f = read("direction=both&status=&priority=&category=&counterpart=&due_soon=on").unwrap();
+        assert_eq!((f.direction, f.priority, f.category, f.due_soon, f.overdue), (Direction::Both, None, None, true, false));
+        assert_eq!(read("").unwrap(), InboxFilter::default());
+    }
+
+    #[test]
+    fn a_crafted_value_is_refused_not_read_as_any() {
+        assert!(read("priority=highest").is_err());
+        assert!(read("category=%27%20OR%201%3D1").is_err());
+        assert!(read("overdue=maybe").is_err());
+        assert!(read("direction=sideways").is_err());
+    }
+
+    #[test]
+    fn a_list_query_reads_back_as_the_same_filter() {
+        let f = InboxFilter {
+            direction: Direction::Outgoing,
+            overdue: true,
+            priority: Some(Priority::Urgent),
+            category: Some(Category::CyberIncident),
+            counterpart: "RCMP".into(),
+            page: 2,
+            ..InboxFilter::default()
+        };
+        assert_eq!(read(&f.query(3)).unwrap(), InboxFilter { page: 3, ..f.clone() });
+        let c = CaseFilter { priority: Some(Priority::Low), status: CASES_CURRENT.into(), ..CaseFilter::default() };
+        assert_eq!(serde_urlencoded::from_str::<CaseFilter>(&c.query(0)).unwrap(), c);
+    }
 }

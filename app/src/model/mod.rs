@@ -3,12 +3,14 @@
 pub mod audit;
 pub mod dashboard;
 pub mod exchange;
+pub mod forms;
 pub mod permissions;
 pub mod users;
 
 pub use audit::*;
 pub use dashboard::*;
 pub use exchange::*;
+pub use forms::*;
 pub use users::*;
 
 use serde::{Deserialize, Serialize};

@@ -1,12 +1,12 @@
 //! The case list (only cases the viewer's agency or country is party to) and the new-case form.
 
 use crate::api::cases::{case_form_options, list_cases, CreateCase};
-use crate::components::badges::{CaseStatusBadge, PriorityBadge, TlpBadge};
 use crate::components::forms::{enum_options, Field, SelectField, TextArea};
 use crate::components::layout::Guard;
+use crate::components::lists::CaseTable;
 use crate::components::server_form::ServerForm;
 use crate::model::permissions::Action;
-use crate::model::{CaseFilter, CaseStatus, CaseSummary, Category, FormOptions, Priority, Tlp, CASES_CURRENT};
+use crate::model::{CaseFilter, CaseStatus, Category, FormOptions, Priority, Tlp, CASES_CURRENT};
 use leptos::prelude::*;
 use leptos::server_fn::ServerFn;
 use leptos_meta::Title;
@@ -29,8 +29,8 @@ fn CaseList() -> impl IntoView {
         CaseFilter {
             q: q.get("q").unwrap_or_default(),
             status: q.get("status").unwrap_or_default(),
-            category: q.get("category").unwrap_or_default(),
-            priority: q.get("priority").unwrap_or_default(),
+            category: q.get("category").and_then(|v| v.parse().ok()),
+            priority: q.get("priority").and_then(|v| v.parse().ok()),
             lead: q.get("lead").and_then(|v| v.parse().ok()),
             page: q.get("page").and_then(|p| p.parse().ok()).unwrap_or(0),
         }
@@ -48,8 +48,8 @@ fn CaseList() -> impl IntoView {
                     <Form method="GET" action="" attr:class="filters" attr:aria-label="Filter cases">
                         <Field label="Search title, reference or summary" name="q" value=f.q.clone()/>
                         <SelectField label="Status" name="status" options=status_options() selected=f.status.clone()/>
-                        <SelectField label="Category" name="category" options=enum_options(Category::ALL, Category::as_str, Category::label, Some("Any category")) selected=f.category.clone()/>
-                        <SelectField label="Priority" name="priority" options=enum_options(Priority::ALL, Priority::as_str, Priority::label, Some("Any priority")) selected=f.priority.clone()/>
+                        <SelectField label="Category" name="category" options=enum_options(Category::ALL, Category::as_str, Category::label, Some("Any category")) selected=f.category.map(|c| c.as_str()).unwrap_or_default()/>
+                        <SelectField label="Priority" name="priority" options=enum_options(Priority::ALL, Priority::as_str, Priority::label, Some("Any priority")) selected=f.priority.map(|p| p.as_str()).unwrap_or_default()/>
                         // Kept when the other filters change; "Led by …" above the list says it applies.
                         {f.lead.map(|lead| view! { <input type="hidden" name="lead" value=lead/> })}
                         <button type="submit" class="button secondary">"Search"</button>
@@ -89,42 +89,6 @@ fn status_options() -> Vec<(String, String)> {
     let mut options = enum_options(CaseStatus::ALL, CaseStatus::as_str, CaseStatus::label, Some("Not archived"));
     options.insert(1, (CASES_CURRENT.to_string(), "Open or active".to_string()));
     options
-}
-
-#[component]
-pub fn CaseTable(cases: Vec<CaseSummary>, empty: &'static str) -> impl IntoView {
-    if cases.is_empty() {
-        return view! { <p class="empty">{empty}</p> }.into_any();
-    }
-    view! {
-        <div class="table-wrap">
-            <table class="data">
-                <caption class="visually-hidden">"Cases"</caption>
-                <thead>
-                    <tr>
-                        <th scope="col">"Reference"</th><th scope="col">"Title"</th><th scope="col">"Category"</th>
-                        <th scope="col">"Priority"</th><th scope="col">"Status"</th><th scope="col">"Lead"</th>
-                        <th scope="col" class="num">"Open requests"</th><th scope="col">"Updated"</th>
-                    </tr>
-                </thead>
-                <tbody>
-                    {cases.into_iter().map(|c| view! {
-                        <tr>
-                            <td class="mono nowrap"><a href=format!("/cases/{}", c.id)>{c.reference.clone()}</a></td>
-                            <td>{c.title.clone()} <div><TlpBadge tlp=c.tlp/></div></td>
-                            <td>{c.category.label()}</td>
-                            <td><PriorityBadge priority=c.priority/></td>
-                            <td><CaseStatusBadge status=c.status/></td>
-                            <td>{c.lead_name.clone()} <span class="muted">" " {c.owner_agency.clone()}</span></td>
-                            <td class="num">{c.open_requests}</td>
-                            <td class="nowrap"><time datetime=c.updated.at.to_rfc3339()>{c.updated.text.clone()}</time></td>
-                        </tr>
-                    }).collect_view()}
-                </tbody>
-            </table>
-        </div>
-    }
-    .into_any()
 }
 
 #[component]

@@ -1,10 +1,10 @@
 //! The request list behind the dashboard's figures: one direction or both, filtered by status, overdue,
 //! due soon, counterpart, officer in charge, the timeliness window or a trend week.
 
-use super::inbox::RequestTable;
 use crate::api::requests::list_requests;
 use crate::components::forms::{enum_options, SelectField};
 use crate::components::layout::Guard;
+use crate::components::lists::RequestTable;
 use crate::model::permissions::Action;
 use crate::model::{AgencyRef, Category, Direction, InboxFilter, Priority, RequestStatus, REQUESTS_OPEN};
 use leptos::prelude::*;
@@ -26,12 +26,12 @@ fn Requests() -> impl IntoView {
     let filter = move || {
         let q = query.read();
         InboxFilter {
-            direction: q.get("direction").unwrap_or_default(),
-            overdue: q.get("overdue").unwrap_or_default(),
-            due_soon: q.get("due_soon").unwrap_or_default(),
+            direction: Direction::from_query(q.get("direction").as_deref()),
+            overdue: q.get("overdue").is_some_and(|v| v == "1"),
+            due_soon: q.get("due_soon").is_some_and(|v| v == "1"),
             status: q.get("status").unwrap_or_default(),
-            priority: q.get("priority").unwrap_or_default(),
-            category: q.get("category").unwrap_or_default(),
+            priority: q.get("priority").and_then(|v| v.parse().ok()),
+            category: q.get("category").and_then(|v| v.parse().ok()),
             counterpart: q.get("counterpart").unwrap_or_default(),
             officer: q.get("officer").and_then(|v| v.parse().ok()),
             window: q.get("window").and_then(|v| v.parse().ok()),
@@ -51,7 +51,7 @@ fn Requests() -> impl IntoView {
                         Ok(page) => {
                             let next = page.has_more.then(|| format!("/requests?{}", f.query(f.page + 1)));
                             let csv = format!("/export/requests.csv?{}", f.query(0));
-                            let column = match f.direction() {
+                            let column = match f.direction {
                                 Direction::Outgoing => "To",
                                 Direction::Both => "From → to",
                                 Direction::Incoming => "From",
@@ -73,7 +73,7 @@ fn Requests() -> impl IntoView {
 
 /// The list's heading: what the filters select, in words.
 fn title(f: &InboxFilter, officer_name: Option<&str>) -> String {
-    let mut title = String::from(match f.direction() {
+    let mut title = String::from(match f.direction {
         Direction::Outgoing => "Requests sent by us",
         Direction::Both => "Requests sent and received",
         Direction::Incoming => "Requests received by us",
@@ -87,10 +87,10 @@ fn title(f: &InboxFilter, officer_name: Option<&str>) -> String {
     if let Some(week) = f.answered_week {
         title.push_str(&format!(" · answered in the week of {week}"));
     }
-    if f.overdue == "1" {
+    if f.overdue {
         title.push_str(" · overdue");
     }
-    if f.due_soon == "1" {
+    if f.due_soon {
         title.push_str(" · due within 24 hours");
     }
     if f.status == REQUESTS_OPEN {
@@ -123,7 +123,7 @@ fn Filters(f: InboxFilter, counterparts: Vec<AgencyRef>) -> impl IntoView {
     let counterparts = std::iter::once((String::new(), "Any counterpart".to_string()))
         .chain(counterparts.iter().map(|a| (a.code.clone(), format!("{} ({})", a.code, a.country.label()))))
         .collect();
-    let direction = f.direction().as_str().to_string();
+    let direction = f.direction.as_str().to_string();
     let hidden: Vec<(&'static str, String)> = [
         ("officer", f.officer.map(|v| v.to_string())),
         ("window", f.window.map(|v| v.to_string())),
@@ -138,16 +138,16 @@ fn Filters(f: InboxFilter, counterparts: Vec<AgencyRef>) -> impl IntoView {
         <Form method="GET" action="" attr:class="filters" attr:aria-label="Filter requests">
             <SelectField label="Direction" name="direction" options=directions selected=direction/>
             <SelectField label="Status" name="status" options=statuses selected=f.status.clone()/>
-            <SelectField label="Priority" name="priority" options=enum_options(Priority::ALL, Priority::as_str, Priority::label, Some("Any priority")) selected=f.priority.clone()/>
-            <SelectField label="Category" name="category" options=enum_options(Category::ALL, Category::as_str, Category::label, Some("Any category")) selected=f.category.clone()/>
+            <SelectField label="Priority" name="priority" options=enum_options(Priority::ALL, Priority::as_str, Priority::label, Some("Any priority")) selected=f.priority.map(|p| p.as_str()).unwrap_or_default()/>
+            <SelectField label="Category" name="category" options=enum_options(Category::ALL, Category::as_str, Category::label, Some("Any category")) selected=f.category.map(|c| c.as_str()).unwrap_or_default()/>
             <SelectField label="Counterpart agency" name="counterpart" options=counterparts selected=f.counterpart.clone()/>
             <div class="filter-checks">
                 <div class="field checkbox">
-                    <input type="checkbox" id="f-overdue" name="overdue" value="1" checked=f.overdue == "1"/>
+                    <input type="checkbox" id="f-overdue" name="overdue" value="1" checked=f.overdue/>
                     <label for="f-overdue">"Overdue only"</label>
                 </div>
                 <div class="field checkbox">
-                    <input type="checkbox" id="f-due-soon" name="due_soon" value="1" checked=f.due_soon == "1"/>
+                    <input type="checkbox" id="f-due-soon" name="due_soon" value="1" checked=f.due_soon/>
                     <label for="f-due-soon">"Due within 24 hours"</label>
                 </div>
             </div>

@@ -2,12 +2,12 @@
 //! role and side, each with a freshly generated password (there is no default password anywhere).
 
 use crate::backend::platform::audit::{self, Event, Who};
-use crate::backend::platform::db::Db;
+use crate::backend::platform::db::{Db, Tx};
 use crate::backend::{platform::agencies, platform::passwords, platform::users};
 use crate::error::AppError;
 use crate::model::{
     CaseStatus, Category, Country, EntityKind, IndicatorKind, InfoGrade, Priority, RequestKind, RequestStatus, ResponseKind, Role,
-    SourceGrade, Tlp,
+    SessionUser, SourceGrade, Tlp,
 };
 use serde_json::json;
 
@@ -347,20 +347,37 @@ const REQUESTS: &[RequestSeed] = &[
     ),
 ];
 
-async fn user(tx: &mut crate::backend::platform::db::Tx, name: &str) -> Result<crate::model::SessionUser, AppError> {
+async fn user(tx: &mut Tx, name: &str) -> Result<SessionUser, AppError> {
     Ok(users::by_username(tx, name).await?.ok_or(AppError::Internal)?.session_user())
 }
 
 /// A believable picture for the demo: cases across categories and requests in every status, some overdue.
 async fn load_exchange(db: &Db) -> Result<(), AppError> {
-    use crate::backend::{exchange::cases, exchange::entities, exchange::indicators, exchange::requests};
-    use chrono::{Duration, Utc};
     let system = Who { username: Some("system".into()), ..Who::default() };
     let mut tx = db.begin_write().await?;
     sqlx::query("UPDATE agencies SET approval_min_priority = 'urgent' WHERE code = 'CCCS'").execute(&mut *tx).await?;
+    let case_ids = demo_cases(&mut tx, &system).await?;
+    let now = chrono::Utc::now();
+    for seed in REQUESTS {
+        demo_request(&mut tx, &system, &case_ids, seed, now).await?;
+    }
+    demo_records(&mut tx, &case_ids).await?;
+    for (i, (_, _, _, _, _, _, _, status)) in CASES.iter().enumerate() {
+        if *status != CaseStatus::Open {
+            let (id, owner) = &case_ids[i];
+            crate::backend::exchange::cases::set_status(&mut tx, owner, *id, *status).await?;
+        }
+    }
+    tx.commit().await?;
+    Ok(())
+}
+
+/// The demo cases, each with its lead (who owns it) in the order of `CASES`.
+async fn demo_cases(tx: &mut Tx, system: &Who) -> Result<Vec<(i64, SessionUser)>, AppError> {
+    use crate::backend::exchange::cases;
     let mut case_ids = Vec::new();
     for (owner, category, priority, tlp, title, summary, parties, _) in CASES {
-        let u = user(&mut tx, owner).await?;
+        let u = user(tx, owner).await?;
         let input = cases::CaseInput {
             title: title.to_string(),
             summary: summary.to_string(),
@@ -371,94 +388,103 @@ async fn load_exchange(db: &Db) -> Result<(), AppError> {
             party_codes: parties.iter().map(|p| p.to_string()).collect(),
             link_references: vec![],
         };
-        let (id, reference) = cases::create(&mut tx, &u, crate::backend::exchange::policy::Visibility::Agency(u.agency_id), &input).await?;
+        let (id, reference) = cases::create(tx, &u, crate::backend::exchange::policy::Visibility::Agency(u.agency_id), &input).await?;
         audit::record(
-            &mut tx,
-            &system,
+            tx,
+            system,
             Event::new("case.create").on("case", id).case(id).details(json!({"reference": reference, "source": "demo-data"})),
         )
         .await?;
         case_ids.push((id, u));
     }
-    let now = Utc::now();
+    Ok(case_ids)
+}
+
+/// One demo request, brought to its seeded status with the events that lead there.
+async fn demo_request(
+    tx: &mut Tx,
+    system: &Who,
+    case_ids: &[(i64, SessionUser)],
+    seed: &RequestSeed,
+    now: chrono::DateTime<chrono::Utc>,
+) -> Result<(), AppError> {
+    use crate::backend::exchange::requests;
+    let (case, sender, to, kind, priority, direct, subject, body, hours_ago, status, response) = seed;
     let policy = crate::backend::exchange::deadlines::DeadlinePolicy::default();
-    for (case, sender, to, kind, priority, direct, subject, body, hours_ago, status, response) in REQUESTS {
-        let (case_id, _) = &case_ids[*case];
-        let u = user(&mut tx, sender).await?;
-        let to_id = cases::agency_ids(&mut tx, &[to.to_string()], "to").await?[0];
-        let input = requests::RequestInput {
-            kind: *kind,
-            subject: subject.to_string(),
-            body: body.to_string(),
-            priority: *priority,
-            tlp: Tlp::Amber,
-            directly_available: *direct,
-            to_agency_code: to.to_string(),
-            requested_due: None,
-        };
-        let id = requests::create_draft(&mut tx, *case_id, u.agency_id, to_id, &input, &u).await?;
-        if !crate::backend::exchange::rules::Unsent::holds(*status) {
-            let sent = now - Duration::hours(*hours_ago);
-            requests::mark_sent(&mut tx, id, *case_id, to_id, policy.default_due(*kind, *priority, *direct, sent), sent).await?;
-        }
-        if let Some((author, rkind, text)) = response {
-            let author = user(&mut tx, author).await?;
-            let (recipient, text) = if *text == "placeholder" {
-                (
-                    user(&mut tx, "in.supervisor").await?,
-                    "Both accounts are operated from Jaipur; subscriber details are attached to the NIA file.",
-                )
-            } else {
-                (author, *text)
-            };
-            let r = requests::ResponseInput {
-                kind: *rkind,
-                body: text.into(),
-                source_grade: Some(SourceGrade::B),
-                info_grade: Some(InfoGrade::Two),
-                tlp: Tlp::Amber,
-            };
-            requests::insert_response(&mut tx, id, &recipient, &r).await?;
-        }
-        match status {
-            RequestStatus::Acknowledged | RequestStatus::InProgress => {
-                let ack_by = user(
-                    &mut tx,
-                    match *to {
-                        "RCMP" => "rcmp.officer",
-                        "CERT-IN" => "certin.officer",
-                        _ => "ncb.officer",
-                    },
-                )
-                .await?;
-                requests::mark_acknowledged(&mut tx, id, &ack_by).await?;
-                if *status == RequestStatus::InProgress {
-                    requests::mark(&mut tx, id, RequestStatus::InProgress).await?;
-                }
-            }
-            RequestStatus::Declined => {
-                requests::mark_declined(
-                    &mut tx,
-                    id,
-                    "Complaints data is held by Ontario municipal police services; please ask them directly.",
-                )
-                .await?
-            }
-            RequestStatus::Answered | RequestStatus::Closed | RequestStatus::Withdrawn | RequestStatus::AwaitingApproval => {
-                requests::mark(&mut tx, id, *status).await?
-            }
-            _ => {}
-        }
-        audit::record(
-            &mut tx,
-            &system,
-            Event::new("request.create")
-                .on("request", id)
-                .case(*case_id)
-                .details(json!({"status": status.as_str(), "source": "demo-data"})),
-        )
-        .await?;
+    let (case_id, _) = &case_ids[*case];
+    let u = user(tx, sender).await?;
+    let to_id = crate::backend::exchange::cases::agency_ids(tx, &[to.to_string()], "to").await?[0];
+    let input = requests::RequestInput {
+        kind: *kind,
+        subject: subject.to_string(),
+        body: body.to_string(),
+        priority: *priority,
+        tlp: Tlp::Amber,
+        directly_available: *direct,
+        to_agency_code: to.to_string(),
+        requested_due: None,
+        draft: true,
+    };
+    let id =
+        requests::create_draft(tx, requests::Route { case_id: *case_id, from_agency: u.agency_id, to_agency: to_id }, &input, &u).await?;
+    if !crate::backend::exchange::rules::Unsent::holds(*status) {
+        let sent = now - chrono::Duration::hours(*hours_ago);
+        requests::mark_sent(tx, id, *case_id, to_id, policy.default_due(*kind, *priority, *direct, sent), sent).await?;
     }
+    if let Some((author, rkind, text)) = response {
+        let author = user(tx, author).await?;
+        let (recipient, text) = if *text == "placeholder" {
+            (user(tx, "in.supervisor").await?, "Both accounts are operated from Jaipur; subscriber details are attached to the NIA file.")
+        } else {
+            (author, *text)
+        };
+        let r = requests::ResponseInput {
+            kind: *rkind,
+            body: text.into(),
+            source_grade: Some(SourceGrade::B),
+            info_grade: Some(InfoGrade::Two),
+            tlp: Tlp::Amber,
+            attachments: vec![],
+        };
+        requests::insert_response(tx, id, &recipient, &r).await?;
+    }
+    match status {
+        RequestStatus::Acknowledged | RequestStatus::InProgress => {
+            let ack_by = user(
+                tx,
+                match *to {
+                    "RCMP" => "rcmp.officer",
+                    "CERT-IN" => "certin.officer",
+                    _ => "ncb.officer",
+                },
+            )
+            .await?;
+            requests::mark_acknowledged(tx, id, &ack_by).await?;
+            if *status == RequestStatus::InProgress {
+                requests::mark(tx, id, RequestStatus::InProgress).await?;
+            }
+        }
+        RequestStatus::Declined => {
+            requests::mark_declined(tx, id, "Complaints data is held by Ontario municipal police services; please ask them directly.")
+                .await?
+        }
+        RequestStatus::Answered | RequestStatus::Closed | RequestStatus::Withdrawn | RequestStatus::AwaitingApproval => {
+            requests::mark(tx, id, *status).await?
+        }
+        _ => {}
+    }
+    audit::record(
+        tx,
+        system,
+        Event::new("request.create").on("request", id).case(*case_id).details(json!({"status": status.as_str(), "source": "demo-data"})),
+    )
+    .await?;
+    Ok(())
+}
+
+/// Indicators and entities, chosen so that the cross-check finds something.
+async fn demo_records(tx: &mut Tx, case_ids: &[(i64, SessionUser)]) -> Result<(), AppError> {
+    use crate::backend::exchange::{entities, indicators};
     let (ransomware_case, certin) = &case_ids[1];
     for (kind, value) in [
         (IndicatorKind::Ipv4, "198.51.100.23"),
@@ -473,11 +499,11 @@ async fn load_exchange(db: &Db) -> Result<(), AppError> {
             kind,
             value: value.into(),
             tlp: Tlp::AmberStrict,
-            first_seen: Some("2026-11-02".into()),
+            first_seen: chrono::NaiveDate::from_ymd_opt(2026, 11, 2),
             last_seen: None,
             note: String::new(),
         };
-        indicators::insert(&mut tx, *ransomware_case, certin, &n).await?;
+        indicators::insert(tx, *ransomware_case, certin, &n).await?;
     }
     // The grid-intrusion case shares an address with the hospital intrusion: CCCS's cross-check finds it.
     let (grid_case, cccs) = &case_ids[5];
@@ -485,11 +511,11 @@ async fn load_exchange(db: &Db) -> Result<(), AppError> {
         kind: IndicatorKind::Ipv4,
         value: "203.0.113.77".into(),
         tlp: Tlp::Amber,
-        first_seen: Some("2026-10-28".into()),
+        first_seen: chrono::NaiveDate::from_ymd_opt(2026, 10, 28),
         last_seen: None,
         note: "VPN exploitation source".into(),
     };
-    indicators::insert(&mut tx, *grid_case, cccs, &n).await?;
+    indicators::insert(tx, *grid_case, cccs, &n).await?;
     // The precursor consignee was already known from the closed hawala case, written another way: RCMP's
     // cross-check of NCB's observation request finds it.
     for (case, kind, name, identifier) in [
@@ -501,14 +527,7 @@ async fn load_exchange(db: &Db) -> Result<(), AppError> {
     ] {
         let (case_id, owner) = &case_ids[case];
         let n = entities::NewEntity { kind, name: name.into(), identifier: identifier.into(), note: String::new() };
-        entities::insert(&mut tx, *case_id, owner, &n).await?;
+        entities::insert(tx, *case_id, owner, &n).await?;
     }
-    for (i, (_, _, _, _, _, _, _, status)) in CASES.iter().enumerate() {
-        if *status != CaseStatus::Open {
-            let (id, owner) = &case_ids[i];
-            cases::set_status(&mut tx, owner, *id, *status).await?;
-        }
-    }
-    tx.commit().await?;
     Ok(())
 }

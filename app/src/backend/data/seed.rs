@@ -192,44 +192,10 @@ pub async fn run(db: &Db, size: &SeedSize, now: DateTime<Utc>) -> Result<SeedRep
     let mut tx = db.begin_write().await?;
     // One transaction of millions of rows: a large page cache keeps SQLite from spilling pages mid-way.
     sqlx::query("PRAGMA cache_size = -524288").execute(&mut *tx).await?;
-    // Secondary indexes are dropped for the load and built again at the end: inserting millions of rows
-    // into B-trees keyed by random values (case, object, user) touches a random page per row, while
-    // CREATE INDEX sorts once. Unique indexes stay, so constraints hold throughout; the definitions come
-    // from the schema itself, so migrations remain the one place they are written.
-    let deferred: Vec<(String, String)> = sqlx::query_as(
-        "SELECT name, sql FROM sqlite_master WHERE type = 'index' AND sql IS NOT NULL AND sql NOT LIKE 'CREATE UNIQUE%' \
-         AND tbl_name IN ('cases', 'case_parties', 'requests', 'audit_events')",
-    )
-    .fetch_all(&mut *tx)
-    .await?;
-    for (name, _) in &deferred {
-        sqlx::query(&format!("DROP INDEX \"{name}\"")).execute(&mut *tx).await?;
-    }
+    let deferred = drop_secondary_indexes(&mut tx).await?;
 
-    // Officers for every agency: seed.<code>.<n>, all with the one printed password.
-    let agencies: Vec<(i64, String, String)> =
-        sqlx::query_as("SELECT id, code, country FROM agencies ORDER BY id").fetch_all(&mut *tx).await?;
-    let mut officers: Vec<(i64, i64)> = Vec::new(); // (user id, agency id)
-    for (agency_id, code, country) in &agencies {
-        for n in 1..=size.officers_per_agency {
-            let tz = if country == "IN" { "Asia/Kolkata" } else { "America/Toronto" };
-            let id: i64 = sqlx::query_scalar(
-                "INSERT INTO users (username, display_name, role, agency_id, time_zone, status, password_hash, must_change_password, created_at, updated_at) \
-                 VALUES (?, ?, 'officer', ?, ?, 'active', ?, 0, ?, ?) ON CONFLICT(username) DO UPDATE SET password_hash = excluded.password_hash RETURNING id",
-            )
-            .bind(format!("seed.{}.{n:02}", code.to_lowercase()))
-            .bind(format!("Seed Officer {n} ({code})"))
-            .bind(agency_id)
-            .bind(tz)
-            .bind(&hash.0)
-            .bind(now)
-            .bind(now)
-            .fetch_one(&mut *tx)
-            .await?;
-            officers.push((id, *agency_id));
-            rows += 1;
-        }
-    }
+    let (agencies, officers) = seed_officers(&mut tx, size, &hash.0, now).await?;
+    rows += officers.len() as u64;
     sqlx::query("UPDATE users SET password_hash = ? WHERE username IN ('in.supervisor', 'ca.supervisor', 'admin')")
         .bind(&hash.0)
         .execute(&mut *tx)
@@ -285,6 +251,58 @@ pub async fn run(db: &Db, size: &SeedSize, now: DateTime<Utc>) -> Result<SeedRep
     Ok(SeedReport { rows, seconds: started.elapsed().as_secs_f64(), password, first_case, open_case })
 }
 
+/// Drops the secondary indexes of the big tables and gives their (name, definition) to build again.
+async fn drop_secondary_indexes(tx: &mut Tx) -> Result<Vec<(String, String)>, AppError> {
+    // Secondary indexes are dropped for the load and built again at the end: inserting millions of rows
+    // into B-trees keyed by random values (case, object, user) touches a random page per row, while
+    // CREATE INDEX sorts once. Unique indexes stay, so constraints hold throughout; the definitions come
+    // from the schema itself, so migrations remain the one place they are written.
+    let deferred: Vec<(String, String)> = sqlx::query_as(
+        "SELECT name, sql FROM sqlite_master WHERE type = 'index' AND sql IS NOT NULL AND sql NOT LIKE 'CREATE UNIQUE%' \
+         AND tbl_name IN ('cases', 'case_parties', 'requests', 'audit_events')",
+    )
+    .fetch_all(&mut **tx)
+    .await?;
+    for (name, _) in &deferred {
+        sqlx::query(&format!("DROP INDEX \"{name}\"")).execute(&mut **tx).await?;
+    }
+
+    Ok(deferred)
+}
+
+/// Officers for every agency: seed.<code>.<n>, all with the one printed password. Gives the agencies
+/// (id, code, country) and the officers (user id, agency id).
+async fn seed_officers(
+    tx: &mut Tx,
+    size: &SeedSize,
+    hash: &str,
+    now: DateTime<Utc>,
+) -> Result<(Vec<(i64, String, String)>, Vec<(i64, i64)>), AppError> {
+    let agencies: Vec<(i64, String, String)> =
+        sqlx::query_as("SELECT id, code, country FROM agencies ORDER BY id").fetch_all(&mut **tx).await?;
+    let mut officers: Vec<(i64, i64)> = Vec::new(); // (user id, agency id)
+    for (agency_id, code, country) in &agencies {
+        for n in 1..=size.officers_per_agency {
+            let tz = if country == "IN" { "Asia/Kolkata" } else { "America/Toronto" };
+            let id: i64 = sqlx::query_scalar(
+                "INSERT INTO users (username, display_name, role, agency_id, time_zone, status, password_hash, must_change_password, created_at, updated_at) \
+                 VALUES (?, ?, 'officer', ?, ?, 'active', ?, 0, ?, ?) ON CONFLICT(username) DO UPDATE SET password_hash = excluded.password_hash RETURNING id",
+            )
+            .bind(format!("seed.{}.{n:02}", code.to_lowercase()))
+            .bind(format!("Seed Officer {n} ({code})"))
+            .bind(agency_id)
+            .bind(tz)
+            .bind(hash)
+            .bind(now)
+            .bind(now)
+            .fetch_one(&mut **tx)
+            .await?;
+            officers.push((id, *agency_id));
+        }
+    }
+    Ok((agencies, officers))
+}
+
 enum Batch {
     Cases(Vec<CaseRow>),
     Requests(Vec<RequestRow>),
@@ -311,173 +329,219 @@ struct Plan {
 /// Makes the rows in batches, in the order they are inserted; stops early if the inserting side has
 /// given up. Returns how many rows it made (a case counts with its two party rows).
 fn generate(plan: Plan, out: tokio::sync::mpsc::Sender<Batch>) -> u64 {
-    let Plan { mut rng, cases, requests, audit_events, seed, now, agencies, officers, first_case, audit_tail } = plan;
     let send = |batch: Batch| out.blocking_send(batch).is_ok();
-    let mut rows = 0u64;
-    let india: Vec<i64> = agencies.iter().filter(|a| a.2 == "IN").map(|a| a.0).collect();
-    let canada: Vec<i64> = agencies.iter().filter(|a| a.2 == "CA").map(|a| a.0).collect();
-    let officers_of = |agency: i64| officers.iter().filter(|o| o.1 == agency).map(|o| o.0).collect::<Vec<_>>();
-    let by_agency: std::collections::HashMap<i64, Vec<i64>> = agencies.iter().map(|a| (a.0, officers_of(a.0))).collect();
-
-    let span = Duration::days(3 * 365);
-    let mut case_meta: Vec<(i64, i64, i64, DateTime<Utc>)> = Vec::with_capacity(cases as usize); // (id, owner, other, created)
-    let mut case_rows: Vec<CaseRow> = Vec::with_capacity(BATCH);
-    for i in 0..cases {
-        let id = first_case + i as i64;
-        let (home, away) = if rng.gen_bool(0.5) { (&india, &canada) } else { (&canada, &india) };
-        let owner = *pick(&mut rng, home);
-        let other = *pick(&mut rng, away);
-        let lead = *pick(&mut rng, &by_agency[&owner]);
-        let (cat, things) = pick(&mut rng, THINGS);
-        let created = now - Duration::seconds(rng.gen_range(0..span.num_seconds()));
-        let age_days = (now - created).num_days();
-        let status = if age_days > 365 {
-            if rng.gen_bool(0.2) {
-                "archived"
-            } else {
-                "closed"
-            }
-        } else if rng.gen_bool(0.3) {
-            "open"
-        } else {
-            "active"
-        };
-        let title = format!("{} {} {}", pick(&mut rng, things), pick(&mut rng, &["in", "via", "through", "near"]), pick(&mut rng, PLACES));
-        let summary = format!("{} {}.", sentence(&mut rng, 12), sentence(&mut rng, 8));
-        let priority = pick(&mut rng, &["urgent", "high", "normal", "normal", "low"]);
-        let tlp = pick(&mut rng, &["green", "amber", "amber", "amber_strict", "red"]);
-        case_rows.push(CaseRow {
-            id,
-            reference: format!("LD-S{}-{:07}", seed % 100, id),
-            title,
-            summary,
-            category: cat,
-            priority,
-            status,
-            tlp,
-            owner,
-            other,
-            lead,
-            created,
-        });
-        if case_rows.len() == BATCH && !send(Batch::Cases(std::mem::replace(&mut case_rows, Vec::with_capacity(BATCH)))) {
-            return rows;
-        }
-        case_meta.push((id, owner, other, created));
-        rows += 3;
+    let mut g = Generator::new(plan);
+    let Some(case_meta) = g.cases(&send) else { return g.rows };
+    if g.requests(&case_meta, &send) {
+        g.audit(&case_meta, &send);
     }
-    if !send(Batch::Cases(case_rows)) {
-        return rows;
+    g.rows
+}
+
+/// The generator's state: the plan, and how many rows it has made so far.
+struct Generator {
+    plan: Plan,
+    /// Officers of each agency.
+    by_agency: std::collections::HashMap<i64, Vec<i64>>,
+    rows: u64,
+}
+
+/// A generated case: (id, owner agency, other agency, created).
+type CaseMeta = (i64, i64, i64, DateTime<Utc>);
+
+/// How far back the generated data reaches.
+fn span() -> Duration {
+    Duration::days(3 * 365)
+}
+
+impl Generator {
+    fn new(plan: Plan) -> Self {
+        let officers_of = |agency: i64| plan.officers.iter().filter(|o| o.1 == agency).map(|o| o.0).collect::<Vec<_>>();
+        let by_agency = plan.agencies.iter().map(|a| (a.0, officers_of(a.0))).collect();
+        Generator { plan, by_agency, rows: 0 }
     }
 
-    let kinds = [
-        RequestKind::Information,
-        RequestKind::Assistance,
-        RequestKind::EvidencePreservation,
-        RequestKind::IntelligenceShare,
-        RequestKind::Clarification,
-    ];
-    let policy = crate::backend::exchange::deadlines::DeadlinePolicy::default();
-    let mut request_rows: Vec<RequestRow> = Vec::with_capacity(BATCH);
-    for _ in 0..requests {
-        if case_meta.is_empty() {
-            break;
-        }
-        let (case_id, owner, other, created) = *pick(&mut rng, &case_meta);
-        let (from, to) = if rng.gen_bool(0.6) { (owner, other) } else { (other, owner) };
-        let creator = *pick(&mut rng, &by_agency[&from]);
-        let kind = *pick(&mut rng, &kinds);
-        let priority = *pick(&mut rng, &[Priority::Urgent, Priority::High, Priority::Normal, Priority::Normal, Priority::Low]);
-        let lifetime = (now - created).num_seconds().max(1);
-        let sent = created + Duration::seconds(rng.gen_range(0..lifetime));
-        let due = policy.default_due(kind, priority, rng.gen_bool(0.5), sent);
-        let age_h = (now - sent).num_hours();
-        let ack = (age_h > 1).then(|| sent + Duration::minutes(rng.gen_range(10..(age_h.min(96) * 60).max(11))));
-        let answered = (age_h > 12 && rng.gen_bool(0.85)).then(|| sent + Duration::hours(rng.gen_range(2..age_h.clamp(3, 24 * 20))));
-        let status = match (ack, answered) {
-            (_, Some(_)) if age_h > 24 * 30 => "closed",
-            (_, Some(_)) => "answered",
-            (Some(_), None) if rng.gen_bool(0.1) => "declined",
-            (Some(_), None) => {
-                if rng.gen_bool(0.5) {
-                    "in_progress"
+    /// The cases, sent in batches; None if the inserting side gave up.
+    fn cases(&mut self, send: &dyn Fn(Batch) -> bool) -> Option<Vec<CaseMeta>> {
+        let india: Vec<i64> = self.plan.agencies.iter().filter(|a| a.2 == "IN").map(|a| a.0).collect();
+        let canada: Vec<i64> = self.plan.agencies.iter().filter(|a| a.2 == "CA").map(|a| a.0).collect();
+        let Plan { rng, cases, seed, now, first_case, .. } = &mut self.plan;
+        let (cases, seed, now, first_case) = (*cases, *seed, *now, *first_case);
+        let by_agency = &self.by_agency;
+        let span = span();
+        let mut case_meta: Vec<CaseMeta> = Vec::with_capacity(cases as usize);
+        let mut case_rows: Vec<CaseRow> = Vec::with_capacity(BATCH);
+        for i in 0..cases {
+            let id = first_case + i as i64;
+            let (home, away) = if rng.gen_bool(0.5) { (&india, &canada) } else { (&canada, &india) };
+            let owner = *pick(rng, home);
+            let other = *pick(rng, away);
+            let lead = *pick(rng, &by_agency[&owner]);
+            let (cat, things) = pick(rng, THINGS);
+            let created = now - Duration::seconds(rng.gen_range(0..span.num_seconds()));
+            let age_days = (now - created).num_days();
+            let status = if age_days > 365 {
+                if rng.gen_bool(0.2) {
+                    "archived"
                 } else {
-                    "acknowledged"
+                    "closed"
                 }
+            } else if rng.gen_bool(0.3) {
+                "open"
+            } else {
+                "active"
+            };
+            let title = format!("{} {} {}", pick(rng, things), pick(rng, &["in", "via", "through", "near"]), pick(rng, PLACES));
+            let summary = format!("{} {}.", sentence(rng, 12), sentence(rng, 8));
+            let priority = pick(rng, &["urgent", "high", "normal", "normal", "low"]);
+            let tlp = pick(rng, &["green", "amber", "amber", "amber_strict", "red"]);
+            case_rows.push(CaseRow {
+                id,
+                reference: format!("LD-S{}-{:07}", seed % 100, id),
+                title,
+                summary,
+                category: cat,
+                priority,
+                status,
+                tlp,
+                owner,
+                other,
+                lead,
+                created,
+            });
+            if case_rows.len() == BATCH && !send(Batch::Cases(std::mem::replace(&mut case_rows, Vec::with_capacity(BATCH)))) {
+                return None;
             }
-            (None, None) => "sent",
-        };
-        let subject = format!(
-            "{} {}",
-            pick(&mut rng, &["Records of", "Subscriber data for", "Preserve logs of", "Identify", "Verify"]),
-            sentence(&mut rng, 4)
-        );
-        let body = sentence(&mut rng, 25);
-        let acknowledged_by = ack.map(|_| *pick(&mut rng, &by_agency[&to]));
-        request_rows.push(RequestRow {
-            case_id,
-            kind: kind.as_str(),
-            subject,
-            body,
-            priority: priority.as_str(),
-            from,
-            to,
-            status,
-            due,
-            sent,
-            ack,
-            acknowledged_by,
-            answered,
-            closed: (status == "closed").then_some(now),
-            creator,
-            updated: answered.or(ack).unwrap_or(sent),
-        });
-        if request_rows.len() == BATCH && !send(Batch::Requests(std::mem::replace(&mut request_rows, Vec::with_capacity(BATCH)))) {
-            return rows;
+            case_meta.push((id, owner, other, created));
+            self.rows += 3;
         }
-        rows += 1;
-    }
-    if !send(Batch::Requests(request_rows)) {
-        return rows;
+        send(Batch::Cases(case_rows)).then_some(case_meta)
     }
 
-    // The audit trail: events continuing the existing chain, in time order.
-    let (mut last_id, mut prev) = audit_tail;
-    let start = now - span;
-    let step = span.num_milliseconds() / audit_events.max(1) as i64;
-    let mut audit_rows: Vec<AuditRow> = Vec::with_capacity(BATCH);
-    let actions =
-        ["case.read", "request.read", "sign_in", "search", "case.update", "request.acknowledge", "response.create", "attachment.download"];
-    for i in 0..audit_events {
-        let (uid, agency) = *pick(&mut rng, &officers);
-        let action = *pick(&mut rng, &actions);
-        let case = case_meta.get(rng.gen_range(0..case_meta.len().max(1))).map(|c| c.0);
-        let mut row = AuditRow {
-            id: last_id + 1,
-            at: audit::format_time(start + Duration::milliseconds(step * i as i64)),
-            user_id: Some(uid),
-            username: Some(format!("seed-user-{uid}")),
-            agency_code: agencies.iter().find(|a| a.0 == agency).map(|a| a.1.clone()),
-            country: agencies.iter().find(|a| a.0 == agency).map(|a| a.2.clone()),
-            client_ip: Some(format!("10.{}.{}.{}", rng.gen_range(0..255), rng.gen_range(0..255), rng.gen_range(1..255))),
-            action: action.to_string(),
-            object_type: case.map(|_| "case".to_string()),
-            object_id: case.map(|c| c.to_string()),
-            outcome: "success".into(),
-            details: "{}".into(),
-            case_id: case,
-            prev_hash: prev.clone(),
-            hash: String::new(),
-        };
-        row.seal();
-        last_id = row.id;
-        prev = row.hash.clone();
-        audit_rows.push(row);
-        if audit_rows.len() == BATCH && !send(Batch::Audit(std::mem::replace(&mut audit_rows, Vec::with_capacity(BATCH)))) {
-            return rows;
+    /// The requests on those cases, sent in batches; false if the inserting side gave up.
+    fn requests(&mut self, case_meta: &[CaseMeta], send: &dyn Fn(Batch) -> bool) -> bool {
+        let Plan { rng, requests, now, .. } = &mut self.plan;
+        let (requests, now) = (*requests, *now);
+        let by_agency = &self.by_agency;
+        let kinds = [
+            RequestKind::Information,
+            RequestKind::Assistance,
+            RequestKind::EvidencePreservation,
+            RequestKind::IntelligenceShare,
+            RequestKind::Clarification,
+        ];
+        let policy = crate::backend::exchange::deadlines::DeadlinePolicy::default();
+        let mut request_rows: Vec<RequestRow> = Vec::with_capacity(BATCH);
+        for _ in 0..requests {
+            if case_meta.is_empty() {
+                break;
+            }
+            let (case_id, owner, other, created) = *pick(rng, case_meta);
+            let (from, to) = if rng.gen_bool(0.6) { (owner, other) } else { (other, owner) };
+            let creator = *pick(rng, &by_agency[&from]);
+            let kind = *pick(rng, &kinds);
+            let priority = *pick(rng, &[Priority::Urgent, Priority::High, Priority::Normal, Priority::Normal, Priority::Low]);
+            let lifetime = (now - created).num_seconds().max(1);
+            let sent = created + Duration::seconds(rng.gen_range(0..lifetime));
+            let due = policy.default_due(kind, priority, rng.gen_bool(0.5), sent);
+            let age_h = (now - sent).num_hours();
+            let ack = (age_h > 1).then(|| sent + Duration::minutes(rng.gen_range(10..(age_h.min(96) * 60).max(11))));
+            let answered = (age_h > 12 && rng.gen_bool(0.85)).then(|| sent + Duration::hours(rng.gen_range(2..age_h.clamp(3, 24 * 20))));
+            let status = match (ack, answered) {
+                (_, Some(_)) if age_h > 24 * 30 => "closed",
+                (_, Some(_)) => "answered",
+                (Some(_), None) if rng.gen_bool(0.1) => "declined",
+                (Some(_), None) => {
+                    if rng.gen_bool(0.5) {
+                        "in_progress"
+                    } else {
+                        "acknowledged"
+                    }
+                }
+                (None, None) => "sent",
+            };
+            let subject = format!(
+                "{} {}",
+                pick(rng, &["Records of", "Subscriber data for", "Preserve logs of", "Identify", "Verify"]),
+                sentence(rng, 4)
+            );
+            let body = sentence(rng, 25);
+            let acknowledged_by = ack.map(|_| *pick(rng, &by_agency[&to]));
+            request_rows.push(RequestRow {
+                case_id,
+                kind: kind.as_str(),
+                subject,
+                body,
+                priority: priority.as_str(),
+                from,
+                to,
+                status,
+                due,
+                sent,
+                ack,
+                acknowledged_by,
+                answered,
+                closed: (status == "closed").then_some(now),
+                creator,
+                updated: answered.or(ack).unwrap_or(sent),
+            });
+            if request_rows.len() == BATCH && !send(Batch::Requests(std::mem::replace(&mut request_rows, Vec::with_capacity(BATCH)))) {
+                return false;
+            }
+            self.rows += 1;
         }
-        rows += 1;
+        send(Batch::Requests(request_rows))
     }
-    send(Batch::Audit(audit_rows));
-    rows
+
+    /// The audit trail: events continuing the existing chain, in time order.
+    fn audit(&mut self, case_meta: &[CaseMeta], send: &dyn Fn(Batch) -> bool) {
+        let Plan { rng, audit_events, now, agencies, officers, audit_tail, .. } = &mut self.plan;
+        let (audit_events, now) = (*audit_events, *now);
+        let span = span();
+        let (mut last_id, mut prev) = audit_tail.clone();
+        let start = now - span;
+        let step = span.num_milliseconds() / audit_events.max(1) as i64;
+        let mut audit_rows: Vec<AuditRow> = Vec::with_capacity(BATCH);
+        let actions = [
+            "case.read",
+            "request.read",
+            "sign_in",
+            "search",
+            "case.update",
+            "request.acknowledge",
+            "response.create",
+            "attachment.download",
+        ];
+        for i in 0..audit_events {
+            let (uid, agency) = *pick(rng, officers);
+            let action = *pick(rng, &actions);
+            let case = case_meta.get(rng.gen_range(0..case_meta.len().max(1))).map(|c| c.0);
+            let mut row = AuditRow {
+                id: last_id + 1,
+                at: audit::format_time(start + Duration::milliseconds(step * i as i64)),
+                user_id: Some(uid),
+                username: Some(format!("seed-user-{uid}")),
+                agency_code: agencies.iter().find(|a| a.0 == agency).map(|a| a.1.clone()),
+                country: agencies.iter().find(|a| a.0 == agency).map(|a| a.2.clone()),
+                client_ip: Some(format!("10.{}.{}.{}", rng.gen_range(0..255), rng.gen_range(0..255), rng.gen_range(1..255))),
+                action: action.to_string(),
+                object_type: case.map(|_| "case".to_string()),
+                object_id: case.map(|c| c.to_string()),
+                outcome: "success".into(),
+                details: "{}".into(),
+                case_id: case,
+                prev_hash: prev.clone(),
+                hash: String::new(),
+            };
+            row.seal();
+            last_id = row.id;
+            prev = row.hash.clone();
+            audit_rows.push(row);
+            if audit_rows.len() == BATCH && !send(Batch::Audit(std::mem::replace(&mut audit_rows, Vec::with_capacity(BATCH)))) {
+                return;
+            }
+            self.rows += 1;
+        }
+        send(Batch::Audit(audit_rows));
+    }
 }

@@ -4,7 +4,7 @@
 use crate::backend::platform::auth::Actor;
 use crate::backend::platform::db::{Db, Tx};
 use crate::backend::platform::time::shown;
-use crate::error::AppError;
+use crate::error::{AppError, FieldError};
 use crate::model::{AttachmentView, SessionUser};
 use chrono::{DateTime, Utc};
 use sha2::{Digest, Sha256};
@@ -56,7 +56,6 @@ pub struct Target {
     pub request_id: Option<i64>,
 }
 
-#[allow(clippy::too_many_arguments)]
 pub async fn insert(
     tx: &mut Tx,
     target: &Target,
@@ -173,7 +172,10 @@ pub async fn upload(db: &Db, store: &Store<'_>, actor: &Actor, target: Target, f
     use crate::backend::platform::audit::{self, Event};
     let limit = store.max_bytes;
     if bytes.len() as u64 > limit {
-        return Err(AppError::field("file", format!("The file is larger than the {} MB limit.", limit / (1024 * 1024))));
+        return Err(AppError::TooLarge(FieldError {
+            field: "file".into(),
+            message: format!("The file is larger than the {} MB limit.", limit / (1024 * 1024)),
+        }));
     }
     if bytes.is_empty() {
         return Err(AppError::field("file", "The file is empty."));

@@ -78,6 +78,7 @@ pub async fn checked(
     Ok(access)
 }
 
+#[derive(Debug)]
 pub struct CaseInput {
     pub title: String,
     pub summary: String,
@@ -89,42 +90,32 @@ pub struct CaseInput {
     pub link_references: Vec<String>,
 }
 
-/// Parses and checks the case form; every problem is reported at once.
-#[allow(clippy::too_many_arguments)]
-pub fn validate(
-    title: &str,
-    summary: &str,
-    category: &str,
-    priority: &str,
-    tlp: &str,
-    lead: &str,
-    parties: &str,
-    links: &str,
-) -> Result<CaseInput, AppError> {
-    let mut p = crate::error::Problems::default();
-    let title = title.trim().to_string();
-    p.check((3..=200).contains(&title.chars().count()), "title", "Give the case a title of 3 to 200 characters.");
-    p.check(summary.chars().count() <= 20_000, "summary", "The summary is limited to 20,000 characters.");
-    let category = category.parse::<Category>();
-    p.check(category.is_ok(), "category", "Choose a category.");
-    let priority = priority.parse::<Priority>();
-    p.check(priority.is_ok(), "priority", "Choose a priority.");
-    let tlp = tlp.parse::<Tlp>();
-    p.check(tlp.is_ok(), "tlp", "Choose a handling code.");
-    let lead = lead.trim().parse::<i64>();
-    p.check(lead.is_ok(), "lead", "Choose the lead officer.");
-    p.into_result()?;
-    let split = |s: &str| s.split([',', ' ', '\n']).map(|x| x.trim().to_uppercase()).filter(|x| !x.is_empty()).collect::<Vec<_>>();
-    Ok(CaseInput {
-        title,
-        summary: summary.trim().to_string(),
-        category: category.expect("checked"),
-        priority: priority.expect("checked"),
-        tlp: tlp.expect("checked"),
-        lead_user_id: lead.expect("checked"),
-        party_codes: split(parties),
-        link_references: split(links),
-    })
+impl CaseInput {
+    /// Parses and checks the case form; every problem is reported at once.
+    pub fn parse(form: &CaseForm) -> Result<Self, AppError> {
+        let mut p = crate::error::Problems::default();
+        let title = form.title.trim().to_string();
+        p.check((3..=200).contains(&title.chars().count()), "title", "Give the case a title of 3 to 200 characters.");
+        p.check(form.summary.chars().count() <= 20_000, "summary", "The summary is limited to 20,000 characters.");
+        let category = p.parsed(&form.category, "category", "Choose a category.");
+        let priority = p.parsed(&form.priority, "priority", "Choose a priority.");
+        let tlp = p.parsed(&form.tlp, "tlp", "Choose a handling code.");
+        let lead = p.parsed(&form.lead, "lead", "Choose the lead officer.");
+        let split = |s: &str| s.split([',', ' ', '\n']).map(|x| x.trim().to_uppercase()).filter(|x| !x.is_empty()).collect::<Vec<_>>();
+        let input = (|| {
+            Some(CaseInput {
+                title,
+                summary: form.summary.trim().to_string(),
+                category: category?,
+                priority: priority?,
+                tlp: tlp?,
+                lead_user_id: lead?,
+                party_codes: split(&form.parties),
+                link_references: split(&form.links),
+            })
+        })();
+        p.finish(input)
+    }
 }
 
 async fn next_reference(tx: &mut Tx, now: DateTime<Utc>) -> Result<String, AppError> {
@@ -341,11 +332,11 @@ pub async fn list(conn: &mut SqliteConnection, vis: Visibility, f: &CaseFilter, 
     } else {
         q.push(" AND c.status != 'archived'");
     }
-    if !f.category.is_empty() {
-        q.push(" AND c.category = ").push_bind(f.category.clone());
+    if let Some(category) = f.category {
+        q.push(" AND c.category = ").push_bind(category.as_str());
     }
-    if !f.priority.is_empty() {
-        q.push(" AND c.priority = ").push_bind(f.priority.clone());
+    if let Some(priority) = f.priority {
+        q.push(" AND c.priority = ").push_bind(priority.as_str());
     }
     if let Some(lead) = f.lead {
         q.push(" AND c.lead_user_id = ").push_bind(lead);
@@ -502,4 +493,29 @@ pub async fn all_agencies(conn: &mut SqliteConnection) -> Result<Vec<AgencyRef>,
     let rows: Vec<(i64, String, String, String)> =
         sqlx::query_as("SELECT id, code, name, country FROM agencies ORDER BY country DESC, code").fetch_all(&mut *conn).await?;
     rows.into_iter().map(|(id, code, name, c)| Ok(AgencyRef { id, code, name, country: parse(&c)? })).collect()
+}
+
+#[cfg(test)]
+mod form_tests {
+    use super::*;
+
+    #[test]
+    fn a_case_form_becomes_typed_input_or_reports_every_bad_field() {
+        let form = CaseForm {
+            title: " Precursor shipments ".into(),
+            summary: "Brokers ship ephedrine.".into(),
+            category: "drug_precursors".into(),
+            priority: "urgent".into(),
+            tlp: "amber".into(),
+            lead: " 12 ".into(),
+            parties: "rcmp, cbsa\nNIA".into(),
+            links: "".into(),
+        };
+        let input = CaseInput::parse(&form).unwrap();
+        assert_eq!((input.title.as_str(), input.category, input.lead_user_id), ("Precursor shipments", Category::DrugPrecursors, 12));
+        assert_eq!(input.party_codes, ["RCMP", "CBSA", "NIA"]);
+        let bad = CaseForm { title: "ab".into(), category: "".into(), priority: "soon".into(), tlp: "".into(), lead: "me".into(), ..form };
+        let fields: Vec<String> = CaseInput::parse(&bad).unwrap_err().field_errors().iter().map(|f| f.field.clone()).collect();
+        assert_eq!(fields, ["title", "category", "priority", "tlp", "lead"]);
+    }
 }

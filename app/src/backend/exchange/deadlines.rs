@@ -3,6 +3,7 @@
 //! all others 7 calendar days; each is configurable.
 
 use crate::backend::exchange::rules::{ExpectsAnswer, Open, Overdue};
+use crate::error::AppError;
 use crate::model::{Country, Deadline, Priority, RequestKind, RequestStatus, ShownTime};
 use chrono::{DateTime, Duration, Utc};
 
@@ -57,18 +58,31 @@ impl DeadlinePolicy {
         directly_available: bool,
         sent: DateTime<Utc>,
         requested: Option<DateTime<Utc>>,
-    ) -> Result<Option<DateTime<Utc>>, String> {
+    ) -> Result<Option<DateTime<Utc>>, DueRefused> {
         let default = self.default_due(kind, priority, directly_available, sent);
         match (default, requested) {
             (None, _) => Ok(None),
             (Some(d), None) => Ok(Some(d)),
-            (Some(_), Some(r)) if r <= sent => Err("The due time must be in the future.".into()),
-            (Some(d), Some(r)) if r > d => Err(format!(
-                "The due time can only be earlier than the default for this type and priority ({} UTC).",
-                d.format("%Y-%m-%d %H:%M")
-            )),
+            (Some(_), Some(r)) if r <= sent => Err(DueRefused::Past),
+            (Some(d), Some(r)) if r > d => Err(DueRefused::LaterThanDefault(d)),
             (Some(_), Some(r)) => Ok(Some(r)),
         }
+    }
+}
+
+/// Why an asked due time was refused.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, thiserror::Error)]
+pub enum DueRefused {
+    #[error("The due time must be in the future.")]
+    Past,
+    #[error("The due time can only be earlier than the default for this type and priority ({} UTC).", .0.format("%Y-%m-%d %H:%M"))]
+    LaterThanDefault(DateTime<Utc>),
+}
+
+/// Reported against the form's due field.
+impl From<DueRefused> for AppError {
+    fn from(refused: DueRefused) -> Self {
+        AppError::field("due", refused.to_string())
     }
 }
 
@@ -156,8 +170,16 @@ mod tests {
         let k = RequestKind::Information;
         let earlier = t0() + Duration::hours(4);
         assert_eq!(p.effective_due(k, Priority::Urgent, true, t0(), Some(earlier)), Ok(Some(earlier)));
-        assert!(p.effective_due(k, Priority::Urgent, true, t0(), Some(t0() + Duration::hours(9))).unwrap_err().contains("earlier"));
-        assert!(p.effective_due(k, Priority::Urgent, true, t0(), Some(t0() - Duration::hours(1))).unwrap_err().contains("future"));
+        assert!(p
+            .effective_due(k, Priority::Urgent, true, t0(), Some(t0() + Duration::hours(9)))
+            .unwrap_err()
+            .to_string()
+            .contains("earlier"));
+        assert!(p
+            .effective_due(k, Priority::Urgent, true, t0(), Some(t0() - Duration::hours(1)))
+            .unwrap_err()
+            .to_string()
+            .contains("future"));
     }
 
     #[test]

@@ -3,7 +3,7 @@
 
 use crate::backend::platform::db::Tx;
 use crate::error::AppError;
-use crate::model::{EntityKind, EntityView, SessionUser};
+use crate::model::{EntityForm, EntityKind, EntityView, SessionUser};
 use chrono::Utc;
 use sqlx::SqliteConnection;
 use unicode_normalization::{char::is_combining_mark, UnicodeNormalization};
@@ -40,6 +40,21 @@ pub struct NewEntity {
     pub name: String,
     pub identifier: String,
     pub note: String,
+}
+
+impl NewEntity {
+    /// Parses and checks the entity form; every problem is reported at once.
+    pub fn parse(form: &EntityForm) -> Result<Self, AppError> {
+        let mut p = crate::error::Problems::default();
+        let kind = p.parsed(&form.kind, "kind", "Choose person, company or vessel.");
+        let (name, identifier, note) = (form.name.trim(), form.identifier.trim(), form.note.trim());
+        p.check(!name.is_empty(), "name", "Enter the name.");
+        p.check(name.chars().count() <= 200, "name", "Keep the name to 200 characters.");
+        p.check(identifier.chars().count() <= 100, "identifier", "Keep the identifier to 100 characters.");
+        p.check(note.chars().count() <= 1000, "note", "Keep the note to 1,000 characters.");
+        let input = kind.map(|kind| NewEntity { kind, name: name.into(), identifier: identifier.into(), note: note.into() });
+        p.finish(input)
+    }
 }
 
 /// Adds one entity; the same entity twice on a case is refused with the field's message.

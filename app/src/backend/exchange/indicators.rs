@@ -3,8 +3,8 @@
 
 use crate::backend::platform::db::Tx;
 use crate::error::AppError;
-use crate::model::{BulkLine, IndicatorKind, IndicatorView, SessionUser, Tlp};
-use chrono::Utc;
+use crate::model::{BulkLine, IndicatorForm, IndicatorKind, IndicatorView, SessionUser, Tlp};
+use chrono::{NaiveDate, Utc};
 use sqlx::SqliteConnection;
 use std::net::{Ipv4Addr, Ipv6Addr};
 
@@ -123,11 +123,36 @@ pub fn detect(value: &str) -> Option<IndicatorKind> {
 
 pub struct NewIndicator {
     pub kind: IndicatorKind,
+    /// Normalised (`normalise`).
     pub value: String,
     pub tlp: Tlp,
-    pub first_seen: Option<String>,
-    pub last_seen: Option<String>,
+    pub first_seen: Option<NaiveDate>,
+    pub last_seen: Option<NaiveDate>,
     pub note: String,
+}
+
+impl NewIndicator {
+    /// Parses and checks the indicator form; every problem is reported at once.
+    pub fn parse(form: &IndicatorForm) -> Result<Self, AppError> {
+        let mut p = crate::error::Problems::default();
+        let kind: Option<IndicatorKind> = p.parsed(&form.kind, "kind", "Choose the indicator type.");
+        let tlp = p.parsed(&form.tlp, "tlp", "Choose a handling code.");
+        let mut date = |raw: &str, field: &str| {
+            let raw = raw.trim();
+            let date = NaiveDate::parse_from_str(raw, "%Y-%m-%d").ok();
+            p.check(raw.is_empty() || date.is_some(), field, "Use a date like 2026-11-25.");
+            date
+        };
+        let (first_seen, last_seen) = (date(&form.first_seen, "first_seen"), date(&form.last_seen, "last_seen"));
+        if let (Some(first), Some(last)) = (first_seen, last_seen) {
+            p.check(first <= last, "last_seen", "Last seen is before first seen.");
+        }
+        let value = kind.and_then(|k| normalise(k, &form.value).map_err(|msg| p.add("value", msg)).ok());
+        p.check(form.note.trim().chars().count() <= 1000, "note", "Keep the note to 1,000 characters.");
+        let input =
+            (|| Some(NewIndicator { kind: kind?, value: value?, tlp: tlp?, first_seen, last_seen, note: form.note.trim().to_string() }))();
+        p.finish(input)
+    }
 }
 
 /// Adds one indicator; a duplicate in the same case is refused with the field's message.
@@ -149,8 +174,8 @@ pub async fn insert(tx: &mut Tx, case_id: i64, user: &SessionUser, n: &NewIndica
     .bind(n.kind.as_str())
     .bind(&n.value)
     .bind(n.tlp.as_str())
-    .bind(&n.first_seen)
-    .bind(&n.last_seen)
+    .bind(n.first_seen)
+    .bind(n.last_seen)
     .bind(&n.note)
     .bind(user.id)
     .bind(Utc::now())

@@ -14,11 +14,27 @@ pub fn case_transitions(from: CaseStatus) -> &'static [CaseStatus] {
     }
 }
 
-pub fn check_case_transition(from: CaseStatus, to: CaseStatus) -> Result<(), String> {
+/// A status change the lifecycle does not allow; the user is told which and why in its message.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, thiserror::Error)]
+pub enum Refused {
+    #[error("A case cannot go from {} to {}.", .from.label(), .to.label())]
+    Case { from: CaseStatus, to: CaseStatus },
+    #[error("A request that is {} cannot be {}.", .from.label().to_lowercase(), .event.done())]
+    Request { from: RequestStatus, event: RequestEvent },
+}
+
+/// A refused change conflicts with the object's current state (409).
+impl From<Refused> for crate::error::AppError {
+    fn from(refused: Refused) -> Self {
+        crate::error::AppError::Conflict(refused.to_string())
+    }
+}
+
+pub fn check_case_transition(from: CaseStatus, to: CaseStatus) -> Result<(), Refused> {
     if case_transitions(from).contains(&to) {
         Ok(())
     } else {
-        Err(format!("A case cannot go from {} to {}.", from.label(), to.label()))
+        Err(Refused::Case { from, to })
     }
 }
 
@@ -34,7 +50,22 @@ pub enum RequestEvent {
     Close,
 }
 
-pub fn next_request_status(from: RequestStatus, event: RequestEvent, expects_answer: bool) -> Result<RequestStatus, String> {
+impl RequestEvent {
+    /// The event as a past participle: "a request that is closed cannot be *sent*".
+    fn done(self) -> &'static str {
+        match self {
+            RequestEvent::Send { .. } => "sent",
+            RequestEvent::Approve => "approved",
+            RequestEvent::Acknowledge => "acknowledged",
+            RequestEvent::Respond(_) => "answered",
+            RequestEvent::Decline => "declined",
+            RequestEvent::Withdraw => "withdrawn",
+            RequestEvent::Close => "closed",
+        }
+    }
+}
+
+pub fn next_request_status(from: RequestStatus, event: RequestEvent, expects_answer: bool) -> Result<RequestStatus, Refused> {
     use RequestStatus::*;
     let open_for_work = rules::Open::holds(from);
     let next = match event {
@@ -57,18 +88,7 @@ pub fn next_request_status(from: RequestStatus, event: RequestEvent, expects_ans
         RequestEvent::Close if !expects_answer && open_for_work => Some(Closed),
         _ => None,
     };
-    next.ok_or_else(|| {
-        let what = match event {
-            RequestEvent::Send { .. } => "sent",
-            RequestEvent::Approve => "approved",
-            RequestEvent::Acknowledge => "acknowledged",
-            RequestEvent::Respond(_) => "answered",
-            RequestEvent::Decline => "declined",
-            RequestEvent::Withdraw => "withdrawn",
-            RequestEvent::Close => "closed",
-        };
-        format!("A request that is {} cannot be {what}.", from.label().to_lowercase())
-    })
+    next.ok_or(Refused::Request { from, event })
 }
 
 #[cfg(test)]
@@ -85,7 +105,7 @@ mod tests {
                 assert_eq!(check_case_transition(*from, *to).is_ok(), expected, "{from:?} -> {to:?}");
             }
         }
-        assert_eq!(check_case_transition(Archived, Open).unwrap_err(), "A case cannot go from Archived to Open.");
+        assert_eq!(check_case_transition(Archived, Open).unwrap_err().to_string(), "A case cannot go from Archived to Open.");
     }
 
     #[test]
@@ -147,7 +167,7 @@ mod tests {
         // A notification (no answer expected) can be closed while open.
         assert_eq!(next_request_status(S::Acknowledged, RequestEvent::Close, false), Ok(S::Closed));
         assert_eq!(
-            next_request_status(S::Closed, RequestEvent::Acknowledge, true).unwrap_err(),
+            next_request_status(S::Closed, RequestEvent::Acknowledge, true).unwrap_err().to_string(),
             "A request that is closed cannot be acknowledged."
         );
     }

@@ -19,7 +19,6 @@ pub async fn request(
     access: &CaseAccess,
     viewer: &SessionUser,
 ) -> Result<RequestView, AppError> {
-    use crate::backend::exchange::policy::{ensure_request, RequestOp};
     let zone = viewer.time_zone.as_str();
     let mut q: QueryBuilder<Sqlite> = QueryBuilder::new(SUMMARY_SELECT);
     q.push(" AND r.id = ").push_bind(row.id);
@@ -27,73 +26,8 @@ pub async fn request(
     let summary = summary(s, viewer, Utc::now())?;
     let case_title: String = sqlx::query_scalar("SELECT title FROM cases WHERE id = ?").bind(row.case_id).fetch_one(&mut *conn).await?;
 
-    #[derive(sqlx::FromRow)]
-    struct RespRow {
-        id: i64,
-        kind: String,
-        body: String,
-        author: String,
-        agency: String,
-        source_grade: Option<String>,
-        info_grade: Option<String>,
-        tlp: String,
-        created_at: DateTime<Utc>,
-    }
-    let rows: Vec<RespRow> = sqlx::query_as(
-        "SELECT r.id, r.kind, r.body, u.display_name AS author, a.code AS agency, r.source_grade, r.info_grade, r.tlp, r.created_at \
-         FROM responses r JOIN users u ON u.id = r.author_id JOIN agencies a ON a.id = r.agency_id WHERE r.request_id = ? ORDER BY r.id",
-    )
-    .bind(row.id)
-    .fetch_all(&mut *conn)
-    .await?;
-    let mut responses = Vec::new();
-    for r in rows {
-        responses.push(ResponseView {
-            id: r.id,
-            kind: parse(&r.kind)?,
-            body: r.body,
-            author: r.author,
-            agency: r.agency,
-            source_grade: r.source_grade.and_then(|g| g.parse().ok()),
-            info_grade: r.info_grade.and_then(|g| g.parse().ok()),
-            tlp: parse(&r.tlp)?,
-            created: shown(r.created_at, zone),
-            attachments: attachments::for_response(conn, r.id, zone).await?,
-        });
-    }
-    let sides = row.sides();
-    let sender = ensure_request(viewer, &access.parties, sides, RequestOp::ActAsSender).is_ok();
-    let recipient = ensure_request(viewer, &access.parties, sides, RequestOp::ActAsRecipient).is_ok();
-    let approver = ensure_request(viewer, &access.parties, sides, RequestOp::Approve).is_ok();
-    let status = row.status;
-    let expects = ExpectsAnswer::holds(row.kind);
-    use crate::backend::exchange::lifecycle::{next_request_status as next, RequestEvent as E};
-    let mut actions = Vec::new();
-    let can = |e: E| next(status, e, expects).is_ok();
-    if sender && can(E::Send { needs_approval: false }) {
-        actions.push("send".to_string());
-    }
-    if approver && can(E::Approve) {
-        actions.push("approve".into());
-    }
-    if recipient && can(E::Acknowledge) {
-        actions.push("acknowledge".into());
-    }
-    if recipient && can(E::Respond(ResponseKind::PartialAnswer)) {
-        actions.push("respond".into());
-    }
-    if sender && can(E::Respond(ResponseKind::Clarification)) {
-        actions.push("clarify".into());
-    }
-    if recipient && can(E::Decline) {
-        actions.push("decline".into());
-    }
-    if sender && can(E::Withdraw) {
-        actions.push("withdraw".into());
-    }
-    if sender && can(E::Close) {
-        actions.push("close".into());
-    }
+    let responses = responses(conn, row.id, zone).await?;
+    let (actions, recipient) = actions(viewer, access, row);
     let agencies = cases::agency_refs(conn, &[row.from_agency_id, row.to_agency_id]).await?;
     Ok(RequestView {
         summary,
@@ -111,4 +45,69 @@ pub async fn request(
         actions,
         viewer_is_recipient: recipient,
     })
+}
+
+/// The thread: every response to the request, oldest first, with its attachments.
+async fn responses(conn: &mut SqliteConnection, request_id: i64, zone: &str) -> Result<Vec<ResponseView>, AppError> {
+    #[derive(sqlx::FromRow)]
+    struct RespRow {
+        id: i64,
+        kind: ResponseKind,
+        body: String,
+        author: String,
+        agency: String,
+        source_grade: Option<String>,
+        info_grade: Option<String>,
+        tlp: Tlp,
+        created_at: DateTime<Utc>,
+    }
+    let rows: Vec<RespRow> = sqlx::query_as(
+        "SELECT r.id, r.kind, r.body, u.display_name AS author, a.code AS agency, r.source_grade, r.info_grade, r.tlp, r.created_at \
+         FROM responses r JOIN users u ON u.id = r.author_id JOIN agencies a ON a.id = r.agency_id WHERE r.request_id = ? ORDER BY r.id",
+    )
+    .bind(request_id)
+    .fetch_all(&mut *conn)
+    .await?;
+    let mut responses = Vec::new();
+    for r in rows {
+        responses.push(ResponseView {
+            id: r.id,
+            kind: r.kind,
+            body: r.body,
+            author: r.author,
+            agency: r.agency,
+            source_grade: r.source_grade.as_deref().map(parse).transpose()?,
+            info_grade: r.info_grade.as_deref().map(parse).transpose()?,
+            tlp: r.tlp,
+            created: shown(r.created_at, zone),
+            attachments: attachments::for_response(conn, r.id, zone).await?,
+        });
+    }
+    Ok(responses)
+}
+
+/// What the viewer may do on the request now (the buttons the page shows), and whether they act for the
+/// recipient.
+fn actions(viewer: &SessionUser, access: &CaseAccess, row: &RequestRow) -> (Vec<String>, bool) {
+    use crate::backend::exchange::lifecycle::{next_request_status as next, RequestEvent as E};
+    use crate::backend::exchange::policy::{ensure_request, RequestOp};
+    let may = |op| ensure_request(viewer, &access.parties, row.sides(), op).is_ok();
+    let (sender, recipient, approver) = (may(RequestOp::ActAsSender), may(RequestOp::ActAsRecipient), may(RequestOp::Approve));
+    let expects = ExpectsAnswer::holds(row.kind);
+    let offered = [
+        ("send", sender, E::Send { needs_approval: false }),
+        ("approve", approver, E::Approve),
+        ("acknowledge", recipient, E::Acknowledge),
+        ("respond", recipient, E::Respond(ResponseKind::PartialAnswer)),
+        ("clarify", sender, E::Respond(ResponseKind::Clarification)),
+        ("decline", recipient, E::Decline),
+        ("withdraw", sender, E::Withdraw),
+        ("close", sender, E::Close),
+    ];
+    let actions = offered
+        .into_iter()
+        .filter(|(_, allowed, event)| *allowed && next(row.status, *event, expects).is_ok())
+        .map(|(name, _, _)| name.to_string())
+        .collect();
+    (actions, recipient)
 }

@@ -59,6 +59,7 @@ pub async fn load(conn: &mut SqliteConnection, id: i64) -> Result<Option<(Reques
     Ok(Some((row, access)))
 }
 
+#[derive(Debug)]
 pub struct RequestInput {
     pub kind: RequestKind,
     pub subject: String,
@@ -68,78 +69,70 @@ pub struct RequestInput {
     pub directly_available: bool,
     pub to_agency_code: String,
     pub requested_due: Option<DateTime<Utc>>,
+    /// Saved without sending (the form's "Save as draft").
+    pub draft: bool,
 }
 
-/// `due` is a local date-time from the form ("2026-11-25T14:00") in the sender's zone, or empty.
-#[allow(clippy::too_many_arguments)]
-pub fn validate(
-    kind: &str,
-    subject: &str,
-    body: &str,
-    priority: &str,
-    tlp: &str,
-    directly_available: &str,
-    to_agency: &str,
-    due: &str,
-    zone: &str,
-) -> Result<RequestInput, AppError> {
-    let mut p = crate::error::Problems::default();
-    let kind = kind.parse::<RequestKind>();
-    p.check(kind.is_ok(), "kind", "Choose the type of request.");
-    let subject = subject.trim().to_string();
-    p.check((3..=200).contains(&subject.chars().count()), "subject", "Give a subject of 3 to 200 characters.");
-    p.check(!body.trim().is_empty(), "body", "Say what you are asking for.");
-    p.check(body.chars().count() <= 50_000, "body", "The text is limited to 50,000 characters.");
-    let priority = priority.parse::<Priority>();
-    p.check(priority.is_ok(), "priority", "Choose a priority.");
-    let tlp = tlp.parse::<Tlp>();
-    p.check(tlp.is_ok(), "tlp", "Choose a handling code.");
-    p.check(!to_agency.trim().is_empty(), "to_agency", "Choose the agency you are asking.");
-    let requested_due = if due.trim().is_empty() {
-        None
-    } else {
-        let parsed = chrono::NaiveDateTime::parse_from_str(due.trim(), "%Y-%m-%dT%H:%M")
-            .ok()
-            .and_then(|naive| zone.parse::<chrono_tz::Tz>().ok().and_then(|tz| naive.and_local_timezone(tz).single()))
-            .map(|t| t.with_timezone(&Utc));
-        p.check(parsed.is_some(), "due", "Use a date and time like 2026-11-25 14:00.");
-        parsed
-    };
-    p.into_result()?;
-    Ok(RequestInput {
-        kind: kind.expect("checked"),
-        subject,
-        body: body.trim().to_string(),
-        priority: priority.expect("checked"),
-        tlp: tlp.expect("checked"),
-        directly_available: matches!(directly_available, "true" | "on" | "yes"),
-        to_agency_code: to_agency.trim().to_uppercase(),
-        requested_due,
-    })
+impl RequestInput {
+    /// Parses and checks the request form; `zone` is the sender's, in which the asked due time is written.
+    pub fn parse(form: &RequestForm, zone: &str) -> Result<Self, AppError> {
+        let mut p = crate::error::Problems::default();
+        let kind = p.parsed(&form.kind, "kind", "Choose the type of request.");
+        let subject = form.subject.trim().to_string();
+        p.check((3..=200).contains(&subject.chars().count()), "subject", "Give a subject of 3 to 200 characters.");
+        p.check(!form.body.trim().is_empty(), "body", "Say what you are asking for.");
+        p.check(form.body.chars().count() <= 50_000, "body", "The text is limited to 50,000 characters.");
+        let priority = p.parsed(&form.priority, "priority", "Choose a priority.");
+        let tlp = p.parsed(&form.tlp, "tlp", "Choose a handling code.");
+        p.check(!form.to_agency.trim().is_empty(), "to_agency", "Choose the agency you are asking.");
+        let due = form.due.trim();
+        let requested_due = if due.is_empty() {
+            None
+        } else {
+            let parsed = chrono::NaiveDateTime::parse_from_str(due, "%Y-%m-%dT%H:%M")
+                .ok()
+                .and_then(|naive| zone.parse::<chrono_tz::Tz>().ok().and_then(|tz| naive.and_local_timezone(tz).single()))
+                .map(|t| t.with_timezone(&Utc));
+            p.check(parsed.is_some(), "due", "Use a date and time like 2026-11-25 14:00.");
+            parsed
+        };
+        let input = (|| {
+            Some(RequestInput {
+                kind: kind?,
+                subject,
+                body: form.body.trim().to_string(),
+                priority: priority?,
+                tlp: tlp?,
+                directly_available: matches!(form.directly_available.as_str(), "true" | "on" | "yes"),
+                to_agency_code: form.to_agency.trim().to_uppercase(),
+                requested_due,
+                draft: form.intent == "draft",
+            })
+        })();
+        p.finish(input)
+    }
+}
+
+/// Where a new request goes: on which case, from which agency to which.
+#[derive(Clone, Copy)]
+pub struct Route {
+    pub case_id: i64,
+    pub from_agency: i64,
+    pub to_agency: i64,
 }
 
 /// A draft: nothing reaches the other side until it is sent.
-pub async fn create_draft(
-    tx: &mut Tx,
-    case_id: i64,
-    from_agency: i64,
-    to_agency: i64,
-    input: &RequestInput,
-    user: &SessionUser,
-) -> Result<i64, AppError> {
+pub async fn create_draft(tx: &mut Tx, route: Route, input: &RequestInput, user: &SessionUser) -> Result<i64, AppError> {
     // The sending agency becomes a party from the draft on (why: `create_sent`).
-    crate::backend::exchange::cases::add_parties(tx, case_id, &[from_agency]).await?;
-    insert(tx, case_id, from_agency, to_agency, input, user, RequestStatus::Draft, None, input.requested_due).await
+    crate::backend::exchange::cases::add_parties(tx, route.case_id, &[route.from_agency]).await?;
+    insert(tx, route, input, user, RequestStatus::Draft, None, input.requested_due).await
 }
 
 /// Created and sent in one step (one row written instead of a draft then an update, under the write lock):
 /// the deadline starts running and the recipient agency becomes a party, as in `mark_sent`.
-#[allow(clippy::too_many_arguments)]
 pub async fn create_sent(
     tx: &mut Tx,
-    case_id: i64,
-    from_agency: i64,
-    to_agency: i64,
+    route: Route,
     input: &RequestInput,
     user: &SessionUser,
     due: Option<DateTime<Utc>>,
@@ -147,16 +140,13 @@ pub async fn create_sent(
 ) -> Result<i64, AppError> {
     // A supervisor may write on any case of their country; their agency then works on the case, and its
     // officers must see what it sent.
-    crate::backend::exchange::cases::add_parties(tx, case_id, &[from_agency, to_agency]).await?;
-    insert(tx, case_id, from_agency, to_agency, input, user, RequestStatus::Sent, Some(now), due).await
+    crate::backend::exchange::cases::add_parties(tx, route.case_id, &[route.from_agency, route.to_agency]).await?;
+    insert(tx, route, input, user, RequestStatus::Sent, Some(now), due).await
 }
 
-#[allow(clippy::too_many_arguments)]
 async fn insert(
     tx: &mut Tx,
-    case_id: i64,
-    from_agency: i64,
-    to_agency: i64,
+    route: Route,
     input: &RequestInput,
     user: &SessionUser,
     status: RequestStatus,
@@ -168,15 +158,15 @@ async fn insert(
         "INSERT INTO requests (case_id, kind, subject, body, priority, directly_available, tlp, from_agency_id, to_agency_id, \
          status, sent_at, due_at, created_by, created_at, updated_at) VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?) RETURNING id",
     )
-    .bind(case_id)
+    .bind(route.case_id)
     .bind(input.kind.as_str())
     .bind(&input.subject)
     .bind(&input.body)
     .bind(input.priority.as_str())
     .bind(input.directly_available)
     .bind(input.tlp.as_str())
-    .bind(from_agency)
-    .bind(to_agency)
+    .bind(route.from_agency)
+    .bind(route.to_agency)
     .bind(status.as_str())
     .bind(sent_at)
     .bind(due_at)
@@ -282,42 +272,55 @@ pub async fn mark(tx: &mut Tx, id: i64, to: RequestStatus) -> Result<(), AppErro
     Ok(())
 }
 
+#[derive(Debug)]
 pub struct ResponseInput {
     pub kind: ResponseKind,
     pub body: String,
     pub source_grade: Option<SourceGrade>,
     pub info_grade: Option<InfoGrade>,
     pub tlp: Tlp,
+    /// Files this user uploaded to the request for this response.
+    pub attachments: Vec<i64>,
 }
 
-/// A response carrying information is graded (4x4) and handled at least as strictly as the request.
-pub fn validate_response(kind: &str, body: &str, source: &str, info: &str, tlp: &str, request_tlp: Tlp) -> Result<ResponseInput, AppError> {
-    let mut p = crate::error::Problems::default();
-    let kind = kind.parse::<ResponseKind>();
-    p.check(kind.is_ok(), "kind", "Choose what kind of response this is.");
-    p.check(!body.trim().is_empty(), "body", "Write the response.");
-    p.check(body.chars().count() <= 50_000, "body", "The text is limited to 50,000 characters.");
-    let tlp_parsed = tlp.parse::<Tlp>();
-    p.check(tlp_parsed.is_ok(), "tlp", "Choose a handling code.");
-    if let Ok(t) = tlp_parsed {
-        p.check(t >= request_tlp, "tlp", &format!("Use {} or stricter: the request was sent under that code.", request_tlp.label()));
-    }
-    let source = if source.is_empty() { None } else { source.parse::<SourceGrade>().ok() };
-    let info = if info.is_empty() { None } else { info.parse::<InfoGrade>().ok() };
-    if let Ok(k) = kind {
-        if k.carries_information() {
-            p.check(source.is_some(), "source_grade", "Grade the source's reliability (A, B, C or X).");
-            p.check(info.is_some(), "info_grade", "Grade the information (1 to 4).");
+impl ResponseInput {
+    /// Parses and checks the response form. A response carrying information is graded (4x4) and handled
+    /// at least as strictly as the request.
+    pub fn parse(form: &ResponseForm, request_tlp: Tlp) -> Result<Self, AppError> {
+        let mut p = crate::error::Problems::default();
+        let kind: Option<ResponseKind> = p.parsed(&form.kind, "kind", "Choose what kind of response this is.");
+        p.check(!form.body.trim().is_empty(), "body", "Write the response.");
+        p.check(form.body.chars().count() <= 50_000, "body", "The text is limited to 50,000 characters.");
+        let tlp: Option<Tlp> = p.parsed(&form.tlp, "tlp", "Choose a handling code.");
+        if let Some(t) = tlp {
+            p.check(t >= request_tlp, "tlp", &format!("Use {} or stricter: the request was sent under that code.", request_tlp.label()));
         }
+        let graded = kind.is_some_and(|k| k.carries_information());
+        let source = optional(&mut p, &form.source_grade, graded, "source_grade", "Grade the source's reliability (A, B, C or X).");
+        let info = optional(&mut p, &form.info_grade, graded, "info_grade", "Grade the information (1 to 4).");
+        let attachments: Result<Vec<i64>, _> =
+            form.attachments.split(',').map(str::trim).filter(|s| !s.is_empty()).map(str::parse).collect();
+        p.check(attachments.is_ok(), "attachments", "The attached files could not be read; upload them again.");
+        let input = (|| {
+            Some(ResponseInput {
+                kind: kind?,
+                body: form.body.trim().to_string(),
+                source_grade: source,
+                info_grade: info,
+                tlp: tlp?,
+                attachments: attachments.ok()?,
+            })
+        })();
+        p.finish(input)
     }
-    p.into_result()?;
-    Ok(ResponseInput {
-        kind: kind.expect("checked"),
-        body: body.trim().to_string(),
-        source_grade: source,
-        info_grade: info,
-        tlp: tlp_parsed.expect("checked"),
-    })
+}
+
+/// A field that may be left empty unless `required`; a value given must be one of the choices.
+fn optional<T: std::str::FromStr>(p: &mut crate::error::Problems, raw: &str, required: bool, field: &str, message: &str) -> Option<T> {
+    if raw.trim().is_empty() && !required {
+        return None;
+    }
+    p.parsed(raw, field, message)
 }
 
 pub async fn insert_response(tx: &mut Tx, request_id: i64, user: &SessionUser, input: &ResponseInput) -> Result<i64, AppError> {
@@ -412,11 +415,11 @@ fn push_side(q: &mut QueryBuilder<'_, Sqlite>, viewer: &SessionUser, direction: 
 }
 
 fn push_filters(q: &mut QueryBuilder<'_, Sqlite>, f: &InboxFilter, direction: Direction) {
-    if !f.priority.is_empty() {
-        q.push(" AND r.priority = ").push_bind(f.priority.clone());
+    if let Some(priority) = f.priority {
+        q.push(" AND r.priority = ").push_bind(priority.as_str());
     }
-    if !f.category.is_empty() {
-        q.push(" AND c.category = ").push_bind(f.category.clone());
+    if let Some(category) = f.category {
+        q.push(" AND c.category = ").push_bind(category.as_str());
     }
     if !f.counterpart.is_empty() {
         match direction {
@@ -464,7 +467,7 @@ pub async fn inbox(conn: &mut SqliteConnection, viewer: &SessionUser, vis: Visib
     let outgoing = rows.into_iter().map(|r| summary(r, viewer, now)).collect::<Result<Vec<_>, _>>()?;
 
     let lead = if viewer.role == Role::Officer { Some(viewer.id) } else { None };
-    let case_filter = CaseFilter { category: f.category.clone(), priority: f.priority.clone(), lead, ..CaseFilter::default() };
+    let case_filter = CaseFilter { category: f.category, priority: f.priority, lead, ..CaseFilter::default() };
     let (my_cases, _) = crate::backend::exchange::cases::list(conn, vis, &case_filter, zone).await?;
     let counterparts =
         crate::backend::exchange::cases::all_agencies(conn).await?.into_iter().filter(|a| a.country != viewer.country).collect();
@@ -475,7 +478,7 @@ pub async fn inbox(conn: &mut SqliteConnection, viewer: &SessionUser, vis: Visib
 /// exactly the requests it counts (tested figure by figure).
 pub async fn list(pool: &SqlitePool, viewer: &SessionUser, vis: Visibility, f: &InboxFilter) -> Result<RequestPage, AppError> {
     let now = Utc::now();
-    let direction = f.direction();
+    let direction = f.direction;
     let size = PAGE_SIZE as i64;
     let mut q: QueryBuilder<Sqlite> = QueryBuilder::new(SUMMARY_SELECT);
     vis.push_sql(&mut q, "r.case_id");
@@ -486,10 +489,10 @@ pub async fn list(pool: &SqlitePool, viewer: &SessionUser, vis: Visibility, f: &
     } else if !f.status.is_empty() {
         q.push(" AND r.status = ").push_bind(f.status.clone());
     }
-    if f.overdue == "1" {
+    if f.overdue {
         Overdue::push(&mut q, now);
     }
-    if f.due_soon == "1" {
+    if f.due_soon {
         DueSoon::push(&mut q, now);
     }
     match f.officer {
@@ -538,4 +541,73 @@ pub async fn list(pool: &SqlitePool, viewer: &SessionUser, vis: Visibility, f: &
         officer_name,
         counterparts,
     })
+}
+
+#[cfg(test)]
+mod form_tests {
+    use super::*;
+
+    fn request_form() -> RequestForm {
+        RequestForm {
+            kind: "information".into(),
+            subject: "  Buyers' company records ".into(),
+            body: "Which companies bought ephedrine?".into(),
+            priority: "urgent".into(),
+            tlp: "amber".into(),
+            directly_available: "on".into(),
+            to_agency: " rcmp ".into(),
+            due: "2026-12-03T14:00".into(),
+            intent: "draft".into(),
+        }
+    }
+
+    #[test]
+    fn a_request_form_becomes_typed_input_with_the_due_time_in_the_senders_zone() {
+        let input = RequestInput::parse(&request_form(), "Asia/Kolkata").unwrap();
+        assert_eq!((input.kind, input.priority, input.tlp), (RequestKind::Information, Priority::Urgent, Tlp::Amber));
+        assert_eq!((input.subject.as_str(), input.to_agency_code.as_str()), ("Buyers' company records", "RCMP"));
+        assert!(input.directly_available && input.draft);
+        // 14:00 in Delhi is 08:30 UTC.
+        assert_eq!(input.requested_due.unwrap().to_rfc3339(), "2026-12-03T08:30:00+00:00");
+    }
+
+    #[test]
+    fn every_bad_field_of_a_request_is_reported_at_once() {
+        let form = RequestForm {
+            kind: "gossip".into(),
+            subject: "x".into(),
+            body: " ".into(),
+            priority: "".into(),
+            tlp: "white".into(),
+            to_agency: "".into(),
+            due: "tomorrow".into(),
+            ..request_form()
+        };
+        let err = RequestInput::parse(&form, "Asia/Kolkata").unwrap_err();
+        let fields: Vec<&str> = err.field_errors().iter().map(|f| f.field.as_str()).collect();
+        assert_eq!(fields, ["kind", "subject", "body", "priority", "tlp", "to_agency", "due"]);
+    }
+
+    #[test]
+    fn a_response_is_graded_when_it_carries_information_and_its_files_are_ids() {
+        let form = ResponseForm {
+            kind: "final_answer".into(),
+            body: "Two companies.".into(),
+            tlp: "amber".into(),
+            attachments: "4, 7".into(),
+            ..ResponseForm::default()
+        };
+        let err = ResponseInput::parse(&form, Tlp::Amber).unwrap_err();
+        assert!(err.field_message("source_grade").is_some() && err.field_message("info_grade").is_some());
+        let graded = ResponseForm { source_grade: "B".into(), info_grade: "2".into(), ..form.clone() };
+        let input = ResponseInput::parse(&graded, Tlp::Amber).unwrap();
+        assert_eq!((input.source_grade, input.info_grade, input.attachments), (Some(SourceGrade::B), Some(InfoGrade::Two), vec![4, 7]));
+        // Looser handling than the request's, a forged file list, a grade outside the scale: refused.
+        let err = ResponseInput::parse(&ResponseForm { tlp: "green".into(), ..graded.clone() }, Tlp::Amber).unwrap_err();
+        assert!(err.field_message("tlp").is_some());
+        let err = ResponseInput::parse(&ResponseForm { attachments: "4; DROP".into(), ..graded.clone() }, Tlp::Amber).unwrap_err();
+        assert!(err.field_message("attachments").is_some());
+        let err = ResponseInput::parse(&ResponseForm { source_grade: "Z".into(), ..graded }, Tlp::Amber).unwrap_err();
+        assert!(err.field_message("source_grade").is_some());
+    }
 }

@@ -109,9 +109,6 @@ pub fn shown_in(figures: &DashboardView, zone: &str) -> DashboardView {
     view
 }
 
-/// (window, direction, counterpart, requests, ack p50, ack p90, answer p50, answer p90, answered in time, answered with a deadline)
-type TimelinessSql = (i64, String, String, i64, Option<f64>, Option<f64>, Option<f64>, Option<f64>, i64, i64);
-
 /// Current cases the country is party to, counted by `column` (category or priority).
 async fn current_cases_by(pool: &SqlitePool, country: Country, column: &str) -> Result<Vec<(String, i64)>, AppError> {
     let mut q = sqlx::QueryBuilder::new(format!("SELECT c.{column}, COUNT(*) FROM cases c WHERE "));
@@ -122,19 +119,60 @@ async fn current_cases_by(pool: &SqlitePool, country: Country, column: &str) -> 
 }
 
 pub async fn compute(pool: &SqlitePool, country: Country, now: DateTime<Utc>) -> Result<DashboardView, AppError> {
-    let c = country.as_str().to_string();
+    let (open_cases_by_category, open_cases_by_priority) = case_figures(pool, country).await?;
+    let (overdue_in, overdue_out, due_24h) = deadline_counts(pool, country, now).await?;
+    let (workload, untaken) = workload(pool, country, now).await?;
+    Ok(DashboardView {
+        country: country.label().into(),
+        as_of: ShownTime { at: now, text: String::new() },
+        open_cases_by_category,
+        open_cases_by_priority,
+        incoming_by_status: status_figures(pool, country, Side::Received).await?,
+        outgoing_by_status: status_figures(pool, country, Side::Sent).await?,
+        overdue_incoming: Figure {
+            label: "Overdue, received by us".into(),
+            value: overdue_in,
+            link: "/requests?direction=incoming&overdue=1".into(),
+        },
+        overdue_outgoing: Figure {
+            label: "Overdue, sent by us".into(),
+            value: overdue_out,
+            link: "/requests?direction=outgoing&overdue=1".into(),
+        },
+        due_within_24h: Figure {
+            label: "Due within 24 hours".into(),
+            value: due_24h,
+            link: "/requests?direction=incoming&due_soon=1".into(),
+        },
+        timeliness: timeliness(pool, country, now).await?,
+        trend: trend(pool, country, now).await?,
+        untaken: Figure {
+            label: "Received, not yet taken".into(),
+            value: untaken.0,
+            link: format!("/requests?direction=incoming&status={REQUESTS_OPEN}&officer=0"),
+        },
+        untaken_overdue: Figure {
+            label: "Overdue among them".into(),
+            value: untaken.1,
+            link: "/requests?direction=incoming&overdue=1&officer=0".into(),
+        },
+        workload,
+    })
+}
+
+/// Current cases by category (largest first) and by priority (every priority that has one, and Urgent always).
+async fn case_figures(pool: &SqlitePool, country: Country) -> Result<(Vec<Figure>, Vec<Figure>), AppError> {
     let by_cat = current_cases_by(pool, country, "category").await?;
     let by_pri = current_cases_by(pool, country, "priority").await?;
-    let label = |s: &str, f: fn(&str) -> Option<&'static str>| f(s).unwrap_or("?").to_string();
-    let open_cases_by_category = by_cat
+    let by_category = by_cat
         .into_iter()
         .map(|(k, n)| Figure {
-            label: label(&k, |s| s.parse::<Category>().ok().map(|x| x.label())),
+            label: k.parse::<Category>().map(|c| c.label()).unwrap_or("?").to_string(),
             value: n,
             link: format!("/cases?category={k}&status={CASES_CURRENT}"),
         })
         .collect();
-    let mut open_cases_by_priority: Vec<Figure> = Priority::ALL
+    let mut by_priority: Vec<Figure> = Priority::ALL
         .iter()
         .map(|p| Figure {
             label: p.label().into(),
@@ -142,74 +180,103 @@ pub async fn compute(pool: &SqlitePool, country: Country, now: DateTime<Utc>) ->
             link: format!("/cases?priority={}&status={CASES_CURRENT}", p.as_str()),
         })
         .collect();
-    open_cases_by_priority.retain(|f| f.value > 0 || f.label == "Urgent");
+    by_priority.retain(|f| f.value > 0 || f.label == "Urgent");
+    Ok((by_category, by_priority))
+}
 
-    let by_status = |side: &'static str| {
-        let c = c.clone();
-        async move {
-            // By agency id, so the count reads only the (agency, status) index, not every request.
-            // A request awaiting its sender's approval has not reached the recipient yet.
-            let (col, shown) = if side == "in" { ("r.to_agency_id", Unsent::NOT_SQL) } else { ("r.from_agency_id", Draft::NOT_SQL) };
-            let rows: Vec<(String, i64)> = sqlx::query_as(&format!(
-                "SELECT r.status, COUNT(*) FROM requests r WHERE {col} IN (SELECT id FROM agencies WHERE country = ?) \
-                 AND {shown} GROUP BY r.status"
-            ))
-            .bind(&c)
-            .fetch_all(pool)
-            .await?;
-            let dir = if side == "in" { "incoming" } else { "outgoing" };
-            Ok::<Vec<Figure>, AppError>(
-                RequestStatus::ALL
-                    .iter()
-                    .filter_map(|s| {
-                        let n = rows.iter().find(|(k, _)| k == s.as_str()).map(|x| x.1)?;
-                        Some(Figure { label: s.label().into(), value: n, link: format!("/requests?direction={dir}&status={}", s.as_str()) })
-                    })
-                    .collect(),
-            )
-        }
+/// Which side of the exchange a count is about: requests the country received, or sent.
+#[derive(Clone, Copy)]
+enum Side {
+    Received,
+    Sent,
+}
+
+/// Requests of one side by status, each status that has any.
+async fn status_figures(pool: &SqlitePool, country: Country, side: Side) -> Result<Vec<Figure>, AppError> {
+    // By agency id, so the count reads only the (agency, status) index, not every request.
+    // A request awaiting its sender's approval has not reached the recipient yet.
+    let (col, shown, dir) = match side {
+        Side::Received => ("r.to_agency_id", Unsent::NOT_SQL, "incoming"),
+        Side::Sent => ("r.from_agency_id", Draft::NOT_SQL, "outgoing"),
     };
-    let incoming_by_status = by_status("in").await?;
-    let outgoing_by_status = by_status("out").await?;
+    let rows: Vec<(RequestStatus, i64)> = sqlx::query_as(&format!(
+        "SELECT r.status, COUNT(*) FROM requests r WHERE {col} IN (SELECT id FROM agencies WHERE country = ?) \
+         AND {shown} GROUP BY r.status"
+    ))
+    .bind(country.as_str())
+    .fetch_all(pool)
+    .await?;
+    Ok(RequestStatus::ALL
+        .iter()
+        .filter_map(|s| {
+            let n = rows.iter().find(|(k, _)| k == s).map(|x| x.1)?;
+            Some(Figure { label: s.label().into(), value: n, link: format!("/requests?direction={dir}&status={}", s.as_str()) })
+        })
+        .collect())
+}
 
-    let now_s = now;
-    let overdue_in: i64 = sqlx::query_scalar(&format!(
-        "SELECT COUNT(*) FROM requests r JOIN agencies ta ON ta.id = r.to_agency_id WHERE ta.country = ?1 AND {}",
-        Overdue::sql("?2")
+/// (overdue received, overdue sent, received and due within 24 hours)
+async fn deadline_counts(pool: &SqlitePool, country: Country, now: DateTime<Utc>) -> Result<(i64, i64, i64), AppError> {
+    let count = |agency_col: &'static str, rule: String, until: Option<DateTime<Utc>>| async move {
+        let q = format!("SELECT COUNT(*) FROM requests r JOIN agencies a ON a.id = r.{agency_col} WHERE a.country = ?1 AND {rule}");
+        let mut q = sqlx::query_scalar::<_, i64>(&q).bind(country.as_str()).bind(now);
+        if let Some(until) = until {
+            q = q.bind(until);
+        }
+        q.fetch_one(pool).await
+    };
+    Ok((
+        count("to_agency_id", Overdue::sql("?2"), None).await?,
+        count("from_agency_id", Overdue::sql("?2"), None).await?,
+        count("to_agency_id", DueSoon::sql("?2", "?3"), Some(now + DueSoon::within())).await?,
     ))
-    .bind(&c)
-    .bind(now_s)
-    .fetch_one(pool)
-    .await?;
-    let overdue_out: i64 = sqlx::query_scalar(&format!(
-        "SELECT COUNT(*) FROM requests r JOIN agencies fa ON fa.id = r.from_agency_id WHERE fa.country = ?1 AND {}",
-        Overdue::sql("?2")
-    ))
-    .bind(&c)
-    .bind(now_s)
-    .fetch_one(pool)
-    .await?;
-    let due_24h: i64 = sqlx::query_scalar(&format!(
-        "SELECT COUNT(*) FROM requests r JOIN agencies ta ON ta.id = r.to_agency_id WHERE ta.country = ?1 AND {}",
-        DueSoon::sql("?2", "?3")
-    ))
-    .bind(&c)
-    .bind(now_s)
-    .bind(now_s + DueSoon::within())
-    .fetch_one(pool)
-    .await?;
+}
 
-    // Timeliness: one pass over the last 90 days (the 30-day rows are the recent part of the same
-    // scan), read from a covering index so no request row is opened. Percentiles are nearest-rank:
-    // the median is the ceil(n/2)-th value, the 90th percentile the ceil(0.9 n)-th.
-    //
-    // The hours are sorted twice, once per country side and kind ("All") and once per counterpart; the
-    // 30-day ranks are running counts of the recent rows in the same sorted order, so the 30-day window
-    // costs no sort of its own. Only the rows at a wanted rank are kept ("picks"). Directions and
-    // counterparts travel as integers (0 = received, 1 = sent; agency id, 0 = All): narrower rows sort
-    // faster. (One sort of every row per window, group and kind took 7 s on 1,000,000 requests; this 2.6 s.)
-    let since90 = (now - Duration::days(90)).to_rfc3339();
-    let since30 = (now - Duration::days(30)).to_rfc3339();
+/// (window, direction, counterpart, requests, ack p50, ack p90, answer p50, answer p90, answered in time, answered with a deadline)
+type TimelinessSql = (i64, String, String, i64, Option<f64>, Option<f64>, Option<f64>, Option<f64>, i64, i64);
+
+/// Acknowledgement and answer times (median, 90th percentile) and the share answered in time, over 30 and
+/// 90 days, for each direction, in all and per counterpart.
+async fn timeliness(pool: &SqlitePool, country: Country, now: DateTime<Utc>) -> Result<Vec<TimelinessRow>, AppError> {
+    // Each of the query's sorts may hold as much memory as the connection's page cache before spilling to
+    // a temporary file, so this one query runs with a small cache (same speed; BENCHMARKS.md).
+    let mut conn = pool.acquire().await?;
+    let cache_size: i64 = sqlx::query_scalar("PRAGMA cache_size").fetch_one(&mut *conn).await?;
+    sqlx::query("PRAGMA cache_size = -1024").execute(&mut *conn).await?;
+    let rows: Result<Vec<TimelinessSql>, sqlx::Error> = sqlx::query_as(&timeliness_sql())
+        .bind(country.as_str())
+        .bind((now - Duration::days(90)).to_rfc3339())
+        .bind((now - Duration::days(30)).to_rfc3339())
+        .fetch_all(&mut *conn)
+        .await;
+    // Restored whether or not the query succeeded: the connection goes back to the pool.
+    sqlx::query(&format!("PRAGMA cache_size = {cache_size}")).execute(&mut *conn).await?;
+    Ok(rows?
+        .into_iter()
+        .map(|r| TimelinessRow {
+            window_days: r.0,
+            direction: r.1,
+            counterpart: r.2,
+            requests: r.3,
+            ack_median_hours: r.4,
+            ack_p90_hours: r.5,
+            answer_median_hours: r.6,
+            answer_p90_hours: r.7,
+            within_deadline: (r.9 > 0).then(|| r.8 as f64 / r.9 as f64),
+        })
+        .collect())
+}
+
+/// The timeliness query (?1 country, ?2 start of the 90 days, ?3 start of the 30 days): one pass over the
+/// last 90 days (the 30-day rows are the recent part of the same scan), read from a covering index so no
+/// request row is opened. Percentiles are nearest-rank: the median is the ceil(n/2)-th value, the 90th
+/// percentile the ceil(0.9 n)-th.
+///
+/// The hours are sorted twice, once per country side and kind ("All") and once per counterpart; the
+/// 30-day ranks are running counts of the recent rows in the same sorted order, so the 30-day window
+/// costs no sort of its own. Only the rows at a wanted rank are kept ("picks"). Directions and
+/// counterparts travel as integers (0 = received, 1 = sent; agency id, 0 = All): narrower rows sort faster.
+fn timeliness_sql() -> String {
     let median = |n: &str| format!("({n} + 1) / 2");
     let p90 = |n: &str| format!("MAX(1, CAST(0.9 * {n} + 0.9999999 AS INTEGER))");
     // (window, group, its GROUP BY, rank, count, only recent rows)
@@ -236,13 +303,7 @@ pub async fn compute(pool: &SqlitePool, country: Country, now: DateTime<Utc>) ->
         })
         .collect::<Vec<_>>()
         .join(" UNION ALL ");
-    // Each of the query's sorts may hold as much memory as the connection's page cache before spilling to
-    // a temporary file: 4 MB caches made the computation's peak ~40 MB, 1 MB ~20 MB, at the same speed
-    // (2.6 s, measured in the sqlite3 shell on the bench data). So this one query runs with a small cache.
-    let mut conn = pool.acquire().await?;
-    let cache_size: i64 = sqlx::query_scalar("PRAGMA cache_size").fetch_one(&mut *conn).await?;
-    sqlx::query("PRAGMA cache_size = -1024").execute(&mut *conn).await?;
-    let rows: Result<Vec<TimelinessSql>, sqlx::Error> = sqlx::query_as(&format!(
+    format!(
         "WITH d AS MATERIALIZED ( \
             SELECT (ta.country != ?1) AS dir, \
                    CASE WHEN ta.country = ?1 THEN r.from_agency_id ELSE r.to_agency_id END AS cp, \
@@ -279,50 +340,26 @@ pub async fn compute(pool: &SqlitePool, country: Country, now: DateTime<Utc>) ->
          LEFT JOIN agencies ag ON ag.id = t.g \
          ORDER BY t.w, t.dir, t.g != 0, ag.code",
         expects = ExpectsAnswer::SQL
-    ))
-    .bind(&c)
-    .bind(&since90)
-    .bind(&since30)
-    .fetch_all(&mut *conn)
-    .await;
-    // Restored whether or not the query succeeded: the connection goes back to the pool.
-    sqlx::query(&format!("PRAGMA cache_size = {cache_size}")).execute(&mut *conn).await?;
-    drop(conn);
-    let timeliness = rows?
-        .into_iter()
-        .map(|r| TimelinessRow {
-            window_days: r.0,
-            direction: r.1,
-            counterpart: r.2,
-            requests: r.3,
-            ack_median_hours: r.4,
-            ack_p90_hours: r.5,
-            answer_median_hours: r.6,
-            answer_p90_hours: r.7,
-            within_deadline: (r.9 > 0).then(|| r.8 as f64 / r.9 as f64),
-        })
-        .collect();
+    )
+}
 
-    // 26 weeks, Monday-based, oldest first.
+/// Requests sent, received and answered per week: 26 weeks, Monday-based, oldest first.
+async fn trend(pool: &SqlitePool, country: Country, now: DateTime<Utc>) -> Result<Vec<WeekPoint>, AppError> {
     let first = rules::trend_start(now);
     let weekly: Vec<(String, i64, i64, i64)> = sqlx::query_as(
         "WITH w AS (SELECT date(r.sent_at, 'weekday 0', '-6 days') AS sent_week, \
                            date(r.answered_at, 'weekday 0', '-6 days') AS answered_week, fa.country AS fc, ta.country AS tc \
                     FROM requests r INDEXED BY requests_timing JOIN agencies fa ON fa.id = r.from_agency_id JOIN agencies ta ON ta.id = r.to_agency_id \
-                    WHERE r.sent_at >= ? AND (fa.country = ? OR ta.country = ?)) \
+                    WHERE r.sent_at >= ?1 AND (fa.country = ?2 OR ta.country = ?2)) \
          SELECT wk, SUM(sent), SUM(received), SUM(answered) FROM ( \
-            SELECT sent_week AS wk, CASE WHEN fc = ? THEN 1 ELSE 0 END AS sent, CASE WHEN tc = ? THEN 1 ELSE 0 END AS received, 0 AS answered FROM w \
-            UNION ALL SELECT answered_week, 0, 0, CASE WHEN tc = ? THEN 1 ELSE 0 END FROM w WHERE answered_week IS NOT NULL) GROUP BY wk",
+            SELECT sent_week AS wk, CASE WHEN fc = ?2 THEN 1 ELSE 0 END AS sent, CASE WHEN tc = ?2 THEN 1 ELSE 0 END AS received, 0 AS answered FROM w \
+            UNION ALL SELECT answered_week, 0, 0, CASE WHEN tc = ?2 THEN 1 ELSE 0 END FROM w WHERE answered_week IS NOT NULL) GROUP BY wk",
     )
     .bind(first.to_string())
-    .bind(&c)
-    .bind(&c)
-    .bind(&c)
-    .bind(&c)
-    .bind(&c)
+    .bind(country.as_str())
     .fetch_all(pool)
     .await?;
-    let trend = (0..26)
+    Ok((0..26)
         .map(|i| {
             let week = (first + Duration::weeks(i)).to_string();
             let row = weekly.iter().find(|w| w.0 == week);
@@ -333,14 +370,15 @@ pub async fn compute(pool: &SqlitePool, country: Country, now: DateTime<Utc>) ->
                 answered: row.map(|r| r.3).unwrap_or(0),
             }
         })
-        .collect();
+        .collect())
+}
 
+/// Each active officer's current cases led, open requests in their charge and how many are overdue (most
+/// overdue first), and (open, overdue) of the received requests nobody has taken yet.
+async fn workload(pool: &SqlitePool, country: Country, now: DateTime<Utc>) -> Result<(Vec<OfficerLoad>, (i64, i64)), AppError> {
     // Open requests are grouped by the officer in charge on this side once, instead of being searched
-    // again for every officer.
-    let in_charge = rules::in_charge_sql(country);
-    let overdue = Overdue::sql("?1");
-    // The row with id 0 holds the received requests nobody has taken yet (no one in charge).
-    let workload: Vec<(i64, String, String, i64, i64, i64)> = sqlx::query_as(&format!(
+    // again for every officer. The row with id 0 holds the requests no one is in charge of.
+    let rows: Vec<(i64, String, String, i64, i64, i64)> = sqlx::query_as(&format!(
         "WITH o AS MATERIALIZED (SELECT {in_charge} AS uid, COUNT(*) AS open, COALESCE(SUM({overdue}), 0) AS overdue \
                     FROM requests r JOIN cases c ON c.id = r.case_id \
                     JOIN agencies fa ON fa.id = r.from_agency_id JOIN agencies ta ON ta.id = r.to_agency_id \
@@ -352,15 +390,17 @@ pub async fn compute(pool: &SqlitePool, country: Country, now: DateTime<Utc>) ->
          WHERE a.country = ?2 AND u.role = 'officer' AND u.status = 'active' \
          UNION ALL SELECT 0, '', '', 0, COALESCE(SUM(open), 0), COALESCE(SUM(overdue), 0) FROM o WHERE uid IS NULL \
          ORDER BY 6 DESC, 5 DESC, 2",
+        in_charge = rules::in_charge_sql(country),
+        overdue = Overdue::sql("?1"),
         open = Open::SQL,
         current = CaseCurrent::SQL
     ))
-    .bind(now_s)
-    .bind(&c)
+    .bind(now)
+    .bind(country.as_str())
     .fetch_all(pool)
     .await?;
-    let untaken = workload.iter().find(|w| w.0 == 0).map(|w| (w.4, w.5)).unwrap_or((0, 0));
-    let workload = workload
+    let untaken = rows.iter().find(|w| w.0 == 0).map(|w| (w.4, w.5)).unwrap_or((0, 0));
+    let loads = rows
         .into_iter()
         .filter(|w| w.0 != 0)
         .map(|(user_id, name, agency, open_cases_led, open_requests, overdue)| OfficerLoad {
@@ -372,41 +412,5 @@ pub async fn compute(pool: &SqlitePool, country: Country, now: DateTime<Utc>) ->
             overdue,
         })
         .collect();
-
-    Ok(DashboardView {
-        country: country.label().into(),
-        as_of: ShownTime { at: now, text: String::new() },
-        open_cases_by_category,
-        open_cases_by_priority,
-        incoming_by_status,
-        outgoing_by_status,
-        overdue_incoming: Figure {
-            label: "Overdue, received by us".into(),
-            value: overdue_in,
-            link: "/requests?direction=incoming&overdue=1".into(),
-        },
-        overdue_outgoing: Figure {
-            label: "Overdue, sent by us".into(),
-            value: overdue_out,
-            link: "/requests?direction=outgoing&overdue=1".into(),
-        },
-        due_within_24h: Figure {
-            label: "Due within 24 hours".into(),
-            value: due_24h,
-            link: "/requests?direction=incoming&due_soon=1".into(),
-        },
-        timeliness,
-        trend,
-        untaken: Figure {
-            label: "Received, not yet taken".into(),
-            value: untaken.0,
-            link: format!("/requests?direction=incoming&status={REQUESTS_OPEN}&officer=0"),
-        },
-        untaken_overdue: Figure {
-            label: "Overdue among them".into(),
-            value: untaken.1,
-            link: "/requests?direction=incoming&overdue=1&officer=0".into(),
-        },
-        workload,
-    })
+    Ok((loads, untaken))
 }

@@ -53,6 +53,27 @@ fn files(doc: &mut Document, indent: f32, list: &[AttachmentView]) {
 pub fn render(case: &CaseView, requests: &[RequestView], reader: &SessionUser, now: DateTime<Utc>) -> Vec<u8> {
     let marking = strictest(case, requests);
     let mut doc = Document::new();
+    case_facts(&mut doc, case);
+    case_records(&mut doc, case);
+    doc.heading(12.0, &format!("Requests ({})", requests.len()));
+    if requests.is_empty() {
+        doc.text(Face::Regular, 10.0, 0.0, "No request.");
+    }
+    for r in requests {
+        request(&mut doc, r);
+    }
+    let printed = time::display(now, &reader.time_zone);
+    let running = Running {
+        marking: marking.label().to_string(),
+        marking_colour: marking_colour(marking),
+        header: format!("{} · {}", case.reference, case.title.chars().take(60).collect::<String>()),
+        footer: format!("Printed {printed} for {} ({})", reader.display_name, reader.agency_code),
+    };
+    doc.finish(&format!("{} {}", case.reference, case.title), &running)
+}
+
+/// The title block, the case's facts and its summary.
+fn case_facts(doc: &mut Document, case: &CaseView) {
     doc.text(Face::Regular, 10.0, 0.0, &format!("Case report · {}", case.reference));
     doc.text(Face::Bold, 16.0, 0.0, &case.title);
     doc.gap(4.0);
@@ -69,7 +90,10 @@ pub fn render(case: &CaseView, requests: &[RequestView], reader: &SessionUser, n
 
     doc.heading(12.0, "Summary");
     doc.text(Face::Regular, 10.0, 0.0, if case.summary.is_empty() { "No summary." } else { &case.summary });
+}
 
+/// Entities, indicators and the case's own files.
+fn case_records(doc: &mut Document, case: &CaseView) {
     if !case.entities.is_empty() {
         doc.heading(12.0, "Persons, companies and vessels");
         for e in &case.entities {
@@ -91,70 +115,57 @@ pub fn render(case: &CaseView, requests: &[RequestView], reader: &SessionUser, n
     }
     if !case.attachments.is_empty() {
         doc.heading(12.0, "Case files");
-        files(&mut doc, 0.0, &case.attachments);
+        files(doc, 0.0, &case.attachments);
     }
+}
 
-    doc.heading(12.0, &format!("Requests ({})", requests.len()));
-    if requests.is_empty() {
-        doc.text(Face::Regular, 10.0, 0.0, "No request.");
+/// One request: its heading, times, text and files, then its thread.
+fn request(doc: &mut Document, r: &RequestView) {
+    let s = &r.summary;
+    doc.rule();
+    doc.keep(60.0);
+    doc.text(Face::Bold, 11.0, 0.0, &s.subject);
+    doc.text(
+        Face::Regular,
+        9.5,
+        0.0,
+        &format!(
+            "{} · from {} ({}) to {} ({}) · {} · {} · {}",
+            s.kind.label(),
+            r.from_agency.name,
+            r.from_agency.code,
+            r.to_agency.name,
+            r.to_agency.code,
+            s.priority.label(),
+            s.status.label(),
+            s.tlp.label()
+        ),
+    );
+    let mut when = vec![format!("Sent {}", r.sent.as_ref().map(|t| t.text.as_str()).unwrap_or("not yet"))];
+    if let Some(d) = &s.deadline {
+        when.push(format!("due {} ({})", d.due.text, d.other_zone));
     }
-    for r in requests {
-        let s = &r.summary;
-        doc.rule();
-        doc.keep(60.0);
-        doc.text(Face::Bold, 11.0, 0.0, &s.subject);
-        doc.text(
-            Face::Regular,
-            9.5,
-            0.0,
-            &format!(
-                "{} · from {} ({}) to {} ({}) · {} · {} · {}",
-                s.kind.label(),
-                r.from_agency.name,
-                r.from_agency.code,
-                r.to_agency.name,
-                r.to_agency.code,
-                s.priority.label(),
-                s.status.label(),
-                s.tlp.label()
-            ),
-        );
-        let mut when = vec![format!("Sent {}", r.sent.as_ref().map(|t| t.text.as_str()).unwrap_or("not yet"))];
-        if let Some(d) = &s.deadline {
-            when.push(format!("due {} ({})", d.due.text, d.other_zone));
-        }
-        if let (Some(t), Some(by)) = (&r.acknowledged, &r.acknowledged_by) {
-            when.push(format!("acknowledged {} by {by}", t.text));
-        }
-        doc.text(Face::Regular, 9.5, 0.0, &when.join(" · "));
-        if let Some(reason) = &r.decline_reason {
-            doc.text(Face::Regular, 9.5, 0.0, &format!("Declined: {reason}"));
-        }
-        doc.gap(3.0);
-        doc.text(Face::Regular, 10.0, 12.0, &r.body);
-        files(&mut doc, 12.0, &r.attachments);
-        for resp in &r.responses {
-            doc.gap(4.0);
-            doc.keep(40.0);
-            let mut head =
-                format!("{} · {} ({}) · {} · {}", resp.kind.label(), resp.author, resp.agency, resp.created.text, resp.tlp.label());
-            if let Some(g) = grading(resp.source_grade, resp.info_grade) {
-                head.push_str(&format!(" · grading {g}"));
-            }
-            doc.text(Face::Bold, 9.5, 24.0, &head);
-            doc.text(Face::Regular, 10.0, 24.0, &resp.body);
-            files(&mut doc, 24.0, &resp.attachments);
-        }
+    if let (Some(t), Some(by)) = (&r.acknowledged, &r.acknowledged_by) {
+        when.push(format!("acknowledged {} by {by}", t.text));
     }
-
-    let printed = time::display(now, &reader.time_zone);
-    let running = Running {
-        marking: marking.label().to_string(),
-        marking_colour: marking_colour(marking),
-        header: format!("{} · {}", case.reference, case.title.chars().take(60).collect::<String>()),
-        footer: format!("Printed {printed} for {} ({})", reader.display_name, reader.agency_code),
-    };
-    doc.finish(&format!("{} {}", case.reference, case.title), &running)
+    doc.text(Face::Regular, 9.5, 0.0, &when.join(" · "));
+    if let Some(reason) = &r.decline_reason {
+        doc.text(Face::Regular, 9.5, 0.0, &format!("Declined: {reason}"));
+    }
+    doc.gap(3.0);
+    doc.text(Face::Regular, 10.0, 12.0, &r.body);
+    files(doc, 12.0, &r.attachments);
+    for resp in &r.responses {
+        doc.gap(4.0);
+        doc.keep(40.0);
+        let mut head = format!("{} · {} ({}) · {} · {}", resp.kind.label(), resp.author, resp.agency, resp.created.text, resp.tlp.label());
+        if let Some(g) = grading(resp.source_grade, resp.info_grade) {
+            head.push_str(&format!(" · grading {g}"));
+        }
+        doc.text(Face::Bold, 9.5, 24.0, &head);
+        doc.text(Face::Regular, 10.0, 24.0, &resp.body);
+        files(doc, 24.0, &resp.attachments);
+    }
 }
 
 /// The report for `case_id` if the actor may read the case; every attempt is an audit event.
