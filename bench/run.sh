@@ -18,7 +18,7 @@ OUT=BENCHMARKS.md
 
 command -v wrk >/dev/null || { echo "==> Installing wrk (Debian)"; apt-get install -y -qq wrk >/dev/null; }
 # The dashboard's start-up computation is logged at info: its time is reported below.
-export DATABASE_URL="sqlite://$DIR/bench.db" RUST_LOG=warn,app::backend::dashboard=info
+export DATABASE_URL="sqlite://$DIR/bench.db" RUST_LOG=warn,app::backend::oversight::dashboard=info
 export LEPTOS_OUTPUT_NAME=liaison-desk LEPTOS_SITE_ROOT=target/site LEPTOS_SITE_PKG_DIR=pkg LEPTOS_SITE_ADDR=127.0.0.1:$PORT LEPTOS_ENV=PROD
 
 # BENCH_REUSE=1 keeps the last run's seeded database (and its seed figures) to re-run the load.
