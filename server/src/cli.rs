@@ -1,8 +1,10 @@
 //! The command line: `serve` (the default) and the operator's commands. Each is documented by `--help`.
 
 use crate::config::{DbArgs, ServeArgs};
-use app::backend::platform::audit::{self, ChainReport, Event, Who};
+use app::backend::platform::audit::{self, Event, Who};
+use app::backend::platform::checkpoints::{self, Checkpoint, TrailReport};
 use app::backend::platform::db::{self, Db, SqliteTuning};
+use app::backend::platform::identity::{InstanceKey, PublicKey};
 use app::backend::{data::demo, platform::agencies, platform::passwords, platform::users};
 use app::error::AppError;
 use clap::{Parser, Subcommand};
@@ -94,8 +96,28 @@ pub enum AgencyCommand {
 
 #[derive(Subcommand, Debug)]
 pub enum AuditCommand {
-    /// Recompute the hash chain; exit 0 with "audit chain OK: N events", or 1 naming the first bad event.
-    Verify,
+    /// Recompute the hash chain and check the signed checkpoints against it; exit 0 with "audit chain OK:
+    /// N events", or 1 naming the first bad event (changed, missing, cut off, rewritten or unsigned).
+    Verify {
+        /// A checkpoint exported earlier (`audit checkpoint --out`) and kept elsewhere: the chain must still
+        /// reach its event with its hash.
+        #[arg(long)]
+        checkpoint: Option<PathBuf>,
+        /// The instance's public key as kept elsewhere (`audit public-key`); without it, the key file's.
+        #[arg(long)]
+        public_key: Option<PathBuf>,
+        /// Events newer than the newest signed checkpoint are accepted for this many seconds (the server
+        /// signs at least every minute and when it stops); older unsigned events fail the check.
+        #[arg(long, default_value_t = 120)]
+        max_unsigned_age: u64,
+    },
+    /// Print the instance's public key (64 hexadecimal digits): keep a copy away from this machine.
+    PublicKey,
+    /// Sign the chain's current end and write the newest checkpoint to FILE (JSON), to keep elsewhere.
+    Checkpoint {
+        #[arg(long)]
+        out: PathBuf,
+    },
 }
 
 fn operator() -> Who {
@@ -103,7 +125,7 @@ fn operator() -> Who {
     Who { username: Some(format!("cli:{name}")), ..Who::default() }
 }
 
-fn explain(e: AppError) -> anyhow_like::Error {
+pub fn explain(e: AppError) -> anyhow_like::Error {
     match e {
         AppError::Validation(fields) => {
             anyhow_like::Error(fields.iter().map(|f| format!("{}: {}", f.field, f.message)).collect::<Vec<_>>().join("\n"))
@@ -220,27 +242,78 @@ pub async fn agency_add(db: &Db, code: &str, name: &str, country: &str) -> Resul
     Ok(())
 }
 
-/// Exit code 0 when the chain verifies, 1 when it does not.
-pub async fn audit_verify(db: &Db) -> Result<i32, Error> {
+/// How `audit verify` was asked to check.
+pub struct VerifyArgs {
+    pub checkpoint: Option<PathBuf>,
+    pub public_key: Option<PathBuf>,
+    pub max_unsigned_age: u64,
+}
+
+/// Exit code 0 when the chain and its checkpoints verify, 1 when they do not.
+pub async fn audit_verify(db: &Db, key_file: &Path, args: VerifyArgs) -> Result<i32, Error> {
     let started = std::time::Instant::now();
-    match audit::verify(&db.pool).await? {
-        ChainReport::Ok { events } => {
+    let trusted = match &args.public_key {
+        Some(file) => PublicKey::from_hex(&std::fs::read_to_string(file)?).map_err(|e| Error(e.to_string()))?,
+        None => InstanceKey::load(key_file).map_err(|e| Error(format!("{e}; or give the public key with --public-key")))?.public(),
+    };
+    let external: Option<Checkpoint> = match &args.checkpoint {
+        Some(file) => Some(
+            serde_json::from_str(&std::fs::read_to_string(file)?)
+                .map_err(|e| Error(format!("{}: not a checkpoint: {e}", file.display())))?,
+        ),
+        None => None,
+    };
+    let grace = std::time::Duration::from_secs(args.max_unsigned_age);
+    match checkpoints::verify(&db.pool, &trusted, external.as_ref(), grace, chrono::Utc::now()).await? {
+        TrailReport::Ok { events, checkpoints, signed_to, unsigned_at_start } => {
             println!("audit chain OK: {events} events");
+            println!(
+                "{checkpoints} signed checkpoints verified; signed up to event {signed_to}; {} newer events not yet signed",
+                events as i64 - signed_to
+            );
+            if unsigned_at_start > 0 {
+                println!(
+                    "warning: {unsigned_at_start} times the server found events it had not signed when it started (a crash, or writes \
+                     behind its back): see the audit trail's audit.unsigned_at_start events"
+                );
+            }
             tracing::info!(events, seconds = started.elapsed().as_secs_f64(), "audit chain verified");
             Ok(0)
         }
-        ChainReport::Broken { event_id, reason } => {
+        TrailReport::Broken { event_id, reason } => {
             eprintln!("audit chain BROKEN at event {event_id}: {reason}");
             Ok(1)
         }
     }
 }
 
-pub async fn backup(db: &Db, file: &Path) -> Result<(), Error> {
+pub fn audit_public_key(key_file: &Path) -> Result<(), Error> {
+    println!("{}", InstanceKey::load(key_file).map_err(|e| Error(e.to_string()))?.public_hex());
+    Ok(())
+}
+
+/// Signs the current end of the chain (if it moved) and writes the newest checkpoint to `out`.
+pub async fn audit_checkpoint(db: &Db, key_file: &Path, out: &Path) -> Result<(), Error> {
+    let key = InstanceKey::load(key_file).map_err(|e| Error(e.to_string()))?;
+    checkpoints::sign_tail(db, &key).await.map_err(explain)?;
+    let latest = checkpoints::latest(&db.pool).await?.ok_or_else(|| Error("the audit trail is empty: nothing to sign".into()))?;
+    let json = serde_json::to_string_pretty(&latest).map_err(|e| Error(e.to_string()))?;
+    std::fs::write(out, json + "\n")?;
+    println!("Checkpoint of event {} written to {}: keep it away from this machine.", latest.last_id, out.display());
+    Ok(())
+}
+
+/// A consistent copy, signed to its last event (so that it verifies on its own, later, elsewhere).
+pub async fn backup(db: &Db, file: &Path, key_file: &Path) -> Result<(), Error> {
     if file.exists() {
         return Err(Error(format!("{} exists; choose a new file name", file.display())));
     }
+    let key = InstanceKey::load_or_create(key_file).map_err(|e| Error(e.to_string()))?;
+    checkpoints::sign_tail(db, &key).await.map_err(explain)?;
     db::backup(db, file).await?;
+    // Events written between the signature above and the copy are signed in the copy.
+    let copy = Db::open(&format!("sqlite://{}", file.display()), SqliteTuning::default()).await?;
+    checkpoints::sign_tail(&copy, &key).await.map_err(explain)?;
     println!("Backup written to {}", file.display());
     Ok(())
 }

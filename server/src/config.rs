@@ -4,6 +4,7 @@ use app::backend::exchange::deadlines::DeadlinePolicy;
 use app::backend::platform::db::SqliteTuning;
 use app::backend::settings::Settings;
 use clap::Args;
+use std::path::PathBuf;
 use std::time::Duration;
 
 #[derive(Args, Clone, Debug)]
@@ -22,9 +23,17 @@ pub struct DbArgs {
     /// Memory-map this much of the database file, in MiB (the mapped pages count in the resident size).
     #[arg(long, env = "LD_SQLITE_MMAP_MB", default_value_t = 0, global = true)]
     pub sqlite_mmap_mb: u64,
+    /// The instance's Ed25519 signing key (made at first start, mode 0600), which signs the audit trail's
+    /// checkpoints. Default: instance-signing.key beside the database file. Keep it out of database backups.
+    #[arg(long, env = "LD_SIGNING_KEY_FILE", global = true)]
+    pub signing_key_file: Option<PathBuf>,
 }
 
 impl DbArgs {
+    pub fn signing_key_file(&self) -> PathBuf {
+        self.signing_key_file.clone().unwrap_or_else(|| app::backend::platform::identity::default_key_path(&self.database_url))
+    }
+
     pub fn tuning(&self) -> SqliteTuning {
         SqliteTuning { cache_kb: self.sqlite_cache_kb, connections: self.sqlite_connections.max(1), mmap_mb: self.sqlite_mmap_mb }
     }
@@ -35,6 +44,10 @@ pub struct ServeArgs {
     /// Set when the site is served over HTTPS: cookies become `Secure` with the `__Host-` prefix, and HSTS is sent.
     #[arg(long, env = "LD_SECURE_COOKIES", default_value_t = false)]
     pub secure_cookies: bool,
+    /// Serve plain HTTP on an address other than loopback anyway (session cookies then cross the network
+    /// unencrypted). Without it, such an address needs LD_SECURE_COOKIES=true behind a TLS proxy.
+    #[arg(long, env = "LD_INSECURE_HTTP", default_value_t = false)]
+    pub insecure_http: bool,
     /// Minutes of inactivity after which a session ends.
     #[arg(long, env = "LD_SESSION_IDLE_MINUTES", default_value_t = 30)]
     pub session_idle_minutes: u64,

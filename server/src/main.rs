@@ -47,33 +47,64 @@ async fn start() -> ExitCode {
 
 async fn run(args: Cli) -> Result<i32, cli::Error> {
     let db = cli::open_db(&args.db.database_url, args.db.tuning()).await?;
+    let key_file = args.db.signing_key_file();
     match args.command {
-        None => serve(db, ServeArgs::default()).await.map(|_| 0),
-        Some(Command::Serve(serve_args)) => serve(db, serve_args).await.map(|_| 0),
+        None => serve(db, ServeArgs::default(), &key_file).await.map(|_| 0),
+        Some(Command::Serve(serve_args)) => serve(db, serve_args, &key_file).await.map(|_| 0),
         Some(Command::User(UserCommand::Add { username, display_name, role, agency, password_stdin })) => {
-            cli::user_add(&db, username, display_name, role, agency, password_stdin).await.map(|_| 0)
+            signed(&db, &key_file, cli::user_add(&db, username, display_name, role, agency, password_stdin).await).await
         }
-        Some(Command::User(UserCommand::ResetPassword { username })) => cli::reset_password(&db, &username).await.map(|_| 0),
-        Some(Command::Agency(AgencyCommand::Add { code, name, country })) => cli::agency_add(&db, &code, &name, &country).await.map(|_| 0),
-        Some(Command::Audit(AuditCommand::Verify)) => cli::audit_verify(&db).await,
-        Some(Command::Backup { file }) => cli::backup(&db, &file).await.map(|_| 0),
+        Some(Command::User(UserCommand::ResetPassword { username })) => {
+            signed(&db, &key_file, cli::reset_password(&db, &username).await).await
+        }
+        Some(Command::Agency(AgencyCommand::Add { code, name, country })) => {
+            signed(&db, &key_file, cli::agency_add(&db, &code, &name, &country).await).await
+        }
+        Some(Command::Audit(AuditCommand::Verify { checkpoint, public_key, max_unsigned_age })) => {
+            cli::audit_verify(&db, &key_file, cli::VerifyArgs { checkpoint, public_key, max_unsigned_age }).await
+        }
+        Some(Command::Audit(AuditCommand::PublicKey)) => cli::audit_public_key(&key_file).map(|_| 0),
+        Some(Command::Audit(AuditCommand::Checkpoint { out })) => cli::audit_checkpoint(&db, &key_file, &out).await.map(|_| 0),
+        Some(Command::Backup { file }) => cli::backup(&db, &file, &key_file).await.map(|_| 0),
         Some(Command::Seed { cases, requests, audit_events, officers_per_agency, seed }) => {
             let size = app::backend::data::seed::SeedSize { cases, requests, audit_events, officers_per_agency, seed };
-            cli::seed(&db, size).await.map(|_| 0)
+            signed(&db, &key_file, cli::seed(&db, size).await).await
         }
-        Some(Command::DemoData { credentials_file }) => cli::demo_data(&db, &credentials_file).await.map(|_| 0),
+        Some(Command::DemoData { credentials_file }) => {
+            signed(&db, &key_file, cli::demo_data(&db, &credentials_file).await.map(drop)).await
+        }
     }
 }
 
-async fn serve(db: app::backend::platform::db::Db, args: ServeArgs) -> Result<(), cli::Error> {
-    if args.demo_data {
-        cli::demo_data(&db, std::path::Path::new(&args.demo_credentials_file)).await?;
-    }
+/// After a command that wrote to the audit trail: signs what it wrote (the server would otherwise find it
+/// unsigned at its next start and record that as writes behind its back).
+async fn signed(db: &app::backend::platform::db::Db, key_file: &std::path::Path, done: Result<(), cli::Error>) -> Result<i32, cli::Error> {
+    done?;
+    app::backend::platform::checkpoints::sign_after_command(db, key_file).await.map_err(cli::explain)?;
+    Ok(0)
+}
+
+async fn serve(db: app::backend::platform::db::Db, args: ServeArgs, key_file: &std::path::Path) -> Result<(), cli::Error> {
+    use app::backend::platform::{checkpoints, identity::InstanceKey};
     let conf = leptos::config::get_configuration(None).map_err(|e| cli::Error(format!("Leptos configuration: {e}")))?;
     let options = conf.leptos_options;
     let addr = options.site_addr;
+    // Refused before anything is written.
+    if !addr.ip().is_loopback() && !args.secure_cookies && !args.insecure_http {
+        return Err(cli::Error(format!(
+            "refusing to serve plain HTTP on {addr}: sign-in cookies would cross the network unencrypted. Put a TLS proxy in front and set \
+             LD_SECURE_COOKIES=true, or pass --insecure-http (LD_INSECURE_HTTP=true) if you mean it"
+        )));
+    }
+    // Before serving: without its key the server cannot vouch for its audit trail.
+    let key = InstanceKey::load_or_create(key_file).map_err(|e| cli::Error(e.to_string()))?;
+    if args.demo_data {
+        cli::demo_data(&db, std::path::Path::new(&args.demo_credentials_file)).await?;
+    }
+    checkpoints::sign_at_start(&db, &key).await.map_err(|e| cli::Error(format!("signing the audit trail at start: {e}")))?;
     let (stop, stopped) = tokio::sync::watch::channel(false);
-    let (app, hub, sessions, dashboards) = server::router::build_parts(options, db.clone(), &args, stopped).await?;
+    let (app, hub, sessions, dashboards) = server::router::build_parts(options, db.clone(), &args, stopped.clone()).await?;
+    let signer = checkpoints::spawn_signer(db.clone(), key, checkpoints::Cadence::default(), stopped);
     server::events::spawn_reminders(db.clone(), hub);
     dashboards.warm_up(db.pool.clone());
     sessions.spawn_cleanup(std::time::Duration::from_secs(3600));
@@ -87,6 +118,8 @@ async fn serve(db: app::backend::platform::db::Db, args: ServeArgs) -> Result<()
             let _ = stop.send(true);
         })
         .await?;
+    // The last checkpoint covers everything written before the stop.
+    let _ = signer.await;
     tracing::info!("shut down cleanly");
     Ok(())
 }

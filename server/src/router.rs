@@ -70,6 +70,7 @@ pub async fn build_parts(
             move || shell(options.clone())
         })
         .fallback(leptos_axum::file_and_error_handler::<AppState, _>(shell))
+        .layer(axum::middleware::from_fn(security::server_fn_status))
         .layer(RequestBodyLimitLayer::new(args.max_body_bytes));
     let files = Router::new()
         .route("/attachments", post(files::upload))

@@ -55,3 +55,23 @@ pub async fn security_headers(secure: bool, req: Request<Body>, next: Next) -> R
     }
     res
 }
+
+/// A server function refused before its body ran (its arguments could not be read: a missing field, a word
+/// where a number belongs, a JSON body) answers with the status of its error, as every other refusal does:
+/// leptos gives such errors 500, which reads as a fault of the server. A real fault stays 500.
+pub async fn server_fn_status(req: Request, next: Next) -> Response {
+    let server_fn = req.uri().path().starts_with("/api/");
+    let res = next.run(req).await;
+    if !server_fn || res.status() != StatusCode::INTERNAL_SERVER_ERROR {
+        return res;
+    }
+    let (mut parts, body) = res.into_parts();
+    // An error answer is a short JSON object; anything longer is not one of ours.
+    let Ok(bytes) = axum::body::to_bytes(body, 64 * 1024).await else {
+        return StatusCode::INTERNAL_SERVER_ERROR.into_response();
+    };
+    if let Ok(error) = serde_json::from_slice::<app::error::AppError>(&bytes) {
+        parts.status = StatusCode::from_u16(error.status_code()).unwrap_or(parts.status);
+    }
+    Response::from_parts(parts, Body::from(bytes))
+}

@@ -24,7 +24,7 @@ async fn audit_verify_passes_then_names_the_event_an_intruder_altered() {
 
     let ok = liaison_desk(&s.db_url, &["audit", "verify"]);
     assert!(ok.status.success(), "{}", String::from_utf8_lossy(&ok.stderr));
-    assert_eq!(String::from_utf8_lossy(&ok.stdout).trim(), format!("audit chain OK: {count} events"));
+    assert_eq!(String::from_utf8_lossy(&ok.stdout).lines().next(), Some(format!("audit chain OK: {count} events").as_str()));
 
     // The triggers stop a plain UPDATE...
     let refused = sqlx::query("UPDATE audit_events SET outcome = 'failure' WHERE id = 3").execute(&s.db.pool).await;
@@ -70,6 +70,8 @@ async fn audit_verify_names_a_fault_at_every_position_across_chunks() {
     assert_eq!(verify_in_chunks(pool, 3).await.unwrap(), ChainReport::Ok { events: count as u64 });
     sqlx::query("DROP TRIGGER audit_events_no_update").execute(pool).await.unwrap();
     sqlx::query("DROP TRIGGER audit_events_no_delete").execute(pool).await.unwrap();
+    // Putting an event back in the middle does not extend the chain: the database would refuse it.
+    sqlx::query("DROP TRIGGER audit_events_extend_chain").execute(pool).await.unwrap();
     sqlx::query("CREATE TABLE kept AS SELECT * FROM audit_events WHERE 0").execute(pool).await.unwrap();
 
     for victim in 1..=count {
@@ -159,8 +161,11 @@ async fn backup_writes_a_consistent_copy() {
     let out = liaison_desk(&s.db_url, &["backup", file.to_str().unwrap()]);
     assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
     let copy_url = format!("sqlite://{}", file.display());
-    let verify = liaison_desk(&copy_url, &["audit", "verify"]);
-    assert!(verify.status.success());
+    // Verified elsewhere, against the instance's public key: the copy is signed to its last event.
+    let public = dir.path().join("instance.pub");
+    std::fs::write(&public, liaison_desk(&s.db_url, &["audit", "public-key"]).stdout).unwrap();
+    let verify = liaison_desk(&copy_url, &["audit", "verify", "--public-key", public.to_str().unwrap(), "--max-unsigned-age", "0"]);
+    assert!(verify.status.success(), "{}", String::from_utf8_lossy(&verify.stderr));
     assert!(String::from_utf8_lossy(&verify.stdout).starts_with("audit chain OK"));
     // Refuses to overwrite.
     assert!(!liaison_desk(&s.db_url, &["backup", file.to_str().unwrap()]).status.success());
@@ -222,5 +227,24 @@ async fn seed_makes_the_same_searchable_data_each_time_with_a_chain_that_verifie
     assert!(verify.status.success(), "{}", String::from_utf8_lossy(&verify.stderr));
     let events = count("SELECT COUNT(*) FROM audit_events").await;
     assert!(events >= 5000);
-    assert_eq!(String::from_utf8_lossy(&verify.stdout).trim(), format!("audit chain OK: {events} events"));
+    assert_eq!(String::from_utf8_lossy(&verify.stdout).lines().next(), Some(format!("audit chain OK: {events} events").as_str()));
+}
+
+#[test]
+fn serve_refuses_plain_http_on_a_network_address() {
+    let dir = tempfile::tempdir().unwrap();
+    let out = Command::new(env!("CARGO_BIN_EXE_liaison-desk"))
+        .arg("serve")
+        .env("DATABASE_URL", format!("sqlite://{}/t.db", dir.path().display()))
+        .env("LEPTOS_SITE_ADDR", "0.0.0.0:0")
+        .env("LEPTOS_OUTPUT_NAME", "liaison-desk")
+        .env("RUST_LOG", "warn")
+        .output()
+        .expect("run liaison-desk");
+    assert_eq!(out.status.code(), Some(2));
+    assert!(
+        String::from_utf8_lossy(&out.stderr).contains("refusing to serve plain HTTP on 0.0.0.0"),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
 }

@@ -309,6 +309,10 @@ async fn the_case_history_keeps_changes_apart_from_views() {
     assert_eq!(views.len(), 10, "only the latest views");
     assert!(views.iter().all(|a| a == "case.read" || a == "request.read"), "{views:?}");
     assert_eq!((h["views"][0]["who"].as_str(), views[0].as_str()), (Some("rcmp.officer"), "request.read"), "newest first");
+    // Reading the history is itself a read of the case, on the record.
+    let last: (String, Option<String>, Option<i64>) =
+        sqlx::query_as("SELECT action, username, case_id FROM audit_events ORDER BY id DESC LIMIT 1").fetch_one(&s.db.pool).await.unwrap();
+    assert_eq!(last, ("case.read".to_string(), Some("ncb.officer".to_string()), story.case_id.parse().ok()));
 }
 
 /// The case page shows the latest changes and links to the rest; the history pages list every change

@@ -454,3 +454,53 @@ async fn expired_sessions_are_removed_and_live_ones_kept() {
     assert_eq!(live.whoami().await.as_deref(), Some("ncb.officer"));
     assert_eq!(old.whoami().await, None);
 }
+
+/// Arguments that cannot be read are the caller's mistake: 422 with a message saying what was wrong,
+/// never a 500, and nothing is written.
+#[tokio::test]
+async fn unreadable_server_function_arguments_answer_422_with_a_message() {
+    let s = TestServer::start().await;
+    let mut c = s.signed_in("ncb.officer").await;
+    let before: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM cases").fetch_one(&s.db.pool).await.unwrap();
+    for (endpoint, form) in [
+        ("get_case", vec![("id", "abc")]),
+        ("get_case", vec![]),
+        ("list_cases", vec![("filter[page]", "-1")]),
+        ("update_case", vec![("id", "1"), ("version", "one")]),
+        ("list_requests", vec![("filter[priority]", "highest")]),
+    ] {
+        let res = c.call(endpoint, &form).await;
+        let status = res.status().as_u16();
+        let body = res.text().await.unwrap();
+        assert_eq!(status, 422, "{endpoint} {form:?}: {body}");
+        let error: app::error::AppError = serde_json::from_str(&body).unwrap();
+        assert!(error.field_message("form").is_some_and(|m| m.starts_with("The form could not be read")), "{body}");
+    }
+    // A JSON body where a form is expected.
+    let res = c
+        .with_cookie(c.http.post(format!("{}/api/get_case", s.base)).header("content-type", "application/json").body(r#"{"id":1}"#))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(res.status().as_u16(), 422);
+    let after: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM cases").fetch_one(&s.db.pool).await.unwrap();
+    assert_eq!(before, after);
+}
+
+/// A sign-in with a huge username or password is refused before anything is looked up or written.
+#[tokio::test]
+async fn an_oversized_sign_in_is_refused_without_writing_to_the_audit_trail() {
+    let s = TestServer::start().await;
+    let events = || async { sqlx::query_scalar::<_, i64>("SELECT COUNT(*) FROM audit_events").fetch_one(&s.db.pool).await.unwrap() };
+    let before = events().await;
+    let mut c = s.client();
+    let res = c.sign_in(&"a".repeat(100_000), "whatever password").await;
+    assert_eq!(res.status().as_u16(), 422);
+    assert!(res.text().await.unwrap().contains("at most 64 characters"));
+    let res = c.sign_in("ncb.officer", &"p".repeat(5_000)).await;
+    assert_eq!(res.status().as_u16(), 422);
+    assert_eq!(events().await, before, "nothing written");
+    // A name of 64 characters is an ordinary failed sign-in (and audited).
+    assert_eq!(c.sign_in(&"b".repeat(64), "whatever password").await.status().as_u16(), 422);
+    assert_eq!(events().await, before + 1);
+}

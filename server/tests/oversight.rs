@@ -689,3 +689,31 @@ async fn the_case_report_pdf_marks_every_page_and_holds_requests_and_gradings() 
         .unwrap();
     assert_eq!(events, vec!["success", "denied", "denied"]);
 }
+
+/// What an officer searched for says what they work on: their country's supervisors read it in the audit
+/// trail, an admin sees only that a search happened.
+#[tokio::test]
+async fn search_terms_in_the_audit_trail_are_for_supervisors_not_admins() {
+    let s = TestServer::start().await;
+    let mut ncb = s.signed_in("ncb.officer").await;
+    ncb.ok("search", &[("q", "saffron courier network")]).await;
+    let search_events = |page: serde_json::Value| -> Vec<String> {
+        page["events"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .filter(|e| e["action"] == "search")
+            .map(|e| e["details"].as_str().unwrap().to_string())
+            .collect()
+    };
+    let filter = [("filter[action]", "search"), ("filter[user]", "ncb.officer")];
+    let mut supervisor = s.signed_in("in.supervisor").await;
+    let seen = search_events(supervisor.ok("list_audit", &filter).await);
+    assert_eq!(seen.len(), 1);
+    assert!(seen[0].contains("saffron courier network"), "{seen:?}");
+    let mut admin = s.signed_in("admin").await;
+    let seen = search_events(admin.ok("list_audit", &filter).await);
+    assert_eq!(seen.len(), 1, "the admin sees that it happened");
+    assert!(!seen[0].contains("saffron"), "{seen:?}");
+    assert!(seen[0].contains("withheld") && seen[0].contains("\"hits\""), "{seen:?}");
+}

@@ -46,6 +46,11 @@ impl TestServer {
         let args = ServeArgs { attachment_dir: dir.path().join("files").display().to_string(), ..args };
         let accounts = if exchange { demo::load(&db).await } else { demo::load_accounts(&db).await };
         let passwords = accounts.expect("demo data").into_iter().map(|a| (a.username, a.password)).collect();
+        // As `serve` does: the instance's key beside the database, the trail signed at start.
+        let key =
+            app::backend::platform::identity::InstanceKey::load_or_create(&app::backend::platform::identity::default_key_path(&db_url))
+                .expect("signing key");
+        app::backend::platform::checkpoints::sign_at_start(&db, &key).await.expect("signed at start");
         let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.expect("bind");
         let addr = listener.local_addr().expect("addr");
         let options =
@@ -92,7 +97,7 @@ impl Client {
         }
     }
 
-    fn with_cookie(&self, rb: reqwest::RequestBuilder) -> reqwest::RequestBuilder {
+    pub fn with_cookie(&self, rb: reqwest::RequestBuilder) -> reqwest::RequestBuilder {
         match &self.cookie {
             Some(c) => rb.header(COOKIE, HeaderValue::from_str(c).unwrap()),
             None => rb,

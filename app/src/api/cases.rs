@@ -114,8 +114,14 @@ pub async fn case_history(id: i64) -> Result<CaseHistoryView, AppError> {
         async {
             let (actor, app) = state::context().await?;
             let mut conn = app.db.pool.acquire().await?;
-            load::case(&mut conn, &actor, id, CaseOp::View).await?;
-            cases::history(&mut conn, id, &actor.user.time_zone).await
+            let result = match load::case(&mut conn, &actor, id, CaseOp::View).await {
+                Ok(_) => cases::history(&mut conn, id, &actor.user.time_zone).await,
+                Err(e) => Err(e),
+            };
+            drop(conn);
+            // The history is case content: reading it is a read of the case, refused attempts too.
+            load::record_read(&app, &actor, id, &result).await?;
+            result
         }
         .await,
     )

@@ -24,6 +24,11 @@ fn failed(state: &AppState) -> AppError {
     )
 }
 
+/// The longest username accepted at sign-in (accounts are made with shorter ones).
+pub const MAX_USERNAME: usize = 64;
+/// The longest password accepted at sign-in, in bytes (hashing cost grows with it).
+pub const MAX_PASSWORD_BYTES: usize = 1024;
+
 /// Checks the password and, on success, starts a new session (new id: no session fixation).
 pub async fn sign_in(
     state: &AppState,
@@ -33,6 +38,13 @@ pub async fn sign_in(
     password: String,
 ) -> Result<SessionUser, AppError> {
     let username = username.trim();
+    // Refused before anything is looked up or written: a huge name would otherwise reach the audit trail.
+    if username.chars().count() > MAX_USERNAME || password.len() > MAX_PASSWORD_BYTES {
+        return Err(AppError::field(
+            "form",
+            format!("A username has at most {MAX_USERNAME} characters, a password at most {MAX_PASSWORD_BYTES} bytes."),
+        ));
+    }
     let mut who = Who { username: Some(username.to_string()), client_ip: ip.clone(), ..Who::default() };
 
     if let Some(addr) = ip.as_deref().and_then(|s| s.parse::<IpAddr>().ok()) {
@@ -91,7 +103,11 @@ pub async fn sign_in(
     audit::record(&mut tx, &who, Event::new("sign_in").on("user", row.id)).await?;
     tx.commit().await?;
 
-    let user = AuthedUser { row };
+    start_session(session, AuthedUser { row }).await
+}
+
+/// A new session for the signed-in user: a new id (no session fixation), the user, the time of sign-in.
+async fn start_session(session: &mut AuthSession, user: AuthedUser) -> Result<SessionUser, AppError> {
     // axum-login cycles the id only for a session without auth data; always cycle at sign-in.
     session.session.cycle_id().await.map_err(|e| {
         tracing::error!(error = %e, "session cycle failed");

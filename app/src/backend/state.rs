@@ -88,11 +88,11 @@ pub async fn auth_session() -> Result<AuthSession, AppError> {
 
 /// The actor, or Unauthorized. Users who still have to replace a temporary password get Forbidden
 /// everywhere but the password page.
+/// Server functions and plain handlers (`require_actor`) decide the same way.
 pub async fn context() -> Result<(Actor, AppState), AppError> {
-    let (actor, state) = context_allowing_pending_password().await?;
-    if actor.user.must_change_password {
-        return Err(AppError::Forbidden);
-    }
+    let state = state()?;
+    let mut session = auth_session().await?;
+    let actor = require_actor(&state, &mut session, client_ip().await).await?;
     Ok((actor, state))
 }
 

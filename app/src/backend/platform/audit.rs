@@ -407,8 +407,26 @@ pub async fn verify(pool: &SqlitePool) -> Result<ChainReport, sqlx::Error> {
 
 /// `verify` with a chosen chunk size (tests use small ones to cross chunk boundaries).
 pub async fn verify_in_chunks(pool: &SqlitePool, chunk: i64) -> Result<ChainReport, sqlx::Error> {
-    let max: Option<i64> = sqlx::query_scalar("SELECT MAX(id) FROM audit_events").fetch_one(pool).await?;
-    let Some(max) = max else { return Ok(ChainReport::Ok { events: 0 }) };
+    let (min, max, count): (Option<i64>, Option<i64>, i64) =
+        sqlx::query_as("SELECT MIN(id), MAX(id), COUNT(*) FROM audit_events").fetch_one(pool).await?;
+    let (Some(min), Some(max)) = (min, max) else { return Ok(ChainReport::Ok { events: 0 }) };
+    // Ids are 1, 2, ... without a gap. Checked before slicing: an id outside that (below 1, or far above
+    // the count) would otherwise escape the slices, or make their arithmetic overflow.
+    if min < 1 {
+        return Ok(ChainReport::Broken { event_id: min, reason: "event has an id below 1" });
+    }
+    if min > 1 {
+        return Ok(ChainReport::Broken { event_id: 1, reason: "event is missing" });
+    }
+    if max != count {
+        let gap: i64 = sqlx::query_scalar(
+            "SELECT MIN(a.id) + 1 FROM audit_events a WHERE a.id < ? AND NOT EXISTS (SELECT 1 FROM audit_events b WHERE b.id = a.id + 1)",
+        )
+        .bind(max)
+        .fetch_one(pool)
+        .await?;
+        return Ok(ChainReport::Broken { event_id: gap, reason: "event is missing" });
+    }
     let parts = std::thread::available_parallelism().map(|n| n.get()).unwrap_or(2).clamp(1, 8) as i64;
     let per = (max + parts - 1) / parts;
     let mut tasks = Vec::new();
@@ -437,8 +455,33 @@ pub async fn verify_in_chunks(pool: &SqlitePool, chunk: i64) -> Result<ChainRepo
 /// Which events a viewer may read (decided by `policy::audit_scope`).
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum AuditScope {
+    /// Every event, without case content (an admin's: admins never read case content).
     All,
+    /// The events of users of one country, in full (a supervisor's).
     Country(Country),
+}
+
+/// Details that are case content, per action: what a user searched for says what they work on. Shown to
+/// supervisors of the user's country; withheld from the `All` scope, which sees that the event happened.
+const CONTENT_DETAILS: &[(&str, &str)] = &[("search", "query")];
+
+/// The event's details as `scope` may read them.
+fn shown_details(scope: AuditScope, action: &str, details: String) -> String {
+    let withheld: Vec<&str> = CONTENT_DETAILS.iter().filter(|(a, _)| *a == action).map(|(_, key)| *key).collect();
+    if scope != AuditScope::All || withheld.is_empty() {
+        return details;
+    }
+    let mut value: Value = serde_json::from_str(&details).unwrap_or(Value::Null);
+    if let Some(map) = value.as_object_mut() {
+        for key in withheld {
+            if map.contains_key(key) {
+                map.insert(key.to_string(), Value::String("(withheld: case content)".into()));
+            }
+        }
+        value.to_string()
+    } else {
+        "{}".into()
+    }
 }
 
 pub async fn list(pool: &SqlitePool, scope: AuditScope, filter: &AuditFilter, zone: &str) -> Result<AuditPage, AppError> {
@@ -485,11 +528,11 @@ pub async fn list(pool: &SqlitePool, scope: AuditScope, filter: &AuditFilter, zo
                 username: r.username,
                 agency_code: r.agency_code,
                 client_ip: r.client_ip,
-                action: r.action,
+                action: r.action.clone(),
                 object_type: r.object_type,
                 object_id: r.object_id,
                 outcome: r.outcome,
-                details: r.details,
+                details: shown_details(scope, &r.action, r.details),
             }
         })
         .collect();

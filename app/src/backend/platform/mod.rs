@@ -1,10 +1,13 @@
 //! What every part of the product stands on: the database and its group commit, the audit chain,
-//! accounts, agencies, sessions and passwords, time display, kept renders. Uses nothing else of the backend.
+//! accounts, agencies, sessions and passwords, the instance's signing key and the audit checkpoints it signs,
+//! time display, kept renders. Uses nothing else of the backend.
 
 pub mod agencies;
 pub mod audit;
 pub mod auth;
+pub mod checkpoints;
 pub mod db;
+pub mod identity;
 pub mod passwords;
 pub mod render_cache;
 pub mod time;
