@@ -630,3 +630,112 @@ async fn the_case_page_records_every_view_shows_a_change_at_once_and_is_refused_
     assert!(!refused.text().await.unwrap().contains(TITLE));
     assert_eq!(views("cbsa.officer", "denied").await, 1);
 }
+
+/// A request's thread is need-to-know within its case. On NCB's precursor case, CBSA is a party only because
+/// NCB asked it for import records: it must not learn of NCB's request to the RCMP for discreet observation
+/// of a warehouse, anywhere (the request, the case page, lists, counts, search, the case's history), and gets
+/// the same answer as for a request that does not exist. The RCMP (asked) and NCB (asker, owner) see it.
+#[tokio::test]
+async fn another_party_to_the_case_does_not_learn_of_a_thread_between_others() {
+    let s = TestServer::start().await;
+    let (id, case_id): (i64, i64) =
+        sqlx::query_as("SELECT id, case_id FROM requests WHERE subject LIKE 'Discreet observation%'").fetch_one(&s.db.pool).await.unwrap();
+    let (id, case) = (id.to_string(), case_id.to_string());
+    let mut cbsa = s.signed_in("cbsa.officer").await;
+
+    let hidden = cbsa.call("get_request", &[("id", &id)]).await;
+    let missing = cbsa.call("get_request", &[("id", "987654")]).await;
+    assert_eq!((hidden.status(), missing.status()), (missing.status(), reqwest::StatusCode::NOT_FOUND));
+    assert_eq!(hidden.text().await.unwrap(), missing.text().await.unwrap());
+
+    let subjects =
+        |v: &serde_json::Value| v.as_array().unwrap().iter().map(|r| r["subject"].as_str().unwrap().to_string()).collect::<Vec<_>>();
+    let opened = cbsa.ok("open_case", &[("id", &case)]).await;
+    let on_case = subjects(&opened["case"]["requests"]);
+    assert!(on_case.iter().any(|s| s.starts_with("Import records")), "CBSA's own thread stays: {on_case:?}");
+    assert!(!on_case.iter().any(|s| s.starts_with("Discreet observation")), "{on_case:?}");
+    let history = opened["history"]["changes"].as_array().unwrap().iter().chain(opened["history"]["views"].as_array().unwrap());
+    let objects: Vec<String> = history.map(|e| e["object"].as_str().unwrap().to_string()).collect();
+    assert!(!objects.contains(&format!("request {id}")), "the history names the hidden request: {objects:?}");
+    let listed = cbsa.ok("list_requests", &[("filter[direction]", "both")]).await;
+    assert!(!subjects(&listed["requests"]).iter().any(|s| s.starts_with("Discreet observation")));
+    let finds_it = |found: &serde_json::Value| {
+        found["hits"].as_array().unwrap().iter().any(|h| h["kind"] == "request" && h["object_id"].as_i64() == id.parse().ok())
+    };
+    assert!(!finds_it(&cbsa.ok("search", &[("q", "warehouse")]).await));
+    // The case list counts only the open requests CBSA may know of (the import records, sent).
+    let cases = cbsa.ok("list_cases", &[("filter[q]", "Fentanyl")]).await;
+    assert_eq!(cases["cases"][0]["open_requests"], 1, "{cases}");
+
+    // The two ends and the owner see it.
+    for user in ["rcmp.officer", "ncb.officer", "ca.supervisor", "in.supervisor"] {
+        let mut c = s.signed_in(user).await;
+        assert_eq!(c.call("get_request", &[("id", &id)]).await.status(), 200, "{user}");
+    }
+    let mut ncb = s.signed_in("ncb.officer").await;
+    assert!(finds_it(&ncb.ok("search", &[("q", "warehouse")]).await), "the same search finds it for its sender");
+
+    // A draft to the RCMP, withdrawn before it was sent, never existed for the RCMP.
+    let draft = ncb
+        .ok(
+            "create_request",
+            &[
+                ("case_id", &case),
+                ("kind", "information"),
+                ("subject", "Second thoughts about the consignee"),
+                ("body", "Never sent."),
+                ("priority", "normal"),
+                ("tlp", "amber"),
+                ("to_agency", "RCMP"),
+                ("intent", "draft"),
+            ],
+        )
+        .await;
+    let draft_id = draft["id"].to_string();
+    ncb.ok("withdraw_request", &[("id", &draft_id)]).await;
+    let mut rcmp = s.signed_in("rcmp.officer").await;
+    assert_eq!(rcmp.call("get_request", &[("id", &draft_id)]).await.status(), 404);
+    let withdrawn = rcmp.ok("list_requests", &[("filter[direction]", "both"), ("filter[status]", "withdrawn")]).await;
+    assert!(!subjects(&withdrawn["requests"]).iter().any(|s| s.starts_with("Second thoughts")), "{withdrawn}");
+    let inbox = rcmp.ok("inbox", &[("filter[status]", "withdrawn")]).await;
+    assert!(!subjects(&inbox["incoming"]).iter().any(|s| s.starts_with("Second thoughts")), "{inbox}");
+    let all = ncb.ok("list_cases", &[("filter[q]", "Fentanyl")]).await;
+    assert!(all["cases"][0]["open_requests"].as_i64().unwrap() >= 2, "{all}");
+}
+
+/// The case's owner reads every thread on its case but adds files only to its own: on NCB's case, a request
+/// from the RCMP to the CBI is read by NCB, and only its two ends may attach to it.
+#[tokio::test]
+async fn only_the_two_ends_of_a_thread_add_files_to_it() {
+    let s = TestServer::start().await;
+    let case: i64 = sqlx::query_scalar("SELECT id FROM cases WHERE title LIKE 'Fentanyl precursor%'").fetch_one(&s.db.pool).await.unwrap();
+    let case = case.to_string();
+    let mut rcmp = s.signed_in("rcmp.officer").await;
+    let req = rcmp
+        .ok(
+            "create_request",
+            &[
+                ("case_id", &case),
+                ("kind", "information"),
+                ("subject", "Earlier seizures of the same precursor"),
+                ("body", "Has the CBI seized 4-AP from this consignor?"),
+                ("priority", "normal"),
+                ("tlp", "amber"),
+                ("to_agency", "CBI"),
+            ],
+        )
+        .await;
+    let id = req["id"].to_string();
+    let query = format!("case={case}&request={id}");
+    let mut ncb = s.signed_in("ncb.officer").await;
+    assert_eq!(ncb.call("get_request", &[("id", &id)]).await.status(), 200, "the owner reads it");
+    assert_eq!(ncb.upload(&query, "note.txt", b"owner's note".to_vec()).await.status(), 403, "but does not write in it");
+    let mut cbsa = s.signed_in("cbsa.officer").await;
+    assert_eq!(cbsa.upload(&query, "note.txt", b"x".to_vec()).await.status(), 404, "a party that is neither end nor owner");
+    assert_eq!(rcmp.upload(&query, "scan.txt", b"sender's file".to_vec()).await.status(), 201);
+    let mut cbi = s.signed_in("cbi.officer").await;
+    assert_eq!(cbi.upload(&query, "answer.txt", b"recipient's file".to_vec()).await.status(), 201);
+    let files: i64 =
+        sqlx::query_scalar("SELECT COUNT(*) FROM attachments WHERE request_id = ?").bind(&id).fetch_one(&s.db.pool).await.unwrap();
+    assert_eq!(files, 2);
+}

@@ -168,7 +168,7 @@ pub struct Upload<'a> {
 pub async fn upload(db: &Db, store: &Store<'_>, actor: &Actor, target: Target, file: Upload<'_>) -> Result<AttachmentView, AppError> {
     let Target { case_id, request_id } = target;
     let Upload { file_name, content_type, bytes } = file;
-    use crate::backend::exchange::policy::{self, CaseOp, RequestOp};
+    use crate::backend::exchange::policy::{self, CaseOp};
     use crate::backend::platform::audit::{self, Event};
     let limit = store.max_bytes;
     if bytes.len() as u64 > limit {
@@ -188,7 +188,7 @@ pub async fn upload(db: &Db, store: &Store<'_>, actor: &Actor, target: Target, f
             if row.case_id != case_id {
                 return Err(AppError::NotFound);
             }
-            policy::ensure_request(&actor.user, &access.parties, row.sides(), RequestOp::View)?;
+            policy::ensure_request_end(&actor.user, &access.parties, row.sides())?;
         }
     }
     // Stored before the transaction: the write lock is not held while a large file reaches the disk.

@@ -291,15 +291,19 @@ struct SummaryRow {
     open_requests: i64,
 }
 
-static SUMMARY_SELECT: std::sync::LazyLock<String> = std::sync::LazyLock::new(|| {
-    format!(
+/// The case list's query up to its filters: each case with its count of open requests the viewer may know
+/// of (a thread between other parties is not counted: `policy::push_request_visible`).
+fn summary_select(vis: Visibility) -> QueryBuilder<'static, Sqlite> {
+    let mut q = QueryBuilder::new(format!(
         "SELECT c.id, c.reference, c.title, c.category, c.priority, c.status, c.tlp, \
          a.code AS owner_code, u.display_name AS lead_name, c.updated_at, \
-         (SELECT COUNT(*) FROM requests r WHERE r.case_id = c.id AND {}) AS open_requests \
-         FROM cases c JOIN agencies a ON a.id = c.owner_agency_id JOIN users u ON u.id = c.lead_user_id WHERE 1=1",
+         (SELECT COUNT(*) FROM requests r WHERE r.case_id = c.id AND {}",
         Open::SQL
-    )
-});
+    ));
+    crate::backend::exchange::policy::push_request_visible(&mut q, vis);
+    q.push(") AS open_requests FROM cases c JOIN agencies a ON a.id = c.owner_agency_id JOIN users u ON u.id = c.lead_user_id WHERE 1=1");
+    q
+}
 
 fn summary(r: SummaryRow, zone: &str) -> Result<CaseSummary, AppError> {
     Ok(CaseSummary {
@@ -318,7 +322,7 @@ fn summary(r: SummaryRow, zone: &str) -> Result<CaseSummary, AppError> {
 }
 
 pub async fn list(conn: &mut SqliteConnection, vis: Visibility, f: &CaseFilter, zone: &str) -> Result<(Vec<CaseSummary>, bool), AppError> {
-    let mut q: QueryBuilder<Sqlite> = QueryBuilder::new(SUMMARY_SELECT.as_str());
+    let mut q = summary_select(vis);
     vis.push_sql(&mut q, "c.id");
     if !f.q.trim().is_empty() {
         let like = format!("%{}%", f.q.trim().replace('%', "\\%").replace('_', "\\_"));
@@ -388,22 +392,41 @@ const VIEW_ACTIONS: &str = "('case.read', 'request.read', 'request.cross_check')
 
 /// The case's history, from the audit trail: its latest changes, and apart from them its latest views
 /// (one statement: each is a hand-over to the connection's thread).
-pub async fn history(conn: &mut SqliteConnection, case_id: i64, zone: &str) -> Result<CaseHistoryView, AppError> {
-    let sql = format!(
-        "SELECT *, FALSE AS is_view FROM ({HISTORY_SELECT} AND action NOT IN {VIEW_ACTIONS} AND id < ?2 ORDER BY id DESC LIMIT ?3) \
-         UNION ALL SELECT *, TRUE FROM ({HISTORY_SELECT} AND action IN {VIEW_ACTIONS} AND id < ?2 ORDER BY id DESC LIMIT ?4)"
-    );
-    let rows: Vec<HistoryRow> = sqlx::query_as(&sql)
-        .bind(case_id)
-        .bind(i64::MAX)
-        .bind((HISTORY_CHANGES_SHOWN + 1) as i64)
-        .bind(HISTORY_VIEWS_SHOWN as i64)
-        .fetch_all(&mut *conn)
-        .await?;
+pub async fn history(conn: &mut SqliteConnection, case_id: i64, viewer: &SessionUser, zone: &str) -> Result<CaseHistoryView, AppError> {
+    let mut q: QueryBuilder<Sqlite> = QueryBuilder::new("SELECT *, FALSE AS is_view FROM (");
+    push_history(&mut q, case_id, viewer, false, None, HISTORY_CHANGES_SHOWN + 1);
+    q.push(") UNION ALL SELECT *, TRUE FROM (");
+    push_history(&mut q, case_id, viewer, true, None, HISTORY_VIEWS_SHOWN);
+    q.push(")");
+    let rows: Vec<HistoryRow> = q.build_query_as().fetch_all(&mut *conn).await?;
     let (views, mut changes): (Vec<HistoryRow>, Vec<HistoryRow>) = rows.into_iter().partition(|r| r.is_view);
     let more_changes = changes.len() > HISTORY_CHANGES_SHOWN;
     changes.truncate(HISTORY_CHANGES_SHOWN);
     Ok(CaseHistoryView { changes: entries(changes, zone), more_changes, views: entries(views, zone) })
+}
+
+/// The case's events of one kind (views or changes), newest first, older than `before`, that `viewer` may
+/// know of: an event about a request, a response or a request's file belongs to that request's thread,
+/// shown only to those the thread exists for (`policy::push_request_exists_for`).
+fn push_history(q: &mut QueryBuilder<'_, Sqlite>, case_id: i64, viewer: &SessionUser, views: bool, before: Option<i64>, limit: usize) {
+    use crate::backend::exchange::policy::push_request_exists_for;
+    q.push("SELECT id, at, username, agency_code, action, object_type, object_id, outcome FROM audit_events WHERE case_id = ");
+    q.push_bind(case_id).push(format!(" AND action {} {VIEW_ACTIONS} AND id < ", if views { "IN" } else { "NOT IN" }));
+    q.push_bind(before.unwrap_or(i64::MAX));
+    q.push(
+        " AND (object_type IS NULL OR object_type NOT IN ('request', 'response', 'attachment') \
+         OR (object_type = 'request' AND EXISTS (SELECT 1 FROM requests r WHERE r.id = CAST(object_id AS INTEGER)",
+    );
+    push_request_exists_for(q, viewer);
+    q.push(")) OR (object_type = 'response' AND EXISTS (SELECT 1 FROM responses o JOIN requests r ON r.id = o.request_id WHERE o.id = CAST(object_id AS INTEGER)");
+    push_request_exists_for(q, viewer);
+    q.push(
+        ")) OR (object_type = 'attachment' AND EXISTS (SELECT 1 FROM attachments t LEFT JOIN requests r ON r.id = t.request_id \
+         WHERE t.id = CAST(object_id AS INTEGER) AND (t.request_id IS NULL OR (1",
+    );
+    push_request_exists_for(q, viewer);
+    q.push(")))))");
+    q.push(" ORDER BY id DESC LIMIT ").push_bind(limit as i64);
 }
 
 /// Up to `limit` changes older than the event `before` (the newest when None), newest first, and where the
@@ -411,13 +434,14 @@ pub async fn history(conn: &mut SqliteConnection, case_id: i64, zone: &str) -> R
 async fn changes(
     conn: &mut SqliteConnection,
     case_id: i64,
+    viewer: &SessionUser,
     before: Option<i64>,
     limit: usize,
     zone: &str,
 ) -> Result<(Vec<HistoryEntry>, Option<i64>), AppError> {
-    let sql = format!("{HISTORY_SELECT} AND action NOT IN {VIEW_ACTIONS} AND id < ?2 ORDER BY id DESC LIMIT ?3");
-    let mut rows: Vec<HistoryRow> =
-        sqlx::query_as(&sql).bind(case_id).bind(before.unwrap_or(i64::MAX)).bind((limit + 1) as i64).fetch_all(&mut *conn).await?;
+    let mut q: QueryBuilder<Sqlite> = QueryBuilder::new("");
+    push_history(&mut q, case_id, viewer, false, before, limit + 1);
+    let mut rows: Vec<HistoryRow> = q.build_query_as().fetch_all(&mut *conn).await?;
     let more = rows.len() > limit;
     rows.truncate(limit);
     let older = if more { rows.last().map(|r| r.id) } else { None };
@@ -428,17 +452,15 @@ async fn changes(
 pub async fn changes_page(
     conn: &mut SqliteConnection,
     access: CaseAccess,
+    viewer: &SessionUser,
     before: Option<i64>,
     limit: usize,
     zone: &str,
 ) -> Result<ChangesPage, AppError> {
     let title: String = sqlx::query_scalar("SELECT title FROM cases WHERE id = ?").bind(access.id).fetch_one(&mut *conn).await?;
-    let (changes, older) = changes(conn, access.id, before, limit, zone).await?;
+    let (changes, older) = changes(conn, access.id, viewer, before, limit, zone).await?;
     Ok(ChangesPage { case_id: access.id, reference: access.reference, title, changes, older })
 }
-
-const HISTORY_SELECT: &str =
-    "SELECT id, at, username, agency_code, action, object_type, object_id, outcome FROM audit_events WHERE case_id = ?1";
 
 #[derive(sqlx::FromRow)]
 struct HistoryRow {

@@ -1,7 +1,7 @@
 //! Who may do what: the only place that decides. Every server function and handler asks here, on the
 //! server, for the object at hand. UI hiding is a convenience built on the same answers (`nav_for`).
 
-use crate::backend::exchange::rules::Unsent;
+use crate::backend::exchange::rules::HasBeenSent;
 use crate::backend::platform::audit::AuditScope;
 use crate::error::AppError;
 pub use crate::model::permissions::{allows, Action, ALL_ACTIONS};
@@ -97,33 +97,84 @@ fn on_side(user: &SessionUser, agency_id: i64, country: Country) -> bool {
     }
 }
 
+/// For whom a user acts, as `on_side` decides: an agency (officers), a country (supervisors), nobody (admins).
+/// A `Visibility` is the same for the users who have one.
+#[derive(Clone, Copy)]
+enum Acting {
+    Agency(i64),
+    Country(Country),
+    Nobody,
+}
+
+impl Acting {
+    fn of(user: &SessionUser) -> Self {
+        match user.role {
+            Role::Officer => Acting::Agency(user.agency_id),
+            Role::Supervisor => Acting::Country(user.country),
+            Role::Admin => Acting::Nobody,
+        }
+    }
+}
+
+impl From<Visibility> for Acting {
+    fn from(vis: Visibility) -> Self {
+        match vis {
+            Visibility::Agency(a) => Acting::Agency(a),
+            Visibility::Country(c) => Acting::Country(c),
+        }
+    }
+}
+
 /// `on_side` in SQL, for an agency given by its id column and its country column: pushes one condition
 /// (in parentheses) that holds for the rows `on_side` would accept.
 pub fn push_on_side(q: &mut QueryBuilder<'_, Sqlite>, user: &SessionUser, agency_col: &str, country_col: &str) {
-    match user.role {
-        Role::Officer => {
-            q.push(format!("({agency_col} = ")).push_bind(user.agency_id).push(")");
+    push_acting(q, Acting::of(user), agency_col, country_col);
+}
+
+fn push_acting(q: &mut QueryBuilder<'_, Sqlite>, acting: Acting, agency_col: &str, country_col: &str) {
+    match acting {
+        Acting::Agency(agency_id) => {
+            q.push(format!("({agency_col} = ")).push_bind(agency_id).push(")");
         }
-        Role::Supervisor => {
-            q.push(format!("({country_col} = ")).push_bind(user.country.as_str()).push(")");
+        Acting::Country(country) => {
+            q.push(format!("({country_col} = ")).push_bind(country.as_str()).push(")");
         }
-        Role::Admin => {
+        Acting::Nobody => {
             q.push("(0)");
         }
     }
 }
 
-/// Whether a request exists at all for `user` (on a case they may see): a request not yet sent exists only
-/// for its sending side. `push_request_exists_for` is the same in SQL.
+/// Whether a request exists at all for `user` (on a case they may see). A request's thread (the request,
+/// its responses, their files) is need-to-know within the case: it exists for the side that sent it, and,
+/// once sent, for the side it went to and the case's owning side; other parties to the case do not learn
+/// of it. `push_request_exists_for` is the same in SQL.
 pub fn request_exists_for(user: &SessionUser, sides: RequestSides) -> bool {
-    !sides.unsent || on_side(user, sides.from.agency_id, sides.from.country)
+    let on = |p: Party| on_side(user, p.agency_id, p.country);
+    on(sides.from) || (!sides.unsent && (on(sides.to) || on(sides.owner)))
 }
 
-/// `request_exists_for` in SQL over `r` (the request) and `fa` (its sending agency).
+/// `request_exists_for` in SQL over `r` (the request; the agencies' countries and the case's owner are
+/// looked up by id, so the query needs no particular joins).
 pub fn push_request_exists_for(q: &mut QueryBuilder<'_, Sqlite>, user: &SessionUser) {
-    q.push(" AND (").push(Unsent::NOT_SQL).push(" OR ");
-    push_on_side(q, user, "r.from_agency_id", "fa.country");
-    q.push(")");
+    push_request_exists(q, Acting::of(user));
+}
+
+/// `push_request_exists_for` for the users a `Visibility` stands for (counts in case lists).
+pub fn push_request_visible(q: &mut QueryBuilder<'_, Sqlite>, vis: Visibility) {
+    push_request_exists(q, vis.into());
+}
+
+fn push_request_exists(q: &mut QueryBuilder<'_, Sqlite>, acting: Acting) {
+    const COUNTRY_OF: &str = "(SELECT country FROM agencies WHERE id = ";
+    q.push(" AND (");
+    push_acting(q, acting, "r.from_agency_id", &format!("{COUNTRY_OF}r.from_agency_id)"));
+    q.push(" OR (").push(HasBeenSent::SQL).push(" AND (");
+    push_acting(q, acting, "r.to_agency_id", &format!("{COUNTRY_OF}r.to_agency_id)"));
+    q.push(" OR ");
+    let owner = "(SELECT owner_agency_id FROM cases WHERE id = r.case_id)";
+    push_acting(q, acting, owner, &format!("{COUNTRY_OF}{owner})"));
+    q.push(")))");
 }
 
 pub fn can_see_case(user: &SessionUser, parties: &[Party]) -> bool {
@@ -159,11 +210,13 @@ pub enum RequestOp {
 
 pub const ALL_REQUEST_OPS: &[RequestOp] = &[RequestOp::View, RequestOp::ActAsSender, RequestOp::Approve, RequestOp::ActAsRecipient];
 
-/// The two ends of a request, and whether it has been sent.
+/// The two ends of a request, its case's owner, and whether it has been sent.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub struct RequestSides {
     pub from: Party,
     pub to: Party,
+    /// The owning agency of the request's case.
+    pub owner: Party,
     pub unsent: bool,
 }
 
@@ -185,6 +238,14 @@ pub fn ensure_request(user: &SessionUser, parties: &[Party], sides: RequestSides
         Err(AppError::Forbidden)
     }
 }
+/// Adding to a thread (a file for the request or its answer) is for its two ends: the case's owner reads
+/// every thread on its case but writes only in its own. NotFound where the thread does not exist for the user.
+pub fn ensure_request_end(user: &SessionUser, parties: &[Party], sides: RequestSides) -> Result<(), AppError> {
+    ensure_request(user, parties, sides, RequestOp::View)?;
+    ensure_request(user, parties, sides, RequestOp::ActAsSender)
+        .or_else(|_| ensure_request(user, parties, sides, RequestOp::ActAsRecipient))
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -339,8 +400,8 @@ mod tests {
         use RequestOp::*;
         use Who::*;
         let parties = [NCB, RCMP];
-        let sent = RequestSides { from: NCB, to: RCMP, unsent: false };
-        let draft = RequestSides { from: NCB, to: RCMP, unsent: true };
+        let sent = RequestSides { from: NCB, to: RCMP, owner: NCB, unsent: false };
+        let draft = RequestSides { from: NCB, to: RCMP, owner: NCB, unsent: true };
         let nf = Err(AppError::NotFound);
         let fb = Err(AppError::Forbidden);
         let table: &[(Who, RequestSides, RequestOp, Result<(), AppError>)] = &[
@@ -382,49 +443,103 @@ mod tests {
         assert_eq!(ALL_REQUEST_OPS.len(), 4);
     }
 
-    /// The SQL forms of the need-to-know rules select exactly the rows the Rust forms accept, for every kind
-    /// of user: cases (`Visibility::push_sql` and `can_see_case`) and requests not yet sent
-    /// (`push_request_exists_for` and `request_exists_for`).
-    #[tokio::test]
-    async fn need_to_know_sql_and_rust_agree() {
+    /// A thread is need-to-know within its case: on NCB's case, with RCMP and CBSA (11) party, NCB's request
+    /// to CBSA exists for NCB (sender, owner) and CBSA (recipient), not for RCMP, a party that is neither;
+    /// RCMP's request to CBI (2) exists for NCB as the case's owner.
+    #[test]
+    fn a_thread_exists_for_its_two_ends_and_the_cases_owner_only() {
+        const CBSA: Party = Party { agency_id: 11, country: Country::Canada };
+        const CBI: Party = Party { agency_id: 2, country: Country::India };
+        let parties = [NCB, RCMP, CBSA, CBI];
+        let to_cbsa = RequestSides { from: NCB, to: CBSA, owner: NCB, unsent: false };
+        let officer = |agency: i64, country| user_at(Role::Officer, country, agency);
+        let view = |u: &SessionUser, sides| ensure_request(u, &parties, sides, RequestOp::View);
+        assert_eq!(view(&officer(1, Country::India), to_cbsa), Ok(()));
+        assert_eq!(view(&officer(11, Country::Canada), to_cbsa), Ok(()));
+        assert_eq!(view(&officer(10, Country::Canada), to_cbsa), Err(AppError::NotFound), "a party that is neither end nor owner");
+        assert_eq!(view(&officer(2, Country::India), to_cbsa), Err(AppError::NotFound));
+        // Supervisors see a thread when one of its ends or the owner is of their country.
+        assert_eq!(view(&user_at(Role::Supervisor, Country::Canada, 12), to_cbsa), Ok(()));
+        let rcmp_to_cbi = RequestSides { from: RCMP, to: CBI, owner: NCB, unsent: false };
+        assert_eq!(view(&officer(1, Country::India), rcmp_to_cbi), Ok(()), "the owner sees requests made on its case");
+        assert_eq!(view(&officer(11, Country::Canada), rcmp_to_cbi), Err(AppError::NotFound));
+        // Unsent, it exists for its sender only, not yet for the owner.
+        assert_eq!(view(&officer(1, Country::India), RequestSides { unsent: true, ..rcmp_to_cbi }), Err(AppError::NotFound));
+        let between_canadians = RequestSides { from: RCMP, to: CBSA, owner: NCB, unsent: false };
+        assert_eq!(view(&user_at(Role::Supervisor, Country::India, 2), between_canadians), Ok(()), "owner's country");
+    }
+
+    /// Agencies (id, country) of the need-to-know fixture.
+    const FIXTURE_AGENCIES: [(i64, Country); 5] =
+        [(1, Country::India), (2, Country::India), (10, Country::Canada), (11, Country::Canada), (12, Country::Canada)];
+    /// Cases with their parties, the first owning it: India only, both countries, Canada only, India again.
+    const FIXTURE_CASES: &[(i64, &[i64])] = &[(100, &[1]), (101, &[1, 10]), (102, &[11]), (103, &[2, 1])];
+
+    /// An in-memory database with the fixture's agencies, cases and one request per case × sender among its
+    /// parties × recipient × status; the requests as (id, case, from, to, status).
+    async fn need_to_know_fixture() -> (sqlx::SqlitePool, Vec<(i64, i64, i64, i64, RequestStatus, bool)>) {
         let pool = sqlx::sqlite::SqlitePoolOptions::new().max_connections(1).connect("sqlite::memory:").await.unwrap();
         for sql in [
             "CREATE TABLE agencies (id INTEGER PRIMARY KEY, country TEXT NOT NULL)",
             "CREATE TABLE case_parties (case_id INTEGER NOT NULL, agency_id INTEGER NOT NULL)",
-            "CREATE TABLE requests (id INTEGER PRIMARY KEY, case_id INTEGER NOT NULL, status TEXT NOT NULL, from_agency_id INTEGER NOT NULL)",
+            "CREATE TABLE cases (id INTEGER PRIMARY KEY, owner_agency_id INTEGER NOT NULL)",
+            "CREATE TABLE requests (id INTEGER PRIMARY KEY, case_id INTEGER NOT NULL, status TEXT NOT NULL, from_agency_id INTEGER NOT NULL, \
+             to_agency_id INTEGER NOT NULL, sent_at TEXT)",
         ] {
             sqlx::query(sql).execute(&pool).await.unwrap();
         }
-        let agencies = [(1, Country::India), (2, Country::India), (10, Country::Canada), (11, Country::Canada), (12, Country::Canada)];
+        let (agencies, cases) = (FIXTURE_AGENCIES, FIXTURE_CASES);
         for (id, country) in agencies {
             sqlx::query("INSERT INTO agencies VALUES (?, ?)").bind(id).bind(country).execute(&pool).await.unwrap();
         }
-        let party = |id: i64| Party { agency_id: id, country: agencies.iter().find(|a| a.0 == id).unwrap().1 };
-        // Cases with their parties: India only, both countries, Canada only.
-        let cases: &[(i64, &[i64])] = &[(100, &[1]), (101, &[1, 10]), (102, &[11]), (103, &[2, 1])];
         for (case, parties) in cases {
             for a in *parties {
                 sqlx::query("INSERT INTO case_parties VALUES (?, ?)").bind(case).bind(a).execute(&pool).await.unwrap();
             }
+            // The first party listed owns the case.
+            sqlx::query("INSERT INTO cases VALUES (?, ?)").bind(case).bind(parties[0]).execute(&pool).await.unwrap();
         }
-        // One request per case × sender among its parties × status.
+        // One request per case × sender among its parties × recipient (any agency) × status.
         let mut requests = Vec::new();
         for (case, parties) in cases {
             for from in *parties {
-                for status in [RequestStatus::Draft, RequestStatus::AwaitingApproval, RequestStatus::Sent, RequestStatus::Closed] {
-                    let id = requests.len() as i64 + 1;
-                    sqlx::query("INSERT INTO requests VALUES (?, ?, ?, ?)")
-                        .bind(id)
-                        .bind(case)
-                        .bind(status)
-                        .bind(from)
-                        .execute(&pool)
-                        .await
-                        .unwrap();
-                    requests.push((id, *case, *from, status));
+                for (to, _) in agencies {
+                    // Withdrawn twice: once after sending, once as a draft (never sent).
+                    for (status, sent) in [
+                        (RequestStatus::Draft, false),
+                        (RequestStatus::AwaitingApproval, false),
+                        (RequestStatus::Sent, true),
+                        (RequestStatus::Closed, true),
+                        (RequestStatus::Withdrawn, true),
+                        (RequestStatus::Withdrawn, false),
+                    ] {
+                        let id = requests.len() as i64 + 1;
+                        sqlx::query("INSERT INTO requests VALUES (?, ?, ?, ?, ?, ?)")
+                            .bind(id)
+                            .bind(case)
+                            .bind(status)
+                            .bind(from)
+                            .bind(to)
+                            .bind(sent.then(chrono::Utc::now))
+                            .execute(&pool)
+                            .await
+                            .unwrap();
+                        requests.push((id, *case, *from, to, status, sent));
+                    }
                 }
             }
         }
+        (pool, requests)
+    }
+
+    /// The SQL forms of the need-to-know rules select exactly the rows the Rust forms accept, for every kind
+    /// of user: cases (`Visibility::push_sql` and `can_see_case`) and requests (`push_request_exists_for`,
+    /// `push_request_visible` and `request_exists_for`).
+    #[tokio::test]
+    async fn need_to_know_sql_and_rust_agree() {
+        let (pool, requests) = need_to_know_fixture().await;
+        let cases = FIXTURE_CASES;
+        let party = |id: i64| Party { agency_id: id, country: FIXTURE_AGENCIES.iter().find(|a| a.0 == id).unwrap().1 };
         let users = [
             user_at(Role::Officer, Country::India, 1),
             user_at(Role::Officer, Country::India, 2),
@@ -442,8 +557,10 @@ mod tests {
                 .collect();
             let expected_requests: Vec<i64> = requests
                 .iter()
-                .filter(|(_, _, from, status)| {
-                    let sides = RequestSides { from: party(*from), to: party(*from), unsent: Unsent::holds(*status) };
+                .filter(|(_, case, from, to, status, sent)| {
+                    let owner = cases.iter().find(|c| c.0 == *case).unwrap().1[0];
+                    let unsent = !HasBeenSent::holds(*status, sent.then(chrono::Utc::now));
+                    let sides = RequestSides { from: party(*from), to: party(*to), owner: party(owner), unsent };
                     request_exists_for(user, sides)
                 })
                 .map(|r| r.0)
@@ -458,20 +575,41 @@ mod tests {
                 }
                 Err(_) => vec![],
             };
-            let mut q = QueryBuilder::new("SELECT r.id FROM requests r JOIN agencies fa ON fa.id = r.from_agency_id WHERE 1=1");
+            let mut q = QueryBuilder::new("SELECT r.id FROM requests r WHERE 1=1");
             push_request_exists_for(&mut q, user);
             q.push(" ORDER BY r.id");
             let requests_sql: Vec<i64> = q.build_query_scalar().fetch_all(&pool).await.unwrap();
+            if let Ok(vis) = visibility(user) {
+                let mut q = QueryBuilder::new("SELECT r.id FROM requests r WHERE 1=1");
+                push_request_visible(&mut q, vis);
+                q.push(" ORDER BY r.id");
+                let by_visibility: Vec<i64> = q.build_query_scalar().fetch_all(&pool).await.unwrap();
+                assert_eq!(by_visibility, expected_requests, "requests counted for {:?} of agency {}", user.role, user.agency_id);
+            }
             assert_eq!(cases_sql, expected_cases, "cases visible to {:?} of agency {}", user.role, user.agency_id);
             assert_eq!(requests_sql, expected_requests, "requests existing for {:?} of agency {}", user.role, user.agency_id);
         }
-        // The fixture separates: an Indian officer of agency 2 sees one case of four, and not the unsent
-        // requests of agency 1 on it.
-        let (cases_2, requests_2) = (
-            cases.iter().filter(|(_, p)| p.contains(&2)).count(),
-            requests.iter().filter(|r| r.1 == 103 && (r.2 == 2 || !Unsent::holds(r.3))).count(),
-        );
-        assert_eq!((cases_2, requests_2), (1, 6));
+        // The fixture separates: an Indian officer of agency 2 is party to one case of four (103, owned by
+        // agency 2), where every request sent exists for them as the owner, and of the unsent only their own.
+        let (cases_2, requests_2) =
+            (cases.iter().filter(|(_, p)| p.contains(&2)).count(), requests.iter().filter(|r| r.1 == 103 && (r.2 == 2 || r.5)).count());
+        assert_eq!((cases_2, requests_2), (1, 45));
+        // ...and an officer of agency 1, party to case 103 but not its owner, sees there only the threads it
+        // is an end of.
+        let of_1_on_103 = requests
+            .iter()
+            .filter(|r| {
+                r.1 == 103
+                    && request_exists_for(&users[0], RequestSides { from: party(r.2), to: party(r.3), owner: party(2), unsent: !r.5 })
+            })
+            .count();
+        assert_eq!(of_1_on_103, 5 * 6 + 3 /* its own, all statuses; agency 2's sent to it */);
+        // A draft withdrawn before it was sent never existed for its recipient or the case's owner.
+        let withdrawn_draft =
+            requests.iter().find(|r| r.1 == 103 && r.2 == 1 && r.3 == 2 && r.4 == RequestStatus::Withdrawn && !r.5).unwrap();
+        let owner_officer = user_at(Role::Officer, Country::India, 2);
+        let sides = RequestSides { from: party(1), to: party(2), owner: party(2), unsent: !withdrawn_draft.5 };
+        assert!(!request_exists_for(&owner_officer, sides));
     }
 
     #[test]

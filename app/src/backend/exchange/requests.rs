@@ -3,7 +3,7 @@
 use crate::backend::exchange::cases::CaseAccess;
 use crate::backend::exchange::deadlines;
 use crate::backend::exchange::policy::{self, Party, RequestSides, Visibility};
-use crate::backend::exchange::rules::{self, DueSoon, ExpectsAnswer, Open, Overdue, Unsent};
+use crate::backend::exchange::rules::{self, DueSoon, ExpectsAnswer, HasBeenSent, Open, Overdue, Unsent};
 use crate::backend::platform::db::parse;
 use crate::backend::platform::db::Tx;
 use crate::error::AppError;
@@ -31,6 +31,9 @@ pub struct RequestRow {
     pub acknowledged_at: Option<DateTime<Utc>>,
     pub acknowledged_by_name: Option<String>,
     pub decline_reason: Option<String>,
+    /// The case's owning agency and its country.
+    pub owner_agency_id: i64,
+    pub owner_country: Country,
 }
 
 impl RequestRow {
@@ -38,7 +41,8 @@ impl RequestRow {
         RequestSides {
             from: Party { agency_id: self.from_agency_id, country: self.from_country },
             to: Party { agency_id: self.to_agency_id, country: self.to_country },
-            unsent: Unsent::holds(self.status),
+            owner: Party { agency_id: self.owner_agency_id, country: self.owner_country },
+            unsent: !HasBeenSent::holds(self.status, self.sent_at),
         }
     }
 }
@@ -47,8 +51,10 @@ pub async fn load(conn: &mut SqliteConnection, id: i64) -> Result<Option<(Reques
     let row: Option<RequestRow> = sqlx::query_as(
         "SELECT r.id, r.case_id, r.kind, r.subject, r.body, r.priority, r.directly_available, r.tlp, r.from_agency_id, \
          fa.country AS from_country, r.to_agency_id, ta.country AS to_country, r.status, r.due_at, r.sent_at, \
-         r.acknowledged_at, ab.display_name AS acknowledged_by_name, r.decline_reason \
+         r.acknowledged_at, ab.display_name AS acknowledged_by_name, r.decline_reason, \
+         c.owner_agency_id, oa.country AS owner_country \
          FROM requests r JOIN agencies fa ON fa.id = r.from_agency_id JOIN agencies ta ON ta.id = r.to_agency_id \
+         JOIN cases c ON c.id = r.case_id JOIN agencies oa ON oa.id = c.owner_agency_id \
          LEFT JOIN users ab ON ab.id = r.acknowledged_by WHERE r.id = ?",
     )
     .bind(id)
@@ -439,7 +445,7 @@ pub async fn inbox(conn: &mut SqliteConnection, viewer: &SessionUser, vis: Visib
     let mut q: QueryBuilder<Sqlite> = QueryBuilder::new(SUMMARY_SELECT);
     vis.push_sql(&mut q, "r.case_id");
     push_side(&mut q, viewer, Direction::Incoming);
-    q.push(" AND ").push(Unsent::NOT_SQL);
+    q.push(" AND ").push(HasBeenSent::SQL);
     if f.status.is_empty() {
         q.push(" AND ").push(Open::SQL);
     } else {

@@ -22,6 +22,20 @@ impl Unsent {
     }
 }
 
+/// Has left its sender: sent at some time, whatever became of it since. A draft, a request awaiting
+/// approval and one withdrawn before it was sent have not: they exist for their sending side only (a
+/// withdrawn draft is still `Withdrawn` by status, so the status alone cannot tell).
+pub struct HasBeenSent;
+
+impl HasBeenSent {
+    /// The status first: on an index of (agency, status) only withdrawn requests need their row read.
+    pub const SQL: &'static str = "(r.status NOT IN ('draft', 'awaiting_approval') AND (r.status != 'withdrawn' OR r.sent_at IS NOT NULL))";
+
+    pub fn holds(status: RequestStatus, sent_at: Option<chrono::DateTime<chrono::Utc>>) -> bool {
+        !Unsent::holds(status) && (status != RequestStatus::Withdrawn || sent_at.is_some())
+    }
+}
+
 /// A draft: the author's own work, not yet even submitted for approval. The dashboard does not count drafts
 /// as sent requests (requests awaiting approval it does).
 pub struct Draft;

@@ -6,7 +6,7 @@
 use crate::backend::exchange::indicators;
 use crate::backend::exchange::policy::Visibility;
 use crate::backend::exchange::requests::RequestRow;
-use crate::backend::oversight::search::push_sent_or_own;
+use crate::backend::oversight::search::push_thread_visible;
 use crate::error::AppError;
 use crate::model::{CrossCheckView, CrossMatch, EntityKind, IndicatorKind, SessionUser};
 use sqlx::{QueryBuilder, Sqlite, SqlitePool};
@@ -133,7 +133,7 @@ pub async fn run(pool: &SqlitePool, viewer: &SessionUser, vis: Visibility, reque
             q.push_bind(fts);
             q.push(" AND s.kind IN ('request', 'response') AND s.case_id != ").push_bind(case_id);
             vis.push_sql(&mut q, "c.id");
-            push_sent_or_own(&mut q, viewer);
+            push_thread_visible(&mut q, viewer);
             q.push(" LIMIT ").push_bind(PER_TERM);
             hits.extend(q.build_query_as::<Hit>().fetch_all(pool).await?);
         }

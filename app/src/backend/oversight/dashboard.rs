@@ -2,7 +2,7 @@
 //! indexes, never by loading rows into memory. Scope: what the supervisor's country is party to.
 
 use crate::backend::exchange::policy::Visibility;
-use crate::backend::exchange::rules::{self, CaseCurrent, Draft, DueSoon, ExpectsAnswer, Open, Overdue, Unsent};
+use crate::backend::exchange::rules::{self, CaseCurrent, Draft, DueSoon, ExpectsAnswer, HasBeenSent, Open, Overdue};
 use crate::error::AppError;
 use crate::model::*;
 use chrono::{DateTime, Duration, Utc};
@@ -196,7 +196,7 @@ async fn status_figures(pool: &SqlitePool, country: Country, side: Side) -> Resu
     // By agency id, so the count reads only the (agency, status) index, not every request.
     // A request awaiting its sender's approval has not reached the recipient yet.
     let (col, shown, dir) = match side {
-        Side::Received => ("r.to_agency_id", Unsent::NOT_SQL, "incoming"),
+        Side::Received => ("r.to_agency_id", HasBeenSent::SQL, "incoming"),
         Side::Sent => ("r.from_agency_id", Draft::NOT_SQL, "outgoing"),
     };
     let rows: Vec<(RequestStatus, i64)> = sqlx::query_as(&format!(

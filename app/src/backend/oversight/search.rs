@@ -28,10 +28,13 @@ pub fn fts_query(input: &str) -> Option<String> {
     (!words.is_empty()).then(|| words.join(" "))
 }
 
-/// Adds `AND the index row s is not someone else's unsent request`: unsent requests exist only for the
-/// sending side.
-pub fn push_sent_or_own(q: &mut QueryBuilder<'_, Sqlite>, viewer: &SessionUser) {
-    q.push(" AND (s.kind != 'request' OR EXISTS (SELECT 1 FROM requests r JOIN agencies fa ON fa.id = r.from_agency_id WHERE r.id = s.object_id");
+/// Adds `AND the index row s, if a request or a response, belongs to a thread that exists for the viewer`
+/// (`policy::push_request_exists_for`: its two ends and the case's owner; unsent, its sender only).
+pub fn push_thread_visible(q: &mut QueryBuilder<'_, Sqlite>, viewer: &SessionUser) {
+    q.push(
+        " AND (s.kind NOT IN ('request', 'response') OR EXISTS (SELECT 1 FROM requests r WHERE r.id = \
+         CASE s.kind WHEN 'request' THEN s.object_id ELSE (SELECT request_id FROM responses WHERE id = s.object_id) END",
+    );
     crate::backend::exchange::policy::push_request_exists_for(q, viewer);
     q.push("))");
 }
@@ -43,31 +46,25 @@ pub fn push_sent_or_own(q: &mut QueryBuilder<'_, Sqlite>, viewer: &SessionUser) 
 struct Kind {
     name: &'static str,
     code: i64,
-    /// Joins the object's row as `o` (and, for requests, `r` and `fa` for the unsent filter).
+    /// Joins the object's row as `o` (and, for requests and responses, the request as `r`).
     join: &'static str,
     case_id: &'static str,
-    /// Requests only: unsent ones exist for the sending side alone.
-    unsent_filter: bool,
+    /// Requests and responses: only the threads that exist for the viewer.
+    thread_filter: bool,
 }
 
 const KINDS: [Kind; 5] = [
-    Kind { name: "case", code: 1, join: "cases o ON o.id = s.rowid - (1 << 40)", case_id: "o.id", unsent_filter: false },
-    Kind {
-        name: "request",
-        code: 2,
-        join: "requests r ON r.id = s.rowid - (2 << 40) CROSS JOIN agencies fa ON fa.id = r.from_agency_id",
-        case_id: "r.case_id",
-        unsent_filter: true,
-    },
+    Kind { name: "case", code: 1, join: "cases o ON o.id = s.rowid - (1 << 40)", case_id: "o.id", thread_filter: false },
+    Kind { name: "request", code: 2, join: "requests r ON r.id = s.rowid - (2 << 40)", case_id: "r.case_id", thread_filter: true },
     Kind {
         name: "response",
         code: 3,
         join: "responses o ON o.id = s.rowid - (3 << 40) CROSS JOIN requests r ON r.id = o.request_id",
         case_id: "r.case_id",
-        unsent_filter: false,
+        thread_filter: true,
     },
-    Kind { name: "indicator", code: 4, join: "indicators o ON o.id = s.rowid - (4 << 40)", case_id: "o.case_id", unsent_filter: false },
-    Kind { name: "entity", code: 5, join: "entities o ON o.id = s.rowid - (5 << 40)", case_id: "o.case_id", unsent_filter: false },
+    Kind { name: "indicator", code: 4, join: "indicators o ON o.id = s.rowid - (4 << 40)", case_id: "o.case_id", thread_filter: false },
+    Kind { name: "entity", code: 5, join: "entities o ON o.id = s.rowid - (5 << 40)", case_id: "o.case_id", thread_filter: false },
 ];
 
 /// Per kind, at most this many of the newest matches the user may see are looked at. Fewer (a rare word)
@@ -93,7 +90,7 @@ pub async fn search(pool: &SqlitePool, viewer: &SessionUser, vis: Visibility, in
     };
     let mut hits = Vec::new();
     let mut capped = Vec::new();
-    for Kind { name: kind, code, join, case_id, unsent_filter } in KINDS {
+    for Kind { name: kind, code, join, case_id, thread_filter } in KINDS {
         // Newest first: FTS5 walks the kind's rowid range backwards and stops at the limit. The CROSS
         // JOIN keeps that order (left to itself the planner may walk every match of the word).
         let mut q: QueryBuilder<Sqlite> =
@@ -101,7 +98,7 @@ pub async fn search(pool: &SqlitePool, viewer: &SessionUser, vis: Visibility, in
         q.push_bind(query.clone());
         q.push(" AND s.rowid > ").push_bind(code << 40).push(" AND s.rowid < ").push_bind((code + 1) << 40);
         vis.push_sql(&mut q, case_id);
-        if unsent_filter {
+        if thread_filter {
             crate::backend::exchange::policy::push_request_exists_for(&mut q, viewer);
         }
         q.push(" ORDER BY s.rowid DESC LIMIT ").push_bind(CANDIDATES as i64);
