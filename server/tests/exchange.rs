@@ -710,6 +710,13 @@ async fn only_the_two_ends_of_a_thread_add_files_to_it() {
     let s = TestServer::start().await;
     let case: i64 = sqlx::query_scalar("SELECT id FROM cases WHERE title LIKE 'Fentanyl precursor%'").fetch_one(&s.db.pool).await.unwrap();
     let case = case.to_string();
+    // NCB, the owner, brought the CBI into its case earlier (the RCMP could not have: see
+    // `only_the_owning_side_brings_a_new_agency_into_a_case`).
+    sqlx::query("INSERT INTO case_parties (case_id, agency_id, added_at) SELECT ?, id, datetime('now') FROM agencies WHERE code = 'CBI'")
+        .bind(&case)
+        .execute(&s.db.pool)
+        .await
+        .unwrap();
     let mut rcmp = s.signed_in("rcmp.officer").await;
     let req = rcmp
         .ok(
@@ -738,4 +745,54 @@ async fn only_the_two_ends_of_a_thread_add_files_to_it() {
     let files: i64 =
         sqlx::query_scalar("SELECT COUNT(*) FROM attachments WHERE request_id = ?").bind(&id).fetch_one(&s.db.pool).await.unwrap();
     assert_eq!(files, 2);
+}
+
+/// Sending a request makes its recipient a party; only the owning side may bring in an agency not yet party,
+/// and a saved draft makes nobody a party.
+#[tokio::test]
+async fn only_the_owning_side_brings_a_new_agency_into_a_case() {
+    let s = TestServer::start().await;
+    let case: i64 = sqlx::query_scalar("SELECT id FROM cases WHERE title LIKE 'Fentanyl precursor%'").fetch_one(&s.db.pool).await.unwrap();
+    let case = case.to_string();
+    let parties = || async {
+        sqlx::query_scalar::<_, String>(
+            "SELECT a.code FROM case_parties p JOIN agencies a ON a.id = p.agency_id WHERE p.case_id = ? ORDER BY a.code",
+        )
+        .bind(&case)
+        .fetch_all(&s.db.pool)
+        .await
+        .unwrap()
+    };
+    let before = parties().await;
+    // The RCMP, a party from the other side, may not bring the CBI in...
+    let mut rcmp = s.signed_in("rcmp.officer").await;
+    let refused = ask(&mut rcmp, &case, "CBI", "send").await;
+    assert_eq!(refused.status(), 422);
+    let error: app::error::AppError = refused.json().await.unwrap();
+    assert!(error.field_message("to_agency").is_some_and(|m| m.contains("owning agency")), "{error:?}");
+    // ...but may ask NCB, already party.
+    assert_eq!(ask(&mut rcmp, &case, "NCB", "send").await.status(), 200);
+    assert_eq!(parties().await, before);
+    // NCB, the owner, may: its draft to the CCCS makes nobody a party; sending it does.
+    let mut ncb = s.signed_in("ncb.officer").await;
+    let draft: serde_json::Value = ask(&mut ncb, &case, "CCCS", "draft").await.json().await.unwrap();
+    assert_eq!(parties().await, before, "a draft makes nobody a party");
+    ncb.ok("send_request", &[("id", &draft["id"].to_string())]).await;
+    assert!(parties().await.contains(&"CCCS".to_string()));
+}
+
+/// Writes a request on `case` to `to`, sent or saved as a draft (`intent`).
+async fn ask(c: &mut support::Client, case: &str, to: &str, intent: &str) -> reqwest::Response {
+    let subject = format!("Question for {to}");
+    let form = [
+        ("case_id", case),
+        ("kind", "information"),
+        ("subject", &subject),
+        ("body", "Please check your records."),
+        ("priority", "normal"),
+        ("tlp", "amber"),
+        ("to_agency", to),
+        ("intent", intent),
+    ];
+    c.call("create_request", &form).await
 }

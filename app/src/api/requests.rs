@@ -129,6 +129,7 @@ pub async fn create_request(case_id: i64, #[server(flatten)] form: RequestForm) 
             drop(conn);
             let mut tx = app.db.begin_write().await?;
             let access = load::case(&mut tx, &actor, case_id, CaseOp::CreateRequest).await?;
+            crate::backend::exchange::policy::ensure_may_send_to(&actor.user, access.owner, &access.parties, to)?;
             if !CaseCurrent::holds(access.status) {
                 return Err(AppError::Conflict("Requests can only be made on an open or active case.".into()));
             }
@@ -250,14 +251,16 @@ pub async fn send_request(id: i64) -> Result<(), AppError> {
     use chrono::Utc;
     state::reply(
         async {
-            let (actor, app, mut tx, row, _) = load::request(id, RequestOp::ActAsSender).await?;
+            let (actor, app, mut tx, row, access) = load::request(id, RequestOp::ActAsSender).await?;
+            // The case's parties may have changed since the draft was written.
+            crate::backend::exchange::policy::ensure_may_send_to(&actor.user, access.owner, &access.parties, row.to_agency_id)?;
             let priority = row.priority;
             let needs_approval = requests::needs_approval(&mut tx, row.from_agency_id, priority).await?;
             let next = next_request_status(row.status, RequestEvent::Send { needs_approval }, ExpectsAnswer::holds(row.kind))?;
             if next == RequestStatus::Sent {
                 let now = Utc::now();
                 let due = app.settings.deadlines.due_on_sending(row.kind, priority, row.directly_available, now, row.due_at);
-                requests::mark_sent(&mut tx, id, row.case_id, row.to_agency_id, due, now).await?;
+                requests::mark_sent(&mut tx, id, row.route(), due, now).await?;
                 audit::record(&mut tx, &actor.who, Event::new("request.send").on("request", id).case(row.case_id)).await?;
                 let notified = announce_sent(&mut tx, id, row.to_agency_id, &row.subject, priority, &actor).await?;
                 tx.commit().await?;
@@ -285,12 +288,13 @@ pub async fn approve_request(id: i64) -> Result<(), AppError> {
     use chrono::Utc;
     state::reply(
         async {
-            let (actor, app, mut tx, row, _) = load::request(id, RequestOp::Approve).await?;
+            let (actor, app, mut tx, row, access) = load::request(id, RequestOp::Approve).await?;
+            crate::backend::exchange::policy::ensure_may_send_to(&actor.user, access.owner, &access.parties, row.to_agency_id)?;
             next_request_status(row.status, RequestEvent::Approve, ExpectsAnswer::holds(row.kind))?;
             let priority = row.priority;
             let now = Utc::now();
             let due = app.settings.deadlines.due_on_sending(row.kind, priority, row.directly_available, now, row.due_at);
-            requests::mark_sent(&mut tx, id, row.case_id, row.to_agency_id, due, now).await?;
+            requests::mark_sent(&mut tx, id, row.route(), due, now).await?;
             audit::record(&mut tx, &actor.who, Event::new("request.approve").on("request", id).case(row.case_id)).await?;
             let notified = announce_sent(&mut tx, id, row.to_agency_id, &row.subject, priority, &actor).await?;
             tx.commit().await?;

@@ -429,7 +429,8 @@ async fn demo_request(
         requests::create_draft(tx, requests::Route { case_id: *case_id, from_agency: u.agency_id, to_agency: to_id }, &input, &u).await?;
     if !crate::backend::exchange::rules::Unsent::holds(*status) {
         let sent = now - chrono::Duration::hours(*hours_ago);
-        requests::mark_sent(tx, id, *case_id, to_id, policy.default_due(*kind, *priority, *direct, sent), sent).await?;
+        let route = requests::Route { case_id: *case_id, from_agency: u.agency_id, to_agency: to_id };
+        requests::mark_sent(tx, id, route, policy.default_due(*kind, *priority, *direct, sent), sent).await?;
     }
     if let Some((author, rkind, text)) = response {
         let author = user(tx, author).await?;

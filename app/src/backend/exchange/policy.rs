@@ -238,6 +238,21 @@ pub fn ensure_request(user: &SessionUser, parties: &[Party], sides: RequestSides
         Err(AppError::Forbidden)
     }
 }
+/// Who may widen a case: sending a request makes its recipient a party, and only the owning side may bring
+/// in an agency not yet party. Another party's request goes to an agency already party (or that party opens
+/// a case of its own and links it). Checked when the request is written and again when it is sent.
+pub fn ensure_may_send_to(user: &SessionUser, owner: Party, parties: &[Party], to_agency: i64) -> Result<(), AppError> {
+    if parties.iter().any(|p| p.agency_id == to_agency) || on_side(user, owner.agency_id, owner.country) {
+        Ok(())
+    } else {
+        Err(AppError::field(
+            "to_agency",
+            "Only the case's owning agency may bring another agency into the case. Ask an agency already party to it, \
+             or open a case of your own and link this one.",
+        ))
+    }
+}
+
 /// Adding to a thread (a file for the request or its answer) is for its two ends: the case's owner reads
 /// every thread on its case but writes only in its own. NotFound where the thread does not exist for the user.
 pub fn ensure_request_end(user: &SessionUser, parties: &[Party], sides: RequestSides) -> Result<(), AppError> {

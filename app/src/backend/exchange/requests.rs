@@ -37,6 +37,10 @@ pub struct RequestRow {
 }
 
 impl RequestRow {
+    pub fn route(&self) -> Route {
+        Route { case_id: self.case_id, from_agency: self.from_agency_id, to_agency: self.to_agency_id }
+    }
+
     pub fn sides(&self) -> RequestSides {
         RequestSides {
             from: Party { agency_id: self.from_agency_id, country: self.from_country },
@@ -128,9 +132,8 @@ pub struct Route {
 }
 
 /// A draft: nothing reaches the other side until it is sent.
+/// Makes nobody a party to the case: only sending does.
 pub async fn create_draft(tx: &mut Tx, route: Route, input: &RequestInput, user: &SessionUser) -> Result<i64, AppError> {
-    // The sending agency becomes a party from the draft on (why: `create_sent`).
-    crate::backend::exchange::cases::add_parties(tx, route.case_id, &[route.from_agency]).await?;
     insert(tx, route, input, user, RequestStatus::Draft, None, input.requested_due).await
 }
 
@@ -217,14 +220,8 @@ pub async fn set_status(tx: &mut Tx, id: i64, to: RequestStatus) -> Result<(), A
 }
 
 /// Sent now: the deadline starts running and the recipient agency becomes a party.
-pub async fn mark_sent(
-    tx: &mut Tx,
-    id: i64,
-    case_id: i64,
-    to_agency_id: i64,
-    due: Option<DateTime<Utc>>,
-    now: DateTime<Utc>,
-) -> Result<(), AppError> {
+/// The deadline starts running and both ends become parties to the case (why: `create_sent`).
+pub async fn mark_sent(tx: &mut Tx, id: i64, route: Route, due: Option<DateTime<Utc>>, now: DateTime<Utc>) -> Result<(), AppError> {
     sqlx::query("UPDATE requests SET status = ?, sent_at = ?, due_at = ?, updated_at = ? WHERE id = ?")
         .bind(RequestStatus::Sent)
         .bind(now)
@@ -233,7 +230,7 @@ pub async fn mark_sent(
         .bind(id)
         .execute(&mut **tx)
         .await?;
-    crate::backend::exchange::cases::add_parties(tx, case_id, &[to_agency_id]).await?;
+    crate::backend::exchange::cases::add_parties(tx, route.case_id, &[route.from_agency, route.to_agency]).await?;
     Ok(())
 }
 
