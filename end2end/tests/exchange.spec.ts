@@ -137,12 +137,14 @@ test('the case history lists each change, and apart from them the latest views',
                         'attachment.upload', 'response.create', 'attachment.download', 'request.close']) {
     await expect(changes.getByRole('cell', { name: action, exact: true }).first()).toBeVisible();
   }
-  await expect(changes).toContainText('rcmp.officer');
+  // People by their display name, never their sign-in name.
+  await expect(changes).toContainText('Daniel Tremblay');
+  await expect(changes).not.toContainText('rcmp.officer');
   await expect(changes.getByRole('cell', { name: 'case.read', exact: true })).toHaveCount(0);
   const views = page.getByRole('table', { name: 'Recent views of this case' });
   for (const action of ['case.read', 'request.read']) {
     await expect(views.getByRole('cell', { name: action, exact: true }).first()).toBeVisible();
   }
-  await expect(views).toContainText('rcmp.officer');
+  await expect(views).toContainText('Daniel Tremblay');
   await expect(page.getByRole('table', { name: 'Requests of this case' })).toContainText('Closed');
 });

@@ -308,11 +308,16 @@ async fn the_case_history_keeps_changes_apart_from_views() {
     let views = actions("views");
     assert_eq!(views.len(), 10, "only the latest views");
     assert!(views.iter().all(|a| a == "case.read" || a == "request.read"), "{views:?}");
-    assert_eq!((h["views"][0]["who"].as_str(), views[0].as_str()), (Some("rcmp.officer"), "request.read"), "newest first");
+    // People by display name, never sign-in name.
+    assert_eq!((h["views"][0]["who"].as_str(), views[0].as_str()), (Some("Daniel Tremblay"), "request.read"), "newest first");
     // Reading the history is itself a read of the case, on the record.
     let last: (String, Option<String>, Option<i64>) =
         sqlx::query_as("SELECT action, username, case_id FROM audit_events ORDER BY id DESC LIMIT 1").fetch_one(&s.db.pool).await.unwrap();
     assert_eq!(last, ("case.read".to_string(), Some("ncb.officer".to_string()), story.case_id.parse().ok()));
+    // The other side sees that the request was sent, not how it was drafted.
+    let seen_by_rcmp = rcmp.ok("case_history", &[("id", &story.case_id)]).await;
+    let rcmp_actions: Vec<&str> = seen_by_rcmp["changes"].as_array().unwrap().iter().map(|e| e["action"].as_str().unwrap()).collect();
+    assert_eq!(rcmp_actions, ["attachment.upload", "request.acknowledge", "request.send", "case.create"]);
 }
 
 /// The case page shows the latest changes and links to the rest; the history pages list every change

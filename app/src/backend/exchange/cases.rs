@@ -407,10 +407,15 @@ pub async fn history(conn: &mut SqliteConnection, case_id: i64, viewer: &Session
 
 /// The case's events of one kind (views or changes), newest first, older than `before`, that `viewer` may
 /// know of: an event about a request, a response or a request's file belongs to that request's thread,
-/// shown only to those the thread exists for (`policy::push_request_exists_for`).
+/// shown only to those the thread exists for (`policy::push_request_exists_for`); how a request was drafted
+/// (written, submitted for approval) only to its sending side. People appear by their display name, never
+/// their sign-in name.
 fn push_history(q: &mut QueryBuilder<'_, Sqlite>, case_id: i64, viewer: &SessionUser, views: bool, before: Option<i64>, limit: usize) {
-    use crate::backend::exchange::policy::push_request_exists_for;
-    q.push("SELECT id, at, username, agency_code, action, object_type, object_id, outcome FROM audit_events WHERE case_id = ");
+    use crate::backend::exchange::policy::{push_on_side, push_request_exists_for};
+    q.push(
+        "SELECT id, at, COALESCE((SELECT display_name FROM users WHERE id = audit_events.user_id), username) AS username, \
+         agency_code, action, object_type, object_id, outcome FROM audit_events WHERE case_id = ",
+    );
     q.push_bind(case_id).push(format!(" AND action {} {VIEW_ACTIONS} AND id < ", if views { "IN" } else { "NOT IN" }));
     q.push_bind(before.unwrap_or(i64::MAX));
     q.push(
@@ -426,6 +431,12 @@ fn push_history(q: &mut QueryBuilder<'_, Sqlite>, case_id: i64, viewer: &Session
     );
     push_request_exists_for(q, viewer);
     q.push(")))))");
+    q.push(
+        " AND (action NOT IN ('request.create', 'request.submit_for_approval') OR EXISTS (SELECT 1 FROM requests r \
+         WHERE r.id = CAST(object_id AS INTEGER) AND ",
+    );
+    push_on_side(q, viewer, "r.from_agency_id", "(SELECT country FROM agencies WHERE id = r.from_agency_id)");
+    q.push("))");
     q.push(" ORDER BY id DESC LIMIT ").push_bind(limit as i64);
 }
 
