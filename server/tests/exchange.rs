@@ -801,3 +801,42 @@ async fn ask(c: &mut support::Client, case: &str, to: &str, intent: &str) -> req
     ];
     c.call("create_request", &form).await
 }
+
+/// Indicators go to every party of their case, except those under TLP:AMBER+STRICT or TLP:RED: those only
+/// to the agency that added them and the case's owner (case page, STIX export, search).
+#[tokio::test]
+async fn restricted_indicators_stay_with_their_author_and_the_owner() {
+    let s = TestServer::start().await;
+    let case: i64 = sqlx::query_scalar("SELECT id FROM cases WHERE title LIKE 'Fentanyl precursor%'").fetch_one(&s.db.pool).await.unwrap();
+    let case = case.to_string();
+    let mut ncb = s.signed_in("ncb.officer").await;
+    let mut cbsa = s.signed_in("cbsa.officer").await;
+    add_domain(&mut ncb, &case, "red-by-owner.example", "red").await;
+    add_domain(&mut ncb, &case, "amber-by-owner.example", "amber").await;
+    add_domain(&mut cbsa, &case, "strict-by-cbsa.example", "amber_strict").await;
+    let seen = |v: &serde_json::Value| -> Vec<String> {
+        let mut out: Vec<String> =
+            v["case"]["indicators"].as_array().unwrap().iter().map(|i| i["value"].as_str().unwrap().to_string()).collect();
+        out.retain(|x| x.ends_with("-by-owner.example") || x.ends_with("-by-cbsa.example"));
+        out.sort();
+        out
+    };
+    let mut rcmp = s.signed_in("rcmp.officer").await;
+    assert_eq!(
+        seen(&ncb.ok("open_case", &[("id", &case)]).await),
+        ["amber-by-owner.example", "red-by-owner.example", "strict-by-cbsa.example"]
+    );
+    assert_eq!(seen(&cbsa.ok("open_case", &[("id", &case)]).await), ["amber-by-owner.example", "strict-by-cbsa.example"]);
+    assert_eq!(seen(&rcmp.ok("open_case", &[("id", &case)]).await), ["amber-by-owner.example"]);
+    // The STIX export and search follow the same rule.
+    let stix = rcmp.get(&format!("/cases/{case}/indicators.stix.json")).await.text().await.unwrap();
+    assert!(stix.contains("amber-by-owner.example") && !stix.contains("red-by-owner") && !stix.contains("strict-by-cbsa"), "{stix}");
+    let found = rcmp.ok("search", &[("q", "red-by-owner.example")]).await;
+    assert!(found["hits"].as_array().unwrap().iter().all(|h| h["kind"] != "indicator"), "{found}");
+    let found = ncb.ok("search", &[("q", "strict-by-cbsa.example")]).await;
+    assert!(found["hits"].as_array().unwrap().iter().any(|h| h["kind"] == "indicator"), "the owner finds it: {found}");
+}
+
+async fn add_domain(c: &mut support::Client, case: &str, value: &str, tlp: &str) {
+    c.ok("add_indicator", &[("case_id", case), ("kind", "domain"), ("value", value), ("tlp", tlp)]).await;
+}

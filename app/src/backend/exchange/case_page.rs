@@ -70,7 +70,7 @@ pub async fn case(conn: &mut SqliteConnection, access: &CaseAccess, viewer: &Ses
         parties,
         links: link_views,
         requests: requests::for_case(conn, access.id, viewer).await?,
-        indicators: indicators::for_case(conn, access.id).await?,
+        indicators: indicators::for_case(conn, access.id, viewer).await?,
         entities: entities::for_case(conn, access.id).await?,
         attachments: attachments::for_case(conn, access.id, zone).await?,
         version: access.version,

@@ -233,12 +233,15 @@ struct IndicatorRow {
     note: String,
 }
 
-pub async fn for_case(conn: &mut SqliteConnection, case_id: i64) -> Result<Vec<IndicatorView>, AppError> {
-    let rows: Vec<IndicatorRow> =
-        sqlx::query_as("SELECT id, kind, value, tlp, first_seen, last_seen, note FROM indicators WHERE case_id = ? ORDER BY kind, value")
-            .bind(case_id)
-            .fetch_all(conn)
-            .await?;
+/// The case's indicators that `viewer` may see (`policy::push_indicator_visible`).
+pub async fn for_case(conn: &mut SqliteConnection, case_id: i64, viewer: &SessionUser) -> Result<Vec<IndicatorView>, AppError> {
+    let mut q = sqlx::QueryBuilder::new(
+        "SELECT i.id, i.kind, i.value, i.tlp, i.first_seen, i.last_seen, i.note FROM indicators i WHERE i.case_id = ",
+    );
+    q.push_bind(case_id);
+    crate::backend::exchange::policy::push_indicator_visible(&mut q, viewer, "i");
+    q.push(" ORDER BY i.kind, i.value");
+    let rows: Vec<IndicatorRow> = q.build_query_as().fetch_all(conn).await?;
     Ok(rows
         .into_iter()
         .filter_map(|r| {

@@ -253,6 +253,20 @@ pub fn ensure_may_send_to(user: &SessionUser, owner: Party, parties: &[Party], t
     }
 }
 
+/// Indicators are shared with every party to their case, except those whose handling code restricts them
+/// (TLP:AMBER+STRICT, TLP:RED): those only for the agency that added them and the case's owning agency.
+/// Pushes `AND <indicator alias is visible>` for an indicator row `alias` (its case, tlp and author).
+pub fn push_indicator_visible(q: &mut QueryBuilder<'_, Sqlite>, user: &SessionUser, alias: &str) {
+    let acting = Acting::of(user);
+    q.push(format!(" AND ({alias}.tlp NOT IN ('amber_strict', 'red') OR "));
+    let adder = format!("(SELECT agency_id FROM users WHERE id = {alias}.created_by)");
+    push_acting(q, acting, &adder, &format!("(SELECT country FROM agencies WHERE id = {adder})"));
+    q.push(" OR ");
+    let owner = format!("(SELECT owner_agency_id FROM cases WHERE id = {alias}.case_id)");
+    push_acting(q, acting, &owner, &format!("(SELECT country FROM agencies WHERE id = {owner})"));
+    q.push(")");
+}
+
 /// Adding to a thread (a file for the request or its answer) is for its two ends: the case's owner reads
 /// every thread on its case but writes only in its own. NotFound where the thread does not exist for the user.
 pub fn ensure_request_end(user: &SessionUser, parties: &[Party], sides: RequestSides) -> Result<(), AppError> {

@@ -127,7 +127,7 @@ pub async fn export(
             return Err(e);
         }
     };
-    let indicators = crate::backend::exchange::indicators::for_case(&mut tx, case_id).await?;
+    let indicators = crate::backend::exchange::indicators::for_case(&mut tx, case_id, &actor.user).await?;
     let agency = crate::backend::exchange::cases::agency_ref(&mut tx, actor.user.agency_id).await?;
     audit::record(
         &mut tx,

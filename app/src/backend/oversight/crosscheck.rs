@@ -80,8 +80,11 @@ const PER_TERM: i64 = 10;
 pub async fn run(pool: &SqlitePool, viewer: &SessionUser, vis: Visibility, request: &RequestRow) -> Result<CrossCheckView, AppError> {
     let case_id = request.case_id;
     let mut terms = BTreeSet::new();
-    let case_indicators: Vec<(String, String)> =
-        sqlx::query_as("SELECT kind, value FROM indicators WHERE case_id = ?").bind(case_id).fetch_all(pool).await?;
+    // Only the case's indicators the viewer may see are looked for: a match would name the value.
+    let mut q = QueryBuilder::new("SELECT i.kind, i.value FROM indicators i WHERE i.case_id = ");
+    q.push_bind(case_id);
+    crate::backend::exchange::policy::push_indicator_visible(&mut q, viewer, "i");
+    let case_indicators: Vec<(String, String)> = q.build_query_as().fetch_all(pool).await?;
     for (kind, value) in case_indicators {
         terms.insert(Term::Indicator(crate::backend::platform::db::parse(&kind)?, value));
     }
@@ -105,6 +108,7 @@ pub async fn run(pool: &SqlitePool, viewer: &SessionUser, vis: Visibility, reque
                     .push(" AND i.kind = ")
                     .push_bind(kind.as_str());
                 q.push(" AND i.case_id != ").push_bind(case_id);
+                crate::backend::exchange::policy::push_indicator_visible(&mut q, viewer, "i");
             }
             Term::Entity { kind, key, identifier, .. } => {
                 q.push("SELECT c.id AS case_id, c.reference, c.title, ");

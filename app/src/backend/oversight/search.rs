@@ -101,6 +101,9 @@ pub async fn search(pool: &SqlitePool, viewer: &SessionUser, vis: Visibility, in
         if thread_filter {
             crate::backend::exchange::policy::push_request_exists_for(&mut q, viewer);
         }
+        if kind == "indicator" {
+            crate::backend::exchange::policy::push_indicator_visible(&mut q, viewer, "o");
+        }
         q.push(" ORDER BY s.rowid DESC LIMIT ").push_bind(CANDIDATES as i64);
         let candidates: Vec<i64> = q.build_query_scalar().fetch_all(pool).await?;
         if candidates.is_empty() {
