@@ -456,6 +456,15 @@ async fn an_attachment_over_the_limit_is_refused_with_a_clear_message() {
 async fn the_recipient_answers_with_a_graded_response_and_the_sender_closes() {
     let s = TestServer::start().await;
     let (st, mut ncb, mut rcmp) = story(&s).await;
+    // RCMP's file waits in its response form: until the response is sent it is RCMP's own, and NCB gets the
+    // same answer as for a missing file.
+    let files = |v: &serde_json::Value| v["attachments"].as_array().unwrap().iter().map(|f| f["file_name"].to_string()).collect::<Vec<_>>();
+    assert!(files(&ncb.ok("get_request", &[("id", &st.request_id)]).await).is_empty());
+    assert_eq!(files(&rcmp.ok("get_request", &[("id", &st.request_id)]).await), ["\"companies.csv\""]);
+    let (early, missing) = (ncb.get(&format!("/attachments/{}", st.attachment_id)).await, ncb.get("/attachments/987654").await);
+    assert_eq!((early.status().as_u16(), missing.status().as_u16()), (404, 404));
+    assert_eq!(early.text().await.unwrap(), missing.text().await.unwrap());
+    assert_eq!(rcmp.get(&format!("/attachments/{}", st.attachment_id)).await.status(), 200);
     // A response less strict than the request is refused.
     let res = rcmp
         .call(
@@ -494,6 +503,7 @@ async fn the_recipient_answers_with_a_graded_response_and_the_sender_closes() {
     assert_eq!(view["responses"][0]["source_grade"], "b");
     assert_eq!(view["responses"][0]["info_grade"], "two");
     assert_eq!(view["responses"][0]["attachments"][0]["file_name"], "companies.csv");
+    assert_eq!(ncb.get(&format!("/attachments/{}", st.attachment_id)).await.status(), 200, "sent with the response");
     ncb.ok("close_request", &[("id", &st.request_id)]).await;
     let res = ncb.call("close_request", &[("id", &st.request_id)]).await;
     assert_eq!(res.status(), 409);

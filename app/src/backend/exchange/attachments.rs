@@ -5,10 +5,10 @@ use crate::backend::platform::auth::Actor;
 use crate::backend::platform::db::{Db, Tx};
 use crate::backend::platform::time::shown;
 use crate::error::{AppError, FieldError};
-use crate::model::{AttachmentView, SessionUser};
+use crate::model::{AttachmentView, Country, SessionUser};
 use chrono::{DateTime, Utc};
 use sha2::{Digest, Sha256};
-use sqlx::SqliteConnection;
+use sqlx::{QueryBuilder, Sqlite, SqliteConnection};
 use std::path::{Path, PathBuf};
 
 pub fn sha256_hex(bytes: &[u8]) -> String {
@@ -105,6 +105,11 @@ pub struct AttachmentRow {
     pub id: i64,
     pub case_id: i64,
     pub request_id: Option<i64>,
+    /// Set once the response it was uploaded for is sent.
+    pub response_id: Option<i64>,
+    /// The uploader's agency and its country.
+    pub uploader_agency_id: i64,
+    pub uploader_country: Country,
     pub file_name: String,
     pub content_type: String,
     pub size: i64,
@@ -113,8 +118,10 @@ pub struct AttachmentRow {
     pub created_at: DateTime<Utc>,
 }
 
-const SELECT: &str = "SELECT a.id, a.case_id, a.request_id, a.file_name, a.content_type, a.size, a.sha256, \
-    u.display_name AS uploaded_by_name, a.created_at FROM attachments a JOIN users u ON u.id = a.uploaded_by";
+const SELECT: &str = "SELECT a.id, a.case_id, a.request_id, a.response_id, u.agency_id AS uploader_agency_id, \
+    ua.country AS uploader_country, a.file_name, a.content_type, a.size, a.sha256, \
+    u.display_name AS uploaded_by_name, a.created_at FROM attachments a JOIN users u ON u.id = a.uploaded_by \
+    JOIN agencies ua ON ua.id = u.agency_id";
 
 pub async fn load(conn: &mut SqliteConnection, id: i64) -> Result<Option<AttachmentRow>, AppError> {
     Ok(sqlx::query_as(&format!("{SELECT} WHERE a.id = ?")).bind(id).fetch_optional(conn).await?)
@@ -142,9 +149,20 @@ pub async fn for_case(conn: &mut SqliteConnection, case_id: i64, zone: &str) -> 
     list(conn, "a.case_id = ? AND a.request_id IS NULL", case_id, zone).await
 }
 
-/// Files on the request that are not part of a response.
-pub async fn for_request(conn: &mut SqliteConnection, request_id: i64, zone: &str) -> Result<Vec<AttachmentView>, AppError> {
-    list(conn, "a.request_id = ? AND a.response_id IS NULL", request_id, zone).await
+/// Files on the request waiting for their response to be sent: the uploader's side's own until then
+/// (`policy::push_pending_file_visible`).
+pub async fn for_request(
+    conn: &mut SqliteConnection,
+    request_id: i64,
+    viewer: &SessionUser,
+    zone: &str,
+) -> Result<Vec<AttachmentView>, AppError> {
+    let mut q: QueryBuilder<Sqlite> = QueryBuilder::new(format!("{SELECT} WHERE a.request_id = "));
+    q.push_bind(request_id).push(" AND a.response_id IS NULL");
+    crate::backend::exchange::policy::push_pending_file_visible(&mut q, viewer, "u.agency_id", "ua.country");
+    q.push(" ORDER BY a.id");
+    let rows: Vec<AttachmentRow> = q.build_query_as().fetch_all(conn).await?;
+    Ok(rows.into_iter().map(|r| view(r, zone)).collect())
 }
 
 pub async fn for_response(conn: &mut SqliteConnection, response_id: i64, zone: &str) -> Result<Vec<AttachmentView>, AppError> {
@@ -224,6 +242,10 @@ pub async fn download(db: &Db, store: &Store<'_>, actor: &Actor, id: i64) -> Res
             if let (Ok(()), Some(rid)) = (&result, r.request_id) {
                 let (req, _) = crate::backend::exchange::requests::load(&mut tx, rid).await?.ok_or(AppError::NotFound)?;
                 result = policy::ensure_request(&actor.user, &access.parties, req.sides(), RequestOp::View);
+                let uploader = policy::Party { agency_id: r.uploader_agency_id, country: r.uploader_country };
+                if result.is_ok() && r.response_id.is_none() && !policy::pending_file_visible(&actor.user, uploader) {
+                    result = Err(AppError::NotFound);
+                }
             }
             result
         }

@@ -267,6 +267,18 @@ pub fn push_indicator_visible(q: &mut QueryBuilder<'_, Sqlite>, user: &SessionUs
     q.push(")");
 }
 
+/// A file uploaded for a response not yet sent waits in its uploader's form: it is their side's own, and the
+/// other end gets the same answer as for a missing file. `push_pending_file_visible` is the same in SQL.
+pub fn pending_file_visible(user: &SessionUser, uploader: Party) -> bool {
+    on_side(user, uploader.agency_id, uploader.country)
+}
+
+/// `pending_file_visible` in SQL, the uploader's agency and country given by columns.
+pub fn push_pending_file_visible(q: &mut QueryBuilder<'_, Sqlite>, user: &SessionUser, agency_col: &str, country_col: &str) {
+    q.push(" AND ");
+    push_on_side(q, user, agency_col, country_col);
+}
+
 /// Adding to a thread (a file for the request or its answer) is for its two ends: the case's owner reads
 /// every thread on its case but writes only in its own. NotFound where the thread does not exist for the user.
 pub fn ensure_request_end(user: &SessionUser, parties: &[Party], sides: RequestSides) -> Result<(), AppError> {

@@ -41,7 +41,7 @@ pub async fn request(
         acknowledged_by: row.acknowledged_by_name.clone(),
         decline_reason: row.decline_reason.clone(),
         responses,
-        attachments: attachments::for_request(conn, row.id, zone).await?,
+        attachments: attachments::for_request(conn, row.id, viewer, zone).await?,
         actions,
         viewer_is_recipient: recipient,
     })
