@@ -411,7 +411,7 @@ pub async fn history(conn: &mut SqliteConnection, case_id: i64, viewer: &Session
 /// (written, submitted for approval) only to its sending side. People appear by their display name, never
 /// their sign-in name.
 fn push_history(q: &mut QueryBuilder<'_, Sqlite>, case_id: i64, viewer: &SessionUser, views: bool, before: Option<i64>, limit: usize) {
-    use crate::backend::exchange::policy::{push_on_side, push_request_exists_for};
+    use crate::backend::exchange::policy::{push_on_sending_side, push_request_exists_for};
     q.push(
         "SELECT id, at, COALESCE((SELECT display_name FROM users WHERE id = audit_events.user_id), username) AS username, \
          agency_code, action, object_type, object_id, outcome FROM audit_events WHERE case_id = ",
@@ -433,9 +433,9 @@ fn push_history(q: &mut QueryBuilder<'_, Sqlite>, case_id: i64, viewer: &Session
     q.push(")))))");
     q.push(
         " AND (action NOT IN ('request.create', 'request.submit_for_approval') OR EXISTS (SELECT 1 FROM requests r \
-         WHERE r.id = CAST(object_id AS INTEGER) AND ",
+         WHERE r.id = CAST(object_id AS INTEGER)",
     );
-    push_on_side(q, viewer, "r.from_agency_id", "(SELECT country FROM agencies WHERE id = r.from_agency_id)");
+    push_on_sending_side(q, viewer);
     q.push("))");
     q.push(" ORDER BY id DESC LIMIT ").push_bind(limit as i64);
 }

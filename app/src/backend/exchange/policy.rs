@@ -160,6 +160,13 @@ pub fn push_request_exists_for(q: &mut QueryBuilder<'_, Sqlite>, user: &SessionU
     push_request_exists(q, Acting::of(user));
 }
 
+/// `AND <the user acts for the sending side of request r>` (what only the sender sees of a request: how it
+/// was drafted).
+pub fn push_on_sending_side(q: &mut QueryBuilder<'_, Sqlite>, user: &SessionUser) {
+    q.push(" AND ");
+    push_on_side(q, user, "r.from_agency_id", "(SELECT country FROM agencies WHERE id = r.from_agency_id)");
+}
+
 /// `push_request_exists_for` for the users a `Visibility` stands for (counts in case lists).
 pub fn push_request_visible(q: &mut QueryBuilder<'_, Sqlite>, vis: Visibility) {
     push_request_exists(q, vis.into());
