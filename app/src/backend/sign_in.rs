@@ -49,7 +49,9 @@ pub async fn sign_in(
 
     if let Some(addr) = ip.as_deref().and_then(|s| s.parse::<IpAddr>().ok()) {
         if state.signin_limiter.check_key(&addr).is_err() {
-            audit::record_refusal(&state.db, &who, Event::new("sign_in.throttled")).await?;
+            if state.throttled_audit.check_key(&addr).is_ok() {
+                audit::record_refusal(&state.db, &who, Event::new("sign_in.throttled")).await?;
+            }
             return Err(AppError::TooManyRequests);
         }
     }

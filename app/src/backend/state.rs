@@ -22,6 +22,9 @@ pub struct AppState {
     pub settings: Arc<Settings>,
     /// Sign-in attempts per client address, on top of the per-account lockout.
     pub signin_limiter: Arc<DefaultKeyedRateLimiter<IpAddr>>,
+    /// At most one audit event a minute per address for sign-ins the limiter refuses: a flood of refused
+    /// attempts must not flood the audit trail (or the disk) in turn.
+    pub throttled_audit: Arc<DefaultKeyedRateLimiter<IpAddr>>,
     /// Live notification announcements for open browsers.
     pub hub: crate::backend::oversight::notifications::Hub,
     pub dashboards: crate::backend::oversight::dashboard::Snapshots,
@@ -42,6 +45,7 @@ impl AppState {
             leptos_options,
             db,
             signin_limiter: Arc::new(RateLimiter::keyed(Quota::per_minute(per_minute))),
+            throttled_audit: Arc::new(RateLimiter::keyed(Quota::per_minute(std::num::NonZeroU32::MIN))),
             hub: Default::default(),
             dashboards: Default::default(),
             // An inbox is 10–60 KB of HTML: room for a couple of hundred viewers' current filters.
