@@ -850,3 +850,18 @@ async fn restricted_indicators_stay_with_their_author_and_the_owner() {
 async fn add_domain(c: &mut support::Client, case: &str, value: &str, tlp: &str) {
     c.ok("add_indicator", &[("case_id", case), ("kind", "domain"), ("value", value), ("tlp", tlp)]).await;
 }
+
+/// The grounds for declining are bounded, with a message on the field; nothing changes.
+#[tokio::test]
+async fn grounds_for_declining_over_the_limit_are_refused_with_a_message() {
+    let s = TestServer::start().await;
+    let (st, _, mut rcmp) = story(&s).await;
+    let long = "x".repeat(app::api::requests::MAX_DECLINE_REASON_CHARS + 1);
+    let res = rcmp.call("decline_request", &[("id", &st.request_id), ("reason", &long)]).await;
+    assert_eq!(res.status(), 422);
+    let error: app::error::AppError = res.json().await.unwrap();
+    assert!(error.field_message("reason").is_some_and(|m| m.contains("5000 characters")), "{error:?}");
+    let status: String =
+        sqlx::query_scalar("SELECT status FROM requests WHERE id = ?").bind(&st.request_id).fetch_one(&s.db.pool).await.unwrap();
+    assert_eq!(status, "acknowledged");
+}

@@ -393,6 +393,9 @@ pub async fn respond_to_request(id: i64, #[server(flatten)] form: ResponseForm) 
     )
 }
 
+/// The longest grounds for declining accepted.
+pub const MAX_DECLINE_REASON_CHARS: usize = 5_000;
+
 #[server(endpoint = "decline_request")]
 pub async fn decline_request(id: i64, reason: String) -> Result<(), AppError> {
     use crate::backend::exchange::lifecycle::{next_request_status, RequestEvent};
@@ -405,6 +408,9 @@ pub async fn decline_request(id: i64, reason: String) -> Result<(), AppError> {
         async {
             if reason.trim().chars().count() < 5 {
                 return Err(AppError::field("reason", "Give the grounds for declining (at least a few words)."));
+            }
+            if reason.trim().chars().count() > MAX_DECLINE_REASON_CHARS {
+                return Err(AppError::field("reason", format!("Keep the grounds to {MAX_DECLINE_REASON_CHARS} characters.")));
             }
             let (actor, _, mut tx, row, _) = load::request(id, RequestOp::ActAsRecipient).await?;
             next_request_status(row.status, RequestEvent::Decline, ExpectsAnswer::holds(row.kind))?;

@@ -51,7 +51,14 @@ fn valid_wallet(s: &str) -> bool {
 }
 
 /// The stored form of `value` as `kind`, or why it is not one.
+/// The longest indicator value accepted (a long URL fits).
+pub const MAX_VALUE_CHARS: usize = 2048;
+
 pub fn normalise(kind: IndicatorKind, value: &str) -> Result<String, String> {
+    // Measured before anything else: the messages below repeat the value.
+    if value.chars().count() > MAX_VALUE_CHARS {
+        return Err(format!("An indicator is at most {MAX_VALUE_CHARS} characters."));
+    }
     let v = refang(value);
     if v.is_empty() {
         return Err("Enter a value.".into());
@@ -262,6 +269,15 @@ pub async fn for_case(conn: &mut SqliteConnection, case_id: i64, viewer: &Sessio
 mod tests {
     use super::*;
     use IndicatorKind::*;
+
+    #[test]
+    fn a_value_over_the_limit_is_refused_before_it_is_parsed_or_repeated() {
+        let long = format!("https://example.org/{}", "a".repeat(MAX_VALUE_CHARS));
+        let message = normalise(Url, &long).unwrap_err();
+        assert_eq!(message, format!("An indicator is at most {MAX_VALUE_CHARS} characters."));
+        let fits = format!("https://example.org/{}", "a".repeat(MAX_VALUE_CHARS - 40));
+        assert!(normalise(Url, &fits).is_ok());
+    }
 
     #[test]
     fn normalises_each_type() {
