@@ -84,6 +84,7 @@ pub fn App() -> impl IntoView {
                     <Route path=path!("/admin/users/:id") view=pages::admin_user_detail::UserDetailPage ssr=SsrMode::Async/>
                     <Route path=path!("/admin/agencies") view=pages::admin_agencies::AgenciesPage ssr=SsrMode::Async/>
                     <Route path=path!("/audit") view=pages::audit::AuditPage ssr=SsrMode::Async/>
+                    <Route path=path!("/confirmations") view=pages::confirmations::ConfirmationsPage ssr=SsrMode::Async/>
                     <Route path=path!("/cases") view=pages::cases::CasesPage ssr=SsrMode::Async/>
                     <Route path=path!("/cases/new") view=pages::cases::NewCasePage ssr=SsrMode::Async/>
                     <Route path=path!("/cases/:id") view=pages::case_detail::CaseDetailPage ssr=SsrMode::Async/>

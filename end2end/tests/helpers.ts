@@ -9,7 +9,8 @@ export function credentials(): Record<string, string> {
   for (const line of text.split('\n')) {
     if (!line.trim() || line.startsWith('#')) continue;
     const parts = line.trim().split(/\s+/);
-    out[parts[0]] = parts[parts.length - 1];
+    // username, role, agency, password, then perhaps a note in brackets.
+    out[parts[0]] = parts[3];
   }
   return out;
 }

@@ -82,8 +82,24 @@ test('an admin creates a user who must change the temporary password at first si
   await page.getByRole('button', { name: 'Create user' }).click();
   const temporary = (await page.getByTestId('temporary-password').textContent())!.trim();
   expect(temporary).toMatch(/^[A-Za-z0-9]{5}(-[A-Za-z0-9]{5}){3}$/);
+  await expect(page.getByTestId('awaiting')).toContainText('a supervisor in India');
 
+  // Four-eyes: the admin's word alone opens nothing; India's supervisor confirms the new account.
   const newPage = await (await browser.newContext()).newPage();
+  await fillSignIn(newPage, 'anita.desai', temporary);
+  await expect(newPage.getByRole('alert')).toContainText('Sign-in failed');
+  const supervisor = await (await browser.newContext()).newPage();
+  await signIn(supervisor, 'in.supervisor');
+  await supervisor.getByRole('link', { name: 'Confirmations' }).click();
+  await hydrated(supervisor);
+  const change = supervisor.getByTestId('account-change').filter({ hasText: 'anita.desai' });
+  await expect(change).toContainText('New liaison officer account at NIA');
+  await expect(change).toContainText('Asked by Meera Joshi (Admin)');
+  await change.getByRole('button', { name: 'Confirm' }).click();
+  await expect(supervisor.locator('.flash')).toContainText('Confirmed');
+  await expect(supervisor.getByTestId('account-change').filter({ hasText: 'anita.desai' })).toHaveCount(0);
+  await expect(supervisor.locator('table.data')).toContainText('anita.desai');
+
   await fillSignIn(newPage, 'anita.desai', temporary);
   await expect(newPage).toHaveURL(/\/profile$/);
   await hydrated(newPage);

@@ -182,19 +182,19 @@ pub async fn user_add(
     password_stdin: bool,
 ) -> Result<(), Error> {
     let role = users::validate_fields(Some(&username), &display_name, &role, None).map_err(explain)?;
-    let (password, must_change) = if password_stdin {
+    let (password, kind) = if password_stdin {
         let mut line = String::new();
         std::io::stdin().lock().read_line(&mut line)?;
         let password = line.trim_end_matches(['\n', '\r']).to_string();
         passwords::check_rules(&password, &username).map_err(Error)?;
-        (password, false)
+        (password, users::PasswordKind::Chosen)
     } else {
-        (passwords::generate(), true)
+        (passwords::generate(), cli_temporary())
     };
     let hash = passwords::hash(password.clone()).await;
     let mut tx = db.begin_write().await?;
     let new = users::NewUser { username: username.clone(), display_name, role, agency_code: agency, time_zone: None };
-    let row = users::insert(&mut tx, &new, &hash, must_change).await.map_err(explain)?;
+    let row = users::insert(&mut tx, &new, &hash, kind).await.map_err(explain)?;
     audit::record(
         &mut tx,
         &operator(),
@@ -207,9 +207,15 @@ pub async fn user_add(
     tx.commit().await?;
     println!("Created {} ({}, {}).", row.username, role.label(), row.agency_code);
     if !password_stdin {
-        println!("Temporary password (shown once; must be changed at first sign-in): {password}");
+        println!("Temporary password (shown once, for one sign-in within 24 hours; must then be changed): {password}");
     }
     Ok(())
+}
+
+/// The CLI's temporary passwords work for the default time (the operator hands them over at once).
+fn cli_temporary() -> users::PasswordKind {
+    let hours = app::backend::settings::TEMPORARY_PASSWORD_HOURS as i64;
+    users::PasswordKind::Temporary { until: chrono::Utc::now() + chrono::Duration::hours(hours) }
 }
 
 pub async fn reset_password(db: &Db, username: &str) -> Result<(), Error> {
@@ -217,7 +223,7 @@ pub async fn reset_password(db: &Db, username: &str) -> Result<(), Error> {
     let hash = passwords::hash(password.clone()).await;
     let mut tx = db.begin_write().await?;
     let row = users::by_username(&mut tx, username).await.map_err(explain)?.ok_or_else(|| Error(format!("no user named {username}")))?;
-    users::set_password(&mut tx, row.id, &hash, true).await.map_err(explain)?;
+    users::set_password(&mut tx, row.id, &hash, cli_temporary()).await.map_err(explain)?;
     audit::record(
         &mut tx,
         &operator(),
@@ -226,7 +232,7 @@ pub async fn reset_password(db: &Db, username: &str) -> Result<(), Error> {
     .await
     .map_err(explain)?;
     tx.commit().await?;
-    println!("Temporary password for {} (shown once; must be changed at sign-in): {password}", row.username);
+    println!("Temporary password for {} (shown once, for one sign-in within 24 hours; must then be changed): {password}", row.username);
     Ok(())
 }
 
@@ -330,7 +336,8 @@ pub async fn demo_data(db: &Db, credentials_file: &Path) -> Result<bool, Error> 
     };
     let mut text = String::from("# Liaison Desk demo accounts (generated passwords; demo use only)\n");
     for a in &accounts {
-        text.push_str(&format!("{:<16} {:<11} {:<8} {}\n", a.username, a.role.as_str(), a.agency, a.password));
+        let note = if a.note.is_empty() { String::new() } else { format!("  ({})", a.note) };
+        text.push_str(&format!("{:<16} {:<11} {:<8} {}{note}\n", a.username, a.role.as_str(), a.agency, a.password));
     }
     if let Some(dir) = credentials_file.parent().filter(|d| !d.as_os_str().is_empty()) {
         std::fs::create_dir_all(dir)?;

@@ -63,6 +63,9 @@ pub struct ServeArgs {
     /// Sign-in attempts allowed per client address per minute.
     #[arg(long, env = "LD_SIGNIN_PER_IP_PER_MINUTE", default_value_t = 30)]
     pub signin_per_ip_per_minute: u32,
+    /// Hours a temporary password (new account, reset by an admin) works if unused; it works for one sign-in.
+    #[arg(long, env = "LD_TEMPORARY_PASSWORD_HOURS", default_value_t = app::backend::settings::TEMPORARY_PASSWORD_HOURS)]
+    pub temporary_password_hours: u64,
     /// Largest request body accepted, in bytes (larger ones get 413).
     #[arg(long, env = "LD_MAX_BODY_BYTES", default_value_t = 1024 * 1024)]
     pub max_body_bytes: usize,
@@ -129,6 +132,7 @@ impl ServeArgs {
             attachment_max_bytes: self.attachment_max_mb * 1024 * 1024,
             attachment_dir: self.attachment_dir.clone().into(),
             dashboard_max_age: Duration::from_secs(self.dashboard_max_age_secs),
+            temporary_password_ttl: Duration::from_secs(self.temporary_password_hours.clamp(1, 24 * 30) * 3600),
         }
     }
 }

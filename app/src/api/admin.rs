@@ -43,6 +43,8 @@ pub async fn get_user(id: i64) -> Result<UserView, AppError> {
     )
 }
 
+/// A new account starts disabled, with a change waiting for its confirmer (`policy::confirmer`): an admin
+/// alone never opens case content to anyone. The temporary password is shown once, now.
 #[server(endpoint = "create_user")]
 pub async fn create_user(
     username: String,
@@ -51,8 +53,11 @@ pub async fn create_user(
     agency: String,
     time_zone: String,
 ) -> Result<IssuedPassword, AppError> {
+    use crate::backend::exchange::policy;
+    use crate::backend::platform::account_changes::{self, Proposal};
     use crate::backend::platform::audit::{self, Event};
     use crate::backend::{exchange::policy::Action, platform::passwords, platform::users, state};
+    use crate::model::{ChangeKind, UserStatus};
     use serde_json::json;
     state::reply(
         async {
@@ -65,27 +70,36 @@ pub async fn create_user(
             let hash = passwords::hash(temporary.clone()).await;
             let new = users::NewUser { username, display_name, role, agency_code: agency, time_zone: Some(time_zone) };
             let mut tx = app.db.begin_write().await?;
-            let row = users::insert(&mut tx, &new, &hash, true).await?;
+            let kind = users::PasswordKind::Temporary { until: app.settings.temporary_until() };
+            let row = users::insert(&mut tx, &new, &hash, kind).await?;
+            users::set_status(&mut tx, row.id, UserStatus::Disabled).await?;
+            let proposal = Proposal { kind: ChangeKind::Create, new_role: None, new_agency_id: None };
+            let change = account_changes::propose(&mut tx, row.id, proposal, actor.id()).await?;
             audit::record(
                 &mut tx,
                 &actor.who,
                 Event::new("user.create").on("user", row.id).details(json!({
-                    "username": row.username, "role": row.role, "agency": row.agency_code
+                    "username": row.username, "role": row.role, "agency": row.agency_code, "change": change.id
                 })),
             )
             .await?;
+            let row = users::by_id(&mut tx, row.id).await?.ok_or(AppError::Internal)?;
             tx.commit().await?;
-            Ok(IssuedPassword { user: row.view(), temporary_password: temporary })
+            let confirmer = policy::confirmer(&change);
+            Ok(IssuedPassword { user: row.view(), temporary_password: temporary, awaiting: Some(confirmer.label()) })
         }
         .await,
     )
 }
 
+/// The name changes at once; a new role or agency waits for its confirmer (four-eyes).
 #[server(endpoint = "update_user")]
 pub async fn update_user(id: i64, display_name: String, role: String, agency: String) -> Result<UserView, AppError> {
+    use crate::backend::exchange::policy;
+    use crate::backend::platform::account_changes::{self, Proposal};
     use crate::backend::platform::audit::{self, Event};
     use crate::backend::{exchange::policy::Action, platform::agencies, platform::users, state};
-    use crate::model::Role;
+    use crate::model::{ChangeKind, Role};
     use serde_json::json;
     state::reply(
         async {
@@ -95,8 +109,21 @@ pub async fn update_user(id: i64, display_name: String, role: String, agency: St
             let target = users::by_id(&mut tx, id).await?.ok_or(AppError::NotFound)?;
             let agency =
                 agencies::find_by_code(&mut tx, &agency).await?.ok_or_else(|| AppError::field("agency", "Choose an existing agency."))?;
-            users::ensure_admin_remains(&mut tx, &target, role == Role::Admin).await?;
-            users::update_profile(&mut tx, id, &display_name, role, agency.id).await?;
+            let proposal = Proposal {
+                kind: ChangeKind::Update,
+                new_role: (role != target.role).then_some(role),
+                new_agency_id: (agency.id != target.agency_id).then_some(agency.id),
+            };
+            let changes_access = proposal.new_role.is_some() || proposal.new_agency_id.is_some();
+            if changes_access {
+                policy::ensure_not_own_account(&actor.user, id)?;
+                users::ensure_admin_remains(&mut tx, &target, role == Role::Admin).await?;
+            }
+            users::update_profile(&mut tx, id, &display_name, target.role, target.agency_id).await?;
+            let change = match changes_access {
+                true => Some(account_changes::propose(&mut tx, id, proposal, actor.id()).await?.id),
+                false => None,
+            };
             audit::record(
                 &mut tx,
                 &actor.who,
@@ -105,6 +132,7 @@ pub async fn update_user(id: i64, display_name: String, role: String, agency: St
                     "role": {"from": target.role, "to": role.as_str()},
                     "agency": {"from": target.agency_code, "to": agency.code},
                     "display_name_changed": target.display_name != display_name.trim(),
+                    "awaiting_confirmation": change,
                 })),
             )
             .await?;
@@ -116,26 +144,35 @@ pub async fn update_user(id: i64, display_name: String, role: String, agency: St
     )
 }
 
-/// Disabling ends the user's sessions at once: every request reloads the account, and a disabled one is
-/// treated as signed out.
+/// Disabling takes effect at once and ends the user's sessions (every request reloads the account, and a
+/// disabled one is treated as signed out). Enabling again waits for its confirmer (four-eyes).
 #[server(endpoint = "set_user_enabled")]
 pub async fn set_user_enabled(id: i64, enabled: bool) -> Result<UserView, AppError> {
+    use crate::backend::exchange::policy;
+    use crate::backend::platform::account_changes::{self, Proposal};
     use crate::backend::platform::audit::{self, Event};
     use crate::backend::{exchange::policy::Action, platform::users, state};
-    use crate::model::UserStatus;
+    use crate::model::{ChangeKind, UserStatus};
     use serde_json::json;
     state::reply(
         async {
             let (actor, app) = guard::admin(Action::ManageAccounts).await?;
+            policy::ensure_not_own_account(&actor.user, id)?;
             let mut tx = app.db.begin_write().await?;
             let target = users::by_id(&mut tx, id).await?.ok_or(AppError::NotFound)?;
-            if !enabled {
+            let event = if enabled {
+                if target.is_active() {
+                    return Err(AppError::Conflict("This account is enabled already.".into()));
+                }
+                let proposal = Proposal { kind: ChangeKind::Enable, new_role: None, new_agency_id: None };
+                let change = account_changes::propose(&mut tx, id, proposal, actor.id()).await?;
+                Event::new("user.enable").on("user", id).details(json!({"username": target.username, "awaiting_confirmation": change.id}))
+            } else {
                 users::ensure_admin_remains(&mut tx, &target, false).await?;
-            }
-            let status = if enabled { UserStatus::Active } else { UserStatus::Disabled };
-            users::set_status(&mut tx, id, status).await?;
-            let action = if enabled { "user.enable" } else { "user.disable" };
-            audit::record(&mut tx, &actor.who, Event::new(action).on("user", id).details(json!({"username": target.username}))).await?;
+                users::set_status(&mut tx, id, UserStatus::Disabled).await?;
+                Event::new("user.disable").on("user", id).details(json!({"username": target.username}))
+            };
+            audit::record(&mut tx, &actor.who, event).await?;
             let updated = users::by_id(&mut tx, id).await?.ok_or(AppError::Internal)?;
             tx.commit().await?;
             Ok(updated.view())
@@ -152,11 +189,12 @@ pub async fn reset_user_password(id: i64) -> Result<IssuedPassword, AppError> {
     state::reply(
         async {
             let (actor, app) = guard::admin(Action::ManageAccounts).await?;
+            crate::backend::exchange::policy::ensure_not_own_account(&actor.user, id)?;
             let temporary = passwords::generate();
             let hash = passwords::hash(temporary.clone()).await;
             let mut tx = app.db.begin_write().await?;
             let target = users::by_id(&mut tx, id).await?.ok_or(AppError::NotFound)?;
-            users::set_password(&mut tx, id, &hash, true).await?;
+            users::set_password(&mut tx, id, &hash, users::PasswordKind::Temporary { until: app.settings.temporary_until() }).await?;
             audit::record(
                 &mut tx,
                 &actor.who,
@@ -165,7 +203,7 @@ pub async fn reset_user_password(id: i64) -> Result<IssuedPassword, AppError> {
             .await?;
             let updated = users::by_id(&mut tx, id).await?.ok_or(AppError::Internal)?;
             tx.commit().await?;
-            Ok(IssuedPassword { user: updated.view(), temporary_password: temporary })
+            Ok(IssuedPassword { user: updated.view(), temporary_password: temporary, awaiting: None })
         }
         .await,
     )

@@ -89,7 +89,7 @@ pub async fn change_password(current: String, new_password: String, confirm: Str
             }
             let hash = passwords::hash(new_password).await;
             let mut tx = app.db.begin_write().await?;
-            users::set_password(&mut tx, actor.id(), &hash, false).await?;
+            users::set_password(&mut tx, actor.id(), &hash, users::PasswordKind::Chosen).await?;
             audit::record(&mut tx, &actor.who, Event::new("password.change").on("user", actor.id())).await?;
             let row = users::by_id(&mut tx, actor.id()).await?.ok_or(AppError::Internal)?;
             tx.commit().await?;

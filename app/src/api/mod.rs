@@ -5,6 +5,7 @@ pub mod admin;
 pub mod audit;
 pub mod auth;
 pub mod cases;
+pub mod confirmations;
 pub mod dashboard;
 pub mod notifications;
 pub mod requests;

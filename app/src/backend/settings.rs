@@ -22,6 +22,18 @@ pub struct Settings {
     pub attachment_dir: PathBuf,
     /// How long one computation of a country's dashboard serves its supervisors.
     pub dashboard_max_age: Duration,
+    /// How long a temporary password (new account, reset) works, if unused.
+    pub temporary_password_ttl: Duration,
+}
+
+/// Temporary passwords work for a day unless configured otherwise (the CLI uses this too).
+pub const TEMPORARY_PASSWORD_HOURS: u64 = 24;
+
+impl Settings {
+    /// Until when a temporary password issued now works.
+    pub fn temporary_until(&self) -> chrono::DateTime<chrono::Utc> {
+        chrono::Utc::now() + chrono::Duration::from_std(self.temporary_password_ttl).unwrap_or(chrono::Duration::hours(24))
+    }
 }
 
 impl Default for Settings {
@@ -37,6 +49,7 @@ impl Default for Settings {
             attachment_max_bytes: 25 * 1024 * 1024,
             attachment_dir: PathBuf::from("data/attachments"),
             dashboard_max_age: Duration::from_secs(60),
+            temporary_password_ttl: Duration::from_secs(TEMPORARY_PASSWORD_HOURS * 3600),
         }
     }
 }

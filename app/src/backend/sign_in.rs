@@ -79,6 +79,8 @@ pub async fn sign_in(
         Some("account disabled")
     } else if !ok {
         Some("wrong password")
+    } else if row.temporary_spent(now) {
+        Some("temporary password used or expired")
     } else {
         None
     };
@@ -98,10 +100,19 @@ pub async fn sign_in(
             }
         }
         tx.commit().await?;
+        // Only someone who knows the password learns this: no account is revealed by it.
+        if reason == "temporary password used or expired" {
+            return Err(AppError::field(
+                "form",
+                "This temporary password has been used already or has expired. Ask an administrator for a new one.",
+            ));
+        }
         return Err(failed(state));
     }
 
     users::record_success(&mut tx, row.id).await?;
+    // A temporary password opens one session: the one that replaces it.
+    users::mark_temporary_used(&mut tx, row.id).await?;
     audit::record(&mut tx, &who, Event::new("sign_in").on("user", row.id)).await?;
     tx.commit().await?;
 

@@ -33,6 +33,7 @@ const NAV: &[(&str, &str, Action)] = &[
     ("/cases", "Cases", Action::WorkCases),
     ("/admin/users", "Users", Action::ManageAccounts),
     ("/admin/agencies", "Agencies", Action::ManageAgencies),
+    ("/confirmations", "Confirmations", Action::ConfirmAccountChanges),
     ("/audit", "Audit trail", Action::ReadAudit),
     ("/profile", "Profile", Action::ManageOwnProfile),
 ];

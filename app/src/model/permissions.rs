@@ -21,6 +21,9 @@ pub enum Action {
     SetApprovalPolicy,
     /// The country's dashboard: backlog, timeliness, workload.
     ViewDashboard,
+    /// See and decide account changes that wait for a second person (four-eyes); which ones a user may
+    /// decide is `backend::policy::may_decide_account_change`.
+    ConfirmAccountChanges,
 }
 
 pub const ALL_ACTIONS: &[Action] = &[
@@ -31,12 +34,15 @@ pub const ALL_ACTIONS: &[Action] = &[
     Action::ManageOwnProfile,
     Action::SetApprovalPolicy,
     Action::ViewDashboard,
+    Action::ConfirmAccountChanges,
 ];
 
 pub fn allows(role: Role, action: Action) -> bool {
     use Action::*;
     match (role, action) {
         (_, ManageOwnProfile) => true,
+        (Role::Supervisor | Role::Admin, ConfirmAccountChanges) => true,
+        (Role::Officer, ConfirmAccountChanges) => false,
         (Role::Supervisor, SetApprovalPolicy | ViewDashboard) => true,
         (Role::Officer | Role::Admin, SetApprovalPolicy | ViewDashboard) => false,
         (Role::Admin, ManageAccounts | ManageAgencies | ReadAudit) => true,

@@ -3,6 +3,8 @@
 use super::{Country, Role, UserStatus};
 use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};
+use std::fmt;
+use std::str::FromStr;
 
 /// The signed-in user, as the header and the navigation need it.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
@@ -51,6 +53,8 @@ pub struct UserView {
 pub struct IssuedPassword {
     pub user: UserView,
     pub temporary_password: String,
+    /// Who must confirm the new account before it can sign in ("a supervisor in Canada"), if anyone.
+    pub awaiting: Option<String>,
 }
 
 #[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
@@ -60,4 +64,60 @@ pub struct UserFilter {
     pub role: String,
     pub agency: String,
     pub status: String,
+}
+
+super::text_enum!(
+    /// What an admin asked for that waits for someone else's confirmation.
+    ChangeKind {
+        Create => ("create", "New account"),
+        Update => ("update", "Role or agency change"),
+        Enable => ("enable", "Re-enabling"),
+    }
+);
+
+super::text_enum!(ChangeDecision {
+    Confirmed => ("confirmed", "Confirmed"),
+    Refused => ("refused", "Refused"),
+    Withdrawn => ("withdrawn", "Withdrawn"),
+});
+
+/// Who must confirm an account change (decided by `backend::policy::confirmer`).
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub enum Confirmer {
+    /// A supervisor of this country (the agency's, after the change).
+    Supervisor(Country),
+    /// An admin other than the one who asked.
+    Admin,
+}
+
+impl Confirmer {
+    pub fn label(self) -> String {
+        match self {
+            Confirmer::Supervisor(c) => format!("a supervisor in {}", c.label()),
+            Confirmer::Admin => "another admin".into(),
+        }
+    }
+}
+
+/// One account change as the confirmations list and the account page show it.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct AccountChangeView {
+    pub id: i64,
+    pub user_id: i64,
+    pub username: String,
+    pub display_name: String,
+    pub kind: ChangeKind,
+    /// "Role: Liaison officer → Supervisor; agency: NCB → CBI", or the new account's role and agency.
+    pub description: String,
+    pub requested_by: String,
+    pub requested_at: DateTime<Utc>,
+    pub confirmer: Confirmer,
+    pub decision: Option<ChangeDecision>,
+    pub decided_by: Option<String>,
+    pub decided_at: Option<DateTime<Utc>>,
+    pub grounds: Option<String>,
+    /// The viewer may confirm or refuse it.
+    pub may_decide: bool,
+    /// The viewer may withdraw it (an admin, while it is open).
+    pub may_withdraw: bool,
 }

@@ -2,12 +2,14 @@
 
 use super::admin_users::{agency_options, role_options};
 use crate::api::admin::{get_user, list_agencies, ResetUserPassword, SetUserEnabled, UnlockUser, UpdateUser};
+use crate::api::confirmations::list_account_changes;
 use crate::components::forms::{action_error, ErrorSummary, Field, SelectField};
 use crate::components::layout::Guard;
 use crate::components::server_form::ServerForm;
 use crate::error::AppError;
 use crate::model::permissions::Action;
 use crate::model::UserStatus;
+use crate::pages::confirmations::OpenChange;
 use crate::pages::errors::NotFoundPage;
 use leptos::prelude::*;
 use leptos::server_fn::ServerFn;
@@ -28,6 +30,7 @@ fn UserDetail() -> impl IntoView {
     let id = move || params.read().get("id").and_then(|s| s.parse::<i64>().ok()).unwrap_or(0);
     let user = Resource::new(id, get_user);
     let agencies = Resource::new(|| (), |_| list_agencies());
+    let changes = Resource::new(id, |id| list_account_changes(Some(id)));
 
     view! {
         <Guard action=Action::ManageAccounts>
@@ -35,6 +38,7 @@ fn UserDetail() -> impl IntoView {
             <Suspense fallback=|| view! { <p class="loading">"Loading…"</p> }>
                 {move || Suspend::new(async move {
                     let agencies = agencies.await.unwrap_or_default();
+                    let open: Vec<_> = changes.await.unwrap_or_default().into_iter().filter(|c| c.decision.is_none()).collect();
                     match user.await {
                         Err(AppError::NotFound) => view! { <NotFoundPage/> }.into_any(),
                         Err(e) => view! { <p class="error-summary" role="alert">{e.to_string()}</p> }.into_any(),
@@ -46,10 +50,17 @@ fn UserDetail() -> impl IntoView {
                                     <h1>{u.display_name.clone()} <span class="muted mono">" " {u.username.clone()}</span></h1>
                                     <span class=format!("status status-{}", u.status.as_str())>{u.status.label()}</span>
                                 </div>
+                                {(!open.is_empty()).then(|| view! {
+                                    <section class="panel wide notice">
+                                        <h2>"Waiting for confirmation"</h2>
+                                        <ul class="changes">{open.into_iter().map(|c| view! { <OpenChange change=c/> }).collect_view()}</ul>
+                                    </section>
+                                })}
                                 <div class="columns">
                                     <section class="panel">
                                         <h2>"Role and agency"</h2>
-                                        <ServerForm action=UpdateUser::PATH done="Saved.">
+                                        <p class="hint">"A new role or agency takes effect once a supervisor of the agency's country (for an admin: another admin) confirms it."</p>
+                                        <ServerForm action=UpdateUser::PATH done="Saved. A new role or agency waits for confirmation.">
                                             <input type="hidden" name="id" value=u.id/>
                                             <Field label="Full name" name="display_name" value=u.display_name.clone() required=true/>
                                             <SelectField label="Role" name="role" options=role_options(false) selected=u.role.as_str().to_string()/>
@@ -74,7 +85,7 @@ fn UserDetail() -> impl IntoView {
                                                 </ServerForm>
                                             })}
                                             <ResetPassword id=u.id/>
-                                            <ServerForm action=SetUserEnabled::PATH class="inline" done=if active { "Account disabled." } else { "Account enabled." }>
+                                            <ServerForm action=SetUserEnabled::PATH class="inline" done=if active { "Account disabled." } else { "Asked: the account is enabled once confirmed." }>
                                                 <input type="hidden" name="id" value=u.id/>
                                                 <input type="hidden" name="enabled" value=(!active).to_string()/>
                                                 <button type="submit" class=if active { "button danger" } else { "button primary" }>
@@ -106,7 +117,7 @@ fn ResetPassword(id: i64) -> impl IntoView {
         </ActionForm>
         {move || reset.value().get().and_then(|r| r.ok()).map(|issued| view! {
             <div class="issued" role="status">
-                <p>"New temporary password for " <strong>{issued.user.username.clone()}</strong> " (shown once; they must change it at next sign-in):"</p>
+                <p>"New temporary password for " <strong>{issued.user.username.clone()}</strong> " (shown once; it works for one sign-in within a limited time, and must then be changed):"</p>
                 <p class="secret"><code data-testid="temporary-password">{issued.temporary_password.clone()}</code></p>
             </div>
         })}

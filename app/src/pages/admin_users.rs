@@ -146,8 +146,11 @@ fn CreateUserForm(agencies: Vec<(String, String)>) -> impl IntoView {
             <div class="issued" role="status">
                 <h2>"Account created"</h2>
                 <p>"Give this temporary password to " <strong>{issued.user.display_name.clone()}</strong>
-                   " (" <span class="mono">{issued.user.username.clone()}</span> ") by a secure channel. It is shown only once; they must change it at first sign-in."</p>
+                   " (" <span class="mono">{issued.user.username.clone()}</span> ") by a secure channel. It is shown only once, works for one sign-in, and must then be changed."</p>
                 <p class="secret" aria-label="Temporary password"><code data-testid="temporary-password">{issued.temporary_password.clone()}</code></p>
+                {issued.awaiting.clone().map(|who| view! {
+                    <p data-testid="awaiting">"The account can sign in once " {who} " confirms it (it is on their confirmations page). The password's time limit counts from then."</p>
+                })}
                 <p><a href=format!("/admin/users/{}", issued.user.id)>"Open the account"</a></p>
             </div>
         })}

@@ -6,6 +6,7 @@ pub mod admin_users;
 pub mod audit;
 pub mod case_detail;
 pub mod cases;
+pub mod confirmations;
 pub mod dashboard;
 pub mod errors;
 pub mod home;

@@ -27,6 +27,8 @@ pub const AGENCIES: &[(&str, &str, Country)] = &[
 /// (username, display name, role, agency)
 pub const ACCOUNTS: &[(&str, &str, Role, &str)] = &[
     ("admin", "Meera Joshi (Admin)", Role::Admin, "PS"),
+    // A second admin: making someone an admin takes one admin asking and another confirming.
+    ("second.admin", "Luc Bergeron (Admin)", Role::Admin, "PS"),
     ("in.supervisor", "Rajesh Kumar", Role::Supervisor, "NCB"),
     ("ca.supervisor", "Sarah Thompson", Role::Supervisor, "RCMP"),
     ("ncb.officer", "Priya Sharma", Role::Officer, "NCB"),
@@ -42,12 +44,18 @@ pub struct DemoAccount {
     pub role: Role,
     pub agency: String,
     pub password: String,
+    /// What is special about it, for the credentials file ("" for a ready account).
+    pub note: &'static str,
 }
+
+/// The account the demo's admin has asked for and a supervisor has not confirmed yet (four-eyes).
+pub const PENDING_ACCOUNT: (&str, &str, Role, &str) = ("nia.officer", "Vikram Singh", Role::Officer, "NIA");
 
 /// Loads the demo agencies, accounts, cases and requests. Refuses a database that already has users.
 pub async fn load(db: &Db) -> Result<Vec<DemoAccount>, AppError> {
-    let accounts = load_accounts(db).await?;
+    let mut accounts = load_accounts(db).await?;
     load_exchange(db).await?;
+    accounts.push(load_pending_account(db).await?);
     Ok(accounts)
 }
 
@@ -83,7 +91,7 @@ pub async fn load_accounts(db: &Db) -> Result<Vec<DemoAccount>, AppError> {
             agency_code: agency.to_string(),
             time_zone: None,
         };
-        let row = users::insert(&mut tx, &new, &hash, false).await?;
+        let row = users::insert(&mut tx, &new, &hash, users::PasswordKind::Chosen).await?;
         audit::record(
             &mut tx,
             &system,
@@ -92,10 +100,41 @@ pub async fn load_accounts(db: &Db) -> Result<Vec<DemoAccount>, AppError> {
                 .details(json!({"username": username, "role": role.as_str(), "source": "demo-data"})),
         )
         .await?;
-        out.push(DemoAccount { username: username.to_string(), role: *role, agency: agency.to_string(), password });
+        out.push(DemoAccount { username: username.to_string(), role: *role, agency: agency.to_string(), password, note: "" });
     }
     tx.commit().await?;
     Ok(out)
+}
+
+/// A new officer account that the admin created and that waits for India's supervisor: it cannot sign
+/// in until confirmed on the confirmations page; its temporary password is in the credentials file.
+async fn load_pending_account(db: &Db) -> Result<DemoAccount, AppError> {
+    use crate::backend::platform::account_changes::{self, Proposal};
+    use crate::model::{ChangeKind, UserStatus};
+    let (username, display_name, role, agency) = PENDING_ACCOUNT;
+    let password = passwords::generate();
+    let hash = passwords::hash(password.clone()).await;
+    let mut tx = db.begin_write().await?;
+    let admin = users::by_username(&mut tx, "admin").await?.ok_or(AppError::Internal)?;
+    let new =
+        users::NewUser { username: username.into(), display_name: display_name.into(), role, agency_code: agency.into(), time_zone: None };
+    let until = chrono::Utc::now() + chrono::Duration::days(30);
+    let row = users::insert(&mut tx, &new, &hash, users::PasswordKind::Temporary { until }).await?;
+    users::set_status(&mut tx, row.id, UserStatus::Disabled).await?;
+    let change = Proposal { kind: ChangeKind::Create, new_role: None, new_agency_id: None };
+    let change = account_changes::propose(&mut tx, row.id, change, admin.id).await?;
+    let who = Who {
+        user_id: Some(admin.id),
+        username: Some(admin.username.clone()),
+        agency_code: Some(admin.agency_code.clone()),
+        country: Some(admin.country),
+        client_ip: None,
+    };
+    let details = json!({"username": username, "role": role.as_str(), "agency": agency, "change": change.id, "source": "demo-data"});
+    audit::record(&mut tx, &who, Event::new("user.create").on("user", row.id).details(details)).await?;
+    tx.commit().await?;
+    let note = "temporary password; signs in once in.supervisor confirms the account (Confirmations)";
+    Ok(DemoAccount { username: username.into(), role, agency: agency.into(), password, note })
 }
 
 /// (owner officer, category, priority, tlp, title, summary, other parties, final status)

@@ -2,10 +2,11 @@
 //! server, for the object at hand. UI hiding is a convenience built on the same answers (`nav_for`).
 
 use crate::backend::exchange::rules::HasBeenSent;
+use crate::backend::platform::account_changes::AccountChange;
 use crate::backend::platform::audit::AuditScope;
 use crate::error::AppError;
 pub use crate::model::permissions::{allows, Action, ALL_ACTIONS};
-use crate::model::{Country, Role, SessionUser};
+use crate::model::{Confirmer, Country, Role, SessionUser};
 use sqlx::{QueryBuilder, Sqlite};
 
 pub fn ensure(user: &SessionUser, action: Action) -> Result<(), AppError> {
@@ -23,6 +24,57 @@ pub fn audit_scope(user: &SessionUser) -> Result<AuditScope, AppError> {
         Role::Admin => AuditScope::All,
         _ => AuditScope::Country(user.country),
     })
+}
+
+// ---- Separation of duties: account changes (four-eyes) ----
+
+/// An admin changes other people's accounts, never their own role, agency, status or password: nobody
+/// grants themselves access, nor hides their own trail by resetting their own account.
+pub fn ensure_not_own_account(user: &SessionUser, target_id: i64) -> Result<(), AppError> {
+    if user.id == target_id {
+        return Err(AppError::Conflict(
+            "You cannot change your own role, agency, status or password on the admin pages; another admin must. \
+             Change your password on your profile page."
+                .into(),
+        ));
+    }
+    Ok(())
+}
+
+/// Who must confirm an account change: another admin when the account ends up an admin (admin power is
+/// granted by admins, twice), otherwise a supervisor of the country whose agency the account ends up in
+/// (the person answerable for who reads that country's cases).
+pub fn confirmer(change: &AccountChange) -> Confirmer {
+    match change.resulting_role() {
+        Role::Admin => Confirmer::Admin,
+        Role::Officer | Role::Supervisor => Confirmer::Supervisor(change.resulting_country()),
+    }
+}
+
+/// Whether `user` may confirm or refuse `change`: the confirmer it needs, and never the one who asked for
+/// it nor the account itself.
+pub fn may_decide_account_change(user: &SessionUser, change: &AccountChange) -> bool {
+    let someone_else = user.id != change.requested_by && user.id != change.user_id;
+    let right_person = match confirmer(change) {
+        Confirmer::Admin => user.role == Role::Admin,
+        Confirmer::Supervisor(country) => user.role == Role::Supervisor && user.country == country,
+    };
+    change.is_open() && someone_else && right_person
+}
+
+/// Which changes `user` sees in the confirmations list: admins all of them (they administer accounts),
+/// supervisors those their country's supervisors decide.
+pub fn may_see_account_change(user: &SessionUser, change: &AccountChange) -> bool {
+    match user.role {
+        Role::Admin => true,
+        Role::Supervisor => confirmer(change) == Confirmer::Supervisor(user.country),
+        Role::Officer => false,
+    }
+}
+
+/// An open change may be withdrawn by any admin (the one who asked, or another who finds it wrong).
+pub fn may_withdraw_account_change(user: &SessionUser, change: &AccountChange) -> bool {
+    change.is_open() && user.role == Role::Admin && user.id != change.user_id
 }
 
 // ---- Need-to-know: cases and everything in them ----
@@ -330,6 +382,7 @@ mod tests {
             (Role::Officer, ManageOwnProfile, true),
             (Role::Officer, SetApprovalPolicy, false),
             (Role::Officer, ViewDashboard, false),
+            (Role::Officer, ConfirmAccountChanges, false),
             (Role::Supervisor, ManageAccounts, false),
             (Role::Supervisor, ManageAgencies, false),
             (Role::Supervisor, ReadAudit, true),
@@ -337,6 +390,7 @@ mod tests {
             (Role::Supervisor, ManageOwnProfile, true),
             (Role::Supervisor, SetApprovalPolicy, true),
             (Role::Supervisor, ViewDashboard, true),
+            (Role::Supervisor, ConfirmAccountChanges, true),
             (Role::Admin, ManageAccounts, true),
             (Role::Admin, ManageAgencies, true),
             (Role::Admin, ReadAudit, true),
@@ -344,6 +398,7 @@ mod tests {
             (Role::Admin, ManageOwnProfile, true),
             (Role::Admin, SetApprovalPolicy, false),
             (Role::Admin, ViewDashboard, false),
+            (Role::Admin, ConfirmAccountChanges, true),
         ];
         assert_eq!(table.len(), Role::ALL.len() * ALL_ACTIONS.len(), "the table covers every pair");
         for &(role, action, expected) in table {

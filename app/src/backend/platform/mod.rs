@@ -2,6 +2,7 @@
 //! accounts, agencies, sessions and passwords, the instance's signing key and the audit checkpoints it signs,
 //! time display, kept renders. Uses nothing else of the backend.
 
+pub mod account_changes;
 pub mod agencies;
 pub mod audit;
 pub mod auth;

@@ -23,6 +23,9 @@ pub struct UserRow {
     #[sqlx(try_from = "String")]
     pub password_hash: HashColumn,
     pub must_change_password: bool,
+    /// A temporary password works until then, and for one sign-in.
+    pub temporary_expires_at: Option<DateTime<Utc>>,
+    pub temporary_used: bool,
     pub failed_attempts: i64,
     pub locked_until: Option<DateTime<Utc>>,
     pub created_at: DateTime<Utc>,
@@ -49,6 +52,10 @@ impl UserRow {
     }
     pub fn is_locked(&self, now: DateTime<Utc>) -> bool {
         self.locked_until.is_some_and(|t| t > now)
+    }
+    /// A temporary password that has been used for a sign-in already, or has expired, opens nothing.
+    pub fn temporary_spent(&self, now: DateTime<Utc>) -> bool {
+        self.must_change_password && (self.temporary_used || self.temporary_expires_at.is_some_and(|t| t <= now))
     }
     pub fn session_user(&self) -> SessionUser {
         SessionUser {
@@ -86,7 +93,7 @@ impl UserRow {
 
 const SELECT: &str = "SELECT u.id, u.username, u.display_name, u.role, u.agency_id, a.code AS agency_code, \
      a.name AS agency_name, a.country, u.time_zone, u.status, u.password_hash, u.must_change_password, \
-     u.failed_attempts, u.locked_until, u.created_at, \
+     u.temporary_expires_at, u.temporary_used, u.failed_attempts, u.locked_until, u.created_at, \
      COALESCE((SELECT unread FROM unread_counts WHERE user_id = u.id), 0) AS unread_notifications \
      FROM users u JOIN agencies a ON a.id = u.agency_id";
 
@@ -159,7 +166,23 @@ pub fn validate_fields(username: Option<&str>, display_name: &str, role: &str, t
     Ok(parsed.expect("checked above"))
 }
 
-pub async fn insert(tx: &mut Tx, new: &NewUser, hash: &PasswordHashString, must_change: bool) -> Result<UserRow, AppError> {
+/// A password as it is set: chosen by its user, or temporary (issued by an admin or the CLI) until a time.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum PasswordKind {
+    Chosen,
+    Temporary { until: DateTime<Utc> },
+}
+
+impl PasswordKind {
+    fn columns(self) -> (bool, Option<DateTime<Utc>>) {
+        match self {
+            PasswordKind::Chosen => (false, None),
+            PasswordKind::Temporary { until } => (true, Some(until)),
+        }
+    }
+}
+
+pub async fn insert(tx: &mut Tx, new: &NewUser, hash: &PasswordHashString, kind: PasswordKind) -> Result<UserRow, AppError> {
     let agency = crate::backend::platform::agencies::find_by_code(tx, &new.agency_code)
         .await?
         .ok_or_else(|| AppError::field("agency", "Choose an existing agency."))?;
@@ -170,7 +193,7 @@ pub async fn insert(tx: &mut Tx, new: &NewUser, hash: &PasswordHashString, must_
     let now = Utc::now();
     let id: i64 = sqlx::query_scalar(
         "INSERT INTO users (username, display_name, role, agency_id, time_zone, status, password_hash, \
-         must_change_password, created_at, updated_at) VALUES (?,?,?,?,?,'active',?,?,?,?) RETURNING id",
+         must_change_password, temporary_expires_at, created_at, updated_at) VALUES (?,?,?,?,?,'active',?,?,?,?,?) RETURNING id",
     )
     .bind(new.username.trim())
     .bind(new.display_name.trim())
@@ -178,7 +201,8 @@ pub async fn insert(tx: &mut Tx, new: &NewUser, hash: &PasswordHashString, must_
     .bind(agency.id)
     .bind(tz)
     .bind(&hash.0)
-    .bind(must_change)
+    .bind(kind.columns().0)
+    .bind(kind.columns().1)
     .bind(now)
     .bind(now)
     .fetch_one(&mut **tx)
@@ -222,17 +246,35 @@ pub async fn set_status(tx: &mut Tx, id: i64, status: UserStatus) -> Result<(), 
     Ok(())
 }
 
-pub async fn set_password(tx: &mut Tx, id: i64, hash: &PasswordHashString, must_change: bool) -> Result<(), AppError> {
+pub async fn set_password(tx: &mut Tx, id: i64, hash: &PasswordHashString, kind: PasswordKind) -> Result<(), AppError> {
+    let (must_change, expires) = kind.columns();
     sqlx::query(
-        "UPDATE users SET password_hash = ?, must_change_password = ?, failed_attempts = 0, locked_until = NULL, \
-         updated_at = ? WHERE id = ?",
+        "UPDATE users SET password_hash = ?, must_change_password = ?, temporary_expires_at = ?, temporary_used = 0, \
+         failed_attempts = 0, locked_until = NULL, updated_at = ? WHERE id = ?",
     )
     .bind(&hash.0)
     .bind(must_change)
+    .bind(expires)
     .bind(Utc::now())
     .bind(id)
     .execute(&mut **tx)
     .await?;
+    Ok(())
+}
+
+/// A new account's temporary password counts its lifetime from the confirmation that opens the account.
+pub async fn extend_temporary(tx: &mut Tx, id: i64, until: DateTime<Utc>) -> Result<(), AppError> {
+    sqlx::query("UPDATE users SET temporary_expires_at = ? WHERE id = ? AND must_change_password = 1")
+        .bind(until)
+        .bind(id)
+        .execute(&mut **tx)
+        .await?;
+    Ok(())
+}
+
+/// The temporary password has been used for a sign-in: it opens no second session.
+pub async fn mark_temporary_used(tx: &mut Tx, id: i64) -> Result<(), AppError> {
+    sqlx::query("UPDATE users SET temporary_used = 1 WHERE id = ? AND must_change_password = 1").bind(id).execute(&mut **tx).await?;
     Ok(())
 }
 

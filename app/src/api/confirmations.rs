@@ -1,0 +1,108 @@
+//! Four-eyes on accounts: the changes that wait for a second person, and their decisions. Admins see all of
+//! them; supervisors those their country decides. Who may decide which is the policy module's answer.
+
+use crate::error::AppError;
+use crate::model::AccountChangeView;
+use leptos::prelude::*;
+
+/// Open changes (oldest first) and the recently decided ones the viewer may see; with `user`, that
+/// account's only.
+#[server(endpoint = "list_account_changes")]
+pub async fn list_account_changes(user: Option<i64>) -> Result<Vec<AccountChangeView>, AppError> {
+    use crate::backend::exchange::policy::{self, Action};
+    use crate::backend::platform::account_changes;
+    use crate::backend::state;
+    state::reply(
+        async {
+            let (actor, app) = state::context().await?;
+            policy::ensure(&actor.user, Action::ConfirmAccountChanges)?;
+            let mut conn = app.db.pool.acquire().await?;
+            let rows = account_changes::recent(&mut conn).await?;
+            Ok(rows
+                .iter()
+                .filter(|c| user.is_none_or(|id| c.user_id == id))
+                .filter(|c| policy::may_see_account_change(&actor.user, c))
+                .map(|c| {
+                    let decide = policy::may_decide_account_change(&actor.user, c);
+                    c.view(policy::confirmer(c), decide, policy::may_withdraw_account_change(&actor.user, c))
+                })
+                .collect())
+        }
+        .await,
+    )
+}
+
+/// Confirms (applies) or refuses (with grounds) an open change. A change the viewer may not see answers
+/// 404, one they see but may not decide (their own request, their own account) 403.
+#[server(endpoint = "decide_account_change")]
+pub async fn decide_account_change(id: i64, confirm: bool, grounds: String) -> Result<(), AppError> {
+    use crate::backend::exchange::policy::{self, Action};
+    use crate::backend::platform::account_changes::{self, MAX_GROUNDS_CHARS};
+    use crate::backend::platform::audit::{self, Event};
+    use crate::backend::state;
+    use serde_json::json;
+    state::reply(
+        async {
+            let (actor, app) = state::context().await?;
+            policy::ensure(&actor.user, Action::ConfirmAccountChanges)?;
+            let grounds = grounds.trim();
+            if !confirm && grounds.is_empty() {
+                return Err(AppError::field("grounds", "Say why you refuse this change."));
+            }
+            if grounds.chars().count() > MAX_GROUNDS_CHARS {
+                return Err(AppError::field("grounds", format!("Grounds have at most {MAX_GROUNDS_CHARS} characters.")));
+            }
+            let mut tx = app.db.begin_write().await?;
+            let change = account_changes::by_id(&mut tx, id).await?.filter(|c| policy::may_see_account_change(&actor.user, c));
+            let change = change.ok_or(AppError::NotFound)?;
+            if !policy::may_decide_account_change(&actor.user, &change) {
+                return Err(match change.is_open() {
+                    true => AppError::Conflict(
+                        "Someone other than the admin who asked, and other than the account's owner, must decide this.".into(),
+                    ),
+                    false => AppError::Conflict("This change has already been decided.".into()),
+                });
+            }
+            if confirm {
+                let details = json!({"username": change.username, "kind": change.kind.as_str(), "change": change.id});
+                let temporary_for = chrono::Duration::from_std(app.settings.temporary_password_ttl).unwrap_or(chrono::Duration::hours(24));
+                account_changes::confirm(&mut tx, &change, actor.id(), temporary_for).await?;
+                audit::record(&mut tx, &actor.who, Event::new("account_change.confirm").on("user", change.user_id).details(details))
+                    .await?;
+            } else {
+                account_changes::refuse(&mut tx, &change, actor.id(), grounds).await?;
+                let details = json!({"username": change.username, "kind": change.kind.as_str(), "change": change.id, "grounds": grounds});
+                audit::record(&mut tx, &actor.who, Event::new("account_change.refuse").on("user", change.user_id).details(details)).await?;
+            }
+            tx.commit().await?;
+            Ok(())
+        }
+        .await,
+    )
+}
+
+#[server(endpoint = "withdraw_account_change")]
+pub async fn withdraw_account_change(id: i64) -> Result<(), AppError> {
+    use crate::backend::exchange::policy::{self, Action};
+    use crate::backend::platform::account_changes;
+    use crate::backend::platform::audit::{self, Event};
+    use crate::backend::state;
+    use serde_json::json;
+    state::reply(
+        async {
+            let (actor, app) = state::context().await?;
+            policy::ensure(&actor.user, Action::ManageAccounts)?;
+            let mut tx = app.db.begin_write().await?;
+            let change = account_changes::by_id(&mut tx, id).await?.ok_or(AppError::NotFound)?;
+            if !policy::may_withdraw_account_change(&actor.user, &change) {
+                return Err(AppError::Conflict("Only an open change of someone else's account can be withdrawn.".into()));
+            }
+            account_changes::withdraw(&mut tx, &change, actor.id()).await?;
+            let details = json!({"username": change.username, "kind": change.kind.as_str(), "change": change.id});
+            audit::record(&mut tx, &actor.who, Event::new("account_change.withdraw").on("user", change.user_id).details(details)).await?;
+            tx.commit().await?;
+            Ok(())
+        }
+        .await,
+    )
+}

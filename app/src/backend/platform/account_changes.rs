@@ -1,0 +1,205 @@
+//! Four-eyes on accounts: an admin's change that would open case content to someone (a role that reads it,
+//! another agency, re-enabling, a new account) is stored here and applied only when someone else confirms
+//! it. Who that is, is the policy module's decision (`policy::confirmer`, `policy::may_decide_account_change`);
+//! this module keeps the rows and applies a confirmed change.
+
+use crate::backend::platform::db::Tx;
+use crate::backend::platform::users;
+use crate::error::AppError;
+use crate::model::{AccountChangeView, ChangeDecision, ChangeKind, Confirmer, Country, Role, UserStatus};
+use chrono::{DateTime, Utc};
+use sqlx::SqliteConnection;
+
+/// The longest grounds for refusing, in characters (the column's CHECK says the same).
+pub const MAX_GROUNDS_CHARS: usize = 2000;
+
+/// An account change with what the decision needs: the account as it is and as it would be.
+#[derive(Clone, Debug, sqlx::FromRow)]
+pub struct AccountChange {
+    pub id: i64,
+    pub user_id: i64,
+    pub kind: ChangeKind,
+    pub new_role: Option<Role>,
+    pub new_agency_id: Option<i64>,
+    pub requested_by: i64,
+    pub requested_at: DateTime<Utc>,
+    pub decision: Option<ChangeDecision>,
+    pub decided_by: Option<i64>,
+    pub decided_at: Option<DateTime<Utc>>,
+    pub grounds: Option<String>,
+    pub username: String,
+    pub display_name: String,
+    pub role: Role,
+    pub agency_code: String,
+    pub country: Country,
+    pub new_agency_code: Option<String>,
+    pub new_country: Option<Country>,
+    pub requested_by_name: String,
+    pub decided_by_name: Option<String>,
+}
+
+impl AccountChange {
+    /// The role the account has once the change is applied.
+    pub fn resulting_role(&self) -> Role {
+        self.new_role.unwrap_or(self.role)
+    }
+    /// The country of the agency the account belongs to once the change is applied.
+    pub fn resulting_country(&self) -> Country {
+        self.new_country.unwrap_or(self.country)
+    }
+    pub fn is_open(&self) -> bool {
+        self.decision.is_none()
+    }
+
+    fn description(&self) -> String {
+        match self.kind {
+            ChangeKind::Create => format!("New {} account at {}", self.resulting_role().label().to_lowercase(), self.agency_code),
+            ChangeKind::Enable => format!("Enable the {} account at {}", self.role.label().to_lowercase(), self.agency_code),
+            ChangeKind::Update => {
+                let mut parts = Vec::new();
+                if let Some(role) = self.new_role {
+                    parts.push(format!("role: {} → {}", self.role.label(), role.label()));
+                }
+                if let Some(code) = &self.new_agency_code {
+                    parts.push(format!("agency: {} → {code}", self.agency_code));
+                }
+                let text = parts.join("; ");
+                let mut chars = text.chars();
+                chars.next().map(|c| c.to_uppercase().chain(chars).collect()).unwrap_or_default()
+            }
+        }
+    }
+
+    /// The view, with what this viewer may do with it (decided by the caller through the policy module).
+    pub fn view(&self, confirmer: Confirmer, may_decide: bool, may_withdraw: bool) -> AccountChangeView {
+        AccountChangeView {
+            id: self.id,
+            user_id: self.user_id,
+            username: self.username.clone(),
+            display_name: self.display_name.clone(),
+            kind: self.kind,
+            description: self.description(),
+            requested_by: self.requested_by_name.clone(),
+            requested_at: self.requested_at,
+            confirmer,
+            decision: self.decision,
+            decided_by: self.decided_by_name.clone(),
+            decided_at: self.decided_at,
+            grounds: self.grounds.clone(),
+            may_decide,
+            may_withdraw,
+        }
+    }
+}
+
+const SELECT: &str = "SELECT c.id, c.user_id, c.kind, c.new_role, c.new_agency_id, c.requested_by, c.requested_at, \
+     c.decision, c.decided_by, c.decided_at, c.grounds, u.username, u.display_name, u.role, a.code AS agency_code, \
+     a.country, na.code AS new_agency_code, na.country AS new_country, r.display_name AS requested_by_name, \
+     d.display_name AS decided_by_name \
+     FROM account_changes c JOIN users u ON u.id = c.user_id JOIN agencies a ON a.id = u.agency_id \
+     LEFT JOIN agencies na ON na.id = c.new_agency_id JOIN users r ON r.id = c.requested_by \
+     LEFT JOIN users d ON d.id = c.decided_by";
+
+pub async fn by_id(conn: &mut SqliteConnection, id: i64) -> Result<Option<AccountChange>, AppError> {
+    Ok(sqlx::query_as(&format!("{SELECT} WHERE c.id = ?")).bind(id).fetch_optional(conn).await?)
+}
+
+/// The account's open change, if any.
+pub async fn open_for(conn: &mut SqliteConnection, user_id: i64) -> Result<Option<AccountChange>, AppError> {
+    Ok(sqlx::query_as(&format!("{SELECT} WHERE c.user_id = ? AND c.decision IS NULL")).bind(user_id).fetch_optional(conn).await?)
+}
+
+/// Every open change, oldest first, then the 50 most recently decided (the caller keeps what its viewer
+/// may see). Open changes are few: each account has at most one.
+pub async fn recent(conn: &mut SqliteConnection) -> Result<Vec<AccountChange>, AppError> {
+    let mut rows: Vec<AccountChange> =
+        sqlx::query_as(&format!("{SELECT} WHERE c.decision IS NULL ORDER BY c.requested_at, c.id LIMIT 1000"))
+            .fetch_all(&mut *conn)
+            .await?;
+    let decided: Vec<AccountChange> =
+        sqlx::query_as(&format!("{SELECT} WHERE c.decision IS NOT NULL ORDER BY c.decided_at DESC, c.id DESC LIMIT 50"))
+            .fetch_all(conn)
+            .await?;
+    rows.extend(decided);
+    Ok(rows)
+}
+
+/// What an admin asks for.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct Proposal {
+    pub kind: ChangeKind,
+    pub new_role: Option<Role>,
+    pub new_agency_id: Option<i64>,
+}
+
+/// Stores the proposal for the account; refused while another change of it is open.
+pub async fn propose(tx: &mut Tx, user_id: i64, proposal: Proposal, requested_by: i64) -> Result<AccountChange, AppError> {
+    if open_for(tx, user_id).await?.is_some() {
+        return Err(AppError::Conflict(
+            "A change to this account is already waiting for confirmation. Withdraw it first, or wait for the decision.".into(),
+        ));
+    }
+    let id: i64 = sqlx::query_scalar(
+        "INSERT INTO account_changes (user_id, kind, new_role, new_agency_id, requested_by, requested_at) \
+         VALUES (?,?,?,?,?,?) RETURNING id",
+    )
+    .bind(user_id)
+    .bind(proposal.kind)
+    .bind(proposal.new_role)
+    .bind(proposal.new_agency_id)
+    .bind(requested_by)
+    .bind(Utc::now())
+    .fetch_one(&mut **tx)
+    .await?;
+    Ok(by_id(tx, id).await?.expect("just inserted"))
+}
+
+/// Records the decision on an open change (`WHERE decision IS NULL`: two deciders cannot both win).
+async fn decide(tx: &mut Tx, change: &AccountChange, decision: ChangeDecision, by: i64, grounds: Option<&str>) -> Result<(), AppError> {
+    let done = sqlx::query(
+        "UPDATE account_changes SET decision = ?, decided_by = ?, decided_at = ?, grounds = ? WHERE id = ? AND decision IS NULL",
+    )
+    .bind(decision)
+    .bind(by)
+    .bind(Utc::now())
+    .bind(grounds)
+    .bind(change.id)
+    .execute(&mut **tx)
+    .await?;
+    if done.rows_affected() == 0 {
+        return Err(AppError::Conflict("This change has already been decided.".into()));
+    }
+    Ok(())
+}
+
+/// Confirms the change and applies it to the account. A new account's temporary password is valid for
+/// `temporary_for` from now (not from when it was asked for).
+pub async fn confirm(tx: &mut Tx, change: &AccountChange, by: i64, temporary_for: chrono::Duration) -> Result<(), AppError> {
+    decide(tx, change, ChangeDecision::Confirmed, by, None).await?;
+    let target = users::by_id(tx, change.user_id).await?.ok_or(AppError::NotFound)?;
+    match change.kind {
+        ChangeKind::Create => {
+            users::set_status(tx, target.id, UserStatus::Active).await?;
+            if target.must_change_password {
+                users::extend_temporary(tx, target.id, Utc::now() + temporary_for).await?;
+            }
+        }
+        ChangeKind::Enable => users::set_status(tx, target.id, UserStatus::Active).await?,
+        ChangeKind::Update => {
+            // The last active admin must stay one, whoever confirms.
+            users::ensure_admin_remains(tx, &target, change.resulting_role() == Role::Admin).await?;
+            let role = change.resulting_role();
+            let agency_id = change.new_agency_id.unwrap_or(target.agency_id);
+            users::update_profile(tx, target.id, &target.display_name, role, agency_id).await?;
+        }
+    }
+    Ok(())
+}
+
+pub async fn refuse(tx: &mut Tx, change: &AccountChange, by: i64, grounds: &str) -> Result<(), AppError> {
+    decide(tx, change, ChangeDecision::Refused, by, Some(grounds)).await
+}
+
+pub async fn withdraw(tx: &mut Tx, change: &AccountChange, by: i64) -> Result<(), AppError> {
+    decide(tx, change, ChangeDecision::Withdrawn, by, None).await
+}
