@@ -45,19 +45,11 @@ async fn an_admin_cannot_change_their_own_account() {
 async fn a_new_account_signs_in_only_after_a_supervisor_of_its_country_confirms() {
     let s = TestServer::start_bare().await;
     let mut admin = s.signed_in("admin").await;
-    let issued = admin
-        .ok(
-            "create_user",
-            &[("username", "anita.desai"), ("display_name", "Anita Desai"), ("role", "officer"), ("agency", "NIA"), ("time_zone", "")],
-        )
-        .await;
-    let temporary = issued["temporary_password"].as_str().unwrap().to_string();
-    assert_eq!(issued["awaiting"], "a supervisor in India");
+    let form = [("username", "anita.desai"), ("display_name", "Anita Desai"), ("role", "officer"), ("agency", "NIA"), ("time_zone", "")];
+    let asked = admin.ok("create_user", &form).await;
+    assert_eq!(asked["confirmer"], "a supervisor in India");
+    assert!(asked.get("temporary_password").is_none(), "the admin holds no credential of the new account");
     assert_eq!(status_of(&s, "anita.desai").await, "disabled");
-
-    // The admin's word alone opens nothing.
-    let mut newcomer = s.client();
-    assert_eq!(newcomer.sign_in("anita.desai", &temporary).await.status(), 422);
 
     // The admin sees the change but may not decide it; the other country's supervisor does not see it;
     // an officer has no confirmations at all.
@@ -77,19 +69,23 @@ async fn a_new_account_signs_in_only_after_a_supervisor_of_its_country_confirms(
     let seen = open_change_seen_by(&mut india, "anita.desai").await.expect("India's supervisor sees it");
     assert_eq!(seen["may_decide"], true);
     assert_eq!(seen["requested_by"], "Meera Joshi (Admin)");
-    india.ok("decide_account_change", &[("id", &id), ("confirm", "true"), ("grounds", "")]).await;
+    let issued = india.ok("decide_account_change", &[("id", &id), ("confirm", "true"), ("grounds", "")]).await;
+    let temporary = issued["temporary_password"].as_str().expect("the confirmer receives the password").to_string();
     assert_eq!(india.call("decide_account_change", &[("id", &id), ("confirm", "false"), ("grounds", "late")]).await.status(), 409);
 
-    // Now the temporary password opens one session (to replace it), and only one.
-    let res = newcomer.sign_in("anita.desai", &temporary).await;
-    assert_eq!(res.status(), 200);
-    let mut again = s.client();
-    let res = again.sign_in("anita.desai", &temporary).await;
+    // The temporary password opens one session (to replace it), and only one: of two sign-ins racing
+    // with it, exactly one gets in.
+    let (mut a, mut b) = (s.client(), s.client());
+    let (ra, rb) = tokio::join!(a.sign_in("anita.desai", &temporary), b.sign_in("anita.desai", &temporary));
+    let mut statuses = [ra.status().as_u16(), rb.status().as_u16()];
+    statuses.sort();
+    assert_eq!(statuses, [200, 422]);
+    let res = s.client().sign_in("anita.desai", &temporary).await;
     assert_eq!(res.status(), 422);
     assert!(res.text().await.unwrap().contains("used already or has expired"));
 
     let actions: Vec<String> =
-        sqlx::query_scalar("SELECT action FROM audit_events WHERE object_type = 'user' AND action LIKE 'account_change.%' OR action = 'user.create' ORDER BY id")
+        sqlx::query_scalar("SELECT action FROM audit_events WHERE action LIKE 'account_change.%' OR action = 'user.create' ORDER BY id")
             .fetch_all(&s.db.pool)
             .await
             .unwrap();
@@ -186,12 +182,28 @@ async fn disabling_is_immediate_and_enabling_again_waits() {
 }
 
 #[tokio::test]
-async fn an_expired_temporary_password_opens_nothing() {
+async fn a_password_reset_waits_for_the_confirmer_who_alone_receives_the_password() {
     let s = TestServer::start_bare().await;
     let mut admin = s.signed_in("admin").await;
+    let id = user_id(&s.db, "in.supervisor").await.to_string();
+    // An admin who resets a supervisor's password must not be able to sign in as them (and confirm their
+    // own requests in their name).
+    let asked = admin.ok("reset_user_password", &[("id", &id)]).await;
+    assert!(asked.get("temporary_password").is_none());
+    assert_eq!(asked["confirmer"], "a supervisor in India");
+    assert_eq!(s.client().sign_in("in.supervisor", &s.passwords["in.supervisor"]).await.status(), 200, "the old password works until then");
+    // The account itself may not confirm its own reset; with no other supervisor in India it waits.
+    let mut target = s.signed_in("in.supervisor").await;
+    let change = open_change_seen_by(&mut target, "in.supervisor").await.unwrap();
+    assert_eq!(change["may_decide"], false);
+
     let id = user_id(&s.db, "cccs.officer").await.to_string();
-    let issued = admin.ok("reset_user_password", &[("id", &id)]).await;
+    admin.ok("reset_user_password", &[("id", &id)]).await;
+    let mut canada = s.signed_in("ca.supervisor").await;
+    let change = open_change_seen_by(&mut canada, "cccs.officer").await.unwrap();
+    let issued = canada.ok("decide_account_change", &[("id", &change["id"].to_string()), ("confirm", "true"), ("grounds", "")]).await;
     let temporary = issued["temporary_password"].as_str().unwrap().to_string();
+    assert_eq!(s.client().sign_in("cccs.officer", &s.passwords["cccs.officer"]).await.status(), 422, "the old password is gone");
     sqlx::query("UPDATE users SET temporary_expires_at = ? WHERE username = 'cccs.officer'")
         .bind(chrono::Utc::now() - chrono::Duration::minutes(1))
         .execute(&s.db.pool)
@@ -200,8 +212,22 @@ async fn an_expired_temporary_password_opens_nothing() {
     let res = s.client().sign_in("cccs.officer", &temporary).await;
     assert_eq!(res.status(), 422);
     assert!(res.text().await.unwrap().contains("has expired"));
-    // The old password was replaced by the reset: it does not work either.
-    assert_eq!(s.client().sign_in("cccs.officer", &s.passwords["cccs.officer"]).await.status(), 422);
+}
+
+#[tokio::test]
+async fn disabling_withdraws_what_waited_for_a_confirmation() {
+    let s = TestServer::start_bare().await;
+    let mut admin = s.signed_in("admin").await;
+    let form = [("username", "mole.account"), ("display_name", "Mole"), ("role", "officer"), ("agency", "CBI"), ("time_zone", "")];
+    admin.ok("create_user", &form).await;
+    let mut second = s.signed_in("second.admin").await;
+    let id = user_id(&s.db, "mole.account").await.to_string();
+    second.ok("set_user_enabled", &[("id", &id), ("enabled", "false")]).await;
+    let mut india = s.signed_in("in.supervisor").await;
+    assert!(open_change_seen_by(&mut india, "mole.account").await.is_none(), "nothing left to confirm");
+    let decided = india.ok("list_account_changes", &[("user", &id)]).await;
+    assert_eq!(decided[0]["decision"], "withdrawn");
+    assert_eq!(status_of(&s, "mole.account").await, "disabled");
 }
 
 #[tokio::test]
@@ -210,9 +236,9 @@ async fn the_demo_has_one_account_waiting_for_india() {
     let mut india = s.signed_in("in.supervisor").await;
     let change = open_change_seen_by(&mut india, "nia.officer").await.expect("waiting");
     assert_eq!(change["kind"], "create");
-    assert_eq!(s.client().sign_in("nia.officer", &s.passwords["nia.officer"]).await.status(), 422);
     let mut canada = s.signed_in("ca.supervisor").await;
     assert!(canada.ok("list_account_changes", &[]).await.as_array().unwrap().is_empty());
-    india.ok("decide_account_change", &[("id", &change["id"].to_string()), ("confirm", "true"), ("grounds", "")]).await;
-    assert_eq!(s.client().sign_in("nia.officer", &s.passwords["nia.officer"]).await.status(), 200);
+    let issued = india.ok("decide_account_change", &[("id", &change["id"].to_string()), ("confirm", "true"), ("grounds", "")]).await;
+    let temporary = issued["temporary_password"].as_str().unwrap();
+    assert_eq!(s.client().sign_in("nia.officer", temporary).await.status(), 200);
 }

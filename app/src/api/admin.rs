@@ -2,7 +2,7 @@
 //! none of this gives access to case contents.
 
 use crate::error::AppError;
-use crate::model::{AgencyView, IssuedPassword, UserFilter, UserView};
+use crate::model::{AgencyView, AwaitingConfirmation, UserFilter, UserView};
 use leptos::prelude::*;
 
 #[cfg(feature = "ssr")]
@@ -43,8 +43,9 @@ pub async fn get_user(id: i64) -> Result<UserView, AppError> {
     )
 }
 
-/// A new account starts disabled, with a change waiting for its confirmer (`policy::confirmer`): an admin
-/// alone never opens case content to anyone. The temporary password is shown once, now.
+/// A new account starts disabled, with a change waiting for its confirmer (`policy::confirmer`), who
+/// receives its temporary password on confirming: an admin alone never opens case content to anyone, nor
+/// holds a credential that would.
 #[server(endpoint = "create_user")]
 pub async fn create_user(
     username: String,
@@ -52,7 +53,7 @@ pub async fn create_user(
     role: String,
     agency: String,
     time_zone: String,
-) -> Result<IssuedPassword, AppError> {
+) -> Result<AwaitingConfirmation, AppError> {
     use crate::backend::exchange::policy;
     use crate::backend::platform::account_changes::{self, Proposal};
     use crate::backend::platform::audit::{self, Event};
@@ -66,27 +67,24 @@ pub async fn create_user(
             if agency.trim().is_empty() {
                 return Err(AppError::field("agency", "Choose an agency."));
             }
-            let temporary = passwords::generate();
-            let hash = passwords::hash(temporary.clone()).await;
+            // A password nobody knows until the confirmation replaces it.
+            let unknown = passwords::hash(passwords::generate()).await;
             let new = users::NewUser { username, display_name, role, agency_code: agency, time_zone: Some(time_zone) };
             let mut tx = app.db.begin_write().await?;
-            let kind = users::PasswordKind::Temporary { until: app.settings.temporary_until() };
-            let row = users::insert(&mut tx, &new, &hash, kind).await?;
+            let row = users::insert(&mut tx, &new, &unknown, users::PasswordKind::Temporary { until: chrono::Utc::now() }).await?;
             users::set_status(&mut tx, row.id, UserStatus::Disabled).await?;
-            let proposal = Proposal { kind: ChangeKind::Create, new_role: None, new_agency_id: None };
-            let change = account_changes::propose(&mut tx, row.id, proposal, actor.id()).await?;
+            let change = account_changes::propose(&mut tx, &row, Proposal::of(ChangeKind::Create), actor.id()).await?;
             audit::record(
                 &mut tx,
                 &actor.who,
                 Event::new("user.create").on("user", row.id).details(json!({
-                    "username": row.username, "role": row.role, "agency": row.agency_code, "change": change.id
+                    "username": row.username, "role": row.role, "agency": row.agency_code, "awaiting_confirmation": change.id
                 })),
             )
             .await?;
             let row = users::by_id(&mut tx, row.id).await?.ok_or(AppError::Internal)?;
             tx.commit().await?;
-            let confirmer = policy::confirmer(&change);
-            Ok(IssuedPassword { user: row.view(), temporary_password: temporary, awaiting: Some(confirmer.label()) })
+            Ok(AwaitingConfirmation { user: row.view(), confirmer: policy::confirmer(&change).label() })
         }
         .await,
     )
@@ -121,7 +119,7 @@ pub async fn update_user(id: i64, display_name: String, role: String, agency: St
             }
             users::update_profile(&mut tx, id, &display_name, target.role, target.agency_id).await?;
             let change = match changes_access {
-                true => Some(account_changes::propose(&mut tx, id, proposal, actor.id()).await?.id),
+                true => Some(account_changes::propose(&mut tx, &target, proposal, actor.id()).await?.id),
                 false => None,
             };
             audit::record(
@@ -164,13 +162,17 @@ pub async fn set_user_enabled(id: i64, enabled: bool) -> Result<UserView, AppErr
                 if target.is_active() {
                     return Err(AppError::Conflict("This account is enabled already.".into()));
                 }
-                let proposal = Proposal { kind: ChangeKind::Enable, new_role: None, new_agency_id: None };
-                let change = account_changes::propose(&mut tx, id, proposal, actor.id()).await?;
+                let change = account_changes::propose(&mut tx, &target, Proposal::of(ChangeKind::Enable), actor.id()).await?;
                 Event::new("user.enable").on("user", id).details(json!({"username": target.username, "awaiting_confirmation": change.id}))
             } else {
                 users::ensure_admin_remains(&mut tx, &target, false).await?;
                 users::set_status(&mut tx, id, UserStatus::Disabled).await?;
-                Event::new("user.disable").on("user", id).details(json!({"username": target.username}))
+                // A disable is meant to stick: whatever waited for a confirmation is withdrawn with it.
+                let withdrawn = match account_changes::open_for(&mut tx, id).await? {
+                    Some(open) => account_changes::withdraw(&mut tx, &open, actor.id()).await.map(|_| Some(open.id))?,
+                    None => None,
+                };
+                Event::new("user.disable").on("user", id).details(json!({"username": target.username, "withdrawn_change": withdrawn}))
             };
             audit::record(&mut tx, &actor.who, event).await?;
             let updated = users::by_id(&mut tx, id).await?.ok_or(AppError::Internal)?;
@@ -181,29 +183,27 @@ pub async fn set_user_enabled(id: i64, enabled: bool) -> Result<UserView, AppErr
     )
 }
 
+/// Asks for a new temporary password: the account's confirmer makes it by confirming, and hands it over.
+/// The password in use keeps working until then.
 #[server(endpoint = "reset_user_password")]
-pub async fn reset_user_password(id: i64) -> Result<IssuedPassword, AppError> {
+pub async fn reset_user_password(id: i64) -> Result<AwaitingConfirmation, AppError> {
+    use crate::backend::exchange::policy;
+    use crate::backend::platform::account_changes::{self, Proposal};
     use crate::backend::platform::audit::{self, Event};
-    use crate::backend::{exchange::policy::Action, platform::passwords, platform::users, state};
+    use crate::backend::{exchange::policy::Action, platform::users, state};
+    use crate::model::ChangeKind;
     use serde_json::json;
     state::reply(
         async {
             let (actor, app) = guard::admin(Action::ManageAccounts).await?;
-            crate::backend::exchange::policy::ensure_not_own_account(&actor.user, id)?;
-            let temporary = passwords::generate();
-            let hash = passwords::hash(temporary.clone()).await;
+            policy::ensure_not_own_account(&actor.user, id)?;
             let mut tx = app.db.begin_write().await?;
             let target = users::by_id(&mut tx, id).await?.ok_or(AppError::NotFound)?;
-            users::set_password(&mut tx, id, &hash, users::PasswordKind::Temporary { until: app.settings.temporary_until() }).await?;
-            audit::record(
-                &mut tx,
-                &actor.who,
-                Event::new("user.reset_password").on("user", id).details(json!({"username": target.username})),
-            )
-            .await?;
-            let updated = users::by_id(&mut tx, id).await?.ok_or(AppError::Internal)?;
+            let change = account_changes::propose(&mut tx, &target, Proposal::of(ChangeKind::ResetPassword), actor.id()).await?;
+            let details = json!({"username": target.username, "awaiting_confirmation": change.id});
+            audit::record(&mut tx, &actor.who, Event::new("user.reset_password").on("user", id).details(details)).await?;
             tx.commit().await?;
-            Ok(IssuedPassword { user: updated.view(), temporary_password: temporary, awaiting: None })
+            Ok(AwaitingConfirmation { user: target.view(), confirmer: policy::confirmer(&change).label() })
         }
         .await,
     )

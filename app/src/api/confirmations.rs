@@ -2,7 +2,7 @@
 //! them; supervisors those their country decides. Who may decide which is the policy module's answer.
 
 use crate::error::AppError;
-use crate::model::AccountChangeView;
+use crate::model::{AccountChangeView, IssuedPassword};
 use leptos::prelude::*;
 
 /// Open changes (oldest first) and the recently decided ones the viewer may see; with `user`, that
@@ -33,12 +33,14 @@ pub async fn list_account_changes(user: Option<i64>) -> Result<Vec<AccountChange
 }
 
 /// Confirms (applies) or refuses (with grounds) an open change. A change the viewer may not see answers
-/// 404, one they see but may not decide (their own request, their own account) 403.
+/// 404, one they see but may not decide (asked by them, or of their own account) 409 with the reason.
+/// Confirming a new account or a reset answers the temporary password, shown to the confirmer once.
 #[server(endpoint = "decide_account_change")]
-pub async fn decide_account_change(id: i64, confirm: bool, grounds: String) -> Result<(), AppError> {
+pub async fn decide_account_change(id: i64, confirm: bool, grounds: String) -> Result<Option<IssuedPassword>, AppError> {
     use crate::backend::exchange::policy::{self, Action};
-    use crate::backend::platform::account_changes::{self, MAX_GROUNDS_CHARS};
+    use crate::backend::platform::account_changes::{self, Issued, Proposal, MAX_GROUNDS_CHARS};
     use crate::backend::platform::audit::{self, Event};
+    use crate::backend::platform::{passwords, users};
     use crate::backend::state;
     use serde_json::json;
     state::reply(
@@ -52,6 +54,19 @@ pub async fn decide_account_change(id: i64, confirm: bool, grounds: String) -> R
             if grounds.chars().count() > MAX_GROUNDS_CHARS {
                 return Err(AppError::field("grounds", format!("Grounds have at most {MAX_GROUNDS_CHARS} characters.")));
             }
+            // Made before the write transaction (hashing is slow); used only if the change issues one.
+            let kind = {
+                let mut conn = app.db.pool.acquire().await?;
+                account_changes::by_id(&mut conn, id).await?.map(|c| c.kind)
+            };
+            let temporary = match kind.filter(|k| confirm && Proposal::issues_password(*k)) {
+                Some(_) => {
+                    let password = passwords::generate();
+                    let issued = Issued { hash: passwords::hash(password.clone()).await, until: app.settings.temporary_until() };
+                    Some((password, issued))
+                }
+                None => None,
+            };
             let mut tx = app.db.begin_write().await?;
             let change = account_changes::by_id(&mut tx, id).await?.filter(|c| policy::may_see_account_change(&actor.user, c));
             let change = change.ok_or(AppError::NotFound)?;
@@ -64,18 +79,23 @@ pub async fn decide_account_change(id: i64, confirm: bool, grounds: String) -> R
                 });
             }
             if confirm {
+                if Proposal::issues_password(change.kind) != temporary.is_some() {
+                    return Err(AppError::Conflict("This change was altered meanwhile; reload the page.".into()));
+                }
                 let details = json!({"username": change.username, "kind": change.kind.as_str(), "change": change.id});
-                let temporary_for = chrono::Duration::from_std(app.settings.temporary_password_ttl).unwrap_or(chrono::Duration::hours(24));
-                account_changes::confirm(&mut tx, &change, actor.id(), temporary_for).await?;
+                account_changes::confirm(&mut tx, &change, actor.id(), temporary.as_ref().map(|(_, issued)| issued)).await?;
                 audit::record(&mut tx, &actor.who, Event::new("account_change.confirm").on("user", change.user_id).details(details))
                     .await?;
+                let user = users::by_id(&mut tx, change.user_id).await?.ok_or(AppError::Internal)?.view();
+                tx.commit().await?;
+                return Ok(temporary.map(|(temporary_password, _)| IssuedPassword { user, temporary_password }));
             } else {
                 account_changes::refuse(&mut tx, &change, actor.id(), grounds).await?;
                 let details = json!({"username": change.username, "kind": change.kind.as_str(), "change": change.id, "grounds": grounds});
                 audit::record(&mut tx, &actor.who, Event::new("account_change.refuse").on("user", change.user_id).details(details)).await?;
             }
             tx.commit().await?;
-            Ok(())
+            Ok(None)
         }
         .await,
     )

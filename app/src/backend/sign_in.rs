@@ -24,6 +24,10 @@ fn failed(state: &AppState) -> AppError {
     )
 }
 
+fn temporary_spent() -> AppError {
+    AppError::field("form", "This temporary password has been used already or has expired. Ask an administrator for a new one.")
+}
+
 /// The longest username accepted at sign-in (accounts are made with shorter ones).
 pub const MAX_USERNAME: usize = 64;
 /// The longest password accepted at sign-in, in bytes (hashing cost grows with it).
@@ -102,17 +106,19 @@ pub async fn sign_in(
         tx.commit().await?;
         // Only someone who knows the password learns this: no account is revealed by it.
         if reason == "temporary password used or expired" {
-            return Err(AppError::field(
-                "form",
-                "This temporary password has been used already or has expired. Ask an administrator for a new one.",
-            ));
+            return Err(temporary_spent());
         }
         return Err(failed(state));
     }
 
+    // A temporary password opens one session: the one that replaces it (of two racing sign-ins, one).
+    if row.must_change_password && !users::mark_temporary_used(&mut tx, row.id).await? {
+        let details = json!({"reason": "temporary password used or expired"});
+        audit::record(&mut tx, &who, Event::new("sign_in").on("user", row.id).outcome(Outcome::Failure).details(details)).await?;
+        tx.commit().await?;
+        return Err(temporary_spent());
+    }
     users::record_success(&mut tx, row.id).await?;
-    // A temporary password opens one session: the one that replaces it.
-    users::mark_temporary_used(&mut tx, row.id).await?;
     audit::record(&mut tx, &who, Event::new("sign_in").on("user", row.id)).await?;
     tx.commit().await?;
 

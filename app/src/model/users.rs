@@ -53,8 +53,15 @@ pub struct UserView {
 pub struct IssuedPassword {
     pub user: UserView,
     pub temporary_password: String,
-    /// Who must confirm the new account before it can sign in ("a supervisor in Canada"), if anyone.
-    pub awaiting: Option<String>,
+}
+
+/// What an admin's request for a new account or a password reset answers: who must confirm it (and
+/// receives the temporary password).
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct AwaitingConfirmation {
+    pub user: UserView,
+    /// "a supervisor in India", "another admin".
+    pub confirmer: String,
 }
 
 #[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
@@ -72,6 +79,7 @@ super::text_enum!(
         Create => ("create", "New account"),
         Update => ("update", "Role or agency change"),
         Enable => ("enable", "Re-enabling"),
+        ResetPassword => ("reset_password", "Password reset"),
     }
 );
 

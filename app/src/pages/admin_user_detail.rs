@@ -1,9 +1,10 @@
-//! Admin: one account. Change role/agency, disable or enable, unlock, reset the password.
+//! Admin: one account. Change the name; ask for a new role or agency, re-enabling or a password reset
+//! (each waits for its confirmer); disable or unlock at once.
 
 use super::admin_users::{agency_options, role_options};
 use crate::api::admin::{get_user, list_agencies, ResetUserPassword, SetUserEnabled, UnlockUser, UpdateUser};
 use crate::api::confirmations::list_account_changes;
-use crate::components::forms::{action_error, ErrorSummary, Field, SelectField};
+use crate::components::forms::{Field, SelectField};
 use crate::components::layout::Guard;
 use crate::components::server_form::ServerForm;
 use crate::error::AppError;
@@ -84,7 +85,10 @@ fn UserDetail() -> impl IntoView {
                                                     <button type="submit" class="button primary">"Unlock account"</button>
                                                 </ServerForm>
                                             })}
-                                            <ResetPassword id=u.id/>
+                                            <ServerForm action=ResetUserPassword::PATH class="inline" done="Asked: the confirmer receives the new temporary password by confirming.">
+                                                <input type="hidden" name="id" value=u.id/>
+                                                <button type="submit" class="button secondary">"Reset password"</button>
+                                            </ServerForm>
                                             <ServerForm action=SetUserEnabled::PATH class="inline" done=if active { "Account disabled." } else { "Asked: the account is enabled once confirmed." }>
                                                 <input type="hidden" name="id" value=u.id/>
                                                 <input type="hidden" name="enabled" value=(!active).to_string()/>
@@ -101,25 +105,5 @@ fn UserDetail() -> impl IntoView {
                 })}
             </Suspense>
         </Guard>
-    }
-}
-
-/// An island of its own: the new temporary password is shown here, once, and never travels in a URL.
-#[island]
-fn ResetPassword(id: i64) -> impl IntoView {
-    let reset = ServerAction::<ResetUserPassword>::new();
-    let error = action_error(reset);
-    view! {
-        <ActionForm action=reset attr:class="inline">
-            <input type="hidden" name="id" value=id/>
-            <button type="submit" class="button secondary">"Reset password"</button>
-            <ErrorSummary error/>
-        </ActionForm>
-        {move || reset.value().get().and_then(|r| r.ok()).map(|issued| view! {
-            <div class="issued" role="status">
-                <p>"New temporary password for " <strong>{issued.user.username.clone()}</strong> " (shown once; it works for one sign-in within a limited time, and must then be changed):"</p>
-                <p class="secret"><code data-testid="temporary-password">{issued.temporary_password.clone()}</code></p>
-            </div>
-        })}
     }
 }

@@ -135,23 +135,19 @@ fn NewUserForm() -> impl IntoView {
     }
 }
 
-/// An island of its own: the answer (the temporary password) is shown here, once, and never travels in a
-/// URL or survives a reload.
+/// An island of its own: the answer (who must confirm) is shown here.
 #[island]
 fn CreateUserForm(agencies: Vec<(String, String)>) -> impl IntoView {
     let create = ServerAction::<CreateUser>::new();
     let error = action_error(create);
     view! {
-        {move || create.value().get().and_then(|r| r.ok()).map(|issued| view! {
+        {move || create.value().get().and_then(|r| r.ok()).map(|created| view! {
             <div class="issued" role="status">
-                <h2>"Account created"</h2>
-                <p>"Give this temporary password to " <strong>{issued.user.display_name.clone()}</strong>
-                   " (" <span class="mono">{issued.user.username.clone()}</span> ") by a secure channel. It is shown only once, works for one sign-in, and must then be changed."</p>
-                <p class="secret" aria-label="Temporary password"><code data-testid="temporary-password">{issued.temporary_password.clone()}</code></p>
-                {issued.awaiting.clone().map(|who| view! {
-                    <p data-testid="awaiting">"The account can sign in once " {who} " confirms it (it is on their confirmations page). The password's time limit counts from then."</p>
-                })}
-                <p><a href=format!("/admin/users/{}", issued.user.id)>"Open the account"</a></p>
+                <h2>"Account created, waiting for confirmation"</h2>
+                <p><strong>{created.user.display_name.clone()}</strong> " (" <span class="mono">{created.user.username.clone()}</span> ") can sign in once "
+                   <span data-testid="awaiting">{created.confirmer.clone()}</span>
+                   " confirms the account on their confirmations page. They receive its temporary password then, to hand over by a secure channel."</p>
+                <p><a href=format!("/admin/users/{}", created.user.id)>"Open the account"</a></p>
             </div>
         })}
         <ActionForm action=create>

@@ -2,6 +2,7 @@
 //! country, admins those that make someone an admin; admins see all and may withdraw them.
 
 use crate::api::confirmations::{list_account_changes, DecideAccountChange, WithdrawAccountChange};
+use crate::components::forms::{action_error, ErrorSummary};
 use crate::components::layout::Guard;
 use crate::components::server_form::ServerForm;
 use crate::model::permissions::Action;
@@ -65,12 +66,7 @@ pub fn OpenChange(change: AccountChangeView) -> impl IntoView {
             </p>
             {change.may_decide.then(|| view! {
                 <div class="actions">
-                    <ServerForm action=DecideAccountChange::PATH class="inline" done="Confirmed: the change is in effect.">
-                        <input type="hidden" name="id" value=id/>
-                        <input type="hidden" name="confirm" value="true"/>
-                        <input type="hidden" name="grounds" value=""/>
-                        <button type="submit" class="button primary">"Confirm"</button>
-                    </ServerForm>
+                    <ConfirmChange id=id/>
                     <ServerForm action=DecideAccountChange::PATH class="refuse" done="Refused: nothing changed.">
                         <input type="hidden" name="id" value=id/>
                         <input type="hidden" name="confirm" value="false"/>
@@ -90,6 +86,43 @@ pub fn OpenChange(change: AccountChangeView) -> impl IntoView {
                 </ServerForm>
             })}
         </li>
+    }
+}
+
+/// An island of its own: confirming a new account or a password reset answers its temporary password,
+/// shown here once (never in a URL, gone on reload); other confirmations reload the page.
+#[island]
+fn ConfirmChange(id: i64) -> impl IntoView {
+    let decide = ServerAction::<DecideAccountChange>::new();
+    let error = action_error(decide);
+    Effect::new(move |_| {
+        if let Some(Ok(None)) = decide.value().get() {
+            #[cfg(feature = "hydrate")]
+            {
+                crate::components::server_form::set_flash("Confirmed: the change is in effect.");
+                let _ = window().location().reload();
+            }
+        }
+    });
+    let issued = move || decide.value().get().and_then(|r| r.ok()).flatten();
+    view! {
+        <Show when=move || issued().is_none()>
+            <ActionForm action=decide attr:class="inline">
+                <input type="hidden" name="id" value=id/>
+                <input type="hidden" name="confirm" value="true"/>
+                <input type="hidden" name="grounds" value=""/>
+                <button type="submit" class="button primary">"Confirm"</button>
+                <ErrorSummary error/>
+            </ActionForm>
+        </Show>
+        {move || issued().map(|issued| view! {
+            <div class="issued" role="status">
+                <p>"Confirmed. Temporary password for " <strong>{issued.user.display_name.clone()}</strong>
+                   " (" <span class="mono">{issued.user.username.clone()}</span> "): give it to them by a secure channel. \
+                   It is shown only once, works for one sign-in, and must then be changed."</p>
+                <p class="secret"><code data-testid="temporary-password">{issued.temporary_password.clone()}</code></p>
+            </div>
+        })}
     }
 }
 

@@ -106,23 +106,20 @@ pub async fn load_accounts(db: &Db) -> Result<Vec<DemoAccount>, AppError> {
     Ok(out)
 }
 
-/// A new officer account that the admin created and that waits for India's supervisor: it cannot sign
-/// in until confirmed on the confirmations page; its temporary password is in the credentials file.
+/// A new officer account that the admin asked for and that waits for India's supervisor: it has no
+/// password anyone knows until in.supervisor confirms it on the confirmations page and receives one.
 async fn load_pending_account(db: &Db) -> Result<DemoAccount, AppError> {
     use crate::backend::platform::account_changes::{self, Proposal};
     use crate::model::{ChangeKind, UserStatus};
     let (username, display_name, role, agency) = PENDING_ACCOUNT;
-    let password = passwords::generate();
-    let hash = passwords::hash(password.clone()).await;
+    let unknown = passwords::hash(passwords::generate()).await;
     let mut tx = db.begin_write().await?;
     let admin = users::by_username(&mut tx, "admin").await?.ok_or(AppError::Internal)?;
     let new =
         users::NewUser { username: username.into(), display_name: display_name.into(), role, agency_code: agency.into(), time_zone: None };
-    let until = chrono::Utc::now() + chrono::Duration::days(30);
-    let row = users::insert(&mut tx, &new, &hash, users::PasswordKind::Temporary { until }).await?;
+    let row = users::insert(&mut tx, &new, &unknown, users::PasswordKind::Temporary { until: chrono::Utc::now() }).await?;
     users::set_status(&mut tx, row.id, UserStatus::Disabled).await?;
-    let change = Proposal { kind: ChangeKind::Create, new_role: None, new_agency_id: None };
-    let change = account_changes::propose(&mut tx, row.id, change, admin.id).await?;
+    let change = account_changes::propose(&mut tx, &row, Proposal::of(ChangeKind::Create), admin.id).await?;
     let who = Who {
         user_id: Some(admin.id),
         username: Some(admin.username.clone()),
@@ -130,11 +127,12 @@ async fn load_pending_account(db: &Db) -> Result<DemoAccount, AppError> {
         country: Some(admin.country),
         client_ip: None,
     };
-    let details = json!({"username": username, "role": role.as_str(), "agency": agency, "change": change.id, "source": "demo-data"});
+    let details =
+        json!({"username": username, "role": role.as_str(), "agency": agency, "awaiting_confirmation": change.id, "source": "demo-data"});
     audit::record(&mut tx, &who, Event::new("user.create").on("user", row.id).details(details)).await?;
     tx.commit().await?;
-    let note = "temporary password; signs in once in.supervisor confirms the account (Confirmations)";
-    Ok(DemoAccount { username: username.into(), role, agency: agency.into(), password, note })
+    let note = "no password yet: in.supervisor confirms it under Confirmations and receives one";
+    Ok(DemoAccount { username: username.into(), role, agency: agency.into(), password: "-".into(), note })
 }
 
 /// (owner officer, category, priority, tlp, title, summary, other parties, final status)

@@ -1,10 +1,12 @@
 //! Four-eyes on accounts: an admin's change that would open case content to someone (a role that reads it,
 //! another agency, re-enabling, a new account) is stored here and applied only when someone else confirms
 //! it. Who that is, is the policy module's decision (`policy::confirmer`, `policy::may_decide_account_change`);
-//! this module keeps the rows and applies a confirmed change.
+//! this module keeps the rows and applies a confirmed change. A new account's or a reset's temporary
+//! password is made at the confirmation and shown to the confirmer: the admin who asked never holds it.
 
 use crate::backend::platform::db::Tx;
-use crate::backend::platform::users;
+use crate::backend::platform::passwords::PasswordHashString;
+use crate::backend::platform::users::{self, PasswordKind, UserRow};
 use crate::error::AppError;
 use crate::model::{AccountChangeView, ChangeDecision, ChangeKind, Confirmer, Country, Role, UserStatus};
 use chrono::{DateTime, Utc};
@@ -55,6 +57,7 @@ impl AccountChange {
         match self.kind {
             ChangeKind::Create => format!("New {} account at {}", self.resulting_role().label().to_lowercase(), self.agency_code),
             ChangeKind::Enable => format!("Enable the {} account at {}", self.role.label().to_lowercase(), self.agency_code),
+            ChangeKind::ResetPassword => "New temporary password (reset)".into(),
             ChangeKind::Update => {
                 let mut parts = Vec::new();
                 if let Some(role) = self.new_role {
@@ -93,10 +96,10 @@ impl AccountChange {
 }
 
 const SELECT: &str = "SELECT c.id, c.user_id, c.kind, c.new_role, c.new_agency_id, c.requested_by, c.requested_at, \
-     c.decision, c.decided_by, c.decided_at, c.grounds, u.username, u.display_name, u.role, a.code AS agency_code, \
-     a.country, na.code AS new_agency_code, na.country AS new_country, r.display_name AS requested_by_name, \
+     c.decision, c.decided_by, c.decided_at, c.grounds, u.username, u.display_name, c.from_role AS role, \
+     a.code AS agency_code, a.country, na.code AS new_agency_code, na.country AS new_country, r.display_name AS requested_by_name, \
      d.display_name AS decided_by_name \
-     FROM account_changes c JOIN users u ON u.id = c.user_id JOIN agencies a ON a.id = u.agency_id \
+     FROM account_changes c JOIN users u ON u.id = c.user_id JOIN agencies a ON a.id = c.from_agency_id \
      LEFT JOIN agencies na ON na.id = c.new_agency_id JOIN users r ON r.id = c.requested_by \
      LEFT JOIN users d ON d.id = c.decided_by";
 
@@ -132,19 +135,33 @@ pub struct Proposal {
     pub new_agency_id: Option<i64>,
 }
 
-/// Stores the proposal for the account; refused while another change of it is open.
-pub async fn propose(tx: &mut Tx, user_id: i64, proposal: Proposal, requested_by: i64) -> Result<AccountChange, AppError> {
+impl Proposal {
+    /// A change of nothing but its kind: a new account, re-enabling, a password reset.
+    pub fn of(kind: ChangeKind) -> Self {
+        Proposal { kind, new_role: None, new_agency_id: None }
+    }
+    /// Whether confirming it makes a temporary password for the confirmer to hand over.
+    pub fn issues_password(kind: ChangeKind) -> bool {
+        matches!(kind, ChangeKind::Create | ChangeKind::ResetPassword)
+    }
+}
+
+/// Stores the proposal for the account as it is now; refused while another change of it is open.
+pub async fn propose(tx: &mut Tx, target: &UserRow, proposal: Proposal, requested_by: i64) -> Result<AccountChange, AppError> {
+    let user_id = target.id;
     if open_for(tx, user_id).await?.is_some() {
         return Err(AppError::Conflict(
             "A change to this account is already waiting for confirmation. Withdraw it first, or wait for the decision.".into(),
         ));
     }
     let id: i64 = sqlx::query_scalar(
-        "INSERT INTO account_changes (user_id, kind, new_role, new_agency_id, requested_by, requested_at) \
-         VALUES (?,?,?,?,?,?) RETURNING id",
+        "INSERT INTO account_changes (user_id, kind, from_role, from_agency_id, new_role, new_agency_id, requested_by, requested_at) \
+         VALUES (?,?,?,?,?,?,?,?) RETURNING id",
     )
     .bind(user_id)
     .bind(proposal.kind)
+    .bind(target.role)
+    .bind(target.agency_id)
     .bind(proposal.new_role)
     .bind(proposal.new_agency_id)
     .bind(requested_by)
@@ -172,17 +189,28 @@ async fn decide(tx: &mut Tx, change: &AccountChange, decision: ChangeDecision, b
     Ok(())
 }
 
-/// Confirms the change and applies it to the account. A new account's temporary password is valid for
-/// `temporary_for` from now (not from when it was asked for).
-pub async fn confirm(tx: &mut Tx, change: &AccountChange, by: i64, temporary_for: chrono::Duration) -> Result<(), AppError> {
+/// A temporary password made for a confirmation (hashed before the write transaction: hashing is slow).
+pub struct Issued {
+    pub hash: PasswordHashString,
+    pub until: chrono::DateTime<Utc>,
+}
+
+/// Confirms the change and applies it to the account. `issued` is the new temporary password of a new
+/// account or a reset (`Proposal::issues_password`); its lifetime counts from now.
+pub async fn confirm(tx: &mut Tx, change: &AccountChange, by: i64, issued: Option<&Issued>) -> Result<(), AppError> {
     decide(tx, change, ChangeDecision::Confirmed, by, None).await?;
     let target = users::by_id(tx, change.user_id).await?.ok_or(AppError::NotFound)?;
+    let set_temporary =
+        |issued: Option<&Issued>| issued.map(|i| (i.hash.clone(), PasswordKind::Temporary { until: i.until })).ok_or(AppError::Internal);
     match change.kind {
         ChangeKind::Create => {
+            let (hash, kind) = set_temporary(issued)?;
+            users::set_password(tx, target.id, &hash, kind).await?;
             users::set_status(tx, target.id, UserStatus::Active).await?;
-            if target.must_change_password {
-                users::extend_temporary(tx, target.id, Utc::now() + temporary_for).await?;
-            }
+        }
+        ChangeKind::ResetPassword => {
+            let (hash, kind) = set_temporary(issued)?;
+            users::set_password(tx, target.id, &hash, kind).await?;
         }
         ChangeKind::Enable => users::set_status(tx, target.id, UserStatus::Active).await?,
         ChangeKind::Update => {

@@ -262,20 +262,14 @@ pub async fn set_password(tx: &mut Tx, id: i64, hash: &PasswordHashString, kind:
     Ok(())
 }
 
-/// A new account's temporary password counts its lifetime from the confirmation that opens the account.
-pub async fn extend_temporary(tx: &mut Tx, id: i64, until: DateTime<Utc>) -> Result<(), AppError> {
-    sqlx::query("UPDATE users SET temporary_expires_at = ? WHERE id = ? AND must_change_password = 1")
-        .bind(until)
+/// The temporary password has been used for a sign-in: it opens no second session. False when another
+/// sign-in used it first (two racing sign-ins: only one wins).
+pub async fn mark_temporary_used(tx: &mut Tx, id: i64) -> Result<bool, AppError> {
+    let done = sqlx::query("UPDATE users SET temporary_used = 1 WHERE id = ? AND must_change_password = 1 AND temporary_used = 0")
         .bind(id)
         .execute(&mut **tx)
         .await?;
-    Ok(())
-}
-
-/// The temporary password has been used for a sign-in: it opens no second session.
-pub async fn mark_temporary_used(tx: &mut Tx, id: i64) -> Result<(), AppError> {
-    sqlx::query("UPDATE users SET temporary_used = 1 WHERE id = ? AND must_change_password = 1").bind(id).execute(&mut **tx).await?;
-    Ok(())
+    Ok(done.rows_affected() == 1)
 }
 
 pub async fn set_time_zone(tx: &mut Tx, id: i64, tz: &str) -> Result<(), AppError> {
