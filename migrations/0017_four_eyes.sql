@@ -6,7 +6,7 @@
 CREATE TABLE account_changes (
     id            INTEGER PRIMARY KEY,
     user_id       INTEGER NOT NULL REFERENCES users(id),
-    kind          TEXT NOT NULL CHECK (kind IN ('create', 'update', 'enable', 'reset_password')),
+    kind          TEXT NOT NULL CHECK (kind IN ('create', 'update', 'enable', 'reset_password', 'reset_second_factor')),
     -- The account as it was when asked: who confirms is decided from this, not from later changes.
     from_role     TEXT NOT NULL CHECK (from_role IN ('officer', 'supervisor', 'admin')),
     from_agency_id INTEGER NOT NULL REFERENCES agencies(id),

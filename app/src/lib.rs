@@ -77,6 +77,7 @@ pub fn App() -> impl IntoView {
                 <Flash/>
                 <Routes fallback=pages::errors::NotFoundPage>
                     <Route path=path!("/login") view=pages::sign_in::SignInPage ssr=SsrMode::Async/>
+                    <Route path=path!("/login/code") view=pages::sign_in::SignInCodePage ssr=SsrMode::Async/>
                     <Route path=path!("/") view=pages::home::HomePage ssr=SsrMode::Async/>
                     <Route path=path!("/profile") view=pages::profile::ProfilePage ssr=SsrMode::Async/>
                     <Route path=path!("/admin/users") view=pages::admin_users::UsersPage ssr=SsrMode::Async/>

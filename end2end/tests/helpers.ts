@@ -1,5 +1,6 @@
 import { expect, Page } from '@playwright/test';
 import { readFileSync } from 'fs';
+import { Secret, TOTP } from 'otpauth';
 import { join } from 'path';
 
 /** The demo accounts and their generated passwords, as the server wrote them at start. */
@@ -59,4 +60,11 @@ export async function requestLink(page: Page, subject: string): Promise<string> 
   const href = await page.getByRole('link', { name: subject, exact: true }).first().getAttribute('href');
   expect(href, `the request list finds “${subject}”`).toMatch(/^\/requests\/\d+$/);
   return href!;
+}
+
+/** The six-digit TOTP code (RFC 6238: SHA-1, 30 s) of a base32 secret, `stepsAhead` periods from now:
+ *  what the user's authenticator app would show. */
+export function totp(secret: string, stepsAhead = 0): string {
+  const generator = new TOTP({ secret: Secret.fromBase32(secret), algorithm: 'SHA1', digits: 6, period: 30 });
+  return generator.generate({ timestamp: Date.now() + stepsAhead * 30_000 });
 }

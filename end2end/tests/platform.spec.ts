@@ -1,5 +1,5 @@
 import { test, expect } from '@playwright/test';
-import { credentials, fillSignIn, hydrated, signIn, signOut } from './helpers';
+import { credentials, fillSignIn, hydrated, signIn, signOut, totp } from './helpers';
 
 // One story, in order: the audit test at the end looks for the events the earlier tests caused.
 test.describe.configure({ mode: 'serial' });
@@ -119,9 +119,42 @@ test('an admin asks for a user; India\'s supervisor confirms it and hands over t
   await newPage.getByLabel('New password', { exact: true }).fill('saffron monsoon ledger 42');
   await newPage.getByLabel('New password again').fill('saffron monsoon ledger 42');
   await newPage.getByRole('button', { name: 'Change password' }).click();
+
+  // Then a second factor, before anything else: an authenticator app, confirmed with its first code.
+  await expect(newPage).toHaveURL(/\/profile$/);
+  await hydrated(newPage);
+  await expect(newPage.getByText('Your account needs a second factor')).toBeVisible();
+  await newPage.goto('/cases');
+  await expect(newPage).toHaveURL(/\/profile$/);
+  await hydrated(newPage);
+  await newPage.getByRole('button', { name: 'Set up an authenticator app' }).click();
+  await expect(newPage.getByRole('img', { name: 'QR code for your authenticator app' }).locator('svg')).toBeVisible();
+  const secret = (await newPage.getByTestId('totp-secret').textContent())!.trim();
+  await newPage.getByLabel('Code from the app').fill('000000');
+  await newPage.getByRole('button', { name: 'Confirm' }).click();
+  await expect(newPage.locator('#f-code-error')).toContainText('not the one your app shows');
+  const first = totp(secret, 0);
+  await newPage.getByLabel('Code from the app').fill(first);
+  await newPage.getByRole('button', { name: 'Confirm' }).click();
+  await expect(newPage.getByTestId('recovery-codes').locator('li')).toHaveCount(10);
+  await newPage.getByRole('link', { name: 'Continue' }).click();
   await expect(newPage.getByRole('heading', { name: 'Inbox' })).toBeVisible();
   await expect(newPage.locator('.who')).toContainText('Anita Desai');
   await expect(newPage.locator('.who')).toContainText('Liaison officer · NIA · India');
+
+  // Every sign-in now asks for a code after the password; a code already used is refused.
+  await hydrated(newPage);
+  await signOut(newPage);
+  await fillSignIn(newPage, 'anita.desai', 'saffron monsoon ledger 42');
+  await expect(newPage).toHaveURL(/\/login\/code$/);
+  await hydrated(newPage);
+  await newPage.getByLabel('Code').fill(first);
+  await newPage.getByRole('button', { name: 'Continue' }).click();
+  await expect(newPage.locator('#f-code-error')).toContainText('used already');
+  await newPage.getByLabel('Code').fill(totp(secret, 1));
+  await newPage.getByRole('button', { name: 'Continue' }).click();
+  await expect(newPage.getByRole('heading', { name: 'Inbox' })).toBeVisible();
+  await expect(newPage.locator('.who')).toContainText('Anita Desai');
 });
 
 test('an officer opening an admin page gets the 403 page', async ({ page }) => {

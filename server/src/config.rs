@@ -66,6 +66,14 @@ pub struct ServeArgs {
     /// Hours a temporary password (new account, reset by an admin) works if unused; it works for one sign-in.
     #[arg(long, env = "LD_TEMPORARY_PASSWORD_HOURS", default_value_t = app::backend::settings::TEMPORARY_PASSWORD_HOURS)]
     pub temporary_password_hours: u64,
+    /// Every account needs a second factor (an authenticator app) to sign in; accounts made by the demo data
+    /// are exempt. `false` makes the second factor optional for everyone.
+    #[arg(long, env = "LD_REQUIRE_SECOND_FACTOR", default_value_t = true, action = clap::ArgAction::Set)]
+    pub require_second_factor: bool,
+    /// The key (made at first start, mode 0600) that seals second-factor secrets in the database. Default:
+    /// instance-secrets.key beside the database file. Keep it out of database backups.
+    #[arg(long, env = "LD_SECRETS_KEY_FILE")]
+    pub secrets_key_file: Option<std::path::PathBuf>,
     /// Largest request body accepted, in bytes (larger ones get 413).
     #[arg(long, env = "LD_MAX_BODY_BYTES", default_value_t = 1024 * 1024)]
     pub max_body_bytes: usize,
@@ -114,8 +122,15 @@ impl Default for ServeArgs {
 }
 
 impl ServeArgs {
-    pub fn settings(&self) -> Settings {
-        Settings {
+    /// The settings, with the sealing key read (or made) from its file; without a file (tests), a key that
+    /// lives as long as the process.
+    pub fn settings(&self) -> Result<Settings, app::backend::platform::identity::KeyError> {
+        use app::backend::platform::secrets::SealingKey;
+        let sealing_key = match &self.secrets_key_file {
+            Some(path) => SealingKey::load_or_create(path)?,
+            None => SealingKey::ephemeral(),
+        };
+        Ok(Settings {
             lockout_threshold: self.lockout_threshold,
             lockout_duration: Duration::from_secs(self.lockout_minutes * 60),
             signin_per_ip_per_minute: self.signin_per_ip_per_minute,
@@ -133,6 +148,8 @@ impl ServeArgs {
             attachment_dir: self.attachment_dir.clone().into(),
             dashboard_max_age: Duration::from_secs(self.dashboard_max_age_secs),
             temporary_password_ttl: Duration::from_secs(self.temporary_password_hours.clamp(1, 24 * 30) * 3600),
-        }
+            require_second_factor: self.require_second_factor,
+            sealing_key,
+        })
     }
 }

@@ -48,9 +48,16 @@ async fn start() -> ExitCode {
 async fn run(args: Cli) -> Result<i32, cli::Error> {
     let db = cli::open_db(&args.db.database_url, args.db.tuning()).await?;
     let key_file = args.db.signing_key_file();
+    // The sealing key for second-factor secrets lives beside the database unless configured.
+    let with_secrets = |mut serve: ServeArgs| {
+        if serve.secrets_key_file.is_none() {
+            serve.secrets_key_file = Some(app::backend::platform::identity::default_sealing_key_path(&args.db.database_url));
+        }
+        serve
+    };
     match args.command {
-        None => serve(db, ServeArgs::default(), &key_file).await.map(|_| 0),
-        Some(Command::Serve(serve_args)) => serve(db, serve_args, &key_file).await.map(|_| 0),
+        None => serve(db, with_secrets(ServeArgs::default()), &key_file).await.map(|_| 0),
+        Some(Command::Serve(serve_args)) => serve(db, with_secrets(serve_args), &key_file).await.map(|_| 0),
         Some(Command::User(UserCommand::Add { username, display_name, role, agency, password_stdin })) => {
             signed(&db, &key_file, cli::user_add(&db, username, display_name, role, agency, password_stdin).await).await
         }

@@ -209,6 +209,35 @@ pub async fn reset_user_password(id: i64) -> Result<AwaitingConfirmation, AppErr
     )
 }
 
+/// Asks for the account's authenticator app and recovery codes to be removed (a lost phone): its
+/// confirmer decides, and the next sign-in sets up a new one.
+#[server(endpoint = "reset_second_factor")]
+pub async fn reset_second_factor(id: i64) -> Result<AwaitingConfirmation, AppError> {
+    use crate::backend::exchange::policy;
+    use crate::backend::platform::account_changes::{self, Proposal};
+    use crate::backend::platform::audit::{self, Event};
+    use crate::backend::{exchange::policy::Action, platform::users, state};
+    use crate::model::ChangeKind;
+    use serde_json::json;
+    state::reply(
+        async {
+            let (actor, app) = guard::admin(Action::ManageAccounts).await?;
+            policy::ensure_not_own_account(&actor.user, id)?;
+            let mut tx = app.db.begin_write().await?;
+            let target = users::by_id(&mut tx, id).await?.ok_or(AppError::NotFound)?;
+            if !target.has_second_factor {
+                return Err(AppError::Conflict("This account has no second factor to reset.".into()));
+            }
+            let change = account_changes::propose(&mut tx, &target, Proposal::of(ChangeKind::ResetSecondFactor), actor.id()).await?;
+            let details = json!({"username": target.username, "awaiting_confirmation": change.id});
+            audit::record(&mut tx, &actor.who, Event::new("user.reset_second_factor").on("user", id).details(details)).await?;
+            tx.commit().await?;
+            Ok(AwaitingConfirmation { user: target.view(), confirmer: policy::confirmer(&change).label() })
+        }
+        .await,
+    )
+}
+
 #[server(endpoint = "unlock_user")]
 pub async fn unlock_user(id: i64) -> Result<UserView, AppError> {
     use crate::backend::platform::audit::{self, Event};

@@ -1,11 +1,12 @@
 //! Signing in and out, the current user, and changing one's own password.
 
 use crate::error::AppError;
-use crate::model::SessionUser;
+use crate::model::{SecondFactorStatus, SessionUser, SignInAnswer, TotpSetup};
 use leptos::prelude::*;
 
+/// The password step: signed in, or on to `/login/code` when the account has a second factor.
 #[server(endpoint = "login")]
-pub async fn login(username: String, password: String) -> Result<SessionUser, AppError> {
+pub async fn login(username: String, password: String) -> Result<SignInAnswer, AppError> {
     use crate::backend::{sign_in, state};
     use crate::error::Problems;
     state::reply(
@@ -17,7 +18,114 @@ pub async fn login(username: String, password: String) -> Result<SessionUser, Ap
             let app = state::state()?;
             let mut session = state::auth_session().await?;
             let ip = state::client_ip().await;
-            sign_in::sign_in(&app, &mut session, ip, &username, password).await
+            sign_in::sign_in(&app, &mut session, ip, &username, password).await.map(SignInAnswer::from)
+        }
+        .await,
+    )
+}
+
+/// The second step: a code from the authenticator app, or a recovery code.
+#[server(endpoint = "login_code")]
+pub async fn login_code(code: String) -> Result<SessionUser, AppError> {
+    use crate::backend::{sign_in, state};
+    use crate::error::Problems;
+    state::reply(
+        async {
+            let mut p = Problems::default();
+            p.check(!code.trim().is_empty(), "code", "Enter the six-digit code from your authenticator app, or a recovery code.");
+            p.into_result()?;
+            let app = state::state()?;
+            let mut session = state::auth_session().await?;
+            let ip = state::client_ip().await;
+            sign_in::second_factor(&app, &mut session, ip, &code).await
+        }
+        .await,
+    )
+}
+
+/// Whether this instance lets its demo accounts sign in without a second factor (the sign-in page says so).
+#[server(endpoint = "demo_without_second_factor")]
+pub async fn demo_without_second_factor() -> Result<bool, AppError> {
+    use crate::backend::state;
+    let app = state::state()?;
+    if !app.settings.require_second_factor {
+        return Ok(false);
+    }
+    let exempt: bool = sqlx::query_scalar("SELECT EXISTS (SELECT 1 FROM users WHERE second_factor_exempt = 1 AND status = 'active')")
+        .fetch_one(&app.db.pool)
+        .await?;
+    Ok(exempt)
+}
+
+#[server(endpoint = "my_second_factor")]
+pub async fn my_second_factor() -> Result<SecondFactorStatus, AppError> {
+    use crate::backend::platform::second_factor;
+    use crate::backend::state;
+    state::reply(
+        async {
+            let (actor, app) = state::context_allowing_pending_password().await?;
+            let mut conn = app.db.pool.acquire().await?;
+            let enrolled = second_factor::is_confirmed(&mut conn, actor.id()).await?;
+            let recovery_codes_left = second_factor::recovery_codes_left(&mut conn, actor.id()).await?;
+            let required = app.settings.require_second_factor && (enrolled || actor.user.must_enrol_second_factor);
+            Ok(SecondFactorStatus { enrolled, recovery_codes_left, required })
+        }
+        .await,
+    )
+}
+
+/// Starts setting up an authenticator app (again, if a previous attempt was not confirmed).
+#[server(endpoint = "begin_totp")]
+pub async fn begin_totp() -> Result<TotpSetup, AppError> {
+    use crate::backend::exchange::policy::{self, Action};
+    use crate::backend::platform::audit::{self, Event};
+    use crate::backend::platform::second_factor;
+    use crate::backend::state;
+    state::reply(
+        async {
+            let (actor, app) = state::context_allowing_pending_password().await?;
+            policy::ensure(&actor.user, Action::ManageOwnProfile)?;
+            let mut tx = app.db.begin_write().await?;
+            let setup = second_factor::begin(&mut tx, &app.settings.sealing_key, actor.id(), &actor.user.username).await?;
+            audit::record(&mut tx, &actor.who, Event::new("second_factor.begin").on("user", actor.id())).await?;
+            tx.commit().await?;
+            Ok(TotpSetup { secret: setup.secret, qr_svg: setup.qr_svg })
+        }
+        .await,
+    )
+}
+
+/// Confirms the app with its first code; answers the ten recovery codes, shown once.
+#[server(endpoint = "confirm_totp")]
+pub async fn confirm_totp(code: String) -> Result<Vec<String>, AppError> {
+    use crate::backend::exchange::policy::{self, Action};
+    use crate::backend::platform::audit::{self, Event, Outcome};
+    use crate::backend::platform::second_factor;
+    use crate::backend::state;
+    state::reply(
+        async {
+            let (actor, app) = state::context_allowing_pending_password().await?;
+            policy::ensure(&actor.user, Action::ManageOwnProfile)?;
+            if code.chars().count() > 16 || code.trim().is_empty() {
+                return Err(AppError::field("code", "Enter the six-digit code your app shows now."));
+            }
+            let mut tx = app.db.begin_write().await?;
+            match second_factor::confirm(&mut tx, &app.settings.sealing_key, actor.id(), &actor.user.username, code.trim()).await? {
+                Ok(codes) => {
+                    audit::record(&mut tx, &actor.who, Event::new("second_factor.enrol").on("user", actor.id())).await?;
+                    tx.commit().await?;
+                    Ok(codes)
+                }
+                Err(_) => {
+                    let event = Event::new("second_factor.enrol").on("user", actor.id()).outcome(Outcome::Failure);
+                    audit::record(&mut tx, &actor.who, event).await?;
+                    tx.commit().await?;
+                    Err(AppError::field(
+                        "code",
+                        "That code is not the one your app shows now. Check the app's clock, and type the newest code.",
+                    ))
+                }
+            }
         }
         .await,
     )

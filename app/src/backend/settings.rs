@@ -24,6 +24,10 @@ pub struct Settings {
     pub dashboard_max_age: Duration,
     /// How long a temporary password (new account, reset) works, if unused.
     pub temporary_password_ttl: Duration,
+    /// Every account needs a second factor to sign in (accounts the demo data made excepted).
+    pub require_second_factor: bool,
+    /// Seals second-factor secrets; loaded from its file by `serve` (the default lives in memory only).
+    pub sealing_key: crate::backend::platform::secrets::SealingKey,
 }
 
 /// Temporary passwords work for a day unless configured otherwise (the CLI uses this too).
@@ -50,6 +54,8 @@ impl Default for Settings {
             attachment_dir: PathBuf::from("data/attachments"),
             dashboard_max_age: Duration::from_secs(60),
             temporary_password_ttl: Duration::from_secs(TEMPORARY_PASSWORD_HOURS * 3600),
+            require_second_factor: true,
+            sealing_key: crate::backend::platform::secrets::SealingKey::ephemeral(),
         }
     }
 }

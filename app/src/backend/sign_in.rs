@@ -1,12 +1,16 @@
-//! Signing in: the password check, the account lockout, the per-address throttle, a new session id, and
-//! the audit of every attempt.
+//! Signing in: the password, then the second factor where the account has one (TOTP or a recovery code);
+//! the account lockout (wrong codes count like wrong passwords), the per-address throttle, a new session
+//! id, and the audit of every attempt.
 
 use crate::backend::platform::audit::{self, Event, Outcome, Who};
 use crate::backend::platform::auth::{AuthSession, AuthedUser, SIGNED_IN_AT};
+use crate::backend::platform::db::Tx;
+use crate::backend::platform::second_factor::{self, Accepted, Refused};
+use crate::backend::platform::users::UserRow;
 use crate::backend::platform::{passwords, users};
 use crate::backend::state::AppState;
 use crate::error::AppError;
-use crate::model::SessionUser;
+use crate::model::{SessionUser, SignInStep};
 use chrono::Utc;
 use serde_json::json;
 use std::net::IpAddr;
@@ -33,14 +37,62 @@ pub const MAX_USERNAME: usize = 64;
 /// The longest password accepted at sign-in, in bytes (hashing cost grows with it).
 pub const MAX_PASSWORD_BYTES: usize = 1024;
 
-/// Checks the password and, on success, starts a new session (new id: no session fixation).
+/// Between the password and the second factor, the session holds only this: whose password was right,
+/// and when (the code must follow within `PENDING_SECONDS`).
+const PENDING: &str = "ld.second_factor_pending";
+const PENDING_SECONDS: i64 = 300;
+/// Longest second-factor code accepted (a recovery code with spaces is about 16).
+const MAX_CODE_CHARS: usize = 64;
+
+#[derive(serde::Serialize, serde::Deserialize)]
+struct Pending {
+    user_id: i64,
+    at: i64,
+}
+
+/// Refuses the attempt if its address has made too many (one audit event a minute per address for it).
+async fn throttle(state: &AppState, who: &Who) -> Result<(), AppError> {
+    if let Some(addr) = who.client_ip.as_deref().and_then(|s| s.parse::<IpAddr>().ok()) {
+        if state.signin_limiter.check_key(&addr).is_err() {
+            if state.throttled_audit.check_key(&addr).is_ok() {
+                audit::record_refusal(&state.db, who, Event::new("sign_in.throttled")).await?;
+            }
+            return Err(AppError::TooManyRequests);
+        }
+    }
+    Ok(())
+}
+
+fn identify(who: &mut Who, row: &UserRow) {
+    who.user_id = Some(row.id);
+    who.agency_code = Some(row.agency_code.clone());
+    who.country = Some(row.country);
+}
+
+/// Records a failed attempt on a known account (and the lock it causes), then commits.
+async fn refuse(state: &AppState, mut tx: Tx, who: &Who, row: &UserRow, reason: &str, counts: bool) -> Result<(), AppError> {
+    audit::record(&mut tx, who, Event::new("sign_in").on("user", row.id).outcome(Outcome::Failure).details(json!({"reason": reason})))
+        .await?;
+    if counts {
+        let lock_for = chrono::Duration::from_std(state.settings.lockout_duration).unwrap_or(chrono::Duration::minutes(15));
+        if users::record_failure(&mut tx, row.id, state.settings.lockout_threshold, lock_for).await? {
+            let details = json!({"minutes": lock_for.num_minutes()});
+            audit::record(&mut tx, who, Event::new("account.locked").on("user", row.id).outcome(Outcome::Denied).details(details)).await?;
+        }
+    }
+    tx.commit().await?;
+    Ok(())
+}
+
+/// Checks the password. With a second factor set up, the answer is to ask for the code (nothing is signed
+/// in yet); without, a new session starts (new id: no session fixation).
 pub async fn sign_in(
     state: &AppState,
     session: &mut AuthSession,
     ip: Option<String>,
     username: &str,
     password: String,
-) -> Result<SessionUser, AppError> {
+) -> Result<SignInStep, AppError> {
     let username = username.trim();
     // Refused before anything is looked up or written: a huge name would otherwise reach the audit trail.
     if username.chars().count() > MAX_USERNAME || password.len() > MAX_PASSWORD_BYTES {
@@ -50,16 +102,7 @@ pub async fn sign_in(
         ));
     }
     let mut who = Who { username: Some(username.to_string()), client_ip: ip.clone(), ..Who::default() };
-
-    if let Some(addr) = ip.as_deref().and_then(|s| s.parse::<IpAddr>().ok()) {
-        if state.signin_limiter.check_key(&addr).is_err() {
-            if state.throttled_audit.check_key(&addr).is_ok() {
-                audit::record_refusal(&state.db, &who, Event::new("sign_in.throttled")).await?;
-            }
-            return Err(AppError::TooManyRequests);
-        }
-    }
-
+    throttle(state, &who).await?;
     let row = {
         let mut conn = state.db.pool.acquire().await?;
         users::by_username(&mut conn, username).await?
@@ -72,11 +115,8 @@ pub async fn sign_in(
         tx.commit().await?;
         return Err(failed(state));
     };
-    who.user_id = Some(row.id);
-    who.agency_code = Some(row.agency_code.clone());
-    who.country = Some(row.country);
+    identify(&mut who, &row);
     let now = Utc::now();
-
     let refusal = if row.is_locked(now) {
         Some("account locked")
     } else if !row.is_active() {
@@ -89,40 +129,96 @@ pub async fn sign_in(
         None
     };
     if let Some(reason) = refusal {
-        audit::record(&mut tx, &who, Event::new("sign_in").on("user", row.id).outcome(Outcome::Failure).details(json!({"reason": reason})))
-            .await?;
-        if reason == "wrong password" {
-            let lock_for = chrono::Duration::from_std(state.settings.lockout_duration).unwrap_or(chrono::Duration::minutes(15));
-            if users::record_failure(&mut tx, row.id, state.settings.lockout_threshold, lock_for).await? {
-                let minutes = lock_for.num_minutes();
-                audit::record(
-                    &mut tx,
-                    &who,
-                    Event::new("account.locked").on("user", row.id).outcome(Outcome::Denied).details(json!({"minutes": minutes})),
-                )
-                .await?;
-            }
-        }
-        tx.commit().await?;
+        refuse(state, tx, &who, &row, reason, reason == "wrong password").await?;
         // Only someone who knows the password learns this: no account is revealed by it.
         if reason == "temporary password used or expired" {
             return Err(temporary_spent());
         }
         return Err(failed(state));
     }
+    if row.has_second_factor {
+        // The failure count is not reset here: a password alone must not buy more guesses at the code.
+        audit::record(&mut tx, &who, Event::new("sign_in.password").on("user", row.id)).await?;
+        tx.commit().await?;
+        let pending = Pending { user_id: row.id, at: now.timestamp() };
+        session.session.insert(PENDING, pending).await.map_err(|e| {
+            tracing::error!(error = %e, "session write failed");
+            AppError::Internal
+        })?;
+        return Ok(SignInStep::SecondFactor);
+    }
+    finish(state, session, tx, &who, row, None).await.map(SignInStep::SignedIn)
+}
 
+/// Checks the second factor of a sign-in whose password was right (within the last five minutes, in this
+/// session), and starts the session.
+pub async fn second_factor(state: &AppState, session: &mut AuthSession, ip: Option<String>, code: &str) -> Result<SessionUser, AppError> {
+    let expired = || AppError::field("form", "Your sign-in has expired. Start again with your username and password.");
+    let pending: Option<Pending> = session.session.get(PENDING).await.ok().flatten();
+    let pending = pending.filter(|p| Utc::now().timestamp() - p.at <= PENDING_SECONDS).ok_or_else(expired)?;
+    if code.chars().count() > MAX_CODE_CHARS {
+        return Err(AppError::field("code", "Enter the six-digit code from your app, or one of your recovery codes."));
+    }
+    let mut who = Who { client_ip: ip, ..Who::default() };
+    throttle(state, &who).await?;
+    let mut tx = state.db.begin_write().await?;
+    let row = users::by_id(&mut tx, pending.user_id).await?.ok_or_else(expired)?;
+    identify(&mut who, &row);
+    who.username = Some(row.username.clone());
+    if row.is_locked(Utc::now()) || !row.is_active() {
+        refuse(state, tx, &who, &row, if row.is_active() { "account locked" } else { "account disabled" }, false).await?;
+        let _ = session.session.remove::<Pending>(PENDING).await;
+        return Err(failed(state));
+    }
+    match second_factor::verify(&mut tx, &state.settings.sealing_key, row.id, &row.username, code).await? {
+        Ok(accepted) => {
+            let _ = session.session.remove::<Pending>(PENDING).await;
+            finish(state, session, tx, &who, row, Some(accepted)).await
+        }
+        Err(refused) => {
+            let reason = if refused == Refused::Replayed { "second factor code replayed" } else { "wrong second factor code" };
+            refuse(state, tx, &who, &row, reason, true).await?;
+            Err(AppError::field(
+                "code",
+                format!(
+                    "That code is not right, or it was used already: wait for the next one (codes change every 30 seconds). \
+                     After {} failed attempts the account is locked.",
+                    state.settings.lockout_threshold
+                ),
+            ))
+        }
+    }
+}
+
+/// The sign-in succeeded: the temporary password (if it was one) is spent, failures are forgotten, the
+/// event is recorded, and a new session starts.
+async fn finish(
+    state: &AppState,
+    session: &mut AuthSession,
+    mut tx: Tx,
+    who: &Who,
+    row: UserRow,
+    factor: Option<Accepted>,
+) -> Result<SessionUser, AppError> {
     // A temporary password opens one session: the one that replaces it (of two racing sign-ins, one).
     if row.must_change_password && !users::mark_temporary_used(&mut tx, row.id).await? {
         let details = json!({"reason": "temporary password used or expired"});
-        audit::record(&mut tx, &who, Event::new("sign_in").on("user", row.id).outcome(Outcome::Failure).details(details)).await?;
+        audit::record(&mut tx, who, Event::new("sign_in").on("user", row.id).outcome(Outcome::Failure).details(details)).await?;
         tx.commit().await?;
         return Err(temporary_spent());
     }
     users::record_success(&mut tx, row.id).await?;
-    audit::record(&mut tx, &who, Event::new("sign_in").on("user", row.id)).await?;
+    let factor = match factor {
+        Some(Accepted::Totp) => "totp",
+        Some(Accepted::RecoveryCode) => "recovery code",
+        None if row.second_factor_exempt => "none (demo account)",
+        None => "none",
+    };
+    audit::record(&mut tx, who, Event::new("sign_in").on("user", row.id).details(json!({"second_factor": factor}))).await?;
     tx.commit().await?;
-
-    start_session(session, AuthedUser { row }).await
+    let mut user = start_session(session, AuthedUser { row: row.clone() }).await?;
+    user.must_enrol_second_factor = row.must_enrol(state.settings.require_second_factor);
+    Ok(user)
 }
 
 /// A new session for the signed-in user: a new id (no session fixation), the user, the time of sign-in.

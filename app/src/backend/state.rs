@@ -90,8 +90,8 @@ pub async fn auth_session() -> Result<AuthSession, AppError> {
     })
 }
 
-/// The actor, or Unauthorized. Users who still have to replace a temporary password get Forbidden
-/// everywhere but the password page.
+/// The actor, or Unauthorized. Users who still have to replace a temporary password or set up a second
+/// factor get Forbidden everywhere but their profile page.
 /// Server functions and plain handlers (`require_actor`) decide the same way.
 pub async fn context() -> Result<(Actor, AppState), AppError> {
     let state = state()?;
@@ -130,7 +130,9 @@ pub async fn actor_from_session(state: &AppState, session: &mut AuthSession, ip:
         let _ = session.session.insert(LAST_SEEN, now).await;
     }
     let unread = user.row.unread_notifications;
-    let user = user.row.session_user();
+    let mut user_view = user.row.session_user();
+    user_view.must_enrol_second_factor = user.row.must_enrol(state.settings.require_second_factor);
+    let user = user_view;
     let who = Who {
         user_id: Some(user.id),
         username: Some(user.username.clone()),
@@ -141,10 +143,11 @@ pub async fn actor_from_session(state: &AppState, session: &mut AuthSession, ip:
     Ok(Actor { user, who, unread })
 }
 
-/// For handlers outside server functions: a fully signed-in actor (temporary password replaced).
+/// For handlers outside server functions: a fully signed-in actor (temporary password replaced, second
+/// factor set up where required).
 pub async fn require_actor(state: &AppState, session: &mut AuthSession, ip: Option<String>) -> Result<Actor, AppError> {
     let actor = actor_from_session(state, session, ip).await?;
-    if actor.user.must_change_password {
+    if actor.user.must_change_password || actor.user.must_enrol_second_factor {
         return Err(AppError::Forbidden);
     }
     Ok(actor)

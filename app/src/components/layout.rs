@@ -56,7 +56,7 @@ pub fn Header() -> impl IntoView {
         || (),
         move |_| async move {
             match user.await {
-                Ok(Some(u)) if !u.must_change_password => unread_notifications().await.ok(),
+                Ok(Some(u)) if !u.restricted() => unread_notifications().await.ok(),
                 _ => None,
             }
         },
@@ -72,7 +72,7 @@ pub fn Header() -> impl IntoView {
                     let unread = unread.await;
                     match user.await {
                         Ok(Some(u)) => {
-                            let items: Vec<_> = if u.must_change_password {
+                            let items: Vec<_> = if u.restricted() {
                                 vec![]
                             } else {
                                 NAV.iter().filter(|(_, _, a)| allows(u.role, *a)).collect()
@@ -86,13 +86,13 @@ pub fn Header() -> impl IntoView {
                                             .collect_view()}
                                     </ul>
                                 </nav>
-                                {(!u.must_change_password && allows(u.role, Action::WorkCases)).then(|| view! {
+                                {(!u.restricted() && allows(u.role, Action::WorkCases)).then(|| view! {
                                     <form method="GET" action="/search" role="search" class="header-search">
                                         <label for="header-q" class="visually-hidden">"Search"</label>
                                         <input id="header-q" name="q" type="search" placeholder="Cases, names, IPs…"/>
                                     </form>
                                 })}
-                                {(!u.must_change_password).then(|| view! { <LiveBell unread/> })}
+                                {(!u.restricted()).then(|| view! { <LiveBell unread/> })}
                                 <div class="who">
                                     <span class="who-name">{u.display_name.clone()}</span>
                                     <span class="who-meta">
@@ -114,12 +114,13 @@ pub fn Header() -> impl IntoView {
 }
 
 /// Shows `children` only to a signed-in user whose role allows `action`; otherwise redirects to sign-in
-/// (or to the password change a new account must make first), or shows the 403 page. The server functions
+/// (or to the profile, where a new account replaces its temporary password and sets up its second factor
+/// first), or shows the 403 page. The server functions
 /// behind the page check again: this only spares the user a page of errors.
 #[component]
 pub fn Guard(
     action: Action,
-    /// Only the profile page, where a temporary password is replaced.
+    /// Only the profile page, where a temporary password is replaced and a second factor set up.
     #[prop(optional)]
     allow_pending_password: bool,
     children: ChildrenFn,
@@ -130,7 +131,7 @@ pub fn Guard(
         <Suspense fallback=|| view! { <p class="loading">"Loading…"</p> }>
             {move || Suspend::new(async move {
                 match user.await {
-                    Ok(Some(u)) if u.must_change_password && !allow_pending_password => {
+                    Ok(Some(u)) if u.restricted() && !allow_pending_password => {
                         view! { <Redirect path="/profile"/> }.into_any()
                     }
                     Ok(Some(u)) if allows(u.role, action) => children.with_value(|c| c()).into_any(),

@@ -91,7 +91,9 @@ fn submit(form: web_sys::HtmlFormElement, then: String, done: String, error: RwS
         match post_form(&url, &body).await {
             Ok(answer) => {
                 set_flash(&done);
-                if then.is_empty() {
+                if let Some(next) = answer_next(&answer) {
+                    let _ = window().location().set_href(&next);
+                } else if then.is_empty() {
                     let _ = window().location().reload();
                 } else {
                     let _ = window().location().set_href(&then.replace("{id}", &answer_id(&answer)));
@@ -113,6 +115,17 @@ fn submit(form: web_sys::HtmlFormElement, then: String, done: String, error: RwS
             }
         }
     });
+}
+
+/// Where the server says to go next (`next`: a path on this site), e.g. the sign-in's second step.
+#[cfg(feature = "hydrate")]
+fn answer_next(answer: &str) -> Option<String> {
+    #[derive(serde::Deserialize)]
+    struct Next {
+        next: String,
+    }
+    let next = serde_json::from_str::<Next>(answer).ok()?.next;
+    (next.starts_with('/') && !next.starts_with("//")).then_some(next)
 }
 
 /// The `id` of what the server function created.

@@ -6,6 +6,14 @@ use serde::{Deserialize, Serialize};
 use std::fmt;
 use std::str::FromStr;
 
+impl SessionUser {
+    /// Signed in, but allowed only their profile page until a temporary password is replaced and a second
+    /// factor set up (where required).
+    pub fn restricted(&self) -> bool {
+        self.must_change_password || self.must_enrol_second_factor
+    }
+}
+
 /// The signed-in user, as the header and the navigation need it.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub struct SessionUser {
@@ -19,6 +27,8 @@ pub struct SessionUser {
     pub country: Country,
     pub time_zone: String,
     pub must_change_password: bool,
+    /// The account has no second factor yet and must set one up before anything else.
+    pub must_enrol_second_factor: bool,
 }
 
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
@@ -46,6 +56,8 @@ pub struct UserView {
     pub locked_until: Option<DateTime<Utc>>,
     pub failed_attempts: i64,
     pub created_at: DateTime<Utc>,
+    /// An authenticator app is set up.
+    pub second_factor: bool,
 }
 
 /// A new account's one-time password, shown once to the admin who created or reset it.
@@ -53,6 +65,56 @@ pub struct UserView {
 pub struct IssuedPassword {
     pub user: UserView,
     pub temporary_password: String,
+}
+
+/// Where a correct password leads: signed in, or on to the second factor.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub enum SignInStep {
+    SignedIn(SessionUser),
+    SecondFactor,
+}
+
+impl SignInStep {
+    /// The page the browser goes to next.
+    pub fn next(&self) -> &'static str {
+        match self {
+            SignInStep::SignedIn(_) => "/",
+            SignInStep::SecondFactor => "/login/code",
+        }
+    }
+}
+
+/// The sign-in server function's answer: where to go next, and the user once signed in.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct SignInAnswer {
+    pub next: String,
+    pub user: Option<SessionUser>,
+}
+
+impl From<SignInStep> for SignInAnswer {
+    fn from(step: SignInStep) -> Self {
+        let next = step.next().to_string();
+        match step {
+            SignInStep::SignedIn(user) => SignInAnswer { next, user: Some(user) },
+            SignInStep::SecondFactor => SignInAnswer { next, user: None },
+        }
+    }
+}
+
+/// The signed-in user's second factor, as their profile shows it.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct SecondFactorStatus {
+    pub enrolled: bool,
+    pub recovery_codes_left: i64,
+    /// The instance requires one of this account.
+    pub required: bool,
+}
+
+/// Setting up an authenticator app: the QR code (SVG made by the server) and the secret as text.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct TotpSetup {
+    pub secret: String,
+    pub qr_svg: String,
 }
 
 /// What an admin's request for a new account or a password reset answers: who must confirm it (and
@@ -80,6 +142,7 @@ super::text_enum!(
         Update => ("update", "Role or agency change"),
         Enable => ("enable", "Re-enabling"),
         ResetPassword => ("reset_password", "Password reset"),
+        ResetSecondFactor => ("reset_second_factor", "Second factor reset"),
     }
 );
 

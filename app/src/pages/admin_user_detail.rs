@@ -2,7 +2,7 @@
 //! (each waits for its confirmer); disable or unlock at once.
 
 use super::admin_users::{agency_options, role_options};
-use crate::api::admin::{get_user, list_agencies, ResetUserPassword, SetUserEnabled, UnlockUser, UpdateUser};
+use crate::api::admin::{get_user, list_agencies, ResetSecondFactor, ResetUserPassword, SetUserEnabled, UnlockUser, UpdateUser};
 use crate::api::confirmations::list_account_changes;
 use crate::components::forms::{Field, SelectField};
 use crate::components::layout::Guard;
@@ -76,6 +76,7 @@ fn UserDetail() -> impl IntoView {
                                             <dt>"Failed sign-ins"</dt><dd>{u.failed_attempts}</dd>
                                             <dt>"Locked"</dt>
                                             <dd>{match locked { Some(t) => format!("until {} UTC", t.format("%Y-%m-%d %H:%M")), None => "No".into() }}</dd>
+                                            <dt>"Second factor"</dt><dd>{if u.second_factor { "Authenticator app" } else { "None yet" }}</dd>
                                             <dt>"Password"</dt><dd>{if u.must_change_password { "Temporary (must be changed)" } else { "Chosen by the user" }}</dd>
                                         </dl>
                                         <div class="actions">
@@ -89,6 +90,12 @@ fn UserDetail() -> impl IntoView {
                                                 <input type="hidden" name="id" value=u.id/>
                                                 <button type="submit" class="button secondary">"Reset password"</button>
                                             </ServerForm>
+                                            {u.second_factor.then(|| view! {
+                                                <ServerForm action=ResetSecondFactor::PATH class="inline" done="Asked: the authenticator app is removed once confirmed.">
+                                                    <input type="hidden" name="id" value=u.id/>
+                                                    <button type="submit" class="button secondary">"Reset second factor"</button>
+                                                </ServerForm>
+                                            })}
                                             <ServerForm action=SetUserEnabled::PATH class="inline" done=if active { "Account disabled." } else { "Asked: the account is enabled once confirmed." }>
                                                 <input type="hidden" name="id" value=u.id/>
                                                 <input type="hidden" name="enabled" value=(!active).to_string()/>

@@ -1,9 +1,11 @@
-//! The user's own profile: changing the password (required after a temporary one), the time zone, and
-//! for supervisors the approval policy.
+//! The user's own profile: changing the password (required after a temporary one), the second factor
+//! (required before anything else where the instance requires one), the time zone, and for supervisors
+//! the approval policy.
 
-use crate::api::auth::ChangePassword;
+use crate::api::auth::{my_second_factor, BeginTotp, ChangePassword, ConfirmTotp};
 use crate::api::cases::SetTimeZone;
 use crate::api::requests::{approval_policy, SetApprovalPolicy};
+use crate::components::forms::{action_error, ErrorSummary};
 use crate::components::forms::{Field, SelectField};
 use crate::components::layout::{CurrentUser, Guard};
 use crate::components::server_form::ServerForm;
@@ -23,7 +25,10 @@ pub fn ProfilePage() -> impl IntoView {
                 // The guard shows this only once the user is known.
                 let Some(Ok(Some(u))) = user.get() else { return ().into_any() };
                 let must_change = u.must_change_password;
+                let must_enrol = u.must_enrol_second_factor;
+                let restricted = u.restricted();
                 view! {
+                    {(!must_change && must_enrol).then(|| view! { <SecondFactor must_enrol/> })}
                     <section class="panel narrow">
                         <h1>"Change your password"</h1>
                         {must_change.then(|| view! {
@@ -49,7 +54,7 @@ pub fn ProfilePage() -> impl IntoView {
                             <button type="submit" class="button primary">"Change password"</button>
                         </ServerForm>
                     </section>
-                    {(!must_change).then(|| view! {
+                    {(!must_change && !must_enrol).then(|| view! {
                         <section class="panel narrow">
                             <h2>"Time zone"</h2>
                             <p>"Times are shown in your zone, with the zone named. Currently: " <strong>{u.time_zone.clone()}</strong></p>
@@ -59,11 +64,85 @@ pub fn ProfilePage() -> impl IntoView {
                             </ServerForm>
                         </section>
                     })}
-                    {(allows(u.role, Action::SetApprovalPolicy) && !must_change).then(|| view! { <ApprovalPolicy/> })}
+                    {(!restricted).then(|| view! { <SecondFactor must_enrol=false/> })}
+                    {(allows(u.role, Action::SetApprovalPolicy) && !restricted).then(|| view! { <ApprovalPolicy/> })}
                 }
                 .into_any()
             }}
         </Guard>
+    }
+}
+
+/// The second factor: its state, or setting one up (first, when the account must have one).
+#[component]
+fn SecondFactor(must_enrol: bool) -> impl IntoView {
+    let status = Resource::new(|| (), |_| my_second_factor());
+    view! {
+        <section class="panel narrow" id="second-factor">
+            <h2>"Second factor"</h2>
+            {must_enrol.then(|| view! {
+                <p class="notice" role="status">"Your account needs a second factor before you can continue: set up an authenticator app \
+                    (for example on your work phone). Every sign-in then asks for the code it shows."</p>
+            })}
+            <Suspense fallback=|| view! { <p class="loading">"Loading…"</p> }>
+                {move || Suspend::new(async move {
+                    match status.await {
+                        Ok(s) if s.enrolled => view! {
+                            <p data-testid="second-factor-status">"An authenticator app is set up. Recovery codes left: " {s.recovery_codes_left} ". \
+                                To replace the app, ask an administrator to reset it (a supervisor confirms)."</p>
+                        }.into_any(),
+                        Ok(_) => view! { <TotpSetupIsland/> }.into_any(),
+                        Err(e) => view! { <p class="error-summary" role="alert">{e.to_string()}</p> }.into_any(),
+                    }
+                })}
+            </Suspense>
+        </section>
+    }
+}
+
+/// An island of its own: the QR code, the secret and the recovery codes are shown here once, and never
+/// travel in a URL or survive a reload.
+#[island]
+fn TotpSetupIsland() -> impl IntoView {
+    let begin = ServerAction::<BeginTotp>::new();
+    let confirm = ServerAction::<ConfirmTotp>::new();
+    let begin_error = action_error(begin);
+    let error = action_error(confirm);
+    let setup = move || begin.value().get().and_then(|r| r.ok());
+    let codes = move || confirm.value().get().and_then(|r| r.ok());
+    view! {
+        {move || match (setup(), codes()) {
+            (_, Some(codes)) => view! {
+                <div class="issued" role="status">
+                    <p><strong>"Your authenticator app is set up."</strong> " Keep these recovery codes somewhere safe, away from your phone: \
+                        each one signs you in once if you lose the app. They are shown only now."</p>
+                    <ol class="recovery-codes mono" data-testid="recovery-codes">
+                        {codes.into_iter().map(|c| view! { <li>{c}</li> }).collect_view()}
+                    </ol>
+                    <p><a class="button primary" href="/">"Continue"</a></p>
+                </div>
+            }.into_any(),
+            (Some(setup), None) => view! {
+                <ol class="steps">
+                    <li>"Scan this code with your authenticator app (or type the secret below into it)."</li>
+                    <li>"Type the six-digit code the app shows, to confirm."</li>
+                </ol>
+                <div class="qr" role="img" aria-label="QR code for your authenticator app" inner_html=setup.qr_svg.clone()></div>
+                <p>"Secret: " <code class="secret" data-testid="totp-secret">{setup.secret.clone()}</code></p>
+                <ActionForm action=confirm>
+                    <ErrorSummary error/>
+                    <Field label="Code from the app" name="code" autocomplete="one-time-code" required=true error/>
+                    <button type="submit" class="button primary">"Confirm"</button>
+                </ActionForm>
+            }.into_any(),
+            (None, None) => view! {
+                <p>"Use an authenticator app (for example FreeOTP, Google Authenticator, Microsoft Authenticator or 1Password)."</p>
+                <ActionForm action=begin>
+                    <ErrorSummary error=begin_error/>
+                    <button type="submit" class="button primary">"Set up an authenticator app"</button>
+                </ActionForm>
+            }.into_any(),
+        }}
     }
 }
 

@@ -285,8 +285,8 @@ async fn seed_officers(
         for n in 1..=size.officers_per_agency {
             let tz = if country == "IN" { "Asia/Kolkata" } else { "America/Toronto" };
             let id: i64 = sqlx::query_scalar(
-                "INSERT INTO users (username, display_name, role, agency_id, time_zone, status, password_hash, must_change_password, created_at, updated_at) \
-                 VALUES (?, ?, 'officer', ?, ?, 'active', ?, 0, ?, ?) ON CONFLICT(username) DO UPDATE SET password_hash = excluded.password_hash RETURNING id",
+                "INSERT INTO users (username, display_name, role, agency_id, time_zone, status, password_hash, must_change_password, second_factor_exempt, created_at, updated_at) \
+                 VALUES (?, ?, 'officer', ?, ?, 'active', ?, 0, 1, ?, ?) ON CONFLICT(username) DO UPDATE SET password_hash = excluded.password_hash RETURNING id",
             )
             .bind(format!("seed.{}.{n:02}", code.to_lowercase()))
             .bind(format!("Seed Officer {n} ({code})"))

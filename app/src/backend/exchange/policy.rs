@@ -367,6 +367,7 @@ mod tests {
             country,
             time_zone: "UTC".into(),
             must_change_password: false,
+            must_enrol_second_factor: false,
         }
     }
 

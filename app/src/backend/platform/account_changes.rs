@@ -58,6 +58,7 @@ impl AccountChange {
             ChangeKind::Create => format!("New {} account at {}", self.resulting_role().label().to_lowercase(), self.agency_code),
             ChangeKind::Enable => format!("Enable the {} account at {}", self.role.label().to_lowercase(), self.agency_code),
             ChangeKind::ResetPassword => "New temporary password (reset)".into(),
+            ChangeKind::ResetSecondFactor => "Remove the authenticator app and recovery codes (a new one is set up at next sign-in)".into(),
             ChangeKind::Update => {
                 let mut parts = Vec::new();
                 if let Some(role) = self.new_role {
@@ -213,6 +214,7 @@ pub async fn confirm(tx: &mut Tx, change: &AccountChange, by: i64, issued: Optio
             users::set_password(tx, target.id, &hash, kind).await?;
         }
         ChangeKind::Enable => users::set_status(tx, target.id, UserStatus::Active).await?,
+        ChangeKind::ResetSecondFactor => crate::backend::platform::second_factor::remove(tx, target.id).await?,
         ChangeKind::Update => {
             // The last active admin must stay one, whoever confirms.
             users::ensure_admin_remains(tx, &target, change.resulting_role() == Role::Admin).await?;

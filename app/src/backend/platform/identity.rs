@@ -10,13 +10,15 @@ use std::path::{Path, PathBuf};
 /// Why the key could not be read, made or used.
 #[derive(Debug, thiserror::Error)]
 pub enum KeyError {
-    #[error("the signing key file {0} could not be read or written: {1}")]
+    #[error("the key file {0} could not be read or written: {1}")]
     Io(PathBuf, std::io::Error),
-    #[error("the signing key file {0} does not hold a key (64 hexadecimal digits)")]
+    #[error("the key file {0} does not hold a key (64 hexadecimal digits)")]
     Malformed(PathBuf),
-    #[error("there is no signing key at {0}: the server makes it at its first start (or set LD_SIGNING_KEY_FILE to where it is)")]
+    #[error(
+        "there is no key at {0}: the server makes it at its first start (or set LD_SIGNING_KEY_FILE / LD_SECRETS_KEY_FILE to where it is)"
+    )]
     Missing(PathBuf),
-    #[error("the signing key file {0} can be read by others (mode {1:o}): make it private with `chmod 600`")]
+    #[error("the key file {0} can be read by others (mode {1:o}): make it private with `chmod 600`")]
     Exposed(PathBuf, u32),
     #[error("not a public key (64 hexadecimal digits): {0}")]
     BadPublicKey(String),
@@ -40,58 +42,19 @@ impl InstanceKey {
 
     /// Reads the key from `path`, which must exist, be a plain file (not a link) and be private.
     pub fn load(path: &Path) -> Result<Self, KeyError> {
-        use std::os::unix::fs::{OpenOptionsExt, PermissionsExt};
-        let io = |e| KeyError::Io(path.into(), e);
-        let file = std::fs::OpenOptions::new().read(true).custom_flags(libc::O_NOFOLLOW).open(path);
-        let mut file = match file {
-            Ok(file) => file,
-            Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Err(KeyError::Missing(path.into())),
-            Err(e) => return Err(io(e)),
-        };
-        let mode = file.metadata().map_err(io)?.permissions().mode() & 0o777;
-        if mode & 0o077 != 0 {
-            return Err(KeyError::Exposed(path.into(), mode));
-        }
-        let mut text = String::new();
-        std::io::Read::read_to_string(&mut file, &mut text).map_err(io)?;
-        Self::from_hex(text.trim()).ok_or_else(|| KeyError::Malformed(path.into()))
+        Ok(InstanceKey { key: SigningKey::from_bytes(&read_key_file(path)?) })
     }
 
     fn create(path: &Path) -> Result<Self, KeyError> {
-        use rand::RngCore;
-        use std::io::Write;
-        use std::os::unix::fs::OpenOptionsExt;
-        let io = |e| KeyError::Io(path.into(), e);
-        if let Some(dir) = path.parent().filter(|d| !d.as_os_str().is_empty()) {
-            std::fs::create_dir_all(dir).map_err(io)?;
-        }
-        let mut secret = [0u8; 32];
-        rand::rngs::OsRng.fill_bytes(&mut secret);
-        let key = InstanceKey { key: SigningKey::from_bytes(&secret) };
-        // Written whole to a file of its own, then linked into place: a process starting at the same time
-        // either finds no key or a complete one, and the first link wins (the other reads the winner's).
-        let draft = path.with_extension(format!("new-{}", std::process::id()));
-        let written = std::fs::OpenOptions::new()
-            .write(true)
-            .create_new(true)
-            .mode(0o600)
-            .open(&draft)
-            .and_then(|mut f| f.write_all(format!("{}\n", hex::encode(secret)).as_bytes()).and_then(|_| f.sync_all()));
-        let linked = written.and_then(|_| std::fs::hard_link(&draft, path));
-        let _ = std::fs::remove_file(&draft);
-        match linked {
-            Ok(()) => {
+        match make_key_file(path) {
+            Ok(secret) => {
+                let key = InstanceKey { key: SigningKey::from_bytes(&secret) };
                 tracing::info!(path = %path.display(), public_key = %key.public_hex(), "made the instance's signing key");
                 Ok(key)
             }
-            Err(e) if e.kind() == std::io::ErrorKind::AlreadyExists => Self::load(path),
-            Err(e) => Err(io(e)),
+            Err(KeyError::Io(_, e)) if e.kind() == std::io::ErrorKind::AlreadyExists => Self::load(path),
+            Err(e) => Err(e),
         }
-    }
-
-    fn from_hex(text: &str) -> Option<Self> {
-        let bytes: [u8; 32] = hex::decode(text).ok()?.try_into().ok()?;
-        Some(InstanceKey { key: SigningKey::from_bytes(&bytes) })
     }
 
     /// The public key, as 64 hexadecimal digits.
@@ -107,6 +70,53 @@ impl InstanceKey {
     pub fn sign(&self, message: &[u8]) -> String {
         hex::encode(self.key.sign(message).to_bytes())
     }
+}
+
+/// Reads a 32-byte key kept as hexadecimal in `path`, which must exist, be a plain file (not a link) and be
+/// private to its owner. The instance's keys (signing, sealing) are all kept this way.
+pub fn read_key_file(path: &Path) -> Result<[u8; 32], KeyError> {
+    use std::os::unix::fs::{OpenOptionsExt, PermissionsExt};
+    let io = |e| KeyError::Io(path.into(), e);
+    let file = std::fs::OpenOptions::new().read(true).custom_flags(libc::O_NOFOLLOW).open(path);
+    let mut file = match file {
+        Ok(file) => file,
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Err(KeyError::Missing(path.into())),
+        Err(e) => return Err(io(e)),
+    };
+    let mode = file.metadata().map_err(io)?.permissions().mode() & 0o777;
+    if mode & 0o077 != 0 {
+        return Err(KeyError::Exposed(path.into(), mode));
+    }
+    let mut text = String::new();
+    std::io::Read::read_to_string(&mut file, &mut text).map_err(io)?;
+    hex::decode(text.trim()).ok().and_then(|b| b.try_into().ok()).ok_or_else(|| KeyError::Malformed(path.into()))
+}
+
+/// Makes a new random 32-byte key in `path` (mode 0600) and returns it. Never overwrites: if another
+/// process made the file first, the answer is `Io(AlreadyExists)` and the caller reads theirs.
+pub fn make_key_file(path: &Path) -> Result<[u8; 32], KeyError> {
+    use rand::RngCore;
+    use std::io::Write;
+    use std::os::unix::fs::OpenOptionsExt;
+    let io = |e| KeyError::Io(path.into(), e);
+    if let Some(dir) = path.parent().filter(|d| !d.as_os_str().is_empty()) {
+        std::fs::create_dir_all(dir).map_err(io)?;
+    }
+    let mut secret = [0u8; 32];
+    rand::rngs::OsRng.fill_bytes(&mut secret);
+    // Written whole to a file of its own, then linked into place: a process starting at the same time
+    // either finds no key or a complete one, and the first link wins (the other reads the winner's).
+    let draft = path.with_extension(format!("new-{}", std::process::id()));
+    let written = std::fs::OpenOptions::new()
+        .write(true)
+        .create_new(true)
+        .mode(0o600)
+        .open(&draft)
+        .and_then(|mut f| f.write_all(format!("{}\n", hex::encode(secret)).as_bytes()).and_then(|_| f.sync_all()));
+    let linked = written.and_then(|_| std::fs::hard_link(&draft, path));
+    let _ = std::fs::remove_file(&draft);
+    linked.map_err(io)?;
+    Ok(secret)
 }
 
 /// A public key that signatures are checked against.
@@ -133,10 +143,19 @@ impl PublicKey {
 
 /// Where the key is kept unless configured: beside the database file, in a file of its own.
 pub fn default_key_path(database_url: &str) -> PathBuf {
+    beside_database(database_url, "instance-signing.key")
+}
+
+/// Where the sealing key for users' secrets is kept unless configured: beside the database file.
+pub fn default_sealing_key_path(database_url: &str) -> PathBuf {
+    beside_database(database_url, "instance-secrets.key")
+}
+
+fn beside_database(database_url: &str, name: &str) -> PathBuf {
     let file = database_url.trim_start_matches("sqlite://").trim_start_matches("sqlite:");
     let file = file.split('?').next().unwrap_or(file);
     let dir = Path::new(file).parent().filter(|d| !d.as_os_str().is_empty()).unwrap_or(Path::new("."));
-    dir.join("instance-signing.key")
+    dir.join(name)
 }
 
 #[cfg(test)]

@@ -11,5 +11,7 @@ pub mod db;
 pub mod identity;
 pub mod passwords;
 pub mod render_cache;
+pub mod second_factor;
+pub mod secrets;
 pub mod time;
 pub mod users;

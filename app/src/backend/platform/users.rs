@@ -26,6 +26,10 @@ pub struct UserRow {
     /// A temporary password works until then, and for one sign-in.
     pub temporary_expires_at: Option<DateTime<Utc>>,
     pub temporary_used: bool,
+    /// A confirmed authenticator is set up.
+    pub has_second_factor: bool,
+    /// Made by the demo data: may sign in without a second factor.
+    pub second_factor_exempt: bool,
     pub failed_attempts: i64,
     pub locked_until: Option<DateTime<Utc>>,
     pub created_at: DateTime<Utc>,
@@ -69,7 +73,12 @@ impl UserRow {
             country: self.country,
             time_zone: self.time_zone.clone(),
             must_change_password: self.must_change_password,
+            must_enrol_second_factor: self.must_enrol(true),
         }
+    }
+    /// Whether the account must set up a second factor before anything else, when the instance requires one.
+    pub fn must_enrol(&self, required: bool) -> bool {
+        required && !self.has_second_factor && !self.second_factor_exempt
     }
     pub fn view(&self) -> UserView {
         let now = Utc::now();
@@ -87,13 +96,16 @@ impl UserRow {
             locked_until: self.locked_until.filter(|t| *t > now),
             failed_attempts: self.failed_attempts,
             created_at: self.created_at,
+            second_factor: self.has_second_factor,
         }
     }
 }
 
 const SELECT: &str = "SELECT u.id, u.username, u.display_name, u.role, u.agency_id, a.code AS agency_code, \
      a.name AS agency_name, a.country, u.time_zone, u.status, u.password_hash, u.must_change_password, \
-     u.temporary_expires_at, u.temporary_used, u.failed_attempts, u.locked_until, u.created_at, \
+     u.temporary_expires_at, u.temporary_used, \
+     EXISTS (SELECT 1 FROM totp_factors f WHERE f.user_id = u.id AND f.confirmed_at IS NOT NULL) AS has_second_factor, \
+     u.second_factor_exempt, u.failed_attempts, u.locked_until, u.created_at, \
      COALESCE((SELECT unread FROM unread_counts WHERE user_id = u.id), 0) AS unread_notifications \
      FROM users u JOIN agencies a ON a.id = u.agency_id";
 
@@ -270,6 +282,12 @@ pub async fn mark_temporary_used(tx: &mut Tx, id: i64) -> Result<bool, AppError>
         .execute(&mut **tx)
         .await?;
     Ok(done.rows_affected() == 1)
+}
+
+/// Only the demo data calls this (and the seeded benchmark accounts are made exempt the same way).
+pub async fn exempt_from_second_factor(tx: &mut Tx, id: i64) -> Result<(), AppError> {
+    sqlx::query("UPDATE users SET second_factor_exempt = 1 WHERE id = ?").bind(id).execute(&mut **tx).await?;
+    Ok(())
 }
 
 pub async fn set_time_zone(tx: &mut Tx, id: i64, tz: &str) -> Result<(), AppError> {

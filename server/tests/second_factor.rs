@@ -1,0 +1,181 @@
+//! The second factor, as its user and an attacker with the password would meet it: an account made by an
+//! admin must set up an authenticator before anything else; the password alone then opens nothing; a
+//! code works once; wrong codes lock the account; recovery codes work once; a reset is four-eyes.
+
+mod support;
+
+use support::{user_id, Client, TestServer};
+
+/// The six-digit code the app shows `steps_ahead` periods of 30 s from now.
+fn code(secret: &str, steps_ahead: i64) -> String {
+    let totp = totp_rs::Builder::new()
+        .with_secret(totp_rs::Secret::try_from_base32(secret).expect("base32"))
+        .with_account_name("test")
+        .build()
+        .expect("totp");
+    let now = chrono::Utc::now().timestamp() + 30 * steps_ahead;
+    totp.generate(now as u64).to_string()
+}
+
+/// An officer account made by the admin and confirmed by Canada's supervisor, signed in with its
+/// temporary password and with its own password chosen: what a new colleague has on day one.
+async fn new_colleague(s: &TestServer) -> (Client, String) {
+    let mut admin = s.signed_in("admin").await;
+    let form = [("username", "jean.roy"), ("display_name", "Jean Roy"), ("role", "officer"), ("agency", "RCMP"), ("time_zone", "")];
+    admin.ok("create_user", &form).await;
+    let mut canada = s.signed_in("ca.supervisor").await;
+    let id = user_id(&s.db, "jean.roy").await.to_string();
+    let change = canada.ok("list_account_changes", &[("user", &id)]).await[0]["id"].to_string();
+    let issued = canada.ok("decide_account_change", &[("id", &change), ("confirm", "true"), ("grounds", "")]).await;
+    let temporary = issued["temporary_password"].as_str().unwrap().to_string();
+    let mut c = s.client();
+    assert_eq!(c.sign_in("jean.roy", &temporary).await.status(), 200);
+    let password = "maple harbour ledger 27";
+    c.ok("change_password", &[("current", &temporary), ("new_password", password), ("confirm", password)]).await;
+    (c, password.to_string())
+}
+
+/// Sets up an authenticator; returns its secret, the code that confirmed it, and the recovery codes.
+async fn enrol(c: &mut Client) -> (String, String, Vec<String>) {
+    let setup = c.ok("begin_totp", &[]).await;
+    let secret = setup["secret"].as_str().unwrap().to_string();
+    assert!(setup["qr_svg"].as_str().unwrap().starts_with("<?xml") || setup["qr_svg"].as_str().unwrap().contains("<svg"));
+    assert_eq!(c.call("confirm_totp", &[("code", "000000")]).await.status(), 422);
+    let first = code(&secret, 0);
+    let codes = c.ok("confirm_totp", &[("code", &first)]).await;
+    let codes: Vec<String> = codes.as_array().unwrap().iter().map(|c| c.as_str().unwrap().to_string()).collect();
+    (secret, first, codes)
+}
+
+#[tokio::test]
+async fn a_new_account_sets_up_an_authenticator_before_anything_else_and_then_needs_it_at_every_sign_in() {
+    let s = TestServer::start_bare().await;
+    let (mut c, password) = new_colleague(&s).await;
+    let me = c.ok("current_user", &[]).await;
+    assert_eq!(me["must_enrol_second_factor"], true);
+    assert_eq!(c.call("list_cases", &[("filter[q]", "")]).await.status(), 403, "nothing but the profile until then");
+
+    let (secret, first, recovery) = enrol(&mut c).await;
+    assert_eq!(recovery.len(), 10);
+    assert_eq!(c.call("list_cases", &[("filter[q]", "")]).await.status(), 200);
+    // The seed is not in the database in the clear.
+    let sealed: Vec<u8> = sqlx::query_scalar("SELECT sealed_seed FROM totp_factors").fetch_one(&s.db.pool).await.unwrap();
+    let seed = totp_rs::Secret::try_from_base32(&secret).unwrap();
+    assert!(!sealed.windows(seed.as_bytes().len()).any(|w| w == seed.as_bytes()));
+
+    // The password alone signs nobody in.
+    let mut d = s.client();
+    let answer = d.ok("login", &[("username", "jean.roy"), ("password", &password)]).await;
+    assert_eq!(answer["next"], "/login/code");
+    assert!(answer["user"].is_null());
+    assert_eq!(d.whoami().await, None);
+    assert_eq!(d.call("list_cases", &[("filter[q]", "")]).await.status(), 401);
+    // The code that confirmed the app was accepted once already; the next one signs in.
+    assert_eq!(d.call("login_code", &[("code", &first)]).await.status(), 422);
+    let next = code(&secret, 1);
+    d.ok("login_code", &[("code", &next)]).await;
+    assert_eq!(d.whoami().await.as_deref(), Some("jean.roy"));
+
+    // That code is spent for everyone: an eavesdropper replaying it in a session of their own gets nowhere.
+    let mut e = s.client();
+    e.ok("login", &[("username", "jean.roy"), ("password", &password)]).await;
+    let res = e.call("login_code", &[("code", &next)]).await;
+    assert_eq!(res.status(), 422);
+    assert!(res.text().await.unwrap().contains("used already"));
+    // A recovery code works, once, however it is typed.
+    e.ok("login_code", &[("code", &recovery[0].to_uppercase().replace('-', " "))]).await;
+    assert_eq!(e.whoami().await.as_deref(), Some("jean.roy"));
+    let mut f = s.client();
+    f.ok("login", &[("username", "jean.roy"), ("password", &password)]).await;
+    assert_eq!(f.call("login_code", &[("code", &recovery[0])]).await.status(), 422);
+    let left = f.call("my_second_factor", &[]).await.status();
+    assert_eq!(left, 401, "still not signed in");
+
+    let events: Vec<String> = sqlx::query_scalar(
+        "SELECT json_extract(details, '$.second_factor') FROM audit_events WHERE action = 'sign_in' AND username = 'jean.roy' AND outcome = 'success' ORDER BY id",
+    )
+    .fetch_all(&s.db.pool)
+    .await
+    .unwrap();
+    assert_eq!(events, ["none", "totp", "recovery code"]);
+}
+
+#[tokio::test]
+async fn wrong_codes_lock_the_account_like_wrong_passwords() {
+    let s = TestServer::start_bare().await;
+    let (mut c, password) = new_colleague(&s).await;
+    let (secret, _, _) = enrol(&mut c).await;
+    let mut attacker = s.client();
+    attacker.ok("login", &[("username", "jean.roy"), ("password", &password)]).await;
+    for guess in ["111111", "222222", "333333", "444444", "555555"] {
+        assert_eq!(attacker.call("login_code", &[("code", guess)]).await.status(), 422);
+    }
+    let locked: Option<String> =
+        sqlx::query_scalar("SELECT locked_until FROM users WHERE username = 'jean.roy'").fetch_one(&s.db.pool).await.unwrap();
+    assert!(locked.is_some(), "five wrong codes lock the account");
+    // Locked: even the right password and code open nothing, and a new password step does not reset it.
+    let mut owner = s.client();
+    assert_eq!(owner.call("login", &[("username", "jean.roy"), ("password", &password)]).await.status(), 422);
+    assert_eq!(owner.call("login_code", &[("code", &code(&secret, 1))]).await.status(), 422);
+    assert_eq!(owner.whoami().await, None);
+}
+
+#[tokio::test]
+async fn a_code_without_a_password_first_is_refused_and_huge_codes_too() {
+    let s = TestServer::start_bare().await;
+    let mut c = s.client();
+    let res = c.call("login_code", &[("code", "123456")]).await;
+    assert_eq!(res.status(), 422);
+    assert!(res.text().await.unwrap().contains("Start again"));
+    let (mut c, password) = new_colleague(&s).await;
+    enrol(&mut c).await;
+    let mut d = s.client();
+    d.ok("login", &[("username", "jean.roy"), ("password", &password)]).await;
+    assert_eq!(d.call("login_code", &[("code", &"9".repeat(10_000))]).await.status(), 422);
+}
+
+#[tokio::test]
+async fn demo_accounts_are_exempt_and_the_sign_in_page_says_so_others_are_not() {
+    let s = TestServer::start_bare().await;
+    let mut c = s.client();
+    assert_eq!(c.ok("demo_without_second_factor", &[]).await, true);
+    let answer = c.ok("login", &[("username", "ncb.officer"), ("password", &s.passwords["ncb.officer"])]).await;
+    assert_eq!(answer["next"], "/");
+    assert_eq!(c.call("list_cases", &[("filter[q]", "")]).await.status(), 200);
+    let page = c.get("/login").await.text().await.unwrap();
+    assert!(page.contains("second factor not required"));
+}
+
+#[tokio::test]
+async fn with_the_requirement_off_nobody_must_set_one_up() {
+    let args = server::config::ServeArgs { require_second_factor: false, ..Default::default() };
+    let s = TestServer::start_bare_with(args).await;
+    let (mut c, _) = new_colleague(&s).await;
+    assert_eq!(c.call("list_cases", &[("filter[q]", "")]).await.status(), 200);
+    assert_eq!(s.client().ok("demo_without_second_factor", &[]).await, false);
+}
+
+#[tokio::test]
+async fn resetting_a_second_factor_takes_a_supervisor_of_the_accounts_country() {
+    let s = TestServer::start_bare().await;
+    let (mut c, password) = new_colleague(&s).await;
+    enrol(&mut c).await;
+    let mut admin = s.signed_in("admin").await;
+    let id = user_id(&s.db, "jean.roy").await.to_string();
+    let asked = admin.ok("reset_second_factor", &[("id", &id)]).await;
+    assert_eq!(asked["confirmer"], "a supervisor in Canada");
+    // Not yet: the password alone still does not sign in.
+    let mut d = s.client();
+    assert_eq!(d.ok("login", &[("username", "jean.roy"), ("password", &password)]).await["next"], "/login/code");
+    let mut india = s.signed_in("in.supervisor").await;
+    let none = india.ok("list_account_changes", &[("user", &id)]).await;
+    assert!(none.as_array().unwrap().is_empty(), "India does not see Canada's accounts");
+    let mut canada = s.signed_in("ca.supervisor").await;
+    let change = canada.ok("list_account_changes", &[("user", &id)]).await[0]["id"].to_string();
+    canada.ok("decide_account_change", &[("id", &change), ("confirm", "true"), ("grounds", "")]).await;
+    // Now the password signs in, to a session that must set up a new app first.
+    let mut e = s.client();
+    assert_eq!(e.ok("login", &[("username", "jean.roy"), ("password", &password)]).await["next"], "/");
+    assert_eq!(e.call("list_cases", &[("filter[q]", "")]).await.status(), 403);
+    assert_eq!(e.ok("current_user", &[]).await["must_enrol_second_factor"], true);
+}
