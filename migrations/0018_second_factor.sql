@@ -21,4 +21,8 @@ CREATE INDEX recovery_codes_user ON recovery_codes(user_id);
 
 -- Accounts the demo data makes may sign in without a second factor (the sign-in page says so); accounts
 -- made any other way may not.
+-- Sessions are bound to the password hash and this number: setting up or resetting a second factor
+-- raises it, which ends every other session of the account (one signed in with the password alone, or on a
+-- stolen phone).
+ALTER TABLE users ADD COLUMN auth_epoch INTEGER NOT NULL DEFAULT 0;
 ALTER TABLE users ADD COLUMN second_factor_exempt INTEGER NOT NULL DEFAULT 0 CHECK (second_factor_exempt IN (0, 1));

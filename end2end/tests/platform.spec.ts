@@ -127,6 +127,7 @@ test('an admin asks for a user; India\'s supervisor confirms it and hands over t
   await newPage.goto('/cases');
   await expect(newPage).toHaveURL(/\/profile$/);
   await hydrated(newPage);
+  await newPage.getByLabel('Your password').fill('saffron monsoon ledger 42');
   await newPage.getByRole('button', { name: 'Set up an authenticator app' }).click();
   await expect(newPage.getByRole('img', { name: 'QR code for your authenticator app' }).locator('svg')).toBeVisible();
   const secret = (await newPage.getByTestId('totp-secret').textContent())!.trim();

@@ -150,17 +150,26 @@ async fn user_add_with_password_from_stdin_then_sign_in() {
     let res = c.sign_in("second", &temp).await;
     assert_eq!(res.status(), 200);
     let v: serde_json::Value = res.json().await.unwrap();
-    assert_eq!(v["must_change_password"], true);
+    assert_eq!(v["user"]["must_change_password"], true);
+    assert_eq!(v["user"]["must_enrol_second_factor"], true, "only the demo's accounts go without a second factor");
 }
 
 #[tokio::test]
 async fn backup_writes_a_consistent_copy() {
     let s = TestServer::start().await;
+    let _signed_in = s.signed_in("ncb.officer").await;
     let dir = tempfile::tempdir().unwrap();
     let file = dir.path().join("copy.db");
     let out = liaison_desk(&s.db_url, &["backup", file.to_str().unwrap()]);
     assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
     let copy_url = format!("sqlite://{}", file.display());
+    // A session id in a copy would sign its reader in: the copy has none.
+    let live: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM sessions").fetch_one(&s.db.pool).await.unwrap();
+    assert!(live > 0);
+    let copy = sqlx::SqlitePool::connect(&copy_url).await.unwrap();
+    let copied: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM sessions").fetch_one(&copy).await.unwrap();
+    assert_eq!(copied, 0);
+    copy.close().await;
     // Verified elsewhere, against the instance's public key: the copy is signed to its last event.
     let public = dir.path().join("instance.pub");
     std::fs::write(&public, liaison_desk(&s.db_url, &["audit", "public-key"]).stdout).unwrap();

@@ -36,8 +36,10 @@ async fn new_colleague(s: &TestServer) -> (Client, String) {
 }
 
 /// Sets up an authenticator; returns its secret, the code that confirmed it, and the recovery codes.
-async fn enrol(c: &mut Client) -> (String, String, Vec<String>) {
-    let setup = c.ok("begin_totp", &[]).await;
+async fn enrol(c: &mut Client, password: &str) -> (String, String, Vec<String>) {
+    // The password is asked again; a wrong one sets nothing up.
+    assert_eq!(c.call("begin_totp", &[("password", "not the password")]).await.status(), 422);
+    let setup = c.ok("begin_totp", &[("password", password)]).await;
     let secret = setup["secret"].as_str().unwrap().to_string();
     assert!(setup["qr_svg"].as_str().unwrap().starts_with("<?xml") || setup["qr_svg"].as_str().unwrap().contains("<svg"));
     assert_eq!(c.call("confirm_totp", &[("code", "000000")]).await.status(), 422);
@@ -54,10 +56,16 @@ async fn a_new_account_sets_up_an_authenticator_before_anything_else_and_then_ne
     let me = c.ok("current_user", &[]).await;
     assert_eq!(me["must_enrol_second_factor"], true);
     assert_eq!(c.call("list_cases", &[("filter[q]", "")]).await.status(), 403, "nothing but the profile until then");
+    // Someone else who has the password signs in too, before the factor exists...
+    let mut early = s.client();
+    assert_eq!(early.ok("login", &[("username", "jean.roy"), ("password", &password)]).await["next"], "/");
 
-    let (secret, first, recovery) = enrol(&mut c).await;
+    let (secret, first, recovery) = enrol(&mut c, &password).await;
     assert_eq!(recovery.len(), 10);
     assert_eq!(c.call("list_cases", &[("filter[q]", "")]).await.status(), 200);
+    // ...and that session ends when the factor is set up: it never passed the code.
+    assert_eq!(early.whoami().await, None);
+    assert_eq!(early.call("list_cases", &[("filter[q]", "")]).await.status(), 401);
     // The seed is not in the database in the clear.
     let sealed: Vec<u8> = sqlx::query_scalar("SELECT sealed_seed FROM totp_factors").fetch_one(&s.db.pool).await.unwrap();
     let seed = totp_rs::Secret::try_from_base32(&secret).unwrap();
@@ -97,14 +105,14 @@ async fn a_new_account_sets_up_an_authenticator_before_anything_else_and_then_ne
     .fetch_all(&s.db.pool)
     .await
     .unwrap();
-    assert_eq!(events, ["none", "totp", "recovery code"]);
+    assert_eq!(events, ["none", "none", "totp", "recovery code"]);
 }
 
 #[tokio::test]
 async fn wrong_codes_lock_the_account_like_wrong_passwords() {
     let s = TestServer::start_bare().await;
     let (mut c, password) = new_colleague(&s).await;
-    let (secret, _, _) = enrol(&mut c).await;
+    let (secret, _, _) = enrol(&mut c, &password).await;
     let mut attacker = s.client();
     attacker.ok("login", &[("username", "jean.roy"), ("password", &password)]).await;
     for guess in ["111111", "222222", "333333", "444444", "555555"] {
@@ -128,7 +136,7 @@ async fn a_code_without_a_password_first_is_refused_and_huge_codes_too() {
     assert_eq!(res.status(), 422);
     assert!(res.text().await.unwrap().contains("Start again"));
     let (mut c, password) = new_colleague(&s).await;
-    enrol(&mut c).await;
+    enrol(&mut c, &password).await;
     let mut d = s.client();
     d.ok("login", &[("username", "jean.roy"), ("password", &password)]).await;
     assert_eq!(d.call("login_code", &[("code", &"9".repeat(10_000))]).await.status(), 422);
@@ -159,7 +167,8 @@ async fn with_the_requirement_off_nobody_must_set_one_up() {
 async fn resetting_a_second_factor_takes_a_supervisor_of_the_accounts_country() {
     let s = TestServer::start_bare().await;
     let (mut c, password) = new_colleague(&s).await;
-    enrol(&mut c).await;
+    enrol(&mut c, &password).await;
+    assert_eq!(c.whoami().await.as_deref(), Some("jean.roy"));
     let mut admin = s.signed_in("admin").await;
     let id = user_id(&s.db, "jean.roy").await.to_string();
     let asked = admin.ok("reset_second_factor", &[("id", &id)]).await;
@@ -173,6 +182,8 @@ async fn resetting_a_second_factor_takes_a_supervisor_of_the_accounts_country() 
     let mut canada = s.signed_in("ca.supervisor").await;
     let change = canada.ok("list_account_changes", &[("user", &id)]).await[0]["id"].to_string();
     canada.ok("decide_account_change", &[("id", &change), ("confirm", "true"), ("grounds", "")]).await;
+    // The session on the lost phone ends with the reset.
+    assert_eq!(c.whoami().await, None);
     // Now the password signs in, to a session that must set up a new app first.
     let mut e = s.client();
     assert_eq!(e.ok("login", &[("username", "jean.roy"), ("password", &password)]).await["next"], "/");

@@ -74,17 +74,30 @@ pub async fn my_second_factor() -> Result<SecondFactorStatus, AppError> {
     )
 }
 
-/// Starts setting up an authenticator app (again, if a previous attempt was not confirmed).
+/// Starts setting up an authenticator app (again, if a previous attempt was not confirmed). Asks for the
+/// password again: a session left open (or on a lost phone) alone must not bind a new factor.
 #[server(endpoint = "begin_totp")]
-pub async fn begin_totp() -> Result<TotpSetup, AppError> {
+pub async fn begin_totp(password: String) -> Result<TotpSetup, AppError> {
     use crate::backend::exchange::policy::{self, Action};
-    use crate::backend::platform::audit::{self, Event};
-    use crate::backend::platform::second_factor;
-    use crate::backend::state;
+    use crate::backend::platform::audit::{self, Event, Outcome};
+    use crate::backend::platform::{passwords, second_factor, users};
+    use crate::backend::{sign_in, state};
     state::reply(
         async {
             let (actor, app) = state::context_allowing_pending_password().await?;
             policy::ensure(&actor.user, Action::ManageOwnProfile)?;
+            if password.is_empty() || password.len() > sign_in::MAX_PASSWORD_BYTES {
+                return Err(AppError::field("password", "Enter your password."));
+            }
+            let row = {
+                let mut conn = app.db.pool.acquire().await?;
+                users::by_id(&mut conn, actor.id()).await?.ok_or(AppError::Unauthorized)?
+            };
+            if !passwords::verify(password, Some(row.password_hash.0.clone())).await {
+                let event = Event::new("second_factor.begin").on("user", actor.id()).outcome(Outcome::Failure);
+                audit::record_alone(&app.db, &actor.who, event).await?;
+                return Err(AppError::field("password", "The password is not right."));
+            }
             let mut tx = app.db.begin_write().await?;
             let setup = second_factor::begin(&mut tx, &app.settings.sealing_key, actor.id(), &actor.user.username).await?;
             audit::record(&mut tx, &actor.who, Event::new("second_factor.begin").on("user", actor.id())).await?;
@@ -100,7 +113,8 @@ pub async fn begin_totp() -> Result<TotpSetup, AppError> {
 pub async fn confirm_totp(code: String) -> Result<Vec<String>, AppError> {
     use crate::backend::exchange::policy::{self, Action};
     use crate::backend::platform::audit::{self, Event, Outcome};
-    use crate::backend::platform::second_factor;
+    use crate::backend::platform::auth::AuthedUser;
+    use crate::backend::platform::{second_factor, users};
     use crate::backend::state;
     state::reply(
         async {
@@ -113,7 +127,16 @@ pub async fn confirm_totp(code: String) -> Result<Vec<String>, AppError> {
             match second_factor::confirm(&mut tx, &app.settings.sealing_key, actor.id(), &actor.user.username, code.trim()).await? {
                 Ok(codes) => {
                     audit::record(&mut tx, &actor.who, Event::new("second_factor.enrol").on("user", actor.id())).await?;
+                    // Every other session ends (one opened with the password alone before this must not
+                    // inherit the new factor); this one is bound anew and goes on.
+                    users::end_sessions(&mut tx, actor.id()).await?;
+                    let row = users::by_id(&mut tx, actor.id()).await?.ok_or(AppError::Internal)?;
                     tx.commit().await?;
+                    let mut session = state::auth_session().await?;
+                    session.login(&AuthedUser::new(row)).await.map_err(|e| {
+                        tracing::error!(error = %e, "session refresh failed");
+                        AppError::Internal
+                    })?;
                     Ok(codes)
                 }
                 Err(_) => {
@@ -203,7 +226,7 @@ pub async fn change_password(current: String, new_password: String, confirm: Str
             tx.commit().await?;
             // Re-binding this session to the new hash keeps it; every other session of the user ends.
             let mut session = state::auth_session().await?;
-            session.login(&AuthedUser { row }).await.map_err(|e| {
+            session.login(&AuthedUser::new(row)).await.map_err(|e| {
                 tracing::error!(error = %e, "session refresh failed");
                 AppError::Internal
             })?;

@@ -48,6 +48,14 @@ const MAX_CODE_CHARS: usize = 64;
 struct Pending {
     user_id: i64,
     at: i64,
+    /// The password (hash) it was given for: changed or reset meanwhile, the code step starts again.
+    password: String,
+}
+
+/// A short fingerprint of the stored password hash (the session need not hold the hash itself).
+fn fingerprint(row: &UserRow) -> String {
+    use sha2::Digest;
+    hex::encode(&sha2::Sha256::digest(row.password_hash.0 .0.as_bytes())[..16])
 }
 
 /// Refuses the attempt if its address has made too many (one audit event a minute per address for it).
@@ -140,7 +148,7 @@ pub async fn sign_in(
         // The failure count is not reset here: a password alone must not buy more guesses at the code.
         audit::record(&mut tx, &who, Event::new("sign_in.password").on("user", row.id)).await?;
         tx.commit().await?;
-        let pending = Pending { user_id: row.id, at: now.timestamp() };
+        let pending = Pending { user_id: row.id, at: now.timestamp(), password: fingerprint(&row) };
         session.session.insert(PENDING, pending).await.map_err(|e| {
             tracing::error!(error = %e, "session write failed");
             AppError::Internal
@@ -162,7 +170,7 @@ pub async fn second_factor(state: &AppState, session: &mut AuthSession, ip: Opti
     let mut who = Who { client_ip: ip, ..Who::default() };
     throttle(state, &who).await?;
     let mut tx = state.db.begin_write().await?;
-    let row = users::by_id(&mut tx, pending.user_id).await?.ok_or_else(expired)?;
+    let row = users::by_id(&mut tx, pending.user_id).await?.filter(|r| fingerprint(r) == pending.password).ok_or_else(expired)?;
     identify(&mut who, &row);
     who.username = Some(row.username.clone());
     if row.is_locked(Utc::now()) || !row.is_active() {
@@ -174,6 +182,14 @@ pub async fn second_factor(state: &AppState, session: &mut AuthSession, ip: Opti
         Ok(accepted) => {
             let _ = session.session.remove::<Pending>(PENDING).await;
             finish(state, session, tx, &who, row, Some(accepted)).await
+        }
+        Err(Refused::Unreadable) => {
+            refuse(state, tx, &who, &row, "second factor unreadable with this server's key", false).await?;
+            Err(AppError::field(
+                "code",
+                "Your authenticator cannot be checked on this server (its key file is not the one it was set up with). \
+                 Ask an administrator to reset your second factor.",
+            ))
         }
         Err(refused) => {
             let reason = if refused == Refused::Replayed { "second factor code replayed" } else { "wrong second factor code" };
@@ -216,7 +232,7 @@ async fn finish(
     };
     audit::record(&mut tx, who, Event::new("sign_in").on("user", row.id).details(json!({"second_factor": factor}))).await?;
     tx.commit().await?;
-    let mut user = start_session(session, AuthedUser { row: row.clone() }).await?;
+    let mut user = start_session(session, AuthedUser::new(row.clone())).await?;
     user.must_enrol_second_factor = row.must_enrol(state.settings.require_second_factor);
     Ok(user)
 }

@@ -125,7 +125,9 @@ fn answer_next(answer: &str) -> Option<String> {
         next: String,
     }
     let next = serde_json::from_str::<Next>(answer).ok()?.next;
-    (next.starts_with('/') && !next.starts_with("//")).then_some(next)
+    // A path of this site only: no scheme, host, backslash or other character a browser might read as one.
+    let plain = next.bytes().all(|b| b.is_ascii_alphanumeric() || b"/-_".contains(&b));
+    (next.starts_with('/') && !next.starts_with("//") && plain).then_some(next)
 }
 
 /// The `id` of what the server function created.

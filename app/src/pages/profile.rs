@@ -139,6 +139,8 @@ fn TotpSetupIsland() -> impl IntoView {
                 <p>"Use an authenticator app (for example FreeOTP, Google Authenticator, Microsoft Authenticator or 1Password)."</p>
                 <ActionForm action=begin>
                     <ErrorSummary error=begin_error/>
+                    <Field label="Your password" name="password" kind="password" autocomplete="current-password" required=true
+                        hint="Asked again, so that an unattended session cannot tie its own app to your account." error=begin_error/>
                     <button type="submit" class="button primary">"Set up an authenticator app"</button>
                 </ActionForm>
             }.into_any(),

@@ -214,7 +214,11 @@ pub async fn confirm(tx: &mut Tx, change: &AccountChange, by: i64, issued: Optio
             users::set_password(tx, target.id, &hash, kind).await?;
         }
         ChangeKind::Enable => users::set_status(tx, target.id, UserStatus::Active).await?,
-        ChangeKind::ResetSecondFactor => crate::backend::platform::second_factor::remove(tx, target.id).await?,
+        ChangeKind::ResetSecondFactor => {
+            crate::backend::platform::second_factor::remove(tx, target.id).await?;
+            // A session on a lost phone must not live on to set up a new factor of its own.
+            users::end_sessions(tx, target.id).await?;
+        }
         ChangeKind::Update => {
             // The last active admin must stay one, whoever confirms.
             users::ensure_admin_remains(tx, &target, change.resulting_role() == Role::Admin).await?;

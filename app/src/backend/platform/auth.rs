@@ -13,6 +13,15 @@ pub const SIGNED_IN_AT: &str = "ld.signed_in_at";
 #[derive(Clone, Debug)]
 pub struct AuthedUser {
     pub row: UserRow,
+    /// What a session is bound to: the password hash and the account's `auth_epoch`.
+    auth_hash: String,
+}
+
+impl AuthedUser {
+    pub fn new(row: UserRow) -> Self {
+        let auth_hash = format!("{}#{}", row.password_hash.0 .0, row.auth_epoch);
+        AuthedUser { row, auth_hash }
+    }
 }
 
 impl AuthUser for AuthedUser {
@@ -22,9 +31,10 @@ impl AuthUser for AuthedUser {
         self.row.id
     }
 
-    /// Sessions are bound to the password hash: changing or resetting it invalidates every other session.
+    /// Sessions are bound to the password hash and the second-factor epoch: changing or resetting the
+    /// password, or setting up or resetting the second factor, ends every other session.
     fn session_auth_hash(&self) -> &[u8] {
-        self.row.password_hash.0 .0.as_bytes()
+        self.auth_hash.as_bytes()
     }
 }
 
@@ -46,7 +56,7 @@ impl AuthnBackend for AuthBackend {
     async fn get_user(&self, id: &UserId<Self>) -> Result<Option<AuthedUser>, sqlx::Error> {
         let mut conn = self.db.pool.acquire().await?;
         let row = users::by_id(&mut conn, *id).await.map_err(|_| sqlx::Error::RowNotFound)?;
-        Ok(row.filter(UserRow::is_active).map(|row| AuthedUser { row }))
+        Ok(row.filter(UserRow::is_active).map(AuthedUser::new))
     }
 }
 

@@ -316,8 +316,18 @@ impl Db {
 }
 
 /// A consistent copy of the live database (readers and writers carry on meanwhile).
+/// A consistent copy of the database, without the sessions (a session id in a copy would sign its reader
+/// in as the user while the session lives).
 pub async fn backup(db: &Db, target: &std::path::Path) -> Result<(), sqlx::Error> {
     sqlx::query("VACUUM INTO ?").bind(target.to_string_lossy().to_string()).execute(&db.pool).await?;
+    let copy = sqlx::SqlitePool::connect(&format!("sqlite://{}", target.display())).await?;
+    let has_sessions: bool = sqlx::query_scalar("SELECT EXISTS (SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = 'sessions')")
+        .fetch_one(&copy)
+        .await?;
+    if has_sessions {
+        sqlx::query("DELETE FROM sessions").execute(&copy).await?;
+    }
+    copy.close().await;
     Ok(())
 }
 

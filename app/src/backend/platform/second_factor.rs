@@ -80,6 +80,8 @@ pub enum Refused {
     Wrong,
     /// A code already accepted (or older than one accepted): a replay.
     Replayed,
+    /// The seed does not open with this instance's sealing key (a database restored without its key file).
+    Unreadable,
 }
 
 /// Checks a TOTP code against the account's seed (`confirmed`: the set-up one, or the one being set up)
@@ -100,10 +102,10 @@ async fn check_totp(
     .fetch_optional(&mut **tx)
     .await?;
     let Some((sealed, last_step)) = row else { return Ok(Err(Refused::Wrong)) };
-    let seed = key.open(Purpose::TotpSeed, user_id, &sealed).ok_or_else(|| {
-        tracing::error!(user_id, "a TOTP seed does not open with this instance's sealing key");
-        AppError::Internal
-    })?;
+    let Some(seed) = key.open(Purpose::TotpSeed, user_id, &sealed) else {
+        tracing::error!(user_id, "a TOTP seed does not open with this instance's sealing key (LD_SECRETS_KEY_FILE)");
+        return Ok(Err(Refused::Unreadable));
+    };
     let now = Utc::now().timestamp().max(0) as u64;
     let Some(step) = totp(seed, username)?.check(code, now) else { return Ok(Err(Refused::Wrong)) };
     // Recorded with the condition in the same statement: of two sign-ins with one code, one wins.

@@ -30,6 +30,8 @@ pub struct UserRow {
     pub has_second_factor: bool,
     /// Made by the demo data: may sign in without a second factor.
     pub second_factor_exempt: bool,
+    /// Raised when the second factor is set up or reset: sessions are bound to it (`auth::AuthedUser`).
+    pub auth_epoch: i64,
     pub failed_attempts: i64,
     pub locked_until: Option<DateTime<Utc>>,
     pub created_at: DateTime<Utc>,
@@ -105,7 +107,7 @@ const SELECT: &str = "SELECT u.id, u.username, u.display_name, u.role, u.agency_
      a.name AS agency_name, a.country, u.time_zone, u.status, u.password_hash, u.must_change_password, \
      u.temporary_expires_at, u.temporary_used, \
      EXISTS (SELECT 1 FROM totp_factors f WHERE f.user_id = u.id AND f.confirmed_at IS NOT NULL) AS has_second_factor, \
-     u.second_factor_exempt, u.failed_attempts, u.locked_until, u.created_at, \
+     u.second_factor_exempt, u.auth_epoch, u.failed_attempts, u.locked_until, u.created_at, \
      COALESCE((SELECT unread FROM unread_counts WHERE user_id = u.id), 0) AS unread_notifications \
      FROM users u JOIN agencies a ON a.id = u.agency_id";
 
@@ -287,6 +289,13 @@ pub async fn mark_temporary_used(tx: &mut Tx, id: i64) -> Result<bool, AppError>
 /// Only the demo data calls this (and the seeded benchmark accounts are made exempt the same way).
 pub async fn exempt_from_second_factor(tx: &mut Tx, id: i64) -> Result<(), AppError> {
     sqlx::query("UPDATE users SET second_factor_exempt = 1 WHERE id = ?").bind(id).execute(&mut **tx).await?;
+    Ok(())
+}
+
+/// Ends every session of the account (they are bound to this number): after its second factor is set up
+/// or reset.
+pub async fn end_sessions(tx: &mut Tx, id: i64) -> Result<(), AppError> {
+    sqlx::query("UPDATE users SET auth_epoch = auth_epoch + 1 WHERE id = ?").bind(id).execute(&mut **tx).await?;
     Ok(())
 }
 
