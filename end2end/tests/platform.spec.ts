@@ -205,3 +205,35 @@ test('the audit page lists these events', async ({ page }) => {
   await page.goto('/audit?user=cccs.officer');
   await expect(page.getByRole('table').getByRole('cell', { name: 'account.locked' })).toBeVisible();
 });
+
+test('four-eyes: a role change waits; India\'s supervisor refuses it with grounds and nothing changes', async ({ page, browser }) => {
+  await signIn(page, 'admin');
+  await page.goto('/admin/users?q=cbi.officer');
+  await hydrated(page);
+  await page.getByRole('link', { name: 'Arjun Mehta' }).click();
+  await hydrated(page);
+  await page.getByLabel('Role').selectOption('supervisor');
+  await page.getByRole('button', { name: 'Save changes' }).click();
+  await expect(page.locator('.flash')).toContainText('waits for confirmation');
+  const waiting = page.getByTestId('account-change');
+  await expect(waiting).toContainText('Role: Liaison officer → Supervisor');
+  await expect(waiting).toContainText('to be confirmed by a supervisor in India');
+  await expect(page.getByLabel('Role')).toHaveValue('officer');
+
+  const supervisor = await (await browser.newContext()).newPage();
+  await signIn(supervisor, 'in.supervisor');
+  await supervisor.goto('/confirmations');
+  await hydrated(supervisor);
+  const change = supervisor.getByTestId('account-change').filter({ hasText: 'cbi.officer' });
+  await change.getByRole('button', { name: 'Refuse' }).click();
+  await expect(change.locator('.field-error')).toContainText('Say why');
+  await change.getByLabel('Grounds for refusing').fill('Arjun is not in a supervisor post.');
+  await change.getByRole('button', { name: 'Refuse' }).click();
+  await expect(supervisor.locator('.flash')).toContainText('Refused');
+  await expect(supervisor.locator('table.data')).toContainText('Arjun is not in a supervisor post.');
+
+  await page.reload();
+  await hydrated(page);
+  await expect(page.getByTestId('account-change')).toHaveCount(0);
+  await expect(page.getByLabel('Role')).toHaveValue('officer');
+});
