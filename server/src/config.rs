@@ -66,6 +66,10 @@ pub struct ServeArgs {
     /// Hours a temporary password (new account, reset by an admin) works if unused; it works for one sign-in.
     #[arg(long, env = "LD_TEMPORARY_PASSWORD_HOURS", default_value_t = app::backend::settings::TEMPORARY_PASSWORD_HOURS)]
     pub temporary_password_hours: u64,
+    /// Reverse proxies (addresses or CIDR blocks, comma-separated) whose X-Forwarded-For names the client for
+    /// rate limits and the audit trail; from any other peer the header is ignored.
+    #[arg(long, env = "LD_TRUSTED_PROXIES", default_value = "")]
+    pub trusted_proxies: String,
     /// Every account needs a second factor (an authenticator app) to sign in; accounts made by the demo data
     /// are exempt. `false` makes the second factor optional for everyone.
     #[arg(long, env = "LD_REQUIRE_SECOND_FACTOR", default_value_t = true, action = clap::ArgAction::Set)]
@@ -124,12 +128,14 @@ impl Default for ServeArgs {
 impl ServeArgs {
     /// The settings, with the sealing key read (or made) from its file; without a file (tests), a key that
     /// lives as long as the process.
-    pub fn settings(&self) -> Result<Settings, app::backend::platform::identity::KeyError> {
+    pub fn settings(&self) -> Result<Settings, String> {
         use app::backend::platform::secrets::SealingKey;
         let sealing_key = match &self.secrets_key_file {
-            Some(path) => SealingKey::load_or_create(path)?,
+            Some(path) => SealingKey::load_or_create(path).map_err(|e| e.to_string())?,
             None => SealingKey::ephemeral(),
         };
+        let trusted_proxies =
+            app::backend::platform::client_addr::parse_trusted(&self.trusted_proxies).map_err(|e| format!("LD_TRUSTED_PROXIES: {e}"))?;
         Ok(Settings {
             lockout_threshold: self.lockout_threshold,
             lockout_duration: Duration::from_secs(self.lockout_minutes * 60),
@@ -148,6 +154,7 @@ impl ServeArgs {
             attachment_dir: self.attachment_dir.clone().into(),
             dashboard_max_age: Duration::from_secs(self.dashboard_max_age_secs),
             temporary_password_ttl: Duration::from_secs(self.temporary_password_hours.clamp(1, 24 * 30) * 3600),
+            trusted_proxies,
             require_second_factor: self.require_second_factor,
             sealing_key,
         })

@@ -5,12 +5,11 @@
 use app::backend::oversight::notifications::{self, Hub};
 use app::backend::platform::auth::AuthSession;
 use app::backend::{platform::db::Db, state, AppState};
-use axum::extract::{ConnectInfo, Request, State};
+use axum::extract::{Request, State};
 use axum::response::sse::{Event, KeepAlive, Sse};
 use axum::response::{IntoResponse, Response};
 use futures_util::stream::{self, Stream};
 use std::convert::Infallible;
-use std::net::SocketAddr;
 use std::time::Duration;
 use tokio::sync::broadcast::error::RecvError;
 
@@ -26,7 +25,7 @@ fn count_event(n: i64) -> Result<Event, Infallible> {
 }
 
 pub async fn stream(State(app): State<AppState>, mut session: AuthSession, req: Request) -> Response {
-    let ip = req.extensions().get::<ConnectInfo<SocketAddr>>().map(|c| c.0.ip().to_string());
+    let ip = req.extensions().get::<app::backend::platform::client_addr::ClientAddr>().map(|c| c.0.to_string());
     drop(req);
     let actor = match state::require_actor(&app, &mut session, ip).await {
         Ok(a) => a,

@@ -6,14 +6,13 @@ use app::backend::platform::auth::AuthSession;
 use app::backend::{exchange::attachments, exchange::policy, exchange::stix, oversight::export, oversight::report, state, AppState};
 use app::error::AppError;
 use app::model::{CaseFilter, InboxFilter};
-use axum::extract::{ConnectInfo, FromRequest, Multipart, Path, Query, Request, State};
+use axum::extract::{FromRequest, Multipart, Path, Query, Request, State};
 use axum::http::{header, HeaderValue, StatusCode};
 use axum::response::{IntoResponse, Response};
 use serde::Deserialize;
-use std::net::SocketAddr;
 
 fn ip(req: &Request) -> Option<String> {
-    req.extensions().get::<ConnectInfo<SocketAddr>>().map(|c| c.0.ip().to_string())
+    req.extensions().get::<app::backend::platform::client_addr::ClientAddr>().map(|c| c.0.to_string())
 }
 
 /// Errors as JSON (the shape server functions use), with the matching status.

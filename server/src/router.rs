@@ -48,7 +48,7 @@ pub async fn build_parts(
     args: &ServeArgs,
     shutdown: tokio::sync::watch::Receiver<bool>,
 ) -> Result<(Router, app::backend::oversight::notifications::Hub, Sessions, app::backend::oversight::dashboard::Snapshots), sqlx::Error> {
-    let settings = args.settings().map_err(|e| sqlx::Error::Configuration(e.to_string().into()))?;
+    let settings = args.settings().map_err(|e| sqlx::Error::Configuration(e.into()))?;
     let secure = settings.secure_cookies;
     let store = Sessions::new(&db).await?;
     let sessions = SessionManagerLayer::new(store.clone())
@@ -61,6 +61,7 @@ pub async fn build_parts(
     let auth = AuthManagerLayerBuilder::new(AuthBackend { db: db.clone() }, sessions).build();
 
     let state = AppState::new(leptos_options.clone(), db, settings, shutdown);
+    state.spawn_forgetting_idle_addresses(std::time::Duration::from_secs(60));
     let routes = generate_route_list(App);
     let upload_limit = state.settings.attachment_max_bytes as usize + 1024 * 1024;
     let pages = Router::new()
@@ -87,6 +88,10 @@ pub async fn build_parts(
         .merge(files)
         .layer(auth)
         .layer(axum::middleware::from_fn(security::refuse_cross_origin))
+        .layer(axum::middleware::from_fn({
+            let trusted = std::sync::Arc::new(state.settings.trusted_proxies.clone());
+            move |req, next| security::client_addr(trusted.clone(), req, next)
+        }))
         .layer(axum::middleware::from_fn(move |req, next| security::security_headers(secure, req, next)))
         .layer(TraceLayer::new_for_http())
         .with_state(state);

@@ -31,6 +31,19 @@ fn is_cross_origin(req: &Request) -> bool {
     }
 }
 
+/// Decides the client's address once per request (`platform::client_addr`), for the rate limits and the
+/// audit trail alike.
+pub async fn client_addr(trusted: std::sync::Arc<Vec<ipnet::IpNet>>, mut req: Request, next: Next) -> Response {
+    use app::backend::platform::client_addr::{resolve, ClientAddr};
+    let peer = req.extensions().get::<axum::extract::ConnectInfo<std::net::SocketAddr>>().map(|c| c.0.ip());
+    if let Some(peer) = peer {
+        let forwarded = req.headers().get("x-forwarded-for").and_then(|v| v.to_str().ok());
+        let addr = resolve(peer, forwarded, &trusted);
+        req.extensions_mut().insert(ClientAddr(addr));
+    }
+    next.run(req).await
+}
+
 const DEFAULT_CSP: &str = "default-src 'none'; frame-ancestors 'none'; base-uri 'none'";
 
 pub async fn security_headers(secure: bool, req: Request<Body>, next: Next) -> Response {

@@ -515,3 +515,41 @@ async fn an_oversized_sign_in_is_refused_without_writing_to_the_audit_trail() {
     assert_eq!(c.sign_in(&"b".repeat(64), "whatever password").await.status().as_u16(), 422);
     assert_eq!(events().await, before + 1);
 }
+
+/// X-Forwarded-For is believed only from the proxies named in LD_TRUSTED_PROXIES: for the audit trail and
+/// for the per-address sign-in limit alike.
+#[tokio::test]
+async fn the_client_address_comes_from_forwarded_for_only_behind_a_trusted_proxy() {
+    async fn sign_in_from(s: &TestServer, forwarded: &str) -> u16 {
+        let c = s.client();
+        let res = c
+            .http
+            .post(format!("{}/api/login", s.base))
+            .header("accept", "application/json")
+            .header("x-forwarded-for", forwarded)
+            .form(&[("username", "nobody.at.all"), ("password", "wrong password here")])
+            .send()
+            .await
+            .unwrap();
+        res.status().as_u16()
+    }
+    async fn last_ip(s: &TestServer) -> String {
+        sqlx::query_scalar("SELECT client_ip FROM audit_events WHERE action = 'sign_in' ORDER BY id DESC LIMIT 1")
+            .fetch_one(&s.db.pool)
+            .await
+            .unwrap()
+    }
+    // Not configured: the header is the client's own claim, and ignored.
+    let s = TestServer::start_bare().await;
+    assert_eq!(sign_in_from(&s, "198.51.100.7").await, 422);
+    assert_eq!(last_ip(&s).await, "127.0.0.1");
+
+    // Behind our proxy (loopback here): the address it forwarded for, each with its own allowance.
+    let args = server::config::ServeArgs { trusted_proxies: "127.0.0.1/32".into(), signin_per_ip_per_minute: 2, ..Default::default() };
+    let s = TestServer::start_bare_with(args).await;
+    assert_eq!(sign_in_from(&s, "1.2.3.4, 198.51.100.7").await, 422);
+    assert_eq!(last_ip(&s).await, "198.51.100.7", "the forged entry on the left is not believed");
+    assert_eq!(sign_in_from(&s, "198.51.100.7").await, 422);
+    assert_eq!(sign_in_from(&s, "198.51.100.7").await, 429, "that client has used its allowance");
+    assert_eq!(sign_in_from(&s, "203.0.113.20").await, 422, "another client behind the same proxy has its own");
+}

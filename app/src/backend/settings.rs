@@ -24,6 +24,8 @@ pub struct Settings {
     pub dashboard_max_age: Duration,
     /// How long a temporary password (new account, reset) works, if unused.
     pub temporary_password_ttl: Duration,
+    /// Reverse proxies whose `X-Forwarded-For` is believed (`LD_TRUSTED_PROXIES`).
+    pub trusted_proxies: Vec<ipnet::IpNet>,
     /// Every account needs a second factor to sign in (accounts the demo data made excepted).
     pub require_second_factor: bool,
     /// Seals second-factor secrets; loaded from its file by `serve` (the default lives in memory only).
@@ -54,6 +56,7 @@ impl Default for Settings {
             attachment_dir: PathBuf::from("data/attachments"),
             dashboard_max_age: Duration::from_secs(60),
             temporary_password_ttl: Duration::from_secs(TEMPORARY_PASSWORD_HOURS * 3600),
+            trusted_proxies: Vec::new(),
             require_second_factor: true,
             sealing_key: crate::backend::platform::secrets::SealingKey::ephemeral(),
         }

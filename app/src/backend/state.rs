@@ -8,10 +8,10 @@ const LAST_SEEN: &str = "ld.last_seen";
 use crate::backend::platform::db::Db;
 use crate::backend::settings::Settings;
 use crate::error::AppError;
-use axum::extract::{ConnectInfo, FromRef};
+use axum::extract::FromRef;
 use governor::{DefaultKeyedRateLimiter, Quota, RateLimiter};
 use leptos::config::LeptosOptions;
-use std::net::{IpAddr, SocketAddr};
+use std::net::IpAddr;
 use std::num::NonZeroU32;
 use std::sync::Arc;
 
@@ -59,6 +59,28 @@ impl AppState {
     }
 }
 
+/// Forgets the addresses a limiter holds that have been quiet long enough to have their whole allowance
+/// back (they are indistinguishable from new ones): without this, every address ever seen stays in memory.
+pub fn forget_idle_addresses<K: std::hash::Hash + Eq + Clone>(limiter: &DefaultKeyedRateLimiter<K>) {
+    limiter.retain_recent();
+    limiter.shrink_to_fit();
+}
+
+impl AppState {
+    /// Forgets idle addresses in the sign-in limiters every `every`, for as long as the server runs.
+    pub fn spawn_forgetting_idle_addresses(&self, every: std::time::Duration) {
+        let (signin, throttled) = (self.signin_limiter.clone(), self.throttled_audit.clone());
+        tokio::spawn(async move {
+            let mut tick = tokio::time::interval(every);
+            loop {
+                tick.tick().await;
+                forget_idle_addresses(&signin);
+                forget_idle_addresses(&throttled);
+            }
+        });
+    }
+}
+
 impl AppState {
     /// Where attachments are kept, as configured.
     pub fn files(&self) -> crate::backend::exchange::attachments::Store<'_> {
@@ -79,8 +101,10 @@ pub fn state() -> Result<AppState, AppError> {
     })
 }
 
+/// The client's address as the server's middleware decided it (`platform::client_addr`).
 pub async fn client_ip() -> Option<String> {
-    leptos_axum::extract::<ConnectInfo<SocketAddr>>().await.ok().map(|ConnectInfo(addr)| addr.ip().to_string())
+    use crate::backend::platform::client_addr::ClientAddr;
+    leptos_axum::extract::<axum::Extension<ClientAddr>>().await.ok().map(|axum::Extension(ClientAddr(addr))| addr.to_string())
 }
 
 pub async fn auth_session() -> Result<AuthSession, AppError> {
@@ -161,4 +185,25 @@ pub fn reply<T>(result: Result<T, AppError>) -> Result<T, AppError> {
         }
     }
     result
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// 100,000 addresses each try once; once their allowance is back they are forgotten, and an address
+    /// still held back is kept.
+    #[test]
+    fn the_limiter_forgets_idle_addresses() {
+        let limiter: DefaultKeyedRateLimiter<IpAddr> = RateLimiter::keyed(Quota::per_second(NonZeroU32::new(1000).unwrap()));
+        for i in 0..100_000u32 {
+            let _ = limiter.check_key(&IpAddr::from(i.to_be_bytes()));
+        }
+        assert_eq!(limiter.len(), 100_000);
+        std::thread::sleep(std::time::Duration::from_millis(20));
+        let busy = IpAddr::from([192, 0, 2, 1]);
+        while limiter.check_key(&busy).is_ok() {}
+        forget_idle_addresses(&limiter);
+        assert_eq!(limiter.len(), 1, "only the address still held back is kept");
+    }
 }

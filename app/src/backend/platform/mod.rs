@@ -7,6 +7,7 @@ pub mod agencies;
 pub mod audit;
 pub mod auth;
 pub mod checkpoints;
+pub mod client_addr;
 pub mod db;
 pub mod identity;
 pub mod passwords;
