@@ -39,7 +39,7 @@ PASSWORD=$(awk '/^password:/ {print $2}' "$DIR/seed.txt")
 SEED_RATE=$(awk '/^rows per second:/ {print $4}' "$DIR/seed.txt")
 VERIFY_RATE=$(cat "$DIR/verify-rate.txt")
 
-LD_SIGNIN_PER_IP_PER_MINUTE=1000000 LD_ATTACHMENT_DIR=$DIR/files "$BIN" serve > "$DIR/server.log" 2>&1 &
+LD_SIGNIN_PER_IP_PER_MINUTE=1000000 LD_EXPENSIVE_READS_PER_MINUTE=100000000 LD_ATTACHMENT_DIR=$DIR/files "$BIN" serve > "$DIR/server.log" 2>&1 &
 SERVER=$!
 trap 'kill $SERVER 2>/dev/null || true' EXIT
 for _ in $(seq 1 100); do curl -sf "$BASE/healthz" >/dev/null && break; sleep 0.2; done

@@ -28,6 +28,9 @@ pub enum AppError {
     Conflict(String),
     #[error("Too many attempts. Wait a minute and try again.")]
     TooManyRequests,
+    /// A user's expensive reads (search, cross-check, exports) past their limit; seconds until the next.
+    #[error("You have run many searches or exports in a short time. Try again in {0} seconds.")]
+    SlowDown(u64),
     /// A field's content is over a configured size (an upload): its message names the limit.
     #[error("{}", .0.message)]
     TooLarge(FieldError),
@@ -46,7 +49,7 @@ impl AppError {
             AppError::NotFound => 404,
             AppError::Validation(_) => 422,
             AppError::Conflict(_) => 409,
-            AppError::TooManyRequests => 429,
+            AppError::TooManyRequests | AppError::SlowDown(_) => 429,
             AppError::TooLarge(_) => 413,
             AppError::Internal | AppError::Transport(_) => 500,
         }

@@ -66,6 +66,10 @@ pub struct ServeArgs {
     /// Hours a temporary password (new account, reset by an admin) works if unused; it works for one sign-in.
     #[arg(long, env = "LD_TEMPORARY_PASSWORD_HOURS", default_value_t = app::backend::settings::TEMPORARY_PASSWORD_HOURS)]
     pub temporary_password_hours: u64,
+    /// Searches, cross-checks and exports (CSV, PDF, STIX) one user may run per minute; past it, 429 with
+    /// Retry-After and a message.
+    #[arg(long, env = "LD_EXPENSIVE_READS_PER_MINUTE", default_value_t = 60)]
+    pub expensive_reads_per_minute: u32,
     /// Reverse proxies (addresses or CIDR blocks, comma-separated) whose X-Forwarded-For names the client for
     /// rate limits and the audit trail; from any other peer the header is ignored.
     #[arg(long, env = "LD_TRUSTED_PROXIES", default_value = "")]
@@ -155,6 +159,7 @@ impl ServeArgs {
             dashboard_max_age: Duration::from_secs(self.dashboard_max_age_secs),
             temporary_password_ttl: Duration::from_secs(self.temporary_password_hours.clamp(1, 24 * 30) * 3600),
             trusted_proxies,
+            expensive_reads_per_minute: self.expensive_reads_per_minute,
             require_second_factor: self.require_second_factor,
             sealing_key,
         })

@@ -18,7 +18,11 @@ fn ip(req: &Request) -> Option<String> {
 /// Errors as JSON (the shape server functions use), with the matching status.
 fn error(e: AppError) -> Response {
     let status = StatusCode::from_u16(e.status_code()).unwrap_or(StatusCode::INTERNAL_SERVER_ERROR);
-    (status, axum::Json(e)).into_response()
+    let mut res = (status, axum::Json(&e)).into_response();
+    if let AppError::SlowDown(seconds) = e {
+        res.headers_mut().insert(axum::http::header::RETRY_AFTER, axum::http::HeaderValue::from(seconds));
+    }
+    res
 }
 
 #[derive(Deserialize)]
@@ -106,8 +110,15 @@ pub async fn download(State(app): State<AppState>, mut session: AuthSession, Pat
         .into_response()
 }
 
+/// The signed-in actor of an export, counted against their allowance of expensive reads.
+async fn exporter(app: &AppState, session: &mut AuthSession, ip: Option<String>) -> Result<state::Actor, AppError> {
+    let actor = state::require_actor(app, session, ip).await?;
+    state::ensure_within_read_limit(app, actor.id())?;
+    Ok(actor)
+}
+
 pub async fn stix_export(State(app): State<AppState>, mut session: AuthSession, Path(id): Path<i64>, req: Request) -> Response {
-    let actor = match state::require_actor(&app, &mut session, ip(&req)).await {
+    let actor = match exporter(&app, &mut session, ip(&req)).await {
         Ok(a) => a,
         Err(e) => return error(e),
     };
@@ -125,7 +136,7 @@ pub async fn stix_export(State(app): State<AppState>, mut session: AuthSession, 
 }
 
 pub async fn case_report(State(app): State<AppState>, mut session: AuthSession, Path(id): Path<i64>, req: Request) -> Response {
-    let actor = match state::require_actor(&app, &mut session, ip(&req)).await {
+    let actor = match exporter(&app, &mut session, ip(&req)).await {
         Ok(a) => a,
         Err(e) => return error(e),
     };
@@ -154,7 +165,7 @@ pub async fn cases_csv(State(app): State<AppState>, mut session: AuthSession, Qu
     let ip = ip(&req);
     drop(req);
     let result = async {
-        let actor = state::require_actor(&app, &mut session, ip).await?;
+        let actor = exporter(&app, &mut session, ip).await?;
         let vis = policy::visibility(&actor.user)?;
         let (csv, rows) = export::cases_csv(&app.db.pool, vis, &filter, &actor.user.time_zone).await?;
         record_export(&app, &actor.who, "cases", rows).await?;
@@ -177,7 +188,7 @@ pub async fn requests_csv(
     let ip = ip(&req);
     drop(req);
     let result = async {
-        let actor = state::require_actor(&app, &mut session, ip).await?;
+        let actor = exporter(&app, &mut session, ip).await?;
         let vis = policy::visibility(&actor.user)?;
         let (csv, rows) = export::requests_csv(&app.db.pool, &actor.user, vis, &filter).await?;
         record_export(&app, &actor.who, "requests", rows).await?;

@@ -553,3 +553,40 @@ async fn the_client_address_comes_from_forwarded_for_only_behind_a_trusted_proxy
     assert_eq!(sign_in_from(&s, "198.51.100.7").await, 429, "that client has used its allowance");
     assert_eq!(sign_in_from(&s, "203.0.113.20").await, 422, "another client behind the same proxy has its own");
 }
+
+/// A search refused for its length says so on the page, beside what was typed.
+#[tokio::test]
+async fn an_overlong_search_from_the_url_says_what_is_wrong_on_the_page() {
+    let s = TestServer::start_bare().await;
+    let mut c = s.signed_in("ncb.officer").await;
+    let q = "fentanyl ".repeat(30);
+    let page = c.get(&format!("/search?q={}", q.trim().replace(' ', "+"))).await.text().await.unwrap();
+    assert!(page.contains("Search for at most 200 characters."), "the limit is named on the page");
+    assert!(page.contains("fentanyl fentanyl"), "what was typed stays in the box");
+}
+
+/// Searches, cross-checks and exports cost far more than a page: past the per-user allowance, 429 with
+/// Retry-After and a message, for that user only.
+#[tokio::test]
+async fn expensive_reads_are_limited_per_user_with_retry_after() {
+    let args = server::config::ServeArgs { expensive_reads_per_minute: 3, ..Default::default() };
+    let s = TestServer::start_with(args).await;
+    let mut officer = s.signed_in("ncb.officer").await;
+    for _ in 0..2 {
+        assert_eq!(officer.call("search", &[("q", "fentanyl")]).await.status(), 200);
+    }
+    assert_eq!(officer.get("/export/cases.csv").await.status(), 200, "exports count too");
+    let res = officer.call("search", &[("q", "fentanyl")]).await;
+    assert_eq!(res.status(), 429);
+    let wait: u64 = res.headers()["retry-after"].to_str().unwrap().parse().unwrap();
+    assert!((1..=60).contains(&wait));
+    assert!(res.text().await.unwrap().contains("SlowDown"), "the browser shows it as \"Try again in N seconds\"");
+    let res = officer.get("/export/requests.csv").await;
+    assert_eq!(res.status(), 429);
+    assert!(res.headers().contains_key("retry-after"));
+    let page = officer.get("/search?q=fentanyl").await.text().await.unwrap();
+    assert!(page.contains("many searches or exports in a short time"), "the page says why");
+    // Another user is not held back by this one.
+    let mut other = s.signed_in("rcmp.officer").await;
+    assert_eq!(other.call("search", &[("q", "fentanyl")]).await.status(), 200);
+}

@@ -224,6 +224,7 @@ pub async fn cross_check(id: i64) -> Result<CrossCheckView, AppError> {
             let (row, access) = requests::load(&mut conn, id).await?.ok_or(AppError::NotFound)?;
             drop(conn);
             policy::ensure_request(&actor.user, &access.parties, row.sides(), RequestOp::ActAsRecipient)?;
+            state::ensure_within_read_limit(&app, actor.id())?;
             let result = crosscheck::run(&app.db.pool, &actor.user, vis, &row).await?;
             audit::record_alone(
                 &app.db,

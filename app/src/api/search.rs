@@ -16,6 +16,9 @@ pub async fn search(q: String) -> Result<SearchResults, AppError> {
             if q.chars().count() > 200 {
                 return Err(AppError::field("q", "Search for at most 200 characters."));
             }
+            if !q.trim().is_empty() {
+                state::ensure_within_read_limit(&app, actor.id())?;
+            }
             let results = search::search(&app.db.pool, &actor.user, vis, &q).await?;
             audit::record_alone(&app.db, &actor.who, Event::new("search").details(json!({"query": q, "hits": results.hits.len()}))).await?;
             Ok(results)

@@ -24,6 +24,8 @@ pub struct Settings {
     pub dashboard_max_age: Duration,
     /// How long a temporary password (new account, reset) works, if unused.
     pub temporary_password_ttl: Duration,
+    /// Searches, cross-checks and exports one user may run per minute.
+    pub expensive_reads_per_minute: u32,
     /// Reverse proxies whose `X-Forwarded-For` is believed (`LD_TRUSTED_PROXIES`).
     pub trusted_proxies: Vec<ipnet::IpNet>,
     /// Every account needs a second factor to sign in (accounts the demo data made excepted).
@@ -57,6 +59,7 @@ impl Default for Settings {
             dashboard_max_age: Duration::from_secs(60),
             temporary_password_ttl: Duration::from_secs(TEMPORARY_PASSWORD_HOURS * 3600),
             trusted_proxies: Vec::new(),
+            expensive_reads_per_minute: 60,
             require_second_factor: true,
             sealing_key: crate::backend::platform::secrets::SealingKey::ephemeral(),
         }

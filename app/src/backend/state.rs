@@ -25,6 +25,8 @@ pub struct AppState {
     /// At most one audit event a minute per address for sign-ins the limiter refuses: a flood of refused
     /// attempts must not flood the audit trail (or the disk) in turn.
     pub throttled_audit: Arc<DefaultKeyedRateLimiter<IpAddr>>,
+    /// Searches, cross-checks and exports per user (each costs far more than a page).
+    pub expensive_reads: Arc<DefaultKeyedRateLimiter<i64>>,
     /// Live notification announcements for open browsers.
     pub hub: crate::backend::oversight::notifications::Hub,
     pub dashboards: crate::backend::oversight::dashboard::Snapshots,
@@ -46,6 +48,9 @@ impl AppState {
             db,
             signin_limiter: Arc::new(RateLimiter::keyed(Quota::per_minute(per_minute))),
             throttled_audit: Arc::new(RateLimiter::keyed(Quota::per_minute(std::num::NonZeroU32::MIN))),
+            expensive_reads: Arc::new(RateLimiter::keyed(Quota::per_minute(
+                NonZeroU32::new(settings.expensive_reads_per_minute.max(1)).expect("max(1)"),
+            ))),
             hub: Default::default(),
             dashboards: Default::default(),
             // An inbox is 10–60 KB of HTML: room for a couple of hundred viewers' current filters.
@@ -69,13 +74,14 @@ pub fn forget_idle_addresses<K: std::hash::Hash + Eq + Clone>(limiter: &DefaultK
 impl AppState {
     /// Forgets idle addresses in the sign-in limiters every `every`, for as long as the server runs.
     pub fn spawn_forgetting_idle_addresses(&self, every: std::time::Duration) {
-        let (signin, throttled) = (self.signin_limiter.clone(), self.throttled_audit.clone());
+        let (signin, throttled, reads) = (self.signin_limiter.clone(), self.throttled_audit.clone(), self.expensive_reads.clone());
         tokio::spawn(async move {
             let mut tick = tokio::time::interval(every);
             loop {
                 tick.tick().await;
                 forget_idle_addresses(&signin);
                 forget_idle_addresses(&throttled);
+                forget_idle_addresses(&reads);
             }
         });
     }
@@ -177,14 +183,28 @@ pub async fn require_actor(state: &AppState, session: &mut AuthSession, ip: Opti
     Ok(actor)
 }
 
-/// Gives the HTTP response the error's status code (a 403 page is a 403, not a 200 with a message).
+/// Gives the HTTP response the error's status code (a 403 page is a 403, not a 200 with a message), and a
+/// refusal for going too fast its `Retry-After`.
 pub fn reply<T>(result: Result<T, AppError>) -> Result<T, AppError> {
     if let Err(e) = &result {
         if let Some(opts) = leptos::prelude::use_context::<leptos_axum::ResponseOptions>() {
             opts.set_status(axum::http::StatusCode::from_u16(e.status_code()).unwrap_or(axum::http::StatusCode::INTERNAL_SERVER_ERROR));
+            if let AppError::SlowDown(seconds) = e {
+                opts.insert_header(axum::http::header::RETRY_AFTER, axum::http::HeaderValue::from(*seconds));
+            }
         }
     }
     result
+}
+
+/// Counts one expensive read (search, cross-check, an export) against the user's allowance
+/// (`LD_EXPENSIVE_READS_PER_MINUTE`): past it, `SlowDown` with the seconds to wait.
+pub fn ensure_within_read_limit(state: &AppState, user_id: i64) -> Result<(), AppError> {
+    use governor::clock::{Clock, DefaultClock};
+    state.expensive_reads.check_key(&user_id).map_err(|not_until| {
+        let wait = not_until.wait_time_from(DefaultClock::default().now());
+        AppError::SlowDown(wait.as_secs().max(1))
+    })
 }
 
 #[cfg(test)]

@@ -35,7 +35,11 @@ fn Results() -> impl IntoView {
             <Suspense fallback=|| view! { <p class="loading">"Searching…"</p> }>
                 {move || Suspend::new(async move {
                     match results.await {
-                        Err(e) => view! { <p class="error-summary" role="alert">{e.to_string()}</p> }.into_any(),
+                        // A refused search says what was wrong with it (e.g. its length), not only that something was.
+                        Err(e) => {
+                            let message = e.field_message("q").unwrap_or_else(|| e.to_string());
+                            view! { <p class="error-summary" role="alert" id="search-page-q-error">{message}</p> }.into_any()
+                        }
                         Ok(r) if r.query.trim().is_empty() => view! { <p class="muted">"Type a word, a case reference, an IP address, a hash…"</p> }.into_any(),
                         Ok(r) if r.hits.is_empty() => view! { <p class="empty">"Nothing found for “" {r.query.clone()} "” among what you may see."</p> }.into_any(),
                         Ok(r) => {
