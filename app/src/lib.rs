@@ -24,7 +24,7 @@ use leptos_router::{path, SsrMode};
 /// so no inline script runs unless Leptos itself put it there.
 pub fn shell(options: LeptosOptions) -> impl IntoView {
     #[cfg(feature = "ssr")]
-    set_content_security_policy();
+    set_content_security_policy(&options);
     view! {
         <!DOCTYPE html>
         <html lang="en">
@@ -44,18 +44,39 @@ pub fn shell(options: LeptosOptions) -> impl IntoView {
 }
 
 #[cfg(feature = "ssr")]
-fn set_content_security_policy() {
+fn set_content_security_policy(options: &LeptosOptions) {
     use axum::http::{header, HeaderValue};
     let (Some(response), Some(nonce)) = (use_context::<leptos_axum::ResponseOptions>(), leptos::nonce::use_nonce()) else {
         return;
     };
-    let csp = format!(
-        "default-src 'self'; script-src 'self' 'nonce-{nonce}' 'wasm-unsafe-eval'; style-src 'self'; \
-         img-src 'self' data:; connect-src 'self' ws://127.0.0.1:3001 ws://localhost:3001; object-src 'none'; \
-         base-uri 'none'; form-action 'self'; frame-ancestors 'none'"
-    );
-    if let Ok(value) = HeaderValue::from_str(&csp) {
+    // The reload socket only under `cargo leptos watch` (which sets LEPTOS_WATCH, as `AutoReload` checks):
+    // every other page connects to its own site only.
+    let dev_reload = std::env::var("LEPTOS_WATCH").is_ok().then(|| options.reload_external_port.unwrap_or(options.reload_port));
+    if let Ok(value) = HeaderValue::from_str(&content_security_policy(&nonce.to_string(), dev_reload)) {
         response.insert_header(header::CONTENT_SECURITY_POLICY, value);
+    }
+}
+
+/// The pages' Content-Security-Policy: scripts only from this site or with this response's nonce.
+#[cfg(feature = "ssr")]
+pub fn content_security_policy(nonce: &str, dev_reload_port: Option<u32>) -> String {
+    let reload = dev_reload_port.map(|p| format!(" ws://127.0.0.1:{p} ws://localhost:{p}")).unwrap_or_default();
+    format!(
+        "default-src 'self'; script-src 'self' 'nonce-{nonce}' 'wasm-unsafe-eval'; style-src 'self'; \
+         img-src 'self' data:; connect-src 'self'{reload}; object-src 'none'; \
+         base-uri 'none'; form-action 'self'; frame-ancestors 'none'"
+    )
+}
+
+#[cfg(all(test, feature = "ssr"))]
+mod csp_tests {
+    #[test]
+    fn production_pages_connect_only_to_their_own_site() {
+        let production = super::content_security_policy("abc", None);
+        assert!(production.contains("connect-src 'self';"));
+        assert!(!production.contains("ws:"));
+        assert!(super::content_security_policy("abc", Some(3001)).contains("ws://127.0.0.1:3001"));
+        assert!(production.contains("'nonce-abc'"));
     }
 }
 

@@ -590,3 +590,13 @@ async fn expensive_reads_are_limited_per_user_with_retry_after() {
     let mut other = s.signed_in("rcmp.officer").await;
     assert_eq!(other.call("search", &[("q", "fentanyl")]).await.status(), 200);
 }
+
+/// A served page's policy names no development reload socket: pages connect to their own site only.
+#[tokio::test]
+async fn pages_connect_only_to_their_own_site() {
+    let s = TestServer::start_bare().await;
+    let res = s.client().get("/login").await;
+    let csp = res.headers()["content-security-policy"].to_str().unwrap().to_string();
+    assert!(csp.contains("connect-src 'self';"), "{csp}");
+    assert!(!csp.contains("ws:"), "{csp}");
+}
