@@ -845,6 +845,15 @@ async fn restricted_indicators_stay_with_their_author_and_the_owner() {
     assert!(found["hits"].as_array().unwrap().iter().all(|h| h["kind"] != "indicator"), "{found}");
     let found = ncb.ok("search", &[("q", "strict-by-cbsa.example")]).await;
     assert!(found["hits"].as_array().unwrap().iter().any(|h| h["kind"] == "indicator"), "the owner finds it: {found}");
+    // Adding an indicator another agency holds under a restriction reveals nothing: the RCMP adds its own.
+    let res =
+        rcmp.call("add_indicator", &[("case_id", &case), ("kind", "domain"), ("value", "red-by-owner.example"), ("tlp", "amber")]).await;
+    assert_eq!(res.status(), 200, "no 'already on this case' for one the RCMP cannot see");
+    assert_eq!(seen(&rcmp.ok("open_case", &[("id", &case)]).await), ["amber-by-owner.example", "red-by-owner.example"]);
+    // A duplicate the user can see is still refused.
+    let res =
+        rcmp.call("add_indicator", &[("case_id", &case), ("kind", "domain"), ("value", "amber-by-owner.example"), ("tlp", "amber")]).await;
+    assert_eq!(res.status(), 422);
 }
 
 async fn add_domain(c: &mut support::Client, case: &str, value: &str, tlp: &str) {

@@ -1,11 +1,12 @@
 //! Indicators (observables) on cyber cases: validation and normalisation per type, so that the same
 //! indicator is stored once whatever way it was written (case, defanging, IPv6 forms).
 
+use crate::backend::exchange::policy;
 use crate::backend::platform::db::Tx;
 use crate::error::AppError;
 use crate::model::{BulkLine, IndicatorForm, IndicatorKind, IndicatorView, SessionUser, Tlp};
 use chrono::{NaiveDate, Utc};
-use sqlx::SqliteConnection;
+use sqlx::{QueryBuilder, Sqlite, SqliteConnection};
 use std::net::{Ipv4Addr, Ipv6Addr};
 
 /// Undoes the usual defanging: hxxp://, [.], (.), [at], [@].
@@ -162,14 +163,15 @@ impl NewIndicator {
     }
 }
 
-/// Adds one indicator; a duplicate in the same case is refused with the field's message.
+/// Adds one indicator; a duplicate the user can see in the same case is refused with the field's message.
+/// One they cannot see (another agency's under TLP:AMBER+STRICT or TLP:RED) is not mentioned: the user adds
+/// their own, and the refusal does not reveal that the other exists.
 pub async fn insert(tx: &mut Tx, case_id: i64, user: &SessionUser, n: &NewIndicator) -> Result<i64, AppError> {
-    let exists: Option<i64> = sqlx::query_scalar("SELECT id FROM indicators WHERE case_id = ? AND kind = ? AND value = ?")
-        .bind(case_id)
-        .bind(n.kind.as_str())
-        .bind(&n.value)
-        .fetch_optional(&mut **tx)
-        .await?;
+    let mut q: QueryBuilder<Sqlite> = QueryBuilder::new("SELECT i.id FROM indicators i WHERE i.case_id = ");
+    q.push_bind(case_id).push(" AND i.kind = ").push_bind(n.kind.as_str()).push(" AND i.value = ").push_bind(&n.value);
+    policy::push_indicator_visible(&mut q, user, "i");
+    q.push(" LIMIT 1");
+    let exists: Option<i64> = q.build_query_scalar().fetch_optional(&mut **tx).await?;
     if exists.is_some() {
         return Err(AppError::field("value", format!("{} is already on this case.", n.value)));
     }
