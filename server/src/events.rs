@@ -18,7 +18,12 @@ struct Listener {
     user: i64,
     rx: tokio::sync::broadcast::Receiver<i64>,
     first: bool,
+    /// The stream ends within `WATCH_EVERY` of its session ending.
+    watch: state::SessionWatch,
 }
+
+/// How often an open stream checks that its session still holds.
+const WATCH_EVERY: Duration = Duration::from_secs(4);
 
 fn count_event(n: i64) -> Result<Event, Infallible> {
     Ok(Event::default().event("notifications").data(n.to_string()))
@@ -27,11 +32,15 @@ fn count_event(n: i64) -> Result<Event, Infallible> {
 pub async fn stream(State(app): State<AppState>, mut session: AuthSession, req: Request) -> Response {
     let ip = req.extensions().get::<app::backend::platform::client_addr::ClientAddr>().map(|c| c.0.to_string());
     drop(req);
-    let actor = match state::require_actor(&app, &mut session, ip).await {
+    // The stream is the page's doing, not the user's: it does not keep the session alive.
+    let actor = match state::require_actor_in_background(&app, &mut session, ip).await {
         Ok(a) => a,
         Err(e) => return (axum::http::StatusCode::from_u16(e.status_code()).unwrap_or_default(), e.to_string()).into_response(),
     };
-    let listener = Listener { rx: app.hub.subscribe(), app, user: actor.id(), first: true };
+    let Some(watch) = state::SessionWatch::of(&session).await else {
+        return (axum::http::StatusCode::UNAUTHORIZED, "Please sign in.").into_response();
+    };
+    let listener = Listener { rx: app.hub.subscribe(), app, user: actor.id(), first: true, watch };
     let events: std::pin::Pin<Box<dyn Stream<Item = Result<Event, Infallible>> + Send>> = Box::pin(stream::unfold(listener, next_event));
     Sse::new(events).keep_alive(KeepAlive::new().interval(Duration::from_secs(15))).into_response()
 }
@@ -43,9 +52,13 @@ async fn next_event(mut l: Listener) -> Option<(Result<Event, Infallible>, Liste
         return Some((count_event(n), l));
     }
     let mut shutdown = l.app.shutdown.clone();
+    let mut watch = tokio::time::interval_at(tokio::time::Instant::now() + WATCH_EVERY, WATCH_EVERY);
     loop {
         let msg = tokio::select! {
             _ = async { let _ = shutdown.wait_for(|stop| *stop).await; } => return None,
+            _ = watch.tick() => {
+                if l.watch.still_valid(&l.app).await { continue } else { return None }
+            }
             msg = l.rx.recv() => msg,
         };
         match msg {

@@ -600,3 +600,48 @@ async fn pages_connect_only_to_their_own_site() {
     assert!(csp.contains("connect-src 'self';"), "{csp}");
     assert!(!csp.contains("ws:"), "{csp}");
 }
+
+/// The live event stream ends within seconds of its session ending: signed out, or the password changed
+/// in another session.
+#[tokio::test]
+async fn the_event_stream_ends_with_its_session() {
+    async fn open_stream(c: &support::Client) -> reqwest::Response {
+        let mut res = c.with_cookie(c.http.get(format!("{}/events", c.base))).send().await.unwrap();
+        assert_eq!(res.status(), 200);
+        let first = res.chunk().await.unwrap().unwrap();
+        assert!(String::from_utf8_lossy(&first).contains("notifications"));
+        res
+    }
+    async fn ends_within(mut res: reqwest::Response, seconds: u64) -> bool {
+        let read_to_end = async { while let Ok(Some(_)) = res.chunk().await {} };
+        tokio::time::timeout(std::time::Duration::from_secs(seconds), read_to_end).await.is_ok()
+    }
+    let s = TestServer::start_bare().await;
+    let mut c = s.signed_in("ncb.officer").await;
+    let stream = open_stream(&c).await;
+    c.ok("logout", &[]).await;
+    assert!(ends_within(stream, 6).await, "the stream outlived its sign-out");
+
+    let mut a = s.signed_in("rcmp.officer").await;
+    let b = s.signed_in("rcmp.officer").await;
+    let stream = open_stream(&b).await;
+    let new = "quiet harbour lantern 88";
+    a.ok("change_password", &[("current", &s.passwords["rcmp.officer"]), ("new_password", new), ("confirm", new)]).await;
+    assert!(ends_within(stream, 6).await, "the other session's stream outlived the password change");
+}
+
+/// What the page asks by itself (the live refresh, marked with a header) does not keep the session alive;
+/// what the user does, does.
+#[tokio::test]
+async fn background_refreshes_do_not_count_as_activity() {
+    let s = TestServer::start_bare().await;
+    let mut c = s.signed_in("ncb.officer").await;
+    let expiry = || async { sqlx::query_scalar::<_, String>("SELECT expiry_date FROM sessions").fetch_all(&s.db.pool).await.unwrap() };
+    let before = expiry().await;
+    tokio::time::sleep(std::time::Duration::from_millis(1100)).await;
+    let res = c.with_cookie(c.http.get(format!("{}/", c.base)).header(app::model::BACKGROUND_HEADER, "1")).send().await.unwrap();
+    assert_eq!(res.status(), 200);
+    assert_eq!(expiry().await, before, "a background refresh extended the session");
+    assert_eq!(c.get("/").await.status(), 200);
+    assert_ne!(expiry().await, before, "the user's own request extends it");
+}

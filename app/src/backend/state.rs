@@ -126,20 +126,41 @@ pub async fn auth_session() -> Result<AuthSession, AppError> {
 pub async fn context() -> Result<(Actor, AppState), AppError> {
     let state = state()?;
     let mut session = auth_session().await?;
-    let actor = require_actor(&state, &mut session, client_ip().await).await?;
-    Ok((actor, state))
+    let actor = actor_from_session(&state, &mut session, client_ip().await, activity().await).await?;
+    ensure_unrestricted(actor).map(|actor| (actor, state))
 }
 
 pub async fn context_allowing_pending_password() -> Result<(Actor, AppState), AppError> {
     let state = state()?;
     let mut session = auth_session().await?;
-    let actor = actor_from_session(&state, &mut session, client_ip().await).await?;
+    let actor = actor_from_session(&state, &mut session, client_ip().await, activity().await).await?;
     Ok((actor, state))
+}
+
+pub use crate::model::BACKGROUND_HEADER;
+
+/// Whether a request is the user's doing (it counts toward the idle timeout) or the page's own.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Activity {
+    User,
+    Background,
+}
+
+async fn activity() -> Activity {
+    match leptos_axum::extract::<axum::http::HeaderMap>().await {
+        Ok(headers) if headers.contains_key(BACKGROUND_HEADER) => Activity::Background,
+        _ => Activity::User,
+    }
 }
 
 /// The actor behind a session, for plain axum handlers (downloads, uploads) as well as server functions.
 /// Refuses a temporary-password session only via `context`/`require_actor`.
-pub async fn actor_from_session(state: &AppState, session: &mut AuthSession, ip: Option<String>) -> Result<Actor, AppError> {
+pub async fn actor_from_session(
+    state: &AppState,
+    session: &mut AuthSession,
+    ip: Option<String>,
+    activity: Activity,
+) -> Result<Actor, AppError> {
     let Some(user) = session.user.clone() else {
         return Err(AppError::Unauthorized);
     };
@@ -156,7 +177,7 @@ pub async fn actor_from_session(state: &AppState, session: &mut AuthSession, ip:
     let now = chrono::Utc::now().timestamp();
     let seen: Option<i64> = session.session.get(LAST_SEEN).await.ok().flatten();
     let touch_every = (state.settings.session_idle.as_secs() as i64 / 4).clamp(1, 60);
-    if seen.is_none_or(|t| now - t >= touch_every) {
+    if activity == Activity::User && seen.is_none_or(|t| now - t >= touch_every) {
         let _ = session.session.insert(LAST_SEEN, now).await;
     }
     let unread = user.row.unread_notifications;
@@ -176,11 +197,62 @@ pub async fn actor_from_session(state: &AppState, session: &mut AuthSession, ip:
 /// For handlers outside server functions: a fully signed-in actor (temporary password replaced, second
 /// factor set up where required).
 pub async fn require_actor(state: &AppState, session: &mut AuthSession, ip: Option<String>) -> Result<Actor, AppError> {
-    let actor = actor_from_session(state, session, ip).await?;
-    if actor.user.must_change_password || actor.user.must_enrol_second_factor {
+    ensure_unrestricted(actor_from_session(state, session, ip, Activity::User).await?)
+}
+
+/// `require_actor` for what the page does by itself (the event stream): not counted as activity.
+pub async fn require_actor_in_background(state: &AppState, session: &mut AuthSession, ip: Option<String>) -> Result<Actor, AppError> {
+    ensure_unrestricted(actor_from_session(state, session, ip, Activity::Background).await?)
+}
+
+fn ensure_unrestricted(actor: Actor) -> Result<Actor, AppError> {
+    if actor.user.restricted() {
         return Err(AppError::Forbidden);
     }
     Ok(actor)
+}
+
+/// What a long-lived answer (the event stream) checks every few seconds: the session it was opened in
+/// still exists and has not expired (sign-out, idle or absolute timeout), and the account is still active
+/// with the same password and second factor.
+pub struct SessionWatch {
+    id: String,
+    user_id: i64,
+    auth_hash: String,
+    signed_in_at: i64,
+}
+
+impl SessionWatch {
+    pub async fn of(session: &AuthSession) -> Option<Self> {
+        let user = session.user.as_ref()?;
+        let signed_in_at: i64 = session.session.get(SIGNED_IN_AT).await.ok().flatten()?;
+        Some(SessionWatch {
+            id: session.session.id()?.to_string(),
+            user_id: user.row.id,
+            auth_hash: user.auth_hash().to_string(),
+            signed_in_at,
+        })
+    }
+
+    pub async fn still_valid(&self, state: &AppState) -> bool {
+        let absolute = state.settings.session_absolute.as_secs() as i64;
+        if chrono::Utc::now().timestamp() - self.signed_in_at > absolute {
+            return false;
+        }
+        let live: Result<bool, sqlx::Error> =
+            sqlx::query_scalar("SELECT EXISTS (SELECT 1 FROM sessions WHERE id = ? AND datetime(expiry_date) >= datetime('now'))")
+                .bind(&self.id)
+                .fetch_one(&state.db.pool)
+                .await;
+        if !live.unwrap_or(false) {
+            return false;
+        }
+        let Ok(mut conn) = state.db.pool.acquire().await else { return false };
+        match crate::backend::platform::users::by_id(&mut conn, self.user_id).await {
+            Ok(Some(row)) if row.is_active() => crate::backend::platform::auth::AuthedUser::new(row).auth_hash() == self.auth_hash,
+            _ => false,
+        }
+    }
 }
 
 /// Gives the HTTP response the error's status code (a 403 page is a 403, not a 200 with a message), and a

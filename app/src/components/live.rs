@@ -83,7 +83,13 @@ pub async fn refresh(id: String) {
     use wasm_bindgen::JsCast;
     use wasm_bindgen_futures::JsFuture;
     let Ok(href) = window().location().href() else { return };
-    let Ok(response) = JsFuture::from(window().fetch_with_str(&href)).await else { return };
+    // The page asks by itself: this must not count as the user's activity.
+    let init = web_sys::RequestInit::new();
+    let Ok(headers) = web_sys::Headers::new() else { return };
+    let _ = headers.set(crate::model::BACKGROUND_HEADER, "1");
+    init.set_headers(&headers);
+    let Ok(request) = web_sys::Request::new_with_str_and_init(&href, &init) else { return };
+    let Ok(response) = JsFuture::from(window().fetch_with_request(&request)).await else { return };
     let response: web_sys::Response = response.unchecked_into();
     if !response.ok() {
         return;

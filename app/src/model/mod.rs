@@ -14,6 +14,10 @@ pub use forms::*;
 pub use users::*;
 
 use serde::{Deserialize, Serialize};
+
+/// Marks a request the browser makes by itself (the live parts of a page refreshing): it does not keep the
+/// session alive, so an unattended page still reaches the idle timeout.
+pub const BACKGROUND_HEADER: &str = "x-ld-background";
 use std::fmt;
 use std::str::FromStr;
 

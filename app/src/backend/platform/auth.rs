@@ -22,6 +22,11 @@ impl AuthedUser {
         let auth_hash = format!("{}#{}", row.password_hash.0 .0, row.auth_epoch);
         AuthedUser { row, auth_hash }
     }
+
+    /// What its sessions are bound to.
+    pub fn auth_hash(&self) -> &str {
+        &self.auth_hash
+    }
 }
 
 impl AuthUser for AuthedUser {
