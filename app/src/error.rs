@@ -41,6 +41,17 @@ pub enum AppError {
     Transport(String),
 }
 
+/// The longest text a search box takes: the search page's and the lists' alike.
+pub const MAX_SEARCH_CHARS: usize = 200;
+
+/// Refuses search text over `MAX_SEARCH_CHARS`, with a message on `field`.
+pub fn check_search_text(field: &str, text: &str) -> Result<(), AppError> {
+    if text.chars().count() > MAX_SEARCH_CHARS {
+        return Err(AppError::field(field, format!("Search for at most {MAX_SEARCH_CHARS} characters.")));
+    }
+    Ok(())
+}
+
 impl AppError {
     pub fn status_code(&self) -> u16 {
         match self {

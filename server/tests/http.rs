@@ -645,3 +645,55 @@ async fn background_refreshes_do_not_count_as_activity() {
     assert_eq!(c.get("/").await.status(), 200);
     assert_ne!(expiry().await, before, "the user's own request extends it");
 }
+
+/// Fields without a limit of their own until now get one, refused with a message on the field (README,
+/// "Field limits").
+#[tokio::test]
+async fn every_field_has_a_limit_with_a_message_on_it() {
+    async fn refused_on(res: reqwest::Response, field: &str) -> String {
+        assert_eq!(res.status(), 422);
+        let error: app::error::AppError = res.json().await.unwrap();
+        error.field_message(field).unwrap_or_else(|| panic!("no message on {field}: {error:?}"))
+    }
+    let s = TestServer::start().await;
+    let long = "x".repeat(201);
+    let mut officer = s.signed_in("ncb.officer").await;
+    assert!(refused_on(officer.call("list_cases", &[("filter[q]", &long)]).await, "q").await.contains("200 characters"));
+    let me = user_id(&s.db, "ncb.officer").await.to_string();
+    let parties = (0..51).map(|i| format!("A{i}")).collect::<Vec<_>>().join(",");
+    let form = [
+        ("title", "Many parties"),
+        ("summary", ""),
+        ("category", "fraud"),
+        ("priority", "normal"),
+        ("tlp", "amber"),
+        ("lead", &me),
+        ("parties", &parties),
+        ("links", ""),
+    ];
+    assert!(refused_on(officer.call("create_case", &form).await, "parties").await.contains("at most 50"));
+    let current = "p".repeat(2000);
+    let res = officer
+        .call(
+            "change_password",
+            &[("current", &current), ("new_password", "lantern quiet harbour 7"), ("confirm", "lantern quiet harbour 7")],
+        )
+        .await;
+    refused_on(res, "current").await;
+
+    let mut rcmp = s.signed_in("rcmp.officer").await;
+    let request: i64 =
+        sqlx::query_scalar("SELECT id FROM requests WHERE subject LIKE 'Discreet observation%'").fetch_one(&s.db.pool).await.unwrap();
+    let files = (1..=21).map(|i| i.to_string()).collect::<Vec<_>>().join(",");
+    let res = rcmp
+        .call(
+            "respond_to_request",
+            &[("id", &request.to_string()), ("kind", "interim"), ("body", "Files"), ("tlp", "amber"), ("attachments", &files)],
+        )
+        .await;
+    assert!(refused_on(res, "attachments").await.contains("at most 20 files"));
+
+    let mut admin = s.signed_in("admin").await;
+    refused_on(admin.call("list_users", &[("filter[q]", &long)]).await, "q").await;
+    refused_on(admin.call("list_audit", &[("filter[user]", &long)]).await, "user").await;
+}

@@ -24,6 +24,7 @@ pub async fn list_users(filter: UserFilter) -> Result<Vec<UserView>, AppError> {
     state::reply(
         async {
             let (_, app) = guard::admin(Action::ManageAccounts).await?;
+            crate::error::check_search_text("q", &filter.q)?;
             users::list(&app.db.pool, &filter).await
         }
         .await,

@@ -198,6 +198,7 @@ pub async fn change_password(current: String, new_password: String, confirm: Str
             policy::ensure(&actor.user, Action::ManageOwnProfile)?;
             let mut p = Problems::default();
             p.check(!current.is_empty(), "current", "Enter your current password.");
+            p.check(current.len() <= crate::backend::sign_in::MAX_PASSWORD_BYTES, "current", "The current password is not right.");
             if let Err(msg) = passwords::check_rules(&new_password, &actor.user.username) {
                 p.add("new_password", msg);
             }

@@ -38,6 +38,7 @@ pub async fn list_cases(filter: CaseFilter) -> Result<CasePage, AppError> {
         async {
             let (actor, app) = state::context().await?;
             let vis = policy::visibility(&actor.user)?;
+            crate::error::check_search_text("q", &filter.q)?;
             let mut conn = app.db.pool.acquire().await?;
             let (cases, has_more) = cases::list(&mut conn, vis, &filter, &actor.user.time_zone).await?;
             let lead_name = match filter.lead {

@@ -13,9 +13,7 @@ pub async fn search(q: String) -> Result<SearchResults, AppError> {
         async {
             let (actor, app) = state::context().await?;
             let vis = policy::visibility(&actor.user)?;
-            if q.chars().count() > 200 {
-                return Err(AppError::field("q", "Search for at most 200 characters."));
-            }
+            crate::error::check_search_text("q", &q)?;
             if !q.trim().is_empty() {
                 state::ensure_within_read_limit(&app, actor.id())?;
             }

@@ -90,6 +90,9 @@ pub struct CaseInput {
     pub link_references: Vec<String>,
 }
 
+/// At most this many agencies party, and linked cases, in one form.
+pub const MAX_LISTED: usize = 50;
+
 impl CaseInput {
     /// Parses and checks the case form; every problem is reported at once.
     pub fn parse(form: &CaseForm) -> Result<Self, AppError> {
@@ -102,6 +105,9 @@ impl CaseInput {
         let tlp = p.parsed(&form.tlp, "tlp", "Choose a handling code.");
         let lead = p.parsed(&form.lead, "lead", "Choose the lead officer.");
         let split = |s: &str| s.split([',', ' ', '\n']).map(|x| x.trim().to_uppercase()).filter(|x| !x.is_empty()).collect::<Vec<_>>();
+        let (parties, links) = (split(&form.parties), split(&form.links));
+        p.check(parties.len() <= MAX_LISTED, "parties", &format!("Name at most {MAX_LISTED} agencies."));
+        p.check(links.len() <= MAX_LISTED, "links", &format!("Link at most {MAX_LISTED} cases."));
         let input = (|| {
             Some(CaseInput {
                 title,
@@ -110,8 +116,8 @@ impl CaseInput {
                 priority: priority?,
                 tlp: tlp?,
                 lead_user_id: lead?,
-                party_codes: split(&form.parties),
-                link_references: split(&form.links),
+                party_codes: parties,
+                link_references: links,
             })
         })();
         p.finish(input)

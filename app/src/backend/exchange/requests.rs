@@ -286,6 +286,9 @@ pub struct ResponseInput {
     pub attachments: Vec<i64>,
 }
 
+/// At most this many files go with one response.
+pub const MAX_FILES_PER_RESPONSE: usize = 20;
+
 impl ResponseInput {
     /// Parses and checks the response form. A response carrying information is graded (4x4) and handled
     /// at least as strictly as the request.
@@ -304,6 +307,8 @@ impl ResponseInput {
         let attachments: Result<Vec<i64>, _> =
             form.attachments.split(',').map(str::trim).filter(|s| !s.is_empty()).map(str::parse).collect();
         p.check(attachments.is_ok(), "attachments", "The attached files could not be read; upload them again.");
+        let count = attachments.as_ref().map_or(0, Vec::len);
+        p.check(count <= MAX_FILES_PER_RESPONSE, "attachments", &format!("Attach at most {MAX_FILES_PER_RESPONSE} files to one response."));
         let input = (|| {
             Some(ResponseInput {
                 kind: kind?,
