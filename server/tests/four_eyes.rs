@@ -121,7 +121,13 @@ async fn a_new_role_waits_and_a_refusal_needs_grounds_and_changes_nothing() {
     assert_eq!(decided[0]["decision"], "refused");
     assert_eq!(decided[0]["grounds"], "Not a supervisor post at CBI.");
 
-    // Moving an Indian officer to a Canadian agency is Canada's supervisors' call.
+    // Moving an Indian officer to a Canadian agency is Canada's supervisors' call; what was sent to them
+    // at the CBI does not follow them to the RCMP.
+    sqlx::query("INSERT INTO notifications (user_id, kind, title, link, dedupe_key, created_at) VALUES (?, 'new_request', 'CBI matter', '/requests/1', 'k', '2026-01-01T00:00:00Z')")
+        .bind(id.parse::<i64>().unwrap())
+        .execute(&s.db.pool)
+        .await
+        .unwrap();
     admin.ok("update_user", &[("id", &id), ("display_name", "Arjun K. Mehta"), ("role", "officer"), ("agency", "RCMP")]).await;
     assert!(open_change_seen_by(&mut india, "cbi.officer").await.is_none());
     let mut canada = s.signed_in("ca.supervisor").await;
@@ -133,6 +139,18 @@ async fn a_new_role_waits_and_a_refusal_needs_grounds_and_changes_nothing() {
             .await
             .unwrap();
     assert_eq!(agency, "RCMP");
+    let left: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM notifications WHERE user_id = ?")
+        .bind(id.parse::<i64>().unwrap())
+        .fetch_one(&s.db.pool)
+        .await
+        .unwrap();
+    assert_eq!(left, 0);
+    let unread: i64 = sqlx::query_scalar("SELECT COALESCE(SUM(unread), 0) FROM unread_counts WHERE user_id = ?")
+        .bind(id.parse::<i64>().unwrap())
+        .fetch_one(&s.db.pool)
+        .await
+        .unwrap();
+    assert_eq!(unread, 0);
 }
 
 #[tokio::test]

@@ -716,4 +716,26 @@ async fn search_terms_in_the_audit_trail_are_for_supervisors_not_admins() {
     assert_eq!(seen.len(), 1, "the admin sees that it happened");
     assert!(!seen[0].contains("saffron"), "{seen:?}");
     assert!(seen[0].contains("withheld") && seen[0].contains("\"hits\""), "{seen:?}");
+    // Whom a request went to says who works with whom: the admin sees that it was sent, not to whom.
+    let sent = |page: serde_json::Value| -> Vec<String> {
+        page["events"].as_array().unwrap().iter().filter(|e| e["action"] == "request.create").map(|e| e["details"].to_string()).collect()
+    };
+    let case: i64 = sqlx::query_scalar("SELECT id FROM cases WHERE title LIKE 'Fentanyl precursor%'").fetch_one(&s.db.pool).await.unwrap();
+    let form = [
+        ("case_id", case.to_string()),
+        ("kind", "information".into()),
+        ("subject", "Shipping agent of the vessel".into()),
+        ("body", "Who acts for the vessel in Vancouver?".into()),
+        ("priority", "normal".into()),
+        ("tlp", "amber".into()),
+        ("to_agency", "RCMP".into()),
+        ("intent", "send".into()),
+    ];
+    let pairs: Vec<(&str, &str)> = form.iter().map(|(k, v)| (*k, v.as_str())).collect();
+    ncb.ok("create_request", &pairs).await;
+    let filter = [("filter[action]", "request.create"), ("filter[user]", "ncb.officer")];
+    let seen = sent(admin.ok("list_audit", &filter).await);
+    assert_eq!(seen.len(), 1);
+    assert!(sent(supervisor.ok("list_audit", &filter).await)[0].contains("RCMP"), "India's supervisor sees whom it went to");
+    assert!(seen.iter().all(|d| d.contains("withheld") && !d.contains("CBSA") && !d.contains("RCMP")), "{seen:?}");
 }

@@ -84,6 +84,9 @@ pub async fn decide_account_change(id: i64, confirm: bool, grounds: String) -> R
                 }
                 let details = json!({"username": change.username, "kind": change.kind.as_str(), "change": change.id});
                 account_changes::confirm(&mut tx, &change, actor.id(), temporary.as_ref().map(|(_, issued)| issued)).await?;
+                if change.kind == crate::model::ChangeKind::Update {
+                    crate::backend::oversight::notifications::forget_all(&mut tx, change.user_id).await?;
+                }
                 audit::record(&mut tx, &actor.who, Event::new("account_change.confirm").on("user", change.user_id).details(details))
                     .await?;
                 let user = users::by_id(&mut tx, change.user_id).await?.ok_or(AppError::Internal)?.view();

@@ -461,9 +461,19 @@ pub enum AuditScope {
     Country(Country),
 }
 
-/// Details that are case content, per action: what a user searched for says what they work on. Shown to
-/// supervisors of the user's country; withheld from the `All` scope, which sees that the event happened.
-const CONTENT_DETAILS: &[(&str, &str)] = &[("search", "query")];
+/// Details that are case content, per action: what a user searched for says what they work on; which
+/// agencies a case involves and whom a request went to say who works with whom (the threads' need-to-know);
+/// a file's hash and a response's grading describe what was given. Shown to supervisors of the user's
+/// country; withheld from the `All` scope (admins), which sees that the event happened.
+const CONTENT_DETAILS: &[(&str, &str)] = &[
+    ("search", "query"),
+    ("case.create", "parties"),
+    ("case.update", "parties"),
+    ("request.create", "to"),
+    ("request.send", "to"),
+    ("response.create", "grading"),
+    ("attachment.upload", "sha256"),
+];
 
 /// The event's details as `scope` may read them.
 fn shown_details(scope: AuditScope, action: &str, details: String) -> String {
