@@ -794,6 +794,36 @@ async fn only_the_owning_side_brings_a_new_agency_into_a_case() {
     assert_eq!(parties().await, before, "a draft makes nobody a party");
     ncb.ok("send_request", &[("id", &draft["id"].to_string())]).await;
     assert!(parties().await.contains(&"CCCS".to_string()));
+    // The CCCS joined through that thread: the party list shows it to those the thread exists for (the
+    // owner, the CCCS itself, Canada's supervisors), not to the RCMP, which would learn of the thread.
+    let shown = |v: serde_json::Value| -> Vec<String> {
+        v["case"]["parties"].as_array().unwrap().iter().map(|p| p["code"].as_str().unwrap().to_string()).collect()
+    };
+    assert!(!shown(rcmp.ok("open_case", &[("id", &case)]).await).contains(&"CCCS".to_string()));
+    assert!(shown(ncb.ok("open_case", &[("id", &case)]).await).contains(&"CCCS".to_string()));
+    let mut cccs = s.signed_in("cccs.officer").await;
+    assert!(shown(cccs.ok("open_case", &[("id", &case)]).await).contains(&"CCCS".to_string()));
+    let mut canada = s.signed_in("ca.supervisor").await;
+    assert!(shown(canada.ok("open_case", &[("id", &case)]).await).contains(&"CCCS".to_string()));
+    // Saving the case form (which lists every party) does not make it known to all.
+    let (version, title): (i64, String) =
+        sqlx::query_as("SELECT version, title FROM cases WHERE id = ?").bind(&case).fetch_one(&s.db.pool).await.unwrap();
+    let lead = support::user_id(&s.db, "ncb.officer").await.to_string();
+    let version = version.to_string();
+    let form = [
+        ("id", case.as_str()),
+        ("version", version.as_str()),
+        ("title", title.as_str()),
+        ("summary", "Updated."),
+        ("category", "drug_precursors"),
+        ("priority", "urgent"),
+        ("tlp", "amber"),
+        ("lead", lead.as_str()),
+        ("parties", "RCMP,CBSA,CCCS"),
+        ("links", ""),
+    ];
+    ncb.ok("update_case", &form).await;
+    assert!(!shown(rcmp.ok("open_case", &[("id", &case)]).await).contains(&"CCCS".to_string()));
 }
 
 /// Writes a request on `case` to `to`, sent or saved as a draft (`intent`).

@@ -37,7 +37,8 @@ pub async fn case(conn: &mut SqliteConnection, access: &CaseAccess, viewer: &Ses
     .await?;
     let ids: Vec<i64> = access.parties.iter().map(|p| p.agency_id).chain([access.owner.agency_id]).collect();
     let agencies = agency_refs(conn, &ids).await?;
-    let mut parties: Vec<AgencyRef> = access.parties.iter().filter_map(|p| agencies.get(&p.agency_id).cloned()).collect();
+    let shown_ids = cases::shown_parties(conn, access.id, viewer).await?;
+    let mut parties: Vec<AgencyRef> = shown_ids.iter().filter_map(|id| agencies.get(id).cloned()).collect();
     parties.sort_by(|a, b| (b.country.as_str(), &a.code).cmp(&(a.country.as_str(), &b.code)));
     let links: Vec<(i64, String, String)> = sqlx::query_as(
         "SELECT c.id, c.reference, c.title FROM case_links l JOIN cases c ON c.id = l.other_case_id WHERE l.case_id = ? ORDER BY c.reference",

@@ -1,6 +1,6 @@
 //! Cases: need-to-know filtered lists, the case page, edits with optimistic concurrency, status changes.
 
-use crate::backend::exchange::policy::{Party, Visibility};
+use crate::backend::exchange::policy::{self, Party, Visibility};
 use crate::backend::exchange::rules::{CaseCurrent, Open};
 use crate::backend::platform::db::parse;
 use crate::backend::platform::db::Tx;
@@ -157,7 +157,9 @@ async fn check_lead(tx: &mut Tx, lead: i64, owner_agency: i64) -> Result<(), App
     ok.map(|_| ()).ok_or_else(|| AppError::field("lead", "The lead must be an active officer of the owning agency."))
 }
 
-/// Makes agencies parties of the case (those that are already stay as they were), in one statement.
+/// Makes agencies parties of the case by the owning side's word, in one statement. Those that already are
+/// stay as they were: the edit form lists every party, and saving it must not make a party that joined
+/// through a thread known to everyone.
 pub async fn add_parties(tx: &mut Tx, case_id: i64, agency_ids: &[i64]) -> Result<(), AppError> {
     if agency_ids.is_empty() {
         return Ok(());
@@ -169,6 +171,30 @@ pub async fn add_parties(tx: &mut Tx, case_id: i64, agency_ids: &[i64]) -> Resul
     });
     q.build().execute(&mut **tx).await?;
     Ok(())
+}
+
+/// Makes a request's two ends parties when it is sent; an agency new to the case joins through that thread
+/// (`via_request`), and those that already are stay as they were.
+pub async fn add_thread_parties(tx: &mut Tx, case_id: i64, request_id: i64, agency_ids: &[i64]) -> Result<(), AppError> {
+    let now = Utc::now();
+    let mut q: QueryBuilder<Sqlite> = QueryBuilder::new("INSERT OR IGNORE INTO case_parties (case_id, agency_id, added_at, via_request) ");
+    q.push_values(agency_ids, |mut b, a| {
+        b.push_bind(case_id).push_bind(*a).push_bind(now).push_bind(request_id);
+    });
+    q.build().execute(&mut **tx).await?;
+    Ok(())
+}
+
+/// The parties `viewer` is shown: those the owning side named, their own side, and those that joined
+/// through a thread that exists for the viewer (`policy::push_request_exists_for`).
+pub async fn shown_parties(conn: &mut SqliteConnection, case_id: i64, viewer: &SessionUser) -> Result<Vec<i64>, AppError> {
+    let mut q: QueryBuilder<Sqlite> = QueryBuilder::new("SELECT p.agency_id FROM case_parties p WHERE p.case_id = ");
+    q.push_bind(case_id).push(" AND (p.via_request IS NULL OR ");
+    policy::push_on_side(&mut q, viewer, "p.agency_id", "(SELECT country FROM agencies WHERE id = p.agency_id)");
+    q.push(" OR EXISTS (SELECT 1 FROM requests r WHERE r.id = p.via_request");
+    policy::push_request_exists_for(&mut q, viewer);
+    q.push("))");
+    Ok(q.build_query_scalar().fetch_all(conn).await?)
 }
 
 /// Links to cases the user can see, by reference; both directions are stored.

@@ -149,8 +149,9 @@ pub async fn create_sent(
 ) -> Result<i64, AppError> {
     // A supervisor may write on any case of their country; their agency then works on the case, and its
     // officers must see what it sent.
-    crate::backend::exchange::cases::add_parties(tx, route.case_id, &[route.from_agency, route.to_agency]).await?;
-    insert(tx, route, input, user, RequestStatus::Sent, Some(now), due).await
+    let id = insert(tx, route, input, user, RequestStatus::Sent, Some(now), due).await?;
+    crate::backend::exchange::cases::add_thread_parties(tx, route.case_id, id, &[route.from_agency, route.to_agency]).await?;
+    Ok(id)
 }
 
 async fn insert(
@@ -230,7 +231,7 @@ pub async fn mark_sent(tx: &mut Tx, id: i64, route: Route, due: Option<DateTime<
         .bind(id)
         .execute(&mut **tx)
         .await?;
-    crate::backend::exchange::cases::add_parties(tx, route.case_id, &[route.from_agency, route.to_agency]).await?;
+    crate::backend::exchange::cases::add_thread_parties(tx, route.case_id, id, &[route.from_agency, route.to_agency]).await?;
     Ok(())
 }
 
