@@ -94,6 +94,9 @@ impl FromServerFnError for AppError {
     fn from_server_fn_error(value: ServerFnErrorErr) -> Self {
         match value {
             ServerFnErrorErr::Args(msg) | ServerFnErrorErr::Deserialization(msg) => {
+                // The parser's message may quote the input: a huge field must not come back whole.
+                let short: String = msg.chars().take(300).collect();
+                let msg = if short.len() < msg.len() { format!("{short}…") } else { short };
                 AppError::field("form", format!("The form could not be read: {msg}"))
             }
             other => AppError::Transport(other.to_string()),

@@ -88,6 +88,10 @@ pub struct ServeArgs {
     /// Largest attachment accepted, in megabytes.
     #[arg(long, env = "LD_ATTACHMENT_MAX_MB", default_value_t = 25)]
     pub attachment_max_mb: u64,
+    /// How much attachment content each agency may store, in megabytes (then uploads are refused with a
+    /// message).
+    #[arg(long, env = "LD_AGENCY_QUOTA_MB", default_value_t = 20 * 1024)]
+    pub agency_quota_mb: u64,
     /// Where attachment contents are stored (under their SHA-256).
     #[arg(long, env = "LD_ATTACHMENT_DIR", default_value = "data/attachments")]
     pub attachment_dir: String,
@@ -155,6 +159,7 @@ impl ServeArgs {
                 low: chrono::Duration::hours(self.deadline_low_hours),
             },
             attachment_max_bytes: self.attachment_max_mb * 1024 * 1024,
+            agency_quota_bytes: self.agency_quota_mb.saturating_mul(1024 * 1024),
             attachment_dir: self.attachment_dir.clone().into(),
             dashboard_max_age: Duration::from_secs(self.dashboard_max_age_secs),
             temporary_password_ttl: Duration::from_secs(self.temporary_password_hours.clamp(1, 24 * 30) * 3600),

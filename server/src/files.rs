@@ -31,17 +31,23 @@ pub struct UploadTarget {
     request: Option<i64>,
 }
 
+/// An upload streams to a temporary file as it arrives (hashed and counted on the way, never whole in
+/// memory), after the party check: a refused upload is not read.
 pub async fn upload(State(app): State<AppState>, mut session: AuthSession, Query(target): Query<UploadTarget>, req: Request) -> Response {
     let actor = match state::require_actor(&app, &mut session, ip(&req)).await {
         Ok(a) => a,
         Err(e) => return error(e),
     };
+    let target = attachments::Target { case_id: target.case, request_id: target.request };
+    if let Err(e) = attachments::authorize(&app.db, &actor, &target).await {
+        return error(e);
+    }
     let mut multipart = match Multipart::from_request(req, &app).await {
         Ok(m) => m,
         Err(e) => return error(AppError::field("file", format!("The upload could not be read: {e}"))),
     };
     loop {
-        let field = match multipart.next_field().await {
+        let mut field = match multipart.next_field().await {
             Ok(Some(f)) => f,
             Ok(None) => return error(AppError::field("file", "Choose a file to upload.")),
             Err(e) => return error(AppError::field("file", format!("The upload could not be read: {e}"))),
@@ -51,19 +57,24 @@ pub async fn upload(State(app): State<AppState>, mut session: AuthSession, Query
         }
         let name = field.file_name().unwrap_or("attachment").to_string();
         let ctype = field.content_type().unwrap_or("application/octet-stream").to_string();
-        let bytes = match field.bytes().await {
-            Ok(b) => b,
-            Err(e) => return error(AppError::field("file", format!("The upload was interrupted: {e}"))),
+        let store = app.files();
+        let mut incoming = match attachments::Incoming::begin(&store).await {
+            Ok(i) => i,
+            Err(e) => return error(e),
         };
-        return match attachments::upload(
-            &app.db,
-            &app.files(),
-            &actor,
-            attachments::Target { case_id: target.case, request_id: target.request },
-            attachments::Upload { file_name: &name, content_type: &ctype, bytes: &bytes },
-        )
-        .await
-        {
+        loop {
+            match field.chunk().await {
+                Ok(Some(chunk)) => {
+                    if let Err(e) = incoming.write(&chunk).await {
+                        return error(e);
+                    }
+                }
+                Ok(None) => break,
+                Err(e) => return error(AppError::field("file", format!("The upload was interrupted: {e}"))),
+            }
+        }
+        let file = attachments::Upload { file_name: &name, content_type: &ctype };
+        return match attachments::upload(&app.db, &store, &actor, target, file, incoming).await {
             Ok(view) => (StatusCode::CREATED, axum::Json(view)).into_response(),
             Err(e) => error(e),
         };

@@ -697,3 +697,33 @@ async fn every_field_has_a_limit_with_a_message_on_it() {
     refused_on(admin.call("list_users", &[("filter[q]", &long)]).await, "q").await;
     refused_on(admin.call("list_audit", &[("filter[user]", &long)]).await, "user").await;
 }
+
+/// A non-party's upload is refused as not found (files::upload checks before reading the body). Each
+/// agency's storage has a quota, with a message; nothing half-written stays in the store.
+#[tokio::test]
+async fn uploads_are_checked_before_reading_and_held_to_the_agencys_quota() {
+    let args = server::config::ServeArgs { agency_quota_mb: 1, ..Default::default() };
+    let s = TestServer::start_with(args).await;
+    let case: i64 = sqlx::query_scalar("SELECT id FROM cases WHERE title LIKE 'Fentanyl precursor%'").fetch_one(&s.db.pool).await.unwrap();
+    let mut outsider = s.signed_in("cccs.officer").await;
+    let res = outsider.upload(&format!("case={case}"), "big.bin", vec![7u8; 20 * 1024 * 1024]).await;
+    assert_eq!(res.status(), 404, "a non-party's upload is refused as for a missing case");
+    let mut ncb = s.signed_in("ncb.officer").await;
+    assert_eq!(ncb.upload(&format!("case={case}"), "a.bin", vec![1u8; 700 * 1024]).await.status(), 201);
+    let res = ncb.upload(&format!("case={case}"), "b.bin", vec![2u8; 700 * 1024]).await;
+    assert_eq!(res.status(), 413);
+    let error: app::error::AppError = res.json().await.unwrap();
+    assert!(error.field_message("file").is_some_and(|m| m.contains("storage is full")), "{error:?}");
+    // Another agency's quota is its own.
+    let mut rcmp = s.signed_in("rcmp.officer").await;
+    assert_eq!(rcmp.upload(&format!("case={case}"), "c.bin", vec![3u8; 700 * 1024]).await.status(), 201);
+    // Too large for the per-file limit: refused while streaming, and no temporary file is left behind.
+    let res = rcmp.upload(&format!("case={case}"), "huge.bin", vec![4u8; 26 * 1024 * 1024]).await;
+    assert_eq!(res.status(), 413);
+    let files = std::fs::read_dir(s.files_dir())
+        .unwrap()
+        .filter_map(|e| e.ok())
+        .filter(|e| e.file_name().to_string_lossy().starts_with(".incoming"))
+        .count();
+    assert_eq!(files, 0);
+}

@@ -62,6 +62,12 @@ impl TestServer {
         TestServer { base: format!("http://{addr}"), db, db_url, passwords, _dir: dir }
     }
 
+    /// Where this server keeps attachment contents.
+    #[allow(dead_code)]
+    pub fn files_dir(&self) -> std::path::PathBuf {
+        self._dir.path().join("files")
+    }
+
     pub fn client(&self) -> Client {
         Client {
             base: self.base.clone(),

@@ -18,6 +18,8 @@ pub struct Settings {
     pub deadlines: DeadlinePolicy,
     /// Largest attachment accepted, in bytes.
     pub attachment_max_bytes: u64,
+    /// How much attachment content each agency's users may store, in bytes.
+    pub agency_quota_bytes: u64,
     /// Where attachment contents are stored, under generated names.
     pub attachment_dir: PathBuf,
     /// How long one computation of a country's dashboard serves its supervisors.
@@ -55,6 +57,7 @@ impl Default for Settings {
             secure_cookies: false,
             deadlines: DeadlinePolicy::default(),
             attachment_max_bytes: 25 * 1024 * 1024,
+            agency_quota_bytes: 20 * 1024 * 1024 * 1024,
             attachment_dir: PathBuf::from("data/attachments"),
             dashboard_max_age: Duration::from_secs(60),
             temporary_password_ttl: Duration::from_secs(TEMPORARY_PASSWORD_HOURS * 3600),

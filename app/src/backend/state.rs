@@ -90,7 +90,11 @@ impl AppState {
 impl AppState {
     /// Where attachments are kept, as configured.
     pub fn files(&self) -> crate::backend::exchange::attachments::Store<'_> {
-        crate::backend::exchange::attachments::Store { dir: &self.settings.attachment_dir, max_bytes: self.settings.attachment_max_bytes }
+        crate::backend::exchange::attachments::Store {
+            dir: &self.settings.attachment_dir,
+            max_bytes: self.settings.attachment_max_bytes,
+            agency_quota_bytes: self.settings.agency_quota_bytes,
+        }
     }
 }
 

@@ -20,25 +20,6 @@ pub fn path_for(dir: &Path, sha256: &str) -> PathBuf {
     dir.join(&sha256[..2]).join(sha256)
 }
 
-/// Writes the content (once per distinct content) and returns its hash.
-pub async fn save(dir: &Path, bytes: &[u8]) -> Result<String, AppError> {
-    let sha = sha256_hex(bytes);
-    let path = path_for(dir, &sha);
-    if tokio::fs::try_exists(&path).await.unwrap_or(false) {
-        return Ok(sha);
-    }
-    let parent = path.parent().expect("has a parent");
-    let io = |e: std::io::Error| {
-        tracing::error!(error = %e, "attachment store failed");
-        AppError::Internal
-    };
-    tokio::fs::create_dir_all(parent).await.map_err(io)?;
-    let tmp = parent.join(format!(".{}.{}", sha, uuid::Uuid::new_v4()));
-    tokio::fs::write(&tmp, bytes).await.map_err(io)?;
-    tokio::fs::rename(&tmp, &path).await.map_err(io)?;
-    Ok(sha)
-}
-
 /// A display name safe to show and to put in Content-Disposition: no path, no control characters.
 pub fn clean_name(name: &str) -> String {
     let base = name.rsplit(['/', '\\']).next().unwrap_or("");
@@ -169,57 +150,144 @@ pub async fn for_response(conn: &mut SqliteConnection, response_id: i64, zone: &
     list(conn, "a.response_id = ?", response_id, zone).await
 }
 
-/// Where attachment contents are kept, and the largest one accepted (both from the settings).
+/// Where attachment contents are kept, the largest one accepted, and how much each agency may store (from
+/// the settings).
 pub struct Store<'a> {
     pub dir: &'a Path,
     pub max_bytes: u64,
+    pub agency_quota_bytes: u64,
 }
 
-/// An uploaded file as received: its name and type as the browser gave them, and its content.
+/// An uploaded file's name and type as the browser gave them.
 pub struct Upload<'a> {
     pub file_name: &'a str,
     pub content_type: &'a str,
-    pub bytes: &'a [u8],
 }
 
-/// Checks, stores and records an upload to a case or one of its requests (either side of the request).
-pub async fn upload(db: &Db, store: &Store<'_>, actor: &Actor, target: Target, file: Upload<'_>) -> Result<AttachmentView, AppError> {
-    let Target { case_id, request_id } = target;
-    let Upload { file_name, content_type, bytes } = file;
+/// Checks that `actor` may add a file to the target, before any of the file is read: a refused upload
+/// costs the server nothing.
+pub async fn authorize(db: &Db, actor: &Actor, target: &Target) -> Result<(), AppError> {
     use crate::backend::exchange::policy::{self, CaseOp};
-    use crate::backend::platform::audit::{self, Event};
-    let limit = store.max_bytes;
-    if bytes.len() as u64 > limit {
-        return Err(AppError::TooLarge(FieldError {
-            field: "file".into(),
-            message: format!("The file is larger than the {} MB limit.", limit / (1024 * 1024)),
-        }));
+    let mut conn = db.pool.acquire().await?;
+    let access = crate::backend::exchange::cases::checked(&mut conn, &actor.user, target.case_id, CaseOp::Upload).await?;
+    if let Some(rid) = target.request_id {
+        let (row, _) = crate::backend::exchange::requests::load(&mut conn, rid).await?.ok_or(AppError::NotFound)?;
+        if row.case_id != target.case_id {
+            return Err(AppError::NotFound);
+        }
+        policy::ensure_request_end(&actor.user, &access.parties, row.sides())?;
     }
-    if bytes.is_empty() {
+    Ok(())
+}
+
+fn too_large(limit: u64) -> AppError {
+    AppError::TooLarge(FieldError {
+        field: "file".into(),
+        message: format!("The file is larger than the {} MB limit.", limit / (1024 * 1024)),
+    })
+}
+
+fn store_failed(e: std::io::Error) -> AppError {
+    tracing::error!(error = %e, "attachment store failed");
+    AppError::Internal
+}
+
+/// A file being received: written to a temporary file in the store as it arrives, hashed and counted on
+/// the way, never held whole in memory. Dropped unfinished, its temporary file is removed.
+pub struct Incoming {
+    tmp: PathBuf,
+    file: Option<tokio::fs::File>,
+    hasher: Sha256,
+    size: u64,
+    limit: u64,
+}
+
+impl Incoming {
+    pub async fn begin(store: &Store<'_>) -> Result<Self, AppError> {
+        tokio::fs::create_dir_all(store.dir).await.map_err(store_failed)?;
+        let tmp = store.dir.join(format!(".incoming-{}", uuid::Uuid::new_v4()));
+        let file = tokio::fs::File::create(&tmp).await.map_err(store_failed)?;
+        Ok(Incoming { tmp, file: Some(file), hasher: Sha256::new(), size: 0, limit: store.max_bytes })
+    }
+
+    pub async fn write(&mut self, chunk: &[u8]) -> Result<(), AppError> {
+        use tokio::io::AsyncWriteExt;
+        self.size += chunk.len() as u64;
+        if self.size > self.limit {
+            return Err(too_large(self.limit));
+        }
+        self.hasher.update(chunk);
+        self.file.as_mut().ok_or(AppError::Internal)?.write_all(chunk).await.map_err(store_failed)
+    }
+
+    /// The file is complete: flushed to disk, with its hash and size.
+    async fn finish(&mut self) -> Result<(String, u64), AppError> {
+        let file = self.file.take().ok_or(AppError::Internal)?;
+        file.sync_all().await.map_err(store_failed)?;
+        Ok((hex::encode(std::mem::take(&mut self.hasher).finalize()), self.size))
+    }
+}
+
+impl Drop for Incoming {
+    fn drop(&mut self) {
+        // Moved into place on success (then this finds nothing); removed on every other way out.
+        let _ = std::fs::remove_file(&self.tmp);
+    }
+}
+
+/// How much the agency's users have stored, in bytes.
+async fn agency_usage(conn: &mut SqliteConnection, agency_id: i64) -> Result<i64, AppError> {
+    Ok(sqlx::query_scalar("SELECT COALESCE(SUM(a.size), 0) FROM attachments a JOIN users u ON u.id = a.uploaded_by WHERE u.agency_id = ?")
+        .bind(agency_id)
+        .fetch_one(conn)
+        .await?)
+}
+
+/// Records a received file on its (authorised) target: within the agency's quota, stored under its hash,
+/// and audited.
+pub async fn upload(
+    db: &Db,
+    store: &Store<'_>,
+    actor: &Actor,
+    target: Target,
+    file: Upload<'_>,
+    mut incoming: Incoming,
+) -> Result<AttachmentView, AppError> {
+    use crate::backend::platform::audit::{self, Event};
+    let Target { case_id, request_id } = target;
+    let (sha, size) = incoming.finish().await?;
+    if size == 0 {
         return Err(AppError::field("file", "The file is empty."));
     }
     {
         let mut conn = db.pool.acquire().await?;
-        let access = crate::backend::exchange::cases::checked(&mut conn, &actor.user, case_id, CaseOp::Upload).await?;
-        if let Some(rid) = request_id {
-            let (row, _) = crate::backend::exchange::requests::load(&mut conn, rid).await?.ok_or(AppError::NotFound)?;
-            if row.case_id != case_id {
-                return Err(AppError::NotFound);
-            }
-            policy::ensure_request_end(&actor.user, &access.parties, row.sides())?;
+        let used = agency_usage(&mut conn, actor.user.agency_id).await?.max(0) as u64;
+        if used + size > store.agency_quota_bytes {
+            return Err(AppError::TooLarge(FieldError {
+                field: "file".into(),
+                message: format!(
+                    "Your agency's storage is full ({} MB of {} MB used). Ask an administrator to raise LD_AGENCY_QUOTA_MB.",
+                    used / (1024 * 1024),
+                    store.agency_quota_bytes / (1024 * 1024)
+                ),
+            }));
         }
     }
-    // Stored before the transaction: the write lock is not held while a large file reaches the disk.
-    let sha = save(store.dir, bytes).await?;
-    let name = clean_name(file_name);
-    let ctype = if content_type.is_empty() { "application/octet-stream" } else { content_type };
+    // Moved into place before the transaction: the write lock is not held while a file reaches the disk.
+    let path = path_for(store.dir, &sha);
+    tokio::fs::create_dir_all(path.parent().expect("has a parent")).await.map_err(store_failed)?;
+    if !tokio::fs::try_exists(&path).await.unwrap_or(false) {
+        tokio::fs::rename(&incoming.tmp, &path).await.map_err(store_failed)?;
+    }
+    let name = clean_name(file.file_name);
+    let ctype = if file.content_type.is_empty() { "application/octet-stream" } else { file.content_type };
     let mut tx = db.begin_write().await?;
-    let id = insert(&mut tx, &Target { case_id, request_id }, &actor.user, &name, ctype, bytes.len() as i64, &sha).await?;
+    let id = insert(&mut tx, &Target { case_id, request_id }, &actor.user, &name, ctype, size as i64, &sha).await?;
     audit::record(
         &mut tx,
         &actor.who,
         Event::new("attachment.upload").on("attachment", id).case(case_id).details(serde_json::json!({
-            "request": request_id, "size": bytes.len(), "sha256": sha, "type": ctype
+            "request": request_id, "size": size, "sha256": sha, "type": ctype
         })),
     )
     .await?;
