@@ -18,8 +18,10 @@ struct Listener {
     user: i64,
     rx: tokio::sync::broadcast::Receiver<i64>,
     first: bool,
-    /// The stream ends within `WATCH_EVERY` of its session ending.
+    /// The stream ends within `WATCH_EVERY` of its session ending (one timer for the stream's life, so a
+    /// busy stream is checked as often as a quiet one).
     watch: state::SessionWatch,
+    timer: tokio::time::Interval,
 }
 
 /// How often an open stream checks that its session still holds.
@@ -40,7 +42,8 @@ pub async fn stream(State(app): State<AppState>, mut session: AuthSession, req: 
     let Some(watch) = state::SessionWatch::of(&session).await else {
         return (axum::http::StatusCode::UNAUTHORIZED, "Please sign in.").into_response();
     };
-    let listener = Listener { rx: app.hub.subscribe(), app, user: actor.id(), first: true, watch };
+    let timer = tokio::time::interval_at(tokio::time::Instant::now() + WATCH_EVERY, WATCH_EVERY);
+    let listener = Listener { rx: app.hub.subscribe(), app, user: actor.id(), first: true, watch, timer };
     let events: std::pin::Pin<Box<dyn Stream<Item = Result<Event, Infallible>> + Send>> = Box::pin(stream::unfold(listener, next_event));
     Sse::new(events).keep_alive(KeepAlive::new().interval(Duration::from_secs(15))).into_response()
 }
@@ -52,11 +55,10 @@ async fn next_event(mut l: Listener) -> Option<(Result<Event, Infallible>, Liste
         return Some((count_event(n), l));
     }
     let mut shutdown = l.app.shutdown.clone();
-    let mut watch = tokio::time::interval_at(tokio::time::Instant::now() + WATCH_EVERY, WATCH_EVERY);
     loop {
         let msg = tokio::select! {
             _ = async { let _ = shutdown.wait_for(|stop| *stop).await; } => return None,
-            _ = watch.tick() => {
+            _ = l.timer.tick() => {
                 if l.watch.still_valid(&l.app).await { continue } else { return None }
             }
             msg = l.rx.recv() => msg,
@@ -65,6 +67,9 @@ async fn next_event(mut l: Listener) -> Option<(Result<Event, Infallible>, Liste
             Ok(user) if user != l.user => continue,
             // Missed messages (a slow reader): send the current count anyway.
             Ok(_) | Err(RecvError::Lagged(_)) => {
+                if !l.watch.still_valid(&l.app).await {
+                    return None;
+                }
                 let n = notifications::unread_count(&l.app.db.pool, l.user).await.ok()?;
                 return Some((count_event(n), l));
             }

@@ -37,8 +37,11 @@ pub async fn client_addr(trusted: std::sync::Arc<Vec<ipnet::IpNet>>, mut req: Re
     use app::backend::platform::client_addr::{resolve, ClientAddr};
     let peer = req.extensions().get::<axum::extract::ConnectInfo<std::net::SocketAddr>>().map(|c| c.0.ip());
     if let Some(peer) = peer {
-        let forwarded = req.headers().get("x-forwarded-for").and_then(|v| v.to_str().ok());
-        let addr = resolve(peer, forwarded, &trusted);
+        // Every X-Forwarded-For line, in order (a proxy may add its own line rather than extend the last).
+        let lines: Vec<String> =
+            req.headers().get_all("x-forwarded-for").iter().map(|v| String::from_utf8_lossy(v.as_bytes()).into_owned()).collect();
+        let forwarded = (!lines.is_empty()).then(|| lines.join(","));
+        let addr = resolve(peer.to_canonical(), forwarded.as_deref(), &trusted);
         req.extensions_mut().insert(ClientAddr(addr));
     }
     next.run(req).await

@@ -803,6 +803,10 @@ async fn only_the_owning_side_brings_a_new_agency_into_a_case() {
     assert!(shown(ncb.ok("open_case", &[("id", &case)]).await).contains(&"CCCS".to_string()));
     let mut cccs = s.signed_in("cccs.officer").await;
     assert!(shown(cccs.ok("open_case", &[("id", &case)]).await).contains(&"CCCS".to_string()));
+    // Nor does the case's history name it to the RCMP (the CCCS officer's reading of the case is an event).
+    let history = rcmp.ok("case_history", &[("id", &case)]).await.to_string();
+    assert!(!history.contains("CCCS"), "{history}");
+    assert!(ncb.ok("case_history", &[("id", &case)]).await.to_string().contains("CCCS"));
     let mut canada = s.signed_in("ca.supervisor").await;
     assert!(shown(canada.ok("open_case", &[("id", &case)]).await).contains(&"CCCS".to_string()));
     // Saving the case form (which lists every party) does not make it known to all.
@@ -903,4 +907,33 @@ async fn grounds_for_declining_over_the_limit_are_refused_with_a_message() {
     let status: String =
         sqlx::query_scalar("SELECT status FROM requests WHERE id = ?").bind(&st.request_id).fetch_one(&s.db.pool).await.unwrap();
     assert_eq!(status, "acknowledged");
+}
+
+/// Asking an agency that joined only through a thread the asker cannot see is refused exactly as asking an
+/// agency that is no party at all: the refusal does not reveal the thread.
+#[tokio::test]
+async fn a_request_to_an_agency_hidden_in_a_thread_is_refused_like_one_to_a_stranger() {
+    let s = TestServer::start().await;
+    let mut ncb = s.signed_in("ncb.officer").await;
+    let lead = support::user_id(&s.db, "ncb.officer").await.to_string();
+    let form = [
+        ("title", "Shared precursor broker"),
+        ("summary", ""),
+        ("category", "drug_precursors"),
+        ("priority", "normal"),
+        ("tlp", "amber"),
+        ("lead", lead.as_str()),
+        ("parties", "CBI,RCMP"),
+        ("links", ""),
+    ];
+    let case = ncb.ok("create_case", &form).await["id"].to_string();
+    assert_eq!(ask(&mut ncb, &case, "CCCS", "send").await.status(), 200, "the owner brings the CCCS in through a thread");
+    let mut cbi = s.signed_in("cbi.officer").await;
+    let hidden = ask(&mut cbi, &case, "CCCS", "draft").await;
+    let stranger = ask(&mut cbi, &case, "CBSA", "draft").await;
+    assert_eq!(hidden.status(), 422);
+    assert_eq!(stranger.status(), 422);
+    assert_eq!(hidden.text().await.unwrap(), stranger.text().await.unwrap());
+    // The RCMP, named openly, is still asked as before.
+    assert_eq!(ask(&mut cbi, &case, "RCMP", "draft").await.status(), 200);
 }

@@ -552,6 +552,19 @@ async fn the_client_address_comes_from_forwarded_for_only_behind_a_trusted_proxy
     assert_eq!(sign_in_from(&s, "198.51.100.7").await, 422);
     assert_eq!(sign_in_from(&s, "198.51.100.7").await, 429, "that client has used its allowance");
     assert_eq!(sign_in_from(&s, "203.0.113.20").await, 422, "another client behind the same proxy has its own");
+    // A proxy that adds a header line of its own rather than extending the client's: the last line counts.
+    let c = s.client();
+    let res = c
+        .http
+        .post(format!("{}/api/login", s.base))
+        .header("x-forwarded-for", "1.2.3.4")
+        .header("x-forwarded-for", "192.0.2.44")
+        .form(&[("username", "nobody.at.all"), ("password", "wrong password here")])
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(res.status(), 422);
+    assert_eq!(last_ip(&s).await, "192.0.2.44");
 }
 
 /// A search refused for its length says so on the page, beside what was typed.

@@ -129,7 +129,8 @@ pub async fn create_request(case_id: i64, #[server(flatten)] form: RequestForm) 
             drop(conn);
             let mut tx = app.db.begin_write().await?;
             let access = load::case(&mut tx, &actor, case_id, CaseOp::CreateRequest).await?;
-            crate::backend::exchange::policy::ensure_may_send_to(&actor.user, access.owner, &access.parties, to)?;
+            let shown = cases::shown_parties(&mut tx, case_id, &actor.user).await?;
+            crate::backend::exchange::policy::ensure_may_send_to(&actor.user, access.owner, &shown, to)?;
             if !CaseCurrent::holds(access.status) {
                 return Err(AppError::Conflict("Requests can only be made on an open or active case.".into()));
             }
@@ -254,7 +255,8 @@ pub async fn send_request(id: i64) -> Result<(), AppError> {
         async {
             let (actor, app, mut tx, row, access) = load::request(id, RequestOp::ActAsSender).await?;
             // The case's parties may have changed since the draft was written.
-            crate::backend::exchange::policy::ensure_may_send_to(&actor.user, access.owner, &access.parties, row.to_agency_id)?;
+            let shown = crate::backend::exchange::cases::shown_parties(&mut tx, row.case_id, &actor.user).await?;
+            crate::backend::exchange::policy::ensure_may_send_to(&actor.user, access.owner, &shown, row.to_agency_id)?;
             let priority = row.priority;
             let needs_approval = requests::needs_approval(&mut tx, row.from_agency_id, priority).await?;
             let next = next_request_status(row.status, RequestEvent::Send { needs_approval }, ExpectsAnswer::holds(row.kind))?;
@@ -290,7 +292,8 @@ pub async fn approve_request(id: i64) -> Result<(), AppError> {
     state::reply(
         async {
             let (actor, app, mut tx, row, access) = load::request(id, RequestOp::Approve).await?;
-            crate::backend::exchange::policy::ensure_may_send_to(&actor.user, access.owner, &access.parties, row.to_agency_id)?;
+            let shown = crate::backend::exchange::cases::shown_parties(&mut tx, row.case_id, &actor.user).await?;
+            crate::backend::exchange::policy::ensure_may_send_to(&actor.user, access.owner, &shown, row.to_agency_id)?;
             next_request_status(row.status, RequestEvent::Approve, ExpectsAnswer::holds(row.kind))?;
             let priority = row.priority;
             let now = Utc::now();

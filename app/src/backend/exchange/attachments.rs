@@ -259,9 +259,12 @@ pub async fn upload(
     if size == 0 {
         return Err(AppError::field("file", "The file is empty."));
     }
+    let name = clean_name(file.file_name);
+    let ctype = if file.content_type.is_empty() { "application/octet-stream" } else { file.content_type };
+    // The quota is checked under the write lock, where concurrent uploads of one agency take turns.
+    let mut tx = db.begin_write().await?;
     {
-        let mut conn = db.pool.acquire().await?;
-        let used = agency_usage(&mut conn, actor.user.agency_id).await?.max(0) as u64;
+        let used = agency_usage(&mut tx, actor.user.agency_id).await?.max(0) as u64;
         if used + size > store.agency_quota_bytes {
             return Err(AppError::TooLarge(FieldError {
                 field: "file".into(),
@@ -273,15 +276,12 @@ pub async fn upload(
             }));
         }
     }
-    // Moved into place before the transaction: the write lock is not held while a file reaches the disk.
+    // The content is already on disk (written while it arrived): moving it into place is a rename.
     let path = path_for(store.dir, &sha);
     tokio::fs::create_dir_all(path.parent().expect("has a parent")).await.map_err(store_failed)?;
     if !tokio::fs::try_exists(&path).await.unwrap_or(false) {
         tokio::fs::rename(&incoming.tmp, &path).await.map_err(store_failed)?;
     }
-    let name = clean_name(file.file_name);
-    let ctype = if file.content_type.is_empty() { "application/octet-stream" } else { file.content_type };
-    let mut tx = db.begin_write().await?;
     let id = insert(&mut tx, &Target { case_id, request_id }, &actor.user, &name, ctype, size as i64, &sha).await?;
     audit::record(
         &mut tx,

@@ -189,12 +189,19 @@ pub async fn add_thread_parties(tx: &mut Tx, case_id: i64, request_id: i64, agen
 /// through a thread that exists for the viewer (`policy::push_request_exists_for`).
 pub async fn shown_parties(conn: &mut SqliteConnection, case_id: i64, viewer: &SessionUser) -> Result<Vec<i64>, AppError> {
     let mut q: QueryBuilder<Sqlite> = QueryBuilder::new("SELECT p.agency_id FROM case_parties p WHERE p.case_id = ");
-    q.push_bind(case_id).push(" AND (p.via_request IS NULL OR ");
-    policy::push_on_side(&mut q, viewer, "p.agency_id", "(SELECT country FROM agencies WHERE id = p.agency_id)");
-    q.push(" OR EXISTS (SELECT 1 FROM requests r WHERE r.id = p.via_request");
-    policy::push_request_exists_for(&mut q, viewer);
-    q.push("))");
+    q.push_bind(case_id).push(" AND ");
+    push_party_shown(&mut q, viewer, "p");
     Ok(q.build_query_scalar().fetch_all(conn).await?)
+}
+
+/// `<party row alias is shown to viewer>`: named by the owning side, the viewer's own side, or joined
+/// through a thread that exists for the viewer. The party list and the case history both ask this.
+fn push_party_shown(q: &mut QueryBuilder<'_, Sqlite>, viewer: &SessionUser, alias: &str) {
+    q.push(format!("({alias}.via_request IS NULL OR "));
+    policy::push_on_side(q, viewer, &format!("{alias}.agency_id"), &format!("(SELECT country FROM agencies WHERE id = {alias}.agency_id)"));
+    q.push(format!(" OR EXISTS (SELECT 1 FROM requests r WHERE r.id = {alias}.via_request"));
+    policy::push_request_exists_for(q, viewer);
+    q.push("))");
 }
 
 /// Links to cases the user can see, by reference; both directions are stored.
@@ -469,6 +476,12 @@ fn push_history(q: &mut QueryBuilder<'_, Sqlite>, case_id: i64, viewer: &Session
     );
     push_on_sending_side(q, viewer);
     q.push("))");
+    // What an agency did that the viewer is not shown as a party (it joined through a thread they cannot
+    // see) would name it: left out.
+    q.push(" AND NOT EXISTS (SELECT 1 FROM case_parties hp JOIN agencies ha ON ha.id = hp.agency_id WHERE hp.case_id = ");
+    q.push_bind(case_id).push(" AND ha.code = audit_events.agency_code AND NOT ");
+    push_party_shown(q, viewer, "hp");
+    q.push(")");
     q.push(" ORDER BY id DESC LIMIT ").push_bind(limit as i64);
 }
 

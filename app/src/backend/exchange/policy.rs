@@ -300,8 +300,10 @@ pub fn ensure_request(user: &SessionUser, parties: &[Party], sides: RequestSides
 /// Who may widen a case: sending a request makes its recipient a party, and only the owning side may bring
 /// in an agency not yet party. Another party's request goes to an agency already party (or that party opens
 /// a case of its own and links it). Checked when the request is written and again when it is sent.
-pub fn ensure_may_send_to(user: &SessionUser, owner: Party, parties: &[Party], to_agency: i64) -> Result<(), AppError> {
-    if parties.iter().any(|p| p.agency_id == to_agency) || on_side(user, owner.agency_id, owner.country) {
+/// `shown` are the parties the user is shown (`cases::shown_parties`): an agency that joined through a thread
+/// the user cannot see is refused like a non-party, so the answer does not reveal it.
+pub fn ensure_may_send_to(user: &SessionUser, owner: Party, shown: &[i64], to_agency: i64) -> Result<(), AppError> {
+    if shown.contains(&to_agency) || on_side(user, owner.agency_id, owner.country) {
         Ok(())
     } else {
         Err(AppError::field(

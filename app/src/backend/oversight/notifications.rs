@@ -114,7 +114,6 @@ pub async fn list(pool: &SqlitePool, user: i64, zone: &str) -> Result<Vec<Notifi
         .collect())
 }
 
-/// Marks the user's notifications read: one (`Some(id)`) or all.
 /// Removes every notification of `user`: after a confirmed move to another agency or role, what was sent
 /// to their former position (subjects of requests they may no longer see) must not stay in their list.
 /// The audit trail keeps what happened.
@@ -123,6 +122,7 @@ pub async fn forget_all(tx: &mut Tx, user: i64) -> Result<(), AppError> {
     Ok(())
 }
 
+/// Marks the user's notifications read: one (`Some(id)`) or all.
 pub async fn mark_read(tx: &mut Tx, user: i64, id: Option<i64>) -> Result<(), AppError> {
     let mut q = sqlx::QueryBuilder::new("UPDATE notifications SET read_at = ");
     q.push_bind(Utc::now()).push(" WHERE read_at IS NULL AND user_id = ").push_bind(user);

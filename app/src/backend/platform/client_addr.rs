@@ -22,6 +22,7 @@ pub fn parse_trusted(text: &str) -> Result<Vec<IpNet>, String> {
 
 /// The client behind `peer`. From a trusted proxy, `X-Forwarded-For` is read from its right end (the
 /// entry our proxy added) leftwards, skipping our own proxies: the first other address is the client.
+/// IPv4 addresses written as IPv6 (`::ffff:10.0.0.1`) are read as IPv4, so a proxy block matches either way.
 /// Entries further left were written by whoever sent the request and prove nothing.
 pub fn resolve(peer: IpAddr, forwarded_for: Option<&str>, trusted: &[IpNet]) -> IpAddr {
     let is_trusted = |a: &IpAddr| trusted.iter().any(|net| net.contains(a));
@@ -31,7 +32,7 @@ pub fn resolve(peer: IpAddr, forwarded_for: Option<&str>, trusted: &[IpNet]) -> 
     let Some(header) = forwarded_for else { return peer };
     let mut client = peer;
     for entry in header.rsplit(',').map(str::trim).take(32) {
-        let Ok(addr) = entry.parse::<IpAddr>() else { break };
+        let Ok(addr) = entry.parse::<IpAddr>().map(|a| a.to_canonical()) else { break };
         client = addr;
         if !is_trusted(&addr) {
             break;
