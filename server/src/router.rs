@@ -62,6 +62,11 @@ pub async fn build_parts(
 
     let state = AppState::new(leptos_options.clone(), db, settings, shutdown);
     state.spawn_forgetting_idle_addresses(std::time::Duration::from_secs(60));
+    let swept =
+        app::backend::exchange::attachments::sweep_unfinished(&state.settings.attachment_dir, std::time::Duration::from_secs(3600)).await;
+    if swept > 0 {
+        tracing::warn!(files = swept, "removed files of uploads cut off by an earlier stop");
+    }
     let routes = generate_route_list(App);
     let upload_limit = state.settings.attachment_max_bytes as usize + 1024 * 1024;
     let pages = Router::new()

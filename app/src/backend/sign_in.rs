@@ -4,6 +4,7 @@
 
 use crate::backend::platform::audit::{self, Event, Outcome, Who};
 use crate::backend::platform::auth::{AuthSession, AuthedUser, SIGNED_IN_AT};
+use crate::backend::platform::client_addr::limiter_key;
 use crate::backend::platform::db::Tx;
 use crate::backend::platform::second_factor::{self, Accepted, Refused};
 use crate::backend::platform::users::UserRow;
@@ -60,7 +61,7 @@ fn fingerprint(row: &UserRow) -> String {
 
 /// Refuses the attempt if its address has made too many (one audit event a minute per address for it).
 async fn throttle(state: &AppState, who: &Who) -> Result<(), AppError> {
-    if let Some(addr) = who.client_ip.as_deref().and_then(|s| s.parse::<IpAddr>().ok()) {
+    if let Some(addr) = who.client_ip.as_deref().and_then(|s| s.parse::<IpAddr>().ok()).map(limiter_key) {
         if state.signin_limiter.check_key(&addr).is_err() {
             if state.throttled_audit.check_key(&addr).is_ok() {
                 audit::record_refusal(&state.db, who, Event::new("sign_in.throttled")).await?;

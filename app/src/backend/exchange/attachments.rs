@@ -235,6 +235,20 @@ impl Drop for Incoming {
     }
 }
 
+/// Removes what uploads cut off by a crash left behind (`.incoming-*` older than `age`): called at start.
+/// Younger ones may belong to an upload still under way in another process on the same store.
+pub async fn sweep_unfinished(dir: &Path, age: std::time::Duration) -> usize {
+    let Ok(mut entries) = tokio::fs::read_dir(dir).await else { return 0 };
+    let mut removed = 0;
+    while let Ok(Some(entry)) = entries.next_entry().await {
+        let stale = entry.metadata().await.ok().and_then(|m| m.modified().ok()).and_then(|t| t.elapsed().ok()).is_some_and(|e| e > age);
+        if entry.file_name().to_string_lossy().starts_with(".incoming-") && stale && tokio::fs::remove_file(entry.path()).await.is_ok() {
+            removed += 1;
+        }
+    }
+    removed
+}
+
 /// How much the agency's users have stored, in bytes.
 async fn agency_usage(conn: &mut SqliteConnection, agency_id: i64) -> Result<i64, AppError> {
     Ok(sqlx::query_scalar("SELECT COALESCE(SUM(a.size), 0) FROM attachments a JOIN users u ON u.id = a.uploaded_by WHERE u.agency_id = ?")
@@ -334,6 +348,26 @@ pub async fn download(db: &Db, store: &Store<'_>, actor: &Actor, id: i64) -> Res
 
 #[cfg(test)]
 mod tests {
+
+    #[tokio::test]
+    async fn unfinished_uploads_left_by_a_crash_are_swept_and_others_kept() {
+        let dir = std::env::temp_dir().join(format!("ld-sweep-{}", uuid::Uuid::new_v4()));
+        std::fs::create_dir_all(&dir).unwrap();
+        let old = dir.join(".incoming-old");
+        std::fs::write(&old, b"half").unwrap();
+        std::fs::File::options()
+            .write(true)
+            .open(&old)
+            .unwrap()
+            .set_modified(std::time::SystemTime::now() - std::time::Duration::from_secs(7200))
+            .unwrap();
+        std::fs::write(dir.join(".incoming-new"), b"under way").unwrap();
+        std::fs::write(dir.join("kept"), b"a stored file").unwrap();
+        assert_eq!(sweep_unfinished(&dir, std::time::Duration::from_secs(3600)).await, 1);
+        assert!(!old.exists() && dir.join(".incoming-new").exists() && dir.join("kept").exists());
+        std::fs::remove_dir_all(&dir).unwrap();
+    }
+
     use super::*;
 
     #[test]

@@ -41,6 +41,20 @@ pub fn resolve(peer: IpAddr, forwarded_for: Option<&str>, trusted: &[IpNet]) -> 
     client
 }
 
+/// What the per-address limits count by: an IPv4 address, or an IPv6 client's /64 (one subscriber's
+/// network holds 2^64 addresses: counting each alone would let one client rotate past any limit). The audit
+/// trail keeps the full address.
+pub fn limiter_key(addr: IpAddr) -> IpAddr {
+    match addr {
+        IpAddr::V6(v6) => {
+            let mut bytes = v6.octets();
+            bytes[8..].fill(0);
+            IpAddr::from(bytes)
+        }
+        v4 => v4,
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -64,6 +78,12 @@ mod tests {
         assert_eq!(resolve(ip("10.1.2.3"), Some("nonsense"), &trusted), ip("10.1.2.3"));
         assert_eq!(resolve(ip("10.1.2.3"), None, &trusted), ip("10.1.2.3"));
         assert!(parse_trusted("10.0.0.0/33").is_err());
+        // IPv4 written as IPv6 matches an IPv4 block.
+        assert_eq!(resolve(ip("10.1.2.3"), Some("::ffff:198.51.100.7"), &trusted), ip("198.51.100.7"));
+        // One IPv6 network is one client for the limits.
+        assert_eq!(limiter_key(ip("2001:db8:1:2:aaaa::1")), limiter_key(ip("2001:db8:1:2:bbbb::9")));
+        assert_ne!(limiter_key(ip("2001:db8:1:2::1")), limiter_key(ip("2001:db8:1:3::1")));
+        assert_eq!(limiter_key(ip("198.51.100.7")), ip("198.51.100.7"));
         assert!(parse_trusted("").unwrap().is_empty());
     }
 }
