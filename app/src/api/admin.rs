@@ -10,11 +10,32 @@ mod guard {
     use crate::backend::exchange::policy::{self, Action};
     use crate::backend::{state, Actor, AppState};
     use crate::error::AppError;
+    use crate::model::{AwaitingConfirmation, ChangeKind};
 
     pub async fn admin(action: Action) -> Result<(Actor, AppState), AppError> {
         let (actor, app) = state::context().await?;
         policy::ensure(&actor.user, action)?;
         Ok((actor, app))
+    }
+
+    /// An admin asks for a change of someone else's account that only its confirmer applies (a password or
+    /// second-factor reset): stored, audited as `action`, answered with who must confirm.
+    pub async fn ask_for(id: i64, kind: ChangeKind, action: &'static str) -> Result<AwaitingConfirmation, AppError> {
+        use crate::backend::platform::account_changes::{self, Proposal};
+        use crate::backend::platform::audit::{self, Event};
+        use crate::backend::platform::users;
+        let (actor, app) = admin(Action::ManageAccounts).await?;
+        policy::ensure_not_own_account(&actor.user, id)?;
+        let mut tx = app.db.begin_write().await?;
+        let target = users::by_id(&mut tx, id).await?.ok_or(AppError::NotFound)?;
+        if kind == ChangeKind::ResetSecondFactor && !target.has_second_factor {
+            return Err(AppError::Conflict("This account has no second factor to reset.".into()));
+        }
+        let change = account_changes::propose(&mut tx, &target, Proposal::of(kind), actor.id()).await?;
+        let details = serde_json::json!({"username": target.username, "awaiting_confirmation": change.id});
+        audit::record(&mut tx, &actor.who, Event::new(action).on("user", id).details(details)).await?;
+        tx.commit().await?;
+        Ok(AwaitingConfirmation { user: target.view(), confirmer: policy::confirmer(&change).label() })
     }
 }
 
@@ -188,55 +209,18 @@ pub async fn set_user_enabled(id: i64, enabled: bool) -> Result<UserView, AppErr
 /// The password in use keeps working until then.
 #[server(endpoint = "reset_user_password")]
 pub async fn reset_user_password(id: i64) -> Result<AwaitingConfirmation, AppError> {
-    use crate::backend::exchange::policy;
-    use crate::backend::platform::account_changes::{self, Proposal};
-    use crate::backend::platform::audit::{self, Event};
-    use crate::backend::{exchange::policy::Action, platform::users, state};
+    use crate::backend::state;
     use crate::model::ChangeKind;
-    use serde_json::json;
-    state::reply(
-        async {
-            let (actor, app) = guard::admin(Action::ManageAccounts).await?;
-            policy::ensure_not_own_account(&actor.user, id)?;
-            let mut tx = app.db.begin_write().await?;
-            let target = users::by_id(&mut tx, id).await?.ok_or(AppError::NotFound)?;
-            let change = account_changes::propose(&mut tx, &target, Proposal::of(ChangeKind::ResetPassword), actor.id()).await?;
-            let details = json!({"username": target.username, "awaiting_confirmation": change.id});
-            audit::record(&mut tx, &actor.who, Event::new("user.reset_password").on("user", id).details(details)).await?;
-            tx.commit().await?;
-            Ok(AwaitingConfirmation { user: target.view(), confirmer: policy::confirmer(&change).label() })
-        }
-        .await,
-    )
+    state::reply(guard::ask_for(id, ChangeKind::ResetPassword, "user.reset_password").await)
 }
 
 /// Asks for the account's authenticator app and recovery codes to be removed (a lost phone): its
 /// confirmer decides, and the next sign-in sets up a new one.
 #[server(endpoint = "reset_second_factor")]
 pub async fn reset_second_factor(id: i64) -> Result<AwaitingConfirmation, AppError> {
-    use crate::backend::exchange::policy;
-    use crate::backend::platform::account_changes::{self, Proposal};
-    use crate::backend::platform::audit::{self, Event};
-    use crate::backend::{exchange::policy::Action, platform::users, state};
+    use crate::backend::state;
     use crate::model::ChangeKind;
-    use serde_json::json;
-    state::reply(
-        async {
-            let (actor, app) = guard::admin(Action::ManageAccounts).await?;
-            policy::ensure_not_own_account(&actor.user, id)?;
-            let mut tx = app.db.begin_write().await?;
-            let target = users::by_id(&mut tx, id).await?.ok_or(AppError::NotFound)?;
-            if !target.has_second_factor {
-                return Err(AppError::Conflict("This account has no second factor to reset.".into()));
-            }
-            let change = account_changes::propose(&mut tx, &target, Proposal::of(ChangeKind::ResetSecondFactor), actor.id()).await?;
-            let details = json!({"username": target.username, "awaiting_confirmation": change.id});
-            audit::record(&mut tx, &actor.who, Event::new("user.reset_second_factor").on("user", id).details(details)).await?;
-            tx.commit().await?;
-            Ok(AwaitingConfirmation { user: target.view(), confirmer: policy::confirmer(&change).label() })
-        }
-        .await,
-    )
+    state::reply(guard::ask_for(id, ChangeKind::ResetSecondFactor, "user.reset_second_factor").await)
 }
 
 #[server(endpoint = "unlock_user")]

@@ -113,7 +113,6 @@ pub async fn begin_totp(password: String) -> Result<TotpSetup, AppError> {
 pub async fn confirm_totp(code: String) -> Result<Vec<String>, AppError> {
     use crate::backend::exchange::policy::{self, Action};
     use crate::backend::platform::audit::{self, Event, Outcome};
-    use crate::backend::platform::auth::AuthedUser;
     use crate::backend::platform::{second_factor, users};
     use crate::backend::state;
     state::reply(
@@ -132,11 +131,7 @@ pub async fn confirm_totp(code: String) -> Result<Vec<String>, AppError> {
                     users::end_sessions(&mut tx, actor.id()).await?;
                     let row = users::by_id(&mut tx, actor.id()).await?.ok_or(AppError::Internal)?;
                     tx.commit().await?;
-                    let mut session = state::auth_session().await?;
-                    session.login(&AuthedUser::new(row)).await.map_err(|e| {
-                        tracing::error!(error = %e, "session refresh failed");
-                        AppError::Internal
-                    })?;
+                    state::rebind_session(row).await?;
                     Ok(codes)
                 }
                 Err(_) => {
@@ -189,7 +184,6 @@ pub async fn current_user() -> Result<Option<SessionUser>, AppError> {
 pub async fn change_password(current: String, new_password: String, confirm: String) -> Result<(), AppError> {
     use crate::backend::exchange::policy::{self, Action};
     use crate::backend::platform::audit::{self, Event, Outcome};
-    use crate::backend::platform::auth::AuthedUser;
     use crate::backend::{platform::passwords, platform::users, state};
     use crate::error::Problems;
     state::reply(
@@ -226,11 +220,7 @@ pub async fn change_password(current: String, new_password: String, confirm: Str
             let row = users::by_id(&mut tx, actor.id()).await?.ok_or(AppError::Internal)?;
             tx.commit().await?;
             // Re-binding this session to the new hash keeps it; every other session of the user ends.
-            let mut session = state::auth_session().await?;
-            session.login(&AuthedUser::new(row)).await.map_err(|e| {
-                tracing::error!(error = %e, "session refresh failed");
-                AppError::Internal
-            })?;
+            state::rebind_session(row).await?;
             Ok(())
         }
         .await,

@@ -117,6 +117,16 @@ pub async fn client_ip() -> Option<String> {
     leptos_axum::extract::<axum::Extension<ClientAddr>>().await.ok().map(|axum::Extension(ClientAddr(addr))| addr.to_string())
 }
 
+/// Binds this request's session anew to the account as it now is (a new password or second factor): this
+/// session goes on, every other one of the account ends (`AuthedUser`'s binding changed).
+pub async fn rebind_session(row: crate::backend::platform::users::UserRow) -> Result<(), AppError> {
+    let mut session = auth_session().await?;
+    session.login(&crate::backend::platform::auth::AuthedUser::new(row)).await.map_err(|e| {
+        tracing::error!(error = %e, "session refresh failed");
+        AppError::Internal
+    })
+}
+
 pub async fn auth_session() -> Result<AuthSession, AppError> {
     leptos_axum::extract::<AuthSession>().await.map_err(|e| {
         tracing::error!(error = %e, "auth session missing");
