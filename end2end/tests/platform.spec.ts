@@ -1,4 +1,5 @@
 import { test, expect } from '@playwright/test';
+import AxeBuilder from '@axe-core/playwright';
 import { credentials, fillSignIn, hydrated, signIn, signOut, totp } from './helpers';
 
 // One story, in order: the audit test at the end looks for the events the earlier tests caused.
@@ -127,8 +128,11 @@ test('an admin asks for a user; India\'s supervisor confirms it and hands over t
   await newPage.goto('/cases');
   await expect(newPage).toHaveURL(/\/profile$/);
   await hydrated(newPage);
-  await newPage.getByLabel('Your password').fill('saffron monsoon ledger 42');
-  await newPage.getByRole('button', { name: 'Set up an authenticator app' }).click();
+  // Both kinds are offered; this account takes the authenticator app (the passkey test below, the other).
+  await expect(newPage.getByRole('button', { name: 'Add a passkey' })).toBeVisible();
+  const app = newPage.locator('form', { has: newPage.getByRole('button', { name: 'Set up an authenticator app' }) });
+  await app.getByLabel('Your password').fill('saffron monsoon ledger 42');
+  await app.getByRole('button', { name: 'Set up an authenticator app' }).click();
   await expect(newPage.getByRole('img', { name: 'QR code for your authenticator app' }).locator('svg')).toBeVisible();
   const secret = (await newPage.getByTestId('totp-secret').textContent())!.trim();
   await newPage.getByLabel('Code from the app').fill('000000');
@@ -236,4 +240,66 @@ test('four-eyes: a role change waits; India\'s supervisor refuses it with ground
   await hydrated(page);
   await expect(page.getByTestId('account-change')).toHaveCount(0);
   await expect(page.getByLabel('Role')).toHaveValue('officer');
+});
+
+test('passkey: an officer adds one in Chromium\'s virtual authenticator and signs in with it, or with a recovery code', async ({ browser }) => {
+  // Passkeys are bound to a host name: browsers refuse them for an IP address, so this test uses localhost.
+  const context = await browser.newContext({ baseURL: 'http://localhost:3100' });
+  const page = await context.newPage();
+  const cdp = await context.newCDPSession(page);
+  await cdp.send('WebAuthn.enable');
+  const { authenticatorId } = await cdp.send('WebAuthn.addVirtualAuthenticator', {
+    options: {
+      protocol: 'ctap2', transport: 'internal', hasResidentKey: true,
+      hasUserVerification: true, isUserVerified: true, automaticPresenceSimulation: true,
+    },
+  });
+  const password = credentials()['certin.officer'];
+  await signIn(page, 'certin.officer', password);
+  await page.goto('/profile');
+  await hydrated(page);
+  const add = page.locator('form.add-passkey');
+  await add.getByLabel('Name of this passkey').fill('work laptop');
+  await add.getByLabel('Your password').fill('not my password');
+  await add.getByRole('button', { name: 'Add a passkey' }).click();
+  await expect(page.locator('#f-passkey-password-error')).toContainText('not right');
+  await add.getByLabel('Your password').fill(password);
+  await add.getByRole('button', { name: 'Add a passkey' }).click();
+  // The account's first second factor: ten recovery codes, shown once.
+  const codes = page.getByTestId('recovery-codes').locator('li');
+  await expect(codes).toHaveCount(10);
+  const recovery = (await codes.first().textContent())!.trim();
+  const stored = await cdp.send('WebAuthn.getCredentials', { authenticatorId });
+  expect(stored.credentials).toHaveLength(1);
+  await page.getByRole('link', { name: 'Continue' }).click();
+  await hydrated(page);
+  await page.goto('/profile');
+  await expect(page.getByTestId('passkeys')).toContainText('work laptop');
+
+  // The password alone no longer signs in: the second step offers the passkey, which does.
+  await hydrated(page);
+  await signOut(page);
+  await fillSignIn(page, 'certin.officer', password);
+  await expect(page).toHaveURL(/\/login\/code$/);
+  await hydrated(page);
+  await expect(page.getByRole('heading', { name: 'Use your passkey' })).toBeVisible();
+  const axe = await new AxeBuilder({ page }).analyze();
+  expect(axe.violations.map(v => v.id), 'axe violations on the passkey step').toEqual([]);
+  await page.getByRole('button', { name: 'Use a passkey' }).click();
+  await expect(page.getByRole('button', { name: 'Sign out' })).toBeVisible();
+  await expect(page.locator('.who')).toContainText('Kavya Iyer');
+  await page.goto('/profile');
+  await expect(page.getByTestId('passkeys')).toContainText('last used');
+
+  // Without the authenticator, a recovery code still signs in, once.
+  await hydrated(page);
+  await signOut(page);
+  await cdp.send('WebAuthn.removeVirtualAuthenticator', { authenticatorId });
+  await fillSignIn(page, 'certin.officer', password);
+  await expect(page).toHaveURL(/\/login\/code$/);
+  await hydrated(page);
+  await page.getByLabel('Code').fill(recovery);
+  await page.getByRole('button', { name: 'Continue with the code' }).click();
+  await expect(page.getByRole('button', { name: 'Sign out' })).toBeVisible();
+  await context.close();
 });

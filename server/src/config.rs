@@ -82,6 +82,11 @@ pub struct ServeArgs {
     /// instance-secrets.key beside the database file. Keep it out of database backups.
     #[arg(long, env = "LD_SECRETS_KEY_FILE")]
     pub secrets_key_file: Option<std::path::PathBuf>,
+    /// The address users open Liaison Desk at, e.g. https://desk.example.gc.ca (behind the TLS proxy).
+    /// Passkeys are bound to it: browsers offer them only there, and only for a host name over HTTPS (or
+    /// on localhost). Default: http://localhost:PORT of the address served.
+    #[arg(long, env = "LD_PUBLIC_URL")]
+    pub public_url: Option<String>,
     /// Largest request body accepted, in bytes (larger ones get 413).
     #[arg(long, env = "LD_MAX_BODY_BYTES", default_value_t = 1024 * 1024)]
     pub max_body_bytes: usize,
@@ -136,7 +141,7 @@ impl Default for ServeArgs {
 impl ServeArgs {
     /// The settings, with the sealing key read (or made) from its file; without a file (tests), a key that
     /// lives as long as the process.
-    pub fn settings(&self) -> Result<Settings, String> {
+    pub fn settings(&self, site_addr: std::net::SocketAddr) -> Result<Settings, String> {
         use app::backend::platform::secrets::SealingKey;
         let sealing_key = match &self.secrets_key_file {
             Some(path) => SealingKey::load_or_create(path).map_err(|e| e.to_string())?,
@@ -144,7 +149,10 @@ impl ServeArgs {
         };
         let trusted_proxies =
             app::backend::platform::client_addr::parse_trusted(&self.trusted_proxies).map_err(|e| format!("LD_TRUSTED_PROXIES: {e}"))?;
+        let public_url = self.public_url.clone().unwrap_or_else(|| format!("http://localhost:{}", site_addr.port()));
+        let passkeys = app::backend::platform::passkeys::RelyingParty::new(&public_url)?;
         Ok(Settings {
+            passkeys: std::sync::Arc::new(passkeys),
             lockout_threshold: self.lockout_threshold,
             lockout_duration: Duration::from_secs(self.lockout_minutes * 60),
             signin_per_ip_per_minute: self.signin_per_ip_per_minute,

@@ -48,7 +48,7 @@ pub async fn build_parts(
     args: &ServeArgs,
     shutdown: tokio::sync::watch::Receiver<bool>,
 ) -> Result<(Router, app::backend::oversight::notifications::Hub, Sessions, app::backend::oversight::dashboard::Snapshots), sqlx::Error> {
-    let settings = args.settings().map_err(|e| sqlx::Error::Configuration(e.into()))?;
+    let settings = args.settings(leptos_options.site_addr).map_err(|e| sqlx::Error::Configuration(e.into()))?;
     let secure = settings.secure_cookies;
     let store = Sessions::new(&db).await?;
     let sessions = SessionManagerLayer::new(store.clone())

@@ -190,3 +190,65 @@ async fn resetting_a_second_factor_takes_a_supervisor_of_the_accounts_country() 
     assert_eq!(e.call("list_cases", &[("filter[q]", "")]).await.status(), 403);
     assert_eq!(e.ok("current_user", &[]).await["must_enrol_second_factor"], true);
 }
+
+#[tokio::test]
+async fn a_passkey_is_bound_to_this_servers_host_name_and_a_forged_answer_adds_nothing() {
+    let s = TestServer::start_bare().await;
+    let (mut c, password) = new_colleague(&s).await;
+    assert_eq!(c.call("begin_passkey", &[("name", "laptop"), ("password", "not the password")]).await.status(), 422);
+    let long_name = "x".repeat(61);
+    assert_eq!(c.call("begin_passkey", &[("name", &long_name), ("password", &password)]).await.status(), 422);
+    let begun = c.ok("begin_passkey", &[("name", "laptop"), ("password", &password)]).await;
+    let port = s.base.rsplit(':').next().unwrap();
+    assert_eq!(begun["origin"], format!("http://localhost:{port}"), "passkeys work where the server is reached by name");
+    let key = &begun["options"]["publicKey"];
+    assert_eq!(key["rp"]["id"], "localhost");
+    assert_eq!(key["user"]["name"], "jean.roy");
+    assert_eq!(key["authenticatorSelection"]["userVerification"], "required", "a fingerprint, face or PIN, not a touch alone");
+    assert!(key["challenge"].as_str().unwrap().len() >= 40, "a fresh random challenge");
+
+    // A made-up answer (well formed, signed by nothing): refused, nothing stored, the challenge spent.
+    let forged = serde_json::json!({
+        "id": "AAAA", "rawId": "AAAA", "type": "public-key",
+        "response": {"attestationObject": "o2NmbXRkbm9uZQ", "clientDataJSON": "e30"},
+    });
+    let res = c.call("finish_passkey", &[("credential", &forged.to_string())]).await;
+    assert_eq!(res.status(), 422);
+    let res = c.call("finish_passkey", &[("credential", &forged.to_string())]).await;
+    assert_eq!(res.status(), 422);
+    assert!(res.text().await.unwrap().contains("Start again"), "one answer per challenge");
+    assert_eq!(c.call("finish_passkey", &[("credential", &"{".repeat(100_000))]).await.status(), 422);
+    let stored: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM passkeys").fetch_one(&s.db.pool).await.unwrap();
+    assert_eq!(stored, 0);
+    assert_eq!(c.ok("current_user", &[]).await["must_enrol_second_factor"], true, "still no second factor");
+    let failed: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM audit_events WHERE action = 'passkey.add' AND outcome = 'failure'")
+        .fetch_one(&s.db.pool)
+        .await
+        .unwrap();
+    assert_eq!(failed, 1);
+}
+
+#[tokio::test]
+async fn the_second_step_offers_what_the_account_has_and_a_passkey_answer_without_its_challenge_opens_nothing() {
+    let s = TestServer::start_bare().await;
+    let (mut c, password) = new_colleague(&s).await;
+    enrol(&mut c, &password).await;
+    let mut d = s.client();
+    assert_eq!(d.ok("pending_second_factors", &[]).await, serde_json::Value::Null, "nothing is pending before the password");
+    d.ok("login", &[("username", "jean.roy"), ("password", &password)]).await;
+    assert_eq!(d.ok("pending_second_factors", &[]).await, serde_json::json!({"passkeys": false, "totp": true}));
+    let res = d.call("begin_passkey_sign_in", &[]).await;
+    assert_eq!(res.status(), 422);
+    assert!(res.text().await.unwrap().contains("no passkey"));
+    let forged = serde_json::json!({
+        "id": "AAAA", "rawId": "AAAA", "type": "public-key",
+        "response": {"authenticatorData": "AAAA", "clientDataJSON": "e30", "signature": "AAAA", "userHandle": null},
+    });
+    let res = d.call("finish_passkey_sign_in", &[("credential", &forged.to_string())]).await;
+    assert_eq!(res.status(), 422);
+    assert_eq!(d.whoami().await, None);
+    // Without a pending password step, not even that.
+    let mut e = s.client();
+    assert_eq!(e.call("finish_passkey_sign_in", &[("credential", &forged.to_string())]).await.status(), 422);
+    assert_eq!(e.call("begin_passkey_sign_in", &[]).await.status(), 422);
+}

@@ -59,16 +59,18 @@ pub async fn demo_without_second_factor() -> Result<bool, AppError> {
 
 #[server(endpoint = "my_second_factor")]
 pub async fn my_second_factor() -> Result<SecondFactorStatus, AppError> {
-    use crate::backend::platform::second_factor;
+    use crate::backend::platform::{passkeys, second_factor};
     use crate::backend::state;
     state::reply(
         async {
             let (actor, app) = state::context_allowing_pending_password().await?;
             let mut conn = app.db.pool.acquire().await?;
-            let enrolled = second_factor::is_confirmed(&mut conn, actor.id()).await?;
+            let totp = second_factor::is_confirmed(&mut conn, actor.id()).await?;
+            let passkeys = passkeys::list(&mut conn, actor.id(), &actor.user.time_zone).await?;
             let recovery_codes_left = second_factor::recovery_codes_left(&mut conn, actor.id()).await?;
-            let required = app.settings.require_second_factor && (enrolled || actor.user.must_enrol_second_factor);
-            Ok(SecondFactorStatus { enrolled, recovery_codes_left, required })
+            let required = app.settings.require_second_factor && (totp || !passkeys.is_empty() || actor.user.must_enrol_second_factor);
+            let passkey_origin = app.settings.passkeys.origin.clone();
+            Ok(SecondFactorStatus { totp, passkeys, passkey_origin, recovery_codes_left, required })
         }
         .await,
     )
@@ -79,29 +81,13 @@ pub async fn my_second_factor() -> Result<SecondFactorStatus, AppError> {
 #[server(endpoint = "begin_totp")]
 pub async fn begin_totp(password: String) -> Result<TotpSetup, AppError> {
     use crate::backend::exchange::policy::{self, Action};
-    use crate::backend::platform::audit::{self, Event, Outcome};
-    use crate::backend::platform::{passwords, second_factor, users};
-    use crate::backend::{sign_in, state};
+    use crate::backend::{own_factors, state};
     state::reply(
         async {
             let (actor, app) = state::context_allowing_pending_password().await?;
             policy::ensure(&actor.user, Action::ManageOwnProfile)?;
-            if password.is_empty() || password.len() > sign_in::MAX_PASSWORD_BYTES {
-                return Err(AppError::field("password", "Enter your password."));
-            }
-            let row = {
-                let mut conn = app.db.pool.acquire().await?;
-                users::by_id(&mut conn, actor.id()).await?.ok_or(AppError::Unauthorized)?
-            };
-            if !passwords::verify(password, Some(row.password_hash.0.clone())).await {
-                let event = Event::new("second_factor.begin").on("user", actor.id()).outcome(Outcome::Failure);
-                audit::record_alone(&app.db, &actor.who, event).await?;
-                return Err(AppError::field("password", "The password is not right."));
-            }
-            let mut tx = app.db.begin_write().await?;
-            let setup = second_factor::begin(&mut tx, &app.settings.sealing_key, actor.id(), &actor.user.username).await?;
-            audit::record(&mut tx, &actor.who, Event::new("second_factor.begin").on("user", actor.id())).await?;
-            tx.commit().await?;
+            let session = state::auth_session().await?;
+            let setup = own_factors::begin_totp(&app, &session, &actor, password).await?;
             Ok(TotpSetup { secret: setup.secret, qr_svg: setup.qr_svg })
         }
         .await,

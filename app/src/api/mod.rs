@@ -8,5 +8,6 @@ pub mod cases;
 pub mod confirmations;
 pub mod dashboard;
 pub mod notifications;
+pub mod passkeys;
 pub mod requests;
 pub mod search;

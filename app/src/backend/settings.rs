@@ -34,6 +34,8 @@ pub struct Settings {
     pub require_second_factor: bool,
     /// Seals second-factor secrets; loaded from its file by `serve` (the default lives in memory only).
     pub sealing_key: crate::backend::platform::secrets::SealingKey,
+    /// This server as a WebAuthn relying party (passkeys), from `LD_PUBLIC_URL`.
+    pub passkeys: std::sync::Arc<crate::backend::platform::passkeys::RelyingParty>,
 }
 
 /// Temporary passwords work for a day unless configured otherwise (the CLI uses this too).
@@ -65,6 +67,9 @@ impl Default for Settings {
             expensive_reads_per_minute: 60,
             require_second_factor: true,
             sealing_key: crate::backend::platform::secrets::SealingKey::ephemeral(),
+            passkeys: std::sync::Arc::new(
+                crate::backend::platform::passkeys::RelyingParty::new("http://localhost:3000").expect("a valid default address"),
+            ),
         }
     }
 }

@@ -1,4 +1,5 @@
-//! Signing in: the password, then the second factor where the account has one (TOTP or a recovery code);
+//! Signing in: the password, then the second factor where the account has one (a passkey, a TOTP code or a
+//! recovery code);
 //! the account lockout (wrong codes count like wrong passwords), the per-address throttle, a new session
 //! id, and the audit of every attempt.
 
@@ -8,10 +9,10 @@ use crate::backend::platform::client_addr::limiter_key;
 use crate::backend::platform::db::Tx;
 use crate::backend::platform::second_factor::{self, Accepted, Refused};
 use crate::backend::platform::users::UserRow;
-use crate::backend::platform::{passwords, users};
+use crate::backend::platform::{passkeys, passwords, users};
 use crate::backend::state::AppState;
 use crate::error::AppError;
-use crate::model::{SessionUser, SignInStep};
+use crate::model::{PendingFactors, SessionUser, SignInStep};
 use chrono::Utc;
 use serde_json::json;
 use std::net::IpAddr;
@@ -42,6 +43,8 @@ pub const MAX_PASSWORD_BYTES: usize = 1024;
 /// and when (the code must follow within `PENDING_SECONDS`).
 const PENDING: &str = "ld.second_factor_pending";
 const PENDING_SECONDS: i64 = 300;
+/// The passkey challenge of the pending sign-in (spent by the first answer to it).
+const PASSKEY_CHALLENGE: &str = "ld.passkey_challenge";
 /// Longest second-factor code accepted (a recovery code with spaces is about 16).
 const MAX_CODE_CHARS: usize = 64;
 
@@ -159,26 +162,49 @@ pub async fn sign_in(
     finish(state, session, tx, &who, row, None).await.map(SignInStep::SignedIn)
 }
 
+fn expired() -> AppError {
+    AppError::field("form", "Your sign-in has expired. Start again with your username and password.")
+}
+
+async fn pending(session: &AuthSession) -> Result<Pending, AppError> {
+    let pending: Option<Pending> = session.session.get(PENDING).await.ok().flatten();
+    pending.filter(|p| Utc::now().timestamp() - p.at <= PENDING_SECONDS).ok_or_else(expired)
+}
+
+/// The account of this session's pending sign-in (password right, within the last five minutes, not
+/// changed since), in a write transaction; refused and recorded when it has been locked or disabled since.
+async fn pending_account(state: &AppState, session: &mut AuthSession, who: &mut Who) -> Result<(Tx, UserRow), AppError> {
+    let pending = pending(session).await?;
+    throttle(state, who).await?;
+    let mut tx = state.db.begin_write().await?;
+    let row = users::by_id(&mut tx, pending.user_id).await?.filter(|r| fingerprint(r) == pending.password).ok_or_else(expired)?;
+    identify(who, &row);
+    who.username = Some(row.username.clone());
+    if row.is_locked(Utc::now()) || !row.is_active() {
+        refuse(state, tx, who, &row, if row.is_active() { "account locked" } else { "account disabled" }, false).await?;
+        let _ = session.session.remove::<Pending>(PENDING).await;
+        return Err(failed(state));
+    }
+    Ok((tx, row))
+}
+
+/// Which second factors the pending sign-in may use (the code page offers those); None without one.
+pub async fn pending_factors(state: &AppState, session: &AuthSession) -> Result<Option<PendingFactors>, AppError> {
+    let Ok(pending) = pending(session).await else { return Ok(None) };
+    let mut conn = state.db.pool.acquire().await?;
+    let passkeys = passkeys::count(&mut conn, pending.user_id).await? > 0;
+    let totp = second_factor::is_confirmed(&mut conn, pending.user_id).await?;
+    Ok(Some(PendingFactors { passkeys, totp }))
+}
+
 /// Checks the second factor of a sign-in whose password was right (within the last five minutes, in this
 /// session), and starts the session.
 pub async fn second_factor(state: &AppState, session: &mut AuthSession, ip: Option<String>, code: &str) -> Result<SessionUser, AppError> {
-    let expired = || AppError::field("form", "Your sign-in has expired. Start again with your username and password.");
-    let pending: Option<Pending> = session.session.get(PENDING).await.ok().flatten();
-    let pending = pending.filter(|p| Utc::now().timestamp() - p.at <= PENDING_SECONDS).ok_or_else(expired)?;
     if code.chars().count() > MAX_CODE_CHARS {
         return Err(AppError::field("code", "Enter the six-digit code from your app, or one of your recovery codes."));
     }
     let mut who = Who { client_ip: ip, ..Who::default() };
-    throttle(state, &who).await?;
-    let mut tx = state.db.begin_write().await?;
-    let row = users::by_id(&mut tx, pending.user_id).await?.filter(|r| fingerprint(r) == pending.password).ok_or_else(expired)?;
-    identify(&mut who, &row);
-    who.username = Some(row.username.clone());
-    if row.is_locked(Utc::now()) || !row.is_active() {
-        refuse(state, tx, &who, &row, if row.is_active() { "account locked" } else { "account disabled" }, false).await?;
-        let _ = session.session.remove::<Pending>(PENDING).await;
-        return Err(failed(state));
-    }
+    let (mut tx, row) = pending_account(state, session, &mut who).await?;
     match second_factor::verify(&mut tx, &state.settings.sealing_key, row.id, &row.username, code).await? {
         Ok(accepted) => {
             let _ = session.session.remove::<Pending>(PENDING).await;
@@ -207,6 +233,62 @@ pub async fn second_factor(state: &AppState, session: &mut AuthSession, ip: Opti
     }
 }
 
+#[derive(serde::Serialize, serde::Deserialize)]
+struct PasskeyChallenge {
+    user_id: i64,
+    state: webauthn_rs::prelude::PasskeyAuthentication,
+}
+
+/// The challenge for the pending sign-in's passkeys (kept in this session until answered).
+pub async fn passkey_challenge(
+    state: &AppState,
+    session: &mut AuthSession,
+) -> Result<webauthn_rs::prelude::RequestChallengeResponse, AppError> {
+    let pending = pending(session).await?;
+    let mut conn = state.db.pool.acquire().await?;
+    let Some((options, challenge)) = passkeys::begin_authentication(&mut conn, &state.settings.passkeys, pending.user_id).await? else {
+        return Err(AppError::field("form", "This account has no passkey. Enter the code from your authenticator app instead."));
+    };
+    let kept = PasskeyChallenge { user_id: pending.user_id, state: challenge };
+    session.session.insert(PASSKEY_CHALLENGE, kept).await.map_err(|e| {
+        tracing::error!(error = %e, "session write failed");
+        AppError::Internal
+    })?;
+    Ok(options)
+}
+
+/// Checks the browser's passkey answer to the kept challenge (spent now, whatever the outcome) and starts
+/// the session; a wrong answer counts toward the lockout like a wrong code.
+pub async fn passkey(
+    state: &AppState,
+    session: &mut AuthSession,
+    ip: Option<String>,
+    credential: &webauthn_rs::prelude::PublicKeyCredential,
+) -> Result<SessionUser, AppError> {
+    let challenge: Option<PasskeyChallenge> = session.session.remove(PASSKEY_CHALLENGE).await.ok().flatten();
+    let mut who = Who { client_ip: ip, ..Who::default() };
+    let (mut tx, row) = pending_account(state, session, &mut who).await?;
+    let Some(challenge) = challenge.filter(|c| c.user_id == row.id) else {
+        return Err(AppError::field("form", "That passkey answer is out of date. Choose \"Use a passkey\" again."));
+    };
+    match passkeys::finish_authentication(&mut tx, &state.settings.passkeys, row.id, credential, &challenge.state).await? {
+        Ok(()) => {
+            let _ = session.session.remove::<Pending>(PENDING).await;
+            finish(state, session, tx, &who, row, Some(Accepted::Passkey)).await
+        }
+        Err(_) => {
+            refuse(state, tx, &who, &row, "passkey not verified", true).await?;
+            Err(AppError::field(
+                "form",
+                format!(
+                    "The passkey did not sign in: it is not one registered to this account. After {} failed attempts the account is locked.",
+                    state.settings.lockout_threshold
+                ),
+            ))
+        }
+    }
+}
+
 /// The sign-in succeeded: the temporary password (if it was one) is spent, failures are forgotten, the
 /// event is recorded, and a new session starts.
 async fn finish(
@@ -228,6 +310,7 @@ async fn finish(
     let factor = match factor {
         Some(Accepted::Totp) => "totp",
         Some(Accepted::RecoveryCode) => "recovery code",
+        Some(Accepted::Passkey) => "passkey",
         None if row.second_factor_exempt => "none (demo account)",
         None => "none",
     };

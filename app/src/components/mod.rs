@@ -6,5 +6,6 @@ pub mod forms;
 pub mod layout;
 pub mod lists;
 pub mod live;
+pub mod passkey;
 pub mod server_form;
 pub mod upload;

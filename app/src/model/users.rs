@@ -101,13 +101,53 @@ impl From<SignInStep> for SignInAnswer {
     }
 }
 
-/// The signed-in user's second factor, as their profile shows it.
+/// The signed-in user's second factors, as their profile shows them.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub struct SecondFactorStatus {
-    pub enrolled: bool,
+    /// An authenticator app is set up.
+    pub totp: bool,
+    pub passkeys: Vec<PasskeyInfo>,
+    /// Where passkeys work (this server's public address): elsewhere the browser refuses them.
+    pub passkey_origin: String,
     pub recovery_codes_left: i64,
     /// The instance requires one of this account.
     pub required: bool,
+}
+
+impl SecondFactorStatus {
+    pub fn any(&self) -> bool {
+        self.totp || !self.passkeys.is_empty()
+    }
+}
+
+/// One of the user's passkeys, as their profile lists it.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct PasskeyInfo {
+    pub id: i64,
+    pub name: String,
+    pub created_at: super::ShownTime,
+    pub last_used_at: Option<super::ShownTime>,
+}
+
+/// Which second factors a sign-in waiting for one may use.
+#[derive(Clone, Copy, Debug, PartialEq, Serialize, Deserialize)]
+pub struct PendingFactors {
+    pub passkeys: bool,
+    pub totp: bool,
+}
+
+/// The browser's instructions for making a passkey, and the address where that works.
+#[derive(Clone, Debug, Serialize, Deserialize)]
+pub struct PasskeyCreation {
+    pub options: webauthn_rs_proto::CreationChallengeResponse,
+    pub origin: String,
+}
+
+/// The browser's instructions for signing in with a passkey, and the address where that works.
+#[derive(Clone, Debug, Serialize, Deserialize)]
+pub struct PasskeyRequest {
+    pub options: webauthn_rs_proto::RequestChallengeResponse,
+    pub origin: String,
 }
 
 /// Setting up an authenticator app: the QR code (SVG made by the server) and the secret as text.

@@ -4,13 +4,15 @@
 
 use crate::api::auth::{my_second_factor, BeginTotp, ChangePassword, ConfirmTotp};
 use crate::api::cases::SetTimeZone;
+use crate::api::passkeys::RemovePasskey;
 use crate::api::requests::{approval_policy, SetApprovalPolicy};
 use crate::components::forms::{action_error, ErrorSummary};
 use crate::components::forms::{Field, SelectField};
 use crate::components::layout::{CurrentUser, Guard};
+use crate::components::passkey::{AddPasskey, RecoveryCodes};
 use crate::components::server_form::ServerForm;
 use crate::model::permissions::{allows, Action};
-use crate::model::Priority;
+use crate::model::{Priority, SecondFactorStatus};
 use leptos::prelude::*;
 use leptos::server_fn::ServerFn;
 use leptos_meta::Title;
@@ -73,7 +75,8 @@ pub fn ProfilePage() -> impl IntoView {
     }
 }
 
-/// The second factor: its state, or setting one up (first, when the account must have one).
+/// The second factors: passkeys and the authenticator app, their state, setting one up (first, when the
+/// account must have one), and removing a passkey.
 #[component]
 fn SecondFactor(must_enrol: bool) -> impl IntoView {
     let status = Resource::new(|| (), |_| my_second_factor());
@@ -81,22 +84,61 @@ fn SecondFactor(must_enrol: bool) -> impl IntoView {
         <section class="panel narrow" id="second-factor">
             <h2>"Second factor"</h2>
             {must_enrol.then(|| view! {
-                <p class="notice" role="status">"Your account needs a second factor before you can continue: set up an authenticator app \
-                    (for example on your work phone). Every sign-in then asks for the code it shows."</p>
+                <p class="notice" role="status">"Your account needs a second factor before you can continue: add a passkey (your \
+                    computer's fingerprint or face sign-in, or a security key), or set up an authenticator app on your work phone. \
+                    Every sign-in then asks for it."</p>
             })}
             <Suspense fallback=|| view! { <p class="loading">"Loading…"</p> }>
                 {move || Suspend::new(async move {
                     match status.await {
-                        Ok(s) if s.enrolled => view! {
-                            <p data-testid="second-factor-status">"An authenticator app is set up. Recovery codes left: " {s.recovery_codes_left} ". \
-                                To replace the app, ask an administrator to reset it (a supervisor confirms)."</p>
-                        }.into_any(),
-                        Ok(_) => view! { <TotpSetupIsland/> }.into_any(),
+                        Ok(s) => view! { <Factors s/> }.into_any(),
                         Err(e) => view! { <p class="error-summary" role="alert">{e.to_string()}</p> }.into_any(),
                     }
                 })}
             </Suspense>
         </section>
+    }
+}
+
+#[component]
+fn Factors(s: SecondFactorStatus) -> impl IntoView {
+    let any = s.any();
+    let origin = s.passkey_origin.clone();
+    let options: Vec<(String, String)> = s.passkeys.iter().map(|p| (p.id.to_string(), p.name.clone())).collect();
+    view! {
+        {any.then(|| view! {
+            <p data-testid="second-factor-status">"Recovery codes left: " {s.recovery_codes_left} ". \
+                If you lose all your second factors, an administrator can reset them (a supervisor confirms)."</p>
+        })}
+        <h3>"Passkeys"</h3>
+        <p class="hint factor-intro">"A passkey signs you in with your computer's fingerprint or face sign-in, your device PIN or a security key. \
+            It works only at " <code>{origin}</code> ", so a look-alike site cannot use it."</p>
+        {(!s.passkeys.is_empty()).then(|| view! {
+            <ul class="passkeys" data-testid="passkeys">
+                {s.passkeys.iter().map(|p| view! {
+                    <li><strong>{p.name.clone()}</strong> " — added " {p.created_at.text.clone()}
+                        {p.last_used_at.as_ref().map(|t| format!(", last used {}", t.text))}</li>
+                }).collect_view()}
+            </ul>
+        })}
+        <AddPasskey/>
+        {(!options.is_empty()).then(|| view! {
+            <details class="remove-passkey">
+                <summary>"Remove a passkey"</summary>
+                <ServerForm action=RemovePasskey::PATH done="Passkey removed.">
+                    <SelectField label="Passkey" name="id" options/>
+                    <Field label="Your password" name="password" form="remove-passkey" kind="password" autocomplete="current-password" required=true/>
+                    <button type="submit" class="button danger">"Remove passkey"</button>
+                </ServerForm>
+            </details>
+        })}
+        <h3>"Authenticator app"</h3>
+        {if s.totp {
+            view! { <p data-testid="totp-status">"An authenticator app is set up. To replace it, ask an administrator to reset it \
+                (a supervisor confirms)."</p> }.into_any()
+        } else {
+            view! { <TotpSetupIsland/> }.into_any()
+        }}
     }
 }
 
@@ -112,16 +154,7 @@ fn TotpSetupIsland() -> impl IntoView {
     let codes = move || confirm.value().get().and_then(|r| r.ok());
     view! {
         {move || match (setup(), codes()) {
-            (_, Some(codes)) => view! {
-                <div class="issued" role="status">
-                    <p><strong>"Your authenticator app is set up."</strong> " Keep these recovery codes somewhere safe, away from your phone: \
-                        each one signs you in once if you lose the app. They are shown only now."</p>
-                    <ol class="recovery-codes mono" data-testid="recovery-codes">
-                        {codes.into_iter().map(|c| view! { <li>{c}</li> }).collect_view()}
-                    </ol>
-                    <p><a class="button primary" href="/">"Continue"</a></p>
-                </div>
-            }.into_any(),
+            (_, Some(codes)) => view! { <RecoveryCodes codes what="Your authenticator app is set up."/> }.into_any(),
             (Some(setup), None) => view! {
                 <ol class="steps">
                     <li>"Scan this code with your authenticator app (or type the secret below into it)."</li>
@@ -139,7 +172,7 @@ fn TotpSetupIsland() -> impl IntoView {
                 <p>"Use an authenticator app (for example FreeOTP, Google Authenticator, Microsoft Authenticator or 1Password)."</p>
                 <ActionForm action=begin>
                     <ErrorSummary error=begin_error/>
-                    <Field label="Your password" name="password" kind="password" autocomplete="current-password" required=true
+                    <Field label="Your password" name="password" form="totp" kind="password" autocomplete="current-password" required=true
                         hint="Asked again, so that an unattended session cannot tie its own app to your account." error=begin_error/>
                     <button type="submit" class="button primary">"Set up an authenticator app"</button>
                 </ActionForm>

@@ -10,6 +10,7 @@ pub mod checkpoints;
 pub mod client_addr;
 pub mod db;
 pub mod identity;
+pub mod passkeys;
 pub mod passwords;
 pub mod render_cache;
 pub mod second_factor;

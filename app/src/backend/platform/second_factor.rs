@@ -66,6 +66,35 @@ pub async fn begin(tx: &mut Tx, key: &SealingKey, user_id: i64, username: &str) 
     Ok(Enrolment { secret: totp.secret().to_base32(), qr_svg })
 }
 
+/// How recent a sign-in must be to add or remove a second factor on an account that has one: a session
+/// left open (or a stolen cookie) with the password alone must not bind the thief's own factor.
+pub const STEP_UP_SECONDS: i64 = 10 * 60;
+
+/// Refuses binding or removing a factor of an account that has one unless this session signed in (with that
+/// factor) within `STEP_UP_SECONDS`.
+pub fn ensure_recent_sign_in(has_factor: bool, signed_in_at: Option<i64>, now: i64) -> Result<(), AppError> {
+    if has_factor && signed_in_at.is_none_or(|t| now - t > STEP_UP_SECONDS) {
+        return Err(AppError::Conflict(format!(
+            "To change your second factors, sign out and sign in again (with your current second factor) first: \
+             this is allowed for {} minutes after signing in.",
+            STEP_UP_SECONDS / 60
+        )));
+    }
+    Ok(())
+}
+
+/// Whether the account has any second factor: a confirmed authenticator app or a passkey.
+pub async fn has_any(conn: &mut SqliteConnection, user_id: i64) -> Result<bool, AppError> {
+    Ok(sqlx::query_scalar(
+        "SELECT EXISTS (SELECT 1 FROM totp_factors WHERE user_id = ? AND confirmed_at IS NOT NULL) \
+             OR EXISTS (SELECT 1 FROM passkeys WHERE user_id = ?)",
+    )
+    .bind(user_id)
+    .bind(user_id)
+    .fetch_one(conn)
+    .await?)
+}
+
 pub async fn is_confirmed(conn: &mut SqliteConnection, user_id: i64) -> Result<bool, AppError> {
     Ok(sqlx::query_scalar("SELECT EXISTS (SELECT 1 FROM totp_factors WHERE user_id = ? AND confirmed_at IS NOT NULL)")
         .bind(user_id)
@@ -135,6 +164,11 @@ pub async fn confirm(
         return Ok(Err(refused));
     }
     sqlx::query("UPDATE totp_factors SET confirmed_at = ? WHERE user_id = ?").bind(Utc::now()).bind(user_id).execute(&mut **tx).await?;
+    Ok(Ok(issue_recovery_codes(tx, key, user_id).await?))
+}
+
+/// Ten new recovery codes for the account (any earlier ones stop working), returned once.
+pub async fn issue_recovery_codes(tx: &mut Tx, key: &SealingKey, user_id: i64) -> Result<Vec<String>, AppError> {
     sqlx::query("DELETE FROM recovery_codes WHERE user_id = ?").bind(user_id).execute(&mut **tx).await?;
     let codes: Vec<String> = (0..RECOVERY_CODES).map(|_| recovery_code()).collect();
     for code in &codes {
@@ -144,7 +178,7 @@ pub async fn confirm(
             .execute(&mut **tx)
             .await?;
     }
-    Ok(Ok(codes))
+    Ok(codes)
 }
 
 /// What the code was, when accepted at sign-in.
@@ -152,6 +186,7 @@ pub async fn confirm(
 pub enum Accepted {
     Totp,
     RecoveryCode,
+    Passkey,
 }
 
 /// Checks a sign-in's second factor: a TOTP code (six digits) or an unused recovery code.
@@ -176,9 +211,10 @@ pub async fn verify(
     Ok(if used.rows_affected() == 1 { Ok(Accepted::RecoveryCode) } else { Err(Refused::Wrong) })
 }
 
-/// Removes the account's authenticator and recovery codes (a confirmed four-eyes reset): the next sign-in
-/// sets up a new one.
+/// Removes the account's authenticator, passkeys and recovery codes (a confirmed four-eyes reset): the
+/// next sign-in sets up a new second factor.
 pub async fn remove(tx: &mut Tx, user_id: i64) -> Result<(), AppError> {
+    crate::backend::platform::passkeys::remove_all(tx, user_id).await?;
     sqlx::query("DELETE FROM totp_factors WHERE user_id = ?").bind(user_id).execute(&mut **tx).await?;
     sqlx::query("DELETE FROM recovery_codes WHERE user_id = ?").bind(user_id).execute(&mut **tx).await?;
     Ok(())
@@ -209,6 +245,15 @@ fn recovery_code() -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn changing_factors_needs_a_recent_sign_in_once_there_is_one() {
+        let now = 1_000_000;
+        assert!(ensure_recent_sign_in(false, None, now).is_ok(), "a first factor needs no earlier one");
+        assert!(ensure_recent_sign_in(true, Some(now - 60), now).is_ok());
+        assert!(ensure_recent_sign_in(true, Some(now - STEP_UP_SECONDS - 1), now).is_err());
+        assert!(ensure_recent_sign_in(true, None, now).is_err());
+    }
 
     #[test]
     fn recovery_codes_are_random_and_read_back_however_typed() {

@@ -106,7 +106,8 @@ impl UserRow {
 const SELECT: &str = "SELECT u.id, u.username, u.display_name, u.role, u.agency_id, a.code AS agency_code, \
      a.name AS agency_name, a.country, u.time_zone, u.status, u.password_hash, u.must_change_password, \
      u.temporary_expires_at, u.temporary_used, \
-     EXISTS (SELECT 1 FROM totp_factors f WHERE f.user_id = u.id AND f.confirmed_at IS NOT NULL) AS has_second_factor, \
+     (EXISTS (SELECT 1 FROM totp_factors f WHERE f.user_id = u.id AND f.confirmed_at IS NOT NULL) \
+        OR EXISTS (SELECT 1 FROM passkeys p WHERE p.user_id = u.id)) AS has_second_factor, \
      u.second_factor_exempt, u.auth_epoch, u.failed_attempts, u.locked_until, u.created_at, \
      COALESCE((SELECT unread FROM unread_counts WHERE user_id = u.id), 0) AS unread_notifications \
      FROM users u JOIN agencies a ON a.id = u.agency_id";

@@ -1,0 +1,173 @@
+//! The browser's half of passkeys: asks the server for the ceremony's options, hands them to the browser's
+//! WebAuthn API (`navigator.credentials`), and sends the signed answer back. The conversions between the
+//! protocol's JSON and the browser's objects are `webauthn-rs-proto`'s.
+
+use super::forms::{ErrorSummary, Field};
+use crate::error::AppError;
+use leptos::prelude::*;
+
+#[cfg(feature = "hydrate")]
+mod browser {
+    use crate::api::passkeys::{begin_passkey, begin_passkey_sign_in, finish_passkey, finish_passkey_sign_in};
+    use crate::error::AppError;
+    use leptos::prelude::window;
+    use wasm_bindgen::{JsCast, JsValue};
+    use wasm_bindgen_futures::JsFuture;
+    use webauthn_rs_proto::{PublicKeyCredential, RegisterPublicKeyCredential};
+
+    fn form_error(message: String) -> AppError {
+        AppError::field("form", message)
+    }
+
+    /// Passkeys are bound to the server's public address: elsewhere (another host name, an IP address)
+    /// the browser refuses them, so say where they work instead.
+    fn ensure_here(origin: &str) -> Result<(), AppError> {
+        let here = window().location().origin().unwrap_or_default();
+        let supported = js_sys::Reflect::has(&window(), &JsValue::from_str("PublicKeyCredential")).unwrap_or(false);
+        if here != origin {
+            return Err(form_error(format!("Passkeys work only at {origin}. Open Liaison Desk there and try again.")));
+        }
+        if !supported {
+            return Err(form_error("This browser does not support passkeys. Use an authenticator app instead.".into()));
+        }
+        Ok(())
+    }
+
+    /// The browser's refusal, in words (WebAuthn names its errors; the user only sees this).
+    fn refused(e: JsValue) -> AppError {
+        let name = e.dyn_ref::<web_sys::DomException>().map(|d| d.name()).unwrap_or_default();
+        form_error(match name.as_str() {
+            "NotAllowedError" => "The passkey step was cancelled, or its time ran out. Try again.".into(),
+            "InvalidStateError" => "This authenticator already holds a passkey for your account here.".into(),
+            "SecurityError" => "The browser refused passkeys for this address.".into(),
+            _ => "The browser could not use a passkey. Try again, or use an authenticator app.".into(),
+        })
+    }
+
+    fn unreadable() -> AppError {
+        form_error("The browser's answer could not be read. Try again.".into())
+    }
+
+    /// Makes a passkey for the signed-in user; answers the recovery codes when it is their first factor.
+    pub async fn add(name: String, password: String) -> Result<Vec<String>, AppError> {
+        let creation = begin_passkey(name, password).await?;
+        ensure_here(&creation.origin)?;
+        let options: web_sys::CredentialCreationOptions = creation.options.into();
+        let promise = window().navigator().credentials().create_with_options(&options).map_err(refused)?;
+        let made = JsFuture::from(promise).await.map_err(refused)?;
+        let made: web_sys::PublicKeyCredential = made.dyn_into().map_err(|_| unreadable())?;
+        let answer = serde_json::to_string(&RegisterPublicKeyCredential::from(made)).map_err(|_| unreadable())?;
+        finish_passkey(answer).await
+    }
+
+    /// Signs in the pending sign-in (password given) with one of the account's passkeys.
+    pub async fn sign_in() -> Result<(), AppError> {
+        let request = begin_passkey_sign_in().await?;
+        ensure_here(&request.origin)?;
+        let options: web_sys::CredentialRequestOptions = request.options.into();
+        let promise = window().navigator().credentials().get_with_options(&options).map_err(refused)?;
+        let signed = JsFuture::from(promise).await.map_err(refused)?;
+        let signed: web_sys::PublicKeyCredential = signed.dyn_into().map_err(|_| unreadable())?;
+        let answer = serde_json::to_string(&PublicKeyCredential::from(signed)).map_err(|_| unreadable())?;
+        finish_passkey_sign_in(answer).await.map(|_| ())
+    }
+}
+
+/// The recovery codes, shown once after the account's first second factor is set up.
+#[component]
+pub fn RecoveryCodes(codes: Vec<String>, what: &'static str) -> impl IntoView {
+    view! {
+        <div class="issued" role="status">
+            <p><strong>{what}</strong> " Keep these recovery codes somewhere safe, away from your phone and keys: \
+                each one signs you in once if you lose them. They are shown only now."</p>
+            <ol class="recovery-codes mono" data-testid="recovery-codes">
+                {codes.into_iter().map(|c| view! { <li>{c}</li> }).collect_view()}
+            </ol>
+            <p><a class="button primary" href="/">"Continue"</a></p>
+        </div>
+    }
+}
+
+/// Adding a passkey: a name to tell it apart, the password again, then the browser's own dialog.
+#[island]
+pub fn AddPasskey() -> impl IntoView {
+    let error = RwSignal::new(None::<AppError>);
+    let codes = RwSignal::new(None::<Vec<String>>);
+    let busy = RwSignal::new(false);
+    let on_submit = move |ev: leptos::ev::SubmitEvent| {
+        ev.prevent_default();
+        #[cfg(feature = "hydrate")]
+        {
+            use wasm_bindgen::JsCast;
+            let Some(data) = ev
+                .target()
+                .and_then(|t| t.dyn_into::<web_sys::HtmlFormElement>().ok())
+                .and_then(|f| web_sys::FormData::new_with_form(&f).ok())
+            else {
+                return;
+            };
+            let field = |k: &str| data.get(k).as_string().unwrap_or_default();
+            let (name, password) = (field("name"), field("password"));
+            busy.set(true);
+            error.set(None);
+            leptos::task::spawn_local(async move {
+                match browser::add(name, password).await {
+                    Ok(issued) if issued.is_empty() => {
+                        super::server_form::set_flash("Passkey added. Your other sessions have been signed out.");
+                        let _ = window().location().reload();
+                    }
+                    Ok(issued) => codes.set(Some(issued)),
+                    Err(e) => error.set(Some(e)),
+                }
+                busy.set(false);
+            });
+        }
+    };
+    let error = Signal::from(error);
+    view! {
+        {move || match codes.get() {
+            Some(codes) => view! { <RecoveryCodes codes what="Your passkey is set up."/> }.into_any(),
+            None => view! {
+                <form class="add-passkey" on:submit=on_submit>
+                    <ErrorSummary error/>
+                    <Field label="Name of this passkey" name="name" form="passkey" error
+                        hint="To tell your passkeys apart, e.g. \"work laptop\" or \"security key\"."/>
+                    <Field label="Your password" name="password" form="passkey" kind="password" autocomplete="current-password" required=true error
+                        hint="Asked again, so that an unattended session cannot add its own passkey."/>
+                    <button type="submit" class="button primary" disabled=move || busy.get()>"Add a passkey"</button>
+                </form>
+            }.into_any(),
+        }}
+    }
+}
+
+/// The passkey choice of the sign-in's second step.
+#[island]
+pub fn PasskeySignIn() -> impl IntoView {
+    let error = RwSignal::new(None::<AppError>);
+    let busy = RwSignal::new(false);
+    let on_click = move |_| {
+        #[cfg(feature = "hydrate")]
+        {
+            busy.set(true);
+            error.set(None);
+            leptos::task::spawn_local(async move {
+                match browser::sign_in().await {
+                    Ok(()) => {
+                        let _ = window().location().set_href("/");
+                    }
+                    Err(e) => {
+                        error.set(Some(e));
+                        busy.set(false);
+                    }
+                }
+            });
+        }
+    };
+    view! {
+        <div class="passkey-sign-in">
+            <ErrorSummary error=error.into()/>
+            <button type="button" class="button primary" on:click=on_click disabled=move || busy.get()>"Use a passkey"</button>
+        </div>
+    }
+}
