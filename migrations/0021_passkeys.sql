@@ -9,6 +9,8 @@ CREATE TABLE passkeys (
     name          TEXT NOT NULL,
     -- webauthn-rs's Passkey as JSON (public key, algorithm, counter).
     passkey       TEXT NOT NULL,
+    -- The highest signature counter seen: an authenticator that counts must go up (a clone does not).
+    sign_count    INTEGER NOT NULL DEFAULT 0,
     created_at    TEXT NOT NULL,
     last_used_at  TEXT
 );

@@ -149,6 +149,12 @@ impl ServeArgs {
         };
         let trusted_proxies =
             app::backend::platform::client_addr::parse_trusted(&self.trusted_proxies).map_err(|e| format!("LD_TRUSTED_PROXIES: {e}"))?;
+        if self.public_url.is_none() && self.secure_cookies {
+            tracing::warn!(
+                "LD_PUBLIC_URL is not set: passkeys work only at http://localhost:{}, not at the HTTPS address users open",
+                site_addr.port()
+            );
+        }
         let public_url = self.public_url.clone().unwrap_or_else(|| format!("http://localhost:{}", site_addr.port()));
         let passkeys = app::backend::platform::passkeys::RelyingParty::new(&public_url)?;
         Ok(Settings {

@@ -740,3 +740,36 @@ async fn uploads_are_checked_before_reading_and_held_to_the_agencys_quota() {
         .count();
     assert_eq!(files, 0);
 }
+
+/// The cross-check runs once per version of what it looks for: viewing the request again answers the kept
+/// result and spends none of the allowance; a new indicator on the case makes the next view run it again.
+#[tokio::test]
+async fn the_cross_check_runs_once_per_version_of_what_it_looks_for() {
+    let args = server::config::ServeArgs { expensive_reads_per_minute: 2, ..Default::default() };
+    let s = TestServer::start_with(args).await;
+    let (request, case): (i64, i64) =
+        sqlx::query_as("SELECT id, case_id FROM requests WHERE subject LIKE 'Import records of the consignee%'")
+            .fetch_one(&s.db.pool)
+            .await
+            .unwrap();
+    let (request, case) = (request.to_string(), case.to_string());
+    let mut cbsa = s.signed_in("cbsa.officer").await;
+    let first = cbsa.ok("cross_check", &[("id", &request)]).await;
+    for _ in 0..4 {
+        assert_eq!(cbsa.ok("cross_check", &[("id", &request)]).await, first, "the kept result, not counted");
+    }
+    let mut ncb = s.signed_in("ncb.officer").await;
+    ncb.ok("add_indicator", &[("case_id", &case), ("kind", "domain"), ("value", "kept-or-not.example"), ("tlp", "amber")]).await;
+    let second = cbsa.ok("cross_check", &[("id", &request)]).await;
+    assert!(second["looked_for"].to_string().contains("kept-or-not.example"), "the new indicator is looked for: {second}");
+    // Two runs spent the allowance of two: the next expensive read waits.
+    assert_eq!(cbsa.call("search", &[("q", "fentanyl")]).await.status(), 429);
+    assert_eq!(cbsa.ok("cross_check", &[("id", &request)]).await, second, "a kept result is still shown");
+    let kept: Vec<bool> = sqlx::query_scalar(
+        "SELECT json_extract(details, '$.kept') FROM audit_events WHERE action = 'request.cross_check' AND outcome = 'success' ORDER BY id",
+    )
+    .fetch_all(&s.db.pool)
+    .await
+    .unwrap();
+    assert_eq!(kept, [false, true, true, true, true, false, true], "every view is audited, saying whether it ran");
+}

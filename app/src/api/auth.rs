@@ -94,42 +94,18 @@ pub async fn begin_totp(password: String) -> Result<TotpSetup, AppError> {
     )
 }
 
-/// Confirms the app with its first code; answers the ten recovery codes, shown once.
+/// Confirms the app with its first code; answers the ten recovery codes (shown once) when it is the
+/// account's first second factor.
 #[server(endpoint = "confirm_totp")]
 pub async fn confirm_totp(code: String) -> Result<Vec<String>, AppError> {
     use crate::backend::exchange::policy::{self, Action};
-    use crate::backend::platform::audit::{self, Event, Outcome};
-    use crate::backend::platform::{second_factor, users};
-    use crate::backend::state;
+    use crate::backend::{own_factors, state};
     state::reply(
         async {
             let (actor, app) = state::context_allowing_pending_password().await?;
             policy::ensure(&actor.user, Action::ManageOwnProfile)?;
-            if code.chars().count() > 16 || code.trim().is_empty() {
-                return Err(AppError::field("code", "Enter the six-digit code your app shows now."));
-            }
-            let mut tx = app.db.begin_write().await?;
-            match second_factor::confirm(&mut tx, &app.settings.sealing_key, actor.id(), &actor.user.username, code.trim()).await? {
-                Ok(codes) => {
-                    audit::record(&mut tx, &actor.who, Event::new("second_factor.enrol").on("user", actor.id())).await?;
-                    // Every other session ends (one opened with the password alone before this must not
-                    // inherit the new factor); this one is bound anew and goes on.
-                    users::end_sessions(&mut tx, actor.id()).await?;
-                    let row = users::by_id(&mut tx, actor.id()).await?.ok_or(AppError::Internal)?;
-                    tx.commit().await?;
-                    state::rebind_session(row).await?;
-                    Ok(codes)
-                }
-                Err(_) => {
-                    let event = Event::new("second_factor.enrol").on("user", actor.id()).outcome(Outcome::Failure);
-                    audit::record(&mut tx, &actor.who, event).await?;
-                    tx.commit().await?;
-                    Err(AppError::field(
-                        "code",
-                        "That code is not the one your app shows now. Check the app's clock, and type the newest code.",
-                    ))
-                }
-            }
+            let session = state::auth_session().await?;
+            own_factors::confirm_totp(&app, &session, &actor, &code).await
         }
         .await,
     )
@@ -169,8 +145,8 @@ pub async fn current_user() -> Result<Option<SessionUser>, AppError> {
 #[server(endpoint = "change_password")]
 pub async fn change_password(current: String, new_password: String, confirm: String) -> Result<(), AppError> {
     use crate::backend::exchange::policy::{self, Action};
-    use crate::backend::platform::audit::{self, Event, Outcome};
-    use crate::backend::{platform::passwords, platform::users, state};
+    use crate::backend::platform::audit::{self, Event};
+    use crate::backend::{platform::passwords, platform::users, sign_in, state};
     use crate::error::Problems;
     state::reply(
         async {
@@ -190,15 +166,8 @@ pub async fn change_password(current: String, new_password: String, confirm: Str
             );
             p.into_result()?;
 
-            let row = {
-                let mut conn = app.db.pool.acquire().await?;
-                users::by_id(&mut conn, actor.id()).await?.ok_or(AppError::Unauthorized)?
-            };
-            if !passwords::verify(current, Some(row.password_hash.0.clone())).await {
-                audit::record_alone(&app.db, &actor.who, Event::new("password.change").on("user", actor.id()).outcome(Outcome::Failure))
-                    .await?;
-                return Err(AppError::field("current", "The current password is not right."));
-            }
+            // A wrong current password counts toward the lockout: a session left open cannot guess it freely.
+            sign_in::reconfirm_password(&app, &actor, current, "current", "password.change").await?;
             let hash = passwords::hash(new_password).await;
             let mut tx = app.db.begin_write().await?;
             users::set_password(&mut tx, actor.id(), &hash, users::PasswordKind::Chosen).await?;

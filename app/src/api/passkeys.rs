@@ -70,7 +70,8 @@ pub async fn begin_passkey_sign_in() -> Result<PasskeyRequest, AppError> {
         async {
             let app = state::state()?;
             let mut session = state::auth_session().await?;
-            let options = sign_in::passkey_challenge(&app, &mut session).await?;
+            let ip = state::client_ip().await;
+            let options = sign_in::passkey_challenge(&app, &mut session, ip).await?;
             Ok(PasskeyRequest { options, origin: app.settings.passkeys.origin.clone() })
         }
         .await,

@@ -225,17 +225,17 @@ pub async fn cross_check(id: i64) -> Result<CrossCheckView, AppError> {
             let (row, access) = requests::load(&mut conn, id).await?.ok_or(AppError::NotFound)?;
             drop(conn);
             policy::ensure_request(&actor.user, &access.parties, row.sides(), RequestOp::ActAsRecipient)?;
-            state::ensure_within_read_limit(&app, actor.id())?;
-            let result = crosscheck::run(&app.db.pool, &actor.user, vis, &row).await?;
+            let allowance = || state::ensure_within_read_limit(&app, actor.id());
+            let (result, ran) = crosscheck::kept_or_run(&app.crosscheck, &app.db.pool, &actor.user, vis, &row, allowance).await?;
             audit::record_alone(
                 &app.db,
                 &actor.who,
                 Event::new("request.cross_check").on("request", id).case(row.case_id).details(json!({
-                    "looked_for": result.looked_for.len(), "matches": result.matches.len()
+                    "looked_for": result.looked_for.len(), "matches": result.matches.len(), "kept": !ran
                 })),
             )
             .await?;
-            Ok(result)
+            Ok(CrossCheckView::clone(&result))
         }
         .await,
     )

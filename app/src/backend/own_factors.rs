@@ -1,13 +1,14 @@
-//! A user managing their own second factors: adding a passkey, removing one, starting an authenticator
-//! app. Each asks for the password again, and once the account has a factor, also a sign-in (with it)
-//! within the last ten minutes (`second_factor::ensure_recent_sign_in`): a session left open, or a stolen
-//! cookie, must not bind the thief's own factor.
+//! A user managing their own second factors: adding a passkey, removing one, setting up an authenticator
+//! app. Each asks for the password again (wrong ones count toward the lockout), and once the account has
+//! a factor, also a sign-in (with it) within the last ten minutes (`second_factor::ensure_recent_sign_in`),
+//! checked when the change starts and again when it is made: a session left open, or a stolen cookie, must
+//! not bind the thief's own factor. The ten recovery codes come with the account's first factor only.
 
 use crate::backend::platform::audit::{self, Event, Outcome};
-use crate::backend::platform::auth::{Actor, AuthSession, SIGNED_IN_AT};
+use crate::backend::platform::auth::{Actor, AuthSession, SIGNED_IN_AT, SIGNED_IN_WITH};
 use crate::backend::platform::users::UserRow;
-use crate::backend::platform::{passkeys, passwords, second_factor, users};
-use crate::backend::sign_in::MAX_PASSWORD_BYTES;
+use crate::backend::platform::{passkeys, second_factor, users};
+use crate::backend::sign_in::reconfirm_password;
 use crate::backend::state::AppState;
 use crate::error::AppError;
 use crate::model::PasskeyCreation;
@@ -29,8 +30,23 @@ struct Registration {
     state: webauthn_rs::prelude::PasskeyRegistration,
 }
 
-/// Checks the user's password again (recorded as a failure of `action` when wrong), and that this session
-/// signed in recently enough to change factors; answers the account.
+fn session_failed(e: impl std::fmt::Display) -> AppError {
+    tracing::error!(error = %e, "session write failed");
+    AppError::Internal
+}
+
+/// Refuses a change to the factors of an account that has one unless this session signed in recently.
+/// Checked before the password, so a stale stolen session learns nothing about it either.
+async fn ensure_recent(app: &AppState, session: &AuthSession, actor: &Actor) -> Result<(), AppError> {
+    let has_factor = {
+        let mut conn = app.db.pool.acquire().await?;
+        second_factor::has_any(&mut conn, actor.id()).await?
+    };
+    let signed_in_at: Option<i64> = session.session.get(SIGNED_IN_AT).await.ok().flatten();
+    second_factor::ensure_recent_sign_in(has_factor, signed_in_at, Utc::now().timestamp())
+}
+
+/// The recent-sign-in rule, then the password again.
 async fn reconfirm(
     app: &AppState,
     session: &AuthSession,
@@ -38,26 +54,16 @@ async fn reconfirm(
     password: String,
     action: &'static str,
 ) -> Result<UserRow, AppError> {
-    if password.is_empty() || password.len() > MAX_PASSWORD_BYTES {
-        return Err(AppError::field("password", "Enter your password."));
-    }
-    let (row, has_factor) = {
-        let mut conn = app.db.pool.acquire().await?;
-        let row = users::by_id(&mut conn, actor.id()).await?.ok_or(AppError::Unauthorized)?;
-        (row, second_factor::has_any(&mut conn, actor.id()).await?)
-    };
-    if !passwords::verify(password, Some(row.password_hash.0.clone())).await {
-        audit::record_alone(&app.db, &actor.who, Event::new(action).on("user", actor.id()).outcome(Outcome::Failure)).await?;
-        return Err(AppError::field("password", "The password is not right."));
-    }
-    let signed_in_at: Option<i64> = session.session.get(SIGNED_IN_AT).await.ok().flatten();
-    second_factor::ensure_recent_sign_in(has_factor, signed_in_at, Utc::now().timestamp())?;
-    Ok(row)
+    ensure_recent(app, session, actor).await?;
+    reconfirm_password(app, actor, password, "password", action).await
 }
 
-fn session_failed(e: impl std::fmt::Display) -> AppError {
-    tracing::error!(error = %e, "session write failed");
-    AppError::Internal
+/// Every other session of the account ends after a change to its factors; this one is bound anew.
+async fn end_other_sessions(mut tx: crate::backend::platform::db::Tx, user_id: i64) -> Result<(), AppError> {
+    users::end_sessions(&mut tx, user_id).await?;
+    let row = users::by_id(&mut tx, user_id).await?.ok_or(AppError::Internal)?;
+    tx.commit().await?;
+    crate::backend::state::rebind_session(row).await
 }
 
 /// Starts setting up an authenticator app (see `second_factor::begin`).
@@ -75,13 +81,30 @@ pub async fn begin_totp(
     Ok(setup)
 }
 
-/// The longest passkey name, checked with the password before the browser is asked.
-fn passkey_name(name: &str) -> Result<String, AppError> {
-    let name = name.trim();
-    if name.chars().count() > passkeys::MAX_NAME_CHARS {
-        return Err(AppError::field("name", format!("A passkey's name has at most {} characters.", passkeys::MAX_NAME_CHARS)));
+/// Confirms the app being set up with its first code; answers the recovery codes when it is the account's
+/// first factor (empty otherwise: the codes it has stay valid).
+pub async fn confirm_totp(app: &AppState, session: &AuthSession, actor: &Actor, code: &str) -> Result<Vec<String>, AppError> {
+    if code.chars().count() > 16 || code.trim().is_empty() {
+        return Err(AppError::field("code", "Enter the six-digit code your app shows now."));
     }
-    Ok(if name.is_empty() { "Passkey".to_string() } else { name.to_string() })
+    ensure_recent(app, session, actor).await?;
+    let mut tx = app.db.begin_write().await?;
+    let first = !second_factor::has_any(&mut tx, actor.id()).await?;
+    let key = &app.settings.sealing_key;
+    if let Err(refused) = second_factor::confirm(&mut tx, key, actor.id(), &actor.user.username, code.trim()).await? {
+        audit::record(&mut tx, &actor.who, Event::new("second_factor.enrol").on("user", actor.id()).outcome(Outcome::Failure)).await?;
+        tx.commit().await?;
+        return Err(match refused {
+            second_factor::Refused::Expired => {
+                AppError::field("code", "Setting up the app took too long. Start again: scan the new code it shows.")
+            }
+            _ => AppError::field("code", "That code is not the one your app shows now. Check the app's clock, and type the newest code."),
+        });
+    }
+    let codes = if first { second_factor::issue_recovery_codes(&mut tx, key, actor.id()).await? } else { Vec::new() };
+    audit::record(&mut tx, &actor.who, Event::new("second_factor.enrol").on("user", actor.id())).await?;
+    end_other_sessions(tx, actor.id()).await?;
+    Ok(codes)
 }
 
 /// The browser's instructions for making a passkey for this account; the state waits in the session.
@@ -92,7 +115,10 @@ pub async fn begin_passkey(
     name: &str,
     password: String,
 ) -> Result<PasskeyCreation, AppError> {
-    let name = passkey_name(name)?;
+    if name.chars().count() > passkeys::MAX_NAME_CHARS {
+        return Err(AppError::field("name", format!("A passkey's name has at most {} characters.", passkeys::MAX_NAME_CHARS)));
+    }
+    let name = passkeys::clean_name(name);
     reconfirm(app, session, actor, password, "passkey.begin").await?;
     let mut conn = app.db.pool.acquire().await?;
     let (options, state) =
@@ -115,33 +141,32 @@ pub async fn finish_passkey(app: &AppState, session: &AuthSession, actor: &Actor
     let Some(kept) = kept.filter(|k| k.user_id == actor.id() && Utc::now().timestamp() - k.at <= REGISTRATION_SECONDS) else {
         return Err(AppError::field("form", "Adding the passkey took too long, or was started elsewhere. Start again."));
     };
+    ensure_recent(app, session, actor).await?;
     let mut tx = app.db.begin_write().await?;
     let first = !second_factor::has_any(&mut tx, actor.id()).await?;
     let event = |outcome| Event::new("passkey.add").on("user", actor.id()).outcome(outcome).details(json!({"name": kept.name}));
-    match passkeys::finish_registration(&mut tx, &app.settings.passkeys, actor.id(), &kept.name, &credential, &kept.state).await? {
-        Ok(()) => {}
-        Err(refused) => {
-            audit::record(&mut tx, &actor.who, event(Outcome::Failure)).await?;
-            tx.commit().await?;
-            return Err(match refused {
-                passkeys::Refused::AlreadyRegistered => {
-                    AppError::Conflict("This authenticator's passkey is registered already. Use another authenticator.".into())
-                }
-                passkeys::Refused::NotVerified => AppError::field("form", "The browser's answer did not verify. Try again."),
-            });
-        }
+    if let Err(refused) =
+        passkeys::finish_registration(&mut tx, &app.settings.passkeys, actor.id(), &kept.name, &credential, &kept.state).await?
+    {
+        audit::record(&mut tx, &actor.who, event(Outcome::Failure)).await?;
+        tx.commit().await?;
+        return Err(match refused {
+            passkeys::Refused::AlreadyRegistered => {
+                AppError::Conflict("This authenticator's passkey is registered already. Use another authenticator.".into())
+            }
+            _ => AppError::field("form", "The browser's answer did not verify. Try again."),
+        });
     }
     let codes = if first { second_factor::issue_recovery_codes(&mut tx, &app.settings.sealing_key, actor.id()).await? } else { Vec::new() };
     audit::record(&mut tx, &actor.who, event(Outcome::Success)).await?;
-    users::end_sessions(&mut tx, actor.id()).await?;
-    let row = users::by_id(&mut tx, actor.id()).await?.ok_or(AppError::Internal)?;
-    tx.commit().await?;
-    crate::backend::state::rebind_session(row).await?;
+    end_other_sessions(tx, actor.id()).await?;
     Ok(codes)
 }
 
-/// Removes one of the user's passkeys. Not their only second factor where one is required: that takes an
-/// administrator's reset, confirmed by a second person.
+/// Removes one of the user's passkeys (a lost laptop or key: every other session ends too). Not after
+/// signing in with a recovery code (someone holding a stolen code must not remove the owner's factors),
+/// and not the only second factor where one is required: that takes an administrator's reset, confirmed by
+/// a second person.
 pub async fn remove_passkey(
     app: &AppState,
     session: &AuthSession,
@@ -149,16 +174,23 @@ pub async fn remove_passkey(
     passkey_id: i64,
     password: String,
 ) -> Result<(), AppError> {
+    let signed_in_with: Option<String> = session.session.get(SIGNED_IN_WITH).await.ok().flatten();
+    if signed_in_with.as_deref() == Some("recovery code") {
+        return Err(AppError::Conflict(
+            "You signed in with a recovery code: you can add a passkey or an app now, but removing one needs a sign-in with a \
+             passkey or the app."
+                .into(),
+        ));
+    }
     let row = reconfirm(app, session, actor, password, "passkey.remove").await?;
     let mut tx = app.db.begin_write().await?;
-    let others = passkeys::count(&mut tx, actor.id()).await? - 1 + i64::from(second_factor::is_confirmed(&mut tx, actor.id()).await?);
-    if others < 1 && app.settings.require_second_factor && !row.second_factor_exempt {
+    let name = passkeys::remove(&mut tx, actor.id(), passkey_id).await?.ok_or(AppError::NotFound)?;
+    if !second_factor::has_any(&mut tx, actor.id()).await? && app.settings.require_second_factor && !row.second_factor_exempt {
+        // Dropping the transaction keeps the passkey.
         return Err(AppError::Conflict(
             "This is your only second factor. Add another (a passkey or an authenticator app) before removing it.".into(),
         ));
     }
-    let name = passkeys::remove(&mut tx, actor.id(), passkey_id).await?.ok_or(AppError::NotFound)?;
     audit::record(&mut tx, &actor.who, Event::new("passkey.remove").on("user", actor.id()).details(json!({"name": name}))).await?;
-    tx.commit().await?;
-    Ok(())
+    end_other_sessions(tx, actor.id()).await
 }

@@ -4,7 +4,7 @@
 //! id, and the audit of every attempt.
 
 use crate::backend::platform::audit::{self, Event, Outcome, Who};
-use crate::backend::platform::auth::{AuthSession, AuthedUser, SIGNED_IN_AT};
+use crate::backend::platform::auth::{Actor, AuthSession, AuthedUser, SIGNED_IN_AT, SIGNED_IN_WITH};
 use crate::backend::platform::client_addr::limiter_key;
 use crate::backend::platform::db::Tx;
 use crate::backend::platform::second_factor::{self, Accepted, Refused};
@@ -194,7 +194,7 @@ pub async fn pending_factors(state: &AppState, session: &AuthSession) -> Result<
     let mut conn = state.db.pool.acquire().await?;
     let passkeys = passkeys::count(&mut conn, pending.user_id).await? > 0;
     let totp = second_factor::is_confirmed(&mut conn, pending.user_id).await?;
-    Ok(Some(PendingFactors { passkeys, totp }))
+    Ok(Some(PendingFactors { passkeys, totp, passkey_origin: state.settings.passkeys.origin.clone() }))
 }
 
 /// Checks the second factor of a sign-in whose password was right (within the last five minutes, in this
@@ -243,9 +243,16 @@ struct PasskeyChallenge {
 pub async fn passkey_challenge(
     state: &AppState,
     session: &mut AuthSession,
+    ip: Option<String>,
 ) -> Result<webauthn_rs::prelude::RequestChallengeResponse, AppError> {
     let pending = pending(session).await?;
+    throttle(state, &Who { client_ip: ip, ..Who::default() }).await?;
     let mut conn = state.db.pool.acquire().await?;
+    // The same checks as the answer gets: the password unchanged since, the account neither locked nor disabled.
+    let row = users::by_id(&mut conn, pending.user_id).await?.filter(|r| fingerprint(r) == pending.password).ok_or_else(expired)?;
+    if row.is_locked(Utc::now()) || !row.is_active() {
+        return Err(failed(state));
+    }
     let Some((options, challenge)) = passkeys::begin_authentication(&mut conn, &state.settings.passkeys, pending.user_id).await? else {
         return Err(AppError::field("form", "This account has no passkey. Enter the code from your authenticator app instead."));
     };
@@ -289,6 +296,44 @@ pub async fn passkey(
     }
 }
 
+/// Checks a signed-in user's password again, before a change to their own credentials. A wrong one counts
+/// toward the lockout as at sign-in, and a locked account is refused: a stolen session cannot guess it freely.
+/// `field` names the form's password field for the message.
+pub async fn reconfirm_password(
+    state: &AppState,
+    actor: &Actor,
+    password: String,
+    field: &'static str,
+    action: &'static str,
+) -> Result<UserRow, AppError> {
+    let wrong = || AppError::field(field, "The password is not right.");
+    if password.is_empty() || password.len() > MAX_PASSWORD_BYTES {
+        return Err(wrong());
+    }
+    let row = {
+        let mut conn = state.db.pool.acquire().await?;
+        users::by_id(&mut conn, actor.id()).await?.ok_or(AppError::Unauthorized)?
+    };
+    if row.is_locked(Utc::now()) {
+        return Err(AppError::Conflict(
+            "Your account is locked after too many wrong passwords. Try again later, or ask an administrator to unlock it.".into(),
+        ));
+    }
+    if passwords::verify(password, Some(row.password_hash.0.clone())).await {
+        return Ok(row);
+    }
+    let mut tx = state.db.begin_write().await?;
+    audit::record(&mut tx, &actor.who, Event::new(action).on("user", actor.id()).outcome(Outcome::Failure)).await?;
+    let lock_for = chrono::Duration::from_std(state.settings.lockout_duration).unwrap_or(chrono::Duration::minutes(15));
+    if users::record_failure(&mut tx, row.id, state.settings.lockout_threshold, lock_for).await? {
+        let details = json!({"minutes": lock_for.num_minutes()});
+        audit::record(&mut tx, &actor.who, Event::new("account.locked").on("user", row.id).outcome(Outcome::Denied).details(details))
+            .await?;
+    }
+    tx.commit().await?;
+    Err(wrong())
+}
+
 /// The sign-in succeeded: the temporary password (if it was one) is spent, failures are forgotten, the
 /// event is recorded, and a new session starts.
 async fn finish(
@@ -317,6 +362,10 @@ async fn finish(
     audit::record(&mut tx, who, Event::new("sign_in").on("user", row.id).details(json!({"second_factor": factor}))).await?;
     tx.commit().await?;
     let mut user = start_session(session, AuthedUser::new(row.clone())).await?;
+    session.session.insert(SIGNED_IN_WITH, factor).await.map_err(|e| {
+        tracing::error!(error = %e, "session write failed");
+        AppError::Internal
+    })?;
     user.must_enrol_second_factor = row.must_enrol(state.settings.require_second_factor);
     Ok(user)
 }

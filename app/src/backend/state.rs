@@ -36,6 +36,8 @@ pub struct AppState {
         Arc<crate::backend::platform::render_cache::RenderCache<(crate::model::Country, i64, String), crate::model::DashboardHtml>>,
     /// The case forms' choices (agencies, leads) per user: the same on every case page.
     pub form_options: Arc<crate::backend::platform::render_cache::RenderCache<(), crate::model::FormOptions>>,
+    /// Cross-check results per viewer and version of what is looked for.
+    pub crosscheck: Arc<crate::backend::oversight::crosscheck::Kept>,
     /// Flips to true at shutdown, so long-lived event streams end and in-flight requests can finish.
     pub shutdown: tokio::sync::watch::Receiver<bool>,
 }
@@ -58,6 +60,7 @@ impl AppState {
             dashboard_html: Arc::new(crate::backend::platform::render_cache::RenderCache::new(2 << 20)),
             // A few KB each.
             form_options: Arc::new(crate::backend::platform::render_cache::RenderCache::new(1 << 20)),
+            crosscheck: Arc::default(),
             shutdown,
             settings: Arc::new(settings),
         }

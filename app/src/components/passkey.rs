@@ -49,7 +49,9 @@ mod browser {
     }
 
     /// Makes a passkey for the signed-in user; answers the recovery codes when it is their first factor.
-    pub async fn add(name: String, password: String) -> Result<Vec<String>, AppError> {
+    /// Where passkeys cannot work, says so before the password is sent.
+    pub async fn add(origin: String, name: String, password: String) -> Result<Vec<String>, AppError> {
+        ensure_here(&origin)?;
         let creation = begin_passkey(name, password).await?;
         ensure_here(&creation.origin)?;
         let options: web_sys::CredentialCreationOptions = creation.options.into();
@@ -61,7 +63,8 @@ mod browser {
     }
 
     /// Signs in the pending sign-in (password given) with one of the account's passkeys.
-    pub async fn sign_in() -> Result<(), AppError> {
+    pub async fn sign_in(origin: String) -> Result<(), AppError> {
+        ensure_here(&origin)?;
         let request = begin_passkey_sign_in().await?;
         ensure_here(&request.origin)?;
         let options: web_sys::CredentialRequestOptions = request.options.into();
@@ -90,7 +93,14 @@ pub fn RecoveryCodes(codes: Vec<String>, what: &'static str) -> impl IntoView {
 
 /// Adding a passkey: a name to tell it apart, the password again, then the browser's own dialog.
 #[island]
-pub fn AddPasskey() -> impl IntoView {
+pub fn AddPasskey(
+    /// Where passkeys work (the server's public address).
+    origin: String,
+) -> impl IntoView {
+    // Copyable, so the handler can be used again each time the form is drawn.
+    let origin = StoredValue::new(origin);
+    #[cfg(not(feature = "hydrate"))]
+    let _ = origin;
     let error = RwSignal::new(None::<AppError>);
     let codes = RwSignal::new(None::<Vec<String>>);
     let busy = RwSignal::new(false);
@@ -107,11 +117,11 @@ pub fn AddPasskey() -> impl IntoView {
                 return;
             };
             let field = |k: &str| data.get(k).as_string().unwrap_or_default();
-            let (name, password) = (field("name"), field("password"));
+            let (name, password, origin) = (field("name"), field("password"), origin.get_value());
             busy.set(true);
             error.set(None);
             leptos::task::spawn_local(async move {
-                match browser::add(name, password).await {
+                match browser::add(origin, name, password).await {
                     Ok(issued) if issued.is_empty() => {
                         super::server_form::set_flash("Passkey added. Your other sessions have been signed out.");
                         let _ = window().location().reload();
@@ -143,7 +153,13 @@ pub fn AddPasskey() -> impl IntoView {
 
 /// The passkey choice of the sign-in's second step.
 #[island]
-pub fn PasskeySignIn() -> impl IntoView {
+pub fn PasskeySignIn(
+    /// Where passkeys work (the server's public address).
+    origin: String,
+) -> impl IntoView {
+    let origin = StoredValue::new(origin);
+    #[cfg(not(feature = "hydrate"))]
+    let _ = origin;
     let error = RwSignal::new(None::<AppError>);
     let busy = RwSignal::new(false);
     let on_click = move |_| {
@@ -151,8 +167,9 @@ pub fn PasskeySignIn() -> impl IntoView {
         {
             busy.set(true);
             error.set(None);
+            let origin = origin.get_value();
             leptos::task::spawn_local(async move {
-                match browser::sign_in().await {
+                match browser::sign_in(origin).await {
                     Ok(()) => {
                         let _ = window().location().set_href("/");
                     }

@@ -129,11 +129,12 @@ pub struct PasskeyInfo {
     pub last_used_at: Option<super::ShownTime>,
 }
 
-/// Which second factors a sign-in waiting for one may use.
-#[derive(Clone, Copy, Debug, PartialEq, Serialize, Deserialize)]
+/// Which second factors a sign-in waiting for one may use, and where passkeys work.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub struct PendingFactors {
     pub passkeys: bool,
     pub totp: bool,
+    pub passkey_origin: String,
 }
 
 /// The browser's instructions for making a passkey, and the address where that works.

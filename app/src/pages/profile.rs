@@ -121,7 +121,7 @@ fn Factors(s: SecondFactorStatus) -> impl IntoView {
                 }).collect_view()}
             </ul>
         })}
-        <AddPasskey/>
+        <AddPasskey origin=s.passkey_origin.clone()/>
         {(!options.is_empty()).then(|| view! {
             <details class="remove-passkey">
                 <summary>"Remove a passkey"</summary>
@@ -154,6 +154,12 @@ fn TotpSetupIsland() -> impl IntoView {
     let codes = move || confirm.value().get().and_then(|r| r.ok());
     view! {
         {move || match (setup(), codes()) {
+            (_, Some(codes)) if codes.is_empty() => view! {
+                <div class="issued" role="status">
+                    <p><strong>"Your authenticator app is set up."</strong> " Your recovery codes are unchanged."</p>
+                    <p><a class="button primary" href="/profile">"Done"</a></p>
+                </div>
+            }.into_any(),
             (_, Some(codes)) => view! { <RecoveryCodes codes what="Your authenticator app is set up."/> }.into_any(),
             (Some(setup), None) => view! {
                 <ol class="steps">

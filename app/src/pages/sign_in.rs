@@ -84,7 +84,7 @@ fn SecondStep(f: PendingFactors) -> impl IntoView {
     view! {
         <h1>{title}</h1>
         <p class="lead">{lead}</p>
-        {f.passkeys.then(|| view! { <PasskeySignIn/> })}
+        {f.passkeys.then(|| view! { <PasskeySignIn origin=f.passkey_origin.clone()/> })}
         <ServerForm action=LoginCode::PATH then="/" class="code-step">
             {(f.passkeys && !f.totp).then(|| view! { <p class="hint">"Lost your passkey? Type one of your recovery codes; each works once."</p> })}
             {f.totp.then(|| view! { <p class="hint">"Lost the app? Type one of your recovery codes instead; each works once."</p> })}

@@ -2,18 +2,29 @@
 //! indicators or the same persons, companies and vessels, and requests or responses that name them. Only
 //! records the viewer may see are read (the need-to-know filter is in every query), and the request's own
 //! case is left out.
+//!
+//! It runs once per viewer and version of what is looked for (the request's text, its case's indicators
+//! and entities): viewing the request again answers the kept result without counting as an expensive read.
+//! Kept at most `KEEP_MINUTES`, so records added elsewhere show within that time.
 
 use crate::backend::exchange::indicators;
 use crate::backend::exchange::policy::Visibility;
 use crate::backend::exchange::requests::RequestRow;
 use crate::backend::oversight::search::push_thread_visible;
 use crate::error::AppError;
+use crate::model::Role;
 use crate::model::{CrossCheckView, CrossMatch, EntityKind, IndicatorKind, SessionUser};
 use sqlx::{QueryBuilder, Sqlite, SqlitePool};
 use std::collections::BTreeSet;
+use std::sync::Arc;
+
+/// How long a result is kept before the next view runs the cross-check again.
+pub const KEEP_MINUTES: i64 = 10;
+/// Results kept (a few KB each at most: `PER_TERM` matches per term).
+const KEPT_RESULTS: usize = 4096;
 
 /// What is looked for: a typed indicator value, or an entity by folded name and/or identifier.
-#[derive(Clone, Debug, PartialEq, Eq, PartialOrd, Ord)]
+#[derive(Clone, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
 enum Term {
     Indicator(IndicatorKind, String),
     Entity { kind: EntityKind, name: String, key: String, identifier: String },
@@ -77,7 +88,54 @@ struct Hit {
 
 const PER_TERM: i64 = 10;
 
-pub async fn run(pool: &SqlitePool, viewer: &SessionUser, vis: Visibility, request: &RequestRow) -> Result<CrossCheckView, AppError> {
+/// Kept results, keyed on everything they depend on: the viewer (and what they may see: agency and role),
+/// the request, what is looked for, and the time window.
+#[derive(Clone, PartialEq, Eq, Hash)]
+struct Key {
+    viewer: i64,
+    agency: i64,
+    role: Role,
+    request: i64,
+    terms: BTreeSet<Term>,
+    window: i64,
+}
+
+pub struct Kept {
+    results: quick_cache::sync::Cache<Key, Arc<CrossCheckView>>,
+}
+
+impl Default for Kept {
+    fn default() -> Self {
+        Kept { results: quick_cache::sync::Cache::new(KEPT_RESULTS) }
+    }
+}
+
+/// The cross-check of `request` for `viewer`: the kept result when what is looked for has not changed, else
+/// a new run, which first spends one of the viewer's expensive reads (`allowance`). Answers whether it ran.
+pub async fn kept_or_run(
+    kept: &Kept,
+    pool: &SqlitePool,
+    viewer: &SessionUser,
+    vis: Visibility,
+    request: &RequestRow,
+    allowance: impl FnOnce() -> Result<(), AppError>,
+) -> Result<(Arc<CrossCheckView>, bool), AppError> {
+    let terms = terms(pool, viewer, request).await?;
+    // Each viewer's window starts at their own second, so expiries are spread out.
+    let window = (chrono::Utc::now().timestamp() + viewer.id.rem_euclid(60)).div_euclid(KEEP_MINUTES * 60);
+    let key = Key { viewer: viewer.id, agency: viewer.agency_id, role: viewer.role, request: request.id, terms, window };
+    if let Some(result) = kept.results.get(&key) {
+        return Ok((result, false));
+    }
+    allowance()?;
+    let result = Arc::new(run(pool, viewer, vis, request, &key.terms).await?);
+    kept.results.insert(key, result.clone());
+    Ok((result, true))
+}
+
+/// What is looked for: the case's indicators the viewer may see, indicators written in the request, and
+/// the case's persons, companies and vessels.
+async fn terms(pool: &SqlitePool, viewer: &SessionUser, request: &RequestRow) -> Result<BTreeSet<Term>, AppError> {
     let case_id = request.case_id;
     let mut terms = BTreeSet::new();
     // Only the case's indicators the viewer may see are looked for: a match would name the value.
@@ -96,9 +154,20 @@ pub async fn run(pool: &SqlitePool, viewer: &SessionUser, vis: Visibility, reque
     for (kind, name, key, identifier) in entities {
         terms.insert(Term::Entity { kind: crate::backend::platform::db::parse(&kind)?, name, key, identifier });
     }
+    Ok(terms)
+}
+
+async fn run(
+    pool: &SqlitePool,
+    viewer: &SessionUser,
+    vis: Visibility,
+    request: &RequestRow,
+    terms: &BTreeSet<Term>,
+) -> Result<CrossCheckView, AppError> {
+    let case_id = request.case_id;
 
     let mut matches = Vec::new();
-    for term in &terms {
+    for term in terms {
         // Records of the same thing on other cases.
         let mut q: QueryBuilder<Sqlite> = QueryBuilder::new("");
         match term {

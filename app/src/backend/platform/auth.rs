@@ -9,6 +9,8 @@ use crate::model::SessionUser;
 use axum_login::{AuthUser, AuthnBackend, UserId};
 
 pub const SIGNED_IN_AT: &str = "ld.signed_in_at";
+/// What the session's sign-in used as its second factor ("passkey", "totp", "recovery code", "none").
+pub const SIGNED_IN_WITH: &str = "ld.signed_in_with";
 
 #[derive(Clone, Debug)]
 pub struct AuthedUser {

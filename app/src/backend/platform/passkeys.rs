@@ -18,6 +18,17 @@ use webauthn_rs::prelude::{
 const RP_NAME: &str = "Liaison Desk";
 /// The longest name a user gives a passkey.
 pub const MAX_NAME_CHARS: usize = 60;
+
+/// A passkey's name as kept: without control or bidirectional-formatting characters (which could make an
+/// audit line or the profile read other than it is), trimmed; "Passkey" when nothing is left.
+pub fn clean_name(name: &str) -> String {
+    let bidi = |c: char| matches!(c, '\u{200e}' | '\u{200f}' | '\u{202a}'..='\u{202e}' | '\u{2066}'..='\u{2069}');
+    let kept: String = name.chars().filter(|c| !c.is_control() && !bidi(*c)).collect();
+    match kept.trim() {
+        "" => "Passkey".to_string(),
+        t => t.to_string(),
+    }
+}
 /// The most passkeys one account keeps (each sign-in offers them all to the browser).
 pub const MAX_PER_ACCOUNT: i64 = 10;
 /// Namespace of the stable, non-identifying user handle authenticators keep (derived from the account id).
@@ -48,10 +59,14 @@ impl RelyingParty {
                  on this machine use http://localhost:PORT"
             )
         })?;
-        if url.scheme() != "https" && host != "localhost" {
+        let local = host == "localhost" || host.ends_with(".localhost");
+        if !(url.scheme() == "https" || (url.scheme() == "http" && local)) {
             return Err(format!(
                 "LD_PUBLIC_URL {public_url:?} must be https:// (browsers allow passkeys over plain HTTP only on localhost)"
             ));
+        }
+        if url.path() != "/" || url.query().is_some() || url.fragment().is_some() {
+            return Err(format!("LD_PUBLIC_URL {public_url:?} must be the site's address alone, without a path"));
         }
         let webauthn = WebauthnBuilder::new(host, &url)
             .and_then(|b| b.rp_name(RP_NAME).build())
@@ -67,6 +82,8 @@ pub enum Refused {
     NotVerified,
     /// The authenticator's credential is registered already (to this or another account).
     AlreadyRegistered,
+    /// The signature counter did not go up from the stored one: a cloned authenticator, or a replay.
+    CounterNotAdvanced,
 }
 
 fn user_handle(user_id: i64) -> Uuid {
@@ -206,13 +223,26 @@ pub async fn finish_authentication(
     };
     passkey.update_credential(&result);
     let json = serde_json::to_string(&passkey).map_err(|_| AppError::Internal)?;
-    sqlx::query("UPDATE passkeys SET passkey = ?, last_used_at = ? WHERE id = ? AND user_id = ?")
-        .bind(json)
-        .bind(Utc::now())
-        .bind(id)
-        .bind(user_id)
-        .execute(&mut **tx)
-        .await?;
+    // An authenticator that counts must count up from what this database last saw (not only from the copy
+    // the challenge carried): a lower or equal count is a cloned key, or one answer used twice.
+    let counter = i64::from(result.counter());
+    let done = sqlx::query(
+        "UPDATE passkeys SET passkey = ?, last_used_at = ?, sign_count = MAX(sign_count, ?) \
+         WHERE id = ? AND user_id = ? AND (? = 0 OR sign_count < ?)",
+    )
+    .bind(json)
+    .bind(Utc::now())
+    .bind(counter)
+    .bind(id)
+    .bind(user_id)
+    .bind(counter)
+    .bind(counter)
+    .execute(&mut **tx)
+    .await?;
+    if done.rows_affected() == 0 {
+        tracing::warn!(user_id, id, counter, "a passkey's signature counter did not go up: a cloned key or an answer used twice");
+        return Ok(Err(Refused::CounterNotAdvanced));
+    }
     Ok(Ok(()))
 }
 
@@ -242,6 +272,16 @@ mod tests {
         assert!(RelyingParty::new("http://127.0.0.1:3000").unwrap_err().contains("host name"));
         assert!(RelyingParty::new("http://desk.example.gc.ca").unwrap_err().contains("https"));
         assert!(RelyingParty::new("not a url").is_err());
+        assert!(RelyingParty::new("ftp://localhost:3000").is_err());
+        assert!(RelyingParty::new("https://desk.example.gc.ca/liaison").unwrap_err().contains("path"));
+        assert!(RelyingParty::new("http://desk.localhost:3000").is_ok());
+    }
+
+    #[test]
+    fn names_lose_control_and_direction_characters() {
+        assert_eq!(clean_name("  work\u{202e}pot\nlaptop "), "workpotlaptop");
+        assert_eq!(clean_name("\u{7}\t"), "Passkey");
+        assert_eq!(clean_name("सुरक्षा कुंजी"), "सुरक्षा कुंजी", "any script is kept");
     }
 
     #[test]

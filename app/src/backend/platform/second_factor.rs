@@ -111,6 +111,8 @@ pub enum Refused {
     Replayed,
     /// The seed does not open with this instance's sealing key (a database restored without its key file).
     Unreadable,
+    /// An authenticator being set up waited too long for its first code.
+    Expired,
 }
 
 /// Checks a TOTP code against the account's seed (`confirmed`: the set-up one, or the one being set up)
@@ -151,20 +153,24 @@ async fn check_totp(
     Ok(Ok(()))
 }
 
-/// Confirms the authenticator being set up with its first code, and makes the ten recovery codes
-/// (returned once, stored as keyed hashes).
-pub async fn confirm(
-    tx: &mut Tx,
-    key: &SealingKey,
-    user_id: i64,
-    username: &str,
-    code: &str,
-) -> Result<Result<Vec<String>, Refused>, AppError> {
+/// How long an authenticator being set up waits for its first code.
+const SET_UP_MINUTES: i64 = 10;
+
+/// Confirms the authenticator being set up (within `SET_UP_MINUTES` of its start) with its first code.
+pub async fn confirm(tx: &mut Tx, key: &SealingKey, user_id: i64, username: &str, code: &str) -> Result<Result<(), Refused>, AppError> {
+    let started: Option<chrono::DateTime<Utc>> =
+        sqlx::query_scalar("SELECT created_at FROM totp_factors WHERE user_id = ? AND confirmed_at IS NULL")
+            .bind(user_id)
+            .fetch_optional(&mut **tx)
+            .await?;
+    if started.is_some_and(|t| Utc::now() - t > chrono::Duration::minutes(SET_UP_MINUTES)) {
+        return Ok(Err(Refused::Expired));
+    }
     if let Err(refused) = check_totp(tx, key, user_id, username, code, false).await? {
         return Ok(Err(refused));
     }
     sqlx::query("UPDATE totp_factors SET confirmed_at = ? WHERE user_id = ?").bind(Utc::now()).bind(user_id).execute(&mut **tx).await?;
-    Ok(Ok(issue_recovery_codes(tx, key, user_id).await?))
+    Ok(Ok(()))
 }
 
 /// Ten new recovery codes for the account (any earlier ones stop working), returned once.
