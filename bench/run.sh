@@ -120,6 +120,31 @@ C=8 run "Inbox while 8 clients sign in continuously" "$DIR/officers.txt" "/"
 wait $MIX || true
 
 RSS=$(awk '/VmHWM/ {print $2}' /proc/$SERVER/status)
+
+# Uploads: 8 officers each send a 25 MB file at the same moment. They stream to disk while hashed (never whole
+# in memory): the server's peak memory during them, with the peak reset first (clear_refs 5) so the row
+# measures the uploads alone. Each file is different (storage is by content hash).
+echo "==> 8 uploads of 25 MB at once"
+UPLOAD_COOKIE=$(sed -n 1p "$DIR/officers.txt")
+ME=$(curl -s -X POST -H "Cookie: $UPLOAD_COOKIE" -H 'accept: application/json' "$BASE/api/current_user" | sed -n 's/.*"id":\([0-9]*\).*/\1/p')
+UPLOAD_CASE=$(curl -s -H "Cookie: $UPLOAD_COOKIE" -H 'accept: application/json' \
+  --data "title=Bench+uploads&summary=&category=fraud&priority=normal&tlp=amber&lead=$ME&parties=&links=" "$BASE/api/create_case" \
+  | sed -n 's/.*"id":\([0-9]*\).*/\1/p')
+UPLOAD_BYTES=$((25 * 1000 * 1000))
+for i in $(seq 1 8); do head -c $UPLOAD_BYTES /dev/urandom > "$DIR/upload-$i.bin"; done
+echo 5 > /proc/$SERVER/clear_refs 2>/dev/null || echo "(could not reset the peak: the row includes earlier scenarios)"
+t0=$(date +%s.%N); UPLOADS=()
+for i in $(seq 1 8); do
+  curl -s -o "$DIR/upload-$i.out" -w '%{http_code}\n' -H "Cookie: $UPLOAD_COOKIE" -F "file=@$DIR/upload-$i.bin;type=application/octet-stream" \
+    "$BASE/attachments?case=$UPLOAD_CASE" > "$DIR/upload-$i.status" & UPLOADS+=($!)
+done
+wait "${UPLOADS[@]}" || true
+t1=$(date +%s.%N)
+UPLOAD_OK=$(cat "$DIR"/upload-*.status | grep -c '^2' || true)
+UPLOAD_RSS=$(awk '/VmHWM/ {print $2}' /proc/$SERVER/status)
+UPLOAD_SECONDS=$(echo "$t1 - $t0" | bc)
+UPLOAD_RATE=$(echo "8 * $UPLOAD_BYTES / 1000000 / ($t1 - $t0)" | bc)
+rm -f "$DIR"/upload-*.bin
 WASM_GZ=$(gzip -9 -c target/site/pkg/liaison-desk.wasm | wc -c)
 LCP=$(node bench/lcp.js "$BASE/login" | awk '{print $2}')
 
@@ -141,6 +166,7 @@ LCP=$(node bench/lcp.js "$BASE/login" | awk '{print $2}')
   echo "| dashboard, first view after that (Canada, India) |$DASH_FRESH |"
   echo "| \`audit verify\` | $EVENTS events, $VERIFY_RATE events/s |"
   echo "| server peak memory (VmHWM) | $((RSS / 1024)) MB |"
+  echo "| 8 uploads of 25 MB at once: accepted, server peak memory during them (peak reset before), time, MB/s | $UPLOAD_OK of 8, $((UPLOAD_RSS / 1024)) MB, ${UPLOAD_SECONDS} s, ${UPLOAD_RATE} MB/s |"
   echo "| server still busy after sign-ins (first reminder pass on fresh data, dashboard figures), waited out before measuring | ${STARTUP} s |"
   echo "| whole-app wasm, gzip -9 | $((WASM_GZ / 1024)) KB |"
   echo "| first load of the sign-in page, LCP (median of 5, headless Chromium) | ${LCP} ms |"
