@@ -3,7 +3,7 @@
 use crate::config::{DbArgs, ServeArgs};
 use app::backend::platform::audit::{self, Event, Who};
 use app::backend::platform::checkpoints::{self, Checkpoint, TrailReport};
-use app::backend::platform::db::{self, Db, SqliteTuning};
+use app::backend::platform::db::{Db, SqliteTuning};
 use app::backend::platform::identity::{InstanceKey, PublicKey};
 use app::backend::{data::demo, platform::agencies, platform::passwords, platform::users};
 use app::error::AppError;
@@ -34,8 +34,28 @@ pub enum Command {
     /// Check the audit trail.
     #[command(subcommand)]
     Audit(AuditCommand),
-    /// Write a consistent copy of the live database to FILE (SQLite VACUUM INTO; safe while serving).
-    Backup { file: PathBuf },
+    /// Write one archive (tar) with a consistent copy of the live database (without sessions), the attachment
+    /// files it references and a manifest of SHA-256s, schema version and audit checkpoint; safe while
+    /// serving. With --verify, check the archive FILE instead, without restoring it.
+    Backup {
+        file: PathBuf,
+        #[arg(long)]
+        verify: bool,
+        /// Where the attachment files are (as the server's LD_ATTACHMENT_DIR).
+        #[arg(long, env = "LD_ATTACHMENT_DIR", default_value = "data/attachments")]
+        attachment_dir: PathBuf,
+    },
+    /// Restore an archive made by `backup` into a new directory: checks every file against the manifest,
+    /// refuses a damaged archive or one of a newer schema, then verifies the restored audit trail.
+    Restore {
+        archive: PathBuf,
+        #[arg(long)]
+        to: PathBuf,
+        /// The instance's public key (from `audit public-key`, kept elsewhere): the restored trail is checked
+        /// against it. Without it, against the key the archive names (which shows damage, not forgery).
+        #[arg(long)]
+        public_key: Option<PathBuf>,
+    },
     /// Deterministic synthetic data at scale, for benchmarks (adds demo accounts if the database is empty).
     Seed {
         #[arg(long, default_value_t = 1000)]
@@ -153,6 +173,11 @@ pub mod anyhow_like {
             Error(format!("migration failed: {e}"))
         }
     }
+    impl From<crate::archive::Problem> for Error {
+        fn from(e: crate::archive::Problem) -> Self {
+            Error(e.0)
+        }
+    }
     impl From<std::io::Error> for Error {
         fn from(e: std::io::Error) -> Self {
             Error(format!("i/o error: {e}"))
@@ -169,7 +194,15 @@ pub async fn open_db(url: &str, tuning: SqliteTuning) -> Result<Db, Error> {
         }
     }
     let db = Db::open(url, tuning).await?;
-    db.migrate().await?;
+    db.migrate().await.map_err(|e| match e {
+        // The database was used by a newer binary: running this one on it could misread what it wrote.
+        sqlx::migrate::MigrateError::VersionMissing(version) => Error(format!(
+            "this database has schema version {version}, newer than this binary knows (up to {}): it was used by a newer \
+             Liaison Desk. Run that version, or restore a backup made with this one. Nothing was changed.",
+            crate::archive::known_schema()
+        )),
+        other => Error::from(other),
+    })?;
     Ok(db)
 }
 
@@ -309,18 +342,43 @@ pub async fn audit_checkpoint(db: &Db, key_file: &Path, out: &Path) -> Result<()
     Ok(())
 }
 
-/// A consistent copy, signed to its last event (so that it verifies on its own, later, elsewhere).
-pub async fn backup(db: &Db, file: &Path, key_file: &Path) -> Result<(), Error> {
-    if file.exists() {
-        return Err(Error(format!("{} exists; choose a new file name", file.display())));
-    }
+/// The backup archive (see `archive`), its copy of the audit trail signed to its last event.
+pub async fn backup(db: &Db, file: &Path, key_file: &Path, attachment_dir: &Path) -> Result<(), Error> {
     let key = InstanceKey::load_or_create(key_file).map_err(|e| Error(e.to_string()))?;
-    checkpoints::sign_tail(db, &key).await.map_err(explain)?;
-    db::backup(db, file).await?;
-    // Events written between the signature above and the copy are signed in the copy.
-    let copy = Db::open(&format!("sqlite://{}", file.display()), SqliteTuning::default()).await?;
-    checkpoints::sign_tail(&copy, &key).await.map_err(explain)?;
-    println!("Backup written to {}", file.display());
+    let manifest = crate::archive::backup(db, &key, attachment_dir, file).await?;
+    print!("Backup written to {}: ", file.display());
+    crate::archive::describe(&manifest, &mut std::io::stdout())?;
+    println!("Keep it off this machine. The keys (instance-signing.key, instance-secrets.key) are not in it: keep them apart.");
+    Ok(())
+}
+
+/// Checks an archive without restoring it: exit 0 when whole, an error naming what is wrong otherwise.
+pub fn backup_verify(file: &Path) -> Result<(), Error> {
+    let manifest = crate::archive::verify(file)?;
+    print!("Archive OK: ");
+    crate::archive::describe(&manifest, &mut std::io::stdout())?;
+    Ok(())
+}
+
+/// Restores an archive into a new directory and says how to serve from it.
+pub async fn restore(archive: &Path, to: &Path, public_key: Option<&Path>) -> Result<(), Error> {
+    let trusted = match public_key {
+        Some(file) => Some(PublicKey::from_hex(&std::fs::read_to_string(file)?).map_err(|e| Error(e.to_string()))?),
+        None => None,
+    };
+    let done = crate::archive::restore(archive, to, trusted).await?;
+    print!("Restored into {}: ", to.display());
+    crate::archive::describe(&done.manifest, &mut std::io::stdout())?;
+    println!(
+        "audit chain OK: {} events, checked against {}",
+        done.audit_events,
+        if done.key_given { "the public key given" } else { "the key named in the archive (give --public-key to check it is yours)" }
+    );
+    println!(
+        "Serve it with DATABASE_URL=sqlite://{} LD_ATTACHMENT_DIR={} (and the instance's two key files beside the database).",
+        done.database.display(),
+        done.attachments.display()
+    );
     Ok(())
 }
 

@@ -2,6 +2,7 @@
 //! The Liaison Desk server: configuration, the axum router with its security layers, and the CLI
 //! commands. Domain logic lives in `app::backend`; this crate wires it to HTTP and the shell.
 
+pub mod archive;
 pub mod cli;
 pub mod config;
 pub mod events;

@@ -46,6 +46,12 @@ async fn start() -> ExitCode {
 }
 
 async fn run(args: Cli) -> Result<i32, cli::Error> {
+    // These read an archive only: the live database is not opened (nor created).
+    match &args.command {
+        Some(Command::Backup { file, verify: true, .. }) => return cli::backup_verify(file).map(|_| 0),
+        Some(Command::Restore { archive, to, public_key }) => return cli::restore(archive, to, public_key.as_deref()).await.map(|_| 0),
+        _ => {}
+    }
     let db = cli::open_db(&args.db.database_url, args.db.tuning()).await?;
     let key_file = args.db.signing_key_file();
     // The sealing key for second-factor secrets lives beside the database unless configured.
@@ -72,7 +78,8 @@ async fn run(args: Cli) -> Result<i32, cli::Error> {
         }
         Some(Command::Audit(AuditCommand::PublicKey)) => cli::audit_public_key(&key_file).map(|_| 0),
         Some(Command::Audit(AuditCommand::Checkpoint { out })) => cli::audit_checkpoint(&db, &key_file, &out).await.map(|_| 0),
-        Some(Command::Backup { file }) => cli::backup(&db, &file, &key_file).await.map(|_| 0),
+        Some(Command::Backup { file, attachment_dir, .. }) => cli::backup(&db, &file, &key_file, &attachment_dir).await.map(|_| 0),
+        Some(Command::Restore { .. }) => Ok(0),
         Some(Command::Seed { cases, requests, audit_events, officers_per_agency, seed }) => {
             let size = app::backend::data::seed::SeedSize { cases, requests, audit_events, officers_per_agency, seed };
             signed(&db, &key_file, cli::seed(&db, size).await).await

@@ -154,30 +154,97 @@ async fn user_add_with_password_from_stdin_then_sign_in() {
     assert_eq!(v["user"]["must_enrol_second_factor"], true, "only the demo's accounts go without a second factor");
 }
 
+/// `backup` while writes go on: one archive that restores elsewhere with the same cases, byte-identical
+/// attachment files, no sessions, and an audit trail that verifies against the instance's public key; a
+/// flipped byte or a cut-off archive is found, and a failed restore leaves nothing behind.
 #[tokio::test]
-async fn backup_writes_a_consistent_copy() {
+async fn backup_makes_one_archive_that_restores_elsewhere_whole_and_damage_is_found() {
     let s = TestServer::start().await;
-    let _signed_in = s.signed_in("ncb.officer").await;
+    let mut ncb = s.signed_in("ncb.officer").await;
+    let case = support::own_case(&s, &mut ncb, "Archive case").await;
+    let files: Vec<Vec<u8>> =
+        (0..3u8).map(|i| (0..300_000u32).map(|b| (b.wrapping_mul(2_654_435_761) >> 13) as u8 ^ i).collect()).collect();
+    for (i, bytes) in files.iter().enumerate() {
+        assert_eq!(ncb.upload(&format!("case={case}"), &format!("f{i}.bin"), bytes.clone()).await.status(), 201);
+    }
+    let cases_before: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM cases").fetch_one(&s.db.pool).await.unwrap();
+    // Writes go on while the backup is made.
+    let writing = {
+        let case = case.clone();
+        tokio::spawn(async move {
+            for i in 0..40 {
+                let value = format!("during-backup-{i}.example");
+                ncb.ok("add_indicator", &[("case_id", &case), ("kind", "domain"), ("value", &value), ("tlp", "amber")]).await;
+            }
+        })
+    };
     let dir = tempfile::tempdir().unwrap();
-    let file = dir.path().join("copy.db");
-    let out = liaison_desk(&s.db_url, &["backup", file.to_str().unwrap()]);
+    let archive = dir.path().join("ld.tar");
+    let files_dir = s.files_dir();
+    let out = liaison_desk(&s.db_url, &["backup", archive.to_str().unwrap(), "--attachment-dir", files_dir.to_str().unwrap()]);
     assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
-    let copy_url = format!("sqlite://{}", file.display());
-    // A session id in a copy would sign its reader in: the copy has none.
-    let live: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM sessions").fetch_one(&s.db.pool).await.unwrap();
-    assert!(live > 0);
-    let copy = sqlx::SqlitePool::connect(&copy_url).await.unwrap();
-    let copied: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM sessions").fetch_one(&copy).await.unwrap();
-    assert_eq!(copied, 0);
-    copy.close().await;
-    // Verified elsewhere, against the instance's public key: the copy is signed to its last event.
+    writing.await.unwrap();
+    assert!(!liaison_desk(&s.db_url, &["backup", archive.to_str().unwrap()]).status.success(), "an archive is never overwritten");
+
+    let unused_db = format!("sqlite://{}/never-made.db", dir.path().display());
+    let out = liaison_desk(&unused_db, &["backup", "--verify", archive.to_str().unwrap()]);
+    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    assert!(String::from_utf8_lossy(&out.stdout).starts_with("Archive OK"));
+
     let public = dir.path().join("instance.pub");
     std::fs::write(&public, liaison_desk(&s.db_url, &["audit", "public-key"]).stdout).unwrap();
-    let verify = liaison_desk(&copy_url, &["audit", "verify", "--public-key", public.to_str().unwrap(), "--max-unsigned-age", "0"]);
-    assert!(verify.status.success(), "{}", String::from_utf8_lossy(&verify.stderr));
-    assert!(String::from_utf8_lossy(&verify.stdout).starts_with("audit chain OK"));
-    // Refuses to overwrite.
-    assert!(!liaison_desk(&s.db_url, &["backup", file.to_str().unwrap()]).status.success());
+    let to = dir.path().join("restored");
+    let restore = |to: &std::path::Path, archive: &std::path::Path| {
+        liaison_desk(
+            &unused_db,
+            &["restore", archive.to_str().unwrap(), "--to", to.to_str().unwrap(), "--public-key", public.to_str().unwrap()],
+        )
+    };
+    let out = restore(&to, &archive);
+    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    assert!(String::from_utf8_lossy(&out.stdout).contains("audit chain OK"), "{}", String::from_utf8_lossy(&out.stdout));
+    assert!(!dir.path().join("never-made.db").exists(), "restore and --verify do not touch a live database");
+
+    let restored = sqlx::SqlitePool::connect(&format!("sqlite://{}", to.join("liaison-desk.db").display())).await.unwrap();
+    let cases: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM cases").fetch_one(&restored).await.unwrap();
+    assert_eq!(cases, cases_before, "the same cases");
+    let sessions: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM sessions").fetch_one(&restored).await.unwrap();
+    assert_eq!(sessions, 0, "a session id in a copy would sign its reader in");
+    let hashes: Vec<String> =
+        sqlx::query_scalar("SELECT sha256 FROM attachments WHERE case_id = ?").bind(&case).fetch_all(&restored).await.unwrap();
+    assert_eq!(hashes.len(), 3);
+    let mut found: Vec<Vec<u8>> = hashes.iter().map(|h| std::fs::read(to.join("attachments").join(&h[..2]).join(h)).unwrap()).collect();
+    let mut expected = files.clone();
+    found.sort();
+    expected.sort();
+    assert!(found == expected, "attachment files byte-identical");
+    restored.close().await;
+    assert!(!restore(&to, &archive).status.success(), "never into a directory that holds something");
+
+    // A flipped byte anywhere in the archive, or a cut-off one, is found; nothing is left of the attempt.
+    let bytes = std::fs::read(&archive).unwrap();
+    for (name, damaged) in [
+        ("flipped-db", {
+            let mut b = bytes.clone();
+            b[2048] ^= 0x01;
+            b
+        }),
+        ("flipped-late", {
+            let mut b = bytes.clone();
+            let at = b.len() * 2 / 3;
+            b[at] ^= 0x40;
+            b
+        }),
+        ("cut-off", bytes[..bytes.len() / 2].to_vec()),
+    ] {
+        let bad = dir.path().join(format!("{name}.tar"));
+        std::fs::write(&bad, damaged).unwrap();
+        let out = liaison_desk(&unused_db, &["backup", "--verify", bad.to_str().unwrap()]);
+        assert!(!out.status.success(), "{name}: {}", String::from_utf8_lossy(&out.stdout));
+        let into = dir.path().join(format!("{name}-restored"));
+        assert!(!restore(&into, &bad).status.success(), "{name}");
+        assert!(!into.exists(), "{name}: a failed restore leaves nothing behind");
+    }
 }
 
 /// `seed` at a small size: the same data for the same seed, every category and status, years of history,
@@ -256,4 +323,31 @@ fn serve_refuses_plain_http_on_a_network_address() {
         "{}",
         String::from_utf8_lossy(&out.stderr)
     );
+}
+
+/// A database last used by a newer binary (a migration this one does not know) is refused with a clear
+/// message, and left as it was.
+#[tokio::test]
+async fn a_database_of_a_newer_schema_is_refused_and_left_unchanged() {
+    let dir = tempfile::tempdir().unwrap();
+    let url = format!("sqlite://{}/newer.db", dir.path().display());
+    let db = server::cli::open_db(&url, Default::default()).await.unwrap();
+    sqlx::query("INSERT INTO _sqlx_migrations (version, description, installed_on, success, checksum, execution_time) VALUES (99999, 'from the future', datetime('now'), 1, x'00', 0)")
+        .execute(&db.pool)
+        .await
+        .unwrap();
+    let applied = || async {
+        let pool = sqlx::SqlitePool::connect(&url).await.unwrap();
+        let rows: Vec<(i64, bool)> =
+            sqlx::query_as("SELECT version, success FROM _sqlx_migrations ORDER BY version").fetch_all(&pool).await.unwrap();
+        pool.close().await;
+        rows
+    };
+    db.pool.close().await;
+    let before = applied().await;
+    let out = liaison_desk(&url, &["audit", "verify"]);
+    assert!(!out.status.success());
+    let message = String::from_utf8_lossy(&out.stderr);
+    assert!(message.contains("schema version 99999, newer than this binary knows"), "{message}");
+    assert!(applied().await == before, "no migration was run or recorded");
 }
