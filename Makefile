@@ -8,7 +8,7 @@ export LEPTOS_SITE_PKG_DIR := pkg
 RUN_DIR ?= data
 PORT ?= 3000
 
-.PHONY: run test lint unit e2e build-debug bench tools clean
+.PHONY: run test lint unit e2e build-debug build-release bench tools clean
 
 ## run: build in release mode and serve on http://127.0.0.1:3000 with demo data (passwords printed)
 run:
@@ -40,6 +40,11 @@ unit:
 build-debug:
 	@scripts/ensure-tools.sh --browser
 	cargo leptos build
+
+## build-release: the release binary and site, for deployment (docs/deploy.md)
+build-release:
+	@scripts/ensure-tools.sh --release
+	cargo leptos build --release
 
 e2e: build-debug
 	cd end2end && npx playwright test
