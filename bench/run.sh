@@ -33,7 +33,7 @@ else
 fi
 echo "==> audit verify"
 t0=$(date +%s.%N); "$BIN" audit verify | tee "$DIR/verify.txt"; t1=$(date +%s.%N)
-EVENTS=$(grep -o '[0-9]* events' "$DIR/verify.txt" | awk '{print $1}')
+EVENTS=$(head -1 "$DIR/verify.txt" | grep -o '[0-9]* events' | awk '{print $1}')
 echo "$(echo "$EVENTS / ($t1 - $t0)" | bc)" > "$DIR/verify-rate.txt"
 PASSWORD=$(awk '/^password:/ {print $2}' "$DIR/seed.txt")
 SEED_RATE=$(awk '/^rows per second:/ {print $4}' "$DIR/seed.txt")
@@ -142,7 +142,7 @@ wait "${UPLOADS[@]}" || true
 t1=$(date +%s.%N)
 UPLOAD_OK=$(cat "$DIR"/upload-*.status | grep -c '^2' || true)
 UPLOAD_RSS=$(awk '/VmHWM/ {print $2}' /proc/$SERVER/status)
-UPLOAD_SECONDS=$(echo "$t1 - $t0" | bc)
+UPLOAD_SECONDS=$(printf '%.2f' "$(echo "$t1 - $t0" | bc)")
 UPLOAD_RATE=$(echo "8 * $UPLOAD_BYTES / 1000000 / ($t1 - $t0)" | bc)
 rm -f "$DIR"/upload-*.bin
 WASM_GZ=$(gzip -9 -c target/site/pkg/liaison-desk.wasm | wc -c)

@@ -87,6 +87,10 @@ pub struct ServeArgs {
     /// on localhost). Default: http://localhost:PORT of the address served.
     #[arg(long, env = "LD_PUBLIC_URL")]
     pub public_url: Option<String>,
+    /// A token that opens /metrics from elsewhere than this machine (`Authorization: Bearer TOKEN`). Without
+    /// it, /metrics answers loopback clients only.
+    #[arg(long, env = "LD_METRICS_TOKEN")]
+    pub metrics_token: Option<String>,
     /// Largest request body accepted, in bytes (larger ones get 413).
     #[arg(long, env = "LD_MAX_BODY_BYTES", default_value_t = 1024 * 1024)]
     pub max_body_bytes: usize,

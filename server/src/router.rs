@@ -60,6 +60,7 @@ pub async fn build_parts(
         .with_expiry(Expiry::OnInactivity(Duration::seconds(settings.session_idle.as_secs() as i64)));
     let auth = AuthManagerLayerBuilder::new(AuthBackend { db: db.clone() }, sessions).build();
 
+    crate::metrics::recorder();
     let state = AppState::new(leptos_options.clone(), db, settings, shutdown);
     state.spawn_forgetting_idle_addresses(std::time::Duration::from_secs(60));
     let swept =
@@ -71,10 +72,17 @@ pub async fn build_parts(
     let upload_limit = state.settings.attachment_max_bytes as usize + 1024 * 1024;
     let pages = Router::new()
         .route("/healthz", get(healthz))
+        .route("/readyz", get(crate::metrics::readyz))
+        .route(
+            "/metrics",
+            get(crate::metrics::serve)
+                .layer(axum::Extension(crate::metrics::MetricsToken(std::sync::Arc::new(args.metrics_token.clone())))),
+        )
         .leptos_routes_with_context(&state, routes, || {}, {
             let options = leptos_options.clone();
             move || shell(options.clone())
         })
+        .route_layer(axum::middleware::from_fn(crate::metrics::track))
         .fallback(leptos_axum::file_and_error_handler::<AppState, _>(shell))
         .layer(axum::middleware::from_fn(security::server_fn_status))
         .layer(RequestBodyLimitLayer::new(args.max_body_bytes));
@@ -86,6 +94,7 @@ pub async fn build_parts(
         .route("/events", get(crate::events::stream))
         .route("/export/cases.csv", get(files::cases_csv))
         .route("/export/requests.csv", get(files::requests_csv))
+        .route_layer(axum::middleware::from_fn(crate::metrics::track))
         .layer(axum::extract::DefaultBodyLimit::disable())
         .layer(RequestBodyLimitLayer::new(upload_limit));
     let (hub, dashboards) = (state.hub.clone(), state.dashboards.clone());

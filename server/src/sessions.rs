@@ -109,3 +109,8 @@ impl SessionStore for Sessions {
         tx.commit_untracked().await.map_err(backend)
     }
 }
+
+/// Sessions not yet expired (for `/metrics`).
+pub async fn live(db: &Db) -> Result<i64, sqlx::Error> {
+    sqlx::query_scalar("SELECT COUNT(*) FROM sessions WHERE datetime(expiry_date) >= datetime('now')").fetch_one(&db.pool).await
+}

@@ -351,3 +351,87 @@ async fn a_database_of_a_newer_schema_is_refused_and_left_unchanged() {
     assert!(message.contains("schema version 99999, newer than this binary knows"), "{message}");
     assert!(applied().await == before, "no migration was run or recorded");
 }
+
+/// The oldest schema that shipped (the first migration), with accounts and an audit trail written then,
+/// opened by this binary: every later migration applies, the data is intact, the old password still
+/// checks, the account now needs a second factor like any other, and the audit chain verifies once signed.
+#[tokio::test]
+async fn the_oldest_schema_with_data_upgrades_to_this_one() {
+    use app::backend::platform::{db, passwords};
+    use sqlx::migrate::Migrate;
+    let dir = tempfile::tempdir().unwrap();
+    let url = format!("sqlite://{}/old.db", dir.path().display());
+    std::fs::File::create(dir.path().join("old.db")).unwrap();
+    let old = db::Db::open(&url, Default::default()).await.unwrap();
+    {
+        let mut conn = old.pool.acquire().await.unwrap();
+        conn.ensure_migrations_table().await.unwrap();
+        conn.apply(db::MIGRATOR.iter().next().expect("a first migration")).await.unwrap();
+    }
+    let hash = passwords::hash("monsoon harbour lantern 7".into()).await;
+    sqlx::query("INSERT INTO agencies (id, code, name, country, created_at) VALUES (1, 'CBI', 'Central Bureau of Investigation', 'IN', '2026-01-05T09:00:00Z')")
+        .execute(&old.pool)
+        .await
+        .unwrap();
+    sqlx::query(
+        "INSERT INTO users (id, username, display_name, role, agency_id, time_zone, password_hash, created_at, updated_at) \
+         VALUES (1, 'old.officer', 'Old Officer', 'officer', 1, 'Asia/Kolkata', ?, '2026-01-05T09:00:00Z', '2026-01-05T09:00:00Z')",
+    )
+    .bind(hash.0.clone())
+    .execute(&old.pool)
+    .await
+    .unwrap();
+    // Events as the first release wrote them: the hash over the twelve columns it had.
+    let mut prev = "0".repeat(64);
+    for (id, action) in [(1i64, "sign_in"), (2, "password.change"), (3, "sign_out")] {
+        let at = format!("2026-01-05T09:0{id}:00.000000Z");
+        let content = serde_json::json!([id, at, 1, "old.officer", "CBI", "IN", "10.0.0.5", action, "user", "1", "success", "{}"]);
+        let hash = {
+            use sha2::Digest;
+            let mut h = sha2::Sha256::new();
+            h.update(prev.as_bytes());
+            h.update(content.to_string().as_bytes());
+            hex::encode(h.finalize())
+        };
+        sqlx::query(
+            "INSERT INTO audit_events (id, at, user_id, username, agency_code, country, client_ip, action, object_type, object_id, \
+             outcome, details, prev_hash, hash) VALUES (?, ?, 1, 'old.officer', 'CBI', 'IN', '10.0.0.5', ?, 'user', '1', 'success', '{}', ?, ?)",
+        )
+        .bind(id)
+        .bind(&at)
+        .bind(action)
+        .bind(&prev)
+        .bind(&hash)
+        .execute(&old.pool)
+        .await
+        .unwrap();
+        prev = hash;
+    }
+    old.pool.close().await;
+
+    // This binary on it: migrations run at open; the key is made and the tail signed as `serve` does at start.
+    app::backend::platform::identity::InstanceKey::load_or_create(&app::backend::platform::identity::default_key_path(&url)).unwrap();
+    let checkpoint = dir.path().join("cp.json");
+    let out = liaison_desk(&url, &["audit", "checkpoint", "--out", checkpoint.to_str().unwrap()]);
+    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    let out = liaison_desk(&url, &["audit", "verify"]);
+    assert!(out.status.success(), "{}{}", String::from_utf8_lossy(&out.stdout), String::from_utf8_lossy(&out.stderr));
+    assert!(String::from_utf8_lossy(&out.stdout).starts_with("audit chain OK: 3 events"));
+
+    let new = sqlx::SqlitePool::connect(&url).await.unwrap();
+    let applied: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM _sqlx_migrations WHERE success = 1").fetch_one(&new).await.unwrap();
+    assert_eq!(applied as usize, db::MIGRATOR.iter().count(), "every migration applied");
+    let (name, agency, stored, exempt): (String, String, String, bool) = sqlx::query_as(
+        "SELECT u.display_name, a.name, u.password_hash, u.second_factor_exempt FROM users u JOIN agencies a ON a.id = u.agency_id WHERE u.username = 'old.officer'",
+    )
+    .fetch_one(&new)
+    .await
+    .unwrap();
+    assert_eq!((name.as_str(), agency.as_str()), ("Old Officer", "Central Bureau of Investigation"));
+    assert!(!exempt, "an account from before is not exempt from the second factor");
+    assert!(
+        passwords::verify("monsoon harbour lantern 7".into(), Some(passwords::PasswordHashString(stored))).await,
+        "the old password still checks"
+    );
+    new.close().await;
+}

@@ -773,3 +773,50 @@ async fn the_cross_check_runs_once_per_version_of_what_it_looks_for() {
     .unwrap();
     assert_eq!(kept, [false, true, true, true, true, false, true], "every view is audited, saying whether it ran");
 }
+
+/// /metrics: from this machine, Prometheus text with the requests per route and their latency, the
+/// writer's group sizes, sign-in failures, sessions and overdue requests per country; for an outside client
+/// (relayed by the trusted proxy), only with the token. /readyz says ready.
+#[tokio::test]
+async fn metrics_answer_this_machine_or_the_token_and_readyz_says_ready() {
+    let args = server::config::ServeArgs {
+        trusted_proxies: "127.0.0.1/32".into(),
+        metrics_token: Some("s3cret-token".into()),
+        ..Default::default()
+    };
+    let s = TestServer::start_with(args).await;
+    let mut c = s.client();
+    assert_eq!(c.call("login", &[("username", "ncb.officer"), ("password", "not the password at all")]).await.status(), 422);
+    let mut officer = s.signed_in("ncb.officer").await;
+    assert_eq!(officer.get("/cases").await.status(), 200);
+    let http = reqwest::Client::new();
+    let res = http.get(format!("{}/metrics", s.base)).send().await.unwrap();
+    assert_eq!(res.status(), 200);
+    let text = res.text().await.unwrap();
+    for needle in [
+        "http_requests_total{",
+        "route=\"/cases\"",
+        "http_request_duration_seconds_bucket{",
+        "db_group_commit_size_bucket",
+        "sign_in_failures_total{reason=\"wrong password\"}",
+        "requests_overdue{country=\"IN\"}",
+        "sessions_active",
+        "db_writer_queue_length",
+        "audit_queue_length",
+    ] {
+        assert!(text.contains(needle), "{needle} missing from:\n{}", &text[..text.len().min(3000)]);
+    }
+    let outside = |auth: Option<&'static str>| {
+        let mut rb = http.get(format!("{}/metrics", s.base)).header("x-forwarded-for", "203.0.113.9");
+        if let Some(a) = auth {
+            rb = rb.header("authorization", a);
+        }
+        rb.send()
+    };
+    assert_eq!(outside(None).await.unwrap().status(), 403, "relayed for an outside client: not this machine");
+    assert_eq!(outside(Some("Bearer s3cret-toke")).await.unwrap().status(), 403);
+    assert_eq!(outside(Some("Bearer s3cret-token")).await.unwrap().status(), 200);
+    let ready = http.get(format!("{}/readyz", s.base)).send().await.unwrap();
+    assert_eq!(ready.status(), 200);
+    assert_eq!(ready.text().await.unwrap(), "ready");
+}

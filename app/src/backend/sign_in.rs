@@ -82,7 +82,8 @@ fn identify(who: &mut Who, row: &UserRow) {
 }
 
 /// Records a failed attempt on a known account (and the lock it causes), then commits.
-async fn refuse(state: &AppState, mut tx: Tx, who: &Who, row: &UserRow, reason: &str, counts: bool) -> Result<(), AppError> {
+async fn refuse(state: &AppState, mut tx: Tx, who: &Who, row: &UserRow, reason: &'static str, counts: bool) -> Result<(), AppError> {
+    metrics::counter!("sign_in_failures_total", "reason" => reason).increment(1);
     audit::record(&mut tx, who, Event::new("sign_in").on("user", row.id).outcome(Outcome::Failure).details(json!({"reason": reason})))
         .await?;
     if counts {
@@ -123,6 +124,7 @@ pub async fn sign_in(
 
     let mut tx = state.db.begin_write().await?;
     let Some(row) = row else {
+        metrics::counter!("sign_in_failures_total", "reason" => "unknown user").increment(1);
         audit::record(&mut tx, &who, Event::new("sign_in").outcome(Outcome::Failure).details(json!({"reason": "unknown user"}))).await?;
         tx.commit().await?;
         return Err(failed(state));

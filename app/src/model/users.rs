@@ -222,11 +222,12 @@ pub struct AccountChangeView {
     /// "Role: Liaison officer → Supervisor; agency: NCB → CBI", or the new account's role and agency.
     pub description: String,
     pub requested_by: String,
-    pub requested_at: DateTime<Utc>,
+    /// In the viewer's time zone, named.
+    pub requested_at: super::ShownTime,
     pub confirmer: Confirmer,
     pub decision: Option<ChangeDecision>,
     pub decided_by: Option<String>,
-    pub decided_at: Option<DateTime<Utc>>,
+    pub decided_at: Option<super::ShownTime>,
     pub grounds: Option<String>,
     /// The viewer may confirm or refuse it.
     pub may_decide: bool,

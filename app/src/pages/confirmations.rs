@@ -61,7 +61,7 @@ pub fn OpenChange(change: AccountChangeView) -> impl IntoView {
                 ": " {change.description.clone()}
             </p>
             <p class="muted">
-                "Asked by " {change.requested_by.clone()} " on " {change.requested_at.format("%Y-%m-%d %H:%M UTC").to_string()}
+                "Asked by " {change.requested_by.clone()} " on " {change.requested_at.text.clone()}
                 "; to be confirmed by " {change.confirmer.label()} "."
             </p>
             {change.may_decide.then(|| view! {
@@ -137,7 +137,7 @@ fn DecidedTable(changes: Vec<AccountChangeView>) -> impl IntoView {
                 <caption class="visually-hidden">"Decided account changes"</caption>
                 <thead><tr>
                     <th scope="col">"Account"</th><th scope="col">"Change"</th><th scope="col">"Asked by"</th>
-                    <th scope="col">"Decision"</th><th scope="col">"By"</th><th scope="col">"When (UTC)"</th>
+                    <th scope="col">"Decision"</th><th scope="col">"By"</th><th scope="col">"When"</th>
                 </tr></thead>
                 <tbody>
                     {changes.into_iter().map(|c| view! {
@@ -150,7 +150,7 @@ fn DecidedTable(changes: Vec<AccountChangeView>) -> impl IntoView {
                                 {c.grounds.clone().map(|g| view! { <br/><span class="muted">{g}</span> })}
                             </td>
                             <td>{c.decided_by.clone()}</td>
-                            <td>{c.decided_at.map(|t| t.format("%Y-%m-%d %H:%M").to_string())}</td>
+                            <td>{c.decided_at.map(|t| t.text)}</td>
                         </tr>
                     }).collect_view()}
                 </tbody>

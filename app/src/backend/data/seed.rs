@@ -26,7 +26,7 @@ pub struct SeedReport {
     /// The password every seeded account shares (printed once; benchmark databases only).
     pub password: String,
     pub first_case: i64,
-    /// A case open for new requests (the create-request benchmark uses it).
+    /// A case open for new requests, owned by a Canadian agency (the create-request benchmark uses it).
     pub open_case: i64,
 }
 
@@ -237,8 +237,10 @@ pub async fn run(db: &Db, size: &SeedSize, now: DateTime<Utc>) -> Result<SeedRep
     for (_, sql) in &deferred {
         sqlx::query(sql).execute(&mut *tx).await?;
     }
+    // Owned in Canada: the benchmark's Canadian supervisors send from it to CBI, which only the owning side
+    // may bring into a case.
     let open_case: i64 = sqlx::query_scalar(&format!(
-        "SELECT COALESCE(MIN(id), 0) FROM cases c WHERE id >= ? AND {}",
+        "SELECT COALESCE(MIN(id), 0) FROM cases c WHERE id >= ? AND c.owner_agency_id IN (SELECT id FROM agencies WHERE country = 'CA') AND {}",
         crate::backend::exchange::rules::CaseCurrent::SQL
     ))
     .bind(first_case)

@@ -137,6 +137,18 @@ pub fn describe(status: RequestStatus, due: DateTime<Utc>, now: DateTime<Utc>, z
     }
 }
 
+/// Requests overdue now, per country that must answer them (for `/metrics`).
+pub async fn overdue_by_country(pool: &sqlx::SqlitePool, now: DateTime<Utc>) -> Result<Vec<(Country, i64)>, sqlx::Error> {
+    let rows: Vec<(String, i64)> = sqlx::query_as(&format!(
+        "SELECT a.country, COUNT(*) FROM requests r JOIN agencies a ON a.id = r.to_agency_id WHERE {} GROUP BY a.country",
+        Overdue::sql("?1")
+    ))
+    .bind(now)
+    .fetch_all(pool)
+    .await?;
+    Ok(Country::ALL.iter().map(|c| (*c, rows.iter().find(|(k, _)| k == c.as_str()).map_or(0, |(_, n)| *n))).collect())
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

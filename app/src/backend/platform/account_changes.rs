@@ -74,8 +74,10 @@ impl AccountChange {
         }
     }
 
-    /// The view, with what this viewer may do with it (decided by the caller through the policy module).
-    pub fn view(&self, confirmer: Confirmer, may_decide: bool, may_withdraw: bool) -> AccountChangeView {
+    /// The view, with what this viewer may do with it (decided by the caller through the policy module), its
+    /// times in the viewer's `zone`.
+    pub fn view(&self, confirmer: Confirmer, may_decide: bool, may_withdraw: bool, zone: &str) -> AccountChangeView {
+        use crate::backend::platform::time::shown;
         AccountChangeView {
             id: self.id,
             user_id: self.user_id,
@@ -84,11 +86,11 @@ impl AccountChange {
             kind: self.kind,
             description: self.description(),
             requested_by: self.requested_by_name.clone(),
-            requested_at: self.requested_at,
+            requested_at: shown(self.requested_at, zone),
             confirmer,
             decision: self.decision,
             decided_by: self.decided_by_name.clone(),
-            decided_at: self.decided_at,
+            decided_at: self.decided_at.map(|t| shown(t, zone)),
             grounds: self.grounds.clone(),
             may_decide,
             may_withdraw,

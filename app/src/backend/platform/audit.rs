@@ -130,6 +130,37 @@ impl AuditRow {
         serde_json::to_writer(&mut h, &fields).expect("writing to a hasher cannot fail");
         hex::encode(h.finalize())
     }
+
+    /// The first schema's form, before events named their case: the same array without `case_id`. Events
+    /// written by the first release are in this form, and stay valid after an upgrade.
+    fn compute_legacy_hash(&self, prev_hash: &str) -> String {
+        let mut h = Sha256::new();
+        h.update(prev_hash.as_bytes());
+        let fields = (
+            self.id,
+            &self.at,
+            self.user_id,
+            &self.username,
+            &self.agency_code,
+            &self.country,
+            &self.client_ip,
+            &self.action,
+            &self.object_type,
+            &self.object_id,
+            &self.outcome,
+            &self.details,
+        );
+        serde_json::to_writer(&mut h, &fields).expect("writing to a hasher cannot fail");
+        hex::encode(h.finalize())
+    }
+
+    /// Whether the stored hash commits to this content: in today's form, or (an event without a case) in
+    /// the first release's. Both are commitments to the same values; the legacy form is computed only when
+    /// today's does not match, so verifying stays one hash per event.
+    fn hash_matches(&self) -> bool {
+        self.compute_hash(&self.prev_hash) == self.hash
+            || (self.case_id.is_none() && self.compute_legacy_hash(&self.prev_hash) == self.hash)
+    }
 }
 
 pub fn format_time(at: DateTime<Utc>) -> String {
@@ -207,6 +238,11 @@ pub async fn record_alone(db: &crate::backend::platform::db::Db, who: &Who, even
         Ok(result) => result,
         Err(_) => Err(AppError::Internal),
     }
+}
+
+/// Events waiting to be written by `record_alone` now (for `/metrics`).
+pub fn queued(db: &crate::backend::platform::db::Db) -> usize {
+    db.attached::<Alone>().lock().events.len()
 }
 
 /// Records that `who` was refused what `event` describes (its outcome becomes Denied), on its own: nothing
@@ -365,7 +401,7 @@ async fn verify_slice(pool: SqlitePool, lo: i64, hi: i64, chunk: i64) -> Result<
                     Some((expected_id, "event is missing"))
                 } else if slice.last_hash.as_ref().is_some_and(|prev| *prev != row.prev_hash) {
                     Some((row.id, "previous-hash link does not match"))
-                } else if row.compute_hash(&row.prev_hash) != row.hash {
+                } else if !row.hash_matches() {
                     Some((row.id, "content does not match its hash"))
                 } else {
                     None
@@ -605,5 +641,21 @@ mod tests {
             h.update(canonical.to_string().as_bytes());
             assert_eq!(r.compute_hash(&r.prev_hash), hex::encode(h.finalize()));
         }
+    }
+
+    #[test]
+    fn events_of_the_first_release_verify_only_in_their_own_form() {
+        let mut r = row(1, "{}", Some("d.tremblay"));
+        r.case_id = None;
+        r.hash = r.compute_legacy_hash(&r.prev_hash);
+        assert!(r.hash_matches(), "an event hashed as the first release did still verifies");
+        let mut with_case = r.clone();
+        with_case.case_id = Some(7);
+        assert!(!with_case.hash_matches(), "an event naming a case has only today's form");
+        let mut changed = r.clone();
+        changed.action = "sign_out".into();
+        assert!(!changed.hash_matches());
+        r.seal();
+        assert!(r.hash_matches());
     }
 }

@@ -36,6 +36,8 @@ struct Writer {
     generation: Arc<AtomicU64>,
     /// A member of the open group committed with `commit` (not `commit_untracked`).
     changed: bool,
+    /// Members the open group has had (its commit's size, for `/metrics`).
+    members: u64,
 }
 
 impl Writer {
@@ -71,6 +73,7 @@ impl Writer {
         let Some(group) = self.group.take() else { return };
         match sqlx::query("COMMIT").execute(&mut self.conn).await {
             Ok(_) => {
+                metrics::histogram!("db_group_commit_size").record(std::mem::take(&mut self.members) as f64);
                 // Before the members hear "committed": whoever reads after a write returns sees the new number.
                 if std::mem::take(&mut self.changed) {
                     self.generation.fetch_add(1, Ordering::SeqCst);
@@ -257,6 +260,7 @@ impl Db {
             audit_tail: None,
             generation: generation.clone(),
             changed: false,
+            members: 0,
         }));
         let group_begun = Arc::new(Notify::new());
         tokio::spawn(commit_groups(Arc::downgrade(&writer), group_begun.clone()));
@@ -281,6 +285,11 @@ impl Db {
         MIGRATOR.run(&self.pool).await
     }
 
+    /// Writers waiting for their turn now.
+    pub fn queued(&self) -> usize {
+        self.queued.load(Ordering::SeqCst)
+    }
+
     pub async fn ping(&self) -> Result<(), sqlx::Error> {
         sqlx::query("SELECT 1").execute(&self.pool).await.map(|_| ())
     }
@@ -300,6 +309,7 @@ impl Db {
             if writer.group.is_none() {
                 writer.audit_tail = None;
                 writer.changed = false;
+                writer.members = 0;
                 sqlx::query("BEGIN IMMEDIATE").execute(&mut writer.conn).await?;
                 writer.group = Some(watch::channel(None).0);
                 group_begun.notify_one();
@@ -307,6 +317,7 @@ impl Db {
             let group = writer.group.as_ref().expect("a group is open").subscribe();
             sqlx::query("SAVEPOINT member").execute(&mut writer.conn).await?;
             writer.member = true;
+            writer.members += 1;
             Ok::<_, sqlx::Error>((writer, group))
         })
         .await

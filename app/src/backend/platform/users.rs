@@ -326,6 +326,7 @@ pub async fn record_failure(tx: &mut Tx, id: i64, threshold: i64, lock_for: chro
         .fetch_one(&mut **tx)
         .await?;
     if failures >= threshold {
+        metrics::counter!("account_lockouts_total").increment(1);
         sqlx::query("UPDATE users SET failed_attempts = 0, locked_until = ? WHERE id = ?")
             .bind(Utc::now() + lock_for)
             .bind(id)
