@@ -17,6 +17,7 @@ use sha2::{Digest, Sha256};
 use std::collections::BTreeMap;
 use std::fs::File;
 use std::io::{self, Read, Write};
+use std::os::unix::fs::{DirBuilderExt, OpenOptionsExt};
 use std::path::{Path, PathBuf};
 
 pub const FORMAT: &str = "liaison-desk-backup/1";
@@ -64,6 +65,34 @@ pub struct Manifest {
     /// The newest signed checkpoint of the copy's audit trail (signed to its last event).
     pub checkpoint: Option<Checkpoint>,
     pub files: Vec<Entry>,
+    /// The instance key that signed this manifest (informative: trust comes from the key the restorer gives).
+    pub public_key: String,
+    /// Ed25519 over `signed_bytes` (every file's hash, so the database content too): absent while signing.
+    pub signature: Option<String>,
+}
+
+impl Manifest {
+    /// What the signature covers: the manifest without its signature, versioned.
+    fn signed_bytes(&self) -> Vec<u8> {
+        let unsigned = Manifest { signature: None, ..self.clone() };
+        let mut bytes = b"liaison-desk backup manifest v1\n".to_vec();
+        bytes.extend(serde_json::to_vec(&unsigned).expect("a manifest serialises"));
+        bytes
+    }
+
+    fn signed_by(&self, key: &PublicKey) -> bool {
+        self.signature.as_deref().is_some_and(|s| key.verifies(&self.signed_bytes(), s))
+    }
+}
+
+/// A new file for an archive or a restore: never an existing one (nor through a link planted there), and
+/// readable by its owner only (the database holds password hashes and case content).
+fn create_private(path: &Path) -> io::Result<File> {
+    std::fs::OpenOptions::new().write(true).create_new(true).mode(0o600).open(path)
+}
+
+fn private_dirs(path: &Path) -> io::Result<()> {
+    std::fs::DirBuilder::new().recursive(true).mode(0o700).create(path)
 }
 
 /// The newest schema this binary knows.
@@ -122,19 +151,40 @@ pub async fn backup(db: &Db, key: &InstanceKey, attachment_dir: &Path, target: &
     }
     let dir = target.parent().filter(|d| !d.as_os_str().is_empty()).unwrap_or(Path::new("."));
     let stem = target.file_name().and_then(|n| n.to_str()).unwrap_or("backup");
-    let copy_path = dir.join(format!(".{stem}.database.tmp"));
-    let partial = dir.join(format!(".{stem}.partial"));
-    let _ = std::fs::remove_file(&copy_path);
+    // Names of this run alone: two backups at once, or one killed earlier, never share a temporary file.
+    let unique = format!("{}.{}", std::process::id(), Utc::now().timestamp_nanos_opt().unwrap_or_default());
+    let copy_path = dir.join(format!(".{stem}.{unique}.database.tmp"));
+    let partial = dir.join(format!(".{stem}.{unique}.partial"));
+    sweep_abandoned(dir);
     let result = write_archive(db, key, attachment_dir, &copy_path, &partial).await;
-    let _ = std::fs::remove_file(&copy_path);
+    for leftover in [copy_path.clone(), copy_path.with_extension("tmp-wal"), copy_path.with_extension("tmp-shm")] {
+        let _ = std::fs::remove_file(leftover);
+    }
     match result {
         Ok(manifest) => {
-            std::fs::rename(&partial, target)?;
+            // A link, not a rename: it fails if the name was taken meanwhile, instead of replacing that file.
+            let placed = std::fs::hard_link(&partial, target);
+            let _ = std::fs::remove_file(&partial);
+            placed.map_err(|e| Problem(format!("{}: {e}", target.display())))?;
             Ok(manifest)
         }
         Err(e) => {
             let _ = std::fs::remove_file(&partial);
             Err(e)
+        }
+    }
+}
+
+/// Removes what backups killed midway left in `dir` (their temporary copies and partial archives), once an
+/// hour old: a running backup's files are younger.
+fn sweep_abandoned(dir: &Path) {
+    let Ok(entries) = std::fs::read_dir(dir) else { return };
+    for entry in entries.flatten() {
+        let name = entry.file_name().to_string_lossy().to_string();
+        let ours = name.starts_with('.') && (name.ends_with(".partial") || name.contains(".database.tmp"));
+        let old = entry.metadata().and_then(|m| m.modified()).ok().and_then(|t| t.elapsed().ok()).is_some_and(|age| age.as_secs() > 3600);
+        if ours && old && std::fs::remove_file(entry.path()).is_ok() {
+            tracing::warn!(file = %entry.path().display(), "removed what an interrupted backup left");
         }
     }
 }
@@ -149,13 +199,16 @@ async fn write_archive(db: &Db, key: &InstanceKey, attachment_dir: &Path, copy_p
     let audit_events: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM audit_events").fetch_one(&copy.pool).await?;
     let checkpoint = checkpoints::latest(&copy.pool).await?;
     let hashes: Vec<String> = sqlx::query_scalar("SELECT DISTINCT sha256 FROM attachments ORDER BY sha256").fetch_all(&copy.pool).await?;
+    // The checkpoint just signed is in the copy's write-ahead log: into the file that is archived.
+    sqlx::query("PRAGMA wal_checkpoint(TRUNCATE)").execute(&copy.pool).await?;
     copy.pool.close().await;
+    drop(copy);
 
     let attachment_dir = attachment_dir.to_path_buf();
     let (copy_path, partial) = (copy_path.to_path_buf(), partial.to_path_buf());
     // The file work is blocking: off the async threads.
     let files = tokio::task::spawn_blocking(move || -> Result<(Vec<Entry>, tar::Builder<File>), Problem> {
-        let mut tar = tar::Builder::new(File::create(&partial)?);
+        let mut tar = tar::Builder::new(create_private(&partial)?);
         let mut files = vec![append(&mut tar, DATABASE, &copy_path)?];
         for sha in hashes {
             let source = path_for(&attachment_dir, &sha);
@@ -171,7 +224,17 @@ async fn write_archive(db: &Db, key: &InstanceKey, attachment_dir: &Path, copy_p
     .await
     .map_err(|e| Problem(format!("backup task failed: {e}")))??;
     let (files, mut tar) = files;
-    let manifest = Manifest { format: FORMAT.to_string(), created_at: Utc::now(), schema_version, audit_events, checkpoint, files };
+    let mut manifest = Manifest {
+        format: FORMAT.to_string(),
+        created_at: Utc::now(),
+        schema_version,
+        audit_events,
+        checkpoint,
+        files,
+        public_key: key.public_hex(),
+        signature: None,
+    };
+    manifest.signature = Some(key.sign(&manifest.signed_bytes()));
     let json = serde_json::to_vec_pretty(&manifest).map_err(|e| Problem(e.to_string()))?;
     let mut header = tar::Header::new_gnu();
     header.set_size(json.len() as u64);
@@ -217,6 +280,10 @@ fn read_archive(archive: &Path, into: Option<&Path>) -> Result<Manifest, Problem
         let mut member = member.map_err(damaged)?;
         let name = member.path().map_err(damaged)?.to_string_lossy().to_string();
         let target = member_target(&name)?;
+        // Plain files only: no links, devices or sparse entries (a few bytes that expand to terabytes).
+        if member.header().entry_type() != tar::EntryType::Regular {
+            return Err(Problem(format!("{name} is not a plain file in the archive: refused")));
+        }
         if seen.contains_key(&name) || (name == MANIFEST && manifest.is_some()) {
             return Err(Problem(format!("the archive holds {name} twice: refused")));
         }
@@ -227,7 +294,7 @@ fn read_archive(archive: &Path, into: Option<&Path>) -> Result<Manifest, Problem
             let mut text = Vec::new();
             member.read_to_end(&mut text).map_err(damaged)?;
             if let Some(dir) = into {
-                std::fs::write(dir.join(&target), &text)?;
+                create_private(&dir.join(&target))?.write_all(&text)?;
             }
             manifest = Some(serde_json::from_slice(&text).map_err(|e| Problem(format!("the archive's manifest does not read: {e}")))?);
             continue;
@@ -237,9 +304,9 @@ fn read_archive(archive: &Path, into: Option<&Path>) -> Result<Manifest, Problem
             Some(dir) => {
                 let path = dir.join(&target);
                 if let Some(parent) = path.parent() {
-                    std::fs::create_dir_all(parent)?;
+                    private_dirs(parent)?;
                 }
-                let mut out = File::create(&path)?;
+                let mut out = create_private(&path)?;
                 io::copy(&mut reader, &mut out).map_err(damaged)?;
                 out.sync_all()?;
             }
@@ -307,10 +374,11 @@ pub struct Restored {
 /// the archive's checkpoint — with `trusted` when given (the instance's public key, kept elsewhere), else
 /// the key the checkpoint names (integrity only). On any failure, nothing restored is left behind.
 pub async fn restore(archive: &Path, to: &Path, trusted: Option<PublicKey>) -> Result<Restored, Problem> {
-    if to.exists() && std::fs::read_dir(to)?.next().is_some() {
-        return Err(Problem(format!("{} is not empty: restore into a new directory", to.display())));
-    }
-    std::fs::create_dir_all(to)?;
+    // A new directory, made here with owner-only access: nothing planted in it beforehand is followed.
+    std::fs::DirBuilder::new()
+        .mode(0o700)
+        .create(to)
+        .map_err(|e| Problem(format!("{}: {e} (restore makes a new directory; its parent must exist)", to.display())))?;
     match restore_into(archive, to, trusted).await {
         Ok(done) => Ok(done),
         Err(e) => {
@@ -325,26 +393,52 @@ async fn restore_into(archive: &Path, to: &Path, trusted: Option<PublicKey>) -> 
     let manifest = tokio::task::spawn_blocking(move || read_archive(&archive_path, Some(&into)))
         .await
         .map_err(|e| Problem(format!("restore task failed: {e}")))??;
+    // Who vouches for the archive: the key given (kept apart from the backups), else the one it names, which
+    // shows damage but not forgery.
+    let key_given = trusted.is_some();
+    let key = match trusted {
+        Some(k) => k,
+        None => PublicKey::from_hex(&manifest.public_key).map_err(|e| Problem(format!("the archive names no usable key: {e}")))?,
+    };
+    if !manifest.signed_by(&key) {
+        return Err(Problem(if key_given {
+            "the archive's manifest is not signed by the public key given: it was made by another instance, or altered".into()
+        } else {
+            "the archive's manifest signature does not verify: it was altered".into()
+        }));
+    }
     let database = to.join("liaison-desk.db");
     let restored = Db::open(&format!("sqlite://{}", database.display()), SqliteTuning::default()).await?;
-    let key_given = trusted.is_some();
-    let key = match (trusted, &manifest.checkpoint) {
-        (Some(k), _) => k,
-        (None, Some(c)) => PublicKey::from_hex(&c.public_key).map_err(|e| Problem(e.to_string()))?,
-        (None, None) if manifest.audit_events == 0 => {
-            restored.pool.close().await;
-            return Ok(Restored { manifest, database, attachments: to.join("attachments"), audit_events: 0, key_given });
-        }
-        (None, None) => return Err(Problem("the archive has audit events but no signed checkpoint: it cannot be verified".into())),
-    };
-    // The copy was signed to its last event when made: nothing in it may be unsigned, however old.
-    let grace = std::time::Duration::from_secs(100 * 365 * 24 * 3600);
-    let report = checkpoints::verify(&restored.pool, &key, manifest.checkpoint.as_ref(), grace, Utc::now()).await?;
+    let checked = check_restored(&restored.pool, &manifest, &key).await;
     restored.pool.close().await;
-    match report {
-        TrailReport::Ok { events, .. } => {
-            Ok(Restored { manifest, database, attachments: to.join("attachments"), audit_events: events, key_given })
+    drop(restored);
+    let audit_events = checked?;
+    Ok(Restored { manifest, database, attachments: to.join("attachments"), audit_events, key_given })
+}
+
+/// The restored database is this binary's schema (each recorded migration byte for byte: a dropped or added
+/// trigger is not ours), holds the events the manifest counts, and its audit trail verifies up to its last
+/// event against the archive's checkpoint — nothing unsigned, however old.
+async fn check_restored(pool: &sqlx::SqlitePool, manifest: &Manifest, key: &PublicKey) -> Result<u64, Problem> {
+    let applied: Vec<(i64, Vec<u8>)> =
+        sqlx::query_as("SELECT version, checksum FROM _sqlx_migrations WHERE success = 1").fetch_all(pool).await?;
+    for (version, checksum) in applied {
+        if !db::MIGRATOR.iter().any(|m| m.version == version && m.checksum.as_ref() == checksum.as_slice()) {
+            return Err(Problem(format!("the archive's database records migration {version} differently from this binary: refused")));
         }
+    }
+    let (count, newest): (i64, Option<i64>) = sqlx::query_as("SELECT COUNT(*), MAX(id) FROM audit_events").fetch_one(pool).await?;
+    if count != manifest.audit_events {
+        return Err(Problem(format!("the archive's database holds {count} audit events, its manifest {}", manifest.audit_events)));
+    }
+    let Some(newest) = newest else { return Ok(0) };
+    let checkpoint = manifest
+        .checkpoint
+        .as_ref()
+        .filter(|c| c.last_id == newest)
+        .ok_or_else(|| Problem("the archive's checkpoint does not reach its last audit event: it cannot be verified".into()))?;
+    match checkpoints::verify(pool, key, Some(checkpoint), std::time::Duration::ZERO, Utc::now()).await? {
+        TrailReport::Ok { events, .. } => Ok(events),
         TrailReport::Broken { event_id, reason } => {
             Err(Problem(format!("the restored audit trail does not verify: event {event_id}: {reason}")))
         }
@@ -373,7 +467,16 @@ mod tests {
 
     fn manifest(schema_version: i64) -> Manifest {
         let db = Entry { path: DATABASE.into(), sha256: "0".repeat(64), bytes: 1 };
-        Manifest { format: FORMAT.into(), created_at: Utc::now(), schema_version, audit_events: 0, checkpoint: None, files: vec![db] }
+        Manifest {
+            format: FORMAT.into(),
+            created_at: Utc::now(),
+            schema_version,
+            audit_events: 0,
+            checkpoint: None,
+            files: vec![db],
+            public_key: String::new(),
+            signature: None,
+        }
     }
 
     #[test]

@@ -343,9 +343,26 @@ pub async fn audit_checkpoint(db: &Db, key_file: &Path, out: &Path) -> Result<()
 }
 
 /// The backup archive (see `archive`), its copy of the audit trail signed to its last event.
-pub async fn backup(db: &Db, file: &Path, key_file: &Path, attachment_dir: &Path) -> Result<(), Error> {
-    let key = InstanceKey::load_or_create(key_file).map_err(|e| Error(e.to_string()))?;
-    let manifest = crate::archive::backup(db, &key, attachment_dir, file).await?;
+/// Opens the live database as it is (no migration: a newer binary installed before the server's restart must
+/// not change the database under it), refusing a missing file or another schema than this binary's, and
+/// signs with the instance's existing key (never a new one).
+pub async fn backup(database_url: &str, tuning: SqliteTuning, file: &Path, key_file: &Path, attachment_dir: &Path) -> Result<(), Error> {
+    let path = database_url.strip_prefix("sqlite://").or_else(|| database_url.strip_prefix("sqlite:")).unwrap_or(database_url);
+    let path = path.split('?').next().unwrap_or(path);
+    if !Path::new(path).is_file() {
+        return Err(Error(format!("{path}: no database there (check DATABASE_URL)")));
+    }
+    let key = InstanceKey::load(key_file).map_err(|e| Error(format!("{e}; the backup is signed with the instance's key")))?;
+    let db = Db::open(database_url, tuning).await?;
+    let schema: i64 =
+        sqlx::query_scalar("SELECT COALESCE(MAX(version), 0) FROM _sqlx_migrations WHERE success = 1").fetch_one(&db.pool).await?;
+    if schema != crate::archive::known_schema() {
+        return Err(Error(format!(
+            "the database's schema is {schema}, this binary's {}: back up with the binary that serves it",
+            crate::archive::known_schema()
+        )));
+    }
+    let manifest = crate::archive::backup(&db, &key, attachment_dir, file).await?;
     print!("Backup written to {}: ", file.display());
     crate::archive::describe(&manifest, &mut std::io::stdout())?;
     println!("Keep it off this machine. The keys (instance-signing.key, instance-secrets.key) are not in it: keep them apart.");

@@ -46,9 +46,13 @@ async fn start() -> ExitCode {
 }
 
 async fn run(args: Cli) -> Result<i32, cli::Error> {
-    // These read an archive only: the live database is not opened (nor created).
+    // These read an archive only, or the live database as it is: it is neither created nor migrated.
     match &args.command {
         Some(Command::Backup { file, verify: true, .. }) => return cli::backup_verify(file).map(|_| 0),
+        Some(Command::Backup { file, attachment_dir, .. }) => {
+            let key_file = args.db.signing_key_file();
+            return cli::backup(&args.db.database_url, args.db.tuning(), file, &key_file, attachment_dir).await.map(|_| 0);
+        }
         Some(Command::Restore { archive, to, public_key }) => return cli::restore(archive, to, public_key.as_deref()).await.map(|_| 0),
         _ => {}
     }
@@ -78,8 +82,7 @@ async fn run(args: Cli) -> Result<i32, cli::Error> {
         }
         Some(Command::Audit(AuditCommand::PublicKey)) => cli::audit_public_key(&key_file).map(|_| 0),
         Some(Command::Audit(AuditCommand::Checkpoint { out })) => cli::audit_checkpoint(&db, &key_file, &out).await.map(|_| 0),
-        Some(Command::Backup { file, attachment_dir, .. }) => cli::backup(&db, &file, &key_file, &attachment_dir).await.map(|_| 0),
-        Some(Command::Restore { .. }) => Ok(0),
+        Some(Command::Backup { .. } | Command::Restore { .. }) => Ok(0),
         Some(Command::Seed { cases, requests, audit_events, officers_per_agency, seed }) => {
             let size = app::backend::data::seed::SeedSize { cases, requests, audit_events, officers_per_agency, seed };
             signed(&db, &key_file, cli::seed(&db, size).await).await

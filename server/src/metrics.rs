@@ -3,20 +3,22 @@
 //! per route (`track`), sign-in failures and lockouts (`sign_in`), group-commit sizes (`db`). What is read
 //! when scraped: the writer and audit queues, live sessions, overdue requests per country.
 //!
-//! Reachable from the machine itself (the client address after `LD_TRUSTED_PROXIES`: a request relayed
-//! by the proxy is the outside client's, not loopback), or with `Authorization: Bearer LD_METRICS_TOKEN`.
+//! Without a token only a direct connection from this machine reads it: a loopback peer with no forwarding
+//! header, and only while the server is not behind a TLS proxy (`LD_SECURE_COOKIES` off) — a proxy on the
+//! same machine would otherwise relay the whole world as loopback. Otherwise `Authorization: Bearer
+//! LD_METRICS_TOKEN`.
 
-use app::backend::platform::client_addr::ClientAddr;
 use app::backend::state::AppState;
-use axum::extract::{MatchedPath, Request, State};
+use axum::extract::{ConnectInfo, MatchedPath, Request, State};
 use axum::http::{header, HeaderMap, StatusCode};
 use axum::middleware::Next;
 use axum::response::{IntoResponse, Response};
 use axum::Extension;
 use metrics_exporter_prometheus::{Matcher, PrometheusBuilder, PrometheusHandle};
 use sha2::{Digest, Sha256};
+use std::net::SocketAddr;
 use std::sync::{Arc, OnceLock};
-use std::time::Instant;
+use std::time::{Duration, Instant};
 
 static RECORDER: OnceLock<PrometheusHandle> = OnceLock::new();
 
@@ -42,7 +44,17 @@ pub fn recorder() -> PrometheusHandle {
 /// labels). Only matched routes: unmatched paths are counted as `unmatched`.
 pub async fn track(req: Request, next: Next) -> Response {
     let route = req.extensions().get::<MatchedPath>().map_or_else(|| "unmatched".to_string(), |p| p.as_str().to_string());
-    let method = req.method().as_str().to_string();
+    // The standard methods only: any other word a client sends would otherwise become a series of its own.
+    let method = match req.method().as_str() {
+        "GET" => "GET",
+        "HEAD" => "HEAD",
+        "POST" => "POST",
+        "PUT" => "PUT",
+        "PATCH" => "PATCH",
+        "DELETE" => "DELETE",
+        "OPTIONS" => "OPTIONS",
+        _ => "OTHER",
+    };
     let started = Instant::now();
     let response = next.run(req).await;
     let status = response.status().as_u16().to_string();
@@ -51,9 +63,11 @@ pub async fn track(req: Request, next: Next) -> Response {
     response
 }
 
-/// Whether the caller may read the metrics: from this machine, or with the token.
-fn allowed(client: Option<&ClientAddr>, headers: &HeaderMap, token: Option<&str>) -> bool {
-    if client.is_some_and(|ClientAddr(addr)| addr.is_loopback()) {
+/// Whether the caller may read the metrics: a direct connection from this machine when not behind a proxy,
+/// or the token.
+fn allowed(peer: Option<SocketAddr>, headers: &HeaderMap, token: Option<&str>, behind_proxy: bool) -> bool {
+    let forwarded = ["x-forwarded-for", "forwarded", "x-real-ip"].iter().any(|h| headers.contains_key(*h));
+    if !behind_proxy && !forwarded && peer.is_some_and(|p| p.ip().to_canonical().is_loopback()) {
         return true;
     }
     let given = headers.get(header::AUTHORIZATION).and_then(|v| v.to_str().ok()).and_then(|v| v.strip_prefix("Bearer "));
@@ -64,14 +78,10 @@ fn allowed(client: Option<&ClientAddr>, headers: &HeaderMap, token: Option<&str>
     }
 }
 
-pub async fn serve(
-    State(state): State<AppState>,
-    client: Option<Extension<ClientAddr>>,
-    Extension(token): Extension<MetricsToken>,
-    headers: HeaderMap,
-) -> Response {
-    if !allowed(client.as_ref().map(|Extension(c)| c), &headers, token.0.as_deref()) {
-        return (StatusCode::FORBIDDEN, "Metrics are readable from this machine, or with the metrics token.").into_response();
+pub async fn serve(State(state): State<AppState>, Extension(token): Extension<MetricsToken>, req: Request) -> Response {
+    let peer = req.extensions().get::<ConnectInfo<SocketAddr>>().map(|ConnectInfo(p)| *p);
+    if !allowed(peer, req.headers(), token.0.as_deref(), state.settings.secure_cookies) {
+        return (StatusCode::FORBIDDEN, "Metrics are readable with the metrics token (or directly from this machine).").into_response();
     }
     if let Err(e) = read_gauges(&state).await {
         tracing::warn!(error = %e, "metrics: a gauge could not be read");
@@ -100,30 +110,55 @@ async fn read_gauges(state: &AppState) -> Result<(), sqlx::Error> {
     Ok(())
 }
 
+/// The last readiness answer and when it was found: probes (and anyone else) get it for `READY_FOR`, and
+/// only one check runs at a time, so calling `/readyz` in a loop does not queue with the real writes.
+static READY: tokio::sync::Mutex<Option<(Instant, bool)>> = tokio::sync::Mutex::const_new(None);
+const READY_FOR: Duration = Duration::from_secs(2);
+
 /// Ready to serve: the database takes a write (the writer's turn and SQLite's write lock) and its schema
 /// is the one this binary knows (migrations done). Apart from `/healthz`, which says the process is alive.
-pub async fn readyz(State(state): State<AppState>) -> (StatusCode, String) {
-    let writable = match state.db.begin_write().await {
-        Ok(tx) => {
-            drop(tx);
-            true
-        }
-        Err(e) => {
-            tracing::warn!(error = %e, "readyz: the database does not take a write");
-            false
+/// The reason for "not ready" goes to the log, not to the caller.
+pub async fn readyz(State(state): State<AppState>) -> (StatusCode, &'static str) {
+    let mut last = READY.lock().await;
+    let ready = match *last {
+        Some((at, ready)) if at.elapsed() < READY_FOR => ready,
+        _ => {
+            let ready = check_ready(&state).await;
+            *last = Some((Instant::now(), ready));
+            ready
         }
     };
-    if !writable {
-        return (StatusCode::SERVICE_UNAVAILABLE, "not ready: the database does not take writes".into());
+    if ready {
+        (StatusCode::OK, "ready")
+    } else {
+        (StatusCode::SERVICE_UNAVAILABLE, "not ready")
+    }
+}
+
+async fn check_ready(state: &AppState) -> bool {
+    match tokio::time::timeout(Duration::from_secs(5), state.db.begin_write()).await {
+        Ok(Ok(tx)) => drop(tx),
+        Ok(Err(e)) => {
+            tracing::warn!(error = %e, "readyz: the database does not take a write");
+            return false;
+        }
+        Err(_) => {
+            tracing::warn!("readyz: no turn to write within 5 s");
+            return false;
+        }
     }
     let schema: Result<i64, sqlx::Error> =
         sqlx::query_scalar("SELECT COALESCE(MAX(version), 0) FROM _sqlx_migrations WHERE success = 1").fetch_one(&state.db.pool).await;
     match schema {
-        Ok(v) if v == crate::archive::known_schema() => (StatusCode::OK, "ready".into()),
+        Ok(v) if v == crate::archive::known_schema() => true,
         Ok(v) => {
-            (StatusCode::SERVICE_UNAVAILABLE, format!("not ready: schema {v}, this binary expects {}", crate::archive::known_schema()))
+            tracing::warn!(schema = v, expected = crate::archive::known_schema(), "readyz: the database's schema is not this binary's");
+            false
         }
-        Err(e) => (StatusCode::SERVICE_UNAVAILABLE, format!("not ready: {e}")),
+        Err(e) => {
+            tracing::warn!(error = %e, "readyz: the schema could not be read");
+            false
+        }
     }
 }
 
@@ -132,18 +167,25 @@ mod tests {
     use super::*;
 
     #[test]
-    fn loopback_or_the_token_and_nothing_else() {
-        let local = ClientAddr("127.0.0.1".parse().unwrap());
-        let outside = ClientAddr("203.0.113.9".parse().unwrap());
+    fn a_direct_local_connection_or_the_token_and_nothing_else() {
+        let local: SocketAddr = "127.0.0.1:50000".parse().unwrap();
+        let mapped: SocketAddr = "[::ffff:127.0.0.1]:50000".parse().unwrap();
+        let outside: SocketAddr = "203.0.113.9:50000".parse().unwrap();
+        let none = HeaderMap::new();
         let mut with = HeaderMap::new();
         with.insert(header::AUTHORIZATION, "Bearer s3cret-token".parse().unwrap());
         let mut wrong = HeaderMap::new();
         wrong.insert(header::AUTHORIZATION, "Bearer s3cret-toke".parse().unwrap());
-        assert!(allowed(Some(&local), &HeaderMap::new(), None));
-        assert!(!allowed(Some(&outside), &HeaderMap::new(), Some("s3cret-token")));
-        assert!(allowed(Some(&outside), &with, Some("s3cret-token")));
-        assert!(!allowed(Some(&outside), &wrong, Some("s3cret-token")));
-        assert!(!allowed(Some(&outside), &with, None), "no token configured: no token works");
-        assert!(!allowed(None, &with, Some("")), "an empty token is no token");
+        let mut relayed = HeaderMap::new();
+        relayed.insert("x-forwarded-for", "127.0.0.1".parse().unwrap());
+        assert!(allowed(Some(local), &none, None, false));
+        assert!(allowed(Some(mapped), &none, None, false));
+        assert!(!allowed(Some(local), &relayed, None, false), "relayed by a proxy on this machine: not local");
+        assert!(!allowed(Some(local), &none, None, true), "behind a TLS proxy: the token only");
+        assert!(!allowed(Some(outside), &none, Some("s3cret-token"), false));
+        assert!(allowed(Some(outside), &with, Some("s3cret-token"), true));
+        assert!(!allowed(Some(outside), &wrong, Some("s3cret-token"), false));
+        assert!(!allowed(Some(outside), &with, None, false), "no token configured: no token works");
+        assert!(!allowed(None, &with, Some(""), false), "an empty token is no token");
     }
 }

@@ -181,10 +181,24 @@ async fn backup_makes_one_archive_that_restores_elsewhere_whole_and_damage_is_fo
     let dir = tempfile::tempdir().unwrap();
     let archive = dir.path().join("ld.tar");
     let files_dir = s.files_dir();
+    let live_sessions: Vec<String> = sqlx::query_scalar("SELECT id FROM sessions").fetch_all(&s.db.pool).await.unwrap();
+    assert!(!live_sessions.is_empty());
     let out = liaison_desk(&s.db_url, &["backup", archive.to_str().unwrap(), "--attachment-dir", files_dir.to_str().unwrap()]);
     assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
     writing.await.unwrap();
     assert!(!liaison_desk(&s.db_url, &["backup", archive.to_str().unwrap()]).status.success(), "an archive is never overwritten");
+    let bytes = std::fs::read(&archive).unwrap();
+    for id in &live_sessions {
+        assert!(!bytes.windows(id.len()).any(|w| w == id.as_bytes()), "a session id can be read from the archive's bytes");
+    }
+    use std::os::unix::fs::PermissionsExt;
+    assert_eq!(std::fs::metadata(&archive).unwrap().permissions().mode() & 0o777, 0o600, "readable by its owner only");
+    let leftovers: Vec<_> = std::fs::read_dir(dir.path())
+        .unwrap()
+        .filter_map(|e| e.ok())
+        .filter(|e| e.file_name().to_string_lossy().starts_with('.'))
+        .collect();
+    assert!(leftovers.is_empty(), "temporary files left: {:?}", leftovers.iter().map(|e| e.file_name()).collect::<Vec<_>>());
 
     let unused_db = format!("sqlite://{}/never-made.db", dir.path().display());
     let out = liaison_desk(&unused_db, &["backup", "--verify", archive.to_str().unwrap()]);
@@ -219,7 +233,22 @@ async fn backup_makes_one_archive_that_restores_elsewhere_whole_and_damage_is_fo
     expected.sort();
     assert!(found == expected, "attachment files byte-identical");
     restored.close().await;
-    assert!(!restore(&to, &archive).status.success(), "never into a directory that holds something");
+    assert!(!restore(&to, &archive).status.success(), "never into a directory that exists");
+    // Another instance's key: the archive is not vouched for.
+    let other = dir.path().join("other.pub");
+    let other_key = app::backend::platform::identity::InstanceKey::load_or_create(&dir.path().join("other.key")).unwrap();
+    std::fs::write(&other, other_key.public_hex()).unwrap();
+    let out = liaison_desk(
+        &unused_db,
+        &["restore", archive.to_str().unwrap(), "--to", dir.path().join("r2").to_str().unwrap(), "--public-key", other.to_str().unwrap()],
+    );
+    assert!(!out.status.success());
+    assert!(
+        String::from_utf8_lossy(&out.stderr).contains("not signed by the public key given"),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    assert!(!dir.path().join("r2").exists());
 
     // A flipped byte anywhere in the archive, or a cut-off one, is found; nothing is left of the attempt.
     let bytes = std::fs::read(&archive).unwrap();

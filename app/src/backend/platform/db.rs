@@ -36,7 +36,7 @@ struct Writer {
     generation: Arc<AtomicU64>,
     /// A member of the open group committed with `commit` (not `commit_untracked`).
     changed: bool,
-    /// Members the open group has had (its commit's size, for `/metrics`).
+    /// Members of the open group that committed (its commit's size, for `/metrics`).
     members: u64,
 }
 
@@ -73,7 +73,11 @@ impl Writer {
         let Some(group) = self.group.take() else { return };
         match sqlx::query("COMMIT").execute(&mut self.conn).await {
             Ok(_) => {
-                metrics::histogram!("db_group_commit_size").record(std::mem::take(&mut self.members) as f64);
+                // Groups whose members all rolled back commit nothing: not counted.
+                let members = std::mem::take(&mut self.members);
+                if members > 0 {
+                    metrics::histogram!("db_group_commit_size").record(members as f64);
+                }
                 // Before the members hear "committed": whoever reads after a write returns sees the new number.
                 if std::mem::take(&mut self.changed) {
                     self.generation.fetch_add(1, Ordering::SeqCst);
@@ -138,6 +142,7 @@ impl Tx {
             }
             writer.member = false;
             writer.changed |= changed;
+            writer.members += 1;
             if queued.load(Ordering::SeqCst) == 0 {
                 // Nobody to share the fsync with: commit now rather than hand over to the committer.
                 writer.commit_group().await;
@@ -317,7 +322,6 @@ impl Db {
             let group = writer.group.as_ref().expect("a group is open").subscribe();
             sqlx::query("SAVEPOINT member").execute(&mut writer.conn).await?;
             writer.member = true;
-            writer.members += 1;
             Ok::<_, sqlx::Error>((writer, group))
         })
         .await
@@ -336,7 +340,12 @@ pub async fn backup(db: &Db, target: &std::path::Path) -> Result<(), sqlx::Error
         .fetch_one(&copy)
         .await?;
     if has_sessions {
-        sqlx::query("DELETE FROM sessions").execute(&copy).await?;
+        // Deleted rows stay readable in free pages: zeroed (secure_delete) and the file rebuilt without them,
+        // so no session id can be read from the copy's bytes either.
+        let mut conn = copy.acquire().await?;
+        sqlx::query("PRAGMA secure_delete = ON").execute(&mut *conn).await?;
+        sqlx::query("DELETE FROM sessions").execute(&mut *conn).await?;
+        sqlx::query("VACUUM").execute(&mut *conn).await?;
     }
     copy.close().await;
     Ok(())
