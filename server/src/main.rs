@@ -121,7 +121,10 @@ async fn serve(db: app::backend::platform::db::Db, args: ServeArgs, key_file: &s
     checkpoints::sign_at_start(&db, &key).await.map_err(|e| cli::Error(format!("signing the audit trail at start: {e}")))?;
     let (stop, stopped) = tokio::sync::watch::channel(false);
     let (app, hub, sessions, dashboards) = server::router::build_parts(options, db.clone(), &args, stopped.clone()).await?;
-    let signer = checkpoints::spawn_signer(db.clone(), key, checkpoints::Cadence::default(), stopped);
+    // The signer stops on its own signal, given only once every request has finished: stopping it with the
+    // event streams signed the tail while requests under way were still writing (found by the SIGTERM test).
+    let (stop_signing, signing_stopped) = tokio::sync::watch::channel(false);
+    let signer = checkpoints::spawn_signer(db.clone(), key, checkpoints::Cadence::default(), signing_stopped);
     server::events::spawn_reminders(db.clone(), hub);
     dashboards.warm_up(db.pool.clone());
     sessions.spawn_cleanup(std::time::Duration::from_secs(3600));
@@ -135,7 +138,8 @@ async fn serve(db: app::backend::platform::db::Db, args: ServeArgs, key_file: &s
             let _ = stop.send(true);
         })
         .await?;
-    // The last checkpoint covers everything written before the stop.
+    // Every request has finished: the last checkpoint covers everything they wrote.
+    let _ = stop_signing.send(true);
     let _ = signer.await;
     tracing::info!("shut down cleanly");
     Ok(())
