@@ -83,16 +83,18 @@ pub fn ensure_recent_sign_in(has_factor: bool, signed_in_at: Option<i64>, now: i
     Ok(())
 }
 
-/// Whether the account has any second factor: a confirmed authenticator app or a passkey.
+/// What counts as a second factor, in SQL over the account `u`: a confirmed authenticator app or a passkey.
+/// The account row (`users`) and `has_any` both read it from here.
+pub const HAS_ANY: &str = "(EXISTS (SELECT 1 FROM totp_factors f WHERE f.user_id = u.id AND f.confirmed_at IS NOT NULL) \
+     OR EXISTS (SELECT 1 FROM passkeys p WHERE p.user_id = u.id))";
+
+/// Whether the account has any second factor (`HAS_ANY`).
 pub async fn has_any(conn: &mut SqliteConnection, user_id: i64) -> Result<bool, AppError> {
-    Ok(sqlx::query_scalar(
-        "SELECT EXISTS (SELECT 1 FROM totp_factors WHERE user_id = ? AND confirmed_at IS NOT NULL) \
-             OR EXISTS (SELECT 1 FROM passkeys WHERE user_id = ?)",
-    )
-    .bind(user_id)
-    .bind(user_id)
-    .fetch_one(conn)
-    .await?)
+    Ok(sqlx::query_scalar(&format!("SELECT {HAS_ANY} FROM users u WHERE u.id = ?"))
+        .bind(user_id)
+        .fetch_optional(conn)
+        .await?
+        .unwrap_or(false))
 }
 
 pub async fn is_confirmed(conn: &mut SqliteConnection, user_id: i64) -> Result<bool, AppError> {

@@ -103,17 +103,21 @@ impl UserRow {
     }
 }
 
-const SELECT: &str = "SELECT u.id, u.username, u.display_name, u.role, u.agency_id, a.code AS agency_code, \
-     a.name AS agency_name, a.country, u.time_zone, u.status, u.password_hash, u.must_change_password, \
-     u.temporary_expires_at, u.temporary_used, \
-     (EXISTS (SELECT 1 FROM totp_factors f WHERE f.user_id = u.id AND f.confirmed_at IS NOT NULL) \
-        OR EXISTS (SELECT 1 FROM passkeys p WHERE p.user_id = u.id)) AS has_second_factor, \
-     u.second_factor_exempt, u.auth_epoch, u.failed_attempts, u.locked_until, u.created_at, \
-     COALESCE((SELECT unread FROM unread_counts WHERE user_id = u.id), 0) AS unread_notifications \
-     FROM users u JOIN agencies a ON a.id = u.agency_id";
+/// The account row as `UserRow` reads it; whether it has a second factor is `second_factor::HAS_ANY`.
+fn select() -> String {
+    format!(
+        "SELECT u.id, u.username, u.display_name, u.role, u.agency_id, a.code AS agency_code, \
+         a.name AS agency_name, a.country, u.time_zone, u.status, u.password_hash, u.must_change_password, \
+         u.temporary_expires_at, u.temporary_used, {} AS has_second_factor, \
+         u.second_factor_exempt, u.auth_epoch, u.failed_attempts, u.locked_until, u.created_at, \
+         COALESCE((SELECT unread FROM unread_counts WHERE user_id = u.id), 0) AS unread_notifications \
+         FROM users u JOIN agencies a ON a.id = u.agency_id",
+        crate::backend::platform::second_factor::HAS_ANY
+    )
+}
 
 pub async fn by_id(conn: &mut SqliteConnection, id: i64) -> Result<Option<UserRow>, AppError> {
-    Ok(sqlx::query_as(&format!("{SELECT} WHERE u.id = ?")).bind(id).fetch_optional(conn).await?)
+    Ok(sqlx::query_as(&format!("{} WHERE u.id = ?", select())).bind(id).fetch_optional(conn).await?)
 }
 
 /// The display name of user `id` if they belong to an agency of `country` (lists filtered by a lead
@@ -127,11 +131,11 @@ pub async fn name_in_country(conn: &mut SqliteConnection, id: i64, country: Coun
 }
 
 pub async fn by_username(conn: &mut SqliteConnection, username: &str) -> Result<Option<UserRow>, AppError> {
-    Ok(sqlx::query_as(&format!("{SELECT} WHERE u.username = ?")).bind(username.trim()).fetch_optional(conn).await?)
+    Ok(sqlx::query_as(&format!("{} WHERE u.username = ?", select())).bind(username.trim()).fetch_optional(conn).await?)
 }
 
 pub async fn list(pool: &SqlitePool, f: &UserFilter) -> Result<Vec<UserView>, AppError> {
-    let mut q: QueryBuilder<Sqlite> = QueryBuilder::new(SELECT);
+    let mut q: QueryBuilder<Sqlite> = QueryBuilder::new(select());
     q.push(" WHERE 1=1");
     if !f.q.trim().is_empty() {
         let like = format!("%{}%", f.q.trim().replace('%', "\\%").replace('_', "\\_"));
