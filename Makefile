@@ -13,7 +13,7 @@ PORT ?= 3000
 ## run: build in release mode and serve on http://127.0.0.1:3000 with demo data (passwords printed)
 run:
 	@scripts/ensure-tools.sh --release
-	cargo leptos build --release
+	scripts/build-site.sh --release
 	@mkdir -p $(RUN_DIR)
 	@if [ -f $(RUN_DIR)/demo-credentials.txt ]; then \
 	  echo "==> Demo accounts (generated at first start) are in $(RUN_DIR)/demo-credentials.txt:"; cat $(RUN_DIR)/demo-credentials.txt; fi
@@ -39,12 +39,12 @@ unit:
 
 build-debug:
 	@scripts/ensure-tools.sh --browser
-	cargo leptos build
+	scripts/build-site.sh
 
 ## build-release: the release binary and site, for deployment (docs/deploy.md)
 build-release:
 	@scripts/ensure-tools.sh --release
-	cargo leptos build --release
+	scripts/build-site.sh --release
 
 e2e: build-debug
 	cd end2end && npx playwright test
@@ -53,7 +53,7 @@ e2e: build-debug
 ## (smaller: BENCH_CASES=10000 BENCH_REQUESTS=100000 BENCH_AUDIT=500000 make bench)
 bench:
 	@scripts/ensure-tools.sh --release --browser
-	cargo leptos build --release
+	scripts/build-site.sh --release
 	bench/run.sh
 
 tools:

@@ -1,6 +1,6 @@
 import { defineConfig } from '@playwright/test';
 
-// The real server (debug build from `cargo leptos build`) on its own port, with a fresh database and
+// The real server (debug build from `scripts/build-site.sh`) on its own port, with a fresh database and
 // demo accounts whose generated passwords the tests read from .data/demo-credentials.txt.
 const PORT = 3100;
 

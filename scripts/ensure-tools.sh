@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Installs what building Liaison Desk needs, each only if missing, saying what it does.
 # Usage: scripts/ensure-tools.sh [--release] [--browser]
-#   --release  also wasm-opt >= 116 (release builds; Debian's binaryen 108 makes a wasm that fails to hydrate)
+#   --release  also wasm-opt and esbuild from npm (scripts/site) for release builds (Debian's binaryen 108 makes a
+#              wasm that fails to hydrate; the npm package is binaryen 132, run by Node.js)
 #   --browser  also Debian's chromium and the end-to-end test packages (npm)
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -28,12 +29,6 @@ for component in rustfmt clippy; do
   fi
 done
 
-if ! command -v cargo-leptos >/dev/null 2>&1; then
-  say "Installing cargo-leptos 0.3.11 (needs rustc >= 1.96, so with the nightly toolchain; about 11 minutes, once)"
-  rustup toolchain list | grep -q '^nightly' || rustup toolchain install nightly --profile minimal
-  cargo +nightly install cargo-leptos --version 0.3.11 --locked
-fi
-
 if ! command -v wasm-bindgen >/dev/null 2>&1 || [ "$(wasm-bindgen --version | awk '{print $2}')" != "$WASM_BINDGEN_VERSION" ]; then
   say "Installing wasm-bindgen-cli $WASM_BINDGEN_VERSION (about 2 minutes, once)"
   # Not --locked: one of its locked dependencies is no longer on the registry.
@@ -41,10 +36,9 @@ if ! command -v wasm-bindgen >/dev/null 2>&1 || [ "$(wasm-bindgen --version | aw
 fi
 
 if [ "$want_release" = 1 ]; then
-  v=$(wasm-opt --version 2>/dev/null | grep -o 'version [0-9]*' | awk '{print $2}' || true)
-  if [ -z "$v" ] || [ "$v" -lt 116 ]; then
-    say "Installing wasm-opt >= 116 from the Rust crate registry (about 6 minutes, once)"
-    cargo install wasm-opt --locked
+  if [ ! -x scripts/site/node_modules/.bin/wasm-opt ] || [ scripts/site/package-lock.json -nt scripts/site/node_modules/.package-lock.json ]; then
+    say "Installing wasm-opt (binaryen 132, under Node.js) and esbuild for release builds (npm ci in scripts/site, seconds)"
+    (cd scripts/site && npm ci --no-audit --no-fund --loglevel=error)
   fi
 fi
 
