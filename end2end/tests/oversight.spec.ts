@@ -180,6 +180,35 @@ test('pasted indicators get a per-line report, and the refused line stays to be 
   await expect(report).toContainText('1 of 2 lines added.');
 });
 
+test('a supervisor hands ticked cases to another lead and is told which could not be', async ({ page }) => {
+  await signIn(page, 'in.supervisor');
+  await page.goto('/cases');
+  await hydrated(page);
+  const bulk = page.getByRole('region', { name: 'Change many cases at once' });
+  const cases = page.getByRole('table', { name: 'Cases' });
+  await cases.getByRole('row', { name: /Hawala network/ }).getByRole('checkbox').check();
+  await cases.getByRole('row', { name: /Investment-fraud call centre/ }).getByRole('checkbox').check();
+  // Closing needs a reason: refused in place, the ticks kept.
+  await bulk.getByRole('button', { name: 'Close cases' }).click();
+  await expect(bulk.getByRole('alert')).toContainText('Say why these cases are closed');
+  await expect(cases.getByRole('row', { name: /Hawala network/ }).getByRole('checkbox')).toBeChecked();
+  // The NCB's case goes to its supervisor; the CBI's cannot be led by an NCB officer.
+  await bulk.getByLabel('Hand to').selectOption({ label: 'Rajesh Kumar (NCB)' });
+  await bulk.getByRole('button', { name: 'Reassign lead' }).click();
+  const report = bulk.getByRole('status');
+  await expect(report).toContainText('1 changed, 1 not changed.');
+  await expect(report).toContainText('The lead must be an active officer of the owning agency.');
+  await page.reload();
+  await expect(page.getByRole('table', { name: 'Cases' }).getByRole('row', { name: /Hawala network/ })).toContainText('Rajesh Kumar');
+  // And back, as the demo had it.
+  await hydrated(page);
+  await page.getByRole('table', { name: 'Cases' }).getByRole('row', { name: /Hawala network/ }).getByRole('checkbox').check();
+  await bulk.getByLabel('Hand to').selectOption({ label: 'Priya Sharma (NCB)' });
+  await bulk.getByRole('button', { name: 'Reassign lead' }).click();
+  await expect(report).toContainText('1 changed, 0 not changed.');
+  await signOut(page);
+});
+
 test('pages fit a phone screen without sideways scrolling (wide tables scroll inside their frame)', async ({ page }) => {
   await page.setViewportSize({ width: 390, height: 844 });
   await signIn(page, 'ncb.officer');
@@ -217,6 +246,8 @@ test('axe finds no accessibility violations on any page', async ({ page }) => {
   await signIn(page, 'ca.supervisor');
   await page.goto('/dashboard');
   await noAxeViolations(page, 'dashboard');
+  await page.goto('/cases');
+  await noAxeViolations(page, 'cases, with the bulk panel');
   await page.goto('/audit');
   await noAxeViolations(page, 'audit');
   await page.goto('/requests?direction=both&status=open');

@@ -108,6 +108,7 @@ fn table() -> Vec<Row> {
         row(Fn("inbox", inbox_filter), false,                               [O, O, O, O, O, O, O, D, U]),
         row(Fn("inbox_page", inbox_filter), false,                          [O, O, O, O, O, O, O, D, U]),
         row(Fn("list_requests", inbox_filter), false,                       [O, O, O, O, O, O, O, D, U]),
+        row(Fn("bulk_case_options", none), false,                   [D, D, D, D, D, O, O, D, U]),
         row(Fn("approval_policy", none), false,                     [D, D, D, D, D, O, O, D, U]),
         row(Fn("dashboard", none), false,                           [D, D, D, D, D, O, O, D, U]),
         row(Fn("dashboard_page", none), false,                      [D, D, D, D, D, O, O, D, U]),
@@ -134,6 +135,10 @@ fn table() -> Vec<Row> {
                                                                     [O, D, D, N, N, O, D, D, U]),
         row(Fn("change_case_status", |i| vec![("id", i.case.to_string()), ("status", "closed".into())]), true,
                                                                     [O, D, D, N, N, O, D, N, U]),
+        // Bulk changes are supervisors'; each case is then checked as alone (Canada's supervisor is told, in a
+        // 200 report, that the NCB's case is not theirs to close).
+        row(Fn("change_cases_in_bulk", |i| vec![("action", "close".into()), ("ids", i.case.to_string()), ("reason", "Matrix".into())]), true,
+                                                                    [D, D, D, D, D, O, O, D, U]),
         row(Fn("add_indicator", |i| vec![("case_id", i.case.to_string()), ("kind", "domain".into()), ("value", "matrix.example".into()), ("tlp", "amber".into())]), true,
                                                                     [O, O, O, N, N, O, O, N, U]),
         row(Fn("add_entity", |i| vec![("case_id", i.case.to_string()), ("kind", "person".into()), ("name", "Matrix Person".into())]), true,

@@ -739,3 +739,118 @@ async fn search_terms_in_the_audit_trail_are_for_supervisors_not_admins() {
     assert!(sent(supervisor.ok("list_audit", &filter).await)[0].contains("RCMP"), "India's supervisor sees whom it went to");
     assert!(seen.iter().all(|d| d.contains("withheld") && !d.contains("CBSA") && !d.contains("RCMP")), "{seen:?}");
 }
+
+/// Staff turnover: an officer leaves (account disabled); the dashboard lists what they still hold, and
+/// India's supervisor hands it all to someone else and closes it in two bulk steps. Each case is checked on
+/// its own — another agency's case refuses the lead, a Canadian case is "not found" and not named — and
+/// each change is its own audit event.
+#[tokio::test]
+async fn a_supervisor_hands_over_and_closes_a_departed_officers_cases_in_bulk() {
+    let args = server::config::ServeArgs { dashboard_max_age_secs: 0, ..Default::default() };
+    let s = TestServer::start_bare_with(args).await;
+    let ncb: Vec<i64> = vec![
+        case(&s, "NCB", "ncb.officer", "fraud", "Hawala ledger one", &[]).await,
+        case(&s, "NCB", "ncb.officer", "fraud", "Hawala ledger two", &[]).await,
+        case(&s, "NCB", "ncb.officer", "cyber_incident", "Phishing kit seller", &[]).await,
+    ];
+    let cbi = case(&s, "CBI", "cbi.officer", "fraud", "Bank fraud ring", &[]).await;
+    let canadian = case(&s, "RCMP", "rcmp.officer", "fraud", "Toronto mule accounts", &[]).await;
+    sqlx::query("UPDATE users SET status = 'disabled' WHERE username = 'ncb.officer'").execute(&s.db.pool).await.unwrap();
+    let departed = support::user_id(&s.db, "ncb.officer").await;
+    let successor = support::user_id(&s.db, "in.supervisor").await;
+
+    let mut sup = s.signed_in("in.supervisor").await;
+    let first = |b: &serde_json::Value| {
+        let w = &b["workload"][0];
+        (w["user_id"].as_i64(), w["inactive"].as_bool(), w["open_cases_led"].as_i64())
+    };
+    let board = dashboard_until(&mut sup, |b| first(b) == (Some(departed), Some(true), Some(3))).await;
+    assert!(board.is_some(), "the departed officer heads the workload table with the 3 cases they still lead");
+
+    // Officers may not change cases in bulk, even their own agency's.
+    let mut officer = s.signed_in("cbi.officer").await;
+    let all: Vec<String> = ncb.iter().chain([&cbi, &canadian]).map(i64::to_string).collect();
+    let ids = all.join(",");
+    let lead = successor.to_string();
+    let refused = officer.call("change_cases_in_bulk", &[("action", "reassign"), ("ids", &ids), ("lead", &lead)]).await;
+    assert_eq!(refused.status(), 403);
+
+    let report = sup.ok("change_cases_in_bulk", &[("action", "reassign"), ("ids", &ids), ("lead", &lead)]).await;
+    assert_eq!(report["changed"].as_array().unwrap().len(), 3, "{report}");
+    let not_changed = report["not_changed"].as_array().unwrap();
+    assert_eq!(not_changed.len(), 2, "{report}");
+    let cbi_ref: String = sqlx::query_scalar("SELECT reference FROM cases WHERE id = ?").bind(cbi).fetch_one(&s.db.pool).await.unwrap();
+    assert_eq!(not_changed[0]["reference"], cbi_ref.as_str());
+    assert!(not_changed[0]["reason"].as_str().unwrap().contains("owning agency"), "{report}");
+    // The Canadian case is not India's to see: not named, and told apart from nothing.
+    assert_eq!(not_changed[1]["reference"], format!("#{canadian}").as_str());
+    assert_eq!(not_changed[1]["reason"], "Not found.");
+    let leads: Vec<i64> = sqlx::query_scalar("SELECT lead_user_id FROM cases ORDER BY id").fetch_all(&s.db.pool).await.unwrap();
+    assert_eq!(leads[..3], [successor; 3]);
+    assert_ne!(leads[3], successor);
+    let events: Vec<i64> =
+        sqlx::query_scalar("SELECT case_id FROM audit_events WHERE action = 'case.lead' ORDER BY id").fetch_all(&s.db.pool).await.unwrap();
+    assert_eq!(events, ncb, "one event per case changed, none for the refused");
+
+    // Closing needs a reason; then "every case matching the filter" closes what the successor now leads.
+    let filter = format!("status=current&lead={successor}");
+    let no_reason = sup.call("change_cases_in_bulk", &[("action", "close"), ("all_matching", "1"), ("filter", &filter)]).await;
+    assert_eq!(no_reason.status(), 422);
+    assert!(no_reason.text().await.unwrap().contains("Say why"));
+    let reason = "Officer posted back to Delhi; the importer was charged";
+    let closed =
+        sup.ok("change_cases_in_bulk", &[("action", "close"), ("all_matching", "1"), ("filter", &filter), ("reason", reason)]).await;
+    assert_eq!(closed["changed"].as_array().unwrap().len(), 3, "{closed}");
+    let reasons: Vec<String> = sqlx::query_scalar(
+        "SELECT json_extract(details, '$.reason') FROM audit_events WHERE action = 'case.status' AND json_extract(details, '$.to') = 'closed'",
+    )
+    .fetch_all(&s.db.pool)
+    .await
+    .unwrap();
+    assert_eq!(reasons, vec![reason; 3]);
+    let again = sup.ok("change_cases_in_bulk", &[("action", "close"), ("ids", &all[0]), ("reason", reason)]).await;
+    assert_eq!(again["not_changed"][0]["reason"], "Already closed.");
+
+    // Nothing left to hand over: the departed officer leaves the dashboard (its figures are recomputed in the
+    // background after a view finds them old).
+    let board =
+        dashboard_until(&mut sup, |b| b["workload"].as_array().unwrap().iter().all(|w| w["user_id"].as_i64() != Some(departed))).await;
+    assert!(board.is_some(), "a disabled account with nothing open is not listed");
+
+    // Hostile input: an id list that is not one, and one over the limit, are refused with a message.
+    let bad = sup.call("change_cases_in_bulk", &[("action", "close"), ("ids", "1,2); DROP TABLE cases"), ("reason", "x")]).await;
+    assert_eq!(bad.status(), 422);
+    let many = (1..=501).map(|i| i.to_string()).collect::<Vec<_>>().join(",");
+    let too_many = sup.call("change_cases_in_bulk", &[("action", "close"), ("ids", &many), ("reason", "x")]).await;
+    assert_eq!(too_many.status(), 422);
+    assert!(too_many.text().await.unwrap().contains("more than 500"));
+}
+
+/// The dashboard once `holds` is true of it, within 5 s (a view that finds the figures old gets them and
+/// has them recomputed in the background); None if it never is.
+async fn dashboard_until(client: &mut support::Client, holds: impl Fn(&serde_json::Value) -> bool) -> Option<serde_json::Value> {
+    for _ in 0..100 {
+        let board = client.ok("dashboard", &[]).await;
+        if holds(&board) {
+            return Some(board);
+        }
+        tokio::time::sleep(std::time::Duration::from_millis(50)).await;
+    }
+    None
+}
+
+/// The ticked cases' CSV holds those cases only, and never one the reader may not see.
+#[tokio::test]
+async fn the_ticked_cases_download_as_csv_within_need_to_know() {
+    let s = TestServer::start_bare().await;
+    let a = case(&s, "NCB", "ncb.officer", "fraud", "Ticked one", &[]).await;
+    let _b = case(&s, "NCB", "ncb.officer", "fraud", "Not ticked", &[]).await;
+    let canadian = case(&s, "RCMP", "rcmp.officer", "fraud", "Canadian only", &[]).await;
+    let mut sup = s.signed_in("in.supervisor").await;
+    let res = sup.get(&format!("/export/cases.csv?ids={a},{canadian}")).await;
+    assert_eq!(res.status(), 200);
+    let csv = res.text().await.unwrap();
+    assert!(csv.contains("Ticked one"));
+    assert!(!csv.contains("Not ticked") && !csv.contains("Canadian only"), "{csv}");
+    assert_eq!(sup.get("/export/cases.csv?ids=1,x").await.status(), 400);
+}

@@ -372,3 +372,61 @@ pub async fn set_time_zone(time_zone: String) -> Result<(), AppError> {
         .await,
     )
 }
+
+/// Who the bulk panel may hand cases to (supervisors only).
+#[server(endpoint = "bulk_case_options")]
+pub async fn bulk_case_options() -> Result<crate::model::BulkOptions, AppError> {
+    use crate::backend::{exchange::bulk, exchange::policy, state};
+    use crate::model::permissions::Action;
+    state::reply(
+        async {
+            let (actor, app) = state::context().await?;
+            policy::ensure(&actor.user, Action::ChangeCasesInBulk)?;
+            let leads = bulk::leads(&mut *app.db.pool.acquire().await?, actor.user.country).await?;
+            Ok(crate::model::BulkOptions { leads })
+        }
+        .await,
+    )
+}
+
+/// Reassigns or closes many cases: the ticked ones (`ids`, "1,2,3"), or with `all_matching` every case the
+/// list's `filter` (its query string) matches. Each case is checked, changed and audited on its own; the
+/// answer says which were changed and why the others were not.
+#[server(endpoint = "change_cases_in_bulk")]
+pub async fn change_cases_in_bulk(
+    action: String,
+    #[server(default)] ids: String,
+    #[server(default)] all_matching: String,
+    #[server(default)] filter: String,
+    #[server(default)] lead: String,
+    #[server(default)] reason: String,
+) -> Result<crate::model::BulkReport, AppError> {
+    use crate::backend::{exchange::bulk, exchange::policy, state};
+    use crate::model::permissions::Action;
+    state::reply(
+        async {
+            let (actor, app) = state::context().await?;
+            policy::ensure(&actor.user, Action::ChangeCasesInBulk)?;
+            let vis = policy::visibility(&actor.user)?;
+            let lead = match lead.trim() {
+                "" => None,
+                id => Some(id.parse::<i64>().map_err(|_| AppError::field("lead", "Choose the new lead."))?),
+            };
+            let change = bulk::BulkChange::parse(&action, lead, &reason)?;
+            let ticked = crate::model::id_list::parse(&ids)
+                .map_err(|e| AppError::field("ids", format!("The ticked cases could not be read ({e}).")))?;
+            let filter = match all_matching.as_str() {
+                "1" => {
+                    let f: CaseFilter = serde_urlencoded::from_str(&filter)
+                        .map_err(|_| AppError::field("ids", "The list's filter could not be read; reload the list."))?;
+                    crate::error::check_search_text("q", &f.q)?;
+                    Some(f)
+                }
+                _ => None,
+            };
+            let chosen = bulk::chosen(&mut *app.db.pool.acquire().await?, vis, ticked, filter.as_ref()).await?;
+            bulk::apply(&app.db, &actor, vis, &chosen, &change).await
+        }
+        .await,
+    )
+}

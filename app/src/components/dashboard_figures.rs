@@ -178,7 +178,7 @@ pub fn render_dashboard(d: DashboardView) -> DashboardHtml {
         </section>
         <section class="panel" aria-labelledby="load-h">
             <h2 id="load-h">"Workload per officer"</h2>
-            <p class="muted">"Open requests in an officer's charge: on cases they lead, sent by them on the other side's cases, or taken in (acknowledged) by them."</p>
+            <p class="muted">"Open requests in an officer's charge: on cases they lead, sent by them on the other side's cases, or taken in (acknowledged) by them. A disabled account is listed first while it still holds open work: hand its cases to another lead from the case list."</p>
             <div class="table-wrap">
                 <table class="data">
                     <caption class="visually-hidden">"Workload per officer"</caption>
@@ -187,7 +187,13 @@ pub fn render_dashboard(d: DashboardView) -> DashboardHtml {
                         {d.workload.iter().map(|o| {
                             view! {
                                 <tr class:overdue-row={o.overdue > 0}>
-                                    <td>{o.name.clone()}</td>
+                                    <td>
+                                        {o.name.clone()}
+                                        {o.inactive.then(|| view! {
+                                            " " <span class="status status-disabled">"Disabled"</span>
+                                            " " <a href=o.cases_link()>"Hand over"</a>
+                                        })}
+                                    </td>
                                     <td>{o.agency.clone()}</td>
                                     <td class="num"><a href=o.cases_link() aria-label=format!("{} open cases led by {}", o.open_cases_led, o.name)>{o.open_cases_led}</a></td>
                                     <td class="num"><a href=o.open_requests_link() aria-label=format!("{} open requests in the charge of {}", o.open_requests, o.name)>{o.open_requests}</a></td>

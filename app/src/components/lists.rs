@@ -98,7 +98,13 @@ pub fn RequestTable(requests: Vec<RequestSummary>, empty: &'static str, label: &
 }
 
 #[component]
-pub fn CaseTable(cases: Vec<CaseSummary>, empty: &'static str) -> impl IntoView {
+pub fn CaseTable(
+    cases: Vec<CaseSummary>,
+    empty: &'static str,
+    /// A tick box per case, for the bulk panel (`components::bulk`).
+    #[prop(optional)]
+    selectable: bool,
+) -> impl IntoView {
     if cases.is_empty() {
         return view! { <p class="empty">{empty}</p> }.into_any();
     }
@@ -108,6 +114,7 @@ pub fn CaseTable(cases: Vec<CaseSummary>, empty: &'static str) -> impl IntoView 
                 <caption class="visually-hidden">"Cases"</caption>
                 <thead>
                     <tr>
+                        {selectable.then(|| view! { <th scope="col"><span class="visually-hidden">"Selected"</span></th> })}
                         <th scope="col">"Reference"</th><th scope="col">"Title"</th><th scope="col">"Category"</th>
                         <th scope="col">"Priority"</th><th scope="col">"Status"</th><th scope="col">"Lead"</th>
                         <th scope="col" class="num">"Open requests"</th><th scope="col">"Updated"</th>
@@ -116,6 +123,9 @@ pub fn CaseTable(cases: Vec<CaseSummary>, empty: &'static str) -> impl IntoView 
                 <tbody>
                     {cases.into_iter().map(|c| view! {
                         <tr>
+                            {selectable.then(|| view! {
+                                <td><input type="checkbox" name="case" value=c.id.to_string() aria-label=format!("Select {}", c.reference)/></td>
+                            })}
                             <td class="mono nowrap"><a href=format!("/cases/{}", c.id)>{c.reference.clone()}</a></td>
                             <td>{c.title.clone()} <div><TlpBadge tlp=c.tlp/></div></td>
                             <td>{c.category.label()}</td>

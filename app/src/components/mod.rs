@@ -1,6 +1,7 @@
 //! Reusable view pieces.
 
 pub mod badges;
+pub mod bulk;
 pub mod dashboard_figures;
 pub mod forms;
 pub mod layout;

@@ -39,6 +39,8 @@ pub struct WeekPoint {
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub struct OfficerLoad {
     pub user_id: i64,
+    /// The account is disabled: what it still holds waits to be handed over.
+    pub inactive: bool,
     pub name: String,
     pub agency: String,
     pub open_cases_led: i64,

@@ -377,7 +377,35 @@ pub struct CaseFilter {
     pub priority: Option<Priority>,
     /// Only cases led by this user.
     pub lead: Option<i64>,
+    /// Only these cases (the ones ticked in the list, for their CSV), written "1,2,3"; empty for any.
+    #[serde(with = "id_list", skip_serializing_if = "Vec::is_empty")]
+    pub ids: Vec<i64>,
     pub page: u32,
+}
+
+/// The most cases one bulk change or selection takes: a turnover's worth, small enough that each still gets
+/// its own check, transaction and audit event within a request's time.
+pub const BULK_MAX_CASES: usize = 500;
+
+/// What a change to many cases did: the references changed, and those not changed with the reason.
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+pub struct BulkReport {
+    pub changed: Vec<String>,
+    pub not_changed: Vec<BulkRefusal>,
+}
+
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct BulkRefusal {
+    /// The case's reference, or "#id" for one the user may not see (it is not named back).
+    pub reference: String,
+    pub reason: String,
+}
+
+/// The officers a supervisor may hand cases to: the active officers and supervisors of their country's
+/// agencies, each "Name (AGENCY)".
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+pub struct BulkOptions {
+    pub leads: Vec<(i64, String)>,
 }
 
 impl CaseFilter {
@@ -474,6 +502,35 @@ pub mod flag {
                 other => Err(serde::de::Error::custom(format!("not a yes/no value: {other}"))),
             },
         }
+    }
+}
+
+/// Ids in a query string as "1,2,3" (a form's repeated names do not survive the query-string formats here).
+/// At most `BULK_MAX_CASES`; anything but digits and commas is refused.
+pub mod id_list {
+    use serde::{Deserialize, Deserializer, Serializer};
+
+    pub fn serialize<S: Serializer>(ids: &[i64], s: S) -> Result<S::Ok, S::Error> {
+        s.serialize_str(&ids.iter().map(i64::to_string).collect::<Vec<_>>().join(","))
+    }
+
+    pub fn deserialize<'de, D: Deserializer<'de>>(d: D) -> Result<Vec<i64>, D::Error> {
+        let text = Option::<String>::deserialize(d)?.unwrap_or_default();
+        parse(&text).map_err(serde::de::Error::custom)
+    }
+
+    pub fn parse(text: &str) -> Result<Vec<i64>, String> {
+        let mut ids: Vec<i64> = Vec::new();
+        for part in text.split(',').map(str::trim).filter(|p| !p.is_empty()) {
+            let id = part.parse::<i64>().ok().filter(|id| *id > 0).ok_or_else(|| format!("not a case number: {part}"))?;
+            if !ids.contains(&id) {
+                ids.push(id);
+            }
+            if ids.len() > super::BULK_MAX_CASES {
+                return Err(format!("more than {} cases chosen", super::BULK_MAX_CASES));
+            }
+        }
+        Ok(ids)
     }
 }
 

@@ -24,6 +24,9 @@ pub enum Action {
     /// See and decide account changes that wait for a second person (four-eyes); which ones a user may
     /// decide is `backend::policy::may_decide_account_change`.
     ConfirmAccountChanges,
+    /// Hand many cases to another lead, or close them, at once (staff turnover, clean-ups); each case is
+    /// still checked on its own (`backend::exchange::bulk`).
+    ChangeCasesInBulk,
 }
 
 pub const ALL_ACTIONS: &[Action] = &[
@@ -35,6 +38,7 @@ pub const ALL_ACTIONS: &[Action] = &[
     Action::SetApprovalPolicy,
     Action::ViewDashboard,
     Action::ConfirmAccountChanges,
+    Action::ChangeCasesInBulk,
 ];
 
 pub fn allows(role: Role, action: Action) -> bool {
@@ -43,8 +47,8 @@ pub fn allows(role: Role, action: Action) -> bool {
         (_, ManageOwnProfile) => true,
         (Role::Supervisor | Role::Admin, ConfirmAccountChanges) => true,
         (Role::Officer, ConfirmAccountChanges) => false,
-        (Role::Supervisor, SetApprovalPolicy | ViewDashboard) => true,
-        (Role::Officer | Role::Admin, SetApprovalPolicy | ViewDashboard) => false,
+        (Role::Supervisor, SetApprovalPolicy | ViewDashboard | ChangeCasesInBulk) => true,
+        (Role::Officer | Role::Admin, SetApprovalPolicy | ViewDashboard | ChangeCasesInBulk) => false,
         (Role::Admin, ManageAccounts | ManageAgencies | ReadAudit) => true,
         (Role::Admin, WorkCases) => false,
         (Role::Supervisor, ReadAudit | WorkCases) => true,

@@ -1,6 +1,7 @@
 //! The case list (only cases the viewer's agency or country is party to) and the new-case form.
 
-use crate::api::cases::{case_form_options, list_cases, CreateCase};
+use crate::api::cases::{bulk_case_options, case_form_options, list_cases, ChangeCasesInBulk, CreateCase};
+use crate::components::bulk::BulkCases;
 use crate::components::forms::{enum_options, Field, SelectField, TextArea};
 use crate::components::layout::Guard;
 use crate::components::lists::CaseTable;
@@ -32,10 +33,13 @@ fn CaseList() -> impl IntoView {
             category: q.get("category").and_then(|v| v.parse().ok()),
             priority: q.get("priority").and_then(|v| v.parse().ok()),
             lead: q.get("lead").and_then(|v| v.parse().ok()),
+            ids: Vec::new(),
             page: q.get("page").and_then(|p| p.parse().ok()).unwrap_or(0),
         }
     };
     let cases = Resource::new(filter, list_cases);
+    // Supervisors only; for others the server refuses and the list shows no tick boxes.
+    let bulk = Resource::new(|| (), |_| bulk_case_options());
     view! {
         <Guard action=Action::WorkCases>
             <div class="page-head">
@@ -69,10 +73,16 @@ fn CaseList() -> impl IntoView {
                                 let all = format!("/cases?{}", CaseFilter { lead: None, ..f.clone() }.query(0));
                                 view! { <p class="filter-note">"Led by " {name} " · " <a href=all>"Show every lead’s cases"</a></p> }
                             });
+                            let bulk = bulk.await.ok().map(|options| {
+                                let filter = CaseFilter { page: 0, ids: Vec::new(), ..f.clone() }.query(0);
+                                view! { <BulkCases leads=options.leads filter action=ChangeCasesInBulk::PATH.to_string()/> }
+                            });
+                            let selectable = bulk.is_some();
                             view! {
                                 {led_by}
                                 <p class="export-link"><a href=csv download="" rel="external">"Download these cases as CSV"</a></p>
-                                <CaseTable cases=page.cases empty="No case matches."/>
+                                {bulk}
+                                <CaseTable cases=page.cases empty="No case matches." selectable/>
                                 {more.map(|h| view! { <p><a class="button secondary" href=h>"More cases →"</a></p> })}
                             }.into_any()
                         }

@@ -362,7 +362,43 @@ fn summary(r: SummaryRow, zone: &str) -> Result<CaseSummary, AppError> {
 
 pub async fn list(conn: &mut SqliteConnection, vis: Visibility, f: &CaseFilter, zone: &str) -> Result<(Vec<CaseSummary>, bool), AppError> {
     let mut q = summary_select(vis);
+    push_filter(&mut q, vis, f);
+    let size = PAGE_SIZE as i64;
+    q.push(" ORDER BY c.updated_at DESC LIMIT ").push_bind(size + 1).push(" OFFSET ").push_bind(f.page as i64 * size);
+    let mut rows: Vec<SummaryRow> = q.build_query_as().fetch_all(&mut *conn).await?;
+    let more = rows.len() as i64 > size;
+    rows.truncate(size as usize);
+    Ok((rows.into_iter().map(|r| summary(r, zone)).collect::<Result<_, _>>()?, more))
+}
+
+/// The ids of every case the list shows for `f` (all its pages), newest change first, at most `limit`:
+/// "select all matching this filter".
+pub async fn matching_ids(conn: &mut SqliteConnection, vis: Visibility, f: &CaseFilter, limit: usize) -> Result<Vec<i64>, AppError> {
+    let mut q: QueryBuilder<Sqlite> = QueryBuilder::new("SELECT c.id FROM cases c WHERE 1=1");
+    push_filter(&mut q, vis, f);
+    q.push(" ORDER BY c.updated_at DESC LIMIT ").push_bind(limit as i64);
+    Ok(q.build_query_scalar().fetch_all(&mut *conn).await?)
+}
+
+/// The references of those of `ids` that `vis` may see (the others are not named back to the user).
+pub async fn visible_references(conn: &mut SqliteConnection, vis: Visibility, ids: &[i64]) -> Result<HashMap<i64, String>, AppError> {
+    if ids.is_empty() {
+        return Ok(HashMap::new());
+    }
+    let mut q: QueryBuilder<Sqlite> = QueryBuilder::new("SELECT c.id, c.reference FROM cases c WHERE c.id IN (");
+    let mut list = q.separated(", ");
+    for id in ids {
+        list.push_bind(*id);
+    }
+    q.push(")");
     vis.push_sql(&mut q, "c.id");
+    let rows: Vec<(i64, String)> = q.build_query_as().fetch_all(&mut *conn).await?;
+    Ok(rows.into_iter().collect())
+}
+
+/// `AND` the case list's filters on `c`, need-to-know first: what the list, its CSV and "select all" share.
+fn push_filter(q: &mut QueryBuilder<'_, Sqlite>, vis: Visibility, f: &CaseFilter) {
+    vis.push_sql(q, "c.id");
     if !f.q.trim().is_empty() {
         let like = format!("%{}%", f.q.trim().replace('%', "\\%").replace('_', "\\_"));
         q.push(" AND (c.title LIKE ").push_bind(like.clone()).push(" ESCAPE '\\' OR c.reference LIKE ");
@@ -384,12 +420,31 @@ pub async fn list(conn: &mut SqliteConnection, vis: Visibility, f: &CaseFilter, 
     if let Some(lead) = f.lead {
         q.push(" AND c.lead_user_id = ").push_bind(lead);
     }
-    let size = PAGE_SIZE as i64;
-    q.push(" ORDER BY c.updated_at DESC LIMIT ").push_bind(size + 1).push(" OFFSET ").push_bind(f.page as i64 * size);
-    let mut rows: Vec<SummaryRow> = q.build_query_as().fetch_all(&mut *conn).await?;
-    let more = rows.len() as i64 > size;
-    rows.truncate(size as usize);
-    Ok((rows.into_iter().map(|r| summary(r, zone)).collect::<Result<_, _>>()?, more))
+    if !f.ids.is_empty() {
+        q.push(" AND c.id IN (");
+        let mut list = q.separated(", ");
+        for id in &f.ids {
+            list.push_bind(*id);
+        }
+        q.push(")");
+    }
+}
+
+/// Makes `lead` the case's lead; None when they already lead it.
+pub async fn set_lead(tx: &mut Tx, user: &SessionUser, case: &CaseAccess, lead: i64) -> Result<Option<i64>, AppError> {
+    check_lead(tx, lead, case.owner.agency_id).await?;
+    let previous: i64 = sqlx::query_scalar("SELECT lead_user_id FROM cases WHERE id = ?").bind(case.id).fetch_one(&mut **tx).await?;
+    if previous == lead {
+        return Ok(None);
+    }
+    sqlx::query("UPDATE cases SET lead_user_id = ?, version = version + 1, updated_by = ?, updated_at = ? WHERE id = ?")
+        .bind(lead)
+        .bind(user.id)
+        .bind(Utc::now())
+        .bind(case.id)
+        .execute(&mut **tx)
+        .await?;
+    Ok(Some(previous))
 }
 
 /// The agency with this code, or an error on `field` saying there is none.

@@ -2,6 +2,7 @@
 //! about them (`rules`), who may see and do what (`policy`), deadlines and status changes. Uses `platform`.
 
 pub mod attachments;
+pub mod bulk;
 pub mod case_page;
 pub mod cases;
 pub mod deadlines;

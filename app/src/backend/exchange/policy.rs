@@ -386,6 +386,7 @@ mod tests {
             (Role::Officer, SetApprovalPolicy, false),
             (Role::Officer, ViewDashboard, false),
             (Role::Officer, ConfirmAccountChanges, false),
+            (Role::Officer, ChangeCasesInBulk, false),
             (Role::Supervisor, ManageAccounts, false),
             (Role::Supervisor, ManageAgencies, false),
             (Role::Supervisor, ReadAudit, true),
@@ -394,6 +395,7 @@ mod tests {
             (Role::Supervisor, SetApprovalPolicy, true),
             (Role::Supervisor, ViewDashboard, true),
             (Role::Supervisor, ConfirmAccountChanges, true),
+            (Role::Supervisor, ChangeCasesInBulk, true),
             (Role::Admin, ManageAccounts, true),
             (Role::Admin, ManageAgencies, true),
             (Role::Admin, ReadAudit, true),
@@ -402,6 +404,7 @@ mod tests {
             (Role::Admin, SetApprovalPolicy, false),
             (Role::Admin, ViewDashboard, false),
             (Role::Admin, ConfirmAccountChanges, true),
+            (Role::Admin, ChangeCasesInBulk, false),
         ];
         assert_eq!(table.len(), Role::ALL.len() * ALL_ACTIONS.len(), "the table covers every pair");
         for &(role, action, expected) in table {

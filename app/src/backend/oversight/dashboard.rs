@@ -378,18 +378,23 @@ async fn trend(pool: &SqlitePool, country: Country, now: DateTime<Utc>) -> Resul
 async fn workload(pool: &SqlitePool, country: Country, now: DateTime<Utc>) -> Result<(Vec<OfficerLoad>, (i64, i64)), AppError> {
     // Open requests are grouped by the officer in charge on this side once, instead of being searched
     // again for every officer. The row with id 0 holds the requests no one is in charge of.
-    let rows: Vec<(i64, String, String, i64, i64, i64)> = sqlx::query_as(&format!(
+    // An account no longer active (disabled) is listed while it still leads a current case or is in charge of
+    // an open request, first: that work waits for a supervisor to hand it over (the links lead to the lists,
+    // where the case list's bulk panel reassigns it).
+    let rows: Vec<(i64, String, String, i64, i64, i64, bool)> = sqlx::query_as(&format!(
         "WITH o AS MATERIALIZED (SELECT {in_charge} AS uid, COUNT(*) AS open, COALESCE(SUM({overdue}), 0) AS overdue \
                     FROM requests r JOIN cases c ON c.id = r.case_id \
                     JOIN agencies fa ON fa.id = r.from_agency_id JOIN agencies ta ON ta.id = r.to_agency_id \
                     WHERE {open} AND ?2 IN (fa.country, ta.country) GROUP BY uid) \
          SELECT u.id, u.display_name, a.code, \
-           (SELECT COUNT(*) FROM cases c WHERE c.lead_user_id = u.id AND {current}), \
-           COALESCE(o.open, 0), COALESCE(o.overdue, 0) \
+           (SELECT COUNT(*) FROM cases c WHERE c.lead_user_id = u.id AND {current}) AS led, \
+           COALESCE(o.open, 0), COALESCE(o.overdue, 0), u.status != 'active' \
          FROM users u JOIN agencies a ON a.id = u.agency_id LEFT JOIN o ON o.uid = u.id \
-         WHERE a.country = ?2 AND u.role = 'officer' AND u.status = 'active' \
-         UNION ALL SELECT 0, '', '', 0, COALESCE(SUM(open), 0), COALESCE(SUM(overdue), 0) FROM o WHERE uid IS NULL \
-         ORDER BY 6 DESC, 5 DESC, 2",
+         WHERE a.country = ?2 AND u.role != 'admin' \
+           AND ((u.role = 'officer' AND u.status = 'active') OR (u.status != 'active' AND (o.open > 0 OR \
+                EXISTS (SELECT 1 FROM cases c WHERE c.lead_user_id = u.id AND {current})))) \
+         UNION ALL SELECT 0, '', '', 0, COALESCE(SUM(open), 0), COALESCE(SUM(overdue), 0), 0 FROM o WHERE uid IS NULL \
+         ORDER BY 7 DESC, 6 DESC, 5 DESC, 2",
         in_charge = rules::in_charge_sql(country),
         overdue = Overdue::sql("?1"),
         open = Open::SQL,
@@ -403,8 +408,9 @@ async fn workload(pool: &SqlitePool, country: Country, now: DateTime<Utc>) -> Re
     let loads = rows
         .into_iter()
         .filter(|w| w.0 != 0)
-        .map(|(user_id, name, agency, open_cases_led, open_requests, overdue)| OfficerLoad {
+        .map(|(user_id, name, agency, open_cases_led, open_requests, overdue, inactive)| OfficerLoad {
             user_id,
+            inactive,
             name,
             agency,
             open_cases_led,

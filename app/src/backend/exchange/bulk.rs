@@ -1,0 +1,143 @@
+//! Work on many cases at once (staff turnover, clean-ups): hand them to another lead, or close them with one
+//! reason. Nothing here decides who may do what: each case goes through the same check (`policy`), the same
+//! lifecycle rule and its own transaction and audit event as when it is changed on its own page, so a bulk
+//! change is exactly the sum of single changes; what one case refuses is reported with the reason and the
+//! others stand.
+
+use crate::backend::exchange::cases::{self, CaseAccess};
+use crate::backend::exchange::lifecycle;
+use crate::backend::exchange::policy::{CaseOp, Visibility};
+use crate::backend::platform::audit::{self, Event};
+use crate::backend::platform::auth::Actor;
+use crate::backend::platform::db::Db;
+use crate::error::AppError;
+use crate::model::{BulkRefusal, BulkReport, CaseFilter, CaseStatus, Country, BULK_MAX_CASES};
+use serde_json::json;
+use sqlx::SqliteConnection;
+
+/// The longest closing reason taken (it is kept in each case's audit event).
+pub const MAX_REASON_CHARS: usize = 1000;
+
+/// One change for every chosen case, parsed from the form.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum BulkChange {
+    /// Make this user the lead (they must be an active officer of each case's owning agency).
+    Reassign { lead: i64 },
+    /// Close each case that may be closed, recording why.
+    Close { reason: String },
+}
+
+impl BulkChange {
+    pub fn parse(action: &str, lead: Option<i64>, reason: &str) -> Result<Self, AppError> {
+        match action {
+            "reassign" => lead.map(|lead| BulkChange::Reassign { lead }).ok_or_else(|| AppError::field("lead", "Choose the new lead.")),
+            "close" => {
+                let reason = reason.trim();
+                if reason.is_empty() {
+                    Err(AppError::field("reason", "Say why these cases are closed; it is kept with each one."))
+                } else if reason.chars().count() > MAX_REASON_CHARS {
+                    Err(AppError::field("reason", format!("At most {MAX_REASON_CHARS} characters.")))
+                } else {
+                    Ok(BulkChange::Close { reason: reason.to_string() })
+                }
+            }
+            _ => Err(AppError::field("action", "Choose what to do with the selected cases.")),
+        }
+    }
+}
+
+/// The cases chosen: the ticked ones, or every case matching the list's filter ("select all"), never more
+/// than `BULK_MAX_CASES` (more matching is refused rather than silently cut).
+pub async fn chosen(
+    conn: &mut SqliteConnection,
+    vis: Visibility,
+    ticked: Vec<i64>,
+    all_matching: Option<&CaseFilter>,
+) -> Result<Vec<i64>, AppError> {
+    let ids = match all_matching {
+        Some(filter) => {
+            let ids =
+                cases::matching_ids(conn, vis, &CaseFilter { ids: Vec::new(), page: 0, ..filter.clone() }, BULK_MAX_CASES + 1).await?;
+            if ids.len() > BULK_MAX_CASES {
+                return Err(AppError::field(
+                    "ids",
+                    format!("More than {BULK_MAX_CASES} cases match this filter. Narrow it (status, category, lead) and try again."),
+                ));
+            }
+            ids
+        }
+        None => ticked,
+    };
+    if ids.is_empty() {
+        return Err(AppError::field("ids", "Tick the cases to change, or choose every case matching the filter."));
+    }
+    Ok(ids)
+}
+
+/// Applies `change` to each case, one transaction each, and says what happened to every one.
+/// NotFound when the user may see none of them.
+pub async fn apply(db: &Db, actor: &Actor, vis: Visibility, ids: &[i64], change: &BulkChange) -> Result<BulkReport, AppError> {
+    let references = cases::visible_references(&mut *db.pool.acquire().await?, vis, ids).await?;
+    // As for one case: when none of them exists for the user, the answer is the same as for a missing id.
+    if references.is_empty() {
+        return Err(AppError::NotFound);
+    }
+    let mut report = BulkReport::default();
+    for id in ids {
+        let reference = references.get(id).cloned().unwrap_or_else(|| format!("#{id}"));
+        match apply_one(db, actor, *id, change).await {
+            Ok(()) => report.changed.push(reference),
+            Err(refused) => report.not_changed.push(BulkRefusal { reference, reason: reason(&refused) }),
+        }
+    }
+    Ok(report)
+}
+
+async fn apply_one(db: &Db, actor: &Actor, id: i64, change: &BulkChange) -> Result<(), AppError> {
+    let mut tx = db.begin_write().await?;
+    let case = cases::checked(&mut tx, &actor.user, id, CaseOp::Edit).await?;
+    let event = match change {
+        BulkChange::Reassign { lead } => reassign(&mut tx, actor, &case, *lead).await?,
+        BulkChange::Close { reason } => close(&mut tx, actor, &case, reason).await?,
+    };
+    audit::record(&mut tx, &actor.who, event.on("case", id).case(id)).await?;
+    tx.commit().await?;
+    Ok(())
+}
+
+async fn reassign(tx: &mut crate::backend::platform::db::Tx, actor: &Actor, case: &CaseAccess, lead: i64) -> Result<Event, AppError> {
+    let previous =
+        cases::set_lead(tx, &actor.user, case, lead).await?.ok_or_else(|| AppError::Conflict("Already led by this officer.".into()))?;
+    Ok(Event::new("case.lead").details(json!({ "from": previous, "to": lead, "bulk": true })))
+}
+
+async fn close(tx: &mut crate::backend::platform::db::Tx, actor: &Actor, case: &CaseAccess, reason: &str) -> Result<Event, AppError> {
+    if case.status == CaseStatus::Closed {
+        return Err(AppError::Conflict("Already closed.".into()));
+    }
+    lifecycle::check_case_transition(case.status, CaseStatus::Closed)?;
+    cases::set_status(tx, &actor.user, case.id, CaseStatus::Closed).await?;
+    Ok(Event::new("case.status").details(json!({ "from": case.status.as_str(), "to": "closed", "reason": reason, "bulk": true })))
+}
+
+/// Why one case was not changed, in words that make sense in a list of many.
+fn reason(refused: &AppError) -> String {
+    match refused {
+        AppError::NotFound => "Not found.".into(),
+        AppError::Forbidden => "Only the owning side may change this case.".into(),
+        AppError::Validation(fields) => fields.iter().map(|f| f.message.as_str()).collect::<Vec<_>>().join(" "),
+        other => other.to_string(),
+    }
+}
+
+/// Who a supervisor may hand cases to: the active officers and supervisors of their country's agencies.
+pub async fn leads(conn: &mut SqliteConnection, country: Country) -> Result<Vec<(i64, String)>, AppError> {
+    let rows: Vec<(i64, String, String)> = sqlx::query_as(
+        "SELECT u.id, u.display_name, a.code FROM users u JOIN agencies a ON a.id = u.agency_id \
+         WHERE a.country = ? AND u.status = 'active' AND u.role != 'admin' ORDER BY a.code, u.display_name",
+    )
+    .bind(country.as_str())
+    .fetch_all(&mut *conn)
+    .await?;
+    Ok(rows.into_iter().map(|(id, name, code)| (id, format!("{name} ({code})"))).collect())
+}
