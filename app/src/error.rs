@@ -36,6 +36,9 @@ pub enum AppError {
     TooLarge(FieldError),
     #[error("Something went wrong on the server. It has been logged.")]
     Internal,
+    /// The server's disk (or quota) is full: the write was not made. Reads go on working.
+    #[error("The server's storage is full, so nothing could be saved or recorded (opening a case is recorded too). What you typed is still here: try again later, and tell your administrator.")]
+    NoSpace,
     /// Transport failures reported by the server-function layer itself.
     #[error("Could not reach the server: {0}")]
     Transport(String),
@@ -63,6 +66,8 @@ impl AppError {
             AppError::TooManyRequests | AppError::SlowDown(_) => 429,
             AppError::TooLarge(_) => 413,
             AppError::Internal | AppError::Transport(_) => 500,
+            // 507 Insufficient Storage: the request was fine, the server could not store it.
+            AppError::NoSpace => 507,
         }
     }
 
@@ -144,8 +149,30 @@ impl Problems {
 impl From<sqlx::Error> for AppError {
     fn from(e: sqlx::Error) -> Self {
         tracing::error!(error = %e, "database error");
-        AppError::Internal
+        if is_disk_full(&e) {
+            AppError::NoSpace
+        } else {
+            AppError::Internal
+        }
     }
+}
+
+/// Whether a database error means the disk (or the quota) is full: SQLite's SQLITE_FULL (13, in any of its
+/// extended forms), or the operating system's ENOSPC/EDQUOT reaching us as an I/O error.
+#[cfg(feature = "ssr")]
+pub fn is_disk_full(e: &sqlx::Error) -> bool {
+    const SQLITE_FULL: i64 = 13;
+    match e {
+        sqlx::Error::Database(d) => d.code().and_then(|c| c.parse::<i64>().ok()).is_some_and(|c| c & 0xff == SQLITE_FULL),
+        sqlx::Error::Io(io) => is_io_full(io),
+        _ => false,
+    }
+}
+
+/// `is_disk_full` for a file the server writes itself (an attachment).
+#[cfg(feature = "ssr")]
+pub fn is_io_full(e: &std::io::Error) -> bool {
+    matches!(e.kind(), std::io::ErrorKind::StorageFull | std::io::ErrorKind::QuotaExceeded)
 }
 
 #[cfg(feature = "ssr")]

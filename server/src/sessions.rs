@@ -72,6 +72,34 @@ async fn write(tx: &mut Tx, sql: &str, record: &Record) -> session_store::Result
     Ok(done.rows_affected())
 }
 
+impl Sessions {
+    async fn upsert(&self, record: &Record) -> Result<(), sqlx::Error> {
+        let mut tx = self.db.begin_write().await?;
+        let data = encode(record).map_err(|e| sqlx::Error::Encode(e.to_string().into()))?;
+        sqlx::query(
+            "INSERT INTO sessions (id, data, expiry_date) VALUES (?, ?, ?) \
+             ON CONFLICT(id) DO UPDATE SET data = excluded.data, expiry_date = excluded.expiry_date",
+        )
+        .bind(record.id.to_string())
+        .bind(data)
+        .bind(record.expiry_date)
+        .execute(&mut *tx)
+        .await?;
+        tx.commit_untracked().await
+    }
+
+    /// Whether `record` differs from the stored session only in its noted activity (and so its expiry).
+    async fn only_touched(&self, record: &Record) -> bool {
+        let Ok(Some(stored)) = self.reads.load(&record.id).await else { return false };
+        let without_touch = |r: &Record| {
+            let mut data = r.data.clone();
+            data.remove(app::backend::state::LAST_SEEN);
+            data
+        };
+        without_touch(&stored) == without_touch(record)
+    }
+}
+
 #[async_trait]
 impl SessionStore for Sessions {
     async fn create(&self, record: &mut Record) -> session_store::Result<()> {
@@ -88,15 +116,15 @@ impl SessionStore for Sessions {
     }
 
     async fn save(&self, record: &Record) -> session_store::Result<()> {
-        let mut tx = self.db.begin_write().await.map_err(backend)?;
-        write(
-            &mut tx,
-            "INSERT INTO sessions (id, data, expiry_date) VALUES (?, ?, ?) \
-             ON CONFLICT(id) DO UPDATE SET data = excluded.data, expiry_date = excluded.expiry_date",
-            record,
-        )
-        .await?;
-        tx.commit_untracked().await.map_err(backend)
+        match self.upsert(record).await {
+            Err(e) if app::error::is_disk_full(&e) && self.only_touched(record).await => {
+                // Reads go on while the disk is full: a save that only notes activity is skipped (the session
+                // may then end up to a minute early). Any other change — sign-in, sign-out, a factor — fails.
+                tracing::warn!("storage full: a session's last activity was not recorded");
+                Ok(())
+            }
+            done => done.map_err(backend),
+        }
     }
 
     async fn load(&self, id: &Id) -> session_store::Result<Option<Record>> {

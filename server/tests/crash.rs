@@ -299,3 +299,103 @@ async fn sigterm_under_load_finishes_what_started_and_signs_the_trail_before_exi
     assert!(out.status.success(), "{}{}", String::from_utf8_lossy(&out.stdout), String::from_utf8_lossy(&out.stderr));
     assert!(String::from_utf8_lossy(&out.stdout).contains("0 newer events not yet signed"), "{}", String::from_utf8_lossy(&out.stdout));
 }
+
+/// A filesystem of its own for one test: a small tmpfs, unmounted when dropped.
+struct SmallDisk(tempfile::TempDir);
+
+impl SmallDisk {
+    /// Needs root (CI runs as root): without it the test fails rather than pass having shown nothing.
+    fn mount(megabytes: u32) -> SmallDisk {
+        let dir = tempfile::tempdir().unwrap();
+        let mounted = Command::new("mount").args(["-t", "tmpfs", "-o", &format!("size={megabytes}m"), "tmpfs"]).arg(dir.path()).status();
+        assert!(mounted.is_ok_and(|s| s.success()), "could not mount a {megabytes} MB tmpfs: this test needs root");
+        SmallDisk(dir)
+    }
+
+    fn path(&self) -> PathBuf {
+        self.0.path().to_path_buf()
+    }
+
+    /// Fills what is left with one file, to the last block.
+    fn fill(&self) -> PathBuf {
+        use std::io::Write;
+        let path = self.0.path().join("filler");
+        let mut f = std::fs::File::create(&path).unwrap();
+        for chunk in [1 << 20, 4096, 512] {
+            let block = vec![0u8; chunk];
+            while f.write_all(&block).is_ok() {}
+        }
+        let _ = f.sync_all();
+        path
+    }
+}
+
+impl Drop for SmallDisk {
+    fn drop(&mut self) {
+        let _ = Command::new("umount").arg("-l").arg(self.0.path()).status();
+    }
+}
+
+/// A full disk: the server's database and files on a small filesystem that the test fills. Writes are
+/// refused with 507 and words a user understands (never a 500, never a half-written row or file); lists
+/// go on being served; nothing acknowledged before or during is lost; once space is freed, writes work
+/// again without a restart, and the audit trail verifies.
+#[tokio::test]
+async fn a_full_disk_refuses_writes_in_words_keeps_lists_and_recovers_when_freed() {
+    let disk = SmallDisk::mount(48);
+    let i = Arc::new(Instance { dir: disk.path(), port: free_port() });
+    let mut server = i.start().await;
+    let case = own_case(&i, "Disk-full drill").await;
+    let http = signed_in(&i, "ncb.officer").await;
+    // Its own connection: a refused upload's connection is closed before the whole body is read.
+    let uploader = signed_in(&i, "ncb.officer").await;
+    let filler = disk.fill();
+
+    // SQLite first fills the room its files already have; then the refusals come, each with its reason.
+    let mut acked = Vec::new();
+    let mut refusal = None;
+    for n in 0..5000 {
+        let value = format!("n{n}.full.example");
+        match call(&http, &i, "add_indicator", &[("case_id", &case), ("kind", "domain"), ("value", &value), ("tlp", "amber")]).await {
+            Ok(_) => acked.push(value),
+            Err(e) => {
+                refusal = Some(e);
+                break;
+            }
+        }
+    }
+    let refusal = refusal.expect("a write refused once the disk is full");
+    // The answer is the error the page shows in words ("The server's storage is full, so nothing could be saved…").
+    let (status, body) = refusal.split_once(": ").unwrap();
+    assert!(status.starts_with("507"), "{refusal}");
+    assert_eq!(serde_json::from_str::<app::error::AppError>(body).ok(), Some(app::error::AppError::NoSpace), "{refusal}");
+    let upload = reqwest::multipart::Form::new().part("file", reqwest::multipart::Part::bytes(vec![7u8; 256 * 1024]).file_name("full.bin"));
+    let res = uploader.post(format!("{}/attachments?case={case}", i.base())).multipart(upload).send().await.unwrap();
+    assert_eq!(res.status().as_u16(), 507, "an upload on a full disk");
+
+    // What is not recorded per view keeps being served: the case list and the inbox.
+    let list = call(&http, &i, "list_cases", &[("filter[q]", "Disk-full")]).await.expect("the case list on a full disk");
+    assert_eq!(list["cases"].as_array().map(Vec::len), Some(1), "{list}");
+    call(&http, &i, "inbox", &[("filter[direction]", "both")]).await.expect("the inbox on a full disk");
+
+    // Space comes back: writes work again, without a restart.
+    std::fs::remove_file(&filler).unwrap();
+    call(&http, &i, "add_indicator", &[("case_id", &case), ("kind", "domain"), ("value", "after.full.example"), ("tlp", "amber")])
+        .await
+        .expect("a write once space is freed");
+    acked.push("after.full.example".into());
+
+    server.kill().expect("kill -9");
+    server.wait().unwrap();
+    let pool = sqlx::SqlitePool::connect(&i.db_url()).await.unwrap();
+    let values: Vec<String> =
+        sqlx::query_scalar("SELECT value FROM indicators WHERE case_id = ?").bind(&case).fetch_all(&pool).await.unwrap();
+    pool.close().await;
+    for v in &acked {
+        assert!(values.contains(v), "acknowledged indicator {v} lost");
+    }
+    assert_eq!(values.len(), acked.len(), "only what was acknowledged is there");
+    audit_verifies(&i);
+    let files: Vec<_> = std::fs::read_dir(i.dir.join("files")).map(|d| d.flatten().map(|e| e.file_name()).collect()).unwrap_or_default();
+    assert!(files.iter().all(|f| !f.to_string_lossy().starts_with(".incoming")), "no half-written upload left: {files:?}");
+}

@@ -810,6 +810,27 @@ async fn a_supervisor_hands_over_and_closes_a_departed_officers_cases_in_bulk() 
     assert_eq!(reasons, vec![reason; 3]);
     let again = sup.ok("change_cases_in_bulk", &[("action", "close"), ("ids", &all[0]), ("reason", reason)]).await;
     assert_eq!(again["not_changed"][0]["reason"], "Already closed.");
+    // A closed case keeps the lead it was closed under.
+    let closed_case = sup.ok("change_cases_in_bulk", &[("action", "reassign"), ("ids", &all[0]), ("lead", &lead)]).await;
+    assert!(closed_case["not_changed"][0]["reason"].as_str().unwrap().contains("only open and active"), "{closed_case}");
+    // A lead from outside the list offered (the other country's officer) is refused before any case is tried.
+    let rcmp = support::user_id(&s.db, "rcmp.officer").await.to_string();
+    let foreign = sup.call("change_cases_in_bulk", &[("action", "reassign"), ("ids", &cbi.to_string()), ("lead", &rcmp)]).await;
+    assert_eq!(foreign.status(), 422);
+    // The closing reason is case content: India's supervisor reads it in the audit trail, an admin does not.
+    let reasons_in = |page: serde_json::Value| -> Vec<String> {
+        page["events"].as_array().unwrap().iter().filter(|e| e["action"] == "case.status").map(|e| e["details"].to_string()).collect()
+    };
+    let filter = [("filter[action]", "case.status")];
+    assert!(reasons_in(sup.ok("list_audit", &filter).await).iter().all(|d| d.contains("posted back to Delhi")));
+    let mut admin = s.signed_in("admin").await;
+    let seen = reasons_in(admin.ok("list_audit", &filter).await);
+    assert_eq!(seen.len(), 3);
+    assert!(seen.iter().all(|d| d.contains("withheld") && !d.contains("Delhi")), "{seen:?}");
+    // Besides each case's event, one for each bulk request: what was asked, and how it ended.
+    let bulk_events: Vec<String> =
+        sqlx::query_scalar("SELECT details FROM audit_events WHERE action = 'case.bulk' ORDER BY id").fetch_all(&s.db.pool).await.unwrap();
+    assert!(bulk_events[0].contains(&format!("{canadian}")) && bulk_events[0].contains("\"not_changed\":2"), "{bulk_events:?}");
 
     // Nothing left to hand over: the departed officer leaves the dashboard (its figures are recomputed in the
     // background after a view finds them old).

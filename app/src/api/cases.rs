@@ -415,8 +415,12 @@ pub async fn change_cases_in_bulk(
             let change = bulk::BulkChange::parse(&action, lead, &reason)?;
             let ticked = crate::model::id_list::parse(&ids)
                 .map_err(|e| AppError::field("ids", format!("The ticked cases could not be read ({e}).")))?;
+            let mut conn = app.db.pool.acquire().await?;
+            bulk::check_lead_offered(&mut conn, actor.user.country, &change).await?;
             let filter = match all_matching.as_str() {
                 "1" => {
+                    // A search over every case's text, like the search page's: counted the same way.
+                    state::ensure_within_read_limit(&app, actor.user.id)?;
                     let f: CaseFilter = serde_urlencoded::from_str(&filter)
                         .map_err(|_| AppError::field("ids", "The list's filter could not be read; reload the list."))?;
                     crate::error::check_search_text("q", &f.q)?;
@@ -424,7 +428,8 @@ pub async fn change_cases_in_bulk(
                 }
                 _ => None,
             };
-            let chosen = bulk::chosen(&mut *app.db.pool.acquire().await?, vis, ticked, filter.as_ref()).await?;
+            let chosen = bulk::chosen(&mut conn, vis, ticked, filter.as_ref()).await?;
+            drop(conn);
             bulk::apply(&app.db, &actor, vis, &chosen, &change).await
         }
         .await,

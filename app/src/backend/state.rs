@@ -3,8 +3,6 @@
 use crate::backend::platform::audit::Who;
 pub use crate::backend::platform::auth::Actor;
 use crate::backend::platform::auth::{AuthSession, SIGNED_IN_AT};
-
-const LAST_SEEN: &str = "ld.last_seen";
 use crate::backend::platform::db::Db;
 use crate::backend::settings::Settings;
 use crate::error::AppError;
@@ -14,6 +12,10 @@ use leptos::config::LeptosOptions;
 use std::net::IpAddr;
 use std::num::NonZeroU32;
 use std::sync::Arc;
+
+/// The session key noting the user's last activity (see `require_actor`); the session store treats a save that
+/// changes nothing else as a mere touch.
+pub const LAST_SEEN: &str = "ld.last_seen";
 
 #[derive(Clone)]
 pub struct AppState {

@@ -521,13 +521,19 @@ pub mod id_list {
 
     pub fn parse(text: &str) -> Result<Vec<i64>, String> {
         let mut ids: Vec<i64> = Vec::new();
-        for part in text.split(',').map(str::trim).filter(|p| !p.is_empty()) {
-            let id = part.parse::<i64>().ok().filter(|id| *id > 0).ok_or_else(|| format!("not a case number: {part}"))?;
-            if !ids.contains(&id) {
-                ids.push(id);
-            }
-            if ids.len() > super::BULK_MAX_CASES {
+        let mut seen = std::collections::HashSet::new();
+        for (n, part) in text.split(',').map(str::trim).filter(|p| !p.is_empty()).enumerate() {
+            // Counted before duplicates go: a list of one id repeated a million times is refused as quickly.
+            if n >= super::BULK_MAX_CASES {
                 return Err(format!("more than {} cases chosen", super::BULK_MAX_CASES));
+            }
+            let digits = !part.is_empty() && part.len() <= 18 && part.bytes().all(|b| b.is_ascii_digit());
+            let id = part.parse::<i64>().ok().filter(|id| digits && *id > 0).ok_or_else(|| {
+                let shown: String = part.chars().take(20).collect();
+                format!("not a case number: {shown}")
+            })?;
+            if seen.insert(id) {
+                ids.push(id);
             }
         }
         Ok(ids)

@@ -3,10 +3,10 @@
 use crate::api::cases::{bulk_case_options, case_form_options, list_cases, ChangeCasesInBulk, CreateCase};
 use crate::components::bulk::BulkCases;
 use crate::components::forms::{enum_options, Field, SelectField, TextArea};
-use crate::components::layout::Guard;
+use crate::components::layout::{CurrentUser, Guard};
 use crate::components::lists::CaseTable;
 use crate::components::server_form::ServerForm;
-use crate::model::permissions::Action;
+use crate::model::permissions::{allows, Action};
 use crate::model::{CaseFilter, CaseStatus, Category, FormOptions, Priority, Tlp, CASES_CURRENT};
 use leptos::prelude::*;
 use leptos::server_fn::ServerFn;
@@ -38,8 +38,17 @@ fn CaseList() -> impl IntoView {
         }
     };
     let cases = Resource::new(filter, list_cases);
-    // Supervisors only; for others the server refuses and the list shows no tick boxes.
-    let bulk = Resource::new(|| (), |_| bulk_case_options());
+    // The bulk panel's choices, asked for only by those it is for (a refused call would make the page a 403).
+    let user = CurrentUser::resource();
+    let bulk = Resource::new(
+        || (),
+        move |_| async move {
+            match user.await {
+                Ok(Some(u)) if allows(u.role, Action::ChangeCasesInBulk) => bulk_case_options().await.ok(),
+                _ => None,
+            }
+        },
+    );
     view! {
         <Guard action=Action::WorkCases>
             <div class="page-head">
@@ -73,7 +82,7 @@ fn CaseList() -> impl IntoView {
                                 let all = format!("/cases?{}", CaseFilter { lead: None, ..f.clone() }.query(0));
                                 view! { <p class="filter-note">"Led by " {name} " · " <a href=all>"Show every lead’s cases"</a></p> }
                             });
-                            let bulk = bulk.await.ok().map(|options| {
+                            let bulk = bulk.await.map(|options| {
                                 let filter = CaseFilter { page: 0, ids: Vec::new(), ..f.clone() }.query(0);
                                 view! { <BulkCases leads=options.leads filter action=ChangeCasesInBulk::PATH.to_string()/> }
                             });

@@ -189,7 +189,11 @@ fn too_large(limit: u64) -> AppError {
 
 fn store_failed(e: std::io::Error) -> AppError {
     tracing::error!(error = %e, "attachment store failed");
-    AppError::Internal
+    if crate::error::is_io_full(&e) {
+        AppError::NoSpace
+    } else {
+        AppError::Internal
+    }
 }
 
 /// A file being received: written to a temporary file in the store as it arrives, hashed and counted on

@@ -7,6 +7,7 @@
 use crate::backend::exchange::cases::{self, CaseAccess};
 use crate::backend::exchange::lifecycle;
 use crate::backend::exchange::policy::{CaseOp, Visibility};
+use crate::backend::exchange::rules::CaseCurrent;
 use crate::backend::platform::audit::{self, Event};
 use crate::backend::platform::auth::Actor;
 use crate::backend::platform::db::Db;
@@ -83,14 +84,37 @@ pub async fn apply(db: &Db, actor: &Actor, vis: Visibility, ids: &[i64], change:
         return Err(AppError::NotFound);
     }
     let mut report = BulkReport::default();
+    let mut stopped: Option<AppError> = None;
     for id in ids {
         let reference = references.get(id).cloned().unwrap_or_else(|| format!("#{id}"));
-        match apply_one(db, actor, *id, change).await {
+        // After a failure of the server itself (a full disk), the rest is not tried: each would fail alike.
+        let outcome = match &stopped {
+            Some(e) => Err(e.clone()),
+            None => apply_one(db, actor, *id, change).await,
+        };
+        match outcome {
             Ok(()) => report.changed.push(reference),
-            Err(refused) => report.not_changed.push(BulkRefusal { reference, reason: reason(&refused) }),
+            Err(refused) => {
+                if matches!(refused, AppError::NoSpace | AppError::Internal) {
+                    stopped = Some(refused.clone());
+                }
+                report.not_changed.push(BulkRefusal { reference, reason: reason(&refused) })
+            }
         }
     }
+    record_summary(db, actor, ids, change, &report).await?;
     Ok(report)
+}
+
+/// One event for the whole request besides each case's own: what was asked (the ids, whatever the user may
+/// see of them) and how it ended, so that probing many ids at once leaves a trace.
+async fn record_summary(db: &Db, actor: &Actor, ids: &[i64], change: &BulkChange, report: &BulkReport) -> Result<(), AppError> {
+    let kind = match change {
+        BulkChange::Reassign { .. } => "reassign",
+        BulkChange::Close { .. } => "close",
+    };
+    let details = json!({ "change": kind, "asked": ids, "changed": report.changed.len(), "not_changed": report.not_changed.len() });
+    audit::record_alone(db, &actor.who, Event::new("case.bulk").details(details)).await
 }
 
 async fn apply_one(db: &Db, actor: &Actor, id: i64, change: &BulkChange) -> Result<(), AppError> {
@@ -106,6 +130,13 @@ async fn apply_one(db: &Db, actor: &Actor, id: i64, change: &BulkChange) -> Resu
 }
 
 async fn reassign(tx: &mut crate::backend::platform::db::Tx, actor: &Actor, case: &CaseAccess, lead: i64) -> Result<Event, AppError> {
+    // Work being handed over is current work: a closed case keeps the lead it was closed under.
+    if !CaseCurrent::holds(case.status) {
+        return Err(AppError::Conflict(format!(
+            "The case is {}; only open and active cases change lead.",
+            case.status.label().to_lowercase()
+        )));
+    }
     let previous =
         cases::set_lead(tx, &actor.user, case, lead).await?.ok_or_else(|| AppError::Conflict("Already led by this officer.".into()))?;
     Ok(Event::new("case.lead").details(json!({ "from": previous, "to": lead, "bulk": true })))
@@ -128,6 +159,16 @@ fn reason(refused: &AppError) -> String {
         AppError::Validation(fields) => fields.iter().map(|f| f.message.as_str()).collect::<Vec<_>>().join(" "),
         other => other.to_string(),
     }
+}
+
+/// Refuses at once a lead who is not among `leads` (rather than once per case, each under the write lock).
+pub async fn check_lead_offered(conn: &mut SqliteConnection, country: Country, change: &BulkChange) -> Result<(), AppError> {
+    if let BulkChange::Reassign { lead } = change {
+        if !leads(conn, country).await?.iter().any(|(id, _)| id == lead) {
+            return Err(AppError::field("lead", "Choose the new lead from the list."));
+        }
+    }
+    Ok(())
 }
 
 /// Who a supervisor may hand cases to: the active officers and supervisors of their country's agencies.

@@ -400,7 +400,7 @@ pub async fn visible_references(conn: &mut SqliteConnection, vis: Visibility, id
 fn push_filter(q: &mut QueryBuilder<'_, Sqlite>, vis: Visibility, f: &CaseFilter) {
     vis.push_sql(q, "c.id");
     if !f.q.trim().is_empty() {
-        let like = format!("%{}%", f.q.trim().replace('%', "\\%").replace('_', "\\_"));
+        let like = crate::backend::platform::db::like_pattern(&f.q);
         q.push(" AND (c.title LIKE ").push_bind(like.clone()).push(" ESCAPE '\\' OR c.reference LIKE ");
         q.push_bind(like.clone()).push(" ESCAPE '\\' OR c.summary LIKE ").push_bind(like).push(" ESCAPE '\\')");
     }

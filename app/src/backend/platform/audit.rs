@@ -505,6 +505,7 @@ const CONTENT_DETAILS: &[(&str, &str)] = &[
     ("search", "query"),
     ("case.create", "parties"),
     ("case.update", "parties"),
+    ("case.status", "reason"),
     ("request.create", "to"),
     ("request.send", "to"),
     ("response.create", "grading"),

@@ -151,6 +151,10 @@ impl Tx {
             drop(writer);
             match group.wait_for(Option::is_some).await.map(|o| o.clone()) {
                 Ok(Some(Ok(()))) => Ok(()),
+                // A full disk stays recognisable as such (the user is told, not "something went wrong").
+                Ok(Some(Err(e))) if crate::error::is_disk_full(&e) => {
+                    Err(sqlx::Error::Io(std::io::Error::new(std::io::ErrorKind::StorageFull, format!("the write was rolled back: {e}"))))
+                }
                 Ok(Some(Err(e))) => Err(sqlx::Error::Protocol(format!("the write was rolled back: {e}"))),
                 _ => Err(sqlx::Error::Protocol("the database writer stopped".into())),
             }
@@ -352,9 +356,37 @@ pub async fn backup(db: &Db, target: &std::path::Path) -> Result<(), sqlx::Error
 }
 
 /// A stored closed-set value back into its enum; anything else is a corrupt row, logged.
+/// A `LIKE ? ESCAPE '\\'` pattern matching `text` anywhere: its own `\\`, `%` and `_` match themselves.
+pub fn like_pattern(text: &str) -> String {
+    format!("%{}%", text.trim().replace('\\', "\\\\").replace('%', "\\%").replace('_', "\\_"))
+}
+
 pub fn parse<T: std::str::FromStr>(s: &str) -> Result<T, crate::error::AppError> {
     s.parse().map_err(|_| {
         tracing::error!(value = s, "unexpected stored value");
         crate::error::AppError::Internal
     })
+}
+
+#[cfg(test)]
+mod tests {
+    /// In SQLite itself: the user's `\`, `%` and `_` are plain characters, never wildcards or escapes.
+    #[tokio::test]
+    async fn a_like_pattern_takes_backslash_percent_and_underscore_literally() {
+        let pool = sqlx::SqlitePool::connect("sqlite::memory:").await.unwrap();
+        let cases = [
+            ("C:\\temp\\x", "\\temp", true),
+            ("ab", "\\b", false),
+            ("a%b", "%", true),
+            ("ab", "%", false),
+            ("a_b", "_", true),
+            ("ab", "_", false),
+            ("Société", "Soc", true),
+        ];
+        for (text, q, expected) in cases {
+            let got: bool =
+                sqlx::query_scalar("SELECT ? LIKE ? ESCAPE '\\'").bind(text).bind(super::like_pattern(q)).fetch_one(&pool).await.unwrap();
+            assert_eq!(got, expected, "{text:?} against {q:?}");
+        }
+    }
 }

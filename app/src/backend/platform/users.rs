@@ -138,7 +138,7 @@ pub async fn list(pool: &SqlitePool, f: &UserFilter) -> Result<Vec<UserView>, Ap
     let mut q: QueryBuilder<Sqlite> = QueryBuilder::new(select());
     q.push(" WHERE 1=1");
     if !f.q.trim().is_empty() {
-        let like = format!("%{}%", f.q.trim().replace('%', "\\%").replace('_', "\\_"));
+        let like = crate::backend::platform::db::like_pattern(&f.q);
         q.push(" AND (u.username LIKE ").push_bind(like.clone()).push(" ESCAPE '\\' OR u.display_name LIKE ");
         q.push_bind(like).push(" ESCAPE '\\')");
     }
