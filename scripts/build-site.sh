@@ -37,11 +37,18 @@ cargo build -p app --lib --target wasm32-unknown-unknown --no-default-features -
   --profile "$wasm_profile" --target-dir "$front"
 
 mkdir -p "$pkg"
+input="$front/wasm32-unknown-unknown/$wasm_dir/app.wasm"
+# Nothing changed since the last build of this kind: the site stands (a warm `make run` starts in seconds).
+stamp="$front/.site-built-$wasm_profile"
+if [ -f "$stamp" ] && [ "$stamp" -nt "$input" ] && [ "$stamp" -nt style/main.css ] && [ "$stamp" -nt "$0" ]; then
+  say "Site unchanged since its last $wasm_profile build"
+  exit 0
+fi
+rm -f "$front"/.site-built-*
 tmp=$(mktemp -d "$pkg/.build.XXXXXX")
 trap 'rm -rf "$tmp"' EXIT
 
-wasm-bindgen --target=web --no-typescript --out-name="$name" --out-dir="$tmp" \
-  "$front/wasm32-unknown-unknown/$wasm_dir/app.wasm"
+wasm-bindgen --target=web --no-typescript --out-name="$name" --out-dir="$tmp" "$input"
 mv "$tmp/${name}_bg.wasm" "$tmp/$name.wasm"
 
 if [ "$release" = 1 ]; then
@@ -60,4 +67,5 @@ fi
 # Moved into place only once all three are built: a failed step leaves the previous site whole.
 for f in "$name.wasm" "$name.js" "$name.css"; do mv -f "$tmp/$f" "$pkg/$f"; done
 rm -f "$pkg/$name.d.ts" "$pkg/${name}_bg.wasm.d.ts"
+touch "$stamp"
 say "Site ready in target/site (server: target/$([ "$release" = 1 ] && echo release || echo debug)/liaison-desk)"
