@@ -33,12 +33,12 @@ lint:
 	cargo clippy -p app --features hydrate --lib --target wasm32-unknown-unknown -- -D warnings
 
 unit:
-	@scripts/ensure-tools.sh
+	@scripts/ensure-tools.sh --tests
 	cargo test -p app --features ssr
 	cargo test -p server
 
 build-debug:
-	@scripts/ensure-tools.sh --browser
+	@scripts/ensure-tools.sh --browser --tests
 	scripts/build-site.sh
 
 ## build-release: the release binary and site, for deployment (docs/deploy.md)

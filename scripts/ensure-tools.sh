@@ -4,12 +4,13 @@
 #   --release  also wasm-opt and esbuild from npm (scripts/site) for release builds (Debian's binaryen 108 makes a
 #              wasm that fails to hydrate; the npm package is binaryen 132, run by Node.js)
 #   --browser  also Debian's chromium and the end-to-end test packages (npm)
+#   --tests    also Debian's poppler-utils (pdftotext: the report tests read the PDF as a reader would)
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
-want_release=0; want_browser=0
+want_release=0; want_browser=0; want_tests=0
 for a in "$@"; do
-  case "$a" in --release) want_release=1 ;; --browser) want_browser=1 ;; esac
+  case "$a" in --release) want_release=1 ;; --browser) want_browser=1 ;; --tests) want_tests=1 ;; esac
 done
 say() { printf '==> %s\n' "$*"; }
 
@@ -40,6 +41,13 @@ if [ "$want_release" = 1 ]; then
     say "Installing wasm-opt (binaryen 132, under Node.js) and esbuild for release builds (npm ci in scripts/site, seconds)"
     (cd scripts/site && npm ci --no-audit --no-fund --loglevel=error)
   fi
+fi
+
+if [ "$want_tests" = 1 ] && ! command -v pdftotext >/dev/null 2>&1; then
+  say "Installing Debian's poppler-utils (pdftotext) for the PDF report tests"
+  export DEBIAN_FRONTEND=noninteractive
+  apt-get update -qq
+  apt-get install -y -qq poppler-utils >/dev/null
 fi
 
 if [ "$want_browser" = 1 ]; then

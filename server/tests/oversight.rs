@@ -584,28 +584,14 @@ async fn cross_check_finds_the_recipients_own_records_and_nothing_it_may_not_see
     assert_eq!(audited, 1);
 }
 
-/// The strings a PDF shows (Tj operands, literal or hex), decoded from WinAnsi, in order.
-fn shown_text(pdf: &[u8]) -> Vec<String> {
-    let text: String = pdf
-        .iter()
-        .map(|b| match b {
-            0x96 => '–',
-            0x97 => '—',
-            b => *b as char,
-        })
-        .collect();
-    let mut out = Vec::new();
-    for line in text.lines().filter(|l| l.ends_with(" Tj")) {
-        let operand = &line[..line.len() - 3];
-        let decoded = if let Some(hex) = operand.strip_prefix('<').and_then(|h| h.strip_suffix('>')) {
-            (0..hex.len()).step_by(2).map(|i| u8::from_str_radix(&hex[i..i + 2], 16).unwrap() as char).collect()
-        } else {
-            let inner = operand.strip_prefix('(').and_then(|o| o.strip_suffix(')')).unwrap_or(operand);
-            inner.replace("\\(", "(").replace("\\)", ")").replace("\\\\", "\\")
-        };
-        out.push(decoded);
-    }
-    out
+/// The text of a PDF as a reader copies it out (poppler's `pdftotext`, which `make test` installs), page by page.
+fn pdf_pages(pdf: &[u8]) -> Vec<String> {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("report.pdf");
+    std::fs::write(&path, pdf).unwrap();
+    let out = std::process::Command::new("pdftotext").args(["-enc", "UTF-8"]).arg(&path).arg("-").output().expect("pdftotext");
+    assert!(out.status.success(), "pdftotext: {}", String::from_utf8_lossy(&out.stderr));
+    String::from_utf8(out.stdout).unwrap().split('\u{c}').filter(|p| !p.trim().is_empty()).map(str::to_string).collect()
 }
 
 #[tokio::test]
@@ -618,6 +604,9 @@ async fn the_case_report_pdf_marks_every_page_and_holds_requests_and_gradings() 
         &[("case_id", &case), ("kind", "vessel"), ("name", "MV Pacific Meridian"), ("identifier", "IMO 9321483"), ("note", "")],
     )
     .await;
+    // Names as written in either script print as written (the fonts are embedded, Devanagari shaped).
+    ncb.ok("add_entity", &[("case_id", &case), ("kind", "person"), ("name", "राजेश शर्मा"), ("identifier", ""), ("note", "")]).await;
+    ncb.ok("add_entity", &[("case_id", &case), ("kind", "company"), ("name", "Société Générale"), ("identifier", ""), ("note", "")]).await;
     let mut rcmp = s.signed_in("rcmp.officer").await;
     // Enough requests and text to run over several pages.
     let long = "The consignee's warehouse received two containers declared as industrial solvents. ".repeat(12);
@@ -662,22 +651,28 @@ async fn the_case_report_pdf_marks_every_page_and_holds_requests_and_gradings() 
     assert!(disposition.starts_with("attachment") && disposition.contains("-report.pdf"), "{disposition}");
     let bytes = res.bytes().await.unwrap();
     assert!(bytes.starts_with(b"%PDF-"));
-    let lines = shown_text(&bytes);
-    let text = lines.join("\n");
-    let pages: usize = (1..50).rev().find(|n| lines.contains(&format!("Page {n} of {n}"))).expect("numbered pages");
-    assert!(pages >= 3, "{pages} pages");
-    // The strictest code in the report (the RCMP answer is TLP:RED) marks the top and bottom of every page.
-    assert_eq!(lines.iter().filter(|l| *l == "TLP:RED").count(), 2 * pages);
-    assert!(lines.contains(&"Precursor consignments through Nhava Sheva".to_string()));
-    assert!(lines.contains(&"Question 11 about the consignee".to_string()));
-    assert!(text.contains("Confirmed by the port authority's records."));
-    let flowing = lines.join(" ");
+    let pages = pdf_pages(&bytes);
+    let n = pages.len();
+    assert!(n >= 3, "{n} pages");
+    // The strictest code in the report (the RCMP answer is TLP:RED) heads and foots every page, numbered.
+    for (i, page) in pages.iter().enumerate() {
+        assert!(page.trim_start().starts_with("TLP:RED"), "page {}: {page}", i + 1);
+        assert!(page.matches("TLP:RED").count() >= 2, "page {}: {page}", i + 1);
+        assert!(page.contains(&format!("Page {} of {n}", i + 1)), "page {}: {page}", i + 1);
+    }
+    let text = pages.join("\n");
+    let flowing = text.split_whitespace().collect::<Vec<_>>().join(" ");
+    assert!(text.contains("Precursor consignments through Nhava Sheva"));
+    assert!(text.contains("Question 11 about the consignee"));
+    assert!(flowing.contains("Confirmed by the port authority's records."));
     assert!(flowing.contains("Final answer · Daniel Tremblay (RCMP)"), "author and agency of the answer");
     assert!(
         flowing.contains("grading B2 (source B: source mostly reliable; information 2: known personally to the source)"),
         "grading with its meaning"
     );
-    assert!(text.contains("Vessel: MV Pacific Meridian (IMO 9321483)"));
+    assert!(flowing.contains("Person: राजेश शर्मा"), "{flowing}");
+    assert!(flowing.contains("Company: Société Générale"), "{flowing}");
+    assert!(flowing.contains("Vessel: MV Pacific Meridian (IMO 9321483)"));
 
     // Not a party: the same 404 as a missing case; both attempts and the download are audited.
     let mut cbsa = s.signed_in("cbsa.officer").await;
@@ -874,4 +869,29 @@ async fn the_ticked_cases_download_as_csv_within_need_to_know() {
     assert!(csv.contains("Ticked one"));
     assert!(!csv.contains("Not ticked") && !csv.contains("Canadian only"), "{csv}");
     assert_eq!(sup.get("/export/cases.csv?ids=1,x").await.status(), 400);
+}
+
+/// Search as officers of both countries write: accents folded either way ("societe" finds "Société", "Société"
+/// finds "societe"), and Devanagari words found whole — not every word that shares a letter with the query.
+#[tokio::test]
+async fn search_folds_accents_and_finds_devanagari_words_whole() {
+    let s = TestServer::start_bare().await;
+    case(&s, "NCB", "ncb.officer", "fraud", "राजेश शर्मा of Société Générale", &[]).await;
+    case(&s, "NCB", "ncb.officer", "fraud", "शरद पवार, societe anonyme", &[]).await;
+    let mut ncb = s.signed_in("ncb.officer").await;
+    let titles = |v: serde_json::Value| -> Vec<String> {
+        v["hits"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|h| h["title"].as_str().unwrap_or_default().replace(['\u{E000}', '\u{E001}'], ""))
+            .collect()
+    };
+    let found = titles(ncb.ok("search", &[("q", "शर्मा")]).await);
+    assert_eq!(found.len(), 1, "{found:?}");
+    assert!(found[0].contains("राजेश शर्मा"), "{found:?}");
+    assert!(titles(ncb.ok("search", &[("q", "श")]).await).is_empty(), "a single letter is not a word of either title");
+    assert_eq!(titles(ncb.ok("search", &[("q", "राजेश शर्मा")]).await).len(), 1);
+    assert_eq!(titles(ncb.ok("search", &[("q", "societe")]).await).len(), 2);
+    assert_eq!(titles(ncb.ok("search", &[("q", "Générale")]).await).len(), 1);
 }

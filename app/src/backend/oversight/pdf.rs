@@ -1,104 +1,157 @@
-//! A small flowing-text PDF writer on top of pdf-writer: A4 pages, the standard Helvetica faces (no
-//! font files to ship), word wrapping by the faces' metrics, and a header and footer on every page
-//! that carry the handling code, so a printed page never travels without it.
+//! The PDF writer under the case report: A4 pages of flowing text. The layout (line breaks, pages, the running
+//! header and footer that carry the handling code on every page) is decided here; krilla draws it: it shapes
+//! the text, embeds the fonts cut down to the glyphs used, and checks the file against PDF/UA-1 (tagged
+//! headings and paragraphs in reading order, the running parts as artifacts, the document's language and
+//! title). Fonts: Noto Sans for Latin scripts (French accents and all) and Noto Sans Devanagari for Hindi,
+//! shipped in `app/fonts` under the SIL Open Font Licence and chosen run by run, so "राजेश शर्मा" prints
+//! as written. Widths are measured with the same shaper krilla uses (rustybuzz), so a wrapped line fits.
 
-use pdf_writer::{Content, Finish, Name, Pdf, Rect, Ref, Str, TextStr};
-use unicode_normalization::UnicodeNormalization;
+use krilla::color::{luma, rgb};
+use krilla::configure::{Accessibility, ConfigurationBuilder};
+use krilla::destination::XyzDestination;
+use krilla::geom::{PathBuilder, Point, Rect};
+use krilla::metadata::Metadata;
+use krilla::outline::{Outline, OutlineNode};
+use krilla::page::PageSettings;
+use krilla::paint::{Fill, Stroke};
+use krilla::surface::Surface;
+use krilla::tagging::{Artifact, ArtifactType, ContentTag, Identifier, SpanTag, Tag, TagGroup, TagKind, TagTree};
+use krilla::text::{Font, TextDirection};
+use krilla::{Document as PdfDocument, SerializeSettings};
+use std::sync::LazyLock;
 
 const PAGE_W: f32 = 595.28;
 const PAGE_H: f32 = 841.89;
 const LEFT: f32 = 56.0;
 const RIGHT: f32 = PAGE_W - 56.0;
+// Heights below count up from the bottom of the page, as printers think of them; `top` turns them around
+// for krilla, which counts down from the top.
 const TOP: f32 = PAGE_H - 84.0;
 const BOTTOM: f32 = 70.0;
 const LEADING: f32 = 1.35;
 
-#[derive(Clone, Copy, PartialEq, Eq)]
+fn top(y: f32) -> f32 {
+    PAGE_H - y
+}
+
+#[derive(Clone, Copy, PartialEq, Eq, Debug)]
 pub enum Face {
     Regular,
     Bold,
 }
 
-impl Face {
-    fn name(self) -> Name<'static> {
+/// The scripts the fonts cover, one font family each.
+#[derive(Clone, Copy, PartialEq, Eq, Debug)]
+enum Script {
+    Latin,
+    Devanagari,
+}
+
+impl Script {
+    /// The script of `c`, or None for what fits any script (spaces, punctuation, digits): those stay in the
+    /// run around them, so a name's parts are shaped together.
+    fn of(c: char) -> Option<Script> {
+        match c as u32 {
+            0x0900..=0x097F | 0xA8E0..=0xA8FF | 0x1CD0..=0x1CFF | 0x200C | 0x200D => Some(Script::Devanagari),
+            _ if c.is_whitespace() || c.is_ascii_punctuation() || c.is_ascii_digit() => None,
+            _ => Some(Script::Latin),
+        }
+    }
+
+    /// The language a span of this script is tagged with (screen readers choose their voice by it).
+    fn lang(self) -> Option<&'static str> {
         match self {
-            Face::Regular => Name(b"F1"),
-            Face::Bold => Name(b"F2"),
+            Script::Latin => None,
+            Script::Devanagari => Some("hi"),
         }
     }
 }
 
-/// Helvetica advance widths (1/1000 em) for printable ASCII, from the standard AFM metrics.
-const HELVETICA: [u16; 95] = [
-    278, 278, 355, 556, 556, 889, 667, 191, 333, 333, 389, 584, 278, 333, 278, 278, // space to /
-    556, 556, 556, 556, 556, 556, 556, 556, 556, 556, 278, 278, 584, 584, 584, 556, // 0 to ?
-    1015, 667, 667, 722, 722, 667, 611, 778, 722, 278, 500, 667, 556, 833, 722, 778, // @ to O
-    667, 778, 722, 667, 611, 722, 667, 944, 667, 667, 611, 278, 278, 278, 469, 556, // P to _
-    333, 556, 556, 500, 556, 556, 278, 556, 556, 222, 222, 500, 222, 833, 556, 556, // ` to o
-    556, 556, 333, 500, 278, 556, 500, 722, 500, 500, 500, 334, 260, 334, 584, // p to ~
-];
+/// One font: krilla's handle for drawing, and the shaper's for measuring.
+struct Shaper {
+    font: Font,
+    face: rustybuzz::Face<'static>,
+    units_per_em: f32,
+}
 
-/// The byte for `c` in WinAnsiEncoding: accented letters outside it fall back to their base letter,
-/// anything else to '?'. (The standard faces cannot show other scripts.)
-fn win_ansi(c: char) -> u8 {
-    const EXTRA: &[(char, u8)] = &[
-        ('€', 0x80),
-        ('‚', 0x82),
-        ('ƒ', 0x83),
-        ('„', 0x84),
-        ('…', 0x85),
-        ('†', 0x86),
-        ('‡', 0x87),
-        ('ˆ', 0x88),
-        ('‰', 0x89),
-        ('Š', 0x8A),
-        ('‹', 0x8B),
-        ('Œ', 0x8C),
-        ('Ž', 0x8E),
-        ('‘', 0x91),
-        ('’', 0x92),
-        ('“', 0x93),
-        ('”', 0x94),
-        ('•', 0x95),
-        ('–', 0x96),
-        ('—', 0x97),
-        ('˜', 0x98),
-        ('™', 0x99),
-        ('š', 0x9A),
-        ('›', 0x9B),
-        ('œ', 0x9C),
-        ('ž', 0x9E),
-        ('Ÿ', 0x9F),
-    ];
-    let code = c as u32;
-    if (0x20..0x7F).contains(&code) || (0xA0..=0xFF).contains(&code) {
-        return code as u8;
+impl Shaper {
+    fn load(data: &'static [u8]) -> Shaper {
+        let face = rustybuzz::Face::from_slice(data, 0).expect("a font shipped with the program");
+        let units_per_em = face.units_per_em() as f32;
+        Shaper { font: Font::new(data.into(), 0).expect("a font shipped with the program"), face, units_per_em }
     }
-    if let Some((_, b)) = EXTRA.iter().find(|(e, _)| *e == c) {
-        return *b;
-    }
-    match c.to_string().nfd().next() {
-        Some(base) if base != c && (base as u32) < 0x7F => base as u8,
-        _ => b'?',
+
+    /// The advance of `text` at `size` points, shaped.
+    fn width(&self, size: f32, text: &str) -> f32 {
+        let mut buffer = rustybuzz::UnicodeBuffer::new();
+        buffer.push_str(text);
+        buffer.guess_segment_properties();
+        let shaped = rustybuzz::shape(&self.face, &[], buffer);
+        let units: i64 = shaped.glyph_positions().iter().map(|p| p.x_advance as i64).sum();
+        units as f32 / self.units_per_em * size
     }
 }
 
-fn encode(text: &str) -> Vec<u8> {
-    text.chars().filter(|c| !c.is_control()).map(win_ansi).collect()
+/// [script][face]
+static FONTS: LazyLock<[[Shaper; 2]; 2]> = LazyLock::new(|| {
+    [
+        [
+            Shaper::load(include_bytes!("../../../fonts/NotoSans-Regular.ttf")),
+            Shaper::load(include_bytes!("../../../fonts/NotoSans-Bold.ttf")),
+        ],
+        [
+            Shaper::load(include_bytes!("../../../fonts/NotoSansDevanagari-Regular.ttf")),
+            Shaper::load(include_bytes!("../../../fonts/NotoSansDevanagari-Bold.ttf")),
+        ],
+    ]
+});
+
+fn shaper(script: Script, face: Face) -> &'static Shaper {
+    let s = match script {
+        Script::Latin => 0,
+        Script::Devanagari => 1,
+    };
+    let f = match face {
+        Face::Regular => 0,
+        Face::Bold => 1,
+    };
+    &FONTS[s][f]
 }
 
-/// Width of `text` in points. Bold is measured 10 % wider than regular: never narrower than the real
-/// Helvetica-Bold, so a wrapped line never runs past the margin.
+/// `text` cut into runs of one script each (control characters dropped).
+fn runs(text: &str) -> Vec<(Script, String)> {
+    let mut out: Vec<(Script, String)> = Vec::new();
+    let mut pending = String::new();
+    for c in text.chars().filter(|c| !c.is_control()) {
+        match Script::of(c) {
+            None => match out.last_mut() {
+                Some((_, run)) if pending.is_empty() => run.push(c),
+                _ => pending.push(c),
+            },
+            Some(script) => match out.last_mut() {
+                Some((last, run)) if *last == script => {
+                    run.push(c);
+                }
+                _ => {
+                    let mut run = std::mem::take(&mut pending);
+                    run.push(c);
+                    out.push((script, run));
+                }
+            },
+        }
+    }
+    if !pending.is_empty() {
+        match out.last_mut() {
+            Some((_, run)) => run.push_str(&pending),
+            None => out.push((Script::Latin, pending)),
+        }
+    }
+    out
+}
+
+/// Width of `text` in points, as drawn.
 pub fn width(face: Face, size: f32, text: &str) -> f32 {
-    let units: u32 = encode(text)
-        .into_iter()
-        .map(|b| match b {
-            0x20..=0x7E => HELVETICA[(b - 0x20) as usize] as u32,
-            _ => 600,
-        })
-        .sum();
-    let scale = if face == Face::Bold { 1.1 } else { 1.0 };
-    units as f32 * size / 1000.0 * scale
+    runs(text).iter().map(|(script, run)| shaper(*script, face).width(size, run)).sum()
 }
 
 /// Greedy word wrap to `max` points; a word longer than a line (a hash, a URL) is cut.
@@ -135,18 +188,66 @@ pub fn wrap(face: Face, size: f32, max: f32, text: &str) -> Vec<String> {
     lines
 }
 
+/// `text` if it fits in `max` points, else as many whole words as fit followed by "…" (a single long word is
+/// cut where it must be).
+pub fn shorten(face: Face, size: f32, max: f32, text: &str) -> String {
+    if width(face, size, text) <= max {
+        return text.to_string();
+    }
+    let mut kept = String::new();
+    for word in text.split_whitespace() {
+        let candidate = if kept.is_empty() { word.to_string() } else { format!("{kept} {word}") };
+        if width(face, size, &format!("{candidate}…")) > max {
+            break;
+        }
+        kept = candidate;
+    }
+    if kept.is_empty() {
+        for c in text.chars() {
+            if width(face, size, &format!("{kept}{c}…")) > max {
+                break;
+            }
+            kept.push(c);
+        }
+    }
+    format!("{kept}…")
+}
+
 /// What every page repeats: the handling code (label and colour) and who the document is about.
 pub struct Running {
     pub marking: String,
-    /// Text and background colours of the marking, as RGB 0..1.
+    /// Text colour of the marking (shown on black), as RGB 0..1.
     pub marking_colour: (f32, f32, f32),
     pub header: String,
     pub footer: String,
 }
 
+/// A structure element of the document: what a screen reader announces and reads in order.
+enum Block {
+    Heading(u16, String),
+    Paragraph,
+}
+
+/// What is drawn on a page, before the running parts.
+enum Mark {
+    /// A line of text belonging to block `block`.
+    Line {
+        face: Face,
+        size: f32,
+        x: f32,
+        y: f32,
+        text: String,
+        block: usize,
+    },
+    Rule {
+        y: f32,
+    },
+}
+
 pub struct Document {
-    pages: Vec<Content>,
-    current: Content,
+    pages: Vec<Vec<Mark>>,
+    current: Vec<Mark>,
+    blocks: Vec<Block>,
     y: f32,
 }
 
@@ -158,11 +259,11 @@ impl Default for Document {
 
 impl Document {
     pub fn new() -> Self {
-        Document { pages: Vec::new(), current: Content::new(), y: TOP }
+        Document { pages: Vec::new(), current: Vec::new(), blocks: Vec::new(), y: TOP }
     }
 
     fn new_page(&mut self) {
-        let done = std::mem::replace(&mut self.current, Content::new());
+        let done = std::mem::take(&mut self.current);
         self.pages.push(done);
         self.y = TOP;
     }
@@ -178,106 +279,209 @@ impl Document {
         self.y -= points;
     }
 
-    /// Wrapped text; `indent` from the left margin.
-    pub fn text(&mut self, face: Face, size: f32, indent: f32, text: &str) {
+    fn block(&mut self, block: Block) -> usize {
+        self.blocks.push(block);
+        self.blocks.len() - 1
+    }
+
+    fn lines(&mut self, face: Face, size: f32, indent: f32, text: &str, block: usize) {
         for line in wrap(face, size, RIGHT - LEFT - indent, text) {
             self.keep(size * LEADING);
             self.y -= size * LEADING;
-            show(&mut self.current, face, size, LEFT + indent, self.y + size * 0.3, &line);
+            self.current.push(Mark::Line { face, size, x: LEFT + indent, y: self.y + size * 0.3, text: line, block });
         }
     }
 
-    /// A heading that is never left alone at the bottom of a page.
+    /// A paragraph of wrapped text; `indent` from the left margin.
+    pub fn text(&mut self, face: Face, size: f32, indent: f32, text: &str) {
+        let block = self.block(Block::Paragraph);
+        self.lines(face, size, indent, text, block);
+    }
+
+    /// The document's title (its one level-1 heading).
+    pub fn title(&mut self, size: f32, text: &str) {
+        let block = self.block(Block::Heading(1, text.to_string()));
+        self.lines(Face::Bold, size, 0.0, text, block);
+    }
+
+    /// A section heading that is never left alone at the bottom of a page.
     pub fn heading(&mut self, size: f32, text: &str) {
         self.keep(size * LEADING * 4.0);
         self.gap(size * 0.6);
-        self.text(Face::Bold, size, 0.0, text);
+        let block = self.block(Block::Heading(2, text.to_string()));
+        self.lines(Face::Bold, size, 0.0, text, block);
         self.gap(2.0);
     }
 
-    /// "Label: value" with the label in bold, value wrapped beside it.
+    /// "Label: value" with the label in bold, the value wrapped beside it: one paragraph.
     pub fn fact(&mut self, label: &str, value: &str) {
         let size = 10.0;
         let label_w = 130.0;
+        let block = self.block(Block::Paragraph);
         let lines = wrap(Face::Regular, size, RIGHT - LEFT - label_w, value);
-        self.keep(size * LEADING);
-        for (i, line) in lines.iter().enumerate() {
+        for (i, line) in lines.into_iter().enumerate() {
             self.keep(size * LEADING);
             self.y -= size * LEADING;
+            let y = self.y + size * 0.3;
             if i == 0 {
-                show(&mut self.current, Face::Bold, size, LEFT, self.y + size * 0.3, label);
+                self.current.push(Mark::Line { face: Face::Bold, size, x: LEFT, y, text: label.to_string(), block });
             }
-            show(&mut self.current, Face::Regular, size, LEFT + label_w, self.y + size * 0.3, line);
+            self.current.push(Mark::Line { face: Face::Regular, size, x: LEFT + label_w, y, text: line, block });
         }
     }
 
     pub fn rule(&mut self) {
         self.keep(8.0);
         self.y -= 4.0;
-        self.current.set_stroke_gray(0.7).set_line_width(0.5).move_to(LEFT, self.y).line_to(RIGHT, self.y).stroke();
+        self.current.push(Mark::Rule { y: self.y });
         self.y -= 4.0;
     }
 
-    /// The finished file: every page gets the running header and footer with "page i of n".
-    pub fn finish(mut self, title: &str, running: &Running) -> Vec<u8> {
+    /// The finished file: every page gets the running header and footer with "page i of n"; `lang` is the
+    /// document's language (its labels'), which PDF/UA asks for.
+    pub fn finish(mut self, title: &str, lang: &str, running: &Running) -> Result<Vec<u8>, String> {
         self.new_page();
+        let configuration = ConfigurationBuilder::new()
+            .with_accessibility_validator(Accessibility::UA1)
+            .finish()
+            .map_err(|e| format!("PDF/UA configuration: {e:?}"))?;
+        let mut pdf = PdfDocument::new_with(SerializeSettings { configuration, ..SerializeSettings::default() });
+        let mut spans: Vec<Vec<Identifier>> = self.blocks.iter().map(|_| Vec::new()).collect();
+        // Each heading's place (page, point above its first line), for the outline.
+        let mut outline = Outline::new();
         let count = self.pages.len();
-        let catalog = Ref::new(1);
-        let tree = Ref::new(2);
-        let regular = Ref::new(3);
-        let bold = Ref::new(4);
-        let info = Ref::new(5);
-        let page_ids: Vec<Ref> = (0..count).map(|i| Ref::new(6 + 2 * i as i32)).collect();
-        let mut pdf = Pdf::new();
-        pdf.catalog(catalog).pages(tree);
-        pdf.pages(tree).kids(page_ids.iter().copied()).count(count as i32);
-        pdf.type1_font(regular).base_font(Name(b"Helvetica")).encoding_predefined(Name(b"WinAnsiEncoding"));
-        pdf.type1_font(bold).base_font(Name(b"Helvetica-Bold")).encoding_predefined(Name(b"WinAnsiEncoding"));
-        pdf.document_info(info).title(TextStr(title)).producer(TextStr("Liaison Desk"));
-        for (i, mut content) in self.pages.into_iter().enumerate() {
-            running_parts(&mut content, running, i + 1, count);
-            let page_id = page_ids[i];
-            let content_id = Ref::new(page_id.get() + 1);
-            let mut page = pdf.page(page_id);
-            page.parent(tree).media_box(Rect::new(0.0, 0.0, PAGE_W, PAGE_H)).contents(content_id);
-            page.resources().fonts().pair(Face::Regular.name(), regular).pair(Face::Bold.name(), bold);
+        for (i, marks) in self.pages.iter().enumerate() {
+            let mut page = pdf.start_page_with(PageSettings::from_wh(PAGE_W, PAGE_H).ok_or("page size")?);
+            let mut surface = page.surface();
+            for mark in marks {
+                match mark {
+                    Mark::Line { face, size, x, y, text, block } => {
+                        if let (Block::Heading(_, heading), true) = (&self.blocks[*block], spans[*block].is_empty()) {
+                            let at = XyzDestination::new(i, Point::from_xy(LEFT, top(y + size * 1.5)));
+                            outline.push_child(OutlineNode::new(heading.clone(), at));
+                        }
+                        spans[*block].extend(draw_tagged(&mut surface, *face, *size, *x, *y, text));
+                    }
+                    Mark::Rule { y } => as_artifact(&mut surface, ArtifactType::Layout, |s| line(s, *y, 0.7)),
+                }
+            }
+            running_parts(&mut surface, running, i + 1, count);
+            surface.finish();
             page.finish();
-            pdf.stream(content_id, &content.finish());
         }
-        pdf.finish()
+        let mut tree = TagTree::new();
+        for (block, ids) in self.blocks.into_iter().zip(spans) {
+            if ids.is_empty() {
+                continue;
+            }
+            let kind: TagKind = match block {
+                Block::Heading(level, text) => Tag::Hn(std::num::NonZeroU16::new(level).ok_or("heading level")?, Some(text)).into(),
+                Block::Paragraph => Tag::P.into(),
+            };
+            let mut group = TagGroup::new(kind);
+            for id in ids {
+                group.push(id);
+            }
+            tree.push(group);
+        }
+        pdf.set_tag_tree(tree);
+        pdf.set_outline(outline);
+        pdf.set_metadata(Metadata::new().title(title.to_string()).language(lang.to_string()).producer("Liaison Desk".to_string()));
+        pdf.finish().map_err(|e| format!("{e:?}"))
     }
 }
 
-fn show(c: &mut Content, face: Face, size: f32, x: f32, y: f32, text: &str) {
-    c.begin_text().set_font(face.name(), size).next_line(x, y).show(Str(&encode(text))).end_text();
+/// Draws `text` with its baseline at `y` (from the bottom), run by run in the font of each run's script, each
+/// run a tagged span (its language said, its text kept as written for copying and screen readers).
+fn draw_tagged(surface: &mut Surface, face: Face, size: f32, x: f32, y: f32, text: &str) -> Vec<Identifier> {
+    let mut ids = Vec::new();
+    let mut x = x;
+    for (script, run) in runs(text) {
+        if run.trim().is_empty() {
+            x += shaper(script, face).width(size, &run);
+            continue;
+        }
+        let tag = SpanTag { lang: script.lang(), actual_text: (script == Script::Devanagari).then_some(run.as_str()), ..SpanTag::empty() };
+        ids.push(surface.start_tagged(ContentTag::Span(tag)));
+        x += draw(surface, script, face, size, x, y, &run);
+        surface.end_tagged();
+    }
+    ids
 }
 
-/// The marking as TLP 2.0 asks: coloured text on black, top and bottom of every page.
-fn marking(c: &mut Content, running: &Running, x: f32, y: f32) {
+/// Draws one run untagged (inside an artifact or a span the caller opened); returns its width.
+fn draw(surface: &mut Surface, script: Script, face: Face, size: f32, x: f32, y: f32, run: &str) -> f32 {
+    let s = shaper(script, face);
+    surface.draw_text(Point::from_xy(x, top(y)), s.font.clone(), size, run, false, TextDirection::Auto);
+    s.width(size, run)
+}
+
+/// Text outside the document's structure (running parts), in whatever scripts it holds.
+fn draw_plain(surface: &mut Surface, face: Face, size: f32, x: f32, y: f32, text: &str) {
+    let mut x = x;
+    for (script, run) in runs(text) {
+        x += draw(surface, script, face, size, x, y, &run);
+    }
+}
+
+fn as_artifact(surface: &mut Surface, kind: ArtifactType, draw: impl FnOnce(&mut Surface)) {
+    surface.start_tagged(ContentTag::Artifact(Artifact::with_kind(kind)));
+    draw(surface);
+    surface.end_tagged();
+}
+
+/// A horizontal line across the text width at `y`, in grey `gray` (0 black, 1 white).
+fn line(surface: &mut Surface, y: f32, gray: f32) {
+    let mut path = PathBuilder::new();
+    path.move_to(LEFT, top(y));
+    path.line_to(RIGHT, top(y));
+    let Some(path) = path.finish() else { return };
+    surface.set_fill(None);
+    surface.set_stroke(Some(Stroke { paint: luma::Color::new((gray * 255.0) as u8).into(), width: 0.5, ..Stroke::default() }));
+    surface.draw_path(&path);
+    surface.set_stroke(None);
+    surface.set_fill(Some(Fill::default()));
+}
+
+/// The marking as TLP 2.0 asks: coloured text on black. Returns its width.
+fn marking(surface: &mut Surface, running: &Running, x: f32, y: f32) -> f32 {
     let size = 10.0;
     let w = width(Face::Bold, size, &running.marking) + 12.0;
-    c.set_fill_rgb(0.0, 0.0, 0.0).rect(x, y - 4.0, w, size + 8.0).fill_nonzero();
+    let mut path = PathBuilder::new();
+    if let Some(rect) = Rect::from_xywh(x, top(y + size + 4.0), w, size + 8.0) {
+        path.push_rect(rect);
+    }
+    if let Some(path) = path.finish() {
+        surface.set_fill(Some(Fill::default()));
+        surface.draw_path(&path);
+    }
     let (r, g, b) = running.marking_colour;
-    c.set_fill_rgb(r, g, b);
-    show(c, Face::Bold, size, x + 6.0, y, &running.marking);
-    c.set_fill_rgb(0.0, 0.0, 0.0);
+    let channel = |v: f32| (v.clamp(0.0, 1.0) * 255.0).round() as u8;
+    surface.set_fill(Some(Fill { paint: rgb::Color::new(channel(r), channel(g), channel(b)).into(), ..Fill::default() }));
+    draw_plain(surface, Face::Bold, size, x + 6.0, y, &running.marking);
+    surface.set_fill(Some(Fill::default()));
+    w
 }
 
-fn running_parts(c: &mut Content, running: &Running, page: usize, count: usize) {
+fn running_parts(surface: &mut Surface, running: &Running, page: usize, count: usize) {
     let head_y = PAGE_H - 48.0;
-    marking(c, running, LEFT, head_y);
-    let header = &running.header;
-    show(c, Face::Regular, 9.0, RIGHT - width(Face::Regular, 9.0, header), head_y, header);
-    c.set_stroke_gray(0.5).set_line_width(0.5).move_to(LEFT, head_y - 12.0).line_to(RIGHT, head_y - 12.0).stroke();
+    as_artifact(surface, ArtifactType::Header, |s| {
+        let used = marking(s, running, LEFT, head_y) + 24.0;
+        let header = shorten(Face::Regular, 9.0, RIGHT - LEFT - used, &running.header);
+        draw_plain(s, Face::Regular, 9.0, RIGHT - width(Face::Regular, 9.0, &header), head_y, &header);
+        line(s, head_y - 12.0, 0.5);
+    });
     let foot_y = 36.0;
-    c.set_stroke_gray(0.5).set_line_width(0.5).move_to(LEFT, foot_y + 18.0).line_to(RIGHT, foot_y + 18.0).stroke();
-    marking(c, running, LEFT, foot_y);
     let pages = format!("Page {page} of {count}");
-    show(c, Face::Regular, 9.0, RIGHT - width(Face::Regular, 9.0, &pages), foot_y, &pages);
-    let footer = wrap(Face::Regular, 8.0, RIGHT - LEFT - 200.0, &running.footer);
-    if let Some(first) = footer.first() {
-        show(c, Face::Regular, 8.0, LEFT + width(Face::Bold, 10.0, &running.marking) + 24.0, foot_y, first);
-    }
+    as_artifact(surface, ArtifactType::Footer, |s| {
+        line(s, foot_y + 18.0, 0.5);
+        let used = marking(s, running, LEFT, foot_y) + 12.0;
+        let room = RIGHT - LEFT - used - width(Face::Regular, 9.0, &pages) - 24.0;
+        draw_plain(s, Face::Regular, 8.0, LEFT + used, foot_y, &shorten(Face::Regular, 8.0, room, &running.footer));
+    });
+    as_artifact(surface, ArtifactType::PageNumber, |s| {
+        draw_plain(s, Face::Regular, 9.0, RIGHT - width(Face::Regular, 9.0, &pages), foot_y, &pages);
+    });
 }
 
 #[cfg(test)]
@@ -298,30 +502,44 @@ mod tests {
     }
 
     #[test]
-    fn encodes_to_win_ansi() {
-        assert_eq!(encode("Café – “ok” €"), vec![b'C', b'a', b'f', 0xE9, b' ', 0x96, b' ', 0x93, b'o', b'k', 0x94, b' ', 0x80]);
-        assert_eq!(encode("Dvořák"), b"Dvor\xe1k".to_vec(), "letters outside WinAnsi fall back to their base letter");
-        assert_eq!(encode("राज"), b"???".to_vec());
-        assert!((width(Face::Regular, 10.0, "MM") - 16.66).abs() < 0.01);
+    fn each_script_gets_its_font_and_neutral_characters_stay_in_their_run() {
+        let got = runs("Rajesh (राजेश शर्मा), Société Générale");
+        let scripts: Vec<Script> = got.iter().map(|r| r.0).collect();
+        assert_eq!(scripts, vec![Script::Latin, Script::Devanagari, Script::Latin]);
+        assert!(got[1].1.starts_with("राजेश शर्मा"), "{got:?}");
+        assert_eq!(got.iter().map(|r| r.1.as_str()).collect::<String>(), "Rajesh (राजेश शर्मा), Société Générale", "nothing lost");
+        assert!(width(Face::Regular, 10.0, "राजेश") > 10.0, "Devanagari measured with its own font");
+        assert!(width(Face::Bold, 10.0, "Société") > width(Face::Regular, 10.0, "Société"));
     }
 
     #[test]
-    fn every_page_carries_the_marking_and_its_number() {
+    fn a_shortened_header_ends_with_an_ellipsis_after_a_whole_word() {
+        let title = "LD-2026-000001 · Fentanyl precursor shipment traced through the Port of Vancouver and beyond";
+        let short = shorten(Face::Regular, 9.0, 200.0, title);
+        assert!(short.ends_with('…') && width(Face::Regular, 9.0, &short) <= 200.0, "{short}");
+        let kept = short.trim_end_matches('…');
+        assert!(title.starts_with(kept) && title[kept.len()..].starts_with(' '), "cut between words: {short}");
+        assert_eq!(shorten(Face::Regular, 9.0, 500.0, "Short"), "Short");
+    }
+
+    #[test]
+    fn a_long_document_is_valid_pdf_ua_with_every_page_numbered() {
         let mut doc = Document::new();
+        doc.title(16.0, "राजेश शर्मा · Société Générale");
+        doc.heading(12.0, "Summary");
         for i in 0..200 {
             doc.text(Face::Regular, 10.0, 0.0, &format!("Line {i} of a long report"));
         }
+        doc.rule();
+        doc.fact("Lead officer", "Priya Sharma");
         let running = Running {
             marking: "TLP:AMBER".into(),
             marking_colour: (1.0, 0.75, 0.0),
             header: "LD-2026-000001".into(),
             footer: "Printed by test".into(),
         };
-        let bytes = doc.finish("Report", &running);
-        let text = String::from_utf8_lossy(&bytes);
-        assert!(text.starts_with("%PDF-"));
-        assert!(text.contains("(Page 4 of 4)"), "200 lines of 13.5 pt make four numbered pages");
-        assert_eq!(text.matches("(TLP:AMBER)").count(), 8, "marking at top and bottom of each page");
-        assert!(text.contains("(Line 199 of a long report)"));
+        // krilla refuses to finish a document that breaks PDF/UA-1 (untagged content, no language or title).
+        let bytes = doc.finish("Report", "en", &running).expect("valid PDF/UA-1");
+        assert!(bytes.starts_with(b"%PDF-"));
     }
 }

@@ -50,7 +50,7 @@ fn files(doc: &mut Document, indent: f32, list: &[AttachmentView]) {
     }
 }
 
-pub fn render(case: &CaseView, requests: &[RequestView], reader: &SessionUser, now: DateTime<Utc>) -> Vec<u8> {
+pub fn render(case: &CaseView, requests: &[RequestView], reader: &SessionUser, now: DateTime<Utc>) -> Result<Vec<u8>, AppError> {
     let marking = strictest(case, requests);
     let mut doc = Document::new();
     case_facts(&mut doc, case);
@@ -66,16 +66,20 @@ pub fn render(case: &CaseView, requests: &[RequestView], reader: &SessionUser, n
     let running = Running {
         marking: marking.label().to_string(),
         marking_colour: marking_colour(marking),
-        header: format!("{} · {}", case.reference, case.title.chars().take(60).collect::<String>()),
+        // Shortened to fit beside the marking, at a word, with "…".
+        header: format!("{} · {}", case.reference, case.title),
         footer: format!("Printed {printed} for {} ({})", reader.display_name, reader.agency_code),
     };
-    doc.finish(&format!("{} {}", case.reference, case.title), &running)
+    doc.finish(&format!("{} {}", case.reference, case.title), "en", &running).map_err(|e| {
+        tracing::error!(error = e, "the case report could not be made");
+        AppError::Internal
+    })
 }
 
 /// The title block, the case's facts and its summary.
 fn case_facts(doc: &mut Document, case: &CaseView) {
     doc.text(Face::Regular, 10.0, 0.0, &format!("Case report · {}", case.reference));
-    doc.text(Face::Bold, 16.0, 0.0, &case.title);
+    doc.title(16.0, &case.title);
     doc.gap(4.0);
     doc.fact("Category", case.category.label());
     doc.fact("Priority", case.priority.label());
@@ -191,7 +195,7 @@ pub async fn case_report(db: &Db, actor: &Actor, case_id: i64) -> Result<(String
     drop(conn);
     // A report reads in the order things happened.
     views.sort_by_key(|v| v.summary.id);
-    let bytes = render(&case, &views, &actor.user, Utc::now());
+    let bytes = render(&case, &views, &actor.user, Utc::now())?;
     let event =
         Event::new("case.export_pdf").on("case", case_id).case(case_id).details(json!({"requests": views.len(), "bytes": bytes.len()}));
     audit::record_alone(db, &actor.who, event).await?;

@@ -14,7 +14,10 @@ pub const MARK_END: char = '\u{E001}';
 /// unless the user ended it with `*` (then as a beginning). Operators and quotes the user typed are
 /// treated as text, never as query syntax.
 pub fn fts_query(input: &str) -> Option<String> {
-    let is_word_char = |c: char| c.is_alphanumeric() || matches!(c, '.' | '@' | '-' | '_' | ':');
+    // Combining marks belong to their word: Devanagari's vowel signs and virama (as the index's tokenizer has
+    // it, migrations/0022) — "शर्मा" is one word, not "शर" and "म".
+    let is_word_char =
+        |c: char| c.is_alphanumeric() || unicode_normalization::char::is_combining_mark(c) || matches!(c, '.' | '@' | '-' | '_' | ':');
     let mut words = Vec::new();
     let mut rest = input;
     while words.len() < 12 {
@@ -171,5 +174,11 @@ mod tests {
         assert_eq!(fts_query("tramad* port").as_deref(), Some("\"tramad\"* \"port\""), "a trailing * asks for words beginning so");
         assert_eq!(fts_query("a*b").as_deref(), Some("\"a\"* \"b\""));
         assert_eq!(fts_query("  ()  "), None);
+    }
+
+    #[test]
+    fn devanagari_words_stay_whole() {
+        assert_eq!(fts_query("राजेश शर्मा").as_deref(), Some("\"राजेश\" \"शर्मा\""));
+        assert_eq!(fts_query("श्री*").as_deref(), Some("\"श्री\"*"));
     }
 }
