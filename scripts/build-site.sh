@@ -36,7 +36,9 @@ say "Building the islands for the browser (wasm32, profile $wasm_profile)"
 cargo build -p app --lib --target wasm32-unknown-unknown --no-default-features --features hydrate \
   --profile "$wasm_profile" --target-dir "$front"
 
-mkdir -p "$pkg"
+mkdir -p "$pkg/fonts"
+# The Devanagari font the pages fall back on (style/main.css), the same files the PDF report embeds.
+cp -u app/fonts/NotoSansDevanagari-Regular.ttf app/fonts/NotoSansDevanagari-Bold.ttf app/fonts/LICENSE-OFL.txt "$pkg/fonts/"
 input="$front/wasm32-unknown-unknown/$wasm_dir/app.wasm"
 # Nothing changed since the last build of this kind: the site stands (a warm `make run` starts in seconds).
 stamp="$front/.site-built-$wasm_profile"

@@ -4,6 +4,9 @@
 //! Liaison Desk: the application (pages, components, server functions) and, behind the `ssr` feature,
 //! the server-only domain code in `backend`.
 
+// First: its `tr!` macro is used by the modules below.
+#[macro_use]
+pub mod i18n;
 pub mod api;
 pub mod components;
 pub mod error;
@@ -16,7 +19,7 @@ pub mod backend;
 use components::layout::{CurrentUser, Header, HydrationMark};
 use components::server_form::Flash;
 use leptos::prelude::*;
-use leptos_meta::{provide_meta_context, MetaTags, Stylesheet, Title};
+use leptos_meta::{provide_meta_context, Link, MetaTags, Stylesheet, Title};
 use leptos_router::components::{Route, Router, Routes};
 use leptos_router::{path, SsrMode};
 
@@ -25,9 +28,10 @@ use leptos_router::{path, SsrMode};
 pub fn shell(options: LeptosOptions) -> impl IntoView {
     #[cfg(feature = "ssr")]
     set_content_security_policy(&options);
+    let locale = page_locale();
     view! {
         <!DOCTYPE html>
-        <html lang="en">
+        <html lang=locale.as_str()>
             <head>
                 <meta charset="utf-8"/>
                 <meta name="viewport" content="width=device-width, initial-scale=1"/>
@@ -80,19 +84,39 @@ mod csp_tests {
     }
 }
 
+/// The language this page is rendered in (the request's, on the server).
+fn page_locale() -> i18n::Locale {
+    #[cfg(feature = "ssr")]
+    return i18n::request_locale();
+    #[cfg(not(feature = "ssr"))]
+    i18n::use_locale()
+}
+
 #[component]
 pub fn App() -> impl IntoView {
     provide_meta_context();
     CurrentUser::provide();
+    let locale = page_locale();
+    provide_context(locale);
 
     // Pages are rendered on the server only; the interactive parts are islands (forms, the bell, live
     // regions, uploads), so the browser downloads and runs only those.
     // Async: a page is sent once its data is known, so a refusal is a real 403/404 status, not a 200.
     view! {
         <Stylesheet id="leptos" href="/pkg/liaison-desk.css"/>
-        <Title formatter=|t: String| if t.is_empty() { "Liaison Desk".to_string() } else { format!("{t} · Liaison Desk") }/>
+        // The Devanagari font (style/main.css) is asked for with the style sheet, not found later by the text:
+        // words drawn before it arrived stay empty boxes in some browsers. Every page names हिन्दी in the
+        // language switch (regular weight); a Hindi page needs the bold face too.
+        <Link rel="preload" href="/pkg/fonts/NotoSansDevanagari-Regular.ttf" as_="font" type_="font/ttf" crossorigin="anonymous"/>
+        {(locale == i18n::Locale::Hi).then(|| view! {
+            <Link rel="preload" href="/pkg/fonts/NotoSansDevanagari-Bold.ttf" as_="font" type_="font/ttf" crossorigin="anonymous"/>
+        })}
+        <Title formatter=move |t: String| {
+            let app = tr!(locale, "app-name");
+            if t.is_empty() { app } else { format!("{t} · {app}") }
+        }/>
         <Router>
-            <a class="skip-link" href="#main">"Skip to content"</a>
+            <a class="skip-link" href="#main">{tr!(locale, "skip-to-content")}</a>
             <Header/>
             <main id="main" tabindex="-1">
                 <Flash/>

@@ -1,4 +1,5 @@
 import { expect, Page } from '@playwright/test';
+import AxeBuilder from '@axe-core/playwright';
 import { readFileSync } from 'fs';
 import { Secret, TOTP } from 'otpauth';
 import { join } from 'path';
@@ -67,4 +68,12 @@ export async function requestLink(page: Page, subject: string): Promise<string> 
 export function totp(secret: string, stepsAhead = 0): string {
   const generator = new TOTP({ secret: Secret.fromBase32(secret), algorithm: 'SHA1', digits: 6, period: 30 });
   return generator.generate({ timestamp: Date.now() + stepsAhead * 30_000 });
+}
+
+/** axe-core finds no accessibility violation on the page as it stands (once hydrated). */
+export async function noAxeViolations(page: Page, name: string) {
+  await hydrated(page);
+  const results = await new AxeBuilder({ page }).analyze();
+  const summary = results.violations.map(v => `${v.id}: ${v.help} (${v.nodes.map(n => n.target.join(' ')).slice(0, 3).join(', ')})`);
+  expect(summary, `axe violations on ${name}`).toEqual([]);
 }

@@ -1,17 +1,9 @@
-import { test, expect, Page } from '@playwright/test';
-import AxeBuilder from '@axe-core/playwright';
+import { test, expect } from '@playwright/test';
 import { readFileSync } from 'fs';
 import { execFileSync } from 'child_process';
-import { caseLink, FENTANYL_CASE, hydrated, IMPORT_RECORDS_REQUEST, OBSERVATION_REQUEST, requestLink, signIn, signOut } from './helpers';
+import { caseLink, FENTANYL_CASE, hydrated, IMPORT_RECORDS_REQUEST, noAxeViolations, OBSERVATION_REQUEST, requestLink, signIn, signOut } from './helpers';
 
 test.describe.configure({ mode: 'serial' });
-
-async function noAxeViolations(page: Page, name: string) {
-  await hydrated(page);
-  const results = await new AxeBuilder({ page }).analyze();
-  const summary = results.violations.map(v => `${v.id}: ${v.help} (${v.nodes.map(n => n.target.join(' ')).slice(0, 3).join(', ')})`);
-  expect(summary, `axe violations on ${name}`).toEqual([]);
-}
 
 test('a supervisor follows "overdue" from the dashboard to the list and opens a request', async ({ page }) => {
   await signIn(page, 'ca.supervisor');

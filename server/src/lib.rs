@@ -7,6 +7,7 @@ pub mod cli;
 pub mod config;
 pub mod events;
 pub mod files;
+pub mod language;
 pub mod metrics;
 pub mod router;
 pub mod security;

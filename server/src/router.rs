@@ -73,6 +73,7 @@ pub async fn build_parts(
     let pages = Router::new()
         .route("/healthz", get(healthz))
         .route("/readyz", get(crate::metrics::readyz))
+        .route("/language", post(crate::language::choose))
         .route(
             "/metrics",
             get(crate::metrics::serve)

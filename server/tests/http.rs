@@ -2,7 +2,7 @@
 
 mod support;
 
-use support::{user_id, TestServer};
+use support::{user_id, Client, TestServer};
 
 #[tokio::test]
 async fn security_headers_on_pages_and_server_functions() {
@@ -819,4 +819,68 @@ async fn metrics_answer_this_machine_or_the_token_and_readyz_says_ready() {
     let ready = http.get(format!("{}/readyz", s.base)).send().await.unwrap();
     assert_eq!(ready.status(), 200);
     assert_eq!(ready.text().await.unwrap(), "ready");
+}
+
+async fn choose_language(c: &Client, lang: &str, back: &str) -> reqwest::Response {
+    let rb = c.http.post(format!("{}/language", c.base)).form(&[("lang", lang), ("back", back)]);
+    c.with_cookie(rb).send().await.unwrap()
+}
+
+async fn login_page(c: &Client, header: (&str, &str)) -> String {
+    c.http.get(format!("{}/login", c.base)).header(header.0, header.1).send().await.unwrap().text().await.unwrap()
+}
+
+/// The language switch: the cookie for anyone, the account's saved choice for a signed-in user (given back at
+/// its next sign-in, audited), and back only to a page of this site.
+#[tokio::test]
+async fn the_language_switch_sets_the_cookie_keeps_the_accounts_choice_and_stays_on_this_site() {
+    let s = TestServer::start().await;
+    let anon = s.client();
+    let res = choose_language(&anon, "fr-CA", "/login?next=%2Fcases").await;
+    assert_eq!(res.status(), 303);
+    assert_eq!(res.headers()["location"], "/login?next=%2Fcases");
+    let cookie = res.headers()["set-cookie"].to_str().unwrap();
+    assert!(cookie.starts_with("ld_lang=fr-CA;") && cookie.contains("HttpOnly") && cookie.contains("SameSite=Lax"), "{cookie}");
+
+    // The cookie decides, else the browser's Accept-Language, else English.
+    let french = login_page(&anon, ("cookie", "ld_lang=fr-CA")).await;
+    assert!(french.contains("<html lang=\"fr-CA\"") && french.contains("Mot de passe"));
+    let hindi = login_page(&anon, ("accept-language", "hi-IN,hi;q=0.9,en;q=0.5")).await;
+    assert!(hindi.contains("<html lang=\"hi\"") && hindi.contains("पासवर्ड"));
+    let other = login_page(&anon, ("accept-language", "de-DE")).await;
+    assert!(other.contains("<html lang=\"en\"") && other.contains("Password"));
+    let garbage = login_page(&anon, ("cookie", "ld_lang=<script>")).await;
+    assert!(garbage.contains("<html lang=\"en\""));
+
+    // Never to another site, and nothing but a known language.
+    for hostile in ["https://evil.example/", "//evil.example/x", "/\\evil.example", "javascript:alert(1)"] {
+        let res = choose_language(&anon, "hi", hostile).await;
+        assert_eq!(res.headers()["location"], "/", "{hostile}");
+    }
+    let refused = choose_language(&anon, "de", "/").await;
+    assert_eq!(refused.status(), 400);
+    assert!(refused.headers().get("set-cookie").is_none());
+    let rb = anon.http.post(format!("{}/language", s.base)).header("origin", "https://evil.example").form(&[("lang", "hi")]);
+    assert_eq!(rb.send().await.unwrap().status(), 403, "another site cannot switch the reader's language");
+
+    // Signed in: saved with the account and audited; the next sign-in, in any browser, brings it back.
+    let officer = s.signed_in("ncb.officer").await;
+    assert_eq!(choose_language(&officer, "hi", "/cases").await.status(), 303);
+    let id = user_id(&s.db, "ncb.officer").await;
+    let saved: Option<String> = sqlx::query_scalar("SELECT locale FROM users WHERE id = ?").bind(id).fetch_one(&s.db.pool).await.unwrap();
+    assert_eq!(saved.as_deref(), Some("hi"));
+    let events: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM audit_events WHERE action = 'profile.language' AND object_id = ?")
+        .bind(id.to_string())
+        .fetch_one(&s.db.pool)
+        .await
+        .unwrap();
+    assert_eq!(events, 1);
+    let mut elsewhere = s.client();
+    let res = elsewhere.sign_in("ncb.officer", &s.passwords["ncb.officer"]).await;
+    assert_eq!(res.status(), 200);
+    let cookies: Vec<_> = res.headers().get_all("set-cookie").iter().map(|v| v.to_str().unwrap().to_string()).collect();
+    assert!(cookies.iter().any(|c| c.starts_with("ld_lang=hi;")), "{cookies:?}");
+    // Another account's sign-in sets no language: the browser's own stands.
+    let res = s.client().sign_in("rcmp.officer", &s.passwords["rcmp.officer"]).await;
+    assert!(res.headers().get_all("set-cookie").iter().all(|v| !v.to_str().unwrap().starts_with("ld_lang=")));
 }

@@ -89,11 +89,13 @@ pub async fn inbox_page(filter: InboxFilter) -> Result<InboxHtml, AppError> {
         async {
             let (actor, app) = state::context().await?;
             let vis = policy::visibility(&actor.user)?;
+            // Cached per language too: two readers of one inbox may read it in two languages.
+            let locale = crate::i18n::request_locale();
             let html = app
                 .inbox_html
-                .get_or_render(&app.db, actor.user.id, filter.clone(), || async {
+                .get_or_render(&app.db, actor.user.id, (filter.clone(), locale), || async {
                     let view = requests::inbox(&mut *app.db.pool.acquire().await?, &actor.user, vis, &filter).await?;
-                    Ok(crate::components::lists::render_inbox(view, &filter))
+                    Ok(crate::components::lists::render_inbox(view, &filter, locale))
                 })
                 .await?;
             Ok((*html).clone())

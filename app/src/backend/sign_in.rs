@@ -369,6 +369,10 @@ async fn finish(
         AppError::Internal
     })?;
     user.must_enrol_second_factor = row.must_enrol(state.settings.require_second_factor);
+    // The account's language follows the officer to this browser (else this browser's choice stands).
+    if let Some(locale) = row.locale {
+        crate::i18n::remember(locale, state.settings.secure_cookies);
+    }
     Ok(user)
 }
 

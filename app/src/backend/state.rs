@@ -32,7 +32,9 @@ pub struct AppState {
     /// Live notification announcements for open browsers.
     pub hub: crate::backend::oversight::notifications::Hub,
     pub dashboards: crate::backend::oversight::dashboard::Snapshots,
-    pub inbox_html: Arc<crate::backend::platform::render_cache::RenderCache<crate::model::InboxFilter, crate::model::InboxHtml>>,
+    pub inbox_html: Arc<
+        crate::backend::platform::render_cache::RenderCache<(crate::model::InboxFilter, crate::model::Locale), crate::model::InboxHtml>,
+    >,
     /// The dashboard's HTML per country, figures and time zone: every supervisor of a country sees the same.
     pub dashboard_html:
         Arc<crate::backend::platform::render_cache::RenderCache<(crate::model::Country, i64, String), crate::model::DashboardHtml>>,

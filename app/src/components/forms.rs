@@ -71,7 +71,7 @@ fn field_parts(
 /// A labelled input with its own error message. `field` is the key the server reports it under.
 #[component]
 pub fn Field(
-    label: &'static str,
+    #[prop(into)] label: String,
     name: &'static str,
     #[prop(optional)] field: Option<&'static str>,
     /// Distinguishes this form's element ids from other forms' on the same page.
@@ -81,13 +81,13 @@ pub fn Field(
     #[prop(optional)] autocomplete: Option<&'static str>,
     #[prop(optional, into)] value: Option<String>,
     #[prop(optional)] required: bool,
-    #[prop(optional)] hint: Option<&'static str>,
+    #[prop(optional, into)] hint: Option<String>,
     /// The form's last refusal, in an island that submits by itself; forms wrapped in a
     /// `ServerForm` get their messages written in by it (see `data-field`).
     #[prop(optional, into)]
     error: Option<Signal<Option<AppError>>>,
 ) -> impl IntoView {
-    let FieldParts { key, id, message, described } = field_parts(form, name, field, hint, error);
+    let FieldParts { key, id, message, described } = field_parts(form, name, field, hint.as_deref(), error);
     view! {
         <div class="field" data-field=key class:has-error=move || message.get().is_some()>
             <label for=id.clone()>{label}</label>
@@ -110,7 +110,7 @@ pub fn Field(
 /// A labelled drop-down. `options` are (value, label).
 #[component]
 pub fn SelectField(
-    label: &'static str,
+    #[prop(into)] label: String,
     name: &'static str,
     #[prop(optional)] field: Option<&'static str>,
     /// Distinguishes this form's element ids from other forms' on the same page.
@@ -145,7 +145,7 @@ pub fn SelectField(
 /// A labelled multi-line text field with its own error message.
 #[component]
 pub fn TextArea(
-    label: &'static str,
+    #[prop(into)] label: String,
     name: &'static str,
     #[prop(optional)] field: Option<&'static str>,
     /// Distinguishes this form's element ids from other forms' on the same page.
@@ -154,13 +154,13 @@ pub fn TextArea(
     #[prop(optional, into)] value: Option<String>,
     #[prop(default = 6)] rows: u32,
     #[prop(optional)] required: bool,
-    #[prop(optional)] hint: Option<&'static str>,
+    #[prop(optional, into)] hint: Option<String>,
     /// The form's last refusal, in an island that submits by itself; forms wrapped in a
     /// `ServerForm` get their messages written in by it (see `data-field`).
     #[prop(optional, into)]
     error: Option<Signal<Option<AppError>>>,
 ) -> impl IntoView {
-    let FieldParts { key, id, message, described } = field_parts(form, name, field, hint, error);
+    let FieldParts { key, id, message, described } = field_parts(form, name, field, hint.as_deref(), error);
     view! {
         <div class="field" data-field=key class:has-error=move || message.get().is_some()>
             <label for=id.clone()>{label}</label>
@@ -174,15 +174,11 @@ pub fn TextArea(
 }
 
 /// (value, label) pairs for a closed set, optionally preceded by an "any"/"choose" entry.
-pub fn enum_options<T: Copy>(
+pub fn enum_options<T: Copy, L: Into<String>>(
     all: &[T],
     value: fn(T) -> &'static str,
-    label: fn(T) -> &'static str,
+    label: impl Fn(T) -> L,
     first: Option<&str>,
 ) -> Vec<(String, String)> {
-    first
-        .map(|f| (String::new(), f.to_string()))
-        .into_iter()
-        .chain(all.iter().map(|t| (value(*t).to_string(), label(*t).to_string())))
-        .collect()
+    first.map(|f| (String::new(), f.to_string())).into_iter().chain(all.iter().map(|t| (value(*t).to_string(), label(*t).into()))).collect()
 }

@@ -6,6 +6,7 @@ use super::server_form::ServerForm;
 use crate::api::auth::{current_user, Logout};
 use crate::api::notifications::unread_notifications;
 use crate::error::AppError;
+use crate::i18n::{LabelIn, Locale};
 use crate::model::permissions::{allows, Action};
 use crate::model::SessionUser;
 use crate::pages::errors::ForbiddenPage;
@@ -26,17 +27,19 @@ impl CurrentUser {
 }
 
 /// Navigation entries and the permission each needs (the same table the server enforces).
-const NAV: &[(&str, &str, Action)] = &[
-    ("/", "Inbox", Action::WorkCases),
-    ("/", "Home", Action::ManageAccounts),
-    ("/dashboard", "Dashboard", Action::ViewDashboard),
-    ("/cases", "Cases", Action::WorkCases),
-    ("/admin/users", "Users", Action::ManageAccounts),
-    ("/admin/agencies", "Agencies", Action::ManageAgencies),
-    ("/confirmations", "Confirmations", Action::ConfirmAccountChanges),
-    ("/audit", "Audit trail", Action::ReadAudit),
-    ("/profile", "Profile", Action::ManageOwnProfile),
-];
+fn nav(l: Locale) -> [(&'static str, String, Action); 9] {
+    [
+        ("/", tr!(l, "nav-inbox"), Action::WorkCases),
+        ("/", tr!(l, "nav-home"), Action::ManageAccounts),
+        ("/dashboard", tr!(l, "nav-dashboard"), Action::ViewDashboard),
+        ("/cases", tr!(l, "nav-cases"), Action::WorkCases),
+        ("/admin/users", tr!(l, "nav-users"), Action::ManageAccounts),
+        ("/admin/agencies", tr!(l, "nav-agencies"), Action::ManageAgencies),
+        ("/confirmations", tr!(l, "nav-confirmations"), Action::ConfirmAccountChanges),
+        ("/audit", tr!(l, "nav-audit"), Action::ReadAudit),
+        ("/profile", tr!(l, "nav-profile"), Action::ManageOwnProfile),
+    ]
+}
 
 /// Marks the page interactive once every island before it has been hydrated (islands are hydrated in
 /// document order, and this one comes last). End-to-end tests wait for it.
@@ -50,6 +53,7 @@ pub fn HydrationMark() -> impl IntoView {
 
 #[component]
 pub fn Header() -> impl IntoView {
+    let l = crate::i18n::use_locale();
     let user = CurrentUser::resource();
     // Read with the page, so news arriving before the event stream connects is still noticed as news.
     let unread = Resource::new(
@@ -65,7 +69,7 @@ pub fn Header() -> impl IntoView {
         <header class="app-header">
             <a class="brand" href="/">
                 <span class="brand-mark" aria-hidden="true">"LD"</span>
-                "Liaison Desk"
+                {tr!(l, "app-name")}
             </a>
             <Transition fallback=|| ()>
                 {move || Suspend::new(async move {
@@ -75,31 +79,31 @@ pub fn Header() -> impl IntoView {
                             let items: Vec<_> = if u.restricted() {
                                 vec![]
                             } else {
-                                NAV.iter().filter(|(_, _, a)| allows(u.role, *a)).collect()
+                                nav(l).into_iter().filter(|(_, _, a)| allows(u.role, *a)).collect()
                             };
                             view! {
-                                <nav aria-label="Main" class="main-nav">
+                                <nav aria-label=tr!(l, "nav-main") class="main-nav">
                                     <ul>
                                         {items
                                             .into_iter()
-                                            .map(|(href, label, _)| view! { <li><A href=*href exact=true>{*label}</A></li> })
+                                            .map(|(href, label, _)| view! { <li><A href=href exact=true>{label}</A></li> })
                                             .collect_view()}
                                     </ul>
                                 </nav>
                                 {(!u.restricted() && allows(u.role, Action::WorkCases)).then(|| view! {
                                     <form method="GET" action="/search" role="search" class="header-search">
-                                        <label for="header-q" class="visually-hidden">"Search"</label>
-                                        <input id="header-q" name="q" type="search" placeholder="Cases, names, IPs…"/>
+                                        <label for="header-q" class="visually-hidden">{tr!(l, "search-label")}</label>
+                                        <input id="header-q" name="q" type="search" placeholder=tr!(l, "search-placeholder")/>
                                     </form>
                                 })}
                                 {(!u.restricted()).then(|| view! { <LiveBell unread/> })}
                                 <div class="who">
                                     <span class="who-name">{u.display_name.clone()}</span>
                                     <span class="who-meta">
-                                        {u.role.label()} " · " {u.agency_code.clone()} " · " {u.country.label()}
+                                        {u.role.label_in(l)} " · " {u.agency_code.clone()} " · " {u.country.label_in(l)}
                                     </span>
                                     <ServerForm action=Logout::PATH then="/login" class="inline">
-                                        <button type="submit" class="button secondary">"Sign out"</button>
+                                        <button type="submit" class="button secondary">{tr!(l, "sign-out")}</button>
                                     </ServerForm>
                                 </div>
                             }
@@ -109,8 +113,52 @@ pub fn Header() -> impl IntoView {
                     }
                 })}
             </Transition>
+            <LanguageSwitch l/>
         </header>
     }
+}
+
+/// The language switch, on every page (the sign-in page too). A plain form: it works before the page's
+/// script has loaded, and the server (`/language`) sets the cookie, saves the choice for a signed-in
+/// account, and sends the reader back to the page they were on. Each language is named in itself.
+#[component]
+fn LanguageSwitch(l: Locale) -> impl IntoView {
+    let back = current_path();
+    view! {
+        <form method="POST" action="/language" class="lang-switch" aria-label=tr!(l, "language-switch")>
+            <input type="hidden" name="back" value=back/>
+            {Locale::OFFERED
+                .into_iter()
+                .map(|option| {
+                    if option == l {
+                        view! {
+                            <span class="lang-current" aria-current="true" lang=option.as_str()
+                                title=tr!(l, "language-current", language = option.label())>
+                                {option.label()}
+                            </span>
+                        }
+                            .into_any()
+                    } else {
+                        view! {
+                            <button type="submit" name="lang" value=option.as_str() lang=option.as_str() class="link-button">
+                                {option.label()}
+                            </button>
+                        }
+                            .into_any()
+                    }
+                })
+                .collect_view()}
+        </form>
+    }
+}
+
+/// The path and query of the page being rendered (where the switch sends the reader back to).
+fn current_path() -> String {
+    #[cfg(feature = "ssr")]
+    if let Some(parts) = use_context::<axum::http::request::Parts>() {
+        return parts.uri.path_and_query().map(|p| p.as_str().to_string()).unwrap_or_else(|| "/".into());
+    }
+    "/".to_string()
 }
 
 /// Shows `children` only to a signed-in user whose role allows `action`; otherwise redirects to sign-in
@@ -128,7 +176,7 @@ pub fn Guard(
     let user = CurrentUser::resource();
     let children = StoredValue::new(children);
     view! {
-        <Suspense fallback=|| view! { <p class="loading">"Loading…"</p> }>
+        <Suspense fallback=move || view! { <p class="loading">{tr!(crate::i18n::use_locale(), "loading")}</p> }>
             {move || Suspend::new(async move {
                 match user.await {
                     Ok(Some(u)) if u.restricted() && !allow_pending_password => {

@@ -3,51 +3,78 @@
 
 use crate::components::badges::{CaseStatusBadge, DeadlineText, PriorityBadge, RequestStatusBadge, TlpBadge};
 use crate::components::forms::{enum_options, SelectField};
+use crate::i18n::{LabelIn, Locale};
 use crate::model::{CaseSummary, Category, InboxFilter, InboxHtml, InboxView, Priority, RequestStatus, RequestSummary};
 use leptos::prelude::*;
 
 /// Renders the inbox for `inbox_page`, which keeps the result until the data changes (backend::render_cache).
 /// Compiled for the browser too, where nothing calls it, so the components it uses are not dead code there.
-pub fn render_inbox(inbox: InboxView, f: &InboxFilter) -> InboxHtml {
+/// Rendered in the reader's language `l` (and cached per language).
+pub fn render_inbox(inbox: InboxView, f: &InboxFilter, l: Locale) -> InboxHtml {
+    // The components below read the language from the context, as on a page.
+    Owner::new().with(|| {
+        provide_context(l);
+        inbox_html(inbox, f, l)
+    })
+}
+
+fn inbox_html(inbox: InboxView, f: &InboxFilter, l: Locale) -> InboxHtml {
     use leptos::tachys::view::RenderHtml;
-    let counterparts = std::iter::once((String::new(), "Any counterpart".to_string()))
-        .chain(inbox.counterparts.iter().map(|a| (a.code.clone(), format!("{} ({})", a.code, a.country.label()))))
+    let counterparts = std::iter::once((String::new(), tr!(l, "filter-any-counterpart")))
+        .chain(inbox.counterparts.iter().map(|a| (a.code.clone(), format!("{} ({})", a.code, a.country.label_in(l)))))
         .collect();
     let next = inbox.incoming_has_more.then(|| {
         let (priority, category) = (f.priority.map(|p| p.as_str()).unwrap_or_default(), f.category.map(|c| c.as_str()).unwrap_or_default());
         format!("/?status={}&priority={priority}&category={category}&counterpart={}&page={}", f.status, f.counterpart, f.page + 1)
     });
     let filters = view! {
-        <form method="get" action="" class="filters" aria-label="Filter the inbox">
-            <SelectField label="Status" name="status" options=enum_options(RequestStatus::ALL, RequestStatus::as_str, RequestStatus::label, Some("Open (sent, acknowledged, in progress)")) selected=f.status.clone()/>
-            <SelectField label="Priority" name="priority" options=enum_options(Priority::ALL, Priority::as_str, Priority::label, Some("Any priority")) selected=f.priority.map(|p| p.as_str()).unwrap_or_default()/>
-            <SelectField label="Category" name="category" options=enum_options(Category::ALL, Category::as_str, Category::label, Some("Any category")) selected=f.category.map(|c| c.as_str()).unwrap_or_default()/>
-            <SelectField label="Counterpart agency" name="counterpart" options=counterparts selected=f.counterpart.clone()/>
-            <button type="submit" class="button secondary">"Filter"</button>
+        <form method="get" action="" class="filters" aria-label=tr!(l, "inbox-filter")>
+            <SelectField label=tr!(l, "filter-status") name="status" options=enum_options(RequestStatus::ALL, RequestStatus::as_str, |s| s.label_in(l), Some(&tr!(l, "filter-status-open"))) selected=f.status.clone()/>
+            <SelectField label=tr!(l, "filter-priority") name="priority" options=enum_options(Priority::ALL, Priority::as_str, |p| p.label_in(l), Some(&tr!(l, "filter-any-priority"))) selected=f.priority.map(|p| p.as_str()).unwrap_or_default()/>
+            <SelectField label=tr!(l, "filter-category") name="category" options=enum_options(Category::ALL, Category::as_str, |c| c.label_in(l), Some(&tr!(l, "filter-any-category"))) selected=f.category.map(|c| c.as_str()).unwrap_or_default()/>
+            <SelectField label=tr!(l, "filter-counterpart") name="counterpart" options=counterparts selected=f.counterpart.clone()/>
+            <button type="submit" class="button secondary">{tr!(l, "filter-apply")}</button>
         </form>
     }
     .to_html();
     let lists = view! {
         <section aria-labelledby="incoming-h">
-            <h2 id="incoming-h">"Incoming requests" <span class="muted small">" · times in " {inbox.time_zone.clone()}</span></h2>
-            <RequestTable requests=inbox.incoming empty="No incoming request matches." label="Incoming requests" direction="From"/>
-            {next.map(|h| view! { <p><a class="button secondary" href=h>"More incoming requests →"</a></p> })}
+            <h2 id="incoming-h">{tr!(l, "inbox-incoming")} " " <span class="muted small">{tr!(l, "inbox-times-in", zone = inbox.time_zone.clone())}</span></h2>
+            <RequestTable requests=inbox.incoming empty=tr!(l, "inbox-incoming-none") label=tr!(l, "inbox-incoming") direction=Column::From/>
+            {next.map(|h| view! { <p><a class="button secondary" href=h>{tr!(l, "inbox-more-incoming")}</a></p> })}
         </section>
         <section aria-labelledby="outgoing-h">
-            <h2 id="outgoing-h">"Outgoing requests"</h2>
-            <RequestTable requests=inbox.outgoing empty="No outgoing request is open." label="Outgoing requests" direction="To"/>
+            <h2 id="outgoing-h">{tr!(l, "inbox-outgoing")}</h2>
+            <RequestTable requests=inbox.outgoing empty=tr!(l, "inbox-outgoing-none") label=tr!(l, "inbox-outgoing") direction=Column::To/>
         </section>
         <section aria-labelledby="cases-h">
-            <h2 id="cases-h">"My cases"</h2>
-            <CaseTable cases=inbox.my_cases empty="You lead no open case."/>
+            <h2 id="cases-h">{tr!(l, "inbox-my-cases")}</h2>
+            <CaseTable cases=inbox.my_cases empty=tr!(l, "inbox-my-cases-none")/>
         </section>
     }
     .to_html();
     InboxHtml { filters, lists }
 }
 
+/// Which agency the counterpart column of a request table shows.
+#[derive(Clone, Copy, PartialEq, Eq)]
+pub enum Column {
+    /// Incoming: who sent it.
+    From,
+    /// Outgoing: to whom.
+    To,
+    /// Both directions: sender → recipient.
+    Both,
+}
+
 #[component]
-pub fn RequestTable(requests: Vec<RequestSummary>, empty: &'static str, label: &'static str, direction: &'static str) -> impl IntoView {
+pub fn RequestTable(
+    requests: Vec<RequestSummary>,
+    #[prop(into)] empty: String,
+    #[prop(into)] label: String,
+    direction: Column,
+) -> impl IntoView {
+    let l = crate::i18n::use_locale();
     if requests.is_empty() {
         return view! { <p class="empty">{empty}</p> }.into_any();
     }
@@ -57,12 +84,18 @@ pub fn RequestTable(requests: Vec<RequestSummary>, empty: &'static str, label: &
                 <caption class="visually-hidden">{label}</caption>
                 <thead>
                     <tr>
-                        <th scope="col">"Due"</th>
-                        <th scope="col">"Subject"</th>
-                        <th scope="col">{direction}</th>
-                        <th scope="col">"Priority"</th>
-                        <th scope="col">"Status"</th>
-                        <th scope="col">"Case"</th>
+                        <th scope="col">{tr!(l, "col-due")}</th>
+                        <th scope="col">{tr!(l, "col-subject")}</th>
+                        <th scope="col">
+                            {match direction {
+                                Column::From => tr!(l, "col-from"),
+                                Column::To => tr!(l, "col-to"),
+                                Column::Both => tr!(l, "col-from-to"),
+                            }}
+                        </th>
+                        <th scope="col">{tr!(l, "col-priority")}</th>
+                        <th scope="col">{tr!(l, "col-status")}</th>
+                        <th scope="col">{tr!(l, "col-case")}</th>
                     </tr>
                 </thead>
                 <tbody>
@@ -71,16 +104,16 @@ pub fn RequestTable(requests: Vec<RequestSummary>, empty: &'static str, label: &
                         .map(|r| {
                             let overdue = r.deadline.as_ref().is_some_and(|d| d.overdue);
                             let counterpart = match direction {
-                                "From" => r.from_agency.clone(),
-                                "To" => r.to_agency.clone(),
-                                _ => format!("{} → {}", r.from_agency, r.to_agency),
+                                Column::From => r.from_agency.clone(),
+                                Column::To => r.to_agency.clone(),
+                                Column::Both => format!("{} → {}", r.from_agency, r.to_agency),
                             };
                             view! {
                                 <tr class:overdue-row=overdue>
                                     <td><DeadlineText deadline=r.deadline.clone()/></td>
                                     <td>
                                         <a href=format!("/requests/{}", r.id)>{r.subject.clone()}</a>
-                                        <div class="muted small">{r.kind.label()} " · " <TlpBadge tlp=r.tlp/></div>
+                                        <div class="muted small">{r.kind.label_in(l)} " · " <TlpBadge tlp=r.tlp/></div>
                                     </td>
                                     <td>{counterpart}</td>
                                     <td><PriorityBadge priority=r.priority/></td>
@@ -100,35 +133,36 @@ pub fn RequestTable(requests: Vec<RequestSummary>, empty: &'static str, label: &
 #[component]
 pub fn CaseTable(
     cases: Vec<CaseSummary>,
-    empty: &'static str,
+    #[prop(into)] empty: String,
     /// A tick box per case, for the bulk panel (`components::bulk`).
     #[prop(optional)]
     selectable: bool,
 ) -> impl IntoView {
+    let l = crate::i18n::use_locale();
     if cases.is_empty() {
         return view! { <p class="empty">{empty}</p> }.into_any();
     }
     view! {
         <div class="table-wrap">
             <table class="data">
-                <caption class="visually-hidden">"Cases"</caption>
+                <caption class="visually-hidden">{tr!(l, "cases-caption")}</caption>
                 <thead>
                     <tr>
-                        {selectable.then(|| view! { <th scope="col"><span class="visually-hidden">"Selected"</span></th> })}
-                        <th scope="col">"Reference"</th><th scope="col">"Title"</th><th scope="col">"Category"</th>
-                        <th scope="col">"Priority"</th><th scope="col">"Status"</th><th scope="col">"Lead"</th>
-                        <th scope="col" class="num">"Open requests"</th><th scope="col">"Updated"</th>
+                        {selectable.then(|| view! { <th scope="col"><span class="visually-hidden">{tr!(l, "col-selected")}</span></th> })}
+                        <th scope="col">{tr!(l, "col-reference")}</th><th scope="col">{tr!(l, "col-title")}</th><th scope="col">{tr!(l, "col-category")}</th>
+                        <th scope="col">{tr!(l, "col-priority")}</th><th scope="col">{tr!(l, "col-status")}</th><th scope="col">{tr!(l, "col-lead")}</th>
+                        <th scope="col" class="num">{tr!(l, "col-open-requests")}</th><th scope="col">{tr!(l, "col-updated")}</th>
                     </tr>
                 </thead>
                 <tbody>
                     {cases.into_iter().map(|c| view! {
                         <tr>
                             {selectable.then(|| view! {
-                                <td><input type="checkbox" name="case" value=c.id.to_string() aria-label=format!("Select {}", c.reference)/></td>
+                                <td><input type="checkbox" name="case" value=c.id.to_string() aria-label=tr!(l, "select-case", reference = c.reference.clone())/></td>
                             })}
                             <td class="mono nowrap"><a href=format!("/cases/{}", c.id)>{c.reference.clone()}</a></td>
                             <td>{c.title.clone()} <div><TlpBadge tlp=c.tlp/></div></td>
-                            <td>{c.category.label()}</td>
+                            <td>{c.category.label_in(l)}</td>
                             <td><PriorityBadge priority=c.priority/></td>
                             <td><CaseStatusBadge status=c.status/></td>
                             <td>{c.lead_name.clone()} <span class="muted">" " {c.owner_agency.clone()}</span></td>

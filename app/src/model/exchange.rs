@@ -144,8 +144,17 @@ pub struct Deadline {
     /// The same instant in the counterpart's capital ("03:30 EST"), for "due 14:00 IST / 03:30 EST".
     pub other_zone: String,
     pub overdue: bool,
-    /// "in 5 h 20 min", "overdue by 2 d 3 h".
-    pub remaining: String,
+    /// What remains while the request is open (None once it is answered, closed…); shown in the reader's
+    /// language: "in 5 h 20 min", "overdue by 2 d 3 h".
+    pub remaining: Option<Remaining>,
+}
+
+/// Time left before a deadline, or past it.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Remaining {
+    /// Whole minutes, never negative.
+    pub minutes: i64,
+    pub overdue: bool,
 }
 
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]

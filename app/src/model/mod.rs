@@ -50,6 +50,11 @@ macro_rules! text_enum {
             fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result { f.write_str(self.label()) }
         }
 
+        impl $crate::model::ClosedSet for $name {
+            const SET: &'static str = stringify!($name);
+            fn code(self) -> &'static str { self.as_str() }
+        }
+
         // Stored as TEXT. A stored value outside the set is a decode error (logged, and the call fails
         // with Internal) rather than a silent default: a corrupt row must never read as "officer" or "India".
         #[cfg(feature = "ssr")]
@@ -82,6 +87,35 @@ macro_rules! text_enum {
     };
 }
 pub(crate) use text_enum;
+
+/// A closed set declared by `text_enum!`: its name and each member's stored code, which together name the
+/// member's label in the catalogues (`<Set>-<code>`, see `i18n::LabelIn`).
+pub trait ClosedSet: Copy {
+    const SET: &'static str;
+    fn code(self) -> &'static str;
+}
+
+text_enum!(
+    /// The languages the product speaks, by BCP 47 tag (the cookie, `<html lang>`, an account's saved
+    /// choice). The label is the language's own name, as the switch shows it, so a reader who cannot read
+    /// the current language still finds theirs. `Pseudo` (`en-XA`) is English with every catalogue word
+    /// accented and bracketed: tests select it to find any word that escaped the catalogue; it is never
+    /// offered.
+    Locale {
+        En => ("en", "English"),
+        FrCa => ("fr-CA", "Français"),
+        Hi => ("hi", "हिन्दी"),
+        Pseudo => ("en-XA", "[Ƥşḗŭḓǿ]"),
+    }
+);
+
+// Not derived: the enum is declared by `text_enum!`, which has no place for `#[default]`.
+#[allow(clippy::derivable_impls)]
+impl Default for Locale {
+    fn default() -> Self {
+        Locale::En
+    }
+}
 
 text_enum!(
     /// What a user may do is decided from this (see `backend::policy`).

@@ -6,6 +6,7 @@ use crate::components::forms::{enum_options, Field, SelectField, TextArea};
 use crate::components::layout::{CurrentUser, Guard};
 use crate::components::lists::CaseTable;
 use crate::components::server_form::ServerForm;
+use crate::i18n::{LabelIn, Locale};
 use crate::model::permissions::{allows, Action};
 use crate::model::{CaseFilter, CaseStatus, Category, FormOptions, Priority, Tlp, CASES_CURRENT};
 use leptos::prelude::*;
@@ -16,14 +17,16 @@ use leptos_router::hooks::use_query_map;
 
 #[component]
 pub fn CasesPage() -> impl IntoView {
+    let l = crate::i18n::use_locale();
     view! {
-        <Title text="Cases"/>
+        <Title text=tr!(l, "cases-title")/>
         <CaseList/>
     }
 }
 
 #[component]
 fn CaseList() -> impl IntoView {
+    let l = crate::i18n::use_locale();
     let query = use_query_map();
     let filter = move || {
         let q = query.read();
@@ -52,24 +55,24 @@ fn CaseList() -> impl IntoView {
     view! {
         <Guard action=Action::WorkCases>
             <div class="page-head">
-                <h1>"Cases"</h1>
-                <a class="button primary" href="/cases/new">"New case"</a>
+                <h1>{tr!(l, "cases-title")}</h1>
+                <a class="button primary" href="/cases/new">{tr!(l, "new-case")}</a>
             </div>
             {move || {
                 let f = filter();
                 view! {
-                    <Form method="GET" action="" attr:class="filters" attr:aria-label="Filter cases">
-                        <Field label="Search title, reference or summary" name="q" value=f.q.clone()/>
-                        <SelectField label="Status" name="status" options=status_options() selected=f.status.clone()/>
-                        <SelectField label="Category" name="category" options=enum_options(Category::ALL, Category::as_str, Category::label, Some("Any category")) selected=f.category.map(|c| c.as_str()).unwrap_or_default()/>
-                        <SelectField label="Priority" name="priority" options=enum_options(Priority::ALL, Priority::as_str, Priority::label, Some("Any priority")) selected=f.priority.map(|p| p.as_str()).unwrap_or_default()/>
+                    <Form method="GET" action="" attr:class="filters" attr:aria-label=tr!(l, "cases-filter")>
+                        <Field label=tr!(l, "cases-search") name="q" value=f.q.clone()/>
+                        <SelectField label=tr!(l, "filter-status") name="status" options=status_options(l) selected=f.status.clone()/>
+                        <SelectField label=tr!(l, "filter-category") name="category" options=enum_options(Category::ALL, Category::as_str, |c| c.label_in(l), Some(&tr!(l, "filter-any-category"))) selected=f.category.map(|c| c.as_str()).unwrap_or_default()/>
+                        <SelectField label=tr!(l, "filter-priority") name="priority" options=enum_options(Priority::ALL, Priority::as_str, |p| p.label_in(l), Some(&tr!(l, "filter-any-priority"))) selected=f.priority.map(|p| p.as_str()).unwrap_or_default()/>
                         // Kept when the other filters change; "Led by …" above the list says it applies.
                         {f.lead.map(|lead| view! { <input type="hidden" name="lead" value=lead/> })}
-                        <button type="submit" class="button secondary">"Search"</button>
+                        <button type="submit" class="button secondary">{tr!(l, "filter-search")}</button>
                     </Form>
                 }
             }}
-            <Suspense fallback=|| view! { <p class="loading">"Loading cases…"</p> }>
+            <Suspense fallback=move || view! { <p class="loading">{tr!(l, "cases-loading")}</p> }>
                 {move || Suspend::new(async move {
                     let f = filter();
                     match cases.await {
@@ -78,9 +81,9 @@ fn CaseList() -> impl IntoView {
                             let more = page.has_more.then(|| format!("/cases?{}", f.query(f.page + 1)));
                             let csv = format!("/export/cases.csv?{}", f.query(0));
                             let led_by = f.lead.map(|_| {
-                                let name = page.lead_name.clone().unwrap_or_else(|| "another officer".into());
+                                let name = page.lead_name.clone().unwrap_or_else(|| tr!(l, "cases-another-officer"));
                                 let all = format!("/cases?{}", CaseFilter { lead: None, ..f.clone() }.query(0));
-                                view! { <p class="filter-note">"Led by " {name} " · " <a href=all>"Show every lead’s cases"</a></p> }
+                                view! { <p class="filter-note">{tr!(l, "cases-led-by", name = name)} " · " <a href=all>{tr!(l, "cases-every-lead")}</a></p> }
                             });
                             let bulk = bulk.await.map(|options| {
                                 let filter = CaseFilter { page: 0, ids: Vec::new(), ..f.clone() }.query(0);
@@ -89,10 +92,10 @@ fn CaseList() -> impl IntoView {
                             let selectable = bulk.is_some();
                             view! {
                                 {led_by}
-                                <p class="export-link"><a href=csv download="" rel="external">"Download these cases as CSV"</a></p>
+                                <p class="export-link"><a href=csv download="" rel="external">{tr!(l, "cases-csv")}</a></p>
                                 {bulk}
-                                <CaseTable cases=page.cases empty="No case matches." selectable/>
-                                {more.map(|h| view! { <p><a class="button secondary" href=h>"More cases →"</a></p> })}
+                                <CaseTable cases=page.cases empty=tr!(l, "cases-none") selectable/>
+                                {more.map(|h| view! { <p><a class="button secondary" href=h>{tr!(l, "cases-more")}</a></p> })}
                             }.into_any()
                         }
                     }
@@ -104,9 +107,9 @@ fn CaseList() -> impl IntoView {
 
 /// The status filter's choices: each status, and the cases still being worked (what the dashboard counts
 /// as open).
-fn status_options() -> Vec<(String, String)> {
-    let mut options = enum_options(CaseStatus::ALL, CaseStatus::as_str, CaseStatus::label, Some("Not archived"));
-    options.insert(1, (CASES_CURRENT.to_string(), "Open or active".to_string()));
+fn status_options(l: Locale) -> Vec<(String, String)> {
+    let mut options = enum_options(CaseStatus::ALL, CaseStatus::as_str, |s| s.label_in(l), Some(&tr!(l, "cases-not-archived")));
+    options.insert(1, (CASES_CURRENT.to_string(), tr!(l, "cases-open-or-active")));
     options
 }
 

@@ -13,13 +13,14 @@ fn set_status(_code: u16) {
 #[component]
 pub fn ForbiddenPage() -> impl IntoView {
     set_status(403);
+    let l = crate::i18n::use_locale();
     view! {
-        <Title text="Access denied"/>
+        <Title text=tr!(l, "forbidden-title")/>
         <section class="panel narrow error-page">
             <p class="error-code">"403"</p>
-            <h1>"Access denied"</h1>
-            <p>"Your role does not give access to this page. If you need it for your work, ask your supervisor or an administrator."</p>
-            <p><a href="/" class="button">"Back to your home page"</a></p>
+            <h1>{tr!(l, "forbidden-title")}</h1>
+            <p>{tr!(l, "forbidden-text")}</p>
+            <p><a href="/" class="button">{tr!(l, "back-home")}</a></p>
         </section>
     }
 }
@@ -27,13 +28,14 @@ pub fn ForbiddenPage() -> impl IntoView {
 #[component]
 pub fn NotFoundPage() -> impl IntoView {
     set_status(404);
+    let l = crate::i18n::use_locale();
     view! {
-        <Title text="Not found"/>
+        <Title text=tr!(l, "not-found-title")/>
         <section class="panel narrow error-page">
             <p class="error-code">"404"</p>
-            <h1>"Not found"</h1>
-            <p>"There is nothing at this address, or you are not entitled to see it."</p>
-            <p><a href="/" class="button">"Back to your home page"</a></p>
+            <h1>{tr!(l, "not-found-title")}</h1>
+            <p>{tr!(l, "not-found-text")}</p>
+            <p><a href="/" class="button">{tr!(l, "back-home")}</a></p>
         </section>
     }
 }

@@ -46,12 +46,13 @@ pub fn inbox_resource(enabled: impl Fn() -> bool + Copy + Send + Sync + 'static)
 
 #[component]
 pub fn Inbox(data: Resource<Result<Option<InboxHtml>, AppError>>) -> impl IntoView {
+    let l = crate::i18n::use_locale();
     view! {
         <div class="page-head">
-            <h1>"Inbox"</h1>
-            <a class="button primary" href="/cases/new">"New case"</a>
+            <h1>{tr!(l, "inbox-title")}</h1>
+            <a class="button primary" href="/cases/new">{tr!(l, "new-case")}</a>
         </div>
-        <Transition fallback=|| view! { <p class="loading">"Loading your inbox…"</p> }>
+        <Transition fallback=move || view! { <p class="loading">{tr!(l, "inbox-loading")}</p> }>
             {move || Suspend::new(async move {
                 match data.await {
                     Err(e) => view! { <p class="error-summary" role="alert">{e.to_string()}</p> }.into_any(),

@@ -11,30 +11,32 @@ use leptos_meta::Title;
 
 #[component]
 pub fn NotificationsPage() -> impl IntoView {
+    let l = crate::i18n::use_locale();
     view! {
-        <Title text="Notifications"/>
+        <Title text=tr!(l, "notifications-title")/>
         <Notifications/>
     }
 }
 
 #[component]
 fn Notifications() -> impl IntoView {
+    let l = crate::i18n::use_locale();
     let items = Resource::new(|| (), |_| list_notifications());
     view! {
         <Guard action=Action::ManageOwnProfile>
             <div class="page-head">
-                <h1>"Notifications"</h1>
+                <h1>{tr!(l, "notifications-title")}</h1>
                 <ServerForm action=MarkNotificationsRead::PATH class="inline">
                     <input type="hidden" name="id" value="0"/>
-                    <button type="submit" class="button secondary">"Mark all read"</button>
+                    <button type="submit" class="button secondary">{tr!(l, "notifications-mark-all")}</button>
                 </ServerForm>
             </div>
             <LiveRegion id="notification-list">
-                <Suspense fallback=|| view! { <p class="loading">"Loading…"</p> }>
+                <Suspense fallback=move || view! { <p class="loading">{tr!(l, "loading")}</p> }>
                     {move || Suspend::new(async move {
                         match items.await {
                             Err(e) => view! { <p class="error-summary" role="alert">{e.to_string()}</p> }.into_any(),
-                            Ok(list) if list.is_empty() => view! { <p class="empty">"No notification yet."</p> }.into_any(),
+                            Ok(list) if list.is_empty() => view! { <p class="empty">{tr!(l, "notifications-none")}</p> }.into_any(),
                             Ok(list) => view! {
                                 <ul class="plain notifications">
                                     {list.into_iter().map(|n| view! {
@@ -44,7 +46,7 @@ fn Notifications() -> impl IntoView {
                                             {(!n.read).then(|| view! {
                                                 <ServerForm action=MarkNotificationsRead::PATH class="inline">
                                                     <input type="hidden" name="id" value=n.id/>
-                                                    <button type="submit" class="link-button">"Mark read"</button>
+                                                    <button type="submit" class="link-button">{tr!(l, "notifications-mark-one")}</button>
                                                 </ServerForm>
                                             })}
                                         </li>

@@ -6,6 +6,7 @@ use crate::components::forms::Field;
 use crate::components::layout::CurrentUser;
 use crate::components::passkey::PasskeySignIn;
 use crate::components::server_form::ServerForm;
+use crate::i18n::Locale;
 use crate::model::PendingFactors;
 use leptos::prelude::*;
 use leptos::server_fn::ServerFn;
@@ -14,10 +15,11 @@ use leptos_router::components::Redirect;
 
 #[component]
 pub fn SignInPage() -> impl IntoView {
+    let l = crate::i18n::use_locale();
     let user = CurrentUser::resource();
     let demo = Resource::new(|| (), |_| demo_without_second_factor());
     view! {
-        <Title text="Sign in"/>
+        <Title text=tr!(l, "sign-in-title")/>
         <Suspense fallback=|| ()>
             {move || Suspend::new(async move {
                 match user.await {
@@ -27,20 +29,19 @@ pub fn SignInPage() -> impl IntoView {
             })}
         </Suspense>
         <section class="panel narrow sign-in">
-            <h1>"Sign in"</h1>
-            <p class="lead">"Liaison Desk is for authorised liaison officers, supervisors and administrators. Every action is recorded."</p>
+            <h1>{tr!(l, "sign-in-title")}</h1>
+            <p class="lead">{tr!(l, "sign-in-lead")}</p>
             // A new account's temporary password is replaced first: the home page sends it to its profile.
             // With a second factor, the answer says to go on to the code (`next`).
             <ServerForm action=Login::PATH then="/">
-                <Field label="Username" name="username" autocomplete="username" required=true/>
-                <Field label="Password" name="password" kind="password" autocomplete="current-password" required=true/>
-                <button type="submit" class="button primary">"Sign in"</button>
+                <Field label=tr!(l, "field-username") name="username" autocomplete="username" required=true/>
+                <Field label=tr!(l, "field-password") name="password" kind="password" autocomplete="current-password" required=true/>
+                <button type="submit" class="button primary">{tr!(l, "sign-in-title")}</button>
             </ServerForm>
             <Suspense fallback=|| ()>
                 {move || Suspend::new(async move {
                     demo.await.unwrap_or(false).then(|| view! {
-                        <p class="notice demo-note" data-testid="demo-note">"Demo: second factor not required for the demo accounts. \
-                            Every other account sets up an authenticator app at its first sign-in."</p>
+                        <p class="notice demo-note" data-testid="demo-note">{tr!(l, "sign-in-demo")}</p>
                     })
                 })}
             </Suspense>
@@ -52,18 +53,19 @@ pub fn SignInPage() -> impl IntoView {
 /// whichever the account has.
 #[component]
 pub fn SignInCodePage() -> impl IntoView {
+    let l = crate::i18n::use_locale();
     let factors = Resource::new(|| (), |_| pending_second_factors());
     view! {
-        <Title text="Sign in: second factor"/>
+        <Title text=tr!(l, "sign-in-second-title")/>
         <section class="panel narrow sign-in">
-            <Suspense fallback=|| view! { <p class="loading">"Loading…"</p> }>
+            <Suspense fallback=move || view! { <p class="loading">{tr!(l, "loading")}</p> }>
                 {move || Suspend::new(async move {
                     match factors.await {
-                        Ok(Some(f)) => view! { <SecondStep f/> }.into_any(),
+                        Ok(Some(f)) => view! { <SecondStep f l/> }.into_any(),
                         _ => view! {
-                            <h1>"Sign in"</h1>
-                            <p class="notice" role="status">"Your sign-in has expired, or was not started in this browser."</p>
-                            <p><a class="button primary" href="/login">"Start again"</a></p>
+                            <h1>{tr!(l, "sign-in-title")}</h1>
+                            <p class="notice" role="status">{tr!(l, "sign-in-expired")}</p>
+                            <p><a class="button primary" href="/login">{tr!(l, "sign-in-start-again")}</a></p>
                         }.into_any(),
                     }
                 })}
@@ -73,28 +75,26 @@ pub fn SignInCodePage() -> impl IntoView {
 }
 
 #[component]
-fn SecondStep(f: PendingFactors) -> impl IntoView {
+fn SecondStep(f: PendingFactors, l: Locale) -> impl IntoView {
     let (title, lead) = match (f.passkeys, f.totp) {
-        (true, false) => {
-            ("Use your passkey", "Choose \"Use a passkey\" and confirm with your fingerprint, face, device PIN or security key.")
-        }
-        (true, true) => ("Second factor", "Use your passkey, or type the six-digit code your authenticator app shows for Liaison Desk."),
-        _ => ("Enter your code", "Open your authenticator app and type the six-digit code it shows for Liaison Desk."),
+        (true, false) => (tr!(l, "sign-in-passkey-title"), tr!(l, "sign-in-passkey-lead")),
+        (true, true) => (tr!(l, "sign-in-both-title"), tr!(l, "sign-in-both-lead")),
+        _ => (tr!(l, "sign-in-code-title"), tr!(l, "sign-in-code-lead")),
     };
     view! {
         <h1>{title}</h1>
         <p class="lead">{lead}</p>
         {f.passkeys.then(|| view! { <PasskeySignIn origin=f.passkey_origin.clone()/> })}
         <ServerForm action=LoginCode::PATH then="/" class="code-step">
-            {(f.passkeys && !f.totp).then(|| view! { <p class="hint">"Lost your passkey? Type one of your recovery codes; each works once."</p> })}
-            {f.totp.then(|| view! { <p class="hint">"Lost the app? Type one of your recovery codes instead; each works once."</p> })}
+            {(f.passkeys && !f.totp).then(|| view! { <p class="hint">{tr!(l, "sign-in-lost-passkey")}</p> })}
+            {f.totp.then(|| view! { <p class="hint">{tr!(l, "sign-in-lost-app")}</p> })}
             {if f.totp {
-                view! { <Field label="Code" name="code" autocomplete="one-time-code" required=true hint="Six digits, or a recovery code such as abcd-efgh-jkmn."/> }
+                view! { <Field label=tr!(l, "field-code") name="code" autocomplete="one-time-code" required=true hint=tr!(l, "field-code-hint")/> }
             } else {
-                view! { <Field label="Recovery code" name="code" autocomplete="one-time-code" required=true hint="Such as abcd-efgh-jkmn."/> }
+                view! { <Field label=tr!(l, "field-recovery-code") name="code" autocomplete="one-time-code" required=true hint=tr!(l, "field-recovery-code-hint")/> }
             }}
-            <button type="submit" class=if f.passkeys { "button secondary" } else { "button primary" }>"Continue with the code"</button>
+            <button type="submit" class=if f.passkeys { "button secondary" } else { "button primary" }>{tr!(l, "sign-in-continue-code")}</button>
         </ServerForm>
-        <p><a href="/login">"Start again"</a></p>
+        <p><a href="/login">{tr!(l, "sign-in-start-again")}</a></p>
     }
 }

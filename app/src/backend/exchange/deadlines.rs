@@ -4,7 +4,7 @@
 
 use crate::backend::exchange::rules::{ExpectsAnswer, Open, Overdue};
 use crate::error::AppError;
-use crate::model::{Country, Deadline, Priority, RequestKind, RequestStatus, ShownTime};
+use crate::model::{Country, Deadline, Priority, Remaining, RequestKind, RequestStatus, ShownTime};
 use chrono::{DateTime, Duration, Utc};
 
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -105,29 +105,11 @@ impl DeadlinePolicy {
     }
 }
 
-fn span_words(d: Duration) -> String {
-    let mins = d.num_minutes().abs();
-    let (days, hours, minutes) = (mins / 1440, (mins % 1440) / 60, mins % 60);
-    if days > 0 {
-        format!("{days} d {hours} h")
-    } else if hours > 0 {
-        format!("{hours} h {minutes} min")
-    } else {
-        format!("{minutes} min")
-    }
-}
-
 /// A due time as `viewer` (in `zone`, of `country`) sees it: in their zone, with the counterpart's capital
 /// beside it ("due 14:00 IST / 03:30 EST"), and what remains while the request is open.
 pub fn describe(status: RequestStatus, due: DateTime<Utc>, now: DateTime<Utc>, zone: &str, country: Country) -> Deadline {
     let overdue = Overdue::holds(status, Some(due), now);
-    let remaining = if !Open::holds(status) {
-        String::new()
-    } else if overdue {
-        format!("overdue by {}", span_words(now - due))
-    } else {
-        format!("in {}", span_words(due - now))
-    };
+    let remaining = Open::holds(status).then(|| Remaining { minutes: (due - now).num_minutes().abs(), overdue });
     let other = country.counterpart().default_time_zone();
     Deadline {
         due: ShownTime { at: due, text: crate::backend::platform::time::display(due, zone) },
@@ -215,15 +197,15 @@ mod tests {
         let d = describe(RequestStatus::Sent, due, due - Duration::minutes(320), "America/Toronto", Country::Canada);
         assert_eq!(d.due.text, "2026-11-25 03:30 EST");
         assert_eq!(d.other_zone, "14:00 IST");
-        assert_eq!(d.remaining, "in 5 h 20 min");
+        assert_eq!(d.remaining, Some(Remaining { minutes: 320, overdue: false }));
         assert!(!d.overdue);
         let late = describe(RequestStatus::Acknowledged, due, due + Duration::hours(51), "Asia/Kolkata", Country::India);
         assert_eq!(late.due.text, "2026-11-25 14:00 IST");
         assert!(late.overdue);
-        assert_eq!(late.remaining, "overdue by 2 d 3 h");
+        assert_eq!(late.remaining, Some(Remaining { minutes: 51 * 60, overdue: true }));
         let answered = describe(RequestStatus::Answered, due, due + Duration::hours(51), "Asia/Kolkata", Country::India);
         assert!(!answered.overdue);
-        assert_eq!(answered.remaining, "");
+        assert_eq!(answered.remaining, None);
     }
 
     #[test]

@@ -37,6 +37,8 @@ pub struct UserRow {
     pub created_at: DateTime<Utc>,
     /// Read with the user on every request, so the header's count costs no query of its own.
     pub unread_notifications: i64,
+    /// The language chosen in the header's switch; None: the browser's decides.
+    pub locale: Option<crate::model::Locale>,
 }
 
 #[derive(Clone)]
@@ -109,7 +111,7 @@ fn select() -> String {
         "SELECT u.id, u.username, u.display_name, u.role, u.agency_id, a.code AS agency_code, \
          a.name AS agency_name, a.country, u.time_zone, u.status, u.password_hash, u.must_change_password, \
          u.temporary_expires_at, u.temporary_used, {} AS has_second_factor, \
-         u.second_factor_exempt, u.auth_epoch, u.failed_attempts, u.locked_until, u.created_at, \
+         u.second_factor_exempt, u.auth_epoch, u.failed_attempts, u.locked_until, u.created_at, u.locale, \
          COALESCE((SELECT unread FROM unread_counts WHERE user_id = u.id), 0) AS unread_notifications \
          FROM users u JOIN agencies a ON a.id = u.agency_id",
         crate::backend::platform::second_factor::HAS_ANY
@@ -307,6 +309,18 @@ pub async fn end_sessions(tx: &mut Tx, id: i64) -> Result<(), AppError> {
 pub async fn set_time_zone(tx: &mut Tx, id: i64, tz: &str) -> Result<(), AppError> {
     sqlx::query("UPDATE users SET time_zone = ?, updated_at = ? WHERE id = ?")
         .bind(tz)
+        .bind(Utc::now())
+        .bind(id)
+        .execute(&mut **tx)
+        .await?;
+    Ok(())
+}
+
+/// Saves the language the account chose in the switch (the cookie carries it in this browser; this, to
+/// the next one at sign-in).
+pub async fn set_locale(tx: &mut Tx, id: i64, locale: crate::model::Locale) -> Result<(), AppError> {
+    sqlx::query("UPDATE users SET locale = ?, updated_at = ? WHERE id = ?")
+        .bind(locale)
         .bind(Utc::now())
         .bind(id)
         .execute(&mut **tx)

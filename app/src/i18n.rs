@@ -1,0 +1,372 @@
+//! The reader's language: which one a request is answered in, and every word the product says, looked up
+//! in one Fluent catalogue per language (`app/locales/*.ftl`). Content users write is never translated.
+//!
+//! On the server the language is chosen per request (`request_locale`): the `ld_lang` cookie (set by the
+//! switch in the header, and at sign-in from the account's saved choice), else the browser's
+//! `Accept-Language`, else English. Pages read it with `use_locale`; an island is given it as a prop.
+
+use fluent_bundle::concurrent::FluentBundle;
+use fluent_bundle::{FluentArgs, FluentResource, FluentValue};
+use std::borrow::Cow;
+use std::sync::LazyLock;
+use unic_langid::LanguageIdentifier;
+
+/// The cookie that carries the reader's choice between requests.
+pub const COOKIE: &str = "ld_lang";
+
+use crate::model::ClosedSet;
+pub use crate::model::Locale;
+
+impl Locale {
+    /// The languages offered in the switch, in this order.
+    pub const OFFERED: [Locale; 3] = [Locale::En, Locale::FrCa, Locale::Hi];
+
+    /// An exact tag as stored or sent by the switch (not a negotiation: see `negotiate`).
+    pub fn parse(tag: &str) -> Option<Locale> {
+        Locale::ALL.iter().copied().find(|l| l.as_str().eq_ignore_ascii_case(tag.trim()))
+    }
+
+    /// The best of our languages for an `Accept-Language` header (any French reads Canadian French), or
+    /// None when the browser asks for none of them. The pseudo-locale is reachable only by its exact tag.
+    pub fn negotiate(accept_language: &str) -> Option<Locale> {
+        use fluent_langneg::{accepted_languages, negotiate_languages, NegotiationStrategy};
+        let requested = accepted_languages::parse(accept_language);
+        let available: Vec<LanguageIdentifier> = Locale::OFFERED.iter().map(|l| l.langid()).collect();
+        // Filtering, not Lookup: "fr-FR" must find "fr-CA" (same language, other region).
+        let chosen = negotiate_languages(&requested, &available, None, NegotiationStrategy::Filtering);
+        chosen.first().and_then(|id| Locale::parse(&id.to_string()))
+    }
+
+    fn langid(self) -> LanguageIdentifier {
+        self.as_str().parse().expect("our own tags are valid")
+    }
+
+    /// Numbers as the reader writes them: `1,234.5` in English, `1 234,5` in French (narrow no-break
+    /// space), `1,23,456` in Hindi (Indian grouping). Digits stay Latin, as Indian government forms use.
+    pub fn number(self, n: i64) -> String {
+        let digits = n.unsigned_abs().to_string();
+        let (sep, indian) = match self {
+            Locale::FrCa => ('\u{202f}', false),
+            Locale::Hi => (',', true),
+            Locale::En | Locale::Pseudo => (',', false),
+        };
+        let mut groups: Vec<&str> = Vec::new();
+        let (mut rest, mut first) = (digits.as_str(), true);
+        while !rest.is_empty() {
+            let size = if first || !indian { 3 } else { 2 };
+            let cut = rest.len().saturating_sub(size);
+            groups.push(&rest[cut..]);
+            rest = &rest[..cut];
+            first = false;
+        }
+        groups.reverse();
+        let sign = if n < 0 { "-" } else { "" };
+        format!("{sign}{}", groups.join(&sep.to_string()))
+    }
+}
+
+/// A closed set's member in the reader's language: the catalogue's `<Set>-<code>` (a test checks that every
+/// member of every set has one).
+pub trait LabelIn {
+    fn label_in(self, locale: Locale) -> String;
+}
+
+impl<T: ClosedSet> LabelIn for T {
+    fn label_in(self, locale: Locale) -> String {
+        t(locale, &format!("{}-{}", T::SET, self.code()), None)
+    }
+}
+
+/// The catalogues, compiled in. English is complete by test (`tests` below); another language missing a
+/// word falls back to English for that word rather than show its key.
+const CATALOGUES: [(Locale, &str); 3] = [
+    (Locale::En, include_str!("../locales/en.ftl")),
+    (Locale::FrCa, include_str!("../locales/fr-CA.ftl")),
+    (Locale::Hi, include_str!("../locales/hi.ftl")),
+];
+
+fn source(locale: Locale) -> &'static str {
+    let wanted = if locale == Locale::Pseudo { Locale::En } else { locale };
+    CATALOGUES.iter().find(|(l, _)| *l == wanted).map(|(_, s)| *s).expect("every language has a catalogue")
+}
+
+fn bundle(locale: Locale) -> FluentBundle<FluentResource> {
+    let resource = FluentResource::try_new(source(locale).to_string()).unwrap_or_else(|(partial, errors)| {
+        // A catalogue that does not parse is a build mistake the tests catch; keep what parsed.
+        debug_assert!(errors.is_empty(), "{locale}: {errors:?}");
+        partial
+    });
+    let mut bundle = FluentBundle::new_concurrent(vec![locale.langid()]);
+    // Text goes into HTML, where bidi isolation marks would only be noise around names and numbers.
+    bundle.set_use_isolating(false);
+    if locale == Locale::Pseudo {
+        bundle.set_transform(Some(pseudo));
+    }
+    let _ = bundle.add_resource(resource);
+    bundle
+}
+
+static BUNDLES: LazyLock<Vec<(Locale, FluentBundle<FluentResource>)>> =
+    LazyLock::new(|| Locale::ALL.iter().map(|&l| (l, bundle(l))).collect());
+
+fn find(locale: Locale) -> &'static FluentBundle<FluentResource> {
+    &BUNDLES.iter().find(|(l, _)| *l == locale).expect("every language has a bundle").1
+}
+
+/// Arguments of a message (`tr!` builds them).
+pub type Args<'a> = FluentArgs<'a>;
+
+/// Turns a value into a message argument: numbers stay numbers (for plural choices), the rest is text.
+pub fn arg<'a>(value: impl Into<FluentValue<'a>>) -> FluentValue<'a> {
+    value.into()
+}
+
+/// Whether the catalogue of `locale` has `key` (the English one when `locale` is the pseudo-locale).
+pub fn has(locale: Locale, key: &str) -> bool {
+    find(locale).has_message(key)
+}
+
+/// The message `key` in `locale`, with `args`; English if that catalogue lacks it; the key itself (which a
+/// test catches) if English lacks it too.
+pub fn t(locale: Locale, key: &str, args: Option<&Args>) -> String {
+    let (bundle, locale) = if has(locale, key) { (find(locale), locale) } else { (find(Locale::En), Locale::En) };
+    let Some(pattern) = bundle.get_message(key).and_then(|m| m.value()) else {
+        return key.to_string();
+    };
+    let mut errors = vec![];
+    let text = bundle.format_pattern(pattern, args, &mut errors).into_owned();
+    if locale == Locale::Pseudo {
+        format!("[{text}]")
+    } else {
+        text
+    }
+}
+
+/// `tr!(locale, "key")`, or with arguments `tr!(locale, "key", name = value, count = n)`. Keys are
+/// literals, so a test can find every key the code uses.
+#[macro_export]
+macro_rules! tr {
+    ($locale:expr, $key:literal) => {
+        $crate::i18n::t($locale, $key, None)
+    };
+    ($locale:expr, $key:literal, $($name:ident = $value:expr),+ $(,)?) => {{
+        let mut args = $crate::i18n::Args::new();
+        $( args.set(stringify!($name), $crate::i18n::arg($value)); )+
+        $crate::i18n::t($locale, $key, Some(&args))
+    }};
+}
+
+/// Accents every Latin letter of a catalogue text (not of the values put into it: names stay as written).
+fn pseudo(text: &str) -> Cow<'_, str> {
+    const FROM: &str = "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ";
+    const TO: &str = "ȧƀƈḓḗƒɠħīĵķŀḿƞǿƥɋřşŧŭṽẇẋẏẑȦƁƇḒḖƑƓĦĪĴĶĿḾȠǾƤɊŘŞŦŬṼẆẊẎẐ";
+    Cow::Owned(text.chars().map(|c| FROM.find(c).and_then(|i| TO.chars().nth(i)).unwrap_or(c)).collect())
+}
+
+/// The reader's language in a page or component: the request's on the server, an island's prop in the
+/// browser (provided by the island), English otherwise.
+pub fn use_locale() -> Locale {
+    leptos::prelude::use_context::<Locale>().unwrap_or_default()
+}
+
+/// The language this request is answered in: the `ld_lang` cookie, else `Accept-Language`, else English.
+#[cfg(feature = "ssr")]
+pub fn locale_of(headers: &axum::http::HeaderMap) -> Locale {
+    let cookie = headers
+        .get_all(axum::http::header::COOKIE)
+        .iter()
+        .filter_map(|v| v.to_str().ok())
+        .flat_map(|v| v.split(';'))
+        .filter_map(|pair| pair.trim().split_once('='))
+        .find(|(name, _)| *name == COOKIE)
+        .and_then(|(_, value)| Locale::parse(value));
+    cookie
+        .or_else(|| headers.get(axum::http::header::ACCEPT_LANGUAGE).and_then(|v| v.to_str().ok()).and_then(Locale::negotiate))
+        .unwrap_or_default()
+}
+
+/// The current request's language (in a page being rendered or a server function).
+#[cfg(feature = "ssr")]
+pub fn request_locale() -> Locale {
+    leptos::prelude::use_context::<axum::http::request::Parts>().map(|parts| locale_of(&parts.headers)).unwrap_or_default()
+}
+
+/// The `Set-Cookie` value that keeps the reader's choice for a year. HttpOnly: no script needs it (the
+/// server renders every word); Lax: it follows the reader's own navigation.
+#[cfg(feature = "ssr")]
+pub fn cookie(locale: Locale, secure: bool) -> String {
+    let secure = if secure { "; Secure" } else { "" };
+    format!("{COOKIE}={}; Path=/; Max-Age=31536000; SameSite=Lax; HttpOnly{secure}", locale.as_str())
+}
+
+/// Sets the language cookie on the response being rendered (at sign-in, from the account's saved choice).
+#[cfg(feature = "ssr")]
+pub fn remember(locale: Locale, secure: bool) {
+    use axum::http::{header, HeaderValue};
+    if let (Some(response), Ok(value)) =
+        (leptos::prelude::use_context::<leptos_axum::ResponseOptions>(), HeaderValue::from_str(&cookie(locale, secure)))
+    {
+        response.append_header(header::SET_COOKIE, value);
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use std::collections::BTreeSet;
+
+    /// Message ids and, for each, the variables it uses.
+    fn entries(locale: Locale) -> Vec<(String, BTreeSet<String>)> {
+        use fluent_syntax::ast::{Entry, Expression, InlineExpression, Pattern, PatternElement};
+        fn vars(p: &Pattern<&str>, out: &mut BTreeSet<String>) {
+            for el in &p.elements {
+                if let PatternElement::Placeable { expression } = el {
+                    expr(expression, out);
+                }
+            }
+        }
+        fn expr(e: &Expression<&str>, out: &mut BTreeSet<String>) {
+            match e {
+                Expression::Inline(InlineExpression::VariableReference { id }) => {
+                    out.insert(id.name.to_string());
+                }
+                Expression::Select { selector, variants } => {
+                    expr(&Expression::Inline(selector.clone()), out);
+                    variants.iter().for_each(|v| vars(&v.value, out));
+                }
+                _ => {}
+            }
+        }
+        let parsed = fluent_syntax::parser::parse(source(locale)).unwrap_or_else(|(_, e)| panic!("{locale} does not parse: {e:?}"));
+        parsed
+            .body
+            .iter()
+            .filter_map(|e| match e {
+                Entry::Message(m) => {
+                    let mut v = BTreeSet::new();
+                    if let Some(p) = &m.value {
+                        vars(p, &mut v);
+                    }
+                    Some((m.id.name.to_string(), v))
+                }
+                _ => None,
+            })
+            .collect()
+    }
+
+    #[test]
+    fn every_language_has_every_word_with_the_same_placeholders() {
+        let english = entries(Locale::En);
+        let ids: BTreeSet<_> = english.iter().map(|(k, _)| k.clone()).collect();
+        assert_eq!(ids.len(), english.len(), "a key appears twice in en.ftl");
+        for locale in [Locale::FrCa, Locale::Hi] {
+            let other = entries(locale);
+            let other_ids: BTreeSet<_> = other.iter().map(|(k, _)| k.clone()).collect();
+            assert_eq!(other_ids.len(), other.len(), "a key appears twice in {locale}");
+            let missing: Vec<_> = ids.difference(&other_ids).collect();
+            let extra: Vec<_> = other_ids.difference(&ids).collect();
+            assert!(missing.is_empty() && extra.is_empty(), "{locale}: missing {missing:?}, not in English {extra:?}");
+            for (key, vars) in &english {
+                let theirs = &other.iter().find(|(k, _)| k == key).expect("checked above").1;
+                assert_eq!(vars, theirs, "{locale}: {key} has other placeholders");
+            }
+        }
+    }
+
+    /// Every `tr!(…, "key"…)` in the code names a word of the English catalogue.
+    #[test]
+    fn every_key_the_code_uses_is_in_the_catalogue() {
+        fn walk(dir: &std::path::Path, out: &mut Vec<std::path::PathBuf>) {
+            for entry in std::fs::read_dir(dir).expect("source folder").flatten() {
+                let path = entry.path();
+                if path.is_dir() {
+                    walk(&path, out);
+                } else if path.extension().is_some_and(|e| e == "rs") {
+                    out.push(path);
+                }
+            }
+        }
+        let mut files = vec![];
+        walk(&std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("src"), &mut files);
+        let mut used = 0;
+        for file in files {
+            let text = std::fs::read_to_string(&file).expect("readable source");
+            for (i, _) in text.match_indices("tr!(") {
+                // Not the end of a longer name (`include_str!(`).
+                if text[..i].chars().next_back().is_some_and(|c| c.is_alphanumeric() || c == '_') {
+                    continue;
+                }
+                let call = &text[i..text.len().min(i + 300)];
+                let Some(start) = call.find('"') else { continue };
+                let Some(len) = call[start + 1..].find('"') else { continue };
+                let key = &call[start + 1..start + 1 + len];
+                if key == "key" {
+                    continue; // this file's own documentation
+                }
+                used += 1;
+                assert!(has(Locale::En, key), "{}: key {key:?} is not in en.ftl", file.display());
+            }
+        }
+        assert!(used > 50, "the scan found only {used} keys: is it still reading the code?");
+    }
+
+    /// Every member of every closed set shown to users has its label in the catalogue (TLP stays a code:
+    /// "TLP:AMBER" is what both sides read and print; a language's own name is written in that language).
+    #[test]
+    fn every_closed_set_member_has_a_label() {
+        use crate::model::*;
+        fn check<T: ClosedSet>(all: &[T]) -> usize {
+            for member in all {
+                let key = format!("{}-{}", T::SET, member.code());
+                assert!(has(Locale::En, &key), "{key} is not in en.ftl");
+            }
+            all.len()
+        }
+        let checked = check(Role::ALL)
+            + check(Country::ALL)
+            + check(UserStatus::ALL)
+            + check(Category::ALL)
+            + check(Priority::ALL)
+            + check(CaseStatus::ALL)
+            + check(RequestKind::ALL)
+            + check(RequestStatus::ALL)
+            + check(ResponseKind::ALL)
+            + check(SourceGrade::ALL)
+            + check(InfoGrade::ALL)
+            + check(IndicatorKind::ALL)
+            + check(EntityKind::ALL)
+            + check(ChangeKind::ALL)
+            + check(ChangeDecision::ALL);
+        assert!(checked > 60);
+        assert_eq!(RequestStatus::Answered.label_in(Locale::FrCa), "Répondue");
+        assert_eq!(Priority::Urgent.label_in(Locale::Hi), "अति आवश्यक");
+    }
+
+    #[test]
+    fn a_missing_argument_or_word_never_shows_a_blank() {
+        assert_eq!(t(Locale::En, "no-such-word", None), "no-such-word");
+        assert!(tr!(Locale::Pseudo, "nav-cases").starts_with('['));
+        assert!(!tr!(Locale::Pseudo, "nav-cases").contains("Cases"));
+    }
+
+    #[test]
+    fn browsers_get_their_language_or_english() {
+        assert_eq!(Locale::negotiate("fr-FR,fr;q=0.9,en;q=0.8"), Some(Locale::FrCa));
+        assert_eq!(Locale::negotiate("fr-CA"), Some(Locale::FrCa));
+        assert_eq!(Locale::negotiate("hi-IN,en;q=0.5"), Some(Locale::Hi));
+        assert_eq!(Locale::negotiate("de-DE,en-GB;q=0.7"), Some(Locale::En));
+        assert_eq!(Locale::negotiate("de-DE"), None);
+        assert_eq!(Locale::negotiate(""), None);
+        assert_eq!(Locale::parse("FR-ca"), Some(Locale::FrCa));
+        assert_eq!(Locale::parse("fr"), None);
+    }
+
+    #[test]
+    fn numbers_are_grouped_as_each_language_writes_them() {
+        assert_eq!(Locale::En.number(1234567), "1,234,567");
+        assert_eq!(Locale::FrCa.number(1234), "1\u{202f}234");
+        assert_eq!(Locale::Hi.number(1234567), "12,34,567");
+        assert_eq!(Locale::Hi.number(-123), "-123");
+        assert_eq!(Locale::En.number(0), "0");
+    }
+}

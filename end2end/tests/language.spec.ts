@@ -1,0 +1,100 @@
+import { test, expect, Browser, Page } from '@playwright/test';
+import { credentials, fillSignIn, hydrated, noAxeViolations } from './helpers';
+
+test.describe.configure({ mode: 'serial' });
+
+/** The switch in the header: one button per language not shown now, each named in its own language. */
+function languageButton(page: Page, name: string) {
+  return page.locator('form.lang-switch').getByRole('button', { name, exact: true });
+}
+
+/** Puts the account back to English (its saved choice would otherwise follow it into the other tests). */
+async function backToEnglish(browser: Browser, username: string) {
+  const context = await browser.newContext({ locale: 'en-US' });
+  const page = await context.newPage();
+  await fillSignIn(page, username, credentials()[username]);
+  await expect(page.locator('.who')).toBeVisible();
+  const english = languageButton(page, 'English');
+  if (await english.count()) await english.click();
+  await expect(page.locator('html')).toHaveAttribute('lang', 'en');
+  await context.close();
+}
+
+test('the sign-in page speaks the browser\'s language, and the switch changes it in place', async ({ browser }) => {
+  const context = await browser.newContext({ locale: 'hi-IN' });
+  const page = await context.newPage();
+  await page.goto('/login');
+  await expect(page.locator('html')).toHaveAttribute('lang', 'hi');
+  await expect(page.getByRole('heading', { name: 'साइन इन' })).toBeVisible();
+  await expect(page.getByLabel('उपयोगकर्ता नाम')).toBeVisible();
+  // The language the reader is in is shown, not offered; the others are named in themselves.
+  await expect(page.locator('.lang-current')).toHaveText('हिन्दी');
+  await expect(page.locator('.lang-current')).toHaveAttribute('lang', 'hi');
+  await expect(languageButton(page, 'Français')).toHaveAttribute('lang', 'fr-CA');
+  await noAxeViolations(page, 'sign-in in Hindi');
+
+  await languageButton(page, 'Français').click();
+  await expect(page).toHaveURL(/\/login$/);
+  await expect(page.locator('html')).toHaveAttribute('lang', 'fr-CA');
+  await expect(page.getByRole('heading', { name: 'Connexion' })).toBeVisible();
+  await expect(page.getByLabel("Nom d'utilisateur")).toBeVisible();
+  await expect(page.getByLabel('Mot de passe')).toBeVisible();
+  await noAxeViolations(page, 'sign-in in French');
+  // The choice outlives the page: the browser's Hindi no longer decides.
+  await page.goto('/login');
+  await expect(page.locator('html')).toHaveAttribute('lang', 'fr-CA');
+  await context.close();
+});
+
+test('an officer switches to French in the header; the account keeps it and it follows them to another browser', async ({ browser }) => {
+  const user = 'rcmp.officer';
+  try {
+    const first = await browser.newContext({ locale: 'en-US' });
+    const page = await first.newPage();
+    await fillSignIn(page, user, credentials()[user]);
+    await expect(page.getByRole('heading', { name: 'Inbox', exact: true })).toBeVisible();
+    await hydrated(page);
+    await languageButton(page, 'Français').click();
+    await expect(page).toHaveURL(/\/$/);
+    await expect(page.locator('html')).toHaveAttribute('lang', 'fr-CA');
+    await expect(page.getByRole('heading', { name: 'Boîte de réception' })).toBeVisible();
+    await expect(page.getByRole('heading', { name: 'Demandes reçues' })).toBeVisible();
+    await expect(page.getByRole('button', { name: 'Se déconnecter' })).toBeVisible();
+    // Statuses and priorities are words of the catalogue too; the subjects officers wrote stay as written.
+    await expect(page.locator('#inbox-lists')).not.toContainText('Acknowledged');
+    await noAxeViolations(page, 'inbox in French');
+    await first.close();
+
+    // Another browser that asks for English: the account's choice wins once signed in.
+    const second = await browser.newContext({ locale: 'en-US' });
+    const again = await second.newPage();
+    await fillSignIn(again, user, credentials()[user]);
+    await expect(again.getByRole('heading', { name: 'Boîte de réception' })).toBeVisible();
+    await expect(again.locator('html')).toHaveAttribute('lang', 'fr-CA');
+    await second.close();
+  } finally {
+    await backToEnglish(browser, user);
+  }
+});
+
+test('an Indian officer reads the inbox in Hindi, with deadlines in Hindi words', async ({ browser }) => {
+  const user = 'ncb.officer';
+  try {
+    const context = await browser.newContext({ locale: 'en-US' });
+    const page = await context.newPage();
+    await fillSignIn(page, user, credentials()[user]);
+    await expect(page.getByRole('heading', { name: 'Inbox', exact: true })).toBeVisible();
+    await hydrated(page);
+    await languageButton(page, 'हिन्दी').click();
+    await expect(page.locator('html')).toHaveAttribute('lang', 'hi');
+    await expect(page.getByRole('heading', { name: 'इनबॉक्स' })).toBeVisible();
+    await expect(page.getByRole('heading', { name: 'आने वाले अनुरोध' })).toBeVisible();
+    // "in 5 h 20 min" / "overdue by 2 d 3 h" read in Hindi: no English time words left in the lists.
+    await expect(page.locator('#inbox-lists .remaining').first()).toBeVisible();
+    await expect(page.locator('#inbox-lists')).not.toContainText(/overdue by|\bin \d+ (h|min|d)\b/);
+    await noAxeViolations(page, 'inbox in Hindi');
+    await context.close();
+  } finally {
+    await backToEnglish(browser, user);
+  }
+});
