@@ -3,7 +3,8 @@
 //!
 //! On the server the language is chosen per request (`request_locale`): the `ld_lang` cookie (set by the
 //! switch in the header, and at sign-in from the account's saved choice), else the browser's
-//! `Accept-Language`, else English. Pages read it with `use_locale`; an island is given it as a prop.
+//! `Accept-Language`, else English. Pages read it with `use_locale`; an island that has words of its own
+//! is given it as a prop (`l`), since the browser renders it again.
 
 use fluent_bundle::concurrent::FluentBundle;
 use fluent_bundle::{FluentArgs, FluentResource, FluentValue};
@@ -29,8 +30,8 @@ impl Locale {
     /// The best of our languages for an `Accept-Language` header (any French reads Canadian French), or
     /// None when the browser asks for none of them. The pseudo-locale is reachable only by its exact tag.
     pub fn negotiate(accept_language: &str) -> Option<Locale> {
-        use fluent_langneg::{accepted_languages, negotiate_languages, NegotiationStrategy};
-        let requested = accepted_languages::parse(accept_language);
+        use fluent_langneg::{negotiate_languages, NegotiationStrategy};
+        let requested: Vec<LanguageIdentifier> = by_preference(accept_language).iter().filter_map(|t| t.parse().ok()).collect();
         let available: Vec<LanguageIdentifier> = Locale::OFFERED.iter().map(|l| l.langid()).collect();
         // Filtering, not Lookup: "fr-FR" must find "fr-CA" (same language, other region).
         let chosen = negotiate_languages(&requested, &available, None, NegotiationStrategy::Filtering);
@@ -117,8 +118,35 @@ fn find(locale: Locale) -> &'static FluentBundle<FluentResource> {
 pub type Args<'a> = FluentArgs<'a>;
 
 /// Turns a value into a message argument: numbers stay numbers (for plural choices), the rest is text.
+/// Text loses any bidirectional control character: a name holding U+202E must not turn the rest of the
+/// sentence around it (isolation marks are off: see `bundle`).
 pub fn arg<'a>(value: impl Into<FluentValue<'a>>) -> FluentValue<'a> {
-    value.into()
+    match value.into() {
+        FluentValue::String(s) if s.chars().any(is_bidi_control) => {
+            FluentValue::String(s.chars().filter(|c| !is_bidi_control(*c)).collect::<String>().into())
+        }
+        other => other,
+    }
+}
+
+fn is_bidi_control(c: char) -> bool {
+    matches!(c, '\u{202a}'..='\u{202e}' | '\u{2066}'..='\u{2069}' | '\u{200e}' | '\u{200f}' | '\u{061c}')
+}
+
+/// The language tags of an `Accept-Language` header, most wanted first (by `q`, then order); refused
+/// ones (`q=0`) and unreadable weights left out.
+fn by_preference(header: &str) -> Vec<&str> {
+    let mut tags: Vec<(&str, f32)> = header
+        .split(',')
+        .filter_map(|part| {
+            let mut bits = part.split(';');
+            let tag = bits.next()?.trim();
+            let q = bits.find_map(|b| b.trim().strip_prefix("q=")).map_or(Some(1.0), |q| q.trim().parse::<f32>().ok())?;
+            (!tag.is_empty() && tag != "*" && q > 0.0).then_some((tag, q))
+        })
+        .collect();
+    tags.sort_by(|a, b| b.1.total_cmp(&a.1));
+    tags.into_iter().map(|(t, _)| t).collect()
 }
 
 /// Whether the catalogue of `locale` has `key` (the English one when `locale` is the pseudo-locale).
@@ -343,6 +371,12 @@ mod tests {
     }
 
     #[test]
+    fn a_name_cannot_turn_the_sentence_around_it() {
+        let text = tr!(Locale::En, "home-welcome", name = "Eve\u{202e}lanimirc".to_string());
+        assert_eq!(text, "Welcome, Evelanimirc");
+    }
+
+    #[test]
     fn a_missing_argument_or_word_never_shows_a_blank() {
         assert_eq!(t(Locale::En, "no-such-word", None), "no-such-word");
         assert!(tr!(Locale::Pseudo, "nav-cases").starts_with('['));
@@ -356,6 +390,11 @@ mod tests {
         assert_eq!(Locale::negotiate("hi-IN,en;q=0.5"), Some(Locale::Hi));
         assert_eq!(Locale::negotiate("de-DE,en-GB;q=0.7"), Some(Locale::En));
         assert_eq!(Locale::negotiate("de-DE"), None);
+        // Weights count, and q=0 refuses.
+        assert_eq!(Locale::negotiate("en;q=0.1, fr;q=0.9"), Some(Locale::FrCa));
+        assert_eq!(Locale::negotiate("fr;q=0, hi;q=0.5"), Some(Locale::Hi));
+        assert_eq!(Locale::negotiate("fr;q=banana"), None);
+        assert_eq!(Locale::negotiate("en-XA"), Some(Locale::En), "the pseudo-locale is never negotiated: its language is");
         assert_eq!(Locale::negotiate(""), None);
         assert_eq!(Locale::parse("FR-ca"), Some(Locale::FrCa));
         assert_eq!(Locale::parse("fr"), None);

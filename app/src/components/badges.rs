@@ -8,7 +8,7 @@ use leptos::prelude::*;
 #[component]
 pub fn TlpBadge(tlp: Tlp) -> impl IntoView {
     let l = crate::i18n::use_locale();
-    view! { <span class=format!("tlp tlp-{}", tlp.as_str().replace('_', "-")) title=tr!(l, "tlp-title")>{tlp.label()}</span> }
+    view! { <span class=format!("tlp tlp-{}", tlp.as_str().replace('_', "-")) title=tr!(l, "tlp-title") translate="no">{tlp.label()}</span> }
 }
 
 #[component]

@@ -68,7 +68,7 @@ pub fn Header() -> impl IntoView {
     view! {
         <header class="app-header">
             <a class="brand" href="/">
-                <span class="brand-mark" aria-hidden="true">"LD"</span>
+                <span class="brand-mark" aria-hidden="true" translate="no">"LD"</span>
                 {tr!(l, "app-name")}
             </a>
             <Transition fallback=|| ()>
@@ -96,11 +96,11 @@ pub fn Header() -> impl IntoView {
                                         <input id="header-q" name="q" type="search" placeholder=tr!(l, "search-placeholder")/>
                                     </form>
                                 })}
-                                {(!u.restricted()).then(|| view! { <LiveBell unread/> })}
+                                {(!u.restricted()).then(|| view! { <LiveBell unread l/> })}
                                 <div class="who">
-                                    <span class="who-name">{u.display_name.clone()}</span>
+                                    <span class="who-name" translate="no">{u.display_name.clone()}</span>
                                     <span class="who-meta">
-                                        {u.role.label_in(l)} " · " {u.agency_code.clone()} " · " {u.country.label_in(l)}
+                                        {u.role.label_in(l)} " · " <span translate="no">{u.agency_code.clone()}</span> " · " {u.country.label_in(l)}
                                     </span>
                                     <ServerForm action=Logout::PATH then="/login" class="inline">
                                         <button type="submit" class="button secondary">{tr!(l, "sign-out")}</button>
@@ -132,7 +132,7 @@ fn LanguageSwitch(l: Locale) -> impl IntoView {
                 .map(|option| {
                     if option == l {
                         view! {
-                            <span class="lang-current" aria-current="true" lang=option.as_str()
+                            <span class="lang-current" aria-current="true" lang=option.as_str() translate="no"
                                 title=tr!(l, "language-current", language = option.label())>
                                 {option.label()}
                             </span>
@@ -140,7 +140,7 @@ fn LanguageSwitch(l: Locale) -> impl IntoView {
                             .into_any()
                     } else {
                         view! {
-                            <button type="submit" name="lang" value=option.as_str() lang=option.as_str() class="link-button">
+                            <button type="submit" name="lang" value=option.as_str() lang=option.as_str() class="link-button" translate="no">
                                 {option.label()}
                             </button>
                         }

@@ -112,13 +112,13 @@ pub fn RequestTable(
                                 <tr class:overdue-row=overdue>
                                     <td><DeadlineText deadline=r.deadline.clone()/></td>
                                     <td>
-                                        <a href=format!("/requests/{}", r.id)>{r.subject.clone()}</a>
+                                        <a href=format!("/requests/{}", r.id) translate="no">{r.subject.clone()}</a>
                                         <div class="muted small">{r.kind.label_in(l)} " · " <TlpBadge tlp=r.tlp/></div>
                                     </td>
-                                    <td>{counterpart}</td>
+                                    <td translate="no">{counterpart}</td>
                                     <td><PriorityBadge priority=r.priority/></td>
                                     <td><RequestStatusBadge status=r.status/></td>
-                                    <td><a href=format!("/cases/{}", r.case_id) class="mono">{r.case_reference.clone()}</a></td>
+                                    <td translate="no"><a href=format!("/cases/{}", r.case_id) class="mono">{r.case_reference.clone()}</a></td>
                                 </tr>
                             }
                         })
@@ -160,12 +160,12 @@ pub fn CaseTable(
                             {selectable.then(|| view! {
                                 <td><input type="checkbox" name="case" value=c.id.to_string() aria-label=tr!(l, "select-case", reference = c.reference.clone())/></td>
                             })}
-                            <td class="mono nowrap"><a href=format!("/cases/{}", c.id)>{c.reference.clone()}</a></td>
-                            <td>{c.title.clone()} <div><TlpBadge tlp=c.tlp/></div></td>
+                            <td class="mono nowrap" translate="no"><a href=format!("/cases/{}", c.id)>{c.reference.clone()}</a></td>
+                            <td><span translate="no">{c.title.clone()}</span> <div><TlpBadge tlp=c.tlp/></div></td>
                             <td>{c.category.label_in(l)}</td>
                             <td><PriorityBadge priority=c.priority/></td>
                             <td><CaseStatusBadge status=c.status/></td>
-                            <td>{c.lead_name.clone()} <span class="muted">" " {c.owner_agency.clone()}</span></td>
+                            <td translate="no">{c.lead_name.clone()} <span class="muted">" " {c.owner_agency.clone()}</span></td>
                             <td class="num">{c.open_requests}</td>
                             <td class="nowrap"><time datetime=c.updated.at.to_rfc3339()>{c.updated.text.clone()}</time></td>
                         </tr>

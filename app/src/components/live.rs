@@ -10,18 +10,19 @@ use leptos::prelude::*;
 const NEWS_EVENT: &str = "ld-news";
 
 /// `unread`: the count when the page was rendered.
+/// `l`: the reader's language (an island is given it; its words are looked up in the browser too).
 #[island]
-pub fn LiveBell(unread: Option<i64>) -> impl IntoView {
+pub fn LiveBell(unread: Option<i64>, l: crate::i18n::Locale) -> impl IntoView {
     let unread = RwSignal::new(unread);
     // Runs once, in the browser: it reads no signal.
     #[cfg(feature = "hydrate")]
     Effect::new(move |_| connect(unread));
     view! {
         <a href="/notifications" class="bell" aria-label=move || match unread.get() {
-            Some(n) if n > 0 => format!("Notifications, {n} unread"),
-            _ => "Notifications".to_string(),
+            Some(n) if n > 0 => tr!(l, "bell-unread", count = n),
+            _ => tr!(l, "notifications-title"),
         }>
-            "Notifications"
+            {tr!(l, "notifications-title")}
             {move || unread.get().filter(|n| *n > 0).map(|n| view! { <span class="bell-count" aria-hidden="true">{n}</span> })}
         </a>
     }

@@ -2,18 +2,20 @@
 //! that reports upload progress); a failed upload leaves everything else on the page as typed, and can be
 //! retried.
 
+use crate::i18n::Locale;
 use crate::model::AttachmentView;
 use leptos::prelude::*;
 
 /// With `request_id`, the files are for a response to that request: they wait in the enclosing response
 /// form (their ids go in its `attachments` field) and are listed until it is sent. Otherwise a file belongs
-/// to the case at once, and the page reloads to list it.
+/// to the case at once, and the page reloads to list it. `l`: the reader's language.
 #[island]
 pub fn FileUpload(
     case_id: i64,
     #[prop(optional)] request_id: Option<i64>,
     #[prop(into)] label: String,
     #[prop(into)] id: String,
+    l: Locale,
 ) -> impl IntoView {
     let (progress, set_progress) = signal(None::<u32>);
     let (error, set_error) = signal(None::<String>);
@@ -30,7 +32,7 @@ pub fn FileUpload(
         } else {
             #[cfg(feature = "hydrate")]
             {
-                super::server_form::set_flash(&format!("File added: {}", f.file_name));
+                super::server_form::set_flash(&tr!(l, "upload-file-added", name = f.file_name.clone()));
                 let _ = window().location().reload();
             }
         }
@@ -38,7 +40,7 @@ pub fn FileUpload(
     let start = move |_| {
         set_error.set(None);
         #[cfg(feature = "hydrate")]
-        send(&url, input, set_progress, set_error, on_uploaded);
+        send(l, &url, input, set_progress, set_error, on_uploaded);
         #[cfg(not(feature = "hydrate"))]
         let _ = (&url, input, on_uploaded, set_progress);
     };
@@ -50,8 +52,8 @@ pub fn FileUpload(
             let list = files.get();
             (!list.is_empty()).then(|| view! {
                 <div class="pending-files" role="status">
-                    <p>"Files to send with this response:"</p>
-                    <ul class="plain">{list.into_iter().map(|f| view! { <li>{f.file_name} <span class="muted mono small">" " {f.sha256[..12].to_string()} "…"</span></li> }).collect_view()}</ul>
+                    <p>{tr!(l, "upload-pending")}</p>
+                    <ul class="plain">{list.into_iter().map(|f| view! { <li translate="no">{f.file_name} <span class="muted mono small">" " {f.sha256[..12].to_string()} "…"</span></li> }).collect_view()}</ul>
                 </div>
             })
         }}
@@ -59,11 +61,11 @@ pub fn FileUpload(
             <label for=input_id.clone()>{label}</label>
             <div class="upload-row">
                 <input type="file" id=input_id node_ref=input aria-describedby=format!("{id}-error")/>
-                <button type="button" class="button secondary" on:click=start disabled=move || progress.get().is_some()>"Upload"</button>
+                <button type="button" class="button secondary" on:click=start disabled=move || progress.get().is_some()>{tr!(l, "upload-button")}</button>
             </div>
             {move || progress.get().map(|p| view! {
                 <div class="progress-line">
-                    <progress max="100" value=p.to_string() aria-label="Upload progress">{p}"%"</progress>
+                    <progress max="100" value=p.to_string() aria-label=tr!(l, "upload-progress")>{p}"%"</progress>
                     <span>{p}"%"</span>
                 </div>
             })}
@@ -74,6 +76,7 @@ pub fn FileUpload(
 
 #[cfg(feature = "hydrate")]
 fn send(
+    l: Locale,
     url: &str,
     input: NodeRef<leptos::html::Input>,
     set_progress: WriteSignal<Option<u32>>,
@@ -84,7 +87,7 @@ fn send(
     use wasm_bindgen::JsCast;
     let Some(el) = input.get() else { return };
     let Some(file) = el.files().and_then(|f| f.get(0)) else {
-        set_error.set(Some("Choose a file first.".into()));
+        set_error.set(Some(tr!(l, "upload-choose")));
         return;
     };
     let Ok(form) = web_sys::FormData::new() else { return };
@@ -116,9 +119,7 @@ fn send(
                     el.set_value("");
                     on_uploaded(view);
                 }
-                Err(_) => {
-                    set_error.set(Some("The server's answer could not be read. Reload the page to see whether the file arrived.".into()))
-                }
+                Err(_) => set_error.set(Some(tr!(l, "upload-unreadable"))),
             }
         } else {
             // The server's own refusal names the configured limit; a bare 413 comes from the body limit in
@@ -126,8 +127,8 @@ fn send(
             let message = serde_json::from_str::<crate::error::AppError>(&text)
                 .map(|e| e.field_message("file").unwrap_or_else(|| e.to_string()))
                 .unwrap_or_else(|_| match status {
-                    413 => "The file is larger than the size limit. Nothing was uploaded.".into(),
-                    _ => format!("The upload failed (HTTP {status}). Try again."),
+                    413 => tr!(l, "upload-too-large"),
+                    _ => tr!(l, "upload-failed", status = status as i64),
                 });
             set_error.set(Some(message));
         }
@@ -136,12 +137,12 @@ fn send(
     on_load.forget();
     let on_error = Closure::<dyn FnMut()>::new(move || {
         set_progress.set(None);
-        set_error.set(Some("The upload failed: the connection was lost. Your text is kept; try the upload again.".into()));
+        set_error.set(Some(tr!(l, "upload-lost")));
     });
     xhr.set_onerror(Some(on_error.as_ref().unchecked_ref()));
     on_error.forget();
     if xhr.send_with_opt_form_data(Some(&form)).is_err() {
         set_progress.set(None);
-        set_error.set(Some("The upload could not start. Try again.".into()));
+        set_error.set(Some(tr!(l, "upload-not-started")));
     }
 }

@@ -10,6 +10,7 @@ use crate::components::layout::Guard;
 use crate::components::server_form::ServerForm;
 use crate::components::upload::FileUpload;
 use crate::error::AppError;
+use crate::i18n::{LabelIn, Locale};
 use crate::model::permissions::Action;
 use crate::model::*;
 use crate::pages::errors::NotFoundPage;
@@ -20,21 +21,23 @@ use leptos_router::hooks::use_params_map;
 
 #[component]
 pub fn CaseDetailPage() -> impl IntoView {
+    let l = crate::i18n::use_locale();
     view! {
-        <Title text="Case"/>
+        <Title text=tr!(l, "case-title")/>
         <CaseDetail/>
     }
 }
 
 #[component]
 fn CaseDetail() -> impl IntoView {
+    let l = crate::i18n::use_locale();
     let params = use_params_map();
     let id = move || params.read().get("id").and_then(|s| s.parse::<i64>().ok()).unwrap_or(0);
     let opened = Resource::new(id, open_case);
 
     view! {
         <Guard action=Action::WorkCases>
-        <Suspense fallback=|| view! { <p class="loading">"Loading the case…"</p> }>
+        <Suspense fallback=move || view! { <p class="loading">{tr!(l, "case-loading")}</p> }>
             {move || Suspend::new(async move {
                 match opened.await {
                     Err(AppError::NotFound) => view! { <NotFoundPage/> }.into_any(),
@@ -45,8 +48,8 @@ fn CaseDetail() -> impl IntoView {
                         <div class="columns">
                             <div>
                                 <section class="panel" aria-labelledby="summary-h">
-                                    <h2 id="summary-h">"Summary"</h2>
-                                    <p class="prewrap">{if c.summary.is_empty() { "No summary yet.".to_string() } else { c.summary.clone() }}</p>
+                                    <h2 id="summary-h">{tr!(l, "case-summary")}</h2>
+                                    <p class="prewrap" translate=if c.summary.is_empty() { "yes" } else { "no" }>{if c.summary.is_empty() { tr!(l, "case-no-summary") } else { c.summary.clone() }}</p>
                                     {c.can_edit.then(|| view! { <EditCase case=c.clone() options=options.clone()/> })}
                                 </section>
                                 <CaseRequests case=c.clone() options/>
@@ -56,28 +59,28 @@ fn CaseDetail() -> impl IntoView {
                             <div>
                                 <Attachments case=c.clone()/>
                                 <section class="panel" aria-labelledby="links-h">
-                                    <h2 id="links-h">"Related cases"</h2>
+                                    <h2 id="links-h">{tr!(l, "case-related")}</h2>
                                     {if c.links.is_empty() {
-                                        view! { <p class="muted">"None."</p> }.into_any()
+                                        view! { <p class="muted">{tr!(l, "none")}</p> }.into_any()
                                     } else {
-                                        view! { <ul class="plain">{c.links.iter().map(|l| view! {
-                                            <li><a class="mono" href=format!("/cases/{}", l.id)>{l.reference.clone()}</a> " " {l.title.clone()}</li>
+                                        view! { <ul class="plain">{c.links.iter().map(|link| view! {
+                                            <li translate="no"><a class="mono" href=format!("/cases/{}", link.id)>{link.reference.clone()}</a> " " {link.title.clone()}</li>
                                         }).collect_view()}</ul> }.into_any()
                                     }}
                                 </section>
                             </div>
                         </div>
                         <section class="panel" aria-labelledby="history-h">
-                            <h2 id="history-h">"History"</h2>
-                            <p class="muted">"From the audit trail, newest first: this case and what it holds."</p>
-                            <h3>"Changes"</h3>
-                            <HistoryTable entries=h.changes label="Changes to this case"/>
+                            <h2 id="history-h">{tr!(l, "case-history")}</h2>
+                            <p class="muted">{tr!(l, "case-history-lead")}</p>
+                            <h3>{tr!(l, "case-changes")}</h3>
+                            <HistoryTable entries=h.changes label=tr!(l, "case-changes-label")/>
                             {h.more_changes.then(|| view! {
-                                <p><a href=format!("/cases/{}/history", c.id)>"Every change to this case"</a>
-                                <span class="muted small">{format!(" (the {} most recent are shown here)", crate::model::HISTORY_CHANGES_SHOWN)}</span></p>
+                                <p><a href=format!("/cases/{}/history", c.id)>{tr!(l, "case-every-change")}</a> " "
+                                <span class="muted small">{tr!(l, "case-most-recent", count = crate::model::HISTORY_CHANGES_SHOWN as i64)}</span></p>
                             })}
-                            <h3>"Recent views"</h3>
-                            <HistoryTable entries=h.views label="Recent views of this case"/>
+                            <h3>{tr!(l, "case-recent-views")}</h3>
+                            <HistoryTable entries=h.views label=tr!(l, "case-recent-views-label")/>
                         </section>
                     }.into_any(),
                 }
@@ -98,26 +101,27 @@ pub fn CaseHistoryPage() -> impl IntoView {
         (id, before)
     };
     let page = Resource::new(args, |(id, before)| case_changes(id, before));
+    let l = crate::i18n::use_locale();
     view! {
-        <Title text="Case history"/>
+        <Title text=tr!(l, "case-history-title")/>
         <Guard action=Action::WorkCases>
-        <Suspense fallback=|| view! { <p class="loading">"Loading the history…"</p> }>
+        <Suspense fallback=move || view! { <p class="loading">{tr!(l, "history-loading")}</p> }>
             {move || Suspend::new(async move {
                 match page.await {
                     Err(AppError::NotFound) => view! { <NotFoundPage/> }.into_any(),
                     Err(e) => view! { <p class="error-summary" role="alert">{e.to_string()}</p> }.into_any(),
                     Ok(p) => view! {
-                        <Title text=format!("History of {}", p.reference)/>
-                        <p><a href=format!("/cases/{}", p.case_id)>"← " {p.reference.clone()}</a></p>
-                        <h1>"Changes to " {p.title.clone()}</h1>
-                        <p class="muted">"From the audit trail, newest first: every change to this case and to what it holds, exports and downloads. Views are listed on the case page."</p>
+                        <Title text=tr!(l, "case-history-of", reference = p.reference.clone())/>
+                        <p translate="no"><a href=format!("/cases/{}", p.case_id)>"← " {p.reference.clone()}</a></p>
+                        <h1>{tr!(l, "case-changes-to", title = p.title.clone())}</h1>
+                        <p class="muted">{tr!(l, "case-history-page-lead")}</p>
                         {if p.changes.is_empty() {
-                            view! { <p class="muted">"No change."</p> }.into_any()
+                            view! { <p class="muted">{tr!(l, "history-none")}</p> }.into_any()
                         } else {
-                            view! { <HistoryTable entries=p.changes label="Changes to this case"/> }.into_any()
+                            view! { <HistoryTable entries=p.changes label=tr!(l, "case-changes-label")/> }.into_any()
                         }}
                         {p.older.map(|before| view! {
-                            <p><a class="button secondary" href=format!("/cases/{}/history?before={before}", p.case_id)>"Older changes"</a></p>
+                            <p><a class="button secondary" href=format!("/cases/{}/history?before={before}", p.case_id)>{tr!(l, "history-older")}</a></p>
                         })}
                     }.into_any(),
                 }
@@ -129,34 +133,35 @@ pub fn CaseHistoryPage() -> impl IntoView {
 
 #[component]
 fn CaseHeader(case: CaseView) -> impl IntoView {
+    let l = crate::i18n::use_locale();
     let id = case.id;
     let current = case.status;
     let transitions = case.allowed_transitions.clone();
     view! {
         <header class="case-header">
             <div class="print-only print-banner" aria-hidden="true">{case.tlp.label()} " · " {case.reference.clone()}</div>
-            <p class="mono muted">{case.reference.clone()} " · " {case.category.label()}</p>
-            <h1>{case.title.clone()}</h1>
+            <p class="mono muted"><span translate="no">{case.reference.clone()}</span> " · " {case.category.label_in(l)}</p>
+            <h1 translate="no">{case.title.clone()}</h1>
             <div class="badges">
                 <TlpBadge tlp=case.tlp/>
                 <CaseStatusBadge status=case.status/>
                 <PriorityBadge priority=case.priority/>
             </div>
             <dl class="facts inline-facts">
-                <dt>"Owner"</dt><dd>{case.owner_agency.name.clone()} " (" {case.owner_agency.code.clone()} ")"</dd>
-                <dt>"Lead"</dt><dd>{case.lead_name.clone()}</dd>
-                <dt>"Parties"</dt>
-                <dd>{case.parties.iter().map(|p| format!("{} ({})", p.code, p.country.as_str())).collect::<Vec<_>>().join(", ")}</dd>
-                <dt>"Updated"</dt><dd>{case.updated.text.clone()} " by " {case.updated_by.clone()}</dd>
+                <dt>{tr!(l, "case-owner")}</dt><dd translate="no">{case.owner_agency.name.clone()} " (" {case.owner_agency.code.clone()} ")"</dd>
+                <dt>{tr!(l, "col-lead")}</dt><dd translate="no">{case.lead_name.clone()}</dd>
+                <dt>{tr!(l, "case-parties")}</dt>
+                <dd translate="no">{case.parties.iter().map(|p| format!("{} ({})", p.code, p.country.as_str())).collect::<Vec<_>>().join(", ")}</dd>
+                <dt>{tr!(l, "col-updated")}</dt><dd>{tr!(l, "case-updated-by", when = case.updated.text.clone(), who = case.updated_by.clone())}</dd>
             </dl>
             <div class="actions">
-                <a class="button secondary" href=format!("/cases/{id}/report.pdf") download="" rel="external">"Download PDF report"</a>
+                <a class="button secondary" href=format!("/cases/{id}/report.pdf") download="" rel="external">{tr!(l, "case-pdf")}</a>
                 {transitions.into_iter().map(|to| {
                     let label = match to {
-                        CaseStatus::Active => if current == CaseStatus::Closed { "Reopen case" } else { "Mark active" },
-                        CaseStatus::Closed => "Close case",
-                        CaseStatus::Archived => "Archive case",
-                        CaseStatus::Open => "Mark open",
+                        CaseStatus::Active => if current == CaseStatus::Closed { tr!(l, "case-reopen") } else { tr!(l, "case-mark-active") },
+                        CaseStatus::Closed => tr!(l, "case-close"),
+                        CaseStatus::Archived => tr!(l, "case-archive"),
+                        CaseStatus::Open => tr!(l, "case-mark-open"),
                     };
                     view! {
                         <ServerForm action=ChangeCaseStatus::PATH class="inline">
@@ -173,12 +178,13 @@ fn CaseHeader(case: CaseView) -> impl IntoView {
 
 #[component]
 fn EditCase(case: CaseView, options: FormOptions) -> impl IntoView {
+    let l = crate::i18n::use_locale();
     let parties = case.parties.iter().filter(|p| p.id != case.owner_agency.id).map(|p| p.code.clone()).collect::<Vec<_>>().join(", ");
     let links = case.links.iter().map(|l| l.reference.clone()).collect::<Vec<_>>().join(", ");
     view! {
         <details class="edit">
-            <summary class="button secondary">"Edit case"</summary>
-            <ServerForm action=UpdateCase::PATH done="Case saved.">
+            <summary class="button secondary">{tr!(l, "case-edit")}</summary>
+            <ServerForm action=UpdateCase::PATH done=tr!(l, "case-saved")>
                 <input type="hidden" name="id" value=case.id/>
                 <input type="hidden" name="version" value=case.version/>
                 <CaseFields
@@ -193,7 +199,7 @@ fn EditCase(case: CaseView, options: FormOptions) -> impl IntoView {
                     parties
                     links
                 />
-                <button type="submit" class="button primary">"Save changes"</button>
+                <button type="submit" class="button primary">{tr!(l, "save-changes")}</button>
             </ServerForm>
         </details>
     }
@@ -201,28 +207,29 @@ fn EditCase(case: CaseView, options: FormOptions) -> impl IntoView {
 
 #[component]
 fn CaseRequests(case: CaseView, options: FormOptions) -> impl IntoView {
+    let l = crate::i18n::use_locale();
     let open_case = case.accepts_requests;
     let my_country = options.my_agency.country;
-    let recipients: Vec<(String, String)> = std::iter::once((String::new(), "Choose the agency you are asking".to_string()))
+    let recipients: Vec<(String, String)> = std::iter::once((String::new(), tr!(l, "req-choose-agency")))
         .chain(options.agencies.iter().filter(|a| a.country != my_country).map(|a| (a.code.clone(), format!("{} — {}", a.code, a.name))))
         .collect();
     let zone = options.time_zone.clone();
     view! {
         <section class="panel" aria-labelledby="requests-h">
-            <h2 id="requests-h">"Requests"</h2>
+            <h2 id="requests-h">{tr!(l, "requests-title")}</h2>
             {if case.requests.is_empty() {
-                view! { <p class="muted">"No request yet."</p> }.into_any()
+                view! { <p class="muted">{tr!(l, "case-no-request")}</p> }.into_any()
             } else {
                 view! {
                     <div class="table-wrap">
                         <table class="data">
-                            <caption class="visually-hidden">"Requests of this case"</caption>
-                            <thead><tr><th scope="col">"Subject"</th><th scope="col">"From → To"</th><th scope="col">"Status"</th><th scope="col">"Due"</th></tr></thead>
+                            <caption class="visually-hidden">{tr!(l, "case-requests-caption")}</caption>
+                            <thead><tr><th scope="col">{tr!(l, "col-subject")}</th><th scope="col">{tr!(l, "col-from-to")}</th><th scope="col">{tr!(l, "col-status")}</th><th scope="col">{tr!(l, "col-due")}</th></tr></thead>
                             <tbody>
                                 {case.requests.iter().map(|r| view! {
                                     <tr>
-                                        <td><a href=format!("/requests/{}", r.id)>{r.subject.clone()}</a><div class="muted small">{r.kind.label()} " · " <PriorityBadge priority=r.priority/></div></td>
-                                        <td class="nowrap">{r.from_agency.clone()} " → " {r.to_agency.clone()}</td>
+                                        <td><a href=format!("/requests/{}", r.id) translate="no">{r.subject.clone()}</a><div class="muted small">{r.kind.label_in(l)} " · " <PriorityBadge priority=r.priority/></div></td>
+                                        <td class="nowrap" translate="no">{r.from_agency.clone()} " → " {r.to_agency.clone()}</td>
                                         <td><RequestStatusBadge status=r.status/></td>
                                         <td><DeadlineText deadline=r.deadline.clone()/></td>
                                     </tr>
@@ -234,30 +241,30 @@ fn CaseRequests(case: CaseView, options: FormOptions) -> impl IntoView {
             }}
             {open_case.then(|| view! {
                 <details class="new-request">
-                    <summary class="button primary">"New request"</summary>
+                    <summary class="button primary">{tr!(l, "req-new")}</summary>
                     <ServerForm action=CreateRequest::PATH then="/requests/{id}">
                         <input type="hidden" name="case_id" value=case.id/>
                         <div class="field-row">
-                            <SelectField form="req" label="Type" name="kind" options=enum_options(RequestKind::ALL, RequestKind::as_str, RequestKind::label, None)/>
-                            <SelectField form="req" label="To agency" name="to_agency" options=recipients.clone()/>
+                            <SelectField form="req" label=tr!(l, "field-type") name="kind" options=enum_options(RequestKind::ALL, RequestKind::as_str, |k| k.label_in(l), None)/>
+                            <SelectField form="req" label=tr!(l, "field-to-agency") name="to_agency" options=recipients.clone()/>
                         </div>
-                        <Field form="req" label="Subject" name="subject" required=true/>
-                        <TextArea form="req" label="Request" name="body" rows=6 required=true/>
+                        <Field form="req" label=tr!(l, "field-subject") name="subject" required=true/>
+                        <TextArea form="req" label=tr!(l, "field-request") name="body" rows=6 required=true/>
                         <div class="field-row">
-                            <SelectField form="req" label="Priority" name="priority" options=enum_options(Priority::ALL, Priority::as_str, Priority::label, None) selected="normal"/>
-                            <SelectField form="req" label="Handling code (TLP)" name="tlp" options=enum_options(Tlp::ALL, Tlp::as_str, Tlp::label, None) selected=case.tlp.as_str().to_string()/>
+                            <SelectField form="req" label=tr!(l, "filter-priority") name="priority" options=enum_options(Priority::ALL, Priority::as_str, |p| p.label_in(l), None) selected="normal"/>
+                            <SelectField form="req" label=tr!(l, "field-tlp") name="tlp" options=enum_options(Tlp::ALL, Tlp::as_str, Tlp::label, None) selected=case.tlp.as_str().to_string()/>
                         </div>
                         <div class="field checkbox">
                             <input type="checkbox" id="f-req-directly_available" name="directly_available" value="true"/>
-                            <label for="f-req-directly_available">"The information is directly available to the recipient (urgent: 8 hours instead of 3 days)"</label>
+                            <label for="f-req-directly_available">{tr!(l, "req-directly-available")}</label>
                         </div>
-                        <Field form="req" label="Due (optional, earlier than the default)" name="due" kind="datetime-local" hint="Leave empty for the default deadline of this type and priority. Your time zone is used."/>
-                        <p class="hint">"Times are in " {zone.clone()} "."</p>
+                        <Field form="req" label=tr!(l, "field-due") name="due" kind="datetime-local" hint=tr!(l, "field-due-hint")/>
+                        <p class="hint">{tr!(l, "times-in", zone = zone.clone())}</p>
                         <div class="field checkbox">
                             <input type="checkbox" id="f-req-intent" name="intent" value="draft"/>
-                            <label for="f-req-intent">"Save as a draft (do not send yet)"</label>
+                            <label for="f-req-intent">{tr!(l, "req-save-draft")}</label>
                         </div>
-                        <button type="submit" class="button primary">"Send request"</button>
+                        <button type="submit" class="button primary">{tr!(l, "req-send")}</button>
                     </ServerForm>
                 </details>
             })}
@@ -267,31 +274,32 @@ fn CaseRequests(case: CaseView, options: FormOptions) -> impl IntoView {
 
 #[component]
 fn Indicators(case: CaseView) -> impl IntoView {
+    let l = crate::i18n::use_locale();
     let id = case.id;
     view! {
         <section class="panel" aria-labelledby="indicators-h">
             <div class="page-head">
-                <h2 id="indicators-h">"Indicators"</h2>
-                <a class="button secondary" href=format!("/cases/{id}/indicators.stix.json") download="" rel="external">"Export STIX 2.1"</a>
+                <h2 id="indicators-h">{tr!(l, "ind-title")}</h2>
+                <a class="button secondary" href=format!("/cases/{id}/indicators.stix.json") download="" rel="external">{tr!(l, "ind-export")}</a>
             </div>
             // Refreshed in place after a bulk paste (see BulkIndicators).
             <div id="indicator-list">
             {if case.indicators.is_empty() {
-                view! { <p class="muted">"No indicator yet."</p> }.into_any()
+                view! { <p class="muted">{tr!(l, "ind-none")}</p> }.into_any()
             } else {
                 view! {
                     <div class="table-wrap">
                         <table class="data">
-                            <caption class="visually-hidden">"Indicators"</caption>
-                            <thead><tr><th scope="col">"Type"</th><th scope="col">"Value"</th><th scope="col">"TLP"</th><th scope="col">"Seen"</th><th scope="col">"Note"</th></tr></thead>
+                            <caption class="visually-hidden">{tr!(l, "ind-title")}</caption>
+                            <thead><tr><th scope="col">{tr!(l, "col-type")}</th><th scope="col">{tr!(l, "col-value")}</th><th scope="col">{tr!(l, "col-tlp")}</th><th scope="col">{tr!(l, "col-seen")}</th><th scope="col">{tr!(l, "col-note")}</th></tr></thead>
                             <tbody>
                                 {case.indicators.iter().map(|i| view! {
                                     <tr>
-                                        <td>{i.kind.label()}</td>
-                                        <td class="mono breakable">{i.value.clone()}</td>
+                                        <td>{i.kind.label_in(l)}</td>
+                                        <td class="mono breakable" translate="no">{i.value.clone()}</td>
                                         <td><TlpBadge tlp=i.tlp/></td>
                                         <td class="nowrap">{i.first_seen.clone().unwrap_or_default()} {i.last_seen.clone().map(|l| format!(" – {l}"))}</td>
-                                        <td>{i.note.clone()}</td>
+                                        <td translate="no">{i.note.clone()}</td>
                                     </tr>
                                 }).collect_view()}
                             </tbody>
@@ -301,25 +309,25 @@ fn Indicators(case: CaseView) -> impl IntoView {
             }}
             </div>
             <details>
-                <summary class="button secondary">"Add an indicator"</summary>
-                <ServerForm action=AddIndicator::PATH done="Indicator added.">
+                <summary class="button secondary">{tr!(l, "ind-add-open")}</summary>
+                <ServerForm action=AddIndicator::PATH done=tr!(l, "ind-added")>
                     <input type="hidden" name="case_id" value=id/>
                     <div class="field-row">
-                        <SelectField form="ind" label="Indicator type" name="kind" options=enum_options(IndicatorKind::ALL, IndicatorKind::as_str, IndicatorKind::label, Some("Choose a type"))/>
-                        <SelectField form="ind" label="Indicator TLP" name="tlp" field="tlp" options=enum_options(Tlp::ALL, Tlp::as_str, Tlp::label, None) selected=case.tlp.as_str().to_string()/>
+                        <SelectField form="ind" label=tr!(l, "field-ind-type") name="kind" options=enum_options(IndicatorKind::ALL, IndicatorKind::as_str, |k| k.label_in(l), Some(&tr!(l, "choose-type")))/>
+                        <SelectField form="ind" label=tr!(l, "field-ind-tlp") name="tlp" field="tlp" options=enum_options(Tlp::ALL, Tlp::as_str, Tlp::label, None) selected=case.tlp.as_str().to_string()/>
                     </div>
-                    <Field form="ind" label="Value" name="value" hint="Defanged values (hxxp, [.]) are accepted."/>
+                    <Field form="ind" label=tr!(l, "col-value") name="value" hint=tr!(l, "field-value-hint")/>
                     <div class="field-row">
-                        <Field form="ind" label="First seen" name="first_seen" kind="date"/>
-                        <Field form="ind" label="Last seen" name="last_seen" kind="date"/>
+                        <Field form="ind" label=tr!(l, "field-first-seen") name="first_seen" kind="date"/>
+                        <Field form="ind" label=tr!(l, "field-last-seen") name="last_seen" kind="date"/>
                     </div>
-                    <Field form="ind" label="Note" name="note"/>
-                    <button type="submit" class="button primary">"Add indicator"</button>
+                    <Field form="ind" label=tr!(l, "col-note") name="note"/>
+                    <button type="submit" class="button primary">{tr!(l, "ind-add")}</button>
                 </ServerForm>
             </details>
             <details>
-                <summary class="button secondary">"Paste many"</summary>
-                <BulkIndicators case_id=id tlp=case.tlp.as_str().to_string()/>
+                <summary class="button secondary">{tr!(l, "ind-paste")}</summary>
+                <BulkIndicators case_id=id tlp=case.tlp.as_str().to_string() l/>
             </details>
         </section>
     }
@@ -328,25 +336,26 @@ fn Indicators(case: CaseView) -> impl IntoView {
 /// Persons, companies and vessels the case concerns: what incoming requests are cross-checked against.
 #[component]
 fn Entities(case: CaseView) -> impl IntoView {
+    let l = crate::i18n::use_locale();
     let id = case.id;
     view! {
         <section class="panel" aria-labelledby="entities-h">
-            <h2 id="entities-h">"Persons, companies and vessels"</h2>
+            <h2 id="entities-h">{tr!(l, "ent-title")}</h2>
             {if case.entities.is_empty() {
-                view! { <p class="muted">"None recorded."</p> }.into_any()
+                view! { <p class="muted">{tr!(l, "ent-none")}</p> }.into_any()
             } else {
                 view! {
                     <div class="table-wrap">
                         <table class="data">
-                            <caption class="visually-hidden">"Persons, companies and vessels"</caption>
-                            <thead><tr><th scope="col">"Kind"</th><th scope="col">"Name"</th><th scope="col">"Identifier"</th><th scope="col">"Note"</th></tr></thead>
+                            <caption class="visually-hidden">{tr!(l, "ent-title")}</caption>
+                            <thead><tr><th scope="col">{tr!(l, "col-kind")}</th><th scope="col">{tr!(l, "col-name")}</th><th scope="col">{tr!(l, "col-identifier")}</th><th scope="col">{tr!(l, "col-note")}</th></tr></thead>
                             <tbody>
                                 {case.entities.iter().map(|e| view! {
                                     <tr>
-                                        <td>{e.kind.label()}</td>
-                                        <td>{e.name.clone()}</td>
-                                        <td class="mono breakable" title=e.kind.identifier_hint()>{e.identifier.clone()}</td>
-                                        <td>{e.note.clone()}</td>
+                                        <td>{e.kind.label_in(l)}</td>
+                                        <td translate="no">{e.name.clone()}</td>
+                                        <td class="mono breakable" translate="no">{e.identifier.clone()}</td>
+                                        <td translate="no">{e.note.clone()}</td>
                                     </tr>
                                 }).collect_view()}
                             </tbody>
@@ -355,16 +364,16 @@ fn Entities(case: CaseView) -> impl IntoView {
                 }.into_any()
             }}
             <details>
-                <summary class="button secondary">"Add a person, company or vessel"</summary>
-                <ServerForm action=AddEntity::PATH done="Added.">
+                <summary class="button secondary">{tr!(l, "ent-add-open")}</summary>
+                <ServerForm action=AddEntity::PATH done=tr!(l, "added")>
                     <input type="hidden" name="case_id" value=id/>
                     <div class="field-row">
-                        <SelectField form="ent" label="Kind" name="kind" options=enum_options(EntityKind::ALL, EntityKind::as_str, EntityKind::label, Some("Choose"))/>
-                        <Field form="ent" label="Name" name="name"/>
+                        <SelectField form="ent" label=tr!(l, "col-kind") name="kind" options=enum_options(EntityKind::ALL, EntityKind::as_str, |k| k.label_in(l), Some(&tr!(l, "choose")))/>
+                        <Field form="ent" label=tr!(l, "col-name") name="name"/>
                     </div>
-                    <Field form="ent" label="Identifier" name="identifier" hint="Date of birth or passport number, company registration number, or IMO number."/>
-                    <Field form="ent" label="Note" name="note"/>
-                    <button type="submit" class="button primary">"Add"</button>
+                    <Field form="ent" label=tr!(l, "col-identifier") name="identifier" hint=tr!(l, "ent-identifier-hint")/>
+                    <Field form="ent" label=tr!(l, "col-note") name="note"/>
+                    <button type="submit" class="button primary">{tr!(l, "add")}</button>
                 </ServerForm>
             </details>
         </section>
@@ -373,27 +382,29 @@ fn Entities(case: CaseView) -> impl IntoView {
 
 #[component]
 fn Attachments(case: CaseView) -> impl IntoView {
+    let l = crate::i18n::use_locale();
     view! {
         <section class="panel" aria-labelledby="files-h">
-            <h2 id="files-h">"Attachments"</h2>
+            <h2 id="files-h">{tr!(l, "files-title")}</h2>
             <AttachmentList files=case.attachments.clone()/>
-            <FileUpload case_id=case.id label="Add a file to the case" id="case-upload"/>
+            <FileUpload case_id=case.id label=tr!(l, "files-add-case") id="case-upload" l/>
         </section>
     }
 }
 
 #[component]
 pub fn AttachmentList(files: Vec<AttachmentView>) -> impl IntoView {
+    let l = crate::i18n::use_locale();
     if files.is_empty() {
-        return view! { <p class="muted">"No file."</p> }.into_any();
+        return view! { <p class="muted">{tr!(l, "files-none")}</p> }.into_any();
     }
     view! {
         <ul class="files">
             {files.into_iter().map(|f| view! {
                 <li>
-                    <a href=format!("/attachments/{}", f.id) download="" rel="external">{f.file_name.clone()}</a>
-                    <span class="muted">" · " {file_size(f.size)} " · " {f.uploaded_by.clone()} " · " {f.created.text.clone()}</span>
-                    <div class="mono small muted breakable" title="SHA-256">"SHA-256 " {f.sha256.clone()}</div>
+                    <a href=format!("/attachments/{}", f.id) download="" rel="external" translate="no">{f.file_name.clone()}</a>
+                    <span class="muted" translate="no">" · " {file_size(f.size)} " · " {f.uploaded_by.clone()} " · " {f.created.text.clone()}</span>
+                    <div class="mono small muted breakable" title="SHA-256" translate="no">"SHA-256 " {f.sha256.clone()}</div>
                 </li>
             }).collect_view()}
         </ul>
@@ -402,20 +413,21 @@ pub fn AttachmentList(files: Vec<AttachmentView>) -> impl IntoView {
 }
 
 #[component]
-fn HistoryTable(entries: Vec<crate::model::HistoryEntry>, label: &'static str) -> impl IntoView {
+fn HistoryTable(entries: Vec<crate::model::HistoryEntry>, #[prop(into)] label: String) -> impl IntoView {
+    let l = crate::i18n::use_locale();
     view! {
         <div class="table-wrap">
             <table class="data history">
                 <caption class="visually-hidden">{label}</caption>
-                <thead><tr><th scope="col">"When"</th><th scope="col">"Who"</th><th scope="col">"Action"</th><th scope="col">"Object"</th><th scope="col">"Outcome"</th></tr></thead>
+                <thead><tr><th scope="col">{tr!(l, "col-when")}</th><th scope="col">{tr!(l, "col-who")}</th><th scope="col">{tr!(l, "col-action")}</th><th scope="col">{tr!(l, "col-object")}</th><th scope="col">{tr!(l, "col-outcome")}</th></tr></thead>
                 <tbody>
                     {entries.into_iter().map(|e| view! {
                         <tr>
                             <td class="nowrap"><time datetime=e.at.at.to_rfc3339()>{e.at.text.clone()}</time></td>
-                            <td>{e.who.clone()} <span class="muted">" " {e.agency.clone()}</span></td>
-                            <td class="mono">{e.action.clone()}</td>
-                            <td class="mono">{e.object.clone()}</td>
-                            <td><span class=format!("outcome outcome-{}", e.outcome)>{e.outcome.clone()}</span></td>
+                            <td translate="no">{e.who.clone()} <span class="muted">" " {e.agency.clone()}</span></td>
+                            <td class="mono" translate="no">{e.action.clone()}</td>
+                            <td class="mono" translate="no">{e.object.clone()}</td>
+                            <td><span class=format!("outcome outcome-{}", e.outcome) translate="no">{e.outcome.clone()}</span></td>
                         </tr>
                     }).collect_view()}
                 </tbody>
@@ -428,7 +440,7 @@ fn HistoryTable(entries: Vec<crate::model::HistoryEntry>, label: &'static str) -
 /// under the form, which keeps the pasted text for correction; the indicator table is fetched again in
 /// place.
 #[island]
-fn BulkIndicators(case_id: i64, tlp: String) -> impl IntoView {
+fn BulkIndicators(case_id: i64, tlp: String, l: Locale) -> impl IntoView {
     let bulk = ServerAction::<BulkAddIndicators>::new();
     let error = action_error(bulk);
     Effect::new(move |_| {
@@ -443,17 +455,17 @@ fn BulkIndicators(case_id: i64, tlp: String) -> impl IntoView {
         <ActionForm action=bulk>
             <input type="hidden" name="case_id" value=case_id/>
             <ErrorSummary error/>
-            <TextArea form="bulk" label="Indicators, one per line" name="text" rows=8 hint="Optionally start a line with its type (ipv4, domain, url, sha256, …); otherwise it is recognised." error/>
-            <SelectField form="bulk" label="TLP for all" name="tlp" options=enum_options(Tlp::ALL, Tlp::as_str, Tlp::label, None) selected=tlp error/>
-            <button type="submit" class="button primary">"Add all"</button>
+            <TextArea form="bulk" label=tr!(l, "bulk-label") name="text" rows=8 hint=tr!(l, "bulk-hint") error/>
+            <SelectField form="bulk" label=tr!(l, "bulk-tlp") name="tlp" options=enum_options(Tlp::ALL, Tlp::as_str, Tlp::label, None) selected=tlp error/>
+            <button type="submit" class="button primary">{tr!(l, "bulk-add")}</button>
         </ActionForm>
         {move || bulk.value().get().and_then(|r| r.ok()).map(|lines| {
             let added = lines.iter().filter(|l| l.added).count();
             view! {
                 <div role="status" class="bulk-report">
-                    <p><strong>{added} " of " {lines.len()} " lines added."</strong></p>
-                    <ul class="plain">{lines.into_iter().map(|l| view! {
-                        <li class=if l.added { "ok" } else { "refused" }>"Line " {l.line} ": " <span class="mono">{l.input}</span> " — " {l.outcome}</li>
+                    <p><strong>{tr!(l, "bulk-report", added = added as i64, total = lines.len() as i64)}</strong></p>
+                    <ul class="plain">{lines.into_iter().map(|line| view! {
+                        <li class=if line.added { "ok" } else { "refused" }>{tr!(l, "bulk-line", line = line.line as i64)} ": " <span class="mono">{line.input}</span> " — " {line.outcome}</li>
                     }).collect_view()}</ul>
                 </div>
             }

@@ -115,8 +115,9 @@ fn status_options(l: Locale) -> Vec<(String, String)> {
 
 #[component]
 pub fn NewCasePage() -> impl IntoView {
+    let l = crate::i18n::use_locale();
     view! {
-        <Title text="New case"/>
+        <Title text=tr!(l, "new-case")/>
         <NewCase/>
     }
 }
@@ -135,7 +136,8 @@ pub fn CaseFields(
     #[prop(optional)] parties: String,
     #[prop(optional)] links: String,
 ) -> impl IntoView {
-    let leads = std::iter::once((String::new(), "Choose the lead officer".to_string()))
+    let l = crate::i18n::use_locale();
+    let leads = std::iter::once((String::new(), tr!(l, "choose-lead")))
         .chain(options.leads.iter().map(|(id, name)| (id.to_string(), name.clone())))
         .collect();
     let agency_list = options
@@ -146,29 +148,30 @@ pub fn CaseFields(
         .collect::<Vec<_>>()
         .join(", ");
     view! {
-        <Field form=form label="Title" name="title" value=title required=true/>
-        <TextArea form=form label="Summary" name="summary" value=summary rows=6/>
+        <Field form=form label=tr!(l, "field-title") name="title" value=title required=true/>
+        <TextArea form=form label=tr!(l, "field-summary") name="summary" value=summary rows=6/>
         <div class="field-row">
-            <SelectField form=form label="Category" name="category" options=enum_options(Category::ALL, Category::as_str, Category::label, Some("Choose a category")) selected=category/>
-            <SelectField form=form label="Priority" name="priority" options=enum_options(Priority::ALL, Priority::as_str, Priority::label, None) selected=if priority.is_empty() { "normal".to_string() } else { priority }/>
-            <SelectField form=form label="Handling code (TLP)" name="tlp" options=enum_options(Tlp::ALL, Tlp::as_str, Tlp::label, None) selected=if tlp.is_empty() { "amber".to_string() } else { tlp }/>
+            <SelectField form=form label=tr!(l, "filter-category") name="category" options=enum_options(Category::ALL, Category::as_str, |c| c.label_in(l), Some(&tr!(l, "choose-category"))) selected=category/>
+            <SelectField form=form label=tr!(l, "filter-priority") name="priority" options=enum_options(Priority::ALL, Priority::as_str, |p| p.label_in(l), None) selected=if priority.is_empty() { "normal".to_string() } else { priority }/>
+            <SelectField form=form label=tr!(l, "field-tlp") name="tlp" options=enum_options(Tlp::ALL, Tlp::as_str, Tlp::label, None) selected=if tlp.is_empty() { "amber".to_string() } else { tlp }/>
         </div>
-        <SelectField form=form label="Lead officer" name="lead" options=leads selected=lead/>
-        <Field form=form label="Other agencies party to the case" name="parties" value=parties hint="Agency codes separated by commas. Your agency is always a party; an agency you send a request to becomes one."/>
-        <p class="hint">"Agencies: " {agency_list}</p>
-        <Field form=form label="Related cases" name="links" value=links hint="References separated by commas, e.g. LD-2026-000012."/>
+        <SelectField form=form label=tr!(l, "field-lead") name="lead" options=leads selected=lead/>
+        <Field form=form label=tr!(l, "field-parties") name="parties" value=parties hint=tr!(l, "field-parties-hint")/>
+        <p class="hint">{tr!(l, "agencies-list", list = agency_list)}</p>
+        <Field form=form label=tr!(l, "field-links") name="links" value=links hint=tr!(l, "field-links-hint")/>
     }
 }
 
 #[component]
 fn NewCase() -> impl IntoView {
+    let l = crate::i18n::use_locale();
     let options = Resource::new(|| (), |_| case_form_options());
     view! {
         <Guard action=Action::WorkCases>
             <section class="panel narrow wide-form">
-                <p><a href="/cases">"← Cases"</a></p>
-                <h1>"New case"</h1>
-                <Suspense fallback=|| view! { <p class="loading">"Loading…"</p> }>
+                <p><a href="/cases">{tr!(l, "new-case-back")}</a></p>
+                <h1>{tr!(l, "new-case")}</h1>
+                <Suspense fallback=move || view! { <p class="loading">{tr!(l, "loading")}</p> }>
                     {move || Suspend::new(async move {
                         match options.await {
                             Err(e) => view! { <p class="error-summary" role="alert">{e.to_string()}</p> }.into_any(),
@@ -177,7 +180,7 @@ fn NewCase() -> impl IntoView {
                                 view! {
                                     <ServerForm action=CreateCase::PATH then="/cases/{id}">
                                         <CaseFields options lead=me/>
-                                        <button type="submit" class="button primary">"Open case"</button>
+                                        <button type="submit" class="button primary">{tr!(l, "case-open")}</button>
                                     </ServerForm>
                                 }.into_any()
                             }
