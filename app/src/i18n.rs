@@ -66,6 +66,35 @@ impl Locale {
     }
 }
 
+impl Locale {
+    /// A date and time of day as the reader writes them: `2026-11-30 14:05` (English, as the product always
+    /// showed them), `30 nov. 2026, 14 h 05` (French, as federal style writes it), `30 नवंबर 2026, 14:05`
+    /// (Hindi). `zone` is the zone's abbreviation, kept as is.
+    pub fn date_time(self, date: chrono::NaiveDate, time: chrono::NaiveTime, zone: &str) -> String {
+        use chrono::Datelike;
+        match self {
+            Locale::En | Locale::Pseudo => format!("{} {} {zone}", date.format("%Y-%m-%d"), self.time_of_day(time)),
+            Locale::FrCa | Locale::Hi => {
+                let month = t(self, MONTHS[date.month0() as usize], None);
+                format!("{} {month} {}, {} {zone}", date.day(), date.year(), self.time_of_day(time))
+            }
+        }
+    }
+
+    /// `14:05`, or in French `14 h 05`.
+    pub fn time_of_day(self, time: chrono::NaiveTime) -> String {
+        use chrono::Timelike;
+        match self {
+            Locale::FrCa => format!("{} h {:02}", time.hour(), time.minute()),
+            _ => format!("{:02}:{:02}", time.hour(), time.minute()),
+        }
+    }
+}
+
+/// The months' names (abbreviated where the language abbreviates them in dates), by catalogue key.
+const MONTHS: [&str; 12] =
+    ["month-1", "month-2", "month-3", "month-4", "month-5", "month-6", "month-7", "month-8", "month-9", "month-10", "month-11", "month-12"];
+
 /// A closed set's member in the reader's language: the catalogue's `<Set>-<code>` (a test checks that every
 /// member of every set has one).
 pub trait LabelIn {
@@ -213,7 +242,7 @@ pub fn locale_of(headers: &axum::http::HeaderMap) -> Locale {
         .unwrap_or_default()
 }
 
-/// The current request's language (in a page being rendered or a server function).
+/// The current request's language (in a page being rendered or a server function); English outside one.
 #[cfg(feature = "ssr")]
 pub fn request_locale() -> Locale {
     leptos::prelude::use_context::<axum::http::request::Parts>().map(|parts| locale_of(&parts.headers)).unwrap_or_default()

@@ -145,7 +145,7 @@ test('pseudo-locale: every word on the translated pages comes from the catalogue
   await page.goto('/');
   await expect(page.locator('html')).toHaveAttribute('lang', 'en-XA');
   await sweep('inbox');
-  for (const path of ['/cases', '/cases/new', '/requests?direction=both', '/requests?direction=incoming&overdue=1', '/notifications']) {
+  for (const path of ['/cases', '/cases/new', '/requests?direction=both', '/requests?direction=incoming&overdue=1', '/notifications', '/profile']) {
     await page.goto(path);
     await sweep(path);
   }
@@ -163,5 +163,30 @@ test('pseudo-locale: every word on the translated pages comes from the catalogue
     await sweep('case history');
   }
   expect(seen, 'English words outside the catalogue, by page').toEqual({});
+  await context.close();
+});
+
+test('on a phone the French inbox and case page fit the screen: each request and case a card, nothing cut off', async ({ browser }) => {
+  const context = await browser.newContext({ viewport: { width: 390, height: 844 } });
+  // The language by cookie only: this account's saved choice stays untouched.
+  await context.addCookies([{ name: 'ld_lang', value: 'fr-CA', url: 'http://127.0.0.1:3100' }]);
+  const page = await context.newPage();
+  await page.goto('/login');
+  await page.getByLabel("Nom d'utilisateur").fill('ca.supervisor');
+  await page.getByLabel('Mot de passe').fill(credentials()['ca.supervisor']);
+  await page.locator('main form button[type=submit]').first().click();
+  await expect(page.getByRole('heading', { name: 'Boîte de réception' })).toBeVisible();
+  await page.goto('/cases');
+  const caseHref = await page.locator('main table a[href^="/cases/"]').first().getAttribute('href');
+  for (const path of ['/', '/cases', caseHref!]) {
+    await page.goto(path);
+    await hydrated(page);
+    const overflow = await page.evaluate(() => document.documentElement.scrollWidth - document.documentElement.clientWidth);
+    expect(overflow, `${path} is wider than the screen`).toBeLessThanOrEqual(0);
+    // Every status and priority badge of the lists is on the screen, not in a column scrolled out of it.
+    const outside = await page.evaluate(() => [...document.querySelectorAll('table .rstatus, table .cstatus, table .priority')]
+      .filter(b => b.getBoundingClientRect().right > window.innerWidth).map(b => b.textContent));
+    expect(outside, `${path}: badges off the screen`).toEqual([]);
+  }
   await context.close();
 });

@@ -26,7 +26,8 @@ pub async fn dashboard_page() -> Result<DashboardHtml, AppError> {
             let (actor, app) = state::context().await?;
             let figures = figures(&actor, &app).await?;
             let zone = actor.user.time_zone.clone();
-            let key = (actor.user.country, figures.as_of.at.timestamp_micros(), zone.clone());
+            // The language too: the figures' times are written in it.
+            let key = (actor.user.country, figures.as_of.at.timestamp_micros(), zone.clone(), crate::i18n::request_locale());
             // Viewer 0: one render for everyone whose key (country, figures, zone) matches.
             let html = app
                 .dashboard_html

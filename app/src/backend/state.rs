@@ -36,8 +36,12 @@ pub struct AppState {
         crate::backend::platform::render_cache::RenderCache<(crate::model::InboxFilter, crate::model::Locale), crate::model::InboxHtml>,
     >,
     /// The dashboard's HTML per country, figures and time zone: every supervisor of a country sees the same.
-    pub dashboard_html:
-        Arc<crate::backend::platform::render_cache::RenderCache<(crate::model::Country, i64, String), crate::model::DashboardHtml>>,
+    pub dashboard_html: Arc<
+        crate::backend::platform::render_cache::RenderCache<
+            (crate::model::Country, i64, String, crate::model::Locale),
+            crate::model::DashboardHtml,
+        >,
+    >,
     /// The case forms' choices (agencies, leads) per user: the same on every case page.
     pub form_options: Arc<crate::backend::platform::render_cache::RenderCache<(), crate::model::FormOptions>>,
     /// Cross-check results per viewer and version of what is looked for.

@@ -78,21 +78,23 @@ pub fn RequestTable(
     if requests.is_empty() {
         return view! { <p class="empty">{empty}</p> }.into_any();
     }
+    let counterpart_label = match direction {
+        Column::From => tr!(l, "col-from"),
+        Column::To => tr!(l, "col-to"),
+        Column::Both => tr!(l, "col-from-to"),
+    };
+    // `stack`: on a phone each row is a card (subject first, then due, counterpart, priority, status,
+    // case), the cells named by `data-label` (style/main.css), so no column falls off the screen.
+    let (due, case) = (tr!(l, "col-due"), tr!(l, "col-case"));
     view! {
         <div class="table-wrap">
-            <table class="data requests">
+            <table class="data requests stack">
                 <caption class="visually-hidden">{label}</caption>
                 <thead>
                     <tr>
-                        <th scope="col">{tr!(l, "col-due")}</th>
+                        <th scope="col">{due.clone()}</th>
                         <th scope="col">{tr!(l, "col-subject")}</th>
-                        <th scope="col">
-                            {match direction {
-                                Column::From => tr!(l, "col-from"),
-                                Column::To => tr!(l, "col-to"),
-                                Column::Both => tr!(l, "col-from-to"),
-                            }}
-                        </th>
+                        <th scope="col">{counterpart_label.clone()}</th>
                         <th scope="col">{tr!(l, "col-priority")}</th>
                         <th scope="col">{tr!(l, "col-status")}</th>
                         <th scope="col">{tr!(l, "col-case")}</th>
@@ -110,15 +112,15 @@ pub fn RequestTable(
                             };
                             view! {
                                 <tr class:overdue-row=overdue>
-                                    <td><DeadlineText deadline=r.deadline.clone()/></td>
-                                    <td>
+                                    <td class="card-wide" data-label=due.clone()><DeadlineText deadline=r.deadline.clone()/></td>
+                                    <td class="card-main">
                                         <a href=format!("/requests/{}", r.id) translate="no">{r.subject.clone()}</a>
                                         <div class="muted small">{r.kind.label_in(l)} " · " <TlpBadge tlp=r.tlp/></div>
                                     </td>
-                                    <td translate="no">{counterpart}</td>
+                                    <td translate="no" data-label=counterpart_label.clone()>{counterpart}</td>
                                     <td><PriorityBadge priority=r.priority/></td>
                                     <td><RequestStatusBadge status=r.status/></td>
-                                    <td translate="no"><a href=format!("/cases/{}", r.case_id) class="mono">{r.case_reference.clone()}</a></td>
+                                    <td translate="no" data-label=case.clone()><a href=format!("/cases/{}", r.case_id) class="mono">{r.case_reference.clone()}</a></td>
                                 </tr>
                             }
                         })
@@ -142,9 +144,11 @@ pub fn CaseTable(
     if cases.is_empty() {
         return view! { <p class="empty">{empty}</p> }.into_any();
     }
+    // On a phone, a card per case (see RequestTable).
+    let (category, lead, open, updated) = (tr!(l, "col-category"), tr!(l, "col-lead"), tr!(l, "col-open-requests"), tr!(l, "col-updated"));
     view! {
         <div class="table-wrap">
-            <table class="data">
+            <table class="data stack">
                 <caption class="visually-hidden">{tr!(l, "cases-caption")}</caption>
                 <thead>
                     <tr>
@@ -160,14 +164,14 @@ pub fn CaseTable(
                             {selectable.then(|| view! {
                                 <td><input type="checkbox" name="case" value=c.id.to_string() aria-label=tr!(l, "select-case", reference = c.reference.clone())/></td>
                             })}
-                            <td class="mono nowrap" translate="no"><a href=format!("/cases/{}", c.id)>{c.reference.clone()}</a></td>
-                            <td><span translate="no">{c.title.clone()}</span> <div><TlpBadge tlp=c.tlp/></div></td>
-                            <td>{c.category.label_in(l)}</td>
+                            <td class="mono nowrap card-ref" translate="no"><a href=format!("/cases/{}", c.id)>{c.reference.clone()}</a></td>
+                            <td class="card-main"><span translate="no">{c.title.clone()}</span> <div><TlpBadge tlp=c.tlp/></div></td>
+                            <td data-label=category.clone()>{c.category.label_in(l)}</td>
                             <td><PriorityBadge priority=c.priority/></td>
                             <td><CaseStatusBadge status=c.status/></td>
-                            <td translate="no">{c.lead_name.clone()} <span class="muted">" " {c.owner_agency.clone()}</span></td>
-                            <td class="num">{c.open_requests}</td>
-                            <td class="nowrap"><time datetime=c.updated.at.to_rfc3339()>{c.updated.text.clone()}</time></td>
+                            <td translate="no" data-label=lead.clone()>{c.lead_name.clone()} <span class="muted">" " {c.owner_agency.clone()}</span></td>
+                            <td class="num" data-label=open.clone()>{c.open_requests}</td>
+                            <td class="nowrap" data-label=updated.clone()><time datetime=c.updated.at.to_rfc3339()>{c.updated.text.clone()}</time></td>
                         </tr>
                     }).collect_view()}
                 </tbody>

@@ -78,15 +78,14 @@ mod browser {
 
 /// The recovery codes, shown once after the account's first second factor is set up.
 #[component]
-pub fn RecoveryCodes(codes: Vec<String>, what: &'static str) -> impl IntoView {
+pub fn RecoveryCodes(codes: Vec<String>, #[prop(into)] what: String, l: crate::i18n::Locale) -> impl IntoView {
     view! {
         <div class="issued" role="status">
-            <p><strong>{what}</strong> " Keep these recovery codes somewhere safe, away from your phone and keys: \
-                each one signs you in once if you lose them. They are shown only now."</p>
-            <ol class="recovery-codes mono" data-testid="recovery-codes">
+            <p><strong>{what}</strong> " " {tr!(l, "codes-keep")}</p>
+            <ol class="recovery-codes mono" data-testid="recovery-codes" translate="no">
                 {codes.into_iter().map(|c| view! { <li>{c}</li> }).collect_view()}
             </ol>
-            <p><a class="button primary" href="/">"Continue"</a></p>
+            <p><a class="button primary" href="/">{tr!(l, "continue")}</a></p>
         </div>
     }
 }
@@ -96,6 +95,8 @@ pub fn RecoveryCodes(codes: Vec<String>, what: &'static str) -> impl IntoView {
 pub fn AddPasskey(
     /// Where passkeys work (the server's public address).
     origin: String,
+    /// The reader's language.
+    l: crate::i18n::Locale,
 ) -> impl IntoView {
     // Copyable, so the handler can be used again each time the form is drawn.
     let origin = StoredValue::new(origin);
@@ -123,7 +124,7 @@ pub fn AddPasskey(
             leptos::task::spawn_local(async move {
                 match browser::add(origin, name, password).await {
                     Ok(issued) if issued.is_empty() => {
-                        super::server_form::set_flash("Passkey added. Your other sessions have been signed out.");
+                        super::server_form::set_flash(&tr!(l, "pk-added"));
                         let _ = window().location().reload();
                     }
                     Ok(issued) => codes.set(Some(issued)),
@@ -136,15 +137,14 @@ pub fn AddPasskey(
     let error = Signal::from(error);
     view! {
         {move || match codes.get() {
-            Some(codes) => view! { <RecoveryCodes codes what="Your passkey is set up."/> }.into_any(),
+            Some(codes) => view! { <RecoveryCodes codes what=tr!(l, "pk-done") l/> }.into_any(),
             None => view! {
                 <form class="add-passkey" on:submit=on_submit>
                     <ErrorSummary error/>
-                    <Field label="Name of this passkey" name="name" form="passkey" error
-                        hint="To tell your passkeys apart, e.g. \"work laptop\" or \"security key\"."/>
-                    <Field label="Your password" name="password" form="passkey" kind="password" autocomplete="current-password" required=true error
-                        hint="Asked again, so that an unattended session cannot add its own passkey."/>
-                    <button type="submit" class="button primary" disabled=move || busy.get()>"Add a passkey"</button>
+                    <Field label=tr!(l, "pk-name") name="name" form="passkey" error hint=tr!(l, "pk-name-hint")/>
+                    <Field label=tr!(l, "field-your-password") name="password" form="passkey" kind="password" autocomplete="current-password" required=true error
+                        hint=tr!(l, "pk-password-hint")/>
+                    <button type="submit" class="button primary" disabled=move || busy.get()>{tr!(l, "pk-add")}</button>
                 </form>
             }.into_any(),
         }}
@@ -156,6 +156,8 @@ pub fn AddPasskey(
 pub fn PasskeySignIn(
     /// Where passkeys work (the server's public address).
     origin: String,
+    /// The reader's language.
+    l: crate::i18n::Locale,
 ) -> impl IntoView {
     let origin = StoredValue::new(origin);
     #[cfg(not(feature = "hydrate"))]
@@ -184,7 +186,7 @@ pub fn PasskeySignIn(
     view! {
         <div class="passkey-sign-in">
             <ErrorSummary error=error.into()/>
-            <button type="button" class="button primary" on:click=on_click disabled=move || busy.get()>"Use a passkey"</button>
+            <button type="button" class="button primary" on:click=on_click disabled=move || busy.get()>{tr!(l, "pk-use")}</button>
         </div>
     }
 }

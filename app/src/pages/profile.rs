@@ -11,6 +11,7 @@ use crate::components::forms::{Field, SelectField};
 use crate::components::layout::{CurrentUser, Guard};
 use crate::components::passkey::{AddPasskey, RecoveryCodes};
 use crate::components::server_form::ServerForm;
+use crate::i18n::{LabelIn, Locale};
 use crate::model::permissions::{allows, Action};
 use crate::model::{Priority, SecondFactorStatus};
 use leptos::prelude::*;
@@ -19,9 +20,10 @@ use leptos_meta::Title;
 
 #[component]
 pub fn ProfilePage() -> impl IntoView {
+    let l = crate::i18n::use_locale();
     let user = CurrentUser::resource();
     view! {
-        <Title text="Profile"/>
+        <Title text=tr!(l, "nav-profile")/>
         <Guard action=Action::ManageOwnProfile allow_pending_password=true>
             {move || {
                 // The guard shows this only once the user is known.
@@ -32,37 +34,37 @@ pub fn ProfilePage() -> impl IntoView {
                 view! {
                     {(!must_change && must_enrol).then(|| view! { <SecondFactor must_enrol/> })}
                     <section class="panel narrow">
-                        <h1>"Change your password"</h1>
+                        <h1>{tr!(l, "pw-title")}</h1>
                         {must_change.then(|| view! {
-                            <p class="notice" role="status">"Your account has a temporary password. Choose your own password to continue."</p>
+                            <p class="notice" role="status">{tr!(l, "pw-temporary")}</p>
                         })}
                         <ServerForm
                             action=ChangePassword::PATH
                             then=if must_change { "/" } else { "" }
-                            done="Your password has been changed. Your other sessions have been signed out."
+                            done=tr!(l, "pw-changed")
                         >
                             // For password managers: which account this password belongs to.
                             <input type="text" name="username" autocomplete="username" value=u.username.clone() hidden readonly/>
-                            <Field label="Current password" name="current" kind="password" autocomplete="current-password" required=true/>
+                            <Field label=tr!(l, "pw-current") name="current" kind="password" autocomplete="current-password" required=true/>
                             <Field
-                                label="New password"
+                                label=tr!(l, "pw-new")
                                 name="new_password"
                                 kind="password"
                                 autocomplete="new-password"
                                 required=true
-                                hint="12 to 128 characters. A passphrase of several words is good. Common passwords are refused."
+                                hint=tr!(l, "pw-new-hint")
                             />
-                            <Field label="New password again" name="confirm" kind="password" autocomplete="new-password" required=true/>
-                            <button type="submit" class="button primary">"Change password"</button>
+                            <Field label=tr!(l, "pw-again") name="confirm" kind="password" autocomplete="new-password" required=true/>
+                            <button type="submit" class="button primary">{tr!(l, "pw-submit")}</button>
                         </ServerForm>
                     </section>
                     {(!must_change && !must_enrol).then(|| view! {
                         <section class="panel narrow">
-                            <h2>"Time zone"</h2>
-                            <p>"Times are shown in your zone, with the zone named. Currently: " <strong>{u.time_zone.clone()}</strong></p>
-                            <ServerForm action=SetTimeZone::PATH done="Time zone saved.">
-                                <Field label="Time zone" name="time_zone" hint="An IANA zone name, e.g. America/Toronto, Asia/Kolkata, Europe/London."/>
-                                <button type="submit" class="button secondary">"Save time zone"</button>
+                            <h2>{tr!(l, "tz-title")}</h2>
+                            <p>{tr!(l, "tz-current")} " " <strong translate="no">{u.time_zone.clone()}</strong></p>
+                            <ServerForm action=SetTimeZone::PATH done=tr!(l, "tz-saved")>
+                                <Field label=tr!(l, "tz-title") name="time_zone" hint=tr!(l, "tz-hint")/>
+                                <button type="submit" class="button secondary">{tr!(l, "tz-save")}</button>
                             </ServerForm>
                         </section>
                     })}
@@ -79,16 +81,15 @@ pub fn ProfilePage() -> impl IntoView {
 /// account must have one), and removing a passkey.
 #[component]
 fn SecondFactor(must_enrol: bool) -> impl IntoView {
+    let l = crate::i18n::use_locale();
     let status = Resource::new(|| (), |_| my_second_factor());
     view! {
         <section class="panel narrow" id="second-factor">
-            <h2>"Second factor"</h2>
+            <h2>{tr!(l, "sf-title")}</h2>
             {must_enrol.then(|| view! {
-                <p class="notice" role="status">"Your account needs a second factor before you can continue: add a passkey (your \
-                    computer's fingerprint or face sign-in, or a security key), or set up an authenticator app on your work phone. \
-                    Every sign-in then asks for it."</p>
+                <p class="notice" role="status">{tr!(l, "sf-must-enrol")}</p>
             })}
-            <Suspense fallback=|| view! { <p class="loading">"Loading…"</p> }>
+            <Suspense fallback=move || view! { <p class="loading">{tr!(l, "loading")}</p> }>
                 {move || Suspend::new(async move {
                     match status.await {
                         Ok(s) => view! { <Factors s/> }.into_any(),
@@ -102,42 +103,40 @@ fn SecondFactor(must_enrol: bool) -> impl IntoView {
 
 #[component]
 fn Factors(s: SecondFactorStatus) -> impl IntoView {
+    let l = crate::i18n::use_locale();
     let any = s.any();
     let origin = s.passkey_origin.clone();
     let options: Vec<(String, String)> = s.passkeys.iter().map(|p| (p.id.to_string(), p.name.clone())).collect();
     view! {
         {any.then(|| view! {
-            <p data-testid="second-factor-status">"Recovery codes left: " {s.recovery_codes_left} ". \
-                If you lose all your second factors, an administrator can reset them (a supervisor confirms)."</p>
+            <p data-testid="second-factor-status">{tr!(l, "sf-codes-left", count = s.recovery_codes_left)}</p>
         })}
-        <h3>"Passkeys"</h3>
-        <p class="hint factor-intro">"A passkey signs you in with your computer's fingerprint or face sign-in, your device PIN or a security key. \
-            It works only at " <code>{origin}</code> ", so a look-alike site cannot use it."</p>
+        <h3>{tr!(l, "sf-passkeys")}</h3>
+        <p class="hint factor-intro">{tr!(l, "sf-passkey-intro", origin = origin)}</p>
         {(!s.passkeys.is_empty()).then(|| view! {
             <ul class="passkeys" data-testid="passkeys">
                 {s.passkeys.iter().map(|p| view! {
-                    <li><strong>{p.name.clone()}</strong> " — added " {p.created_at.text.clone()}
-                        {p.last_used_at.as_ref().map(|t| format!(", last used {}", t.text))}</li>
+                    <li><strong translate="no">{p.name.clone()}</strong> " — " {tr!(l, "sf-passkey-added", when = p.created_at.text.clone())}
+                        {p.last_used_at.as_ref().map(|t| format!(", {}", tr!(l, "sf-passkey-used", when = t.text.clone())))}</li>
                 }).collect_view()}
             </ul>
         })}
-        <AddPasskey origin=s.passkey_origin.clone()/>
+        <AddPasskey origin=s.passkey_origin.clone() l/>
         {(!options.is_empty()).then(|| view! {
             <details class="remove-passkey">
-                <summary>"Remove a passkey"</summary>
-                <ServerForm action=RemovePasskey::PATH done="Passkey removed.">
-                    <SelectField label="Passkey" name="id" options/>
-                    <Field label="Your password" name="password" form="remove-passkey" kind="password" autocomplete="current-password" required=true/>
-                    <button type="submit" class="button danger">"Remove passkey"</button>
+                <summary>{tr!(l, "sf-remove-open")}</summary>
+                <ServerForm action=RemovePasskey::PATH done=tr!(l, "sf-removed")>
+                    <SelectField label=tr!(l, "sf-passkey") name="id" options/>
+                    <Field label=tr!(l, "field-your-password") name="password" form="remove-passkey" kind="password" autocomplete="current-password" required=true/>
+                    <button type="submit" class="button danger">{tr!(l, "sf-remove")}</button>
                 </ServerForm>
             </details>
         })}
-        <h3>"Authenticator app"</h3>
+        <h3>{tr!(l, "sf-app")}</h3>
         {if s.totp {
-            view! { <p data-testid="totp-status">"An authenticator app is set up. To replace it, ask an administrator to reset it \
-                (a supervisor confirms)."</p> }.into_any()
+            view! { <p data-testid="totp-status">{tr!(l, "sf-app-set")}</p> }.into_any()
         } else {
-            view! { <TotpSetupIsland/> }.into_any()
+            view! { <TotpSetupIsland l/> }.into_any()
         }}
     }
 }
@@ -145,7 +144,7 @@ fn Factors(s: SecondFactorStatus) -> impl IntoView {
 /// An island of its own: the QR code, the secret and the recovery codes are shown here once, and never
 /// travel in a URL or survive a reload.
 #[island]
-fn TotpSetupIsland() -> impl IntoView {
+fn TotpSetupIsland(l: Locale) -> impl IntoView {
     let begin = ServerAction::<BeginTotp>::new();
     let confirm = ServerAction::<ConfirmTotp>::new();
     let begin_error = action_error(begin);
@@ -156,31 +155,31 @@ fn TotpSetupIsland() -> impl IntoView {
         {move || match (setup(), codes()) {
             (_, Some(codes)) if codes.is_empty() => view! {
                 <div class="issued" role="status">
-                    <p><strong>"Your authenticator app is set up."</strong> " Your recovery codes are unchanged."</p>
-                    <p><a class="button primary" href="/profile">"Done"</a></p>
+                    <p><strong>{tr!(l, "totp-done")}</strong> " " {tr!(l, "totp-codes-unchanged")}</p>
+                    <p><a class="button primary" href="/profile">{tr!(l, "done")}</a></p>
                 </div>
             }.into_any(),
-            (_, Some(codes)) => view! { <RecoveryCodes codes what="Your authenticator app is set up."/> }.into_any(),
+            (_, Some(codes)) => view! { <RecoveryCodes codes what=tr!(l, "totp-done") l/> }.into_any(),
             (Some(setup), None) => view! {
                 <ol class="steps">
-                    <li>"Scan this code with your authenticator app (or type the secret below into it)."</li>
-                    <li>"Type the six-digit code the app shows, to confirm."</li>
+                    <li>{tr!(l, "totp-step-scan")}</li>
+                    <li>{tr!(l, "totp-step-type")}</li>
                 </ol>
-                <div class="qr" role="img" aria-label="QR code for your authenticator app" inner_html=setup.qr_svg.clone()></div>
-                <p>"Secret: " <code class="secret" data-testid="totp-secret">{setup.secret.clone()}</code></p>
+                <div class="qr" role="img" aria-label=tr!(l, "totp-qr") inner_html=setup.qr_svg.clone()></div>
+                <p>{tr!(l, "totp-secret")} " " <code class="secret" data-testid="totp-secret" translate="no">{setup.secret.clone()}</code></p>
                 <ActionForm action=confirm>
                     <ErrorSummary error/>
-                    <Field label="Code from the app" name="code" autocomplete="one-time-code" required=true error/>
-                    <button type="submit" class="button primary">"Confirm"</button>
+                    <Field label=tr!(l, "totp-code") name="code" autocomplete="one-time-code" required=true error/>
+                    <button type="submit" class="button primary">{tr!(l, "confirm")}</button>
                 </ActionForm>
             }.into_any(),
             (None, None) => view! {
-                <p>"Use an authenticator app (for example FreeOTP, Google Authenticator, Microsoft Authenticator or 1Password)."</p>
+                <p>{tr!(l, "totp-intro")}</p>
                 <ActionForm action=begin>
                     <ErrorSummary error=begin_error/>
-                    <Field label="Your password" name="password" form="totp" kind="password" autocomplete="current-password" required=true
-                        hint="Asked again, so that an unattended session cannot tie its own app to your account." error=begin_error/>
-                    <button type="submit" class="button primary">"Set up an authenticator app"</button>
+                    <Field label=tr!(l, "field-your-password") name="password" form="totp" kind="password" autocomplete="current-password" required=true
+                        hint=tr!(l, "totp-password-hint") error=begin_error/>
+                    <button type="submit" class="button primary">{tr!(l, "totp-begin")}</button>
                 </ActionForm>
             }.into_any(),
         }}
@@ -190,20 +189,21 @@ fn TotpSetupIsland() -> impl IntoView {
 /// Supervisors: which outgoing requests of their agency wait for their approval before they are sent.
 #[component]
 fn ApprovalPolicy() -> impl IntoView {
+    let l = crate::i18n::use_locale();
     let current = Resource::new(|| (), |_| approval_policy());
     view! {
         <section class="panel narrow">
-            <h2>"Approval of outgoing requests"</h2>
+            <h2>{tr!(l, "ap-title")}</h2>
             <Suspense fallback=|| ()>
                 {move || Suspend::new(async move {
                     let now = current.await.unwrap_or_default();
-                    let options = std::iter::once((String::new(), "No approval needed".to_string()))
-                        .chain(Priority::ALL.iter().map(|p| (p.as_str().to_string(), format!("{} and more pressing", p.label()))))
+                    let options = std::iter::once((String::new(), tr!(l, "ap-none")))
+                        .chain(Priority::ALL.iter().map(|p| (p.as_str().to_string(), tr!(l, "ap-at-least", priority = p.label_in(l)))))
                         .collect();
                     view! {
-                        <ServerForm action=SetApprovalPolicy::PATH done="Approval policy saved.">
-                            <SelectField label="Requests of my agency that need a supervisor's approval" name="min_priority" options selected=now/>
-                            <button type="submit" class="button secondary">"Save"</button>
+                        <ServerForm action=SetApprovalPolicy::PATH done=tr!(l, "ap-saved")>
+                            <SelectField label=tr!(l, "ap-label") name="min_priority" options selected=now/>
+                            <button type="submit" class="button secondary">{tr!(l, "save")}</button>
                         </ServerForm>
                     }
                 })}

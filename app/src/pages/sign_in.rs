@@ -84,7 +84,7 @@ fn SecondStep(f: PendingFactors, l: Locale) -> impl IntoView {
     view! {
         <h1>{title}</h1>
         <p class="lead">{lead}</p>
-        {f.passkeys.then(|| view! { <PasskeySignIn origin=f.passkey_origin.clone()/> })}
+        {f.passkeys.then(|| view! { <PasskeySignIn origin=f.passkey_origin.clone() l/> })}
         <ServerForm action=LoginCode::PATH then="/" class="code-step">
             {(f.passkeys && !f.totp).then(|| view! { <p class="hint">{tr!(l, "sign-in-lost-passkey")}</p> })}
             {f.totp.then(|| view! { <p class="hint">{tr!(l, "sign-in-lost-app")}</p> })}
