@@ -399,6 +399,33 @@ pk-password-hint = Asked again, so that an unattended session cannot add its own
 pk-add = Add a passkey
 pk-use = Use a passkey
 
+## Refusals and errors
+error-unauthorized = Please sign in.
+error-forbidden = You do not have access to this page.
+error-not-found = Not found.
+error-validation = Please correct the marked fields.
+error-too-many = Too many attempts. Wait a minute and try again.
+error-slow-down = You have run many searches or exports in a short time. Try again in { $seconds } seconds.
+error-internal = Something went wrong on the server. It has been logged.
+error-no-space = The server's storage is full, so nothing could be saved or recorded (opening a case is recorded too). What you typed is still here: try again later, and tell your administrator.
+error-transport = Could not reach the server: { $detail }
+
+## Cases in bulk
+bulk-choose-lead = Choose the new lead
+bulk-title = Change many cases at once
+bulk-tick-page = Tick every case on this page
+bulk-all-matching = Every case matching the filter, on all pages (at most { $max })
+bulk-hand-to = Hand to
+bulk-reassign = Reassign lead
+bulk-reason = Reason for closing
+bulk-reason-hint = Kept with each case's record of the change.
+bulk-close = Close cases
+bulk-csv = Download the ticked cases as CSV
+bulk-cases-report = { $changed } changed, { $refused } not changed.
+bulk-reload = Reload the list
+bulk-cases-done = done
+bulk-tick-first = Tick the cases to download.
+
 ## Closed sets (statuses, kinds, grades…): <set>-<stored value>
 Role-officer = Liaison officer
 Role-supervisor = Supervisor

@@ -399,6 +399,33 @@ pk-password-hint = Demandé de nouveau, pour qu'une session laissée sans survei
 pk-add = Ajouter une clé d'accès
 pk-use = Utiliser une clé d'accès
 
+## Refusals and errors
+error-unauthorized = Veuillez vous connecter.
+error-forbidden = Vous n'avez pas accès à cette page.
+error-not-found = Introuvable.
+error-validation = Veuillez corriger les champs indiqués.
+error-too-many = Trop de tentatives. Attendez une minute et réessayez.
+error-slow-down = Vous avez lancé beaucoup de recherches ou d'exportations en peu de temps. Réessayez dans { $seconds } secondes.
+error-internal = Une erreur s'est produite sur le serveur. Elle a été consignée.
+error-no-space = L'espace de stockage du serveur est plein : rien n'a pu être enregistré ni consigné (l'ouverture d'un dossier est consignée aussi). Ce que vous avez saisi est toujours ici : réessayez plus tard et avisez votre administrateur.
+error-transport = Impossible de joindre le serveur : { $detail }
+
+## Cases in bulk
+bulk-choose-lead = Choisissez le nouveau responsable
+bulk-title = Modifier plusieurs dossiers à la fois
+bulk-tick-page = Cocher tous les dossiers de cette page
+bulk-all-matching = Tous les dossiers qui correspondent au filtre, sur toutes les pages ({ $max } au plus)
+bulk-hand-to = Confier à
+bulk-reassign = Changer de responsable
+bulk-reason = Motif de fermeture
+bulk-reason-hint = Conservé avec la trace de la modification de chaque dossier.
+bulk-close = Fermer les dossiers
+bulk-csv = Télécharger les dossiers cochés en CSV
+bulk-cases-report = { $changed } modifiés, { $refused } non modifiés.
+bulk-reload = Recharger la liste
+bulk-cases-done = fait
+bulk-tick-first = Cochez les dossiers à télécharger.
+
 ## Ensembles fermés (états, types, cotes…)
 Role-officer = Agent de liaison
 Role-supervisor = Superviseur

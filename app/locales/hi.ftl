@@ -395,6 +395,33 @@ pk-password-hint = दोबारा पूछा जाता है, ता�
 pk-add = पासकी जोड़ें
 pk-use = पासकी का उपयोग करें
 
+## Refusals and errors
+error-unauthorized = कृपया साइन इन करें।
+error-forbidden = आपको इस पृष्ठ तक पहुँच नहीं है।
+error-not-found = नहीं मिला।
+error-validation = कृपया चिह्नित फ़ील्ड ठीक करें।
+error-too-many = बहुत अधिक प्रयास। एक मिनट रुककर फिर प्रयास करें।
+error-slow-down = आपने कम समय में बहुत सारी खोजें या निर्यात किए हैं। { $seconds } सेकंड बाद फिर प्रयास करें।
+error-internal = सर्वर पर कुछ गड़बड़ हुई। इसे दर्ज कर लिया गया है।
+error-no-space = सर्वर का भंडारण भर गया है, इसलिए कुछ भी सहेजा या दर्ज नहीं हो सका (मामला खोलना भी दर्ज होता है)। आपने जो टाइप किया वह यहीं है: बाद में फिर प्रयास करें और अपने प्रशासक को बताएँ।
+error-transport = सर्वर तक नहीं पहुँच सके: { $detail }
+
+## Cases in bulk
+bulk-choose-lead = नया प्रमुख चुनें
+bulk-title = कई मामले एक साथ बदलें
+bulk-tick-page = इस पृष्ठ के सभी मामले चुनें
+bulk-all-matching = फ़िल्टर से मेल खाने वाले सभी मामले, सभी पृष्ठों पर (अधिकतम { $max })
+bulk-hand-to = सौंपें
+bulk-reassign = प्रमुख बदलें
+bulk-reason = बंद करने का कारण
+bulk-reason-hint = हर मामले के परिवर्तन-अभिलेख के साथ रखा जाता है।
+bulk-close = मामले बंद करें
+bulk-csv = चुने गए मामले CSV में डाउनलोड करें
+bulk-cases-report = { $changed } बदले गए, { $refused } नहीं बदले गए।
+bulk-reload = सूची फिर से लोड करें
+bulk-cases-done = हो गया
+bulk-tick-first = डाउनलोड के लिए मामले चुनें।
+
 ## बंद सूचियाँ (स्थितियाँ, प्रकार, श्रेणियाँ…)
 Role-officer = संपर्क अधिकारी
 Role-supervisor = पर्यवेक्षक

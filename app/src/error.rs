@@ -76,6 +76,23 @@ impl AppError {
     }
 
     /// The message for one field, if this error carries one.
+    /// The message in the reader's language. Messages the server wrote in words of its own (a conflict, a
+    /// field's limit) are shown as written, in English for now.
+    pub fn message_in(&self, l: crate::i18n::Locale) -> String {
+        match self {
+            AppError::Unauthorized => tr!(l, "error-unauthorized"),
+            AppError::Forbidden => tr!(l, "error-forbidden"),
+            AppError::NotFound => tr!(l, "error-not-found"),
+            AppError::Validation(_) => tr!(l, "error-validation"),
+            AppError::TooManyRequests => tr!(l, "error-too-many"),
+            AppError::SlowDown(seconds) => tr!(l, "error-slow-down", seconds = *seconds as i64),
+            AppError::Internal => tr!(l, "error-internal"),
+            AppError::NoSpace => tr!(l, "error-no-space"),
+            AppError::Transport(detail) => tr!(l, "error-transport", detail = detail.clone()),
+            AppError::Conflict(_) | AppError::TooLarge(_) => self.to_string(),
+        }
+    }
+
     pub fn field_message(&self, field: &str) -> Option<String> {
         match self {
             AppError::Validation(errors) => errors.iter().find(|e| e.field == field).map(|e| e.message.clone()),
@@ -180,5 +197,34 @@ impl From<sqlx::migrate::MigrateError> for AppError {
     fn from(e: sqlx::migrate::MigrateError) -> Self {
         tracing::error!(error = %e, "migration error");
         AppError::Internal
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::AppError;
+    use crate::i18n::Locale;
+
+    /// The catalogue's English is the message the error has always had (the server's logs and the JSON keep
+    /// it), and the other languages have words of their own.
+    #[test]
+    fn refusals_read_in_the_readers_language() {
+        let all = [
+            AppError::Unauthorized,
+            AppError::Forbidden,
+            AppError::NotFound,
+            AppError::Validation(vec![]),
+            AppError::TooManyRequests,
+            AppError::SlowDown(30),
+            AppError::Internal,
+            AppError::NoSpace,
+            AppError::Transport("timeout".into()),
+        ];
+        for e in &all {
+            assert_eq!(e.message_in(Locale::En), e.to_string());
+            assert_ne!(e.message_in(Locale::FrCa), e.to_string(), "{e:?} has no French");
+            assert_ne!(e.message_in(Locale::Hi), e.to_string(), "{e:?} has no Hindi");
+        }
+        assert!(AppError::SlowDown(30).message_in(Locale::FrCa).contains("30 secondes"));
     }
 }

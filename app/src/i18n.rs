@@ -220,10 +220,20 @@ fn pseudo(text: &str) -> Cow<'_, str> {
     Cow::Owned(text.chars().map(|c| FROM.find(c).and_then(|i| TO.chars().nth(i)).unwrap_or(c)).collect())
 }
 
-/// The reader's language in a page or component: the request's on the server, an island's prop in the
-/// browser (provided by the island), English otherwise.
+/// The reader's language in a page or component: the request's on the server; in the browser, the page's
+/// `<html lang>` (so an island renders again in the language the server rendered it in); English otherwise.
 pub fn use_locale() -> Locale {
-    leptos::prelude::use_context::<Locale>().unwrap_or_default()
+    if let Some(locale) = leptos::prelude::use_context::<Locale>() {
+        return locale;
+    }
+    // An island in the browser: the page's own `<html lang>`, which the server set from the same choice.
+    #[cfg(feature = "hydrate")]
+    if let Some(locale) =
+        leptos::prelude::document().document_element().and_then(|e| e.get_attribute("lang")).and_then(|t| Locale::parse(&t))
+    {
+        return locale;
+    }
+    Locale::En
 }
 
 /// The language this request is answered in: the `ld_lang` cookie, else `Accept-Language`, else English.

@@ -190,3 +190,22 @@ test('on a phone the French inbox and case page fit the screen: each request and
   }
   await context.close();
 });
+
+test('a refusal reads in the page\'s language, from an island rendered again in the browser', async ({ browser }) => {
+  const context = await browser.newContext();
+  await context.addCookies([{ name: 'ld_lang', value: 'fr-CA', url: 'http://127.0.0.1:3100' }]);
+  const page = await context.newPage();
+  await page.goto('/login');
+  await page.getByLabel("Nom d'utilisateur").fill('ca.supervisor');
+  await page.getByLabel('Mot de passe').fill(credentials()['ca.supervisor']);
+  await page.locator('main form button[type=submit]').first().click();
+  await expect(page.getByRole('heading', { name: 'Boîte de réception' })).toBeVisible();
+  await page.goto('/cases/new');
+  await hydrated(page);
+  await page.getByLabel('Titre', { exact: true }).fill('x');
+  await page.getByRole('button', { name: 'Ouvrir le dossier' }).click();
+  await expect(page.locator('.error-headline')).toHaveText('Veuillez corriger les champs indiqués.');
+  // What was typed stays.
+  await expect(page.getByLabel('Titre', { exact: true })).toHaveValue('x');
+  await context.close();
+});

@@ -16,10 +16,11 @@ pub fn BulkCases(
     /// The server function's URL.
     action: String,
 ) -> impl IntoView {
+    let l = crate::i18n::use_locale();
     let error = RwSignal::new(None::<AppError>);
     let report = RwSignal::new(None::<BulkReport>);
     let busy = RwSignal::new(false);
-    let lead_options = std::iter::once((String::new(), "Choose the new lead".to_string()))
+    let lead_options = std::iter::once((String::new(), tr!(l, "bulk-choose-lead")))
         .chain(leads.into_iter().map(|(id, name)| (id.to_string(), name)))
         .collect::<Vec<_>>();
     let (filter_for_submit, filter_for_csv) = (filter.clone(), filter);
@@ -42,28 +43,28 @@ pub fn BulkCases(
     };
     view! {
         <section class="panel bulk" aria-labelledby="bulk-title">
-            <h2 id="bulk-title">"Change many cases at once"</h2>
+            <h2 id="bulk-title">{tr!(l, "bulk-title")}</h2>
             <form action=action method="post" on:submit=on_submit aria-busy=move || busy.get().to_string()>
                 <ErrorSummary error=error.into()/>
                 <div class="bulk-choose">
-                    <label class="check"><input type="checkbox" on:change=on_tick_page/> " Tick every case on this page"</label>
+                    <label class="check"><input type="checkbox" on:change=on_tick_page/> " " {tr!(l, "bulk-tick-page")}</label>
                     <label class="check">
                         <input type="checkbox" name="all_matching" value="1"/>
-                        {format!(" Every case matching the filter, on all pages (at most {BULK_MAX_CASES})")}
+                        " " {tr!(l, "bulk-all-matching", max = BULK_MAX_CASES as i64)}
                     </label>
                 </div>
                 <div class="field-row">
                     <div>
-                        <SelectField label="Hand to" name="lead" form="bulk" options=lead_options error=error/>
-                        <button type="submit" class="button secondary" value="reassign" disabled=move || busy.get()>"Reassign lead"</button>
+                        <SelectField label=tr!(l, "bulk-hand-to") name="lead" form="bulk" options=lead_options error=error/>
+                        <button type="submit" class="button secondary" value="reassign" disabled=move || busy.get()>{tr!(l, "bulk-reassign")}</button>
                     </div>
                     <div>
-                        <TextArea label="Reason for closing" name="reason" form="bulk" rows=2 error=error
-                            hint="Kept with each case's record of the change."/>
-                        <button type="submit" class="button secondary" value="close" disabled=move || busy.get()>"Close cases"</button>
+                        <TextArea label=tr!(l, "bulk-reason") name="reason" form="bulk" rows=2 error=error
+                            hint=tr!(l, "bulk-reason-hint")/>
+                        <button type="submit" class="button secondary" value="close" disabled=move || busy.get()>{tr!(l, "bulk-close")}</button>
                     </div>
                 </div>
-                <p><button type="button" class="button secondary" on:click=on_csv>"Download the ticked cases as CSV"</button></p>
+                <p><button type="button" class="button secondary" on:click=on_csv>{tr!(l, "bulk-csv")}</button></p>
             </form>
             <div role="status">{move || report.get().map(|r| view! { <Report report=r/> })}</div>
         </section>
@@ -72,13 +73,14 @@ pub fn BulkCases(
 
 #[component]
 fn Report(report: BulkReport) -> impl IntoView {
+    let l = crate::i18n::use_locale();
     let changed = report.changed.len();
     let refused = report.not_changed.len();
     view! {
         <div class="bulk-report">
-            <p><strong>{format!("{changed} changed, {refused} not changed.")}</strong> " " <a href="">"Reload the list"</a></p>
+            <p><strong>{tr!(l, "bulk-cases-report", changed = changed as i64, refused = refused as i64)}</strong> " " <a href="">{tr!(l, "bulk-reload")}</a></p>
             <ul>
-                {report.changed.into_iter().map(|r| view! { <li class="ok">{r} " — done"</li> }).collect_view()}
+                {report.changed.into_iter().map(|r| view! { <li class="ok"><span translate="no">{r}</span> " — " {tr!(l, "bulk-cases-done")}</li> }).collect_view()}
                 {report.not_changed.into_iter().map(|r| view! { <li class="refused">{r.reference} " — " {r.reason}</li> }).collect_view()}
             </ul>
         </div>
@@ -119,7 +121,7 @@ mod browser {
     pub fn download_csv(filter: &str, error: RwSignal<Option<AppError>>) {
         let ids = ticked();
         if ids.is_empty() {
-            error.set(Some(AppError::field("ids", "Tick the cases to download.")));
+            error.set(Some(AppError::field("ids", tr!(crate::i18n::use_locale(), "bulk-tick-first"))));
             return;
         }
         error.set(None);

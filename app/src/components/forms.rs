@@ -21,7 +21,7 @@ pub fn ErrorSummary(error: Signal<Option<AppError>>) -> impl IntoView {
             let items = e.field_errors().iter().filter(|f| f.field != "form").map(|f| f.message.clone()).collect::<Vec<_>>();
             let headline = match &e {
                 AppError::Validation(errs) if errs.len() == 1 && errs[0].field == "form" => errs[0].message.clone(),
-                other => other.to_string(),
+                other => other.message_in(crate::i18n::use_locale()),
             };
             view! {
                 <div class="error-summary" role="alert" tabindex="-1">

@@ -125,7 +125,7 @@ fn send(
             // The server's own refusal names the configured limit; a bare 413 comes from the body limit in
             // front of it, which has none to give.
             let message = serde_json::from_str::<crate::error::AppError>(&text)
-                .map(|e| e.field_message("file").unwrap_or_else(|| e.to_string()))
+                .map(|e| e.field_message("file").unwrap_or_else(|| e.message_in(l)))
                 .unwrap_or_else(|_| match status {
                     413 => tr!(l, "upload-too-large"),
                     _ => tr!(l, "upload-failed", status = status as i64),

@@ -33,7 +33,7 @@ fn Agencies() -> impl IntoView {
                     <Suspense fallback=|| view! { <p class="loading">"Loading…"</p> }>
                         {move || Suspend::new(async move {
                             match agencies.await {
-                                Err(e) => view! { <p class="error-summary" role="alert">{e.to_string()}</p> }.into_any(),
+                                Err(e) => view! { <p class="error-summary" role="alert">{e.message_in(crate::i18n::use_locale())}</p> }.into_any(),
                                 Ok(list) => view! {
                                     <div class="table-wrap">
                                         <table class="data">

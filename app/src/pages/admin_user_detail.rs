@@ -42,7 +42,7 @@ fn UserDetail() -> impl IntoView {
                     let open: Vec<_> = changes.await.unwrap_or_default().into_iter().filter(|c| c.decision.is_none()).collect();
                     match user.await {
                         Err(AppError::NotFound) => view! { <NotFoundPage/> }.into_any(),
-                        Err(e) => view! { <p class="error-summary" role="alert">{e.to_string()}</p> }.into_any(),
+                        Err(e) => view! { <p class="error-summary" role="alert">{e.message_in(crate::i18n::use_locale())}</p> }.into_any(),
                         Ok(u) => {
                             let active = u.status == UserStatus::Active;
                             let locked = u.locked_until;

@@ -71,7 +71,7 @@ fn UsersList() -> impl IntoView {
             <Suspense fallback=|| view! { <p class="loading">"Loading users…"</p> }>
                 {move || Suspend::new(async move {
                     match users.await {
-                        Err(e) => view! { <p class="error-summary" role="alert">{e.to_string()}</p> }.into_any(),
+                        Err(e) => view! { <p class="error-summary" role="alert">{e.message_in(crate::i18n::use_locale())}</p> }.into_any(),
                         Ok(list) if list.is_empty() => view! { <p class="empty">"No user matches these filters."</p> }.into_any(),
                         Ok(list) => view! {
                             <div class="table-wrap">

@@ -65,7 +65,7 @@ fn AuditTrail() -> impl IntoView {
                 {move || Suspend::new(async move {
                     let f = filter();
                     match events.await {
-                        Err(e) => view! { <p class="error-summary" role="alert">{e.to_string()}</p> }.into_any(),
+                        Err(e) => view! { <p class="error-summary" role="alert">{e.message_in(crate::i18n::use_locale())}</p> }.into_any(),
                         Ok(page) => {
                             let prev = (page.page > 0).then(|| page_link(&f, page.page - 1));
                             let next = page.has_more.then(|| page_link(&f, page.page + 1));

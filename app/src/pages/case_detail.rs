@@ -41,7 +41,7 @@ fn CaseDetail() -> impl IntoView {
             {move || Suspend::new(async move {
                 match opened.await {
                     Err(AppError::NotFound) => view! { <NotFoundPage/> }.into_any(),
-                    Err(e) => view! { <p class="error-summary" role="alert">{e.to_string()}</p> }.into_any(),
+                    Err(e) => view! { <p class="error-summary" role="alert">{e.message_in(crate::i18n::use_locale())}</p> }.into_any(),
                     Ok(OpenedCase { case: c, history: h, options }) => view! {
                         <Title text=c.reference.clone()/>
                         <CaseHeader case=c.clone()/>
@@ -109,7 +109,7 @@ pub fn CaseHistoryPage() -> impl IntoView {
             {move || Suspend::new(async move {
                 match page.await {
                     Err(AppError::NotFound) => view! { <NotFoundPage/> }.into_any(),
-                    Err(e) => view! { <p class="error-summary" role="alert">{e.to_string()}</p> }.into_any(),
+                    Err(e) => view! { <p class="error-summary" role="alert">{e.message_in(crate::i18n::use_locale())}</p> }.into_any(),
                     Ok(p) => view! {
                         <Title text=tr!(l, "case-history-of", reference = p.reference.clone())/>
                         <p translate="no"><a href=format!("/cases/{}", p.case_id)>"← " {p.reference.clone()}</a></p>

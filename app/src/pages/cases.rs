@@ -76,7 +76,7 @@ fn CaseList() -> impl IntoView {
                 {move || Suspend::new(async move {
                     let f = filter();
                     match cases.await {
-                        Err(e) => view! { <p class="error-summary" role="alert">{e.to_string()}</p> }.into_any(),
+                        Err(e) => view! { <p class="error-summary" role="alert">{e.message_in(crate::i18n::use_locale())}</p> }.into_any(),
                         Ok(page) => {
                             let more = page.has_more.then(|| format!("/cases?{}", f.query(f.page + 1)));
                             let csv = format!("/export/cases.csv?{}", f.query(0));
@@ -174,7 +174,7 @@ fn NewCase() -> impl IntoView {
                 <Suspense fallback=move || view! { <p class="loading">{tr!(l, "loading")}</p> }>
                     {move || Suspend::new(async move {
                         match options.await {
-                            Err(e) => view! { <p class="error-summary" role="alert">{e.to_string()}</p> }.into_any(),
+                            Err(e) => view! { <p class="error-summary" role="alert">{e.message_in(crate::i18n::use_locale())}</p> }.into_any(),
                             Ok(options) => {
                                 let me = options.me.to_string();
                                 view! {

@@ -24,7 +24,7 @@ pub fn ConfirmationsPage() -> impl IntoView {
             <Suspense fallback=|| view! { <p class="loading">"Loading…"</p> }>
                 {move || Suspend::new(async move {
                     match changes.await {
-                        Err(e) => view! { <p class="error-summary" role="alert">{e.to_string()}</p> }.into_any(),
+                        Err(e) => view! { <p class="error-summary" role="alert">{e.message_in(crate::i18n::use_locale())}</p> }.into_any(),
                         Ok(list) => {
                             let (open, decided): (Vec<_>, Vec<_>) = list.into_iter().partition(|c| c.decision.is_none());
                             view! {

@@ -23,7 +23,7 @@ fn Dashboard() -> impl IntoView {
             <Suspense fallback=|| view! { <p class="loading">"Computing the dashboard…"</p> }>
                 {move || Suspend::new(async move {
                     match data.await {
-                        Err(e) => view! { <p class="error-summary" role="alert">{e.to_string()}</p> }.into_any(),
+                        Err(e) => view! { <p class="error-summary" role="alert">{e.message_in(crate::i18n::use_locale())}</p> }.into_any(),
                         Ok(d) => view! {
                             <Title text=d.title/>
                             <div inner_html=d.html/>

@@ -55,7 +55,7 @@ pub fn Inbox(data: Resource<Result<Option<InboxHtml>, AppError>>) -> impl IntoVi
         <Transition fallback=move || view! { <p class="loading">{tr!(l, "inbox-loading")}</p> }>
             {move || Suspend::new(async move {
                 match data.await {
-                    Err(e) => view! { <p class="error-summary" role="alert">{e.to_string()}</p> }.into_any(),
+                    Err(e) => view! { <p class="error-summary" role="alert">{e.message_in(crate::i18n::use_locale())}</p> }.into_any(),
                     Ok(None) => ().into_any(),
                     Ok(Some(html)) => view! {
                         <div inner_html=html.filters/>

@@ -35,7 +35,7 @@ fn Notifications() -> impl IntoView {
                 <Suspense fallback=move || view! { <p class="loading">{tr!(l, "loading")}</p> }>
                     {move || Suspend::new(async move {
                         match items.await {
-                            Err(e) => view! { <p class="error-summary" role="alert">{e.to_string()}</p> }.into_any(),
+                            Err(e) => view! { <p class="error-summary" role="alert">{e.message_in(crate::i18n::use_locale())}</p> }.into_any(),
                             Ok(list) if list.is_empty() => view! { <p class="empty">{tr!(l, "notifications-none")}</p> }.into_any(),
                             Ok(list) => view! {
                                 <ul class="plain notifications">

@@ -93,7 +93,7 @@ fn SecondFactor(must_enrol: bool) -> impl IntoView {
                 {move || Suspend::new(async move {
                     match status.await {
                         Ok(s) => view! { <Factors s/> }.into_any(),
-                        Err(e) => view! { <p class="error-summary" role="alert">{e.to_string()}</p> }.into_any(),
+                        Err(e) => view! { <p class="error-summary" role="alert">{e.message_in(crate::i18n::use_locale())}</p> }.into_any(),
                     }
                 })}
             </Suspense>

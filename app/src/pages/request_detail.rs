@@ -53,7 +53,7 @@ fn RequestDetail() -> impl IntoView {
                 {move || Suspend::new(async move {
                     match request.await {
                         Err(AppError::NotFound) => view! { <NotFoundPage/> }.into_any(),
-                        Err(e) => view! { <p class="error-summary" role="alert">{e.to_string()}</p> }.into_any(),
+                        Err(e) => view! { <p class="error-summary" role="alert">{e.message_in(crate::i18n::use_locale())}</p> }.into_any(),
                         Ok(r) => {
                             let s = r.summary.clone();
                             let rid = s.id;
@@ -142,7 +142,7 @@ fn CrossCheckPanel(result: Resource<Result<Option<CrossCheckView>, AppError>>) -
             <Suspense fallback=move || view! { <p class="loading">{tr!(l, "xcheck-loading")}</p> }>
                 {move || Suspend::new(async move {
                     match result.await {
-                        Err(e) => view! { <p class="error-summary" role="alert">{e.to_string()}</p> }.into_any(),
+                        Err(e) => view! { <p class="error-summary" role="alert">{e.message_in(crate::i18n::use_locale())}</p> }.into_any(),
                         Ok(None) => view! { <p class="loading">{tr!(l, "xcheck-loading")}</p> }.into_any(),
                         Ok(Some(x)) if x.looked_for.is_empty() => view! {
                             <p class="muted">{tr!(l, "xcheck-nothing")}</p>

@@ -50,7 +50,7 @@ fn Requests() -> impl IntoView {
                 {move || Suspend::new(async move {
                     let f = filter();
                     match data.await {
-                        Err(e) => view! { <p class="error-summary" role="alert">{e.to_string()}</p> }.into_any(),
+                        Err(e) => view! { <p class="error-summary" role="alert">{e.message_in(crate::i18n::use_locale())}</p> }.into_any(),
                         Ok(page) => {
                             let next = page.has_more.then(|| format!("/requests?{}", f.query(f.page + 1)));
                             let csv = format!("/export/requests.csv?{}", f.query(0));

@@ -37,7 +37,7 @@ fn Results() -> impl IntoView {
                     match results.await {
                         // A refused search says what was wrong with it (e.g. its length), not only that something was.
                         Err(e) => {
-                            let message = e.field_message("q").unwrap_or_else(|| e.to_string());
+                            let message = e.field_message("q").unwrap_or_else(|| e.message_in(crate::i18n::use_locale()));
                             view! { <p class="error-summary" role="alert" id="search-page-q-error">{message}</p> }.into_any()
                         }
                         Ok(r) if r.query.trim().is_empty() => view! { <p class="muted">"Type a word, a case reference, an IP address, a hash…"</p> }.into_any(),
