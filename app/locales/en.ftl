@@ -426,6 +426,20 @@ bulk-reload = Reload the list
 bulk-cases-done = done
 bulk-tick-first = Tick the cases to download.
 
+## Search
+search-filter = Search cases, requests, responses and indicators
+search-words = Words, references or indicators
+search-hint = Whole words; end a word with * to match its beginning (tramad*).
+search-searching = Searching…
+search-empty = Type a word, a case reference, an IP address, a hash…
+search-nothing = Nothing found for “{ $query }” among what you may see.
+search-count = { $count ->
+    [one] 1 result for “{ $query }”
+   *[other] { $count } results for “{ $query }”
+}
+search-many = Many matches: the most recent are shown first. Add words to narrow the search.
+search-responses = Responses
+
 ## Closed sets (statuses, kinds, grades…): <set>-<stored value>
 Role-officer = Liaison officer
 Role-supervisor = Supervisor

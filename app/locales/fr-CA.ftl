@@ -426,6 +426,20 @@ bulk-reload = Recharger la liste
 bulk-cases-done = fait
 bulk-tick-first = Cochez les dossiers à télécharger.
 
+## Search
+search-filter = Rechercher dans les dossiers, demandes, réponses et indicateurs
+search-words = Mots, références ou indicateurs
+search-hint = Mots entiers; terminez un mot par * pour en chercher le début (tramad*).
+search-searching = Recherche en cours…
+search-empty = Saisissez un mot, une référence de dossier, une adresse IP, un hachage…
+search-nothing = Rien trouvé pour « { $query } » parmi ce que vous pouvez voir.
+search-count = { $count ->
+    [one] 1 résultat pour « { $query } »
+   *[other] { $count } résultats pour « { $query } »
+}
+search-many = Nombreux résultats : les plus récents sont affichés d'abord. Ajoutez des mots pour préciser la recherche.
+search-responses = Réponses
+
 ## Ensembles fermés (états, types, cotes…)
 Role-officer = Agent de liaison
 Role-supervisor = Superviseur

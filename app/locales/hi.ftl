@@ -422,6 +422,17 @@ bulk-reload = सूची फिर से लोड करें
 bulk-cases-done = हो गया
 bulk-tick-first = डाउनलोड के लिए मामले चुनें।
 
+## Search
+search-filter = मामलों, अनुरोधों, उत्तरों और संकेतकों में खोजें
+search-words = शब्द, संदर्भ या संकेतक
+search-hint = पूरे शब्द; शब्द के आरंभ से मिलान के लिए उसके अंत में * लगाएँ (tramad*)।
+search-searching = खोज जारी है…
+search-empty = कोई शब्द, मामले का संदर्भ, IP पता, हैश… टाइप करें
+search-nothing = आप जो देख सकते हैं उसमें “{ $query }” के लिए कुछ नहीं मिला।
+search-count = “{ $query }” के लिए { $count } परिणाम
+search-many = बहुत सारे मेल: नवीनतम पहले दिखाए गए हैं। खोज सीमित करने के लिए शब्द जोड़ें।
+search-responses = उत्तर
+
 ## बंद सूचियाँ (स्थितियाँ, प्रकार, श्रेणियाँ…)
 Role-officer = संपर्क अधिकारी
 Role-supervisor = पर्यवेक्षक

@@ -145,7 +145,7 @@ test('pseudo-locale: every word on the translated pages comes from the catalogue
   await page.goto('/');
   await expect(page.locator('html')).toHaveAttribute('lang', 'en-XA');
   await sweep('inbox');
-  for (const path of ['/cases', '/cases/new', '/requests?direction=both', '/requests?direction=incoming&overdue=1', '/notifications', '/profile']) {
+  for (const path of ['/cases', '/cases/new', '/requests?direction=both', '/requests?direction=incoming&overdue=1', '/notifications', '/profile', '/search?q=container', '/search?q=zzzqqq']) {
     await page.goto(path);
     await sweep(path);
   }
@@ -166,9 +166,10 @@ test('pseudo-locale: every word on the translated pages comes from the catalogue
   await context.close();
 });
 
-test('on a phone the French inbox and case page fit the screen: each request and case a card, nothing cut off', async ({ browser }) => {
-  const context = await browser.newContext({ viewport: { width: 390, height: 844 } });
-  // The language by cookie only: this account's saved choice stays untouched.
+/** Canada's supervisor signed in on a French page, the language chosen by cookie only (so the account's saved
+ * choice stays untouched). */
+async function inFrench(browser: Browser, viewport?: { width: number; height: number }) {
+  const context = await browser.newContext(viewport ? { viewport } : {});
   await context.addCookies([{ name: 'ld_lang', value: 'fr-CA', url: 'http://127.0.0.1:3100' }]);
   const page = await context.newPage();
   await page.goto('/login');
@@ -176,6 +177,11 @@ test('on a phone the French inbox and case page fit the screen: each request and
   await page.getByLabel('Mot de passe').fill(credentials()['ca.supervisor']);
   await page.locator('main form button[type=submit]').first().click();
   await expect(page.getByRole('heading', { name: 'Boîte de réception' })).toBeVisible();
+  return { context, page };
+}
+
+test('on a phone the French inbox and case page fit the screen: each request and case a card, nothing cut off', async ({ browser }) => {
+  const { context, page } = await inFrench(browser, { width: 390, height: 844 });
   await page.goto('/cases');
   const caseHref = await page.locator('main table a[href^="/cases/"]').first().getAttribute('href');
   for (const path of ['/', '/cases', caseHref!]) {
@@ -192,14 +198,7 @@ test('on a phone the French inbox and case page fit the screen: each request and
 });
 
 test('a refusal reads in the page\'s language, from an island rendered again in the browser', async ({ browser }) => {
-  const context = await browser.newContext();
-  await context.addCookies([{ name: 'ld_lang', value: 'fr-CA', url: 'http://127.0.0.1:3100' }]);
-  const page = await context.newPage();
-  await page.goto('/login');
-  await page.getByLabel("Nom d'utilisateur").fill('ca.supervisor');
-  await page.getByLabel('Mot de passe').fill(credentials()['ca.supervisor']);
-  await page.locator('main form button[type=submit]').first().click();
-  await expect(page.getByRole('heading', { name: 'Boîte de réception' })).toBeVisible();
+  const { context, page } = await inFrench(browser);
   await page.goto('/cases/new');
   await hydrated(page);
   await page.getByLabel('Titre', { exact: true }).fill('x');

@@ -10,29 +10,31 @@ use leptos_router::hooks::use_query_map;
 
 #[component]
 pub fn SearchPage() -> impl IntoView {
+    let l = crate::i18n::use_locale();
     view! {
-        <Title text="Search"/>
+        <Title text=tr!(l, "search-label")/>
         <Results/>
     }
 }
 
 #[component]
 fn Results() -> impl IntoView {
+    let l = crate::i18n::use_locale();
     let query = use_query_map();
     let q = move || query.read().get("q").unwrap_or_default();
     let results = Resource::new(q, search);
     view! {
         <Guard action=Action::WorkCases>
-            <h1>"Search"</h1>
-            <form method="GET" action="/search" class="filters" role="search" aria-label="Search cases, requests, responses and indicators">
+            <h1>{tr!(l, "search-label")}</h1>
+            <form method="GET" action="/search" class="filters" role="search" aria-label=tr!(l, "search-filter")>
                 <div class="field">
-                    <label for="search-page-q">"Words, references or indicators"</label>
-                    <p class="hint" id="search-page-hint">"Whole words; end a word with * to match its beginning (tramad*)."</p>
+                    <label for="search-page-q">{tr!(l, "search-words")}</label>
+                    <p class="hint" id="search-page-hint">{tr!(l, "search-hint")}</p>
                     <input id="search-page-q" name="q" type="search" value=q aria-describedby="search-page-hint"/>
                 </div>
-                <button type="submit" class="button primary">"Search"</button>
+                <button type="submit" class="button primary">{tr!(l, "search-label")}</button>
             </form>
-            <Suspense fallback=|| view! { <p class="loading">"Searching…"</p> }>
+            <Suspense fallback=move || view! { <p class="loading">{tr!(l, "search-searching")}</p> }>
                 {move || Suspend::new(async move {
                     match results.await {
                         // A refused search says what was wrong with it (e.g. its length), not only that something was.
@@ -40,27 +42,33 @@ fn Results() -> impl IntoView {
                             let message = e.field_message("q").unwrap_or_else(|| e.message_in(crate::i18n::use_locale()));
                             view! { <p class="error-summary" role="alert" id="search-page-q-error">{message}</p> }.into_any()
                         }
-                        Ok(r) if r.query.trim().is_empty() => view! { <p class="muted">"Type a word, a case reference, an IP address, a hash…"</p> }.into_any(),
-                        Ok(r) if r.hits.is_empty() => view! { <p class="empty">"Nothing found for “" {r.query.clone()} "” among what you may see."</p> }.into_any(),
+                        Ok(r) if r.query.trim().is_empty() => view! { <p class="muted">{tr!(l, "search-empty")}</p> }.into_any(),
+                        Ok(r) if r.hits.is_empty() => view! { <p class="empty">{tr!(l, "search-nothing", query = r.query.clone())}</p> }.into_any(),
                         Ok(r) => {
-                            let groups = [("case", "Cases"), ("request", "Requests"), ("response", "Responses"), ("indicator", "Indicators"), ("entity", "Persons, companies and vessels")];
+                            let groups = [
+                                ("case", tr!(l, "cases-title")),
+                                ("request", tr!(l, "requests-title")),
+                                ("response", tr!(l, "search-responses")),
+                                ("indicator", tr!(l, "ind-title")),
+                                ("entity", tr!(l, "ent-title")),
+                            ];
                             view! {
-                                <p class="muted">{match r.hits.len() { 1 => "1 result".to_string(), n => format!("{n} results") }} " for “" {r.query.clone()} "”"</p>
+                                <p class="muted">{tr!(l, "search-count", count = r.hits.len() as i64, query = r.query.clone())}</p>
                                 {groups.into_iter().filter_map(|(kind, heading)| {
                                     let hits: Vec<SearchHit> = r.hits.iter().filter(|h| h.kind == kind).cloned().collect();
                                     let capped = r.capped.iter().any(|k| k == kind);
                                     (!hits.is_empty()).then(|| view! {
-                                        <section class="panel" aria-label=heading>
-                                            <h2>{heading} <span class="muted">" (" {hits.len()} ")"</span></h2>
+                                        <section class="panel" aria-label=heading.clone()>
+                                            <h2>{heading.clone()} <span class="muted">" (" {hits.len()} ")"</span></h2>
                                             {capped.then(|| view! {
-                                                <p class="muted small">"Many matches: the most recent are shown first. Add words to narrow the search."</p>
+                                                <p class="muted small">{tr!(l, "search-many")}</p>
                                             })}
                                             <ul class="plain results">
                                                 {hits.into_iter().map(|h| view! {
                                                     <li>
-                                                        <a href=h.link.clone()>{if h.title.is_empty() { h.case_reference.clone() } else { h.title.clone() }}</a>
-                                                        <span class="muted mono small">" " {h.case_reference.clone()}</span>
-                                                        <p class="snippet">{split_marks(&h.snippet).into_iter().map(|(text, hit)| if hit {
+                                                        <a href=h.link.clone() translate="no">{if h.title.is_empty() { h.case_reference.clone() } else { h.title.clone() }}</a>
+                                                        <span class="muted mono small" translate="no">" " {h.case_reference.clone()}</span>
+                                                        <p class="snippet" translate="no">{split_marks(&h.snippet).into_iter().map(|(text, hit)| if hit {
                                                             view! { <mark>{text}</mark> }.into_any()
                                                         } else {
                                                             view! { <span>{text}</span> }.into_any()
