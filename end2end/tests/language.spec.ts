@@ -20,6 +20,16 @@ async function backToEnglish(browser: Browser, username: string) {
   await context.close();
 }
 
+/** `username` signed in from a browser that asks for English, on the (English) inbox, ready to switch. */
+async function signedInInEnglish(browser: Browser, username: string) {
+  const context = await browser.newContext({ locale: 'en-US' });
+  const page = await context.newPage();
+  await fillSignIn(page, username, credentials()[username]);
+  await expect(page.getByRole('heading', { name: 'Inbox', exact: true })).toBeVisible();
+  await hydrated(page);
+  return { context, page };
+}
+
 test('the sign-in page speaks the browser\'s language, and the switch changes it in place', async ({ browser }) => {
   const context = await browser.newContext({ locale: 'hi-IN' });
   const page = await context.newPage();
@@ -49,11 +59,7 @@ test('the sign-in page speaks the browser\'s language, and the switch changes it
 test('an officer switches to French in the header; the account keeps it and it follows them to another browser', async ({ browser }) => {
   const user = 'rcmp.officer';
   try {
-    const first = await browser.newContext({ locale: 'en-US' });
-    const page = await first.newPage();
-    await fillSignIn(page, user, credentials()[user]);
-    await expect(page.getByRole('heading', { name: 'Inbox', exact: true })).toBeVisible();
-    await hydrated(page);
+    const { context: first, page } = await signedInInEnglish(browser, user);
     await languageButton(page, 'Français').click();
     await expect(page).toHaveURL(/\/$/);
     await expect(page.locator('html')).toHaveAttribute('lang', 'fr-CA');
@@ -80,11 +86,7 @@ test('an officer switches to French in the header; the account keeps it and it f
 test('an Indian officer reads the inbox in Hindi, with deadlines in Hindi words', async ({ browser }) => {
   const user = 'ncb.officer';
   try {
-    const context = await browser.newContext({ locale: 'en-US' });
-    const page = await context.newPage();
-    await fillSignIn(page, user, credentials()[user]);
-    await expect(page.getByRole('heading', { name: 'Inbox', exact: true })).toBeVisible();
-    await hydrated(page);
+    const { context, page } = await signedInInEnglish(browser, user);
     await languageButton(page, 'हिन्दी').click();
     await expect(page.locator('html')).toHaveAttribute('lang', 'hi');
     await expect(page.getByRole('heading', { name: 'इनबॉक्स' })).toBeVisible();
