@@ -440,6 +440,32 @@ search-count = { $count ->
 search-many = Many matches: the most recent are shown first. Add words to narrow the search.
 search-responses = Responses
 
+## API tokens (profile)
+tok-title = API tokens
+tok-intro = A token lets another system or a script use Liaison Desk’s API as you, within the scopes you tick, until it expires or you revoke it. It never opens these pages.
+tok-docs = API reference
+tok-none = You have no tokens.
+tok-new = New token
+tok-name = Name
+tok-name-hint = Where it is used, e.g. “RCMP case system”.
+tok-scopes = What it may do
+tok-days = Expires after (days)
+tok-days-hint = 1 to { $max }; { $default } if left empty.
+tok-create = Create token
+tok-created = Token created. Copy it now: it is shown only this once.
+tok-secret = Token:
+tok-expires = expires { $when }
+tok-last-used = last used { $when }
+tok-never-used = never used
+tok-revoked = revoked
+tok-expired = expired
+tok-revoke-open = Revoke a token
+tok-token = Token
+tok-revoke = Revoke
+tok-revoke-done = Token revoked.
+tok-password-hint = A token outlives this session, so your password is asked again.
+tok-stale = no longer valid: your password, second factor, role or agency changed since
+
 ## Closed sets (statuses, kinds, grades…): <set>-<stored value>
 Role-officer = Liaison officer
 Role-supervisor = Supervisor
@@ -511,3 +537,7 @@ ChangeKind-reset_second_factor = Second factor reset
 ChangeDecision-confirmed = Confirmed
 ChangeDecision-refused = Refused
 ChangeDecision-withdrawn = Withdrawn
+TokenScope-read = Read cases and requests
+TokenScope-write = Create and change cases, requests and responses
+TokenScope-indicators = Add indicators
+TokenScope-notifications = Read and mark notifications

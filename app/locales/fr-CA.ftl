@@ -440,6 +440,32 @@ search-count = { $count ->
 search-many = Nombreux résultats : les plus récents sont affichés d'abord. Ajoutez des mots pour préciser la recherche.
 search-responses = Réponses
 
+## API tokens (profile)
+tok-title = Jetons d’API
+tok-intro = Un jeton permet à un autre système ou à un script d’utiliser l’API de Liaison Desk en votre nom, dans les portées cochées, jusqu’à son expiration ou sa révocation. Il n’ouvre jamais ces pages.
+tok-docs = Référence de l’API
+tok-none = Vous n’avez aucun jeton.
+tok-new = Nouveau jeton
+tok-name = Nom
+tok-name-hint = Où il sert, p. ex. « système de dossiers de la GRC ».
+tok-scopes = Ce qu’il peut faire
+tok-days = Expire après (jours)
+tok-days-hint = De 1 à { $max }; { $default } si laissé vide.
+tok-create = Créer le jeton
+tok-created = Jeton créé. Copiez-le maintenant : il n’est affiché qu’une seule fois.
+tok-secret = Jeton :
+tok-expires = expire le { $when }
+tok-last-used = dernière utilisation { $when }
+tok-never-used = jamais utilisé
+tok-revoked = révoqué
+tok-expired = expiré
+tok-revoke-open = Révoquer un jeton
+tok-token = Jeton
+tok-revoke = Révoquer
+tok-revoke-done = Jeton révoqué.
+tok-password-hint = Un jeton survit à cette session : votre mot de passe est donc redemandé.
+tok-stale = n’est plus valide : votre mot de passe, second facteur, rôle ou organisme a changé depuis
+
 ## Ensembles fermés (états, types, cotes…)
 Role-officer = Agent de liaison
 Role-supervisor = Superviseur
@@ -511,3 +537,7 @@ ChangeKind-reset_second_factor = Réinitialisation du second facteur
 ChangeDecision-confirmed = Confirmé
 ChangeDecision-refused = Refusé
 ChangeDecision-withdrawn = Retiré
+TokenScope-read = Lire les dossiers et les demandes
+TokenScope-write = Créer et modifier des dossiers, demandes et réponses
+TokenScope-indicators = Ajouter des indicateurs
+TokenScope-notifications = Lire et marquer les notifications

@@ -433,6 +433,32 @@ search-count = “{ $query }” के लिए { $count } परिणाम
 search-many = बहुत सारे मेल: नवीनतम पहले दिखाए गए हैं। खोज सीमित करने के लिए शब्द जोड़ें।
 search-responses = उत्तर
 
+## API tokens (profile)
+tok-title = API टोकन
+tok-intro = टोकन किसी दूसरे सिस्टम या स्क्रिप्ट को आपकी ओर से, चुने गए दायरों में, Liaison Desk का API इस्तेमाल करने देता है, जब तक वह समाप्त या रद्द न हो। यह इन पन्नों को कभी नहीं खोलता।
+tok-docs = API संदर्भ
+tok-none = आपके पास कोई टोकन नहीं है।
+tok-new = नया टोकन
+tok-name = नाम
+tok-name-hint = यह कहाँ इस्तेमाल होगा, जैसे “RCMP केस सिस्टम”।
+tok-scopes = यह क्या कर सकता है
+tok-days = समाप्ति (दिनों में)
+tok-days-hint = 1 से { $max }; ख़ाली छोड़ने पर { $default }।
+tok-create = टोकन बनाएँ
+tok-created = टोकन बन गया। इसे अभी कॉपी करें: यह सिर्फ़ एक बार दिखाया जाता है।
+tok-secret = टोकन:
+tok-expires = समाप्ति { $when }
+tok-last-used = पिछला उपयोग { $when }
+tok-never-used = कभी इस्तेमाल नहीं हुआ
+tok-revoked = रद्द
+tok-expired = समाप्त
+tok-revoke-open = टोकन रद्द करें
+tok-token = टोकन
+tok-revoke = रद्द करें
+tok-revoke-done = टोकन रद्द किया गया।
+tok-password-hint = टोकन इस सत्र के बाद भी चलता है, इसलिए आपका पासवर्ड फिर से पूछा जाता है।
+tok-stale = अब मान्य नहीं: तब से आपका पासवर्ड, दूसरा कारक, भूमिका या एजेंसी बदल गई है
+
 ## बंद सूचियाँ (स्थितियाँ, प्रकार, श्रेणियाँ…)
 Role-officer = संपर्क अधिकारी
 Role-supervisor = पर्यवेक्षक
@@ -504,3 +530,7 @@ ChangeKind-reset_second_factor = दूसरा कारक रीसेट
 ChangeDecision-confirmed = पुष्टि की गई
 ChangeDecision-refused = अस्वीकार किया गया
 ChangeDecision-withdrawn = वापस लिया गया
+TokenScope-read = केस और अनुरोध पढ़ना
+TokenScope-write = केस, अनुरोध और उत्तर बनाना व बदलना
+TokenScope-indicators = संकेतक जोड़ना
+TokenScope-notifications = सूचनाएँ पढ़ना और चिह्नित करना

@@ -70,6 +70,9 @@ pub struct ServeArgs {
     /// Retry-After and a message.
     #[arg(long, env = "LD_EXPENSIVE_READS_PER_MINUTE", default_value_t = 60)]
     pub expensive_reads_per_minute: u32,
+    /// Calls one API token may make per minute on /api/v1; past it, 429 with Retry-After.
+    #[arg(long, env = "LD_API_CALLS_PER_MINUTE", default_value_t = 600)]
+    pub api_calls_per_minute: u32,
     /// Reverse proxies (addresses or CIDR blocks, comma-separated) whose X-Forwarded-For names the client for
     /// rate limits and the audit trail; from any other peer the header is ignored.
     #[arg(long, env = "LD_TRUSTED_PROXIES", default_value = "")]
@@ -183,6 +186,7 @@ impl ServeArgs {
             temporary_password_ttl: Duration::from_secs(self.temporary_password_hours.clamp(1, 24 * 30) * 3600),
             trusted_proxies,
             expensive_reads_per_minute: self.expensive_reads_per_minute,
+            api_calls_per_minute: self.api_calls_per_minute,
             require_second_factor: self.require_second_factor,
             sealing_key,
         })

@@ -9,6 +9,7 @@ pub mod events;
 pub mod files;
 pub mod language;
 pub mod metrics;
+pub mod rest;
 pub mod router;
 pub mod security;
 pub mod sessions;

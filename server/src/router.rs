@@ -98,9 +98,14 @@ pub async fn build_parts(
         .route_layer(axum::middleware::from_fn(crate::metrics::track))
         .layer(axum::extract::DefaultBodyLimit::disable())
         .layer(RequestBodyLimitLayer::new(upload_limit));
+    let api = Router::new()
+        .nest("/api/v1", crate::rest::router(&state))
+        .route_layer(axum::middleware::from_fn(crate::metrics::track))
+        .layer(RequestBodyLimitLayer::new(args.max_body_bytes));
     let (hub, dashboards) = (state.hub.clone(), state.dashboards.clone());
     let router = pages
         .merge(files)
+        .merge(api)
         .layer(auth)
         .layer(axum::middleware::from_fn(security::refuse_cross_origin))
         .layer(axum::middleware::from_fn({

@@ -186,6 +186,12 @@ fn table() -> Vec<Row> {
         row(Fn("begin_passkey", |_| vec![("name", "laptop".into()), ("password", "not it".into())]), true, [R, R, R, R, R, R, R, R, U]),
         row(Fn("finish_passkey", |_| vec![("credential", "{}".into())]), true, [R, R, R, R, R, R, R, R, U]),
         row(Fn("remove_passkey", |_| vec![("id", "999999".into()), ("password", "not it".into())]), true, [R, R, R, R, R, R, R, R, U]),
+        // API tokens: the roles that work cases hold them; an admin has no API. Another's token is not found.
+        row(Fn("my_tokens", none), false,                            [O, O, O, O, O, O, O, D, U]),
+        // Making one asks for the password again (a wrong one here): refused as input, an admin not at all.
+        row(Fn("create_token", |_| vec![("name", "Matrix system".into()), ("read", "on".into()), ("password", "not it".into())]), true,
+                                                                    [R, R, R, R, R, R, R, D, U]),
+        row(Fn("revoke_token", |_| vec![("id", "999999".into())]), true, [N, N, N, N, N, N, N, D, U]),
         row(Fn("pending_second_factors", none), false,              [O, O, O, O, O, O, O, O, O]),
         row(Fn("begin_passkey_sign_in", none), false,               [R, R, R, R, R, R, R, R, R]),
         row(Fn("finish_passkey_sign_in", |_| vec![("credential", "{}".into())]), true, [R, R, R, R, R, R, R, R, R]),

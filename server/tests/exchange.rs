@@ -500,8 +500,8 @@ async fn the_recipient_answers_with_a_graded_response_and_the_sender_closes() {
     assert_eq!(rcmp.call("close_request", &[("id", &st.request_id)]).await.status(), 403);
     let view = ncb.ok("get_request", &[("id", &st.request_id)]).await;
     assert_eq!(view["summary"]["status"], "answered");
-    assert_eq!(view["responses"][0]["source_grade"], "b");
-    assert_eq!(view["responses"][0]["info_grade"], "two");
+    assert_eq!(view["responses"][0]["source_grade"], "B");
+    assert_eq!(view["responses"][0]["info_grade"], "2");
     assert_eq!(view["responses"][0]["attachments"][0]["file_name"], "companies.csv");
     assert_eq!(ncb.get(&format!("/attachments/{}", st.attachment_id)).await.status(), 200, "sent with the response");
     ncb.ok("close_request", &[("id", &st.request_id)]).await;

@@ -194,7 +194,11 @@ pub async fn set_user_enabled(id: i64, enabled: bool) -> Result<UserView, AppErr
                     Some(open) => account_changes::withdraw(&mut tx, &open, actor.id()).await.map(|_| Some(open.id))?,
                     None => None,
                 };
-                Event::new("user.disable").on("user", id).details(json!({"username": target.username, "withdrawn_change": withdrawn}))
+                // And so are its API tokens: enabling the account again does not bring them back.
+                let revoked_tokens = crate::backend::platform::tokens::revoke_all_of(&mut tx, id, chrono::Utc::now()).await?;
+                Event::new("user.disable").on("user", id).details(json!({
+                    "username": target.username, "withdrawn_change": withdrawn, "revoked_tokens": revoked_tokens
+                }))
             };
             audit::record(&mut tx, &actor.who, event).await?;
             let updated = users::by_id(&mut tx, id).await?.ok_or(AppError::Internal)?;

@@ -11,3 +11,4 @@ pub mod notifications;
 pub mod passkeys;
 pub mod requests;
 pub mod search;
+pub mod tokens;

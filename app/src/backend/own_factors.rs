@@ -46,8 +46,9 @@ async fn ensure_recent(app: &AppState, session: &AuthSession, actor: &Actor) -> 
     second_factor::ensure_recent_sign_in(has_factor, signed_in_at, Utc::now().timestamp())
 }
 
-/// The recent-sign-in rule, then the password again.
-async fn reconfirm(
+/// The recent-sign-in rule, then the password again (also before an API token is made: a token outlives
+/// the session, so a session left open must not mint one).
+pub async fn reconfirm(
     app: &AppState,
     session: &AuthSession,
     actor: &Actor,

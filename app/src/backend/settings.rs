@@ -28,6 +28,8 @@ pub struct Settings {
     pub temporary_password_ttl: Duration,
     /// Searches, cross-checks and exports one user may run per minute.
     pub expensive_reads_per_minute: u32,
+    /// Calls one API token may make per minute.
+    pub api_calls_per_minute: u32,
     /// Reverse proxies whose `X-Forwarded-For` is believed (`LD_TRUSTED_PROXIES`).
     pub trusted_proxies: Vec<ipnet::IpNet>,
     /// Every account needs a second factor to sign in (accounts the demo data made excepted).
@@ -65,6 +67,7 @@ impl Default for Settings {
             temporary_password_ttl: Duration::from_secs(TEMPORARY_PASSWORD_HOURS * 3600),
             trusted_proxies: Vec::new(),
             expensive_reads_per_minute: 60,
+            api_calls_per_minute: 600,
             require_second_factor: true,
             sealing_key: crate::backend::platform::secrets::SealingKey::ephemeral(),
             passkeys: std::sync::Arc::new(

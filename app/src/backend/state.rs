@@ -29,6 +29,8 @@ pub struct AppState {
     pub throttled_audit: Arc<DefaultKeyedRateLimiter<IpAddr>>,
     /// Searches, cross-checks and exports per user (each costs far more than a page).
     pub expensive_reads: Arc<DefaultKeyedRateLimiter<i64>>,
+    /// Calls per API token (`LD_API_CALLS_PER_MINUTE`).
+    pub api_calls: Arc<DefaultKeyedRateLimiter<i64>>,
     /// Live notification announcements for open browsers.
     pub hub: crate::backend::oversight::notifications::Hub,
     pub dashboards: crate::backend::oversight::dashboard::Snapshots,
@@ -61,6 +63,9 @@ impl AppState {
             expensive_reads: Arc::new(RateLimiter::keyed(Quota::per_minute(
                 NonZeroU32::new(settings.expensive_reads_per_minute.max(1)).expect("max(1)"),
             ))),
+            api_calls: Arc::new(RateLimiter::keyed(Quota::per_minute(
+                NonZeroU32::new(settings.api_calls_per_minute.max(1)).expect("max(1)"),
+            ))),
             hub: Default::default(),
             dashboards: Default::default(),
             // An inbox is 10–60 KB of HTML: room for a couple of hundred viewers' current filters.
@@ -85,7 +90,8 @@ pub fn forget_idle_addresses<K: std::hash::Hash + Eq + Clone>(limiter: &DefaultK
 impl AppState {
     /// Forgets idle addresses in the sign-in limiters every `every`, for as long as the server runs.
     pub fn spawn_forgetting_idle_addresses(&self, every: std::time::Duration) {
-        let (signin, throttled, reads) = (self.signin_limiter.clone(), self.throttled_audit.clone(), self.expensive_reads.clone());
+        let (signin, throttled, reads, api) =
+            (self.signin_limiter.clone(), self.throttled_audit.clone(), self.expensive_reads.clone(), self.api_calls.clone());
         tokio::spawn(async move {
             let mut tick = tokio::time::interval(every);
             loop {
@@ -93,6 +99,7 @@ impl AppState {
                 forget_idle_addresses(&signin);
                 forget_idle_addresses(&throttled);
                 forget_idle_addresses(&reads);
+                forget_idle_addresses(&api);
             }
         });
     }
@@ -150,6 +157,9 @@ pub async fn auth_session() -> Result<AuthSession, AppError> {
 /// Server functions and plain handlers (`require_actor`) decide the same way.
 pub async fn context() -> Result<(Actor, AppState), AppError> {
     let state = state()?;
+    if let Some(caller) = leptos::prelude::use_context::<ApiCaller>() {
+        return Ok((caller.actor, state));
+    }
     let mut session = auth_session().await?;
     let actor = actor_from_session(&state, &mut session, client_ip().await, activity().await).await?;
     ensure_unrestricted(actor).map(|actor| (actor, state))
@@ -157,6 +167,9 @@ pub async fn context() -> Result<(Actor, AppState), AppError> {
 
 pub async fn context_allowing_pending_password() -> Result<(Actor, AppState), AppError> {
     let state = state()?;
+    if let Some(caller) = leptos::prelude::use_context::<ApiCaller>() {
+        return Ok((caller.actor, state));
+    }
     let mut session = auth_session().await?;
     let actor = actor_from_session(&state, &mut session, client_ip().await, activity().await).await?;
     Ok((actor, state))
@@ -209,14 +222,53 @@ pub async fn actor_from_session(
     let mut user_view = user.row.session_user();
     user_view.must_enrol_second_factor = user.row.must_enrol(state.settings.require_second_factor);
     let user = user_view;
-    let who = Who {
-        user_id: Some(user.id),
-        username: Some(user.username.clone()),
-        agency_code: Some(user.agency_code.clone()),
-        country: Some(user.country),
-        client_ip: ip,
-    };
+    let who = Who::of(&user, ip);
     Ok(Actor { user, who, unread })
+}
+
+/// A call to `/api/v1` with a live token: its owner as the actor (the audit trail also names the token),
+/// and what the token may do. The API layer provides it as context to the server functions it calls, which
+/// then take it instead of a session (`context`): the same functions, policy checks and audit events as
+/// the pages. Nothing else provides it, so a token never works on a page.
+#[derive(Clone, Debug)]
+pub struct ApiCaller {
+    pub actor: Actor,
+    pub token: crate::backend::platform::tokens::TokenRow,
+}
+
+impl ApiCaller {
+    /// Forbidden unless the token carries `scope`.
+    pub fn ensure_scope(&self, scope: crate::model::TokenScope) -> Result<(), AppError> {
+        if self.token.has(scope) {
+            Ok(())
+        } else {
+            Err(AppError::Forbidden)
+        }
+    }
+}
+
+/// The caller behind a presented token secret: Unauthorized when the token is malformed, unknown, revoked
+/// or expired, or its owner's account is disabled; Forbidden while the owner must replace a temporary
+/// password or set up a second factor, or holds a role that has no API (`Action::UseApi`).
+pub async fn caller_from_token(state: &AppState, secret: &str, ip: Option<String>) -> Result<ApiCaller, AppError> {
+    use crate::backend::platform::{tokens, users};
+    let now = chrono::Utc::now();
+    let mut conn = state.db.pool.acquire().await?;
+    let token = tokens::find_live(&mut conn, secret, now).await?.ok_or(AppError::Unauthorized)?;
+    // A disabled owner, or one whose password, second factor, role or agency changed since: refused.
+    let row = users::by_id(&mut conn, token.user_id).await?.filter(|u| u.is_active() && token.bound_to(u)).ok_or(AppError::Unauthorized)?;
+    drop(conn);
+    let mut user = row.session_user();
+    user.must_enrol_second_factor = row.must_enrol(state.settings.require_second_factor);
+    crate::backend::exchange::policy::ensure(&user, crate::model::permissions::Action::UseApi)?;
+    let who = Who { api_token: Some(token.id), ..Who::of(&user, ip) };
+    let actor = ensure_unrestricted(Actor { user, who, unread: row.unread_notifications })?;
+    if tokens::due_for_touch(&token, now) {
+        let mut tx = state.db.begin_write().await?;
+        tokens::touch(&mut tx, token.id, now).await?;
+        tx.commit_untracked().await?;
+    }
+    Ok(ApiCaller { actor, token })
 }
 
 /// For handlers outside server functions: a fully signed-in actor (temporary password replaced, second
@@ -292,6 +344,16 @@ pub fn reply<T>(result: Result<T, AppError>) -> Result<T, AppError> {
         }
     }
     result
+}
+
+/// Counts one call against an API token's allowance (`LD_API_CALLS_PER_MINUTE`): past it, `SlowDown` with
+/// the seconds to wait.
+pub fn ensure_within_api_limit(state: &AppState, token_id: i64) -> Result<(), AppError> {
+    use governor::clock::{Clock, DefaultClock};
+    state.api_calls.check_key(&token_id).map_err(|not_until| {
+        let wait = not_until.wait_time_from(DefaultClock::default().now());
+        AppError::SlowDown(wait.as_secs().max(1))
+    })
 }
 
 /// Counts one expensive read (search, cross-check, an export) against the user's allowance

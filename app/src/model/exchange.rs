@@ -123,6 +123,7 @@ impl EntityKind {
     }
 }
 
+#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub struct AgencyRef {
     pub id: i64,
@@ -132,12 +133,14 @@ pub struct AgencyRef {
 }
 
 /// A time shown in the viewer's zone, with the zone named, plus the instant for `<time datetime>`.
+#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub struct ShownTime {
     pub at: DateTime<Utc>,
     pub text: String,
 }
 
+#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub struct Deadline {
     pub due: ShownTime,
@@ -150,6 +153,7 @@ pub struct Deadline {
 }
 
 /// Time left before a deadline, or past it.
+#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Remaining {
     /// Whole minutes, never negative.
@@ -157,6 +161,7 @@ pub struct Remaining {
     pub overdue: bool,
 }
 
+#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub struct CaseSummary {
     pub id: i64,
@@ -172,6 +177,7 @@ pub struct CaseSummary {
     pub open_requests: i64,
 }
 
+#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub struct CaseView {
     pub id: i64,
@@ -202,6 +208,7 @@ pub struct CaseView {
     pub accepts_requests: bool,
 }
 
+#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub struct CaseLinkView {
     pub id: i64,
@@ -209,6 +216,7 @@ pub struct CaseLinkView {
     pub title: String,
 }
 
+#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub struct RequestSummary {
     pub id: i64,
@@ -225,6 +233,7 @@ pub struct RequestSummary {
     pub category: Category,
 }
 
+#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub struct RequestView {
     pub summary: RequestSummary,
@@ -245,6 +254,7 @@ pub struct RequestView {
     pub viewer_is_recipient: bool,
 }
 
+#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub struct ResponseView {
     pub id: i64,
@@ -259,6 +269,7 @@ pub struct ResponseView {
     pub attachments: Vec<AttachmentView>,
 }
 
+#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub struct AttachmentView {
     pub id: i64,
@@ -270,6 +281,7 @@ pub struct AttachmentView {
     pub created: ShownTime,
 }
 
+#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub struct IndicatorView {
     pub id: i64,
@@ -281,6 +293,7 @@ pub struct IndicatorView {
     pub note: String,
 }
 
+#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub struct EntityView {
     pub id: i64,
@@ -311,6 +324,7 @@ pub struct CrossCheckView {
 }
 
 /// One line of a bulk paste, with what became of it.
+#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub struct BulkLine {
     pub line: usize,
@@ -457,6 +471,7 @@ pub struct InboxFilter {
 }
 
 /// Which requests a list holds, seen from the viewer's side.
+#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
 pub enum Direction {
@@ -622,6 +637,7 @@ pub struct FormOptions {
     pub time_zone: String,
 }
 
+#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub struct Created {
     pub id: i64,
@@ -659,6 +675,7 @@ pub struct RequestPage {
     pub counterparts: Vec<AgencyRef>,
 }
 
+#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub struct NotificationView {
     pub id: i64,

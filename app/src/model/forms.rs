@@ -6,6 +6,7 @@
 use serde::{Deserialize, Serialize};
 
 /// A case's fields (new case and edit).
+#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
 #[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(default)]
 pub struct CaseForm {
@@ -23,6 +24,7 @@ pub struct CaseForm {
 }
 
 /// A new request.
+#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
 #[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(default)]
 pub struct RequestForm {
@@ -42,6 +44,7 @@ pub struct RequestForm {
 }
 
 /// A response in a request's thread.
+#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
 #[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(default)]
 pub struct ResponseForm {
@@ -55,6 +58,7 @@ pub struct ResponseForm {
 }
 
 /// An indicator added by hand.
+#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
 #[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(default)]
 pub struct IndicatorForm {

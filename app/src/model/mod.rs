@@ -5,12 +5,14 @@ pub mod dashboard;
 pub mod exchange;
 pub mod forms;
 pub mod permissions;
+pub mod tokens;
 pub mod users;
 
 pub use audit::*;
 pub use dashboard::*;
 pub use exchange::*;
 pub use forms::*;
+pub use tokens::*;
 pub use users::*;
 
 use serde::{Deserialize, Serialize};
@@ -26,8 +28,10 @@ macro_rules! text_enum {
     ($(#[$m:meta])* $name:ident { $($variant:ident => ($text:literal, $label:literal)),+ $(,)? }) => {
         $(#[$m])*
         #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize, PartialOrd, Ord)]
-        #[serde(rename_all = "snake_case")]
-        pub enum $name { $($variant),+ }
+        #[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
+        // On the wire (the browser's calls, the API) each member is its stored code, so an integrator
+        // reads and writes one vocabulary: "CA", "B", "2", "amber".
+        pub enum $name { $(#[serde(rename = $text)] $variant),+ }
 
         impl $name {
             pub const ALL: &'static [$name] = &[$($name::$variant),+];

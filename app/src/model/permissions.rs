@@ -27,6 +27,9 @@ pub enum Action {
     /// Hand many cases to another lead, or close them, at once (staff turnover, clean-ups); each case is
     /// still checked on its own (`backend::exchange::bulk`).
     ChangeCasesInBulk,
+    /// Hold API tokens and call `/api/v1` with them: the roles that work cases (the API serves case work
+    /// only; account administration stays on the pages, behind a second factor).
+    UseApi,
 }
 
 pub const ALL_ACTIONS: &[Action] = &[
@@ -39,12 +42,15 @@ pub const ALL_ACTIONS: &[Action] = &[
     Action::ViewDashboard,
     Action::ConfirmAccountChanges,
     Action::ChangeCasesInBulk,
+    Action::UseApi,
 ];
 
 pub fn allows(role: Role, action: Action) -> bool {
     use Action::*;
     match (role, action) {
         (_, ManageOwnProfile) => true,
+        (Role::Officer | Role::Supervisor, UseApi) => true,
+        (Role::Admin, UseApi) => false,
         (Role::Supervisor | Role::Admin, ConfirmAccountChanges) => true,
         (Role::Officer, ConfirmAccountChanges) => false,
         (Role::Supervisor, SetApprovalPolicy | ViewDashboard | ChangeCasesInBulk) => true,

@@ -15,6 +15,7 @@ impl SessionUser {
 }
 
 /// The signed-in user, as the header and the navigation need it.
+#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub struct SessionUser {
     pub id: i64,

@@ -6,6 +6,7 @@ use crate::api::auth::{my_second_factor, BeginTotp, ChangePassword, ConfirmTotp}
 use crate::api::cases::SetTimeZone;
 use crate::api::passkeys::RemovePasskey;
 use crate::api::requests::{approval_policy, SetApprovalPolicy};
+use crate::api::tokens::{my_tokens, CreateToken, RevokeToken};
 use crate::components::forms::{action_error, ErrorSummary};
 use crate::components::forms::{Field, SelectField};
 use crate::components::layout::{CurrentUser, Guard};
@@ -13,7 +14,7 @@ use crate::components::passkey::{AddPasskey, RecoveryCodes};
 use crate::components::server_form::ServerForm;
 use crate::i18n::{LabelIn, Locale};
 use crate::model::permissions::{allows, Action};
-use crate::model::{Priority, SecondFactorStatus};
+use crate::model::{Priority, SecondFactorStatus, TokenScope, TokenView, TOKEN_DEFAULT_DAYS, TOKEN_MAX_DAYS};
 use leptos::prelude::*;
 use leptos::server_fn::ServerFn;
 use leptos_meta::Title;
@@ -70,6 +71,7 @@ pub fn ProfilePage() -> impl IntoView {
                     })}
                     {(!restricted).then(|| view! { <SecondFactor must_enrol=false/> })}
                     {(allows(u.role, Action::SetApprovalPolicy) && !restricted).then(|| view! { <ApprovalPolicy/> })}
+                    {(allows(u.role, Action::UseApi) && !restricted).then(|| view! { <ApiTokens/> })}
                 }
                 .into_any()
             }}
@@ -209,5 +211,121 @@ fn ApprovalPolicy() -> impl IntoView {
                 })}
             </Suspense>
         </section>
+    }
+}
+
+/// The user's API tokens: what each may do, until when, when it was last used; making one (its secret shown
+/// once) and revoking one.
+#[component]
+fn ApiTokens() -> impl IntoView {
+    let l = crate::i18n::use_locale();
+    let tokens = Resource::new(|| (), |_| my_tokens());
+    view! {
+        <section class="panel narrow" id="api-tokens">
+            <h2>{tr!(l, "tok-title")}</h2>
+            <p class="hint">{tr!(l, "tok-intro")} " " <a href="/api/v1/docs">{tr!(l, "tok-docs")}</a></p>
+            <Suspense fallback=move || view! { <p class="loading">{tr!(l, "loading")}</p> }>
+                {move || Suspend::new(async move {
+                    match tokens.await {
+                        Ok(list) => view! { <TokenList list l/> }.into_any(),
+                        Err(e) => view! { <p class="error-summary" role="alert">{e.message_in(l)}</p> }.into_any(),
+                    }
+                })}
+            </Suspense>
+            <h3>{tr!(l, "tok-new")}</h3>
+            <NewTokenIsland l/>
+        </section>
+    }
+}
+
+#[component]
+fn TokenList(list: Vec<TokenView>, l: Locale) -> impl IntoView {
+    let live: Vec<(String, String)> =
+        list.iter().filter(|t| !t.revoked && !t.expired && !t.stale).map(|t| (t.id.to_string(), t.name.clone())).collect();
+    let state = move |t: &TokenView| {
+        if t.revoked {
+            tr!(l, "tok-revoked")
+        } else if t.stale {
+            tr!(l, "tok-stale")
+        } else if t.expired {
+            tr!(l, "tok-expired")
+        } else {
+            tr!(l, "tok-expires", when = t.expires.text.clone())
+        }
+    };
+    view! {
+        {if list.is_empty() {
+            view! { <p>{tr!(l, "tok-none")}</p> }.into_any()
+        } else {
+            view! {
+                <ul class="tokens" data-testid="tokens">
+                    {list.iter().map(|t| {
+                        let scopes = t.scopes.iter().map(|s| s.label_in(l)).collect::<Vec<_>>().join(", ");
+                        let used = match &t.last_used {
+                            Some(at) => tr!(l, "tok-last-used", when = at.text.clone()),
+                            None => tr!(l, "tok-never-used"),
+                        };
+                        view! {
+                            <li class:gone=t.revoked || t.expired || t.stale>
+                                <strong translate="no">{t.name.clone()}</strong> " — " {state(t)} ", " {used}
+                                <br/><span class="hint">{scopes}</span>
+                            </li>
+                        }
+                    }).collect_view()}
+                </ul>
+            }.into_any()
+        }}
+        {(!live.is_empty()).then(|| view! {
+            <details class="revoke-token">
+                <summary>{tr!(l, "tok-revoke-open")}</summary>
+                <ServerForm action=RevokeToken::PATH done=tr!(l, "tok-revoke-done")>
+                    <SelectField label=tr!(l, "tok-token") name="id" form="revoke-token" options=live/>
+                    <button type="submit" class="button danger">{tr!(l, "tok-revoke")}</button>
+                </ServerForm>
+            </details>
+        })}
+    }
+}
+
+/// An island of its own: the secret is shown here once, and never travels in a URL or survives a reload.
+#[island]
+fn NewTokenIsland(l: Locale) -> impl IntoView {
+    let create = ServerAction::<CreateToken>::new();
+    let error = action_error(create);
+    let issued = move || create.value().get().and_then(|r| r.ok());
+    view! {
+        {move || match issued() {
+            Some(token) => view! {
+                <div class="issued" role="status">
+                    <p><strong>{tr!(l, "tok-created")}</strong></p>
+                    <p>{tr!(l, "tok-secret")} " " <code class="secret" data-testid="token-secret" translate="no">{token.secret.clone()}</code></p>
+                    <p><a class="button primary" href="/profile#api-tokens">{tr!(l, "done")}</a></p>
+                </div>
+            }.into_any(),
+            None => view! {
+                <ActionForm action=create>
+                    <ErrorSummary error/>
+                    <Field label=tr!(l, "tok-name") name="name" form="token" required=true hint=tr!(l, "tok-name-hint") error/>
+                    <fieldset class="grading-fields" data-field="read">
+                        <legend>{tr!(l, "tok-scopes")}</legend>
+                        {TokenScope::ALL.iter().map(|s| {
+                            let id = format!("f-token-{}", s.as_str());
+                            view! {
+                                <div class="field checkbox">
+                                    <input type="checkbox" id=id.clone() name=s.as_str() value="on" checked=*s == TokenScope::Read/>
+                                    <label for=id>{s.label_in(l)}</label>
+                                </div>
+                            }
+                        }).collect_view()}
+                        <p class="field-error">{move || error.get().and_then(|e| e.field_message("read"))}</p>
+                    </fieldset>
+                    <Field label=tr!(l, "tok-days") name="days" form="token" kind="number" value=TOKEN_DEFAULT_DAYS.to_string()
+                        hint=tr!(l, "tok-days-hint", max = TOKEN_MAX_DAYS, default = TOKEN_DEFAULT_DAYS) error/>
+                    <Field label=tr!(l, "field-your-password") name="password" form="token" kind="password" autocomplete="current-password" required=true
+                        hint=tr!(l, "tok-password-hint") error/>
+                    <button type="submit" class="button primary">{tr!(l, "tok-create")}</button>
+                </ActionForm>
+            }.into_any(),
+        }}
     }
 }

@@ -128,6 +128,7 @@ async fn load_pending_account(db: &Db) -> Result<DemoAccount, AppError> {
         agency_code: Some(admin.agency_code.clone()),
         country: Some(admin.country),
         client_ip: None,
+        api_token: None,
     };
     let details =
         json!({"username": username, "role": role.as_str(), "agency": agency, "awaiting_confirmation": change.id, "source": "demo-data"});

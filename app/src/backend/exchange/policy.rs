@@ -387,6 +387,7 @@ mod tests {
             (Role::Officer, ViewDashboard, false),
             (Role::Officer, ConfirmAccountChanges, false),
             (Role::Officer, ChangeCasesInBulk, false),
+            (Role::Officer, UseApi, true),
             (Role::Supervisor, ManageAccounts, false),
             (Role::Supervisor, ManageAgencies, false),
             (Role::Supervisor, ReadAudit, true),
@@ -396,6 +397,7 @@ mod tests {
             (Role::Supervisor, ViewDashboard, true),
             (Role::Supervisor, ConfirmAccountChanges, true),
             (Role::Supervisor, ChangeCasesInBulk, true),
+            (Role::Supervisor, UseApi, true),
             (Role::Admin, ManageAccounts, true),
             (Role::Admin, ManageAgencies, true),
             (Role::Admin, ReadAudit, true),
@@ -405,6 +407,7 @@ mod tests {
             (Role::Admin, ViewDashboard, false),
             (Role::Admin, ConfirmAccountChanges, true),
             (Role::Admin, ChangeCasesInBulk, false),
+            (Role::Admin, UseApi, false),
         ];
         assert_eq!(table.len(), Role::ALL.len() * ALL_ACTIONS.len(), "the table covers every pair");
         for &(role, action, expected) in table {

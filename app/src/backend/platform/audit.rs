@@ -37,6 +37,23 @@ pub struct Who {
     pub agency_code: Option<String>,
     pub country: Option<Country>,
     pub client_ip: Option<String>,
+    /// The API token the call came with, if any: recorded in the event's details as `api_token`, so the
+    /// trail shows the owner and which of their tokens acted (the details are in the hash like the rest).
+    pub api_token: Option<i64>,
+}
+
+impl Who {
+    /// A signed-in user, calling from `client_ip`.
+    pub fn of(user: &crate::model::SessionUser, client_ip: Option<String>) -> Who {
+        Who {
+            user_id: Some(user.id),
+            username: Some(user.username.clone()),
+            agency_code: Some(user.agency_code.clone()),
+            country: Some(user.country),
+            client_ip,
+            api_token: None,
+        }
+    }
 }
 
 #[derive(Clone, Debug)]
@@ -202,7 +219,7 @@ async fn append<'w>(tx: &mut Tx, events: impl IntoIterator<Item = (&'w Who, Even
             object_type: event.object_type.map(str::to_string),
             object_id: event.object_id,
             outcome: event.outcome.as_str().to_string(),
-            details: event.details.to_string(),
+            details: with_token(event.details, who.api_token).to_string(),
             case_id: event.case_id,
             prev_hash,
             hash: String::new(),
@@ -215,6 +232,19 @@ async fn append<'w>(tx: &mut Tx, events: impl IntoIterator<Item = (&'w Who, Even
     insert_rows(tx, &mut rows).await?;
     *tx.audit_tail() = Some((last_id, prev_hash));
     Ok(())
+}
+
+/// The event's details with the token that acted, if one did.
+fn with_token(details: Value, token: Option<i64>) -> Value {
+    match (token, details) {
+        (None, details) => details,
+        (Some(id), Value::Object(mut map)) => {
+            map.insert("api_token".into(), Value::from(id));
+            Value::Object(map)
+        }
+        (Some(id), Value::Null) => serde_json::json!({ "api_token": id }),
+        (Some(id), other) => serde_json::json!({ "api_token": id, "details": other }),
+    }
 }
 
 /// Records one event in a transaction of its own (for reads and refusals: nothing else to commit with it),

@@ -16,4 +16,5 @@ pub mod render_cache;
 pub mod second_factor;
 pub mod secrets;
 pub mod time;
+pub mod tokens;
 pub mod users;

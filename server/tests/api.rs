@@ -1,0 +1,354 @@
+//! `/api/v1` with tokens: a token acts as its owner under the same rules as the pages, within its scopes,
+//! until revoked or expired; refusals are problem+json; creates are idempotent per key; the description
+//! is served.
+
+mod support;
+
+use reqwest::{Method, StatusCode};
+use serde_json::{json, Value};
+use support::TestServer;
+
+/// A token made on the profile (the server function the page calls), as `username`, with these scopes.
+async fn token(s: &TestServer, username: &str, scopes: &[&str]) -> (i64, String) {
+    let mut c = s.signed_in(username).await;
+    let password = s.passwords[username].clone();
+    let mut form = vec![("name", "Test system"), ("password", password.as_str())];
+    for scope in scopes {
+        form.push((scope, "on"));
+    }
+    let issued = c.ok("create_token", &form).await;
+    (issued["id"].as_i64().unwrap(), issued["secret"].as_str().unwrap().to_string())
+}
+
+struct Answer {
+    status: StatusCode,
+    headers: reqwest::header::HeaderMap,
+    body: Value,
+}
+
+async fn call(s: &TestServer, method: Method, path: &str, token: Option<&str>, body: Option<Value>, headers: &[(&str, &str)]) -> Answer {
+    let http = reqwest::Client::new();
+    let mut rb = http.request(method, format!("{}{path}", s.base));
+    if let Some(t) = token {
+        rb = rb.bearer_auth(t);
+    }
+    if let Some(b) = body {
+        rb = rb.json(&b);
+    }
+    for (k, v) in headers {
+        rb = rb.header(*k, *v);
+    }
+    let res = rb.send().await.unwrap();
+    let (status, headers) = (res.status(), res.headers().clone());
+    let text = res.text().await.unwrap();
+    Answer { status, headers, body: serde_json::from_str(&text).unwrap_or(Value::String(text)) }
+}
+
+async fn get(s: &TestServer, path: &str, token: &str) -> Answer {
+    call(s, Method::GET, path, Some(token), None, &[]).await
+}
+
+async fn post(s: &TestServer, path: &str, token: &str, body: Value) -> Answer {
+    call(s, Method::POST, path, Some(token), Some(body), &[]).await
+}
+
+fn new_case(title: &str, lead: i64, parties: &str) -> Value {
+    json!({"title": title, "summary": "Made by a script", "category": "fraud", "priority": "normal", "tlp": "amber",
+           "lead": lead.to_string(), "parties": parties, "links": ""})
+}
+
+fn problem_type(a: &Answer) -> &str {
+    assert_eq!(a.headers["content-type"], "application/problem+json", "{:?}", a.body);
+    a.body["type"].as_str().unwrap_or_default()
+}
+
+/// Canada makes a case and a request by API; India finds it in its incoming list, reads, acknowledges and
+/// answers it by API; each call is in the audit trail as the owner, with the token's id.
+#[tokio::test]
+async fn a_request_made_by_api_is_answered_by_api_on_the_other_side() {
+    let s = TestServer::start_bare().await;
+    let (rcmp_token_id, rcmp) = token(&s, "rcmp.officer", &["read", "write"]).await;
+    let (_, ncb) = token(&s, "ncb.officer", &["read", "write"]).await;
+
+    let me = get(&s, "/api/v1/me", &rcmp).await;
+    assert_eq!(me.status, 200);
+    assert_eq!(me.body["username"], "rcmp.officer");
+    let lead = me.body["id"].as_i64().unwrap();
+
+    let case = post(&s, "/api/v1/cases", &rcmp, new_case("Smuggled vehicles", lead, "")).await;
+    assert_eq!(case.status, 201, "{:?}", case.body);
+    let case_id = case.body["id"].as_i64().unwrap();
+    let request = post(
+        &s,
+        &format!("/api/v1/cases/{case_id}/requests"),
+        &rcmp,
+        json!({"kind": "information", "subject": "VINs of exported cars", "body": "Please check these VINs.", "priority": "high",
+               "tlp": "amber", "to_agency": "NCB"}),
+    )
+    .await;
+    assert_eq!(request.status, 201, "{:?}", request.body);
+    let request_id = request.body["id"].as_i64().unwrap();
+
+    let incoming = get(&s, "/api/v1/requests?direction=incoming", &ncb).await;
+    assert_eq!(incoming.status, 200);
+    let ids: Vec<i64> = incoming.body["items"].as_array().unwrap().iter().map(|r| r["id"].as_i64().unwrap()).collect();
+    assert!(ids.contains(&request_id), "India's incoming list holds Canada's request: {ids:?}");
+
+    let read = get(&s, &format!("/api/v1/requests/{request_id}"), &ncb).await;
+    assert_eq!(read.status, 200);
+    assert_eq!(read.body["body"], "Please check these VINs.");
+    assert_eq!(post(&s, &format!("/api/v1/requests/{request_id}/acknowledge"), &ncb, json!({})).await.status, 204);
+    let answer = post(
+        &s,
+        &format!("/api/v1/requests/{request_id}/responses"),
+        &ncb,
+        json!({"kind": "final_answer", "body": "Two of the VINs were exported in May.", "source_grade": "B", "info_grade": "2", "tlp": "amber"}),
+    )
+    .await;
+    assert_eq!(answer.status, 201, "{:?}", answer.body);
+    let thread = get(&s, &format!("/api/v1/requests/{request_id}/responses"), &rcmp).await;
+    assert_eq!(thread.body[0]["body"], "Two of the VINs were exported in May.");
+    assert_eq!(thread.body[0]["source_grade"], "B");
+
+    // The trail names the owner and the token.
+    let (username, details): (String, String) =
+        sqlx::query_as("SELECT username, details FROM audit_events WHERE action = 'request.create' AND object_id = ? ORDER BY id LIMIT 1")
+            .bind(request_id.to_string())
+            .fetch_one(&s.db.pool)
+            .await
+            .unwrap();
+    assert_eq!(username, "rcmp.officer");
+    let details: Value = serde_json::from_str(&details).unwrap();
+    assert_eq!(details["api_token"], rcmp_token_id);
+}
+
+/// Need-to-know holds: an agency that is no party gets 404, the same answer as for no object at all.
+#[tokio::test]
+async fn a_non_party_cannot_tell_a_case_from_a_missing_one() {
+    let s = TestServer::start_bare().await;
+    let (_, ncb) = token(&s, "ncb.officer", &["read", "write"]).await;
+    let (_, cbi) = token(&s, "cbi.officer", &["read", "write"]).await;
+    let lead = get(&s, "/api/v1/me", &ncb).await.body["id"].as_i64().unwrap();
+    let id = post(&s, "/api/v1/cases", &ncb, new_case("Hawala network", lead, "")).await.body["id"].as_i64().unwrap();
+
+    let theirs = get(&s, &format!("/api/v1/cases/{id}"), &cbi).await;
+    let none = get(&s, "/api/v1/cases/999999", &cbi).await;
+    assert_eq!((theirs.status, none.status), (StatusCode::NOT_FOUND, StatusCode::NOT_FOUND));
+    assert_eq!(theirs.body, none.body);
+    assert_eq!(problem_type(&theirs), "/api/v1/docs#problem-not-found");
+    let listed = get(&s, "/api/v1/cases", &cbi).await;
+    assert!(listed.body["items"].as_array().unwrap().iter().all(|c| c["id"].as_i64() != Some(id)));
+    // Nor may it add to the case.
+    let added = post(
+        &s,
+        &format!("/api/v1/cases/{id}/requests"),
+        &cbi,
+        json!({"kind": "information", "subject": "Account holders",
+        "body": "Who holds these accounts?", "priority": "normal", "tlp": "amber", "to_agency": "RCMP"}),
+    )
+    .await;
+    assert_eq!(added.status, 404, "{:?}", added.body);
+}
+
+/// A token does only what its scopes allow; a revoked, expired, unknown or missing token is refused with
+/// 401 at once; a disabled owner's tokens stop working.
+#[tokio::test]
+async fn scopes_revocation_and_expiry_are_enforced_at_once() {
+    let s = TestServer::start_bare().await;
+    let (read_id, read_only) = token(&s, "rcmp.officer", &["read"]).await;
+    let lead = get(&s, "/api/v1/me", &read_only).await.body["id"].as_i64().unwrap();
+    let refused = post(&s, "/api/v1/cases", &read_only, new_case("Not allowed", lead, "")).await;
+    assert_eq!(refused.status, 403);
+    assert_eq!(problem_type(&refused), "/api/v1/docs#problem-forbidden");
+    assert_eq!(get(&s, "/api/v1/notifications", &read_only).await.status, 403, "notifications need their own scope");
+    let made: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM cases WHERE title = 'Not allowed'").fetch_one(&s.db.pool).await.unwrap();
+    assert_eq!(made, 0);
+
+    for bad in [None, Some("ldt_".to_string() + &"0".repeat(64)), Some("garbage".into())] {
+        let a = call(&s, Method::GET, "/api/v1/me", bad.as_deref(), None, &[]).await;
+        assert_eq!(a.status, 401);
+        assert!(a.headers["www-authenticate"].to_str().unwrap().starts_with("Bearer"));
+        assert_eq!(problem_type(&a), "/api/v1/docs#problem-unauthorized");
+    }
+
+    let mut owner = s.signed_in("rcmp.officer").await;
+    owner.ok("revoke_token", &[("id", &read_id.to_string())]).await;
+    assert_eq!(get(&s, "/api/v1/me", &read_only).await.status, 401, "revoked: refused on the next call");
+
+    let (expiring_id, expiring) = token(&s, "rcmp.officer", &["read"]).await;
+    assert_eq!(get(&s, "/api/v1/me", &expiring).await.status, 200);
+    sqlx::query("UPDATE api_tokens SET expires_at = ? WHERE id = ?")
+        .bind(chrono::Utc::now() - chrono::Duration::seconds(1))
+        .bind(expiring_id)
+        .execute(&s.db.pool)
+        .await
+        .unwrap();
+    assert_eq!(get(&s, "/api/v1/me", &expiring).await.status, 401, "expired: refused");
+
+    let (_, cbsa) = token(&s, "cbsa.officer", &["read"]).await;
+    let cbsa_id = support::user_id(&s.db, "cbsa.officer").await.to_string();
+    s.signed_in("admin").await.ok("set_user_enabled", &[("id", &cbsa_id), ("enabled", "false")]).await;
+    assert_eq!(get(&s, "/api/v1/me", &cbsa).await.status, 401, "a disabled owner's tokens stop working");
+
+    // An admin has no API: no token can be made for one.
+    let mut admin = s.signed_in("admin").await;
+    let admin_password = s.passwords["admin"].clone();
+    assert_eq!(admin.call("create_token", &[("name", "x"), ("read", "on"), ("password", &admin_password)]).await.status(), 403);
+    // A session left open does not mint a token: the password is asked again.
+    let mut rcmp = s.signed_in("rcmp.officer").await;
+    let wrong = rcmp.call("create_token", &[("name", "x"), ("read", "on"), ("password", "not the password")]).await;
+    assert_eq!(wrong.status(), 422);
+}
+
+/// A token is bound to its owner as they were: a new password (or second factor, role, agency) ends it,
+/// as it ends the owner's other sessions; a scope refusal is audited with what was asked.
+#[tokio::test]
+async fn a_changed_password_ends_the_token_and_refusals_are_audited() {
+    let s = TestServer::start_bare().await;
+    let (id, t) = token(&s, "cccs.officer", &["read"]).await;
+    assert_eq!(post(&s, "/api/v1/cases", &t, json!({})).await.status, 403);
+    let (path, token_in_trail): (String, i64) = sqlx::query_as(
+        "SELECT json_extract(details, '$.path'), json_extract(details, '$.api_token') FROM audit_events \
+         WHERE action = 'api.scope_refused' AND outcome = 'denied' ORDER BY id DESC LIMIT 1",
+    )
+    .fetch_one(&s.db.pool)
+    .await
+    .unwrap();
+    assert_eq!((path.as_str(), token_in_trail), ("/api/v1/cases", id));
+
+    let mut owner = s.signed_in("cccs.officer").await;
+    let old = s.passwords["cccs.officer"].clone();
+    owner
+        .ok(
+            "change_password",
+            &[("current", &old), ("new_password", "harbour lantern orchid 42"), ("confirm", "harbour lantern orchid 42")],
+        )
+        .await;
+    assert_eq!(get(&s, "/api/v1/me", &t).await.status, 401, "the token ended with the old password");
+    let listed = owner.ok("my_tokens", &[]).await;
+    assert_eq!(listed[0]["stale"], true, "the profile says why it no longer works");
+}
+
+/// A token never opens a page, and a session cookie never opens the API.
+#[tokio::test]
+async fn tokens_and_sessions_do_not_cross() {
+    let s = TestServer::start_bare().await;
+    let (_, secret) = token(&s, "rcmp.officer", &["read", "write"]).await;
+    let page = reqwest::Client::new()
+        .post(format!("{}/api/current_user", s.base))
+        .bearer_auth(&secret)
+        .header("accept", "application/json")
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(page.text().await.unwrap(), "null", "a server function with only a token sees nobody signed in");
+    let signed_in = s.signed_in("rcmp.officer").await;
+    let res = signed_in.with_cookie(signed_in.http.get(format!("{}/api/v1/me", s.base))).send().await.unwrap();
+    assert_eq!(res.status(), 401, "the API ignores the session cookie");
+    // Nor can a token make more tokens: there is no such operation, and the page's one wants a session.
+    let minted = reqwest::Client::new()
+        .post(format!("{}/api/create_token", s.base))
+        .bearer_auth(&secret)
+        .form(&[("name", "escalate"), ("write", "on"), ("password", "whatever")])
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(minted.status(), 401);
+}
+
+/// The same create retried with its Idempotency-Key makes one case and answers the first result; the key
+/// with a different body is refused.
+#[tokio::test]
+async fn a_retried_create_makes_one_object() {
+    let s = TestServer::start_bare().await;
+    let (_, t) = token(&s, "rcmp.officer", &["read", "write"]).await;
+    let lead = get(&s, "/api/v1/me", &t).await.body["id"].as_i64().unwrap();
+    let body = new_case("Retried once", lead, "");
+    let key = [("idempotency-key", "5f0c6b9e-retry-1")];
+    let first = call(&s, Method::POST, "/api/v1/cases", Some(&t), Some(body.clone()), &key).await;
+    let again = call(&s, Method::POST, "/api/v1/cases", Some(&t), Some(body.clone()), &key).await;
+    assert_eq!((first.status, again.status), (StatusCode::CREATED, StatusCode::CREATED));
+    assert_eq!(first.body, again.body);
+    assert_eq!(again.headers["idempotent-replayed"], "true");
+    let made: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM cases WHERE title = 'Retried once'").fetch_one(&s.db.pool).await.unwrap();
+    assert_eq!(made, 1);
+    let other = call(&s, Method::POST, "/api/v1/cases", Some(&t), Some(new_case("Something else", lead, "")), &key).await;
+    assert_eq!(other.status, 422);
+    assert_eq!(problem_type(&other), "/api/v1/docs#problem-idempotency-key-reused");
+    // A refused create gives its key back: corrected, the same key goes through.
+    let key2 = [("idempotency-key", "retry-2")];
+    let bad = call(&s, Method::POST, "/api/v1/cases", Some(&t), Some(new_case("", lead, "")), &key2).await;
+    assert_eq!(bad.status, 422);
+    let good = call(&s, Method::POST, "/api/v1/cases", Some(&t), Some(new_case("Corrected", lead, "")), &key2).await;
+    assert_eq!(good.status, 201);
+}
+
+/// Bad input answers 422 with a message per field, or 400 for a body that is not the right JSON; an
+/// update needs If-Match, and a stale version is refused.
+#[tokio::test]
+async fn bad_input_and_stale_updates_are_refused_clearly() {
+    let s = TestServer::start_bare().await;
+    let (_, t) = token(&s, "rcmp.officer", &["read", "write"]).await;
+    let lead = get(&s, "/api/v1/me", &t).await.body["id"].as_i64().unwrap();
+    let invalid = post(
+        &s,
+        "/api/v1/cases",
+        &t,
+        json!({"title": "", "category": "weather", "priority": "normal", "tlp": "amber", "lead": lead.to_string()}),
+    )
+    .await;
+    assert_eq!(invalid.status, 422);
+    assert_eq!(problem_type(&invalid), "/api/v1/docs#problem-validation");
+    let fields: Vec<&str> = invalid.body["errors"].as_array().unwrap().iter().map(|e| e["field"].as_str().unwrap()).collect();
+    assert!(fields.contains(&"title") && fields.contains(&"category"), "{fields:?}");
+    let garbled = call(&s, Method::POST, "/api/v1/cases", Some(&t), None, &[("content-type", "application/json")]).await;
+    assert_eq!(garbled.status, 400);
+    assert_eq!(get(&s, "/api/v1/cases?cursor=abc", &t).await.status, 400);
+    assert_eq!(get(&s, "/api/v1/cases/abc", &t).await.status, 404);
+
+    let id = post(&s, "/api/v1/cases", &t, new_case("Versioned", lead, "")).await.body["id"].as_i64().unwrap();
+    let read = get(&s, &format!("/api/v1/cases/{id}"), &t).await;
+    let etag = read.headers["etag"].to_str().unwrap().to_string();
+    let path = format!("/api/v1/cases/{id}");
+    let no_match = call(&s, Method::PUT, &path, Some(&t), Some(new_case("Renamed", lead, "")), &[]).await;
+    assert_eq!(no_match.status, 428);
+    let ok = call(&s, Method::PUT, &path, Some(&t), Some(new_case("Renamed", lead, "")), &[("if-match", &etag)]).await;
+    assert_eq!(ok.status, 204, "{:?}", ok.body);
+    let stale = call(&s, Method::PUT, &path, Some(&t), Some(new_case("Renamed again", lead, "")), &[("if-match", &etag)]).await;
+    assert_eq!(stale.status, 409, "the case changed since that version");
+    assert_eq!(get(&s, &path, &t).await.body["title"], "Renamed");
+}
+
+/// Past its allowance a token is told to wait, with Retry-After.
+#[tokio::test]
+async fn a_token_past_its_allowance_is_told_to_wait() {
+    let args = server::config::ServeArgs { api_calls_per_minute: 3, ..Default::default() };
+    let s = TestServer::start_bare_with(args).await;
+    let (_, t) = token(&s, "rcmp.officer", &["read"]).await;
+    for _ in 0..3 {
+        assert_eq!(get(&s, "/api/v1/me", &t).await.status, 200);
+    }
+    let slow = get(&s, "/api/v1/me", &t).await;
+    assert_eq!(slow.status, 429);
+    assert!(slow.headers["retry-after"].to_str().unwrap().parse::<u64>().unwrap() >= 1);
+    assert_eq!(problem_type(&slow), "/api/v1/docs#problem-too-many-requests");
+}
+
+/// The description is OpenAPI 3.1 with every operation and the bearer scheme; the reference page is served
+/// by the app itself.
+#[tokio::test]
+async fn the_description_and_reference_are_served() {
+    let s = TestServer::start_bare().await;
+    let doc = call(&s, Method::GET, "/api/v1/openapi.json", None, None, &[]).await;
+    assert_eq!(doc.status, 200);
+    assert!(doc.body["openapi"].as_str().unwrap().starts_with("3.1"));
+    for path in ["/api/v1/cases", "/api/v1/cases/{id}/requests", "/api/v1/requests", "/api/v1/requests/{id}/responses", "/api/v1/me"] {
+        assert!(doc.body["paths"].get(path).is_some(), "{path} described");
+    }
+    assert_eq!(doc.body["components"]["securitySchemes"]["token"]["scheme"], "bearer");
+    let page = reqwest::get(format!("{}/api/v1/docs", s.base)).await.unwrap();
+    let csp = page.headers()["content-security-policy"].to_str().unwrap().to_string();
+    assert!(csp.contains("default-src 'none'") && !csp.contains("http"), "{csp}");
+    let html = page.text().await.unwrap();
+    assert!(html.contains("POST /api/v1/cases/{id}/requests") && html.contains("problem-not-found"));
+}
