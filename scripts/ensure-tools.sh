@@ -4,7 +4,8 @@
 #   --release  also wasm-opt and esbuild from npm (scripts/site) for release builds (Debian's binaryen 108 makes a
 #              wasm that fails to hydrate; the npm package is binaryen 132, run by Node.js)
 #   --browser  also Debian's chromium and the end-to-end test packages (npm)
-#   --tests    also Debian's poppler-utils (pdftotext: the report tests read the PDF as a reader would)
+#   --tests    also Debian's poppler-utils (pdftotext: the report tests read the PDF as a reader would) and the
+#              Python test tools in .venv-tests (a real TAXII client for the TAXII tests)
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -48,6 +49,15 @@ if [ "$want_tests" = 1 ] && ! command -v pdftotext >/dev/null 2>&1; then
   export DEBIAN_FRONTEND=noninteractive
   apt-get update -qq
   apt-get install -y -qq poppler-utils >/dev/null
+fi
+
+# Python test tools (the OASIS TAXII client and stix2 library) in a virtual environment of the project's own,
+# never system-wide; made again when the pinned list changes.
+if [ "$want_tests" = 1 ] && { [ ! -x .venv-tests/bin/python ] || [ scripts/test-requirements.txt -nt .venv-tests/.installed ]; }; then
+  say "Installing the Python test tools (scripts/test-requirements.txt) into .venv-tests"
+  python3 -m venv .venv-tests
+  .venv-tests/bin/pip install --quiet --disable-pip-version-check -r scripts/test-requirements.txt
+  touch .venv-tests/.installed
 fi
 
 if [ "$want_browser" = 1 ]; then

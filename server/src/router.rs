@@ -100,6 +100,7 @@ pub async fn build_parts(
         .layer(RequestBodyLimitLayer::new(upload_limit));
     let api = Router::new()
         .nest("/api/v1", crate::rest::router(&state))
+        .merge(crate::rest::taxii_router(&state))
         .route_layer(axum::middleware::from_fn(crate::metrics::track))
         .layer(RequestBodyLimitLayer::new(args.max_body_bytes));
     let (hub, dashboards) = (state.hub.clone(), state.dashboards.clone());

@@ -48,6 +48,11 @@ fn esc(text: &str) -> String {
     text.replace('&', "&amp;").replace('<', "&lt;").replace('>', "&gt;").replace('"', "&quot;")
 }
 
+/// Escaped prose, with the description's `code` spans shown as code.
+fn prose(text: &str) -> String {
+    esc(text).split('`').enumerate().map(|(i, part)| if i % 2 == 1 { format!("<code>{part}</code>") } else { part.to_string() }).collect()
+}
+
 /// A schema as the page names it: the referenced schema's name, else its JSON.
 fn schema_name(schema: &Value) -> String {
     match schema.get("$ref").and_then(Value::as_str) {
@@ -80,7 +85,7 @@ fn render() -> String {
         "<!DOCTYPE html><html lang=\"en\"><head><meta charset=\"utf-8\"><meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\
          <title>Liaison Desk API</title><link rel=\"stylesheet\" href=\"/pkg/liaison-desk.css\"></head><body><main class=\"api-docs\">",
     );
-    html += &format!("<h1>{}</h1><p>{}</p>", esc(text(&doc["info"], "title")), esc(text(&doc["info"], "description")));
+    html += &format!("<h1>{}</h1><p>{}</p>", esc(text(&doc["info"], "title")), prose(text(&doc["info"], "description")));
     html += "<p><a href=\"/api/v1/openapi.json\">openapi.json</a> (OpenAPI 3.1)</p><h2>Operations</h2>";
     let empty = serde_json::Map::new();
     for (path, item) in doc["paths"].as_object().unwrap_or(&empty) {
@@ -90,10 +95,10 @@ fn render() -> String {
                 "<section class=\"panel\"><h3><code>{} {}</code></h3><p>{}</p>",
                 method.to_uppercase(),
                 esc(path),
-                esc(text(op, "summary"))
+                prose(text(op, "summary"))
             );
             if !text(op, "description").is_empty() {
-                html += &format!("<p>{}</p>", esc(text(op, "description")));
+                html += &format!("<p>{}</p>", prose(text(op, "description")));
             }
             if let Some(params) = op["parameters"].as_array() {
                 html += "<ul>";
@@ -103,7 +108,7 @@ fn render() -> String {
                         esc(text(p, "name")),
                         esc(text(p, "in")),
                         if p["required"].as_bool().unwrap_or(false) { ", required" } else { "" },
-                        esc(text(p, "description"))
+                        prose(text(p, "description"))
                     );
                 }
                 html += "</ul>";

@@ -11,6 +11,7 @@ mod docs;
 mod idempotency;
 pub mod problem;
 mod routes;
+mod taxii;
 
 use app::backend::state::{self, ApiCaller};
 use app::backend::AppState;
@@ -47,6 +48,28 @@ pub fn router(state: &AppState) -> Router<AppState> {
         })
 }
 
+/// `/taxii2/`: the TAXII 2.1 server, with the same tokens.
+pub fn taxii_router(state: &AppState) -> Router<AppState> {
+    taxii::router().layer(axum::middleware::from_fn_with_state(state.clone(), authenticate))
+}
+
+/// The token a request carries: `Authorization: Bearer <token>`, or HTTP Basic with the token as the password
+/// (what TAXII clients send; the user name is ignored).
+fn presented_token(headers: &axum::http::HeaderMap) -> Option<String> {
+    use base64::Engine;
+    let value = headers.get(axum::http::header::AUTHORIZATION)?.to_str().ok()?.trim();
+    let (scheme, rest) = value.split_once(' ')?;
+    if scheme.eq_ignore_ascii_case("bearer") {
+        return Some(rest.trim().to_string());
+    }
+    if scheme.eq_ignore_ascii_case("basic") {
+        let decoded = base64::engine::general_purpose::STANDARD.decode(rest.trim()).ok()?;
+        let (_, password) = std::str::from_utf8(&decoded).ok()?.split_once(':')?;
+        return Some(password.to_string());
+    }
+    None
+}
+
 /// Reads the bearer token, checks it and its owner, counts the call against the token's allowance, and
 /// hands the caller to the handlers. A refused token counts, per client address, against the sign-in
 /// allowance (guessing a token is guessing a credential), and is audited at most once a minute per address.
@@ -54,14 +77,7 @@ async fn authenticate(State(state): State<AppState>, mut req: Request, next: Nex
     let locale = app::i18n::locale_of(req.headers());
     let addr = req.extensions().get::<app::backend::platform::client_addr::ClientAddr>().map(|c| c.0);
     let ip = addr.map(|a| a.to_string());
-    let secret = req
-        .headers()
-        .get(axum::http::header::AUTHORIZATION)
-        .and_then(|v| v.to_str().ok())
-        .and_then(|v| v.strip_prefix("Bearer ").or_else(|| v.strip_prefix("bearer ")))
-        .map(str::trim)
-        .map(str::to_string);
-    let Some(secret) = secret else {
+    let Some(secret) = presented_token(req.headers()) else {
         return Problem::from_app(&AppError::Unauthorized, locale).into_response();
     };
     let caller = match state::caller_from_token(&state, &secret, ip.clone()).await {

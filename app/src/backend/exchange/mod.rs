@@ -14,3 +14,4 @@ pub mod request_page;
 pub mod requests;
 pub mod rules;
 pub mod stix;
+pub mod taxii;

@@ -65,8 +65,43 @@ fn object_id(kind: &str, key: &str) -> String {
     format!("{kind}--{}", Uuid::new_v5(&NAMESPACE, key.as_bytes()))
 }
 
+/// The STIX identity id of an agency, by its code: the same in every export and feed.
+pub fn identity_id(agency_code: &str) -> String {
+    object_id("identity", &format!("agency:{agency_code}"))
+}
+
+/// One indicator as a STIX 2.1 indicator object, made (and last changed) at `created`. Its id is stable:
+/// the same indicator always has the same id, in a bundle or a feed.
+pub fn indicator(case_reference: &str, created_by: &str, i: &IndicatorView, created: DateTime<Utc>) -> Value {
+    let valid_from = i
+        .first_seen
+        .as_deref()
+        .and_then(|d| chrono::NaiveDate::parse_from_str(d, "%Y-%m-%d").ok())
+        .and_then(|d| d.and_hms_opt(0, 0, 0))
+        .map(|d| d.and_utc())
+        .unwrap_or(created);
+    let mut obj = json!({
+        "type": "indicator",
+        "spec_version": "2.1",
+        "id": object_id("indicator", &format!("{case_reference}:{}", i.id)),
+        "created_by_ref": created_by,
+        "created": ts(created),
+        "modified": ts(created),
+        "name": format!("{}: {}", i.kind.label(), i.value),
+        "pattern": pattern(i.kind, &i.value),
+        "pattern_type": "stix",
+        "valid_from": ts(valid_from),
+        "labels": [case_reference],
+        "object_marking_refs": [tlp_marking_id(i.tlp)],
+    });
+    if !i.note.is_empty() {
+        obj["description"] = json!(i.note);
+    }
+    obj
+}
+
 pub fn bundle(case_reference: &str, agency: &AgencyRef, indicators: &[IndicatorView], now: DateTime<Utc>) -> Value {
-    let identity_id = object_id("identity", &format!("agency:{}", agency.code));
+    let identity_id = identity_id(&agency.code);
     let mut objects = vec![json!({
         "type": "identity",
         "spec_version": "2.1",
@@ -80,33 +115,7 @@ pub fn bundle(case_reference: &str, agency: &AgencyRef, indicators: &[IndicatorV
     used.sort();
     used.dedup();
     objects.extend(used.into_iter().map(marking));
-    for i in indicators {
-        let valid_from = i
-            .first_seen
-            .as_deref()
-            .and_then(|d| chrono::NaiveDate::parse_from_str(d, "%Y-%m-%d").ok())
-            .and_then(|d| d.and_hms_opt(0, 0, 0))
-            .map(|d| d.and_utc())
-            .unwrap_or(now);
-        let mut obj = json!({
-            "type": "indicator",
-            "spec_version": "2.1",
-            "id": object_id("indicator", &format!("{case_reference}:{}", i.id)),
-            "created_by_ref": identity_id,
-            "created": ts(now),
-            "modified": ts(now),
-            "name": format!("{}: {}", i.kind.label(), i.value),
-            "pattern": pattern(i.kind, &i.value),
-            "pattern_type": "stix",
-            "valid_from": ts(valid_from),
-            "labels": [case_reference],
-            "object_marking_refs": [tlp_marking_id(i.tlp)],
-        });
-        if !i.note.is_empty() {
-            obj["description"] = json!(i.note);
-        }
-        objects.push(obj);
-    }
+    objects.extend(indicators.iter().map(|i| indicator(case_reference, &identity_id, i, now)));
     json!({ "type": "bundle", "id": format!("bundle--{}", Uuid::new_v4()), "objects": objects })
 }
 

@@ -1,0 +1,39 @@
+"""Reads Liaison Desk's TAXII 2.1 collection the way a threat-intelligence platform does: with the OASIS
+TAXII client (discovery, API root, collection, objects page by page) and every object parsed by the OASIS
+stix2 library. Prints the parsed indicators as JSON lines for the test that runs it.
+
+Usage: taxii_check.py BASE_URL TOKEN PAGE_SIZE
+"""
+import json
+import sys
+
+import stix2
+from taxii2client.v21 import Server, as_pages
+
+
+def main():
+    base, token, per_page = sys.argv[1], sys.argv[2], int(sys.argv[3])
+    # TAXII clients send HTTP Basic; the token is the password.
+    server = Server(base + "/taxii2/", user="token", password=token)
+    root = server.default
+    collections = root.collections
+    assert len(collections) == 1, collections
+    collection = collections[0]
+    assert collection.can_read and not collection.can_write
+    pages = 0
+    for envelope in as_pages(collection.get_objects, per_request=per_page):
+        pages += 1
+        for raw in envelope.get("objects", []):
+            obj = stix2.parse(raw, allow_custom=True)
+            print(json.dumps({
+                "type": obj.type,
+                "id": obj.id,
+                "pattern": obj.pattern,
+                "marking": obj.object_marking_refs[0],
+                "labels": list(obj.labels),
+            }))
+    print(json.dumps({"pages": pages}))
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,229 @@
+//! `/taxii2/`: a read-only TAXII 2.1 server (discovery, one API root, one collection, its objects and
+//! manifest) for the cyber agencies' platforms. The collection holds what the token's owner sees on the
+//! case pages as indicators, TLP:RED excepted (`backend::exchange::taxii`). Tokens as for `/api/v1` (Bearer,
+//! or HTTP Basic with the token as the password, which TAXII clients send), with the `read` scope.
+
+use super::Call;
+use app::backend::exchange::{policy, taxii};
+use app::backend::platform::audit::{self, Event};
+use app::error::AppError;
+use app::model::TokenScope;
+use axum::extract::Path;
+use axum::http::{header, HeaderMap, HeaderValue, StatusCode};
+use axum::response::{IntoResponse, Response};
+use axum::routing::get;
+use axum::Router;
+use chrono::{DateTime, Utc};
+use serde::Deserialize;
+use serde_json::{json, Value};
+
+const MEDIA_TYPE: &str = "application/taxii+json;version=2.1";
+const STIX_MEDIA_TYPE: &str = "application/stix+json;version=2.1";
+/// The one collection: the indicators shared with the caller.
+pub const COLLECTION_ID: &str = "5f3c0e7a-9d1b-4a5e-8c2f-6b7d1e0a4c93";
+
+pub fn router() -> Router<app::backend::AppState> {
+    Router::new()
+        // Full paths, each ending in a slash as TAXII's do (a nested "/" would not match "/taxii2/").
+        .route("/taxii2/", get(discovery))
+        .route("/taxii2/api1/", get(api_root))
+        .route("/taxii2/api1/collections/", get(collections))
+        .route("/taxii2/api1/collections/{id}/", get(collection))
+        .route("/taxii2/api1/collections/{id}/objects/", get(objects))
+        .route("/taxii2/api1/collections/{id}/manifest/", get(manifest))
+}
+
+/// A TAXII answer: its media type and the body.
+fn taxii(status: StatusCode, body: Value) -> Response {
+    let mut res = (status, body.to_string()).into_response();
+    res.headers_mut().insert(header::CONTENT_TYPE, HeaderValue::from_static(MEDIA_TYPE));
+    res
+}
+
+/// A TAXII error message (section 3.6.1).
+pub struct TaxiiError {
+    status: StatusCode,
+    title: String,
+    description: String,
+}
+
+fn error(status: StatusCode, title: &str, description: &str) -> TaxiiError {
+    TaxiiError { status, title: title.to_string(), description: description.to_string() }
+}
+
+impl IntoResponse for TaxiiError {
+    fn into_response(self) -> Response {
+        taxii(self.status, json!({ "title": self.title, "description": self.description, "http_status": self.status.as_u16().to_string() }))
+    }
+}
+
+impl From<super::problem::Problem> for TaxiiError {
+    fn from(p: super::problem::Problem) -> Self {
+        error(StatusCode::from_u16(p.status).unwrap_or(StatusCode::BAD_REQUEST), &p.title, &p.detail)
+    }
+}
+
+fn refused(e: &AppError) -> TaxiiError {
+    let status = StatusCode::from_u16(e.status_code()).unwrap_or(StatusCode::INTERNAL_SERVER_ERROR);
+    error(status, status.canonical_reason().unwrap_or("Error"), &e.message_in(Default::default()))
+}
+
+type Answer = Result<Response, TaxiiError>;
+
+/// 406 unless the client takes TAXII 2.1 (or anything).
+fn acceptable(headers: &HeaderMap) -> Result<(), TaxiiError> {
+    let accept = headers.get(header::ACCEPT).and_then(|v| v.to_str().ok()).unwrap_or("*/*").replace(' ', "");
+    if accept.contains("application/taxii+json") || accept.contains("*/*") {
+        Ok(())
+    } else {
+        Err(error(StatusCode::NOT_ACCEPTABLE, "Not acceptable", "This server answers application/taxii+json;version=2.1."))
+    }
+}
+
+async fn checked(call: &Call) -> Result<(), TaxiiError> {
+    acceptable(&call.parts.headers)?;
+    call.need(TokenScope::Read).await?;
+    policy::visibility(&call.caller.actor.user).map(|_| ()).map_err(|e| refused(&e))
+}
+
+async fn discovery(call: Call) -> Answer {
+    checked(&call).await?;
+    Ok(taxii(
+        StatusCode::OK,
+        json!({
+            "title": "Liaison Desk",
+            "description": "Indicators shared between liaison agencies, as each token's agency sees them on its cases.",
+            "default": "/taxii2/api1/",
+            "api_roots": ["/taxii2/api1/"],
+        }),
+    ))
+}
+
+async fn api_root(call: Call) -> Answer {
+    checked(&call).await?;
+    Ok(taxii(
+        StatusCode::OK,
+        json!({
+            "title": "Liaison Desk indicators",
+            "versions": [MEDIA_TYPE],
+            "max_content_length": call.state.settings.attachment_max_bytes,
+        }),
+    ))
+}
+
+fn collection_info(call: &Call) -> Value {
+    json!({
+        "id": COLLECTION_ID,
+        "title": format!("Indicators shared with {}", call.caller.actor.user.agency_code),
+        "description": "Indicators of the cases this agency may see, with their TLP 2.0 markings. TLP:RED never leaves by TAXII.",
+        "can_read": true,
+        "can_write": false,
+        "media_types": [STIX_MEDIA_TYPE],
+    })
+}
+
+async fn collections(call: Call) -> Answer {
+    checked(&call).await?;
+    Ok(taxii(StatusCode::OK, json!({ "collections": [collection_info(&call)] })))
+}
+
+async fn collection(call: Call, Path(id): Path<String>) -> Answer {
+    checked(&call).await?;
+    if id != COLLECTION_ID {
+        return Err(error(StatusCode::NOT_FOUND, "Not found", "No such collection."));
+    }
+    Ok(taxii(StatusCode::OK, collection_info(&call)))
+}
+
+/// The filters a client may send; `match[...]` filters other than type are not supported and are refused
+/// rather than ignored (a client must not believe it filtered).
+#[derive(Debug, Default, Deserialize)]
+#[serde(default)]
+struct Filters {
+    added_after: Option<String>,
+    limit: Option<String>,
+    next: Option<String>,
+    #[serde(rename = "match[type]")]
+    match_type: Option<String>,
+    #[serde(rename = "match[spec_version]")]
+    match_spec_version: Option<String>,
+}
+
+/// One page of the collection, read as the caller, and audited as a read of what it held.
+async fn read_page(call: &Call, id: &str) -> Result<taxii::Page, TaxiiError> {
+    checked(call).await?;
+    if id != COLLECTION_ID {
+        return Err(error(StatusCode::NOT_FOUND, "Not found", "No such collection."));
+    }
+    let f: Filters = call.query()?;
+    let bad = |what: &str| error(StatusCode::BAD_REQUEST, "Bad request", what);
+    let added_after = match f.added_after.as_deref() {
+        None | Some("") => None,
+        Some(t) => {
+            Some(DateTime::parse_from_rfc3339(t).map_err(|_| bad("added_after must be an RFC 3339 timestamp."))?.with_timezone(&Utc))
+        }
+    };
+    let limit = match f.limit.as_deref() {
+        None | Some("") => taxii::DEFAULT_LIMIT,
+        Some(l) => l.parse::<u32>().ok().filter(|n| *n >= 1).ok_or_else(|| bad("limit must be a positive number."))?.min(taxii::MAX_LIMIT),
+    };
+    let after = match f.next.as_deref() {
+        None | Some("") => None,
+        Some(n) => Some(taxii::After::parse(n).ok_or_else(|| bad("next is not one this server gave."))?),
+    };
+    let only_indicators = f.match_type.as_deref().is_none_or(|t| t.split(',').any(|t| t == "indicator"));
+    if f.match_spec_version.as_deref().is_some_and(|v| !v.split(',').any(|v| v == "2.1")) || !only_indicators {
+        // Nothing else is held: an empty page, as the spec asks for filters that match nothing.
+        return Ok(taxii::Page { objects: Vec::new(), next: None, first_added: None, last_added: None });
+    }
+    let actor = &call.caller.actor;
+    let vis = policy::visibility(&actor.user).map_err(|e| refused(&e))?;
+    let page = async {
+        let mut conn = call.state.db.pool.acquire().await?;
+        taxii::page(&mut conn, &actor.user, vis, added_after, after.as_ref(), limit).await
+    }
+    .await
+    .map_err(|e| refused(&e))?;
+    let event = Event::new("taxii.read").details(json!({
+        "collection": COLLECTION_ID, "objects": page.objects.len(), "added_after": added_after.map(taxii::shown), "more": page.next.is_some()
+    }));
+    audit::record_alone(&call.state.db, &actor.who, event).await.map_err(|e| refused(&e))?;
+    Ok(page)
+}
+
+fn with_dates(mut res: Response, page: &taxii::Page) -> Response {
+    for (name, t) in [("x-taxii-date-added-first", page.first_added), ("x-taxii-date-added-last", page.last_added)] {
+        if let Some(v) = t.and_then(|t| HeaderValue::from_str(&taxii::shown(t)).ok()) {
+            res.headers_mut().insert(name, v);
+        }
+    }
+    res
+}
+
+fn envelope(page: &taxii::Page, items: (&str, Vec<Value>)) -> Value {
+    let mut body = json!({ "more": page.next.is_some() });
+    if let Some(next) = &page.next {
+        body["next"] = json!(next.token());
+    }
+    if !items.1.is_empty() {
+        body[items.0] = json!(items.1);
+    }
+    body
+}
+
+async fn objects(call: Call, Path(id): Path<String>) -> Answer {
+    let page = read_page(&call, &id).await?;
+    let body = envelope(&page, ("objects", page.objects.clone()));
+    Ok(with_dates(taxii(StatusCode::OK, body), &page))
+}
+
+async fn manifest(call: Call, Path(id): Path<String>) -> Answer {
+    let page = read_page(&call, &id).await?;
+    let records = page
+        .objects
+        .iter()
+        .map(|o| json!({ "id": o["id"], "date_added": o["created"], "version": o["modified"], "media_type": STIX_MEDIA_TYPE }))
+        .collect();
+    let body = envelope(&page, ("objects", records));
+    Ok(with_dates(taxii(StatusCode::OK, body), &page))
+}
