@@ -123,7 +123,30 @@ async fn added_after_and_another_agency_see_only_their_share() {
     assert_eq!((status.as_u16(), err["http_status"].as_str()), (400, Some("400")));
     let (status, _) = get(format!("{objects}?added_after=yesterday"), cccs.clone()).await;
     assert_eq!(status, 400);
-    // No token: refused.
+    // Filters the server does not support are refused, not ignored.
+    let (status, _) = get(format!("{objects}?match[id]=indicator--00000000-0000-0000-0000-000000000000"), cccs.clone()).await;
+    assert_eq!(status, 400);
+    // No token: refused in TAXII's format, with a Basic challenge TAXII clients answer.
     let res = http.get(format!("{}{objects}", s.base)).send().await.unwrap();
     assert_eq!(res.status(), 401);
+    assert_eq!(res.headers()["content-type"], "application/taxii+json;version=2.1");
+    assert!(res.headers()["www-authenticate"].to_str().unwrap().contains("Basic"));
+
+    // TLP:AMBER+STRICT is for the recipient organisation: Canada's supervisor (RCMP) reads the CCCS's on the
+    // pages, but the RCMP's feed does not carry it.
+    let mut cccs_officer = s.signed_in("cccs.officer").await;
+    let cases = cccs_officer.ok("list_cases", &[("filter[status]", "")]).await;
+    let case_id = cases["cases"][0]["id"].to_string();
+    cccs_officer
+        .ok("add_indicator", &[("case_id", &case_id), ("kind", "domain"), ("value", "strict-only.example"), ("tlp", "amber_strict")])
+        .await;
+    assert!(seen_on_pages(&s, "ca.supervisor").await.contains(&("strict-only.example".into(), "amber_strict".into())));
+    let (_, sup_feed) = get(objects.clone(), token(&s, "ca.supervisor").await).await;
+    let text = sup_feed.to_string();
+    assert!(!text.contains("strict-only.example"), "{text}");
+    let (_, own_feed) = get(objects.clone(), cccs.clone()).await;
+    assert!(own_feed.to_string().contains("strict-only.example"), "the adding agency's own feed carries it");
+    // The feed does not say which agency added an indicator (the pages do not either).
+    let by: BTreeSet<&str> = own_feed["objects"].as_array().unwrap().iter().map(|o| o["created_by_ref"].as_str().unwrap()).collect();
+    assert_eq!(by.len(), 1, "{by:?}");
 }

@@ -28,7 +28,6 @@ macro_rules! text_enum {
     ($(#[$m:meta])* $name:ident { $($variant:ident => ($text:literal, $label:literal)),+ $(,)? }) => {
         $(#[$m])*
         #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize, PartialOrd, Ord)]
-        #[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
         // On the wire (the browser's calls, the API) each member is its stored code, so an integrator
         // reads and writes one vocabulary: "CA", "B", "2", "amber".
         pub enum $name { $(#[serde(rename = $text)] $variant),+ }
@@ -53,6 +52,21 @@ macro_rules! text_enum {
         impl fmt::Display for $name {
             fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result { f.write_str(self.label()) }
         }
+
+        // The API's description: a string, one of the stored codes (written out here because the schema
+        // derive does not read a `rename` given through this macro).
+        #[cfg(feature = "ssr")]
+        impl utoipa::PartialSchema for $name {
+            fn schema() -> utoipa::openapi::RefOr<utoipa::openapi::schema::Schema> {
+                utoipa::openapi::schema::ObjectBuilder::new()
+                    .schema_type(utoipa::openapi::schema::Type::String)
+                    .enum_values(Some([$($text),+]))
+                    .into()
+            }
+        }
+
+        #[cfg(feature = "ssr")]
+        impl utoipa::ToSchema for $name {}
 
         impl $crate::model::ClosedSet for $name {
             const SET: &'static str = stringify!($name);

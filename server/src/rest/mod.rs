@@ -50,7 +50,9 @@ pub fn router(state: &AppState) -> Router<AppState> {
 
 /// `/taxii2/`: the TAXII 2.1 server, with the same tokens.
 pub fn taxii_router(state: &AppState) -> Router<AppState> {
-    taxii::router().layer(axum::middleware::from_fn_with_state(state.clone(), authenticate))
+    taxii::router()
+        .layer(axum::middleware::from_fn_with_state(state.clone(), authenticate))
+        .layer(axum::middleware::from_fn(taxii::as_taxii_errors))
 }
 
 /// The token a request carries: `Authorization: Bearer <token>`, or HTTP Basic with the token as the password

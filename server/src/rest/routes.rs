@@ -451,6 +451,6 @@ async fn mark_all_notifications_read(call: Call) -> Answer {
         mark_notification_read,
         mark_all_notifications_read
     ),
-    components(schemas(Problem, super::problem::FieldProblem))
+    components(schemas(Problem, super::problem::FieldProblem, Direction))
 )]
 pub struct Operations;

@@ -31,6 +31,10 @@ pub fn router() -> Router<app::backend::AppState> {
         .route("/taxii2/api1/collections/{id}/", get(collection))
         .route("/taxii2/api1/collections/{id}/objects/", get(objects))
         .route("/taxii2/api1/collections/{id}/manifest/", get(manifest))
+        .route("/taxii2/{*rest}", get(|| async { error(StatusCode::NOT_FOUND, "Not found", "No such TAXII resource.") }))
+        .method_not_allowed_fallback(|| async {
+            error(StatusCode::METHOD_NOT_ALLOWED, "Method not allowed", "This TAXII server is read-only: GET only.")
+        })
 }
 
 /// A TAXII answer: its media type and the body.
@@ -70,10 +74,39 @@ fn refused(e: &AppError) -> TaxiiError {
 
 type Answer = Result<Response, TaxiiError>;
 
+/// Refusals made before a handler runs (no token, a refused token, too many calls) come from the API's
+/// layer as problem details: here they become TAXII error messages, and a 401 also names Basic, which TAXII
+/// clients answer with the token as the password.
+pub async fn as_taxii_errors(req: axum::extract::Request, next: axum::middleware::Next) -> Response {
+    let res = next.run(req).await;
+    let is_problem = res.headers().get(header::CONTENT_TYPE).is_some_and(|v| v.as_bytes().starts_with(b"application/problem+json"));
+    if !is_problem {
+        return res;
+    }
+    let (parts, body) = res.into_parts();
+    let Ok(bytes) = axum::body::to_bytes(body, 64 * 1024).await else {
+        return error(parts.status, "Error", "").into_response();
+    };
+    let problem: Value = serde_json::from_slice(&bytes).unwrap_or_default();
+    let mut out =
+        error(parts.status, problem["title"].as_str().unwrap_or("Error"), problem["detail"].as_str().unwrap_or_default()).into_response();
+    for name in [header::RETRY_AFTER] {
+        if let Some(v) = parts.headers.get(&name) {
+            out.headers_mut().insert(name, v.clone());
+        }
+    }
+    if parts.status == StatusCode::UNAUTHORIZED {
+        out.headers_mut()
+            .insert(header::WWW_AUTHENTICATE, HeaderValue::from_static("Basic realm=\"liaison-desk\", Bearer realm=\"liaison-desk\""));
+    }
+    out
+}
+
 /// 406 unless the client takes TAXII 2.1 (or anything).
 fn acceptable(headers: &HeaderMap) -> Result<(), TaxiiError> {
     let accept = headers.get(header::ACCEPT).and_then(|v| v.to_str().ok()).unwrap_or("*/*").replace(' ', "");
-    if accept.contains("application/taxii+json") || accept.contains("*/*") {
+    let taxii_21 = accept.split(',').any(|a| a.starts_with("application/taxii+json") && !a.contains("version=2.0"));
+    if taxii_21 || accept.contains("*/*") {
         Ok(())
     } else {
         Err(error(StatusCode::NOT_ACCEPTABLE, "Not acceptable", "This server answers application/taxii+json;version=2.1."))
@@ -135,10 +168,10 @@ async fn collection(call: Call, Path(id): Path<String>) -> Answer {
     Ok(taxii(StatusCode::OK, collection_info(&call)))
 }
 
-/// The filters a client may send; `match[...]` filters other than type are not supported and are refused
-/// rather than ignored (a client must not believe it filtered).
+/// The filters a client may send. Any other parameter (`match[id]`, `match[version]`…) is refused rather than
+/// ignored: a client must not believe it filtered.
 #[derive(Debug, Default, Deserialize)]
-#[serde(default)]
+#[serde(default, deny_unknown_fields)]
 struct Filters {
     added_after: Option<String>,
     limit: Option<String>,
@@ -165,7 +198,10 @@ async fn read_page(call: &Call, id: &str) -> Result<taxii::Page, TaxiiError> {
     };
     let limit = match f.limit.as_deref() {
         None | Some("") => taxii::DEFAULT_LIMIT,
-        Some(l) => l.parse::<u32>().ok().filter(|n| *n >= 1).ok_or_else(|| bad("limit must be a positive number."))?.min(taxii::MAX_LIMIT),
+        Some(l) => {
+            l.parse::<u64>().ok().filter(|n| *n >= 1).ok_or_else(|| bad("limit must be a positive number."))?.min(taxii::MAX_LIMIT as u64)
+                as u32
+        }
     };
     let after = match f.next.as_deref() {
         None | Some("") => None,
@@ -174,7 +210,7 @@ async fn read_page(call: &Call, id: &str) -> Result<taxii::Page, TaxiiError> {
     let only_indicators = f.match_type.as_deref().is_none_or(|t| t.split(',').any(|t| t == "indicator"));
     if f.match_spec_version.as_deref().is_some_and(|v| !v.split(',').any(|v| v == "2.1")) || !only_indicators {
         // Nothing else is held: an empty page, as the spec asks for filters that match nothing.
-        return Ok(taxii::Page { objects: Vec::new(), next: None, first_added: None, last_added: None });
+        return Ok(taxii::Page { objects: Vec::new(), case_ids: Vec::new(), next: None, first_added: None, last_added: None });
     }
     let actor = &call.caller.actor;
     let vis = policy::visibility(&actor.user).map_err(|e| refused(&e))?;
@@ -184,10 +220,14 @@ async fn read_page(call: &Call, id: &str) -> Result<taxii::Page, TaxiiError> {
     }
     .await
     .map_err(|e| refused(&e))?;
-    let event = Event::new("taxii.read").details(json!({
-        "collection": COLLECTION_ID, "objects": page.objects.len(), "added_after": added_after.map(taxii::shown), "more": page.next.is_some()
-    }));
-    audit::record_alone(&call.state.db, &actor.who, event).await.map_err(|e| refused(&e))?;
+    // What left, and from which cases (an empty poll takes nothing: no event).
+    if !page.objects.is_empty() {
+        let ids: Vec<&Value> = page.objects.iter().map(|(_, o)| &o["id"]).collect();
+        let event = Event::new("taxii.read").details(json!({
+            "collection": COLLECTION_ID, "cases": page.case_ids, "objects": ids, "added_after": added_after.map(taxii::shown)
+        }));
+        audit::record_alone(&call.state.db, &actor.who, event).await.map_err(|e| refused(&e))?;
+    }
     Ok(page)
 }
 
@@ -213,7 +253,7 @@ fn envelope(page: &taxii::Page, items: (&str, Vec<Value>)) -> Value {
 
 async fn objects(call: Call, Path(id): Path<String>) -> Answer {
     let page = read_page(&call, &id).await?;
-    let body = envelope(&page, ("objects", page.objects.clone()));
+    let body = envelope(&page, ("objects", page.objects.iter().map(|(_, o)| o.clone()).collect()));
     Ok(with_dates(taxii(StatusCode::OK, body), &page))
 }
 
@@ -222,7 +262,7 @@ async fn manifest(call: Call, Path(id): Path<String>) -> Answer {
     let records = page
         .objects
         .iter()
-        .map(|o| json!({ "id": o["id"], "date_added": o["created"], "version": o["modified"], "media_type": STIX_MEDIA_TYPE }))
+        .map(|(at, o)| json!({ "id": o["id"], "date_added": taxii::shown(*at), "version": o["modified"], "media_type": STIX_MEDIA_TYPE }))
         .collect();
     let body = envelope(&page, ("objects", records));
     Ok(with_dates(taxii(StatusCode::OK, body), &page))

@@ -434,7 +434,8 @@ fn push_filters(q: &mut QueryBuilder<'_, Sqlite>, f: &InboxFilter, direction: Di
         match direction {
             Direction::Incoming => q.push(" AND fa.code = ").push_bind(f.counterpart.clone()),
             Direction::Outgoing => q.push(" AND ta.code = ").push_bind(f.counterpart.clone()),
-            Direction::Both => q.push(" AND ? IN (fa.code, ta.code)").push_bind(f.counterpart.clone()),
+            // `push_bind` writes its own placeholder where it is called.
+            Direction::Both => q.push(" AND ").push_bind(f.counterpart.clone()).push(" IN (fa.code, ta.code)"),
         };
     }
 }

@@ -11,7 +11,8 @@ use serde_json::Value;
 use sqlx::SqliteConnection;
 
 /// Which indicators may leave by a feed: all but TLP:RED, which is for the people named when it was given,
-/// never for a system that passes it on.
+/// never for a system that passes it on. (TLP:AMBER+STRICT leaves only to its own organisation's feed:
+/// `push_strict_to_own_agency`.)
 pub struct LeavesByFeed;
 
 impl LeavesByFeed {
@@ -19,6 +20,23 @@ impl LeavesByFeed {
     pub fn holds(tlp: Tlp) -> bool {
         tlp != Tlp::Red
     }
+}
+
+/// TLP:AMBER+STRICT is for the recipient organisation only. A supervisor sees their whole country's on the
+/// pages, but a feed lands in their own agency's platform: there it goes only where the adding or the
+/// owning agency is the viewer's own.
+fn push_strict_to_own_agency(q: &mut sqlx::QueryBuilder<'_, sqlx::Sqlite>, viewer: &SessionUser) {
+    q.push(" AND (i.tlp <> 'amber_strict' OR (SELECT agency_id FROM users WHERE id = i.created_by) = ");
+    q.push_bind(viewer.agency_id);
+    q.push(" OR (SELECT owner_agency_id FROM cases WHERE id = i.case_id) = ");
+    q.push_bind(viewer.agency_id);
+    q.push(")");
+}
+
+/// The identity every object of the feed is made by: the instance, not the agency that added it (the pages
+/// do not say which agency added an indicator; nor does the feed).
+pub fn feed_identity() -> String {
+    stix::identity_id("liaison-desk")
 }
 
 /// Objects per page when the client names no limit, and the most it may ask for.
@@ -50,7 +68,10 @@ impl After {
 /// One page of the collection.
 #[derive(Debug)]
 pub struct Page {
-    pub objects: Vec<Value>,
+    /// Each object with when it was added.
+    pub objects: Vec<(DateTime<Utc>, Value)>,
+    /// The cases the objects come from (for the audit trail).
+    pub case_ids: Vec<i64>,
     /// Set when more objects follow: the `next` to ask with.
     pub next: Option<After>,
     /// When the first and last objects of the page were added.
@@ -58,15 +79,9 @@ pub struct Page {
     pub last_added: Option<DateTime<Utc>>,
 }
 
-/// The first instant after `t`'s microsecond.
-fn next_microsecond(t: DateTime<Utc>) -> DateTime<Utc> {
-    let micros = t.timestamp_micros() + 1;
-    DateTime::from_timestamp_micros(micros).unwrap_or(t)
-}
-
-/// A time as the feed shows it (headers, manifests): to the microsecond.
+/// A time as the feed shows it (headers, manifests): to the nanosecond, as stored.
 pub fn shown(t: DateTime<Utc>) -> String {
-    t.to_rfc3339_opts(chrono::SecondsFormat::Micros, true)
+    t.to_rfc3339_opts(chrono::SecondsFormat::Nanos, true)
 }
 
 #[derive(sqlx::FromRow)]
@@ -80,7 +95,7 @@ struct Row {
     note: String,
     added: String,
     reference: String,
-    agency_code: String,
+    case_id: i64,
 }
 
 /// The page of indicators `viewer` may see (their visibility, the indicators' own restrictions, never
@@ -95,20 +110,20 @@ pub async fn page(
 ) -> Result<Page, AppError> {
     let mut q = sqlx::QueryBuilder::new(format!(
         "SELECT i.id, i.kind, i.value, i.tlp, i.first_seen, i.last_seen, i.note, i.created_at AS added, c.reference, \
-         a.code AS agency_code FROM indicators i JOIN cases c ON c.id = i.case_id JOIN users u ON u.id = i.created_by \
-         JOIN agencies a ON a.id = u.agency_id WHERE {}",
+         i.case_id FROM indicators i JOIN cases c ON c.id = i.case_id WHERE {}",
         LeavesByFeed::SQL
     ));
     vis.push_sql(&mut q, "i.case_id");
     push_indicator_visible(&mut q, viewer, "i");
+    push_strict_to_own_agency(&mut q, viewer);
     if let Some(t) = added_after {
-        // Exclusive, at the microsecond the feed shows times in (stored times are finer): the last object of
-        // a page, asked for again by its own time, is not sent twice.
-        q.push(" AND i.created_at >= ").push_bind(next_microsecond(t));
+        // Exclusive; the feed shows times to the nanosecond, as stored, so the last object of a page asked
+        // for again by its own time is not sent twice, and none added in the same microsecond is missed.
+        q.push(" AND i.created_at > ").push_bind(t);
     }
     if let Some(a) = after {
-        q.push(" AND (i.created_at > ").push_bind(a.added.clone());
-        q.push(" OR (i.created_at = ").push_bind(a.added.clone()).push(" AND i.id > ").push_bind(a.id).push("))");
+        // A row value: SQLite walks the (created_at, id) index from here instead of rescanning each page.
+        q.push(" AND (i.created_at, i.id) > (").push_bind(a.added.clone()).push(", ").push_bind(a.id).push(")");
     }
     let limit = limit.clamp(1, MAX_LIMIT);
     q.push(" ORDER BY i.created_at, i.id LIMIT ").push_bind(limit as i64 + 1);
@@ -118,6 +133,10 @@ pub async fn page(
     let added = |r: &Row| DateTime::parse_from_rfc3339(&r.added).ok().map(|t| t.with_timezone(&Utc));
     let next = if more { rows.last().map(|r| After { added: r.added.clone(), id: r.id }) } else { None };
     let (first_added, last_added) = (rows.first().and_then(added), rows.last().and_then(added));
+    let mut case_ids: Vec<i64> = rows.iter().map(|r| r.case_id).collect();
+    case_ids.sort_unstable();
+    case_ids.dedup();
+    let by = feed_identity();
     let objects = rows
         .iter()
         .filter_map(|r| {
@@ -132,10 +151,11 @@ pub async fn page(
                 last_seen: r.last_seen.clone(),
                 note: r.note.clone(),
             };
-            Some(stix::indicator(&r.reference, &stix::identity_id(&r.agency_code), &view, added(r)?))
+            let at = added(r)?;
+            Some((at, stix::indicator(&r.reference, &by, &view, at)))
         })
         .collect();
-    Ok(Page { objects, next, first_added, last_added })
+    Ok(Page { objects, case_ids, next, first_added, last_added })
 }
 
 #[cfg(test)]

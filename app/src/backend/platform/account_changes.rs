@@ -229,6 +229,11 @@ pub async fn confirm(tx: &mut Tx, change: &AccountChange, by: i64, issued: Optio
             users::update_profile(tx, target.id, &target.display_name, role, agency_id).await?;
         }
     }
+    // A new password, second factor, role or agency ends the account's API tokens for good (their binding
+    // would refuse them anyway, but a role or agency changed back must not bring them back).
+    if matches!(change.kind, ChangeKind::ResetPassword | ChangeKind::ResetSecondFactor | ChangeKind::Update) {
+        crate::backend::platform::tokens::revoke_all_of(tx, target.id, chrono::Utc::now()).await?;
+    }
     Ok(())
 }
 
