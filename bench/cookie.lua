@@ -1,6 +1,7 @@
 -- Rotates through the signed-in sessions in COOKIES (one "ld_session=..." per line), one per request,
--- and, when PATHS is set, through its request paths. Loaded by wrk for every scenario.
-local cookies, paths = {}, {}
+-- or, when AUTHS is set, through its API tokens ("Bearer ldt_..." per line) instead, and, when PATHS is set,
+-- through its request paths. Loaded by wrk for every scenario.
+local cookies, paths, auths = {}, {}, {}
 local i = 0
 local function lines(file, into)
   if not file then return end
@@ -8,6 +9,7 @@ local function lines(file, into)
 end
 lines(os.getenv("COOKIES"), cookies)
 lines(os.getenv("PATHS"), paths)
+lines(os.getenv("AUTHS"), auths)
 local body = os.getenv("BODY")
 local method = os.getenv("METHOD") or "GET"
 
@@ -15,7 +17,11 @@ request = function()
   i = i + 1
   local headers = { ["Accept"] = "application/json" }
   -- Sign-in requests carry no session: signing in on someone's session would replace it.
-  if not os.getenv("NOCOOKIE") then headers["Cookie"] = cookies[(i % #cookies) + 1] end
+  if #auths > 0 then
+    headers["Authorization"] = auths[(i % #auths) + 1]
+  elseif not os.getenv("NOCOOKIE") then
+    headers["Cookie"] = cookies[(i % #cookies) + 1]
+  end
   local path = wrk.path
   if #paths > 0 then path = paths[(i % #paths) + 1] end
   if body then

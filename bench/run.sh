@@ -39,7 +39,7 @@ PASSWORD=$(awk '/^password:/ {print $2}' "$DIR/seed.txt")
 SEED_RATE=$(awk '/^rows per second:/ {print $4}' "$DIR/seed.txt")
 VERIFY_RATE=$(cat "$DIR/verify-rate.txt")
 
-LD_SIGNIN_PER_IP_PER_MINUTE=1000000 LD_EXPENSIVE_READS_PER_MINUTE=100000000 LD_ATTACHMENT_DIR=$DIR/files "$BIN" serve > "$DIR/server.log" 2>&1 &
+LD_SIGNIN_PER_IP_PER_MINUTE=1000000 LD_EXPENSIVE_READS_PER_MINUTE=100000000 LD_API_CALLS_PER_MINUTE=100000000 LD_ATTACHMENT_DIR=$DIR/files "$BIN" serve > "$DIR/server.log" 2>&1 &
 SERVER=$!
 trap 'kill $SERVER 2>/dev/null || true' EXIT
 for _ in $(seq 1 100); do curl -sf "$BASE/healthz" >/dev/null && break; sleep 0.2; done
@@ -94,6 +94,14 @@ for n in 1 2; do
 done
 echo "==> Load ($CONN connections, ${SECONDS_PER}s each)"
 run "Inbox (GET /, officer)" "$DIR/officers.txt" "/"
+# The same officers' incoming requests through the API (issue 18), each session's account with a token made
+# as on its profile (the password asked again): JSON of the first page, 25 requests.
+: > "$DIR/tokens.txt"
+while read -r cookie; do
+  curl -s -H "Cookie: $cookie" -H 'accept: application/json' --data-urlencode "password=$PASSWORD" --data "name=bench&read=on" \
+    "$BASE/api/create_token" | sed -n 's/.*"secret":"\([^"]*\)".*/Bearer \1/p' >> "$DIR/tokens.txt"
+done < "$DIR/officers.txt"
+run "API incoming requests (GET /api/v1/requests, officer token)" "$DIR/officers.txt" "/api/v1/requests?direction=incoming" AUTHS="$DIR/tokens.txt"
 run "Case page (GET /cases/{id}, supervisor)" "$DIR/supervisors.txt" "/" PATHS="$DIR/case-paths.txt"
 C=1 run "Dashboard (GET /dashboard, supervisor)" "$DIR/supervisors.txt" "/dashboard"
 run "Dashboard (GET /dashboard, supervisor)" "$DIR/supervisors.txt" "/dashboard"

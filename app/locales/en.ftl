@@ -466,6 +466,27 @@ tok-revoke-done = Token revoked.
 tok-password-hint = A token outlives this session, so your password is asked again.
 tok-stale = no longer valid: your password, second factor, role or agency changed since
 
+## E-mail alerts (profile and the e-mails)
+mail-new-request = New request
+mail-response = Response received
+mail-due-soon = Due within 24 hours
+mail-overdue = Overdue
+mail-approval = Approval needed
+mail-other = Needs your attention
+mail-due = due { $when }
+mail-digest-subject = { $count ->
+    [one] 1 alert
+   *[other] { $count } alerts
+}
+mail-digest-intro = These need your attention in Liaison Desk:
+mail-footer = You receive this because e-mail alerts are on in your Liaison Desk profile. It names references only: open Liaison Desk to read them.
+mailpref-title = E-mail alerts
+mailpref-intro = An e-mail names the reference that needs you (a new request, a response, due within 24 hours, overdue, approval needed), its priority and due time, and links to it. It never carries what the case holds.
+mailpref-address = E-mail address
+mailpref-mode = Send
+mailpref-saved = E-mail alerts saved.
+mailpref-off-here = This server sends no e-mail yet (no mail server is configured): your choice is kept for when it does.
+
 ## Closed sets (statuses, kinds, grades…): <set>-<stored value>
 Role-officer = Liaison officer
 Role-supervisor = Supervisor
@@ -541,3 +562,6 @@ TokenScope-read = Read cases and requests
 TokenScope-write = Create and change cases, requests and responses
 TokenScope-indicators = Add indicators
 TokenScope-notifications = Read and mark notifications
+EmailAlerts-off = No e-mail
+EmailAlerts-each = One e-mail per event
+EmailAlerts-daily = A daily digest

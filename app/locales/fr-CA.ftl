@@ -466,6 +466,27 @@ tok-revoke-done = Jeton révoqué.
 tok-password-hint = Un jeton survit à cette session : votre mot de passe est donc redemandé.
 tok-stale = n’est plus valide : votre mot de passe, second facteur, rôle ou organisme a changé depuis
 
+## E-mail alerts (profile and the e-mails)
+mail-new-request = Nouvelle demande
+mail-response = Réponse reçue
+mail-due-soon = Échéance dans moins de 24 heures
+mail-overdue = En retard
+mail-approval = Approbation requise
+mail-other = Requiert votre attention
+mail-due = échéance { $when }
+mail-digest-subject = { $count ->
+    [one] 1 alerte
+   *[other] { $count } alertes
+}
+mail-digest-intro = Ces éléments requièrent votre attention dans Liaison Desk :
+mail-footer = Vous recevez ce courriel parce que les alertes par courriel sont activées dans votre profil Liaison Desk. Il ne donne que des références : ouvrez Liaison Desk pour les lire.
+mailpref-title = Alertes par courriel
+mailpref-intro = Un courriel indique la référence qui vous attend (nouvelle demande, réponse, échéance dans moins de 24 heures, retard, approbation requise), sa priorité et son échéance, avec un lien. Il ne contient jamais le contenu du dossier.
+mailpref-address = Adresse courriel
+mailpref-mode = Envoyer
+mailpref-saved = Alertes par courriel enregistrées.
+mailpref-off-here = Ce serveur n’envoie pas encore de courriels (aucun serveur de messagerie n’est configuré) : votre choix est conservé pour plus tard.
+
 ## Ensembles fermés (états, types, cotes…)
 Role-officer = Agent de liaison
 Role-supervisor = Superviseur
@@ -541,3 +562,6 @@ TokenScope-read = Lire les dossiers et les demandes
 TokenScope-write = Créer et modifier des dossiers, demandes et réponses
 TokenScope-indicators = Ajouter des indicateurs
 TokenScope-notifications = Lire et marquer les notifications
+EmailAlerts-off = Aucun courriel
+EmailAlerts-each = Un courriel par événement
+EmailAlerts-daily = Un résumé quotidien

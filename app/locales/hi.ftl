@@ -459,6 +459,24 @@ tok-revoke-done = टोकन रद्द किया गया।
 tok-password-hint = टोकन इस सत्र के बाद भी चलता है, इसलिए आपका पासवर्ड फिर से पूछा जाता है।
 tok-stale = अब मान्य नहीं: तब से आपका पासवर्ड, दूसरा कारक, भूमिका या एजेंसी बदल गई है
 
+## E-mail alerts (profile and the e-mails)
+mail-new-request = नया अनुरोध
+mail-response = उत्तर मिला
+mail-due-soon = 24 घंटे के भीतर देय
+mail-overdue = समय-सीमा बीत गई
+mail-approval = स्वीकृति चाहिए
+mail-other = आपका ध्यान चाहिए
+mail-due = देय { $when }
+mail-digest-subject = { $count } सूचनाएँ
+mail-digest-intro = Liaison Desk में इन पर आपका ध्यान चाहिए:
+mail-footer = आपको यह इसलिए मिला क्योंकि आपकी Liaison Desk प्रोफ़ाइल में ईमेल सूचनाएँ चालू हैं। इसमें केवल संदर्भ हैं: उन्हें पढ़ने के लिए Liaison Desk खोलें।
+mailpref-title = ईमेल सूचनाएँ
+mailpref-intro = ईमेल में केवल वह संदर्भ होता है जिस पर आपका ध्यान चाहिए (नया अनुरोध, उत्तर, 24 घंटे में देय, समय-सीमा बीती, स्वीकृति चाहिए), उसकी प्राथमिकता, देय समय और उसका लिंक। इसमें केस की सामग्री कभी नहीं होती।
+mailpref-address = ईमेल पता
+mailpref-mode = भेजें
+mailpref-saved = ईमेल सूचनाएँ सहेजी गईं।
+mailpref-off-here = यह सर्वर अभी ईमेल नहीं भेजता (कोई मेल सर्वर सेट नहीं है): आपकी पसंद तब के लिए रखी गई है।
+
 ## बंद सूचियाँ (स्थितियाँ, प्रकार, श्रेणियाँ…)
 Role-officer = संपर्क अधिकारी
 Role-supervisor = पर्यवेक्षक
@@ -534,3 +552,6 @@ TokenScope-read = केस और अनुरोध पढ़ना
 TokenScope-write = केस, अनुरोध और उत्तर बनाना व बदलना
 TokenScope-indicators = संकेतक जोड़ना
 TokenScope-notifications = सूचनाएँ पढ़ना और चिह्नित करना
+EmailAlerts-off = कोई ईमेल नहीं
+EmailAlerts-each = हर घटना पर एक ईमेल
+EmailAlerts-daily = रोज़ का सारांश

@@ -73,6 +73,13 @@ pub struct ServeArgs {
     /// Calls one API token may make per minute on /api/v1; past it, 429 with Retry-After.
     #[arg(long, env = "LD_API_CALLS_PER_MINUTE", default_value_t = 600)]
     pub api_calls_per_minute: u32,
+    /// The SMTP server e-mail alerts go through (`smtp://host:25`, `smtp://user:pass@host:587?tls=required`,
+    /// `smtps://host:465`); without it no e-mail is sent.
+    #[arg(long, env = "LD_SMTP_URL")]
+    pub smtp_url: Option<String>,
+    /// The sender of e-mail alerts.
+    #[arg(long, env = "LD_SMTP_FROM", default_value = "Liaison Desk <liaison-desk@localhost>")]
+    pub smtp_from: String,
     /// Reverse proxies (addresses or CIDR blocks, comma-separated) whose X-Forwarded-For names the client for
     /// rate limits and the audit trail; from any other peer the header is ignored.
     #[arg(long, env = "LD_TRUSTED_PROXIES", default_value = "")]
@@ -187,6 +194,7 @@ impl ServeArgs {
             trusted_proxies,
             expensive_reads_per_minute: self.expensive_reads_per_minute,
             api_calls_per_minute: self.api_calls_per_minute,
+            email_enabled: self.smtp_url.is_some(),
             require_second_factor: self.require_second_factor,
             sealing_key,
         })

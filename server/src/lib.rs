@@ -8,6 +8,7 @@ pub mod config;
 pub mod events;
 pub mod files;
 pub mod language;
+pub mod mail;
 pub mod metrics;
 pub mod rest;
 pub mod router;

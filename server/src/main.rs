@@ -126,6 +126,14 @@ async fn serve(db: app::backend::platform::db::Db, args: ServeArgs, key_file: &s
     let (stop_signing, signing_stopped) = tokio::sync::watch::channel(false);
     let signer = checkpoints::spawn_signer(db.clone(), key, checkpoints::Cadence::default(), signing_stopped);
     server::events::spawn_reminders(db.clone(), hub);
+    // E-mail alerts, when an SMTP server is configured; the outbox fills either way.
+    if let Some(url) = &args.smtp_url {
+        let public_url = args.public_url.clone().unwrap_or_else(|| format!("http://localhost:{}", addr.port()));
+        let mailer = server::mail::Mailer::new(url, &args.smtp_from, &public_url).map_err(cli::Error)?;
+        server::mail::spawn(db.clone(), mailer);
+    } else {
+        server::mail::spawn_sweeper(db.clone());
+    }
     dashboards.warm_up(db.pool.clone());
     sessions.spawn_cleanup(std::time::Duration::from_secs(3600));
     let listener = tokio::net::TcpListener::bind(addr).await?;

@@ -186,6 +186,11 @@ fn table() -> Vec<Row> {
         row(Fn("begin_passkey", |_| vec![("name", "laptop".into()), ("password", "not it".into())]), true, [R, R, R, R, R, R, R, R, U]),
         row(Fn("finish_passkey", |_| vec![("credential", "{}".into())]), true, [R, R, R, R, R, R, R, R, U]),
         row(Fn("remove_passkey", |_| vec![("id", "999999".into()), ("password", "not it".into())]), true, [R, R, R, R, R, R, R, R, U]),
+        // E-mail alerts are anyone's own setting.
+        row(Fn("email_alerts", none), false,                         [O, O, O, O, O, O, O, O, U]),
+        // Asks for the password again (a wrong one here).
+        row(Fn("set_email_alerts", |_| vec![("email", "".into()), ("mode", "off".into()), ("password", "not it".into())]), true,
+                                                                    [R, R, R, R, R, R, R, R, U]),
         // API tokens: the roles that work cases hold them; an admin has no API. Another's token is not found.
         row(Fn("my_tokens", none), false,                            [O, O, O, O, O, O, O, D, U]),
         // Making one asks for the password again (a wrong one here): refused as input, an admin not at all.

@@ -30,6 +30,8 @@ pub struct Settings {
     pub expensive_reads_per_minute: u32,
     /// Calls one API token may make per minute.
     pub api_calls_per_minute: u32,
+    /// An SMTP server is configured (`LD_SMTP_URL`): e-mail alerts go out.
+    pub email_enabled: bool,
     /// Reverse proxies whose `X-Forwarded-For` is believed (`LD_TRUSTED_PROXIES`).
     pub trusted_proxies: Vec<ipnet::IpNet>,
     /// Every account needs a second factor to sign in (accounts the demo data made excepted).
@@ -68,6 +70,7 @@ impl Default for Settings {
             trusted_proxies: Vec::new(),
             expensive_reads_per_minute: 60,
             api_calls_per_minute: 600,
+            email_enabled: false,
             require_second_factor: true,
             sealing_key: crate::backend::platform::secrets::SealingKey::ephemeral(),
             passkeys: std::sync::Arc::new(

@@ -235,3 +235,21 @@ pub struct AccountChangeView {
     /// The viewer may withdraw it (an admin, while it is open).
     pub may_withdraw: bool,
 }
+
+super::text_enum!(
+    /// Whether an account gets e-mail alerts: none, one per event, or a daily digest.
+    EmailAlerts {
+        Off => ("off", "No e-mail"),
+        Each => ("each", "One e-mail per event"),
+        Daily => ("daily", "A daily digest"),
+    }
+);
+
+/// An account's e-mail alert setting, as its profile shows it.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct EmailPreference {
+    pub email: String,
+    pub mode: EmailAlerts,
+    /// The server has an SMTP server to send through (`LD_SMTP_URL`).
+    pub enabled: bool,
+}

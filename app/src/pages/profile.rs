@@ -4,6 +4,7 @@
 
 use crate::api::auth::{my_second_factor, BeginTotp, ChangePassword, ConfirmTotp};
 use crate::api::cases::SetTimeZone;
+use crate::api::notifications::{email_alerts, SetEmailAlerts};
 use crate::api::passkeys::RemovePasskey;
 use crate::api::requests::{approval_policy, SetApprovalPolicy};
 use crate::api::tokens::{my_tokens, CreateToken, RevokeToken};
@@ -14,7 +15,7 @@ use crate::components::passkey::{AddPasskey, RecoveryCodes};
 use crate::components::server_form::ServerForm;
 use crate::i18n::{LabelIn, Locale};
 use crate::model::permissions::{allows, Action};
-use crate::model::{Priority, SecondFactorStatus, TokenScope, TokenView, TOKEN_DEFAULT_DAYS, TOKEN_MAX_DAYS};
+use crate::model::{EmailAlerts, Priority, SecondFactorStatus, TokenScope, TokenView, TOKEN_DEFAULT_DAYS, TOKEN_MAX_DAYS};
 use leptos::prelude::*;
 use leptos::server_fn::ServerFn;
 use leptos_meta::Title;
@@ -71,6 +72,7 @@ pub fn ProfilePage() -> impl IntoView {
                     })}
                     {(!restricted).then(|| view! { <SecondFactor must_enrol=false/> })}
                     {(allows(u.role, Action::SetApprovalPolicy) && !restricted).then(|| view! { <ApprovalPolicy/> })}
+                    {(!restricted).then(|| view! { <EmailAlertsPanel/> })}
                     {(allows(u.role, Action::UseApi) && !restricted).then(|| view! { <ApiTokens/> })}
                 }
                 .into_any()
@@ -327,5 +329,34 @@ fn NewTokenIsland(l: Locale) -> impl IntoView {
                 </ActionForm>
             }.into_any(),
         }}
+    }
+}
+
+/// E-mail alerts: the address and how often. Alerts name references only, never what a case holds.
+#[component]
+fn EmailAlertsPanel() -> impl IntoView {
+    let l = crate::i18n::use_locale();
+    let current = Resource::new(|| (), |_| email_alerts());
+    view! {
+        <section class="panel narrow" id="email-alerts">
+            <h2>{tr!(l, "mailpref-title")}</h2>
+            <p class="hint">{tr!(l, "mailpref-intro")}</p>
+            <Suspense fallback=|| ()>
+                {move || Suspend::new(async move {
+                    let Ok(p) = current.await else { return ().into_any() };
+                    let options = EmailAlerts::ALL.iter().map(|m| (m.as_str().to_string(), m.label_in(l))).collect();
+                    view! {
+                        {(!p.enabled).then(|| view! { <p class="notice" role="status">{tr!(l, "mailpref-off-here")}</p> })}
+                        <ServerForm action=SetEmailAlerts::PATH done=tr!(l, "mailpref-saved")>
+                            <Field label=tr!(l, "mailpref-address") name="email" form="mail" kind="email" autocomplete="email" value=p.email.clone()/>
+                            <SelectField label=tr!(l, "mailpref-mode") name="mode" form="mail" options selected=p.mode.as_str().to_string()/>
+                            <Field label=tr!(l, "field-your-password") name="password" form="mail" kind="password" autocomplete="current-password" required=true/>
+                            <button type="submit" class="button secondary">{tr!(l, "save")}</button>
+                        </ServerForm>
+                    }
+                    .into_any()
+                })}
+            </Suspense>
+        </section>
     }
 }

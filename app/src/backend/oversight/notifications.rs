@@ -119,6 +119,8 @@ pub async fn list(pool: &SqlitePool, user: i64, zone: &str) -> Result<Vec<Notifi
 /// The audit trail keeps what happened.
 pub async fn forget_all(tx: &mut Tx, user: i64) -> Result<(), AppError> {
     sqlx::query("DELETE FROM notifications WHERE user_id = ?").bind(user).execute(&mut **tx).await?;
+    // Nor may their e-mail alerts still go.
+    crate::backend::oversight::alerts::drop_for_move(tx, user).await?;
     Ok(())
 }
 
