@@ -96,8 +96,7 @@ echo "==> Load ($CONN connections, ${SECONDS_PER}s each)"
 run "Inbox (GET /, officer)" "$DIR/officers.txt" "/"
 # The same officers' incoming requests through the API (issue 18), each session's account with a token made
 # as on its profile (the password asked again): JSON of the first page, 25 requests, awaiting an answer, as
-# the inbox lists them. (All statuses at once is the request list's query, which sorts every request an
-# agency ever received: about 0.6 s on this data, on the page and in the API alike; not yet fixed.)
+# the inbox lists them.
 : > "$DIR/tokens.txt"
 while read -r cookie; do
   # The answer has no final newline: one is added, or every token would end up on one line.

@@ -457,6 +457,7 @@ pub async fn inbox(conn: &mut SqliteConnection, viewer: &SessionUser, vis: Visib
     }
     push_filters(&mut q, f, Direction::Incoming);
     // Earliest due first puts overdue ones at the top; requests without a deadline (notifications) last.
+    // The order of the indexes of migration 0027: keep them the same, or every call sorts all of an agency's requests.
     q.push(" ORDER BY r.due_at IS NULL, r.due_at, r.id LIMIT ").push_bind(size + 1).push(" OFFSET ").push_bind(f.page as i64 * size);
     let mut rows: Vec<SummaryRow> = q.build_query_as().fetch_all(&mut *conn).await?;
     let incoming_has_more = rows.len() as i64 > size;
@@ -535,6 +536,7 @@ pub async fn list(pool: &SqlitePool, viewer: &SessionUser, vis: Visibility, f: &
         q.push(" AND r.sent_at >= ").push_bind(midnight(rules::trend_start(now)));
     }
     push_filters(&mut q, f, direction);
+    // The order of the indexes of migration 0027: keep them the same, or every call sorts all of an agency's requests.
     q.push(" ORDER BY r.due_at IS NULL, r.due_at, r.id LIMIT ").push_bind(size + 1).push(" OFFSET ").push_bind(f.page as i64 * size);
     let mut conn = pool.acquire().await?;
     let mut rows: Vec<SummaryRow> = q.build_query_as().fetch_all(&mut *conn).await?;
