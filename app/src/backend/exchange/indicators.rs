@@ -231,8 +231,10 @@ pub async fn bulk_add(tx: &mut Tx, case_id: i64, user: &SessionUser, text: &str,
     Ok(report)
 }
 
+/// An indicator as stored (`i.id, i.kind, i.value, i.tlp, i.first_seen, i.last_seen, i.note`); other queries
+/// embed it (`#[sqlx(flatten)]`) to read indicators the same way.
 #[derive(sqlx::FromRow)]
-struct IndicatorRow {
+pub struct IndicatorRow {
     id: i64,
     kind: String,
     value: String,
@@ -240,6 +242,21 @@ struct IndicatorRow {
     first_seen: Option<String>,
     last_seen: Option<String>,
     note: String,
+}
+
+impl IndicatorRow {
+    /// The indicator as shown; None for a stored kind or TLP outside its closed set (never shown as a guess).
+    pub fn into_view(self) -> Option<IndicatorView> {
+        Some(IndicatorView {
+            id: self.id,
+            kind: self.kind.parse().ok()?,
+            value: self.value,
+            tlp: self.tlp.parse().ok()?,
+            first_seen: self.first_seen,
+            last_seen: self.last_seen,
+            note: self.note,
+        })
+    }
 }
 
 /// The case's indicators that `viewer` may see (`policy::push_indicator_visible`).
@@ -251,20 +268,7 @@ pub async fn for_case(conn: &mut SqliteConnection, case_id: i64, viewer: &Sessio
     crate::backend::exchange::policy::push_indicator_visible(&mut q, viewer, "i");
     q.push(" ORDER BY i.kind, i.value");
     let rows: Vec<IndicatorRow> = q.build_query_as().fetch_all(conn).await?;
-    Ok(rows
-        .into_iter()
-        .filter_map(|r| {
-            Some(IndicatorView {
-                id: r.id,
-                kind: r.kind.parse().ok()?,
-                value: r.value,
-                tlp: r.tlp.parse().ok()?,
-                first_seen: r.first_seen,
-                last_seen: r.last_seen,
-                note: r.note,
-            })
-        })
-        .collect())
+    Ok(rows.into_iter().filter_map(IndicatorRow::into_view).collect())
 }
 
 #[cfg(test)]

@@ -2,10 +2,11 @@
 //! objects with their TLP 2.0 markings, in the order they were added, a page at a time. TLP:RED never
 //! leaves this way (`LeavesByFeed`). This module holds the query and the paging; the HTTP is the server's.
 
+use crate::backend::exchange::indicators::IndicatorRow;
 use crate::backend::exchange::policy::{push_indicator_visible, Visibility};
 use crate::backend::exchange::stix;
 use crate::error::AppError;
-use crate::model::{IndicatorKind, IndicatorView, SessionUser, Tlp};
+use crate::model::{SessionUser, Tlp};
 use chrono::{DateTime, Utc};
 use serde_json::Value;
 use sqlx::SqliteConnection;
@@ -87,12 +88,8 @@ pub fn shown(t: DateTime<Utc>) -> String {
 #[derive(sqlx::FromRow)]
 struct Row {
     id: i64,
-    kind: String,
-    value: String,
-    tlp: String,
-    first_seen: Option<String>,
-    last_seen: Option<String>,
-    note: String,
+    #[sqlx(flatten)]
+    indicator: IndicatorRow,
     added: String,
     reference: String,
     case_id: i64,
@@ -137,24 +134,12 @@ pub async fn page(
     case_ids.sort_unstable();
     case_ids.dedup();
     let by = feed_identity();
-    let objects = rows
-        .iter()
-        .filter_map(|r| {
-            let kind: IndicatorKind = r.kind.parse().ok()?;
-            let tlp: Tlp = r.tlp.parse().ok()?;
-            let view = IndicatorView {
-                id: r.id,
-                kind,
-                value: r.value.clone(),
-                tlp,
-                first_seen: r.first_seen.clone(),
-                last_seen: r.last_seen.clone(),
-                note: r.note.clone(),
-            };
-            let at = added(r)?;
-            Some((at, stix::indicator(&r.reference, &by, &view, at)))
-        })
-        .collect();
+    let mut objects = Vec::with_capacity(rows.len());
+    for r in rows {
+        let Some(at) = added(&r) else { continue };
+        let Some(view) = r.indicator.into_view() else { continue };
+        objects.push((at, stix::indicator(&r.reference, &by, &view, at)));
+    }
     Ok(Page { objects, case_ids, next, first_added, last_added })
 }
 
