@@ -139,6 +139,14 @@ async fn a_non_party_cannot_tell_a_case_from_a_missing_one() {
     let lead = get(&s, "/api/v1/me", &ncb).await.body["id"].as_i64().unwrap();
     let id = post(&s, "/api/v1/cases", &ncb, new_case("Hawala network", lead, "")).await.body["id"].as_i64().unwrap();
 
+    // The owner names a person in the case; a non-party can neither read nor add one.
+    let person = json!({"kind": "person", "name": "Ravi Menon", "identifier": "Passport Z1234567", "note": ""});
+    assert_eq!(post(&s, &format!("/api/v1/cases/{id}/entities"), &ncb, person.clone()).await.status, 204);
+    let named = get(&s, &format!("/api/v1/cases/{id}/entities"), &ncb).await;
+    assert_eq!((named.body[0]["name"].as_str(), named.body[0]["kind"].as_str()), (Some("Ravi Menon"), Some("person")));
+    assert_eq!(get(&s, &format!("/api/v1/cases/{id}/entities"), &cbi).await.status, 404);
+    assert_eq!(post(&s, &format!("/api/v1/cases/{id}/entities"), &cbi, person).await.status, 404);
+
     let theirs = get(&s, &format!("/api/v1/cases/{id}"), &cbi).await;
     let none = get(&s, "/api/v1/cases/999999", &cbi).await;
     assert_eq!((theirs.status, none.status), (StatusCode::NOT_FOUND, StatusCode::NOT_FOUND));

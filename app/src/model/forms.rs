@@ -72,6 +72,7 @@ pub struct IndicatorForm {
 }
 
 /// A person, company or vessel named in a case.
+#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
 #[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(default)]
 pub struct EntityForm {

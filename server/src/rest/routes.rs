@@ -6,9 +6,9 @@ use super::{Answer, Call};
 use app::api;
 use app::backend::AppState;
 use app::model::{
-    BulkLine, CaseFilter, CaseForm, CaseStatus, CaseSummary, CaseView, Category, Created, Direction, InboxFilter, IndicatorForm,
-    IndicatorView, NotificationView, Priority, RequestForm, RequestSummary, RequestView, ResponseForm, ResponseView, SessionUser,
-    TokenScope,
+    BulkLine, CaseFilter, CaseForm, CaseStatus, CaseSummary, CaseView, Category, Created, Direction, EntityForm, EntityView, InboxFilter,
+    IndicatorForm, IndicatorView, NotificationView, Priority, RequestForm, RequestSummary, RequestView, ResponseForm, ResponseView,
+    SessionUser, TokenScope,
 };
 use axum::body::Bytes;
 use axum::extract::Path;
@@ -29,6 +29,7 @@ pub fn router() -> Router<AppState> {
         .route("/cases/{id}/status", post(change_case_status))
         .route("/cases/{id}/indicators", get(list_indicators).post(add_indicator))
         .route("/cases/{id}/indicators/bulk", post(bulk_add_indicators))
+        .route("/cases/{id}/entities", get(list_entities).post(add_entity))
         .route("/cases/{id}/requests", post(create_request))
         .route("/requests", get(list_requests))
         .route("/requests/{id}", get(get_request))
@@ -203,6 +204,27 @@ async fn change_case_status(call: Call, Path(id): Path<String>, RawBody(raw): Ra
     let id = id_of(&id)?;
     let change: StatusChange = body(&raw)?;
     call.act(|| api::cases::change_case_status(id, change.status.as_str().to_string())).await
+}
+
+/// The persons, companies and vessels named in the case (a read of the case, audited as such).
+#[utoipa::path(get, path = "/api/v1/cases/{id}/entities", tag = "cases", params(("id" = i64, Path)), security(("token" = [])),
+    responses((status = 200, body = Vec<EntityView>), (status = "4XX", body = Problem, content_type = "application/problem+json")))]
+async fn list_entities(call: Call, Path(id): Path<String>) -> Answer {
+    call.need(TokenScope::Read).await?;
+    let id = id_of(&id)?;
+    let case = call.run(|| api::cases::get_case(id)).await?;
+    Ok(json(StatusCode::OK, &case.entities))
+}
+
+/// Names a person (name, identifier such as a passport number), company (registration number) or vessel
+/// (IMO number) in the case.
+#[utoipa::path(post, path = "/api/v1/cases/{id}/entities", tag = "cases", request_body = EntityForm, params(("id" = i64, Path)),
+    security(("token" = [])), responses((status = 204), (status = "4XX", body = Problem, content_type = "application/problem+json")))]
+async fn add_entity(call: Call, Path(id): Path<String>, RawBody(raw): RawBody) -> Answer {
+    call.need(TokenScope::Write).await?;
+    let id = id_of(&id)?;
+    let form: EntityForm = body(&raw)?;
+    call.act(|| api::cases::add_entity(id, form)).await
 }
 
 /// The case's indicators (a read of the case, audited as such).
@@ -434,6 +456,8 @@ async fn mark_all_notifications_read(call: Call) -> Answer {
         get_case,
         update_case,
         change_case_status,
+        list_entities,
+        add_entity,
         list_indicators,
         add_indicator,
         bulk_add_indicators,
