@@ -162,6 +162,12 @@ fn is_bidi_control(c: char) -> bool {
     matches!(c, '\u{202a}'..='\u{202e}' | '\u{2066}'..='\u{2069}' | '\u{200e}' | '\u{200f}' | '\u{061c}')
 }
 
+/// A name a user gives (a passkey's, a token's) as kept: without control or bidirectional-formatting
+/// characters, which could make an audit line or a list read other than it is, and trimmed.
+pub fn plain_line(text: &str) -> String {
+    text.chars().filter(|c| !c.is_control() && !is_bidi_control(*c)).collect::<String>().trim().to_string()
+}
+
 /// The language tags of an `Accept-Language` header, most wanted first (by `q`, then order); refused
 /// ones (`q=0`) and unreadable weights left out.
 fn by_preference(header: &str) -> Vec<&str> {

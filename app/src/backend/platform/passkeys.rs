@@ -22,11 +22,9 @@ pub const MAX_NAME_CHARS: usize = 60;
 /// A passkey's name as kept: without control or bidirectional-formatting characters (which could make an
 /// audit line or the profile read other than it is), trimmed; "Passkey" when nothing is left.
 pub fn clean_name(name: &str) -> String {
-    let bidi = |c: char| matches!(c, '\u{200e}' | '\u{200f}' | '\u{202a}'..='\u{202e}' | '\u{2066}'..='\u{2069}');
-    let kept: String = name.chars().filter(|c| !c.is_control() && !bidi(*c)).collect();
-    match kept.trim() {
-        "" => "Passkey".to_string(),
-        t => t.to_string(),
+    match crate::i18n::plain_line(name) {
+        t if t.is_empty() => "Passkey".to_string(),
+        t => t,
     }
 }
 /// The most passkeys one account keeps (each sign-in offers them all to the browser).

@@ -33,8 +33,7 @@ impl NewToken {
     /// Every field's message at once.
     pub fn parse(form: &TokenForm) -> Result<Self, AppError> {
         let mut errors = Vec::new();
-        let bidi = |c: char| matches!(c, '\u{200e}' | '\u{200f}' | '\u{202a}'..='\u{202e}' | '\u{2066}'..='\u{2069}');
-        let name: String = form.name.chars().filter(|c| !c.is_control() && !bidi(*c)).collect::<String>().trim().to_string();
+        let name = crate::i18n::plain_line(&form.name);
         if name.is_empty() {
             errors.push(FieldError { field: "name".into(), message: "Give the token a name that says where it is used.".into() });
         } else if name.chars().count() > TOKEN_MAX_NAME_CHARS {
