@@ -114,7 +114,7 @@ CASE_FOR_CREATE=$(awk '/^open case id:/ {print $4}' "$DIR/seed.txt")
 # Canadian supervisors only: the request goes to CBI, and requests go to the other country.
 awk 'NR % 2 == 1' "$DIR/supervisors.txt" > "$DIR/ca-supervisors.txt"
 run "Create request (POST, with audit event)" "$DIR/ca-supervisors.txt" "/api/create_request" METHOD=POST \
-  BODY="case_id=$CASE_FOR_CREATE&kind=information&subject=Bench+request&body=Please+share+records&priority=normal&tlp=amber&to_agency=CBI&due=&intent=send"
+  BODY="case_id=$CASE_FOR_CREATE&kind=information&subject=Bench+request&body=Please+share+records&priority=normal&tlp=amber&to_agency=CBI&legal_basis=police&due=&intent=send"
 run "Sign-in (argon2id)" "$DIR/officers.txt" "/api/login" NOCOOKIE=1 METHOD=POST BODY="username=seed.cbi.01&password=$PASSWORD"
 # Sign-ins and page views together: does hashing hurt everyone else's latency? At 64 connections the
 # inbox alone is past what two cores serve within 50 ms, so the question is also asked at 8, where it is not.

@@ -26,6 +26,9 @@ pub enum AppError {
     /// A rule of the domain refused the change (e.g. "the last active admin cannot be disabled").
     #[error("{0}")]
     Conflict(String),
+    /// The information carries H2 and its provider has not consented to it going to this agency.
+    #[error("This information carries condition H2: it may not be passed on without its provider's consent. Ask the provider for consent to pass it on to this agency, then try again.")]
+    ConsentNeeded,
     #[error("Too many attempts. Wait a minute and try again.")]
     TooManyRequests,
     /// A user's expensive reads (search, cross-check, exports) past their limit; seconds until the next.
@@ -62,7 +65,7 @@ impl AppError {
             AppError::Forbidden => 403,
             AppError::NotFound => 404,
             AppError::Validation(_) => 422,
-            AppError::Conflict(_) => 409,
+            AppError::Conflict(_) | AppError::ConsentNeeded => 409,
             AppError::TooManyRequests | AppError::SlowDown(_) => 429,
             AppError::TooLarge(_) => 413,
             AppError::Internal | AppError::Transport(_) => 500,
@@ -88,6 +91,7 @@ impl AppError {
             AppError::SlowDown(seconds) => tr!(l, "error-slow-down", seconds = *seconds as i64),
             AppError::Internal => tr!(l, "error-internal"),
             AppError::NoSpace => tr!(l, "error-no-space"),
+            AppError::ConsentNeeded => tr!(l, "error-consent-needed"),
             AppError::Transport(detail) => tr!(l, "error-transport", detail = detail.clone()),
             AppError::Conflict(_) | AppError::TooLarge(_) => self.to_string(),
         }

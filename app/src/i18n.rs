@@ -409,7 +409,9 @@ mod tests {
             + check(IndicatorKind::ALL)
             + check(EntityKind::ALL)
             + check(ChangeKind::ALL)
-            + check(ChangeDecision::ALL);
+            + check(ChangeDecision::ALL)
+            + check(ConsentPurpose::ALL)
+            + check(ConsentStatus::ALL);
         assert!(checked > 60);
         assert_eq!(RequestStatus::Answered.label_in(Locale::FrCa), "Répondue");
         assert_eq!(Priority::Urgent.label_in(Locale::Hi), "अति आवश्यक");

@@ -136,6 +136,7 @@ pub fn App() -> impl IntoView {
                     <Route path=path!("/cases/:id") view=pages::case_detail::CaseDetailPage ssr=SsrMode::Async/>
                     <Route path=path!("/cases/:id/history") view=pages::case_detail::CaseHistoryPage ssr=SsrMode::Async/>
                     <Route path=path!("/dashboard") view=pages::dashboard::DashboardPage ssr=SsrMode::Async/>
+                    <Route path=path!("/retention") view=pages::retention::RetentionPage ssr=SsrMode::Async/>
                     <Route path=path!("/requests") view=pages::requests::RequestsPage ssr=SsrMode::Async/>
                     <Route path=path!("/notifications") view=pages::notifications::NotificationsPage ssr=SsrMode::Async/>
                     <Route path=path!("/search") view=pages::search::SearchPage ssr=SsrMode::Async/>

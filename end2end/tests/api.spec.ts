@@ -34,7 +34,7 @@ test('a request made by API as Canada is answered on the pages as India', async 
   const caseId = (await created.json()).id;
   const sent = await api.post(`/api/v1/cases/${caseId}/requests`, {
     headers: { 'Idempotency-Key': 'e2e-vessel-1' },
-    data: { kind: 'information', subject: SUBJECT, body: 'Who owns this vessel since 2024?', priority: 'low', tlp: 'amber', to_agency: 'NCB' },
+    data: { kind: 'information', subject: SUBJECT, body: 'Who owns this vessel since 2024?', priority: 'low', tlp: 'amber', to_agency: 'NCB', legal_basis: 'police' },
   });
   expect(sent.status()).toBe(201);
   const requestId = (await sent.json()).id;

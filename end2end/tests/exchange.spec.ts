@@ -47,6 +47,7 @@ test('an NCB officer opens a drug-precursor case and sends an urgent request to 
   await form.getByLabel('Subject').fill('Consignee of container TGHU 8812345');
   await form.getByLabel('Request', { exact: true }).fill('Who are the directors of the consignee, and where is its warehouse?');
   await form.getByLabel('Priority').selectOption('urgent');
+  await form.getByLabel('Legal basis', { exact: true }).selectOption('police');
   await form.getByLabel(/directly available/).check();
   await page.getByRole('button', { name: 'Send request' }).click();
   await expect(page.getByRole('heading', { level: 1, name: 'Consignee of container TGHU 8812345' })).toBeVisible();

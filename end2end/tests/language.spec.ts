@@ -1,5 +1,5 @@
 import { test, expect, Browser, Page } from '@playwright/test';
-import { credentials, fillSignIn, hydrated, noAxeViolations, OBSERVATION_REQUEST } from './helpers';
+import { credentials, fillSignIn, hydrated, noAxeViolations, OBSERVATION_REQUEST, requestLink } from './helpers';
 
 test.describe.configure({ mode: 'serial' });
 
@@ -164,6 +164,9 @@ test('pseudo-locale: every word on the translated pages comes from the catalogue
     await history.first().click();
     await sweep('case history');
   }
+  // An answer given under conditions, with consent granted and consent awaited (the provider's view).
+  await page.goto(await requestLink(page, 'Voyage history of MV Pacific Meridian'));
+  await sweep('request page with consents');
   expect(seen, 'English words outside the catalogue, by page').toEqual({});
   await context.close();
 });

@@ -50,7 +50,7 @@ test('the request and case lists download as CSV', async ({ page }) => {
   const [download] = await Promise.all([page.waitForEvent('download'), page.getByRole('link', { name: 'Download these requests as CSV' }).click()]);
   expect(download.suggestedFilename()).toBe('requests.csv');
   const text = readFileSync(await download.path(), 'utf8');
-  expect(text.split('\r\n')[0]).toBe('Case,Subject,Type,Priority,Status,TLP,From,To,Due,Overdue');
+  expect(text.split('\r\n')[0]).toBe('Case,Subject,Type,Priority,Status,TLP,From,To,Due,Overdue,Legal basis,Conditions');
   expect(text).toContain('Import records of the consignee');
   await page.goto('/cases?category=ransomware');
   await hydrated(page);
@@ -112,6 +112,7 @@ test('an officer receives a new request live while the inbox is open (no reload)
   await form.getByLabel('Subject').fill('Live: vessel manifest for MSC Aurora');
   await form.getByLabel('Request', { exact: true }).fill('Please share the manifest.');
   await form.getByLabel('Priority').selectOption('urgent');
+  await form.getByLabel('Legal basis', { exact: true }).selectOption('police');
   await ncb.getByRole('button', { name: 'Send request' }).click();
   await expect(ncb.getByRole('heading', { level: 1, name: 'Live: vessel manifest for MSC Aurora' })).toBeVisible();
 

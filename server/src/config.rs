@@ -73,6 +73,9 @@ pub struct ServeArgs {
     /// Calls one API token may make per minute on /api/v1; past it, 429 with Retry-After.
     #[arg(long, env = "LD_API_CALLS_PER_MINUTE", default_value_t = 600)]
     pub api_calls_per_minute: u32,
+    /// Calendar days a provider has to answer a request for consent to use or pass on what it gave.
+    #[arg(long, env = "LD_CONSENT_DAYS", default_value_t = 5, value_parser = clap::value_parser!(u32).range(1..=90))]
+    pub consent_days: u32,
     /// The SMTP server e-mail alerts go through (`smtp://host:25`, `smtp://user:pass@host:587?tls=required`,
     /// `smtps://host:465`); without it no e-mail is sent.
     #[arg(long, env = "LD_SMTP_URL")]
@@ -194,6 +197,7 @@ impl ServeArgs {
             trusted_proxies,
             expensive_reads_per_minute: self.expensive_reads_per_minute,
             api_calls_per_minute: self.api_calls_per_minute,
+            consent_days: self.consent_days,
             email_enabled: self.smtp_url.is_some(),
             require_second_factor: self.require_second_factor,
             sealing_key,

@@ -113,7 +113,7 @@ pub async fn download(State(app): State<AppState>, mut session: AuthSession, Pat
     (
         [
             (header::CONTENT_TYPE, HeaderValue::from_static("application/octet-stream")),
-            (header::CONTENT_DISPOSITION, disposition(&row.file_name)),
+            (header::CONTENT_DISPOSITION, disposition(&row.download_name())),
             (header::CONTENT_SECURITY_POLICY, HeaderValue::from_static("default-src 'none'; sandbox")),
         ],
         bytes,

@@ -83,7 +83,7 @@ async fn a_request_made_by_api_is_answered_by_api_on_the_other_side() {
         &format!("/api/v1/cases/{case_id}/requests"),
         &rcmp,
         json!({"kind": "information", "subject": "VINs of exported cars", "body": "Please check these VINs.", "priority": "high",
-               "tlp": "amber", "to_agency": "NCB"}),
+               "tlp": "amber", "to_agency": "NCB", "legal_basis": "police"}),
     )
     .await;
     assert_eq!(request.status, 201, "{:?}", request.body);
@@ -160,7 +160,7 @@ async fn a_non_party_cannot_tell_a_case_from_a_missing_one() {
         &format!("/api/v1/cases/{id}/requests"),
         &cbi,
         json!({"kind": "information", "subject": "Account holders",
-        "body": "Who holds these accounts?", "priority": "normal", "tlp": "amber", "to_agency": "RCMP"}),
+        "body": "Who holds these accounts?", "priority": "normal", "tlp": "amber", "to_agency": "RCMP", "legal_basis": "police"}),
     )
     .await;
     assert_eq!(added.status, 404, "{:?}", added.body);

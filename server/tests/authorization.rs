@@ -44,6 +44,9 @@ struct Ids {
     /// The caller, and an agency of the other country party to the case (where their request goes).
     me: i64,
     other_side: &'static str,
+    /// RCMP's answer to NCB given under H1 and H2, and NCB's consent request to pass it on to CBSA (awaited).
+    given: i64,
+    consent: i64,
 }
 
 enum Call {
@@ -146,7 +149,7 @@ fn table() -> Vec<Row> {
         row(Fn("bulk_add_indicators", |i| vec![("case_id", i.case.to_string()), ("text", "bulk.example".into()), ("tlp", "amber".into())]), true,
                                                                     [O, O, O, N, N, O, O, N, U]),
         row(Fn("create_request", |i| vec![("case_id", i.case.to_string()), ("kind", "information".into()), ("subject", "Matrix".into()), ("body", "Matrix body".into()),
-            ("priority", "normal".into()), ("tlp", "amber".into()), ("to_agency", i.other_side.into()), ("intent", "send".into())]), true,
+            ("priority", "normal".into()), ("tlp", "amber".into()), ("to_agency", i.other_side.into()), ("legal_basis", "police".into()), ("intent", "send".into())]), true,
                                                                     [O, O, O, N, N, O, O, N, U]),
         // The draft is the CBSA officer's; Canada's supervisors act for their country's officers.
         row(Fn("send_request", |i| vec![("id", i.draft.to_string())]), true,     [N, O, N, N, N, N, O, N, U]),
@@ -155,7 +158,7 @@ fn table() -> Vec<Row> {
         // The receiving side acknowledges, answers or declines; the sending side is refused.
         row(Fn("acknowledge_request", |i| vec![("id", i.import.to_string())]), true, [D, O, N, N, N, D, O, N, U]),
         row(Fn("respond_to_request", |i| vec![("id", i.import.to_string()), ("kind", "final_answer".into()), ("body", "Matrix answer".into()),
-            ("source_grade", "B".into()), ("info_grade", "2".into()), ("tlp", "amber".into())]), true,
+            ("source_grade", "B".into()), ("info_grade", "2".into()), ("tlp", "amber".into()), ("h0", "on".into())]), true,
                                                                     [D, O, N, N, N, D, O, N, U]),
         row(Fn("decline_request", |i| vec![("id", i.import.to_string()), ("reason", "Matrix grounds".into())]), true,
                                                                     [D, O, N, N, N, D, O, N, U]),
@@ -197,6 +200,30 @@ fn table() -> Vec<Row> {
         row(Fn("create_token", |_| vec![("name", "Matrix system".into()), ("read", "on".into()), ("password", "not it".into())]), true,
                                                                     [R, R, R, R, R, R, R, D, U]),
         row(Fn("revoke_token", |_| vec![("id", "999999".into())]), true, [N, N, N, N, N, N, N, D, U]),
+        // Legal bases: each country's admins keep their list (a bad code is refused; an unknown id is not found).
+        row(Fn("legal_bases", none), false,                          [D, D, D, D, D, D, D, O, U]),
+        row(Fn("add_legal_basis", |_| vec![("code", "x".into()), ("label", "Matrix basis".into())]), true, [D, D, D, D, D, D, D, R, U]),
+        row(Fn("retire_legal_basis", |_| vec![("id", "999999".into())]), true, [D, D, D, D, D, D, D, N, U]),
+        // Consent is asked by the side the answer was given to (NCB; here already asked, so refused as a
+        // repeat), answered by the provider's side (RCMP), withdrawn by the asker's; the thread's outsiders
+        // do not find it. Passing the H2 answer on to CBSA waits for consent.
+        row(Fn("ask_consent", |i| vec![("response_id", i.given.to_string()), ("purpose", "pass_on".into()), ("pass_to", "CBSA".into()),
+            ("reason", "Matrix reason".into())]), true,              [R, N, D, N, N, R, D, D, U]),
+        row(Fn("answer_consent", |i| vec![("id", i.consent.to_string()), ("decision", "granted".into()), ("answer", "Matrix".into())]), true,
+                                                                    [D, N, O, N, N, D, O, D, U]),
+        row(Fn("withdraw_consent", |i| vec![("id", i.consent.to_string())]), true, [O, N, D, N, N, O, D, D, U]),
+        // The import request is not marked as evidence for court: its sender is refused as a rule, its
+        // recipient may not set it, the others do not find it.
+        row(Fn("set_mla_reference", |i| vec![("id", i.import.to_string()), ("reference", "MLA/1".into())]), true,
+                                                                    [R, D, N, N, N, R, D, N, U]),
+        row(Fn("pass_on_response", |i| vec![("response_id", i.given.to_string()), ("request_id", i.import.to_string())]), true,
+                                                                    [R, N, N, N, N, R, D, D, U]),
+        // Retention review and the person report are supervisors' work, for their own country's cases; the
+        // precursor case is not due for review (refused as a rule), and it is India's to decide.
+        row(Fn("retention_due", none), false,                        [D, D, D, D, D, O, O, D, U]),
+        row(Fn("decide_retention", |i| vec![("case_id", i.case.to_string()), ("decision", "purge".into()), ("reason", "Matrix reason".into())]), true,
+                                                                    [D, D, D, D, D, R, D, D, U]),
+        row(Fn("person_report", |_| vec![("name", "Vikram Joshi".into())]), false, [D, D, D, D, D, O, O, D, U]),
         row(Fn("pending_second_factors", none), false,              [O, O, O, O, O, O, O, O, O]),
         row(Fn("begin_passkey_sign_in", none), false,               [R, R, R, R, R, R, R, R, R]),
         row(Fn("finish_passkey_sign_in", |_| vec![("credential", "{}".into())]), true, [R, R, R, R, R, R, R, R, R]),
@@ -233,6 +260,8 @@ async fn lookup(s: &TestServer) -> Ids {
         lead: one("SELECT id FROM users WHERE username = 'ncb.officer'").await,
         me: 0,
         other_side: "",
+        given: one("SELECT s.id FROM responses s JOIN requests r ON r.id = s.request_id WHERE r.subject LIKE 'Voyage history%'").await,
+        consent: one("SELECT id FROM consents WHERE status = 'asked'").await,
     }
 }
 
@@ -351,6 +380,8 @@ async fn every_server_function_and_handler_answers_each_user_as_the_table_says()
         attachment: 999_994,
         cbi: 999_993,
         change: 999_992,
+        given: 999_991,
+        consent: 999_990,
         ..ids.clone()
     };
     for r in &table {

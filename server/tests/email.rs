@@ -82,6 +82,7 @@ async fn request_to_ncb(s: &TestServer, subject: &str, body: &str) -> String {
                 ("priority", "high"),
                 ("tlp", "amber"),
                 ("to_agency", "NCB"),
+                ("legal_basis", "police"),
             ],
         )
         .await;

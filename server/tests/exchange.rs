@@ -46,6 +46,7 @@ async fn story(s: &TestServer) -> (Story, Client, Client) {
                 ("tlp", "amber"),
                 ("directly_available", "true"),
                 ("to_agency", "RCMP"),
+                ("legal_basis", "police"),
                 ("due", ""),
                 ("intent", "send"),
             ],
@@ -113,6 +114,7 @@ async fn a_non_party_gets_the_same_answer_as_for_a_missing_id() {
                 ("priority", "normal".into()),
                 ("tlp", "amber".into()),
                 ("to_agency", "NCB".into()),
+                ("legal_basis", "police".into()),
                 ("due", "".into()),
             ],
         ),
@@ -228,6 +230,7 @@ async fn a_draft_stays_with_the_sender_and_sending_makes_the_recipient_a_party()
                 ("priority", "normal"),
                 ("tlp", "amber"),
                 ("to_agency", "RCMP"),
+                ("legal_basis", "police"),
                 ("due", ""),
                 ("intent", "draft"),
             ],
@@ -252,6 +255,7 @@ async fn a_draft_stays_with_the_sender_and_sending_makes_the_recipient_a_party()
                 ("priority", "normal"),
                 ("tlp", "amber"),
                 ("to_agency", "CBI"),
+                ("legal_basis", "police"),
                 ("due", ""),
                 ("intent", "send"),
             ],
@@ -282,6 +286,7 @@ async fn a_request_sent_by_a_supervisor_makes_their_agency_a_party() {
                 ("priority", "normal"),
                 ("tlp", "amber"),
                 ("to_agency", "CBI"),
+                ("legal_basis", "police"),
                 ("due", ""),
                 ("intent", "send"),
             ],
@@ -584,6 +589,7 @@ async fn the_inbox_page_is_each_viewers_own_and_shows_a_new_request_at_once() {
             ("priority", "normal"),
             ("tlp", "amber"),
             ("to_agency", "NCB"),
+            ("legal_basis", "police"),
             ("due", ""),
             ("intent", "send"),
         ],
@@ -702,6 +708,7 @@ async fn another_party_to_the_case_does_not_learn_of_a_thread_between_others() {
                 ("priority", "normal"),
                 ("tlp", "amber"),
                 ("to_agency", "RCMP"),
+                ("legal_basis", "police"),
                 ("intent", "draft"),
             ],
         )
@@ -744,6 +751,7 @@ async fn only_the_two_ends_of_a_thread_add_files_to_it() {
                 ("priority", "normal"),
                 ("tlp", "amber"),
                 ("to_agency", "CBI"),
+                ("legal_basis", "police"),
             ],
         )
         .await;
@@ -841,6 +849,7 @@ async fn ask(c: &mut support::Client, case: &str, to: &str, intent: &str) -> req
         ("priority", "normal"),
         ("tlp", "amber"),
         ("to_agency", to),
+        ("legal_basis", "police"),
         ("intent", intent),
     ];
     c.call("create_request", &form).await

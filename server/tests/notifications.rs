@@ -37,6 +37,7 @@ async fn send_request(s: &TestServer, subject: &str) -> String {
                 ("directly_available", "true"),
                 ("tlp", "amber"),
                 ("to_agency", "RCMP"),
+                ("legal_basis", "police"),
                 ("due", ""),
                 ("intent", "send"),
             ],

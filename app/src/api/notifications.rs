@@ -10,7 +10,7 @@ pub async fn list_notifications() -> Result<Vec<NotificationView>, AppError> {
     state::reply(
         async {
             let (actor, app) = state::context().await?;
-            notifications::list(&app.db.pool, actor.id(), &actor.user.time_zone).await
+            notifications::list(&app.db.pool, actor.id(), &actor.user.time_zone, crate::i18n::request_locale()).await
         }
         .await,
     )

@@ -19,6 +19,9 @@ pub(crate) mod load {
         let mut tx = app.db.begin_write().await?;
         let (row, access) = requests::load(&mut tx, id).await?.ok_or(AppError::NotFound)?;
         policy::ensure_request(&actor.user, &access.parties, row.sides(), op)?;
+        if access.purged && op != RequestOp::View {
+            return Err(AppError::Conflict("This case was purged on retention review: it is kept as a record only.".into()));
+        }
         Ok((actor, app, tx, row, access))
     }
 }
@@ -38,7 +41,11 @@ async fn announce_sent(
         Audience::AgencyOfficers(to_agency_id),
         Some(actor.id()),
         "new_request",
-        &notifications::request_title(&format!("New request from {}", actor.user.agency_code), subject, priority),
+        &notifications::Said {
+            agency: &actor.user.agency_code,
+            detail: if priority == crate::model::Priority::Urgent { "urgent" } else { "" },
+            subject,
+        },
         &format!("/requests/{id}"),
         &format!("new:{id}"),
     )
@@ -59,22 +66,36 @@ async fn announce_approval_needed(
         Audience::CountrySupervisorsOf(from_agency),
         Some(actor.id()),
         "approval_needed",
-        &format!("Approval needed: {subject}"),
+        &notifications::Said { agency: &actor.user.agency_code, detail: "", subject },
         &format!("/requests/{id}"),
         &format!("approve:{id}"),
     )
     .await
 }
 
+/// The inbox, with the consent asked of the viewer's side and awaiting its answer.
+#[cfg(feature = "ssr")]
+async fn inbox_with_consents(
+    conn: &mut sqlx::SqliteConnection,
+    viewer: &crate::model::SessionUser,
+    vis: crate::backend::exchange::policy::Visibility,
+    filter: &InboxFilter,
+) -> Result<InboxView, AppError> {
+    use crate::backend::exchange::{consents, requests};
+    let mut view = requests::inbox(conn, viewer, vis, filter).await?;
+    view.consents = consents::awaiting_answer(conn, viewer, crate::model::PAGE_SIZE as i64).await?;
+    Ok(view)
+}
+
 #[server(endpoint = "inbox")]
 pub async fn inbox(filter: InboxFilter) -> Result<InboxView, AppError> {
-    use crate::backend::{exchange::policy, exchange::requests, state};
+    use crate::backend::{exchange::policy, state};
     state::reply(
         async {
             let (actor, app) = state::context().await?;
             let vis = policy::visibility(&actor.user)?;
-            // One connection for the four queries: each pool checkout costs round trips to its thread.
-            requests::inbox(&mut *app.db.pool.acquire().await?, &actor.user, vis, &filter).await
+            // One connection for the five queries: each pool checkout costs round trips to its thread.
+            inbox_with_consents(&mut *app.db.pool.acquire().await?, &actor.user, vis, &filter).await
         }
         .await,
     )
@@ -84,7 +105,7 @@ pub async fn inbox(filter: InboxFilter) -> Result<InboxView, AppError> {
 /// (backend::render_cache). `inbox` above is the same data as JSON.
 #[server(endpoint = "inbox_page")]
 pub async fn inbox_page(filter: InboxFilter) -> Result<InboxHtml, AppError> {
-    use crate::backend::{exchange::policy, exchange::requests, state};
+    use crate::backend::{exchange::policy, state};
     state::reply(
         async {
             let (actor, app) = state::context().await?;
@@ -94,7 +115,7 @@ pub async fn inbox_page(filter: InboxFilter) -> Result<InboxHtml, AppError> {
             let html = app
                 .inbox_html
                 .get_or_render(&app.db, actor.user.id, (filter.clone(), locale), || async {
-                    let view = requests::inbox(&mut *app.db.pool.acquire().await?, &actor.user, vis, &filter).await?;
+                    let view = inbox_with_consents(&mut *app.db.pool.acquire().await?, &actor.user, vis, &filter).await?;
                     Ok(crate::components::lists::render_inbox(view, &filter, locale))
                 })
                 .await?;
@@ -128,6 +149,8 @@ pub async fn create_request(case_id: i64, #[server(flatten)] form: RequestForm) 
                 return Err(AppError::field("to_agency", "A request goes to an agency of the other country."));
             }
             let needs_approval = !input.draft && requests::needs_approval(&mut conn, actor.user.agency_id, input.priority).await?;
+            // The legal basis is checked here too, so a bad one is reported before queueing for the lock.
+            requests::legal_basis(&mut conn, &input, actor.user.country).await?;
             drop(conn);
             let mut tx = app.db.begin_write().await?;
             let access = load::case(&mut tx, &actor, case_id, CaseOp::CreateRequest).await?;
@@ -152,7 +175,8 @@ pub async fn create_request(case_id: i64, #[server(flatten)] form: RequestForm) 
                 requests::create_draft(&mut tx, route, &input, &actor.user).await?
             };
             let created = Event::new("request.create").on("request", id).case(case_id).details(json!({
-                "kind": input.kind.as_str(), "priority": input.priority.as_str(), "to": to_ref.code, "tlp": input.tlp.as_str()
+                "kind": input.kind.as_str(), "priority": input.priority.as_str(), "to": to_ref.code, "tlp": input.tlp.as_str(),
+                "legal_basis": input.legal_basis_code, "for_court": input.for_court, "conditions": input.conditions.codes()
             }));
             let notified = match next {
                 RequestStatus::Draft => {
@@ -330,7 +354,7 @@ pub async fn acknowledge_request(id: i64) -> Result<(), AppError> {
                 Audience::AgencyOfficers(row.from_agency_id),
                 Some(actor.id()),
                 "acknowledged",
-                &format!("Acknowledged by {}: {}", actor.user.agency_code, row.subject),
+                &notifications::Said { agency: &actor.user.agency_code, detail: "", subject: &row.subject },
                 &format!("/requests/{id}"),
                 &format!("ack:{id}"),
             )
@@ -359,7 +383,7 @@ pub async fn respond_to_request(id: i64, #[server(flatten)] form: ResponseForm) 
             // The sender answers a clarification request; everything else comes from the recipient.
             let op = if form.kind == ResponseKind::Clarification.as_str() { RequestOp::ActAsSender } else { RequestOp::ActAsRecipient };
             let (actor, app, mut tx, row, _) = load::request(id, op).await?;
-            let input = requests::ResponseInput::parse(&form, row.tlp)?;
+            let input = requests::ResponseInput::parse(&form, row.tlp, &row.conditions())?;
             let next = next_request_status(row.status, RequestEvent::Respond(input.kind), ExpectsAnswer::holds(row.kind))?;
             let response_id = requests::insert_response(&mut tx, id, &actor.user, &input).await?;
             files::attach_to_response(&mut tx, &input.attachments, id, response_id, &actor.user).await?;
@@ -373,20 +397,21 @@ pub async fn respond_to_request(id: i64, #[server(flatten)] form: ResponseForm) 
                     "request": id, "kind": input.kind.as_str(), "grading": format!("{}{}",
                         input.source_grade.map(|g| g.as_str()).unwrap_or(""), input.info_grade.map(|g| g.as_str()).unwrap_or("")),
                     "tlp": input.tlp.as_str(), "attachments": input.attachments, "status": next.as_str(),
+                    "conditions": input.conditions.codes(),
                 })),
             )
             .await?;
-            let (audience, what) = if op == RequestOp::ActAsSender {
-                (Audience::AgencyOfficers(row.to_agency_id), "Clarification given")
+            let audience = if op == RequestOp::ActAsSender {
+                Audience::AgencyOfficers(row.to_agency_id)
             } else {
-                (Audience::AgencyOfficers(row.from_agency_id), input.kind.label())
+                Audience::AgencyOfficers(row.from_agency_id)
             };
             let notified = notifications::notify(
                 &mut tx,
                 audience,
                 Some(actor.id()),
                 "response",
-                &format!("{what} from {}: {}", actor.user.agency_code, row.subject),
+                &notifications::Said { agency: &actor.user.agency_code, detail: input.kind.as_str(), subject: &row.subject },
                 &format!("/requests/{id}"),
                 &format!("response:{response_id}"),
             )

@@ -30,6 +30,8 @@ pub struct Settings {
     pub expensive_reads_per_minute: u32,
     /// Calls one API token may make per minute.
     pub api_calls_per_minute: u32,
+    /// Calendar days a provider has to answer a consent request (`LD_CONSENT_DAYS`, default 5).
+    pub consent_days: u32,
     /// An SMTP server is configured (`LD_SMTP_URL`): e-mail alerts go out.
     pub email_enabled: bool,
     /// Reverse proxies whose `X-Forwarded-For` is believed (`LD_TRUSTED_PROXIES`).
@@ -70,6 +72,7 @@ impl Default for Settings {
             trusted_proxies: Vec::new(),
             expensive_reads_per_minute: 60,
             api_calls_per_minute: 600,
+            consent_days: 5,
             email_enabled: false,
             require_second_factor: true,
             sealing_key: crate::backend::platform::secrets::SealingKey::ephemeral(),

@@ -93,3 +93,21 @@ mod tests {
         assert_eq!(remaining(Locale::En, Remaining { minutes: 7, overdue: false }), "in 7 min");
     }
 }
+
+/// The handling conditions as codes, each explained on hover and to screen readers, H3 with its words.
+#[component]
+pub fn ConditionsBadges(conditions: crate::model::Conditions) -> impl IntoView {
+    let l = crate::i18n::use_locale();
+    let explained =
+        [(conditions.h0, "H0", tr!(l, "cond-h0")), (conditions.h1, "H1", tr!(l, "cond-h1")), (conditions.h2, "H2", tr!(l, "cond-h2"))];
+    view! {
+        <span class="conditions">
+            {explained.into_iter().filter(|(on, _, _)| *on).map(|(_, code, meaning)| {
+                view! { <abbr class="cond-badge" title=meaning translate="no">{code}</abbr> " " }
+            }).collect_view()}
+            {conditions.h3.map(|words| view! {
+                <abbr class="cond-badge" title=tr!(l, "cond-h3") translate="no">"H3"</abbr> " " <span class="cond-words" translate="no">{words}</span>
+            })}
+        </span>
+    }
+}

@@ -159,6 +159,8 @@ pub fn render_dashboard(d: DashboardView) -> DashboardHtml {
             <BigFigure figure=d.overdue_incoming.clone() alarm=true/>
             <BigFigure figure=d.overdue_outgoing.clone() alarm=true/>
             <BigFigure figure=d.due_within_24h.clone()/>
+            <BigFigure figure=d.consents_overdue.clone() alarm=true/>
+            <BigFigure figure=d.consents_awaited.clone()/>
         </div>
         <div class="figure-grid">
             <FigureList title="Open cases by category" figures=d.open_cases_by_category.clone()/>

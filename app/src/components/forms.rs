@@ -182,3 +182,29 @@ pub fn enum_options<T: Copy, L: Into<String>>(
 ) -> Vec<(String, String)> {
     first.map(|f| (String::new(), f.to_string())).into_iter().chain(all.iter().map(|t| (value(*t).to_string(), label(*t).into()))).collect()
 }
+
+/// The handling conditions H0-H3 as a form sets them (fields `h0`, `h1`, `h2` ticked, `h3` in words),
+/// ticked already where `floor` (the request's conditions, which an answer keeps) sets them. Errors about
+/// the set as a whole come back under `conditions`.
+#[component]
+pub fn ConditionsFields(#[prop(default = "")] form: &'static str, #[prop(optional)] floor: crate::model::Conditions) -> impl IntoView {
+    let l = crate::i18n::use_locale();
+    let boxes = [("h0", floor.h0, tr!(l, "cond-h0")), ("h1", floor.h1, tr!(l, "cond-h1")), ("h2", floor.h2, tr!(l, "cond-h2"))];
+    view! {
+        <fieldset class="conditions-fields" data-field="conditions">
+            <legend>{tr!(l, "cond-legend")}</legend>
+            // First in the fieldset: `ServerForm` writes the set's message into its first `.field-error`.
+            <p class="field-error" id=format!("{}-error", field_id(form, "conditions"))></p>
+            {boxes.into_iter().map(|(name, on, label)| {
+                let id = field_id(form, name);
+                view! {
+                    <div class="field checkbox">
+                        <input type="checkbox" id=id.clone() name=name value="true" checked=on/>
+                        <label for=id>{label}</label>
+                    </div>
+                }
+            }).collect_view()}
+            <TextArea form=form label=tr!(l, "cond-h3") name="h3" rows=2 value=floor.h3.clone().unwrap_or_default() hint=tr!(l, "cond-h3-hint")/>
+        </fieldset>
+    }
+}

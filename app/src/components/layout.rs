@@ -27,11 +27,12 @@ impl CurrentUser {
 }
 
 /// Navigation entries and the permission each needs (the same table the server enforces).
-fn nav(l: Locale) -> [(&'static str, String, Action); 9] {
+fn nav(l: Locale) -> [(&'static str, String, Action); 10] {
     [
         ("/", tr!(l, "nav-inbox"), Action::WorkCases),
         ("/", tr!(l, "nav-home"), Action::ManageAccounts),
         ("/dashboard", tr!(l, "nav-dashboard"), Action::ViewDashboard),
+        ("/retention", tr!(l, "nav-retention"), Action::ReviewRetention),
         ("/cases", tr!(l, "nav-cases"), Action::WorkCases),
         ("/admin/users", tr!(l, "nav-users"), Action::ManageAccounts),
         ("/admin/agencies", tr!(l, "nav-agencies"), Action::ManageAgencies),

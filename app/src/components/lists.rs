@@ -4,7 +4,7 @@
 use crate::components::badges::{CaseStatusBadge, DeadlineText, PriorityBadge, RequestStatusBadge, TlpBadge};
 use crate::components::forms::{enum_options, SelectField};
 use crate::i18n::{LabelIn, Locale};
-use crate::model::{CaseSummary, Category, InboxFilter, InboxHtml, InboxView, Priority, RequestStatus, RequestSummary};
+use crate::model::{CaseSummary, Category, ConsentView, InboxFilter, InboxHtml, InboxView, Priority, RequestStatus, RequestSummary};
 use leptos::prelude::*;
 
 /// Renders the inbox for `inbox_page`, which keeps the result until the data changes (backend::render_cache).
@@ -43,6 +43,12 @@ fn inbox_html(inbox: InboxView, f: &InboxFilter, l: Locale) -> InboxHtml {
             <RequestTable requests=inbox.incoming empty=tr!(l, "inbox-incoming-none") label=tr!(l, "inbox-incoming") direction=Column::From/>
             {next.map(|h| view! { <p><a class="button secondary" href=h>{tr!(l, "inbox-more-incoming")}</a></p> })}
         </section>
+        {(!inbox.consents.is_empty()).then(|| view! {
+            <section aria-labelledby="consents-h">
+                <h2 id="consents-h">{tr!(l, "inbox-consents")}</h2>
+                <ConsentTable consents=inbox.consents.clone()/>
+            </section>
+        })}
         <section aria-labelledby="outgoing-h">
             <h2 id="outgoing-h">{tr!(l, "inbox-outgoing")}</h2>
             <RequestTable requests=inbox.outgoing empty=tr!(l, "inbox-outgoing-none") label=tr!(l, "inbox-outgoing") direction=Column::To/>
@@ -130,6 +136,45 @@ pub fn RequestTable(
         </div>
     }
     .into_any()
+}
+
+/// Consent asked of the viewer's side, earliest due first: what for, by whom, on which case, by when.
+#[component]
+pub fn ConsentTable(consents: Vec<ConsentView>) -> impl IntoView {
+    let l = crate::i18n::use_locale();
+    let (due, case, from) = (tr!(l, "col-due"), tr!(l, "col-case"), tr!(l, "col-from"));
+    view! {
+        <div class="table-wrap">
+            <table class="data requests stack">
+                <caption class="visually-hidden">{tr!(l, "inbox-consents")}</caption>
+                <thead>
+                    <tr>
+                        <th scope="col">{due.clone()}</th>
+                        <th scope="col">{tr!(l, "consent-col-asked")}</th>
+                        <th scope="col">{from.clone()}</th>
+                        <th scope="col">{case.clone()}</th>
+                    </tr>
+                </thead>
+                <tbody>
+                    {consents.into_iter().map(|k| {
+                        let overdue = k.deadline.overdue;
+                        let what = match &k.pass_to {
+                            Some(to) => tr!(l, "consent-pass-to", agency = to.clone()),
+                            None => k.purpose.label_in(l),
+                        };
+                        view! {
+                            <tr class:overdue-row=overdue>
+                                <td class="card-wide" data-label=due.clone()><DeadlineText deadline=Some(k.deadline.clone())/></td>
+                                <td class="card-main"><a href=format!("/requests/{}#response-{}", k.request_id, k.response_id)>{what}</a></td>
+                                <td translate="no" data-label=from.clone()>{k.asked_by_agency.clone()}</td>
+                                <td translate="no" data-label=case.clone()><span class="mono">{k.case_reference.clone()}</span></td>
+                            </tr>
+                        }
+                    }).collect_view()}
+                </tbody>
+            </table>
+        </div>
+    }
 }
 
 #[component]

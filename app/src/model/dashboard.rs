@@ -106,4 +106,8 @@ pub struct DashboardView {
     /// Open requests received on the other side's cases that no officer here has acknowledged yet.
     pub untaken: Figure,
     pub untaken_overdue: Figure,
+    /// Consent asked of this country's agencies (to use or pass on what they gave), awaiting their answer,
+    /// and how many of those are overdue: the inbox lists them.
+    pub consents_awaited: Figure,
+    pub consents_overdue: Figure,
 }

@@ -80,6 +80,74 @@ impl ResponseKind {
     }
 }
 
+text_enum!(
+    /// What a consent asked of a provider is for: each lifts one handling condition.
+    ConsentPurpose {
+        Judicial => ("judicial", "Use in judicial proceedings (H1)"),
+        PassOn => ("pass_on", "Pass on to another agency (H2)"),
+        Other => ("other", "As the other restrictions say (H3)"),
+    }
+);
+
+text_enum!(ConsentStatus {
+    Asked => ("asked", "Awaiting the provider's answer"),
+    Granted => ("granted", "Granted"),
+    PartlyGranted => ("partly_granted", "Partly granted"),
+    Refused => ("refused", "Refused"),
+    Withdrawn => ("withdrawn", "Withdrawn"),
+});
+
+impl ConsentStatus {
+    /// The provider's answers (what `answer_consent` accepts).
+    pub const ANSWERS: [ConsentStatus; 3] = [ConsentStatus::Granted, ConsentStatus::PartlyGranted, ConsentStatus::Refused];
+
+    /// A grant, whole or in part, lifts the condition for the purpose asked.
+    pub fn lifts(self) -> bool {
+        matches!(self, ConsentStatus::Granted | ConsentStatus::PartlyGranted)
+    }
+}
+
+/// Handling conditions (Europol's SIENA codes) that travel with information beside TLP: H0 only to prevent
+/// and combat crime; H1 not in judicial proceedings without the provider's permission; H2 not passed on
+/// without it; H3 other restrictions, in the provider's words.
+#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Conditions {
+    pub h0: bool,
+    pub h1: bool,
+    pub h2: bool,
+    pub h3: Option<String>,
+}
+
+impl Conditions {
+    pub fn is_empty(&self) -> bool {
+        !self.h0 && !self.h1 && !self.h2 && self.h3.is_none()
+    }
+
+    /// The codes set, in order ("H0", "H2"...).
+    pub fn codes(&self) -> Vec<&'static str> {
+        [(self.h0, "H0"), (self.h1, "H1"), (self.h2, "H2"), (self.h3.is_some(), "H3")]
+            .into_iter()
+            .filter_map(|(on, code)| on.then_some(code))
+            .collect()
+    }
+
+    /// At least as strict as `floor`: every condition `floor` sets is set here too (H3's words may differ).
+    pub fn covers(&self, floor: &Conditions) -> bool {
+        (self.h0 || !floor.h0) && (self.h1 || !floor.h1) && (self.h2 || !floor.h2) && (self.h3.is_some() || floor.h3.is_none())
+    }
+
+    /// Every condition of either (for a banner over many records: the strictest of them all).
+    pub fn union(&self, other: &Conditions) -> Conditions {
+        let h3 = match (&self.h3, &other.h3) {
+            (Some(a), Some(b)) if a != b => Some(format!("{a}; {b}")),
+            (Some(a), _) => Some(a.clone()),
+            (None, b) => b.clone(),
+        };
+        Conditions { h0: self.h0 || other.h0, h1: self.h1 || other.h1, h2: self.h2 || other.h2, h3 }
+    }
+}
+
 text_enum!(SourceGrade {
     A => ("A", "A: no doubt about the source"),
     B => ("B", "B: source mostly reliable"),
@@ -206,6 +274,10 @@ pub struct CaseView {
     pub allowed_transitions: Vec<CaseStatus>,
     /// Whether new requests may be made on the case (it is open or active: `rules::CaseCurrent`).
     pub accepts_requests: bool,
+    /// Set once the case has been purged on retention review: its content is gone.
+    pub purged: Option<PurgeNote>,
+    /// When its country's supervisors review it next (closed cases).
+    pub review: Option<ShownTime>,
 }
 
 #[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
@@ -231,6 +303,10 @@ pub struct RequestSummary {
     pub to_agency: String,
     pub deadline: Option<Deadline>,
     pub category: Category,
+    /// Conditions on the request's own content.
+    pub conditions: Conditions,
+    /// The legal basis's name (None for requests made before legal bases were recorded).
+    pub legal_basis: Option<String>,
 }
 
 #[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
@@ -246,7 +322,21 @@ pub struct RequestView {
     pub acknowledged: Option<ShownTime>,
     pub acknowledged_by: Option<String>,
     pub decline_reason: Option<String>,
+    /// What the request rests on in law (None only for requests made before legal bases were recorded).
+    pub legal_basis: Option<LegalBasisView>,
+    pub legal_basis_note: String,
+    /// Meant as evidence in court: a formal mutual-legal-assistance request is needed.
+    pub for_court: bool,
+    pub mla_reference: String,
+    /// The viewer's side sent it and may record the formal request's reference.
+    pub may_set_mla_reference: bool,
+    /// Conditions on the request's own content, and the least its answers carry.
+    pub conditions: Conditions,
     pub responses: Vec<ResponseView>,
+    /// Information from other threads passed on with this request.
+    pub passed_on: Vec<PassedOnView>,
+    /// The viewer's side's requests that a response here may be passed on with.
+    pub pass_on_targets: Vec<RequestChoice>,
     pub attachments: Vec<AttachmentView>,
     /// Actions the viewer may take now, by name ("acknowledge", "respond", "decline", "withdraw", "close", "send").
     pub actions: Vec<String>,
@@ -267,6 +357,123 @@ pub struct ResponseView {
     pub tlp: Tlp,
     pub created: ShownTime,
     pub attachments: Vec<AttachmentView>,
+    pub conditions: Conditions,
+    /// Consent asked of the provider to use or pass on what this response gave, oldest first.
+    pub consents: Vec<ConsentView>,
+    /// Whether the viewer's side may ask the provider for consent (it was given this, with conditions).
+    pub may_ask_consent: bool,
+    /// The agency that gave it (for "pass on to" choices and consent wording).
+    pub agency_id: i64,
+}
+
+/// A case due for retention review, as its country's supervisors see it in the review list.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct RetentionItem {
+    pub case_id: i64,
+    pub reference: String,
+    pub title: String,
+    pub category: Category,
+    pub owner: String,
+    pub closed: Option<ShownTime>,
+    pub review: ShownTime,
+    pub requests: i64,
+    /// Persons, companies and vessels named in it.
+    pub named: i64,
+    pub files: i64,
+    /// The reason of the last decision to keep it, if it was kept before.
+    pub last_reason: Option<String>,
+}
+
+/// What the parties of a purged case read in place of its content.
+#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct PurgeNote {
+    pub at: ShownTime,
+    /// "Name (AGENCY)".
+    pub by: String,
+    pub reason: String,
+}
+
+/// A record naming a person, for a data-protection request: where it is, where it came from, under what.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct PersonRecord {
+    /// entity, request or response.
+    pub kind: String,
+    pub case_id: i64,
+    pub case_reference: String,
+    /// The name as recorded (an entity), or the matched text with hits marked (a request or response).
+    pub text: String,
+    pub identifier: String,
+    /// The agency that recorded or gave it.
+    pub source_agency: String,
+    pub tlp: Tlp,
+    pub conditions: Conditions,
+    pub link: String,
+}
+
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct PersonReport {
+    pub name: String,
+    pub records: Vec<PersonRecord>,
+    /// The name matched more records of some kind than the search looks at: only the newest are listed.
+    pub capped: bool,
+}
+
+/// A request offered in a choice: its id and "LD-…/R12 → CBSA: subject".
+#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct RequestChoice {
+    pub id: i64,
+    pub label: String,
+}
+
+/// A legal basis a request may name, from its sender's country's list.
+#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct LegalBasisView {
+    pub id: i64,
+    pub code: String,
+    pub label: String,
+    /// A formal mutual-legal-assistance basis (what evidence for a court needs).
+    pub formal_mla: bool,
+    pub retired: bool,
+}
+
+/// Consent asked of a provider, and the answer.
+#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct ConsentView {
+    pub id: i64,
+    pub response_id: i64,
+    pub request_id: i64,
+    pub case_reference: String,
+    pub purpose: ConsentPurpose,
+    /// For passing on: the agency it would go to (code).
+    pub pass_to: Option<String>,
+    pub reason: String,
+    pub asked_by: String,
+    pub asked_by_agency: String,
+    pub provider_agency: String,
+    pub asked: ShownTime,
+    pub deadline: Deadline,
+    pub status: ConsentStatus,
+    pub answer: String,
+    pub answered_by: Option<String>,
+    pub answered: Option<ShownTime>,
+    /// What the viewer may do with it now.
+    pub may_answer: bool,
+    pub may_withdraw: bool,
+}
+
+/// A response from another thread passed on with a request, with its provider and conditions.
+#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct PassedOnView {
+    /// Its provider and author are in `response`; the thread it came from is not named (it exists only for
+    /// its own ends).
+    pub response: ResponseView,
+    pub passed_by: String,
+    pub passed: ShownTime,
 }
 
 #[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
@@ -279,6 +486,8 @@ pub struct AttachmentView {
     pub sha256: String,
     pub uploaded_by: String,
     pub created: ShownTime,
+    /// The handling conditions of the response it came with.
+    pub conditions: Conditions,
 }
 
 #[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
@@ -596,6 +805,8 @@ impl InboxFilter {
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub struct InboxView {
     pub incoming: Vec<RequestSummary>,
+    /// Consent asked of the viewer's side and not yet answered, earliest due first.
+    pub consents: Vec<ConsentView>,
     pub incoming_has_more: bool,
     pub outgoing: Vec<RequestSummary>,
     pub my_cases: Vec<CaseSummary>,
@@ -631,6 +842,8 @@ pub struct CasePage {
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub struct FormOptions {
     pub agencies: Vec<AgencyRef>,
+    /// The legal bases the viewer's country offers for new requests.
+    pub legal_bases: Vec<LegalBasisView>,
     pub leads: Vec<(i64, String)>,
     pub my_agency: AgencyRef,
     pub me: i64,

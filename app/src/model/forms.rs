@@ -41,6 +41,18 @@ pub struct RequestForm {
     pub due: String,
     /// "draft" saves without sending; anything else sends at once.
     pub intent: String,
+    /// The legal basis, by its code in the sender's country's list ("police", "mla_treaty"...).
+    pub legal_basis: String,
+    pub legal_basis_note: String,
+    /// A ticked checkbox: what is asked for is meant as evidence in court.
+    pub for_court: String,
+    /// The formal mutual-legal-assistance request's reference, once known.
+    pub mla_reference: String,
+    /// Handling conditions: ticked checkboxes, and H3's words (empty: no H3).
+    pub h0: String,
+    pub h1: String,
+    pub h2: String,
+    pub h3: String,
 }
 
 /// A response in a request's thread.
@@ -55,6 +67,46 @@ pub struct ResponseForm {
     pub tlp: String,
     /// Ids of files this user uploaded to the request for this response, separated by commas.
     pub attachments: String,
+    /// Handling conditions, as on the request form.
+    pub h0: String,
+    pub h1: String,
+    pub h2: String,
+    pub h3: String,
+}
+
+/// Consent asked of a response's provider.
+#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(default)]
+pub struct ConsentForm {
+    pub response_id: String,
+    /// judicial, pass_on or other.
+    pub purpose: String,
+    /// For passing on: the agency's code.
+    pub pass_to: String,
+    pub reason: String,
+}
+
+/// The provider's answer to a consent request.
+#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(default)]
+pub struct ConsentAnswerForm {
+    pub id: String,
+    /// granted, partly_granted or refused.
+    pub decision: String,
+    /// The conditions of a grant, the grounds of a refusal.
+    pub answer: String,
+}
+
+/// A legal basis added to the admin's country's list.
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(default)]
+pub struct LegalBasisForm {
+    pub code: String,
+    pub label: String,
+    /// A ticked checkbox: a formal mutual-legal-assistance basis.
+    pub formal_mla: String,
 }
 
 /// An indicator added by hand.
@@ -80,4 +132,16 @@ pub struct EntityForm {
     pub name: String,
     pub identifier: String,
     pub note: String,
+}
+
+/// A retention review's decision on one case.
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(default)]
+pub struct RetentionForm {
+    pub case_id: String,
+    /// keep or purge.
+    pub decision: String,
+    /// For keep: a date, "2031-12-31".
+    pub keep_until: String,
+    pub reason: String,
 }

@@ -30,6 +30,11 @@ pub enum Action {
     /// Hold API tokens and call `/api/v1` with them: the roles that work cases (the API serves case work
     /// only; account administration stays on the pages, behind a second factor).
     UseApi,
+    /// Keep one's country's list of legal bases for requests (admins: the list is law, not case content).
+    ManageLegalBases,
+    /// Review closed cases for retention (keep with a reason, or purge) and run the person-centred report
+    /// for a data-protection request: supervisors, for their country.
+    ReviewRetention,
 }
 
 pub const ALL_ACTIONS: &[Action] = &[
@@ -43,12 +48,18 @@ pub const ALL_ACTIONS: &[Action] = &[
     Action::ConfirmAccountChanges,
     Action::ChangeCasesInBulk,
     Action::UseApi,
+    Action::ManageLegalBases,
+    Action::ReviewRetention,
 ];
 
 pub fn allows(role: Role, action: Action) -> bool {
     use Action::*;
     match (role, action) {
         (_, ManageOwnProfile) => true,
+        (Role::Admin, ManageLegalBases) => true,
+        (Role::Officer | Role::Supervisor, ManageLegalBases) => false,
+        (Role::Supervisor, ReviewRetention) => true,
+        (Role::Officer | Role::Admin, ReviewRetention) => false,
         (Role::Officer | Role::Supervisor, UseApi) => true,
         (Role::Admin, UseApi) => false,
         (Role::Supervisor | Role::Admin, ConfirmAccountChanges) => true,

@@ -1,6 +1,7 @@
 //! Admin: agencies of both countries, and adding one.
 
 use crate::api::admin::{list_agencies, CreateAgency};
+use crate::api::conditions::{legal_bases, AddLegalBasis, RetireLegalBasis};
 use crate::components::forms::{Field, SelectField};
 use crate::components::layout::Guard;
 use crate::components::server_form::ServerForm;
@@ -66,6 +67,67 @@ fn Agencies() -> impl IntoView {
                     </ServerForm>
                 </section>
             </div>
+            <LegalBases/>
         </Guard>
+    }
+}
+
+/// The admin's country's legal bases for requests: the list officers choose from, kept here.
+#[component]
+fn LegalBases() -> impl IntoView {
+    let l = crate::i18n::use_locale();
+    let bases = Resource::new(|| (), |_| legal_bases());
+    view! {
+        <div class="columns">
+            <section class="panel wide" aria-labelledby="lb-h">
+                <h2 id="lb-h">{tr!(l, "lb-admin-title")}</h2>
+                <p class="hint">{tr!(l, "lb-admin-hint")}</p>
+                <Suspense fallback=move || view! { <p class="loading">{tr!(l, "loading")}</p> }>
+                    {move || Suspend::new(async move {
+                        match bases.await {
+                            Err(e) => view! { <p class="error-summary" role="alert">{e.message_in(l)}</p> }.into_any(),
+                            Ok(list) => view! {
+                                <div class="table-wrap">
+                                    <table class="data">
+                                        <caption class="visually-hidden">{tr!(l, "lb-admin-title")}</caption>
+                                        <thead><tr><th scope="col">{tr!(l, "lb-code")}</th><th scope="col">{tr!(l, "lb-basis")}</th><th scope="col">{tr!(l, "lb-state")}</th></tr></thead>
+                                        <tbody>
+                                            {list.into_iter().map(|b| view! {
+                                                <tr>
+                                                    <td class="mono" translate="no">{b.code.clone()}</td>
+                                                    <td translate="no">{b.label.clone()} {b.formal_mla.then(|| view! { " " <span class="badge">{tr!(l, "lb-formal")}</span> })}</td>
+                                                    <td>{if b.retired {
+                                                        view! { <span class="muted">{tr!(l, "lb-retired")}</span> }.into_any()
+                                                    } else {
+                                                        view! {
+                                                            <ServerForm action=RetireLegalBasis::PATH class="inline" done=tr!(l, "lb-retire-done")>
+                                                                <input type="hidden" name="id" value=b.id/>
+                                                                <button type="submit" class="button secondary">{tr!(l, "lb-retire")}</button>
+                                                            </ServerForm>
+                                                        }.into_any()
+                                                    }}</td>
+                                                </tr>
+                                            }).collect_view()}
+                                        </tbody>
+                                    </table>
+                                </div>
+                            }.into_any(),
+                        }
+                    })}
+                </Suspense>
+            </section>
+            <section class="panel" aria-labelledby="lb-add-h">
+                <h2 id="lb-add-h">{tr!(l, "lb-add")}</h2>
+                <ServerForm action=AddLegalBasis::PATH done=tr!(l, "lb-add-done")>
+                    <Field form="lb" label=tr!(l, "lb-code") name="code" required=true hint=tr!(l, "lb-code-hint")/>
+                    <Field form="lb" label=tr!(l, "lb-basis") name="label" required=true/>
+                    <div class="field checkbox">
+                        <input type="checkbox" id="f-lb-formal_mla" name="formal_mla" value="true"/>
+                        <label for="f-lb-formal_mla">{tr!(l, "lb-formal-field")}</label>
+                    </div>
+                    <button type="submit" class="button primary">{tr!(l, "lb-add")}</button>
+                </ServerForm>
+            </section>
+        </div>
     }
 }

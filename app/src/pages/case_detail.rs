@@ -4,8 +4,8 @@
 use super::cases::CaseFields;
 use crate::api::cases::{case_changes, open_case, AddEntity, AddIndicator, BulkAddIndicators, ChangeCaseStatus, UpdateCase};
 use crate::api::requests::CreateRequest;
-use crate::components::badges::{file_size, CaseStatusBadge, DeadlineText, PriorityBadge, RequestStatusBadge, TlpBadge};
-use crate::components::forms::{action_error, enum_options, ErrorSummary, Field, SelectField, TextArea};
+use crate::components::badges::{file_size, CaseStatusBadge, ConditionsBadges, DeadlineText, PriorityBadge, RequestStatusBadge, TlpBadge};
+use crate::components::forms::{action_error, enum_options, ConditionsFields, ErrorSummary, Field, SelectField, TextArea};
 use crate::components::layout::Guard;
 use crate::components::server_form::ServerForm;
 use crate::components::upload::FileUpload;
@@ -153,7 +153,11 @@ fn CaseHeader(case: CaseView) -> impl IntoView {
                 <dt>{tr!(l, "case-parties")}</dt>
                 <dd translate="no">{case.parties.iter().map(|p| format!("{} ({})", p.code, p.country.as_str())).collect::<Vec<_>>().join(", ")}</dd>
                 <dt>{tr!(l, "col-updated")}</dt><dd>{tr!(l, "case-updated-by", when = case.updated.text.clone(), who = case.updated_by.clone())}</dd>
+                {case.review.clone().map(|r| view! { <dt>{tr!(l, "case-review")}</dt><dd>{r.text}</dd> })}
             </dl>
+            {case.purged.clone().map(|p| view! {
+                <p class="purged-note" role="note">{tr!(l, "case-purged", when = p.at.text, who = p.by)} " " <span translate="no">{p.reason}</span></p>
+            })}
             <div class="actions">
                 <a class="button secondary" href=format!("/cases/{id}/report.pdf") download="" rel="external">{tr!(l, "case-pdf")}</a>
                 {transitions.into_iter().map(|to| {
@@ -214,6 +218,10 @@ fn CaseRequests(case: CaseView, options: FormOptions) -> impl IntoView {
         .chain(options.agencies.iter().filter(|a| a.country != my_country).map(|a| (a.code.clone(), format!("{} — {}", a.code, a.name))))
         .collect();
     let zone = options.time_zone.clone();
+    // No basis is chosen in advance: the sender states it.
+    let bases: Vec<(String, String)> = std::iter::once((String::new(), tr!(l, "choose")))
+        .chain(options.legal_bases.iter().map(|b| (b.code.clone(), b.label.clone())))
+        .collect();
     view! {
         <section class="panel" aria-labelledby="requests-h">
             <h2 id="requests-h">{tr!(l, "requests-title")}</h2>
@@ -250,6 +258,16 @@ fn CaseRequests(case: CaseView, options: FormOptions) -> impl IntoView {
                         </div>
                         <Field form="req" label=tr!(l, "field-subject") name="subject" required=true/>
                         <TextArea form="req" label=tr!(l, "field-request") name="body" rows=6 required=true/>
+                        <fieldset class="legal-basis-fields">
+                            <legend>{tr!(l, "lb-legend")}</legend>
+                            <SelectField form="req" label=tr!(l, "lb-basis") name="legal_basis" options=bases.clone()/>
+                            <TextArea form="req" label=tr!(l, "lb-note") name="legal_basis_note" rows=2 hint=tr!(l, "lb-note-hint")/>
+                            <div class="field checkbox">
+                                <input type="checkbox" id="f-req-for_court" name="for_court" value="true"/>
+                                <label for="f-req-for_court">{tr!(l, "lb-for-court")}</label>
+                            </div>
+                            <Field form="req" label=tr!(l, "lb-mla-reference") name="mla_reference" hint=tr!(l, "lb-mla-hint")/>
+                        </fieldset>
                         <div class="field-row">
                             <SelectField form="req" label=tr!(l, "filter-priority") name="priority" options=enum_options(Priority::ALL, Priority::as_str, |p| p.label_in(l), None) selected="normal"/>
                             <SelectField form="req" label=tr!(l, "field-tlp") name="tlp" options=enum_options(Tlp::ALL, Tlp::as_str, Tlp::label, None) selected=case.tlp.as_str().to_string()/>
@@ -258,6 +276,7 @@ fn CaseRequests(case: CaseView, options: FormOptions) -> impl IntoView {
                             <input type="checkbox" id="f-req-directly_available" name="directly_available" value="true"/>
                             <label for="f-req-directly_available">{tr!(l, "req-directly-available")}</label>
                         </div>
+                        <ConditionsFields form="req"/>
                         <Field form="req" label=tr!(l, "field-due") name="due" kind="datetime-local" hint=tr!(l, "field-due-hint")/>
                         <p class="hint">{tr!(l, "times-in", zone = zone.clone())}</p>
                         <div class="field checkbox">
@@ -404,6 +423,7 @@ pub fn AttachmentList(files: Vec<AttachmentView>) -> impl IntoView {
                 <li>
                     <a href=format!("/attachments/{}", f.id) download="" rel="external" translate="no">{f.file_name.clone()}</a>
                     <span class="muted" translate="no">" · " {file_size(f.size)} " · " {f.uploaded_by.clone()} " · " {f.created.text.clone()}</span>
+                    {(!f.conditions.is_empty()).then(|| view! { " " <ConditionsBadges conditions=f.conditions.clone()/> })}
                     <div class="mono small muted breakable" title="SHA-256" translate="no">"SHA-256 " {f.sha256.clone()}</div>
                 </li>
             }).collect_view()}

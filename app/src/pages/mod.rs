@@ -15,5 +15,6 @@ pub mod notifications;
 pub mod profile;
 pub mod request_detail;
 pub mod requests;
+pub mod retention;
 pub mod search;
 pub mod sign_in;

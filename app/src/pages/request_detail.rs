@@ -2,12 +2,13 @@
 //! may do now (acknowledge, respond with grading and files, decline, withdraw, close).
 
 use super::case_detail::AttachmentList;
+use crate::api::conditions::{AnswerConsent, AskConsent, PassOnResponse, SetMlaReference, WithdrawConsent};
 use crate::api::requests::{
     cross_check, get_request, AcknowledgeRequest, ApproveRequest, CloseRequest, DeclineRequest, RespondToRequest, SendRequest,
     WithdrawRequest,
 };
-use crate::components::badges::{DeadlineText, PriorityBadge, RequestStatusBadge, TlpBadge};
-use crate::components::forms::{enum_options, SelectField, TextArea};
+use crate::components::badges::{ConditionsBadges, DeadlineText, PriorityBadge, RequestStatusBadge, TlpBadge};
+use crate::components::forms::{enum_options, ConditionsFields, Field, SelectField, TextArea};
 use crate::components::layout::Guard;
 use crate::components::server_form::ServerForm;
 use crate::components::upload::FileUpload;
@@ -90,6 +91,7 @@ fn RequestDetail() -> impl IntoView {
                                         })}
                                         {r.decline_reason.clone().map(|reason| view! { <dt>{tr!(l, "req-declined")}</dt><dd translate="no">{reason}</dd> })}
                                     </dl>
+                                    <LegalBasisFacts request=r.clone()/>
                                     <div class="actions">
                                         {simple.into_iter().filter(|(name, _, _)| has(name)).map(|(name, path, label)| view! {
                                             <ServerForm action=path class="inline">
@@ -107,12 +109,25 @@ fn RequestDetail() -> impl IntoView {
                                             {r.directly_available.then(|| view! { <p class="muted">{tr!(l, "req-directly-marked")}</p> })}
                                             <AttachmentList files=r.attachments.clone()/>
                                         </section>
+                                        {(!r.passed_on.is_empty()).then(|| view! {
+                                            <section class="panel" aria-labelledby="passed-h">
+                                                <h2 id="passed-h">{tr!(l, "pass-heading")}</h2>
+                                                <ol class="thread">
+                                                    {r.passed_on.iter().map(|p| view! {
+                                                        <li class="passed-on">
+                                                            <p class="muted small">{tr!(l, "pass-from", who = p.passed_by.clone(), when = p.passed.text.clone())}</p>
+                                                            <ResponseItem response=p.response.clone() targets=Vec::new()/>
+                                                        </li>
+                                                    }).collect_view()}
+                                                </ol>
+                                            </section>
+                                        })}
                                         <section class="panel" aria-labelledby="thread-h">
                                             <h2 id="thread-h">{tr!(l, "req-responses")}</h2>
                                             {if r.responses.is_empty() {
                                                 view! { <p class="muted">{tr!(l, "req-no-response")}</p> }.into_any()
                                             } else {
-                                                view! { <ol class="thread">{r.responses.iter().map(|resp| view! { <ResponseItem response=resp.clone()/> }).collect_view()}</ol> }.into_any()
+                                                view! { <ol class="thread">{r.responses.iter().map(|resp| view! { <li class="response-wrap"><ResponseItem response=resp.clone() targets=r.pass_on_targets.clone()/></li> }).collect_view()}</ol> }.into_any()
                                             }}
                                         </section>
                                     </div>
@@ -174,8 +189,55 @@ fn CrossCheckPanel(result: Resource<Result<Option<CrossCheckView>, AppError>>) -
     }
 }
 
+/// What the request rests on in law, and the conditions on its own content (the least its answers carry).
 #[component]
-fn ResponseItem(response: ResponseView) -> impl IntoView {
+fn LegalBasisFacts(request: RequestView) -> impl IntoView {
+    let l = crate::i18n::use_locale();
+    view! {
+        <dl class="facts legal-basis">
+            <dt>{tr!(l, "lb-basis")}</dt>
+            <dd>{match &request.legal_basis {
+                Some(b) => view! {
+                    <span translate="no">{b.label.clone()}</span>
+                    {b.formal_mla.then(|| view! { " " <span class="badge">{tr!(l, "lb-formal")}</span> })}
+                }.into_any(),
+                None => view! { <span class="muted">{tr!(l, "lb-not-recorded")}</span> }.into_any(),
+            }}
+            {(!request.legal_basis_note.is_empty()).then(|| view! { <p class="prewrap small" translate="no">{request.legal_basis_note.clone()}</p> })}
+            </dd>
+            {request.for_court.then(|| view! {
+                <dt>{tr!(l, "lb-court")}</dt>
+                <dd class="court-flag">
+                    {tr!(l, "lb-court-needs-mla")}
+                    " " {if request.mla_reference.is_empty() {
+                        view! { <span class="muted">{tr!(l, "lb-mla-none")}</span> }.into_any()
+                    } else {
+                        view! { <span>{tr!(l, "lb-mla-reference")} ": "</span> <span class="mono" translate="no">{request.mla_reference.clone()}</span> }.into_any()
+                    }}
+                    {request.may_set_mla_reference.then(|| view! {
+                        <details class="mla-reference">
+                            <summary class="button secondary">{tr!(l, "lb-mla-set")}</summary>
+                            <ServerForm action=SetMlaReference::PATH done=tr!(l, "lb-mla-saved")>
+                                <input type="hidden" name="id" value=request.summary.id/>
+                                <Field form="mla" label=tr!(l, "lb-mla-reference") name="reference" field="mla_reference" value=request.mla_reference.clone()/>
+                                <button type="submit" class="button primary">{tr!(l, "lb-mla-save")}</button>
+                            </ServerForm>
+                        </details>
+                    })}
+                </dd>
+            })}
+            <dt>{tr!(l, "cond-facts")}</dt>
+            <dd>{if request.conditions.is_empty() {
+                view! { <span class="muted">{tr!(l, "cond-none")}</span> }.into_any()
+            } else {
+                view! { <ConditionsBadges conditions=request.conditions.clone()/> }.into_any()
+            }}</dd>
+        </dl>
+    }
+}
+
+#[component]
+fn ResponseItem(response: ResponseView, targets: Vec<RequestChoice>) -> impl IntoView {
     let l = crate::i18n::use_locale();
     let grading = match (response.source_grade, response.info_grade) {
         (Some(s), Some(i)) => Some(format!("{}{}", s.as_str(), i.as_str())),
@@ -185,20 +247,144 @@ fn ResponseItem(response: ResponseView) -> impl IntoView {
         (Some(s), Some(i)) => tr!(l, "resp-grading-title", source = s.label_in(l), info = i.label_in(l)),
         _ => String::new(),
     };
+    let may_pass_on = response.may_ask_consent && !targets.is_empty();
+    // What the provider's consent has lifted, and for what: "H1", "H2 → CBSA".
+    let lifted: Vec<String> = response
+        .consents
+        .iter()
+        .filter(|k| k.status.lifts())
+        .map(|k| match (k.purpose, &k.pass_to) {
+            (ConsentPurpose::Judicial, _) => "H1".to_string(),
+            (ConsentPurpose::PassOn, Some(to)) => format!("H2 → {to}"),
+            _ => "H3".to_string(),
+        })
+        .collect();
     view! {
-        <li class="response">
+        <article class="response" id=format!("response-{}", response.id)>
             <div class="response-head">
                 <strong>{response.kind.label_in(l)}</strong>
                 " · " <span translate="no">{response.author.clone()} " (" {response.agency.clone()} ")"</span> " · "
                 <time datetime=response.created.at.to_rfc3339()>{response.created.text.clone()}</time>
                 " " <TlpBadge tlp=response.tlp/>
                 {grading.map(|g| view! { " " <span class="grading" title=title.clone()>{tr!(l, "resp-grading", grade = g)}</span> })}
+                {(!response.conditions.is_empty()).then(|| view! { " " <ConditionsBadges conditions=response.conditions.clone()/> })}
             </div>
+            {(!lifted.is_empty()).then(|| view! { <p class="cond-lifted">{tr!(l, "cond-lifted", codes = lifted.join(", "))}</p> })}
             <p class="prewrap" translate="no">{response.body.clone()}</p>
             {(!response.attachments.is_empty()).then(|| view! { <AttachmentList files=response.attachments.clone()/> })}
+            {(!response.consents.is_empty()).then(|| view! {
+                <ul class="plain consents" aria-label=tr!(l, "consent-list")>
+                    {response.consents.iter().map(|k| view! { <ConsentItem consent=k.clone()/> }).collect_view()}
+                </ul>
+            })}
+            {response.may_ask_consent.then(|| view! { <AskConsentForm response=response.clone()/> })}
+            {may_pass_on.then(|| view! { <PassOnForm response_id=response.id targets=targets.clone()/> })}
+        </article>
+    }
+}
+
+/// One consent asked about a response: what for, the provider's answer or its deadline, and what the
+/// viewer may do about it.
+#[component]
+fn ConsentItem(consent: ConsentView) -> impl IntoView {
+    let l = crate::i18n::use_locale();
+    let what = match &consent.pass_to {
+        Some(to) => tr!(l, "consent-pass-to", agency = to.clone()),
+        None => consent.purpose.label_in(l),
+    };
+    let status_class = match consent.status {
+        ConsentStatus::Granted | ConsentStatus::PartlyGranted => "badge consent-granted",
+        ConsentStatus::Refused => "badge consent-refused",
+        _ => "badge",
+    };
+    let id = consent.id;
+    view! {
+        <li class="consent">
+            <p>
+                <strong>{tr!(l, "consent-asked-for", what = what)}</strong>
+                " " <span class=status_class>{consent.status.label_in(l)}</span>
+            </p>
+            <p class="muted small">
+                <span translate="no">{tr!(l, "consent-asked-by", who = consent.asked_by.clone(), agency = consent.asked_by_agency.clone(), when = consent.asked.text.clone())}</span>
+            </p>
+            <p class="prewrap small" translate="no">{consent.reason.clone()}</p>
+            {if consent.status == ConsentStatus::Asked {
+                view! { <p class="small">{tr!(l, "consent-due")} " " <DeadlineText deadline=Some(consent.deadline.clone())/></p> }.into_any()
+            } else {
+                view! {
+                    <p class="small">
+                        {consent.answered.as_ref().map(|t| tr!(l, "consent-answered-by", who = consent.answered_by.clone().unwrap_or_default(), when = t.text.clone()))}
+                    </p>
+                    {(!consent.answer.is_empty()).then(|| view! { <p class="prewrap consent-answer" translate="no">{consent.answer.clone()}</p> })}
+                }.into_any()
+            }}
+            {consent.may_answer.then(|| view! {
+                <details class="consent-answer-form">
+                    <summary class="button primary">{tr!(l, "consent-answer")}</summary>
+                    <ServerForm action=AnswerConsent::PATH done=tr!(l, "consent-answered")>
+                        <input type="hidden" name="id" value=id/>
+                        <SelectField form="consent-answer" label=tr!(l, "consent-decision") name="decision"
+                            options=enum_options(&ConsentStatus::ANSWERS, ConsentStatus::as_str, |s| s.label_in(l), Some(&tr!(l, "choose")))/>
+                        <TextArea form="consent-answer" label=tr!(l, "consent-answer-words") name="answer" rows=3 hint=tr!(l, "consent-answer-hint")/>
+                        <button type="submit" class="button primary">{tr!(l, "consent-answer-send")}</button>
+                    </ServerForm>
+                </details>
+            })}
+            {consent.may_withdraw.then(|| view! {
+                <ServerForm action=WithdrawConsent::PATH class="inline" done=tr!(l, "consent-withdrawn")>
+                    <input type="hidden" name="id" value=id/>
+                    <button type="submit" class="button secondary">{tr!(l, "consent-withdraw")}</button>
+                </ServerForm>
+            })}
         </li>
     }
 }
+
+/// Asking the provider for consent: only what the response's conditions restrict is offered.
+#[component]
+fn AskConsentForm(response: ResponseView) -> impl IntoView {
+    let l = crate::i18n::use_locale();
+    let c = &response.conditions;
+    let purposes: Vec<(String, String)> =
+        [(c.h1, ConsentPurpose::Judicial), (c.h2, ConsentPurpose::PassOn), (c.h3.is_some(), ConsentPurpose::Other)]
+            .into_iter()
+            .filter(|(on, _)| *on)
+            .map(|(_, p)| (p.as_str().to_string(), p.label_in(l)))
+            .collect();
+    view! {
+        <details class="ask-consent">
+            <summary class="button secondary">{tr!(l, "consent-ask")}</summary>
+            <ServerForm action=AskConsent::PATH done=tr!(l, "consent-asked")>
+                <input type="hidden" name="response_id" value=response.id/>
+                <SelectField form="consent" label=tr!(l, "consent-purpose") name="purpose" options=purposes/>
+                <Field form="consent" label=tr!(l, "consent-pass-to-field") name="pass_to" hint=tr!(l, "consent-pass-to-hint")/>
+                <TextArea form="consent" label=tr!(l, "consent-reason") name="reason" rows=3 required=true/>
+                <button type="submit" class="button primary">{tr!(l, "consent-ask-send")}</button>
+            </ServerForm>
+        </details>
+    }
+}
+
+/// Passing the response's information on with one of the viewer's side's requests (H2 needs consent).
+#[component]
+fn PassOnForm(response_id: i64, targets: Vec<RequestChoice>) -> impl IntoView {
+    let l = crate::i18n::use_locale();
+    let options: Vec<(String, String)> =
+        std::iter::once((String::new(), tr!(l, "choose"))).chain(targets.into_iter().map(|t| (t.id.to_string(), t.label))).collect();
+    view! {
+        <details class="pass-on">
+            <summary class="button secondary">{tr!(l, "pass-open")}</summary>
+            <ServerForm action=PassOnResponse::PATH done=tr!(l, "pass-done")>
+                <input type="hidden" name="response_id" value=response_id/>
+                <SelectField form=PASS_FORM label=tr!(l, "pass-target") name="request_id" options=options/>
+                <p class="hint">{tr!(l, "pass-hint")}</p>
+                <button type="submit" class="button primary">{tr!(l, "pass-send")}</button>
+            </ServerForm>
+        </details>
+    }
+}
+
+const PASS_FORM: &str = "pass";
 
 #[component]
 fn RespondForm(request: RequestView) -> impl IntoView {
@@ -238,6 +424,7 @@ fn RespondForm(request: RequestView) -> impl IntoView {
                     </fieldset>
                 })}
                 <SelectField label=tr!(l, "resp-tlp") name="tlp" options=tlps selected=request.summary.tlp.as_str().to_string()/>
+                <ConditionsFields form="resp" floor=request.conditions.clone()/>
                 // The files it uploads wait in this form (field `attachments`) until the response is sent.
                 <FileUpload case_id request_id=request_id label=tr!(l, "resp-attach") id="response-upload" l/>
                 <button type="submit" class="button primary">{tr!(l, "resp-send")}</button>

@@ -43,6 +43,11 @@ pub const KINDS: &[(&str, &str, &str)] = &[
         "Refused by a rule",
         "The object's state does not allow this (already answered, changed by someone else since the version you sent, …).",
     ),
+    (
+        "consent-needed",
+        "Consent needed",
+        "The information carries H2 (not to be passed on without its provider's permission): ask the provider for consent first.",
+    ),
     ("precondition-required", "If-Match required", "Updates need `If-Match` with the version (the `ETag`) you read."),
     ("idempotency-key-reused", "Idempotency-Key reused", "This key was used with a different request; use a new key for a new request."),
     ("idempotency-key-in-use", "Same request in progress", "A request with this Idempotency-Key is still being processed; retry shortly."),
@@ -82,6 +87,7 @@ impl Problem {
             AppError::TooManyRequests | AppError::SlowDown(_) => "too-many-requests",
             AppError::TooLarge(_) => "too-large",
             AppError::NoSpace => "no-space",
+            AppError::ConsentNeeded => "consent-needed",
             AppError::Internal | AppError::Transport(_) => "internal",
         };
         let detail = match error {

@@ -6,9 +6,9 @@ use super::{Answer, Call};
 use app::api;
 use app::backend::AppState;
 use app::model::{
-    BulkLine, CaseFilter, CaseForm, CaseStatus, CaseSummary, CaseView, Category, Created, Direction, EntityForm, EntityView, InboxFilter,
-    IndicatorForm, IndicatorView, NotificationView, Priority, RequestForm, RequestSummary, RequestView, ResponseForm, ResponseView,
-    SessionUser, TokenScope,
+    BulkLine, CaseFilter, CaseForm, CaseStatus, CaseSummary, CaseView, Category, ConsentAnswerForm, ConsentForm, ConsentPurpose,
+    ConsentStatus, Created, Direction, EntityForm, EntityView, InboxFilter, IndicatorForm, IndicatorView, NotificationView, Priority,
+    RequestForm, RequestSummary, RequestView, ResponseForm, ResponseView, SessionUser, TokenScope,
 };
 use axum::body::Bytes;
 use axum::extract::Path;
@@ -38,6 +38,9 @@ pub fn router() -> Router<AppState> {
         .route("/requests/{id}/decline", post(decline_request))
         .route("/requests/{id}/withdraw", post(withdraw_request))
         .route("/requests/{id}/close", post(close_request))
+        .route("/responses/{id}/consents", post(ask_consent))
+        .route("/responses/{id}/pass-on", post(pass_on_response))
+        .route("/consents/{id}/answer", post(answer_consent))
         .route("/requests/{id}/responses", get(list_responses).post(respond))
         .route("/notifications", get(list_notifications))
         .route("/notifications/{id}/read", post(mark_notification_read))
@@ -420,6 +423,68 @@ async fn decline_request(call: Call, Path(id): Path<String>, RawBody(raw): RawBo
     call.act(|| api::requests::decline_request(id, decline.reason)).await
 }
 
+/// Consent asked of a response's provider.
+#[derive(Deserialize, ToSchema)]
+pub struct ConsentAsk {
+    /// What the consent would lift: `judicial` (H1), `pass_on` (H2, with `pass_to`) or `other` (H3).
+    purpose: ConsentPurpose,
+    /// For `pass_on`: the code of the agency it would go to.
+    #[serde(default)]
+    pass_to: String,
+    /// Why it is asked: what it would be used for, and by whom.
+    reason: String,
+}
+
+/// Asks the provider of a response given to the token's agency for consent to use it in court, pass it on
+/// to a named agency, or use it as its H3 words allow. The provider has `LD_CONSENT_DAYS` (5) days to answer.
+#[utoipa::path(post, path = "/api/v1/responses/{id}/consents", tag = "conditions", request_body = ConsentAsk, params(("id" = i64, Path)),
+    security(("token" = [])), responses((status = 204), (status = "4XX", body = Problem, content_type = "application/problem+json")))]
+async fn ask_consent(call: Call, Path(id): Path<String>, RawBody(raw): RawBody) -> Answer {
+    call.need(TokenScope::Write).await?;
+    let id = id_of(&id)?;
+    let ask: ConsentAsk = body(&raw)?;
+    let form = ConsentForm { response_id: id.to_string(), purpose: ask.purpose.as_str().into(), pass_to: ask.pass_to, reason: ask.reason };
+    call.act(|| api::conditions::ask_consent(form)).await
+}
+
+/// The provider's answer to a consent request.
+#[derive(Deserialize, ToSchema)]
+pub struct ConsentDecision {
+    /// `granted`, `partly_granted` or `refused`.
+    decision: ConsentStatus,
+    /// The conditions of a grant, or the grounds of a refusal (required for those two).
+    #[serde(default)]
+    answer: String,
+}
+
+/// Answers a consent request asked of the token's agency.
+#[utoipa::path(post, path = "/api/v1/consents/{id}/answer", tag = "conditions", request_body = ConsentDecision, params(("id" = i64, Path)),
+    security(("token" = [])), responses((status = 204), (status = "4XX", body = Problem, content_type = "application/problem+json")))]
+async fn answer_consent(call: Call, Path(id): Path<String>, RawBody(raw): RawBody) -> Answer {
+    call.need(TokenScope::Write).await?;
+    let id = id_of(&id)?;
+    let d: ConsentDecision = body(&raw)?;
+    let form = ConsentAnswerForm { id: id.to_string(), decision: d.decision.as_str().into(), answer: d.answer };
+    call.act(|| api::conditions::answer_consent(form)).await
+}
+
+#[derive(Deserialize, ToSchema)]
+pub struct PassOn {
+    /// One of the token agency's requests still being worked, on a case of one of its two ends.
+    request_id: i64,
+}
+
+/// Passes a response's information (text, grading, conditions, files) on with another request. Refused
+/// with `consent-needed` while H2 holds it back from that request's recipient.
+#[utoipa::path(post, path = "/api/v1/responses/{id}/pass-on", tag = "conditions", request_body = PassOn, params(("id" = i64, Path)),
+    security(("token" = [])), responses((status = 204), (status = "4XX", body = Problem, content_type = "application/problem+json")))]
+async fn pass_on_response(call: Call, Path(id): Path<String>, RawBody(raw): RawBody) -> Answer {
+    call.need(TokenScope::Write).await?;
+    let id = id_of(&id)?;
+    let p: PassOn = body(&raw)?;
+    call.act(|| api::conditions::pass_on_response(id, p.request_id)).await
+}
+
 /// The token owner's notifications, newest first.
 #[utoipa::path(get, path = "/api/v1/notifications", tag = "notifications", security(("token" = [])),
     responses((status = 200, body = Vec<NotificationView>), (status = "4XX", body = Problem, content_type = "application/problem+json")))]
@@ -471,6 +536,9 @@ async fn mark_all_notifications_read(call: Call) -> Answer {
         decline_request,
         withdraw_request,
         close_request,
+        ask_consent,
+        answer_consent,
+        pass_on_response,
         list_notifications,
         mark_notification_read,
         mark_all_notifications_read

@@ -6,8 +6,8 @@ use crate::backend::platform::db::{Db, Tx};
 use crate::backend::{platform::agencies, platform::passwords, platform::users};
 use crate::error::AppError;
 use crate::model::{
-    CaseStatus, Category, Country, EntityKind, IndicatorKind, InfoGrade, Priority, RequestKind, RequestStatus, ResponseKind, Role,
-    SessionUser, SourceGrade, Tlp,
+    CaseStatus, Category, Conditions, ConsentPurpose, ConsentStatus, Country, EntityKind, IndicatorKind, InfoGrade, Priority, RequestKind,
+    RequestStatus, ResponseKind, Role, SessionUser, SourceGrade, Tlp,
 };
 use serde_json::json;
 
@@ -402,12 +402,21 @@ async fn load_exchange(db: &Db) -> Result<(), AppError> {
         demo_request(&mut tx, &system, &case_ids, seed, now).await?;
     }
     demo_records(&mut tx, &case_ids).await?;
+    demo_conditions(&mut tx, &system, &case_ids, now).await?;
     for (i, (_, _, _, _, _, _, _, status)) in CASES.iter().enumerate() {
         if *status != CaseStatus::Open {
             let (id, owner) = &case_ids[i];
             crate::backend::exchange::cases::set_status(&mut tx, owner, *id, *status).await?;
         }
     }
+    // The hawala case was closed five years ago: India's supervisors find it due for retention review.
+    let (hawala, _) = &case_ids[6];
+    sqlx::query("UPDATE cases SET closed_at = ?, review_at = ? WHERE id = ?")
+        .bind(now - chrono::Duration::days(5 * 365 + 12))
+        .bind(now - chrono::Duration::days(10))
+        .bind(hawala)
+        .execute(&mut *tx)
+        .await?;
     tx.commit().await?;
     Ok(())
 }
@@ -440,6 +449,35 @@ async fn demo_cases(tx: &mut Tx, system: &Who) -> Result<Vec<(i64, SessionUser)>
     Ok(case_ids)
 }
 
+/// A demo request's form as typed: under police-to-police cooperation, except a preservation, asked ahead of
+/// a formal mutual-legal-assistance request as evidence for court; H0 on all.
+fn demo_input(
+    kind: RequestKind,
+    priority: Priority,
+    direct: bool,
+    subject: &str,
+    body: &str,
+    to: &str,
+) -> crate::backend::exchange::requests::RequestInput {
+    let preservation = kind == RequestKind::EvidencePreservation;
+    crate::backend::exchange::requests::RequestInput {
+        kind,
+        subject: subject.to_string(),
+        body: body.to_string(),
+        priority,
+        tlp: Tlp::Amber,
+        directly_available: direct,
+        to_agency_code: to.to_string(),
+        requested_due: None,
+        draft: true,
+        legal_basis_code: if preservation { "mla_treaty" } else { "police" }.into(),
+        legal_basis_note: String::new(),
+        for_court: preservation,
+        mla_reference: String::new(),
+        conditions: Conditions { h0: true, ..Conditions::default() },
+    }
+}
+
 /// One demo request, brought to its seeded status with the events that lead there.
 async fn demo_request(
     tx: &mut Tx,
@@ -454,17 +492,7 @@ async fn demo_request(
     let (case_id, _) = &case_ids[*case];
     let u = user(tx, sender).await?;
     let to_id = crate::backend::exchange::cases::agency_ids(tx, &[to.to_string()], "to").await?[0];
-    let input = requests::RequestInput {
-        kind: *kind,
-        subject: subject.to_string(),
-        body: body.to_string(),
-        priority: *priority,
-        tlp: Tlp::Amber,
-        directly_available: *direct,
-        to_agency_code: to.to_string(),
-        requested_due: None,
-        draft: true,
-    };
+    let input = demo_input(*kind, *priority, *direct, subject, body, to);
     let id =
         requests::create_draft(tx, requests::Route { case_id: *case_id, from_agency: u.agency_id, to_agency: to_id }, &input, &u).await?;
     if !crate::backend::exchange::rules::Unsent::holds(*status) {
@@ -486,6 +514,7 @@ async fn demo_request(
             info_grade: Some(InfoGrade::Two),
             tlp: Tlp::Amber,
             attachments: vec![],
+            conditions: Conditions { h0: true, ..Conditions::default() },
         };
         requests::insert_response(tx, id, &recipient, &r).await?;
     }
@@ -518,6 +547,87 @@ async fn demo_request(
         tx,
         system,
         Event::new("request.create").on("request", id).case(*case_id).details(json!({"status": status.as_str(), "source": "demo-data"})),
+    )
+    .await?;
+    Ok(())
+}
+
+/// Conditions of use in each state: RCMP answered NCB under H1 and H2; NCB asked consent to use the answer
+/// in court (granted, with a condition) and to pass it on to CBSA (not answered, overdue).
+async fn demo_conditions(
+    tx: &mut Tx,
+    system: &Who,
+    case_ids: &[(i64, SessionUser)],
+    now: chrono::DateTime<chrono::Utc>,
+) -> Result<(), AppError> {
+    use crate::backend::exchange::consents::{self, ConsentAnswer, ConsentAsk};
+    use crate::backend::exchange::requests;
+    let (case_id, _) = &case_ids[0];
+    let (ncb, rcmp) = (user(tx, "ncb.officer").await?, user(tx, "rcmp.officer").await?);
+    let input = requests::RequestInput {
+        kind: RequestKind::Information,
+        subject: "Voyage history of MV Pacific Meridian".into(),
+        body: "Please provide the ports of call of MV Pacific Meridian since January, for the prosecution of the importers.".into(),
+        priority: Priority::High,
+        tlp: Tlp::Amber,
+        directly_available: false,
+        to_agency_code: "RCMP".into(),
+        requested_due: None,
+        draft: true,
+        legal_basis_code: "police".into(),
+        legal_basis_note: "Ahead of a formal request under the 1994 treaty.".into(),
+        for_court: true,
+        mla_reference: String::new(),
+        conditions: Conditions { h0: true, ..Conditions::default() },
+    };
+    let route = requests::Route { case_id: *case_id, from_agency: ncb.agency_id, to_agency: rcmp.agency_id };
+    let id = requests::create_draft(tx, route, &input, &ncb).await?;
+    let sent = now - chrono::Duration::days(9);
+    requests::mark_sent(tx, id, route, Some(sent + chrono::Duration::days(7)), sent).await?;
+    requests::mark_acknowledged(tx, id, &rcmp).await?;
+    let answer = requests::ResponseInput {
+        kind: ResponseKind::FinalAnswer,
+        body: "Vancouver (14 Jan), Busan (2 Mar), Nhava Sheva (19 Apr), Vancouver (30 Jun). Port records held by the Port Authority."
+            .into(),
+        source_grade: Some(SourceGrade::A),
+        info_grade: Some(InfoGrade::Two),
+        tlp: Tlp::Amber,
+        attachments: vec![],
+        conditions: Conditions { h0: true, h1: true, h2: true, h3: None },
+    };
+    let response = requests::insert_response(tx, id, &rcmp, &answer).await?;
+    requests::mark(tx, id, RequestStatus::Answered).await?;
+    let (info, _, _) = consents::given(tx, response).await?.ok_or(AppError::Internal)?;
+    let asked = now - chrono::Duration::days(6);
+    let court = ConsentAsk {
+        response_id: response,
+        purpose: ConsentPurpose::Judicial,
+        pass_to_code: None,
+        reason: "The Mumbai prosecutor will file the ports of call as evidence against the importers.".into(),
+    };
+    let k = consents::ask(tx, &info, &court, None, &ncb, asked, consents::due(asked, 5)).await?;
+    let row = consents::load(tx, k).await?.ok_or(AppError::Internal)?;
+    let grant = ConsentAnswer {
+        id: k,
+        decision: ConsentStatus::Granted,
+        answer: "Granted for the trial of the importers only; cite the Port Authority as the source.".into(),
+    };
+    consents::answer(tx, &row, &grant, &rcmp).await?;
+    let cbsa = crate::backend::exchange::cases::agency_ids(tx, &["CBSA".to_string()], "to").await?[0];
+    let pass = ConsentAsk {
+        response_id: response,
+        purpose: ConsentPurpose::PassOn,
+        pass_to_code: Some("CBSA".into()),
+        reason: "CBSA would flag the vessel's next arrival.".into(),
+    };
+    consents::ask(tx, &info, &pass, Some(cbsa), &ncb, asked, consents::due(asked, 5)).await?;
+    audit::record(
+        tx,
+        system,
+        Event::new("request.create")
+            .on("request", id)
+            .case(*case_id)
+            .details(json!({"status": "answered", "source": "demo-data", "consents": 2})),
     )
     .await?;
     Ok(())

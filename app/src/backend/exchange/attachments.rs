@@ -5,7 +5,7 @@ use crate::backend::platform::auth::Actor;
 use crate::backend::platform::db::{Db, Tx};
 use crate::backend::platform::time::shown;
 use crate::error::{AppError, FieldError};
-use crate::model::{AttachmentView, Country, SessionUser};
+use crate::model::{AttachmentView, Conditions, Country, SessionUser};
 use chrono::{DateTime, Utc};
 use sha2::{Digest, Sha256};
 use sqlx::{QueryBuilder, Sqlite, SqliteConnection};
@@ -88,6 +88,8 @@ pub struct AttachmentRow {
     pub request_id: Option<i64>,
     /// Set once the response it was uploaded for is sent.
     pub response_id: Option<i64>,
+    /// Set on a copy passed on with another request: the response it was given with.
+    pub source_response_id: Option<i64>,
     /// The uploader's agency and its country.
     pub uploader_agency_id: i64,
     pub uploader_country: Country,
@@ -97,19 +99,46 @@ pub struct AttachmentRow {
     pub sha256: String,
     pub uploaded_by_name: String,
     pub created_at: DateTime<Utc>,
+    /// The handling conditions of the response it was given with (its own, or the one it was passed on from).
+    pub h0: Option<bool>,
+    pub h1: Option<bool>,
+    pub h2: Option<bool>,
+    pub h3: Option<String>,
 }
 
-const SELECT: &str = "SELECT a.id, a.case_id, a.request_id, a.response_id, u.agency_id AS uploader_agency_id, \
+impl AttachmentRow {
+    pub fn conditions(&self) -> Conditions {
+        let on = |v: Option<bool>| v.unwrap_or(false);
+        Conditions { h0: on(self.h0), h1: on(self.h1), h2: on(self.h2), h3: self.h3.clone() }
+    }
+
+    /// The name a download is saved under: the conditions stay with the file ("report (H1 H2).pdf").
+    pub fn download_name(&self) -> String {
+        let codes = self.conditions().codes();
+        if codes.is_empty() {
+            return self.file_name.clone();
+        }
+        let tag = format!(" ({})", codes.join(" "));
+        match self.file_name.rsplit_once('.') {
+            Some((stem, ext)) if !stem.is_empty() => format!("{stem}{tag}.{ext}"),
+            _ => format!("{}{tag}", self.file_name),
+        }
+    }
+}
+
+const SELECT: &str = "SELECT a.id, a.case_id, a.request_id, a.response_id, a.source_response_id, u.agency_id AS uploader_agency_id, \
     ua.country AS uploader_country, a.file_name, a.content_type, a.size, a.sha256, \
-    u.display_name AS uploaded_by_name, a.created_at FROM attachments a JOIN users u ON u.id = a.uploaded_by \
-    JOIN agencies ua ON ua.id = u.agency_id";
+    u.display_name AS uploaded_by_name, a.created_at, g.h0, g.h1, g.h2, g.h3 FROM attachments a JOIN users u ON u.id = a.uploaded_by \
+    JOIN agencies ua ON ua.id = u.agency_id LEFT JOIN responses g ON g.id = COALESCE(a.source_response_id, a.response_id)";
 
 pub async fn load(conn: &mut SqliteConnection, id: i64) -> Result<Option<AttachmentRow>, AppError> {
     Ok(sqlx::query_as(&format!("{SELECT} WHERE a.id = ?")).bind(id).fetch_optional(conn).await?)
 }
 
 fn view(r: AttachmentRow, zone: &str) -> AttachmentView {
+    let conditions = r.conditions();
     AttachmentView {
+        conditions,
         id: r.id,
         file_name: r.file_name,
         content_type: r.content_type,
@@ -140,7 +169,10 @@ pub async fn for_request(
 ) -> Result<Vec<AttachmentView>, AppError> {
     let mut q: QueryBuilder<Sqlite> = QueryBuilder::new(format!("{SELECT} WHERE a.request_id = "));
     q.push_bind(request_id).push(" AND a.response_id IS NULL");
+    // Files passed on with the request are not waiting for anything: every end of the request sees them.
+    q.push(" AND (a.source_response_id IS NOT NULL OR (1 = 1");
     crate::backend::exchange::policy::push_pending_file_visible(&mut q, viewer, "u.agency_id", "ua.country");
+    q.push("))");
     q.push(" ORDER BY a.id");
     let rows: Vec<AttachmentRow> = q.build_query_as().fetch_all(conn).await?;
     Ok(rows.into_iter().map(|r| view(r, zone)).collect())
@@ -239,6 +271,24 @@ impl Drop for Incoming {
     }
 }
 
+/// After a purge is committed (`retention::purge`): the stored files no attachment names any more are deleted (a file still
+/// named by another case's attachment, the same content uploaded twice, stays). Under the write lock, where
+/// an upload of the same content moves its file into place and records it: the two cannot interleave.
+pub async fn delete_unreferenced(tx: &mut Tx, dir: &std::path::Path, hashes: &[String]) -> Result<usize, AppError> {
+    let mut deleted = 0;
+    for sha in hashes {
+        let used: bool =
+            sqlx::query_scalar("SELECT EXISTS (SELECT 1 FROM attachments WHERE sha256 = ?)").bind(sha).fetch_one(&mut **tx).await?;
+        if !used {
+            let path = path_for(dir, sha);
+            if tokio::fs::remove_file(&path).await.is_ok() {
+                deleted += 1;
+            }
+        }
+    }
+    Ok(deleted)
+}
+
 /// Removes what uploads cut off by a crash left behind (`.incoming-*` older than `age`): called at start.
 /// Younger ones may belong to an upload still under way in another process on the same store.
 pub async fn sweep_unfinished(dir: &Path, age: std::time::Duration) -> usize {
@@ -329,7 +379,8 @@ pub async fn download(db: &Db, store: &Store<'_>, actor: &Actor, id: i64) -> Res
                 let (req, _) = crate::backend::exchange::requests::load(&mut tx, rid).await?.ok_or(AppError::NotFound)?;
                 result = policy::ensure_request(&actor.user, &access.parties, req.sides(), RequestOp::View);
                 let uploader = policy::Party { agency_id: r.uploader_agency_id, country: r.uploader_country };
-                if result.is_ok() && r.response_id.is_none() && !policy::pending_file_visible(&actor.user, uploader) {
+                let pending = r.response_id.is_none() && r.source_response_id.is_none();
+                if result.is_ok() && pending && !policy::pending_file_visible(&actor.user, uploader) {
                     result = Err(AppError::NotFound);
                 }
             }

@@ -26,10 +26,11 @@ pub async fn case(conn: &mut SqliteConnection, access: &CaseAccess, viewer: &Ses
         created_at: DateTime<Utc>,
         updated_at: DateTime<Utc>,
         updated_by_name: String,
+        review_at: Option<DateTime<Utc>>,
     }
     let r: Row = sqlx::query_as(
         "SELECT c.title, c.summary, c.category, c.priority, c.lead_user_id, l.display_name AS lead_name, c.created_at, \
-         c.updated_at, ub.display_name AS updated_by_name FROM cases c JOIN users l ON l.id = c.lead_user_id \
+         c.updated_at, ub.display_name AS updated_by_name, c.review_at FROM cases c JOIN users l ON l.id = c.lead_user_id \
          JOIN users ub ON ub.id = c.updated_by WHERE c.id = ?",
     )
     .bind(access.id)
@@ -55,7 +56,9 @@ pub async fn case(conn: &mut SqliteConnection, access: &CaseAccess, viewer: &Ses
         };
         link_views.push(CaseLinkView { id, reference, title: if visible { title } else { "(not shared with your agency)".into() } });
     }
-    let can_edit = policy::ensure_case(viewer, access.owner, &access.parties, policy::CaseOp::Edit).is_ok();
+    // A purged case is a skeleton: nothing more is done on it.
+    let purged = crate::backend::exchange::retention::purge_note(conn, access.id, zone).await?;
+    let can_edit = purged.is_none() && policy::ensure_case(viewer, access.owner, &access.parties, policy::CaseOp::Edit).is_ok();
     Ok(CaseView {
         id: access.id,
         reference: access.reference.clone(),
@@ -80,7 +83,9 @@ pub async fn case(conn: &mut SqliteConnection, access: &CaseAccess, viewer: &Ses
         updated_by: r.updated_by_name,
         can_edit,
         allowed_transitions: if can_edit { lifecycle::case_transitions(access.status).to_vec() } else { vec![] },
-        accepts_requests: CaseCurrent::holds(access.status),
+        accepts_requests: purged.is_none() && CaseCurrent::holds(access.status),
+        review: r.review_at.map(|t| shown(t, zone)),
+        purged,
     })
 }
 

@@ -21,6 +21,8 @@ pub struct CaseAccess {
     pub version: i64,
     pub tlp: Tlp,
     pub reference: String,
+    /// Purged on retention review: a skeleton, read only.
+    pub purged: bool,
 }
 
 pub async fn access(conn: &mut SqliteConnection, case_id: i64) -> Result<Option<CaseAccess>, AppError> {
@@ -28,7 +30,7 @@ pub async fn access(conn: &mut SqliteConnection, case_id: i64) -> Result<Option<
     // lock, where every round trip counts.
     let rows: Vec<AccessRow> = sqlx::query_as(
         "SELECT c.owner_agency_id, a.country AS owner_country, c.status, c.version, c.tlp, c.id, c.reference, \
-         p.agency_id AS party_id, pa.country AS party_country \
+         c.purged_at IS NOT NULL AS purged, p.agency_id AS party_id, pa.country AS party_country \
          FROM cases c JOIN agencies a ON a.id = c.owner_agency_id \
          LEFT JOIN case_parties p ON p.case_id = c.id LEFT JOIN agencies pa ON pa.id = p.agency_id WHERE c.id = ?",
     )
@@ -50,6 +52,7 @@ pub async fn access(conn: &mut SqliteConnection, case_id: i64) -> Result<Option<
         version: first.version,
         tlp: parse(&first.tlp)?,
         reference: first.reference.clone(),
+        purged: first.purged,
     }))
 }
 
@@ -62,6 +65,7 @@ struct AccessRow {
     tlp: String,
     id: i64,
     reference: String,
+    purged: bool,
     party_id: Option<i64>,
     party_country: Option<String>,
 }
@@ -75,6 +79,9 @@ pub async fn checked(
 ) -> Result<CaseAccess, AppError> {
     let access = access(conn, id).await?.ok_or(AppError::NotFound)?;
     crate::backend::exchange::policy::ensure_case(user, access.owner, &access.parties, op)?;
+    if access.purged && op != crate::backend::exchange::policy::CaseOp::View {
+        return Err(AppError::Conflict("This case was purged on retention review: it is kept as a record only.".into()));
+    }
     Ok(access)
 }
 
@@ -305,13 +312,16 @@ pub async fn update(
 }
 
 pub async fn set_status(tx: &mut Tx, user: &SessionUser, id: i64, to: CaseStatus) -> Result<(), AppError> {
+    let now = Utc::now();
     sqlx::query("UPDATE cases SET status = ?, version = version + 1, updated_by = ?, updated_at = ? WHERE id = ?")
         .bind(to.as_str())
         .bind(user.id)
-        .bind(Utc::now())
+        .bind(now)
         .bind(id)
         .execute(&mut **tx)
         .await?;
+    // Closing starts the retention clock, reopening stops it.
+    crate::backend::exchange::retention::on_status_change(tx, id, to, now).await?;
     Ok(())
 }
 
@@ -500,7 +510,8 @@ pub async fn history(conn: &mut SqliteConnection, case_id: i64, viewer: &Session
 }
 
 /// The case's events of one kind (views or changes), newest first, older than `before`, that `viewer` may
-/// know of: an event about a request, a response or a request's file belongs to that request's thread,
+/// know of: an event about a request, a response, a request's file, a consent or a passing on belongs to
+/// that request's thread,
 /// shown only to those the thread exists for (`policy::push_request_exists_for`); how a request was drafted
 /// (written, submitted for approval) only to its sending side. People appear by their display name, never
 /// their sign-in name.
@@ -513,9 +524,14 @@ fn push_history(q: &mut QueryBuilder<'_, Sqlite>, case_id: i64, viewer: &Session
     q.push_bind(case_id).push(format!(" AND action {} {VIEW_ACTIONS} AND id < ", if views { "IN" } else { "NOT IN" }));
     q.push_bind(before.unwrap_or(i64::MAX));
     q.push(
-        " AND (object_type IS NULL OR object_type NOT IN ('request', 'response', 'attachment') \
+        " AND (object_type IS NULL OR object_type NOT IN ('request', 'response', 'attachment', 'consent', 'passed_on') \
          OR (object_type = 'request' AND EXISTS (SELECT 1 FROM requests r WHERE r.id = CAST(object_id AS INTEGER)",
     );
+    push_request_exists_for(q, viewer);
+    // Consent asked about a response, and information passed on with a request, belong to those threads.
+    q.push(")) OR (object_type = 'consent' AND EXISTS (SELECT 1 FROM consents k JOIN requests r ON r.id = k.request_id WHERE k.id = CAST(object_id AS INTEGER)");
+    push_request_exists_for(q, viewer);
+    q.push(")) OR (object_type = 'passed_on' AND EXISTS (SELECT 1 FROM passed_on p JOIN requests r ON r.id = p.request_id WHERE p.id = CAST(object_id AS INTEGER)");
     push_request_exists_for(q, viewer);
     q.push(")) OR (object_type = 'response' AND EXISTS (SELECT 1 FROM responses o JOIN requests r ON r.id = o.request_id WHERE o.id = CAST(object_id AS INTEGER)");
     push_request_exists_for(q, viewer);
@@ -609,7 +625,15 @@ fn entries(rows: Vec<HistoryRow>, zone: &str) -> Vec<HistoryEntry> {
 pub async fn form_options(conn: &mut SqliteConnection, user: &SessionUser) -> Result<FormOptions, AppError> {
     let agencies = all_agencies(conn).await?;
     let my_agency = agencies.iter().find(|a| a.id == user.agency_id).cloned().ok_or(AppError::Internal)?;
-    Ok(FormOptions { leads: officers_of(conn, user.agency_id).await?, agencies, my_agency, me: user.id, time_zone: user.time_zone.clone() })
+    let legal_bases = crate::backend::exchange::legal_bases::of_country(conn, user.country, false).await?;
+    Ok(FormOptions {
+        leads: officers_of(conn, user.agency_id).await?,
+        agencies,
+        legal_bases,
+        my_agency,
+        me: user.id,
+        time_zone: user.time_zone.clone(),
+    })
 }
 
 /// Officers and supervisors of an agency, for choosing a lead.

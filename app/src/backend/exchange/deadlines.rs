@@ -108,8 +108,14 @@ impl DeadlinePolicy {
 /// A due time as `viewer` (in `zone`, of `country`) sees it: in their zone, with the counterpart's capital
 /// beside it ("due 14:00 IST / 03:30 EST"), and what remains while the request is open.
 pub fn describe(status: RequestStatus, due: DateTime<Utc>, now: DateTime<Utc>, zone: &str, country: Country) -> Deadline {
-    let overdue = Overdue::holds(status, Some(due), now);
-    let remaining = Open::holds(status).then(|| Remaining { minutes: (due - now).num_minutes().abs(), overdue });
+    describe_open(Open::holds(status), due, now, zone, country)
+}
+
+/// A deadline of something still awaited (`open`) or settled: a request, a consent asked of a provider.
+pub fn describe_open(open: bool, due: DateTime<Utc>, now: DateTime<Utc>, zone: &str, country: Country) -> Deadline {
+    // As `Overdue`: open and strictly past the due instant.
+    let overdue = open && now > due;
+    let remaining = open.then(|| Remaining { minutes: (due - now).num_minutes().abs(), overdue });
     let other = country.counterpart().default_time_zone();
     Deadline {
         due: ShownTime { at: due, text: crate::backend::platform::time::display(due, zone) },

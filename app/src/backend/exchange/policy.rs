@@ -297,6 +297,107 @@ pub fn ensure_request(user: &SessionUser, parties: &[Party], sides: RequestSides
         Err(AppError::Forbidden)
     }
 }
+// ---- Retention review ----
+
+/// A case's retention is decided by a supervisor of its owning agency's country: that country's law sets
+/// how long it is kept. The caller has checked that the user sees the case (NotFound otherwise).
+pub fn ensure_retention(user: &SessionUser, owner: Party) -> Result<(), AppError> {
+    ensure(user, Action::ReviewRetention)?;
+    if user.country == owner.country {
+        Ok(())
+    } else {
+        Err(AppError::Forbidden)
+    }
+}
+
+// ---- Conditions of use: consent and passing on ----
+
+/// What a side may do about consent to use what a response gave.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum ConsentOp {
+    /// Ask the provider: the side the information was given to (the other end of the response's request).
+    Ask,
+    /// Answer: the provider's side.
+    Answer,
+    /// Withdraw an ask not yet answered: the side that asked.
+    Withdraw,
+}
+
+pub const ALL_CONSENT_OPS: &[ConsentOp] = &[ConsentOp::Ask, ConsentOp::Answer, ConsentOp::Withdraw];
+
+/// Who gave a response and to whom, by the request's two ends (never by the author's own agency: a
+/// supervisor may write for any agency of their country): an answer, a refusal or a question back comes
+/// from the request's recipient to its sender; a clarification from the sender to the recipient.
+pub fn given_by(kind: crate::model::ResponseKind, sides: RequestSides) -> (Party, Party) {
+    if kind == crate::model::ResponseKind::Clarification {
+        (sides.from, sides.to)
+    } else {
+        (sides.to, sides.from)
+    }
+}
+
+/// `receiver` is the agency the information was given to (the asker), `provider` the one that gave it.
+/// The caller has checked that the user sees the response (`ensure_request` View on its request).
+pub fn ensure_consent(user: &SessionUser, op: ConsentOp, receiver: Party, provider: Party) -> Result<(), AppError> {
+    let ok = match op {
+        ConsentOp::Ask | ConsentOp::Withdraw => on_side(user, receiver.agency_id, receiver.country),
+        ConsentOp::Answer => on_side(user, provider.agency_id, provider.country),
+    };
+    if ok {
+        Ok(())
+    } else {
+        Err(AppError::Forbidden)
+    }
+}
+
+/// A request information may be passed on with: its case belongs to one of its two ends, so no third owner
+/// reads what is passed on. `PassOnTarget::SQL` is the same for the list the page offers.
+pub struct PassOnTarget;
+
+impl PassOnTarget {
+    pub const SQL: &'static str = "c.owner_agency_id IN (r.from_agency_id, r.to_agency_id)";
+    pub fn holds(target: RequestSides) -> bool {
+        target.owner.agency_id == target.from.agency_id || target.owner.agency_id == target.to.agency_id
+    }
+}
+
+/// What is passed on: a response carrying information, its handling, who gave it and to whom.
+pub struct Given<'a> {
+    pub kind: crate::model::ResponseKind,
+    pub tlp: crate::model::Tlp,
+    pub conditions: &'a crate::model::Conditions,
+    pub provider: Party,
+    pub receiver: Party,
+}
+
+/// Passing a response's information on with another request (`target`, whose sending side the user acts
+/// for: checked with `ensure_request` ActAsSender). Only an answer is passed on, by the side it was given
+/// to or by its provider; with a request on a case of one of its ends (`PassOnTarget`); never under
+/// TLP:RED or TLP:AMBER+STRICT to an agency other than its provider (those codes name who may hold it);
+/// and H2 holds it back from any agency but its provider until the provider consents for that agency
+/// (`lifted`, from `consents::PassOnLifted`, granted to the receiver).
+pub fn ensure_may_pass_on(user: &SessionUser, given: &Given<'_>, target: RequestSides, lifted: bool) -> Result<(), AppError> {
+    use crate::model::Tlp;
+    let as_provider = on_side(user, given.provider.agency_id, given.provider.country);
+    if !given.kind.carries_information() || !(as_provider || on_side(user, given.receiver.agency_id, given.receiver.country)) {
+        return Err(AppError::Forbidden);
+    }
+    if !PassOnTarget::holds(target) {
+        return Err(AppError::Conflict("Information can be passed on only with a request on a case of its sender or recipient.".into()));
+    }
+    let third = target.to.agency_id != given.provider.agency_id;
+    if third && matches!(given.tlp, Tlp::Red | Tlp::AmberStrict) {
+        return Err(AppError::Conflict(format!(
+            "This information is marked {}: it stays with the agencies it was given to and is not passed on.",
+            given.tlp.label()
+        )));
+    }
+    if third && given.conditions.h2 && !as_provider && !lifted {
+        return Err(AppError::ConsentNeeded);
+    }
+    Ok(())
+}
+
 /// Who may widen a case: sending a request makes its recipient a party, and only the owning side may bring
 /// in an agency not yet party. Another party's request goes to an agency already party (or that party opens
 /// a case of its own and links it). Checked when the request is written and again when it is sent.
@@ -388,6 +489,8 @@ mod tests {
             (Role::Officer, ConfirmAccountChanges, false),
             (Role::Officer, ChangeCasesInBulk, false),
             (Role::Officer, UseApi, true),
+            (Role::Officer, ManageLegalBases, false),
+            (Role::Officer, ReviewRetention, false),
             (Role::Supervisor, ManageAccounts, false),
             (Role::Supervisor, ManageAgencies, false),
             (Role::Supervisor, ReadAudit, true),
@@ -398,6 +501,8 @@ mod tests {
             (Role::Supervisor, ConfirmAccountChanges, true),
             (Role::Supervisor, ChangeCasesInBulk, true),
             (Role::Supervisor, UseApi, true),
+            (Role::Supervisor, ManageLegalBases, false),
+            (Role::Supervisor, ReviewRetention, true),
             (Role::Admin, ManageAccounts, true),
             (Role::Admin, ManageAgencies, true),
             (Role::Admin, ReadAudit, true),
@@ -408,6 +513,8 @@ mod tests {
             (Role::Admin, ConfirmAccountChanges, true),
             (Role::Admin, ChangeCasesInBulk, false),
             (Role::Admin, UseApi, false),
+            (Role::Admin, ManageLegalBases, true),
+            (Role::Admin, ReviewRetention, false),
         ];
         assert_eq!(table.len(), Role::ALL.len() * ALL_ACTIONS.len(), "the table covers every pair");
         for &(role, action, expected) in table {
@@ -417,6 +524,68 @@ mod tests {
             if !expected {
                 assert_eq!(result.unwrap_err(), AppError::Forbidden);
             }
+        }
+    }
+
+    /// An answer comes from the request's recipient; the side it was given to asks consent, the provider's
+    /// side answers; nobody else does either.
+    #[test]
+    fn consent_is_asked_by_the_receiver_and_answered_by_the_provider() {
+        use crate::model::ResponseKind;
+        let (ncb, rcmp) = (Party { agency_id: 1, country: Country::India }, Party { agency_id: 10, country: Country::Canada });
+        let sides = RequestSides { from: ncb, to: rcmp, owner: ncb, unsent: false };
+        assert_eq!(given_by(ResponseKind::FinalAnswer, sides), (rcmp, ncb));
+        assert_eq!(given_by(ResponseKind::Clarification, sides), (ncb, rcmp));
+        let (provider, receiver) = given_by(ResponseKind::PartialAnswer, sides);
+        let ncb_officer = user_at(Role::Officer, Country::India, 1);
+        let rcmp_officer = user_at(Role::Officer, Country::Canada, 10);
+        let cbsa_officer = user_at(Role::Officer, Country::Canada, 11);
+        assert!(ensure_consent(&ncb_officer, ConsentOp::Ask, receiver, provider).is_ok());
+        assert!(ensure_consent(&ncb_officer, ConsentOp::Answer, receiver, provider).is_err());
+        assert!(ensure_consent(&rcmp_officer, ConsentOp::Answer, receiver, provider).is_ok());
+        assert!(ensure_consent(&rcmp_officer, ConsentOp::Ask, receiver, provider).is_err());
+        assert!(ensure_consent(&cbsa_officer, ConsentOp::Answer, receiver, provider).is_err(), "another agency of the provider's country");
+        assert!(ensure_consent(&user(Role::Supervisor, Country::India), ConsentOp::Withdraw, receiver, provider).is_ok());
+        assert!(ensure_consent(&user(Role::Admin, Country::Canada), ConsentOp::Answer, receiver, provider).is_err());
+    }
+
+    #[test]
+    fn h2_information_goes_to_a_third_agency_only_with_consent_and_red_never() {
+        use crate::model::{Conditions, ResponseKind, Tlp};
+        let (ncb, rcmp, cbsa) = (
+            Party { agency_id: 1, country: Country::India },
+            Party { agency_id: 10, country: Country::Canada },
+            Party { agency_id: 11, country: Country::Canada },
+        );
+        let h2 = Conditions { h2: true, ..Conditions::default() };
+        let given = |tlp, kind| Given { kind, tlp, conditions: &h2, provider: rcmp, receiver: ncb };
+        let answer = given(Tlp::Amber, ResponseKind::FinalAnswer);
+        let to_cbsa = RequestSides { from: ncb, to: cbsa, owner: ncb, unsent: true };
+        let ncb_officer = user_at(Role::Officer, Country::India, 1);
+        assert_eq!(ensure_may_pass_on(&ncb_officer, &answer, to_cbsa, false), Err(AppError::ConsentNeeded));
+        assert_eq!(ensure_may_pass_on(&ncb_officer, &answer, to_cbsa, true), Ok(()));
+        // Back to its provider needs nothing; the provider passes its own on freely.
+        assert_eq!(ensure_may_pass_on(&ncb_officer, &answer, RequestSides { to: rcmp, ..to_cbsa }, false), Ok(()));
+        let rcmp_to_cbi = RequestSides { from: rcmp, to: Party { agency_id: 2, country: Country::India }, owner: rcmp, unsent: true };
+        assert_eq!(ensure_may_pass_on(&user_at(Role::Officer, Country::Canada, 10), &answer, rcmp_to_cbi, false), Ok(()));
+        // Not the receiver nor the provider; a refusal is no information; a third owner would read it.
+        assert_eq!(ensure_may_pass_on(&user_at(Role::Officer, Country::India, 2), &answer, to_cbsa, true), Err(AppError::Forbidden));
+        assert_eq!(ensure_may_pass_on(&ncb_officer, &given(Tlp::Amber, ResponseKind::Refusal), to_cbsa, true), Err(AppError::Forbidden));
+        assert!(matches!(
+            ensure_may_pass_on(
+                &ncb_officer,
+                &answer,
+                RequestSides { owner: Party { agency_id: 12, country: Country::Canada }, ..to_cbsa },
+                true
+            ),
+            Err(AppError::Conflict(_))
+        ));
+        // TLP:RED and AMBER+STRICT name who may hold it: consent to pass on does not widen that.
+        for tlp in [Tlp::Red, Tlp::AmberStrict] {
+            assert!(matches!(
+                ensure_may_pass_on(&ncb_officer, &given(tlp, ResponseKind::FinalAnswer), to_cbsa, true),
+                Err(AppError::Conflict(_))
+            ));
         }
     }
 

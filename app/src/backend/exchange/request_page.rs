@@ -26,7 +26,14 @@ pub async fn request(
     let summary = summary(s, viewer, Utc::now())?;
     let case_title: String = sqlx::query_scalar("SELECT title FROM cases WHERE id = ?").bind(row.case_id).fetch_one(&mut *conn).await?;
 
-    let responses = responses(conn, row.id, zone).await?;
+    let responses = responses(conn, "r.request_id = ?", row.id, viewer, Some(row.sides())).await?;
+    let passed_on = passed_on(conn, row.id, viewer).await?;
+    let pass_on_targets =
+        if responses.iter().any(|r| r.may_ask_consent) { pass_on_targets(conn, viewer, row.id).await? } else { Vec::new() };
+    let legal_basis = match row.legal_basis_id {
+        Some(id) => crate::backend::exchange::legal_bases::by_id(conn, id).await?,
+        None => None,
+    };
     let (actions, recipient) = actions(viewer, access, row);
     let agencies = cases::agency_refs(conn, &[row.from_agency_id, row.to_agency_id]).await?;
     Ok(RequestView {
@@ -40,15 +47,39 @@ pub async fn request(
         acknowledged: row.acknowledged_at.map(|t| shown(t, zone)),
         acknowledged_by: row.acknowledged_by_name.clone(),
         decline_reason: row.decline_reason.clone(),
+        legal_basis,
+        legal_basis_note: row.legal_basis_note.clone(),
+        for_court: row.for_court,
+        mla_reference: row.mla_reference.clone(),
+        may_set_mla_reference: row.for_court
+            && !access.purged
+            && crate::backend::exchange::policy::ensure_request(
+                viewer,
+                &access.parties,
+                row.sides(),
+                crate::backend::exchange::policy::RequestOp::ActAsSender,
+            )
+            .is_ok(),
+        conditions: row.conditions(),
         responses,
+        passed_on,
+        pass_on_targets,
         attachments: attachments::for_request(conn, row.id, viewer, zone).await?,
         actions,
         viewer_is_recipient: recipient,
     })
 }
 
-/// The thread: every response to the request, oldest first, with its attachments.
-async fn responses(conn: &mut SqliteConnection, request_id: i64, zone: &str) -> Result<Vec<ResponseView>, AppError> {
+/// Responses matching `filter` (bound to `arg`), oldest first, each with its files, conditions and the
+/// consents asked about it. The caller has checked that `viewer` sees them.
+/// `sides`: the request's, when the viewer may be offered to ask consent (not for information passed on).
+async fn responses(
+    conn: &mut SqliteConnection,
+    filter: &str,
+    arg: i64,
+    viewer: &SessionUser,
+    sides: Option<crate::backend::exchange::policy::RequestSides>,
+) -> Result<Vec<ResponseView>, AppError> {
     #[derive(sqlx::FromRow)]
     struct RespRow {
         id: i64,
@@ -56,20 +87,29 @@ async fn responses(conn: &mut SqliteConnection, request_id: i64, zone: &str) -> 
         body: String,
         author: String,
         agency: String,
+        agency_id: i64,
         source_grade: Option<String>,
         info_grade: Option<String>,
         tlp: Tlp,
         created_at: DateTime<Utc>,
+        h0: bool,
+        h1: bool,
+        h2: bool,
+        h3: Option<String>,
     }
-    let rows: Vec<RespRow> = sqlx::query_as(
-        "SELECT r.id, r.kind, r.body, u.display_name AS author, a.code AS agency, r.source_grade, r.info_grade, r.tlp, r.created_at \
-         FROM responses r JOIN users u ON u.id = r.author_id JOIN agencies a ON a.id = r.agency_id WHERE r.request_id = ? ORDER BY r.id",
-    )
-    .bind(request_id)
+    let zone = viewer.time_zone.as_str();
+    let rows: Vec<RespRow> = sqlx::query_as(&format!(
+        "SELECT r.id, r.kind, r.body, u.display_name AS author, a.code AS agency, r.agency_id, r.source_grade, r.info_grade, r.tlp, \
+         r.created_at, r.h0, r.h1, r.h2, r.h3 \
+         FROM responses r JOIN users u ON u.id = r.author_id JOIN agencies a ON a.id = r.agency_id WHERE {filter} ORDER BY r.id"
+    ))
+    .bind(arg)
     .fetch_all(&mut *conn)
     .await?;
     let mut responses = Vec::new();
     for r in rows {
+        let conditions = Conditions { h0: r.h0, h1: r.h1, h2: r.h2, h3: r.h3 };
+        let may_ask_consent = sides.is_some_and(|sides| may_ask_consent(viewer, sides, r.kind, &conditions));
         responses.push(ResponseView {
             id: r.id,
             kind: r.kind,
@@ -81,9 +121,78 @@ async fn responses(conn: &mut SqliteConnection, request_id: i64, zone: &str) -> 
             tlp: r.tlp,
             created: shown(r.created_at, zone),
             attachments: attachments::for_response(conn, r.id, zone).await?,
+            consents: crate::backend::exchange::consents::for_response(conn, r.id, viewer).await?,
+            conditions,
+            may_ask_consent,
+            agency_id: r.agency_id,
         });
     }
     Ok(responses)
+}
+
+/// Whether the viewer's side was given this answer under a condition it could ask to lift.
+fn may_ask_consent(
+    viewer: &SessionUser,
+    sides: crate::backend::exchange::policy::RequestSides,
+    kind: ResponseKind,
+    conditions: &Conditions,
+) -> bool {
+    use crate::backend::exchange::policy::{ensure_consent, given_by, ConsentOp};
+    if !kind.carries_information() || !(conditions.h1 || conditions.h2 || conditions.h3.is_some()) {
+        return false;
+    }
+    let (provider, receiver) = given_by(kind, sides);
+    ensure_consent(viewer, ConsentOp::Ask, receiver, provider).is_ok()
+}
+
+/// Responses of other threads passed on with this request, with where they came from.
+async fn passed_on(conn: &mut SqliteConnection, request_id: i64, viewer: &SessionUser) -> Result<Vec<PassedOnView>, AppError> {
+    #[derive(sqlx::FromRow)]
+    struct Row {
+        response_id: i64,
+        passed_by: String,
+        passed_at: DateTime<Utc>,
+    }
+    let rows: Vec<Row> = sqlx::query_as(
+        "SELECT p.response_id, u.display_name AS passed_by, p.passed_at \
+         FROM passed_on p JOIN users u ON u.id = p.passed_by WHERE p.request_id = ? ORDER BY p.id",
+    )
+    .bind(request_id)
+    .fetch_all(&mut *conn)
+    .await?;
+    let mut out = Vec::new();
+    for row in rows {
+        let mut found = responses(conn, "r.id = ?", row.response_id, viewer, None).await?;
+        let Some(mut response) = found.pop() else { continue };
+        // Consent is the provider's business with the agency it gave to, not the third agency's.
+        response.consents.clear();
+        response.may_ask_consent = false;
+        // Its files came along as files of this request: listed there, under "passed on".
+        response.attachments.clear();
+        out.push(PassedOnView { response, passed_by: row.passed_by, passed: shown(row.passed_at, &viewer.time_zone) });
+    }
+    Ok(out)
+}
+
+/// The viewer's side's requests still being worked, on cases of one of their two ends, that a response may
+/// be passed on with (the newest 50): "LD-…/R12 → CBSA: subject".
+async fn pass_on_targets(conn: &mut SqliteConnection, viewer: &SessionUser, except: i64) -> Result<Vec<RequestChoice>, AppError> {
+    use crate::backend::exchange::rules::TakesPassedOn;
+    let mut q: QueryBuilder<Sqlite> = QueryBuilder::new(
+        "SELECT r.id, c.reference || '/R' || r.id || ' → ' || ta.code || ': ' || r.subject FROM requests r \
+         JOIN cases c ON c.id = r.case_id JOIN agencies fa ON fa.id = r.from_agency_id JOIN agencies ta ON ta.id = r.to_agency_id \
+         WHERE c.purged_at IS NULL AND ",
+    );
+    q.push(crate::backend::exchange::policy::PassOnTarget::SQL)
+        .push(" AND ")
+        .push(TakesPassedOn::SQL)
+        .push(" AND r.id != ")
+        .push_bind(except)
+        .push(" AND ");
+    crate::backend::exchange::policy::push_on_side(&mut q, viewer, "r.from_agency_id", "fa.country");
+    q.push(" ORDER BY r.id DESC LIMIT 50");
+    let rows: Vec<(i64, String)> = q.build_query_as().fetch_all(&mut *conn).await?;
+    Ok(rows.into_iter().map(|(id, label)| RequestChoice { id, label }).collect())
 }
 
 /// What the viewer may do on the request now (the buttons the page shows), and whether they act for the

@@ -31,12 +31,25 @@ pub struct RequestRow {
     pub acknowledged_at: Option<DateTime<Utc>>,
     pub acknowledged_by_name: Option<String>,
     pub decline_reason: Option<String>,
+    pub legal_basis_id: Option<i64>,
+    pub legal_basis_note: String,
+    pub for_court: bool,
+    pub mla_reference: String,
+    pub h0: bool,
+    pub h1: bool,
+    pub h2: bool,
+    pub h3: Option<String>,
     /// The case's owning agency and its country.
     pub owner_agency_id: i64,
     pub owner_country: Country,
 }
 
 impl RequestRow {
+    /// The conditions on the request's own content: the least its answers carry.
+    pub fn conditions(&self) -> Conditions {
+        Conditions { h0: self.h0, h1: self.h1, h2: self.h2, h3: self.h3.clone() }
+    }
+
     pub fn route(&self) -> Route {
         Route { case_id: self.case_id, from_agency: self.from_agency_id, to_agency: self.to_agency_id }
     }
@@ -56,6 +69,7 @@ pub async fn load(conn: &mut SqliteConnection, id: i64) -> Result<Option<(Reques
         "SELECT r.id, r.case_id, r.kind, r.subject, r.body, r.priority, r.directly_available, r.tlp, r.from_agency_id, \
          fa.country AS from_country, r.to_agency_id, ta.country AS to_country, r.status, r.due_at, r.sent_at, \
          r.acknowledged_at, ab.display_name AS acknowledged_by_name, r.decline_reason, \
+         r.legal_basis_id, r.legal_basis_note, r.for_court, r.mla_reference, r.h0, r.h1, r.h2, r.h3, \
          c.owner_agency_id, oa.country AS owner_country \
          FROM requests r JOIN agencies fa ON fa.id = r.from_agency_id JOIN agencies ta ON ta.id = r.to_agency_id \
          JOIN cases c ON c.id = r.case_id JOIN agencies oa ON oa.id = c.owner_agency_id \
@@ -81,6 +95,12 @@ pub struct RequestInput {
     pub requested_due: Option<DateTime<Utc>>,
     /// Saved without sending (the form's "Save as draft").
     pub draft: bool,
+    /// The legal basis's code in the sender's country's list (checked against it by `legal_bases::current`).
+    pub legal_basis_code: String,
+    pub legal_basis_note: String,
+    pub for_court: bool,
+    pub mla_reference: String,
+    pub conditions: Conditions,
 }
 
 impl RequestInput {
@@ -95,6 +115,17 @@ impl RequestInput {
         let priority = p.parsed(&form.priority, "priority", "Choose a priority.");
         let tlp = p.parsed(&form.tlp, "tlp", "Choose a handling code.");
         p.check(!form.to_agency.trim().is_empty(), "to_agency", "Choose the agency you are asking.");
+        let legal_basis_code = form.legal_basis.trim().to_lowercase();
+        p.check(!legal_basis_code.is_empty(), "legal_basis", "Choose the legal basis of the request from your country's list.");
+        let legal_basis_note = form.legal_basis_note.trim().to_string();
+        p.check(
+            legal_basis_note.chars().count() <= 2000,
+            "legal_basis_note",
+            "Say more about the legal basis in at most 2,000 characters.",
+        );
+        let mla_reference = crate::i18n::plain_line(&form.mla_reference);
+        p.check(mla_reference.chars().count() <= MAX_MLA_REFERENCE_CHARS, "mla_reference", "The reference is limited to 100 characters.");
+        let conditions = parse_conditions(&mut p, &form.h0, &form.h1, &form.h2, &form.h3);
         let due = form.due.trim();
         let requested_due = if due.is_empty() {
             None
@@ -117,10 +148,23 @@ impl RequestInput {
                 to_agency_code: form.to_agency.trim().to_uppercase(),
                 requested_due,
                 draft: form.intent == "draft",
+                legal_basis_code,
+                legal_basis_note,
+                for_court: matches!(form.for_court.trim(), "true" | "on" | "yes" | "1"),
+                mla_reference,
+                conditions,
             })
         })();
         p.finish(input)
     }
+}
+
+/// Reads the four condition fields of a form (ticked boxes, H3's words) into `Conditions`.
+pub fn parse_conditions(p: &mut crate::error::Problems, h0: &str, h1: &str, h2: &str, h3: &str) -> Conditions {
+    let ticked = |v: &str| matches!(v.trim(), "true" | "on" | "yes" | "1");
+    let words = h3.trim();
+    p.check(words.chars().count() <= 2000, "h3", "Say the other restrictions in at most 2,000 characters.");
+    Conditions { h0: ticked(h0), h1: ticked(h1), h2: ticked(h2), h3: (!words.is_empty()).then(|| words.to_string()) }
 }
 
 /// Where a new request goes: on which case, from which agency to which.
@@ -135,6 +179,11 @@ pub struct Route {
 /// Makes nobody a party to the case: only sending does.
 pub async fn create_draft(tx: &mut Tx, route: Route, input: &RequestInput, user: &SessionUser) -> Result<i64, AppError> {
     insert(tx, route, input, user, RequestStatus::Draft, None, input.requested_due).await
+}
+
+/// Checks the request's legal basis against the sender's country's list: its id, for `insert`.
+pub async fn legal_basis(conn: &mut SqliteConnection, input: &RequestInput, sender: Country) -> Result<i64, AppError> {
+    Ok(crate::backend::exchange::legal_bases::current(conn, sender, &input.legal_basis_code).await?.id)
 }
 
 /// Created and sent in one step (one row written instead of a draft then an update, under the write lock):
@@ -164,9 +213,12 @@ async fn insert(
     due_at: Option<DateTime<Utc>>,
 ) -> Result<i64, AppError> {
     let now = sent_at.unwrap_or_else(Utc::now);
+    let basis = legal_basis(tx, input, user.country).await?;
+    let c = &input.conditions;
     Ok(sqlx::query_scalar(
         "INSERT INTO requests (case_id, kind, subject, body, priority, directly_available, tlp, from_agency_id, to_agency_id, \
-         status, sent_at, due_at, created_by, created_at, updated_at) VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?) RETURNING id",
+         status, sent_at, due_at, created_by, created_at, updated_at, legal_basis_id, legal_basis_note, for_court, mla_reference, \
+         h0, h1, h2, h3) VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?) RETURNING id",
     )
     .bind(route.case_id)
     .bind(input.kind.as_str())
@@ -183,8 +235,29 @@ async fn insert(
     .bind(user.id)
     .bind(now)
     .bind(now)
+    .bind(basis)
+    .bind(&input.legal_basis_note)
+    .bind(input.for_court)
+    .bind(&input.mla_reference)
+    .bind(c.h0)
+    .bind(c.h1)
+    .bind(c.h2)
+    .bind(&c.h3)
     .fetch_one(&mut **tx)
     .await?)
+}
+
+/// The longest mutual-legal-assistance reference kept.
+pub const MAX_MLA_REFERENCE_CHARS: usize = 100;
+
+pub async fn set_mla_reference(tx: &mut Tx, id: i64, reference: &str) -> Result<(), AppError> {
+    sqlx::query("UPDATE requests SET mla_reference = ?, updated_at = ? WHERE id = ?")
+        .bind(reference)
+        .bind(Utc::now())
+        .bind(id)
+        .execute(&mut **tx)
+        .await?;
+    Ok(())
 }
 
 /// Whether the sending agency's supervisors asked to approve requests of this priority.
@@ -285,6 +358,7 @@ pub struct ResponseInput {
     pub tlp: Tlp,
     /// Files this user uploaded to the request for this response.
     pub attachments: Vec<i64>,
+    pub conditions: Conditions,
 }
 
 /// At most this many files go with one response.
@@ -293,7 +367,7 @@ pub const MAX_FILES_PER_RESPONSE: usize = 20;
 impl ResponseInput {
     /// Parses and checks the response form. A response carrying information is graded (4x4) and handled
     /// at least as strictly as the request.
-    pub fn parse(form: &ResponseForm, request_tlp: Tlp) -> Result<Self, AppError> {
+    pub fn parse(form: &ResponseForm, request_tlp: Tlp, floor: &Conditions) -> Result<Self, AppError> {
         let mut p = crate::error::Problems::default();
         let kind: Option<ResponseKind> = p.parsed(&form.kind, "kind", "Choose what kind of response this is.");
         p.check(!form.body.trim().is_empty(), "body", "Write the response.");
@@ -301,6 +375,13 @@ impl ResponseInput {
         let tlp: Option<Tlp> = p.parsed(&form.tlp, "tlp", "Choose a handling code.");
         if let Some(t) = tlp {
             p.check(t >= request_tlp, "tlp", &format!("Use {} or stricter: the request was sent under that code.", request_tlp.label()));
+        }
+        let conditions = parse_conditions(&mut p, &form.h0, &form.h1, &form.h2, &form.h3);
+        if !conditions.covers(floor) {
+            p.add(
+                "conditions",
+                format!("Keep at least the request's conditions ({}): they bind what answers it.", floor.codes().join(", ")),
+            );
         }
         let graded = kind.is_some_and(|k| k.carries_information());
         let source = optional(&mut p, &form.source_grade, graded, "source_grade", "Grade the source's reliability (A, B, C or X).");
@@ -318,6 +399,7 @@ impl ResponseInput {
                 info_grade: info,
                 tlp: tlp?,
                 attachments: attachments.ok()?,
+                conditions,
             })
         })();
         p.finish(input)
@@ -334,8 +416,8 @@ fn optional<T: std::str::FromStr>(p: &mut crate::error::Problems, raw: &str, req
 
 pub async fn insert_response(tx: &mut Tx, request_id: i64, user: &SessionUser, input: &ResponseInput) -> Result<i64, AppError> {
     Ok(sqlx::query_scalar(
-        "INSERT INTO responses (request_id, author_id, agency_id, kind, body, source_grade, info_grade, tlp, created_at) \
-         VALUES (?,?,?,?,?,?,?,?,?) RETURNING id",
+        "INSERT INTO responses (request_id, author_id, agency_id, kind, body, source_grade, info_grade, tlp, created_at, h0, h1, h2, h3) \
+         VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?) RETURNING id",
     )
     .bind(request_id)
     .bind(user.id)
@@ -346,6 +428,10 @@ pub async fn insert_response(tx: &mut Tx, request_id: i64, user: &SessionUser, i
     .bind(input.info_grade.map(|g| g.as_str()))
     .bind(input.tlp.as_str())
     .bind(Utc::now())
+    .bind(input.conditions.h0)
+    .bind(input.conditions.h1)
+    .bind(input.conditions.h2)
+    .bind(&input.conditions.h3)
     .fetch_one(&mut **tx)
     .await?)
 }
@@ -355,9 +441,9 @@ pub async fn response_request_id(conn: &mut SqliteConnection, response_id: i64) 
 }
 
 pub(crate) const SUMMARY_SELECT: &str = "SELECT r.id, r.case_id, c.reference AS case_reference, c.category, r.kind, r.subject, \
-    r.priority, r.tlp, r.status, fa.code AS from_code, ta.code AS to_code, r.due_at \
+    r.priority, r.tlp, r.status, fa.code AS from_code, ta.code AS to_code, r.due_at, r.h0, r.h1, r.h2, r.h3, lb.label AS legal_basis \
     FROM requests r JOIN cases c ON c.id = r.case_id JOIN agencies fa ON fa.id = r.from_agency_id \
-    JOIN agencies ta ON ta.id = r.to_agency_id WHERE 1=1";
+    JOIN agencies ta ON ta.id = r.to_agency_id LEFT JOIN legal_bases lb ON lb.id = r.legal_basis_id WHERE 1=1";
 
 #[derive(sqlx::FromRow)]
 pub(crate) struct SummaryRow {
@@ -373,6 +459,11 @@ pub(crate) struct SummaryRow {
     from_code: String,
     to_code: String,
     due_at: Option<DateTime<Utc>>,
+    h0: bool,
+    h1: bool,
+    h2: bool,
+    h3: Option<String>,
+    legal_basis: Option<String>,
 }
 
 pub(crate) fn summary(r: SummaryRow, viewer: &SessionUser, now: DateTime<Utc>) -> Result<RequestSummary, AppError> {
@@ -393,6 +484,8 @@ pub(crate) fn summary(r: SummaryRow, viewer: &SessionUser, now: DateTime<Utc>) -
             .filter(|_| !Unsent::holds(status))
             .map(|d| deadlines::describe(status, d, now, &viewer.time_zone, viewer.country)),
         category: parse(&r.category)?,
+        conditions: Conditions { h0: r.h0, h1: r.h1, h2: r.h2, h3: r.h3 },
+        legal_basis: r.legal_basis,
     })
 }
 
@@ -482,7 +575,16 @@ pub async fn inbox(conn: &mut SqliteConnection, viewer: &SessionUser, vis: Visib
     let (my_cases, _) = crate::backend::exchange::cases::list(conn, vis, &case_filter, zone).await?;
     let counterparts =
         crate::backend::exchange::cases::all_agencies(conn).await?.into_iter().filter(|a| a.country != viewer.country).collect();
-    Ok(InboxView { incoming, incoming_has_more, outgoing, my_cases, time_zone: viewer.time_zone.clone(), counterparts })
+    // Consent asked of the viewer's side is added by the caller (`consents` builds on this module).
+    Ok(InboxView {
+        incoming,
+        consents: Vec::new(),
+        incoming_has_more,
+        outgoing,
+        my_cases,
+        time_zone: viewer.time_zone.clone(),
+        counterparts,
+    })
 }
 
 /// The request list behind the dashboard's figures, filtered. Each dashboard figure's link selects
@@ -570,6 +672,10 @@ mod form_tests {
             to_agency: " rcmp ".into(),
             due: "2026-12-03T14:00".into(),
             intent: "draft".into(),
+            legal_basis: "police".into(),
+            h2: "on".into(),
+            h3: " Not to be shown to the company ".into(),
+            ..RequestForm::default()
         }
     }
 
@@ -579,6 +685,9 @@ mod form_tests {
         assert_eq!((input.kind, input.priority, input.tlp), (RequestKind::Information, Priority::Urgent, Tlp::Amber));
         assert_eq!((input.subject.as_str(), input.to_agency_code.as_str()), ("Buyers' company records", "RCMP"));
         assert!(input.directly_available && input.draft);
+        assert_eq!(input.legal_basis_code, "police");
+        assert_eq!(input.conditions.codes(), ["H2", "H3"]);
+        assert_eq!(input.conditions.h3.as_deref(), Some("Not to be shown to the company"));
         // 14:00 in Delhi is 08:30 UTC.
         assert_eq!(input.requested_due.unwrap().to_rfc3339(), "2026-12-03T08:30:00+00:00");
     }
@@ -593,11 +702,12 @@ mod form_tests {
             tlp: "white".into(),
             to_agency: "".into(),
             due: "tomorrow".into(),
+            legal_basis: " ".into(),
             ..request_form()
         };
         let err = RequestInput::parse(&form, "Asia/Kolkata").unwrap_err();
         let fields: Vec<&str> = err.field_errors().iter().map(|f| f.field.as_str()).collect();
-        assert_eq!(fields, ["kind", "subject", "body", "priority", "tlp", "to_agency", "due"]);
+        assert_eq!(fields, ["kind", "subject", "body", "priority", "tlp", "to_agency", "legal_basis", "due"]);
     }
 
     #[test]
@@ -609,17 +719,27 @@ mod form_tests {
             attachments: "4, 7".into(),
             ..ResponseForm::default()
         };
-        let err = ResponseInput::parse(&form, Tlp::Amber).unwrap_err();
+        let err = ResponseInput::parse(&form, Tlp::Amber, &Conditions::default()).unwrap_err();
         assert!(err.field_message("source_grade").is_some() && err.field_message("info_grade").is_some());
         let graded = ResponseForm { source_grade: "B".into(), info_grade: "2".into(), ..form.clone() };
-        let input = ResponseInput::parse(&graded, Tlp::Amber).unwrap();
+        let input = ResponseInput::parse(&graded, Tlp::Amber, &Conditions::default()).unwrap();
         assert_eq!((input.source_grade, input.info_grade, input.attachments), (Some(SourceGrade::B), Some(InfoGrade::Two), vec![4, 7]));
         // Looser handling than the request's, a forged file list, a grade outside the scale: refused.
-        let err = ResponseInput::parse(&ResponseForm { tlp: "green".into(), ..graded.clone() }, Tlp::Amber).unwrap_err();
+        let err =
+            ResponseInput::parse(&ResponseForm { tlp: "green".into(), ..graded.clone() }, Tlp::Amber, &Conditions::default()).unwrap_err();
         assert!(err.field_message("tlp").is_some());
-        let err = ResponseInput::parse(&ResponseForm { attachments: "4; DROP".into(), ..graded.clone() }, Tlp::Amber).unwrap_err();
+        let err =
+            ResponseInput::parse(&ResponseForm { attachments: "4; DROP".into(), ..graded.clone() }, Tlp::Amber, &Conditions::default())
+                .unwrap_err();
         assert!(err.field_message("attachments").is_some());
-        let err = ResponseInput::parse(&ResponseForm { source_grade: "Z".into(), ..graded }, Tlp::Amber).unwrap_err();
+        let err = ResponseInput::parse(&ResponseForm { source_grade: "Z".into(), ..graded.clone() }, Tlp::Amber, &Conditions::default())
+            .unwrap_err();
         assert!(err.field_message("source_grade").is_some());
+        // Looser conditions than the request's: refused; the same or stricter: kept.
+        let floor = Conditions { h2: true, ..Conditions::default() };
+        let err = ResponseInput::parse(&ResponseForm { h1: "on".into(), ..graded.clone() }, Tlp::Amber, &floor).unwrap_err();
+        assert!(err.field_message("conditions").is_some_and(|m| m.contains("H2")), "{err:?}");
+        let kept = ResponseInput::parse(&ResponseForm { h1: "on".into(), h2: "on".into(), ..graded }, Tlp::Amber, &floor).unwrap();
+        assert_eq!(kept.conditions.codes(), ["H1", "H2"]);
     }
 }

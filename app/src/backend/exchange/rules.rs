@@ -36,6 +36,17 @@ impl HasBeenSent {
     }
 }
 
+/// Still being worked, so information may be passed on with it: not closed, declined or withdrawn.
+pub struct TakesPassedOn;
+
+impl TakesPassedOn {
+    pub const SQL: &'static str = "r.status NOT IN ('closed', 'declined', 'withdrawn')";
+
+    pub fn holds(status: RequestStatus) -> bool {
+        !matches!(status, RequestStatus::Closed | RequestStatus::Declined | RequestStatus::Withdrawn)
+    }
+}
+
 /// A draft: the author's own work, not yet even submitted for approval. The dashboard does not count drafts
 /// as sent requests (requests awaiting approval it does).
 pub struct Draft;

@@ -126,6 +126,7 @@ fn line(a: &Alert, l: Locale) -> String {
         "due_soon" => tr!(l, "mail-due-soon"),
         "overdue" => tr!(l, "mail-overdue"),
         "approval_needed" => tr!(l, "mail-approval"),
+        "consent_asked" => tr!(l, "mail-consent"),
         _ => tr!(l, "mail-other"),
     };
     let reference = a.reference.clone().unwrap_or_default();
@@ -133,7 +134,8 @@ fn line(a: &Alert, l: Locale) -> String {
     if let Some(p) = a.priority {
         out += &format!(" · {}", crate::i18n::LabelIn::label_in(p, l));
     }
-    if let Some(due) = a.due_at {
+    // A consent's deadline is its own, not its request's: the alert names only the reference.
+    if let Some(due) = a.due_at.filter(|_| a.kind != "consent_asked") {
         out += &format!(" · {}", tr!(l, "mail-due", when = crate::backend::platform::time::display_in(l, due, &a.time_zone)));
     }
     out

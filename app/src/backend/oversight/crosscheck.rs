@@ -197,12 +197,17 @@ async fn run(
 
         // Requests and responses on other cases that name it in their text.
         if let Some(fts) = term.fts() {
-            let mut q: QueryBuilder<Sqlite> = QueryBuilder::new(
+            // The record's handling conditions go with it: information found again is still under them.
+            let mut q: QueryBuilder<Sqlite> = QueryBuilder::new(format!(
                 "SELECT c.id AS case_id, c.reference, c.title, \
                  CASE s.kind WHEN 'request' THEN 'named in request ' || (SELECT subject FROM requests WHERE id = s.object_id) \
-                 ELSE 'named in a response to ' || (SELECT rq.subject FROM responses rs JOIN requests rq ON rq.id = rs.request_id WHERE rs.id = s.object_id) END AS detail \
+                   || {} \
+                 ELSE 'named in a response to ' || (SELECT rq.subject FROM responses rs JOIN requests rq ON rq.id = rs.request_id WHERE rs.id = s.object_id) \
+                   || {} END AS detail \
                  FROM search_index s JOIN cases c ON c.id = s.case_id WHERE search_index MATCH ",
-            );
+                conditions_suffix("requests"),
+                conditions_suffix("responses")
+            ));
             q.push_bind(fts);
             q.push(" AND s.kind IN ('request', 'response') AND s.case_id != ").push_bind(case_id);
             vis.push_sql(&mut q, "c.id");
@@ -222,6 +227,16 @@ async fn run(
     matches.sort_by(|a, b| (&a.matched, &a.case_reference, &a.found_as).cmp(&(&b.matched, &b.case_reference, &b.found_as)));
     matches.dedup();
     Ok(CrossCheckView { looked_for: terms.iter().map(Term::label).collect(), matches })
+}
+
+/// SQL for " (conditions H1 H2)" after a record of `table` (requests or responses) whose id is `s.object_id`,
+/// or "" when it carries none.
+fn conditions_suffix(table: &str) -> String {
+    format!(
+        "(SELECT CASE WHEN codes = '' THEN '' ELSE ' (conditions' || codes || ')' END FROM (SELECT \
+         CASE WHEN h0 THEN ' H0' ELSE '' END || CASE WHEN h1 THEN ' H1' ELSE '' END || CASE WHEN h2 THEN ' H2' ELSE '' END \
+         || CASE WHEN h3 IS NOT NULL THEN ' H3' ELSE '' END AS codes FROM {table} WHERE id = s.object_id))"
+    )
 }
 
 #[cfg(test)]

@@ -122,6 +122,8 @@ pub async fn compute(pool: &SqlitePool, country: Country, now: DateTime<Utc>) ->
     let (open_cases_by_category, open_cases_by_priority) = case_figures(pool, country).await?;
     let (overdue_in, overdue_out, due_24h) = deadline_counts(pool, country, now).await?;
     let (workload, untaken) = workload(pool, country, now).await?;
+    let (consents_awaited, consents_overdue) =
+        crate::backend::exchange::consents::country_figures(&mut *pool.acquire().await?, country, now).await?;
     Ok(DashboardView {
         country: country.label().into(),
         as_of: ShownTime { at: now, text: String::new() },
@@ -156,6 +158,12 @@ pub async fn compute(pool: &SqlitePool, country: Country, now: DateTime<Utc>) ->
             value: untaken.1,
             link: "/requests?direction=incoming&overdue=1&officer=0".into(),
         },
+        consents_awaited: Figure {
+            label: "Consent asked of us, awaiting our answer".into(),
+            value: consents_awaited,
+            link: "/#consents-h".into(),
+        },
+        consents_overdue: Figure { label: "Consent asked of us, overdue".into(), value: consents_overdue, link: "/#consents-h".into() },
         workload,
     })
 }

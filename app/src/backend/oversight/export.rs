@@ -83,6 +83,8 @@ pub async fn requests_csv(
                 r.to_agency,
                 due,
                 overdue.into(),
+                r.legal_basis.unwrap_or_default(),
+                r.conditions.codes().join(" "),
             ]
         }));
         if !p.has_more {
@@ -90,7 +92,13 @@ pub async fn requests_csv(
         }
     }
     let n = rows.len();
-    Ok((write(&["Case", "Subject", "Type", "Priority", "Status", "TLP", "From", "To", "Due", "Overdue"], rows)?, n))
+    Ok((
+        write(
+            &["Case", "Subject", "Type", "Priority", "Status", "TLP", "From", "To", "Due", "Overdue", "Legal basis", "Conditions"],
+            rows,
+        )?,
+        n,
+    ))
 }
 
 #[cfg(test)]

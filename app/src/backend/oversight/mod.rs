@@ -7,5 +7,6 @@ pub mod dashboard;
 pub mod export;
 pub mod notifications;
 pub mod pdf;
+pub mod person_report;
 pub mod report;
 pub mod search;

@@ -5,7 +5,8 @@
 use crate::backend::exchange::rules::{DueSoon, Overdue};
 use crate::backend::platform::db::{Db, Tx};
 use crate::error::AppError;
-use crate::model::{NotificationView, Priority};
+use crate::i18n::{LabelIn, Locale};
+use crate::model::{ConsentPurpose, ConsentStatus, NotificationView, ResponseKind};
 use chrono::{DateTime, Utc};
 use sqlx::SqlitePool;
 use std::collections::BTreeSet;
@@ -44,13 +45,48 @@ pub enum Audience {
     User(i64),
 }
 
+/// What a notification says, kept apart so that each reader reads it in their own language: the acting
+/// agency's code, a code that depends on the kind (a response's kind, a consent's purpose or answer,
+/// `urgent` for a new request), and the request's subject (its sender's words, never translated).
+pub struct Said<'a> {
+    pub agency: &'a str,
+    pub detail: &'a str,
+    pub subject: &'a str,
+}
+
+/// The notification's title in `l`.
+pub fn title(kind: &str, said: &Said<'_>, l: Locale) -> String {
+    let (agency, subject) = (said.agency.to_string(), said.subject.to_string());
+    match kind {
+        "new_request" if said.detail == "urgent" => tr!(l, "notif-new-request-urgent", agency = agency, subject = subject),
+        "new_request" => tr!(l, "notif-new-request", agency = agency, subject = subject),
+        "acknowledged" => tr!(l, "notif-acknowledged", agency = agency, subject = subject),
+        "response" => {
+            let what = said.detail.parse::<ResponseKind>().map(|k| k.label_in(l)).unwrap_or_default();
+            tr!(l, "notif-response", what = what, agency = agency, subject = subject)
+        }
+        "due_soon" => tr!(l, "notif-due-soon", subject = subject),
+        "overdue" => tr!(l, "notif-overdue", subject = subject),
+        "approval_needed" => tr!(l, "notif-approval", subject = subject),
+        "consent_asked" => {
+            let what = said.detail.parse::<ConsentPurpose>().map(|p| p.label_in(l)).unwrap_or_default();
+            tr!(l, "notif-consent-asked", what = what, agency = agency, subject = subject)
+        }
+        "consent_answered" => {
+            let what = said.detail.parse::<ConsentStatus>().map(|s| s.label_in(l)).unwrap_or_default();
+            tr!(l, "notif-consent-answered", what = what, agency = agency, subject = subject)
+        }
+        _ => subject,
+    }
+}
+
 /// Writes one notification per recipient (skipping `except`, the person who acted) and returns who got one.
 pub async fn notify(
     tx: &mut Tx,
     to: Audience,
     except: Option<i64>,
     kind: &str,
-    title: &str,
+    said: &Said<'_>,
     link: &str,
     dedupe_key: &str,
 ) -> Result<BTreeSet<i64>, AppError> {
@@ -65,16 +101,20 @@ pub async fn notify(
         Audience::User(u) => ("SELECT ?1 AS id", u),
     };
     let got: Vec<i64> = sqlx::query_scalar(&format!(
-        "INSERT OR IGNORE INTO notifications (user_id, kind, title, link, dedupe_key, created_at) \
-         SELECT id, ?2, ?3, ?4, ?5, ?6 FROM ({audience}) WHERE id IS NOT ?7 RETURNING user_id"
+        "INSERT OR IGNORE INTO notifications (user_id, kind, title, link, dedupe_key, created_at, agency, detail, subject) \
+         SELECT id, ?2, ?3, ?4, ?5, ?6, ?8, ?9, ?10 FROM ({audience}) WHERE id IS NOT ?7 RETURNING user_id"
     ))
     .bind(id)
     .bind(kind)
-    .bind(title)
+    // In English too, for what reads the stored title alone.
+    .bind(title(kind, said, Locale::En))
     .bind(link)
     .bind(dedupe_key)
     .bind(Utc::now())
     .bind(except)
+    .bind(said.agency)
+    .bind(said.detail)
+    .bind(said.subject)
     .fetch_all(&mut **tx)
     .await?;
     Ok(got.into_iter().collect())
@@ -93,11 +133,17 @@ struct NotificationRow {
     link: String,
     created_at: DateTime<Utc>,
     read_at: Option<DateTime<Utc>>,
+    agency: String,
+    detail: String,
+    subject: Option<String>,
 }
 
-pub async fn list(pool: &SqlitePool, user: i64, zone: &str) -> Result<Vec<NotificationView>, AppError> {
-    let rows: Vec<NotificationRow> =
-        sqlx::query_as("SELECT id, kind, title, link, created_at, read_at FROM notifications WHERE user_id = ? ORDER BY id DESC LIMIT 100")
+/// The user's latest notifications, each title in `l` (those written before titles were kept in parts, as
+/// they were written).
+pub async fn list(pool: &SqlitePool, user: i64, zone: &str, l: Locale) -> Result<Vec<NotificationView>, AppError> {
+    let rows: Vec<NotificationRow> = sqlx::query_as(
+        "SELECT id, kind, title, link, created_at, read_at, agency, detail, subject FROM notifications WHERE user_id = ? ORDER BY id DESC LIMIT 100",
+    )
             .bind(user)
             .fetch_all(pool)
             .await?;
@@ -105,8 +151,11 @@ pub async fn list(pool: &SqlitePool, user: i64, zone: &str) -> Result<Vec<Notifi
         .into_iter()
         .map(|r| NotificationView {
             id: r.id,
+            title: match &r.subject {
+                Some(subject) => title(&r.kind, &Said { agency: &r.agency, detail: &r.detail, subject }, l),
+                None => r.title,
+            },
             kind: r.kind,
-            title: r.title,
             link: r.link,
             created: crate::backend::platform::time::shown(r.created_at, zone),
             read: r.read_at.is_some(),
@@ -157,7 +206,7 @@ pub async fn remind(db: &Db, now: DateTime<Utc>) -> Result<BTreeSet<i64>, AppErr
                 Audience::AgencyOfficers(agency),
                 None,
                 "due_soon",
-                &format!("Due within 24 hours: {subject}"),
+                &Said { agency: "", detail: "", subject: &subject },
                 &format!("/requests/{id}"),
                 &format!("due_soon:{id}"),
             )
@@ -179,7 +228,7 @@ pub async fn remind(db: &Db, now: DateTime<Utc>) -> Result<BTreeSet<i64>, AppErr
                 Audience::AgencyOfficers(agency),
                 None,
                 "overdue",
-                &format!("Overdue: {subject}"),
+                &Said { agency: "", detail: "", subject: &subject },
                 &format!("/requests/{id}"),
                 &format!("overdue:{id}"),
             )
@@ -188,13 +237,4 @@ pub async fn remind(db: &Db, now: DateTime<Utc>) -> Result<BTreeSet<i64>, AppErr
     }
     tx.commit().await?;
     Ok(got)
-}
-
-/// Urgent requests are worth a word in the title.
-pub fn request_title(prefix: &str, subject: &str, priority: Priority) -> String {
-    if priority == Priority::Urgent {
-        format!("{prefix} (urgent): {subject}")
-    } else {
-        format!("{prefix}: {subject}")
-    }
 }

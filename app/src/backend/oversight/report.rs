@@ -35,8 +35,59 @@ fn strictest(case: &CaseView, requests: &[RequestView]) -> Tlp {
     for r in requests {
         all.push(r.summary.tlp);
         all.extend(r.responses.iter().map(|x| x.tlp));
+        all.extend(r.passed_on.iter().map(|p| p.response.tlp));
     }
     all.into_iter().max().unwrap_or(Tlp::Red)
+}
+
+/// Every handling condition anywhere in the report: the banner carries them beside the TLP marking.
+fn all_conditions(requests: &[RequestView]) -> Conditions {
+    let mut all = Conditions::default();
+    for r in requests {
+        all = all.union(&r.conditions);
+        for resp in r.responses.iter().chain(r.passed_on.iter().map(|p| &p.response)) {
+            all = all.union(&resp.conditions);
+        }
+    }
+    all
+}
+
+/// "Conditions: H1 (not in judicial proceedings…), H3: words", or None without any.
+fn conditions_line(c: &Conditions) -> Option<String> {
+    if c.is_empty() {
+        return None;
+    }
+    let mut parts: Vec<String> = Vec::new();
+    for (on, text) in [
+        (c.h0, "H0 (only to prevent and combat crime)"),
+        (c.h1, "H1 (not in judicial proceedings without the provider's permission)"),
+        (c.h2, "H2 (not to be passed on without the provider's permission)"),
+    ] {
+        if on {
+            parts.push(text.to_string());
+        }
+    }
+    if let Some(words) = &c.h3 {
+        parts.push(format!("H3: {words}"));
+    }
+    Some(format!("Handling conditions: {}", parts.join("; ")))
+}
+
+fn consent_lines(doc: &mut Document, indent: f32, consents: &[ConsentView]) {
+    for k in consents {
+        let what = match &k.pass_to {
+            Some(to) => format!("pass on to {to}"),
+            None => k.purpose.label().to_string(),
+        };
+        let mut line = format!("Consent asked by {} ({}) {}: {} · {}", k.asked_by, k.asked_by_agency, k.asked.text, what, k.status.label());
+        if let (Some(by), Some(at)) = (&k.answered_by, &k.answered) {
+            line.push_str(&format!(" by {by} {}", at.text));
+        }
+        if !k.answer.is_empty() {
+            line.push_str(&format!(" — {}", k.answer));
+        }
+        doc.text(Face::Regular, 9.0, indent, &line);
+    }
 }
 
 fn files(doc: &mut Document, indent: f32, list: &[AttachmentView]) {
@@ -52,6 +103,7 @@ fn files(doc: &mut Document, indent: f32, list: &[AttachmentView]) {
 
 pub fn render(case: &CaseView, requests: &[RequestView], reader: &SessionUser, now: DateTime<Utc>) -> Result<Vec<u8>, AppError> {
     let marking = strictest(case, requests);
+    let codes = all_conditions(requests).codes();
     let mut doc = Document::new();
     case_facts(&mut doc, case);
     case_records(&mut doc, case);
@@ -64,7 +116,7 @@ pub fn render(case: &CaseView, requests: &[RequestView], reader: &SessionUser, n
     }
     let printed = time::display(now, &reader.time_zone);
     let running = Running {
-        marking: marking.label().to_string(),
+        marking: if codes.is_empty() { marking.label().to_string() } else { format!("{} · {}", marking.label(), codes.join(" ")) },
         marking_colour: marking_colour(marking),
         // Shortened to fit beside the marking, at a word, with "…".
         header: format!("{} · {}", case.reference, case.title),
@@ -156,6 +208,16 @@ fn request(doc: &mut Document, r: &RequestView) {
     if let Some(reason) = &r.decline_reason {
         doc.text(Face::Regular, 9.5, 0.0, &format!("Declined: {reason}"));
     }
+    let basis = r.legal_basis.as_ref().map_or("not recorded".to_string(), |b| b.label.clone());
+    let note = if r.legal_basis_note.is_empty() { String::new() } else { format!(" — {}", r.legal_basis_note) };
+    doc.text(Face::Regular, 9.5, 0.0, &format!("Legal basis: {basis}{note}"));
+    if r.for_court {
+        let reference = if r.mla_reference.is_empty() { "no reference yet".to_string() } else { format!("reference {}", r.mla_reference) };
+        doc.text(Face::Regular, 9.5, 0.0, &format!("Evidence for court: needs a formal mutual legal assistance request ({reference})"));
+    }
+    if let Some(line) = conditions_line(&r.conditions) {
+        doc.text(Face::Regular, 9.5, 0.0, &line);
+    }
     doc.gap(3.0);
     doc.text(Face::Regular, 10.0, 12.0, &r.body);
     files(doc, 12.0, &r.attachments);
@@ -167,8 +229,27 @@ fn request(doc: &mut Document, r: &RequestView) {
             head.push_str(&format!(" · grading {g}"));
         }
         doc.text(Face::Bold, 9.5, 24.0, &head);
+        if let Some(line) = conditions_line(&resp.conditions) {
+            doc.text(Face::Regular, 9.0, 24.0, &line);
+        }
         doc.text(Face::Regular, 10.0, 24.0, &resp.body);
         files(doc, 24.0, &resp.attachments);
+        consent_lines(doc, 24.0, &resp.consents);
+    }
+    for passed in &r.passed_on {
+        let resp = &passed.response;
+        doc.gap(4.0);
+        doc.keep(40.0);
+        doc.text(
+            Face::Bold,
+            9.5,
+            24.0,
+            &format!("Passed on by {} {}: {} ({}) · {}", passed.passed_by, passed.passed.text, resp.author, resp.agency, resp.tlp.label()),
+        );
+        if let Some(line) = conditions_line(&resp.conditions) {
+            doc.text(Face::Regular, 9.0, 24.0, &line);
+        }
+        doc.text(Face::Regular, 10.0, 24.0, &resp.body);
     }
 }
 

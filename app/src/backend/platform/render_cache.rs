@@ -87,6 +87,7 @@ impl Weight for crate::model::FormOptions {
     fn bytes(&self) -> u64 {
         let agencies: usize = self.agencies.iter().map(|a| 16 + a.code.len() + a.name.len()).sum();
         let leads: usize = self.leads.iter().map(|(_, name)| 8 + name.len()).sum();
-        (agencies + leads + self.time_zone.len() + 64) as u64
+        let bases: usize = self.legal_bases.iter().map(|b| 24 + b.code.len() + b.label.len()).sum();
+        (agencies + leads + bases + self.time_zone.len() + 64) as u64
     }
 }

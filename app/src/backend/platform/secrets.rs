@@ -15,6 +15,8 @@ use std::path::Path;
 pub enum Purpose {
     TotpSeed,
     RecoveryCode,
+    /// The name a person report looked for, kept in the audit trail as a keyed hash only.
+    PersonReport,
 }
 
 impl Purpose {
@@ -22,6 +24,7 @@ impl Purpose {
         match self {
             Purpose::TotpSeed => b"ld-totp-seed-v1",
             Purpose::RecoveryCode => b"ld-recovery-code-v1",
+            Purpose::PersonReport => b"ld-person-report-v1",
         }
     }
 }

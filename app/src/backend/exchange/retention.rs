@@ -1,0 +1,307 @@
+//! Retention review: a closed case comes up for review some years after it was closed (per country and
+//! category, `retention_periods`); its owning country's supervisors keep it until a date, with a reason, or
+//! purge it. A purge empties the content (texts, files, indicators, persons, companies and vessels) and
+//! keeps a skeleton (reference, dates, parties, counts) and the audit trail, whose events never held the
+//! content, so the chain still verifies. Who may review is decided in `policy::ensure_retention`.
+
+use crate::backend::platform::db::Tx;
+use crate::backend::platform::time::shown;
+use crate::error::{AppError, Problems};
+use crate::model::*;
+use chrono::{DateTime, NaiveDate, Utc};
+use sqlx::SqliteConnection;
+
+/// Due for review: a review date has come, and the case has not been purged.
+pub struct ReviewDue;
+
+impl ReviewDue {
+    /// With `now` the expression of the current time (a parameter such as `?1`).
+    pub fn sql(now: &str) -> String {
+        format!("(c.review_at IS NOT NULL AND c.purged_at IS NULL AND c.review_at <= {now})")
+    }
+    pub fn holds(review_at: Option<DateTime<Utc>>, purged: bool, now: DateTime<Utc>) -> bool {
+        !purged && review_at.is_some_and(|r| r <= now)
+    }
+}
+
+/// The case's review date when closed at `closed`: its owning country's period for its category, or that
+/// country's default.
+pub async fn review_date(conn: &mut SqliteConnection, case_id: i64, closed: DateTime<Utc>) -> Result<DateTime<Utc>, AppError> {
+    let years: i64 = sqlx::query_scalar(
+        "SELECT COALESCE((SELECT p.years FROM retention_periods p WHERE p.country = a.country AND p.category = c.category), \
+         (SELECT p.years FROM retention_periods p WHERE p.country = a.country AND p.category = '*'), 5) \
+         FROM cases c JOIN agencies a ON a.id = c.owner_agency_id WHERE c.id = ?",
+    )
+    .bind(case_id)
+    .fetch_one(conn)
+    .await?;
+    Ok(closed.checked_add_months(chrono::Months::new(12 * years.clamp(1, 100) as u32)).unwrap_or(closed))
+}
+
+/// Closing starts the retention clock; reopening stops it (a case being worked is not reviewed).
+pub async fn on_status_change(tx: &mut Tx, case_id: i64, to: CaseStatus, now: DateTime<Utc>) -> Result<(), AppError> {
+    match to {
+        CaseStatus::Closed => {
+            let review = review_date(tx, case_id, now).await?;
+            sqlx::query("UPDATE cases SET closed_at = ?, review_at = ? WHERE id = ?")
+                .bind(now)
+                .bind(review)
+                .bind(case_id)
+                .execute(&mut **tx)
+                .await?;
+        }
+        CaseStatus::Open | CaseStatus::Active => {
+            sqlx::query("UPDATE cases SET closed_at = NULL, review_at = NULL WHERE id = ?").bind(case_id).execute(&mut **tx).await?;
+        }
+        CaseStatus::Archived => {}
+    }
+    Ok(())
+}
+
+#[derive(sqlx::FromRow)]
+struct DueRow {
+    id: i64,
+    reference: String,
+    title: String,
+    category: Category,
+    owner: String,
+    closed_at: Option<DateTime<Utc>>,
+    review_at: DateTime<Utc>,
+    requests: i64,
+    persons: i64,
+    files: i64,
+    last_reason: Option<String>,
+}
+
+/// Cases of the supervisor's country due for review, the longest overdue first.
+pub async fn due(conn: &mut SqliteConnection, country: Country, zone: &str, now: DateTime<Utc>) -> Result<Vec<RetentionItem>, AppError> {
+    let rows: Vec<DueRow> = sqlx::query_as(&format!(
+        "SELECT c.id, c.reference, c.title, c.category, a.code AS owner, c.closed_at, c.review_at, \
+         (SELECT COUNT(*) FROM requests q WHERE q.case_id = c.id) AS requests, \
+         (SELECT COUNT(*) FROM entities e WHERE e.case_id = c.id) AS persons, \
+         (SELECT COUNT(*) FROM attachments f WHERE f.case_id = c.id) AS files, \
+         (SELECT d.reason FROM retention_decisions d WHERE d.case_id = c.id ORDER BY d.id DESC LIMIT 1) AS last_reason \
+         FROM cases c JOIN agencies a ON a.id = c.owner_agency_id WHERE a.country = ?2 AND {} ORDER BY c.review_at, c.id LIMIT 200",
+        ReviewDue::sql("?1")
+    ))
+    .bind(now)
+    .bind(country.as_str())
+    .fetch_all(conn)
+    .await?;
+    Ok(rows
+        .into_iter()
+        .map(|r| RetentionItem {
+            case_id: r.id,
+            reference: r.reference,
+            title: r.title,
+            category: r.category,
+            owner: r.owner,
+            closed: r.closed_at.map(|t| shown(t, zone)),
+            review: shown(r.review_at, zone),
+            requests: r.requests,
+            named: r.persons,
+            files: r.files,
+            last_reason: r.last_reason,
+        })
+        .collect())
+}
+
+/// A review's decision as the form gives it.
+#[derive(Debug)]
+pub enum Decision {
+    Keep { until: DateTime<Utc>, reason: String },
+    Purge { reason: String },
+}
+
+impl Decision {
+    pub fn parse(form: &RetentionForm, now: DateTime<Utc>) -> Result<(i64, Self), AppError> {
+        let mut p = Problems::default();
+        let case_id: Option<i64> = p.parsed(&form.case_id, "case_id", "Choose the case you review.");
+        let reason = form.reason.trim().to_string();
+        p.check((3..=2000).contains(&reason.chars().count()), "reason", "Give the reason, in 3 to 2,000 characters.");
+        let decision = match form.decision.as_str() {
+            "keep" => {
+                let until = NaiveDate::parse_from_str(form.keep_until.trim(), "%Y-%m-%d")
+                    .ok()
+                    .and_then(|d| d.and_hms_opt(0, 0, 0))
+                    .map(|t| t.and_utc());
+                let later = until.filter(|u| *u > now && *u <= now + chrono::Duration::days(366 * 25));
+                p.check(later.is_some(), "keep_until", "Give a date in the future (at most 25 years on), like 2031-12-31.");
+                later.map(|until| Decision::Keep { until, reason: reason.clone() })
+            }
+            "purge" => Some(Decision::Purge { reason: reason.clone() }),
+            _ => {
+                p.add("decision", "Choose to keep the case or to purge it.");
+                None
+            }
+        };
+        let parsed = (|| Some((case_id?, decision?)))();
+        p.finish(parsed)
+    }
+}
+
+async fn record(
+    tx: &mut Tx,
+    case_id: i64,
+    decision: &str,
+    until: Option<DateTime<Utc>>,
+    reason: &str,
+    user: &SessionUser,
+) -> Result<(), AppError> {
+    sqlx::query("INSERT INTO retention_decisions (case_id, decision, keep_until, reason, decided_by, decided_at) VALUES (?,?,?,?,?,?)")
+        .bind(case_id)
+        .bind(decision)
+        .bind(until)
+        .bind(reason)
+        .bind(user.id)
+        .bind(Utc::now())
+        .execute(&mut **tx)
+        .await?;
+    Ok(())
+}
+
+/// Keeps the case until `until`: it comes up for review again then.
+pub async fn keep(tx: &mut Tx, case_id: i64, until: DateTime<Utc>, reason: &str, user: &SessionUser) -> Result<(), AppError> {
+    record(tx, case_id, "keep", Some(until), reason, user).await?;
+    sqlx::query("UPDATE cases SET review_at = ? WHERE id = ?").bind(until).bind(case_id).execute(&mut **tx).await?;
+    Ok(())
+}
+
+/// What a purge removed, for its audit event, and the stored files that may now be unreferenced.
+#[derive(Debug, Default)]
+pub struct Purged {
+    pub requests: i64,
+    pub responses: i64,
+    pub files: i64,
+    pub indicators: i64,
+    pub entities: i64,
+    pub file_hashes: Vec<String>,
+}
+
+/// Empties the case's content and keeps its skeleton. The case is marked purged first: the responses'
+/// append-only trigger lets a purged case's responses be emptied, and nothing else.
+pub async fn purge(tx: &mut Tx, case_id: i64, reason: &str, user: &SessionUser) -> Result<Purged, AppError> {
+    let now = Utc::now();
+    record(tx, case_id, "purge", None, reason, user).await?;
+    sqlx::query(
+        "UPDATE cases SET purged_at = ?, purged_by = ?, purge_reason = ?, title = 'Purged case', summary = '', review_at = NULL, \
+         status = 'archived', version = version + 1, updated_by = ?, updated_at = ? WHERE id = ?",
+    )
+    .bind(now)
+    .bind(user.id)
+    .bind(reason)
+    .bind(user.id)
+    .bind(now)
+    .bind(case_id)
+    .execute(&mut **tx)
+    .await?;
+    let requests = sqlx::query(
+        "UPDATE requests SET subject = 'Purged', body = '', legal_basis_note = '', mla_reference = '', h3 = NULL, \
+         decline_reason = CASE WHEN decline_reason IS NULL THEN NULL ELSE '' END WHERE case_id = ?",
+    )
+    .bind(case_id)
+    .execute(&mut **tx)
+    .await?
+    .rows_affected() as i64;
+    let responses = sqlx::query("UPDATE responses SET body = '', h3 = NULL WHERE request_id IN (SELECT id FROM requests WHERE case_id = ?)")
+        .bind(case_id)
+        .execute(&mut **tx)
+        .await?
+        .rows_affected() as i64;
+    // Consent still awaited can no longer be answered: it is withdrawn with the content.
+    sqlx::query("UPDATE consents SET reason = 'Purged', answer = '', status = CASE WHEN status = 'asked' THEN 'withdrawn' ELSE status END WHERE case_id = ?")
+        .bind(case_id)
+        .execute(&mut **tx)
+        .await?;
+    // Information passed on into this case goes with it; what this case gave others was passed on as a view of
+    // its responses (now empty), and the files that went with it go too.
+    sqlx::query("DELETE FROM passed_on WHERE request_id IN (SELECT id FROM requests WHERE case_id = ?)")
+        .bind(case_id)
+        .execute(&mut **tx)
+        .await?;
+    // The search index held the texts: none of the case's rows remain findable. By rowid (the kinds' ranges
+    // of migration 0011): the index's case column is not indexed, and a scan of it would hold the write lock.
+    sqlx::query(
+        "DELETE FROM search_index WHERE rowid IN (SELECT (1 << 40) + ?1 \
+         UNION ALL SELECT (2 << 40) + id FROM requests WHERE case_id = ?1 \
+         UNION ALL SELECT (3 << 40) + s.id FROM responses s JOIN requests q ON q.id = s.request_id WHERE q.case_id = ?1 \
+         UNION ALL SELECT (4 << 40) + id FROM indicators WHERE case_id = ?1 \
+         UNION ALL SELECT (5 << 40) + id FROM entities WHERE case_id = ?1)",
+    )
+    .bind(case_id)
+    .execute(&mut **tx)
+    .await?;
+    const FILES: &str = "FROM attachments WHERE case_id = ?1 OR source_response_id IN \
+        (SELECT s.id FROM responses s JOIN requests q ON q.id = s.request_id WHERE q.case_id = ?1)";
+    let file_hashes: Vec<String> =
+        sqlx::query_scalar(&format!("SELECT DISTINCT sha256 {FILES}")).bind(case_id).fetch_all(&mut **tx).await?;
+    let files = sqlx::query(&format!("DELETE {FILES}")).bind(case_id).execute(&mut **tx).await?.rows_affected() as i64;
+    let indicators = sqlx::query("DELETE FROM indicators WHERE case_id = ?").bind(case_id).execute(&mut **tx).await?.rows_affected() as i64;
+    let entities = sqlx::query("DELETE FROM entities WHERE case_id = ?").bind(case_id).execute(&mut **tx).await?.rows_affected() as i64;
+    // Notification titles name subjects: they go too (the links stay, and lead to the skeleton).
+    sqlx::query(
+        "UPDATE notifications SET title = 'Purged' WHERE link = '/cases/' || ?1 OR link LIKE '/cases/' || ?1 || '#%' \
+         OR EXISTS (SELECT 1 FROM requests q WHERE q.case_id = ?1 \
+                    AND (notifications.link = '/requests/' || q.id OR notifications.link LIKE '/requests/' || q.id || '#%'))",
+    )
+    .bind(case_id)
+    .execute(&mut **tx)
+    .await?;
+    Ok(Purged { requests, responses, files, indicators, entities, file_hashes })
+}
+
+/// When and by whom a case was purged, and why: what its parties read in place of its content.
+pub async fn purge_note(conn: &mut SqliteConnection, case_id: i64, zone: &str) -> Result<Option<PurgeNote>, AppError> {
+    #[derive(sqlx::FromRow)]
+    struct Row {
+        purged_at: Option<DateTime<Utc>>,
+        display_name: Option<String>,
+        code: Option<String>,
+        purge_reason: Option<String>,
+    }
+    let row: Option<Row> = sqlx::query_as(
+        "SELECT c.purged_at, u.display_name, a.code, c.purge_reason FROM cases c LEFT JOIN users u ON u.id = c.purged_by \
+         LEFT JOIN agencies a ON a.id = u.agency_id WHERE c.id = ?",
+    )
+    .bind(case_id)
+    .fetch_optional(conn)
+    .await?;
+    Ok(match row {
+        Some(Row { purged_at: Some(at), display_name, code, purge_reason }) => Some(PurgeNote {
+            at: shown(at, zone),
+            by: format!("{} ({})", display_name.unwrap_or_default(), code.unwrap_or_default()),
+            reason: purge_reason.unwrap_or_default(),
+        }),
+        _ => None,
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn form(decision: &str, until: &str, reason: &str) -> RetentionForm {
+        RetentionForm { case_id: "4".into(), decision: decision.into(), keep_until: until.into(), reason: reason.into() }
+    }
+
+    #[test]
+    fn a_review_keeps_until_a_future_date_or_purges_and_always_says_why() {
+        let now = "2026-12-02T10:00:00Z".parse::<DateTime<Utc>>().unwrap();
+        let (id, d) = Decision::parse(&form("keep", "2031-12-31", "Trial pending in Mumbai."), now).unwrap();
+        assert!(matches!(d, Decision::Keep { until, .. } if until.to_rfc3339() == "2031-12-31T00:00:00+00:00") && id == 4);
+        assert!(matches!(Decision::parse(&form("purge", "", "Period over."), now).unwrap().1, Decision::Purge { .. }));
+        let err = Decision::parse(&form("keep", "2020-01-01", "x"), now).unwrap_err();
+        assert!(err.field_message("keep_until").is_some() && err.field_message("reason").is_some());
+        assert!(Decision::parse(&form("shred", "", "Period over."), now).unwrap_err().field_message("decision").is_some());
+    }
+
+    #[test]
+    fn due_means_a_date_come_and_not_purged() {
+        let now = Utc::now();
+        assert!(ReviewDue::holds(Some(now - chrono::Duration::days(1)), false, now));
+        assert!(ReviewDue::holds(Some(now), false, now));
+        assert!(!ReviewDue::holds(Some(now + chrono::Duration::days(1)), false, now));
+        assert!(!ReviewDue::holds(Some(now - chrono::Duration::days(1)), true, now));
+        assert!(!ReviewDue::holds(None, false, now));
+    }
+}

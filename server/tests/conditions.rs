@@ -1,0 +1,224 @@
+//! Conditions of use over real HTTP: a request states its legal basis from its country's list; an answer
+//! given under H2 does not reach a third agency until its provider consents, then does with its files and
+//! conditions; consent asked goes overdue in the provider's inbox; the rules' SQL and Rust agree.
+
+mod support;
+
+use app::backend::exchange::consents::{ConsentOverdue, PassOnLifted};
+use app::backend::exchange::rules::TakesPassedOn;
+use app::model::{ConsentPurpose, ConsentStatus, RequestStatus};
+use support::{Client, TestServer};
+
+async fn send(c: &mut Client, case: &str, to: &str, subject: &str, extra: &[(&str, &str)]) -> String {
+    let mut form = vec![
+        ("case_id", case),
+        ("kind", "information"),
+        ("subject", subject),
+        ("body", "Which companies bought ephedrine?"),
+        ("priority", "normal"),
+        ("tlp", "amber"),
+        ("to_agency", to),
+        ("legal_basis", "police"),
+        ("intent", "send"),
+    ];
+    form.extend_from_slice(extra);
+    c.ok("create_request", &form).await["id"].to_string()
+}
+
+#[tokio::test]
+async fn an_h2_answer_reaches_a_third_agency_only_once_its_provider_consents() {
+    let s = TestServer::start().await;
+    let mut ncb = s.signed_in("ncb.officer").await;
+    let case = support::own_case(&s, &mut ncb, "Ephedrine brokers in Hyderabad").await;
+    let asked = send(&mut ncb, &case, "RCMP", "Buyers' company records", &[("for_court", "on"), ("h0", "on")]).await;
+
+    // The recipient reads the legal basis and the request's conditions before answering.
+    let mut rcmp = s.signed_in("rcmp.officer").await;
+    let view = rcmp.ok("get_request", &[("id", &asked)]).await;
+    assert_eq!(view["legal_basis"]["code"], "police");
+    assert_eq!(view["for_court"], true);
+    assert_eq!(view["conditions"]["h0"], true);
+    // An answer looser than the request (H0 dropped) is refused; with H0, H1 and H2 it is given.
+    let up = rcmp.upload(&format!("case={case}&request={asked}"), "buyers.csv", b"name\nNorthern Chem\n".to_vec()).await;
+    assert_eq!(up.status(), 201);
+    let file: serde_json::Value = up.json().await.unwrap();
+    let file = file["id"].to_string();
+    let mut answer = vec![
+        ("id", asked.as_str()),
+        ("kind", "final_answer"),
+        ("body", "Northern Chem Supply Ltd bought 40 t."),
+        ("source_grade", "B"),
+        ("info_grade", "2"),
+        ("tlp", "amber"),
+        ("attachments", file.as_str()),
+        ("h2", "on"),
+    ];
+    let refused = rcmp.call("respond_to_request", &answer).await;
+    assert_eq!(refused.status(), 422);
+    assert!(refused.text().await.unwrap().contains("H0"));
+    answer.extend([("h0", "on"), ("h1", "on")]);
+    rcmp.ok("respond_to_request", &answer).await;
+    let given: i64 = sqlx::query_scalar("SELECT id FROM responses WHERE request_id = ?").bind(&asked).fetch_one(&s.db.pool).await.unwrap();
+    let given = given.to_string();
+
+    // NCB asks CBSA (a third agency) and tries to pass RCMP's answer on with it: refused, H2.
+    let onward = send(&mut ncb, &case, "CBSA", "Flag the buyer's next import", &[]).await;
+    let pass = [("response_id", given.as_str()), ("request_id", onward.as_str())];
+    let refused = ncb.call("pass_on_response", &pass).await;
+    assert_eq!(refused.status(), 409);
+    assert!(refused.text().await.unwrap().contains("ConsentNeeded"));
+    let mut cbsa = s.signed_in("cbsa.officer").await;
+    let seen = cbsa.ok("get_request", &[("id", &onward)]).await;
+    assert_eq!(seen["passed_on"].as_array().unwrap().len(), 0);
+    assert_eq!(seen["attachments"].as_array().unwrap().len(), 0);
+
+    // Consent asked of RCMP, for CBSA: in RCMP's inbox; CBSA (not in that thread) cannot answer it.
+    ncb.ok("ask_consent", &[("response_id", &given), ("purpose", "pass_on"), ("pass_to", "CBSA"), ("reason", "Border alert.")]).await;
+    let inbox = rcmp.ok("inbox", &[("filter[direction]", "incoming")]).await;
+    // (After the demo's own, overdue: earliest due first.)
+    let waiting =
+        inbox["consents"].as_array().unwrap().iter().find(|k| k["response_id"].as_i64() == given.parse().ok()).expect("in RCMP's inbox");
+    assert_eq!((waiting["purpose"].as_str(), waiting["pass_to"].as_str()), (Some("pass_on"), Some("CBSA")));
+    assert_eq!(waiting["deadline"]["overdue"], false);
+    let consent = waiting["id"].to_string();
+    let grant = [("id", consent.as_str()), ("decision", "granted"), ("answer", "For the border alert only.")];
+    assert_eq!(cbsa.call("answer_consent", &grant).await.status(), 404);
+    assert_eq!(ncb.call("answer_consent", &grant).await.status(), 403, "the asker does not answer its own ask");
+    // While it is awaited, passing on is still refused.
+    assert_eq!(ncb.call("pass_on_response", &pass).await.status(), 409);
+    rcmp.ok("answer_consent", &grant).await;
+
+    // Now it goes, once, with its file and conditions; CBSA reads it and downloads the file under a name
+    // that carries the conditions.
+    ncb.ok("pass_on_response", &pass).await;
+    assert_eq!(ncb.call("pass_on_response", &pass).await.status(), 409, "passed on once");
+    let seen = cbsa.ok("get_request", &[("id", &onward)]).await;
+    let passed = &seen["passed_on"][0]["response"];
+    assert_eq!(passed["body"], "Northern Chem Supply Ltd bought 40 t.");
+    assert_eq!((passed["conditions"]["h1"].as_bool(), passed["conditions"]["h2"].as_bool()), (Some(true), Some(true)));
+    let files = seen["attachments"].as_array().unwrap();
+    assert_eq!(files.len(), 1);
+    assert_eq!(files[0]["file_name"], "buyers.csv");
+    let res = cbsa.get(&format!("/attachments/{}", files[0]["id"])).await;
+    assert_eq!(res.status(), 200);
+    let name = res.headers()["content-disposition"].to_str().unwrap().to_string();
+    assert!(name.contains("buyers (H0 H1 H2).csv"), "{name}");
+    assert_eq!(res.bytes().await.unwrap().as_ref(), b"name\nNorthern Chem\n");
+    let audited: i64 =
+        sqlx::query_scalar("SELECT COUNT(*) FROM audit_events WHERE action IN ('consent.ask', 'consent.answer', 'response.pass_on')")
+            .fetch_one(&s.db.pool)
+            .await
+            .unwrap();
+    assert_eq!(audited, 3);
+}
+
+#[tokio::test]
+async fn a_request_names_a_current_basis_of_its_own_country_and_admins_keep_the_list() {
+    let s = TestServer::start().await;
+    // The demo's admin is Canada's (Public Safety Canada): Canada's list, used by the RCMP.
+    let mut rcmp = s.signed_in("rcmp.officer").await;
+    let case = support::own_case(&s, &mut rcmp, "Hawala transfers to Surrey").await;
+    let form = |basis: &'static str| {
+        vec![
+            ("case_id", case.clone()),
+            ("kind", "information".to_string()),
+            ("subject", "Transfers".to_string()),
+            ("body", "Please list the transfers.".to_string()),
+            ("priority", "normal".to_string()),
+            ("tlp", "amber".to_string()),
+            ("to_agency", "NCB".to_string()),
+            ("legal_basis", basis.to_string()),
+        ]
+    };
+    for basis in ["", "treaty_of_westphalia"] {
+        let f = form(basis);
+        let pairs: Vec<(&str, &str)> = f.iter().map(|(k, v)| (*k, v.as_str())).collect();
+        let res = rcmp.call("create_request", &pairs).await;
+        assert_eq!(res.status(), 422, "basis {basis:?}");
+        assert!(res.text().await.unwrap().contains("legal basis"));
+    }
+    // The admin retires Canada's INTERPOL basis: new requests cannot name it, the officers' form no longer
+    // offers it; India's list is India's.
+    let mut admin = s.signed_in("admin").await;
+    let bases = admin.ok("legal_bases", &[]).await;
+    let interpol = bases.as_array().unwrap().iter().find(|b| b["code"] == "interpol").unwrap()["id"].to_string();
+    admin.ok("retire_legal_basis", &[("id", &interpol)]).await;
+    let f = form("interpol");
+    let pairs: Vec<(&str, &str)> = f.iter().map(|(k, v)| (*k, v.as_str())).collect();
+    assert_eq!(rcmp.call("create_request", &pairs).await.status(), 422);
+    let offered = rcmp.ok("case_form_options", &[]).await;
+    assert!(offered["legal_bases"].as_array().unwrap().iter().all(|b| b["code"] != "interpol"));
+    let mut ncb = s.signed_in("ncb.officer").await;
+    let india = ncb.ok("case_form_options", &[]).await;
+    assert!(india["legal_bases"].as_array().unwrap().iter().any(|b| b["code"] == "interpol"));
+    // A new basis: a bad code is refused with its message; a good one is offered at once.
+    let bad = admin.call("add_legal_basis", &[("code", "Bad Code!"), ("label", "Something")]).await;
+    assert_eq!(bad.status(), 422);
+    admin.ok("add_legal_basis", &[("code", "fiu_exchange"), ("label", "Financial intelligence unit exchange (Egmont)")]).await;
+    let offered = rcmp.ok("case_form_options", &[]).await;
+    assert!(offered["legal_bases"].as_array().unwrap().iter().any(|b| b["code"] == "fiu_exchange"));
+    // Officers do not keep the list.
+    assert_eq!(ncb.call("add_legal_basis", &[("code", "mine"), ("label", "My own basis")]).await.status(), 403);
+}
+
+#[tokio::test]
+async fn consent_asked_goes_overdue_in_the_providers_inbox_and_the_rules_agree_with_their_sql() {
+    let s = TestServer::start().await;
+    // The demo's consent to pass RCMP's answer on to CBSA was asked six days ago with five to answer.
+    let mut rcmp = s.signed_in("rcmp.officer").await;
+    let inbox = rcmp.ok("inbox", &[("filter[direction]", "incoming")]).await;
+    let overdue = inbox["consents"].as_array().unwrap().iter().find(|k| k["pass_to"] == "CBSA").expect("the demo's consent");
+    assert_eq!(overdue["deadline"]["overdue"], true);
+    // Canada's supervisors see it on the dashboard; India has none asked of it.
+    let now = chrono::Utc::now();
+    let canada = app::backend::oversight::dashboard::compute(&s.db.pool, app::model::Country::Canada, now).await.unwrap();
+    assert_eq!((canada.consents_awaited.value, canada.consents_overdue.value), (1, 1));
+    let india = app::backend::oversight::dashboard::compute(&s.db.pool, app::model::Country::India, now).await.unwrap();
+    assert_eq!((india.consents_awaited.value, india.consents_overdue.value), (0, 0));
+    // Asking about a condition the answer does not carry (no H3) is refused.
+    let mut ncb = s.signed_in("ncb.officer").await;
+    let given = overdue["response_id"].to_string();
+    let res = ncb.call("ask_consent", &[("response_id", &given), ("purpose", "other"), ("reason", "x")]).await;
+    assert_eq!(res.status(), 409);
+
+    // Each rule's SQL selects exactly the rows its Rust says hold.
+    // (id, status, due, purpose, agency passed to, response)
+    type ConsentRow = (i64, String, chrono::DateTime<chrono::Utc>, String, Option<i64>, i64);
+    let rows: Vec<ConsentRow> = sqlx::query_as("SELECT id, status, due_at, purpose, pass_to_agency_id, response_id FROM consents")
+        .fetch_all(&s.db.pool)
+        .await
+        .unwrap();
+    assert!(rows.len() >= 2);
+    let overdue_sql: Vec<i64> =
+        sqlx::query_scalar(&format!("SELECT k.id FROM consents k WHERE {} ORDER BY k.id", ConsentOverdue::sql("?1")))
+            .bind(now)
+            .fetch_all(&s.db.pool)
+            .await
+            .unwrap();
+    let overdue_rust: Vec<i64> =
+        rows.iter().filter(|(_, status, due, ..)| ConsentOverdue::holds(status.parse().unwrap(), *due, now)).map(|r| r.0).collect();
+    assert_eq!(overdue_sql, overdue_rust);
+    assert_eq!(overdue_sql.len(), 1);
+    let agencies: Vec<i64> = sqlx::query_scalar("SELECT id FROM agencies").fetch_all(&s.db.pool).await.unwrap();
+    for (_, _, _, _, _, response) in &rows {
+        let held: Vec<(ConsentPurpose, Option<i64>, ConsentStatus)> =
+            rows.iter().filter(|r| r.5 == *response).map(|r| (r.3.parse().unwrap(), r.4, r.1.parse().unwrap())).collect();
+        for agency in &agencies {
+            let sql: bool = sqlx::query_scalar(&format!("SELECT {}", PassOnLifted::SQL))
+                .bind(response)
+                .bind(agency)
+                .fetch_one(&s.db.pool)
+                .await
+                .unwrap();
+            assert_eq!(sql, PassOnLifted::holds(&held, *agency), "response {response}, agency {agency}");
+        }
+    }
+    let statuses: Vec<(i64, String)> = sqlx::query_as("SELECT id, status FROM requests ORDER BY id").fetch_all(&s.db.pool).await.unwrap();
+    let taken: Vec<i64> = sqlx::query_scalar(&format!("SELECT r.id FROM requests r WHERE {} ORDER BY r.id", TakesPassedOn::SQL))
+        .fetch_all(&s.db.pool)
+        .await
+        .unwrap();
+    let held: Vec<i64> =
+        statuses.iter().filter(|(_, st)| TakesPassedOn::holds(st.parse::<RequestStatus>().unwrap())).map(|r| r.0).collect();
+    assert_eq!(taken, held);
+}
