@@ -661,7 +661,10 @@ person-intro = For a data-protection request: every record naming the person in 
 person-name = Person's name
 person-run = Find records
 person-none = No record names { $name }.
-person-count = { $count } records name { $name }.
+person-count = { $count ->
+    [one] One record names { $name }.
+   *[other] { $count } records name { $name }.
+}
 person-record = Record
 person-source = From
 person-conditions = Handling

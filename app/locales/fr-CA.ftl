@@ -661,7 +661,10 @@ person-intro = Pour une demande relative à la protection des renseignements per
 person-name = Nom de la personne
 person-run = Trouver les enregistrements
 person-none = Aucun enregistrement ne nomme { $name }.
-person-count = { $count } enregistrements nomment { $name }.
+person-count = { $count ->
+    [one] Un enregistrement nomme { $name }.
+   *[other] { $count } enregistrements nomment { $name }.
+}
 person-record = Enregistrement
 person-source = Provenance
 person-conditions = Traitement

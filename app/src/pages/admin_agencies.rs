@@ -95,7 +95,7 @@ fn LegalBases() -> impl IntoView {
                                             {list.into_iter().map(|b| view! {
                                                 <tr>
                                                     <td class="mono" translate="no">{b.code.clone()}</td>
-                                                    <td translate="no">{b.label.clone()} {b.formal_mla.then(|| view! { " " <span class="badge">{tr!(l, "lb-formal")}</span> })}</td>
+                                                    <td translate="no">{b.label.clone()} {b.formal_mla.then(|| view! { " " <span class="lb-formal">{tr!(l, "lb-formal")}</span> })}</td>
                                                     <td>{if b.retired {
                                                         view! { <span class="muted">{tr!(l, "lb-retired")}</span> }.into_any()
                                                     } else {

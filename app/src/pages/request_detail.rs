@@ -199,7 +199,7 @@ fn LegalBasisFacts(request: RequestView) -> impl IntoView {
             <dd>{match &request.legal_basis {
                 Some(b) => view! {
                     <span translate="no">{b.label.clone()}</span>
-                    {b.formal_mla.then(|| view! { " " <span class="badge">{tr!(l, "lb-formal")}</span> })}
+                    {b.formal_mla.then(|| view! { " " <span class="lb-formal">{tr!(l, "lb-formal")}</span> })}
                 }.into_any(),
                 None => view! { <span class="muted">{tr!(l, "lb-not-recorded")}</span> }.into_any(),
             }}
@@ -309,7 +309,7 @@ fn ConsentItem(consent: ConsentView) -> impl IntoView {
             </p>
             <p class="prewrap small" translate="no">{consent.reason.clone()}</p>
             {if consent.status == ConsentStatus::Asked {
-                view! { <p class="small">{tr!(l, "consent-due")} " " <DeadlineText deadline=Some(consent.deadline.clone())/></p> }.into_any()
+                view! { <p class="small consent-due"><span>{tr!(l, "consent-due")}</span> <DeadlineText deadline=Some(consent.deadline.clone())/></p> }.into_any()
             } else {
                 view! {
                     <p class="small">

@@ -259,8 +259,10 @@ impl Db {
         // round trip to the connection's thread (sqlx pings again on every return regardless).
         let pool =
             SqlitePoolOptions::new().max_connections(tuning.connections).test_before_acquire(false).connect_with(options.clone()).await?;
-        // The writer touches every table's indexes: a larger cache than a reader's.
-        let conn = options.pragma("cache_size", format!("-{}", tuning.cache_kb * 4)).connect().await?;
+        // The writer touches every table's indexes: a larger cache than a reader's. It also overwrites what it
+        // deletes (secure_delete): a purged case's texts do not linger in the file's free pages. Deletes are
+        // rare here (expired sessions, purges), so the extra writes cost little.
+        let conn = options.pragma("cache_size", format!("-{}", tuning.cache_kb * 4)).pragma("secure_delete", "ON").connect().await?;
         let generation = Arc::new(AtomicU64::new(0));
         let writer = Arc::new(Mutex::new(Writer {
             conn,
