@@ -46,11 +46,14 @@ CREATE TABLE retention_decisions (
 CREATE INDEX retention_decisions_case ON retention_decisions(case_id, id);
 
 -- Responses stay append-only, except that a purge empties those of its case (marked purged first, in the
--- same transaction).
+-- same transaction): their text and H3's words, nothing else.
 DROP TRIGGER responses_no_update;
 CREATE TRIGGER responses_no_update BEFORE UPDATE ON responses
 WHEN (SELECT c.purged_at FROM requests q JOIN cases c ON c.id = q.case_id WHERE q.id = OLD.request_id) IS NULL
     OR NEW.body != '' OR NEW.request_id != OLD.request_id OR NEW.author_id != OLD.author_id OR NEW.kind != OLD.kind
+    OR NEW.agency_id != OLD.agency_id OR NEW.tlp != OLD.tlp OR NEW.created_at != OLD.created_at
+    OR NEW.source_grade IS NOT OLD.source_grade OR NEW.info_grade IS NOT OLD.info_grade
+    OR NEW.h0 != OLD.h0 OR NEW.h1 != OLD.h1 OR NEW.h2 != OLD.h2
 BEGIN
     SELECT RAISE(ABORT, 'responses are append-only');
 END;

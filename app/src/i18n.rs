@@ -162,6 +162,12 @@ fn is_bidi_control(c: char) -> bool {
     matches!(c, '\u{202a}'..='\u{202e}' | '\u{2066}'..='\u{2069}' | '\u{200e}' | '\u{200f}' | '\u{061c}')
 }
 
+/// A user's free text (grounds, conditions in words) as kept: lines and tabs stay; other control characters
+/// (a NUL would cut the text short for SQLite's length checks) and bidirectional formatting go; trimmed.
+pub fn plain_text(text: &str) -> String {
+    text.chars().filter(|c| matches!(c, '\n' | '\t') || (!c.is_control() && !is_bidi_control(*c))).collect::<String>().trim().to_string()
+}
+
 /// A name a user gives (a passkey's, a token's) as kept: without control or bidirectional-formatting
 /// characters, which could make an audit line or a list read other than it is, and trimmed.
 pub fn plain_line(text: &str) -> String {

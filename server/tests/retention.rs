@@ -106,7 +106,8 @@ async fn a_purge_leaves_the_skeleton_and_the_audit_chain_and_takes_the_content_a
         assert_eq!(n, 0, "{table}");
     }
     assert!(!stored.exists(), "the file is gone from disk");
-    let titles: Vec<String> = sqlx::query_scalar("SELECT title FROM notifications").fetch_all(&s.db.pool).await.unwrap();
+    let titles: Vec<String> =
+        sqlx::query_scalar("SELECT title || ' ' || COALESCE(subject, '') FROM notifications").fetch_all(&s.db.pool).await.unwrap();
     assert!(titles.iter().all(|t| !t.contains("Rajesh")), "{titles:?}");
     let found = india.ok("search", &[("q", "Rajesh Sharma")]).await;
     assert!(found["hits"].as_array().unwrap().iter().all(|h| h["case_id"].as_i64() != case.parse().ok()), "{found}");

@@ -137,14 +137,15 @@ impl Conditions {
         (self.h0 || !floor.h0) && (self.h1 || !floor.h1) && (self.h2 || !floor.h2) && (self.h3.is_some() || floor.h3.is_none())
     }
 
-    /// Every condition of either (for a banner over many records: the strictest of them all).
+    /// Every condition of either (for a banner over many records: the strictest of them all). H3 keeps the
+    /// first words found: a banner names the code, the records say their own words.
     pub fn union(&self, other: &Conditions) -> Conditions {
-        let h3 = match (&self.h3, &other.h3) {
-            (Some(a), Some(b)) if a != b => Some(format!("{a}; {b}")),
-            (Some(a), _) => Some(a.clone()),
-            (None, b) => b.clone(),
-        };
-        Conditions { h0: self.h0 || other.h0, h1: self.h1 || other.h1, h2: self.h2 || other.h2, h3 }
+        Conditions {
+            h0: self.h0 || other.h0,
+            h1: self.h1 || other.h1,
+            h2: self.h2 || other.h2,
+            h3: self.h3.clone().or_else(|| other.h3.clone()),
+        }
     }
 }
 

@@ -66,7 +66,7 @@ pub async fn insert(
 pub async fn attach_to_response(tx: &mut Tx, ids: &[i64], request_id: i64, response_id: i64, user: &SessionUser) -> Result<(), AppError> {
     for id in ids {
         let done = sqlx::query(
-            "UPDATE attachments SET response_id = ? WHERE id = ? AND request_id = ? AND response_id IS NULL AND uploaded_by = ?",
+            "UPDATE attachments SET response_id = ? WHERE id = ? AND request_id = ? AND response_id IS NULL AND source_response_id IS NULL AND uploaded_by = ?",
         )
         .bind(response_id)
         .bind(id)
@@ -305,7 +305,7 @@ pub async fn sweep_unfinished(dir: &Path, age: std::time::Duration) -> usize {
 
 /// How much the agency's users have stored, in bytes.
 async fn agency_usage(conn: &mut SqliteConnection, agency_id: i64) -> Result<i64, AppError> {
-    Ok(sqlx::query_scalar("SELECT COALESCE(SUM(a.size), 0) FROM attachments a JOIN users u ON u.id = a.uploaded_by WHERE u.agency_id = ?")
+    Ok(sqlx::query_scalar("SELECT COALESCE(SUM(a.size), 0) FROM attachments a JOIN users u ON u.id = a.uploaded_by WHERE u.agency_id = ? AND a.source_response_id IS NULL")
         .bind(agency_id)
         .fetch_one(conn)
         .await?)
@@ -331,6 +331,11 @@ pub async fn upload(
     let ctype = if file.content_type.is_empty() { "application/octet-stream" } else { file.content_type };
     // The quota is checked under the write lock, where concurrent uploads of one agency take turns.
     let mut tx = db.begin_write().await?;
+    // A purge may have committed while the file arrived (`authorize` ran before): nothing more goes there.
+    let purged: bool = sqlx::query_scalar("SELECT purged_at IS NOT NULL FROM cases WHERE id = ?").bind(case_id).fetch_one(&mut *tx).await?;
+    if purged {
+        return Err(AppError::Conflict("This case was purged on retention review: it is kept as a record only.".into()));
+    }
     {
         let used = agency_usage(&mut tx, actor.user.agency_id).await?.max(0) as u64;
         if used + size > store.agency_quota_bytes {

@@ -127,7 +127,7 @@ impl ConsentAsk {
         let pass_to = form.pass_to.trim().to_uppercase();
         let passing = purpose == Some(ConsentPurpose::PassOn);
         p.check(!passing || !pass_to.is_empty(), "pass_to", "Choose the agency you would pass it on to.");
-        let reason = form.reason.trim().to_string();
+        let reason = crate::i18n::plain_text(&form.reason);
         p.check(!reason.is_empty(), "reason", "Say why you ask: what it would be used for, and by whom.");
         p.check(reason.chars().count() <= 5000, "reason", "The reason is limited to 5,000 characters.");
         let ask =
@@ -204,7 +204,7 @@ impl ConsentAnswer {
             p.add("decision", "Choose granted, partly granted or refused.");
             decision = None;
         }
-        let answer = form.answer.trim().to_string();
+        let answer = crate::i18n::plain_text(&form.answer);
         let needs_words = matches!(decision, Some(ConsentStatus::PartlyGranted | ConsentStatus::Refused));
         p.check(
             !needs_words || !answer.is_empty(),

@@ -382,10 +382,15 @@ pub fn ensure_may_pass_on(user: &SessionUser, given: &Given<'_>, target: Request
     if !given.kind.carries_information() || !(as_provider || on_side(user, given.receiver.agency_id, given.receiver.country)) {
         return Err(AppError::Forbidden);
     }
+    // Only with a request of one of the two holders: a supervisor may write for any agency of their country,
+    // and every other one is a third agency too.
+    if target.from.agency_id != given.receiver.agency_id && target.from.agency_id != given.provider.agency_id {
+        return Err(AppError::Forbidden);
+    }
     if !PassOnTarget::holds(target) {
         return Err(AppError::Conflict("Information can be passed on only with a request on a case of its sender or recipient.".into()));
     }
-    let third = target.to.agency_id != given.provider.agency_id;
+    let third = target.to.agency_id != given.provider.agency_id && target.to.agency_id != given.receiver.agency_id;
     if third && matches!(given.tlp, Tlp::Red | Tlp::AmberStrict) {
         return Err(AppError::Conflict(format!(
             "This information is marked {}: it stays with the agencies it was given to and is not passed on.",
@@ -568,6 +573,10 @@ mod tests {
         assert_eq!(ensure_may_pass_on(&ncb_officer, &answer, RequestSides { to: rcmp, ..to_cbsa }, false), Ok(()));
         let rcmp_to_cbi = RequestSides { from: rcmp, to: Party { agency_id: 2, country: Country::India }, owner: rcmp, unsent: true };
         assert_eq!(ensure_may_pass_on(&user_at(Role::Officer, Country::Canada, 10), &answer, rcmp_to_cbi, false), Ok(()));
+        // India's supervisor writes for CBI too, but CBI holds nothing: its request is not the receiver's.
+        let cbi = Party { agency_id: 2, country: Country::India };
+        let cbi_to_rcmp = RequestSides { from: cbi, to: rcmp, owner: cbi, unsent: true };
+        assert_eq!(ensure_may_pass_on(&user(Role::Supervisor, Country::India), &answer, cbi_to_rcmp, true), Err(AppError::Forbidden));
         // Not the receiver nor the provider; a refusal is no information; a third owner would read it.
         assert_eq!(ensure_may_pass_on(&user_at(Role::Officer, Country::India, 2), &answer, to_cbsa, true), Err(AppError::Forbidden));
         assert_eq!(ensure_may_pass_on(&ncb_officer, &given(Tlp::Amber, ResponseKind::Refusal), to_cbsa, true), Err(AppError::Forbidden));

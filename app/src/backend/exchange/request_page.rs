@@ -28,8 +28,7 @@ pub async fn request(
 
     let responses = responses(conn, "r.request_id = ?", row.id, viewer, Some(row.sides())).await?;
     let passed_on = passed_on(conn, row.id, viewer).await?;
-    let pass_on_targets =
-        if responses.iter().any(|r| r.may_ask_consent) { pass_on_targets(conn, viewer, row.id).await? } else { Vec::new() };
+    let pass_on_targets = if responses.iter().any(|r| r.may_ask_consent) { pass_on_targets(conn, viewer, row).await? } else { Vec::new() };
     let legal_basis = match row.legal_basis_id {
         Some(id) => crate::backend::exchange::legal_bases::by_id(conn, id).await?,
         None => None,
@@ -175,8 +174,9 @@ async fn passed_on(conn: &mut SqliteConnection, request_id: i64, viewer: &Sessio
 }
 
 /// The viewer's side's requests still being worked, on cases of one of their two ends, that a response may
-/// be passed on with (the newest 50): "LD-…/R12 → CBSA: subject".
-async fn pass_on_targets(conn: &mut SqliteConnection, viewer: &SessionUser, except: i64) -> Result<Vec<RequestChoice>, AppError> {
+/// be passed on with (the newest 50): "LD-…/R12 → CBSA: subject". Only requests of the two ends of `source`
+/// (which hold what it gave) take it (`policy::ensure_may_pass_on`).
+async fn pass_on_targets(conn: &mut SqliteConnection, viewer: &SessionUser, source: &RequestRow) -> Result<Vec<RequestChoice>, AppError> {
     use crate::backend::exchange::rules::TakesPassedOn;
     let mut q: QueryBuilder<Sqlite> = QueryBuilder::new(
         "SELECT r.id, c.reference || '/R' || r.id || ' → ' || ta.code || ': ' || r.subject FROM requests r \
@@ -187,8 +187,12 @@ async fn pass_on_targets(conn: &mut SqliteConnection, viewer: &SessionUser, exce
         .push(" AND ")
         .push(TakesPassedOn::SQL)
         .push(" AND r.id != ")
-        .push_bind(except)
-        .push(" AND ");
+        .push_bind(source.id)
+        .push(" AND r.from_agency_id IN (")
+        .push_bind(source.from_agency_id)
+        .push(", ")
+        .push_bind(source.to_agency_id)
+        .push(") AND ");
     crate::backend::exchange::policy::push_on_side(&mut q, viewer, "r.from_agency_id", "fa.country");
     q.push(" ORDER BY r.id DESC LIMIT 50");
     let rows: Vec<(i64, String)> = q.build_query_as().fetch_all(&mut *conn).await?;

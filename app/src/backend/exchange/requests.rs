@@ -117,7 +117,7 @@ impl RequestInput {
         p.check(!form.to_agency.trim().is_empty(), "to_agency", "Choose the agency you are asking.");
         let legal_basis_code = form.legal_basis.trim().to_lowercase();
         p.check(!legal_basis_code.is_empty(), "legal_basis", "Choose the legal basis of the request from your country's list.");
-        let legal_basis_note = form.legal_basis_note.trim().to_string();
+        let legal_basis_note = crate::i18n::plain_text(&form.legal_basis_note);
         p.check(
             legal_basis_note.chars().count() <= 2000,
             "legal_basis_note",
@@ -162,9 +162,9 @@ impl RequestInput {
 /// Reads the four condition fields of a form (ticked boxes, H3's words) into `Conditions`.
 pub fn parse_conditions(p: &mut crate::error::Problems, h0: &str, h1: &str, h2: &str, h3: &str) -> Conditions {
     let ticked = |v: &str| matches!(v.trim(), "true" | "on" | "yes" | "1");
-    let words = h3.trim();
+    let words = crate::i18n::plain_text(h3);
     p.check(words.chars().count() <= 2000, "h3", "Say the other restrictions in at most 2,000 characters.");
-    Conditions { h0: ticked(h0), h1: ticked(h1), h2: ticked(h2), h3: (!words.is_empty()).then(|| words.to_string()) }
+    Conditions { h0: ticked(h0), h1: ticked(h1), h2: ticked(h2), h3: (!words.is_empty()).then_some(words) }
 }
 
 /// Where a new request goes: on which case, from which agency to which.

@@ -117,7 +117,7 @@ impl Decision {
     pub fn parse(form: &RetentionForm, now: DateTime<Utc>) -> Result<(i64, Self), AppError> {
         let mut p = Problems::default();
         let case_id: Option<i64> = p.parsed(&form.case_id, "case_id", "Choose the case you review.");
-        let reason = form.reason.trim().to_string();
+        let reason = crate::i18n::plain_text(&form.reason);
         p.check((3..=2000).contains(&reason.chars().count()), "reason", "Give the reason, in 3 to 2,000 characters.");
         let decision = match form.decision.as_str() {
             "keep" => {
@@ -240,7 +240,7 @@ pub async fn purge(tx: &mut Tx, case_id: i64, reason: &str, user: &SessionUser) 
     let entities = sqlx::query("DELETE FROM entities WHERE case_id = ?").bind(case_id).execute(&mut **tx).await?.rows_affected() as i64;
     // Notification titles name subjects: they go too (the links stay, and lead to the skeleton).
     sqlx::query(
-        "UPDATE notifications SET title = 'Purged' WHERE link = '/cases/' || ?1 OR link LIKE '/cases/' || ?1 || '#%' \
+        "UPDATE notifications SET title = 'Purged', subject = NULL, agency = '', detail = '' WHERE link = '/cases/' || ?1 OR link LIKE '/cases/' || ?1 || '#%' \
          OR EXISTS (SELECT 1 FROM requests q WHERE q.case_id = ?1 \
                     AND (notifications.link = '/requests/' || q.id OR notifications.link LIKE '/requests/' || q.id || '#%'))",
     )
