@@ -5,15 +5,6 @@ use crate::error::AppError;
 use crate::model::{ConsentAnswerForm, ConsentForm, LegalBasisForm, LegalBasisView};
 use leptos::prelude::*;
 
-/// Nothing more is done with what a purged case held.
-#[cfg(feature = "ssr")]
-fn not_purged(purged: bool) -> Result<(), AppError> {
-    if purged {
-        return Err(AppError::Conflict("This case was purged on retention review: it is kept as a record only.".into()));
-    }
-    Ok(())
-}
-
 /// The admin's country's legal bases, retired ones included.
 #[server(endpoint = "legal_bases")]
 pub async fn legal_bases() -> Result<Vec<LegalBasisView>, AppError> {
@@ -100,7 +91,7 @@ pub async fn ask_consent(#[server(flatten)] form: ConsentForm) -> Result<(), App
             let (info, row, access) = consents::given(&mut tx, ask.response_id).await?.ok_or(AppError::NotFound)?;
             policy::ensure_request(&actor.user, &access.parties, row.sides(), RequestOp::View)?;
             policy::ensure_consent(&actor.user, ConsentOp::Ask, info.receiver, info.provider)?;
-            not_purged(access.purged)?;
+            crate::backend::exchange::retention::refuse_if_purged(access.purged)?;
             if !info.kind.carries_information() || !consents::restricts(&info.conditions, ask.purpose) {
                 return Err(AppError::Conflict(
                     "This response does not carry the condition you ask about: nothing needs the provider's consent.".into(),
@@ -160,7 +151,7 @@ pub async fn answer_consent(#[server(flatten)] form: ConsentAnswerForm) -> Resul
             let (row, access) = requests::load(&mut tx, consent.request_id).await?.ok_or(AppError::NotFound)?;
             policy::ensure_request(&actor.user, &access.parties, row.sides(), RequestOp::View)?;
             policy::ensure_consent(&actor.user, ConsentOp::Answer, consent.asker(), consent.provider())?;
-            not_purged(access.purged)?;
+            crate::backend::exchange::retention::refuse_if_purged(access.purged)?;
             consents::answer(&mut tx, &consent, &answer, &actor.user).await?;
             let details =
                 json!({"response": consent.response_id, "purpose": consent.purpose.as_str(), "decision": answer.decision.as_str()});
@@ -204,7 +195,7 @@ pub async fn withdraw_consent(id: i64) -> Result<(), AppError> {
             let (row, access) = requests::load(&mut tx, consent.request_id).await?.ok_or(AppError::NotFound)?;
             policy::ensure_request(&actor.user, &access.parties, row.sides(), RequestOp::View)?;
             policy::ensure_consent(&actor.user, ConsentOp::Withdraw, consent.asker(), consent.provider())?;
-            not_purged(access.purged)?;
+            crate::backend::exchange::retention::refuse_if_purged(access.purged)?;
             consents::withdraw(&mut tx, &consent).await?;
             audit::record(&mut tx, &actor.who, Event::new("consent.withdraw").on("consent", id).case(consent.case_id)).await?;
             tx.commit().await?;
@@ -233,7 +224,7 @@ pub async fn pass_on_response(response_id: i64, request_id: i64) -> Result<(), A
             policy::ensure_request(&actor.user, &source_access.parties, source.sides(), RequestOp::View)?;
             let (target, target_access) = requests::load(&mut tx, request_id).await?.ok_or(AppError::NotFound)?;
             policy::ensure_request(&actor.user, &target_access.parties, target.sides(), RequestOp::ActAsSender)?;
-            not_purged(source_access.purged || target_access.purged)?;
+            crate::backend::exchange::retention::refuse_if_purged(source_access.purged || target_access.purged)?;
             if target.id == source.id || !crate::backend::exchange::rules::TakesPassedOn::holds(target.status) {
                 return Err(AppError::field("request_id", "Choose another request that is still being worked."));
             }

@@ -19,9 +19,7 @@ pub(crate) mod load {
         let mut tx = app.db.begin_write().await?;
         let (row, access) = requests::load(&mut tx, id).await?.ok_or(AppError::NotFound)?;
         policy::ensure_request(&actor.user, &access.parties, row.sides(), op)?;
-        if access.purged && op != RequestOp::View {
-            return Err(AppError::Conflict("This case was purged on retention review: it is kept as a record only.".into()));
-        }
+        crate::backend::exchange::retention::refuse_if_purged(access.purged && op != RequestOp::View)?;
         Ok((actor, app, tx, row, access))
     }
 }

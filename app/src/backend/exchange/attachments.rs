@@ -333,9 +333,7 @@ pub async fn upload(
     let mut tx = db.begin_write().await?;
     // A purge may have committed while the file arrived (`authorize` ran before): nothing more goes there.
     let purged: bool = sqlx::query_scalar("SELECT purged_at IS NOT NULL FROM cases WHERE id = ?").bind(case_id).fetch_one(&mut *tx).await?;
-    if purged {
-        return Err(AppError::Conflict("This case was purged on retention review: it is kept as a record only.".into()));
-    }
+    crate::backend::exchange::retention::refuse_if_purged(purged)?;
     {
         let used = agency_usage(&mut tx, actor.user.agency_id).await?.max(0) as u64;
         if used + size > store.agency_quota_bytes {

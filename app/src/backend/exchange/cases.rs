@@ -79,9 +79,7 @@ pub async fn checked(
 ) -> Result<CaseAccess, AppError> {
     let access = access(conn, id).await?.ok_or(AppError::NotFound)?;
     crate::backend::exchange::policy::ensure_case(user, access.owner, &access.parties, op)?;
-    if access.purged && op != crate::backend::exchange::policy::CaseOp::View {
-        return Err(AppError::Conflict("This case was purged on retention review: it is kept as a record only.".into()));
-    }
+    crate::backend::exchange::retention::refuse_if_purged(access.purged && op != crate::backend::exchange::policy::CaseOp::View)?;
     Ok(access)
 }
 

@@ -257,30 +257,28 @@ pub async fn load(conn: &mut SqliteConnection, id: i64) -> Result<Option<Consent
 
 /// Records the provider's answer; a consent already answered or withdrawn is not answered again.
 pub async fn answer(tx: &mut Tx, row: &ConsentRow, answer: &ConsentAnswer, user: &SessionUser) -> Result<(), AppError> {
+    settle(tx, row, answer.decision, &answer.answer, Some(user.id)).await
+}
+
+pub async fn withdraw(tx: &mut Tx, row: &ConsentRow) -> Result<(), AppError> {
+    settle(tx, row, ConsentStatus::Withdrawn, "", None).await
+}
+
+/// Ends an awaited consent request (answered by `by`, or withdrawn by its asker); one already ended is not
+/// ended again.
+async fn settle(tx: &mut Tx, row: &ConsentRow, status: ConsentStatus, words: &str, by: Option<i64>) -> Result<(), AppError> {
     let changed = sqlx::query(&format!(
         "UPDATE consents AS k SET status = ?, answer = ?, answered_by = ?, answered_at = ? WHERE k.id = ? AND {}",
         ConsentAwaited::SQL
     ))
-    .bind(answer.decision.as_str())
-    .bind(&answer.answer)
-    .bind(user.id)
-    .bind(Utc::now())
+    .bind(status.as_str())
+    .bind(words)
+    .bind(by)
+    .bind(by.map(|_| Utc::now()))
     .bind(row.id)
     .execute(&mut **tx)
     .await?
     .rows_affected();
-    if changed == 0 {
-        return Err(AppError::Conflict("This consent request has already been answered or withdrawn.".into()));
-    }
-    Ok(())
-}
-
-pub async fn withdraw(tx: &mut Tx, row: &ConsentRow) -> Result<(), AppError> {
-    let changed = sqlx::query(&format!("UPDATE consents AS k SET status = 'withdrawn' WHERE k.id = ? AND {}", ConsentAwaited::SQL))
-        .bind(row.id)
-        .execute(&mut **tx)
-        .await?
-        .rows_affected();
     if changed == 0 {
         return Err(AppError::Conflict("This consent request has already been answered or withdrawn.".into()));
     }

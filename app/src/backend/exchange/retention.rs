@@ -24,6 +24,14 @@ impl ReviewDue {
     }
 }
 
+/// Nothing more is done on a purged case: the one refusal every write path gives.
+pub fn refuse_if_purged(purged: bool) -> Result<(), AppError> {
+    if purged {
+        return Err(AppError::Conflict("This case was purged on retention review: it is kept as a record only.".into()));
+    }
+    Ok(())
+}
+
 /// The case's review date when closed at `closed`: its owning country's period for its category, or that
 /// country's default.
 pub async fn review_date(conn: &mut SqliteConnection, case_id: i64, closed: DateTime<Utc>) -> Result<DateTime<Utc>, AppError> {
