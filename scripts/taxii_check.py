@@ -25,11 +25,16 @@ def main():
         pages += 1
         for raw in envelope.get("objects", []):
             obj = stix2.parse(raw, allow_custom=True)
+            if obj.type == "marking-definition":
+                # A handling condition (H0-H3) as a statement marking.
+                print(json.dumps({"type": obj.type, "id": obj.id, "statement": obj.definition.statement}))
+                continue
             print(json.dumps({
                 "type": obj.type,
                 "id": obj.id,
                 "pattern": obj.pattern,
                 "marking": obj.object_marking_refs[0],
+                "markings": list(obj.object_marking_refs),
                 "labels": list(obj.labels),
             }))
     print(json.dumps({"pages": pages}))

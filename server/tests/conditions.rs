@@ -222,3 +222,73 @@ async fn consent_asked_goes_overdue_in_the_providers_inbox_and_the_rules_agree_w
         statuses.iter().filter(|(_, st)| TakesPassedOn::holds(st.parse::<RequestStatus>().unwrap())).map(|r| r.0).collect();
     assert_eq!(taken, held);
 }
+
+/// Notifications of `kind` to the user signed in as `login`: (title, link).
+async fn notified(s: &TestServer, login: &str, kind: &str) -> Vec<(String, String)> {
+    sqlx::query_as(
+        "SELECT n.title, n.link FROM notifications n JOIN users u ON u.id = n.user_id WHERE u.username = ? AND n.kind = ? ORDER BY n.id",
+    )
+    .bind(login)
+    .bind(kind)
+    .fetch_all(&s.db.pool)
+    .await
+    .unwrap()
+}
+
+#[tokio::test]
+async fn a_consent_awaited_is_reminded_of_once_before_and_once_after_its_deadline_and_its_answer_is_emailed() {
+    let s = TestServer::start().await;
+    let now = chrono::Utc::now();
+    // The demo's consent to pass RCMP's answer on to CBSA is overdue: RCMP's officers are told, once.
+    app::backend::oversight::notifications::remind(&s.db, now).await.unwrap();
+    app::backend::oversight::notifications::remind(&s.db, now).await.unwrap();
+    let overdue = notified(&s, "rcmp.officer", "consent_overdue").await;
+    assert_eq!(overdue.len(), 1, "{overdue:?}");
+    assert!(overdue[0].0.starts_with("Consent overdue (Pass on to another agency (H2)): Voyage history"), "{overdue:?}");
+    assert!(overdue[0].1.starts_with("/requests/") && overdue[0].1.contains("#response-"));
+    assert!(notified(&s, "ncb.officer", "consent_overdue").await.is_empty(), "the asking side is not reminded");
+
+    // A new ask, due in five days: reminded of once within its last 24 hours, not before.
+    let given: i64 = sqlx::query_scalar("SELECT response_id FROM consents WHERE purpose = 'pass_on'").fetch_one(&s.db.pool).await.unwrap();
+    sqlx::query("UPDATE users SET email = 'priya@ncb.example.in', email_alerts = 'each' WHERE username = 'ncb.officer'")
+        .execute(&s.db.pool)
+        .await
+        .unwrap();
+    let mut ncb = s.signed_in("ncb.officer").await;
+    let given = given.to_string();
+    ncb.ok(
+        "ask_consent",
+        &[("response_id", &given), ("purpose", "pass_on"), ("pass_to", "CBI"), ("reason", "The CBI holds the fraud case.")],
+    )
+    .await;
+    app::backend::oversight::notifications::remind(&s.db, now + chrono::Duration::days(3)).await.unwrap();
+    assert!(notified(&s, "rcmp.officer", "consent_due_soon").await.is_empty(), "two days to go");
+    let day_before = now + chrono::Duration::days(4) + chrono::Duration::hours(2);
+    app::backend::oversight::notifications::remind(&s.db, day_before).await.unwrap();
+    app::backend::oversight::notifications::remind(&s.db, day_before).await.unwrap();
+    assert_eq!(notified(&s, "rcmp.officer", "consent_due_soon").await.len(), 1);
+
+    // RCMP refuses; the asker is notified and e-mailed, the e-mail naming the reference only.
+    let mut rcmp = s.signed_in("rcmp.officer").await;
+    let asked: i64 = sqlx::query_scalar(
+        "SELECT id FROM consents WHERE status = 'asked' AND pass_to_agency_id = (SELECT id FROM agencies WHERE code = 'CBI')",
+    )
+    .fetch_one(&s.db.pool)
+    .await
+    .unwrap();
+    rcmp.ok(
+        "answer_consent",
+        &[("id", &asked.to_string()), ("decision", "refused"), ("answer", "The CBI is not party to the treaty channel.")],
+    )
+    .await;
+    assert_eq!(notified(&s, "ncb.officer", "consent_answered").await.len(), 1);
+    let mut conn = s.db.pool.acquire().await.unwrap();
+    let alerts = app::backend::oversight::alerts::due(&mut conn, chrono::Utc::now(), 50).await.unwrap();
+    let mine: Vec<_> = alerts.into_iter().filter(|a| a.email == "priya@ncb.example.in").collect();
+    assert_eq!(mine.iter().map(|a| a.kind.as_str()).collect::<Vec<_>>(), ["consent_answered"]);
+    let mail = app::backend::oversight::alerts::compose(&mine, "https://desk.example").unwrap();
+    assert!(mail.subject.contains("Consent answered"), "{}", mail.subject);
+    for content in ["Voyage", "treaty channel", "CBI"] {
+        assert!(!mail.subject.contains(content) && !mail.body.contains(content), "{content} in {mail:?}");
+    }
+}

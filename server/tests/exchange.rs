@@ -531,6 +531,8 @@ async fn indicators_are_validated_deduplicated_and_exported_as_stix() {
             ("first_seen", "2026-11-01".to_string()),
             ("last_seen", "".to_string()),
             ("note", "".to_string()),
+            ("h1", "on".to_string()),
+            ("h3", "Not for the domain's registrar".to_string()),
         ]
     };
     let ok = add("Evil-Broker.EXAMPLE");
@@ -565,6 +567,21 @@ async fn indicators_are_validated_deduplicated_and_exported_as_stix() {
     assert!(patterns.contains(&"[domain-name:value = 'evil-broker.example']"));
     assert!(patterns.contains(&"[ipv4-addr:value = '198.51.100.7']"));
     assert!(patterns.contains(&"[url:value = 'http://x.example/a']"));
+    // Its handling conditions travel with it as statement markings that resolve in the bundle.
+    let objects = bundle["objects"].as_array().unwrap();
+    let broker = objects.iter().find(|o| o["pattern"] == "[domain-name:value = 'evil-broker.example']").unwrap();
+    let refs: Vec<&str> = broker["object_marking_refs"].as_array().unwrap().iter().map(|m| m.as_str().unwrap()).collect();
+    let statements: Vec<&str> = refs
+        .iter()
+        .filter_map(|id| objects.iter().find(|o| o["id"] == *id))
+        .filter_map(|m| m["definition"]["statement"].as_str())
+        .collect();
+    assert_eq!(refs.len(), 3, "TLP, H1 and H3: {refs:?}");
+    assert!(statements[0].starts_with("H1: not to be disclosed in judicial proceedings"), "{statements:?}");
+    assert_eq!(statements[1], "H3: Not for the domain's registrar");
+    let case = ncb.ok("get_case", &[("id", &st.case_id)]).await;
+    let shown = case["indicators"].as_array().unwrap().iter().find(|i| i["value"] == "evil-broker.example").unwrap();
+    assert_eq!((shown["conditions"]["h1"].as_bool(), shown["conditions"]["h2"].as_bool()), (Some(true), Some(false)));
 }
 
 /// The inbox is rendered once and then reused until something is written (backend::render_cache): it must

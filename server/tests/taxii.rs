@@ -47,7 +47,7 @@ async fn a_taxii_client_reads_what_the_agency_sees_and_never_red() {
     cccs.ok("add_indicator", &[("case_id", &case_id), ("kind", "domain"), ("value", "shared.example"), ("tlp", "green")]).await;
     // Added at once (the same millisecond, most likely): paging must neither lose nor repeat any.
     let lines = "198.51.100.1\n198.51.100.2\nbotnet-c2.example\nhttps://drop.example/payload.bin";
-    cccs.ok("bulk_add_indicators", &[("case_id", &case_id), ("text", lines), ("tlp", "amber")]).await;
+    cccs.ok("bulk_add_indicators", &[("case_id", &case_id), ("text", lines), ("tlp", "amber"), ("h2", "on")]).await;
 
     let on_pages = seen_on_pages(&s, "cccs.officer").await;
     assert!(on_pages.contains(&("red-only.example".into(), "red".into())), "the page shows the RED one to its adder");
@@ -63,7 +63,21 @@ async fn a_taxii_client_reads_what_the_agency_sees_and_never_red() {
         .unwrap();
     assert!(out.status.success(), "taxii client failed: {}", String::from_utf8_lossy(&out.stderr));
     let lines: Vec<Value> = String::from_utf8(out.stdout).unwrap().lines().map(|l| serde_json::from_str(l).unwrap()).collect();
-    let objects: Vec<&Value> = lines.iter().filter(|l| l.get("type").is_some()).collect();
+    let objects: Vec<&Value> = lines.iter().filter(|l| l["type"] == "indicator").collect();
+    // The handling conditions travel as statement markings, each sent before the indicators it marks.
+    let statements: BTreeSet<(String, String)> = lines
+        .iter()
+        .filter(|l| l["type"] == "marking-definition")
+        .map(|l| (l["id"].as_str().unwrap().to_string(), l["statement"].as_str().unwrap().to_string()))
+        .collect();
+    let h2 = statements.iter().find(|(_, s)| s.starts_with("H2: not to be passed on")).expect("the H2 statement").0.clone();
+    let bulk = objects.iter().find(|o| o["pattern"].as_str().unwrap().contains("198.51.100.1'")).unwrap();
+    assert_eq!(bulk["markings"].as_array().unwrap().iter().filter(|m| m.as_str() == Some(h2.as_str())).count(), 1);
+    for o in &objects {
+        for m in o["markings"].as_array().unwrap().iter().skip(1) {
+            assert!(statements.iter().any(|(id, _)| Some(id.as_str()) == m.as_str()), "{m} is sent in the feed");
+        }
+    }
     let pages = lines.last().unwrap()["pages"].as_u64().unwrap();
     assert!(pages >= 2, "read in pages of 2: {pages}");
     let got: BTreeSet<String> = objects
@@ -113,8 +127,14 @@ async fn added_after_and_another_agency_see_only_their_share() {
     // The NCB sees its own share: none of the CCCS's grid-attack indicators unless it is a party.
     let ncb = token(&s, "ncb.officer").await;
     let (_, theirs) = get(objects.clone(), ncb).await;
-    let ncb_ids: BTreeSet<String> =
-        theirs["objects"].as_array().cloned().unwrap_or_default().iter().map(|o| o["id"].as_str().unwrap().to_string()).collect();
+    let ncb_ids: BTreeSet<String> = theirs["objects"]
+        .as_array()
+        .cloned()
+        .unwrap_or_default()
+        .iter()
+        .map(|o| o["id"].as_str().unwrap().to_string())
+        .filter(|id| id.starts_with("indicator--"))
+        .collect();
     let ncb_pages = seen_on_pages(&s, "ncb.officer").await;
     assert_eq!(ncb_ids.len(), ncb_pages.iter().filter(|(_, t)| t != "red").count());
 
@@ -147,6 +167,12 @@ async fn added_after_and_another_agency_see_only_their_share() {
     let (_, own_feed) = get(objects.clone(), cccs.clone()).await;
     assert!(own_feed.to_string().contains("strict-only.example"), "the adding agency's own feed carries it");
     // The feed does not say which agency added an indicator (the pages do not either).
-    let by: BTreeSet<&str> = own_feed["objects"].as_array().unwrap().iter().map(|o| o["created_by_ref"].as_str().unwrap()).collect();
+    let by: BTreeSet<&str> = own_feed["objects"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|o| o["type"] == "indicator")
+        .map(|o| o["created_by_ref"].as_str().unwrap())
+        .collect();
     assert_eq!(by.len(), 1, "{by:?}");
 }

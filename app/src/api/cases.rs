@@ -311,9 +311,18 @@ pub async fn add_entity(case_id: i64, #[server(flatten)] form: EntityForm) -> Re
     )
 }
 
+/// Every line gets the same TLP and handling conditions (`h0`..`h3` as on the single form; none if absent).
 #[server(endpoint = "bulk_add_indicators")]
-pub async fn bulk_add_indicators(case_id: i64, text: String, tlp: String) -> Result<Vec<BulkLine>, AppError> {
-    use crate::backend::exchange::indicators;
+pub async fn bulk_add_indicators(
+    case_id: i64,
+    text: String,
+    tlp: String,
+    #[server(default)] h0: String,
+    #[server(default)] h1: String,
+    #[server(default)] h2: String,
+    #[server(default)] h3: String,
+) -> Result<Vec<BulkLine>, AppError> {
+    use crate::backend::exchange::indicators::{self, BulkMarks};
     use crate::backend::exchange::policy::CaseOp;
     use crate::backend::platform::audit::{self, Event};
     use crate::backend::state;
@@ -323,6 +332,9 @@ pub async fn bulk_add_indicators(case_id: i64, text: String, tlp: String) -> Res
         async {
             let (actor, app) = state::context().await?;
             let tlp: Tlp = tlp.parse().map_err(|_| AppError::field("tlp", "Choose a handling code."))?;
+            let mut p = crate::error::Problems::default();
+            let conditions = crate::backend::exchange::requests::parse_conditions(&mut p, &h0, &h1, &h2, &h3);
+            let marks = p.finish(Some(BulkMarks { tlp, conditions }))?;
             if text.trim().is_empty() {
                 return Err(AppError::field("text", "Paste one indicator per line."));
             }
@@ -331,7 +343,7 @@ pub async fn bulk_add_indicators(case_id: i64, text: String, tlp: String) -> Res
             }
             let mut tx = app.db.begin_write().await?;
             load::case(&mut tx, &actor, case_id, CaseOp::AddRecord).await?;
-            let report = indicators::bulk_add(&mut tx, case_id, &actor.user, &text, tlp).await?;
+            let report = indicators::bulk_add(&mut tx, case_id, &actor.user, &text, &marks).await?;
             let added = report.iter().filter(|l| l.added).count();
             audit::record(
                 &mut tx,

@@ -501,6 +501,8 @@ pub struct IndicatorView {
     pub first_seen: Option<String>,
     pub last_seen: Option<String>,
     pub note: String,
+    /// Set by the agency that added it, beside its TLP.
+    pub conditions: Conditions,
 }
 
 #[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]

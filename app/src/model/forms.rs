@@ -121,6 +121,11 @@ pub struct IndicatorForm {
     pub first_seen: String,
     pub last_seen: String,
     pub note: String,
+    /// Handling conditions, as on the response form.
+    pub h0: String,
+    pub h1: String,
+    pub h2: String,
+    pub h3: String,
 }
 
 /// A person, company or vessel named in a case.

@@ -310,13 +310,13 @@ fn Indicators(case: CaseView) -> impl IntoView {
                     <div class="table-wrap">
                         <table class="data">
                             <caption class="visually-hidden">{tr!(l, "ind-title")}</caption>
-                            <thead><tr><th scope="col">{tr!(l, "col-type")}</th><th scope="col">{tr!(l, "col-value")}</th><th scope="col">{tr!(l, "col-tlp")}</th><th scope="col">{tr!(l, "col-seen")}</th><th scope="col">{tr!(l, "col-note")}</th></tr></thead>
+                            <thead><tr><th scope="col">{tr!(l, "col-type")}</th><th scope="col">{tr!(l, "col-value")}</th><th scope="col">{tr!(l, "col-marking")}</th><th scope="col">{tr!(l, "col-seen")}</th><th scope="col">{tr!(l, "col-note")}</th></tr></thead>
                             <tbody>
                                 {case.indicators.iter().map(|i| view! {
                                     <tr>
                                         <td>{i.kind.label_in(l)}</td>
                                         <td class="mono breakable" translate="no">{i.value.clone()}</td>
-                                        <td><TlpBadge tlp=i.tlp/></td>
+                                        <td><TlpBadge tlp=i.tlp/>{(!i.conditions.is_empty()).then(|| view! { " " <ConditionsBadges conditions=i.conditions.clone()/> })}</td>
                                         <td class="nowrap">{i.first_seen.clone().unwrap_or_default()} {i.last_seen.clone().map(|l| format!(" – {l}"))}</td>
                                         <td translate="no">{i.note.clone()}</td>
                                     </tr>
@@ -341,6 +341,7 @@ fn Indicators(case: CaseView) -> impl IntoView {
                         <Field form="ind" label=tr!(l, "field-last-seen") name="last_seen" kind="date"/>
                     </div>
                     <Field form="ind" label=tr!(l, "col-note") name="note"/>
+                    <ConditionsFields form="ind"/>
                     <button type="submit" class="button primary">{tr!(l, "ind-add")}</button>
                 </ServerForm>
             </details>
@@ -477,6 +478,7 @@ fn BulkIndicators(case_id: i64, tlp: String, l: Locale) -> impl IntoView {
             <ErrorSummary error/>
             <TextArea form="bulk" label=tr!(l, "bulk-label") name="text" rows=8 hint=tr!(l, "bulk-hint") error/>
             <SelectField form="bulk" label=tr!(l, "bulk-tlp") name="tlp" options=enum_options(Tlp::ALL, Tlp::as_str, Tlp::label, None) selected=tlp error/>
+            <ConditionsFields form="bulk"/>
             <button type="submit" class="button primary">{tr!(l, "bulk-add")}</button>
         </ActionForm>
         {move || bulk.value().get().and_then(|r| r.ok()).map(|lines| {

@@ -256,6 +256,15 @@ pub struct BulkIndicators {
     text: String,
     /// `clear`, `green`, `amber`, `amber_strict` or `red`, for every line.
     tlp: String,
+    /// Handling conditions for every line: `"on"` sets H0, H1, H2; H3 is its words (empty: none).
+    #[serde(default)]
+    h0: String,
+    #[serde(default)]
+    h1: String,
+    #[serde(default)]
+    h2: String,
+    #[serde(default)]
+    h3: String,
 }
 
 /// Adds many indicators at once and reports each line: added, or why not.
@@ -266,7 +275,7 @@ async fn bulk_add_indicators(call: Call, Path(id): Path<String>, RawBody(raw): R
     call.need(TokenScope::Indicators).await?;
     let id = id_of(&id)?;
     let bulk: BulkIndicators = body(&raw)?;
-    let report = call.run(|| api::cases::bulk_add_indicators(id, bulk.text, bulk.tlp)).await?;
+    let report = call.run(|| api::cases::bulk_add_indicators(id, bulk.text, bulk.tlp, bulk.h0, bulk.h1, bulk.h2, bulk.h3)).await?;
     Ok(json(StatusCode::OK, &report))
 }
 

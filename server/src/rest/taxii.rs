@@ -262,7 +262,11 @@ async fn manifest(call: Call, Path(id): Path<String>) -> Answer {
     let records = page
         .objects
         .iter()
-        .map(|(at, o)| json!({ "id": o["id"], "date_added": taxii::shown(*at), "version": o["modified"], "media_type": STIX_MEDIA_TYPE }))
+        // A marking definition is never modified: its version is when it was made.
+        .map(|(at, o)| {
+            let version = o.get("modified").unwrap_or(&o["created"]);
+            json!({ "id": o["id"], "date_added": taxii::shown(*at), "version": version, "media_type": STIX_MEDIA_TYPE })
+        })
         .collect();
     let body = envelope(&page, ("objects", records));
     Ok(with_dates(taxii(StatusCode::OK, body), &page))

@@ -653,6 +653,7 @@ async fn demo_records(tx: &mut Tx, case_ids: &[(i64, SessionUser)]) -> Result<()
             first_seen: chrono::NaiveDate::from_ymd_opt(2026, 11, 2),
             last_seen: None,
             note: String::new(),
+            conditions: Conditions { h0: true, ..Conditions::default() },
         };
         indicators::insert(tx, *ransomware_case, certin, &n).await?;
     }
@@ -665,6 +666,8 @@ async fn demo_records(tx: &mut Tx, case_ids: &[(i64, SessionUser)]) -> Result<()
         first_seen: chrono::NaiveDate::from_ymd_opt(2026, 10, 28),
         last_seen: None,
         note: "VPN exploitation source".into(),
+        // From a partner's sensor: not for a courtroom without its provider's consent.
+        conditions: Conditions { h0: true, h1: true, ..Conditions::default() },
     };
     indicators::insert(tx, *grid_case, cccs, &n).await?;
     // The precursor consignee was already known from the closed hawala case, written another way: RCMP's

@@ -37,6 +37,19 @@ impl ConsentOverdue {
     }
 }
 
+/// Due soon: awaited, not yet overdue, and due within the next 24 hours, as for requests (the reminder).
+pub struct ConsentDueSoon;
+
+impl ConsentDueSoon {
+    /// With `now` and `until` (`now + 24 h`) the expressions of the window (parameters such as `?1`, `?2`).
+    pub fn sql(now: &str, until: &str) -> String {
+        format!("({} AND k.due_at >= {now} AND k.due_at < {until})", ConsentAwaited::SQL)
+    }
+    pub fn holds(status: ConsentStatus, due: DateTime<Utc>, now: DateTime<Utc>) -> bool {
+        ConsentAwaited::holds(status) && due >= now && due < now + crate::backend::exchange::rules::DueSoon::within()
+    }
+}
+
 /// H2 lifted for one agency: the provider granted (wholly or in part) consent to pass the response on to
 /// it. `?1` is the response, `?2` the agency.
 pub struct PassOnLifted;
@@ -478,5 +491,39 @@ mod tests {
         assert!(!PassOnLifted::holds(&[(PassOn, Some(6), Granted)], 5), "granted for another agency");
         assert!(!PassOnLifted::holds(&[(PassOn, Some(5), Asked), (PassOn, Some(5), Refused)], 5));
         assert!(!PassOnLifted::holds(&[(Judicial, None, Granted)], 5), "court use is not passing on");
+    }
+
+    /// The reminders' rules and their SQL pick the same consents, at the edges of the window too.
+    #[tokio::test]
+    async fn due_soon_and_overdue_sql_agree_with_their_rules() {
+        let pool = sqlx::SqlitePool::connect("sqlite::memory:").await.unwrap();
+        let now = DateTime::parse_from_rfc3339("2026-12-02T12:00:00Z").unwrap().with_timezone(&Utc);
+        let hours = [-30, -1, 0, 1, 23, 24, 25];
+        for status in [ConsentStatus::Asked, ConsentStatus::Granted, ConsentStatus::Withdrawn] {
+            for h in hours {
+                let due = now + Duration::hours(h);
+                let row = "(SELECT ?3 AS status, ?4 AS due_at) k";
+                let soon: bool = sqlx::query_scalar(&format!("SELECT {} FROM {row}", ConsentDueSoon::sql("?1", "?2")))
+                    .bind(now)
+                    .bind(now + Duration::hours(24))
+                    .bind(status.as_str())
+                    .bind(due)
+                    .fetch_one(&pool)
+                    .await
+                    .unwrap();
+                assert_eq!(soon, ConsentDueSoon::holds(status, due, now), "{status:?} due in {h} h");
+                let late: bool = sqlx::query_scalar(&format!("SELECT {} FROM {row}", ConsentOverdue::sql("?1")))
+                    .bind(now)
+                    .bind(now)
+                    .bind(status.as_str())
+                    .bind(due)
+                    .fetch_one(&pool)
+                    .await
+                    .unwrap();
+                assert_eq!(late, ConsentOverdue::holds(status, due, now), "{status:?} due in {h} h");
+            }
+        }
+        assert!(ConsentDueSoon::holds(ConsentStatus::Asked, now + Duration::hours(23), now));
+        assert!(ConsentOverdue::holds(ConsentStatus::Asked, now - Duration::hours(1), now));
     }
 }

@@ -4,7 +4,7 @@
 use crate::backend::exchange::policy;
 use crate::backend::platform::db::Tx;
 use crate::error::AppError;
-use crate::model::{BulkLine, IndicatorForm, IndicatorKind, IndicatorView, SessionUser, Tlp};
+use crate::model::{BulkLine, Conditions, IndicatorForm, IndicatorKind, IndicatorView, SessionUser, Tlp};
 use chrono::{NaiveDate, Utc};
 use sqlx::{QueryBuilder, Sqlite, SqliteConnection};
 use std::net::{Ipv4Addr, Ipv6Addr};
@@ -137,6 +137,8 @@ pub struct NewIndicator {
     pub first_seen: Option<NaiveDate>,
     pub last_seen: Option<NaiveDate>,
     pub note: String,
+    /// Set by the adding agency, as on a response it gives.
+    pub conditions: Conditions,
 }
 
 impl NewIndicator {
@@ -157,8 +159,9 @@ impl NewIndicator {
         }
         let value = kind.and_then(|k| normalise(k, &form.value).map_err(|msg| p.add("value", msg)).ok());
         p.check(form.note.trim().chars().count() <= 1000, "note", "Keep the note to 1,000 characters.");
-        let input =
-            (|| Some(NewIndicator { kind: kind?, value: value?, tlp: tlp?, first_seen, last_seen, note: form.note.trim().to_string() }))();
+        let conditions = crate::backend::exchange::requests::parse_conditions(&mut p, &form.h0, &form.h1, &form.h2, &form.h3);
+        let note = form.note.trim().to_string();
+        let input = (|| Some(NewIndicator { kind: kind?, value: value?, tlp: tlp?, first_seen, last_seen, note, conditions }))();
         p.finish(input)
     }
 }
@@ -176,8 +179,8 @@ pub async fn insert(tx: &mut Tx, case_id: i64, user: &SessionUser, n: &NewIndica
         return Err(AppError::field("value", format!("{} is already on this case.", n.value)));
     }
     Ok(sqlx::query_scalar(
-        "INSERT INTO indicators (case_id, kind, value, tlp, first_seen, last_seen, note, created_by, created_at) \
-         VALUES (?,?,?,?,?,?,?,?,?) RETURNING id",
+        "INSERT INTO indicators (case_id, kind, value, tlp, first_seen, last_seen, note, created_by, created_at, h0, h1, h2, h3) \
+         VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?) RETURNING id",
     )
     .bind(case_id)
     .bind(n.kind.as_str())
@@ -188,12 +191,22 @@ pub async fn insert(tx: &mut Tx, case_id: i64, user: &SessionUser, n: &NewIndica
     .bind(&n.note)
     .bind(user.id)
     .bind(Utc::now())
+    .bind(n.conditions.h0)
+    .bind(n.conditions.h1)
+    .bind(n.conditions.h2)
+    .bind(&n.conditions.h3)
     .fetch_one(&mut **tx)
     .await?)
 }
 
+/// What every line of a bulk paste is given: its TLP and handling conditions.
+pub struct BulkMarks {
+    pub tlp: Tlp,
+    pub conditions: Conditions,
+}
+
 /// One indicator per line, optionally "type value"; returns a report line for every input line.
-pub async fn bulk_add(tx: &mut Tx, case_id: i64, user: &SessionUser, text: &str, tlp: Tlp) -> Result<Vec<BulkLine>, AppError> {
+pub async fn bulk_add(tx: &mut Tx, case_id: i64, user: &SessionUser, text: &str, marks: &BulkMarks) -> Result<Vec<BulkLine>, AppError> {
     let mut report = Vec::new();
     for (i, raw) in text.lines().enumerate() {
         let input = raw.trim();
@@ -212,7 +225,15 @@ pub async fn bulk_add(tx: &mut Tx, case_id: i64, user: &SessionUser, text: &str,
         match normalise(kind, value) {
             Err(msg) => report.push(BulkLine { line, input: input.into(), outcome: msg, added: false }),
             Ok(value) => {
-                let n = NewIndicator { kind, value: value.clone(), tlp, first_seen: None, last_seen: None, note: String::new() };
+                let n = NewIndicator {
+                    kind,
+                    value: value.clone(),
+                    tlp: marks.tlp,
+                    first_seen: None,
+                    last_seen: None,
+                    note: String::new(),
+                    conditions: marks.conditions.clone(),
+                };
                 match insert(tx, case_id, user, &n).await {
                     Ok(_) => report.push(BulkLine {
                         line,
@@ -231,8 +252,8 @@ pub async fn bulk_add(tx: &mut Tx, case_id: i64, user: &SessionUser, text: &str,
     Ok(report)
 }
 
-/// An indicator as stored (`i.id, i.kind, i.value, i.tlp, i.first_seen, i.last_seen, i.note`); other queries
-/// embed it (`#[sqlx(flatten)]`) to read indicators the same way.
+/// An indicator as stored (`COLUMNS`); other queries embed it (`#[sqlx(flatten)]`) to read indicators the
+/// same way.
 #[derive(sqlx::FromRow)]
 pub struct IndicatorRow {
     id: i64,
@@ -242,9 +263,16 @@ pub struct IndicatorRow {
     first_seen: Option<String>,
     last_seen: Option<String>,
     note: String,
+    h0: bool,
+    h1: bool,
+    h2: bool,
+    h3: Option<String>,
 }
 
 impl IndicatorRow {
+    /// The columns `IndicatorRow` reads, of an indicator aliased `i`.
+    pub const COLUMNS: &'static str = "i.id, i.kind, i.value, i.tlp, i.first_seen, i.last_seen, i.note, i.h0, i.h1, i.h2, i.h3";
+
     /// The indicator as shown; None for a stored kind or TLP outside its closed set (never shown as a guess).
     pub fn into_view(self) -> Option<IndicatorView> {
         Some(IndicatorView {
@@ -255,15 +283,14 @@ impl IndicatorRow {
             first_seen: self.first_seen,
             last_seen: self.last_seen,
             note: self.note,
+            conditions: Conditions { h0: self.h0, h1: self.h1, h2: self.h2, h3: self.h3 },
         })
     }
 }
 
 /// The case's indicators that `viewer` may see (`policy::push_indicator_visible`).
 pub async fn for_case(conn: &mut SqliteConnection, case_id: i64, viewer: &SessionUser) -> Result<Vec<IndicatorView>, AppError> {
-    let mut q = sqlx::QueryBuilder::new(
-        "SELECT i.id, i.kind, i.value, i.tlp, i.first_seen, i.last_seen, i.note FROM indicators i WHERE i.case_id = ",
-    );
+    let mut q = sqlx::QueryBuilder::new(format!("SELECT {} FROM indicators i WHERE i.case_id = ", IndicatorRow::COLUMNS));
     q.push_bind(case_id);
     crate::backend::exchange::policy::push_indicator_visible(&mut q, viewer, "i");
     q.push(" ORDER BY i.kind, i.value");

@@ -1,7 +1,8 @@
 //! STIX 2.1 export of a case's indicators: a bundle with the exporting agency's identity, the TLP 2.0
 //! marking definitions (their standard ids), and one indicator object per indicator with its pattern.
 
-use crate::model::{AgencyRef, IndicatorKind, IndicatorView, Tlp};
+use crate::i18n::Locale;
+use crate::model::{AgencyRef, Conditions, IndicatorKind, IndicatorView, Tlp};
 use chrono::{DateTime, SecondsFormat, Utc};
 use serde_json::{json, Value};
 use uuid::Uuid;
@@ -33,6 +34,32 @@ fn marking(tlp: Tlp) -> Value {
         "name": name,
         "extensions": { TLP2_EXTENSION: { "extension_type": "property-extension", "tlp_2_0": value } }
     })
+}
+
+/// An indicator's handling conditions (H0-H3) as STIX statement marking definitions, in English (what
+/// another system reads), each with an id made from its statement: the same condition is the same object
+/// in every bundle and feed page, and an H3 with other words is another.
+pub fn handling_markings(c: &Conditions) -> Vec<Value> {
+    let l = Locale::En;
+    let mut statements: Vec<String> = [(c.h0, "cond-h0"), (c.h1, "cond-h1"), (c.h2, "cond-h2")]
+        .into_iter()
+        .filter(|(on, _)| *on)
+        .map(|(_, key)| crate::i18n::t(l, key, None))
+        .collect();
+    statements.extend(c.h3.as_ref().map(|words| format!("H3: {words}")));
+    statements
+        .into_iter()
+        .map(|statement| {
+            json!({
+                "type": "marking-definition",
+                "spec_version": "2.1",
+                "id": object_id("marking-definition", &format!("handling:{statement}")),
+                "created": "2026-01-01T00:00:00.000Z",
+                "definition_type": "statement",
+                "definition": { "statement": statement },
+            })
+        })
+        .collect()
 }
 
 fn ts(t: DateTime<Utc>) -> String {
@@ -92,7 +119,9 @@ pub fn indicator(case_reference: &str, created_by: &str, i: &IndicatorView, crea
         "pattern_type": "stix",
         "valid_from": ts(valid_from),
         "labels": [case_reference],
-        "object_marking_refs": [tlp_marking_id(i.tlp)],
+        "object_marking_refs": std::iter::once(json!(tlp_marking_id(i.tlp)))
+            .chain(handling_markings(&i.conditions).into_iter().map(|m| m["id"].clone()))
+            .collect::<Vec<_>>(),
     });
     if !i.note.is_empty() {
         obj["description"] = json!(i.note);
@@ -115,6 +144,10 @@ pub fn bundle(case_reference: &str, agency: &AgencyRef, indicators: &[IndicatorV
     used.sort();
     used.dedup();
     objects.extend(used.into_iter().map(marking));
+    let mut handling: Vec<Value> = indicators.iter().flat_map(|i| handling_markings(&i.conditions)).collect();
+    handling.sort_by(|a, b| a["id"].as_str().cmp(&b["id"].as_str()));
+    handling.dedup_by(|a, b| a["id"] == b["id"]);
+    objects.extend(handling);
     objects.extend(indicators.iter().map(|i| indicator(case_reference, &identity_id, i, now)));
     json!({ "type": "bundle", "id": format!("bundle--{}", Uuid::new_v4()), "objects": objects })
 }
@@ -157,7 +190,16 @@ mod tests {
     use std::collections::HashSet;
 
     fn ind(id: i64, kind: IndicatorKind, value: &str, tlp: Tlp) -> IndicatorView {
-        IndicatorView { id, kind, value: value.into(), tlp, first_seen: Some("2026-11-01".into()), last_seen: None, note: String::new() }
+        IndicatorView {
+            id,
+            kind,
+            value: value.into(),
+            tlp,
+            first_seen: Some("2026-11-01".into()),
+            last_seen: None,
+            note: String::new(),
+            conditions: Conditions::default(),
+        }
     }
 
     fn is_stix_id(id: &str, ty: &str) -> bool {
@@ -170,20 +212,31 @@ mod tests {
     fn bundle_follows_the_stix_2_1_rules() {
         let agency = AgencyRef { id: 9, code: "CCCS".into(), name: "Canadian Centre for Cyber Security".into(), country: Country::Canada };
         let now = DateTime::parse_from_rfc3339("2026-11-25T08:30:00Z").unwrap().with_timezone(&Utc);
-        let inds = vec![
+        let mut inds = vec![
             ind(1, IndicatorKind::Ipv4, "203.0.113.7", Tlp::Amber),
             ind(2, IndicatorKind::Sha256, "e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855", Tlp::Green),
             ind(3, IndicatorKind::Url, "https://evil.example/it's", Tlp::Amber),
             ind(4, IndicatorKind::Email, "ops@evil.example", Tlp::Red),
         ];
+        // Two carry H2, one of them H3 in words too: one statement marking each, shared.
+        inds[0].conditions = Conditions { h2: true, ..Conditions::default() };
+        inds[2].conditions = Conditions { h2: true, h3: Some("Not to the registrar".into()), ..Conditions::default() };
         let b = bundle("LD-2026-000001", &agency, &inds, now);
         assert_eq!(b["type"], "bundle");
         assert!(is_stix_id(b["id"].as_str().unwrap(), "bundle"));
         let objects = b["objects"].as_array().unwrap();
         let ids: HashSet<&str> = objects.iter().map(|o| o["id"].as_str().unwrap()).collect();
         assert_eq!(ids.len(), objects.len(), "ids are unique");
-        let markings: Vec<&Value> = objects.iter().filter(|o| o["type"] == "marking-definition").collect();
+        let markings: Vec<&Value> = objects.iter().filter(|o| o["type"] == "marking-definition" && o.get("extensions").is_some()).collect();
         assert_eq!(markings.len(), 3, "one per TLP used");
+        let statements: Vec<&str> = objects
+            .iter()
+            .filter(|o| o["definition_type"] == "statement")
+            .map(|o| o["definition"]["statement"].as_str().unwrap())
+            .collect();
+        assert_eq!(statements.len(), 2, "one per condition used: {statements:?}");
+        assert!(statements.contains(&"H2: not to be passed on without the provider's permission"), "{statements:?}");
+        assert!(statements.contains(&"H3: Not to the registrar"), "{statements:?}");
         let indicators: Vec<&Value> = objects.iter().filter(|o| o["type"] == "indicator").collect();
         assert_eq!(indicators.len(), 4);
         for o in objects {
@@ -211,10 +264,15 @@ mod tests {
         );
         assert_eq!(indicators[2]["pattern"], "[url:value = 'https://evil.example/it\\'s']");
         assert_eq!(indicators[0]["object_marking_refs"][0], "marking-definition--55d920b0-5e8b-4f79-9ee9-91f868d9b421");
+        assert_eq!(indicators[0]["object_marking_refs"].as_array().unwrap().len(), 2, "TLP and H2");
+        assert_eq!(indicators[1]["object_marking_refs"].as_array().unwrap().len(), 1, "TLP alone");
+        assert_eq!(indicators[2]["object_marking_refs"].as_array().unwrap().len(), 3, "TLP, H2 and H3");
+        assert_eq!(indicators[0]["object_marking_refs"][1], indicators[2]["object_marking_refs"][1], "one H2 marking");
         let red = markings.iter().find(|m| m["name"] == "TLP:RED").unwrap();
         assert_eq!(red["extensions"][TLP2_EXTENSION]["tlp_2_0"], "red");
         // Stable ids: the same indicator exported twice keeps its id.
         let again = bundle("LD-2026-000001", &agency, &inds, now);
-        assert_eq!(again["objects"][4]["id"], b["objects"][4]["id"]);
+        assert_eq!(again["objects"][6]["id"], b["objects"][6]["id"]);
+        assert!(again["objects"][6]["id"].as_str().unwrap().starts_with("indicator--"));
     }
 }

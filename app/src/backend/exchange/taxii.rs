@@ -69,7 +69,8 @@ impl After {
 /// One page of the collection.
 #[derive(Debug)]
 pub struct Page {
-    /// Each object with when it was added.
+    /// Each object with when it was added: `limit` indicators at most, and the statement markings of their
+    /// handling conditions.
     pub objects: Vec<(DateTime<Utc>, Value)>,
     /// The cases the objects come from (for the audit trail).
     pub case_ids: Vec<i64>,
@@ -106,8 +107,8 @@ pub async fn page(
     limit: u32,
 ) -> Result<Page, AppError> {
     let mut q = sqlx::QueryBuilder::new(format!(
-        "SELECT i.id, i.kind, i.value, i.tlp, i.first_seen, i.last_seen, i.note, i.created_at AS added, c.reference, \
-         i.case_id FROM indicators i JOIN cases c ON c.id = i.case_id WHERE {}",
+        "SELECT {}, i.created_at AS added, c.reference, i.case_id FROM indicators i JOIN cases c ON c.id = i.case_id WHERE {}",
+        IndicatorRow::COLUMNS,
         LeavesByFeed::SQL
     ));
     vis.push_sql(&mut q, "i.case_id");
@@ -135,9 +136,17 @@ pub async fn page(
     case_ids.dedup();
     let by = feed_identity();
     let mut objects = Vec::with_capacity(rows.len());
+    // A handling condition's statement marking goes once per page, before the first indicator it marks, so
+    // that every reference of the page resolves in it.
+    let mut marked = std::collections::HashSet::new();
     for r in rows {
         let Some(at) = added(&r) else { continue };
         let Some(view) = r.indicator.into_view() else { continue };
+        for m in stix::handling_markings(&view.conditions) {
+            if marked.insert(m["id"].to_string()) {
+                objects.push((at, m));
+            }
+        }
         objects.push((at, stix::indicator(&r.reference, &by, &view, at)));
     }
     Ok(Page { objects, case_ids, next, first_added, last_added })

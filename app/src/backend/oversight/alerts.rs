@@ -127,6 +127,9 @@ fn line(a: &Alert, l: Locale) -> String {
         "overdue" => tr!(l, "mail-overdue"),
         "approval_needed" => tr!(l, "mail-approval"),
         "consent_asked" => tr!(l, "mail-consent"),
+        "consent_answered" => tr!(l, "mail-consent-answered"),
+        "consent_due_soon" => tr!(l, "mail-consent-due-soon"),
+        "consent_overdue" => tr!(l, "mail-consent-overdue"),
         _ => tr!(l, "mail-other"),
     };
     let reference = a.reference.clone().unwrap_or_default();
@@ -135,7 +138,7 @@ fn line(a: &Alert, l: Locale) -> String {
         out += &format!(" · {}", crate::i18n::LabelIn::label_in(p, l));
     }
     // A consent's deadline is its own, not its request's: the alert names only the reference.
-    if let Some(due) = a.due_at.filter(|_| a.kind != "consent_asked") {
+    if let Some(due) = a.due_at.filter(|_| !a.kind.starts_with("consent_")) {
         out += &format!(" · {}", tr!(l, "mail-due", when = crate::backend::platform::time::display_in(l, due, &a.time_zone)));
     }
     out

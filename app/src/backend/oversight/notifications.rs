@@ -2,6 +2,7 @@
 //! browsers (server-sent events) after commit, and deadline reminders from a background task that is
 //! idempotent across restarts (a unique key per user and reminder).
 
+use crate::backend::exchange::consents::{ConsentDueSoon, ConsentOverdue};
 use crate::backend::exchange::rules::{DueSoon, Overdue};
 use crate::backend::platform::db::{Db, Tx};
 use crate::error::AppError;
@@ -71,6 +72,14 @@ pub fn title(kind: &str, said: &Said<'_>, l: Locale) -> String {
         "consent_asked" => {
             let what = said.detail.parse::<ConsentPurpose>().map(|p| p.label_in(l)).unwrap_or_default();
             tr!(l, "notif-consent-asked", what = what, agency = agency, subject = subject)
+        }
+        "consent_due_soon" => {
+            let what = said.detail.parse::<ConsentPurpose>().map(|p| p.label_in(l)).unwrap_or_default();
+            tr!(l, "notif-consent-due-soon", what = what, subject = subject)
+        }
+        "consent_overdue" => {
+            let what = said.detail.parse::<ConsentPurpose>().map(|p| p.label_in(l)).unwrap_or_default();
+            tr!(l, "notif-consent-overdue", what = what, subject = subject)
         }
         "consent_answered" => {
             let what = said.detail.parse::<ConsentStatus>().map(|s| s.label_in(l)).unwrap_or_default();
@@ -184,57 +193,58 @@ pub async fn mark_read(tx: &mut Tx, user: i64, id: Option<i64>) -> Result<(), Ap
     Ok(())
 }
 
-/// One pass of the reminder task: due within 24 hours, and overdue, for the receiving agency's officers.
-/// Requests already reminded of are skipped in SQL, so a pass costs what is new, not every open request
-/// (it held the write lock for seconds at 100,000 requests).
+/// One pass of the reminder task: due within 24 hours, and overdue, for the receiving agency's officers;
+/// the same for consents awaited, for the officers of the agency asked. What was already reminded of is
+/// skipped in SQL, so a pass costs what is new, not every open request (it held the write lock for seconds
+/// at 100,000 requests).
 pub async fn remind(db: &Db, now: DateTime<Utc>) -> Result<BTreeSet<i64>, AppError> {
     let mut tx = db.begin_write().await?;
     let mut got = BTreeSet::new();
-    let soon: Vec<(i64, i64, String)> = sqlx::query_as(&format!(
-        "SELECT id, to_agency_id, subject FROM requests r WHERE {} \
-         AND NOT EXISTS (SELECT 1 FROM notifications n WHERE n.dedupe_key = 'due_soon:' || r.id)",
-        DueSoon::sql("?1", "?2")
-    ))
+    let requests = |kind: &str, rule: String| {
+        format!(
+            "SELECT '{kind}' AS kind, id AS key, id AS request_id, to_agency_id AS agency, subject, '' AS detail, '' AS anchor \
+             FROM requests r WHERE {rule} AND NOT EXISTS (SELECT 1 FROM notifications n WHERE n.dedupe_key = '{kind}:' || r.id)"
+        )
+    };
+    let consents = |kind: &str, rule: String| {
+        format!(
+            "SELECT '{kind}' AS kind, k.id AS key, k.request_id, k.to_agency_id AS agency, r.subject, k.purpose AS detail, \
+                    '#response-' || k.response_id AS anchor \
+             FROM consents k JOIN requests r ON r.id = k.request_id \
+             WHERE {rule} AND NOT EXISTS (SELECT 1 FROM notifications n WHERE n.dedupe_key = '{kind}:' || k.id)"
+        )
+    };
+    let due: Vec<Reminder> = sqlx::query_as(
+        &[
+            requests("due_soon", DueSoon::sql("?1", "?2")),
+            requests("overdue", Overdue::sql("?1")),
+            consents("consent_due_soon", ConsentDueSoon::sql("?1", "?2")),
+            consents("consent_overdue", ConsentOverdue::sql("?1")),
+        ]
+        .join(" UNION ALL "),
+    )
     .bind(now)
     .bind(now + DueSoon::within())
     .fetch_all(&mut *tx)
     .await?;
-    for (id, agency, subject) in soon {
-        got.extend(
-            notify(
-                &mut tx,
-                Audience::AgencyOfficers(agency),
-                None,
-                "due_soon",
-                &Said { agency: "", detail: "", subject: &subject },
-                &format!("/requests/{id}"),
-                &format!("due_soon:{id}"),
-            )
-            .await?,
-        );
-    }
-    let overdue: Vec<(i64, i64, String)> = sqlx::query_as(&format!(
-        "SELECT id, to_agency_id, subject FROM requests r WHERE {} \
-         AND NOT EXISTS (SELECT 1 FROM notifications n WHERE n.dedupe_key = 'overdue:' || r.id)",
-        Overdue::sql("?1")
-    ))
-    .bind(now)
-    .fetch_all(&mut *tx)
-    .await?;
-    for (id, agency, subject) in overdue {
-        got.extend(
-            notify(
-                &mut tx,
-                Audience::AgencyOfficers(agency),
-                None,
-                "overdue",
-                &Said { agency: "", detail: "", subject: &subject },
-                &format!("/requests/{id}"),
-                &format!("overdue:{id}"),
-            )
-            .await?,
-        );
+    for r in due {
+        let said = Said { agency: "", detail: &r.detail, subject: &r.subject };
+        let link = format!("/requests/{}{}", r.request_id, r.anchor);
+        let dedupe = format!("{}:{}", r.kind, r.key);
+        got.extend(notify(&mut tx, Audience::AgencyOfficers(r.agency), None, &r.kind, &said, &link, &dedupe).await?);
     }
     tx.commit().await?;
     Ok(got)
+}
+
+/// Something the reminder task tells an agency's officers about: a request or a consent (`key`).
+#[derive(sqlx::FromRow)]
+struct Reminder {
+    kind: String,
+    key: i64,
+    request_id: i64,
+    agency: i64,
+    subject: String,
+    detail: String,
+    anchor: String,
 }
