@@ -98,19 +98,20 @@ pub async fn download(State(app): State<AppState>, mut session: AuthSession, Pat
         Ok(a) => a,
         Err(e) => return error(e),
     };
-    let (row, path) = match attachments::download(&app.db, &app.files(), &actor, id).await {
-        Ok(x) => x,
-        Err(e) => return error(e),
-    };
-    let bytes = match tokio::fs::read(&path).await {
-        Ok(b) => b,
-        Err(e) => {
-            tracing::error!(error = %e, attachment = id, "attachment content missing");
-            return error(AppError::Internal);
-        }
-    };
-    // Never the uploader's content type: a file is always a download, never rendered by the browser.
-    (
+    match attachments::download(&app.db, &app.files(), &actor, id).await {
+        Ok((row, path)) => attachment_response(&row, &path).await.unwrap_or_else(error),
+        Err(e) => error(e),
+    }
+}
+
+/// A stored file as a download. Never the uploader's content type: a file is always a download, never
+/// rendered by the browser, whoever asks (a page or the API).
+pub(crate) async fn attachment_response(row: &attachments::AttachmentRow, path: &std::path::Path) -> Result<Response, AppError> {
+    let bytes = tokio::fs::read(path).await.map_err(|e| {
+        tracing::error!(error = %e, attachment = row.id, "attachment content missing");
+        AppError::Internal
+    })?;
+    Ok((
         [
             (header::CONTENT_TYPE, HeaderValue::from_static("application/octet-stream")),
             (header::CONTENT_DISPOSITION, disposition(&row.download_name())),
@@ -118,7 +119,7 @@ pub async fn download(State(app): State<AppState>, mut session: AuthSession, Pat
         ],
         bytes,
     )
-        .into_response()
+        .into_response())
 }
 
 /// The signed-in actor of an export, counted against their allowance of expensive reads.

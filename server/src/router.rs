@@ -98,11 +98,12 @@ pub async fn build_parts(
         .route_layer(axum::middleware::from_fn(crate::metrics::track))
         .layer(axum::extract::DefaultBodyLimit::disable())
         .layer(RequestBodyLimitLayer::new(upload_limit));
+    // Each part of the API sets its own body limits: a file may be as large as on the pages.
+    let limits = crate::rest::BodyLimits { any: args.max_body_bytes, file: upload_limit };
     let api = Router::new()
-        .nest("/api/v1", crate::rest::router(&state))
-        .merge(crate::rest::taxii_router(&state))
-        .route_layer(axum::middleware::from_fn(crate::metrics::track))
-        .layer(RequestBodyLimitLayer::new(args.max_body_bytes));
+        .nest("/api/v1", crate::rest::router(&state, limits))
+        .merge(crate::rest::taxii_router(&state).layer(RequestBodyLimitLayer::new(args.max_body_bytes)))
+        .route_layer(axum::middleware::from_fn(crate::metrics::track));
     let (hub, dashboards) = (state.hub.clone(), state.dashboards.clone());
     let router = pages
         .merge(files)

@@ -368,3 +368,77 @@ async fn the_description_and_reference_are_served() {
     let html = page.text().await.unwrap();
     assert!(html.contains("POST /api/v1/cases/{id}/requests") && html.contains("problem-not-found"));
 }
+
+/// Sends `bytes` as a file named `name` to `path` (a case's attachments, with `?request=` for a thread).
+async fn upload(s: &TestServer, path: &str, token: &str, name: &str, bytes: Vec<u8>, key: Option<&str>) -> Answer {
+    let http = reqwest::Client::new();
+    let mut rb = http
+        .post(format!("{}{path}", s.base))
+        .query(&[("file_name", name)])
+        .bearer_auth(token)
+        .header("content-type", "text/csv")
+        .body(bytes);
+    if let Some(k) = key {
+        rb = rb.header("idempotency-key", k);
+    }
+    let res = rb.send().await.unwrap();
+    let (status, headers) = (res.status(), res.headers().clone());
+    let text = res.text().await.unwrap();
+    Answer { status, headers, body: serde_json::from_str(&text).unwrap_or(Value::String(text)) }
+}
+
+#[tokio::test]
+async fn files_go_up_and_come_back_by_api_within_need_to_know_and_once_per_key() {
+    let s = TestServer::start_bare().await;
+    let (_, rcmp) = token(&s, "rcmp.officer", &["read", "write"]).await;
+    let (_, rcmp_reader) = token(&s, "rcmp.officer", &["read"]).await;
+    let (_, cbsa) = token(&s, "cbsa.officer", &["read", "write"]).await;
+    let lead = get(&s, "/api/v1/me", &rcmp).await.body["id"].as_i64().unwrap();
+    let case_id = post(&s, "/api/v1/cases", &rcmp, new_case("Seized ledgers", lead, "")).await.body["id"].as_i64().unwrap();
+    let path = format!("/api/v1/cases/{case_id}/attachments");
+    let content = b"ledger,amount\nA-17,40000\n".to_vec();
+
+    // Written once, even when the client retries with the same key; then read back byte for byte.
+    let first = upload(&s, &path, &rcmp, "ledger (scan).csv", content.clone(), Some("upload-1")).await;
+    assert_eq!(first.status, 201, "{:?}", first.body);
+    let again = upload(&s, &path, &rcmp, "ledger (scan).csv", content.clone(), Some("upload-1")).await;
+    assert_eq!((again.status.as_u16(), &again.body["id"]), (201, &first.body["id"]));
+    assert_eq!(again.headers["idempotent-replayed"], "true");
+    let stored: i64 =
+        sqlx::query_scalar("SELECT COUNT(*) FROM attachments WHERE case_id = ?").bind(case_id).fetch_one(&s.db.pool).await.unwrap();
+    assert_eq!(stored, 1);
+    let id = first.body["id"].as_i64().unwrap();
+    let sha = first.body["sha256"].as_str().unwrap().to_string();
+    assert_eq!(sha, app::backend::exchange::attachments::sha256_hex(&content));
+    let meta = get(&s, &format!("/api/v1/attachments/{id}"), &rcmp_reader).await;
+    assert_eq!(
+        (meta.status.as_u16(), meta.body["sha256"].as_str(), meta.body["size"].as_i64()),
+        (200, Some(sha.as_str()), Some(content.len() as i64))
+    );
+    let res =
+        reqwest::Client::new().get(format!("{}/api/v1/attachments/{id}/content", s.base)).bearer_auth(&rcmp_reader).send().await.unwrap();
+    assert_eq!(res.status(), 200);
+    assert_eq!(res.headers()["content-type"], "application/octet-stream", "never rendered, whatever was declared");
+    assert!(res.headers()["content-disposition"].to_str().unwrap().contains("ledger (scan).csv"));
+    assert_eq!(res.bytes().await.unwrap().as_ref(), content.as_slice());
+
+    // A reading token does not write; an agency that is no party learns nothing, not even that it exists.
+    assert_eq!(upload(&s, &path, &rcmp_reader, "x.csv", content.clone(), None).await.status, 403);
+    assert_eq!(upload(&s, &path, &cbsa, "x.csv", content.clone(), None).await.status, 404);
+    for p in [format!("/api/v1/attachments/{id}"), format!("/api/v1/attachments/{id}/content"), "/api/v1/attachments/999999".into()] {
+        assert_eq!(get(&s, &p, &cbsa).await.status, 404, "{p}");
+    }
+    // An empty file or no name is refused with the field named; the trail has each read and the refusals.
+    let empty = upload(&s, &path, &rcmp, "empty.csv", Vec::new(), None).await;
+    assert_eq!((empty.status.as_u16(), problem_type(&empty)), (422, "/api/v1/docs#problem-validation"), "{:?}", empty.body);
+    let unnamed = upload(&s, &path, &rcmp, " ", content.clone(), None).await;
+    assert_eq!(unnamed.status, 422);
+    assert!(unnamed.body.to_string().contains("file_name"), "{:?}", unnamed.body);
+    let reads: Vec<(String, String)> =
+        sqlx::query_as("SELECT action, outcome FROM audit_events WHERE action IN ('attachment.read', 'attachment.download') ORDER BY id")
+            .fetch_all(&s.db.pool)
+            .await
+            .unwrap();
+    assert_eq!(reads[..2], [("attachment.read".into(), "success".into()), ("attachment.download".into(), "success".into())]);
+    assert!(reads[2..].iter().all(|(_, outcome)| outcome == "denied"), "{reads:?}");
+}

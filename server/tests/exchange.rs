@@ -310,6 +310,11 @@ async fn the_case_history_keeps_changes_apart_from_views() {
     let actions = |k: &str| h[k].as_array().unwrap().iter().map(|e| e["action"].as_str().unwrap().to_string()).collect::<Vec<_>>();
     assert_eq!(actions("changes"), ["attachment.upload", "request.acknowledge", "request.send", "request.create", "case.create"]);
     assert_eq!(h["more_changes"], false);
+    // Each said as a sentence, with the request and case by their titles and a file by its number only.
+    let said = |i: usize| h["changes"][i]["said"].as_str().unwrap().to_string();
+    assert_eq!(said(1), "Daniel Tremblay (RCMP) acknowledged the request “Buyers' company records”");
+    assert_eq!(said(4), format!("Priya Sharma (NCB) opened the case “{TITLE}”"));
+    assert!(said(0).starts_with("Daniel Tremblay (RCMP) uploaded the file no. "), "{}", said(0));
     let views = actions("views");
     assert_eq!(views.len(), 10, "only the latest views");
     assert!(views.iter().all(|a| a == "case.read" || a == "request.read"), "{views:?}");

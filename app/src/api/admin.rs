@@ -35,7 +35,7 @@ mod guard {
         let details = serde_json::json!({"username": target.username, "awaiting_confirmation": change.id});
         audit::record(&mut tx, &actor.who, Event::new(action).on("user", id).details(details)).await?;
         tx.commit().await?;
-        Ok(AwaitingConfirmation { user: target.view(), confirmer: policy::confirmer(&change).label() })
+        Ok(AwaitingConfirmation { user: target.view(), confirmer: policy::confirmer(&change).label_in(crate::i18n::request_locale()) })
     }
 }
 
@@ -106,7 +106,7 @@ pub async fn create_user(
             .await?;
             let row = users::by_id(&mut tx, row.id).await?.ok_or(AppError::Internal)?;
             tx.commit().await?;
-            Ok(AwaitingConfirmation { user: row.view(), confirmer: policy::confirmer(&change).label() })
+            Ok(AwaitingConfirmation { user: row.view(), confirmer: policy::confirmer(&change).label_in(crate::i18n::request_locale()) })
         }
         .await,
     )

@@ -15,7 +15,7 @@ pub async fn list_audit(filter: AuditFilter) -> Result<AuditPage, AppError> {
             let scope = policy::audit_scope(&actor.user)?;
             crate::error::check_search_text("user", &filter.user)?;
             crate::error::check_search_text("action", &filter.action)?;
-            let page = audit::list(&app.db.pool, scope, &filter, &actor.user.time_zone).await?;
+            let page = audit::list(&app.db.pool, scope, &filter, &actor.user.time_zone, crate::i18n::request_locale()).await?;
             // Reading the trail is itself recorded: who looked at what, with which filter.
             audit::record_alone(
                 &app.db,

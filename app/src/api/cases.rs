@@ -88,7 +88,7 @@ pub async fn open_case(id: i64) -> Result<OpenedCase, AppError> {
                 let access = load::case(&mut tx, &actor, id, CaseOp::View).await?;
                 let opened = OpenedCase {
                     case: crate::backend::exchange::case_page::case(&mut tx, &access, &actor.user).await?,
-                    history: cases::history(&mut tx, id, &actor.user, &actor.user.time_zone).await?,
+                    history: cases::history(&mut tx, id, &actor.user, &actor.user.time_zone, crate::i18n::request_locale()).await?,
                     options: (*app
                         .form_options
                         .get_or_render(&app.db, actor.user.id, (), || cases::form_options(&mut tx, &actor.user))
@@ -116,7 +116,7 @@ pub async fn case_history(id: i64) -> Result<CaseHistoryView, AppError> {
             let (actor, app) = state::context().await?;
             let mut conn = app.db.pool.acquire().await?;
             let result = match load::case(&mut conn, &actor, id, CaseOp::View).await {
-                Ok(_) => cases::history(&mut conn, id, &actor.user, &actor.user.time_zone).await,
+                Ok(_) => cases::history(&mut conn, id, &actor.user, &actor.user.time_zone, crate::i18n::request_locale()).await,
                 Err(e) => Err(e),
             };
             drop(conn);
@@ -140,7 +140,18 @@ pub async fn case_changes(id: i64, #[server(default)] before: Option<i64>) -> Re
             let (actor, app) = state::context().await?;
             let mut conn = app.db.pool.acquire().await?;
             let result = match load::case(&mut conn, &actor, id, CaseOp::View).await {
-                Ok(access) => cases::changes_page(&mut conn, access, &actor.user, before, HISTORY_PAGE_SIZE, &actor.user.time_zone).await,
+                Ok(access) => {
+                    cases::changes_page(
+                        &mut conn,
+                        access,
+                        &actor.user,
+                        before,
+                        HISTORY_PAGE_SIZE,
+                        &actor.user.time_zone,
+                        crate::i18n::request_locale(),
+                    )
+                    .await
+                }
                 Err(e) => Err(e),
             };
             drop(conn);

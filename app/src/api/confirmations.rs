@@ -24,7 +24,13 @@ pub async fn list_account_changes(user: Option<i64>) -> Result<Vec<AccountChange
                 .filter(|c| policy::may_see_account_change(&actor.user, c))
                 .map(|c| {
                     let decide = policy::may_decide_account_change(&actor.user, c);
-                    c.view(policy::confirmer(c), decide, policy::may_withdraw_account_change(&actor.user, c), &actor.user.time_zone)
+                    c.view(
+                        policy::confirmer(c),
+                        decide,
+                        policy::may_withdraw_account_change(&actor.user, c),
+                        &actor.user.time_zone,
+                        crate::i18n::request_locale(),
+                    )
                 })
                 .collect())
         }

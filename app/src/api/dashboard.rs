@@ -27,12 +27,13 @@ pub async fn dashboard_page() -> Result<DashboardHtml, AppError> {
             let figures = figures(&actor, &app).await?;
             let zone = actor.user.time_zone.clone();
             // The language too: the figures' times are written in it.
-            let key = (actor.user.country, figures.as_of.at.timestamp_micros(), zone.clone(), crate::i18n::request_locale());
+            let l = crate::i18n::request_locale();
+            let key = (actor.user.country, figures.as_of.at.timestamp_micros(), zone.clone(), l);
             // Viewer 0: one render for everyone whose key (country, figures, zone) matches.
             let html = app
                 .dashboard_html
                 .get_or_render(&app.db, 0, key, || async {
-                    Ok(crate::components::dashboard_figures::render_dashboard(dashboard::shown_in(&figures, &zone)))
+                    Ok(crate::components::dashboard_figures::render_dashboard(dashboard::shown_in(&figures, &zone, l), l))
                 })
                 .await?;
             Ok((*html).clone())
@@ -48,7 +49,7 @@ pub async fn dashboard() -> Result<DashboardView, AppError> {
         async {
             let (actor, app) = state::context().await?;
             let figures = figures(&actor, &app).await?;
-            Ok(dashboard::shown_in(&figures, &actor.user.time_zone))
+            Ok(dashboard::shown_in(&figures, &actor.user.time_zone, crate::i18n::request_locale()))
         }
         .await,
     )

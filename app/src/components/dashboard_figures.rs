@@ -1,24 +1,36 @@
 //! The dashboard's figures as HTML: big numbers, lists, the 26-week trend, timeliness and workload tables.
 //! Rendered on the server once per country, figures and time zone (see `api::dashboard::dashboard_page`).
 
+use crate::i18n::Locale;
 use crate::model::{DashboardHtml, DashboardView, Figure, TimelinessRow, WeekPoint};
 use leptos::prelude::*;
 
-fn hours(h: Option<f64>) -> String {
+/// One decimal, with the reader's decimal mark.
+fn decimal(l: Locale, x: f64) -> String {
+    let text = format!("{x:.1}");
+    if l == Locale::FrCa {
+        text.replace('.', ",")
+    } else {
+        text
+    }
+}
+
+fn hours(l: Locale, h: Option<f64>) -> String {
     match h {
         None => "—".into(),
-        Some(h) if h < 48.0 => format!("{h:.1} h"),
-        Some(h) => format!("{:.1} d", h / 24.0),
+        Some(h) if h < 48.0 => tr!(l, "dash-hours", n = decimal(l, h)),
+        Some(h) => tr!(l, "dash-days", n = decimal(l, h / 24.0)),
     }
 }
 
 #[component]
-fn FigureList(title: &'static str, figures: Vec<Figure>) -> impl IntoView {
+fn FigureList(title: String, figures: Vec<Figure>, l: Locale) -> impl IntoView {
+    let label = title.clone();
     view! {
-        <section class="panel figure-list" aria-label=title>
+        <section class="panel figure-list" aria-label=label>
             <h2>{title}</h2>
             {if figures.is_empty() {
-                view! { <p class="muted">"None."</p> }.into_any()
+                view! { <p class="muted">{tr!(l, "dash-none")}</p> }.into_any()
             } else {
                 view! {
                     <ul class="plain">
@@ -45,7 +57,7 @@ fn BigFigure(figure: Figure, #[prop(optional)] alarm: bool) -> impl IntoView {
 
 /// Three series, told apart by line style and marker shape as well as colour.
 #[component]
-fn TrendChart(points: Vec<WeekPoint>) -> impl IntoView {
+fn TrendChart(points: Vec<WeekPoint>, l: Locale) -> impl IntoView {
     let (w, h, left, bottom, top) = (720.0f64, 220.0f64, 40.0f64, 30.0f64, 10.0f64);
     let max = points.iter().map(|p| p.sent.max(p.received).max(p.answered)).max().unwrap_or(0).max(1) as f64;
     let n = points.len().max(2) as f64;
@@ -64,13 +76,13 @@ fn TrendChart(points: Vec<WeekPoint>) -> impl IntoView {
     view! {
         <figure class="trend">
             <svg viewBox=format!("0 0 {w} {h}") role="img" aria-labelledby="trend-title trend-desc" class="trend-svg">
-                <title id="trend-title">"Requests per week, last 26 weeks"</title>
-                <desc id="trend-desc">"Sent by us (solid line, circles), received by us (dashed line, squares), answered by us (dotted line, triangles). The table below holds the same numbers."</desc>
+                <title id="trend-title">{tr!(l, "dash-trend-title")}</title>
+                <desc id="trend-desc">{tr!(l, "dash-trend-desc")}</desc>
                 <line x1=left y1=h - bottom x2=w - 10.0 y2=h - bottom class="axis"/>
                 <line x1=left y1=top x2=left y2=h - bottom class="axis"/>
                 <text x=left - 6.0 y=top + 4.0 class="tick" text-anchor="end">{max as i64}</text>
                 <text x=left - 6.0 y=h - bottom class="tick" text-anchor="end">"0"</text>
-                {labels.into_iter().map(|(lx, l)| view! { <text x=lx y=h - 10.0 class="tick" text-anchor="middle">{l}</text> }).collect_view()}
+                {labels.into_iter().map(|(lx, week)| view! { <text x=lx y=h - 10.0 class="tick" text-anchor="middle">{week}</text> }).collect_view()}
                 <polyline points=sent class="series sent"/>
                 <polyline points=received class="series received"/>
                 <polyline points=answered class="series answered"/>
@@ -81,24 +93,24 @@ fn TrendChart(points: Vec<WeekPoint>) -> impl IntoView {
                 }).collect_view()}
             </svg>
             <figcaption class="legend">
-                <span class="key sent">"● Sent by us (solid)"</span>
-                <span class="key received">"■ Received by us (dashed)"</span>
-                <span class="key answered">"▲ Answered by us (dotted)"</span>
+                <span class="key sent">{tr!(l, "dash-key-sent")}</span>
+                <span class="key received">{tr!(l, "dash-key-received")}</span>
+                <span class="key answered">{tr!(l, "dash-key-answered")}</span>
             </figcaption>
         </figure>
         <details>
-            <summary class="button secondary">"Show the numbers"</summary>
+            <summary class="button secondary">{tr!(l, "dash-show-numbers")}</summary>
             <div class="table-wrap">
                 <table class="data">
-                    <caption>"Requests per week (week starting Monday)"</caption>
-                    <thead><tr><th scope="col">"Week"</th><th scope="col" class="num">"Sent"</th><th scope="col" class="num">"Received"</th><th scope="col" class="num">"Answered"</th></tr></thead>
+                    <caption>{tr!(l, "dash-week-caption")}</caption>
+                    <thead><tr><th scope="col">{tr!(l, "dash-week")}</th><th scope="col" class="num">{tr!(l, "dash-sent")}</th><th scope="col" class="num">{tr!(l, "dash-received")}</th><th scope="col" class="num">{tr!(l, "dash-answered")}</th></tr></thead>
                     <tbody>
                         {points.into_iter().map(|p| view! {
                             <tr>
                                 <th scope="row">{p.week.clone()}</th>
-                                <td class="num"><a href=p.sent_link() aria-label=format!("{} sent in the week of {}", p.sent, p.week)>{p.sent}</a></td>
-                                <td class="num"><a href=p.received_link() aria-label=format!("{} received in the week of {}", p.received, p.week)>{p.received}</a></td>
-                                <td class="num"><a href=p.answered_link() aria-label=format!("{} answered in the week of {}", p.answered, p.week)>{p.answered}</a></td>
+                                <td class="num"><a href=p.sent_link() aria-label=tr!(l, "dash-week-sent", count = p.sent, week = p.week.clone())>{p.sent}</a></td>
+                                <td class="num"><a href=p.received_link() aria-label=tr!(l, "dash-week-received", count = p.received, week = p.week.clone())>{p.received}</a></td>
+                                <td class="num"><a href=p.answered_link() aria-label=tr!(l, "dash-week-answered", count = p.answered, week = p.week.clone())>{p.answered}</a></td>
                             </tr>
                         }).collect_view()}
                     </tbody>
@@ -109,33 +121,35 @@ fn TrendChart(points: Vec<WeekPoint>) -> impl IntoView {
 }
 
 #[component]
-fn Timeliness(rows: Vec<TimelinessRow>, days: i64) -> impl IntoView {
+fn Timeliness(rows: Vec<TimelinessRow>, days: i64, l: Locale) -> impl IntoView {
     let rows: Vec<TimelinessRow> = rows.into_iter().filter(|r| r.window_days == days).collect();
     view! {
         <div class="table-wrap">
             <table class="data">
-                <caption>"Last " {days} " days"</caption>
+                <caption>{tr!(l, "dash-last-days", days = days)}</caption>
                 <thead>
                     <tr>
-                        <th scope="col">"Direction"</th><th scope="col">"Counterpart"</th><th scope="col" class="num">"Requests"</th>
-                        <th scope="col" class="num">"Acknowledge: median"</th><th scope="col" class="num">"p90"</th>
-                        <th scope="col" class="num">"Answer: median"</th><th scope="col" class="num">"p90"</th>
-                        <th scope="col" class="num">"Answered in time"</th>
+                        <th scope="col">{tr!(l, "dash-direction")}</th><th scope="col">{tr!(l, "dash-counterpart")}</th><th scope="col" class="num">{tr!(l, "dash-requests")}</th>
+                        <th scope="col" class="num">{tr!(l, "dash-ack-median")}</th><th scope="col" class="num">{tr!(l, "dash-p90")}</th>
+                        <th scope="col" class="num">{tr!(l, "dash-answer-median")}</th><th scope="col" class="num">{tr!(l, "dash-p90")}</th>
+                        <th scope="col" class="num">{tr!(l, "dash-in-time")}</th>
                     </tr>
                 </thead>
                 <tbody>
                     {rows.into_iter().map(|r| {
-                        let dir = if r.direction == "sent" { "Sent by us" } else { "Received by us" };
+                        let dir = if r.direction == "sent" { tr!(l, "dash-sent-by-us") } else { tr!(l, "dash-received-by-us") };
                         let link = r.link();
+                        // "All" is the total row's code; an agency's code is shown as it is.
+                        let counterpart = if r.counterpart == "All" { tr!(l, "dash-all") } else { r.counterpart.clone() };
                         view! {
                             <tr class:total-row={r.counterpart == "All"}>
                                 <td>{dir}</td>
-                                <td><a href=link>{r.counterpart.clone()}</a></td>
+                                <td><a href=link>{counterpart}</a></td>
                                 <td class="num">{r.requests}</td>
-                                <td class="num">{hours(r.ack_median_hours)}</td>
-                                <td class="num">{hours(r.ack_p90_hours)}</td>
-                                <td class="num">{hours(r.answer_median_hours)}</td>
-                                <td class="num">{hours(r.answer_p90_hours)}</td>
+                                <td class="num">{hours(l, r.ack_median_hours)}</td>
+                                <td class="num">{hours(l, r.ack_p90_hours)}</td>
+                                <td class="num">{hours(l, r.answer_median_hours)}</td>
+                                <td class="num">{hours(l, r.answer_p90_hours)}</td>
                                 <td class="num">{r.within_deadline.map(|s| format!("{:.0} %", s * 100.0)).unwrap_or_else(|| "—".into())}</td>
                             </tr>
                         }
@@ -149,12 +163,12 @@ fn Timeliness(rows: Vec<TimelinessRow>, days: i64) -> impl IntoView {
 /// Renders the dashboard for `dashboard_page`, which keeps the result per country, figures and time zone
 /// (backend::render_cache). Compiled for the browser too, where nothing calls it, so the components it
 /// uses are not dead code there.
-pub fn render_dashboard(d: DashboardView) -> DashboardHtml {
+pub fn render_dashboard(d: DashboardView, l: Locale) -> DashboardHtml {
     use leptos::tachys::view::RenderHtml;
-    let title = format!("Dashboard · {}", d.country);
+    let title = tr!(l, "dash-title", country = d.country.clone());
     let html = view! {
-        <h1>"Dashboard · " {d.country.clone()}</h1>
-        <p class="muted as-of">"Figures as of " <time datetime=d.as_of.at.to_rfc3339()>{d.as_of.text.clone()}</time></p>
+        <h1>{title.clone()}</h1>
+        <p class="muted as-of">{tr!(l, "dash-as-of")} " " <time datetime=d.as_of.at.to_rfc3339()>{d.as_of.text.clone()}</time></p>
         <div class="big-figures">
             <BigFigure figure=d.overdue_incoming.clone() alarm=true/>
             <BigFigure figure=d.overdue_outgoing.clone() alarm=true/>
@@ -163,28 +177,28 @@ pub fn render_dashboard(d: DashboardView) -> DashboardHtml {
             <BigFigure figure=d.consents_awaited.clone()/>
         </div>
         <div class="figure-grid">
-            <FigureList title="Open cases by category" figures=d.open_cases_by_category.clone()/>
-            <FigureList title="Open cases by priority" figures=d.open_cases_by_priority.clone()/>
-            <FigureList title="Requests received, by status" figures=d.incoming_by_status.clone()/>
-            <FigureList title="Requests sent, by status" figures=d.outgoing_by_status.clone()/>
+            <FigureList title=tr!(l, "dash-cases-by-category") figures=d.open_cases_by_category.clone() l/>
+            <FigureList title=tr!(l, "dash-cases-by-priority") figures=d.open_cases_by_priority.clone() l/>
+            <FigureList title=tr!(l, "dash-received-by-status") figures=d.incoming_by_status.clone() l/>
+            <FigureList title=tr!(l, "dash-sent-by-status") figures=d.outgoing_by_status.clone() l/>
         </div>
         <section class="panel" aria-labelledby="trend-h">
-            <h2 id="trend-h">"Trend"</h2>
-            <TrendChart points=d.trend.clone()/>
+            <h2 id="trend-h">{tr!(l, "dash-trend")}</h2>
+            <TrendChart points=d.trend.clone() l/>
         </section>
         <section class="panel" aria-labelledby="time-h">
-            <h2 id="time-h">"Timeliness"</h2>
-            <p class="muted">"Time from sending to acknowledgement and to the final answer; share of answers given within the deadline."</p>
-            <Timeliness rows=d.timeliness.clone() days=30/>
-            <Timeliness rows=d.timeliness.clone() days=90/>
+            <h2 id="time-h">{tr!(l, "dash-timeliness")}</h2>
+            <p class="muted">{tr!(l, "dash-timeliness-lead")}</p>
+            <Timeliness rows=d.timeliness.clone() days=30 l/>
+            <Timeliness rows=d.timeliness.clone() days=90 l/>
         </section>
         <section class="panel" aria-labelledby="load-h">
-            <h2 id="load-h">"Workload per officer"</h2>
-            <p class="muted">"Open requests in an officer's charge: on cases they lead, sent by them on the other side's cases, or taken in (acknowledged) by them. A disabled account is listed first while it still holds open work: hand its cases to another lead from the case list."</p>
+            <h2 id="load-h">{tr!(l, "dash-workload")}</h2>
+            <p class="muted">{tr!(l, "dash-workload-lead")}</p>
             <div class="table-wrap">
                 <table class="data">
-                    <caption class="visually-hidden">"Workload per officer"</caption>
-                    <thead><tr><th scope="col">"Officer"</th><th scope="col">"Agency"</th><th scope="col" class="num">"Open cases led"</th><th scope="col" class="num">"Open requests"</th><th scope="col" class="num">"Overdue"</th></tr></thead>
+                    <caption class="visually-hidden">{tr!(l, "dash-workload")}</caption>
+                    <thead><tr><th scope="col">{tr!(l, "dash-officer")}</th><th scope="col">{tr!(l, "dash-agency")}</th><th scope="col" class="num">{tr!(l, "dash-cases-led")}</th><th scope="col" class="num">{tr!(l, "dash-open-requests")}</th><th scope="col" class="num">{tr!(l, "dash-overdue")}</th></tr></thead>
                     <tbody>
                         {d.workload.iter().map(|o| {
                             view! {
@@ -192,22 +206,22 @@ pub fn render_dashboard(d: DashboardView) -> DashboardHtml {
                                     <td>
                                         {o.name.clone()}
                                         {o.inactive.then(|| view! {
-                                            " " <span class="status status-disabled">"Disabled"</span>
-                                            " " <a href=o.cases_link()>"Hand over"</a>
+                                            " " <span class="status status-disabled">{tr!(l, "dash-disabled")}</span>
+                                            " " <a href=o.cases_link()>{tr!(l, "dash-hand-over")}</a>
                                         })}
                                     </td>
                                     <td>{o.agency.clone()}</td>
-                                    <td class="num"><a href=o.cases_link() aria-label=format!("{} open cases led by {}", o.open_cases_led, o.name)>{o.open_cases_led}</a></td>
-                                    <td class="num"><a href=o.open_requests_link() aria-label=format!("{} open requests in the charge of {}", o.open_requests, o.name)>{o.open_requests}</a></td>
-                                    <td class="num"><a href=o.overdue_link() aria-label=format!("{} overdue requests in the charge of {}", o.overdue, o.name)>{o.overdue}</a></td>
+                                    <td class="num"><a href=o.cases_link() aria-label=tr!(l, "dash-led-by", count = o.open_cases_led, name = o.name.clone())>{o.open_cases_led}</a></td>
+                                    <td class="num"><a href=o.open_requests_link() aria-label=tr!(l, "dash-in-charge", count = o.open_requests, name = o.name.clone())>{o.open_requests}</a></td>
+                                    <td class="num"><a href=o.overdue_link() aria-label=tr!(l, "dash-overdue-in-charge", count = o.overdue, name = o.name.clone())>{o.overdue}</a></td>
                                 </tr>
                             }
                         }).collect_view()}
                         <tr class="total-row" class:overdue-row={d.untaken_overdue.value > 0}>
                             <td colspan="2">{d.untaken.label.clone()}</td>
                             <td class="num">"—"</td>
-                            <td class="num"><a href=d.untaken.link.clone() aria-label=format!("{} received requests not yet taken", d.untaken.value)>{d.untaken.value}</a></td>
-                            <td class="num"><a href=d.untaken_overdue.link.clone() aria-label=format!("{} received requests not yet taken and overdue", d.untaken_overdue.value)>{d.untaken_overdue.value}</a></td>
+                            <td class="num"><a href=d.untaken.link.clone() aria-label=tr!(l, "dash-untaken-count", count = d.untaken.value)>{d.untaken.value}</a></td>
+                            <td class="num"><a href=d.untaken_overdue.link.clone() aria-label=tr!(l, "dash-untaken-overdue-count", count = d.untaken_overdue.value)>{d.untaken_overdue.value}</a></td>
                         </tr>
                     </tbody>
                 </table>

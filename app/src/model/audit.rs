@@ -17,6 +17,19 @@ pub struct AuditEventView {
     pub object_id: Option<String>,
     pub outcome: String,
     pub details: String,
+    /// The event as a sentence in the reader's language (`platform::event_words`).
+    pub said: String,
+    /// The details as labelled fields, in the reader's language where the catalogue knows the label.
+    pub fields: Vec<DetailField>,
+}
+
+/// One field of an event's details.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct DetailField {
+    pub label: String,
+    /// The label is the field's own code (no words for it in the catalogue).
+    pub label_is_code: bool,
+    pub value: String,
 }
 
 #[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
@@ -35,7 +48,7 @@ pub struct AuditPage {
     pub events: Vec<AuditEventView>,
     pub page: u32,
     pub has_more: bool,
-    /// Which events the viewer may see, in words ("all events", "events of users in India").
+    /// Which events the viewer may see, in the reader's words ("all events", "events of users in India").
     pub scope: String,
 }
 

@@ -555,6 +555,8 @@ pub struct HistoryEntry {
     pub action: String,
     pub object: String,
     pub outcome: String,
+    /// The event as a sentence in the reader's language (`platform::event_words`).
+    pub said: String,
 }
 
 /// How many changes and views the case page shows; the case's history page lists every change, this many

@@ -204,10 +204,12 @@ pub enum Confirmer {
 }
 
 impl Confirmer {
-    pub fn label(self) -> String {
+    /// Who must confirm, in the reader's words ("a supervisor in India").
+    pub fn label_in(self, l: crate::i18n::Locale) -> String {
+        use crate::i18n::LabelIn;
         match self {
-            Confirmer::Supervisor(c) => format!("a supervisor in {}", c.label()),
-            Confirmer::Admin => "another admin".into(),
+            Confirmer::Supervisor(c) => tr!(l, "confirmer-supervisor", country = c.label_in(l)),
+            Confirmer::Admin => tr!(l, "confirmer-admin"),
         }
     }
 }

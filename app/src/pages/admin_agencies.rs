@@ -5,6 +5,7 @@ use crate::api::conditions::{legal_bases, AddLegalBasis, RetireLegalBasis};
 use crate::components::forms::{Field, SelectField};
 use crate::components::layout::Guard;
 use crate::components::server_form::ServerForm;
+use crate::i18n::LabelIn;
 use crate::model::permissions::Action;
 use crate::model::Country;
 use leptos::prelude::*;
@@ -14,7 +15,7 @@ use leptos_meta::Title;
 #[component]
 pub fn AgenciesPage() -> impl IntoView {
     view! {
-        <Title text="Agencies"/>
+        <Title text=tr!(crate::i18n::use_locale(), "nav-agencies")/>
         <Agencies/>
     }
 }
@@ -22,30 +23,31 @@ pub fn AgenciesPage() -> impl IntoView {
 #[component]
 fn Agencies() -> impl IntoView {
     let agencies = Resource::new(|| (), |_| list_agencies());
-    let countries: Vec<(String, String)> = std::iter::once((String::new(), "Choose a country".to_string()))
-        .chain(Country::ALL.iter().map(|c| (c.as_str().to_string(), c.label().to_string())))
+    let l = crate::i18n::use_locale();
+    let countries: Vec<(String, String)> = std::iter::once((String::new(), tr!(l, "agy-choose-country")))
+        .chain(Country::ALL.iter().map(|c| (c.as_str().to_string(), c.label_in(l))))
         .collect();
     let countries = StoredValue::new(countries);
     view! {
         <Guard action=Action::ManageAgencies>
-            <h1>"Agencies"</h1>
+            <h1>{tr!(l, "nav-agencies")}</h1>
             <div class="columns">
                 <section class="panel wide">
-                    <Suspense fallback=|| view! { <p class="loading">"Loading…"</p> }>
+                    <Suspense fallback=move || view! { <p class="loading">{tr!(l, "loading")}</p> }>
                         {move || Suspend::new(async move {
                             match agencies.await {
-                                Err(e) => view! { <p class="error-summary" role="alert">{e.message_in(crate::i18n::use_locale())}</p> }.into_any(),
+                                Err(e) => view! { <p class="error-summary" role="alert">{e.message_in(l)}</p> }.into_any(),
                                 Ok(list) => view! {
                                     <div class="table-wrap">
                                         <table class="data">
-                                            <caption class="visually-hidden">"Agencies"</caption>
-                                            <thead><tr><th scope="col">"Code"</th><th scope="col">"Name"</th><th scope="col">"Country"</th><th scope="col" class="num">"Users"</th></tr></thead>
+                                            <caption class="visually-hidden">{tr!(l, "nav-agencies")}</caption>
+                                            <thead><tr><th scope="col">{tr!(l, "agy-code")}</th><th scope="col">{tr!(l, "adm-name")}</th><th scope="col">{tr!(l, "agy-country")}</th><th scope="col" class="num">{tr!(l, "nav-users")}</th></tr></thead>
                                             <tbody>
                                                 {list.into_iter().map(|a| view! {
                                                     <tr>
-                                                        <td class="mono">{a.code.clone()}</td>
-                                                        <td>{a.name.clone()}</td>
-                                                        <td>{a.country.label()}</td>
+                                                        <td class="mono" translate="no">{a.code.clone()}</td>
+                                                        <td translate="no">{a.name.clone()}</td>
+                                                        <td>{a.country.label_in(l)}</td>
                                                         <td class="num"><a href=format!("/admin/users?agency={}", a.code)>{a.user_count}</a></td>
                                                     </tr>
                                                 }).collect_view()}
@@ -58,12 +60,12 @@ fn Agencies() -> impl IntoView {
                     </Suspense>
                 </section>
                 <section class="panel">
-                    <h2>"Add an agency"</h2>
-                    <ServerForm action=CreateAgency::PATH done="Agency added.">
-                        <Field label="Code" name="code" required=true hint="Short code, e.g. RCMP or CERT-IN."/>
-                        <Field label="Name" name="name" required=true/>
-                        <SelectField label="Country" name="country" options=countries.get_value()/>
-                        <button type="submit" class="button primary">"Add agency"</button>
+                    <h2>{tr!(l, "agy-add-title")}</h2>
+                    <ServerForm action=CreateAgency::PATH done=tr!(l, "agy-added")>
+                        <Field label=tr!(l, "agy-code") name="code" required=true hint=tr!(l, "agy-code-hint")/>
+                        <Field label=tr!(l, "adm-name") name="name" required=true/>
+                        <SelectField label=tr!(l, "agy-country") name="country" options=countries.get_value()/>
+                        <button type="submit" class="button primary">{tr!(l, "agy-add")}</button>
                     </ServerForm>
                 </section>
             </div>

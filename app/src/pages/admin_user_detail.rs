@@ -8,6 +8,7 @@ use crate::components::forms::{Field, SelectField};
 use crate::components::layout::Guard;
 use crate::components::server_form::ServerForm;
 use crate::error::AppError;
+use crate::i18n::LabelIn;
 use crate::model::permissions::Action;
 use crate::model::UserStatus;
 use crate::pages::confirmations::OpenChange;
@@ -20,7 +21,7 @@ use leptos_router::hooks::use_params_map;
 #[component]
 pub fn UserDetailPage() -> impl IntoView {
     view! {
-        <Title text="User"/>
+        <Title text=tr!(crate::i18n::use_locale(), "adm-user")/>
         <UserDetail/>
     }
 }
@@ -32,75 +33,79 @@ fn UserDetail() -> impl IntoView {
     let user = Resource::new(id, get_user);
     let agencies = Resource::new(|| (), |_| list_agencies());
     let changes = Resource::new(id, |id| list_account_changes(Some(id)));
+    let l = crate::i18n::use_locale();
 
     view! {
         <Guard action=Action::ManageAccounts>
-            <p><a href="/admin/users">"← Users"</a></p>
-            <Suspense fallback=|| view! { <p class="loading">"Loading…"</p> }>
+            <p><a href="/admin/users">{tr!(l, "adm-back-to-users")}</a></p>
+            <Suspense fallback=move || view! { <p class="loading">{tr!(l, "loading")}</p> }>
                 {move || Suspend::new(async move {
                     let agencies = agencies.await.unwrap_or_default();
                     let open: Vec<_> = changes.await.unwrap_or_default().into_iter().filter(|c| c.decision.is_none()).collect();
                     match user.await {
                         Err(AppError::NotFound) => view! { <NotFoundPage/> }.into_any(),
-                        Err(e) => view! { <p class="error-summary" role="alert">{e.message_in(crate::i18n::use_locale())}</p> }.into_any(),
+                        Err(e) => view! { <p class="error-summary" role="alert">{e.message_in(l)}</p> }.into_any(),
                         Ok(u) => {
                             let active = u.status == UserStatus::Active;
                             let locked = u.locked_until;
                             view! {
                                 <div class="page-head">
-                                    <h1>{u.display_name.clone()} <span class="muted mono">" " {u.username.clone()}</span></h1>
-                                    <span class=format!("status status-{}", u.status.as_str())>{u.status.label()}</span>
+                                    <h1>{u.display_name.clone()} <span class="muted mono" translate="no">" " {u.username.clone()}</span></h1>
+                                    <span class=format!("status status-{}", u.status.as_str())>{u.status.label_in(l)}</span>
                                 </div>
                                 {(!open.is_empty()).then(|| view! {
                                     <section class="panel wide notice">
-                                        <h2>"Waiting for confirmation"</h2>
+                                        <h2>{tr!(l, "adm-waiting")}</h2>
                                         <ul class="changes">{open.into_iter().map(|c| view! { <OpenChange change=c/> }).collect_view()}</ul>
                                     </section>
                                 })}
                                 <div class="columns">
                                     <section class="panel">
-                                        <h2>"Role and agency"</h2>
-                                        <p class="hint">"A new role or agency takes effect once a supervisor of the agency's country (for an admin: another admin) confirms it."</p>
-                                        <ServerForm action=UpdateUser::PATH done="Saved. A new role or agency waits for confirmation.">
+                                        <h2>{tr!(l, "adm-role-and-agency")}</h2>
+                                        <p class="hint">{tr!(l, "adm-role-hint")}</p>
+                                        <ServerForm action=UpdateUser::PATH done=tr!(l, "adm-saved")>
                                             <input type="hidden" name="id" value=u.id/>
-                                            <Field label="Full name" name="display_name" value=u.display_name.clone() required=true/>
-                                            <SelectField label="Role" name="role" options=role_options(false) selected=u.role.as_str().to_string()/>
-                                            <SelectField label="Agency" name="agency" options=agency_options(&agencies, "Choose an agency") selected=u.agency_code.clone()/>
-                                            <button type="submit" class="button primary">"Save changes"</button>
+                                            <Field label=tr!(l, "adm-full-name") name="display_name" value=u.display_name.clone() required=true/>
+                                            <SelectField label=tr!(l, "adm-role") name="role" options=role_options(false, l) selected=u.role.as_str().to_string()/>
+                                            <SelectField label=tr!(l, "adm-agency") name="agency" options=agency_options(&agencies, &tr!(l, "adm-choose-agency"), l) selected=u.agency_code.clone()/>
+                                            <button type="submit" class="button primary">{tr!(l, "adm-save")}</button>
                                         </ServerForm>
                                     </section>
                                     <section class="panel">
-                                        <h2>"Access"</h2>
+                                        <h2>{tr!(l, "adm-access")}</h2>
                                         <dl class="facts">
-                                            <dt>"Time zone"</dt><dd>{u.time_zone.clone()}</dd>
-                                            <dt>"Failed sign-ins"</dt><dd>{u.failed_attempts}</dd>
-                                            <dt>"Locked"</dt>
-                                            <dd>{match locked { Some(t) => format!("until {} UTC", t.format("%Y-%m-%d %H:%M")), None => "No".into() }}</dd>
-                                            <dt>"Second factor"</dt><dd>{if u.second_factor { "Authenticator app" } else { "None yet" }}</dd>
-                                            <dt>"Password"</dt><dd>{if u.must_change_password { "Temporary (must be changed)" } else { "Chosen by the user" }}</dd>
+                                            <dt>{tr!(l, "adm-time-zone")}</dt><dd translate="no">{u.time_zone.clone()}</dd>
+                                            <dt>{tr!(l, "adm-failed-sign-ins")}</dt><dd>{u.failed_attempts}</dd>
+                                            <dt>{tr!(l, "adm-locked")}</dt>
+                                            <dd>{match locked {
+                                                Some(t) => tr!(l, "adm-locked-until", when = l.date_time(t.date_naive(), t.time(), "UTC")),
+                                                None => tr!(l, "no"),
+                                            }}</dd>
+                                            <dt>{tr!(l, "adm-second-factor")}</dt><dd>{if u.second_factor { tr!(l, "adm-factor-app") } else { tr!(l, "adm-factor-none") }}</dd>
+                                            <dt>{tr!(l, "adm-password")}</dt><dd>{if u.must_change_password { tr!(l, "adm-password-temporary") } else { tr!(l, "adm-password-chosen") }}</dd>
                                         </dl>
                                         <div class="actions">
                                             {locked.is_some().then(|| view! {
-                                                <ServerForm action=UnlockUser::PATH class="inline" done="Account unlocked.">
+                                                <ServerForm action=UnlockUser::PATH class="inline" done=tr!(l, "adm-unlocked")>
                                                     <input type="hidden" name="id" value=u.id/>
-                                                    <button type="submit" class="button primary">"Unlock account"</button>
+                                                    <button type="submit" class="button primary">{tr!(l, "adm-unlock")}</button>
                                                 </ServerForm>
                                             })}
-                                            <ServerForm action=ResetUserPassword::PATH class="inline" done="Asked: the confirmer receives the new temporary password by confirming.">
+                                            <ServerForm action=ResetUserPassword::PATH class="inline" done=tr!(l, "adm-reset-asked")>
                                                 <input type="hidden" name="id" value=u.id/>
-                                                <button type="submit" class="button secondary">"Reset password"</button>
+                                                <button type="submit" class="button secondary">{tr!(l, "adm-reset-password")}</button>
                                             </ServerForm>
                                             {u.second_factor.then(|| view! {
-                                                <ServerForm action=ResetSecondFactor::PATH class="inline" done="Asked: the authenticator app is removed once confirmed.">
+                                                <ServerForm action=ResetSecondFactor::PATH class="inline" done=tr!(l, "adm-factor-reset-asked")>
                                                     <input type="hidden" name="id" value=u.id/>
-                                                    <button type="submit" class="button secondary">"Reset second factor"</button>
+                                                    <button type="submit" class="button secondary">{tr!(l, "adm-reset-factor")}</button>
                                                 </ServerForm>
                                             })}
-                                            <ServerForm action=SetUserEnabled::PATH class="inline" done=if active { "Account disabled." } else { "Asked: the account is enabled once confirmed." }>
+                                            <ServerForm action=SetUserEnabled::PATH class="inline" done=if active { tr!(l, "adm-disabled") } else { tr!(l, "adm-enable-asked") }>
                                                 <input type="hidden" name="id" value=u.id/>
                                                 <input type="hidden" name="enabled" value=(!active).to_string()/>
                                                 <button type="submit" class=if active { "button danger" } else { "button primary" }>
-                                                    {if active { "Disable account" } else { "Enable account" }}
+                                                    {if active { tr!(l, "adm-disable") } else { tr!(l, "adm-enable") }}
                                                 </button>
                                             </ServerForm>
                                         </div>

@@ -440,15 +440,15 @@ fn HistoryTable(entries: Vec<crate::model::HistoryEntry>, #[prop(into)] label: S
         <div class="table-wrap">
             <table class="data history">
                 <caption class="visually-hidden">{label}</caption>
-                <thead><tr><th scope="col">{tr!(l, "col-when")}</th><th scope="col">{tr!(l, "col-who")}</th><th scope="col">{tr!(l, "col-action")}</th><th scope="col">{tr!(l, "col-object")}</th><th scope="col">{tr!(l, "col-outcome")}</th></tr></thead>
+                <thead><tr><th scope="col">{tr!(l, "col-when")}</th><th scope="col">{tr!(l, "col-event")}</th></tr></thead>
                 <tbody>
+                    // The sentence is already in the reader's language and names people and titles as written:
+                    // never for a browser's machine translation. The action's code is its title, for whoever
+                    // searches the audit trail by it.
                     {entries.into_iter().map(|e| view! {
                         <tr>
                             <td class="nowrap"><time datetime=e.at.at.to_rfc3339()>{e.at.text.clone()}</time></td>
-                            <td translate="no">{e.who.clone()} <span class="muted">" " {e.agency.clone()}</span></td>
-                            <td class="mono" translate="no">{e.action.clone()}</td>
-                            <td class="mono" translate="no">{e.object.clone()}</td>
-                            <td><span class=format!("outcome outcome-{}", e.outcome) translate="no">{e.outcome.clone()}</span></td>
+                            <td title=e.action.clone() data-action=e.action.clone() translate="no">{e.said.clone()}</td>
                         </tr>
                     }).collect_view()}
                 </tbody>

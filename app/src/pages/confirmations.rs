@@ -5,6 +5,7 @@ use crate::api::confirmations::{list_account_changes, DecideAccountChange, Withd
 use crate::components::forms::{action_error, ErrorSummary};
 use crate::components::layout::Guard;
 use crate::components::server_form::ServerForm;
+use crate::i18n::LabelIn;
 use crate::model::permissions::Action;
 use crate::model::AccountChangeView;
 use leptos::prelude::*;
@@ -14,30 +15,29 @@ use leptos_meta::Title;
 #[component]
 pub fn ConfirmationsPage() -> impl IntoView {
     let changes = Resource::new(|| (), |_| list_account_changes(None));
+    let l = crate::i18n::use_locale();
     view! {
-        <Title text="Confirmations"/>
+        <Title text=tr!(l, "conf-page-title")/>
         <Guard action=Action::ConfirmAccountChanges>
-            <h1>"Account changes to confirm"</h1>
-            <p class="lead">"An admin's change that lets someone read case content — a new account, a role, another agency, \
-                re-enabling — takes effect only once a supervisor of that agency's country confirms it. \
-                Making someone an admin takes a second admin."</p>
-            <Suspense fallback=|| view! { <p class="loading">"Loading…"</p> }>
+            <h1>{tr!(l, "conf-title")}</h1>
+            <p class="lead">{tr!(l, "conf-lead")}</p>
+            <Suspense fallback=move || view! { <p class="loading">{tr!(l, "loading")}</p> }>
                 {move || Suspend::new(async move {
                     match changes.await {
-                        Err(e) => view! { <p class="error-summary" role="alert">{e.message_in(crate::i18n::use_locale())}</p> }.into_any(),
+                        Err(e) => view! { <p class="error-summary" role="alert">{e.message_in(l)}</p> }.into_any(),
                         Ok(list) => {
                             let (open, decided): (Vec<_>, Vec<_>) = list.into_iter().partition(|c| c.decision.is_none());
                             view! {
                                 <section class="panel wide">
-                                    <h2>"Waiting"</h2>
+                                    <h2>{tr!(l, "conf-waiting")}</h2>
                                     {if open.is_empty() {
-                                        view! { <p class="empty">"Nothing waits for a confirmation."</p> }.into_any()
+                                        view! { <p class="empty">{tr!(l, "conf-nothing")}</p> }.into_any()
                                     } else {
                                         view! { <ul class="changes">{open.into_iter().map(|c| view! { <OpenChange change=c/> }).collect_view()}</ul> }.into_any()
                                     }}
                                 </section>
                                 <section class="panel wide">
-                                    <h2>"Decided recently"</h2>
+                                    <h2>{tr!(l, "conf-decided")}</h2>
                                     <DecidedTable changes=decided/>
                                 </section>
                             }.into_any()
@@ -54,35 +54,35 @@ pub fn ConfirmationsPage() -> impl IntoView {
 pub fn OpenChange(change: AccountChangeView) -> impl IntoView {
     let id = change.id;
     let grounds_id = format!("grounds-{id}");
+    let l = crate::i18n::use_locale();
     view! {
         <li class="change" data-testid="account-change">
             <p>
-                <strong>{change.display_name.clone()}</strong> " " <span class="muted mono">{change.username.clone()}</span>
+                <strong>{change.display_name.clone()}</strong> " " <span class="muted mono" translate="no">{change.username.clone()}</span>
                 ": " {change.description.clone()}
             </p>
             <p class="muted">
-                "Asked by " {change.requested_by.clone()} " on " {change.requested_at.text.clone()}
-                "; to be confirmed by " {change.confirmer.label()} "."
+                {tr!(l, "conf-asked", who = change.requested_by.clone(), when = change.requested_at.text.clone(), confirmer = change.confirmer.label_in(l))}
             </p>
             {change.may_decide.then(|| view! {
                 <div class="actions">
                     <ConfirmChange id=id/>
-                    <ServerForm action=DecideAccountChange::PATH class="refuse" done="Refused: nothing changed.">
+                    <ServerForm action=DecideAccountChange::PATH class="refuse" done=tr!(l, "conf-refused")>
                         <input type="hidden" name="id" value=id/>
                         <input type="hidden" name="confirm" value="false"/>
                         <div class="field" data-field="grounds">
-                            <label for=grounds_id.clone()>"Grounds for refusing"</label>
+                            <label for=grounds_id.clone()>{tr!(l, "conf-grounds")}</label>
                             <textarea id=grounds_id.clone() name="grounds" rows="2" maxlength="2000" aria-describedby=format!("{grounds_id}-error")></textarea>
                             <p class="field-error" id=format!("{grounds_id}-error")></p>
                         </div>
-                        <button type="submit" class="button danger">"Refuse"</button>
+                        <button type="submit" class="button danger">{tr!(l, "conf-refuse")}</button>
                     </ServerForm>
                 </div>
             })}
             {change.may_withdraw.then(|| view! {
-                <ServerForm action=WithdrawAccountChange::PATH class="inline" done="Withdrawn: nothing changed.">
+                <ServerForm action=WithdrawAccountChange::PATH class="inline" done=tr!(l, "conf-withdrawn")>
                     <input type="hidden" name="id" value=id/>
-                    <button type="submit" class="button secondary">"Withdraw"</button>
+                    <button type="submit" class="button secondary">{tr!(l, "conf-withdraw")}</button>
                 </ServerForm>
             })}
         </li>
@@ -95,11 +95,12 @@ pub fn OpenChange(change: AccountChangeView) -> impl IntoView {
 fn ConfirmChange(id: i64) -> impl IntoView {
     let decide = ServerAction::<DecideAccountChange>::new();
     let error = action_error(decide);
+    let l = crate::i18n::use_locale();
     Effect::new(move |_| {
         if let Some(Ok(None)) = decide.value().get() {
             #[cfg(feature = "hydrate")]
             {
-                crate::components::server_form::set_flash("Confirmed: the change is in effect.");
+                crate::components::server_form::set_flash(&tr!(l, "conf-confirmed"));
                 let _ = window().location().reload();
             }
         }
@@ -111,15 +112,14 @@ fn ConfirmChange(id: i64) -> impl IntoView {
                 <input type="hidden" name="id" value=id/>
                 <input type="hidden" name="confirm" value="true"/>
                 <input type="hidden" name="grounds" value=""/>
-                <button type="submit" class="button primary">"Confirm"</button>
+                <button type="submit" class="button primary">{tr!(l, "conf-confirm")}</button>
                 <ErrorSummary error/>
             </ActionForm>
         </Show>
         {move || issued().map(|issued| view! {
             <div class="issued" role="status">
-                <p>"Confirmed. Temporary password for " <strong>{issued.user.display_name.clone()}</strong>
-                   " (" <span class="mono">{issued.user.username.clone()}</span> "): give it to them by a secure channel. \
-                   It is shown only once, works for one sign-in, and must then be changed."</p>
+                <p>{tr!(l, "conf-temporary-before")} " " <strong>{issued.user.display_name.clone()}</strong>
+                   " (" <span class="mono" translate="no">{issued.user.username.clone()}</span> "): " {tr!(l, "conf-temporary-after")}</p>
                 <p class="secret"><code data-testid="temporary-password">{issued.temporary_password.clone()}</code></p>
             </div>
         })}
@@ -128,25 +128,26 @@ fn ConfirmChange(id: i64) -> impl IntoView {
 
 #[component]
 fn DecidedTable(changes: Vec<AccountChangeView>) -> impl IntoView {
+    let l = crate::i18n::use_locale();
     if changes.is_empty() {
-        return view! { <p class="empty">"No decisions yet."</p> }.into_any();
+        return view! { <p class="empty">{tr!(l, "conf-no-decisions")}</p> }.into_any();
     }
     view! {
         <div class="table-wrap">
             <table class="data">
-                <caption class="visually-hidden">"Decided account changes"</caption>
+                <caption class="visually-hidden">{tr!(l, "conf-decided-caption")}</caption>
                 <thead><tr>
-                    <th scope="col">"Account"</th><th scope="col">"Change"</th><th scope="col">"Asked by"</th>
-                    <th scope="col">"Decision"</th><th scope="col">"By"</th><th scope="col">"When"</th>
+                    <th scope="col">{tr!(l, "conf-col-account")}</th><th scope="col">{tr!(l, "conf-col-change")}</th><th scope="col">{tr!(l, "conf-col-asked-by")}</th>
+                    <th scope="col">{tr!(l, "conf-col-decision")}</th><th scope="col">{tr!(l, "conf-col-by")}</th><th scope="col">{tr!(l, "col-when")}</th>
                 </tr></thead>
                 <tbody>
                     {changes.into_iter().map(|c| view! {
                         <tr>
-                            <td>{c.display_name.clone()} " " <span class="muted mono">{c.username.clone()}</span></td>
+                            <td>{c.display_name.clone()} " " <span class="muted mono" translate="no">{c.username.clone()}</span></td>
                             <td>{c.description.clone()}</td>
                             <td>{c.requested_by.clone()}</td>
                             <td>
-                                {c.decision.map(|d| d.label())}
+                                {c.decision.map(|d| d.label_in(l))}
                                 {c.grounds.clone().map(|g| view! { <br/><span class="muted">{g}</span> })}
                             </td>
                             <td>{c.decided_by.clone()}</td>

@@ -10,7 +10,7 @@ use leptos_meta::Title;
 #[component]
 pub fn DashboardPage() -> impl IntoView {
     view! {
-        <Title text="Dashboard"/>
+        <Title text=tr!(crate::i18n::use_locale(), "nav-dashboard")/>
         <Dashboard/>
     }
 }
@@ -20,7 +20,7 @@ fn Dashboard() -> impl IntoView {
     let data = Resource::new(|| (), |_| dashboard_page());
     view! {
         <Guard action=Action::ViewDashboard>
-            <Suspense fallback=|| view! { <p class="loading">"Computing the dashboard…"</p> }>
+            <Suspense fallback=|| view! { <p class="loading">{tr!(crate::i18n::use_locale(), "dash-computing")}</p> }>
                 {move || Suspend::new(async move {
                     match data.await {
                         Err(e) => view! { <p class="error-summary" role="alert">{e.message_in(crate::i18n::use_locale())}</p> }.into_any(),

@@ -7,6 +7,7 @@
 //! `Idempotency-Key`, and its OpenAPI description (`docs`). A token never works on a page and a session
 //! cookie never works here: each side reads only its own credential.
 
+mod attachments;
 mod docs;
 mod idempotency;
 pub mod problem;
@@ -33,10 +34,22 @@ use serde::Serialize;
 use std::future::Future;
 
 /// The API, to be nested at `/api/v1`.
-pub fn router(state: &AppState) -> Router<AppState> {
-    let authenticated = routes::router().layer(axum::middleware::from_fn_with_state(state.clone(), authenticate));
+/// The largest bodies taken: any operation's, and a file's (`POST /cases/{id}/attachments`, streamed).
+#[derive(Clone, Copy)]
+pub struct BodyLimits {
+    pub any: usize,
+    pub file: usize,
+}
+
+pub fn router(state: &AppState, limits: BodyLimits) -> Router<AppState> {
+    use tower_http::limit::RequestBodyLimitLayer;
+    let files = attachments::router().layer(axum::extract::DefaultBodyLimit::disable()).layer(RequestBodyLimitLayer::new(limits.file));
+    let authenticated = routes::router()
+        .layer(RequestBodyLimitLayer::new(limits.any))
+        .merge(files)
+        .layer(axum::middleware::from_fn_with_state(state.clone(), authenticate));
     Router::new()
-        .merge(docs::router())
+        .merge(docs::router().layer(RequestBodyLimitLayer::new(limits.any)))
         .merge(authenticated)
         .fallback(|| async { Problem::new("not-found", axum::http::StatusCode::NOT_FOUND, "No such operation: see /api/v1/docs.") })
         .method_not_allowed_fallback(|| async {

@@ -72,7 +72,7 @@ fn body<T: DeserializeOwned>(bytes: &Bytes) -> Result<T, Problem> {
 }
 
 /// A path id; anything but a positive number is no object at all.
-fn id_of(raw: &str) -> Result<i64, Problem> {
+pub(super) fn id_of(raw: &str) -> Result<i64, Problem> {
     raw.parse::<i64>().ok().filter(|id| *id > 0).ok_or_else(|| Problem::new("not-found", StatusCode::NOT_FOUND, "Not found."))
 }
 
@@ -550,7 +550,10 @@ async fn mark_all_notifications_read(call: Call) -> Answer {
         pass_on_response,
         list_notifications,
         mark_notification_read,
-        mark_all_notifications_read
+        mark_all_notifications_read,
+        super::attachments::upload_attachment,
+        super::attachments::get_attachment,
+        super::attachments::download_attachment
     ),
     components(schemas(Problem, super::problem::FieldProblem, Direction))
 )]

@@ -256,6 +256,12 @@ impl Incoming {
         self.file.as_mut().ok_or(AppError::Internal)?.write_all(chunk).await.map_err(store_failed)
     }
 
+    /// The SHA-256 of what has arrived so far (the whole file once the last chunk is written): for telling
+    /// a retried upload from a new one before it is recorded.
+    pub fn sha256_so_far(&self) -> String {
+        hex::encode(self.hasher.clone().finalize())
+    }
+
     /// The file is complete: flushed to disk, with its hash and size.
     async fn finish(&mut self) -> Result<(String, u64), AppError> {
         let file = self.file.take().ok_or(AppError::Internal)?;
@@ -367,41 +373,54 @@ pub async fn upload(
     Ok(view(row, &actor.user.time_zone))
 }
 
-/// The file behind an attachment, if the actor may read it; every download is an audit event.
-pub async fn download(db: &Db, store: &Store<'_>, actor: &Actor, id: i64) -> Result<(AttachmentRow, PathBuf), AppError> {
+/// The attachment, if `actor` may read it: a party to its case, and for a request's file an end of that
+/// thread (a file waiting in the other side's unsent answer is not there for them). NotFound otherwise.
+async fn readable(conn: &mut SqliteConnection, actor: &Actor, id: i64) -> Result<AttachmentRow, AppError> {
     use crate::backend::exchange::policy::{self, CaseOp, RequestOp};
+    let r = load(&mut *conn, id).await?.ok_or(AppError::NotFound)?;
+    let access = crate::backend::exchange::cases::access(&mut *conn, r.case_id).await?.ok_or(AppError::NotFound)?;
+    policy::ensure_case(&actor.user, access.owner, &access.parties, CaseOp::View)?;
+    if let Some(rid) = r.request_id {
+        let (req, _) = crate::backend::exchange::requests::load(&mut *conn, rid).await?.ok_or(AppError::NotFound)?;
+        policy::ensure_request(&actor.user, &access.parties, req.sides(), RequestOp::View)?;
+        let uploader = policy::Party { agency_id: r.uploader_agency_id, country: r.uploader_country };
+        let pending = r.response_id.is_none() && r.source_response_id.is_none();
+        if pending && !policy::pending_file_visible(&actor.user, uploader) {
+            return Err(AppError::NotFound);
+        }
+    }
+    Ok(r)
+}
+
+/// `readable`, recorded as `action`: the read when allowed, the refusal (outside the transaction) when not.
+async fn read_audited(db: &Db, actor: &Actor, id: i64, action: &'static str) -> Result<AttachmentRow, AppError> {
     use crate::backend::platform::audit::{self, Event};
     let mut tx = db.begin_write().await?;
-    let row = load(&mut tx, id).await?;
-    let checked = match &row {
-        None => Err(AppError::NotFound),
-        Some(r) => {
-            let access = crate::backend::exchange::cases::access(&mut tx, r.case_id).await?.ok_or(AppError::NotFound)?;
-            let mut result = policy::ensure_case(&actor.user, access.owner, &access.parties, CaseOp::View);
-            if let (Ok(()), Some(rid)) = (&result, r.request_id) {
-                let (req, _) = crate::backend::exchange::requests::load(&mut tx, rid).await?.ok_or(AppError::NotFound)?;
-                result = policy::ensure_request(&actor.user, &access.parties, req.sides(), RequestOp::View);
-                let uploader = policy::Party { agency_id: r.uploader_agency_id, country: r.uploader_country };
-                let pending = r.response_id.is_none() && r.source_response_id.is_none();
-                if result.is_ok() && pending && !policy::pending_file_visible(&actor.user, uploader) {
-                    result = Err(AppError::NotFound);
-                }
-            }
-            result
-        }
-    };
-    let row = match (checked, row) {
-        (Ok(()), Some(row)) => row,
-        (result, _) => {
+    let row = match readable(&mut tx, actor, id).await {
+        Ok(row) => row,
+        Err(e) => {
             drop(tx);
-            audit::record_refusal(db, &actor.who, Event::new("attachment.download").on("attachment", id)).await?;
-            return Err(result.err().unwrap_or(AppError::NotFound));
+            audit::record_refusal(db, &actor.who, Event::new(action).on("attachment", id)).await?;
+            return Err(e);
         }
     };
-    audit::record(&mut tx, &actor.who, Event::new("attachment.download").on("attachment", id).case(row.case_id)).await?;
+    audit::record(&mut tx, &actor.who, Event::new(action).on("attachment", id).case(row.case_id)).await?;
     tx.commit().await?;
+    Ok(row)
+}
+
+/// The file behind an attachment, if the actor may read it; every download is an audit event.
+pub async fn download(db: &Db, store: &Store<'_>, actor: &Actor, id: i64) -> Result<(AttachmentRow, PathBuf), AppError> {
+    let row = read_audited(db, actor, id, "attachment.download").await?;
     let path = path_for(store.dir, &row.sha256);
     Ok((row, path))
+}
+
+/// What is known of an attachment (name, type, size, SHA-256, conditions) without its content, if the actor
+/// may read it; a read of case content, audited as one.
+pub async fn metadata(db: &Db, actor: &Actor, id: i64) -> Result<AttachmentView, AppError> {
+    let row = read_audited(db, actor, id, "attachment.read").await?;
+    Ok(view(row, &actor.user.time_zone))
 }
 
 #[cfg(test)]

@@ -6,6 +6,7 @@ use crate::backend::platform::db::parse;
 use crate::backend::platform::db::Tx;
 use crate::backend::platform::time::shown;
 use crate::error::AppError;
+use crate::i18n::Locale;
 use crate::model::*;
 use chrono::{DateTime, Datelike, Utc};
 use sqlx::{QueryBuilder, Sqlite, SqliteConnection};
@@ -492,9 +493,29 @@ pub async fn agency_refs(conn: &mut SqliteConnection, ids: &[i64]) -> Result<Has
 /// changes of a much-read case would step over every view.
 const VIEW_ACTIONS: &str = "('case.read', 'request.read', 'request.cross_check')";
 
+/// What the history names an event's object by, for a reader the event is shown to: a request (or its
+/// answer, a consent asked about it, what was passed on with it) by its subject, the case by its title, a
+/// person, company or vessel by its name. Files and indicators only by number: a file waiting in another
+/// side's answer, or an indicator under TLP:AMBER+STRICT or RED, is not the reader's to know by name.
+/// Empty (and said by number) once purged.
+const OBJECT_LABEL: &str = "CASE object_type \
+    WHEN 'request' THEN (SELECT subject FROM requests WHERE id = CAST(object_id AS INTEGER)) \
+    WHEN 'response' THEN (SELECT r.subject FROM responses o JOIN requests r ON r.id = o.request_id WHERE o.id = CAST(object_id AS INTEGER)) \
+    WHEN 'consent' THEN (SELECT r.subject FROM consents k JOIN requests r ON r.id = k.request_id WHERE k.id = CAST(object_id AS INTEGER)) \
+    WHEN 'passed_on' THEN (SELECT r.subject FROM passed_on p JOIN requests r ON r.id = p.request_id WHERE p.id = CAST(object_id AS INTEGER)) \
+    WHEN 'case' THEN (SELECT title FROM cases WHERE id = CAST(object_id AS INTEGER)) \
+    WHEN 'entity' THEN (SELECT name FROM entities WHERE id = CAST(object_id AS INTEGER)) \
+    END";
+
 /// The case's history, from the audit trail: its latest changes, and apart from them its latest views
 /// (one statement: each is a hand-over to the connection's thread).
-pub async fn history(conn: &mut SqliteConnection, case_id: i64, viewer: &SessionUser, zone: &str) -> Result<CaseHistoryView, AppError> {
+pub async fn history(
+    conn: &mut SqliteConnection,
+    case_id: i64,
+    viewer: &SessionUser,
+    zone: &str,
+    l: Locale,
+) -> Result<CaseHistoryView, AppError> {
     let mut q: QueryBuilder<Sqlite> = QueryBuilder::new("SELECT *, FALSE AS is_view FROM (");
     push_history(&mut q, case_id, viewer, false, None, HISTORY_CHANGES_SHOWN + 1);
     q.push(") UNION ALL SELECT *, TRUE FROM (");
@@ -504,7 +525,7 @@ pub async fn history(conn: &mut SqliteConnection, case_id: i64, viewer: &Session
     let (views, mut changes): (Vec<HistoryRow>, Vec<HistoryRow>) = rows.into_iter().partition(|r| r.is_view);
     let more_changes = changes.len() > HISTORY_CHANGES_SHOWN;
     changes.truncate(HISTORY_CHANGES_SHOWN);
-    Ok(CaseHistoryView { changes: entries(changes, zone), more_changes, views: entries(views, zone) })
+    Ok(CaseHistoryView { changes: entries(changes, zone, l), more_changes, views: entries(views, zone, l) })
 }
 
 /// The case's events of one kind (views or changes), newest first, older than `before`, that `viewer` may
@@ -517,8 +538,10 @@ fn push_history(q: &mut QueryBuilder<'_, Sqlite>, case_id: i64, viewer: &Session
     use crate::backend::exchange::policy::{push_on_sending_side, push_request_exists_for};
     q.push(
         "SELECT id, at, COALESCE((SELECT display_name FROM users WHERE id = audit_events.user_id), username) AS username, \
-         agency_code, action, object_type, object_id, outcome FROM audit_events WHERE case_id = ",
+         agency_code, action, object_type, object_id, outcome, ",
     );
+    q.push(OBJECT_LABEL);
+    q.push(" AS object_label FROM audit_events WHERE case_id = ");
     q.push_bind(case_id).push(format!(" AND action {} {VIEW_ACTIONS} AND id < ", if views { "IN" } else { "NOT IN" }));
     q.push_bind(before.unwrap_or(i64::MAX));
     q.push(
@@ -563,6 +586,7 @@ async fn changes(
     before: Option<i64>,
     limit: usize,
     zone: &str,
+    l: Locale,
 ) -> Result<(Vec<HistoryEntry>, Option<i64>), AppError> {
     let mut q: QueryBuilder<Sqlite> = QueryBuilder::new("");
     push_history(&mut q, case_id, viewer, false, before, limit + 1);
@@ -570,7 +594,7 @@ async fn changes(
     let more = rows.len() > limit;
     rows.truncate(limit);
     let older = if more { rows.last().map(|r| r.id) } else { None };
-    Ok((entries(rows, zone), older))
+    Ok((entries(rows, zone, l), older))
 }
 
 /// A page of the case's changes with the case's reference and title, for the history page.
@@ -581,9 +605,10 @@ pub async fn changes_page(
     before: Option<i64>,
     limit: usize,
     zone: &str,
+    l: Locale,
 ) -> Result<ChangesPage, AppError> {
     let title: String = sqlx::query_scalar("SELECT title FROM cases WHERE id = ?").bind(access.id).fetch_one(&mut *conn).await?;
-    let (changes, older) = changes(conn, access.id, viewer, before, limit, zone).await?;
+    let (changes, older) = changes(conn, access.id, viewer, before, limit, zone, l).await?;
     Ok(ChangesPage { case_id: access.id, reference: access.reference, title, changes, older })
 }
 
@@ -600,13 +625,23 @@ struct HistoryRow {
     object_type: Option<String>,
     object_id: Option<String>,
     outcome: String,
+    object_label: Option<String>,
 }
 
-fn entries(rows: Vec<HistoryRow>, zone: &str) -> Vec<HistoryEntry> {
+fn entries(rows: Vec<HistoryRow>, zone: &str, l: Locale) -> Vec<HistoryEntry> {
+    use crate::backend::platform::event_words::{numbered, quoted, sentence, Told};
     rows.into_iter()
         .map(|r| {
             let at = DateTime::parse_from_rfc3339(&r.at).map(|d| d.with_timezone(&Utc)).unwrap_or_default();
+            let object = match (r.object_label.as_deref().filter(|t| !t.is_empty()), r.object_id.as_deref()) {
+                (Some(label), _) => quoted(l, label),
+                (None, Some(id)) => numbered(l, id),
+                (None, None) => String::new(),
+            };
+            let (who, agency) = (r.username.clone().unwrap_or_default(), r.agency_code.clone().unwrap_or_default());
+            let said = sentence(l, &r.action, &Told { who: &who, agency: &agency, object: &object, outcome: &r.outcome });
             HistoryEntry {
+                said,
                 id: r.id,
                 at: shown(at, zone),
                 who: r.username.unwrap_or_default(),

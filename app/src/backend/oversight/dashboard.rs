@@ -4,6 +4,7 @@
 use crate::backend::exchange::policy::Visibility;
 use crate::backend::exchange::rules::{self, CaseCurrent, Draft, DueSoon, ExpectsAnswer, HasBeenSent, Open, Overdue};
 use crate::error::AppError;
+use crate::i18n::{LabelIn, Locale};
 use crate::model::*;
 use chrono::{DateTime, Duration, Utc};
 use sqlx::SqlitePool;
@@ -103,9 +104,31 @@ impl Snapshots {
 }
 
 /// The figures with their time shown in `zone`.
-pub fn shown_in(figures: &DashboardView, zone: &str) -> DashboardView {
+pub fn shown_in(figures: &DashboardView, zone: &str, l: Locale) -> DashboardView {
     let mut view = figures.clone();
-    view.as_of = crate::backend::platform::time::shown(view.as_of.at, zone);
+    view.as_of.text = crate::backend::platform::time::display_in(l, view.as_of.at, zone);
+    // Computed once for every reader, the figures hold codes: each is said here in the reader's language.
+    view.country = view.country.parse::<Country>().map(|c| c.label_in(l)).unwrap_or_default();
+    let said = |figures: &mut Vec<Figure>, say: &dyn Fn(&str) -> Option<String>| {
+        for f in figures.iter_mut() {
+            f.label = say(&f.label).unwrap_or_else(|| f.label.clone());
+        }
+    };
+    said(&mut view.open_cases_by_category, &|code| code.parse::<Category>().ok().map(|c| c.label_in(l)));
+    said(&mut view.open_cases_by_priority, &|code| code.parse::<Priority>().ok().map(|p| p.label_in(l)));
+    said(&mut view.incoming_by_status, &|code| code.parse::<RequestStatus>().ok().map(|s| s.label_in(l)));
+    said(&mut view.outgoing_by_status, &|code| code.parse::<RequestStatus>().ok().map(|s| s.label_in(l)));
+    for f in [
+        &mut view.overdue_incoming,
+        &mut view.overdue_outgoing,
+        &mut view.due_within_24h,
+        &mut view.untaken,
+        &mut view.untaken_overdue,
+        &mut view.consents_awaited,
+        &mut view.consents_overdue,
+    ] {
+        f.label = crate::i18n::t(l, &f.label, None);
+    }
     view
 }
 
@@ -125,45 +148,37 @@ pub async fn compute(pool: &SqlitePool, country: Country, now: DateTime<Utc>) ->
     let (consents_awaited, consents_overdue) =
         crate::backend::exchange::consents::country_figures(&mut *pool.acquire().await?, country, now).await?;
     Ok(DashboardView {
-        country: country.label().into(),
+        country: country.as_str().into(),
         as_of: ShownTime { at: now, text: String::new() },
         open_cases_by_category,
         open_cases_by_priority,
         incoming_by_status: status_figures(pool, country, Side::Received).await?,
         outgoing_by_status: status_figures(pool, country, Side::Sent).await?,
         overdue_incoming: Figure {
-            label: "Overdue, received by us".into(),
+            label: "dash-overdue-received".into(),
             value: overdue_in,
             link: "/requests?direction=incoming&overdue=1".into(),
         },
         overdue_outgoing: Figure {
-            label: "Overdue, sent by us".into(),
+            label: "dash-overdue-sent".into(),
             value: overdue_out,
             link: "/requests?direction=outgoing&overdue=1".into(),
         },
-        due_within_24h: Figure {
-            label: "Due within 24 hours".into(),
-            value: due_24h,
-            link: "/requests?direction=incoming&due_soon=1".into(),
-        },
+        due_within_24h: Figure { label: "dash-due-24h".into(), value: due_24h, link: "/requests?direction=incoming&due_soon=1".into() },
         timeliness: timeliness(pool, country, now).await?,
         trend: trend(pool, country, now).await?,
         untaken: Figure {
-            label: "Received, not yet taken".into(),
+            label: "dash-untaken".into(),
             value: untaken.0,
             link: format!("/requests?direction=incoming&status={REQUESTS_OPEN}&officer=0"),
         },
         untaken_overdue: Figure {
-            label: "Overdue among them".into(),
+            label: "dash-untaken-overdue".into(),
             value: untaken.1,
             link: "/requests?direction=incoming&overdue=1&officer=0".into(),
         },
-        consents_awaited: Figure {
-            label: "Consent asked of us, awaiting our answer".into(),
-            value: consents_awaited,
-            link: "/#consents-h".into(),
-        },
-        consents_overdue: Figure { label: "Consent asked of us, overdue".into(), value: consents_overdue, link: "/#consents-h".into() },
+        consents_awaited: Figure { label: "dash-consents-awaited".into(), value: consents_awaited, link: "/#consents-h".into() },
+        consents_overdue: Figure { label: "dash-consents-overdue".into(), value: consents_overdue, link: "/#consents-h".into() },
         workload,
     })
 }
@@ -174,21 +189,17 @@ async fn case_figures(pool: &SqlitePool, country: Country) -> Result<(Vec<Figure
     let by_pri = current_cases_by(pool, country, "priority").await?;
     let by_category = by_cat
         .into_iter()
-        .map(|(k, n)| Figure {
-            label: k.parse::<Category>().map(|c| c.label()).unwrap_or("?").to_string(),
-            value: n,
-            link: format!("/cases?category={k}&status={CASES_CURRENT}"),
-        })
+        .map(|(k, n)| Figure { label: k.clone(), value: n, link: format!("/cases?category={k}&status={CASES_CURRENT}") })
         .collect();
     let mut by_priority: Vec<Figure> = Priority::ALL
         .iter()
         .map(|p| Figure {
-            label: p.label().into(),
+            label: p.as_str().into(),
             value: by_pri.iter().find(|(k, _)| k == p.as_str()).map(|x| x.1).unwrap_or(0),
             link: format!("/cases?priority={}&status={CASES_CURRENT}", p.as_str()),
         })
         .collect();
-    by_priority.retain(|f| f.value > 0 || f.label == "Urgent");
+    by_priority.retain(|f| f.value > 0 || f.label == Priority::Urgent.as_str());
     Ok((by_category, by_priority))
 }
 
@@ -218,7 +229,7 @@ async fn status_figures(pool: &SqlitePool, country: Country, side: Side) -> Resu
         .iter()
         .filter_map(|s| {
             let n = rows.iter().find(|(k, _)| k == s).map(|x| x.1)?;
-            Some(Figure { label: s.label().into(), value: n, link: format!("/requests?direction={dir}&status={}", s.as_str()) })
+            Some(Figure { label: s.as_str().into(), value: n, link: format!("/requests?direction={dir}&status={}", s.as_str()) })
         })
         .collect())
 }

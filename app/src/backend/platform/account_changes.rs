@@ -8,6 +8,7 @@ use crate::backend::platform::db::Tx;
 use crate::backend::platform::passwords::PasswordHashString;
 use crate::backend::platform::users::{self, PasswordKind, UserRow};
 use crate::error::AppError;
+use crate::i18n::{LabelIn, Locale};
 use crate::model::{AccountChangeView, ChangeDecision, ChangeKind, Confirmer, Country, Role, UserStatus};
 use chrono::{DateTime, Utc};
 use sqlx::SqliteConnection;
@@ -53,19 +54,23 @@ impl AccountChange {
         self.decision.is_none()
     }
 
-    fn description(&self) -> String {
+    /// What the change does, in the reader's words.
+    fn description(&self, l: Locale) -> String {
+        let role = |r: Role| r.label_in(l);
         match self.kind {
-            ChangeKind::Create => format!("New {} account at {}", self.resulting_role().label().to_lowercase(), self.agency_code),
-            ChangeKind::Enable => format!("Enable the {} account at {}", self.role.label().to_lowercase(), self.agency_code),
-            ChangeKind::ResetPassword => "New temporary password (reset)".into(),
-            ChangeKind::ResetSecondFactor => "Remove the authenticator app and recovery codes (a new one is set up at next sign-in)".into(),
+            ChangeKind::Create => {
+                tr!(l, "change-create", role = role(self.resulting_role()).to_lowercase(), agency = self.agency_code.clone())
+            }
+            ChangeKind::Enable => tr!(l, "change-enable", role = role(self.role).to_lowercase(), agency = self.agency_code.clone()),
+            ChangeKind::ResetPassword => tr!(l, "change-reset-password"),
+            ChangeKind::ResetSecondFactor => tr!(l, "change-reset-factor"),
             ChangeKind::Update => {
                 let mut parts = Vec::new();
-                if let Some(role) = self.new_role {
-                    parts.push(format!("role: {} → {}", self.role.label(), role.label()));
+                if let Some(new) = self.new_role {
+                    parts.push(tr!(l, "change-role", from = role(self.role), to = role(new)));
                 }
                 if let Some(code) = &self.new_agency_code {
-                    parts.push(format!("agency: {} → {code}", self.agency_code));
+                    parts.push(tr!(l, "change-agency", from = self.agency_code.clone(), to = code.clone()));
                 }
                 let text = parts.join("; ");
                 let mut chars = text.chars();
@@ -76,7 +81,7 @@ impl AccountChange {
 
     /// The view, with what this viewer may do with it (decided by the caller through the policy module), its
     /// times in the viewer's `zone`.
-    pub fn view(&self, confirmer: Confirmer, may_decide: bool, may_withdraw: bool, zone: &str) -> AccountChangeView {
+    pub fn view(&self, confirmer: Confirmer, may_decide: bool, may_withdraw: bool, zone: &str, l: Locale) -> AccountChangeView {
         use crate::backend::platform::time::shown;
         AccountChangeView {
             id: self.id,
@@ -84,7 +89,7 @@ impl AccountChange {
             username: self.username.clone(),
             display_name: self.display_name.clone(),
             kind: self.kind,
-            description: self.description(),
+            description: self.description(l),
             requested_by: self.requested_by_name.clone(),
             requested_at: shown(self.requested_at, zone),
             confirmer,

@@ -4,7 +4,7 @@
 
 use crate::backend::platform::db::Tx;
 use crate::error::AppError;
-use crate::model::{AuditEventView, AuditFilter, AuditPage, Country, AUDIT_PAGE_SIZE};
+use crate::model::{AuditEventView, AuditFilter, AuditPage, Country, DetailField, AUDIT_PAGE_SIZE};
 use chrono::{DateTime, NaiveDate, Utc};
 use serde_json::Value;
 use sha2::{Digest, Sha256};
@@ -540,7 +540,13 @@ const CONTENT_DETAILS: &[(&str, &str)] = &[
     ("request.send", "to"),
     ("response.create", "grading"),
     ("attachment.upload", "sha256"),
+    ("consent.ask", "pass_to"),
+    ("case.retention_keep", "reason"),
+    ("case.purge", "reason"),
 ];
+
+/// What a detail withheld from admins reads (`shown_details`).
+const WITHHELD: &str = "(withheld: case content)";
 
 /// The event's details as `scope` may read them.
 fn shown_details(scope: AuditScope, action: &str, details: String) -> String {
@@ -552,7 +558,7 @@ fn shown_details(scope: AuditScope, action: &str, details: String) -> String {
     if let Some(map) = value.as_object_mut() {
         for key in withheld {
             if map.contains_key(key) {
-                map.insert(key.to_string(), Value::String("(withheld: case content)".into()));
+                map.insert(key.to_string(), Value::String(WITHHELD.into()));
             }
         }
         value.to_string()
@@ -561,7 +567,46 @@ fn shown_details(scope: AuditScope, action: &str, details: String) -> String {
     }
 }
 
-pub async fn list(pool: &SqlitePool, scope: AuditScope, filter: &AuditFilter, zone: &str) -> Result<AuditPage, AppError> {
+/// The details (a JSON object) as labelled fields in `l`: a field the catalogue has no label for keeps its
+/// code as its label; text shows as written, anything else as JSON.
+fn fields(details: &str, l: crate::i18n::Locale) -> Vec<DetailField> {
+    let Ok(Value::Object(map)) = serde_json::from_str::<Value>(details) else { return Vec::new() };
+    map.into_iter()
+        .map(|(key, value)| {
+            let label_key = format!("audit-field-{}", key.replace('_', "-"));
+            let known = crate::i18n::has(crate::i18n::Locale::En, &label_key);
+            let value = match value {
+                Value::String(s) if s == WITHHELD => tr!(l, "audit-withheld"),
+                Value::String(s) => s,
+                Value::Bool(b) => {
+                    if b {
+                        tr!(l, "yes")
+                    } else {
+                        tr!(l, "no")
+                    }
+                }
+                other => other.to_string(),
+            };
+            DetailField { label: if known { crate::i18n::t(l, &label_key, None) } else { key }, label_is_code: !known, value }
+        })
+        .collect()
+}
+
+/// A row of the list: the event and the name of who acted.
+#[derive(sqlx::FromRow)]
+struct ListedRow {
+    #[sqlx(flatten)]
+    row: AuditRow,
+    display_name: Option<String>,
+}
+
+pub async fn list(
+    pool: &SqlitePool,
+    scope: AuditScope,
+    filter: &AuditFilter,
+    zone: &str,
+    l: crate::i18n::Locale,
+) -> Result<AuditPage, AppError> {
     let mut problems = crate::error::Problems::default();
     let parse_date = |s: &str| NaiveDate::parse_from_str(s.trim(), "%Y-%m-%d").ok();
     let from = if filter.from.trim().is_empty() { None } else { parse_date(&filter.from) };
@@ -573,7 +618,9 @@ pub async fn list(pool: &SqlitePool, scope: AuditScope, filter: &AuditFilter, zo
     }
     problems.into_result()?;
 
-    let mut q: QueryBuilder<Sqlite> = QueryBuilder::new("SELECT * FROM audit_events WHERE 1=1");
+    let mut q: QueryBuilder<Sqlite> = QueryBuilder::new(
+        "SELECT *, (SELECT display_name FROM users WHERE id = audit_events.user_id) AS display_name FROM audit_events WHERE 1=1",
+    );
     if let AuditScope::Country(c) = scope {
         q.push(" AND country = ").push_bind(c.as_str());
     }
@@ -591,33 +638,43 @@ pub async fn list(pool: &SqlitePool, scope: AuditScope, filter: &AuditFilter, zo
     }
     let size = AUDIT_PAGE_SIZE as i64;
     q.push(" ORDER BY id DESC LIMIT ").push_bind(size + 1).push(" OFFSET ").push_bind(filter.page as i64 * size);
-    let mut rows: Vec<AuditRow> = q.build_query_as().fetch_all(pool).await?;
+    let mut rows: Vec<ListedRow> = q.build_query_as().fetch_all(pool).await?;
     let has_more = rows.len() as i64 > size;
     rows.truncate(size as usize);
-    let events = rows
-        .into_iter()
-        .map(|r| {
-            let at = DateTime::parse_from_rfc3339(&r.at).map(|d| d.with_timezone(&Utc)).unwrap_or_default();
-            AuditEventView {
-                id: r.id,
-                at,
-                at_display: crate::backend::platform::time::display(at, zone),
-                username: r.username,
-                agency_code: r.agency_code,
-                client_ip: r.client_ip,
-                action: r.action.clone(),
-                object_type: r.object_type,
-                object_id: r.object_id,
-                outcome: r.outcome,
-                details: shown_details(scope, &r.action, r.details),
-            }
-        })
-        .collect();
+    let events = rows.into_iter().map(|r| listed(r, scope, zone, l)).collect();
     let scope = match scope {
-        AuditScope::All => "all events".to_string(),
-        AuditScope::Country(c) => format!("events of users in {}", c.label()),
+        AuditScope::All => tr!(l, "audit-scope-all"),
+        AuditScope::Country(c) => tr!(l, "audit-scope-country", country = crate::i18n::LabelIn::label_in(c, l)),
     };
     Ok(AuditPage { events, page: filter.page, has_more, scope })
+}
+
+/// One event as the audit page shows it to `scope`, in `l`.
+fn listed(listed: ListedRow, scope: AuditScope, zone: &str, l: crate::i18n::Locale) -> AuditEventView {
+    use crate::backend::platform::event_words::{numbered, sentence, Told};
+    let r = listed.row;
+    let at = DateTime::parse_from_rfc3339(&r.at).map(|d| d.with_timezone(&Utc)).unwrap_or_default();
+    let who = listed.display_name.or_else(|| r.username.clone()).unwrap_or_default();
+    // Admins see no case content: objects by number only.
+    let object = r.object_id.as_deref().map(|id| numbered(l, id)).unwrap_or_default();
+    let agency = r.agency_code.clone().unwrap_or_default();
+    let said = sentence(l, &r.action, &Told { who: &who, agency: &agency, object: &object, outcome: &r.outcome });
+    let details = shown_details(scope, &r.action, r.details);
+    AuditEventView {
+        id: r.id,
+        at,
+        at_display: crate::backend::platform::time::display_in(l, at, zone),
+        username: r.username,
+        agency_code: r.agency_code,
+        client_ip: r.client_ip,
+        action: r.action,
+        object_type: r.object_type,
+        object_id: r.object_id,
+        outcome: r.outcome,
+        said,
+        fields: fields(&details, l),
+        details,
+    }
 }
 
 /// The distinct actions recorded, for the filter's drop-down.

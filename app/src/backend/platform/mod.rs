@@ -9,6 +9,7 @@ pub mod auth;
 pub mod checkpoints;
 pub mod client_addr;
 pub mod db;
+pub mod event_words;
 pub mod identity;
 pub mod passkeys;
 pub mod passwords;
