@@ -42,6 +42,16 @@ impl Locale {
         self.as_str().parse().expect("our own tags are valid")
     }
 
+    /// A measure to one decimal with the reader's decimal mark: `3.5` in English and Hindi, `3,5` in French.
+    pub fn decimal(self, x: f64) -> String {
+        let text = format!("{x:.1}");
+        if self == Locale::FrCa {
+            text.replace('.', ",")
+        } else {
+            text
+        }
+    }
+
     /// Numbers as the reader writes them: `1,234.5` in English, `1 234,5` in French (narrow no-break
     /// space), `1,23,456` in Hindi (Indian grouping). Digits stay Latin, as Indian government forms use.
     pub fn number(self, n: i64) -> String {

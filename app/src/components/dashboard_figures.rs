@@ -5,21 +5,11 @@ use crate::i18n::Locale;
 use crate::model::{DashboardHtml, DashboardView, Figure, TimelinessRow, WeekPoint};
 use leptos::prelude::*;
 
-/// One decimal, with the reader's decimal mark.
-fn decimal(l: Locale, x: f64) -> String {
-    let text = format!("{x:.1}");
-    if l == Locale::FrCa {
-        text.replace('.', ",")
-    } else {
-        text
-    }
-}
-
 fn hours(l: Locale, h: Option<f64>) -> String {
     match h {
         None => "—".into(),
-        Some(h) if h < 48.0 => tr!(l, "dash-hours", n = decimal(l, h)),
-        Some(h) => tr!(l, "dash-days", n = decimal(l, h / 24.0)),
+        Some(h) if h < 48.0 => tr!(l, "dash-hours", n = l.decimal(h)),
+        Some(h) => tr!(l, "dash-days", n = l.decimal(h / 24.0)),
     }
 }
 
