@@ -53,7 +53,10 @@ pub const MAX_SEARCH_CHARS: usize = 200;
 /// Refuses search text over `MAX_SEARCH_CHARS`, with a message on `field`.
 pub fn check_search_text(field: &str, text: &str) -> Result<(), AppError> {
     if text.chars().count() > MAX_SEARCH_CHARS {
-        return Err(AppError::field(field, format!("Search for at most {MAX_SEARCH_CHARS} characters.")));
+        return Err(AppError::field(
+            field,
+            tr!(crate::i18n::reader(), "err-search-most-characters", max_search_chars = MAX_SEARCH_CHARS as i64),
+        ));
     }
     Ok(())
 }
@@ -80,7 +83,7 @@ impl AppError {
 
     /// The message for one field, if this error carries one.
     /// The message in the reader's language. Messages the server wrote in words of its own (a conflict, a
-    /// field's limit) are shown as written, in English for now.
+    /// field's limit) were written in the reader's language already (`i18n::reader`).
     pub fn message_in(&self, l: crate::i18n::Locale) -> String {
         match self {
             AppError::Unauthorized => tr!(l, "error-unauthorized"),
@@ -123,7 +126,7 @@ impl FromServerFnError for AppError {
                 // The parser's message may quote the input: a huge field must not come back whole.
                 let short: String = msg.chars().take(300).collect();
                 let msg = if short.len() < msg.len() { format!("{short}…") } else { short };
-                AppError::field("form", format!("The form could not be read: {msg}"))
+                AppError::field("form", tr!(crate::i18n::reader(), "err-form-unreadable", detail = msg))
             }
             other => AppError::Transport(other.to_string()),
         }
@@ -138,13 +141,13 @@ impl Problems {
     pub fn add(&mut self, field: &str, message: impl Into<String>) {
         self.0.push(FieldError { field: field.into(), message: message.into() });
     }
-    pub fn check(&mut self, ok: bool, field: &str, message: &str) {
+    pub fn check(&mut self, ok: bool, field: &str, message: impl Into<String>) {
         if !ok {
             self.add(field, message);
         }
     }
     /// The field's value parsed, or None with `message` recorded against the field.
-    pub fn parsed<T: std::str::FromStr>(&mut self, raw: &str, field: &str, message: &str) -> Option<T> {
+    pub fn parsed<T: std::str::FromStr>(&mut self, raw: &str, field: &str, message: impl Into<String>) -> Option<T> {
         let value = raw.trim().parse().ok();
         self.check(value.is_some(), field, message);
         value

@@ -79,15 +79,27 @@ impl Locale {
 impl Locale {
     /// A date and time of day as the reader writes them: `2026-11-30 14:05` (English, as the product always
     /// showed them), `30 nov. 2026, 14 h 05` (French, as federal style writes it), `30 नवंबर 2026, 14:05`
-    /// (Hindi). `zone` is the zone's abbreviation, kept as is.
+    /// (Hindi). `zone` is the zone's abbreviation, as the reader's language writes it (`zone`).
     pub fn date_time(self, date: chrono::NaiveDate, time: chrono::NaiveTime, zone: &str) -> String {
         use chrono::Datelike;
+        let zone = self.zone(zone);
         match self {
             Locale::En | Locale::Pseudo => format!("{} {} {zone}", date.format("%Y-%m-%d"), self.time_of_day(time)),
             Locale::FrCa | Locale::Hi => {
                 let month = t(self, MONTHS[date.month0() as usize], None);
                 format!("{} {month} {}, {} {zone}", date.day(), date.year(), self.time_of_day(time))
             }
+        }
+    }
+
+    /// A time zone's abbreviation as the reader's language writes it: Canada's zones in French are HNE, HAE,
+    /// HNP… (the catalogue's `zone-<abbreviation>`); any other abbreviation (IST, UTC, +04) as it is.
+    pub fn zone(self, abbreviation: &str) -> String {
+        let key = format!("zone-{abbreviation}");
+        if has(self, &key) {
+            t(self, &key, None)
+        } else {
+            abbreviation.to_string()
         }
     }
 
@@ -187,8 +199,11 @@ pub fn plain_line(text: &str) -> String {
 /// The language tags of an `Accept-Language` header, most wanted first (by `q`, then order); refused
 /// ones (`q=0`) and unreadable weights left out.
 fn by_preference(header: &str) -> Vec<&str> {
+    // A browser sends a handful; a huge header is not worth reading whole.
+    const MOST_TAGS: usize = 16;
     let mut tags: Vec<(&str, f32)> = header
         .split(',')
+        .take(MOST_TAGS)
         .filter_map(|part| {
             let mut bits = part.split(';');
             let tag = bits.next()?.trim();
@@ -274,10 +289,38 @@ pub fn locale_of(headers: &axum::http::HeaderMap) -> Locale {
         .unwrap_or_default()
 }
 
-/// The current request's language (in a page being rendered or a server function); English outside one.
+/// The current request's language (in a page being rendered or a server function, else the one the server
+/// set for the whole request: `READER`); English outside a request.
 #[cfg(feature = "ssr")]
 pub fn request_locale() -> Locale {
-    leptos::prelude::use_context::<axum::http::request::Parts>().map(|parts| locale_of(&parts.headers)).unwrap_or_default()
+    // The server worked it out once for the request (`READER`): reading it is cheap, where negotiating the
+    // headers again would be done for every word.
+    READER
+        .try_with(|l| *l)
+        .ok()
+        .or_else(|| leptos::prelude::use_context::<axum::http::request::Parts>().map(|parts| locale_of(&parts.headers)))
+        .unwrap_or_default()
+}
+
+#[cfg(feature = "ssr")]
+tokio::task_local! {
+    /// The language of the request being answered, set by the server around every request (`with_reader`),
+    /// so that words written deep in the backend (a field's message, a refusal) follow the reader's language
+    /// on the REST API too, where there is no page context.
+    pub static READER: Locale;
+}
+
+/// The reader's language for the words the backend writes itself: a field's message, a refusal. On the
+/// server, the request's (`request_locale`); in the browser, the page's.
+pub fn reader() -> Locale {
+    #[cfg(feature = "ssr")]
+    {
+        request_locale()
+    }
+    #[cfg(not(feature = "ssr"))]
+    {
+        use_locale()
+    }
 }
 
 /// The `Set-Cookie` value that keeps the reader's choice for a year. HttpOnly: no script needs it (the
@@ -362,9 +405,8 @@ mod tests {
         }
     }
 
-    /// Every `tr!(…, "key"…)` in the code names a word of the English catalogue.
-    #[test]
-    fn every_key_the_code_uses_is_in_the_catalogue() {
+    /// The Rust files under these folders of the crate (relative to its manifest).
+    fn rust_files(dirs: &[&str]) -> Vec<std::path::PathBuf> {
         fn walk(dir: &std::path::Path, out: &mut Vec<std::path::PathBuf>) {
             for entry in std::fs::read_dir(dir).expect("source folder").flatten() {
                 let path = entry.path();
@@ -375,8 +417,19 @@ mod tests {
                 }
             }
         }
+        let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR"));
         let mut files = vec![];
-        walk(&std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("src"), &mut files);
+        for dir in dirs {
+            walk(&root.join(dir), &mut files);
+        }
+        files
+    }
+
+    /// Every `tr!(…, "key"…)` in the code names a word of the English catalogue.
+    #[test]
+    fn every_key_the_code_uses_is_in_the_catalogue() {
+        // The server crate says things too (an upload's refusal).
+        let files = rust_files(&["src", "../server/src"]);
         let mut used = 0;
         for file in files {
             let text = std::fs::read_to_string(&file).expect("readable source");
@@ -397,6 +450,67 @@ mod tests {
             }
         }
         assert!(used > 50, "the scan found only {used} keys: is it still reading the code?");
+    }
+
+    /// What the backend tells a user about their input or a refusal is looked up in the catalogue, never
+    /// written in English in the code: a field's message or a conflict written as a literal (or a `format!`)
+    /// is what this catches. The operator's messages (the demo loader, the signing key's check) stay English.
+    #[test]
+    fn the_backend_writes_no_message_of_its_own() {
+        let files = rust_files(&["src/backend", "src/api", "../server/src"]);
+        let operator_only = ["demo.rs", "checkpoints.rs", "cli.rs"];
+        let mut offenders = vec![];
+        for file in &files {
+            if file.file_name().is_some_and(|n| operator_only.iter().any(|o| n == *o)) {
+                continue;
+            }
+            let text = std::fs::read_to_string(file).expect("readable source");
+            let code = text.split("#[cfg(test)]").next().unwrap_or_default();
+            for needle in ["AppError::Conflict(", "AppError::field(", "message: ", ".check(", ".parsed(", "ok_or_else(|| ", "Err("] {
+                for (at, _) in code.match_indices(needle) {
+                    let start = at + needle.len();
+                    let mut end = code.len().min(start + 400);
+                    while !code.is_char_boundary(end) {
+                        end -= 1;
+                    }
+                    let call = &code[start..end];
+                    if writes_english(needle, call) {
+                        let line = code[..at].lines().count();
+                        offenders.push(format!("{}:{line}: {needle}{}", file.display(), call.lines().next().unwrap_or_default()));
+                    }
+                }
+            }
+        }
+        assert!(offenders.is_empty(), "messages written in the code, not in the catalogue:\n{}", offenders.join("\n"));
+        assert!(files.len() > 40, "the scan read only {} files", files.len());
+    }
+
+    /// Whether the call after `needle` passes a message written in the code: a literal (or a `format!` of
+    /// one) that starts like a sentence, as the message argument.
+    fn writes_english(needle: &str, call: &str) -> bool {
+        fn sentence(rest: &str) -> bool {
+            let rest = rest.trim_start().trim_start_matches('&');
+            let rest = rest.strip_prefix("format!(").map_or(rest, str::trim_start);
+            // A sentence's first word ("Choose…", "A request…"), not a setting's name ("LD_PUBLIC_URL must…",
+            // which only the operator reads, at start).
+            let mut chars = rest.strip_prefix('"').unwrap_or_default().chars();
+            let (first, second) = (chars.next(), chars.next());
+            first.is_some_and(|c| c.is_ascii_uppercase()) && second.is_some_and(|c| c.is_ascii_lowercase() || c == ' ')
+        }
+        match needle {
+            "AppError::Conflict(" | "message: " | "ok_or_else(|| " | "Err(" => sentence(call),
+            // (field, message), (ok, field, message), (raw, field, message): the message follows a field name.
+            _ => {
+                let end = call.find(';').unwrap_or(call.len());
+                let args = &call[..end];
+                args.match_indices("\", ").any(|(i, _)| {
+                    let before = &args[..i];
+                    let field_start = before.rfind('"').map_or(0, |q| q + 1);
+                    let field = &before[field_start..];
+                    !field.is_empty() && field.chars().all(|c| c.is_ascii_lowercase() || c == '_') && sentence(&args[i + 2..])
+                })
+            }
+        }
     }
 
     /// Every member of every closed set shown to users has its label in the catalogue (TLP stays a code:

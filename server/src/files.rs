@@ -44,13 +44,15 @@ pub async fn upload(State(app): State<AppState>, mut session: AuthSession, Query
     }
     let mut multipart = match Multipart::from_request(req, &app).await {
         Ok(m) => m,
-        Err(e) => return error(AppError::field("file", format!("The upload could not be read: {e}"))),
+        Err(e) => return error(AppError::field("file", app::tr!(app::i18n::reader(), "err-upload-unreadable", detail = e.to_string()))),
     };
     loop {
         let mut field = match multipart.next_field().await {
             Ok(Some(f)) => f,
-            Ok(None) => return error(AppError::field("file", "Choose a file to upload.")),
-            Err(e) => return error(AppError::field("file", format!("The upload could not be read: {e}"))),
+            Ok(None) => return error(AppError::field("file", app::tr!(app::i18n::reader(), "err-choose-file-upload"))),
+            Err(e) => {
+                return error(AppError::field("file", app::tr!(app::i18n::reader(), "err-upload-unreadable", detail = e.to_string())))
+            }
         };
         if field.name() != Some("file") {
             continue;
@@ -70,7 +72,9 @@ pub async fn upload(State(app): State<AppState>, mut session: AuthSession, Query
                     }
                 }
                 Ok(None) => break,
-                Err(e) => return error(AppError::field("file", format!("The upload was interrupted: {e}"))),
+                Err(e) => {
+                    return error(AppError::field("file", app::tr!(app::i18n::reader(), "err-upload-interrupted", detail = e.to_string())))
+                }
             }
         }
         let file = attachments::Upload { file_name: &name, content_type: &ctype };
@@ -81,8 +85,11 @@ pub async fn upload(State(app): State<AppState>, mut session: AuthSession, Query
     }
 }
 
-/// `filename*` carries the real (UTF-8) name; `filename` an ASCII fallback.
+/// `filename*` carries the real (UTF-8) name; `filename` an ASCII fallback. The name is cleaned again as it
+/// leaves (a name kept before bidirectional controls were refused must not save as "invoiceexe.pdf").
 fn disposition(name: &str) -> HeaderValue {
+    let name = attachments::clean_name(name);
+    let name = name.as_str();
     let ascii: String =
         name.chars().map(|c| if c.is_ascii_graphic() || c == ' ' { c } else { '_' }).filter(|c| *c != '"' && *c != '\\').collect();
     let encoded: String = name
@@ -152,7 +159,7 @@ pub async fn case_report(State(app): State<AppState>, mut session: AuthSession, 
         Ok(a) => a,
         Err(e) => return error(e),
     };
-    match report::case_report(&app.db, &actor, id).await {
+    match report::case_report(&app.db, &actor, id, app::i18n::reader()).await {
         Ok((name, bytes)) => (
             [(header::CONTENT_TYPE, HeaderValue::from_static("application/pdf")), (header::CONTENT_DISPOSITION, disposition(&name))],
             bytes,
@@ -179,7 +186,7 @@ pub async fn cases_csv(State(app): State<AppState>, mut session: AuthSession, Qu
     let result = async {
         let actor = exporter(&app, &mut session, ip).await?;
         let vis = policy::visibility(&actor.user)?;
-        let (csv, rows) = export::cases_csv(&app.db.pool, vis, &filter, &actor.user.time_zone).await?;
+        let (csv, rows) = export::cases_csv(&app.db.pool, vis, &filter, &actor.user.time_zone, app::i18n::reader()).await?;
         record_export(&app, &actor.who, "cases", rows).await?;
         Ok::<String, AppError>(csv)
     }
@@ -202,7 +209,7 @@ pub async fn requests_csv(
     let result = async {
         let actor = exporter(&app, &mut session, ip).await?;
         let vis = policy::visibility(&actor.user)?;
-        let (csv, rows) = export::requests_csv(&app.db.pool, &actor.user, vis, &filter).await?;
+        let (csv, rows) = export::requests_csv(&app.db.pool, &actor.user, vis, &filter, app::i18n::reader()).await?;
         record_export(&app, &actor.who, "requests", rows).await?;
         Ok::<String, AppError>(csv)
     }

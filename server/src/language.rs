@@ -78,6 +78,13 @@ fn safe_back(back: &str) -> &str {
     }
 }
 
+/// Answers the whole request in its reader's language (`i18n::READER`): what the backend writes itself (a
+/// field's message, a refusal) follows the reader on the REST API and in uploads too, not only on pages.
+pub async fn with_reader(req: axum::extract::Request, next: axum::middleware::Next) -> Response {
+    let locale = i18n::locale_of(req.headers());
+    i18n::READER.scope(locale, next.run(req)).await
+}
+
 #[cfg(test)]
 mod tests {
     use super::safe_back;

@@ -109,6 +109,7 @@ pub async fn build_parts(
         .merge(files)
         .merge(api)
         .layer(auth)
+        .layer(axum::middleware::from_fn(crate::language::with_reader))
         .layer(axum::middleware::from_fn(security::refuse_cross_origin))
         .layer(axum::middleware::from_fn({
             let trusted = std::sync::Arc::new(state.settings.trusted_proxies.clone());

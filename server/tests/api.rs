@@ -317,6 +317,14 @@ async fn bad_input_and_stale_updates_are_refused_clearly() {
     assert_eq!(problem_type(&invalid), "/api/v1/docs#problem-validation");
     let fields: Vec<&str> = invalid.body["errors"].as_array().unwrap().iter().map(|e| e["field"].as_str().unwrap()).collect();
     assert!(fields.contains(&"title") && fields.contains(&"category"), "{fields:?}");
+    // The field's message is in the caller's language when it asks for one (Accept-Language), English otherwise.
+    let untitled = json!({"title": "", "category": "fraud", "priority": "normal", "tlp": "amber", "lead": lead.to_string()});
+    let message = |a: &Answer| a.body["errors"][0]["message"].as_str().unwrap_or_default().to_string();
+    let english = post(&s, "/api/v1/cases", &t, untitled.clone()).await;
+    let french = call(&s, Method::POST, "/api/v1/cases", Some(&t), Some(untitled), &[("accept-language", "fr-CA,fr;q=0.9")]).await;
+    assert_eq!(message(&english), "Give the case a title of 3 to 200 characters.");
+    assert_eq!(message(&french), app::tr!(app::i18n::Locale::FrCa, "err-give-case-title-3-200"));
+    assert_ne!(message(&french), message(&english));
     let garbled = call(&s, Method::POST, "/api/v1/cases", Some(&t), None, &[("content-type", "application/json")]).await;
     assert_eq!(garbled.status, 400);
     assert_eq!(get(&s, "/api/v1/cases?cursor=abc", &t).await.status, 400);

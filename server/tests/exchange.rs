@@ -308,13 +308,13 @@ async fn the_case_history_keeps_changes_apart_from_views() {
     }
     let h = ncb.ok("case_history", &[("id", &story.case_id)]).await;
     let actions = |k: &str| h[k].as_array().unwrap().iter().map(|e| e["action"].as_str().unwrap().to_string()).collect::<Vec<_>>();
-    assert_eq!(actions("changes"), ["attachment.upload", "request.acknowledge", "request.send", "request.create", "case.create"]);
+    // RCMP's file waits in its unsent answer: not NCB's to know of yet.
+    assert_eq!(actions("changes"), ["request.acknowledge", "request.send", "request.create", "case.create"]);
     assert_eq!(h["more_changes"], false);
     // Each said as a sentence, with the request and case by their titles and a file by its number only.
     let said = |i: usize| h["changes"][i]["said"].as_str().unwrap().to_string();
-    assert_eq!(said(1), "Daniel Tremblay (RCMP) acknowledged the request “Buyers' company records”");
-    assert_eq!(said(4), format!("Priya Sharma (NCB) opened the case “{TITLE}”"));
-    assert!(said(0).starts_with("Daniel Tremblay (RCMP) uploaded the file no. "), "{}", said(0));
+    assert_eq!(said(0), "Daniel Tremblay (RCMP) acknowledged the request “Buyers' company records”");
+    assert_eq!(said(3), format!("Priya Sharma (NCB) opened the case “{TITLE}”"));
     let views = actions("views");
     assert_eq!(views.len(), 10, "only the latest views");
     assert!(views.iter().all(|a| a == "case.read" || a == "request.read"), "{views:?}");
@@ -328,6 +328,8 @@ async fn the_case_history_keeps_changes_apart_from_views() {
     let seen_by_rcmp = rcmp.ok("case_history", &[("id", &story.case_id)]).await;
     let rcmp_actions: Vec<&str> = seen_by_rcmp["changes"].as_array().unwrap().iter().map(|e| e["action"].as_str().unwrap()).collect();
     assert_eq!(rcmp_actions, ["attachment.upload", "request.acknowledge", "request.send", "case.create"]);
+    let rcmp_said = seen_by_rcmp["changes"][0]["said"].as_str().unwrap();
+    assert!(rcmp_said.starts_with("Daniel Tremblay (RCMP) uploaded the file no. "), "{rcmp_said}");
 }
 
 /// The case page shows the latest changes and links to the rest; the history pages list every change
@@ -336,7 +338,8 @@ async fn the_case_history_keeps_changes_apart_from_views() {
 async fn every_change_to_a_case_can_be_paged_through() {
     let s = TestServer::start().await;
     let (st, mut ncb, mut rcmp) = story(&s).await;
-    // The story made 5 changes; 120 more indicators make 125, over the page's 20 and a history page's 100.
+    // The story made 5 changes, 4 of them NCB's to see (RCMP's file waits in its unsent answer); 120 more
+    // indicators make 124, over the page's 20 and a history page's 100.
     for i in 0..120 {
         ncb.ok(
             "add_indicator",
@@ -371,7 +374,7 @@ async fn every_change_to_a_case_can_be_paged_through() {
     let second = ncb.ok("case_changes", &[("id", &st.case_id), ("before", &before.to_string())]).await;
     assert_eq!(second["older"], serde_json::Value::Null, "no third page");
     ids.extend(second["changes"].as_array().unwrap().iter().map(|e| e["id"].as_i64().unwrap()));
-    assert_eq!(ids.len(), 125, "every change once");
+    assert_eq!(ids.len(), 124, "every change once");
     assert!(ids.windows(2).all(|w| w[0] > w[1]), "newest first, no repeats");
     let actions: Vec<&str> = second["changes"].as_array().unwrap().iter().map(|e| e["action"].as_str().unwrap()).collect();
     assert_eq!(&actions[actions.len() - 2..], ["request.create", "case.create"], "the oldest change last");
@@ -475,6 +478,16 @@ async fn the_recipient_answers_with_a_graded_response_and_the_sender_closes() {
     assert_eq!((early.status().as_u16(), missing.status().as_u16()), (404, 404));
     assert_eq!(early.text().await.unwrap(), missing.text().await.unwrap());
     assert_eq!(rcmp.get(&format!("/attachments/{}", st.attachment_id)).await.status(), 200);
+    // Nor does the case history tell NCB of the file (its upload, RCMP's reading it) before the answer goes.
+    let file_events = |h: serde_json::Value| {
+        ["changes", "views"]
+            .iter()
+            .flat_map(|k| h[k].as_array().unwrap().clone())
+            .filter(|e| e["action"].as_str().unwrap().starts_with("attachment."))
+            .count()
+    };
+    assert_eq!(file_events(ncb.ok("case_history", &[("id", &st.case_id)]).await), 0);
+    assert_eq!(file_events(rcmp.ok("case_history", &[("id", &st.case_id)]).await), 2, "RCMP's own upload and read");
     // A response less strict than the request is refused.
     let res = rcmp
         .call(
@@ -505,6 +518,7 @@ async fn the_recipient_answers_with_a_graded_response_and_the_sender_closes() {
         ],
     )
     .await;
+    assert_eq!(file_events(ncb.ok("case_history", &[("id", &st.case_id)]).await), 2, "sent: the file's story is NCB's to see");
     // The sender cannot answer its own request; the recipient cannot close it.
     assert_eq!(ncb.call("acknowledge_request", &[("id", &st.request_id)]).await.status(), 403);
     assert_eq!(rcmp.call("close_request", &[("id", &st.request_id)]).await.status(), 403);

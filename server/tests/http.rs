@@ -888,3 +888,42 @@ async fn the_language_switch_sets_the_cookie_keeps_the_accounts_choice_and_stays
     let res = s.client().sign_in("rcmp.officer", &s.passwords["rcmp.officer"]).await;
     assert!(res.headers().get_all("set-cookie").iter().all(|v| !v.to_str().unwrap().starts_with("ld_lang=")));
 }
+
+/// What the server writes itself (a field's message, a refusal) is in the reader's language too: the two sides
+/// of one exchange each read their own.
+#[tokio::test]
+async fn the_servers_own_messages_follow_the_readers_language() {
+    use app::i18n::Locale;
+    let s = TestServer::start().await;
+    let with_lang = |c: &support::Client, endpoint: &str, lang: &str, form: &[(&str, &str)]| {
+        let cookie = match &c.cookie {
+            Some(session) => format!("{session}; ld_lang={lang}"),
+            None => format!("ld_lang={lang}"),
+        };
+        c.http.post(format!("{}/api/{endpoint}", c.base)).header("accept", "application/json").header("cookie", cookie).form(form).send()
+    };
+    let message = |v: &serde_json::Value| v.pointer("/Validation/0/message").and_then(|m| m.as_str()).unwrap_or_default().to_string();
+
+    // A failed sign-in, in Hindi and in French: the same refusal, with the lockout's figures in it.
+    let anon = s.client();
+    for locale in [Locale::Hi, Locale::FrCa] {
+        let res = with_lang(&anon, "login", locale.as_str(), &[("username", "ncb.officer"), ("password", "wrong password")]).await.unwrap();
+        assert_eq!(res.status(), 422);
+        let said = message(&res.json().await.unwrap());
+        assert_eq!(said, app::tr!(locale, "err-sign-in-failed", attempts = 5, minutes = 15));
+        assert!(!said.starts_with("Sign-in failed"), "{said}");
+    }
+
+    // A case form with a bad title and category: every field's message in French, none in English.
+    let officer = s.signed_in("rcmp.officer").await;
+    let res =
+        with_lang(&officer, "create_case", "fr-CA", &[("title", "x"), ("category", "weather"), ("priority", "normal"), ("tlp", "amber")])
+            .await
+            .unwrap();
+    assert_eq!(res.status(), 422);
+    let body: serde_json::Value = res.json().await.unwrap();
+    let said: Vec<&str> = body["Validation"].as_array().unwrap().iter().filter_map(|e| e["message"].as_str()).collect();
+    assert!(said.contains(&app::tr!(Locale::FrCa, "err-give-case-title-3-200").as_str()), "{said:?}");
+    assert!(said.contains(&app::tr!(Locale::FrCa, "err-choose-category").as_str()), "{said:?}");
+    assert!(!said.contains(&"Choose a category."), "{said:?}");
+}

@@ -481,13 +481,22 @@ async fn csv_exports_follow_the_filters_neutralise_formulas_and_are_audited() {
     let lines: Vec<&str> = body.split("\r\n").filter(|l| !l.is_empty()).collect();
     assert_eq!(lines.len(), 2, "{body}");
     assert!(lines[0].starts_with("Reference,Title,Category"));
+    // In the reader's language: the headers and the labels, not what users wrote.
+    let rb = ncb.http.get(format!("{}/export/cases.csv?category=fraud", s.base));
+    let cookie = format!("{}; ld_lang=fr-CA", ncb.cookie.clone().unwrap());
+    let french = rb.header("cookie", cookie).send().await.unwrap().text().await.unwrap();
+    assert!(french.starts_with("Référence,Titre,Catégorie,"), "{french}");
+    assert!(french.contains(&app::tr!(app::i18n::Locale::FrCa, "Category-fraud")), "{french}");
+    // Times one way for every reader, as spreadsheets and scripts read them: 2026-11-25 14:00 IST.
+    let row = french.split("\r\n").nth(1).unwrap();
+    assert!(row.split(',').any(|c| c.len() >= 16 && c.as_bytes()[4] == b'-' && c.as_bytes()[7] == b'-' && c.ends_with(" IST")), "{row}");
     assert!(lines[1].contains("\"'=HYPERLINK(\"\"http://evil\"\")\""), "{}", lines[1]);
     let mut cbsa = s.signed_in("cbsa.officer").await;
     let other = cbsa.get("/export/cases.csv").await.text().await.unwrap();
     assert_eq!(other.split("\r\n").filter(|l| !l.is_empty()).count(), 1, "only the header for a non-party");
     let exports: i64 =
         sqlx::query_scalar("SELECT COUNT(*) FROM audit_events WHERE action = 'export.csv'").fetch_one(&s.db.pool).await.unwrap();
-    assert_eq!(exports, 2);
+    assert_eq!(exports, 3, "each export, in any language, is on the record");
     assert_eq!(s.client().get("/export/cases.csv").await.status(), 401);
 }
 
@@ -679,6 +688,17 @@ async fn the_case_report_pdf_marks_every_page_and_holds_requests_and_gradings() 
     assert!(flowing.contains("Company: Société Générale"), "{flowing}");
     assert!(flowing.contains("Vessel: MV Pacific Meridian (IMO 9321483)"));
 
+    // A French reader gets the report's own words in French (what users wrote, codes and names as written).
+    let cookie = format!("{}; ld_lang=fr-CA", ncb.cookie.clone().unwrap());
+    let rb = ncb.http.get(format!("{}/cases/{case}/report.pdf", s.base)).header("cookie", cookie);
+    let french = pdf_pages(&rb.send().await.unwrap().bytes().await.unwrap());
+    let first = french[0].split_whitespace().collect::<Vec<_>>().join(" ");
+    assert!(first.contains("Rapport de dossier · LD-"), "{first}");
+    assert!(first.contains("Résumé") && !first.contains("Summary"), "{first}");
+    assert!(first.contains("Personne: राजेश शर्मा"), "labels in French, names as written: {first}");
+    assert!(first.contains(&format!("Page 1 de {}", french.len())), "{first}");
+    assert!(french[0].trim_start().starts_with("TLP:RED"));
+
     // Not a party: the same 404 as a missing case; both attempts and the download are audited.
     let mut cbsa = s.signed_in("cbsa.officer").await;
     assert_eq!(cbsa.get(&format!("/cases/{case}/report.pdf")).await.status(), 404);
@@ -687,7 +707,7 @@ async fn the_case_report_pdf_marks_every_page_and_holds_requests_and_gradings() 
         .fetch_all(&s.db.pool)
         .await
         .unwrap();
-    assert_eq!(events, vec!["success", "denied", "denied"]);
+    assert_eq!(events, vec!["success", "success", "denied", "denied"]);
 }
 
 /// What an officer searched for says what they work on: their country's supervisors read it in the audit

@@ -29,7 +29,7 @@ mod guard {
         let mut tx = app.db.begin_write().await?;
         let target = users::by_id(&mut tx, id).await?.ok_or(AppError::NotFound)?;
         if kind == ChangeKind::ResetSecondFactor && !target.has_second_factor {
-            return Err(AppError::Conflict("This account has no second factor to reset.".into()));
+            return Err(AppError::Conflict(tr!(crate::i18n::reader(), "err-account-has-no-second-factor")));
         }
         let change = account_changes::propose(&mut tx, &target, Proposal::of(kind), actor.id()).await?;
         let details = serde_json::json!({"username": target.username, "awaiting_confirmation": change.id});
@@ -87,7 +87,7 @@ pub async fn create_user(
             let (actor, app) = guard::admin(Action::ManageAccounts).await?;
             let role = users::validate_fields(Some(&username), &display_name, &role, Some(&time_zone))?;
             if agency.trim().is_empty() {
-                return Err(AppError::field("agency", "Choose an agency."));
+                return Err(AppError::field("agency", tr!(crate::i18n::reader(), "err-choose-agency")));
             }
             // A password nobody knows until the confirmation replaces it.
             let unknown = passwords::hash(passwords::generate()).await;
@@ -127,8 +127,9 @@ pub async fn update_user(id: i64, display_name: String, role: String, agency: St
             let role = users::validate_fields(None, &display_name, &role, None)?;
             let mut tx = app.db.begin_write().await?;
             let target = users::by_id(&mut tx, id).await?.ok_or(AppError::NotFound)?;
-            let agency =
-                agencies::find_by_code(&mut tx, &agency).await?.ok_or_else(|| AppError::field("agency", "Choose an existing agency."))?;
+            let agency = agencies::find_by_code(&mut tx, &agency)
+                .await?
+                .ok_or_else(|| AppError::field("agency", tr!(crate::i18n::reader(), "err-choose-existing-agency")))?;
             let proposal = Proposal {
                 kind: ChangeKind::Update,
                 new_role: (role != target.role).then_some(role),
@@ -182,7 +183,7 @@ pub async fn set_user_enabled(id: i64, enabled: bool) -> Result<UserView, AppErr
             let target = users::by_id(&mut tx, id).await?.ok_or(AppError::NotFound)?;
             let event = if enabled {
                 if target.is_active() {
-                    return Err(AppError::Conflict("This account is enabled already.".into()));
+                    return Err(AppError::Conflict(tr!(crate::i18n::reader(), "err-account-enabled-already")));
                 }
                 let change = account_changes::propose(&mut tx, &target, Proposal::of(ChangeKind::Enable), actor.id()).await?;
                 Event::new("user.enable").on("user", id).details(json!({"username": target.username, "awaiting_confirmation": change.id}))

@@ -12,8 +12,8 @@ pub async fn login(username: String, password: String) -> Result<SignInAnswer, A
     state::reply(
         async {
             let mut p = Problems::default();
-            p.check(!username.trim().is_empty(), "username", "Enter your username.");
-            p.check(!password.is_empty(), "password", "Enter your password.");
+            p.check(!username.trim().is_empty(), "username", tr!(crate::i18n::reader(), "err-enter-username"));
+            p.check(!password.is_empty(), "password", tr!(crate::i18n::reader(), "err-enter-password"));
             p.into_result()?;
             let app = state::state()?;
             let mut session = state::auth_session().await?;
@@ -32,7 +32,7 @@ pub async fn login_code(code: String) -> Result<SessionUser, AppError> {
     state::reply(
         async {
             let mut p = Problems::default();
-            p.check(!code.trim().is_empty(), "code", "Enter the six-digit code from your authenticator app, or a recovery code.");
+            p.check(!code.trim().is_empty(), "code", tr!(crate::i18n::reader(), "err-enter-six-digit-code-from"));
             p.into_result()?;
             let app = state::state()?;
             let mut session = state::auth_session().await?;
@@ -153,16 +153,20 @@ pub async fn change_password(current: String, new_password: String, confirm: Str
             let (actor, app) = state::context_allowing_pending_password().await?;
             policy::ensure(&actor.user, Action::ManageOwnProfile)?;
             let mut p = Problems::default();
-            p.check(!current.is_empty(), "current", "Enter your current password.");
-            p.check(current.len() <= crate::backend::sign_in::MAX_PASSWORD_BYTES, "current", "The current password is not right.");
+            p.check(!current.is_empty(), "current", tr!(crate::i18n::reader(), "err-enter-current-password"));
+            p.check(
+                current.len() <= crate::backend::sign_in::MAX_PASSWORD_BYTES,
+                "current",
+                tr!(crate::i18n::reader(), "err-current-password-not-right"),
+            );
             if let Err(msg) = passwords::check_rules(&new_password, &actor.user.username) {
                 p.add("new_password", msg);
             }
-            p.check(new_password == confirm, "confirm", "The two new passwords differ.");
+            p.check(new_password == confirm, "confirm", tr!(crate::i18n::reader(), "err-two-new-passwords-differ"));
             p.check(
                 new_password != current || new_password.is_empty(),
                 "new_password",
-                "Choose a password different from the current one.",
+                tr!(crate::i18n::reader(), "err-choose-password-different-from-current"),
             );
             p.into_result()?;
 

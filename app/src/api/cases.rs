@@ -248,7 +248,7 @@ pub async fn change_case_status(id: i64, status: String) -> Result<(), AppError>
     state::reply(
         async {
             let (actor, app) = state::context().await?;
-            let to: CaseStatus = status.parse().map_err(|_| AppError::field("status", "Choose a status."))?;
+            let to: CaseStatus = status.parse().map_err(|_| AppError::field("status", tr!(crate::i18n::reader(), "err-choose-status")))?;
             let mut tx = app.db.begin_write().await?;
             let access = load::case(&mut tx, &actor, id, CaseOp::Edit).await?;
             lifecycle::check_case_transition(access.status, to)?;
@@ -342,15 +342,15 @@ pub async fn bulk_add_indicators(
     state::reply(
         async {
             let (actor, app) = state::context().await?;
-            let tlp: Tlp = tlp.parse().map_err(|_| AppError::field("tlp", "Choose a handling code."))?;
+            let tlp: Tlp = tlp.parse().map_err(|_| AppError::field("tlp", tr!(crate::i18n::reader(), "err-choose-handling-code")))?;
             let mut p = crate::error::Problems::default();
             let conditions = crate::backend::exchange::requests::parse_conditions(&mut p, &h0, &h1, &h2, &h3);
             let marks = p.finish(Some(BulkMarks { tlp, conditions }))?;
             if text.trim().is_empty() {
-                return Err(AppError::field("text", "Paste one indicator per line."));
+                return Err(AppError::field("text", tr!(crate::i18n::reader(), "err-paste-indicator-per-line")));
             }
             if text.lines().count() > 5_000 {
-                return Err(AppError::field("text", "Paste at most 5,000 lines at a time."));
+                return Err(AppError::field("text", tr!(crate::i18n::reader(), "err-paste-most-5-000-lines")));
             }
             let mut tx = app.db.begin_write().await?;
             load::case(&mut tx, &actor, case_id, CaseOp::AddRecord).await?;
@@ -383,7 +383,7 @@ pub async fn set_time_zone(time_zone: String) -> Result<(), AppError> {
             policy::ensure(&actor.user, Action::ManageOwnProfile)?;
             let tz = time_zone.trim();
             if !time::is_known_zone(tz) {
-                return Err(AppError::field("time_zone", "Use a zone name like America/Toronto or Asia/Kolkata."));
+                return Err(AppError::field("time_zone", tr!(crate::i18n::reader(), "err-use-zone-name-like-america")));
             }
             let mut tx = app.db.begin_write().await?;
             users::set_time_zone(&mut tx, actor.id(), tz).await?;
@@ -433,11 +433,11 @@ pub async fn change_cases_in_bulk(
             let vis = policy::visibility(&actor.user)?;
             let lead = match lead.trim() {
                 "" => None,
-                id => Some(id.parse::<i64>().map_err(|_| AppError::field("lead", "Choose the new lead."))?),
+                id => Some(id.parse::<i64>().map_err(|_| AppError::field("lead", tr!(crate::i18n::reader(), "err-choose-new-lead")))?),
             };
             let change = bulk::BulkChange::parse(&action, lead, &reason)?;
             let ticked = crate::model::id_list::parse(&ids)
-                .map_err(|e| AppError::field("ids", format!("The ticked cases could not be read ({e}).")))?;
+                .map_err(|e| AppError::field("ids", tr!(crate::i18n::reader(), "err-ticked-cases-could-not-read", e = e.to_string())))?;
             let mut conn = app.db.pool.acquire().await?;
             bulk::check_lead_offered(&mut conn, actor.user.country, &change).await?;
             let filter = match all_matching.as_str() {
@@ -445,7 +445,7 @@ pub async fn change_cases_in_bulk(
                     // A search over every case's text, like the search page's: counted the same way.
                     state::ensure_within_read_limit(&app, actor.user.id)?;
                     let f: CaseFilter = serde_urlencoded::from_str(&filter)
-                        .map_err(|_| AppError::field("ids", "The list's filter could not be read; reload the list."))?;
+                        .map_err(|_| AppError::field("ids", tr!(crate::i18n::reader(), "err-list-s-filter-could-not")))?;
                     crate::error::check_search_text("q", &f.q)?;
                     Some(f)
                 }

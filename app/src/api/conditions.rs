@@ -93,15 +93,13 @@ pub async fn ask_consent(#[server(flatten)] form: ConsentForm) -> Result<(), App
             policy::ensure_consent(&actor.user, ConsentOp::Ask, info.receiver, info.provider)?;
             crate::backend::exchange::retention::refuse_if_purged(access.purged)?;
             if !info.kind.carries_information() || !consents::restricts(&info.conditions, ask.purpose) {
-                return Err(AppError::Conflict(
-                    "This response does not carry the condition you ask about: nothing needs the provider's consent.".into(),
-                ));
+                return Err(AppError::Conflict(tr!(crate::i18n::reader(), "err-response-does-not-carry-condition")));
             }
             let pass_to = match &ask.pass_to_code {
                 Some(code) => {
                     let agency = cases::agency_by_code(&mut tx, code, "pass_to").await?;
                     if agency.id == info.provider.agency_id || agency.id == info.receiver.agency_id {
-                        return Err(AppError::field("pass_to", "Choose a third agency: this one already holds the information."));
+                        return Err(AppError::field("pass_to", tr!(crate::i18n::reader(), "err-choose-third-agency-already-holds")));
                     }
                     Some(agency)
                 }
@@ -226,7 +224,7 @@ pub async fn pass_on_response(response_id: i64, request_id: i64) -> Result<(), A
             policy::ensure_request(&actor.user, &target_access.parties, target.sides(), RequestOp::ActAsSender)?;
             crate::backend::exchange::retention::refuse_if_purged(source_access.purged || target_access.purged)?;
             if target.id == source.id || !crate::backend::exchange::rules::TakesPassedOn::holds(target.status) {
-                return Err(AppError::field("request_id", "Choose another request that is still being worked."));
+                return Err(AppError::field("request_id", tr!(crate::i18n::reader(), "err-choose-another-request-still-being")));
             }
             let lifted = consents::pass_on_lifted(&mut tx, response_id, target.to_agency_id).await?;
             policy::ensure_may_pass_on(&actor.user, &info.as_policy(), target.sides(), lifted)?;
@@ -256,11 +254,11 @@ pub async fn set_mla_reference(id: i64, reference: String) -> Result<(), AppErro
         async {
             let reference = crate::i18n::plain_line(&reference);
             if reference.chars().count() > requests::MAX_MLA_REFERENCE_CHARS {
-                return Err(AppError::field("mla_reference", "The reference is limited to 100 characters."));
+                return Err(AppError::field("mla_reference", tr!(crate::i18n::reader(), "err-reference-limited-100-characters")));
             }
             let (actor, _app, mut tx, row, _) = load::request(id, RequestOp::ActAsSender).await?;
             if !row.for_court {
-                return Err(AppError::Conflict("This request is not marked as evidence for court.".into()));
+                return Err(AppError::Conflict(tr!(crate::i18n::reader(), "err-request-not-marked-as-evidence")));
             }
             requests::set_mla_reference(&mut tx, id, &reference).await?;
             // The reference is case content (a purge empties it): the trail records that it was set, not its text.

@@ -55,10 +55,13 @@ pub async fn decide_account_change(id: i64, confirm: bool, grounds: String) -> R
             policy::ensure(&actor.user, Action::ConfirmAccountChanges)?;
             let grounds = grounds.trim();
             if !confirm && grounds.is_empty() {
-                return Err(AppError::field("grounds", "Say why you refuse this change."));
+                return Err(AppError::field("grounds", tr!(crate::i18n::reader(), "err-say-why-you-refuse-change")));
             }
             if grounds.chars().count() > MAX_GROUNDS_CHARS {
-                return Err(AppError::field("grounds", format!("Grounds have at most {MAX_GROUNDS_CHARS} characters.")));
+                return Err(AppError::field(
+                    "grounds",
+                    tr!(crate::i18n::reader(), "err-grounds-have-most-characters", max_grounds_chars = MAX_GROUNDS_CHARS as i64),
+                ));
             }
             // Made before the write transaction (hashing is slow); used only if the change issues one.
             let kind = {
@@ -78,15 +81,13 @@ pub async fn decide_account_change(id: i64, confirm: bool, grounds: String) -> R
             let change = change.ok_or(AppError::NotFound)?;
             if !policy::may_decide_account_change(&actor.user, &change) {
                 return Err(match change.is_open() {
-                    true => AppError::Conflict(
-                        "Someone other than the admin who asked, and other than the account's owner, must decide this.".into(),
-                    ),
-                    false => AppError::Conflict("This change has already been decided.".into()),
+                    true => AppError::Conflict(tr!(crate::i18n::reader(), "err-someone-other-than-admin-who")),
+                    false => AppError::Conflict(tr!(crate::i18n::reader(), "err-change-has-already-been-decided")),
                 });
             }
             if confirm {
                 if Proposal::issues_password(change.kind) != temporary.is_some() {
-                    return Err(AppError::Conflict("This change was altered meanwhile; reload the page.".into()));
+                    return Err(AppError::Conflict(tr!(crate::i18n::reader(), "err-change-was-altered-meanwhile-reload")));
                 }
                 let details = json!({"username": change.username, "kind": change.kind.as_str(), "change": change.id});
                 account_changes::confirm(&mut tx, &change, actor.id(), temporary.as_ref().map(|(_, issued)| issued)).await?;
@@ -124,7 +125,7 @@ pub async fn withdraw_account_change(id: i64) -> Result<(), AppError> {
             let mut tx = app.db.begin_write().await?;
             let change = account_changes::by_id(&mut tx, id).await?.ok_or(AppError::NotFound)?;
             if !policy::may_withdraw_account_change(&actor.user, &change) {
-                return Err(AppError::Conflict("Only an open change of someone else's account can be withdrawn.".into()));
+                return Err(AppError::Conflict(tr!(crate::i18n::reader(), "err-only-open-change-someone-else")));
             }
             account_changes::withdraw(&mut tx, &change, actor.id()).await?;
             let details = json!({"username": change.username, "kind": change.kind.as_str(), "change": change.id});

@@ -76,10 +76,11 @@ pub async fn set_email_alerts(#[server(default)] email: String, mode: String, pa
         async {
             let (actor, app) = state::context().await?;
             policy::ensure(&actor.user, Action::ManageOwnProfile)?;
-            let mode: EmailAlerts = mode.parse().map_err(|_| AppError::field("mode", "Choose how you want alerts."))?;
+            let mode: EmailAlerts =
+                mode.parse().map_err(|_| AppError::field("mode", tr!(crate::i18n::reader(), "err-choose-how-you-want-alerts")))?;
             let address = alerts::parse_address(&email)?;
             if mode != EmailAlerts::Off && address.is_none() {
-                return Err(AppError::field("email", "Give the address the alerts go to."));
+                return Err(AppError::field("email", tr!(crate::i18n::reader(), "err-give-address-alerts-go")));
             }
             // A session left open must not send the alerts elsewhere: the password again, as for a token.
             let session = state::auth_session().await?;

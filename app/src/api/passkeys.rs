@@ -84,7 +84,7 @@ pub async fn finish_passkey_sign_in(credential: String) -> Result<SessionUser, A
     use crate::backend::{own_factors::MAX_CREDENTIAL_BYTES, sign_in, state};
     state::reply(
         async {
-            let unreadable = || AppError::field("form", "The browser's answer could not be read. Try again.");
+            let unreadable = || AppError::field("form", tr!(crate::i18n::reader(), "err-browser-s-answer-could-not"));
             if credential.len() > MAX_CREDENTIAL_BYTES {
                 return Err(unreadable());
             }

@@ -144,7 +144,7 @@ pub async fn create_request(case_id: i64, #[server(flatten)] form: RequestForm) 
             let to_ref = cases::agency_by_code(&mut conn, &input.to_agency_code, "to_agency").await?;
             let to = to_ref.id;
             if to_ref.country == actor.user.country {
-                return Err(AppError::field("to_agency", "A request goes to an agency of the other country."));
+                return Err(AppError::field("to_agency", tr!(crate::i18n::reader(), "err-request-goes-agency-other-country")));
             }
             let needs_approval = !input.draft && requests::needs_approval(&mut conn, actor.user.agency_id, input.priority).await?;
             // The legal basis is checked here too, so a bad one is reported before queueing for the lock.
@@ -155,7 +155,7 @@ pub async fn create_request(case_id: i64, #[server(flatten)] form: RequestForm) 
             let shown = cases::shown_parties(&mut tx, case_id, &actor.user).await?;
             crate::backend::exchange::policy::ensure_may_send_to(&actor.user, access.owner, &shown, to)?;
             if !CaseCurrent::holds(access.status) {
-                return Err(AppError::Conflict("Requests can only be made on an open or active case.".into()));
+                return Err(AppError::Conflict(tr!(crate::i18n::reader(), "err-requests-can-only-made-open")));
             }
             let now = Utc::now();
             // Check the requested deadline now, so the sender hears about it before anything is saved.
@@ -250,7 +250,9 @@ pub async fn cross_check(id: i64) -> Result<CrossCheckView, AppError> {
             drop(conn);
             policy::ensure_request(&actor.user, &access.parties, row.sides(), RequestOp::ActAsRecipient)?;
             let allowance = || state::ensure_within_read_limit(&app, actor.id());
-            let (result, ran) = crosscheck::kept_or_run(&app.crosscheck, &app.db.pool, &actor.user, vis, &row, allowance).await?;
+            let (result, ran) =
+                crosscheck::kept_or_run(&app.crosscheck, &app.db.pool, &actor.user, vis, &row, crate::i18n::request_locale(), allowance)
+                    .await?;
             audit::record_alone(
                 &app.db,
                 &actor.who,
@@ -436,10 +438,13 @@ pub async fn decline_request(id: i64, reason: String) -> Result<(), AppError> {
     state::reply(
         async {
             if reason.trim().chars().count() < 5 {
-                return Err(AppError::field("reason", "Give the grounds for declining (at least a few words)."));
+                return Err(AppError::field("reason", tr!(crate::i18n::reader(), "err-give-grounds-declining-least-few")));
             }
             if reason.trim().chars().count() > MAX_DECLINE_REASON_CHARS {
-                return Err(AppError::field("reason", format!("Keep the grounds to {MAX_DECLINE_REASON_CHARS} characters.")));
+                return Err(AppError::field(
+                    "reason",
+                    tr!(crate::i18n::reader(), "err-keep-grounds-characters", max_decline_reason_chars = MAX_DECLINE_REASON_CHARS as i64),
+                ));
             }
             let (actor, _, mut tx, row, _) = load::request(id, RequestOp::ActAsRecipient).await?;
             next_request_status(row.status, RequestEvent::Decline, ExpectsAnswer::holds(row.kind))?;
@@ -528,7 +533,11 @@ pub async fn set_approval_policy(#[server(default)] min_priority: String) -> Res
             let min = if min_priority.is_empty() {
                 None
             } else {
-                Some(min_priority.parse::<Priority>().map_err(|_| AppError::field("min_priority", "Choose a priority."))?)
+                Some(
+                    min_priority
+                        .parse::<Priority>()
+                        .map_err(|_| AppError::field("min_priority", tr!(crate::i18n::reader(), "err-choose-priority")))?,
+                )
             };
             let mut tx = app.db.begin_write().await?;
             requests::set_approval_policy(&mut tx, actor.user.agency_id, min).await?;

@@ -45,7 +45,7 @@ pub async fn decide_retention(#[server(flatten)] form: RetentionForm) -> Result<
             let review_at: Option<DateTime<Utc>> =
                 sqlx::query_scalar("SELECT review_at FROM cases WHERE id = ?").bind(case_id).fetch_one(&mut *tx).await?;
             if !ReviewDue::holds(review_at, access.purged, now) {
-                return Err(AppError::Conflict("This case is not due for retention review.".into()));
+                return Err(AppError::Conflict(tr!(crate::i18n::reader(), "err-case-not-due-retention-review")));
             }
             let hashes = match &decision {
                 Decision::Keep { until, reason } => {
@@ -108,7 +108,10 @@ pub async fn find_person(name: String) -> Result<PersonReport, AppError> {
             policy::ensure(&actor.user, Action::ReviewRetention)?;
             let name = crate::i18n::plain_line(&name);
             if name.chars().count() < 2 || name.chars().count() > MAX_NAME_CHARS {
-                return Err(AppError::field("name", format!("Give the person's name, in 2 to {MAX_NAME_CHARS} characters.")));
+                return Err(AppError::field(
+                    "name",
+                    tr!(crate::i18n::reader(), "err-give-person-s-name-2", max_name_chars = MAX_NAME_CHARS as i64),
+                ));
             }
             state::ensure_within_read_limit(&app, actor.id())?;
             let vis = policy::visibility(&actor.user)?;

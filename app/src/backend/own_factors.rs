@@ -86,7 +86,7 @@ pub async fn begin_totp(
 /// first factor (empty otherwise: the codes it has stay valid).
 pub async fn confirm_totp(app: &AppState, session: &AuthSession, actor: &Actor, code: &str) -> Result<Vec<String>, AppError> {
     if code.chars().count() > 16 || code.trim().is_empty() {
-        return Err(AppError::field("code", "Enter the six-digit code your app shows now."));
+        return Err(AppError::field("code", tr!(crate::i18n::reader(), "err-enter-six-digit-code-app")));
     }
     ensure_recent(app, session, actor).await?;
     let mut tx = app.db.begin_write().await?;
@@ -96,10 +96,8 @@ pub async fn confirm_totp(app: &AppState, session: &AuthSession, actor: &Actor, 
         audit::record(&mut tx, &actor.who, Event::new("second_factor.enrol").on("user", actor.id()).outcome(Outcome::Failure)).await?;
         tx.commit().await?;
         return Err(match refused {
-            second_factor::Refused::Expired => {
-                AppError::field("code", "Setting up the app took too long. Start again: scan the new code it shows.")
-            }
-            _ => AppError::field("code", "That code is not the one your app shows now. Check the app's clock, and type the newest code."),
+            second_factor::Refused::Expired => AppError::field("code", tr!(crate::i18n::reader(), "err-setting-up-app-took-too")),
+            _ => AppError::field("code", tr!(crate::i18n::reader(), "err-code-not-app-shows-now")),
         });
     }
     let codes = if first { second_factor::issue_recovery_codes(&mut tx, key, actor.id()).await? } else { Vec::new() };
@@ -117,7 +115,10 @@ pub async fn begin_passkey(
     password: String,
 ) -> Result<PasskeyCreation, AppError> {
     if name.chars().count() > passkeys::MAX_NAME_CHARS {
-        return Err(AppError::field("name", format!("A passkey's name has at most {} characters.", passkeys::MAX_NAME_CHARS)));
+        return Err(AppError::field(
+            "name",
+            tr!(crate::i18n::reader(), "err-passkey-name-too-long", max = passkeys::MAX_NAME_CHARS as i64),
+        ));
     }
     let name = passkeys::clean_name(name);
     reconfirm(app, session, actor, password, "passkey.begin").await?;
@@ -132,7 +133,7 @@ pub async fn begin_passkey(
 /// Stores the passkey the browser made (its answer, as JSON). The account's first second factor also gets
 /// its ten recovery codes (answered, shown once); every other session of the account ends.
 pub async fn finish_passkey(app: &AppState, session: &AuthSession, actor: &Actor, credential: &str) -> Result<Vec<String>, AppError> {
-    let unreadable = || AppError::field("form", "The browser's answer could not be read. Try again.");
+    let unreadable = || AppError::field("form", tr!(crate::i18n::reader(), "err-browser-s-answer-could-not"));
     if credential.len() > MAX_CREDENTIAL_BYTES {
         return Err(unreadable());
     }
@@ -140,7 +141,7 @@ pub async fn finish_passkey(app: &AppState, session: &AuthSession, actor: &Actor
     // Spent by this answer, whatever it is.
     let kept: Option<Registration> = session.session.remove(PASSKEY_REGISTRATION).await.ok().flatten();
     let Some(kept) = kept.filter(|k| k.user_id == actor.id() && Utc::now().timestamp() - k.at <= REGISTRATION_SECONDS) else {
-        return Err(AppError::field("form", "Adding the passkey took too long, or was started elsewhere. Start again."));
+        return Err(AppError::field("form", tr!(crate::i18n::reader(), "err-adding-passkey-took-too-long")));
     };
     ensure_recent(app, session, actor).await?;
     let mut tx = app.db.begin_write().await?;
@@ -153,9 +154,9 @@ pub async fn finish_passkey(app: &AppState, session: &AuthSession, actor: &Actor
         tx.commit().await?;
         return Err(match refused {
             passkeys::Refused::AlreadyRegistered => {
-                AppError::Conflict("This authenticator's passkey is registered already. Use another authenticator.".into())
+                AppError::Conflict(tr!(crate::i18n::reader(), "err-authenticator-s-passkey-registered-already"))
             }
-            _ => AppError::field("form", "The browser's answer did not verify. Try again."),
+            _ => AppError::field("form", tr!(crate::i18n::reader(), "err-browser-s-answer-did-not")),
         });
     }
     let codes = if first { second_factor::issue_recovery_codes(&mut tx, &app.settings.sealing_key, actor.id()).await? } else { Vec::new() };
@@ -177,20 +178,14 @@ pub async fn remove_passkey(
 ) -> Result<(), AppError> {
     let signed_in_with: Option<String> = session.session.get(SIGNED_IN_WITH).await.ok().flatten();
     if signed_in_with.as_deref() == Some("recovery code") {
-        return Err(AppError::Conflict(
-            "You signed in with a recovery code: you can add a passkey or an app now, but removing one needs a sign-in with a \
-             passkey or the app."
-                .into(),
-        ));
+        return Err(AppError::Conflict(tr!(crate::i18n::reader(), "err-you-signed-recovery-code-you")));
     }
     let row = reconfirm(app, session, actor, password, "passkey.remove").await?;
     let mut tx = app.db.begin_write().await?;
     let name = passkeys::remove(&mut tx, actor.id(), passkey_id).await?.ok_or(AppError::NotFound)?;
     if !second_factor::has_any(&mut tx, actor.id()).await? && app.settings.require_second_factor && !row.second_factor_exempt {
         // Dropping the transaction keeps the passkey.
-        return Err(AppError::Conflict(
-            "This is your only second factor. Add another (a passkey or an authenticator app) before removing it.".into(),
-        ));
+        return Err(AppError::Conflict(tr!(crate::i18n::reader(), "err-only-second-factor-add-another")));
     }
     audit::record(&mut tx, &actor.who, Event::new("passkey.remove").on("user", actor.id()).details(json!({"name": name}))).await?;
     end_other_sessions(tx, actor.id()).await

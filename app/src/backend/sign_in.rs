@@ -23,15 +23,12 @@ fn failed(state: &AppState) -> AppError {
     let minutes = state.settings.lockout_duration.as_secs().div_ceil(60);
     AppError::field(
         "form",
-        format!(
-            "Sign-in failed. Check your username and password. After {} failed attempts an account is locked for {minutes} minutes.",
-            state.settings.lockout_threshold
-        ),
+        tr!(crate::i18n::reader(), "err-sign-in-failed", attempts = state.settings.lockout_threshold, minutes = minutes as i64),
     )
 }
 
 fn temporary_spent() -> AppError {
-    AppError::field("form", "This temporary password has been used already or has expired. Ask an administrator for a new one.")
+    AppError::field("form", tr!(crate::i18n::reader(), "err-temporary-password-has-been-used"))
 }
 
 /// The longest username accepted at sign-in (accounts are made with shorter ones).
@@ -111,7 +108,12 @@ pub async fn sign_in(
     if username.chars().count() > MAX_USERNAME || password.len() > MAX_PASSWORD_BYTES {
         return Err(AppError::field(
             "form",
-            format!("A username has at most {MAX_USERNAME} characters, a password at most {MAX_PASSWORD_BYTES} bytes."),
+            tr!(
+                crate::i18n::reader(),
+                "err-username-has-most-characters-password",
+                max_username = MAX_USERNAME as i64,
+                max_password_bytes = MAX_PASSWORD_BYTES as i64
+            ),
         ));
     }
     let mut who = Who { username: Some(username.to_string()), client_ip: ip.clone(), ..Who::default() };
@@ -165,7 +167,7 @@ pub async fn sign_in(
 }
 
 fn expired() -> AppError {
-    AppError::field("form", "Your sign-in has expired. Start again with your username and password.")
+    AppError::field("form", tr!(crate::i18n::reader(), "err-sign-has-expired-start-again"))
 }
 
 async fn pending(session: &AuthSession) -> Result<Pending, AppError> {
@@ -203,7 +205,7 @@ pub async fn pending_factors(state: &AppState, session: &AuthSession) -> Result<
 /// session), and starts the session.
 pub async fn second_factor(state: &AppState, session: &mut AuthSession, ip: Option<String>, code: &str) -> Result<SessionUser, AppError> {
     if code.chars().count() > MAX_CODE_CHARS {
-        return Err(AppError::field("code", "Enter the six-digit code from your app, or one of your recovery codes."));
+        return Err(AppError::field("code", tr!(crate::i18n::reader(), "err-enter-six-digit-code-from-2")));
     }
     let mut who = Who { client_ip: ip, ..Who::default() };
     let (mut tx, row) = pending_account(state, session, &mut who).await?;
@@ -214,23 +216,12 @@ pub async fn second_factor(state: &AppState, session: &mut AuthSession, ip: Opti
         }
         Err(Refused::Unreadable) => {
             refuse(state, tx, &who, &row, "second factor unreadable with this server's key", false).await?;
-            Err(AppError::field(
-                "code",
-                "Your authenticator cannot be checked on this server (its key file is not the one it was set up with). \
-                 Ask an administrator to reset your second factor.",
-            ))
+            Err(AppError::field("code", tr!(crate::i18n::reader(), "err-authenticator-cannot-checked-server-key")))
         }
         Err(refused) => {
             let reason = if refused == Refused::Replayed { "second factor code replayed" } else { "wrong second factor code" };
             refuse(state, tx, &who, &row, reason, true).await?;
-            Err(AppError::field(
-                "code",
-                format!(
-                    "That code is not right, or it was used already: wait for the next one (codes change every 30 seconds). \
-                     After {} failed attempts the account is locked.",
-                    state.settings.lockout_threshold
-                ),
-            ))
+            Err(AppError::field("code", tr!(crate::i18n::reader(), "err-code-not-right", attempts = state.settings.lockout_threshold)))
         }
     }
 }
@@ -256,7 +247,7 @@ pub async fn passkey_challenge(
         return Err(failed(state));
     }
     let Some((options, challenge)) = passkeys::begin_authentication(&mut conn, &state.settings.passkeys, pending.user_id).await? else {
-        return Err(AppError::field("form", "This account has no passkey. Enter the code from your authenticator app instead."));
+        return Err(AppError::field("form", tr!(crate::i18n::reader(), "err-account-has-no-passkey-enter")));
     };
     let kept = PasskeyChallenge { user_id: pending.user_id, state: challenge };
     session.session.insert(PASSKEY_CHALLENGE, kept).await.map_err(|e| {
@@ -278,7 +269,7 @@ pub async fn passkey(
     let mut who = Who { client_ip: ip, ..Who::default() };
     let (mut tx, row) = pending_account(state, session, &mut who).await?;
     let Some(challenge) = challenge.filter(|c| c.user_id == row.id) else {
-        return Err(AppError::field("form", "That passkey answer is out of date. Choose \"Use a passkey\" again."));
+        return Err(AppError::field("form", tr!(crate::i18n::reader(), "err-passkey-answer-out-date-choose")));
     };
     match passkeys::finish_authentication(&mut tx, &state.settings.passkeys, row.id, credential, &challenge.state).await? {
         Ok(()) => {
@@ -289,10 +280,7 @@ pub async fn passkey(
             refuse(state, tx, &who, &row, "passkey not verified", true).await?;
             Err(AppError::field(
                 "form",
-                format!(
-                    "The passkey did not sign in: it is not one registered to this account. After {} failed attempts the account is locked.",
-                    state.settings.lockout_threshold
-                ),
+                tr!(crate::i18n::reader(), "err-passkey-not-registered", attempts = state.settings.lockout_threshold),
             ))
         }
     }
@@ -308,7 +296,7 @@ pub async fn reconfirm_password(
     field: &'static str,
     action: &'static str,
 ) -> Result<UserRow, AppError> {
-    let wrong = || AppError::field(field, "The password is not right.");
+    let wrong = || AppError::field(field, tr!(crate::i18n::reader(), "err-password-not-right"));
     if password.is_empty() || password.len() > MAX_PASSWORD_BYTES {
         return Err(wrong());
     }
@@ -317,9 +305,7 @@ pub async fn reconfirm_password(
         users::by_id(&mut conn, actor.id()).await?.ok_or(AppError::Unauthorized)?
     };
     if row.is_locked(Utc::now()) {
-        return Err(AppError::Conflict(
-            "Your account is locked after too many wrong passwords. Try again later, or ask an administrator to unlock it.".into(),
-        ));
+        return Err(AppError::Conflict(tr!(crate::i18n::reader(), "err-account-locked-after-too-many")));
     }
     if passwords::verify(password, Some(row.password_hash.0.clone())).await {
         return Ok(row);

@@ -130,11 +130,12 @@ fn Timeliness(rows: Vec<TimelinessRow>, days: i64, l: Locale) -> impl IntoView {
                         let dir = if r.direction == "sent" { tr!(l, "dash-sent-by-us") } else { tr!(l, "dash-received-by-us") };
                         let link = r.link();
                         // "All" is the total row's code; an agency's code is shown as it is.
-                        let counterpart = if r.counterpart == "All" { tr!(l, "dash-all") } else { r.counterpart.clone() };
+                        let all = r.counterpart == "All";
+                        let counterpart = if all { tr!(l, "dash-all") } else { r.counterpart.clone() };
                         view! {
                             <tr class:total-row={r.counterpart == "All"}>
                                 <td>{dir}</td>
-                                <td><a href=link>{counterpart}</a></td>
+                                <td><a href=link translate=(!all).then_some("no")>{counterpart}</a></td>
                                 <td class="num">{r.requests}</td>
                                 <td class="num">{hours(l, r.ack_median_hours)}</td>
                                 <td class="num">{hours(l, r.ack_p90_hours)}</td>
@@ -194,13 +195,13 @@ pub fn render_dashboard(d: DashboardView, l: Locale) -> DashboardHtml {
                             view! {
                                 <tr class:overdue-row={o.overdue > 0}>
                                     <td>
-                                        {o.name.clone()}
+                                        <span translate="no">{o.name.clone()}</span>
                                         {o.inactive.then(|| view! {
                                             " " <span class="status status-disabled">{tr!(l, "dash-disabled")}</span>
                                             " " <a href=o.cases_link()>{tr!(l, "dash-hand-over")}</a>
                                         })}
                                     </td>
-                                    <td>{o.agency.clone()}</td>
+                                    <td translate="no">{o.agency.clone()}</td>
                                     <td class="num"><a href=o.cases_link() aria-label=tr!(l, "dash-led-by", count = o.open_cases_led, name = o.name.clone())>{o.open_cases_led}</a></td>
                                     <td class="num"><a href=o.open_requests_link() aria-label=tr!(l, "dash-in-charge", count = o.open_requests, name = o.name.clone())>{o.open_requests}</a></td>
                                     <td class="num"><a href=o.overdue_link() aria-label=tr!(l, "dash-overdue-in-charge", count = o.overdue, name = o.name.clone())>{o.overdue}</a></td>

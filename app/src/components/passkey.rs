@@ -25,10 +25,10 @@ mod browser {
         let here = window().location().origin().unwrap_or_default();
         let supported = js_sys::Reflect::has(&window(), &JsValue::from_str("PublicKeyCredential")).unwrap_or(false);
         if here != origin {
-            return Err(form_error(format!("Passkeys work only at {origin}. Open Liaison Desk there and try again.")));
+            return Err(form_error(tr!(crate::i18n::reader(), "err-passkeys-work-only-open-liaison", origin = origin.to_string())));
         }
         if !supported {
-            return Err(form_error("This browser does not support passkeys. Use an authenticator app instead.".into()));
+            return Err(form_error(tr!(crate::i18n::reader(), "err-browser-does-not-support-passkeys")));
         }
         Ok(())
     }
@@ -37,15 +37,15 @@ mod browser {
     fn refused(e: JsValue) -> AppError {
         let name = e.dyn_ref::<web_sys::DomException>().map(|d| d.name()).unwrap_or_default();
         form_error(match name.as_str() {
-            "NotAllowedError" => "The passkey step was cancelled, or its time ran out. Try again.".into(),
-            "InvalidStateError" => "This authenticator already holds a passkey for your account here.".into(),
-            "SecurityError" => "The browser refused passkeys for this address.".into(),
-            _ => "The browser could not use a passkey. Try again, or use an authenticator app.".into(),
+            "NotAllowedError" => tr!(crate::i18n::reader(), "err-passkey-cancelled"),
+            "InvalidStateError" => tr!(crate::i18n::reader(), "err-passkey-already-here"),
+            "SecurityError" => tr!(crate::i18n::reader(), "err-passkey-address-refused"),
+            _ => tr!(crate::i18n::reader(), "err-passkey-failed"),
         })
     }
 
     fn unreadable() -> AppError {
-        form_error("The browser's answer could not be read. Try again.".into())
+        form_error(tr!(crate::i18n::reader(), "err-browser-s-answer-could-not"))
     }
 
     /// Makes a passkey for the signed-in user; answers the recovery codes when it is their first factor.

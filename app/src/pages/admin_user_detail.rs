@@ -50,7 +50,7 @@ fn UserDetail() -> impl IntoView {
                             let locked = u.locked_until;
                             view! {
                                 <div class="page-head">
-                                    <h1>{u.display_name.clone()} <span class="muted mono" translate="no">" " {u.username.clone()}</span></h1>
+                                    <h1><span translate="no">{u.display_name.clone()}</span> <span class="muted mono" translate="no">" " {u.username.clone()}</span></h1>
                                     <span class=format!("status status-{}", u.status.as_str())>{u.status.label_in(l)}</span>
                                 </div>
                                 {(!open.is_empty()).then(|| view! {

@@ -87,7 +87,7 @@ fn UsersList() -> impl IntoView {
                                             let locked = u.locked_until.is_some();
                                             view! {
                                                 <tr>
-                                                    <td><a href=format!("/admin/users/{}", u.id)>{u.display_name.clone()}</a></td>
+                                                    <td><a href=format!("/admin/users/{}", u.id) translate="no">{u.display_name.clone()}</a></td>
                                                     <td class="mono" translate="no">{u.username.clone()}</td>
                                                     <td>{u.role.label_in(l)}</td>
                                                     <td><span translate="no">{u.agency_code.clone()}</span> <span class="muted">" · " {u.country.label_in(l)}</span></td>
@@ -148,7 +148,7 @@ fn CreateUserForm(agencies: Vec<(String, String)>, roles: Vec<(String, String)>)
         {move || create.value().get().and_then(|r| r.ok()).map(|created| view! {
             <div class="issued" role="status">
                 <h2>{tr!(l, "adm-created-title")}</h2>
-                <p><strong>{created.user.display_name.clone()}</strong> " (" <span class="mono" translate="no">{created.user.username.clone()}</span> ") "
+                <p><strong translate="no">{created.user.display_name.clone()}</strong> " (" <span class="mono" translate="no">{created.user.username.clone()}</span> ") "
                    {tr!(l, "adm-created-before")} " " <span data-testid="awaiting">{created.confirmer.clone()}</span> " "
                    {tr!(l, "adm-created-after")}</p>
                 <p><a href=format!("/admin/users/{}", created.user.id)>{tr!(l, "adm-open-account")}</a></p>

@@ -58,7 +58,7 @@ pub fn OpenChange(change: AccountChangeView) -> impl IntoView {
     view! {
         <li class="change" data-testid="account-change">
             <p>
-                <strong>{change.display_name.clone()}</strong> " " <span class="muted mono" translate="no">{change.username.clone()}</span>
+                <strong translate="no">{change.display_name.clone()}</strong> " " <span class="muted mono" translate="no">{change.username.clone()}</span>
                 ": " {change.description.clone()}
             </p>
             <p class="muted">
@@ -118,7 +118,7 @@ fn ConfirmChange(id: i64) -> impl IntoView {
         </Show>
         {move || issued().map(|issued| view! {
             <div class="issued" role="status">
-                <p>{tr!(l, "conf-temporary-before")} " " <strong>{issued.user.display_name.clone()}</strong>
+                <p>{tr!(l, "conf-temporary-before")} " " <strong translate="no">{issued.user.display_name.clone()}</strong>
                    " (" <span class="mono" translate="no">{issued.user.username.clone()}</span> "): " {tr!(l, "conf-temporary-after")}</p>
                 <p class="secret"><code data-testid="temporary-password">{issued.temporary_password.clone()}</code></p>
             </div>
@@ -143,7 +143,7 @@ fn DecidedTable(changes: Vec<AccountChangeView>) -> impl IntoView {
                 <tbody>
                     {changes.into_iter().map(|c| view! {
                         <tr>
-                            <td>{c.display_name.clone()} " " <span class="muted mono" translate="no">{c.username.clone()}</span></td>
+                            <td><span translate="no">{c.display_name.clone()}</span> " " <span class="muted mono" translate="no">{c.username.clone()}</span></td>
                             <td>{c.description.clone()}</td>
                             <td>{c.requested_by.clone()}</td>
                             <td>

@@ -27,7 +27,7 @@ pub fn router() -> Router<app::backend::AppState> {
 }
 
 /// The longest file name kept from a client, and the longest content type.
-const MAX_NAME_CHARS: usize = 255;
+const MAX_NAME_CHARS: usize = app::backend::exchange::attachments::MAX_FILE_NAME_CHARS;
 const MAX_TYPE_CHARS: usize = 100;
 
 #[derive(Deserialize, IntoParams)]
@@ -65,7 +65,10 @@ pub async fn upload_attachment(call: Call, Path(id): Path<String>, body: Body) -
     let params: UploadParams = call.query()?;
     let name = params.file_name.trim().to_string();
     if name.is_empty() || name.chars().count() > MAX_NAME_CHARS {
-        return Err(call.fail(AppError::field("file_name", format!("Name the file in 1 to {MAX_NAME_CHARS} characters."))));
+        return Err(call.fail(AppError::field(
+            "file_name",
+            app::tr!(app::i18n::reader(), "err-name-file-1-characters", max_name_chars = MAX_NAME_CHARS as i64),
+        )));
     }
     let target = Target { case_id, request_id: params.request };
     let actor = call.caller.actor.clone();
@@ -114,7 +117,7 @@ async fn receive(call: &Call, body: Body) -> Result<Incoming, Problem> {
             if too_large {
                 Problem::new("too-large", StatusCode::PAYLOAD_TOO_LARGE, "The file is larger than this server takes.")
             } else {
-                call.fail(AppError::field("file", "The upload was interrupted before the file was complete."))
+                call.fail(AppError::field("file", app::tr!(app::i18n::reader(), "err-upload-was-interrupted-before-file")))
             }
         })?;
         incoming.write(&chunk).await.map_err(|e| call.fail(e))?;

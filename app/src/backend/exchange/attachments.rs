@@ -23,7 +23,8 @@ pub fn path_for(dir: &Path, sha256: &str) -> PathBuf {
 /// A display name safe to show and to put in Content-Disposition: no path, no control characters.
 pub fn clean_name(name: &str) -> String {
     let base = name.rsplit(['/', '\\']).next().unwrap_or("");
-    let cleaned: String = base.chars().filter(|c| !c.is_control() && *c != '"').take(200).collect();
+    // Bidirectional controls go too: "invoice\u{202e}fdp.exe" must not read as "invoiceexe.pdf".
+    let cleaned: String = crate::i18n::plain_line(base).chars().filter(|c| *c != '"').take(MAX_FILE_NAME_CHARS).collect();
     let cleaned = cleaned.trim().trim_start_matches('.').to_string();
     if cleaned.is_empty() {
         "attachment".into()
@@ -31,6 +32,9 @@ pub fn clean_name(name: &str) -> String {
         cleaned
     }
 }
+
+/// The longest file name kept (longer ones are cut).
+pub const MAX_FILE_NAME_CHARS: usize = 200;
 
 pub struct Target {
     pub case_id: i64,
@@ -75,7 +79,7 @@ pub async fn attach_to_response(tx: &mut Tx, ids: &[i64], request_id: i64, respo
         .execute(&mut **tx)
         .await?;
         if done.rows_affected() == 0 {
-            return Err(AppError::field("attachments", "An attached file could not be found; upload it again."));
+            return Err(AppError::field("attachments", tr!(crate::i18n::reader(), "err-attached-file-could-not-found")));
         }
     }
     Ok(())
@@ -140,7 +144,8 @@ fn view(r: AttachmentRow, zone: &str) -> AttachmentView {
     AttachmentView {
         conditions,
         id: r.id,
-        file_name: r.file_name,
+        // Cleaned again as shown: a name kept before bidirectional controls were refused reads as it is.
+        file_name: clean_name(&r.file_name),
         content_type: r.content_type,
         size: r.size,
         sha256: r.sha256,
@@ -215,7 +220,7 @@ pub async fn authorize(db: &Db, actor: &Actor, target: &Target) -> Result<(), Ap
 fn too_large(limit: u64) -> AppError {
     AppError::TooLarge(FieldError {
         field: "file".into(),
-        message: format!("The file is larger than the {} MB limit.", limit / (1024 * 1024)),
+        message: tr!(crate::i18n::reader(), "err-file-larger-than-limit", mb = (limit / (1024 * 1024)) as i64),
     })
 }
 
@@ -331,7 +336,7 @@ pub async fn upload(
     let Target { case_id, request_id } = target;
     let (sha, size) = incoming.finish().await?;
     if size == 0 {
-        return Err(AppError::field("file", "The file is empty."));
+        return Err(AppError::field("file", tr!(crate::i18n::reader(), "err-file-empty")));
     }
     let name = clean_name(file.file_name);
     let ctype = if file.content_type.is_empty() { "application/octet-stream" } else { file.content_type };
@@ -345,10 +350,11 @@ pub async fn upload(
         if used + size > store.agency_quota_bytes {
             return Err(AppError::TooLarge(FieldError {
                 field: "file".into(),
-                message: format!(
-                    "Your agency's storage is full ({} MB of {} MB used). Ask an administrator to raise LD_AGENCY_QUOTA_MB.",
-                    used / (1024 * 1024),
-                    store.agency_quota_bytes / (1024 * 1024)
+                message: tr!(
+                    crate::i18n::reader(),
+                    "err-agency-storage-full",
+                    used = (used / (1024 * 1024)) as i64,
+                    quota = (store.agency_quota_bytes / (1024 * 1024)) as i64
                 ),
             }));
         }
@@ -454,6 +460,9 @@ mod tests {
         assert_eq!(clean_name("evil\"\r\nname.txt"), "evilname.txt");
         assert_eq!(clean_name("../.."), "attachment");
         assert_eq!(clean_name(".htaccess"), "htaccess");
+        assert_eq!(clean_name("invoice\u{202e}fdp.exe"), "invoicefdp.exe", "no right-to-left override");
+        assert_eq!(clean_name("रिपोर्ट.pdf"), "रिपोर्ट.pdf", "any script is kept");
+        assert_eq!(clean_name(&"a".repeat(300)).chars().count(), MAX_FILE_NAME_CHARS);
     }
 
     #[test]

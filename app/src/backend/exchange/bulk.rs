@@ -31,18 +31,23 @@ pub enum BulkChange {
 impl BulkChange {
     pub fn parse(action: &str, lead: Option<i64>, reason: &str) -> Result<Self, AppError> {
         match action {
-            "reassign" => lead.map(|lead| BulkChange::Reassign { lead }).ok_or_else(|| AppError::field("lead", "Choose the new lead.")),
+            "reassign" => lead
+                .map(|lead| BulkChange::Reassign { lead })
+                .ok_or_else(|| AppError::field("lead", tr!(crate::i18n::reader(), "err-choose-new-lead"))),
             "close" => {
                 let reason = reason.trim();
                 if reason.is_empty() {
-                    Err(AppError::field("reason", "Say why these cases are closed; it is kept with each one."))
+                    Err(AppError::field("reason", tr!(crate::i18n::reader(), "err-say-why-these-cases-are")))
                 } else if reason.chars().count() > MAX_REASON_CHARS {
-                    Err(AppError::field("reason", format!("At most {MAX_REASON_CHARS} characters.")))
+                    Err(AppError::field(
+                        "reason",
+                        tr!(crate::i18n::reader(), "err-most-characters", max_reason_chars = MAX_REASON_CHARS as i64),
+                    ))
                 } else {
                     Ok(BulkChange::Close { reason: reason.to_string() })
                 }
             }
-            _ => Err(AppError::field("action", "Choose what to do with the selected cases.")),
+            _ => Err(AppError::field("action", tr!(crate::i18n::reader(), "err-choose-what-do-selected-cases"))),
         }
     }
 }
@@ -62,7 +67,7 @@ pub async fn chosen(
             if ids.len() > BULK_MAX_CASES {
                 return Err(AppError::field(
                     "ids",
-                    format!("More than {BULK_MAX_CASES} cases match this filter. Narrow it (status, category, lead) and try again."),
+                    tr!(crate::i18n::reader(), "err-more-than-cases-match-filter", bulk_max_cases = BULK_MAX_CASES as i64),
                 ));
             }
             ids
@@ -70,7 +75,7 @@ pub async fn chosen(
         None => ticked,
     };
     if ids.is_empty() {
-        return Err(AppError::field("ids", "Tick the cases to change, or choose every case matching the filter."));
+        return Err(AppError::field("ids", tr!(crate::i18n::reader(), "err-tick-cases-change-choose-every")));
     }
     Ok(ids)
 }
@@ -132,19 +137,21 @@ async fn apply_one(db: &Db, actor: &Actor, id: i64, change: &BulkChange) -> Resu
 async fn reassign(tx: &mut crate::backend::platform::db::Tx, actor: &Actor, case: &CaseAccess, lead: i64) -> Result<Event, AppError> {
     // Work being handed over is current work: a closed case keeps the lead it was closed under.
     if !CaseCurrent::holds(case.status) {
-        return Err(AppError::Conflict(format!(
-            "The case is {}; only open and active cases change lead.",
-            case.status.label().to_lowercase()
+        return Err(AppError::Conflict(tr!(
+            crate::i18n::reader(),
+            "err-case-not-current-lead",
+            status = crate::i18n::LabelIn::label_in(case.status, crate::i18n::reader()).to_lowercase()
         )));
     }
-    let previous =
-        cases::set_lead(tx, &actor.user, case, lead).await?.ok_or_else(|| AppError::Conflict("Already led by this officer.".into()))?;
+    let previous = cases::set_lead(tx, &actor.user, case, lead)
+        .await?
+        .ok_or_else(|| AppError::Conflict(tr!(crate::i18n::reader(), "err-already-led-by-officer")))?;
     Ok(Event::new("case.lead").details(json!({ "from": previous, "to": lead, "bulk": true })))
 }
 
 async fn close(tx: &mut crate::backend::platform::db::Tx, actor: &Actor, case: &CaseAccess, reason: &str) -> Result<Event, AppError> {
     if case.status == CaseStatus::Closed {
-        return Err(AppError::Conflict("Already closed.".into()));
+        return Err(AppError::Conflict(tr!(crate::i18n::reader(), "err-already-closed")));
     }
     lifecycle::check_case_transition(case.status, CaseStatus::Closed)?;
     cases::set_status(tx, &actor.user, case.id, CaseStatus::Closed).await?;
@@ -154,10 +161,10 @@ async fn close(tx: &mut crate::backend::platform::db::Tx, actor: &Actor, case: &
 /// Why one case was not changed, in words that make sense in a list of many.
 fn reason(refused: &AppError) -> String {
     match refused {
-        AppError::NotFound => "Not found.".into(),
-        AppError::Forbidden => "Only the owning side may change this case.".into(),
+        AppError::NotFound => AppError::NotFound.message_in(crate::i18n::reader()),
+        AppError::Forbidden => tr!(crate::i18n::reader(), "err-bulk-owning-side-only"),
         AppError::Validation(fields) => fields.iter().map(|f| f.message.as_str()).collect::<Vec<_>>().join(" "),
-        other => other.to_string(),
+        other => other.message_in(crate::i18n::reader()),
     }
 }
 
@@ -165,7 +172,7 @@ fn reason(refused: &AppError) -> String {
 pub async fn check_lead_offered(conn: &mut SqliteConnection, country: Country, change: &BulkChange) -> Result<(), AppError> {
     if let BulkChange::Reassign { lead } = change {
         if !leads(conn, country).await?.iter().any(|(id, _)| id == lead) {
-            return Err(AppError::field("lead", "Choose the new lead from the list."));
+            return Err(AppError::field("lead", tr!(crate::i18n::reader(), "err-choose-new-lead-from-list")));
         }
     }
     Ok(())

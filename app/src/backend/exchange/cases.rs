@@ -104,16 +104,20 @@ impl CaseInput {
     pub fn parse(form: &CaseForm) -> Result<Self, AppError> {
         let mut p = crate::error::Problems::default();
         let title = form.title.trim().to_string();
-        p.check((3..=200).contains(&title.chars().count()), "title", "Give the case a title of 3 to 200 characters.");
-        p.check(form.summary.chars().count() <= 20_000, "summary", "The summary is limited to 20,000 characters.");
-        let category = p.parsed(&form.category, "category", "Choose a category.");
-        let priority = p.parsed(&form.priority, "priority", "Choose a priority.");
-        let tlp = p.parsed(&form.tlp, "tlp", "Choose a handling code.");
-        let lead = p.parsed(&form.lead, "lead", "Choose the lead officer.");
+        p.check((3..=200).contains(&title.chars().count()), "title", tr!(crate::i18n::reader(), "err-give-case-title-3-200"));
+        p.check(form.summary.chars().count() <= 20_000, "summary", tr!(crate::i18n::reader(), "err-summary-limited-20-000-characters"));
+        let category = p.parsed(&form.category, "category", tr!(crate::i18n::reader(), "err-choose-category"));
+        let priority = p.parsed(&form.priority, "priority", tr!(crate::i18n::reader(), "err-choose-priority"));
+        let tlp = p.parsed(&form.tlp, "tlp", tr!(crate::i18n::reader(), "err-choose-handling-code"));
+        let lead = p.parsed(&form.lead, "lead", tr!(crate::i18n::reader(), "err-choose-lead-officer"));
         let split = |s: &str| s.split([',', ' ', '\n']).map(|x| x.trim().to_uppercase()).filter(|x| !x.is_empty()).collect::<Vec<_>>();
         let (parties, links) = (split(&form.parties), split(&form.links));
-        p.check(parties.len() <= MAX_LISTED, "parties", &format!("Name at most {MAX_LISTED} agencies."));
-        p.check(links.len() <= MAX_LISTED, "links", &format!("Link at most {MAX_LISTED} cases."));
+        p.check(
+            parties.len() <= MAX_LISTED,
+            "parties",
+            &tr!(crate::i18n::reader(), "err-name-most-agencies", max_listed = MAX_LISTED as i64),
+        );
+        p.check(links.len() <= MAX_LISTED, "links", &tr!(crate::i18n::reader(), "err-link-most-cases", max_listed = MAX_LISTED as i64));
         let input = (|| {
             Some(CaseInput {
                 title,
@@ -147,7 +151,7 @@ pub async fn agency_ids(conn: &mut SqliteConnection, codes: &[String], field: &s
     let mut ids = Vec::new();
     for code in codes {
         let id: Option<i64> = sqlx::query_scalar("SELECT id FROM agencies WHERE code = ?").bind(code).fetch_optional(&mut *conn).await?;
-        ids.push(id.ok_or_else(|| AppError::field(field, format!("There is no agency with code {code}.")))?);
+        ids.push(id.ok_or_else(|| AppError::field(field, tr!(crate::i18n::reader(), "err-no-agency-code", code = code.to_string())))?);
     }
     Ok(ids)
 }
@@ -160,7 +164,7 @@ async fn check_lead(tx: &mut Tx, lead: i64, owner_agency: i64) -> Result<(), App
             .bind(owner_agency)
             .fetch_optional(&mut **tx)
             .await?;
-    ok.map(|_| ()).ok_or_else(|| AppError::field("lead", "The lead must be an active officer of the owning agency."))
+    ok.map(|_| ()).ok_or_else(|| AppError::field("lead", tr!(crate::i18n::reader(), "err-lead-must-active-officer-owning")))
 }
 
 /// Makes agencies parties of the case by the owning side's word, in one statement. Those that already are
@@ -218,9 +222,10 @@ async fn set_links(tx: &mut Tx, case_id: i64, references: &[String], vis: Visibi
         q.push_bind(r.clone());
         vis.push_sql(&mut q, "c.id");
         let other: Option<i64> = q.build_query_scalar().fetch_optional(&mut **tx).await?;
-        let other = other.ok_or_else(|| AppError::field("links", format!("No case {r} that you can see.")))?;
+        let other =
+            other.ok_or_else(|| AppError::field("links", tr!(crate::i18n::reader(), "err-no-case-you-can-see", r = r.to_string())))?;
         if other == case_id {
-            return Err(AppError::field("links", "A case cannot be linked to itself."));
+            return Err(AppError::field("links", tr!(crate::i18n::reader(), "err-case-cannot-linked-itself")));
         }
         for (a, b) in [(case_id, other), (other, case_id)] {
             sqlx::query("INSERT OR IGNORE INTO case_links (case_id, other_case_id, created_at) VALUES (?, ?, ?)")
@@ -299,9 +304,11 @@ pub async fn update(
                 .bind(id)
                 .fetch_one(&mut **tx)
                 .await?;
-        return Err(AppError::Conflict(format!(
-            "This case was changed by {name} at {} since you opened it. Your text is still in the form: copy what you need, reload, and apply it again.",
-            crate::backend::platform::time::display(at, zone)
+        return Err(AppError::Conflict(tr!(
+            crate::i18n::reader(),
+            "err-case-changed-meanwhile",
+            name = name,
+            at = crate::backend::platform::time::display(at, zone)
         )));
     }
     // Parties are only ever added by an edit: removing one would silently cut off an agency mid-exchange.
@@ -460,7 +467,8 @@ pub async fn set_lead(tx: &mut Tx, user: &SessionUser, case: &CaseAccess, lead: 
 pub async fn agency_by_code(conn: &mut SqliteConnection, code: &str, field: &str) -> Result<AgencyRef, AppError> {
     let row: Option<(i64, String, String, String)> =
         sqlx::query_as("SELECT id, code, name, country FROM agencies WHERE code = ?").bind(code).fetch_optional(&mut *conn).await?;
-    let (id, code, name, country) = row.ok_or_else(|| AppError::field(field, format!("There is no agency with code {code}.")))?;
+    let (id, code, name, country) =
+        row.ok_or_else(|| AppError::field(field, tr!(crate::i18n::reader(), "err-no-agency-code", code = code.to_string())))?;
     Ok(AgencyRef { id, code, name, country: parse(&country)? })
 }
 
@@ -561,7 +569,14 @@ fn push_history(q: &mut QueryBuilder<'_, Sqlite>, case_id: i64, viewer: &Session
          WHERE t.id = CAST(object_id AS INTEGER) AND (t.request_id IS NULL OR (1",
     );
     push_request_exists_for(q, viewer);
-    q.push(")))))");
+    // A file waiting in an answer not yet sent is its uploader's side's own (`policy::pending_file_visible`):
+    // its upload, and its reads, show to the other side only once the answer has gone.
+    q.push(
+        " AND (t.response_id IS NOT NULL OR t.source_response_id IS NOT NULL OR EXISTS (SELECT 1 FROM users pu \
+         JOIN agencies pa ON pa.id = pu.agency_id WHERE pu.id = t.uploaded_by",
+    );
+    crate::backend::exchange::policy::push_pending_file_visible(q, viewer, "pu.agency_id", "pa.country");
+    q.push(")))))))");
     q.push(
         " AND (action NOT IN ('request.create', 'request.submit_for_approval') OR EXISTS (SELECT 1 FROM requests r \
          WHERE r.id = CAST(object_id AS INTEGER)",

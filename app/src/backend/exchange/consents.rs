@@ -135,14 +135,16 @@ pub struct ConsentAsk {
 impl ConsentAsk {
     pub fn parse(form: &ConsentForm) -> Result<Self, AppError> {
         let mut p = Problems::default();
-        let response_id: Option<i64> = p.parsed(&form.response_id, "response_id", "Choose the response you ask consent for.");
-        let purpose: Option<ConsentPurpose> = p.parsed(&form.purpose, "purpose", "Choose what you ask consent for.");
+        let response_id: Option<i64> =
+            p.parsed(&form.response_id, "response_id", tr!(crate::i18n::reader(), "err-choose-response-you-ask-consent"));
+        let purpose: Option<ConsentPurpose> =
+            p.parsed(&form.purpose, "purpose", tr!(crate::i18n::reader(), "err-choose-what-you-ask-consent"));
         let pass_to = form.pass_to.trim().to_uppercase();
         let passing = purpose == Some(ConsentPurpose::PassOn);
-        p.check(!passing || !pass_to.is_empty(), "pass_to", "Choose the agency you would pass it on to.");
+        p.check(!passing || !pass_to.is_empty(), "pass_to", tr!(crate::i18n::reader(), "err-choose-agency-you-would-pass"));
         let reason = crate::i18n::plain_text(&form.reason);
-        p.check(!reason.is_empty(), "reason", "Say why you ask: what it would be used for, and by whom.");
-        p.check(reason.chars().count() <= 5000, "reason", "The reason is limited to 5,000 characters.");
+        p.check(!reason.is_empty(), "reason", tr!(crate::i18n::reader(), "err-say-why-you-ask-what"));
+        p.check(reason.chars().count() <= 5000, "reason", tr!(crate::i18n::reader(), "err-reason-limited-5-000-characters"));
         let ask =
             (|| Some(ConsentAsk { response_id: response_id?, purpose: purpose?, pass_to_code: passing.then_some(pass_to), reason }))();
         p.finish(ask)
@@ -179,7 +181,7 @@ pub async fn ask(
     .fetch_one(&mut **tx)
     .await?;
     if open {
-        return Err(AppError::Conflict("This consent has already been asked and awaits the provider's answer.".into()));
+        return Err(AppError::Conflict(tr!(crate::i18n::reader(), "err-consent-has-already-been-asked")));
     }
     Ok(sqlx::query_scalar(
         "INSERT INTO consents (response_id, request_id, case_id, from_agency_id, to_agency_id, purpose, pass_to_agency_id, reason, \
@@ -211,20 +213,17 @@ pub struct ConsentAnswer {
 impl ConsentAnswer {
     pub fn parse(form: &ConsentAnswerForm) -> Result<Self, AppError> {
         let mut p = Problems::default();
-        let id: Option<i64> = p.parsed(&form.id, "id", "Choose the consent request you answer.");
-        let mut decision: Option<ConsentStatus> = p.parsed(&form.decision, "decision", "Choose granted, partly granted or refused.");
+        let id: Option<i64> = p.parsed(&form.id, "id", tr!(crate::i18n::reader(), "err-choose-consent-request-you-answer"));
+        let mut decision: Option<ConsentStatus> =
+            p.parsed(&form.decision, "decision", tr!(crate::i18n::reader(), "err-choose-granted-partly-granted-refused"));
         if decision.is_some_and(|d| !ConsentStatus::ANSWERS.contains(&d)) {
-            p.add("decision", "Choose granted, partly granted or refused.");
+            p.add("decision", tr!(crate::i18n::reader(), "err-choose-granted-partly-granted-refused"));
             decision = None;
         }
         let answer = crate::i18n::plain_text(&form.answer);
         let needs_words = matches!(decision, Some(ConsentStatus::PartlyGranted | ConsentStatus::Refused));
-        p.check(
-            !needs_words || !answer.is_empty(),
-            "answer",
-            "Say what is granted and on which conditions, or the grounds of the refusal.",
-        );
-        p.check(answer.chars().count() <= 5000, "answer", "The answer is limited to 5,000 characters.");
+        p.check(!needs_words || !answer.is_empty(), "answer", tr!(crate::i18n::reader(), "err-say-what-granted-which-conditions"));
+        p.check(answer.chars().count() <= 5000, "answer", tr!(crate::i18n::reader(), "err-answer-limited-5-000-characters"));
         let parsed = (|| Some(ConsentAnswer { id: id?, decision: decision?, answer }))();
         p.finish(parsed)
     }
@@ -293,7 +292,7 @@ async fn settle(tx: &mut Tx, row: &ConsentRow, status: ConsentStatus, words: &st
     .await?
     .rows_affected();
     if changed == 0 {
-        return Err(AppError::Conflict("This consent request has already been answered or withdrawn.".into()));
+        return Err(AppError::Conflict(tr!(crate::i18n::reader(), "err-consent-request-has-already-been")));
     }
     Ok(())
 }
@@ -430,7 +429,7 @@ pub async fn pass_on(tx: &mut Tx, response_id: i64, target: i64, consent: Option
     .bind(now)
     .fetch_optional(&mut **tx)
     .await?;
-    let id = id.ok_or_else(|| AppError::Conflict("This response has already been passed on with that request.".into()))?;
+    let id = id.ok_or_else(|| AppError::Conflict(tr!(crate::i18n::reader(), "err-response-has-already-been-passed")))?;
     sqlx::query(
         "INSERT INTO attachments (case_id, request_id, file_name, content_type, size, sha256, uploaded_by, created_at, source_response_id) \
          SELECT r.case_id, r.id, a.file_name, a.content_type, a.size, a.sha256, a.uploaded_by, ?, a.response_id \

@@ -46,12 +46,12 @@ impl NewEntity {
     /// Parses and checks the entity form; every problem is reported at once.
     pub fn parse(form: &EntityForm) -> Result<Self, AppError> {
         let mut p = crate::error::Problems::default();
-        let kind = p.parsed(&form.kind, "kind", "Choose person, company or vessel.");
+        let kind = p.parsed(&form.kind, "kind", tr!(crate::i18n::reader(), "err-choose-person-company-vessel"));
         let (name, identifier, note) = (form.name.trim(), form.identifier.trim(), form.note.trim());
-        p.check(!name.is_empty(), "name", "Enter the name.");
-        p.check(name.chars().count() <= 200, "name", "Keep the name to 200 characters.");
-        p.check(identifier.chars().count() <= 100, "identifier", "Keep the identifier to 100 characters.");
-        p.check(note.chars().count() <= 1000, "note", "Keep the note to 1,000 characters.");
+        p.check(!name.is_empty(), "name", tr!(crate::i18n::reader(), "err-enter-name"));
+        p.check(name.chars().count() <= 200, "name", tr!(crate::i18n::reader(), "err-keep-name-200-characters"));
+        p.check(identifier.chars().count() <= 100, "identifier", tr!(crate::i18n::reader(), "err-keep-identifier-100-characters"));
+        p.check(note.chars().count() <= 1000, "note", tr!(crate::i18n::reader(), "err-keep-note-1-000-characters"));
         let input = kind.map(|kind| NewEntity { kind, name: name.into(), identifier: identifier.into(), note: note.into() });
         p.finish(input)
     }
@@ -61,7 +61,7 @@ impl NewEntity {
 pub async fn insert(tx: &mut Tx, case_id: i64, user: &SessionUser, n: &NewEntity) -> Result<i64, AppError> {
     let key = name_key(n.kind, &n.name);
     if key.is_empty() {
-        return Err(AppError::field("name", "Enter a name with at least one letter or digit."));
+        return Err(AppError::field("name", tr!(crate::i18n::reader(), "err-enter-name-least-letter-digit")));
     }
     let id_key = identifier_key(&n.identifier);
     let exists: Option<i64> =

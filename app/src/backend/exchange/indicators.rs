@@ -58,28 +58,34 @@ pub const MAX_VALUE_CHARS: usize = 2048;
 pub fn normalise(kind: IndicatorKind, value: &str) -> Result<String, String> {
     // Measured before anything else: the messages below repeat the value.
     if value.chars().count() > MAX_VALUE_CHARS {
-        return Err(format!("An indicator is at most {MAX_VALUE_CHARS} characters."));
+        return Err(tr!(crate::i18n::reader(), "err-indicator-most-characters", max_value_chars = MAX_VALUE_CHARS as i64));
     }
     let v = refang(value);
     if v.is_empty() {
-        return Err("Enter a value.".into());
+        return Err(tr!(crate::i18n::reader(), "err-enter-value"));
     }
     use IndicatorKind::*;
     match kind {
-        Ipv4 => v.parse::<Ipv4Addr>().map(|a| a.to_string()).map_err(|_| format!("{v} is not an IPv4 address (like 203.0.113.7).")),
-        Ipv6 => v.parse::<Ipv6Addr>().map(|a| a.to_string()).map_err(|_| format!("{v} is not an IPv6 address.")),
+        Ipv4 => v
+            .parse::<Ipv4Addr>()
+            .map(|a| a.to_string())
+            .map_err(|_| tr!(crate::i18n::reader(), "err-not-ipv4-address-like-203", v = v.to_string())),
+        Ipv6 => {
+            v.parse::<Ipv6Addr>().map(|a| a.to_string()).map_err(|_| tr!(crate::i18n::reader(), "err-not-ipv6-address", v = v.to_string()))
+        }
         Domain => {
             let d = v.to_ascii_lowercase().trim_end_matches('.').to_string();
             if valid_domain(&d) {
                 Ok(d)
             } else {
-                Err(format!("{v} is not a domain name (like example.org)."))
+                Err(tr!(crate::i18n::reader(), "err-not-domain-name-like-example", v = v.to_string()))
             }
         }
         Url => {
-            let parsed = url::Url::parse(&v).map_err(|_| format!("{v} is not a URL (like https://example.org/path)."))?;
+            let parsed =
+                url::Url::parse(&v).map_err(|_| tr!(crate::i18n::reader(), "err-not-url-like-https-example", v = v.to_string()))?;
             if !matches!(parsed.scheme(), "http" | "https" | "ftp") || parsed.host_str().is_none() {
-                return Err(format!("{v} is not an http, https or ftp URL with a host."));
+                return Err(tr!(crate::i18n::reader(), "err-not-http-https-ftp-url", v = v.to_string()));
             }
             Ok(parsed.to_string())
         }
@@ -87,28 +93,29 @@ pub fn normalise(kind: IndicatorKind, value: &str) -> Result<String, String> {
             if is_hex(&v, 32) {
                 Ok(v.to_ascii_lowercase())
             } else {
-                Err("An MD5 hash is 32 hexadecimal characters.".into())
+                Err(tr!(crate::i18n::reader(), "err-md5-hash-32-hexadecimal-characters"))
             }
         }
         Sha1 => {
             if is_hex(&v, 40) {
                 Ok(v.to_ascii_lowercase())
             } else {
-                Err("A SHA-1 hash is 40 hexadecimal characters.".into())
+                Err(tr!(crate::i18n::reader(), "err-sha-1-hash-40-hexadecimal"))
             }
         }
         Sha256 => {
             if is_hex(&v, 64) {
                 Ok(v.to_ascii_lowercase())
             } else {
-                Err("A SHA-256 hash is 64 hexadecimal characters.".into())
+                Err(tr!(crate::i18n::reader(), "err-sha-256-hash-64-hexadecimal"))
             }
         }
         Email => {
-            let (local, domain) = v.rsplit_once('@').ok_or_else(|| format!("{v} is not an email address."))?;
+            let (local, domain) =
+                v.rsplit_once('@').ok_or_else(|| tr!(crate::i18n::reader(), "err-not-email-address", v = v.to_string()))?;
             let domain = domain.to_ascii_lowercase();
             if local.is_empty() || local.len() > 64 || local.contains(char::is_whitespace) || !valid_domain(&domain) {
-                return Err(format!("{v} is not an email address."));
+                return Err(tr!(crate::i18n::reader(), "err-not-email-address", v = v.to_string()));
             }
             Ok(format!("{local}@{domain}"))
         }
@@ -116,7 +123,7 @@ pub fn normalise(kind: IndicatorKind, value: &str) -> Result<String, String> {
             if valid_wallet(&v) {
                 Ok(v)
             } else {
-                Err(format!("{v} is not a Bitcoin, Ethereum or Monero address."))
+                Err(tr!(crate::i18n::reader(), "err-not-bitcoin-ethereum-monero-address", v = v.to_string()))
             }
         }
     }
@@ -145,20 +152,20 @@ impl NewIndicator {
     /// Parses and checks the indicator form; every problem is reported at once.
     pub fn parse(form: &IndicatorForm) -> Result<Self, AppError> {
         let mut p = crate::error::Problems::default();
-        let kind: Option<IndicatorKind> = p.parsed(&form.kind, "kind", "Choose the indicator type.");
-        let tlp = p.parsed(&form.tlp, "tlp", "Choose a handling code.");
+        let kind: Option<IndicatorKind> = p.parsed(&form.kind, "kind", tr!(crate::i18n::reader(), "err-choose-indicator-type"));
+        let tlp = p.parsed(&form.tlp, "tlp", tr!(crate::i18n::reader(), "err-choose-handling-code"));
         let mut date = |raw: &str, field: &str| {
             let raw = raw.trim();
             let date = NaiveDate::parse_from_str(raw, "%Y-%m-%d").ok();
-            p.check(raw.is_empty() || date.is_some(), field, "Use a date like 2026-11-25.");
+            p.check(raw.is_empty() || date.is_some(), field, tr!(crate::i18n::reader(), "err-use-date-like-2026-11"));
             date
         };
         let (first_seen, last_seen) = (date(&form.first_seen, "first_seen"), date(&form.last_seen, "last_seen"));
         if let (Some(first), Some(last)) = (first_seen, last_seen) {
-            p.check(first <= last, "last_seen", "Last seen is before first seen.");
+            p.check(first <= last, "last_seen", tr!(crate::i18n::reader(), "err-last-seen-before-first-seen"));
         }
         let value = kind.and_then(|k| normalise(k, &form.value).map_err(|msg| p.add("value", msg)).ok());
-        p.check(form.note.trim().chars().count() <= 1000, "note", "Keep the note to 1,000 characters.");
+        p.check(form.note.trim().chars().count() <= 1000, "note", tr!(crate::i18n::reader(), "err-keep-note-1-000-characters"));
         let conditions = crate::backend::exchange::requests::parse_conditions(&mut p, &form.h0, &form.h1, &form.h2, &form.h3);
         let note = form.note.trim().to_string();
         let input = (|| Some(NewIndicator { kind: kind?, value: value?, tlp: tlp?, first_seen, last_seen, note, conditions }))();
@@ -219,7 +226,12 @@ pub async fn bulk_add(tx: &mut Tx, case_id: i64, user: &SessionUser, text: &str,
         };
         let line = i + 1;
         let Some(kind) = kind else {
-            report.push(BulkLine { line, input: input.into(), outcome: "Not recognised as any indicator type.".into(), added: false });
+            report.push(BulkLine {
+                line,
+                input: input.into(),
+                outcome: tr!(crate::i18n::reader(), "err-bulk-not-recognised"),
+                added: false,
+            });
             continue;
         };
         match normalise(kind, value) {
@@ -238,7 +250,12 @@ pub async fn bulk_add(tx: &mut Tx, case_id: i64, user: &SessionUser, text: &str,
                     Ok(_) => report.push(BulkLine {
                         line,
                         input: input.into(),
-                        outcome: format!("Added as {}: {value}", kind.label()),
+                        outcome: tr!(
+                            crate::i18n::reader(),
+                            "bulk-added-as",
+                            kind = crate::i18n::LabelIn::label_in(kind, crate::i18n::reader()),
+                            value = value.clone()
+                        ),
                         added: true,
                     }),
                     Err(AppError::Validation(e)) => {

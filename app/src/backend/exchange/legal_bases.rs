@@ -43,7 +43,7 @@ pub async fn current(conn: &mut SqliteConnection, country: Country, code: &str) 
         .bind(code)
         .fetch_optional(conn)
         .await?;
-    row.map(Into::into).ok_or_else(|| AppError::field("legal_basis", "Choose the legal basis of the request from your country's list."))
+    row.map(Into::into).ok_or_else(|| AppError::field("legal_basis", tr!(crate::i18n::reader(), "err-choose-legal-basis-request-from")))
 }
 
 pub async fn by_id(conn: &mut SqliteConnection, id: i64) -> Result<Option<LegalBasisView>, AppError> {
@@ -64,9 +64,9 @@ impl NewBasis {
         let mut p = crate::error::Problems::default();
         let code = form.code.trim().to_lowercase();
         let good_code = (2..=40).contains(&code.len()) && code.bytes().all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'_');
-        p.check(good_code, "code", "Give a short code of 2 to 40 letters, digits or underscores, such as mla_treaty.");
+        p.check(good_code, "code", tr!(crate::i18n::reader(), "err-give-short-code-2-40"));
         let label = crate::i18n::plain_line(&form.label);
-        p.check((3..=200).contains(&label.chars().count()), "label", "Give a name of 3 to 200 characters.");
+        p.check((3..=200).contains(&label.chars().count()), "label", tr!(crate::i18n::reader(), "err-give-name-3-200-characters"));
         let formal_mla = matches!(form.formal_mla.as_str(), "true" | "on" | "yes");
         p.finish(Some(NewBasis { code, label, formal_mla }))
     }
@@ -79,7 +79,7 @@ pub async fn add(tx: &mut Tx, country: Country, basis: &NewBasis) -> Result<i64,
         .fetch_one(&mut **tx)
         .await?;
     if taken {
-        return Err(AppError::field("code", "Your country's list already has a basis with this code."));
+        return Err(AppError::field("code", tr!(crate::i18n::reader(), "err-country-s-list-already-has")));
     }
     Ok(sqlx::query_scalar("INSERT INTO legal_bases (country, code, label, formal_mla, created_at) VALUES (?,?,?,?,?) RETURNING id")
         .bind(country.as_str())

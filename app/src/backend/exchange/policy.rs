@@ -32,11 +32,7 @@ pub fn audit_scope(user: &SessionUser) -> Result<AuditScope, AppError> {
 /// grants themselves access, nor hides their own trail by resetting their own account.
 pub fn ensure_not_own_account(user: &SessionUser, target_id: i64) -> Result<(), AppError> {
     if user.id == target_id {
-        return Err(AppError::Conflict(
-            "You cannot change your own role, agency, status or password on the admin pages; another admin must. \
-             Change your password on your profile page."
-                .into(),
-        ));
+        return Err(AppError::Conflict(tr!(crate::i18n::reader(), "err-you-cannot-change-own-role")));
     }
     Ok(())
 }
@@ -388,14 +384,11 @@ pub fn ensure_may_pass_on(user: &SessionUser, given: &Given<'_>, target: Request
         return Err(AppError::Forbidden);
     }
     if !PassOnTarget::holds(target) {
-        return Err(AppError::Conflict("Information can be passed on only with a request on a case of its sender or recipient.".into()));
+        return Err(AppError::Conflict(tr!(crate::i18n::reader(), "err-information-can-passed-only-request")));
     }
     let third = target.to.agency_id != given.provider.agency_id && target.to.agency_id != given.receiver.agency_id;
     if third && matches!(given.tlp, Tlp::Red | Tlp::AmberStrict) {
-        return Err(AppError::Conflict(format!(
-            "This information is marked {}: it stays with the agencies it was given to and is not passed on.",
-            given.tlp.label()
-        )));
+        return Err(AppError::Conflict(tr!(crate::i18n::reader(), "err-information-not-passed-on", tlp = given.tlp.label())));
     }
     if third && given.conditions.h2 && !as_provider && !lifted {
         return Err(AppError::ConsentNeeded);
@@ -412,11 +405,7 @@ pub fn ensure_may_send_to(user: &SessionUser, owner: Party, shown: &[i64], to_ag
     if shown.contains(&to_agency) || on_side(user, owner.agency_id, owner.country) {
         Ok(())
     } else {
-        Err(AppError::field(
-            "to_agency",
-            "Only the case's owning agency may bring another agency into the case. Ask an agency already party to it, \
-             or open a case of your own and link this one.",
-        ))
+        Err(AppError::field("to_agency", tr!(crate::i18n::reader(), "err-only-case-s-owning-agency")))
     }
 }
 

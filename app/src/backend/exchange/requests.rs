@@ -107,24 +107,24 @@ impl RequestInput {
     /// Parses and checks the request form; `zone` is the sender's, in which the asked due time is written.
     pub fn parse(form: &RequestForm, zone: &str) -> Result<Self, AppError> {
         let mut p = crate::error::Problems::default();
-        let kind = p.parsed(&form.kind, "kind", "Choose the type of request.");
+        let kind = p.parsed(&form.kind, "kind", tr!(crate::i18n::reader(), "err-choose-type-request"));
         let subject = form.subject.trim().to_string();
-        p.check((3..=200).contains(&subject.chars().count()), "subject", "Give a subject of 3 to 200 characters.");
-        p.check(!form.body.trim().is_empty(), "body", "Say what you are asking for.");
-        p.check(form.body.chars().count() <= 50_000, "body", "The text is limited to 50,000 characters.");
-        let priority = p.parsed(&form.priority, "priority", "Choose a priority.");
-        let tlp = p.parsed(&form.tlp, "tlp", "Choose a handling code.");
-        p.check(!form.to_agency.trim().is_empty(), "to_agency", "Choose the agency you are asking.");
+        p.check((3..=200).contains(&subject.chars().count()), "subject", tr!(crate::i18n::reader(), "err-give-subject-3-200-characters"));
+        p.check(!form.body.trim().is_empty(), "body", tr!(crate::i18n::reader(), "err-say-what-you-are-asking"));
+        p.check(form.body.chars().count() <= 50_000, "body", tr!(crate::i18n::reader(), "err-text-limited-50-000-characters"));
+        let priority = p.parsed(&form.priority, "priority", tr!(crate::i18n::reader(), "err-choose-priority"));
+        let tlp = p.parsed(&form.tlp, "tlp", tr!(crate::i18n::reader(), "err-choose-handling-code"));
+        p.check(!form.to_agency.trim().is_empty(), "to_agency", tr!(crate::i18n::reader(), "err-choose-agency-you-are-asking"));
         let legal_basis_code = form.legal_basis.trim().to_lowercase();
-        p.check(!legal_basis_code.is_empty(), "legal_basis", "Choose the legal basis of the request from your country's list.");
+        p.check(!legal_basis_code.is_empty(), "legal_basis", tr!(crate::i18n::reader(), "err-choose-legal-basis-request-from"));
         let legal_basis_note = crate::i18n::plain_text(&form.legal_basis_note);
-        p.check(
-            legal_basis_note.chars().count() <= 2000,
-            "legal_basis_note",
-            "Say more about the legal basis in at most 2,000 characters.",
-        );
+        p.check(legal_basis_note.chars().count() <= 2000, "legal_basis_note", tr!(crate::i18n::reader(), "err-say-more-about-legal-basis"));
         let mla_reference = crate::i18n::plain_line(&form.mla_reference);
-        p.check(mla_reference.chars().count() <= MAX_MLA_REFERENCE_CHARS, "mla_reference", "The reference is limited to 100 characters.");
+        p.check(
+            mla_reference.chars().count() <= MAX_MLA_REFERENCE_CHARS,
+            "mla_reference",
+            tr!(crate::i18n::reader(), "err-reference-limited-100-characters"),
+        );
         let conditions = parse_conditions(&mut p, &form.h0, &form.h1, &form.h2, &form.h3);
         let due = form.due.trim();
         let requested_due = if due.is_empty() {
@@ -134,7 +134,7 @@ impl RequestInput {
                 .ok()
                 .and_then(|naive| zone.parse::<chrono_tz::Tz>().ok().and_then(|tz| naive.and_local_timezone(tz).single()))
                 .map(|t| t.with_timezone(&Utc));
-            p.check(parsed.is_some(), "due", "Use a date and time like 2026-11-25 14:00.");
+            p.check(parsed.is_some(), "due", tr!(crate::i18n::reader(), "err-use-date-time-like-2026"));
             parsed
         };
         let input = (|| {
@@ -163,7 +163,7 @@ impl RequestInput {
 pub fn parse_conditions(p: &mut crate::error::Problems, h0: &str, h1: &str, h2: &str, h3: &str) -> Conditions {
     let ticked = |v: &str| matches!(v.trim(), "true" | "on" | "yes" | "1");
     let words = crate::i18n::plain_text(h3);
-    p.check(words.chars().count() <= 2000, "h3", "Say the other restrictions in at most 2,000 characters.");
+    p.check(words.chars().count() <= 2000, "h3", tr!(crate::i18n::reader(), "err-say-other-restrictions-most-2"));
     Conditions { h0: ticked(h0), h1: ticked(h1), h2: ticked(h2), h3: (!words.is_empty()).then_some(words) }
 }
 
@@ -369,28 +369,29 @@ impl ResponseInput {
     /// at least as strictly as the request.
     pub fn parse(form: &ResponseForm, request_tlp: Tlp, floor: &Conditions) -> Result<Self, AppError> {
         let mut p = crate::error::Problems::default();
-        let kind: Option<ResponseKind> = p.parsed(&form.kind, "kind", "Choose what kind of response this is.");
-        p.check(!form.body.trim().is_empty(), "body", "Write the response.");
-        p.check(form.body.chars().count() <= 50_000, "body", "The text is limited to 50,000 characters.");
-        let tlp: Option<Tlp> = p.parsed(&form.tlp, "tlp", "Choose a handling code.");
+        let kind: Option<ResponseKind> = p.parsed(&form.kind, "kind", tr!(crate::i18n::reader(), "err-choose-what-kind-response"));
+        p.check(!form.body.trim().is_empty(), "body", tr!(crate::i18n::reader(), "err-write-response"));
+        p.check(form.body.chars().count() <= 50_000, "body", tr!(crate::i18n::reader(), "err-text-limited-50-000-characters"));
+        let tlp: Option<Tlp> = p.parsed(&form.tlp, "tlp", tr!(crate::i18n::reader(), "err-choose-handling-code"));
         if let Some(t) = tlp {
-            p.check(t >= request_tlp, "tlp", &format!("Use {} or stricter: the request was sent under that code.", request_tlp.label()));
+            p.check(t >= request_tlp, "tlp", tr!(crate::i18n::reader(), "err-response-tlp-floor", tlp = request_tlp.label()));
         }
         let conditions = parse_conditions(&mut p, &form.h0, &form.h1, &form.h2, &form.h3);
         if !conditions.covers(floor) {
-            p.add(
-                "conditions",
-                format!("Keep at least the request's conditions ({}): they bind what answers it.", floor.codes().join(", ")),
-            );
+            p.add("conditions", tr!(crate::i18n::reader(), "err-response-conditions-floor", codes = floor.codes().join(", ")));
         }
         let graded = kind.is_some_and(|k| k.carries_information());
-        let source = optional(&mut p, &form.source_grade, graded, "source_grade", "Grade the source's reliability (A, B, C or X).");
-        let info = optional(&mut p, &form.info_grade, graded, "info_grade", "Grade the information (1 to 4).");
+        let source = optional(&mut p, &form.source_grade, graded, "source_grade", tr!(crate::i18n::reader(), "err-grade-source"));
+        let info = optional(&mut p, &form.info_grade, graded, "info_grade", tr!(crate::i18n::reader(), "err-grade-information"));
         let attachments: Result<Vec<i64>, _> =
             form.attachments.split(',').map(str::trim).filter(|s| !s.is_empty()).map(str::parse).collect();
-        p.check(attachments.is_ok(), "attachments", "The attached files could not be read; upload them again.");
+        p.check(attachments.is_ok(), "attachments", tr!(crate::i18n::reader(), "err-attached-files-could-not-read"));
         let count = attachments.as_ref().map_or(0, Vec::len);
-        p.check(count <= MAX_FILES_PER_RESPONSE, "attachments", &format!("Attach at most {MAX_FILES_PER_RESPONSE} files to one response."));
+        p.check(
+            count <= MAX_FILES_PER_RESPONSE,
+            "attachments",
+            &tr!(crate::i18n::reader(), "err-attach-most-files-response", max_files_per_response = MAX_FILES_PER_RESPONSE as i64),
+        );
         let input = (|| {
             Some(ResponseInput {
                 kind: kind?,
@@ -407,7 +408,7 @@ impl ResponseInput {
 }
 
 /// A field that may be left empty unless `required`; a value given must be one of the choices.
-fn optional<T: std::str::FromStr>(p: &mut crate::error::Problems, raw: &str, required: bool, field: &str, message: &str) -> Option<T> {
+fn optional<T: std::str::FromStr>(p: &mut crate::error::Problems, raw: &str, required: bool, field: &str, message: String) -> Option<T> {
     if raw.trim().is_empty() && !required {
         return None;
     }

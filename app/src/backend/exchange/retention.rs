@@ -27,7 +27,7 @@ impl ReviewDue {
 /// Nothing more is done on a purged case: the one refusal every write path gives.
 pub fn refuse_if_purged(purged: bool) -> Result<(), AppError> {
     if purged {
-        return Err(AppError::Conflict("This case was purged on retention review: it is kept as a record only.".into()));
+        return Err(AppError::Conflict(tr!(crate::i18n::reader(), "err-case-was-purged-retention-review")));
     }
     Ok(())
 }
@@ -124,9 +124,9 @@ pub enum Decision {
 impl Decision {
     pub fn parse(form: &RetentionForm, now: DateTime<Utc>) -> Result<(i64, Self), AppError> {
         let mut p = Problems::default();
-        let case_id: Option<i64> = p.parsed(&form.case_id, "case_id", "Choose the case you review.");
+        let case_id: Option<i64> = p.parsed(&form.case_id, "case_id", tr!(crate::i18n::reader(), "err-choose-case-you-review"));
         let reason = crate::i18n::plain_text(&form.reason);
-        p.check((3..=2000).contains(&reason.chars().count()), "reason", "Give the reason, in 3 to 2,000 characters.");
+        p.check((3..=2000).contains(&reason.chars().count()), "reason", tr!(crate::i18n::reader(), "err-give-reason-3-2-000"));
         let decision = match form.decision.as_str() {
             "keep" => {
                 let until = NaiveDate::parse_from_str(form.keep_until.trim(), "%Y-%m-%d")
@@ -134,12 +134,12 @@ impl Decision {
                     .and_then(|d| d.and_hms_opt(0, 0, 0))
                     .map(|t| t.and_utc());
                 let later = until.filter(|u| *u > now && *u <= now + chrono::Duration::days(366 * 25));
-                p.check(later.is_some(), "keep_until", "Give a date in the future (at most 25 years on), like 2031-12-31.");
+                p.check(later.is_some(), "keep_until", tr!(crate::i18n::reader(), "err-give-date-future-most-25"));
                 later.map(|until| Decision::Keep { until, reason: reason.clone() })
             }
             "purge" => Some(Decision::Purge { reason: reason.clone() }),
             _ => {
-                p.add("decision", "Choose to keep the case or to purge it.");
+                p.add("decision", tr!(crate::i18n::reader(), "err-choose-keep-case-purge"));
                 None
             }
         };

@@ -34,7 +34,7 @@ pub fn parse_address(text: &str) -> Result<Option<String>, AppError> {
     if valid {
         Ok(Some(t.to_string()))
     } else {
-        Err(AppError::field("email", "Give an e-mail address such as name@agency.gc.ca."))
+        Err(AppError::field("email", tr!(crate::i18n::reader(), "err-give-e-mail-address-such")))
     }
 }
 

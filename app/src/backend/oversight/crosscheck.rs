@@ -12,6 +12,7 @@ use crate::backend::exchange::policy::Visibility;
 use crate::backend::exchange::requests::RequestRow;
 use crate::backend::oversight::search::push_thread_visible;
 use crate::error::AppError;
+use crate::i18n::{LabelIn, Locale};
 use crate::model::Role;
 use crate::model::{CrossCheckView, CrossMatch, EntityKind, IndicatorKind, SessionUser};
 use sqlx::{QueryBuilder, Sqlite, SqlitePool};
@@ -31,10 +32,12 @@ enum Term {
 }
 
 impl Term {
-    fn label(&self) -> String {
+    /// "Person: SHARMA, Rajesh", "Domain: pay-now.example": the kind in the reader's language, the value as
+    /// recorded.
+    fn label(&self, l: Locale) -> String {
         match self {
-            Term::Indicator(k, v) => format!("{}: {v}", k.label()),
-            Term::Entity { kind, name, .. } => format!("{}: {name}", kind.label()),
+            Term::Indicator(k, v) => format!("{}: {v}", k.label_in(l)),
+            Term::Entity { kind, name, .. } => format!("{}: {name}", kind.label_in(l)),
         }
     }
 
@@ -83,7 +86,30 @@ struct Hit {
     case_id: i64,
     reference: String,
     title: String,
-    detail: String,
+    /// Where it was found (`FOUND_AS`): the record's kind, as a code.
+    how: String,
+    /// The name it is recorded under, or the subject of the request that names it.
+    named: Option<String>,
+    /// The handling conditions of that request or response (" H1 H2"), or empty.
+    codes: String,
+}
+
+impl Hit {
+    /// "on the case as Rajesh Sharma", "named in request Account holders (conditions H1)", in `l`.
+    fn found_as(&self, l: Locale) -> String {
+        let named = self.named.clone().unwrap_or_default();
+        let found = match self.how.as_str() {
+            "entity_name" => tr!(l, "xcheck-found-entity", name = named),
+            "entity_identifier" => tr!(l, "xcheck-found-identifier", name = named),
+            "request" => tr!(l, "xcheck-found-request", subject = named),
+            "response" => tr!(l, "xcheck-found-response", subject = named),
+            _ => tr!(l, "xcheck-found-indicator"),
+        };
+        match self.codes.trim() {
+            "" => found,
+            codes => tr!(l, "xcheck-found-conditions", found = found, codes = codes.to_string()),
+        }
+    }
 }
 
 const PER_TERM: i64 = 10;
@@ -98,6 +124,8 @@ struct Key {
     request: i64,
     terms: BTreeSet<Term>,
     window: i64,
+    /// The words of a result are in its reader's language.
+    locale: Locale,
 }
 
 pub struct Kept {
@@ -118,17 +146,18 @@ pub async fn kept_or_run(
     viewer: &SessionUser,
     vis: Visibility,
     request: &RequestRow,
+    l: Locale,
     allowance: impl FnOnce() -> Result<(), AppError>,
 ) -> Result<(Arc<CrossCheckView>, bool), AppError> {
     let terms = terms(pool, viewer, request).await?;
     // Each viewer's window starts at their own second, so expiries are spread out.
     let window = (chrono::Utc::now().timestamp() + viewer.id.rem_euclid(60)).div_euclid(KEEP_MINUTES * 60);
-    let key = Key { viewer: viewer.id, agency: viewer.agency_id, role: viewer.role, request: request.id, terms, window };
+    let key = Key { viewer: viewer.id, agency: viewer.agency_id, role: viewer.role, request: request.id, terms, window, locale: l };
     if let Some(result) = kept.results.get(&key) {
         return Ok((result, false));
     }
     allowance()?;
-    let result = Arc::new(run(pool, viewer, vis, request, &key.terms).await?);
+    let result = Arc::new(run(pool, viewer, vis, request, &key.terms, l).await?);
     kept.results.insert(key, result.clone());
     Ok((result, true))
 }
@@ -163,6 +192,7 @@ async fn run(
     vis: Visibility,
     request: &RequestRow,
     terms: &BTreeSet<Term>,
+    l: Locale,
 ) -> Result<CrossCheckView, AppError> {
     let case_id = request.case_id;
 
@@ -172,17 +202,20 @@ async fn run(
         let mut q: QueryBuilder<Sqlite> = QueryBuilder::new("");
         match term {
             Term::Indicator(kind, value) => {
-                q.push("SELECT c.id AS case_id, c.reference, c.title, 'indicator on the case' AS detail FROM indicators i JOIN cases c ON c.id = i.case_id WHERE i.value = ")
-                    .push_bind(value.clone())
-                    .push(" AND i.kind = ")
-                    .push_bind(kind.as_str());
+                q.push(
+                    "SELECT c.id AS case_id, c.reference, c.title, 'indicator' AS how, NULL AS named, '' AS codes \
+                     FROM indicators i JOIN cases c ON c.id = i.case_id WHERE i.value = ",
+                )
+                .push_bind(value.clone())
+                .push(" AND i.kind = ")
+                .push_bind(kind.as_str());
                 q.push(" AND i.case_id != ").push_bind(case_id);
                 crate::backend::exchange::policy::push_indicator_visible(&mut q, viewer, "i");
             }
             Term::Entity { kind, key, identifier, .. } => {
                 q.push("SELECT c.id AS case_id, c.reference, c.title, ");
                 q.push("CASE WHEN e.name_key = ").push_bind(key.clone());
-                q.push(" THEN 'on the case as ' || e.name ELSE 'same identifier, on the case as ' || e.name END AS detail ");
+                q.push(" THEN 'entity_name' ELSE 'entity_identifier' END AS how, e.name AS named, '' AS codes ");
                 q.push("FROM entities e JOIN cases c ON c.id = e.case_id WHERE e.kind = ").push_bind(kind.as_str());
                 q.push(" AND (e.name_key = ").push_bind(key.clone());
                 if !identifier.is_empty() {
@@ -199,14 +232,13 @@ async fn run(
         if let Some(fts) = term.fts() {
             // The record's handling conditions go with it: information found again is still under them.
             let mut q: QueryBuilder<Sqlite> = QueryBuilder::new(format!(
-                "SELECT c.id AS case_id, c.reference, c.title, \
-                 CASE s.kind WHEN 'request' THEN 'named in request ' || (SELECT subject FROM requests WHERE id = s.object_id) \
-                   || {} \
-                 ELSE 'named in a response to ' || (SELECT rq.subject FROM responses rs JOIN requests rq ON rq.id = rs.request_id WHERE rs.id = s.object_id) \
-                   || {} END AS detail \
+                "SELECT c.id AS case_id, c.reference, c.title, s.kind AS how, \
+                 CASE s.kind WHEN 'request' THEN (SELECT subject FROM requests WHERE id = s.object_id) \
+                 ELSE (SELECT rq.subject FROM responses rs JOIN requests rq ON rq.id = rs.request_id WHERE rs.id = s.object_id) END AS named, \
+                 CASE s.kind WHEN 'request' THEN {} ELSE {} END AS codes \
                  FROM search_index s JOIN cases c ON c.id = s.case_id WHERE search_index MATCH ",
-                conditions_suffix("requests"),
-                conditions_suffix("responses")
+                conditions_codes("requests"),
+                conditions_codes("responses")
             ));
             q.push_bind(fts);
             q.push(" AND s.kind IN ('request', 'response') AND s.case_id != ").push_bind(case_id);
@@ -216,8 +248,8 @@ async fn run(
             hits.extend(q.build_query_as::<Hit>().fetch_all(pool).await?);
         }
         matches.extend(hits.into_iter().map(|h| CrossMatch {
-            matched: term.label(),
-            found_as: h.detail,
+            matched: term.label(l),
+            found_as: h.found_as(l),
             case_id: h.case_id,
             link: format!("/cases/{}", h.case_id),
             case_reference: h.reference,
@@ -226,16 +258,15 @@ async fn run(
     }
     matches.sort_by(|a, b| (&a.matched, &a.case_reference, &a.found_as).cmp(&(&b.matched, &b.case_reference, &b.found_as)));
     matches.dedup();
-    Ok(CrossCheckView { looked_for: terms.iter().map(Term::label).collect(), matches })
+    Ok(CrossCheckView { looked_for: terms.iter().map(|t| t.label(l)).collect(), matches })
 }
 
-/// SQL for " (conditions H1 H2)" after a record of `table` (requests or responses) whose id is `s.object_id`,
-/// or "" when it carries none.
-fn conditions_suffix(table: &str) -> String {
+/// SQL for the handling conditions (" H1 H2") of a record of `table` (requests or responses) whose id is
+/// `s.object_id`, or "" when it carries none.
+fn conditions_codes(table: &str) -> String {
     format!(
-        "(SELECT CASE WHEN codes = '' THEN '' ELSE ' (conditions' || codes || ')' END FROM (SELECT \
-         CASE WHEN h0 THEN ' H0' ELSE '' END || CASE WHEN h1 THEN ' H1' ELSE '' END || CASE WHEN h2 THEN ' H2' ELSE '' END \
-         || CASE WHEN h3 IS NOT NULL THEN ' H3' ELSE '' END AS codes FROM {table} WHERE id = s.object_id))"
+        "COALESCE((SELECT CASE WHEN h0 THEN ' H0' ELSE '' END || CASE WHEN h1 THEN ' H1' ELSE '' END \
+         || CASE WHEN h2 THEN ' H2' ELSE '' END || CASE WHEN h3 IS NOT NULL THEN ' H3' ELSE '' END FROM {table} WHERE id = s.object_id), '')"
     )
 }
 

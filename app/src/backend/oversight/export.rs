@@ -1,8 +1,11 @@
 //! CSV exports of the case and request lists with the user's filters (RFC 4180, UTF-8). Cells that a
-//! spreadsheet would run as a formula are neutralised. Every export is audited by the caller.
+//! spreadsheet would run as a formula are neutralised. Every export is audited by the caller. Column headers
+//! and labels (category, status…) are in the reader's language; what users wrote and codes are not, and times
+//! are written one way for every reader ("2026-11-25 14:00 IST": spreadsheets and scripts read them).
 
 use crate::backend::exchange::policy::Visibility;
 use crate::error::AppError;
+use crate::i18n::{LabelIn, Locale};
 use crate::model::{CaseFilter, InboxFilter, SessionUser};
 use sqlx::SqlitePool;
 
@@ -14,7 +17,7 @@ pub fn neutralise(cell: &str) -> String {
     }
 }
 
-fn write(header: &[&str], rows: Vec<Vec<String>>) -> Result<String, AppError> {
+fn write(header: &[String], rows: Vec<Vec<String>>) -> Result<String, AppError> {
     let mut w = csv::WriterBuilder::new().terminator(csv::Terminator::CRLF).from_writer(Vec::new());
     let fail = |e: csv::Error| {
         tracing::error!(error = %e, "csv");
@@ -30,7 +33,18 @@ fn write(header: &[&str], rows: Vec<Vec<String>>) -> Result<String, AppError> {
 
 const MAX_PAGES: u32 = 400;
 
-pub async fn cases_csv(pool: &SqlitePool, vis: Visibility, filter: &CaseFilter, zone: &str) -> Result<(String, usize), AppError> {
+/// A time as every export writes it, whatever the reader's language.
+fn machine_time(t: &crate::model::ShownTime, zone: &str) -> String {
+    crate::backend::platform::time::display_in(Locale::En, t.at, zone)
+}
+
+pub async fn cases_csv(
+    pool: &SqlitePool,
+    vis: Visibility,
+    filter: &CaseFilter,
+    zone: &str,
+    l: Locale,
+) -> Result<(String, usize), AppError> {
     let mut rows = Vec::new();
     let mut f = filter.clone();
     let mut conn = pool.acquire().await?;
@@ -41,14 +55,14 @@ pub async fn cases_csv(pool: &SqlitePool, vis: Visibility, filter: &CaseFilter, 
             vec![
                 c.reference,
                 c.title,
-                c.category.label().into(),
-                c.priority.label().into(),
-                c.status.label().into(),
+                c.category.label_in(l),
+                c.priority.label_in(l),
+                c.status.label_in(l),
                 c.tlp.label().into(),
                 c.owner_agency,
                 c.lead_name,
                 c.open_requests.to_string(),
-                c.updated.text,
+                machine_time(&c.updated, zone),
             ]
         }));
         if !more {
@@ -56,7 +70,19 @@ pub async fn cases_csv(pool: &SqlitePool, vis: Visibility, filter: &CaseFilter, 
         }
     }
     let n = rows.len();
-    Ok((write(&["Reference", "Title", "Category", "Priority", "Status", "TLP", "Owner", "Lead", "Open requests", "Updated"], rows)?, n))
+    let header = [
+        tr!(l, "col-reference"),
+        tr!(l, "col-title"),
+        tr!(l, "col-category"),
+        tr!(l, "col-priority"),
+        tr!(l, "col-status"),
+        tr!(l, "col-tlp"),
+        tr!(l, "csv-owner"),
+        tr!(l, "col-lead"),
+        tr!(l, "col-open-requests"),
+        tr!(l, "col-updated"),
+    ];
+    Ok((write(&header, rows)?, n))
 }
 
 pub async fn requests_csv(
@@ -64,6 +90,7 @@ pub async fn requests_csv(
     viewer: &SessionUser,
     vis: Visibility,
     filter: &InboxFilter,
+    l: Locale,
 ) -> Result<(String, usize), AppError> {
     let mut rows = Vec::new();
     let mut f = filter.clone();
@@ -71,18 +98,21 @@ pub async fn requests_csv(
         f.page = page;
         let p = crate::backend::exchange::requests::list(pool, viewer, vis, &f).await?;
         rows.extend(p.requests.into_iter().map(|r| {
-            let (due, overdue) = r.deadline.map(|d| (d.due.text, if d.overdue { "yes" } else { "no" })).unwrap_or_default();
+            let (due, overdue) = r
+                .deadline
+                .map(|d| (machine_time(&d.due, &viewer.time_zone), if d.overdue { tr!(l, "csv-yes") } else { tr!(l, "csv-no") }))
+                .unwrap_or_default();
             vec![
                 r.case_reference,
                 r.subject,
-                r.kind.label().into(),
-                r.priority.label().into(),
-                r.status.label().into(),
+                r.kind.label_in(l),
+                r.priority.label_in(l),
+                r.status.label_in(l),
                 r.tlp.label().into(),
                 r.from_agency,
                 r.to_agency,
                 due,
-                overdue.into(),
+                overdue,
                 r.legal_basis.unwrap_or_default(),
                 r.conditions.codes().join(" "),
             ]
@@ -92,13 +122,21 @@ pub async fn requests_csv(
         }
     }
     let n = rows.len();
-    Ok((
-        write(
-            &["Case", "Subject", "Type", "Priority", "Status", "TLP", "From", "To", "Due", "Overdue", "Legal basis", "Conditions"],
-            rows,
-        )?,
-        n,
-    ))
+    let header = [
+        tr!(l, "col-case"),
+        tr!(l, "col-subject"),
+        tr!(l, "col-type"),
+        tr!(l, "col-priority"),
+        tr!(l, "col-status"),
+        tr!(l, "col-tlp"),
+        tr!(l, "col-from"),
+        tr!(l, "col-to"),
+        tr!(l, "col-due"),
+        tr!(l, "csv-overdue"),
+        tr!(l, "csv-legal-basis"),
+        tr!(l, "csv-conditions"),
+    ];
+    Ok((write(&header, rows)?, n))
 }
 
 #[cfg(test)]
@@ -112,7 +150,8 @@ mod tests {
         assert_eq!(neutralise("-2"), "'-2");
         assert_eq!(neutralise("@SUM(A1)"), "'@SUM(A1)");
         assert_eq!(neutralise("LD-2026-000001"), "LD-2026-000001");
-        let out = write(&["a", "b"], vec![vec!["x, \"y\"".into(), "=1+1".into()], vec!["line\nbreak".into(), "ü".into()]]).unwrap();
+        let out =
+            write(&["a".into(), "b".into()], vec![vec!["x, \"y\"".into(), "=1+1".into()], vec!["line\nbreak".into(), "ü".into()]]).unwrap();
         assert_eq!(out, "a,b\r\n\"x, \"\"y\"\"\",'=1+1\r\n\"line\nbreak\",ü\r\n");
     }
 }

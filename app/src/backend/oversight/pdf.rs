@@ -220,6 +220,8 @@ pub struct Running {
     pub marking_colour: (f32, f32, f32),
     pub header: String,
     pub footer: String,
+    /// The reader's language, for the page numbers.
+    pub locale: crate::i18n::Locale,
 }
 
 /// A structure element of the document: what a screen reader announces and reads in order.
@@ -472,7 +474,7 @@ fn running_parts(surface: &mut Surface, running: &Running, page: usize, count: u
         line(s, head_y - 12.0, 0.5);
     });
     let foot_y = 36.0;
-    let pages = format!("Page {page} of {count}");
+    let pages = tr!(running.locale, "pdf-page", page = page as i64, count = count as i64);
     as_artifact(surface, ArtifactType::Footer, |s| {
         line(s, foot_y + 18.0, 0.5);
         let used = marking(s, running, LEFT, foot_y) + 12.0;
@@ -537,6 +539,7 @@ mod tests {
             marking_colour: (1.0, 0.75, 0.0),
             header: "LD-2026-000001".into(),
             footer: "Printed by test".into(),
+            locale: crate::i18n::Locale::En,
         };
         // krilla refuses to finish a document that breaks PDF/UA-1 (untagged content, no language or title).
         let bytes = doc.finish("Report", "en", &running).expect("valid PDF/UA-1");

@@ -7,6 +7,7 @@ use crate::backend::oversight::pdf::{Document, Face, Running};
 use crate::backend::platform::{auth::Actor, db::Db, time};
 use crate::backend::{exchange::case_page, exchange::cases, exchange::request_page, exchange::requests};
 use crate::error::AppError;
+use crate::i18n::{LabelIn, Locale};
 use crate::model::*;
 use chrono::{DateTime, Utc};
 use serde_json::json;
@@ -21,9 +22,11 @@ fn marking_colour(tlp: Tlp) -> (f32, f32, f32) {
     }
 }
 
-fn grading(source: Option<SourceGrade>, info: Option<InfoGrade>) -> Option<String> {
+fn grading(source: Option<SourceGrade>, info: Option<InfoGrade>, l: Locale) -> Option<String> {
     match (source, info) {
-        (Some(s), Some(i)) => Some(format!("{}{} (source {}; information {})", s.as_str(), i.as_str(), s.label(), i.label())),
+        (Some(s), Some(i)) => {
+            Some(tr!(l, "pdf-grading", code = format!("{}{}", s.as_str(), i.as_str()), source = s.label_in(l), info = i.label_in(l)))
+        }
         _ => None,
     }
 }
@@ -53,35 +56,40 @@ fn all_conditions(requests: &[RequestView]) -> Conditions {
 }
 
 /// "Conditions: H1 (not in judicial proceedings…), H3: words", or None without any.
-fn conditions_line(c: &Conditions) -> Option<String> {
+fn conditions_line(c: &Conditions, l: Locale) -> Option<String> {
     if c.is_empty() {
         return None;
     }
     let mut parts: Vec<String> = Vec::new();
-    for (on, text) in [
-        (c.h0, "H0 (only to prevent and combat crime)"),
-        (c.h1, "H1 (not in judicial proceedings without the provider's permission)"),
-        (c.h2, "H2 (not to be passed on without the provider's permission)"),
-    ] {
+    for (on, text) in [(c.h0, tr!(l, "pdf-h0")), (c.h1, tr!(l, "pdf-h1")), (c.h2, tr!(l, "pdf-h2"))] {
         if on {
-            parts.push(text.to_string());
+            parts.push(text);
         }
     }
     if let Some(words) = &c.h3 {
         parts.push(format!("H3: {words}"));
     }
-    Some(format!("Handling conditions: {}", parts.join("; ")))
+    Some(tr!(l, "pdf-conditions", list = parts.join("; ")))
 }
 
-fn consent_lines(doc: &mut Document, indent: f32, consents: &[ConsentView]) {
+fn consent_lines(doc: &mut Document, indent: f32, consents: &[ConsentView], l: Locale) {
     for k in consents {
         let what = match &k.pass_to {
-            Some(to) => format!("pass on to {to}"),
-            None => k.purpose.label().to_string(),
+            Some(to) => tr!(l, "pdf-pass-on-to", agency = to.clone()),
+            None => k.purpose.label_in(l),
         };
-        let mut line = format!("Consent asked by {} ({}) {}: {} · {}", k.asked_by, k.asked_by_agency, k.asked.text, what, k.status.label());
+        let mut line = tr!(
+            l,
+            "pdf-consent",
+            who = k.asked_by.clone(),
+            agency = k.asked_by_agency.clone(),
+            when = k.asked.text.clone(),
+            what = what,
+            status = k.status.label_in(l)
+        );
         if let (Some(by), Some(at)) = (&k.answered_by, &k.answered) {
-            line.push_str(&format!(" by {by} {}", at.text));
+            line.push(' ');
+            line.push_str(&tr!(l, "pdf-answered-by", who = by.clone(), when = at.text.clone()));
         }
         if !k.answer.is_empty() {
             line.push_str(&format!(" — {}", k.answer));
@@ -90,29 +98,35 @@ fn consent_lines(doc: &mut Document, indent: f32, consents: &[ConsentView]) {
     }
 }
 
-fn files(doc: &mut Document, indent: f32, list: &[AttachmentView]) {
+fn files(doc: &mut Document, indent: f32, list: &[AttachmentView], l: Locale) {
     for f in list {
-        doc.text(
-            Face::Regular,
-            9.0,
-            indent,
-            &format!("File: {} ({} bytes, {} by {}) SHA-256 {}", f.file_name, f.size, f.created.text, f.uploaded_by, f.sha256),
+        let line = tr!(
+            l,
+            "pdf-file",
+            name = f.file_name.clone(),
+            size = f.size,
+            when = f.created.text.clone(),
+            who = f.uploaded_by.clone(),
+            sha = f.sha256.clone()
         );
+        doc.text(Face::Regular, 9.0, indent, &line);
     }
 }
 
-pub fn render(case: &CaseView, requests: &[RequestView], reader: &SessionUser, now: DateTime<Utc>) -> Result<Vec<u8>, AppError> {
+/// The report in the reader's language `l` (its fixed words, labels and page numbers; what users wrote, codes
+/// and times as recorded), tagged with that language.
+pub fn render(case: &CaseView, requests: &[RequestView], reader: &SessionUser, now: DateTime<Utc>, l: Locale) -> Result<Vec<u8>, AppError> {
     let marking = strictest(case, requests);
     let codes = all_conditions(requests).codes();
     let mut doc = Document::new();
-    case_facts(&mut doc, case);
-    case_records(&mut doc, case);
-    doc.heading(12.0, &format!("Requests ({})", requests.len()));
+    case_facts(&mut doc, case, l);
+    case_records(&mut doc, case, l);
+    doc.heading(12.0, &tr!(l, "pdf-requests", count = requests.len() as i64));
     if requests.is_empty() {
-        doc.text(Face::Regular, 10.0, 0.0, "No request.");
+        doc.text(Face::Regular, 10.0, 0.0, &tr!(l, "pdf-no-request"));
     }
     for r in requests {
-        request(&mut doc, r);
+        request(&mut doc, r, l);
     }
     let printed = time::display(now, &reader.time_zone);
     let running = Running {
@@ -120,141 +134,161 @@ pub fn render(case: &CaseView, requests: &[RequestView], reader: &SessionUser, n
         marking_colour: marking_colour(marking),
         // Shortened to fit beside the marking, at a word, with "…".
         header: format!("{} · {}", case.reference, case.title),
-        footer: format!("Printed {printed} for {} ({})", reader.display_name, reader.agency_code),
+        footer: tr!(l, "pdf-footer", when = printed, who = reader.display_name.clone(), agency = reader.agency_code.clone()),
+        locale: l,
     };
-    doc.finish(&format!("{} {}", case.reference, case.title), "en", &running).map_err(|e| {
+    doc.finish(&format!("{} {}", case.reference, case.title), l.as_str(), &running).map_err(|e| {
         tracing::error!(error = e, "the case report could not be made");
         AppError::Internal
     })
 }
 
 /// The title block, the case's facts and its summary.
-fn case_facts(doc: &mut Document, case: &CaseView) {
-    doc.text(Face::Regular, 10.0, 0.0, &format!("Case report · {}", case.reference));
+fn case_facts(doc: &mut Document, case: &CaseView, l: Locale) {
+    doc.text(Face::Regular, 10.0, 0.0, &tr!(l, "pdf-title", reference = case.reference.clone()));
     doc.title(16.0, &case.title);
     doc.gap(4.0);
-    doc.fact("Category", case.category.label());
-    doc.fact("Priority", case.priority.label());
-    doc.fact("Status", case.status.label());
-    doc.fact("Handling code", case.tlp.label());
-    doc.fact("Owner", &format!("{} ({}, {})", case.owner_agency.name, case.owner_agency.code, case.owner_agency.country.label()));
-    doc.fact("Lead officer", &case.lead_name);
-    let parties: Vec<String> = case.parties.iter().map(|p| format!("{} ({}, {})", p.name, p.code, p.country.label())).collect();
-    doc.fact("Parties", &parties.join("; "));
-    doc.fact("Opened", &case.created.text);
-    doc.fact("Last changed", &format!("{} by {}", case.updated.text, case.updated_by));
+    doc.fact(&tr!(l, "col-category"), &case.category.label_in(l));
+    doc.fact(&tr!(l, "col-priority"), &case.priority.label_in(l));
+    doc.fact(&tr!(l, "col-status"), &case.status.label_in(l));
+    doc.fact(&tr!(l, "pdf-handling-code"), case.tlp.label());
+    let agency = |name: &str, code: &str, country: Country| format!("{name} ({code}, {})", country.label_in(l));
+    doc.fact(&tr!(l, "pdf-owner"), &agency(&case.owner_agency.name, &case.owner_agency.code, case.owner_agency.country));
+    doc.fact(&tr!(l, "pdf-lead"), &case.lead_name);
+    let parties: Vec<String> = case.parties.iter().map(|p| agency(&p.name, &p.code, p.country)).collect();
+    doc.fact(&tr!(l, "pdf-parties"), &parties.join("; "));
+    doc.fact(&tr!(l, "pdf-opened"), &case.created.text);
+    doc.fact(&tr!(l, "pdf-last-changed"), &tr!(l, "pdf-when-by", when = case.updated.text.clone(), who = case.updated_by.clone()));
 
-    doc.heading(12.0, "Summary");
-    doc.text(Face::Regular, 10.0, 0.0, if case.summary.is_empty() { "No summary." } else { &case.summary });
+    doc.heading(12.0, &tr!(l, "pdf-summary"));
+    let summary = if case.summary.is_empty() { tr!(l, "pdf-no-summary") } else { case.summary.clone() };
+    doc.text(Face::Regular, 10.0, 0.0, &summary);
 }
 
 /// Entities, indicators and the case's own files.
-fn case_records(doc: &mut Document, case: &CaseView) {
+fn case_records(doc: &mut Document, case: &CaseView, l: Locale) {
     if !case.entities.is_empty() {
-        doc.heading(12.0, "Persons, companies and vessels");
+        doc.heading(12.0, &tr!(l, "pdf-entities"));
         for e in &case.entities {
             let id = if e.identifier.is_empty() { String::new() } else { format!(" ({})", e.identifier) };
             let note = if e.note.is_empty() { String::new() } else { format!(" — {}", e.note) };
-            doc.text(Face::Regular, 10.0, 0.0, &format!("{}: {}{id}{note}", e.kind.label(), e.name));
+            doc.text(Face::Regular, 10.0, 0.0, &format!("{}: {}{id}{note}", e.kind.label_in(l), e.name));
         }
     }
     if !case.indicators.is_empty() {
-        doc.heading(12.0, "Indicators");
+        doc.heading(12.0, &tr!(l, "pdf-indicators"));
         for i in &case.indicators {
             let seen = match (&i.first_seen, &i.last_seen) {
-                (Some(f), Some(l)) => format!(", seen {f} to {l}"),
-                (Some(f), None) => format!(", first seen {f}"),
+                (Some(f), Some(last)) => format!(", {}", tr!(l, "pdf-seen-between", from = f.clone(), to = last.clone())),
+                (Some(f), None) => format!(", {}", tr!(l, "pdf-seen-first", from = f.clone())),
                 _ => String::new(),
             };
-            doc.text(Face::Regular, 10.0, 0.0, &format!("{}: {} ({}{seen})", i.kind.label(), i.value, i.tlp.label()));
+            doc.text(Face::Regular, 10.0, 0.0, &format!("{}: {} ({}{seen})", i.kind.label_in(l), i.value, i.tlp.label()));
         }
     }
     if !case.attachments.is_empty() {
-        doc.heading(12.0, "Case files");
-        files(doc, 0.0, &case.attachments);
+        doc.heading(12.0, &tr!(l, "pdf-case-files"));
+        files(doc, 0.0, &case.attachments, l);
     }
 }
 
 /// One request: its heading, times, text and files, then its thread.
-fn request(doc: &mut Document, r: &RequestView) {
+fn request(doc: &mut Document, r: &RequestView, l: Locale) {
     let s = &r.summary;
     doc.rule();
     doc.keep(60.0);
     doc.text(Face::Bold, 11.0, 0.0, &s.subject);
-    doc.text(
-        Face::Regular,
-        9.5,
-        0.0,
-        &format!(
-            "{} · from {} ({}) to {} ({}) · {} · {} · {}",
-            s.kind.label(),
-            r.from_agency.name,
-            r.from_agency.code,
-            r.to_agency.name,
-            r.to_agency.code,
-            s.priority.label(),
-            s.status.label(),
-            s.tlp.label()
-        ),
+    let line = tr!(
+        l,
+        "pdf-request-line",
+        kind = s.kind.label_in(l),
+        from = format!("{} ({})", r.from_agency.name, r.from_agency.code),
+        to = format!("{} ({})", r.to_agency.name, r.to_agency.code),
+        priority = s.priority.label_in(l),
+        status = s.status.label_in(l),
+        tlp = s.tlp.label()
     );
-    let mut when = vec![format!("Sent {}", r.sent.as_ref().map(|t| t.text.as_str()).unwrap_or("not yet"))];
-    if let Some(d) = &s.deadline {
-        when.push(format!("due {} ({})", d.due.text, d.other_zone));
-    }
-    if let (Some(t), Some(by)) = (&r.acknowledged, &r.acknowledged_by) {
-        when.push(format!("acknowledged {} by {by}", t.text));
-    }
-    doc.text(Face::Regular, 9.5, 0.0, &when.join(" · "));
+    doc.text(Face::Regular, 9.5, 0.0, &line);
+    doc.text(Face::Regular, 9.5, 0.0, &request_times(r, l));
     if let Some(reason) = &r.decline_reason {
-        doc.text(Face::Regular, 9.5, 0.0, &format!("Declined: {reason}"));
+        doc.text(Face::Regular, 9.5, 0.0, &tr!(l, "pdf-declined", reason = reason.clone()));
     }
-    let basis = r.legal_basis.as_ref().map_or("not recorded".to_string(), |b| b.label.clone());
+    let basis = r.legal_basis.as_ref().map_or_else(|| tr!(l, "pdf-not-recorded"), |b| b.label.clone());
     let note = if r.legal_basis_note.is_empty() { String::new() } else { format!(" — {}", r.legal_basis_note) };
-    doc.text(Face::Regular, 9.5, 0.0, &format!("Legal basis: {basis}{note}"));
+    doc.text(Face::Regular, 9.5, 0.0, &tr!(l, "pdf-legal-basis", basis = format!("{basis}{note}")));
     if r.for_court {
-        let reference = if r.mla_reference.is_empty() { "no reference yet".to_string() } else { format!("reference {}", r.mla_reference) };
-        doc.text(Face::Regular, 9.5, 0.0, &format!("Evidence for court: needs a formal mutual legal assistance request ({reference})"));
+        let reference = if r.mla_reference.is_empty() {
+            tr!(l, "pdf-court-no-reference")
+        } else {
+            tr!(l, "pdf-court-reference", reference = r.mla_reference.clone())
+        };
+        doc.text(Face::Regular, 9.5, 0.0, &tr!(l, "pdf-court", reference = reference));
     }
-    if let Some(line) = conditions_line(&r.conditions) {
+    if let Some(line) = conditions_line(&r.conditions, l) {
         doc.text(Face::Regular, 9.5, 0.0, &line);
     }
     doc.gap(3.0);
     doc.text(Face::Regular, 10.0, 12.0, &r.body);
-    files(doc, 12.0, &r.attachments);
+    files(doc, 12.0, &r.attachments, l);
     for resp in &r.responses {
-        doc.gap(4.0);
-        doc.keep(40.0);
-        let mut head = format!("{} · {} ({}) · {} · {}", resp.kind.label(), resp.author, resp.agency, resp.created.text, resp.tlp.label());
-        if let Some(g) = grading(resp.source_grade, resp.info_grade) {
-            head.push_str(&format!(" · grading {g}"));
-        }
-        doc.text(Face::Bold, 9.5, 24.0, &head);
-        if let Some(line) = conditions_line(&resp.conditions) {
-            doc.text(Face::Regular, 9.0, 24.0, &line);
-        }
-        doc.text(Face::Regular, 10.0, 24.0, &resp.body);
-        files(doc, 24.0, &resp.attachments);
-        consent_lines(doc, 24.0, &resp.consents);
+        response(doc, resp, l);
     }
     for passed in &r.passed_on {
         let resp = &passed.response;
         doc.gap(4.0);
         doc.keep(40.0);
-        doc.text(
-            Face::Bold,
-            9.5,
-            24.0,
-            &format!("Passed on by {} {}: {} ({}) · {}", passed.passed_by, passed.passed.text, resp.author, resp.agency, resp.tlp.label()),
+        let head = tr!(
+            l,
+            "pdf-passed-on",
+            who = passed.passed_by.clone(),
+            when = passed.passed.text.clone(),
+            author = resp.author.clone(),
+            agency = resp.agency.clone(),
+            tlp = resp.tlp.label()
         );
-        if let Some(line) = conditions_line(&resp.conditions) {
+        doc.text(Face::Bold, 9.5, 24.0, &head);
+        if let Some(line) = conditions_line(&resp.conditions, l) {
             doc.text(Face::Regular, 9.0, 24.0, &line);
         }
         doc.text(Face::Regular, 10.0, 24.0, &resp.body);
     }
 }
 
+/// "Sent … · due … (…) · acknowledged … by …".
+fn request_times(r: &RequestView, l: Locale) -> String {
+    let mut when = vec![match &r.sent {
+        Some(t) => tr!(l, "pdf-sent", when = t.text.clone()),
+        None => tr!(l, "pdf-not-sent"),
+    }];
+    if let Some(d) = &r.summary.deadline {
+        when.push(tr!(l, "pdf-due", when = d.due.text.clone(), other = d.other_zone.clone()));
+    }
+    if let (Some(t), Some(by)) = (&r.acknowledged, &r.acknowledged_by) {
+        when.push(tr!(l, "pdf-acknowledged", when = t.text.clone(), who = by.clone()));
+    }
+    when.join(" · ")
+}
+
+/// One response in a request's thread, with its grading, conditions, files and the consents asked about it.
+fn response(doc: &mut Document, resp: &ResponseView, l: Locale) {
+    doc.gap(4.0);
+    doc.keep(40.0);
+    let mut head = format!("{} · {} ({}) · {} · {}", resp.kind.label_in(l), resp.author, resp.agency, resp.created.text, resp.tlp.label());
+    if let Some(g) = grading(resp.source_grade, resp.info_grade, l) {
+        head.push_str(" · ");
+        head.push_str(&tr!(l, "pdf-graded", grading = g));
+    }
+    doc.text(Face::Bold, 9.5, 24.0, &head);
+    if let Some(line) = conditions_line(&resp.conditions, l) {
+        doc.text(Face::Regular, 9.0, 24.0, &line);
+    }
+    doc.text(Face::Regular, 10.0, 24.0, &resp.body);
+    files(doc, 24.0, &resp.attachments, l);
+    consent_lines(doc, 24.0, &resp.consents, l);
+}
+
 /// The report for `case_id` if the actor may read the case; every attempt is an audit event.
-pub async fn case_report(db: &Db, actor: &Actor, case_id: i64) -> Result<(String, Vec<u8>), AppError> {
+pub async fn case_report(db: &Db, actor: &Actor, case_id: i64, l: Locale) -> Result<(String, Vec<u8>), AppError> {
     use crate::backend::platform::audit::{self, Event};
     let mut conn = db.pool.acquire().await?;
     let access = match cases::checked(&mut conn, &actor.user, case_id, CaseOp::View).await {
@@ -276,7 +310,7 @@ pub async fn case_report(db: &Db, actor: &Actor, case_id: i64) -> Result<(String
     drop(conn);
     // A report reads in the order things happened.
     views.sort_by_key(|v| v.summary.id);
-    let bytes = render(&case, &views, &actor.user, Utc::now())?;
+    let bytes = render(&case, &views, &actor.user, Utc::now(), l)?;
     let event =
         Event::new("case.export_pdf").on("case", case_id).case(case_id).details(json!({"requests": views.len(), "bytes": bytes.len()}));
     audit::record_alone(db, &actor.who, event).await?;

@@ -158,9 +158,7 @@ impl Proposal {
 pub async fn propose(tx: &mut Tx, target: &UserRow, proposal: Proposal, requested_by: i64) -> Result<AccountChange, AppError> {
     let user_id = target.id;
     if open_for(tx, user_id).await?.is_some() {
-        return Err(AppError::Conflict(
-            "A change to this account is already waiting for confirmation. Withdraw it first, or wait for the decision.".into(),
-        ));
+        return Err(AppError::Conflict(tr!(crate::i18n::reader(), "err-change-account-already-waiting-confirmation")));
     }
     let id: i64 = sqlx::query_scalar(
         "INSERT INTO account_changes (user_id, kind, from_role, from_agency_id, new_role, new_agency_id, requested_by, requested_at) \
@@ -192,7 +190,7 @@ async fn decide(tx: &mut Tx, change: &AccountChange, decision: ChangeDecision, b
     .execute(&mut **tx)
     .await?;
     if done.rows_affected() == 0 {
-        return Err(AppError::Conflict("This change has already been decided.".into()));
+        return Err(AppError::Conflict(tr!(crate::i18n::reader(), "err-change-has-already-been-decided")));
     }
     Ok(())
 }

@@ -41,18 +41,18 @@ pub fn validate(code: &str, name: &str, country: &str) -> Result<(String, String
     p.check(
         (2..=16).contains(&code.len()) && code.chars().all(|c| c.is_ascii_alphanumeric() || c == '-'),
         "code",
-        "Use 2 to 16 letters, digits or hyphens (e.g. RCMP).",
+        tr!(crate::i18n::reader(), "err-use-2-16-letters-digits"),
     );
-    p.check((2..=120).contains(&name.chars().count()), "name", "Enter the agency's full name (2 to 120 characters).");
+    p.check((2..=120).contains(&name.chars().count()), "name", tr!(crate::i18n::reader(), "err-enter-agency-s-full-name"));
     let parsed = country.parse::<Country>();
-    p.check(parsed.is_ok(), "country", "Choose India or Canada.");
+    p.check(parsed.is_ok(), "country", tr!(crate::i18n::reader(), "err-choose-india-canada"));
     p.into_result()?;
     Ok((code, name, parsed.expect("checked above")))
 }
 
 pub async fn insert(tx: &mut Tx, code: &str, name: &str, country: Country) -> Result<AgencyView, AppError> {
     if find_by_code(tx, code).await?.is_some() {
-        return Err(AppError::field("code", format!("An agency with code {code} already exists.")));
+        return Err(AppError::field("code", tr!(crate::i18n::reader(), "err-agency-code-already-exists", code = code.to_string())));
     }
     let id: i64 = sqlx::query_scalar("INSERT INTO agencies (code, name, country, created_at) VALUES (?,?,?,?) RETURNING id")
         .bind(code)

@@ -611,10 +611,10 @@ pub async fn list(
     let parse_date = |s: &str| NaiveDate::parse_from_str(s.trim(), "%Y-%m-%d").ok();
     let from = if filter.from.trim().is_empty() { None } else { parse_date(&filter.from) };
     let to = if filter.to.trim().is_empty() { None } else { parse_date(&filter.to) };
-    problems.check(filter.from.trim().is_empty() || from.is_some(), "from", "Use a date like 2026-11-25.");
-    problems.check(filter.to.trim().is_empty() || to.is_some(), "to", "Use a date like 2026-11-25.");
+    problems.check(filter.from.trim().is_empty() || from.is_some(), "from", tr!(crate::i18n::reader(), "err-use-date-like-2026-11"));
+    problems.check(filter.to.trim().is_empty() || to.is_some(), "to", tr!(crate::i18n::reader(), "err-use-date-like-2026-11"));
     if let (Some(f), Some(t)) = (from, to) {
-        problems.check(f <= t, "to", "The end date is before the start date.");
+        problems.check(f <= t, "to", tr!(crate::i18n::reader(), "err-end-date-before-start-date"));
     }
     problems.into_result()?;
 

@@ -140,9 +140,7 @@ pub async fn begin_registration(
     display_name: &str,
 ) -> Result<(CreationChallengeResponse, PasskeyRegistration), AppError> {
     if count(conn, user_id).await? >= MAX_PER_ACCOUNT {
-        return Err(AppError::Conflict(format!(
-            "An account keeps at most {MAX_PER_ACCOUNT} passkeys. Remove one you no longer use first."
-        )));
+        return Err(AppError::Conflict(tr!(crate::i18n::reader(), "err-too-many-passkeys", max = MAX_PER_ACCOUNT)));
     }
     let existing = stored(conn, user_id).await?.into_iter().map(|(_, p)| p.cred_id().clone()).collect::<Vec<_>>();
     rp.webauthn.start_passkey_registration(user_handle(user_id), username, display_name, Some(existing)).map_err(|e| {

@@ -32,17 +32,17 @@ impl std::fmt::Debug for PasswordHashString {
 pub fn check_rules(password: &str, username: &str) -> Result<(), String> {
     let len = password.chars().count();
     if len < MIN_LEN {
-        return Err(format!("Use at least {MIN_LEN} characters (this one has {len})."));
+        return Err(tr!(crate::i18n::reader(), "err-use-least-characters-has", min_len = MIN_LEN as i64, len = len.to_string()));
     }
     if len > MAX_LEN {
-        return Err(format!("Use at most {MAX_LEN} characters."));
+        return Err(tr!(crate::i18n::reader(), "err-use-most-characters", max_len = MAX_LEN as i64));
     }
     let lower = password.to_lowercase();
     if common().contains(&lower) {
-        return Err("This password is in a list of commonly used passwords. Choose another.".into());
+        return Err(tr!(crate::i18n::reader(), "err-password-list-commonly-used-passwords"));
     }
     if !username.is_empty() && lower.contains(&username.to_lowercase()) {
-        return Err("The password must not contain your username.".into());
+        return Err(tr!(crate::i18n::reader(), "err-password-must-not-contain-username"));
     }
     Ok(())
 }

@@ -43,9 +43,7 @@ fn totp(seed: Vec<u8>, username: &str) -> Result<Totp, AppError> {
 /// Refused while a confirmed one exists (a reset is a four-eyes change).
 pub async fn begin(tx: &mut Tx, key: &SealingKey, user_id: i64, username: &str) -> Result<Enrolment, AppError> {
     if is_confirmed(tx, user_id).await? {
-        return Err(AppError::Conflict(
-            "You already have an authenticator app set up. To replace it, ask an administrator to reset it.".into(),
-        ));
+        return Err(AppError::Conflict(tr!(crate::i18n::reader(), "err-you-already-have-authenticator-app")));
     }
     let mut seed = vec![0u8; 20];
     rand::RngCore::fill_bytes(&mut rand::rngs::OsRng, &mut seed);
@@ -74,11 +72,7 @@ pub const STEP_UP_SECONDS: i64 = 10 * 60;
 /// factor) within `STEP_UP_SECONDS`.
 pub fn ensure_recent_sign_in(has_factor: bool, signed_in_at: Option<i64>, now: i64) -> Result<(), AppError> {
     if has_factor && signed_in_at.is_none_or(|t| now - t > STEP_UP_SECONDS) {
-        return Err(AppError::Conflict(format!(
-            "To change your second factors, sign out and sign in again (with your current second factor) first: \
-             this is allowed for {} minutes after signing in.",
-            STEP_UP_SECONDS / 60
-        )));
+        return Err(AppError::Conflict(tr!(crate::i18n::reader(), "err-step-up-needed", minutes = STEP_UP_SECONDS / 60)));
     }
     Ok(())
 }

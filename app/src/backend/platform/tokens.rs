@@ -35,20 +35,26 @@ impl NewToken {
         let mut errors = Vec::new();
         let name = crate::i18n::plain_line(&form.name);
         if name.is_empty() {
-            errors.push(FieldError { field: "name".into(), message: "Give the token a name that says where it is used.".into() });
+            errors.push(FieldError { field: "name".into(), message: tr!(crate::i18n::reader(), "err-give-token-name-says-where") });
         } else if name.chars().count() > TOKEN_MAX_NAME_CHARS {
-            errors.push(FieldError { field: "name".into(), message: format!("Use at most {TOKEN_MAX_NAME_CHARS} characters.") });
+            errors.push(FieldError {
+                field: "name".into(),
+                message: tr!(crate::i18n::reader(), "err-use-most-characters-2", token_max_name_chars = TOKEN_MAX_NAME_CHARS as i64),
+            });
         }
         let scopes = form.ticked();
         if scopes.is_empty() {
-            errors.push(FieldError { field: "read".into(), message: "Tick at least one scope.".into() });
+            errors.push(FieldError { field: "read".into(), message: tr!(crate::i18n::reader(), "err-tick-least-scope") });
         }
         let days = match form.days.trim() {
             "" => TOKEN_DEFAULT_DAYS,
             d => match d.parse::<i64>() {
                 Ok(n) if (1..=TOKEN_MAX_DAYS).contains(&n) => n,
                 _ => {
-                    errors.push(FieldError { field: "days".into(), message: format!("Choose 1 to {TOKEN_MAX_DAYS} days.") });
+                    errors.push(FieldError {
+                        field: "days".into(),
+                        message: tr!(crate::i18n::reader(), "err-choose-1-days", token_max_days = TOKEN_MAX_DAYS),
+                    });
                     0
                 }
             },
@@ -132,7 +138,11 @@ pub async fn create(tx: &mut Tx, owner: &UserRow, new: &NewToken, now: DateTime<
         .fetch_one(&mut **tx)
         .await?;
     if live >= TOKEN_MAX_PER_ACCOUNT {
-        return Err(AppError::Conflict(format!("An account keeps at most {TOKEN_MAX_PER_ACCOUNT} live tokens: revoke one first.")));
+        return Err(AppError::Conflict(tr!(
+            crate::i18n::reader(),
+            "err-account-keeps-most-live-tokens",
+            token_max_per_account = TOKEN_MAX_PER_ACCOUNT
+        )));
     }
     let secret = {
         use rand::RngCore;

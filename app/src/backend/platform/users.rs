@@ -174,14 +174,22 @@ pub fn validate_fields(username: Option<&str>, display_name: &str, role: &str, t
         p.check(
             (3..=40).contains(&u.len()) && u.chars().all(|c| c.is_ascii_alphanumeric() || "._-".contains(c)),
             "username",
-            "Use 3 to 40 letters, digits, dots, hyphens or underscores.",
+            tr!(crate::i18n::reader(), "err-use-3-40-letters-digits"),
         );
     }
-    p.check((1..=120).contains(&display_name.trim().chars().count()), "display_name", "Enter the person's name (up to 120 characters).");
+    p.check(
+        (1..=120).contains(&display_name.trim().chars().count()),
+        "display_name",
+        tr!(crate::i18n::reader(), "err-enter-person-s-name-up"),
+    );
     let parsed = role.parse::<Role>();
-    p.check(parsed.is_ok(), "role", "Choose a role.");
+    p.check(parsed.is_ok(), "role", tr!(crate::i18n::reader(), "err-choose-role"));
     if let Some(tz) = time_zone {
-        p.check(tz.is_empty() || crate::backend::platform::time::is_known_zone(tz), "time_zone", "Choose a time zone from the list.");
+        p.check(
+            tz.is_empty() || crate::backend::platform::time::is_known_zone(tz),
+            "time_zone",
+            tr!(crate::i18n::reader(), "err-choose-time-zone-from-list"),
+        );
     }
     p.into_result()?;
     Ok(parsed.expect("checked above"))
@@ -206,9 +214,12 @@ impl PasswordKind {
 pub async fn insert(tx: &mut Tx, new: &NewUser, hash: &PasswordHashString, kind: PasswordKind) -> Result<UserRow, AppError> {
     let agency = crate::backend::platform::agencies::find_by_code(tx, &new.agency_code)
         .await?
-        .ok_or_else(|| AppError::field("agency", "Choose an existing agency."))?;
+        .ok_or_else(|| AppError::field("agency", tr!(crate::i18n::reader(), "err-choose-existing-agency")))?;
     if by_username(tx, &new.username).await?.is_some() {
-        return Err(AppError::field("username", format!("The username {} is taken.", new.username.trim())));
+        return Err(AppError::field(
+            "username",
+            tr!(crate::i18n::reader(), "err-username-taken", username = new.username.trim().to_string()),
+        ));
     }
     let tz = new.time_zone.clone().filter(|t| !t.is_empty()).unwrap_or_else(|| agency.country.default_time_zone().to_string());
     let now = Utc::now();
@@ -239,7 +250,7 @@ pub async fn ensure_admin_remains(tx: &mut Tx, target: &UserRow, still_active_ad
             .fetch_one(&mut **tx)
             .await?;
         if others == 0 {
-            return Err(AppError::Conflict("This is the last active admin account. Create or enable another admin first.".into()));
+            return Err(AppError::Conflict(tr!(crate::i18n::reader(), "err-last-active-admin-account-create")));
         }
     }
     Ok(())
