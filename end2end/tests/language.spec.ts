@@ -247,11 +247,15 @@ test('a refusal reads in the page\'s language, from an island rendered again in 
   await page.goto('/cases/new');
   await hydrated(page);
   await page.getByLabel('Titre', { exact: true }).fill('x');
+  // Agencies are brought in by ticking them, each country's under its name.
+  await expect(page.getByRole('group', { name: 'Inde' })).toBeVisible();
+  await page.getByLabel('CBSA').check();
   await page.getByRole('button', { name: 'Ouvrir le dossier' }).click();
   await expect(page.locator('.error-headline')).toHaveText('Veuillez corriger les champs indiqués.');
   // The field's own message, written by the server, is French too.
   await expect(page.locator('main')).toContainText('Donnez au dossier un titre de 3 à 200 caractères.');
-  // What was typed stays.
+  // What was typed and ticked stays.
   await expect(page.getByLabel('Titre', { exact: true })).toHaveValue('x');
+  await expect(page.getByLabel('CBSA')).toBeChecked();
   await context.close();
 });

@@ -982,3 +982,39 @@ async fn a_request_to_an_agency_hidden_in_a_thread_is_refused_like_one_to_a_stra
     // The RCMP, named openly, is still asked as before.
     assert_eq!(ask(&mut cbi, &case, "RCMP", "draft").await.status(), 200);
 }
+
+/// The agencies party to a case are picked by ticking them (the page posts `parties[]` once per ticked
+/// box), as well as typed as codes by the API; an unknown code ticked by hand is refused on its field.
+#[tokio::test]
+async fn agencies_are_brought_into_a_case_by_ticking_them() {
+    let s = TestServer::start_bare().await;
+    let mut ncb = s.signed_in("ncb.officer").await;
+    let me = support::user_id(&s.db, "ncb.officer").await.to_string();
+    let case = |parties: &[&'static str]| {
+        let mut form: Vec<(&str, String)> = vec![
+            ("title", "Picked parties".into()),
+            ("summary", String::new()),
+            ("category", "fraud".into()),
+            ("priority", "normal".into()),
+            ("tlp", "amber".into()),
+            ("lead", me.clone()),
+            ("links", String::new()),
+        ];
+        form.extend(parties.iter().map(|p| ("parties[]", p.to_string())));
+        form
+    };
+    let form = case(&["CBI", "RCMP"]);
+    let pairs: Vec<(&str, &str)> = form.iter().map(|(k, v)| (*k, v.as_str())).collect();
+    let created = ncb.ok("create_case", &pairs).await;
+    let opened = ncb.ok("open_case", &[("id", &created["id"].to_string())]).await;
+    let mut codes: Vec<&str> = opened["case"]["parties"].as_array().unwrap().iter().map(|p| p["code"].as_str().unwrap()).collect();
+    codes.sort();
+    assert_eq!(codes, ["CBI", "NCB", "RCMP"]);
+
+    let form = case(&["CBI", "NOPE"]);
+    let pairs: Vec<(&str, &str)> = form.iter().map(|(k, v)| (*k, v.as_str())).collect();
+    let refused = ncb.call("create_case", &pairs).await;
+    assert_eq!(refused.status(), 422);
+    let body: serde_json::Value = refused.json().await.unwrap();
+    assert_eq!(body["Validation"][0]["field"], "parties", "{body}");
+}

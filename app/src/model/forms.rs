@@ -17,10 +17,27 @@ pub struct CaseForm {
     pub tlp: String,
     /// The lead officer's user id.
     pub lead: String,
-    /// Agency codes, separated by commas, spaces or lines.
+    /// Agency codes, separated by commas, spaces or lines; or, from the page's ticked boxes (`parties[]`), a
+    /// list of them.
+    #[serde(deserialize_with = "text_or_list")]
     pub parties: String,
     /// Case references, separated the same way.
     pub links: String,
+}
+
+/// A field that comes as a text ("CBI, NCB", as the API sends it) or as a list (checkboxes named `field[]`,
+/// as the pages send them), kept as the text the parser reads.
+fn text_or_list<'de, D: serde::Deserializer<'de>>(d: D) -> Result<String, D::Error> {
+    #[derive(Deserialize)]
+    #[serde(untagged)]
+    enum TextOrList {
+        Text(String),
+        List(Vec<String>),
+    }
+    Ok(match TextOrList::deserialize(d)? {
+        TextOrList::Text(text) => text,
+        TextOrList::List(list) => list.join(","),
+    })
 }
 
 /// A new request.

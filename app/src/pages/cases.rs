@@ -8,7 +8,7 @@ use crate::components::lists::CaseTable;
 use crate::components::server_form::ServerForm;
 use crate::i18n::{LabelIn, Locale};
 use crate::model::permissions::{allows, Action};
-use crate::model::{CaseFilter, CaseStatus, Category, FormOptions, Priority, Tlp, CASES_CURRENT};
+use crate::model::{CaseFilter, CaseStatus, Category, Country, FormOptions, Priority, Tlp, CASES_CURRENT};
 use leptos::prelude::*;
 use leptos::server_fn::ServerFn;
 use leptos_meta::Title;
@@ -133,20 +133,15 @@ pub fn CaseFields(
     #[prop(optional)] priority: String,
     #[prop(optional)] tlp: String,
     #[prop(optional)] lead: String,
-    #[prop(optional)] parties: String,
+    /// The agencies already party (besides the owner): shown ticked, as they stay party.
+    #[prop(optional)]
+    parties: Vec<String>,
     #[prop(optional)] links: String,
 ) -> impl IntoView {
     let l = crate::i18n::use_locale();
     let leads = std::iter::once((String::new(), tr!(l, "choose-lead")))
         .chain(options.leads.iter().map(|(id, name)| (id.to_string(), name.clone())))
         .collect();
-    let agency_list = options
-        .agencies
-        .iter()
-        .filter(|a| a.id != options.my_agency.id)
-        .map(|a| format!("{} ({})", a.code, a.country.as_str()))
-        .collect::<Vec<_>>()
-        .join(", ");
     view! {
         <Field form=form label=tr!(l, "field-title") name="title" value=title required=true/>
         <TextArea form=form label=tr!(l, "field-summary") name="summary" value=summary rows=6/>
@@ -156,9 +151,49 @@ pub fn CaseFields(
             <SelectField form=form label=tr!(l, "field-tlp") name="tlp" options=enum_options(Tlp::ALL, Tlp::as_str, Tlp::label, None) selected=if tlp.is_empty() { "amber".to_string() } else { tlp }/>
         </div>
         <SelectField form=form label=tr!(l, "field-lead") name="lead" options=leads selected=lead/>
-        <Field form=form label=tr!(l, "field-parties") name="parties" value=parties hint=tr!(l, "field-parties-hint")/>
-        <p class="hint">{tr!(l, "agencies-list", list = agency_list)}</p>
+        <AgencyPicker form options=options.clone() parties/>
         <Field form=form label=tr!(l, "field-links") name="links" value=links hint=tr!(l, "field-links-hint")/>
+    }
+}
+
+/// The agencies party to the case, picked by ticking them, each country's together. Ones already party stay
+/// so (an agency is never taken out of a case mid-exchange): shown ticked, not to be unticked.
+#[component]
+fn AgencyPicker(form: &'static str, options: FormOptions, parties: Vec<String>) -> impl IntoView {
+    let l = crate::i18n::use_locale();
+    let groups = Country::ALL
+        .iter()
+        .map(|country| {
+            let boxes = options
+                .agencies
+                .iter()
+                .filter(|a| a.country == *country && a.id != options.my_agency.id)
+                .map(|a| {
+                    let id = format!("f-{form}-party-{}", a.code);
+                    let party = parties.contains(&a.code);
+                    let label_for = id.clone();
+                    view! {
+                        <label class="check" for=label_for>
+                            <input type="checkbox" id=id name="parties[]" value=a.code.clone() checked=party disabled=party/>
+                            <span><span class="mono" translate="no">{a.code.clone()}</span> " " <span class="muted small" translate="no">{a.name.clone()}</span></span>
+                        </label>
+                    }
+                })
+                .collect_view();
+            view! {
+                <div class="check-group" role="group" aria-label=country.label_in(l)>
+                    <p class="check-group-title">{country.label_in(l)}</p>
+                    {boxes}
+                </div>
+            }
+        })
+        .collect_view();
+    view! {
+        <fieldset class="pick-agencies" id=format!("f-{form}-parties")>
+            <legend>{tr!(l, "field-parties")}</legend>
+            <p class="hint">{tr!(l, "field-parties-hint")}</p>
+            <div class="check-groups">{groups}</div>
+        </fieldset>
     }
 }
 
