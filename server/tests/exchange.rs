@@ -174,6 +174,13 @@ async fn a_non_party_gets_the_same_answer_as_for_a_missing_id() {
         .await
         .unwrap();
     assert!(denied >= 3, "denied reads audited: {denied}");
+    let refused_upload: Option<String> = sqlx::query_scalar(
+        "SELECT object_id FROM audit_events WHERE username = 'cbsa.officer' AND action = 'attachment.upload' AND outcome = 'denied'",
+    )
+    .fetch_optional(&s.db.pool)
+    .await
+    .unwrap();
+    assert_eq!(refused_upload, Some(st.case_id.clone()), "the refused upload is on the record, against the case it aimed at");
 }
 
 #[tokio::test]
@@ -1017,4 +1024,25 @@ async fn agencies_are_brought_into_a_case_by_ticking_them() {
     assert_eq!(refused.status(), 422);
     let body: serde_json::Value = refused.json().await.unwrap();
     assert_eq!(body["Validation"][0]["field"], "parties", "{body}");
+}
+
+/// Opening or downloading a file only looks at the case: the history lists it with the views. The changes are
+/// found through their partial index, whose condition must stay the query's word for word.
+#[tokio::test]
+async fn reading_a_file_is_a_view_and_the_changes_keep_their_index() {
+    let s = TestServer::start().await;
+    let (st, _ncb, mut rcmp) = story(&s).await;
+    assert_eq!(rcmp.get(&format!("/attachments/{}", st.attachment_id)).await.status(), 200);
+    let h = rcmp.ok("case_history", &[("id", &st.case_id)]).await;
+    let actions = |k: &str| h[k].as_array().unwrap().iter().map(|e| e["action"].as_str().unwrap().to_string()).collect::<Vec<_>>();
+    assert!(actions("views").contains(&"attachment.download".to_string()), "{:?}", actions("views"));
+    assert!(!actions("changes").contains(&"attachment.download".to_string()), "{:?}", actions("changes"));
+    assert!(actions("changes").contains(&"attachment.upload".to_string()), "an upload is a change");
+
+    let query = format!(
+        "EXPLAIN QUERY PLAN SELECT id FROM audit_events WHERE case_id = 1 AND action NOT IN {} AND id < 99 ORDER BY id DESC LIMIT 5",
+        app::backend::exchange::cases::VIEW_ACTIONS
+    );
+    let plan: Vec<(i64, i64, i64, String)> = sqlx::query_as(&query).fetch_all(&s.db.pool).await.unwrap();
+    assert!(plan.iter().any(|step| step.3.contains("audit_events_case_changes")), "{plan:?}");
 }

@@ -204,6 +204,19 @@ pub struct Upload<'a> {
 /// Checks that `actor` may add a file to the target, before any of the file is read: a refused upload
 /// costs the server nothing.
 pub async fn authorize(db: &Db, actor: &Actor, target: &Target) -> Result<(), AppError> {
+    let result = may_upload(db, actor, target).await;
+    if let Err(AppError::NotFound | AppError::Forbidden) = &result {
+        // An attempt to add to a case one may not is on the record, as refused reads are (not in the
+        // case's history: the attempt is the auditor's to see, not the parties').
+        let event = crate::backend::platform::audit::Event::new("attachment.upload")
+            .on("case", target.case_id)
+            .details(serde_json::json!({ "request": target.request_id }));
+        crate::backend::platform::audit::record_refusal(db, &actor.who, event).await?;
+    }
+    result
+}
+
+async fn may_upload(db: &Db, actor: &Actor, target: &Target) -> Result<(), AppError> {
     use crate::backend::exchange::policy::{self, CaseOp};
     let mut conn = db.pool.acquire().await?;
     let access = crate::backend::exchange::cases::checked(&mut conn, &actor.user, target.case_id, CaseOp::Upload).await?;

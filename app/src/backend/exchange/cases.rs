@@ -495,11 +495,11 @@ pub async fn agency_refs(conn: &mut SqliteConnection, ids: &[i64]) -> Result<Has
     Ok(found)
 }
 
-/// Audit actions that only look at a case (opening it or one of its requests, a cross-check). Written
-/// out word for word in the partial index `audit_events_case_changes` (migrations/0014): SQLite uses a
-/// partial index only for a query that states its condition the same way, and without it, finding the
-/// changes of a much-read case would step over every view.
-const VIEW_ACTIONS: &str = "('case.read', 'request.read', 'request.cross_check')";
+/// Audit actions that only look at a case (opening it or one of its requests, a cross-check, opening or
+/// downloading a file). Written out word for word in the partial index `audit_events_case_changes`
+/// (migrations/0031): SQLite uses a partial index only for a query that states its condition the same way,
+/// and without it, finding the changes of a much-read case would step over every view.
+pub const VIEW_ACTIONS: &str = "('case.read', 'request.read', 'request.cross_check', 'attachment.read', 'attachment.download')";
 
 /// What the history names an event's object by, for a reader the event is shown to: a request (or its
 /// answer, a consent asked about it, what was passed on with it) by its subject, the case by its title, a
