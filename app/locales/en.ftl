@@ -1247,3 +1247,15 @@ zone-AST = AST
 zone-ADT = ADT
 zone-NST = NST
 zone-NDT = NDT
+
+## Retention periods (admin, issue 20): how long closed cases are kept before review.
+rp-title = How long closed cases are kept before review
+rp-hint = Years after a case is closed before its country's supervisors review it (keep with a reason, or purge). A category without its own period follows the default. A change applies to cases closed from then on; cases already closed keep their review date.
+rp-years = Years before review
+rp-default = Default (every category without its own)
+rp-follows = follows the default ({ $years })
+rp-save = Save
+rp-saved = Retention period saved.
+err-retention-years = Give whole years, 1 to { $max }.
+audit-field-category = Category
+ev-retention-period = { $who } changed how long closed cases are kept before review

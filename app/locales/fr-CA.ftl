@@ -1247,3 +1247,15 @@ zone-AST = HNA
 zone-ADT = HAA
 zone-NST = HNT
 zone-NDT = HAT
+
+## Retention periods (admin, issue 20): how long closed cases are kept before review.
+rp-title = Durée de conservation des dossiers fermés avant examen
+rp-hint = Nombre d'années après la fermeture d'un dossier avant que les superviseurs de son pays l'examinent (le conserver, motif à l'appui, ou l'épurer). Une catégorie sans durée propre suit la durée par défaut. Un changement s'applique aux dossiers fermés par la suite; les dossiers déjà fermés gardent leur date d'examen.
+rp-years = Années avant l'examen
+rp-default = Par défaut (toute catégorie sans durée propre)
+rp-follows = suit la durée par défaut ({ $years })
+rp-save = Enregistrer
+rp-saved = Durée de conservation enregistrée.
+err-retention-years = Indiquez un nombre entier d'années, de 1 à { $max }.
+audit-field-category = Catégorie
+ev-retention-period = { $who } a modifié la durée de conservation des dossiers fermés avant examen

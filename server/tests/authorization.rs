@@ -204,6 +204,8 @@ fn table() -> Vec<Row> {
         row(Fn("legal_bases", none), false,                          [D, D, D, D, D, D, D, O, U]),
         row(Fn("add_legal_basis", |_| vec![("code", "x".into()), ("label", "Matrix basis".into())]), true, [D, D, D, D, D, D, D, R, U]),
         row(Fn("retire_legal_basis", |_| vec![("id", "999999".into())]), true, [D, D, D, D, D, D, D, N, U]),
+        row(Fn("retention_periods", none), false,                    [D, D, D, D, D, D, D, O, U]),
+        row(Fn("set_retention_period", |_| vec![("category", "fraud".into()), ("years", "7".into())]), true, [D, D, D, D, D, D, D, O, U]),
         // Consent is asked by the side the answer was given to (NCB; here already asked, so refused as a
         // repeat), answered by the provider's side (RCMP), withdrawn by the asker's; the thread's outsiders
         // do not find it. Passing the H2 answer on to CBSA waits for consent.

@@ -173,3 +173,48 @@ async fn review_due_agrees_with_its_sql() {
     assert_eq!(rust, sql);
     assert_eq!(sql.len(), 1, "the demo's hawala case");
 }
+
+/// Each country's admin sets how long its closed cases are kept before review, by category: cases of that
+/// country closed afterwards follow it, the other country's do not; only an admin may, with whole years.
+#[tokio::test]
+async fn a_countrys_admin_sets_how_long_closed_cases_wait_for_review() {
+    let s = TestServer::start_bare().await;
+    let mut admin = s.signed_in("admin").await; // Public Safety Canada's
+    let mut rcmp = s.signed_in("rcmp.officer").await;
+    assert_eq!(rcmp.call("set_retention_period", &[("category", "fraud"), ("years", "7")]).await.status(), 403);
+    let refused = admin.call("set_retention_period", &[("category", "fraud"), ("years", "0")]).await;
+    assert_eq!(refused.status(), 422);
+    let body: serde_json::Value = refused.json().await.unwrap();
+    assert_eq!(body["Validation"][0]["field"], "years");
+    admin.ok("set_retention_period", &[("category", "fraud"), ("years", "7")]).await;
+    let shown = admin.ok("retention_periods", &[]).await;
+    let fraud = shown.as_array().unwrap().iter().find(|p| p["category"] == "fraud").unwrap();
+    assert_eq!(fraud["years"], 7);
+
+    let review_years = |case: String| {
+        let pool = s.db.pool.clone();
+        async move {
+            let review: chrono::DateTime<chrono::Utc> =
+                sqlx::query_scalar("SELECT review_at FROM cases WHERE id = ?").bind(&case).fetch_one(&pool).await.unwrap();
+            ((review - chrono::Utc::now()).num_days() as f64 / 365.25).round() as i64
+        }
+    };
+    let canadian = support::own_case(&s, &mut rcmp, "Cheque kiting ring").await;
+    rcmp.ok("change_case_status", &[("id", &canadian), ("status", "closed")]).await;
+    assert_eq!(review_years(canadian).await, 7, "Canada's fraud cases now wait seven years");
+    let mut ncb = s.signed_in("ncb.officer").await;
+    let indian = support::own_case(&s, &mut ncb, "Hawala ledger").await;
+    ncb.ok("change_case_status", &[("id", &indian), ("status", "closed")]).await;
+    assert_eq!(review_years(indian).await, 5, "India's default stands");
+
+    // Back to the default: the category follows it again; the default itself cannot be emptied.
+    admin.ok("set_retention_period", &[("category", "fraud"), ("years", "")]).await;
+    assert_eq!(admin.call("set_retention_period", &[("category", "*"), ("years", "")]).await.status(), 422);
+    let events: Vec<String> = sqlx::query_scalar("SELECT details FROM audit_events WHERE action = 'retention.period' ORDER BY id")
+        .fetch_all(&s.db.pool)
+        .await
+        .unwrap();
+    assert_eq!(events.len(), 2, "{events:?}");
+    assert!(events[0].contains("\"to\":7") && events[0].contains("\"country\":\"CA\""), "{}", events[0]);
+    assert!(events[1].contains("\"from\":7") && events[1].contains("\"to\":null"), "{}", events[1]);
+}

@@ -14,7 +14,7 @@ pub async fn legal_bases() -> Result<Vec<LegalBasisView>, AppError> {
     state::reply(
         async {
             let (actor, app) = state::context().await?;
-            policy::ensure(&actor.user, Action::ManageLegalBases)?;
+            policy::ensure(&actor.user, Action::ManageCountryLists)?;
             let mut conn = app.db.pool.acquire().await?;
             legal_bases::of_country(&mut conn, actor.user.country, true).await
         }
@@ -32,7 +32,7 @@ pub async fn add_legal_basis(#[server(flatten)] form: LegalBasisForm) -> Result<
     state::reply(
         async {
             let (actor, app) = state::context().await?;
-            policy::ensure(&actor.user, Action::ManageLegalBases)?;
+            policy::ensure(&actor.user, Action::ManageCountryLists)?;
             let basis = legal_bases::NewBasis::parse(&form)?;
             let mut tx = app.db.begin_write().await?;
             let id = legal_bases::add(&mut tx, actor.user.country, &basis).await?;
@@ -56,7 +56,7 @@ pub async fn retire_legal_basis(id: i64) -> Result<(), AppError> {
     state::reply(
         async {
             let (actor, app) = state::context().await?;
-            policy::ensure(&actor.user, Action::ManageLegalBases)?;
+            policy::ensure(&actor.user, Action::ManageCountryLists)?;
             let mut tx = app.db.begin_write().await?;
             // Another country's basis is not found: each country's admins keep their own list.
             let code = legal_bases::retire(&mut tx, actor.user.country, id).await?;

@@ -1,8 +1,52 @@
 //! Retention review and the person-centred report: supervisors, for their country's cases.
 
 use crate::error::AppError;
-use crate::model::{PersonReport, RetentionForm, RetentionItem};
+use crate::model::{PersonReport, RetentionForm, RetentionItem, RetentionPeriodForm, RetentionPeriodView};
 use leptos::prelude::*;
+
+/// How long closed cases are kept before review in the admin's country, category by category.
+#[server(endpoint = "retention_periods")]
+pub async fn retention_periods() -> Result<Vec<RetentionPeriodView>, AppError> {
+    use crate::backend::exchange::{policy, retention};
+    use crate::backend::state;
+    use crate::model::permissions::Action;
+    state::reply(
+        async {
+            let (actor, app) = state::context().await?;
+            policy::ensure(&actor.user, Action::ManageCountryLists)?;
+            let mut conn = app.db.pool.acquire().await?;
+            retention::periods(&mut conn, actor.user.country).await
+        }
+        .await,
+    )
+}
+
+/// Sets one category's period (or the default) for the admin's own country, audited with the years it replaces.
+#[server(endpoint = "set_retention_period")]
+pub async fn set_retention_period(#[server(flatten)] form: RetentionPeriodForm) -> Result<(), AppError> {
+    use crate::backend::exchange::{policy, retention};
+    use crate::backend::platform::audit::{self, Event};
+    use crate::backend::state;
+    use crate::model::permissions::Action;
+    use serde_json::json;
+    state::reply(
+        async {
+            let (actor, app) = state::context().await?;
+            policy::ensure(&actor.user, Action::ManageCountryLists)?;
+            let new = retention::NewPeriod::parse(&form)?;
+            let mut tx = app.db.begin_write().await?;
+            let previous = retention::set_period(&mut tx, actor.user.country, &new).await?;
+            let details = json!({
+                "category": new.category.map_or("*", |c| c.as_str()), "country": actor.user.country.as_str(),
+                "from": previous, "to": new.years
+            });
+            audit::record(&mut tx, &actor.who, Event::new("retention.period").details(details)).await?;
+            tx.commit().await?;
+            Ok(())
+        }
+        .await,
+    )
+}
 
 /// The cases of the supervisor's country due for review, the longest overdue first.
 #[server(endpoint = "retention_due")]

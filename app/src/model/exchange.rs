@@ -367,6 +367,14 @@ pub struct ResponseView {
     pub agency_id: i64,
 }
 
+/// How long one category's closed cases are kept before review in the admin's country: its own years, or
+/// none to follow the country's default (`category` None is that default).
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct RetentionPeriodView {
+    pub category: Option<Category>,
+    pub years: Option<i64>,
+}
+
 /// A case due for retention review, as its country's supervisors see it in the review list.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub struct RetentionItem {

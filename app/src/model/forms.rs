@@ -156,6 +156,16 @@ pub struct EntityForm {
     pub note: String,
 }
 
+/// How long one category's closed cases are kept before review, as the country's admin sets it.
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(default)]
+pub struct RetentionPeriodForm {
+    /// A category's code, or "*" for every category without its own.
+    pub category: String,
+    /// Whole years, 1 to 100; empty for a category to follow the country's default again.
+    pub years: String,
+}
+
 /// A retention review's decision on one case.
 #[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(default)]

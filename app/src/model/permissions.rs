@@ -30,8 +30,9 @@ pub enum Action {
     /// Hold API tokens and call `/api/v1` with them: the roles that work cases (the API serves case work
     /// only; account administration stays on the pages, behind a second factor).
     UseApi,
-    /// Keep one's country's list of legal bases for requests (admins: the list is law, not case content).
-    ManageLegalBases,
+    /// Keep one's country's lists that are law, not case content (admins): the legal bases for requests, and
+    /// how long closed cases are kept before their retention review.
+    ManageCountryLists,
     /// Review closed cases for retention (keep with a reason, or purge) and run the person-centred report
     /// for a data-protection request: supervisors, for their country.
     ReviewRetention,
@@ -48,7 +49,7 @@ pub const ALL_ACTIONS: &[Action] = &[
     Action::ConfirmAccountChanges,
     Action::ChangeCasesInBulk,
     Action::UseApi,
-    Action::ManageLegalBases,
+    Action::ManageCountryLists,
     Action::ReviewRetention,
 ];
 
@@ -56,8 +57,8 @@ pub fn allows(role: Role, action: Action) -> bool {
     use Action::*;
     match (role, action) {
         (_, ManageOwnProfile) => true,
-        (Role::Admin, ManageLegalBases) => true,
-        (Role::Officer | Role::Supervisor, ManageLegalBases) => false,
+        (Role::Admin, ManageCountryLists) => true,
+        (Role::Officer | Role::Supervisor, ManageCountryLists) => false,
         (Role::Supervisor, ReviewRetention) => true,
         (Role::Officer | Role::Admin, ReviewRetention) => false,
         (Role::Officer | Role::Supervisor, UseApi) => true,

@@ -2,12 +2,13 @@
 
 use crate::api::admin::{list_agencies, CreateAgency};
 use crate::api::conditions::{legal_bases, AddLegalBasis, RetireLegalBasis};
+use crate::api::retention::{retention_periods, SetRetentionPeriod};
 use crate::components::forms::{Field, SelectField};
 use crate::components::layout::Guard;
 use crate::components::server_form::ServerForm;
-use crate::i18n::LabelIn;
+use crate::i18n::{LabelIn, Locale};
 use crate::model::permissions::Action;
-use crate::model::Country;
+use crate::model::{Country, RetentionPeriodView};
 use leptos::prelude::*;
 use leptos::server_fn::ServerFn;
 use leptos_meta::Title;
@@ -70,6 +71,7 @@ fn Agencies() -> impl IntoView {
                 </section>
             </div>
             <LegalBases/>
+            <RetentionPeriods/>
         </Guard>
     }
 }
@@ -131,5 +133,67 @@ fn LegalBases() -> impl IntoView {
                 </ServerForm>
             </section>
         </div>
+    }
+}
+
+/// How long the country's closed cases are kept before their retention review: a default, and any category's
+/// own period. Cases closed from then on follow a change; those already closed keep their review date.
+#[component]
+fn RetentionPeriods() -> impl IntoView {
+    let l = crate::i18n::use_locale();
+    let periods = Resource::new(|| (), |_| retention_periods());
+    view! {
+        <section class="panel" aria-labelledby="rp-h">
+            <h2 id="rp-h">{tr!(l, "rp-title")}</h2>
+            <p class="hint">{tr!(l, "rp-hint")}</p>
+            <Suspense fallback=move || view! { <p class="loading">{tr!(l, "loading")}</p> }>
+                {move || Suspend::new(async move {
+                    match periods.await {
+                        Err(e) => view! { <p class="error-summary" role="alert">{e.message_in(l)}</p> }.into_any(),
+                        Ok(list) => {
+                            let default = list.iter().find(|p| p.category.is_none()).and_then(|p| p.years).unwrap_or_default();
+                            view! {
+                                <div class="table-wrap">
+                                    <table class="data">
+                                        <caption class="visually-hidden">{tr!(l, "rp-title")}</caption>
+                                        <thead><tr><th scope="col">{tr!(l, "col-category")}</th><th scope="col">{tr!(l, "rp-years")}</th></tr></thead>
+                                        <tbody>
+                                            {list.into_iter().map(|p| period_row(p, default, l)).collect_view()}
+                                        </tbody>
+                                    </table>
+                                </div>
+                            }.into_any()
+                        }
+                    }
+                })}
+            </Suspense>
+        </section>
+    }
+}
+
+fn period_row(p: RetentionPeriodView, default: i64, l: Locale) -> impl IntoView {
+    let (code, name) = match p.category {
+        Some(c) => (c.as_str().to_string(), c.label_in(l)),
+        None => ("*".to_string(), tr!(l, "rp-default")),
+    };
+    let id = format!("f-rp-{}", code.replace('*', "default"));
+    // A category without its own period shows the default's years, greyed, and says that it follows it.
+    let follows = p.category.is_some() && p.years.is_none();
+    let placeholder = follows.then(|| default.to_string());
+    let note = follows.then(|| view! { " " <span class="muted small">{tr!(l, "rp-follows", years = default)}</span> });
+    view! {
+        <tr>
+            <th scope="row"><label for=id.clone()>{name}</label></th>
+            <td>
+                <ServerForm action=SetRetentionPeriod::PATH class="inline" done=tr!(l, "rp-saved")>
+                    <input type="hidden" name="category" value=code/>
+                    <input type="number" id=id name="years" min="1" max="100" inputmode="numeric" class="years"
+                        value=p.years.map(|y| y.to_string()).unwrap_or_default() placeholder=placeholder/>
+                    " "
+                    <button type="submit" class="button secondary">{tr!(l, "rp-save")}</button>
+                    {note}
+                </ServerForm>
+            </td>
+        </tr>
     }
 }

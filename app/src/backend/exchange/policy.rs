@@ -483,7 +483,7 @@ mod tests {
             (Role::Officer, ConfirmAccountChanges, false),
             (Role::Officer, ChangeCasesInBulk, false),
             (Role::Officer, UseApi, true),
-            (Role::Officer, ManageLegalBases, false),
+            (Role::Officer, ManageCountryLists, false),
             (Role::Officer, ReviewRetention, false),
             (Role::Supervisor, ManageAccounts, false),
             (Role::Supervisor, ManageAgencies, false),
@@ -495,7 +495,7 @@ mod tests {
             (Role::Supervisor, ConfirmAccountChanges, true),
             (Role::Supervisor, ChangeCasesInBulk, true),
             (Role::Supervisor, UseApi, true),
-            (Role::Supervisor, ManageLegalBases, false),
+            (Role::Supervisor, ManageCountryLists, false),
             (Role::Supervisor, ReviewRetention, true),
             (Role::Admin, ManageAccounts, true),
             (Role::Admin, ManageAgencies, true),
@@ -507,7 +507,7 @@ mod tests {
             (Role::Admin, ConfirmAccountChanges, true),
             (Role::Admin, ChangeCasesInBulk, false),
             (Role::Admin, UseApi, false),
-            (Role::Admin, ManageLegalBases, true),
+            (Role::Admin, ManageCountryLists, true),
             (Role::Admin, ReviewRetention, false),
         ];
         assert_eq!(table.len(), Role::ALL.len() * ALL_ACTIONS.len(), "the table covers every pair");

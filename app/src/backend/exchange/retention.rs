@@ -46,6 +46,84 @@ pub async fn review_date(conn: &mut SqliteConnection, case_id: i64, closed: Date
     Ok(closed.checked_add_months(chrono::Months::new(12 * years.clamp(1, 100) as u32)).unwrap_or(closed))
 }
 
+/// The longest period a country may set, in years (the table's CHECK says the same).
+pub const MAX_PERIOD_YEARS: i64 = 100;
+
+/// A period as its country's admin sets it: for one category (None: the default of every category without
+/// its own), whole years, or None for a category to follow the default again.
+#[derive(Debug, PartialEq, Eq)]
+pub struct NewPeriod {
+    pub category: Option<Category>,
+    pub years: Option<i64>,
+}
+
+impl NewPeriod {
+    pub fn parse(form: &RetentionPeriodForm) -> Result<Self, AppError> {
+        let mut p = Problems::default();
+        let category = match form.category.trim() {
+            "*" => Some(None),
+            code => p.parsed::<Category>(code, "category", tr!(crate::i18n::reader(), "err-choose-category")).map(Some),
+        };
+        let years = match form.years.trim() {
+            "" => Some(None),
+            text => {
+                let years = text.parse::<i64>().ok().filter(|y| (1..=MAX_PERIOD_YEARS).contains(y));
+                p.check(years.is_some(), "years", tr!(crate::i18n::reader(), "err-retention-years", max = MAX_PERIOD_YEARS));
+                years.map(Some)
+            }
+        };
+        // The default is what every other category follows: it cannot be emptied.
+        if category == Some(None) && years == Some(None) {
+            p.add("years", tr!(crate::i18n::reader(), "err-retention-years", max = MAX_PERIOD_YEARS));
+        }
+        let parsed = (|| Some(NewPeriod { category: category?, years: years? }))();
+        p.finish(parsed)
+    }
+}
+
+/// Each category's period in `country` (the default first), as its admin sees and sets them.
+pub async fn periods(conn: &mut SqliteConnection, country: Country) -> Result<Vec<RetentionPeriodView>, AppError> {
+    let rows: Vec<(String, i64)> =
+        sqlx::query_as("SELECT category, years FROM retention_periods WHERE country = ?").bind(country.as_str()).fetch_all(conn).await?;
+    let years_of = |code: &str| rows.iter().find(|(c, _)| c == code).map(|(_, y)| *y);
+    let default = RetentionPeriodView { category: None, years: years_of("*") };
+    Ok(std::iter::once(default)
+        .chain(Category::ALL.iter().map(|c| RetentionPeriodView { category: Some(*c), years: years_of(c.as_str()) }))
+        .collect())
+}
+
+/// Sets one period of `country`, answering the years it replaces. Cases closed from now on come up for review
+/// by it; a case already closed keeps the review date it was given (a supervisor may keep it longer).
+pub async fn set_period(tx: &mut Tx, country: Country, new: &NewPeriod) -> Result<Option<i64>, AppError> {
+    let code = new.category.map_or("*", |c| c.as_str());
+    let previous: Option<i64> = sqlx::query_scalar("SELECT years FROM retention_periods WHERE country = ? AND category = ?")
+        .bind(country.as_str())
+        .bind(code)
+        .fetch_optional(&mut **tx)
+        .await?;
+    match new.years {
+        Some(years) => {
+            sqlx::query(
+                "INSERT INTO retention_periods (country, category, years) VALUES (?, ?, ?) \
+                 ON CONFLICT (country, category) DO UPDATE SET years = excluded.years",
+            )
+            .bind(country.as_str())
+            .bind(code)
+            .bind(years)
+            .execute(&mut **tx)
+            .await?;
+        }
+        None => {
+            sqlx::query("DELETE FROM retention_periods WHERE country = ? AND category = ?")
+                .bind(country.as_str())
+                .bind(code)
+                .execute(&mut **tx)
+                .await?;
+        }
+    }
+    Ok(previous)
+}
+
 /// Closing starts the retention clock; reopening stops it (a case being worked is not reviewed).
 pub async fn on_status_change(tx: &mut Tx, case_id: i64, to: CaseStatus, now: DateTime<Utc>) -> Result<(), AppError> {
     match to {
@@ -290,6 +368,25 @@ mod tests {
 
     fn form(decision: &str, until: &str, reason: &str) -> RetentionForm {
         RetentionForm { case_id: "4".into(), decision: decision.into(), keep_until: until.into(), reason: reason.into() }
+    }
+
+    #[test]
+    fn a_period_is_whole_years_for_a_category_or_the_default_which_cannot_be_emptied() {
+        let period =
+            |category: &str, years: &str| NewPeriod::parse(&RetentionPeriodForm { category: category.into(), years: years.into() });
+        assert_eq!(period("fraud", " 7 ").unwrap(), NewPeriod { category: Some(Category::Fraud), years: Some(7) });
+        assert_eq!(period("*", "5").unwrap(), NewPeriod { category: None, years: Some(5) });
+        assert_eq!(period("fraud", "").unwrap(), NewPeriod { category: Some(Category::Fraud), years: None }, "follows the default");
+        for (category, years, field) in [
+            ("*", "", "years"),
+            ("fraud", "0", "years"),
+            ("fraud", "101", "years"),
+            ("fraud", "2.5", "years"),
+            ("weather", "5", "category"),
+        ] {
+            let refused = period(category, years).unwrap_err();
+            assert!(refused.field_message(field).is_some(), "{category} {years}: {refused:?}");
+        }
     }
 
     #[test]
