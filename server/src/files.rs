@@ -39,7 +39,7 @@ pub async fn upload(State(app): State<AppState>, mut session: AuthSession, Query
         Err(e) => return error(e),
     };
     let target = attachments::Target { case_id: target.case, request_id: target.request };
-    if let Err(e) = attachments::authorize(&app.db, &actor, &target).await {
+    if let Err(e) = attachments::authorize(&app.db, &app.files(), &actor, &target).await {
         return error(e);
     }
     let mut multipart = match Multipart::from_request(req, &app).await {

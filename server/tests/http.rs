@@ -727,6 +727,31 @@ async fn uploads_are_checked_before_reading_and_held_to_the_agencys_quota() {
     assert_eq!(res.status(), 413);
     let error: app::error::AppError = res.json().await.unwrap();
     assert!(error.field_message("file").is_some_and(|m| m.contains("storage is full")), "{error:?}");
+    // Once the agency holds its whole quota, the next upload is refused before its file is read: the answer
+    // comes while the 2 MB the request announces have not been sent at all.
+    assert_eq!(ncb.upload(&format!("case={case}"), "c.bin", vec![3u8; 1024 * 1024 - 700 * 1024]).await.status(), 201);
+    {
+        use tokio::io::{AsyncReadExt, AsyncWriteExt};
+        let addr = s.base.trim_start_matches("http://").to_string();
+        let mut tcp = tokio::net::TcpStream::connect(&addr).await.unwrap();
+        let head = format!(
+            "POST /attachments?case={case} HTTP/1.1\r\nHost: {addr}\r\nCookie: {}\r\n\
+             Content-Type: multipart/form-data; boundary=X\r\nContent-Length: 2097152\r\n\r\n",
+            ncb.cookie.clone().unwrap()
+        );
+        tcp.write_all(head.as_bytes()).await.unwrap();
+        let mut answer = Vec::new();
+        let mut chunk = [0u8; 4096];
+        while !String::from_utf8_lossy(&answer).contains("storage is full") {
+            let n = tokio::time::timeout(std::time::Duration::from_secs(10), tcp.read(&mut chunk))
+                .await
+                .expect("answered before the file was sent")
+                .unwrap();
+            assert!(n > 0, "closed without the message: {}", String::from_utf8_lossy(&answer));
+            answer.extend_from_slice(&chunk[..n]);
+        }
+        assert!(String::from_utf8_lossy(&answer).starts_with("HTTP/1.1 413"), "{}", String::from_utf8_lossy(&answer));
+    }
     // Another agency's quota is its own.
     let mut rcmp = s.signed_in("rcmp.officer").await;
     assert_eq!(rcmp.upload(&format!("case={case}"), "c.bin", vec![3u8; 700 * 1024]).await.status(), 201);

@@ -72,7 +72,7 @@ pub async fn upload_attachment(call: Call, Path(id): Path<String>, body: Body) -
     }
     let target = Target { case_id, request_id: params.request };
     let actor = call.caller.actor.clone();
-    attachments::authorize(&call.state.db, &actor, &target).await.map_err(|e| call.fail(e))?;
+    attachments::authorize(&call.state.db, &call.state.files(), &actor, &target).await.map_err(|e| call.fail(e))?;
     let incoming = receive(&call, body).await?;
     // A retry is the same file, name and target again: known by them once the file has arrived.
     let what = format!("{} {}?{}", call.parts.method, call.parts.uri.path(), call.parts.uri.query().unwrap_or(""));

@@ -202,8 +202,9 @@ pub struct Upload<'a> {
 }
 
 /// Checks that `actor` may add a file to the target, before any of the file is read: a refused upload
-/// costs the server nothing.
-pub async fn authorize(db: &Db, actor: &Actor, target: &Target) -> Result<(), AppError> {
+/// costs the server nothing. An agency whose storage is full already is told so now, not after sending
+/// the file (`upload` checks again with the file's size, under the write lock).
+pub async fn authorize(db: &Db, store: &Store<'_>, actor: &Actor, target: &Target) -> Result<(), AppError> {
     let result = may_upload(db, actor, target).await;
     if let Err(AppError::NotFound | AppError::Forbidden) = &result {
         // An attempt to add to a case one may not is on the record, as refused reads are (not in the
@@ -213,7 +214,25 @@ pub async fn authorize(db: &Db, actor: &Actor, target: &Target) -> Result<(), Ap
             .details(serde_json::json!({ "request": target.request_id }));
         crate::backend::platform::audit::record_refusal(db, &actor.who, event).await?;
     }
-    result
+    result?;
+    let used = agency_usage(&mut *db.pool.acquire().await?, actor.user.agency_id).await?.max(0) as u64;
+    if used >= store.agency_quota_bytes {
+        return Err(storage_full(used, store.agency_quota_bytes));
+    }
+    Ok(())
+}
+
+/// The agency's storage cannot take the file: how much it holds and may hold, and who can raise it.
+fn storage_full(used: u64, quota: u64) -> AppError {
+    AppError::TooLarge(FieldError {
+        field: "file".into(),
+        message: tr!(
+            crate::i18n::reader(),
+            "err-agency-storage-full",
+            used = (used / (1024 * 1024)) as i64,
+            quota = (quota / (1024 * 1024)) as i64
+        ),
+    })
 }
 
 async fn may_upload(db: &Db, actor: &Actor, target: &Target) -> Result<(), AppError> {
@@ -361,15 +380,7 @@ pub async fn upload(
     {
         let used = agency_usage(&mut tx, actor.user.agency_id).await?.max(0) as u64;
         if used + size > store.agency_quota_bytes {
-            return Err(AppError::TooLarge(FieldError {
-                field: "file".into(),
-                message: tr!(
-                    crate::i18n::reader(),
-                    "err-agency-storage-full",
-                    used = (used / (1024 * 1024)) as i64,
-                    quota = (store.agency_quota_bytes / (1024 * 1024)) as i64
-                ),
-            }));
+            return Err(storage_full(used, store.agency_quota_bytes));
         }
     }
     // The content is already on disk (written while it arrived): moving it into place is a rename.
