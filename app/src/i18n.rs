@@ -95,6 +95,11 @@ impl Locale {
     /// A time zone's abbreviation as the reader's language writes it: Canada's zones in French are HNE, HAE,
     /// HNP… (the catalogue's `zone-<abbreviation>`); any other abbreviation (IST, UTC, +04) as it is.
     pub fn zone(self, abbreviation: &str) -> String {
+        // The abbreviations are English's own (as chrono names them): nothing to look up for every time an
+        // English page shows.
+        if matches!(self, Locale::En | Locale::Pseudo) {
+            return abbreviation.to_string();
+        }
         let key = format!("zone-{abbreviation}");
         if has(self, &key) {
             t(self, &key, None)

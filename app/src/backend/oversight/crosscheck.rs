@@ -86,7 +86,8 @@ struct Hit {
     case_id: i64,
     reference: String,
     title: String,
-    /// Where it was found (`FOUND_AS`): the record's kind, as a code.
+    /// Where it was found, as a code `found_as` words: indicator, entity_name, entity_identifier, request or
+    /// response.
     how: String,
     /// The name it is recorded under, or the subject of the request that names it.
     named: Option<String>,
