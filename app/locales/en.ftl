@@ -1259,3 +1259,22 @@ rp-saved = Retention period saved.
 err-retention-years = Give whole years, 1 to { $max }.
 audit-field-category = Category
 ev-retention-period = { $who } changed how long closed cases are kept before review
+
+# Service accounts and their tokens (admin)
+ChangeKind-issue_token = API token for a service account
+change-issue-token = API token “{ $name }” ({ $scopes }), valid { $days } days
+change-issue-token-unreadable = API token (its details cannot be read)
+err-service-account-is-officer = A service account acts as a liaison officer of its agency: choose Liaison officer.
+err-service-account-no-password = A service account has no password: it reaches the API with the tokens issued on its page.
+err-token-account-not-active-service = Tokens are issued only to an active service account.
+ev-token-ask = { $who } asked for an API token for the service account { $object }
+conf-token-before = Confirmed. New API token of
+conf-token-after = give it to the system’s operators by a secure channel. It is shown only once; whoever holds it acts as this account.
+adm-service-account = Service account
+adm-service-new-hint = For another system of the agency (its case system, its threat-intelligence platform). It never signs in: it reaches the API only with tokens issued on its page, each confirmed by a second person, and acts as a liaison officer of its agency.
+adm-service-tokens = API tokens
+adm-service-hint = This account is another system’s: it never signs in. Each token acts as this account, within the scopes it was given.
+adm-service-ask = Ask for a token
+adm-service-ask-hint = The token is made when the person who confirms this account’s changes confirms it; they receive its secret, once.
+adm-service-asked = Token asked for: it waits for confirmation.
+adm-service-ask-button = Ask for the token

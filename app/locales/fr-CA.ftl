@@ -1259,3 +1259,22 @@ rp-saved = Durée de conservation enregistrée.
 err-retention-years = Indiquez un nombre entier d'années, de 1 à { $max }.
 audit-field-category = Catégorie
 ev-retention-period = { $who } a modifié la durée de conservation des dossiers fermés avant examen
+
+# Service accounts and their tokens (admin)
+ChangeKind-issue_token = Jeton d'API d'un compte de service
+change-issue-token = Jeton d'API « { $name } » ({ $scopes }), valide { $days } jours
+change-issue-token-unreadable = Jeton d'API (détails illisibles)
+err-service-account-is-officer = Un compte de service agit comme agent de liaison de son organisme : choisissez Agent de liaison.
+err-service-account-no-password = Un compte de service n'a pas de mot de passe : il accède à l'API avec les jetons émis sur sa page.
+err-token-account-not-active-service = Les jetons ne sont émis qu'à un compte de service actif.
+ev-token-ask = { $who } a demandé un jeton d'API pour le compte de service { $object }
+conf-token-before = Confirmé. Nouveau jeton d'API de
+conf-token-after = remettez-le aux responsables du système par une voie sûre. Il n'est affiché qu'une fois; quiconque le détient agit au nom de ce compte.
+adm-service-account = Compte de service
+adm-service-new-hint = Pour un autre système de l'organisme (son système de gestion des dossiers, sa plateforme de renseignement sur les menaces). Il ne se connecte jamais : il n'accède à l'API qu'avec des jetons émis sur sa page, chacun confirmé par une deuxième personne, et agit comme agent de liaison de son organisme.
+adm-service-tokens = Jetons d'API
+adm-service-hint = Ce compte est celui d'un autre système : il ne se connecte jamais. Chaque jeton agit au nom de ce compte, dans les portées accordées.
+adm-service-ask = Demander un jeton
+adm-service-ask-hint = Le jeton est créé lorsque la personne qui confirme les changements de ce compte le confirme; elle en reçoit le secret, une seule fois.
+adm-service-asked = Jeton demandé : il attend une confirmation.
+adm-service-ask-button = Demander le jeton

@@ -80,3 +80,63 @@ test('the API reference is served by the app and is accessible', async ({ page }
   const results = await new AxeBuilder({ page }).analyze();
   expect(results.violations.map(v => `${v.id}: ${v.help}`)).toEqual([]);
 });
+
+/**
+ * A service account for the CBSA's targeting system: the admin makes it and asks for its token on its page;
+ * Canada's supervisor confirms both and alone sees the secret; the system reaches the API as the CBSA; the
+ * admin revokes the token and it stops at once.
+ */
+test('a service token is asked for by an admin and handed over by the confirmer', async ({ page, browser, baseURL }) => {
+  await signIn(page, 'admin');
+  await page.goto('/admin/users/new');
+  await hydrated(page);
+  await page.getByLabel('Username').fill('cbsa.targeting');
+  await page.getByLabel('Full name').fill('CBSA targeting system');
+  await page.getByLabel('Agency', { exact: true }).selectOption('CBSA');
+  await page.getByLabel('Service account').check();
+  await page.getByRole('button', { name: 'Create user' }).click();
+  await expect(page.getByTestId('awaiting')).toHaveText('a supervisor in Canada');
+
+  const supervisor = await (await browser.newContext()).newPage();
+  await signIn(supervisor, 'ca.supervisor');
+  const confirm = async (what: string) => {
+    await supervisor.goto('/confirmations');
+    await hydrated(supervisor);
+    const change = supervisor.getByTestId('account-change').filter({ hasText: 'cbsa.targeting' });
+    await expect(change).toContainText(what);
+    await change.getByRole('button', { name: 'Confirm' }).click();
+  };
+  await confirm('New liaison officer account at CBSA');
+  // No password is handed over: the page reloads with the change decided.
+  await expect(supervisor.getByTestId('account-change').filter({ hasText: 'cbsa.targeting' })).toHaveCount(0);
+  await expect(supervisor.getByTestId('temporary-password')).toHaveCount(0);
+
+  await page.getByRole('link', { name: 'Open the account' }).click();
+  await hydrated(page);
+  await expect(page.locator('.page-head')).toContainText('Service account');
+  await expect(page.getByRole('button', { name: 'Reset password' })).toHaveCount(0);
+  const tokens = page.locator('#service-tokens');
+  await tokens.getByLabel('Name', { exact: true }).fill('Targeting system');
+  await tokens.getByLabel('Add indicators').check();
+  await tokens.getByRole('button', { name: 'Ask for the token' }).click();
+  await expect(page.getByText('waits for confirmation').first()).toBeVisible();
+  await expect(page.getByTestId('token-secret')).toHaveCount(0);
+  await noAxeViolations(page, 'a service account with a token waiting');
+
+  await confirm('API token “Targeting system” (Read cases and requests, Add indicators), valid 90 days');
+  const secret = (await supervisor.getByTestId('token-secret').innerText()).trim();
+  expect(secret).toMatch(/^ldt_[0-9a-f]{64}$/);
+
+  const api = await http.newContext({ baseURL, extraHTTPHeaders: { Authorization: `Bearer ${secret}` } });
+  const me = await api.get('/api/v1/me');
+  expect(me.status()).toBe(200);
+  expect((await me.json()).agency_code).toBe('CBSA');
+
+  await page.reload();
+  await hydrated(page);
+  await expect(tokens.getByTestId('tokens')).toContainText('Targeting system');
+  await tokens.getByText('Revoke a token').click();
+  await tokens.getByRole('button', { name: 'Revoke' }).click();
+  await expect(tokens.getByTestId('tokens')).toContainText('revoked');
+  expect((await api.get('/api/v1/me')).status()).toBe(401);
+});

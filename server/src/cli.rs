@@ -228,7 +228,7 @@ pub async fn user_add(
     };
     let hash = passwords::hash(password.clone()).await;
     let mut tx = db.begin_write().await?;
-    let new = users::NewUser { username: username.clone(), display_name, role, agency_code: agency, time_zone: None };
+    let new = users::NewUser { username: username.clone(), display_name, role, agency_code: agency, time_zone: None, service: false };
     let row = users::insert(&mut tx, &new, &hash, kind).await.map_err(explain)?;
     audit::record(
         &mut tx,

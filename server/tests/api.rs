@@ -450,3 +450,96 @@ async fn files_go_up_and_come_back_by_api_within_need_to_know_and_once_per_key()
     assert_eq!(reads[..2], [("attachment.read".into(), "success".into()), ("attachment.download".into(), "success".into())]);
     assert!(reads[2..].iter().all(|(_, outcome)| outcome == "denied"), "{reads:?}");
 }
+
+/// Another system's account: made four-eyes like any account but with no password, it never signs in; its
+/// token is asked for by an admin, made only when Canada's supervisor confirms (who alone receives the
+/// secret), acts as an RCMP liaison officer and nothing more, shows in the audit trail, and dies at once
+/// when an admin revokes it.
+#[tokio::test]
+async fn a_service_token_is_issued_four_eyes_and_acts_as_its_agency_only() {
+    let s = TestServer::start_bare().await;
+    let mut admin = s.signed_in("admin").await;
+    let account = |role: &'static str| {
+        [
+            ("username", "rcmp.rms"),
+            ("display_name", "RCMP records system"),
+            ("role", role),
+            ("agency", "RCMP"),
+            ("time_zone", ""),
+            ("service", "on"),
+        ]
+    };
+    let res = admin.call("create_user", &account("supervisor")).await;
+    assert_eq!(res.status(), 422, "a service account is a liaison officer, never more");
+    assert!(res.text().await.unwrap().contains("liaison officer"));
+    let asked = admin.ok("create_user", &account("officer")).await;
+    assert_eq!(asked["confirmer"], "a supervisor in Canada");
+    let id = asked["user"]["id"].as_i64().unwrap();
+    let user = id.to_string();
+    let mut canada = s.signed_in("ca.supervisor").await;
+    let open = |c: serde_json::Value| c.as_array().unwrap().iter().find(|c| c["user_id"] == id && c["decision"].is_null()).cloned();
+    let change = open(canada.ok("list_account_changes", &[]).await).unwrap()["id"].to_string();
+    let made = canada.ok("decide_account_change", &[("id", &change), ("confirm", "true"), ("grounds", "")]).await;
+    assert!(made.is_null(), "no password is made for a service account: {made}");
+    let res = admin.call("reset_user_password", &[("id", &user)]).await;
+    assert_eq!(res.status(), 409);
+    assert!(res.text().await.unwrap().contains("has no password"));
+
+    // The admin asks; nobody but Canada's supervisor may confirm; the admin never sees the secret.
+    let form = [("user", user.as_str()), ("name", "RCMP records system"), ("read", "on"), ("write", "on"), ("days", "30")];
+    let asked = admin.ok("ask_for_service_token", &form).await;
+    assert_eq!(asked["confirmer"], "a supervisor in Canada");
+    assert!(asked.to_string().find("ldt_").is_none());
+    assert_eq!(admin.call("ask_for_service_token", &form).await.status(), 409, "one change of an account at a time");
+    let person = support::user_id(&s.db, "rcmp.officer").await.to_string();
+    let mut personal = form;
+    personal[0] = ("user", person.as_str());
+    assert_eq!(admin.call("ask_for_service_token", &personal).await.status(), 404, "a person's tokens are theirs alone");
+    assert_eq!(admin.call("service_tokens", &[("user", &person)]).await.status(), 404);
+    assert_eq!(s.signed_in("rcmp.officer").await.call("ask_for_service_token", &form).await.status(), 403);
+    let change = open(admin.ok("list_account_changes", &[]).await).unwrap();
+    assert_eq!(change["kind"], "issue_token");
+    assert!(change["description"].as_str().unwrap().contains("RCMP records system"), "{change}");
+    let change = change["id"].to_string();
+    assert_eq!(admin.call("decide_account_change", &[("id", &change), ("confirm", "true"), ("grounds", "")]).await.status(), 409);
+    let mut india = s.signed_in("in.supervisor").await;
+    assert_eq!(india.call("decide_account_change", &[("id", &change), ("confirm", "true"), ("grounds", "")]).await.status(), 404);
+    assert!(admin.ok("service_tokens", &[("user", &user)]).await.as_array().unwrap().is_empty(), "nothing issued yet");
+    let issued = canada.ok("decide_account_change", &[("id", &change), ("confirm", "true"), ("grounds", "")]).await;
+    let secret = issued["token"]["secret"].as_str().expect("the confirmer receives the secret").to_string();
+    let token_id = issued["token"]["id"].as_i64().unwrap();
+
+    // It acts as the RCMP's officer: its own agency's cases, not India's.
+    let me = get(&s, "/api/v1/me", &secret).await;
+    assert_eq!((me.body["username"].as_str(), me.body["agency_code"].as_str()), (Some("rcmp.rms"), Some("RCMP")), "{}", me.body);
+    let case = post(&s, "/api/v1/cases", &secret, new_case("Stolen vehicles export", id, "")).await;
+    assert_eq!(case.status, StatusCode::CREATED, "{}", case.body);
+    let (_, ncb) = token(&s, "ncb.officer", &["read", "write"]).await;
+    let ncb_lead = get(&s, "/api/v1/me", &ncb).await.body["id"].as_i64().unwrap();
+    let indian = post(&s, "/api/v1/cases", &ncb, new_case("Hawala ledger", ncb_lead, "")).await.body["id"].as_i64().unwrap();
+    assert_eq!(get(&s, &format!("/api/v1/cases/{indian}"), &secret).await.status, StatusCode::NOT_FOUND);
+    // It opens no page: no session comes of a sign-in, whatever password is tried.
+    let res = s.client().sign_in("rcmp.rms", &secret).await;
+    assert_eq!(res.status(), 422);
+
+    // The trail: the confirmer made it, the system's calls are the account's with the token's id.
+    let maker: String = sqlx::query_scalar("SELECT username FROM audit_events WHERE action = 'token.create' AND object_id = ?")
+        .bind(token_id)
+        .fetch_one(&s.db.pool)
+        .await
+        .unwrap();
+    assert_eq!(maker, "ca.supervisor");
+    let calls: i64 =
+        sqlx::query_scalar("SELECT COUNT(*) FROM audit_events WHERE username = 'rcmp.rms' AND json_extract(details, '$.api_token') = ?")
+            .bind(token_id)
+            .fetch_one(&s.db.pool)
+            .await
+            .unwrap();
+    assert!(calls >= 1, "the case made by the system is in the trail as the account, with the token's id");
+
+    // An admin sees it and revokes it; it is refused at once.
+    let listed = admin.ok("service_tokens", &[("user", &user)]).await;
+    assert_eq!(listed[0]["name"], "RCMP records system");
+    admin.ok("revoke_service_token", &[("user", &user), ("id", &token_id.to_string())]).await;
+    assert_eq!(get(&s, "/api/v1/me", &secret).await.status, StatusCode::UNAUTHORIZED);
+}

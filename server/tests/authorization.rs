@@ -200,6 +200,11 @@ fn table() -> Vec<Row> {
         row(Fn("create_token", |_| vec![("name", "Matrix system".into()), ("read", "on".into()), ("password", "not it".into())]), true,
                                                                     [R, R, R, R, R, R, R, D, U]),
         row(Fn("revoke_token", |_| vec![("id", "999999".into())]), true, [N, N, N, N, N, N, N, D, U]),
+        // Service tokens: admins only, and only for a service account (a person's account, as here, is not found).
+        row(Fn("service_tokens", |i| vec![("user", i.cbi.to_string())]), false, [D, D, D, D, D, D, D, N, U]),
+        row(Fn("ask_for_service_token", |i| vec![("user", i.cbi.to_string()), ("name", "Matrix system".into()), ("read", "on".into())]), true,
+                                                                    [D, D, D, D, D, D, D, N, U]),
+        row(Fn("revoke_service_token", |i| vec![("user", i.cbi.to_string()), ("id", "999999".into())]), true, [D, D, D, D, D, D, D, N, U]),
         // Legal bases: each country's admins keep their list (a bad code is refused; an unknown id is not found).
         row(Fn("legal_bases", none), false,                          [D, D, D, D, D, D, D, O, U]),
         row(Fn("add_legal_basis", |_| vec![("code", "x".into()), ("label", "Matrix basis".into())]), true, [D, D, D, D, D, D, D, R, U]),

@@ -31,6 +31,9 @@ mod guard {
         if kind == ChangeKind::ResetSecondFactor && !target.has_second_factor {
             return Err(AppError::Conflict(tr!(crate::i18n::reader(), "err-account-has-no-second-factor")));
         }
+        if kind == ChangeKind::ResetPassword && target.service {
+            return Err(AppError::Conflict(tr!(crate::i18n::reader(), "err-service-account-no-password")));
+        }
         let change = account_changes::propose(&mut tx, &target, Proposal::of(kind), actor.id()).await?;
         let details = serde_json::json!({"username": target.username, "awaiting_confirmation": change.id});
         audit::record(&mut tx, &actor.who, Event::new(action).on("user", id).details(details)).await?;
@@ -67,7 +70,8 @@ pub async fn get_user(id: i64) -> Result<UserView, AppError> {
 
 /// A new account starts disabled, with a change waiting for its confirmer (`policy::confirmer`), who
 /// receives its temporary password on confirming: an admin alone never opens case content to anyone, nor
-/// holds a credential that would.
+/// holds a credential that would. A service account (`service` ticked) gets no password at all: its tokens
+/// are issued, four-eyes too, on its page.
 #[server(endpoint = "create_user")]
 pub async fn create_user(
     username: String,
@@ -75,6 +79,7 @@ pub async fn create_user(
     role: String,
     agency: String,
     time_zone: String,
+    #[server(default)] service: Option<String>,
 ) -> Result<AwaitingConfirmation, AppError> {
     use crate::backend::exchange::policy;
     use crate::backend::platform::account_changes::{self, Proposal};
@@ -86,12 +91,14 @@ pub async fn create_user(
         async {
             let (actor, app) = guard::admin(Action::ManageAccounts).await?;
             let role = users::validate_fields(Some(&username), &display_name, &role, Some(&time_zone))?;
+            let service = service.is_some_and(|v| matches!(v.as_str(), "on" | "true"));
+            users::check_service_role(service, role)?;
             if agency.trim().is_empty() {
                 return Err(AppError::field("agency", tr!(crate::i18n::reader(), "err-choose-agency")));
             }
-            // A password nobody knows until the confirmation replaces it.
+            // A password nobody knows until the confirmation replaces it (a service account's, never).
             let unknown = passwords::hash(passwords::generate()).await;
-            let new = users::NewUser { username, display_name, role, agency_code: agency, time_zone: Some(time_zone) };
+            let new = users::NewUser { username, display_name, role, agency_code: agency, time_zone: Some(time_zone), service };
             let mut tx = app.db.begin_write().await?;
             let row = users::insert(&mut tx, &new, &unknown, users::PasswordKind::Temporary { until: chrono::Utc::now() }).await?;
             users::set_status(&mut tx, row.id, UserStatus::Disabled).await?;
@@ -100,7 +107,8 @@ pub async fn create_user(
                 &mut tx,
                 &actor.who,
                 Event::new("user.create").on("user", row.id).details(json!({
-                    "username": row.username, "role": row.role, "agency": row.agency_code, "awaiting_confirmation": change.id
+                    "username": row.username, "role": row.role, "agency": row.agency_code, "service": row.service,
+                    "awaiting_confirmation": change.id
                 })),
             )
             .await?;
@@ -127,6 +135,7 @@ pub async fn update_user(id: i64, display_name: String, role: String, agency: St
             let role = users::validate_fields(None, &display_name, &role, None)?;
             let mut tx = app.db.begin_write().await?;
             let target = users::by_id(&mut tx, id).await?.ok_or(AppError::NotFound)?;
+            users::check_service_role(target.service, role)?;
             let agency = agencies::find_by_code(&mut tx, &agency)
                 .await?
                 .ok_or_else(|| AppError::field("agency", tr!(crate::i18n::reader(), "err-choose-existing-agency")))?;
@@ -134,6 +143,7 @@ pub async fn update_user(id: i64, display_name: String, role: String, agency: St
                 kind: ChangeKind::Update,
                 new_role: (role != target.role).then_some(role),
                 new_agency_id: (agency.id != target.agency_id).then_some(agency.id),
+                token: None,
             };
             let changes_access = proposal.new_role.is_some() || proposal.new_agency_id.is_some();
             if changes_access {

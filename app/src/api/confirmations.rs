@@ -2,7 +2,7 @@
 //! them; supervisors those their country decides. Who may decide which is the policy module's answer.
 
 use crate::error::AppError;
-use crate::model::{AccountChangeView, IssuedPassword};
+use crate::model::{AccountChangeView, Handover};
 use leptos::prelude::*;
 
 /// Open changes (oldest first) and the recently decided ones the viewer may see; with `user`, that
@@ -40,11 +40,12 @@ pub async fn list_account_changes(user: Option<i64>) -> Result<Vec<AccountChange
 
 /// Confirms (applies) or refuses (with grounds) an open change. A change the viewer may not see answers
 /// 404, one they see but may not decide (asked by them, or of their own account) 409 with the reason.
-/// Confirming a new account or a reset answers the temporary password, shown to the confirmer once.
+/// Confirming a new account or a reset answers the temporary password, confirming a service account's token
+/// its secret: shown to the confirmer once.
 #[server(endpoint = "decide_account_change")]
-pub async fn decide_account_change(id: i64, confirm: bool, grounds: String) -> Result<Option<IssuedPassword>, AppError> {
+pub async fn decide_account_change(id: i64, confirm: bool, grounds: String) -> Result<Option<Handover>, AppError> {
     use crate::backend::exchange::policy::{self, Action};
-    use crate::backend::platform::account_changes::{self, Issued, Proposal, MAX_GROUNDS_CHARS};
+    use crate::backend::platform::account_changes::{self, Issued, MAX_GROUNDS_CHARS};
     use crate::backend::platform::audit::{self, Event};
     use crate::backend::platform::{passwords, users};
     use crate::backend::state;
@@ -64,17 +65,17 @@ pub async fn decide_account_change(id: i64, confirm: bool, grounds: String) -> R
                 ));
             }
             // Made before the write transaction (hashing is slow); used only if the change issues one.
-            let kind = {
+            let issues_password = {
                 let mut conn = app.db.pool.acquire().await?;
-                account_changes::by_id(&mut conn, id).await?.map(|c| c.kind)
+                account_changes::by_id(&mut conn, id).await?.is_some_and(|c| c.issues_password())
             };
-            let temporary = match kind.filter(|k| confirm && Proposal::issues_password(*k)) {
-                Some(_) => {
+            let temporary = match confirm && issues_password {
+                true => {
                     let password = passwords::generate();
                     let issued = Issued { hash: passwords::hash(password.clone()).await, until: app.settings.temporary_until() };
                     Some((password, issued))
                 }
-                None => None,
+                false => None,
             };
             let mut tx = app.db.begin_write().await?;
             let change = account_changes::by_id(&mut tx, id).await?.filter(|c| policy::may_see_account_change(&actor.user, c));
@@ -86,19 +87,26 @@ pub async fn decide_account_change(id: i64, confirm: bool, grounds: String) -> R
                 });
             }
             if confirm {
-                if Proposal::issues_password(change.kind) != temporary.is_some() {
+                if change.issues_password() != temporary.is_some() {
                     return Err(AppError::Conflict(tr!(crate::i18n::reader(), "err-change-was-altered-meanwhile-reload")));
                 }
                 let details = json!({"username": change.username, "kind": change.kind.as_str(), "change": change.id});
-                account_changes::confirm(&mut tx, &change, actor.id(), temporary.as_ref().map(|(_, issued)| issued)).await?;
+                let token = account_changes::confirm(&mut tx, &change, actor.id(), temporary.as_ref().map(|(_, issued)| issued)).await?;
                 if change.kind == crate::model::ChangeKind::Update {
                     crate::backend::oversight::notifications::forget_all(&mut tx, change.user_id).await?;
                 }
                 audit::record(&mut tx, &actor.who, Event::new("account_change.confirm").on("user", change.user_id).details(details))
                     .await?;
+                if let (Some(token), Some(spec)) = (&token, change.token()) {
+                    let scopes: Vec<&str> = spec.scopes.iter().map(|s| s.as_str()).collect();
+                    let details =
+                        json!({"owner": change.username, "name": spec.name, "scopes": scopes, "days": spec.days, "change": change.id});
+                    audit::record(&mut tx, &actor.who, Event::new("token.create").on("api_token", token.id).details(details)).await?;
+                }
                 let user = users::by_id(&mut tx, change.user_id).await?.ok_or(AppError::Internal)?.view();
                 tx.commit().await?;
-                return Ok(temporary.map(|(temporary_password, _)| IssuedPassword { user, temporary_password }));
+                let temporary_password = temporary.map(|(password, _)| password);
+                return Ok((temporary_password.is_some() || token.is_some()).then_some(Handover { user, temporary_password, token }));
             } else {
                 account_changes::refuse(&mut tx, &change, actor.id(), grounds).await?;
                 let details = json!({"username": change.username, "kind": change.kind.as_str(), "change": change.id, "grounds": grounds});

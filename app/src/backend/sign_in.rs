@@ -139,6 +139,8 @@ pub async fn sign_in(
         Some("account disabled")
     } else if !ok {
         Some("wrong password")
+    } else if !row.may_sign_in() {
+        Some("service account")
     } else if row.temporary_spent(now) {
         Some("temporary password used or expired")
     } else {
@@ -184,7 +186,7 @@ async fn pending_account(state: &AppState, session: &mut AuthSession, who: &mut 
     let row = users::by_id(&mut tx, pending.user_id).await?.filter(|r| fingerprint(r) == pending.password).ok_or_else(expired)?;
     identify(who, &row);
     who.username = Some(row.username.clone());
-    if row.is_locked(Utc::now()) || !row.is_active() {
+    if row.is_locked(Utc::now()) || !row.may_sign_in() {
         refuse(state, tx, who, &row, if row.is_active() { "account locked" } else { "account disabled" }, false).await?;
         let _ = session.session.remove::<Pending>(PENDING).await;
         return Err(failed(state));
@@ -243,7 +245,7 @@ pub async fn passkey_challenge(
     let mut conn = state.db.pool.acquire().await?;
     // The same checks as the answer gets: the password unchanged since, the account neither locked nor disabled.
     let row = users::by_id(&mut conn, pending.user_id).await?.filter(|r| fingerprint(r) == pending.password).ok_or_else(expired)?;
-    if row.is_locked(Utc::now()) || !row.is_active() {
+    if row.is_locked(Utc::now()) || !row.may_sign_in() {
         return Err(failed(state));
     }
     let Some((options, challenge)) = passkeys::begin_authentication(&mut conn, &state.settings.passkeys, pending.user_id).await? else {

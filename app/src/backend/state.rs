@@ -326,7 +326,7 @@ impl SessionWatch {
         }
         let Ok(mut conn) = state.db.pool.acquire().await else { return false };
         match crate::backend::platform::users::by_id(&mut conn, self.user_id).await {
-            Ok(Some(row)) if row.is_active() => crate::backend::platform::auth::AuthedUser::new(row).auth_hash() == self.auth_hash,
+            Ok(Some(row)) if row.may_sign_in() => crate::backend::platform::auth::AuthedUser::new(row).auth_hash() == self.auth_hash,
             _ => false,
         }
     }

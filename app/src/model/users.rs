@@ -59,13 +59,17 @@ pub struct UserView {
     pub created_at: DateTime<Utc>,
     /// An authenticator app is set up.
     pub second_factor: bool,
+    /// Another system's account: API tokens only, never a sign-in.
+    pub service: bool,
 }
 
-/// A new account's one-time password, shown once to the admin who created or reset it.
+/// What confirming an account change hands to its confirmer, once: a new account's or a reset's temporary
+/// password, or a service account's new API token (with its secret).
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
-pub struct IssuedPassword {
+pub struct Handover {
     pub user: UserView,
-    pub temporary_password: String,
+    pub temporary_password: Option<String>,
+    pub token: Option<super::IssuedToken>,
 }
 
 /// Where a correct password leads: signed in, or on to the second factor.
@@ -185,6 +189,7 @@ super::text_enum!(
         Enable => ("enable", "Re-enabling"),
         ResetPassword => ("reset_password", "Password reset"),
         ResetSecondFactor => ("reset_second_factor", "Second factor reset"),
+        IssueToken => ("issue_token", "API token for a service account"),
     }
 );
 

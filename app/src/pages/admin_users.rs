@@ -94,7 +94,8 @@ fn UsersList() -> impl IntoView {
                                                     <td>
                                                         <span class=format!("status status-{}", u.status.as_str())>{u.status.label_in(l)}</span>
                                                         {locked.then(|| view! { " " <span class="status status-locked">{tr!(l, "adm-locked")}</span> })}
-                                                        {u.must_change_password.then(|| view! { " " <span class="status status-pending">{tr!(l, "adm-temporary-password")}</span> })}
+                                                        {(u.must_change_password && !u.service).then(|| view! { " " <span class="status status-pending">{tr!(l, "adm-temporary-password")}</span> })}
+                                                        {u.service.then(|| view! { " " <span class="status status-service">{tr!(l, "adm-service-account")}</span> })}
                                                     </td>
                                                 </tr>
                                             }
@@ -161,6 +162,11 @@ fn CreateUserForm(agencies: Vec<(String, String)>, roles: Vec<(String, String)>)
             <SelectField label=tr!(l, "adm-role") name="role" options=roles selected="officer" error/>
             <SelectField label=tr!(l, "adm-agency") name="agency" options=agencies error/>
             <Field label=tr!(l, "adm-time-zone") name="time_zone" hint=tr!(l, "adm-time-zone-hint") error/>
+            <div class="field checkbox" data-field="service">
+                <input type="checkbox" id="f-service" name="service" value="on" aria-describedby="f-service-hint"/>
+                <label for="f-service">{tr!(l, "adm-service-account")}</label>
+                <p class="hint" id="f-service-hint">{tr!(l, "adm-service-new-hint")}</p>
+            </div>
             <button type="submit" class="button primary" disabled=move || create.pending().get()>{tr!(l, "adm-create-user")}</button>
         </ActionForm>
     }

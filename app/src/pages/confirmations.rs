@@ -89,8 +89,8 @@ pub fn OpenChange(change: AccountChangeView) -> impl IntoView {
     }
 }
 
-/// An island of its own: confirming a new account or a password reset answers its temporary password,
-/// shown here once (never in a URL, gone on reload); other confirmations reload the page.
+/// An island of its own: confirming a new account or a password reset answers its temporary password, a
+/// service account's token its secret, shown here once (never in a URL, gone on reload); other confirmations reload the page.
 #[island]
 fn ConfirmChange(id: i64) -> impl IntoView {
     let decide = ServerAction::<DecideAccountChange>::new();
@@ -116,12 +116,19 @@ fn ConfirmChange(id: i64) -> impl IntoView {
                 <ErrorSummary error/>
             </ActionForm>
         </Show>
-        {move || issued().map(|issued| view! {
-            <div class="issued" role="status">
-                <p>{tr!(l, "conf-temporary-before")} " " <strong translate="no">{issued.user.display_name.clone()}</strong>
-                   " (" <span class="mono" translate="no">{issued.user.username.clone()}</span> "): " {tr!(l, "conf-temporary-after")}</p>
-                <p class="secret"><code data-testid="temporary-password">{issued.temporary_password.clone()}</code></p>
-            </div>
+        {move || issued().map(|issued| {
+            let (before, after, testid, secret) = match (issued.temporary_password, issued.token) {
+                (Some(password), _) => (tr!(l, "conf-temporary-before"), tr!(l, "conf-temporary-after"), "temporary-password", password),
+                (None, Some(token)) => (tr!(l, "conf-token-before"), tr!(l, "conf-token-after"), "token-secret", token.secret),
+                (None, None) => return ().into_any(),
+            };
+            view! {
+                <div class="issued" role="status">
+                    <p>{before} " " <strong translate="no">{issued.user.display_name.clone()}</strong>
+                       " (" <span class="mono" translate="no">{issued.user.username.clone()}</span> "): " {after}</p>
+                    <p class="secret"><code data-testid=testid translate="no">{secret}</code></p>
+                </div>
+            }.into_any()
         })}
     }
 }

@@ -229,7 +229,7 @@ fn ApiTokens() -> impl IntoView {
             <Suspense fallback=move || view! { <p class="loading">{tr!(l, "loading")}</p> }>
                 {move || Suspend::new(async move {
                     match tokens.await {
-                        Ok(list) => view! { <TokenList list l/> }.into_any(),
+                        Ok(list) => view! { <TokenList list l revoke=RevokeToken::PATH owner=None/> }.into_any(),
                         Err(e) => view! { <p class="error-summary" role="alert">{e.message_in(l)}</p> }.into_any(),
                     }
                 })}
@@ -240,8 +240,10 @@ fn ApiTokens() -> impl IntoView {
     }
 }
 
+/// Tokens as their owner or an admin sees them; revoking posts to `revoke` (with `owner`, a service
+/// account's id, when an admin revokes one of its tokens).
 #[component]
-fn TokenList(list: Vec<TokenView>, l: Locale) -> impl IntoView {
+pub fn TokenList(list: Vec<TokenView>, l: Locale, revoke: &'static str, owner: Option<i64>) -> impl IntoView {
     let live: Vec<(String, String)> =
         list.iter().filter(|t| !t.revoked && !t.expired && !t.stale).map(|t| (t.id.to_string(), t.name.clone())).collect();
     let state = move |t: &TokenView| {
@@ -280,7 +282,8 @@ fn TokenList(list: Vec<TokenView>, l: Locale) -> impl IntoView {
         {(!live.is_empty()).then(|| view! {
             <details class="revoke-token">
                 <summary>{tr!(l, "tok-revoke-open")}</summary>
-                <ServerForm action=RevokeToken::PATH done=tr!(l, "tok-revoke-done")>
+                <ServerForm action=revoke done=tr!(l, "tok-revoke-done")>
+                    {owner.map(|id| view! { <input type="hidden" name="user" value=id/> })}
                     <SelectField label=tr!(l, "tok-token") name="id" form="revoke-token" options=live/>
                     <button type="submit" class="button danger">{tr!(l, "tok-revoke")}</button>
                 </ServerForm>
@@ -310,15 +313,7 @@ fn NewTokenIsland(l: Locale) -> impl IntoView {
                     <Field label=tr!(l, "tok-name") name="name" form="token" required=true hint=tr!(l, "tok-name-hint") error/>
                     <fieldset class="grading-fields" data-field="read">
                         <legend>{tr!(l, "tok-scopes")}</legend>
-                        {TokenScope::ALL.iter().map(|s| {
-                            let id = format!("f-token-{}", s.as_str());
-                            view! {
-                                <div class="field checkbox">
-                                    <input type="checkbox" id=id.clone() name=s.as_str() value="on" checked=*s == TokenScope::Read/>
-                                    <label for=id>{s.label_in(l)}</label>
-                                </div>
-                            }
-                        }).collect_view()}
+                        <ScopeChoices l/>
                         <p class="field-error">{move || error.get().and_then(|e| e.field_message("read"))}</p>
                     </fieldset>
                     <Field label=tr!(l, "tok-days") name="days" form="token" kind="number" value=TOKEN_DEFAULT_DAYS.to_string()
@@ -330,6 +325,23 @@ fn NewTokenIsland(l: Locale) -> impl IntoView {
             }.into_any(),
         }}
     }
+}
+
+/// A token's scopes as checkboxes named after each (`TokenForm`), reading ticked.
+#[component]
+pub fn ScopeChoices(l: Locale) -> impl IntoView {
+    TokenScope::ALL
+        .iter()
+        .map(|s| {
+            let id = format!("f-token-{}", s.as_str());
+            view! {
+                <div class="field checkbox">
+                    <input type="checkbox" id=id.clone() name=s.as_str() value="on" checked=*s == TokenScope::Read/>
+                    <label for=id>{s.label_in(l)}</label>
+                </div>
+            }
+        })
+        .collect_view()
 }
 
 /// E-mail alerts: the address and how often. Alerts name references only, never what a case holds.

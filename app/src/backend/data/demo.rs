@@ -90,6 +90,7 @@ pub async fn load_accounts(db: &Db) -> Result<Vec<DemoAccount>, AppError> {
             role: *role,
             agency_code: agency.to_string(),
             time_zone: None,
+            service: false,
         };
         let row = users::insert(&mut tx, &new, &hash, users::PasswordKind::Chosen).await?;
         // Trying the product stays two commands: the demo's own accounts sign in without a second factor.
@@ -117,8 +118,14 @@ async fn load_pending_account(db: &Db) -> Result<DemoAccount, AppError> {
     let unknown = passwords::hash(passwords::generate()).await;
     let mut tx = db.begin_write().await?;
     let admin = users::by_username(&mut tx, "admin").await?.ok_or(AppError::Internal)?;
-    let new =
-        users::NewUser { username: username.into(), display_name: display_name.into(), role, agency_code: agency.into(), time_zone: None };
+    let new = users::NewUser {
+        username: username.into(),
+        display_name: display_name.into(),
+        role,
+        agency_code: agency.into(),
+        time_zone: None,
+        service: false,
+    };
     let row = users::insert(&mut tx, &new, &unknown, users::PasswordKind::Temporary { until: chrono::Utc::now() }).await?;
     users::set_status(&mut tx, row.id, UserStatus::Disabled).await?;
     let change = account_changes::propose(&mut tx, &row, Proposal::of(ChangeKind::Create), admin.id).await?;

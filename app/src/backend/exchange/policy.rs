@@ -68,6 +68,18 @@ pub fn may_see_account_change(user: &SessionUser, change: &AccountChange) -> boo
     }
 }
 
+/// Which account's tokens an admin may list, ask for and revoke: a service account's (another system's,
+/// `users::UserRow::service`); a person's tokens are theirs alone, made and revoked on their profile. A new
+/// token waits for the account's confirmer (`confirmer`), as any change that opens case content does;
+/// revoking closes access and takes effect at once.
+pub fn ensure_may_manage_tokens_of(user: &SessionUser, target: &crate::backend::platform::users::UserRow) -> Result<(), AppError> {
+    ensure(user, Action::ManageAccounts)?;
+    if !target.service {
+        return Err(AppError::NotFound);
+    }
+    Ok(())
+}
+
 /// An open change may be withdrawn by any admin (the one who asked, or another who finds it wrong).
 pub fn may_withdraw_account_change(user: &SessionUser, change: &AccountChange) -> bool {
     change.is_open() && user.role == Role::Admin && user.id != change.user_id

@@ -6,10 +6,11 @@
 
 use crate::backend::platform::db::Tx;
 use crate::backend::platform::passwords::PasswordHashString;
+use crate::backend::platform::tokens::NewToken;
 use crate::backend::platform::users::{self, PasswordKind, UserRow};
 use crate::error::AppError;
 use crate::i18n::{LabelIn, Locale};
-use crate::model::{AccountChangeView, ChangeDecision, ChangeKind, Confirmer, Country, Role, UserStatus};
+use crate::model::{AccountChangeView, ChangeDecision, ChangeKind, Confirmer, Country, IssuedToken, Role, UserStatus};
 use chrono::{DateTime, Utc};
 use sqlx::SqliteConnection;
 
@@ -39,6 +40,12 @@ pub struct AccountChange {
     pub new_country: Option<Country>,
     pub requested_by_name: String,
     pub decided_by_name: Option<String>,
+    /// The account is a service account (`UserRow::service`).
+    pub service: bool,
+    /// The token an `IssueToken` change makes (the columns' CHECK: all three, only then).
+    token_name: Option<String>,
+    token_scopes: Option<String>,
+    token_days: Option<i64>,
 }
 
 impl AccountChange {
@@ -53,6 +60,16 @@ impl AccountChange {
     pub fn is_open(&self) -> bool {
         self.decision.is_none()
     }
+    /// Whether confirming it makes a temporary password for the confirmer to hand over: a new account's or a
+    /// reset's, never a service account's (it has none: it signs in nowhere).
+    pub fn issues_password(&self) -> bool {
+        matches!(self.kind, ChangeKind::Create | ChangeKind::ResetPassword) && !self.service
+    }
+    /// The token an `IssueToken` change makes once confirmed.
+    pub fn token(&self) -> Option<NewToken> {
+        let (name, scopes, days) = (self.token_name.as_ref()?, self.token_scopes.as_ref()?, self.token_days?);
+        Some(NewToken::stored(name, scopes, days))
+    }
 
     /// What the change does, in the reader's words.
     fn description(&self, l: Locale) -> String {
@@ -64,6 +81,13 @@ impl AccountChange {
             ChangeKind::Enable => tr!(l, "change-enable", role = role(self.role).to_lowercase(), agency = self.agency_code.clone()),
             ChangeKind::ResetPassword => tr!(l, "change-reset-password"),
             ChangeKind::ResetSecondFactor => tr!(l, "change-reset-factor"),
+            ChangeKind::IssueToken => match self.token() {
+                Some(t) => {
+                    let scopes: Vec<String> = t.scopes.iter().map(|s| s.label_in(l)).collect();
+                    tr!(l, "change-issue-token", name = t.name, scopes = scopes.join(", "), days = t.days)
+                }
+                None => tr!(l, "change-issue-token-unreadable"),
+            },
             ChangeKind::Update => {
                 let mut parts = Vec::new();
                 if let Some(new) = self.new_role {
@@ -106,7 +130,7 @@ impl AccountChange {
 const SELECT: &str = "SELECT c.id, c.user_id, c.kind, c.new_role, c.new_agency_id, c.requested_by, c.requested_at, \
      c.decision, c.decided_by, c.decided_at, c.grounds, u.username, u.display_name, c.from_role AS role, \
      a.code AS agency_code, a.country, na.code AS new_agency_code, na.country AS new_country, r.display_name AS requested_by_name, \
-     d.display_name AS decided_by_name \
+     d.display_name AS decided_by_name, u.service, c.token_name, c.token_scopes, c.token_days \
      FROM account_changes c JOIN users u ON u.id = c.user_id JOIN agencies a ON a.id = c.from_agency_id \
      LEFT JOIN agencies na ON na.id = c.new_agency_id JOIN users r ON r.id = c.requested_by \
      LEFT JOIN users d ON d.id = c.decided_by";
@@ -136,21 +160,23 @@ pub async fn recent(conn: &mut SqliteConnection) -> Result<Vec<AccountChange>, A
 }
 
 /// What an admin asks for.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+#[derive(Clone, Debug, PartialEq, Eq)]
 pub struct Proposal {
     pub kind: ChangeKind,
     pub new_role: Option<Role>,
     pub new_agency_id: Option<i64>,
+    /// The token of an `IssueToken` change.
+    pub token: Option<NewToken>,
 }
 
 impl Proposal {
     /// A change of nothing but its kind: a new account, re-enabling, a password reset.
     pub fn of(kind: ChangeKind) -> Self {
-        Proposal { kind, new_role: None, new_agency_id: None }
+        Proposal { kind, new_role: None, new_agency_id: None, token: None }
     }
-    /// Whether confirming it makes a temporary password for the confirmer to hand over.
-    pub fn issues_password(kind: ChangeKind) -> bool {
-        matches!(kind, ChangeKind::Create | ChangeKind::ResetPassword)
+    /// A token for a service account.
+    pub fn token(token: NewToken) -> Self {
+        Proposal { token: Some(token), ..Proposal::of(ChangeKind::IssueToken) }
     }
 }
 
@@ -160,9 +186,10 @@ pub async fn propose(tx: &mut Tx, target: &UserRow, proposal: Proposal, requeste
     if open_for(tx, user_id).await?.is_some() {
         return Err(AppError::Conflict(tr!(crate::i18n::reader(), "err-change-account-already-waiting-confirmation")));
     }
+    let token = proposal.token.as_ref().map(NewToken::columns);
     let id: i64 = sqlx::query_scalar(
-        "INSERT INTO account_changes (user_id, kind, from_role, from_agency_id, new_role, new_agency_id, requested_by, requested_at) \
-         VALUES (?,?,?,?,?,?,?,?) RETURNING id",
+        "INSERT INTO account_changes (user_id, kind, from_role, from_agency_id, new_role, new_agency_id, requested_by, requested_at, \
+         token_name, token_scopes, token_days) VALUES (?,?,?,?,?,?,?,?,?,?,?) RETURNING id",
     )
     .bind(user_id)
     .bind(proposal.kind)
@@ -172,6 +199,9 @@ pub async fn propose(tx: &mut Tx, target: &UserRow, proposal: Proposal, requeste
     .bind(proposal.new_agency_id)
     .bind(requested_by)
     .bind(Utc::now())
+    .bind(token.as_ref().map(|t| t.0.clone()))
+    .bind(token.as_ref().map(|t| t.1.clone()))
+    .bind(token.as_ref().map(|t| t.2))
     .fetch_one(&mut **tx)
     .await?;
     Ok(by_id(tx, id).await?.expect("just inserted"))
@@ -202,17 +232,27 @@ pub struct Issued {
 }
 
 /// Confirms the change and applies it to the account. `issued` is the new temporary password of a new
-/// account or a reset (`Proposal::issues_password`); its lifetime counts from now.
-pub async fn confirm(tx: &mut Tx, change: &AccountChange, by: i64, issued: Option<&Issued>) -> Result<(), AppError> {
+/// account or a reset (`AccountChange::issues_password`); its lifetime counts from now. Answers the token an
+/// `IssueToken` change made, its secret known this once.
+pub async fn confirm(tx: &mut Tx, change: &AccountChange, by: i64, issued: Option<&Issued>) -> Result<Option<IssuedToken>, AppError> {
     decide(tx, change, ChangeDecision::Confirmed, by, None).await?;
     let target = users::by_id(tx, change.user_id).await?.ok_or(AppError::NotFound)?;
     let set_temporary =
         |issued: Option<&Issued>| issued.map(|i| (i.hash.clone(), PasswordKind::Temporary { until: i.until })).ok_or(AppError::Internal);
     match change.kind {
+        ChangeKind::Create if target.service => users::set_status(tx, target.id, UserStatus::Active).await?,
         ChangeKind::Create => {
             let (hash, kind) = set_temporary(issued)?;
             users::set_password(tx, target.id, &hash, kind).await?;
             users::set_status(tx, target.id, UserStatus::Active).await?;
+        }
+        ChangeKind::IssueToken => {
+            // Disabled meanwhile (its tokens revoked with it): nothing is issued to it until it is enabled again.
+            if !target.is_active() || !target.service {
+                return Err(AppError::Conflict(tr!(crate::i18n::reader(), "err-token-account-not-active-service")));
+            }
+            let token = change.token().ok_or(AppError::Internal)?;
+            return Ok(Some(crate::backend::platform::tokens::create(tx, &target, &token, Utc::now()).await?));
         }
         ChangeKind::ResetPassword => {
             let (hash, kind) = set_temporary(issued)?;
@@ -237,7 +277,7 @@ pub async fn confirm(tx: &mut Tx, change: &AccountChange, by: i64, issued: Optio
     if matches!(change.kind, ChangeKind::ResetPassword | ChangeKind::ResetSecondFactor | ChangeKind::Update) {
         crate::backend::platform::tokens::revoke_all_of(tx, target.id, chrono::Utc::now()).await?;
     }
-    Ok(())
+    Ok(None)
 }
 
 pub async fn refuse(tx: &mut Tx, change: &AccountChange, by: i64, grounds: &str) -> Result<(), AppError> {

@@ -63,7 +63,7 @@ impl AuthnBackend for AuthBackend {
     async fn get_user(&self, id: &UserId<Self>) -> Result<Option<AuthedUser>, sqlx::Error> {
         let mut conn = self.db.pool.acquire().await?;
         let row = users::by_id(&mut conn, *id).await.map_err(|_| sqlx::Error::RowNotFound)?;
-        Ok(row.filter(UserRow::is_active).map(AuthedUser::new))
+        Ok(row.filter(UserRow::may_sign_in).map(AuthedUser::new))
     }
 }
 

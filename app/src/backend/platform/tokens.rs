@@ -64,6 +64,25 @@ impl NewToken {
         }
         Ok(NewToken { name, scopes, days })
     }
+
+    /// As a waiting account change keeps it (`account_changes`): name, comma-separated scopes, days.
+    pub fn columns(&self) -> (String, String, i64) {
+        (self.name.clone(), scopes_text(&self.scopes), self.days)
+    }
+
+    /// Read back from those columns, checked when they were written; a scope this build does not know is
+    /// dropped, never widened.
+    pub fn stored(name: &str, scopes: &str, days: i64) -> Self {
+        NewToken { name: name.to_string(), scopes: parse_scopes(scopes), days: days.clamp(1, TOKEN_MAX_DAYS) }
+    }
+}
+
+fn scopes_text(scopes: &[TokenScope]) -> String {
+    scopes.iter().map(|s| s.as_str()).collect::<Vec<_>>().join(",")
+}
+
+fn parse_scopes(text: &str) -> Vec<TokenScope> {
+    text.split(',').filter_map(|s| s.parse().ok()).collect()
 }
 
 /// A token as stored (never its secret).
@@ -83,7 +102,7 @@ pub struct TokenRow {
 impl TokenRow {
     /// The stored scopes; one this build does not know is dropped, never widened.
     pub fn scopes(&self) -> Vec<TokenScope> {
-        self.scopes.split(',').filter_map(|s| s.parse().ok()).collect()
+        parse_scopes(&self.scopes)
     }
     pub fn has(&self, scope: TokenScope) -> bool {
         self.scopes().contains(&scope)
@@ -150,14 +169,13 @@ pub async fn create(tx: &mut Tx, owner: &UserRow, new: &NewToken, now: DateTime<
         rand::rngs::OsRng.fill_bytes(&mut bytes);
         format!("{PREFIX}{}", hex::encode(bytes))
     };
-    let scopes: Vec<&str> = new.scopes.iter().map(|s| s.as_str()).collect();
     let id: i64 = sqlx::query_scalar(
         "INSERT INTO api_tokens (user_id, name, scopes, secret_hash, created_at, expires_at, binding) VALUES (?, ?, ?, ?, ?, ?, ?) \
          RETURNING id",
     )
     .bind(user_id)
     .bind(&new.name)
-    .bind(scopes.join(","))
+    .bind(scopes_text(&new.scopes))
     .bind(digest(&secret))
     .bind(now)
     .bind(now + Duration::days(new.days))

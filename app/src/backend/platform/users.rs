@@ -39,6 +39,8 @@ pub struct UserRow {
     pub unread_notifications: i64,
     /// The language chosen in the header's switch; None: the browser's decides.
     pub locale: Option<crate::model::Locale>,
+    /// Another system's account: reaches `/api/v1` with tokens an admin issued, never signs in.
+    pub service: bool,
 }
 
 #[derive(Clone)]
@@ -58,6 +60,11 @@ impl UserRow {
     pub fn is_active(&self) -> bool {
         self.status == UserStatus::Active
     }
+    /// Whether the account may hold a session on the pages: active, and a person's (a service account's
+    /// password is one nobody was ever given, and this holds even if someone set one).
+    pub fn may_sign_in(&self) -> bool {
+        self.is_active() && !self.service
+    }
     pub fn is_locked(&self, now: DateTime<Utc>) -> bool {
         self.locked_until.is_some_and(|t| t > now)
     }
@@ -76,13 +83,15 @@ impl UserRow {
             agency_name: self.agency_name.clone(),
             country: self.country,
             time_zone: self.time_zone.clone(),
-            must_change_password: self.must_change_password,
+            // A service account's password is one nobody holds, and it signs in nowhere: nothing to replace.
+            must_change_password: self.must_change_password && !self.service,
             must_enrol_second_factor: self.must_enrol(true),
         }
     }
     /// Whether the account must set up a second factor before anything else, when the instance requires one.
+    /// A service account has none to set up: its tokens are its only way in.
     pub fn must_enrol(&self, required: bool) -> bool {
-        required && !self.has_second_factor && !self.second_factor_exempt
+        required && !self.service && !self.has_second_factor && !self.second_factor_exempt
     }
     pub fn view(&self) -> UserView {
         let now = Utc::now();
@@ -101,6 +110,7 @@ impl UserRow {
             failed_attempts: self.failed_attempts,
             created_at: self.created_at,
             second_factor: self.has_second_factor,
+            service: self.service,
         }
     }
 }
@@ -111,7 +121,7 @@ fn select() -> String {
         "SELECT u.id, u.username, u.display_name, u.role, u.agency_id, a.code AS agency_code, \
          a.name AS agency_name, a.country, u.time_zone, u.status, u.password_hash, u.must_change_password, \
          u.temporary_expires_at, u.temporary_used, {} AS has_second_factor, \
-         u.second_factor_exempt, u.auth_epoch, u.failed_attempts, u.locked_until, u.created_at, u.locale, \
+         u.second_factor_exempt, u.auth_epoch, u.failed_attempts, u.locked_until, u.created_at, u.locale, u.service, \
          COALESCE((SELECT unread FROM unread_counts WHERE user_id = u.id), 0) AS unread_notifications \
          FROM users u JOIN agencies a ON a.id = u.agency_id",
         crate::backend::platform::second_factor::HAS_ANY
@@ -164,6 +174,17 @@ pub struct NewUser {
     pub role: Role,
     pub agency_code: String,
     pub time_zone: Option<String>,
+    /// A service account (`UserRow::service`).
+    pub service: bool,
+}
+
+/// A service account acts as a liaison officer of its agency: never a supervisor (every case of a country)
+/// nor an admin (accounts), whoever asks for it.
+pub fn check_service_role(service: bool, role: Role) -> Result<(), AppError> {
+    if service && role != Role::Officer {
+        return Err(AppError::field("role", tr!(crate::i18n::reader(), "err-service-account-is-officer")));
+    }
+    Ok(())
 }
 
 /// Checks a new or changed account's fields; reports every problem at once.
@@ -225,7 +246,7 @@ pub async fn insert(tx: &mut Tx, new: &NewUser, hash: &PasswordHashString, kind:
     let now = Utc::now();
     let id: i64 = sqlx::query_scalar(
         "INSERT INTO users (username, display_name, role, agency_id, time_zone, status, password_hash, \
-         must_change_password, temporary_expires_at, created_at, updated_at) VALUES (?,?,?,?,?,'active',?,?,?,?,?) RETURNING id",
+         must_change_password, temporary_expires_at, created_at, updated_at, service) VALUES (?,?,?,?,?,'active',?,?,?,?,?,?) RETURNING id",
     )
     .bind(new.username.trim())
     .bind(new.display_name.trim())
@@ -237,6 +258,7 @@ pub async fn insert(tx: &mut Tx, new: &NewUser, hash: &PasswordHashString, kind:
     .bind(kind.columns().1)
     .bind(now)
     .bind(now)
+    .bind(new.service)
     .fetch_one(&mut **tx)
     .await?;
     Ok(by_id(tx, id).await?.expect("just inserted"))
