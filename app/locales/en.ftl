@@ -269,7 +269,14 @@ field-parties = Other agencies party to the case
 field-parties-hint = Tick the agencies to bring into the case. Your agency is always a party; an agency you send a request to becomes one.
 agencies-list = Agencies: { $list }
 field-links = Related cases
-field-links-hint = References separated by commas, e.g. LD-2026-000012.
+field-links-pick-hint = Type part of a reference or of a title, then pick the case.
+field-links-chosen = Cases linked
+field-links-remove = Remove { $reference }
+field-links-found = { $count ->
+    [0] No case you can see matches.
+    [one] 1 case found.
+   *[other] { $count } cases found.
+}
 
 ## The request page
 request-title = Request
@@ -1278,3 +1285,7 @@ adm-service-ask = Ask for a token
 adm-service-ask-hint = The token is made when the person who confirms this account’s changes confirms it; they receive its secret, once.
 adm-service-asked = Token asked for: it waits for confirmation.
 adm-service-ask-button = Ask for the token
+adm-service-no-tokens = This account has no tokens.
+change-create-service = New service account (acting as a liaison officer) at { $agency }, for another system: it never signs in
+err-service-tick-or-not = Tick the box for a service account, or leave it empty.
+conf-token-password-hint = Confirming hands you this token's secret: enter your password again.

@@ -269,7 +269,14 @@ field-parties = Autres organismes parties au dossier
 field-parties-hint = Cochez les organismes à faire entrer dans le dossier. Votre organisme est toujours partie; un organisme à qui vous envoyez une demande le devient.
 agencies-list = Organismes : { $list }
 field-links = Dossiers liés
-field-links-hint = Références séparées par des virgules, p. ex. LD-2026-000012.
+field-links-pick-hint = Tapez une partie d'une référence ou d'un titre, puis choisissez le dossier.
+field-links-chosen = Dossiers liés choisis
+field-links-remove = Retirer { $reference }
+field-links-found = { $count ->
+    [0] Aucun dossier que vous pouvez voir ne correspond.
+    [one] 1 dossier trouvé.
+   *[other] { $count } dossiers trouvés.
+}
 
 ## The request page
 request-title = Demande
@@ -797,7 +804,10 @@ audit-newer = ← Plus récents
 audit-older = Plus anciens →
 audit-pages = Pages
 audit-scope-all = Tous les événements
-audit-scope-country = Événements des utilisateurs en { $country }
+audit-scope-country = Événements des utilisateurs { $country ->
+    [Canada] du Canada
+   *[other] de l'{ $country }
+}
 audit-withheld = (retenu : contenu de dossier)
 yes = Oui
 no = Non
@@ -983,7 +993,10 @@ conf-col-change = Modification
 conf-col-asked-by = Demandé par
 conf-col-decision = Décision
 conf-col-by = Par
-confirmer-supervisor = un superviseur en { $country }
+confirmer-supervisor = un superviseur { $country ->
+    [Canada] au Canada
+   *[other] en { $country }
+}
 confirmer-admin = un autre administrateur
 change-create = Nouveau compte ({ $role }) à { $agency }
 change-enable = Réactiver le compte ({ $role }) à { $agency }
@@ -1278,3 +1291,7 @@ adm-service-ask = Demander un jeton
 adm-service-ask-hint = Le jeton est créé lorsque la personne qui confirme les changements de ce compte le confirme; elle en reçoit le secret, une seule fois.
 adm-service-asked = Jeton demandé : il attend une confirmation.
 adm-service-ask-button = Demander le jeton
+adm-service-no-tokens = Ce compte n’a aucun jeton.
+change-create-service = Nouveau compte de service (agissant comme agent de liaison) à { $agency }, pour un autre système : il ne se connecte jamais
+err-service-tick-or-not = Cochez la case pour un compte de service, ou laissez-la vide.
+conf-token-password-hint = Confirmer vous remet le secret de ce jeton : saisissez de nouveau votre mot de passe.

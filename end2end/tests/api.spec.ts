@@ -99,14 +99,15 @@ test('a service token is asked for by an admin and handed over by the confirmer'
 
   const supervisor = await (await browser.newContext()).newPage();
   await signIn(supervisor, 'ca.supervisor');
-  const confirm = async (what: string) => {
+  const confirm = async (what: string, password?: string) => {
     await supervisor.goto('/confirmations');
     await hydrated(supervisor);
     const change = supervisor.getByTestId('account-change').filter({ hasText: 'cbsa.targeting' });
     await expect(change).toContainText(what);
+    if (password) await change.getByLabel('Your password').fill(password);
     await change.getByRole('button', { name: 'Confirm' }).click();
   };
-  await confirm('New liaison officer account at CBSA');
+  await confirm('New service account (acting as a liaison officer) at CBSA');
   // No password is handed over: the page reloads with the change decided.
   await expect(supervisor.getByTestId('account-change').filter({ hasText: 'cbsa.targeting' })).toHaveCount(0);
   await expect(supervisor.getByTestId('temporary-password')).toHaveCount(0);
@@ -118,12 +119,13 @@ test('a service token is asked for by an admin and handed over by the confirmer'
   const tokens = page.locator('#service-tokens');
   await tokens.getByLabel('Name', { exact: true }).fill('Targeting system');
   await tokens.getByLabel('Add indicators').check();
+  await tokens.getByLabel('Your password').fill(credentials()['admin']);
   await tokens.getByRole('button', { name: 'Ask for the token' }).click();
   await expect(page.getByText('waits for confirmation').first()).toBeVisible();
   await expect(page.getByTestId('token-secret')).toHaveCount(0);
   await noAxeViolations(page, 'a service account with a token waiting');
 
-  await confirm('API token “Targeting system” (Read cases and requests, Add indicators), valid 90 days');
+  await confirm('API token “Targeting system” (Read cases and requests, Add indicators), valid 90 days', credentials()['ca.supervisor']);
   const secret = (await supervisor.getByTestId('token-secret').innerText()).trim();
   expect(secret).toMatch(/^ldt_[0-9a-f]{64}$/);
 

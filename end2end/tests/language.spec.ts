@@ -250,6 +250,13 @@ test('a refusal reads in the page\'s language, from an island rendered again in 
   // Agencies are brought in by ticking them, each country's under its name.
   await expect(page.getByRole('group', { name: 'Inde' })).toBeVisible();
   await page.getByLabel('CBSA').check();
+  // A related case is found by words of its title and picked, not typed as a reference.
+  await page.getByLabel('Dossiers liés', { exact: true }).fill('port of vanc');
+  await expect(page.getByRole('status').filter({ hasText: 'trouvé' })).toHaveText('1 dossier trouvé.');
+  await page.getByRole('button', { name: /Fentanyl precursor shipment/ }).click();
+  const chips = page.getByRole('list', { name: 'Dossiers liés choisis' });
+  await expect(chips).toContainText('Fentanyl precursor shipment');
+  await expect(page.getByLabel('Dossiers liés', { exact: true })).toHaveValue('');
   await page.getByRole('button', { name: 'Ouvrir le dossier' }).click();
   await expect(page.locator('.error-headline')).toHaveText('Veuillez corriger les champs indiqués.');
   // The field's own message, written by the server, is French too.
@@ -257,5 +264,10 @@ test('a refusal reads in the page\'s language, from an island rendered again in 
   // What was typed and ticked stays.
   await expect(page.getByLabel('Titre', { exact: true })).toHaveValue('x');
   await expect(page.getByLabel('CBSA')).toBeChecked();
+  await expect(chips).toContainText('Fentanyl precursor shipment');
+  // Removing it takes it out of what the form sends.
+  await chips.getByRole('button', { name: /^Retirer LD-/ }).click();
+  await expect(chips.getByRole('listitem')).toHaveCount(0);
+  await expect(page.locator('input[name=links]')).toHaveValue('');
   await context.close();
 });

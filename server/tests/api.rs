@@ -469,6 +469,9 @@ async fn a_service_token_is_issued_four_eyes_and_acts_as_its_agency_only() {
             ("service", "on"),
         ]
     };
+    let mut odd = account("officer");
+    odd[5] = ("service", "1");
+    assert_eq!(admin.call("create_user", &odd).await.status(), 422, "an unreadable tick is refused, not read as a person");
     let res = admin.call("create_user", &account("supervisor")).await;
     assert_eq!(res.status(), 422, "a service account is a liaison officer, never more");
     assert!(res.text().await.unwrap().contains("liaison officer"));
@@ -478,7 +481,9 @@ async fn a_service_token_is_issued_four_eyes_and_acts_as_its_agency_only() {
     let user = id.to_string();
     let mut canada = s.signed_in("ca.supervisor").await;
     let open = |c: serde_json::Value| c.as_array().unwrap().iter().find(|c| c["user_id"] == id && c["decision"].is_null()).cloned();
-    let change = open(canada.ok("list_account_changes", &[]).await).unwrap()["id"].to_string();
+    let change = open(canada.ok("list_account_changes", &[]).await).unwrap();
+    assert!(change["description"].as_str().unwrap().contains("service account"), "the confirmer sees what it is: {change}");
+    let change = change["id"].to_string();
     let made = canada.ok("decide_account_change", &[("id", &change), ("confirm", "true"), ("grounds", "")]).await;
     assert!(made.is_null(), "no password is made for a service account: {made}");
     let res = admin.call("reset_user_password", &[("id", &user)]).await;
@@ -486,13 +491,17 @@ async fn a_service_token_is_issued_four_eyes_and_acts_as_its_agency_only() {
     assert!(res.text().await.unwrap().contains("has no password"));
 
     // The admin asks; nobody but Canada's supervisor may confirm; the admin never sees the secret.
-    let form = [("user", user.as_str()), ("name", "RCMP records system"), ("read", "on"), ("write", "on"), ("days", "30")];
+    let admin_password = s.passwords["admin"].clone();
+    let mut form = vec![("user", user.as_str()), ("name", "RCMP records system"), ("read", "on"), ("write", "on"), ("days", "30")];
+    let res = admin.call("ask_for_service_token", &form).await;
+    assert_eq!(res.status(), 422, "a session left open sets no token going: the password is asked again");
+    form.push(("password", admin_password.as_str()));
     let asked = admin.ok("ask_for_service_token", &form).await;
     assert_eq!(asked["confirmer"], "a supervisor in Canada");
     assert!(asked.to_string().find("ldt_").is_none());
     assert_eq!(admin.call("ask_for_service_token", &form).await.status(), 409, "one change of an account at a time");
     let person = support::user_id(&s.db, "rcmp.officer").await.to_string();
-    let mut personal = form;
+    let mut personal = form.clone();
     personal[0] = ("user", person.as_str());
     assert_eq!(admin.call("ask_for_service_token", &personal).await.status(), 404, "a person's tokens are theirs alone");
     assert_eq!(admin.call("service_tokens", &[("user", &person)]).await.status(), 404);
@@ -505,7 +514,13 @@ async fn a_service_token_is_issued_four_eyes_and_acts_as_its_agency_only() {
     let mut india = s.signed_in("in.supervisor").await;
     assert_eq!(india.call("decide_account_change", &[("id", &change), ("confirm", "true"), ("grounds", "")]).await.status(), 404);
     assert!(admin.ok("service_tokens", &[("user", &user)]).await.as_array().unwrap().is_empty(), "nothing issued yet");
-    let issued = canada.ok("decide_account_change", &[("id", &change), ("confirm", "true"), ("grounds", "")]).await;
+    // The confirmer too gives their password again: the secret outlives the session.
+    let res = canada.call("decide_account_change", &[("id", &change), ("confirm", "true"), ("grounds", "")]).await;
+    assert_eq!(res.status(), 422);
+    assert!(admin.ok("service_tokens", &[("user", &user)]).await.as_array().unwrap().is_empty(), "nothing issued on a refusal");
+    let canada_password = s.passwords["ca.supervisor"].clone();
+    let confirm = [("id", change.as_str()), ("confirm", "true"), ("grounds", ""), ("password", canada_password.as_str())];
+    let issued = canada.ok("decide_account_change", &confirm).await;
     let secret = issued["token"]["secret"].as_str().expect("the confirmer receives the secret").to_string();
     let token_id = issued["token"]["id"].as_i64().unwrap();
 

@@ -105,6 +105,7 @@ fn table() -> Vec<Row> {
         row(Fn("case_history", |i| vec![("id", i.case.to_string())]), false,   [O, O, O, N, N, O, O, N, U]),
         row(Fn("case_changes", |i| vec![("id", i.case.to_string())]), false,   [O, O, O, N, N, O, O, N, U]),
         row(Fn("case_form_options", none), false,                   [O, O, O, O, O, O, O, D, U]),
+        row(Fn("case_lookup", |_| vec![("q", "precursor".into())]), false, [O, O, O, O, O, O, O, D, U]),
         row(Fn("get_request", |i| vec![("id", i.import.to_string())]), false,  [O, O, N, N, N, O, O, N, U]),
         // The cross-check is the receiving side's: the sending side is refused.
         row(Fn("cross_check", |i| vec![("id", i.import.to_string())]), false,  [D, O, N, N, N, D, O, D, U]),
@@ -202,8 +203,9 @@ fn table() -> Vec<Row> {
         row(Fn("revoke_token", |_| vec![("id", "999999".into())]), true, [N, N, N, N, N, N, N, D, U]),
         // Service tokens: admins only, and only for a service account (a person's account, as here, is not found).
         row(Fn("service_tokens", |i| vec![("user", i.cbi.to_string())]), false, [D, D, D, D, D, D, D, N, U]),
-        row(Fn("ask_for_service_token", |i| vec![("user", i.cbi.to_string()), ("name", "Matrix system".into()), ("read", "on".into())]), true,
-                                                                    [D, D, D, D, D, D, D, N, U]),
+        // Asking asks for the admin's password again (a wrong one here).
+        row(Fn("ask_for_service_token", |i| vec![("user", i.cbi.to_string()), ("name", "Matrix system".into()), ("read", "on".into()),
+            ("password", "not it".into())]), true,                   [D, D, D, D, D, D, D, R, U]),
         row(Fn("revoke_service_token", |i| vec![("user", i.cbi.to_string()), ("id", "999999".into())]), true, [D, D, D, D, D, D, D, N, U]),
         // Legal bases: each country's admins keep their list (a bad code is refused; an unknown id is not found).
         row(Fn("legal_bases", none), false,                          [D, D, D, D, D, D, D, O, U]),

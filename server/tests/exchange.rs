@@ -1046,3 +1046,30 @@ async fn reading_a_file_is_a_view_and_the_changes_keep_their_index() {
     let plan: Vec<(i64, i64, i64, String)> = sqlx::query_as(&query).fetch_all(&s.db.pool).await.unwrap();
     assert!(plan.iter().any(|step| step.3.contains("audit_events_case_changes")), "{plan:?}");
 }
+
+/// The related-cases look-up names only cases the user may see: the owner finds its case by words of the
+/// title and by reference; an officer of another agency not party finds nothing, though the words match.
+#[tokio::test]
+async fn the_related_cases_look_up_finds_only_what_the_user_may_see() {
+    let s = TestServer::start_bare().await;
+    let (story, mut ncb, mut rcmp) = story(&s).await;
+    let reference: String = sqlx::query_scalar("SELECT reference FROM cases WHERE id = ?")
+        .bind(story.case_id.parse::<i64>().unwrap())
+        .fetch_one(&s.db.pool)
+        .await
+        .unwrap();
+    let found = ncb.ok("case_lookup", &[("q", "precursor brok")]).await;
+    assert_eq!(found[0]["reference"], reference.as_str(), "{found}");
+    assert_eq!(found[0]["title"], TITLE);
+    let by_reference = ncb.ok("case_lookup", &[("q", &reference[3..])]).await;
+    assert_eq!(by_reference.as_array().unwrap().len(), 1, "{by_reference}");
+    // RCMP became a party when the request reached it.
+    assert_eq!(rcmp.ok("case_lookup", &[("q", "precursor")]).await[0]["reference"], reference.as_str());
+    let mut cbi = s.signed_in("cbi.officer").await;
+    assert_eq!(cbi.ok("case_lookup", &[("q", "precursor")]).await, serde_json::json!([]));
+    assert_eq!(cbi.ok("case_lookup", &[("q", &reference)]).await, serde_json::json!([]));
+    // A wildcard is a character like any other, and one letter asks nothing.
+    assert_eq!(ncb.ok("case_lookup", &[("q", "%%")]).await, serde_json::json!([]));
+    assert_eq!(ncb.ok("case_lookup", &[("q", "p")]).await, serde_json::json!([]));
+    assert_eq!(ncb.call("case_lookup", &[("q", &"x".repeat(10_000))]).await.status(), 422);
+}

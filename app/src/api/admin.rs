@@ -91,7 +91,12 @@ pub async fn create_user(
         async {
             let (actor, app) = guard::admin(Action::ManageAccounts).await?;
             let role = users::validate_fields(Some(&username), &display_name, &role, Some(&time_zone))?;
-            let service = service.is_some_and(|v| matches!(v.as_str(), "on" | "true"));
+            // A checkbox: ticked sends "on"; anything else but nothing is refused, never read as "a person".
+            let service = match service.as_deref().map(str::trim) {
+                None | Some("") => false,
+                Some("on" | "true") => true,
+                Some(_) => return Err(AppError::field("service", tr!(crate::i18n::reader(), "err-service-tick-or-not"))),
+            };
             users::check_service_role(service, role)?;
             if agency.trim().is_empty() {
                 return Err(AppError::field("agency", tr!(crate::i18n::reader(), "err-choose-agency")));

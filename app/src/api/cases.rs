@@ -2,8 +2,8 @@
 
 use crate::error::AppError;
 use crate::model::{
-    BulkLine, CaseFilter, CaseForm, CaseHistoryView, CasePage, CaseView, ChangesPage, Created, EntityForm, FormOptions, IndicatorForm,
-    OpenedCase,
+    BulkLine, CaseChoice, CaseFilter, CaseForm, CaseHistoryView, CasePage, CaseView, ChangesPage, Created, EntityForm, FormOptions,
+    IndicatorForm, OpenedCase,
 };
 use leptos::prelude::*;
 
@@ -157,6 +157,26 @@ pub async fn case_changes(id: i64, #[server(default)] before: Option<i64>) -> Re
             drop(conn);
             load::record_read(&app, &actor, id, &result).await?;
             result
+        }
+        .await,
+    )
+}
+
+/// The related-cases look-up of the case forms: the cases the user may see whose reference or title holds
+/// `q` (two characters at least; fewer answer nothing). As cheap as the case list's own filter, and like it
+/// not counted against the reading allowance (the island asks once typing pauses).
+#[server(endpoint = "case_lookup")]
+pub async fn case_lookup(q: String) -> Result<Vec<CaseChoice>, AppError> {
+    use crate::backend::{exchange::cases, exchange::policy, state};
+    state::reply(
+        async {
+            let (actor, app) = state::context().await?;
+            let vis = policy::visibility(&actor.user)?;
+            crate::error::check_search_text("q", &q)?;
+            if q.trim().chars().count() < 2 {
+                return Ok(Vec::new());
+            }
+            cases::lookup(&mut *app.db.pool.acquire().await?, vis, q.trim()).await
         }
         .await,
     )

@@ -43,11 +43,18 @@ pub async fn list_account_changes(user: Option<i64>) -> Result<Vec<AccountChange
 /// Confirming a new account or a reset answers the temporary password, confirming a service account's token
 /// its secret: shown to the confirmer once.
 #[server(endpoint = "decide_account_change")]
-pub async fn decide_account_change(id: i64, confirm: bool, grounds: String) -> Result<Option<Handover>, AppError> {
+pub async fn decide_account_change(
+    id: i64,
+    confirm: bool,
+    grounds: String,
+    /// The confirmer's password, when the change hands over a token (`AccountChange::needs_reconfirming`).
+    #[server(default)]
+    password: String,
+) -> Result<Option<Handover>, AppError> {
     use crate::backend::exchange::policy::{self, Action};
-    use crate::backend::platform::account_changes::{self, Issued, MAX_GROUNDS_CHARS};
+    use crate::backend::platform::account_changes::{self, MAX_GROUNDS_CHARS};
     use crate::backend::platform::audit::{self, Event};
-    use crate::backend::platform::{passwords, users};
+    use crate::backend::platform::users;
     use crate::backend::state;
     use serde_json::json;
     state::reply(
@@ -64,19 +71,7 @@ pub async fn decide_account_change(id: i64, confirm: bool, grounds: String) -> R
                     tr!(crate::i18n::reader(), "err-grounds-have-most-characters", max_grounds_chars = MAX_GROUNDS_CHARS as i64),
                 ));
             }
-            // Made before the write transaction (hashing is slow); used only if the change issues one.
-            let issues_password = {
-                let mut conn = app.db.pool.acquire().await?;
-                account_changes::by_id(&mut conn, id).await?.is_some_and(|c| c.issues_password())
-            };
-            let temporary = match confirm && issues_password {
-                true => {
-                    let password = passwords::generate();
-                    let issued = Issued { hash: passwords::hash(password.clone()).await, until: app.settings.temporary_until() };
-                    Some((password, issued))
-                }
-                false => None,
-            };
+            let (temporary, needs_reconfirming) = before_deciding(&app, &actor, id, confirm, password).await?;
             let mut tx = app.db.begin_write().await?;
             let change = account_changes::by_id(&mut tx, id).await?.filter(|c| policy::may_see_account_change(&actor.user, c));
             let change = change.ok_or(AppError::NotFound)?;
@@ -87,7 +82,7 @@ pub async fn decide_account_change(id: i64, confirm: bool, grounds: String) -> R
                 });
             }
             if confirm {
-                if change.issues_password() != temporary.is_some() {
+                if change.issues_password() != temporary.is_some() || change.needs_reconfirming() != needs_reconfirming {
                     return Err(AppError::Conflict(tr!(crate::i18n::reader(), "err-change-was-altered-meanwhile-reload")));
                 }
                 let details = json!({"username": change.username, "kind": change.kind.as_str(), "change": change.id});
@@ -117,6 +112,42 @@ pub async fn decide_account_change(id: i64, confirm: bool, grounds: String) -> R
         }
         .await,
     )
+}
+
+/// What deciding needs before its write transaction: the temporary password a confirmation makes (hashed
+/// here: hashing is slow), and, for a change that hands over a token, the confirmer's password checked again
+/// (only of the one who may decide it: anyone else is told why not, not asked for a password). Also answers
+/// whether the change needed that, so that the decision can tell a change altered meanwhile.
+#[cfg(feature = "ssr")]
+async fn before_deciding(
+    app: &crate::backend::AppState,
+    actor: &crate::backend::Actor,
+    id: i64,
+    confirm: bool,
+    password: String,
+) -> Result<(Option<(String, crate::backend::platform::account_changes::Issued)>, bool), AppError> {
+    use crate::backend::exchange::policy;
+    use crate::backend::platform::account_changes::{self, Issued};
+    use crate::backend::platform::passwords;
+    let (issues_password, needs_reconfirming, may_decide) = {
+        let mut conn = app.db.pool.acquire().await?;
+        let change = account_changes::by_id(&mut conn, id).await?.filter(|c| policy::may_see_account_change(&actor.user, c));
+        change
+            .map(|c| (c.issues_password(), c.needs_reconfirming(), policy::may_decide_account_change(&actor.user, &c)))
+            .unwrap_or_default()
+    };
+    if confirm && needs_reconfirming && may_decide {
+        let session = crate::backend::state::auth_session().await?;
+        crate::backend::own_factors::reconfirm(app, &session, actor, password, "account_change.confirm").await?;
+    }
+    let temporary = match confirm && issues_password {
+        true => {
+            let password = passwords::generate();
+            Some((password.clone(), Issued { hash: passwords::hash(password).await, until: app.settings.temporary_until() }))
+        }
+        false => None,
+    };
+    Ok((temporary, needs_reconfirming))
 }
 
 #[server(endpoint = "withdraw_account_change")]

@@ -118,9 +118,14 @@ pub async fn service_tokens(user: i64) -> Result<Vec<TokenView>, AppError> {
 }
 
 /// Asks for a token for a service account: stored as an account change that its confirmer applies (and
-/// receives the secret); the admin who asks never holds it.
+/// receives the secret); the admin who asks never holds it. Asks for the admin's password again (and a
+/// recent sign-in), as making a personal token does: a session left open must not set one going.
 #[server(endpoint = "ask_for_service_token")]
-pub async fn ask_for_service_token(user: i64, #[server(flatten)] form: TokenForm) -> Result<AwaitingConfirmation, AppError> {
+pub async fn ask_for_service_token(
+    user: i64,
+    #[server(default)] password: String,
+    #[server(flatten)] form: TokenForm,
+) -> Result<AwaitingConfirmation, AppError> {
     use crate::backend::exchange::policy;
     use crate::backend::platform::account_changes::{self, Proposal};
     use crate::backend::platform::audit::{self, Event};
@@ -129,7 +134,10 @@ pub async fn ask_for_service_token(user: i64, #[server(flatten)] form: TokenForm
     state::reply(
         async {
             let (actor, app) = signed_in().await?;
+            policy::ensure(&actor.user, policy::Action::ManageAccounts)?;
             let new = tokens::NewToken::parse(&form)?;
+            let session = state::auth_session().await?;
+            crate::backend::own_factors::reconfirm(&app, &session, &actor, password, "token.ask").await?;
             let mut tx = app.db.begin_write().await?;
             let target = service_account(&mut tx, &actor, user).await?;
             if !target.is_active() {
@@ -156,6 +164,7 @@ pub async fn revoke_service_token(user: i64, id: i64) -> Result<(), AppError> {
     state::reply(
         async {
             let (actor, app) = signed_in().await?;
+            crate::backend::exchange::policy::ensure(&actor.user, crate::backend::exchange::policy::Action::ManageAccounts)?;
             let mut tx = app.db.begin_write().await?;
             let owner = service_account(&mut tx, &actor, user).await?;
             let row = tokens::revoke(&mut tx, owner.id, id, chrono::Utc::now()).await?;

@@ -2,6 +2,7 @@
 
 pub mod badges;
 pub mod bulk;
+pub mod case_links;
 pub mod dashboard_figures;
 pub mod forms;
 pub mod layout;

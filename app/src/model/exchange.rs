@@ -289,6 +289,13 @@ pub struct CaseLinkView {
     pub title: String,
 }
 
+/// A case the related-cases look-up offers: its reference (what the form sends) and its title.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct CaseChoice {
+    pub reference: String,
+    pub title: String,
+}
+
 #[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub struct RequestSummary {

@@ -229,6 +229,8 @@ pub struct AccountChangeView {
     pub kind: ChangeKind,
     /// "Role: Liaison officer → Supervisor; agency: NCB → CBI", or the new account's role and agency.
     pub description: String,
+    /// Confirming asks for the confirmer's password again (it hands over an API token).
+    pub needs_password: bool,
     pub requested_by: String,
     /// In the viewer's time zone, named.
     pub requested_at: super::ShownTime,

@@ -58,8 +58,10 @@ fn UserDetail() -> impl IntoView {
                             view! {
                                 <div class="page-head">
                                     <h1><span translate="no">{u.display_name.clone()}</span> <span class="muted mono" translate="no">" " {u.username.clone()}</span></h1>
-                                    <span class=format!("status status-{}", u.status.as_str())>{u.status.label_in(l)}</span>
-                                    {u.service.then(|| view! { <span class="status status-service">{tr!(l, "adm-service-account")}</span> })}
+                                    <span class="badges">
+                                        <span class=format!("status status-{}", u.status.as_str())>{u.status.label_in(l)}</span>
+                                        {u.service.then(|| view! { " " <span class="status status-service">{tr!(l, "adm-service-account")}</span> })}
+                                    </span>
                                 </div>
                                 {(!open.is_empty()).then(|| view! {
                                     <section class="panel wide notice">
@@ -145,7 +147,7 @@ fn ServiceAccess(u: UserView, l: Locale) -> impl IntoView {
             <Suspense fallback=move || view! { <p class="loading">{tr!(l, "loading")}</p> }>
                 {move || Suspend::new(async move {
                     match tokens.await {
-                        Ok(list) => view! { <TokenList list l revoke=RevokeServiceToken::PATH owner=Some(id)/> }.into_any(),
+                        Ok(list) => view! { <TokenList list l revoke=RevokeServiceToken::PATH owner=Some(id) empty=tr!(l, "adm-service-no-tokens")/> }.into_any(),
                         Err(e) => view! { <p class="error-summary" role="alert">{e.message_in(l)}</p> }.into_any(),
                     }
                 })}
@@ -163,10 +165,12 @@ fn ServiceAccess(u: UserView, l: Locale) -> impl IntoView {
                     </fieldset>
                     <Field label=tr!(l, "tok-days") name="days" form="service-token" kind="number" value=TOKEN_DEFAULT_DAYS.to_string()
                         hint=tr!(l, "tok-days-hint", max = TOKEN_MAX_DAYS, default = TOKEN_DEFAULT_DAYS)/>
+                    <Field label=tr!(l, "field-your-password") name="password" form="service-token" kind="password" autocomplete="current-password" required=true
+                        hint=tr!(l, "tok-password-hint")/>
                     <button type="submit" class="button primary">{tr!(l, "adm-service-ask-button")}</button>
                 </ServerForm>
             })}
-            <div class="actions">
+            <div class="actions account-state">
                 <EnableForm id active l/>
             </div>
         </section>

@@ -184,7 +184,7 @@ fn CaseHeader(case: CaseView) -> impl IntoView {
 fn EditCase(case: CaseView, options: FormOptions) -> impl IntoView {
     let l = crate::i18n::use_locale();
     let parties = case.parties.iter().filter(|p| p.id != case.owner_agency.id).map(|p| p.code.clone()).collect::<Vec<_>>();
-    let links = case.links.iter().map(|l| l.reference.clone()).collect::<Vec<_>>().join(", ");
+    let links = case.links.iter().map(|l| crate::model::CaseChoice { reference: l.reference.clone(), title: l.title.clone() }).collect();
     view! {
         <details class="edit">
             <summary class="button secondary">{tr!(l, "case-edit")}</summary>

@@ -2,13 +2,14 @@
 
 use crate::api::cases::{bulk_case_options, case_form_options, list_cases, ChangeCasesInBulk, CreateCase};
 use crate::components::bulk::BulkCases;
+use crate::components::case_links::CaseLinksPicker;
 use crate::components::forms::{enum_options, Field, SelectField, TextArea};
 use crate::components::layout::{CurrentUser, Guard};
 use crate::components::lists::CaseTable;
 use crate::components::server_form::ServerForm;
 use crate::i18n::{LabelIn, Locale};
 use crate::model::permissions::{allows, Action};
-use crate::model::{CaseFilter, CaseStatus, Category, Country, FormOptions, Priority, Tlp, CASES_CURRENT};
+use crate::model::{CaseChoice, CaseFilter, CaseStatus, Category, Country, FormOptions, Priority, Tlp, CASES_CURRENT};
 use leptos::prelude::*;
 use leptos::server_fn::ServerFn;
 use leptos_meta::Title;
@@ -136,7 +137,9 @@ pub fn CaseFields(
     /// The agencies already party (besides the owner): shown ticked, as they stay party.
     #[prop(optional)]
     parties: Vec<String>,
-    #[prop(optional)] links: String,
+    /// The cases linked now.
+    #[prop(optional)]
+    links: Vec<CaseChoice>,
 ) -> impl IntoView {
     let l = crate::i18n::use_locale();
     let leads = std::iter::once((String::new(), tr!(l, "choose-lead")))
@@ -152,7 +155,7 @@ pub fn CaseFields(
         </div>
         <SelectField form=form label=tr!(l, "field-lead") name="lead" options=leads selected=lead/>
         <AgencyPicker form options=options.clone() parties/>
-        <Field form=form label=tr!(l, "field-links") name="links" value=links hint=tr!(l, "field-links-hint")/>
+        <CaseLinksPicker form=form.to_string() chosen=links/>
     }
 }
 

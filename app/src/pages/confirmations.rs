@@ -66,7 +66,7 @@ pub fn OpenChange(change: AccountChangeView) -> impl IntoView {
             </p>
             {change.may_decide.then(|| view! {
                 <div class="actions">
-                    <ConfirmChange id=id/>
+                    <ConfirmChange id=id needs_password=change.needs_password/>
                     <ServerForm action=DecideAccountChange::PATH class="refuse" done=tr!(l, "conf-refused")>
                         <input type="hidden" name="id" value=id/>
                         <input type="hidden" name="confirm" value="false"/>
@@ -92,7 +92,7 @@ pub fn OpenChange(change: AccountChangeView) -> impl IntoView {
 /// An island of its own: confirming a new account or a password reset answers its temporary password, a
 /// service account's token its secret, shown here once (never in a URL, gone on reload); other confirmations reload the page.
 #[island]
-fn ConfirmChange(id: i64) -> impl IntoView {
+fn ConfirmChange(id: i64, needs_password: bool) -> impl IntoView {
     let decide = ServerAction::<DecideAccountChange>::new();
     let error = action_error(decide);
     let l = crate::i18n::use_locale();
@@ -112,6 +112,18 @@ fn ConfirmChange(id: i64) -> impl IntoView {
                 <input type="hidden" name="id" value=id/>
                 <input type="hidden" name="confirm" value="true"/>
                 <input type="hidden" name="grounds" value=""/>
+                {needs_password.then(|| {
+                    let field = format!("confirm-password-{id}");
+                    view! {
+                        <div class="field" data-field="password">
+                            <label for=field.clone()>{tr!(l, "field-your-password")}</label>
+                            <p class="hint" id=format!("{field}-hint")>{tr!(l, "conf-token-password-hint")}</p>
+                            <input id=field.clone() type="password" name="password" autocomplete="current-password" required
+                                aria-describedby=format!("{field}-hint {field}-error")/>
+                            <p class="field-error" id=format!("{field}-error")>{move || error.get().and_then(|e| e.field_message("password"))}</p>
+                        </div>
+                    }
+                })}
                 <button type="submit" class="button primary">{tr!(l, "conf-confirm")}</button>
                 <ErrorSummary error/>
             </ActionForm>
@@ -152,12 +164,12 @@ fn DecidedTable(changes: Vec<AccountChangeView>) -> impl IntoView {
                         <tr>
                             <td><span translate="no">{c.display_name.clone()}</span> " " <span class="muted mono" translate="no">{c.username.clone()}</span></td>
                             <td>{c.description.clone()}</td>
-                            <td>{c.requested_by.clone()}</td>
+                            <td translate="no">{c.requested_by.clone()}</td>
                             <td>
                                 {c.decision.map(|d| d.label_in(l))}
                                 {c.grounds.clone().map(|g| view! { <br/><span class="muted">{g}</span> })}
                             </td>
-                            <td>{c.decided_by.clone()}</td>
+                            <td translate="no">{c.decided_by.clone()}</td>
                             <td>{c.decided_at.map(|t| t.text)}</td>
                         </tr>
                     }).collect_view()}

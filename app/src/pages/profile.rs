@@ -229,7 +229,7 @@ fn ApiTokens() -> impl IntoView {
             <Suspense fallback=move || view! { <p class="loading">{tr!(l, "loading")}</p> }>
                 {move || Suspend::new(async move {
                     match tokens.await {
-                        Ok(list) => view! { <TokenList list l revoke=RevokeToken::PATH owner=None/> }.into_any(),
+                        Ok(list) => view! { <TokenList list l revoke=RevokeToken::PATH owner=None empty=tr!(l, "tok-none")/> }.into_any(),
                         Err(e) => view! { <p class="error-summary" role="alert">{e.message_in(l)}</p> }.into_any(),
                     }
                 })}
@@ -240,10 +240,10 @@ fn ApiTokens() -> impl IntoView {
     }
 }
 
-/// Tokens as their owner or an admin sees them; revoking posts to `revoke` (with `owner`, a service
-/// account's id, when an admin revokes one of its tokens).
+/// Tokens as their owner or an admin sees them (`empty` said when there are none); revoking posts to
+/// `revoke` (with `owner`, a service account's id, when an admin revokes one of its tokens).
 #[component]
-pub fn TokenList(list: Vec<TokenView>, l: Locale, revoke: &'static str, owner: Option<i64>) -> impl IntoView {
+pub fn TokenList(list: Vec<TokenView>, l: Locale, revoke: &'static str, owner: Option<i64>, empty: String) -> impl IntoView {
     let live: Vec<(String, String)> =
         list.iter().filter(|t| !t.revoked && !t.expired && !t.stale).map(|t| (t.id.to_string(), t.name.clone())).collect();
     let state = move |t: &TokenView| {
@@ -259,7 +259,7 @@ pub fn TokenList(list: Vec<TokenView>, l: Locale, revoke: &'static str, owner: O
     };
     view! {
         {if list.is_empty() {
-            view! { <p>{tr!(l, "tok-none")}</p> }.into_any()
+            view! { <p>{empty}</p> }.into_any()
         } else {
             view! {
                 <ul class="tokens" data-testid="tokens">

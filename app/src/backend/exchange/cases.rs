@@ -396,6 +396,22 @@ pub async fn matching_ids(conn: &mut SqliteConnection, vis: Visibility, f: &Case
     Ok(q.build_query_scalar().fetch_all(&mut *conn).await?)
 }
 
+/// The most cases one look-up answers.
+pub const LOOKUP_LIMIT: i64 = 8;
+
+/// The related-cases look-up: the cases `vis` may see whose reference or title holds `text` (references
+/// first, then the most recently changed), at most `LOOKUP_LIMIT`, archived ones too (a link may name one).
+pub async fn lookup(conn: &mut SqliteConnection, vis: Visibility, text: &str) -> Result<Vec<CaseChoice>, AppError> {
+    let like = crate::backend::platform::db::like_pattern(text);
+    let mut q: QueryBuilder<Sqlite> = QueryBuilder::new("SELECT c.reference, c.title FROM cases c WHERE (c.reference LIKE ");
+    q.push_bind(like.clone()).push(" ESCAPE '\\' OR c.title LIKE ").push_bind(like.clone()).push(" ESCAPE '\\')");
+    vis.push_sql(&mut q, "c.id");
+    q.push(" ORDER BY c.reference LIKE ").push_bind(like).push(" ESCAPE '\\' DESC, c.updated_at DESC, c.id DESC LIMIT ");
+    q.push_bind(LOOKUP_LIMIT);
+    let rows: Vec<(String, String)> = q.build_query_as().fetch_all(&mut *conn).await?;
+    Ok(rows.into_iter().map(|(reference, title)| CaseChoice { reference, title }).collect())
+}
+
 /// The references of those of `ids` that `vis` may see (the others are not named back to the user).
 pub async fn visible_references(conn: &mut SqliteConnection, vis: Visibility, ids: &[i64]) -> Result<HashMap<i64, String>, AppError> {
     if ids.is_empty() {

@@ -60,6 +60,11 @@ impl AccountChange {
     pub fn is_open(&self) -> bool {
         self.decision.is_none()
     }
+    /// Whether confirming it needs the confirmer's password again (and a recent sign-in): it hands over a
+    /// token, a credential that outlives the session, as making one's own does.
+    pub fn needs_reconfirming(&self) -> bool {
+        self.kind == ChangeKind::IssueToken
+    }
     /// Whether confirming it makes a temporary password for the confirmer to hand over: a new account's or a
     /// reset's, never a service account's (it has none: it signs in nowhere).
     pub fn issues_password(&self) -> bool {
@@ -75,6 +80,7 @@ impl AccountChange {
     fn description(&self, l: Locale) -> String {
         let role = |r: Role| r.label_in(l);
         match self.kind {
+            ChangeKind::Create if self.service => tr!(l, "change-create-service", agency = self.agency_code.clone()),
             ChangeKind::Create => {
                 tr!(l, "change-create", role = role(self.resulting_role()).to_lowercase(), agency = self.agency_code.clone())
             }
@@ -114,6 +120,7 @@ impl AccountChange {
             display_name: self.display_name.clone(),
             kind: self.kind,
             description: self.description(l),
+            needs_password: self.needs_reconfirming(),
             requested_by: self.requested_by_name.clone(),
             requested_at: shown(self.requested_at, zone),
             confirmer,

@@ -1,0 +1,54 @@
+const { chromium } = require('@playwright/test');
+const fs = require('fs');
+const base = 'http://127.0.0.1:3200';
+const creds = {};
+for (const line of fs.readFileSync('/tmp/shots/cred.txt', 'utf8').split('\n')) {
+  if (!line.trim() || line.startsWith('#')) continue;
+  const p = line.trim().split(/\s+/); creds[p[0]] = p[3];
+}
+async function session(browser, user, lang, width) {
+  const context = await browser.newContext({ viewport: { width, height: 900 } });
+  await context.addCookies([{ name: 'ld_lang', value: lang, url: base }]);
+  const page = await context.newPage();
+  await page.goto(base + '/login');
+  await page.fill('input[name=username]', user);
+  await page.fill('input[name=password]', creds[user]);
+  await page.click('main form button[type=submit]');
+  await page.waitForSelector('.who', { timeout: 15000 });
+  return page;
+}
+async function call(page, endpoint, form) {
+  return page.evaluate(async ([endpoint, form]) => {
+    const r = await fetch('/api/' + endpoint, { method: 'POST', headers: { 'Content-Type': 'application/x-www-form-urlencoded', 'Accept': 'application/json' }, body: new URLSearchParams(form).toString() });
+    return [r.status, await r.text()];
+  }, [endpoint, form]);
+}
+async function shot(page, name) {
+  await page.evaluate(() => document.fonts.ready); await page.waitForTimeout(1500);
+  await page.screenshot({ path: `/tmp/shots/${name}.png`, fullPage: true });
+}
+(async () => {
+  const browser = await chromium.launch({ executablePath: '/usr/bin/chromium' });
+  const admin = await session(browser, 'admin', 'fr-CA', 1280);
+  const created = await call(admin, 'create_user', { username: 'rcmp.rms', display_name: 'RCMP records system', role: 'officer', agency: 'RCMP', time_zone: '', service: 'on' });
+  console.log(created);
+  const id = JSON.parse(created[1]).user.id;
+  const sup = await session(browser, 'ca.supervisor', 'fr-CA', 1280);
+  const changes = JSON.parse((await call(sup, 'list_account_changes', {}))[1]);
+  const ch = changes.find(c => c.user_id === id && !c.decision);
+  console.log(await call(sup, 'decide_account_change', { id: ch.id, confirm: 'true', grounds: '' }));
+  console.log(await call(admin, 'ask_for_service_token', { user: id, name: 'Système de gestion des dossiers', read: 'on', write: 'on', days: '90' }));
+  await admin.goto(base + '/admin/users/' + id); await shot(admin, 'svc-admin-fr-CA-1280');
+  await admin.goto(base + '/admin/users'); await shot(admin, 'svc-users-fr-CA-1280');
+  await sup.goto(base + '/confirmations'); await shot(sup, 'svc-conf-fr-CA-1280');
+  await sup.waitForTimeout(500);
+  await sup.getByTestId('account-change').filter({ hasText: 'rcmp.rms' }).getByRole('button', { name: 'Confirmer' }).click();
+  await sup.getByTestId('token-secret').waitFor();
+  await shot(sup, 'svc-secret-fr-CA-1280');
+  const phone = await session(browser, 'admin', 'hi', 390);
+  await phone.goto(base + '/admin/users/' + id); await shot(phone, 'svc-admin-hi-390');
+  await phone.goto(base + '/admin/users/new'); await shot(phone, 'svc-new-hi-390');
+  const phoneEn = await session(browser, 'admin', 'en', 390);
+  await phoneEn.goto(base + '/admin/users/' + id); await shot(phoneEn, 'svc-admin-en-390');
+  await browser.close();
+})();
