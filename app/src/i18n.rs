@@ -471,7 +471,18 @@ mod tests {
             }
             let text = std::fs::read_to_string(file).expect("readable source");
             let code = text.split("#[cfg(test)]").next().unwrap_or_default();
-            for needle in ["AppError::Conflict(", "AppError::field(", "message: ", ".check(", ".parsed(", "ok_or_else(|| ", "Err("] {
+            let needles = [
+                "AppError::Conflict(",
+                "AppError::field(",
+                "message: ",
+                ".check(",
+                ".parsed(",
+                "ok_or_else(|| ",
+                "Err(",
+                "Problem::new(",
+                "Problem::bad_request(",
+            ];
+            for needle in needles {
                 for (at, _) in code.match_indices(needle) {
                     let start = at + needle.len();
                     let mut end = code.len().min(start + 400);
@@ -503,7 +514,9 @@ mod tests {
             first.is_some_and(|c| c.is_ascii_uppercase()) && second.is_some_and(|c| c.is_ascii_lowercase() || c == ' ')
         }
         match needle {
-            "AppError::Conflict(" | "message: " | "ok_or_else(|| " | "Err(" => sentence(call),
+            "AppError::Conflict(" | "message: " | "ok_or_else(|| " | "Err(" | "Problem::bad_request(" => sentence(call),
+            // (kind, status, message), the arguments possibly on lines of their own.
+            "Problem::new(" => call.split(';').next().unwrap_or_default().split(',').skip(2).any(sentence),
             // (field, message), (ok, field, message), (raw, field, message): the message follows a field name.
             _ => {
                 let end = call.find(';').unwrap_or(call.len());

@@ -325,6 +325,13 @@ async fn bad_input_and_stale_updates_are_refused_clearly() {
     assert_eq!(message(&english), "Give the case a title of 3 to 200 characters.");
     assert_eq!(message(&french), app::tr!(app::i18n::Locale::FrCa, "err-give-case-title-3-200"));
     assert_ne!(message(&french), message(&english));
+    // So are the problem's title, and the API's own refusals (a header it needs).
+    assert_eq!((english.body["title"].as_str(), french.body["title"].as_str()), (Some("Invalid fields"), Some("Champs invalides")));
+    let unversioned = json!({"title": "No version", "category": "fraud", "priority": "normal", "tlp": "amber", "lead": lead.to_string()});
+    let hindi = call(&s, Method::PUT, "/api/v1/cases/1", Some(&t), Some(unversioned), &[("accept-language", "hi")]).await;
+    assert_eq!(hindi.status, 428, "{}", hindi.body);
+    assert_eq!(hindi.body["title"], "If-Match आवश्यक");
+    assert_eq!(hindi.body["detail"], app::tr!(app::i18n::Locale::Hi, "problem-detail-if-match-needed").as_str());
     let garbled = call(&s, Method::POST, "/api/v1/cases", Some(&t), None, &[("content-type", "application/json")]).await;
     assert_eq!(garbled.status, 400);
     assert_eq!(get(&s, "/api/v1/cases?cursor=abc", &t).await.status, 400);

@@ -115,7 +115,7 @@ async fn receive(call: &Call, body: Body) -> Result<Incoming, Problem> {
         let chunk = chunk.map_err(|e| {
             let too_large = std::error::Error::source(&e).is_some_and(|s| s.is::<http_body_util::LengthLimitError>());
             if too_large {
-                Problem::new("too-large", StatusCode::PAYLOAD_TOO_LARGE, "The file is larger than this server takes.")
+                Problem::new("too-large", StatusCode::PAYLOAD_TOO_LARGE, app::tr!(app::i18n::reader(), "problem-detail-file-too-large"))
             } else {
                 call.fail(AppError::field("file", app::tr!(app::i18n::reader(), "err-upload-was-interrupted-before-file")))
             }

@@ -36,7 +36,7 @@ fn key_of(headers: &HeaderMap) -> Result<Option<String>, Problem> {
     let Some(v) = headers.get("idempotency-key") else { return Ok(None) };
     match v.to_str() {
         Ok(k) if !k.is_empty() && k.len() <= MAX_KEY_LEN && k.bytes().all(|b| b.is_ascii_graphic()) => Ok(Some(k.to_string())),
-        _ => Err(Problem::bad_request(format!("Idempotency-Key must be 1 to {MAX_KEY_LEN} visible ASCII characters."))),
+        _ => Err(Problem::bad_request(app::tr!(app::i18n::reader(), "problem-detail-key-shape", max = MAX_KEY_LEN as i64))),
     }
 }
 
@@ -69,7 +69,7 @@ pub async fn claim(db: &Db, token_id: i64, headers: &HeaderMap, what: &str, body
             return Err(Problem::new(
                 "idempotency-key-reused",
                 StatusCode::UNPROCESSABLE_ENTITY,
-                "This Idempotency-Key was used with a different request. Use a new key for a new request.",
+                app::tr!(app::i18n::reader(), "problem-detail-key-reused"),
             ))
         }
         Some((_, Some(status), Some(body))) => Claim::Replay(StatusCode::from_u16(status as u16).unwrap_or(StatusCode::OK), body),
@@ -77,7 +77,7 @@ pub async fn claim(db: &Db, token_id: i64, headers: &HeaderMap, what: &str, body
             return Err(Problem::new(
                 "idempotency-key-in-use",
                 StatusCode::CONFLICT,
-                "A request with this Idempotency-Key is still being processed. Retry shortly.",
+                app::tr!(app::i18n::reader(), "problem-detail-key-in-use"),
             ))
         }
         None => {

@@ -51,12 +51,14 @@ pub fn router(state: &AppState, limits: BodyLimits) -> Router<AppState> {
     Router::new()
         .merge(docs::router().layer(RequestBodyLimitLayer::new(limits.any)))
         .merge(authenticated)
-        .fallback(|| async { Problem::new("not-found", axum::http::StatusCode::NOT_FOUND, "No such operation: see /api/v1/docs.") })
+        .fallback(|| async {
+            Problem::new("not-found", axum::http::StatusCode::NOT_FOUND, app::tr!(app::i18n::reader(), "problem-detail-no-operation"))
+        })
         .method_not_allowed_fallback(|| async {
             Problem::new(
                 "method-not-allowed",
                 axum::http::StatusCode::METHOD_NOT_ALLOWED,
-                "This operation takes another method: see /api/v1/docs.",
+                app::tr!(app::i18n::reader(), "problem-detail-other-method"),
             )
         })
 }

@@ -3,6 +3,7 @@
 //! reference page, where each is explained.
 
 use app::error::AppError;
+use app::i18n::Locale;
 use axum::http::{header, HeaderValue, StatusCode};
 use axum::response::{IntoResponse, Response};
 use serde::Serialize;
@@ -58,12 +59,33 @@ pub const KINDS: &[(&str, &str, &str)] = &[
     ("internal", "Server error", "Logged on the server; retry later."),
 ];
 
+/// A kind's title in the reader's language (the reference page lists the English ones, `KINDS`).
+fn title(slug: &str, l: Locale) -> String {
+    match slug {
+        "unauthorized" => app::tr!(l, "problem-title-unauthorized"),
+        "forbidden" => app::tr!(l, "problem-title-forbidden"),
+        "not-found" => app::tr!(l, "problem-title-not-found"),
+        "validation" => app::tr!(l, "problem-title-validation"),
+        "bad-request" => app::tr!(l, "problem-title-bad-request"),
+        "conflict" => app::tr!(l, "problem-title-conflict"),
+        "consent-needed" => app::tr!(l, "problem-title-consent-needed"),
+        "precondition-required" => app::tr!(l, "problem-title-precondition-required"),
+        "idempotency-key-reused" => app::tr!(l, "problem-title-idempotency-key-reused"),
+        "idempotency-key-in-use" => app::tr!(l, "problem-title-idempotency-key-in-use"),
+        "method-not-allowed" => app::tr!(l, "problem-title-method-not-allowed"),
+        "too-many-requests" => app::tr!(l, "problem-title-too-many-requests"),
+        "too-large" => app::tr!(l, "problem-title-too-large"),
+        "no-space" => app::tr!(l, "problem-title-no-space"),
+        _ => app::tr!(l, "problem-title-internal"),
+    }
+}
+
 impl Problem {
+    /// A problem of kind `slug`, titled in the reader's language (`detail` already is).
     pub fn new(slug: &str, status: StatusCode, detail: impl Into<String>) -> Self {
-        let title = KINDS.iter().find(|k| k.0 == slug).map(|k| k.1).unwrap_or("Error");
         Problem {
             kind: format!("/api/v1/docs#problem-{slug}"),
-            title: title.to_string(),
+            title: title(slug, app::i18n::reader()),
             status: status.as_u16(),
             detail: detail.into(),
             errors: Vec::new(),
@@ -76,7 +98,7 @@ impl Problem {
     }
 
     /// The API's reading of the product's one error type (messages in the caller's Accept-Language).
-    pub fn from_app(error: &AppError, locale: app::i18n::Locale) -> Self {
+    pub fn from_app(error: &AppError, locale: Locale) -> Self {
         let status = StatusCode::from_u16(error.status_code()).unwrap_or(StatusCode::INTERNAL_SERVER_ERROR);
         let slug = match error {
             AppError::Unauthorized => "unauthorized",
@@ -92,10 +114,8 @@ impl Problem {
         };
         let detail = match error {
             // The pages' "Please sign in." means nothing to a program.
-            AppError::Unauthorized => {
-                "The token is missing, malformed, unknown, revoked or expired, or its owner's account is disabled.".into()
-            }
-            AppError::SlowDown(s) => format!("Too many calls with this token. Try again in {s} seconds."),
+            AppError::Unauthorized => app::tr!(locale, "problem-detail-unauthorized"),
+            AppError::SlowDown(s) => app::tr!(locale, "problem-detail-slow-down", seconds = *s as i64),
             other => other.message_in(locale),
         };
         let mut p = Problem::new(slug, status, detail);

@@ -55,7 +55,7 @@ impl<S: Send + Sync> axum::extract::FromRequest<S> for RawBody {
     async fn from_request(req: axum::extract::Request, state: &S) -> Result<Self, Problem> {
         Bytes::from_request(req, state).await.map(RawBody).map_err(|e| {
             if e.status() == StatusCode::PAYLOAD_TOO_LARGE {
-                Problem::new("too-large", StatusCode::PAYLOAD_TOO_LARGE, "The body is larger than this server takes (LD_MAX_BODY_BYTES).")
+                Problem::new("too-large", StatusCode::PAYLOAD_TOO_LARGE, app::tr!(app::i18n::reader(), "problem-detail-body-too-large"))
             } else {
                 Problem::bad_request(e.body_text())
             }
@@ -67,13 +67,16 @@ fn body<T: DeserializeOwned>(bytes: &Bytes) -> Result<T, Problem> {
     serde_json::from_slice(bytes).map_err(|e| {
         // The parser's message may quote the input: a huge field must not come back whole.
         let msg: String = e.to_string().chars().take(300).collect();
-        Problem::bad_request(format!("The body is not the JSON this operation takes: {msg}"))
+        Problem::bad_request(app::tr!(app::i18n::reader(), "problem-detail-not-json", reason = msg))
     })
 }
 
 /// A path id; anything but a positive number is no object at all.
 pub(super) fn id_of(raw: &str) -> Result<i64, Problem> {
-    raw.parse::<i64>().ok().filter(|id| *id > 0).ok_or_else(|| Problem::new("not-found", StatusCode::NOT_FOUND, "Not found."))
+    raw.parse::<i64>()
+        .ok()
+        .filter(|id| *id > 0)
+        .ok_or_else(|| Problem::new("not-found", StatusCode::NOT_FOUND, app::error::AppError::NotFound.message_in(app::i18n::reader())))
 }
 
 fn json<T: Serialize>(status: StatusCode, value: &T) -> Response {
@@ -84,9 +87,11 @@ fn json<T: Serialize>(status: StatusCode, value: &T) -> Response {
 fn page_of(cursor: &Option<String>) -> Result<u32, Problem> {
     match cursor.as_deref() {
         None | Some("") => Ok(0),
-        Some(c) => {
-            c.parse::<u32>().ok().filter(|p| *p <= 100_000).ok_or_else(|| Problem::bad_request("This cursor is not one the API gave."))
-        }
+        Some(c) => c
+            .parse::<u32>()
+            .ok()
+            .filter(|p| *p <= 100_000)
+            .ok_or_else(|| Problem::bad_request(app::tr!(app::i18n::reader(), "problem-detail-bad-cursor"))),
     }
 }
 
@@ -172,14 +177,14 @@ fn if_match(parts: &Parts) -> Result<i64, Problem> {
         return Err(Problem::new(
             "precondition-required",
             StatusCode::PRECONDITION_REQUIRED,
-            "Send If-Match with the ETag of the case as you read it, so nobody's change is overwritten unseen.",
+            app::tr!(app::i18n::reader(), "problem-detail-if-match-needed"),
         ));
     };
     v.to_str()
         .ok()
         .map(|t| t.trim().trim_start_matches("W/").trim_matches('"').to_string())
         .and_then(|t| t.parse::<i64>().ok())
-        .ok_or_else(|| Problem::bad_request("If-Match must be the case's ETag, e.g. \"7\"."))
+        .ok_or_else(|| Problem::bad_request(app::tr!(app::i18n::reader(), "problem-detail-if-match-bad")))
 }
 
 /// Replaces a case's fields. Needs `If-Match` with the version read: a case changed since answers 409.
