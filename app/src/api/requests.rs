@@ -563,7 +563,14 @@ pub async fn list_requests(filter: InboxFilter) -> Result<RequestPage, AppError>
         async {
             let (actor, app) = state::context().await?;
             let vis = policy::visibility(&actor.user)?;
-            requests::list(&app.db.pool, &actor.user, vis, &filter).await
+            // Kept as the inbox is (render_cache): the same list asked again within the minute, with nothing
+            // written since, is not queried again. Its words are the reader's, so the language is in the key.
+            let locale = crate::i18n::request_locale();
+            let page = app
+                .request_lists
+                .get_or_render(&app.db, actor.user.id, (filter.clone(), locale), || requests::list(&app.db.pool, &actor.user, vis, &filter))
+                .await?;
+            Ok((*page).clone())
         }
         .await,
     )

@@ -37,6 +37,10 @@ pub struct AppState {
     pub inbox_html: Arc<
         crate::backend::platform::render_cache::RenderCache<(crate::model::InboxFilter, crate::model::Locale), crate::model::InboxHtml>,
     >,
+    /// Request lists (the /requests page's, the API's `GET /requests`) per viewer, filter and language.
+    pub request_lists: Arc<
+        crate::backend::platform::render_cache::RenderCache<(crate::model::InboxFilter, crate::model::Locale), crate::model::RequestPage>,
+    >,
     /// The dashboard's HTML per country, figures and time zone: every supervisor of a country sees the same.
     pub dashboard_html: Arc<
         crate::backend::platform::render_cache::RenderCache<
@@ -70,6 +74,8 @@ impl AppState {
             dashboards: Default::default(),
             // An inbox is 10–60 KB of HTML: room for a couple of hundred viewers' current filters.
             inbox_html: Arc::new(crate::backend::platform::render_cache::RenderCache::new(8 << 20)),
+            // A page of 25 requests is 10–15 KB.
+            request_lists: Arc::new(crate::backend::platform::render_cache::RenderCache::new(4 << 20)),
             dashboard_html: Arc::new(crate::backend::platform::render_cache::RenderCache::new(2 << 20)),
             // A few KB each.
             form_options: Arc::new(crate::backend::platform::render_cache::RenderCache::new(1 << 20)),

@@ -83,6 +83,19 @@ impl Weight for crate::model::InboxHtml {
     }
 }
 
+impl Weight for crate::model::RequestPage {
+    fn bytes(&self) -> u64 {
+        // The strings plus a rough allowance for each summary's fixed fields and deadline texts.
+        let requests: usize = self
+            .requests
+            .iter()
+            .map(|r| 160 + r.subject.len() + r.case_reference.len() + r.legal_basis.as_ref().map_or(0, String::len))
+            .sum();
+        let counterparts: usize = self.counterparts.iter().map(|a| 16 + a.code.len() + a.name.len()).sum();
+        (requests + counterparts + self.officer_name.as_ref().map_or(0, String::len) + 64) as u64
+    }
+}
+
 impl Weight for crate::model::FormOptions {
     fn bytes(&self) -> u64 {
         let agencies: usize = self.agencies.iter().map(|a| 16 + a.code.len() + a.name.len()).sum();
