@@ -113,6 +113,98 @@ async fn an_h2_answer_reaches_a_third_agency_only_once_its_provider_consents() {
 }
 
 #[tokio::test]
+async fn an_h2_answer_holds_the_case_report_back_from_the_side_it_was_given_to_until_its_provider_consents_to_export() {
+    let s = TestServer::start().await;
+    let mut ncb = s.signed_in("ncb.officer").await;
+    let case = support::own_case(&s, &mut ncb, "Ephedrine brokers in Hyderabad").await;
+    let asked = send(&mut ncb, &case, "RCMP", "Buyers' company records", &[]).await;
+    let report = format!("/cases/{case}/report.pdf");
+    assert_eq!(ncb.get(&report).await.status(), 200, "nothing under H2 yet");
+
+    let mut rcmp = s.signed_in("rcmp.officer").await;
+    let answer = [
+        ("id", asked.as_str()),
+        ("kind", "final_answer"),
+        ("body", "Northern Chem Supply Ltd bought 40 t."),
+        ("source_grade", "B"),
+        ("info_grade", "2"),
+        ("tlp", "amber"),
+        ("h2", "on"),
+    ];
+    rcmp.ok("respond_to_request", &answer).await;
+    let given: i64 = sqlx::query_scalar("SELECT id FROM responses WHERE request_id = ?").bind(&asked).fetch_one(&s.db.pool).await.unwrap();
+
+    // NCB, given it under H2, may not take it out of Liaison Desk: the report is refused, naming the answer,
+    // and the case page says so instead of offering the report.
+    let refused = ncb.get(&report).await;
+    assert_eq!(refused.status(), 409);
+    let text = refused.text().await.unwrap();
+    assert!(text.contains(&format!("R{asked} (RCMP)")) && text.contains("H2"), "{text}");
+    let page = ncb.ok("open_case", &[("id", &case)]).await;
+    assert_eq!(
+        page["case"]["export_held"],
+        serde_json::json!([{"response_id": given, "request_id": asked.parse::<i64>().unwrap(), "provider": "RCMP"}])
+    );
+    let html = ncb.get(&format!("/cases/{case}")).await.text().await.unwrap();
+    assert!(html.contains("PDF report held back") && !html.contains(&format!("href=\"{report}\"")), "the page offers no report");
+    // Its provider may (it gave it), and a third agency still learns nothing of the case.
+    assert_eq!(rcmp.get(&report).await.status(), 200);
+    assert_eq!(rcmp.ok("open_case", &[("id", &case)]).await["case"]["export_held"], serde_json::json!([]));
+    let mut cbsa = s.signed_in("cbsa.officer").await;
+    assert_eq!(cbsa.get(&report).await.status(), 404);
+
+    // Consent to pass it on to another agency does not lift it for exports; asked to export, it stays held
+    // until RCMP grants it.
+    let given = given.to_string();
+    ncb.ok("ask_consent", &[("response_id", &given), ("purpose", "export"), ("reason", "For the prosecutor's briefing file.")]).await;
+    assert_eq!(ncb.get(&report).await.status(), 409, "asked is not granted");
+    let consent: i64 = sqlx::query_scalar("SELECT id FROM consents WHERE response_id = ? AND purpose = 'export'")
+        .bind(&given)
+        .fetch_one(&s.db.pool)
+        .await
+        .unwrap();
+    rcmp.ok("answer_consent", &[("id", &consent.to_string()), ("decision", "granted"), ("answer", "For the briefing file only.")]).await;
+    let pdf = ncb.get(&report).await;
+    assert_eq!(pdf.status(), 200);
+    assert!(pdf.bytes().await.unwrap().starts_with(b"%PDF"));
+    assert_eq!(ncb.ok("open_case", &[("id", &case)]).await["case"]["export_held"], serde_json::json!([]));
+
+    // The refusals are in the audit trail with the answers that caused them.
+    let denied: Vec<String> = sqlx::query_scalar(
+        "SELECT details FROM audit_events WHERE action = 'case.export_pdf' AND outcome = 'denied' AND user_id = ? ORDER BY id",
+    )
+    .bind(support::user_id(&s.db, "ncb.officer").await)
+    .fetch_all(&s.db.pool)
+    .await
+    .unwrap();
+    assert_eq!(denied.len(), 2, "{denied:?}");
+    assert!(denied.iter().all(|d| d.contains(&format!("\"held_back\":[{given}]"))), "{denied:?}");
+}
+
+#[tokio::test]
+async fn consent_to_export_is_asked_only_of_an_answer_under_h2() {
+    let s = TestServer::start().await;
+    let mut ncb = s.signed_in("ncb.officer").await;
+    let case = support::own_case(&s, &mut ncb, "Ephedrine brokers in Hyderabad").await;
+    let asked = send(&mut ncb, &case, "RCMP", "Buyers' company records", &[]).await;
+    let mut rcmp = s.signed_in("rcmp.officer").await;
+    let answer = [
+        ("id", asked.as_str()),
+        ("kind", "final_answer"),
+        ("body", "None."),
+        ("source_grade", "B"),
+        ("info_grade", "2"),
+        ("tlp", "amber"),
+        ("h1", "on"),
+    ];
+    rcmp.ok("respond_to_request", &answer).await;
+    let given: i64 = sqlx::query_scalar("SELECT id FROM responses WHERE request_id = ?").bind(&asked).fetch_one(&s.db.pool).await.unwrap();
+    let refused = ncb.call("ask_consent", &[("response_id", &given.to_string()), ("purpose", "export"), ("reason", "Briefing.")]).await;
+    assert!(refused.status().is_client_error(), "{}", refused.status());
+    assert_eq!(ncb.get(&format!("/cases/{case}/report.pdf")).await.status(), 200, "H1 alone does not hold a report back");
+}
+
+#[tokio::test]
 async fn a_request_names_a_current_basis_of_its_own_country_and_admins_keep_the_list() {
     let s = TestServer::start().await;
     // The demo's admin is Canada's (Public Safety Canada): Canada's list, used by the RCMP.

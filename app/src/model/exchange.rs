@@ -85,6 +85,7 @@ text_enum!(
     ConsentPurpose {
         Judicial => ("judicial", "Use in judicial proceedings (H1)"),
         PassOn => ("pass_on", "Pass on to another agency (H2)"),
+        Export => ("export", "Export outside Liaison Desk (H2)"),
         Other => ("other", "As the other restrictions say (H3)"),
     }
 );
@@ -279,6 +280,9 @@ pub struct CaseView {
     pub purged: Option<PurgeNote>,
     /// When its country's supervisors review it next (closed cases).
     pub review: Option<ShownTime>,
+    /// Answers under H2 that hold its export (the PDF report) back from the viewer until their providers
+    /// consent (`consents::held_from_export`).
+    pub export_held: Vec<HeldBack>,
 }
 
 #[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
@@ -453,6 +457,16 @@ pub struct LegalBasisView {
     /// A formal mutual-legal-assistance basis (what evidence for a court needs).
     pub formal_mla: bool,
     pub retired: bool,
+}
+
+/// An answer that holds a case's export back (H2, no consent to export it yet): on request `request_id`,
+/// given by `provider`.
+#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct HeldBack {
+    pub response_id: i64,
+    pub request_id: i64,
+    pub provider: String,
 }
 
 /// Consent asked of a provider, and the answer.

@@ -159,7 +159,7 @@ fn CaseHeader(case: CaseView) -> impl IntoView {
                 <p class="purged-note" role="note">{tr!(l, "case-purged", when = p.at.text, who = p.by)} " " <span translate="no">{p.reason}</span></p>
             })}
             <div class="actions">
-                <a class="button secondary" href=format!("/cases/{id}/report.pdf") download="" rel="external">{tr!(l, "case-pdf")}</a>
+                {pdf_link(id, &case.export_held, l)}
                 {transitions.into_iter().map(|to| {
                     let label = match to {
                         CaseStatus::Active => if current == CaseStatus::Closed { tr!(l, "case-reopen") } else { tr!(l, "case-mark-active") },
@@ -493,4 +493,24 @@ fn BulkIndicators(case_id: i64, tlp: String, l: Locale) -> impl IntoView {
             }
         })}
     }
+}
+
+/// The PDF report's button, or, while answers under H2 hold it back (`consents::held_from_export`), why not
+/// and where to ask their providers' consent to export them.
+fn pdf_link(id: i64, held: &[crate::model::HeldBack], l: Locale) -> AnyView {
+    if held.is_empty() {
+        return view! { <a class="button secondary" href=format!("/cases/{id}/report.pdf") download="" rel="external">{tr!(l, "case-pdf")}</a> }
+            .into_any();
+    }
+    let answers = held
+        .iter()
+        .enumerate()
+        .map(|(i, h)| {
+            view! {
+                {(i > 0).then_some(", ")}
+                <a href=format!("/requests/{}#response-{}", h.request_id, h.response_id) translate="no">{format!("R{} ({})", h.request_id, h.provider)}</a>
+            }
+        })
+        .collect_view();
+    view! { <p class="export-held" role="note">{tr!(l, "case-pdf-held")} " " {answers}</p> }.into_any()
 }

@@ -256,6 +256,7 @@ fn ResponseItem(response: ResponseView, targets: Vec<RequestChoice>) -> impl Int
         .map(|k| match (k.purpose, &k.pass_to) {
             (ConsentPurpose::Judicial, _) => "H1".to_string(),
             (ConsentPurpose::PassOn, Some(to)) => format!("H2 → {to}"),
+            (ConsentPurpose::Export, _) => tr!(l, "consent-export-code"),
             _ => "H3".to_string(),
         })
         .collect();
@@ -345,12 +346,16 @@ fn ConsentItem(consent: ConsentView) -> impl IntoView {
 fn AskConsentForm(response: ResponseView) -> impl IntoView {
     let l = crate::i18n::use_locale();
     let c = &response.conditions;
-    let purposes: Vec<(String, String)> =
-        [(c.h1, ConsentPurpose::Judicial), (c.h2, ConsentPurpose::PassOn), (c.h3.is_some(), ConsentPurpose::Other)]
-            .into_iter()
-            .filter(|(on, _)| *on)
-            .map(|(_, p)| (p.as_str().to_string(), p.label_in(l)))
-            .collect();
+    let purposes: Vec<(String, String)> = [
+        (c.h1, ConsentPurpose::Judicial),
+        (c.h2, ConsentPurpose::PassOn),
+        (c.h2, ConsentPurpose::Export),
+        (c.h3.is_some(), ConsentPurpose::Other),
+    ]
+    .into_iter()
+    .filter(|(on, _)| *on)
+    .map(|(_, p)| (p.as_str().to_string(), p.label_in(l)))
+    .collect();
     view! {
         <details class="ask-consent">
             <summary class="button secondary">{tr!(l, "consent-ask")}</summary>

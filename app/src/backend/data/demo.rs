@@ -559,6 +559,22 @@ async fn demo_request(
     Ok(())
 }
 
+/// Consent asked by `by.0` on `asked` and granted by `by.1` with `answer`.
+async fn granted_consent(
+    tx: &mut Tx,
+    info: &crate::backend::exchange::consents::GivenInfo,
+    ask: &crate::backend::exchange::consents::ConsentAsk,
+    by: (&SessionUser, &SessionUser),
+    asked: chrono::DateTime<chrono::Utc>,
+    answer: &str,
+) -> Result<(), AppError> {
+    use crate::backend::exchange::consents::{self, ConsentAnswer};
+    let k = consents::ask(tx, info, ask, None, by.0, asked, consents::due(asked, 5)).await?;
+    let row = consents::load(tx, k).await?.ok_or(AppError::Internal)?;
+    let grant = ConsentAnswer { id: k, decision: ConsentStatus::Granted, answer: answer.into() };
+    consents::answer(tx, &row, &grant, by.1).await
+}
+
 /// Conditions of use in each state: RCMP answered NCB under H1 and H2; NCB asked consent to use the answer
 /// in court (granted, with a condition) and to pass it on to CBSA (not answered, overdue).
 async fn demo_conditions(
@@ -567,7 +583,7 @@ async fn demo_conditions(
     case_ids: &[(i64, SessionUser)],
     now: chrono::DateTime<chrono::Utc>,
 ) -> Result<(), AppError> {
-    use crate::backend::exchange::consents::{self, ConsentAnswer, ConsentAsk};
+    use crate::backend::exchange::consents::{self, ConsentAsk};
     use crate::backend::exchange::requests;
     let (case_id, _) = &case_ids[0];
     let (ncb, rcmp) = (user(tx, "ncb.officer").await?, user(tx, "rcmp.officer").await?);
@@ -612,14 +628,16 @@ async fn demo_conditions(
         pass_to_code: None,
         reason: "The Mumbai prosecutor will file the ports of call as evidence against the importers.".into(),
     };
-    let k = consents::ask(tx, &info, &court, None, &ncb, asked, consents::due(asked, 5)).await?;
-    let row = consents::load(tx, k).await?.ok_or(AppError::Internal)?;
-    let grant = ConsentAnswer {
-        id: k,
-        decision: ConsentStatus::Granted,
-        answer: "Granted for the trial of the importers only; cite the Port Authority as the source.".into(),
+    let granted = "Granted for the trial of the importers only; cite the Port Authority as the source.";
+    granted_consent(tx, &info, &court, (&ncb, &rcmp), asked, granted).await?;
+    // Granted to export as well, so NCB's report of the case may carry it (without it, H2 holds the report back).
+    let export = ConsentAsk {
+        response_id: response,
+        purpose: ConsentPurpose::Export,
+        pass_to_code: None,
+        reason: "The case report goes into the prosecutor's briefing file.".into(),
     };
-    consents::answer(tx, &row, &grant, &rcmp).await?;
+    granted_consent(tx, &info, &export, (&ncb, &rcmp), asked, "For the briefing file; not to be copied further.").await?;
     let cbsa = crate::backend::exchange::cases::agency_ids(tx, &["CBSA".to_string()], "to").await?[0];
     let pass = ConsentAsk {
         response_id: response,
@@ -634,7 +652,7 @@ async fn demo_conditions(
         Event::new("request.create")
             .on("request", id)
             .case(*case_id)
-            .details(json!({"status": "answered", "source": "demo-data", "consents": 2})),
+            .details(json!({"status": "answered", "source": "demo-data", "consents": 3})),
     )
     .await?;
     Ok(())

@@ -85,6 +85,7 @@ pub async fn case(conn: &mut SqliteConnection, access: &CaseAccess, viewer: &Ses
         allowed_transitions: if can_edit { lifecycle::case_transitions(access.status).to_vec() } else { vec![] },
         accepts_requests: purged.is_none() && CaseCurrent::holds(access.status),
         review: r.review_at.map(|t| shown(t, zone)),
+        export_held: crate::backend::exchange::consents::held_from_export(conn, access.id, viewer).await?,
         purged,
     })
 }

@@ -62,6 +62,50 @@ impl PassOnLifted {
     }
 }
 
+/// H2 lifted for exports (the case's PDF report): the provider granted (wholly or in part) consent to export
+/// the response `s` outside Liaison Desk.
+pub struct ExportLifted;
+
+impl ExportLifted {
+    pub const SQL: &'static str = "EXISTS (SELECT 1 FROM consents k WHERE k.response_id = s.id AND k.purpose = 'export' \
+        AND k.status IN ('granted', 'partly_granted'))";
+    pub fn holds(consents: &[(ConsentPurpose, ConsentStatus)]) -> bool {
+        consents.iter().any(|(purpose, status)| *purpose == ConsentPurpose::Export && status.lifts())
+    }
+}
+
+/// Held back from the viewer's exports: an answer on the case given under H2 to a side other than the
+/// viewer's (a holder, not its provider), whose provider has not consented to its export (`ExportLifted`).
+/// Only answers the viewer sees count (`policy::push_request_exists_for`); its provider is the request's
+/// recipient (`policy::given_by`). The export is refused while any is held; each is named, to ask.
+pub async fn held_from_export(conn: &mut SqliteConnection, case_id: i64, viewer: &SessionUser) -> Result<Vec<HeldBack>, AppError> {
+    use crate::backend::exchange::policy;
+    let mut q: sqlx::QueryBuilder<sqlx::Sqlite> = sqlx::QueryBuilder::new(
+        "SELECT s.id AS response_id, s.request_id, ta.code AS provider FROM responses s JOIN requests r ON r.id = s.request_id \
+         JOIN agencies ta ON ta.id = r.to_agency_id WHERE s.h2 = 1 AND s.kind IN ('partial_answer', 'final_answer') AND r.case_id = ",
+    );
+    q.push_bind(case_id).push(" AND NOT ").push(ExportLifted::SQL).push(" AND NOT ");
+    policy::push_on_side(&mut q, viewer, "r.to_agency_id", "ta.country");
+    policy::push_request_exists_for(&mut q, viewer);
+    q.push(" ORDER BY s.id");
+    Ok(q.build_query_as::<(i64, i64, String)>()
+        .fetch_all(conn)
+        .await?
+        .into_iter()
+        .map(|(response_id, request_id, provider)| HeldBack { response_id, request_id, provider })
+        .collect())
+}
+
+/// The refusal of an export while `held` is not empty: which answers hold it back and from whom, in the
+/// reader's language.
+pub fn ensure_none_held(held: &[HeldBack]) -> Result<(), AppError> {
+    if held.is_empty() {
+        return Ok(());
+    }
+    let list = held.iter().map(|h| format!("R{} ({})", h.request_id, h.provider)).collect::<Vec<_>>().join(", ");
+    Err(AppError::Conflict(tr!(crate::i18n::reader(), "err-export-held-h2", answers = list)))
+}
+
 /// A response as the consent rules see it: what it is, under what, who gave it and to whom.
 #[derive(Clone, Debug)]
 pub struct GivenInfo {
@@ -155,7 +199,7 @@ impl ConsentAsk {
 pub fn restricts(conditions: &Conditions, purpose: ConsentPurpose) -> bool {
     match purpose {
         ConsentPurpose::Judicial => conditions.h1,
-        ConsentPurpose::PassOn => conditions.h2,
+        ConsentPurpose::PassOn | ConsentPurpose::Export => conditions.h2,
         ConsentPurpose::Other => conditions.h3.is_some(),
     }
 }

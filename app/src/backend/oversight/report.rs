@@ -300,6 +300,14 @@ pub async fn case_report(db: &Db, actor: &Actor, case_id: i64, l: Locale) -> Res
         }
     };
     let case = case_page::case(&mut conn, &access, &actor.user).await?;
+    // H2 answers given to the reader's side leave only with their provider's consent to export them.
+    if let Err(e) = crate::backend::exchange::consents::ensure_none_held(&case.export_held) {
+        drop(conn);
+        let held: Vec<i64> = case.export_held.iter().map(|h| h.response_id).collect();
+        let event = Event::new("case.export_pdf").on("case", case_id).details(json!({"held_back": held}));
+        audit::record_refusal(db, &actor.who, event).await?;
+        return Err(e);
+    }
     let mut views = Vec::new();
     for s in &case.requests {
         let Some((row, racc)) = requests::load(&mut conn, s.id).await? else { continue };
