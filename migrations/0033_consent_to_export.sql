@@ -1,9 +1,13 @@
 -- Consent may now be asked to export a response's information outside Liaison Desk (the case's PDF report):
 -- H2 holds it back from exports by the side it was given to until its provider grants purpose 'export'.
 -- SQLite changes a CHECK only by making the table again, with its rows and indexes. `passed_on` refers to
--- it by name: the check of that reference waits for the end of the migration, when the name is the new table's.
+-- it (consent_id): dropping the table counts each such row as a broken reference until a consent of that id
+-- exists again, so the rows are kept aside, the table is made again under its own name and the rows go back
+-- into it (which mends those references), all before the check at the end of the migration.
 PRAGMA defer_foreign_keys = ON;
-CREATE TABLE consents_new (
+CREATE TABLE consents_kept AS SELECT * FROM consents;
+DROP TABLE consents;
+CREATE TABLE consents (
     id                INTEGER PRIMARY KEY,
     response_id       INTEGER NOT NULL REFERENCES responses(id),
     request_id        INTEGER NOT NULL REFERENCES requests(id),
@@ -24,10 +28,9 @@ CREATE TABLE consents_new (
     CHECK ((purpose = 'pass_on') = (pass_to_agency_id IS NOT NULL)),
     CHECK (from_agency_id != to_agency_id)
 );
-INSERT INTO consents_new SELECT id, response_id, request_id, case_id, from_agency_id, to_agency_id, purpose, pass_to_agency_id,
-    reason, asked_by, asked_at, due_at, status, answer, answered_by, answered_at FROM consents;
-DROP TABLE consents;
-ALTER TABLE consents_new RENAME TO consents;
+INSERT INTO consents SELECT id, response_id, request_id, case_id, from_agency_id, to_agency_id, purpose, pass_to_agency_id,
+    reason, asked_by, asked_at, due_at, status, answer, answered_by, answered_at FROM consents_kept;
+DROP TABLE consents_kept;
 CREATE INDEX consents_by_response ON consents(response_id);
 CREATE INDEX consents_asked_of ON consents(to_agency_id, status, due_at);
 CREATE INDEX consents_asked_by ON consents(from_agency_id, status, due_at);

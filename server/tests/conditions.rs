@@ -110,6 +110,22 @@ async fn an_h2_answer_reaches_a_third_agency_only_once_its_provider_consents() {
             .await
             .unwrap();
     assert_eq!(audited, 3);
+
+    // Consent to pass it on to CBSA is not consent for CBSA to export it: CBSA's report of the case would
+    // carry the answer passed on to it, and is held back.
+    let held = cbsa.get(&format!("/cases/{case}/report.pdf")).await;
+    assert_eq!(held.status(), 409);
+    assert!(held.text().await.unwrap().contains(&format!("R{onward} (RCMP)")));
+
+    // Migration 0033 (consent to export) made again on a database where information was passed on with
+    // consent: `passed_on` refers to the consents, and the table is made again under them.
+    let m33 = app::backend::platform::db::MIGRATOR.iter().find(|m| m.version == 33).expect("migration 0033");
+    let mut tx = s.db.pool.begin().await.unwrap();
+    sqlx::raw_sql(m33.sql.as_ref()).execute(&mut *tx).await.unwrap();
+    tx.commit().await.expect("the references from passed_on hold at the end");
+    let kept: i64 =
+        sqlx::query_scalar("SELECT COUNT(*) FROM passed_on p JOIN consents k ON k.id = p.consent_id").fetch_one(&s.db.pool).await.unwrap();
+    assert_eq!(kept, 1);
 }
 
 #[tokio::test]
@@ -158,6 +174,26 @@ async fn an_h2_answer_holds_the_case_report_back_from_the_side_it_was_given_to_u
     let given = given.to_string();
     ncb.ok("ask_consent", &[("response_id", &given), ("purpose", "export"), ("reason", "For the prosecutor's briefing file.")]).await;
     assert_eq!(ncb.get(&report).await.status(), 409, "asked is not granted");
+    // Nor does passing it on with a draft of another case (to RCMP itself, which needs no consent) take it
+    // out: that case's report is held back by it too.
+    let other = support::own_case(&s, &mut ncb, "Second consignment").await;
+    let draft = [
+        ("case_id", other.as_str()),
+        ("kind", "information"),
+        ("subject", "Follow-up"),
+        ("body", "Any later shipments?"),
+        ("priority", "normal"),
+        ("tlp", "amber"),
+        ("to_agency", "RCMP"),
+        ("legal_basis", "police"),
+        ("intent", "draft"),
+    ];
+    let draft = ncb.ok("create_request", &draft).await["id"].to_string();
+    ncb.ok("pass_on_response", &[("response_id", given.as_str()), ("request_id", draft.as_str())]).await;
+    let other_report = format!("/cases/{other}/report.pdf");
+    let held = ncb.get(&other_report).await;
+    assert_eq!(held.status(), 409);
+    assert!(held.text().await.unwrap().contains(&format!("R{draft} (RCMP)")));
     let consent: i64 = sqlx::query_scalar("SELECT id FROM consents WHERE response_id = ? AND purpose = 'export'")
         .bind(&given)
         .fetch_one(&s.db.pool)
@@ -167,6 +203,10 @@ async fn an_h2_answer_holds_the_case_report_back_from_the_side_it_was_given_to_u
     let pdf = ncb.get(&report).await;
     assert_eq!(pdf.status(), 200);
     assert!(pdf.bytes().await.unwrap().starts_with(b"%PDF"));
+    assert_eq!(ncb.get(&other_report).await.status(), 200, "granted to NCB's side, wherever it carries the answer");
+    // Granted once is granted: asking again would only notify RCMP again.
+    let again = ncb.call("ask_consent", &[("response_id", &given), ("purpose", "export"), ("reason", "Again.")]).await;
+    assert_eq!(again.status(), 409);
     assert_eq!(ncb.ok("open_case", &[("id", &case)]).await["case"]["export_held"], serde_json::json!([]));
 
     // The refusals are in the audit trail with the answers that caused them.
@@ -177,7 +217,7 @@ async fn an_h2_answer_holds_the_case_report_back_from_the_side_it_was_given_to_u
     .fetch_all(&s.db.pool)
     .await
     .unwrap();
-    assert_eq!(denied.len(), 2, "{denied:?}");
+    assert_eq!(denied.len(), 3, "{denied:?}");
     assert!(denied.iter().all(|d| d.contains(&format!("\"held_back\":[{given}]"))), "{denied:?}");
 }
 

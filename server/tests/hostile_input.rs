@@ -159,3 +159,27 @@ proptest! {
         }
     }
 }
+
+/// A request list's filter that no page offers (an unknown status, a counterpart that is no agency code, a
+/// week at the calendar's end) is refused in words before it is looked up: it would otherwise be kept as a
+/// list's key, or overflow the week after it.
+#[tokio::test]
+async fn a_request_list_filter_no_page_offers_is_refused_in_words() {
+    let s = TestServer::start().await;
+    let mut ncb = s.signed_in("ncb.officer").await;
+    let long = "A".repeat(10_000);
+    for (field, value, named) in [
+        ("filter[status]", "not-a-status", "status"),
+        ("filter[counterpart]", long.as_str(), "counterpart"),
+        ("filter[sent_week]", "+262142-12-30", "week"),
+        ("filter[answered_week]", "+262142-12-30", "week"),
+    ] {
+        let res = ncb.call("list_requests", &[("filter[direction]", "both"), (field, value)]).await;
+        assert_eq!(res.status(), 422, "{field}");
+        let body = res.text().await.unwrap();
+        assert!(body.contains(named) && body.contains("not one the list offers"), "{field}: {body}");
+    }
+    // What the pages offer still lists.
+    let open = ncb.ok("list_requests", &[("filter[direction]", "both"), ("filter[status]", "open"), ("filter[counterpart]", "RCMP")]).await;
+    assert!(!open["requests"].as_array().unwrap().is_empty());
+}

@@ -62,32 +62,48 @@ impl PassOnLifted {
     }
 }
 
-/// H2 lifted for exports (the case's PDF report): the provider granted (wholly or in part) consent to export
-/// the response `s` outside Liaison Desk.
+/// H2 lifted for exports (the case's PDF report) by the viewer's side: the provider granted (wholly or in
+/// part) the consent to export the response `s` that this side asked for. A grant to one holder is not one
+/// to another (the agency it was passed on to, say).
 pub struct ExportLifted;
 
 impl ExportLifted {
-    pub const SQL: &'static str = "EXISTS (SELECT 1 FROM consents k WHERE k.response_id = s.id AND k.purpose = 'export' \
-        AND k.status IN ('granted', 'partly_granted'))";
-    pub fn holds(consents: &[(ConsentPurpose, ConsentStatus)]) -> bool {
-        consents.iter().any(|(purpose, status)| *purpose == ConsentPurpose::Export && status.lifts())
+    pub fn push(q: &mut sqlx::QueryBuilder<'_, sqlx::Sqlite>, viewer: &SessionUser) {
+        q.push(
+            "EXISTS (SELECT 1 FROM consents k JOIN agencies ka ON ka.id = k.from_agency_id WHERE k.response_id = s.id \
+             AND k.purpose = 'export' AND k.status IN ('granted', 'partly_granted') AND ",
+        );
+        crate::backend::exchange::policy::push_on_side(q, viewer, "k.from_agency_id", "ka.country");
+        q.push(")");
     }
 }
 
-/// Held back from the viewer's exports: an answer on the case given under H2 to a side other than the
-/// viewer's (a holder, not its provider), whose provider has not consented to its export (`ExportLifted`).
-/// Only answers the viewer sees count (`policy::push_request_exists_for`); its provider is the request's
-/// recipient (`policy::given_by`). The export is refused while any is held; each is named, to ask.
+/// Held back from the viewer's exports: an answer under H2 that the case carries for the viewer, on one of
+/// its requests or passed on with one (`passed_on`), whose provider is not on the viewer's side and has not
+/// consented to the viewer's side exporting it (`ExportLifted`). Only requests the viewer sees count
+/// (`policy::push_request_exists_for`); an answer's provider is the recipient of the request it answered
+/// (`policy::given_by`). The export is refused while any is held; each is named.
 pub async fn held_from_export(conn: &mut SqliteConnection, case_id: i64, viewer: &SessionUser) -> Result<Vec<HeldBack>, AppError> {
-    use crate::backend::exchange::policy;
-    let mut q: sqlx::QueryBuilder<sqlx::Sqlite> = sqlx::QueryBuilder::new(
-        "SELECT s.id AS response_id, s.request_id, ta.code AS provider FROM responses s JOIN requests r ON r.id = s.request_id \
-         JOIN agencies ta ON ta.id = r.to_agency_id WHERE s.h2 = 1 AND s.kind IN ('partial_answer', 'final_answer') AND r.case_id = ",
-    );
-    q.push_bind(case_id).push(" AND NOT ").push(ExportLifted::SQL).push(" AND NOT ");
-    policy::push_on_side(&mut q, viewer, "r.to_agency_id", "ta.country");
-    policy::push_request_exists_for(&mut q, viewer);
-    q.push(" ORDER BY s.id");
+    let mut q: sqlx::QueryBuilder<sqlx::Sqlite> = sqlx::QueryBuilder::new("");
+    // `r` is the case's request the viewer reads it on; `o` the request it answered (the same, unless passed on).
+    for (i, carried) in
+        ["s.request_id = r.id", "s.id IN (SELECT p.response_id FROM passed_on p WHERE p.request_id = r.id)"].iter().enumerate()
+    {
+        if i > 0 {
+            q.push(" UNION ");
+        }
+        q.push(format!(
+            "SELECT s.id AS response_id, r.id AS request_id, ta.code AS provider FROM requests r JOIN responses s ON {carried} \
+             JOIN requests o ON o.id = s.request_id JOIN agencies ta ON ta.id = o.to_agency_id \
+             WHERE s.h2 = 1 AND s.kind IN ('partial_answer', 'final_answer') AND r.case_id = "
+        ));
+        q.push_bind(case_id).push(" AND NOT ");
+        ExportLifted::push(&mut q, viewer);
+        q.push(" AND NOT ");
+        crate::backend::exchange::policy::push_on_side(&mut q, viewer, "o.to_agency_id", "ta.country");
+        crate::backend::exchange::policy::push_request_exists_for(&mut q, viewer);
+    }
+    q.push(" ORDER BY 1, 2");
     Ok(q.build_query_as::<(i64, i64, String)>()
         .fetch_all(conn)
         .await?
@@ -226,6 +242,20 @@ pub async fn ask(
     .await?;
     if open {
         return Err(AppError::Conflict(tr!(crate::i18n::reader(), "err-consent-has-already-been-asked")));
+    }
+    // Granted once is granted: asking again would only notify the provider's officers again.
+    let granted: bool = sqlx::query_scalar(
+        "SELECT EXISTS (SELECT 1 FROM consents k WHERE k.response_id = ? AND k.purpose = ? AND k.pass_to_agency_id IS ? \
+         AND k.from_agency_id = ? AND k.status = 'granted')",
+    )
+    .bind(info.response_id)
+    .bind(ask.purpose.as_str())
+    .bind(pass_to)
+    .bind(info.receiver.agency_id)
+    .fetch_one(&mut **tx)
+    .await?;
+    if granted {
+        return Err(AppError::Conflict(tr!(crate::i18n::reader(), "err-consent-already-granted")));
     }
     Ok(sqlx::query_scalar(
         "INSERT INTO consents (response_id, request_id, case_id, from_agency_id, to_agency_id, purpose, pass_to_agency_id, reason, \

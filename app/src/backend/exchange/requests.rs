@@ -534,8 +534,25 @@ fn push_filters(q: &mut QueryBuilder<'_, Sqlite>, f: &InboxFilter, direction: Di
     }
 }
 
+/// A list's filter as the pages and the API offer it: a status of the list's set (or `REQUESTS_OPEN`), an
+/// agency code, weeks within the calendar. Anything else is refused before it is looked up: a filter is part
+/// of a kept list's key (`render_cache`), and a week at the calendar's end would overflow the week after it.
+pub fn check_filter(f: &InboxFilter) -> Result<(), AppError> {
+    use chrono::Datelike;
+    let mut p = crate::error::Problems::default();
+    let offered = tr!(crate::i18n::reader(), "err-filter-not-offered");
+    let status = f.status.is_empty() || f.status == REQUESTS_OPEN || f.status.parse::<RequestStatus>().is_ok();
+    p.check(status, "status", offered.clone());
+    let code = f.counterpart.len() <= 16 && f.counterpart.chars().all(|c| c.is_ascii_alphanumeric() || c == '-');
+    p.check(code, "counterpart", offered.clone());
+    let in_calendar = |week: Option<chrono::NaiveDate>| week.is_none_or(|w| (1970..=9999).contains(&w.year()));
+    p.check(in_calendar(f.sent_week) && in_calendar(f.answered_week), "week", offered);
+    p.finish(Some(()))
+}
+
 /// The officer's day: incoming requests by due time (overdue first), outgoing ones, their cases.
 pub async fn inbox(conn: &mut SqliteConnection, viewer: &SessionUser, vis: Visibility, f: &InboxFilter) -> Result<InboxView, AppError> {
+    check_filter(f)?;
     let now = Utc::now();
     let zone = viewer.time_zone.as_str();
     let size = PAGE_SIZE as i64;
@@ -591,6 +608,7 @@ pub async fn inbox(conn: &mut SqliteConnection, viewer: &SessionUser, vis: Visib
 /// The request list behind the dashboard's figures, filtered. Each dashboard figure's link selects
 /// exactly the requests it counts (tested figure by figure).
 pub async fn list(pool: &SqlitePool, viewer: &SessionUser, vis: Visibility, f: &InboxFilter) -> Result<RequestPage, AppError> {
+    check_filter(f)?;
     let now = Utc::now();
     let direction = f.direction;
     let size = PAGE_SIZE as i64;
