@@ -1,5 +1,5 @@
 import { test, expect } from '@playwright/test';
-import { caseLink, FENTANYL_CASE, hydrated, noAxeViolations, requestLink, signIn } from './helpers';
+import { caseLink, FENTANYL_CASE, hydrated, noAxeViolations, requestLink, signIn, signOut } from './helpers';
 
 const SUBJECT = 'Bank records of the consignee, for the trial';
 const GRANT = 'Granted for the trial of the importers only; cite the bank as the source.';
@@ -8,8 +8,8 @@ test.describe.configure({ mode: 'serial' });
 
 /**
  * Conditions of use on the pages: NCB asks RCMP under the MLA treaty for evidence meant for court; RCMP
- * answers under H1; NCB asks consent to use it in court; RCMP grants it with a condition; NCB sees the
- * condition lifted and the grant.
+ * answers under H1 and H2; NCB asks consent to use it in court; RCMP grants it with a condition; NCB sees the
+ * condition lifted and the grant. H2 then holds NCB's case report back until RCMP consents to its export.
  */
 test('NCB asks for evidence for court, stating the legal basis', async ({ page }) => {
   await signIn(page, 'ncb.officer');
@@ -35,7 +35,7 @@ test('NCB asks for evidence for court, stating the legal basis', async ({ page }
   await expect(facts).toContainText('MLA/2026/114');
 });
 
-test('RCMP reads the legal basis before answering, and answers under H1', async ({ page }) => {
+test('RCMP reads the legal basis before answering, and answers under H1 and H2', async ({ page }) => {
   await signIn(page, 'rcmp.officer');
   await page.goto(await requestLink(page, SUBJECT));
   await hydrated(page);
@@ -45,6 +45,7 @@ test('RCMP reads the legal basis before answering, and answers under H1', async 
   await page.getByLabel('Source reliability').selectOption('A');
   await page.getByLabel('Information', { exact: true }).selectOption('1');
   await page.getByLabel(/^H1: not to be disclosed in judicial proceedings/).check();
+  await page.getByLabel(/^H2: not to be passed on/).check();
   await page.getByRole('button', { name: 'Send response' }).click();
   const response = page.locator('.response').first();
   await expect(response.locator('abbr.cond-badge', { hasText: 'H1' })).toBeVisible();
@@ -95,3 +96,40 @@ test('NCB sees H1 lifted by the grant, with its condition', async ({ page }) => 
   await expect(consent).toContainText('Answered by Daniel Tremblay');
   await noAxeViolations(page, 'a response with a consent granted');
 });
+
+test("H2 holds NCB's case report back; NCB asks RCMP's consent to export it from the answer", async ({ page }) => {
+  await signIn(page, 'ncb.officer');
+  await page.goto(await caseLink(page, FENTANYL_CASE));
+  await hydrated(page);
+  const held = page.locator('.export-held');
+  await expect(held).toContainText('PDF report held back');
+  await expect(page.getByRole('link', { name: 'Download PDF report' })).toHaveCount(0);
+  await held.getByRole('link', { name: /\(RCMP\)$/ }).click();
+  await hydrated(page);
+  const response = page.locator('.response').filter({ hasText: 'Statements for 2026 show 14 transfers' });
+  await response.getByText('Ask the provider for consent').click();
+  await response.getByLabel('Consent to').selectOption('export');
+  await response.getByLabel('Why you ask').fill('The case report goes to the prosecutor.');
+  await response.getByRole('button', { name: 'Ask for consent' }).click();
+  await expect(response.locator('li.consent').filter({ hasText: 'Export outside Liaison Desk (H2)' })).toContainText("Awaiting the provider's answer");
+});
+
+test('RCMP grants the export; NCB downloads the report', async ({ page }) => {
+  await signIn(page, 'rcmp.officer');
+  await page.goto(await requestLink(page, SUBJECT));
+  await hydrated(page);
+  const consent = page.locator('li.consent').filter({ hasText: 'The case report goes to the prosecutor.' });
+  await consent.getByText('Answer the consent request').click();
+  await consent.getByLabel('Decision').selectOption('granted');
+  await consent.getByRole('button', { name: 'Send the answer' }).click();
+  await expect(page.locator('li.consent').filter({ hasText: 'The case report goes to the prosecutor.' })).toContainText('Granted');
+  await signOut(page);
+
+  await signIn(page, 'ncb.officer');
+  await page.goto(await caseLink(page, FENTANYL_CASE));
+  await hydrated(page);
+  await expect(page.locator('.export-held')).toHaveCount(0);
+  const [download] = await Promise.all([page.waitForEvent('download'), page.getByRole('link', { name: 'Download PDF report' }).click()]);
+  expect(download.suggestedFilename()).toMatch(/-report\.pdf$/);
+});
+
