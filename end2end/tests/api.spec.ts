@@ -128,6 +128,9 @@ test('a service token is asked for by an admin and handed over by the confirmer'
   await confirm('API token “Targeting system” (Read cases and requests, Add indicators), valid 90 days', credentials()['ca.supervisor']);
   const secret = (await supervisor.getByTestId('token-secret').innerText()).trim();
   expect(secret).toMatch(/^ldt_[0-9a-f]{64}$/);
+  // Decided: the secret stays on screen (shown once), the refusal does not.
+  const decided = supervisor.getByTestId('account-change').filter({ hasText: 'cbsa.targeting' });
+  await expect(decided.getByRole('button', { name: 'Refuse' })).toBeHidden();
 
   const api = await http.newContext({ baseURL, extraHTTPHeaders: { Authorization: `Bearer ${secret}` } });
   const me = await api.get('/api/v1/me');
