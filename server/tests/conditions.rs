@@ -128,6 +128,21 @@ async fn an_h2_answer_reaches_a_third_agency_only_once_its_provider_consents() {
     assert_eq!(kept, 1);
 }
 
+/// `asked` answered finally by `by`, under the one condition `condition` (`h1`, `h2`…): the answer's id.
+async fn answer_under(s: &TestServer, by: &mut Client, asked: &str, condition: &str) -> i64 {
+    let answer = [
+        ("id", asked),
+        ("kind", "final_answer"),
+        ("body", "Northern Chem Supply Ltd bought 40 t."),
+        ("source_grade", "B"),
+        ("info_grade", "2"),
+        ("tlp", "amber"),
+        (condition, "on"),
+    ];
+    by.ok("respond_to_request", &answer).await;
+    sqlx::query_scalar("SELECT id FROM responses WHERE request_id = ?").bind(asked).fetch_one(&s.db.pool).await.unwrap()
+}
+
 #[tokio::test]
 async fn an_h2_answer_holds_the_case_report_back_from_the_side_it_was_given_to_until_its_provider_consents_to_export() {
     let s = TestServer::start().await;
@@ -138,17 +153,7 @@ async fn an_h2_answer_holds_the_case_report_back_from_the_side_it_was_given_to_u
     assert_eq!(ncb.get(&report).await.status(), 200, "nothing under H2 yet");
 
     let mut rcmp = s.signed_in("rcmp.officer").await;
-    let answer = [
-        ("id", asked.as_str()),
-        ("kind", "final_answer"),
-        ("body", "Northern Chem Supply Ltd bought 40 t."),
-        ("source_grade", "B"),
-        ("info_grade", "2"),
-        ("tlp", "amber"),
-        ("h2", "on"),
-    ];
-    rcmp.ok("respond_to_request", &answer).await;
-    let given: i64 = sqlx::query_scalar("SELECT id FROM responses WHERE request_id = ?").bind(&asked).fetch_one(&s.db.pool).await.unwrap();
+    let given = answer_under(&s, &mut rcmp, &asked, "h2").await;
 
     // NCB, given it under H2, may not take it out of Liaison Desk: the report is refused, naming the answer,
     // and the case page says so instead of offering the report.
@@ -228,17 +233,7 @@ async fn consent_to_export_is_asked_only_of_an_answer_under_h2() {
     let case = support::own_case(&s, &mut ncb, "Ephedrine brokers in Hyderabad").await;
     let asked = send(&mut ncb, &case, "RCMP", "Buyers' company records", &[]).await;
     let mut rcmp = s.signed_in("rcmp.officer").await;
-    let answer = [
-        ("id", asked.as_str()),
-        ("kind", "final_answer"),
-        ("body", "None."),
-        ("source_grade", "B"),
-        ("info_grade", "2"),
-        ("tlp", "amber"),
-        ("h1", "on"),
-    ];
-    rcmp.ok("respond_to_request", &answer).await;
-    let given: i64 = sqlx::query_scalar("SELECT id FROM responses WHERE request_id = ?").bind(&asked).fetch_one(&s.db.pool).await.unwrap();
+    let given = answer_under(&s, &mut rcmp, &asked, "h1").await;
     let refused = ncb.call("ask_consent", &[("response_id", &given.to_string()), ("purpose", "export"), ("reason", "Briefing.")]).await;
     assert!(refused.status().is_client_error(), "{}", refused.status());
     assert_eq!(ncb.get(&format!("/cases/{case}/report.pdf")).await.status(), 200, "H1 alone does not hold a report back");
