@@ -25,16 +25,17 @@ run:
 test: lint unit e2e
 
 ## lint: rustfmt and clippy (warnings are errors) for the server build and the browser build
+# `app` is built with the server's features (`--no-default-features`; `default` counts as a feature).
 lint:
 	@scripts/ensure-tools.sh
 	cargo fmt --all --check
-	cargo clippy -p app --features ssr --all-targets -- -D warnings
+	cargo clippy -p app --no-default-features --features ssr --all-targets -- -D warnings
 	cargo clippy -p server --all-targets -- -D warnings
 	cargo clippy -p app --features hydrate --lib --target wasm32-unknown-unknown -- -D warnings
 
 unit:
 	@scripts/ensure-tools.sh --tests
-	cargo test -p app --features ssr
+	cargo test -p app --no-default-features --features ssr
 	cargo test -p server
 
 build-debug:

@@ -32,8 +32,9 @@ say "Building the server ($([ "$release" = 1 ] && echo release || echo debug))"
 cargo build -p server --bin liaison-desk "${server_profile[@]}"
 
 say "Building the islands for the browser (wasm32, profile $wasm_profile)"
-# A target dir of its own: the browser build's features would otherwise evict the server's artifacts.
-cargo build -p app --lib --target wasm32-unknown-unknown --no-default-features --features hydrate \
+# A target dir of its own: the browser build's features would otherwise evict the server's artifacts. The
+# cdylib is asked for here, not in app/Cargo.toml (why: there).
+cargo rustc -p app --lib --crate-type cdylib --target wasm32-unknown-unknown --no-default-features --features hydrate \
   --profile "$wasm_profile" --target-dir "$front"
 
 mkdir -p "$pkg/fonts"

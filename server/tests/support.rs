@@ -42,10 +42,11 @@ impl TestServer {
     async fn start_inner(args: ServeArgs, exchange: bool) -> TestServer {
         let dir = tempfile::tempdir().expect("temp dir");
         let db_url = format!("sqlite://{}/test.db", dir.path().display());
+        let template = Template::get(exchange).await;
+        std::fs::copy(&template.file, dir.path().join("test.db")).expect("copy of the template database");
         let db = server::cli::open_db(&db_url, Default::default()).await.expect("open db");
         let args = ServeArgs { attachment_dir: dir.path().join("files").display().to_string(), ..args };
-        let accounts = if exchange { demo::load(&db).await } else { demo::load_accounts(&db).await };
-        let passwords = accounts.expect("demo data").into_iter().map(|a| (a.username, a.password)).collect();
+        let passwords = template.passwords.clone();
         // As `serve` does: the instance's key beside the database, the trail signed at start.
         let key =
             app::backend::platform::identity::InstanceKey::load_or_create(&app::backend::platform::identity::default_key_path(&db_url))
@@ -82,6 +83,38 @@ impl TestServer {
         let res = c.sign_in(username, &self.passwords[username]).await;
         assert_eq!(res.status(), 200, "sign-in of {username} failed: {}", res.text().await.unwrap_or_default());
         c
+    }
+}
+
+/// A database migrated and loaded with the demo's accounts (and, for `exchange`, its cases and requests),
+/// made once per test binary: each server starts on a copy of it. Migrating and hashing a dozen generated
+/// passwords for every server made the authorization matrix, which starts a server per allowed write, take
+/// minutes. The copy is the database as `demo::load` left it, as a fresh server's was.
+struct Template {
+    file: std::path::PathBuf,
+    passwords: HashMap<String, String>,
+    _dir: TempDir,
+}
+
+static DEMO: tokio::sync::OnceCell<Template> = tokio::sync::OnceCell::const_new();
+static BARE: tokio::sync::OnceCell<Template> = tokio::sync::OnceCell::const_new();
+
+impl Template {
+    async fn get(exchange: bool) -> &'static Template {
+        let cell = if exchange { &DEMO } else { &BARE };
+        cell.get_or_init(|| Self::make(exchange)).await
+    }
+
+    async fn make(exchange: bool) -> Template {
+        let dir = tempfile::tempdir().expect("temp dir");
+        let db = server::cli::open_db(&format!("sqlite://{}/made.db", dir.path().display()), Default::default()).await.expect("open db");
+        let accounts = if exchange { demo::load(&db).await } else { demo::load_accounts(&db).await };
+        let passwords = accounts.expect("demo data").into_iter().map(|a| (a.username, a.password)).collect();
+        // One self-contained file (nothing left in the write-ahead log), whatever connection wrote last.
+        let file = dir.path().join("template.db");
+        sqlx::query("VACUUM INTO ?").bind(file.display().to_string()).execute(&db.pool).await.expect("vacuum into the template");
+        db.pool.close().await;
+        Template { file, passwords, _dir: dir }
     }
 }
 
