@@ -565,3 +565,60 @@ async fn a_service_token_is_issued_four_eyes_and_acts_as_its_agency_only() {
     admin.ok("revoke_service_token", &[("user", &user), ("id", &token_id.to_string())]).await;
     assert_eq!(get(&s, "/api/v1/me", &secret).await.status, StatusCode::UNAUTHORIZED);
 }
+
+/// A system reads its incoming requests 50 a page (the pages show 25), following `next_cursor` to the end:
+/// every request once, in the inbox's order, and no cursor after the last page.
+#[tokio::test]
+async fn the_request_list_pages_by_fifty_to_the_end() {
+    let s = TestServer::start_bare().await;
+    let (_, rcmp) = token(&s, "rcmp.officer", &["read", "write"]).await;
+    let (_, ncb) = token(&s, "ncb.officer", &["read"]).await;
+    let lead = get(&s, "/api/v1/me", &rcmp).await.body["id"].as_i64().unwrap();
+    let case_id = post(&s, "/api/v1/cases", &rcmp, new_case("Many questions", lead, "NCB")).await.body["id"].as_i64().unwrap();
+    let agency =
+        |code: &'static str| sqlx::query_scalar::<_, i64>("SELECT id FROM agencies WHERE code = ?").bind(code).fetch_one(&s.db.pool);
+    let (from, to) = (agency("RCMP").await.unwrap(), agency("NCB").await.unwrap());
+    let now = chrono::Utc::now();
+    for n in 0..61i64 {
+        // Each due an hour after the one before: the inbox's order (earliest due first) is the insertion order.
+        sqlx::query(
+            "INSERT INTO requests (case_id, kind, subject, body, priority, tlp, from_agency_id, to_agency_id, status, due_at, sent_at, \
+             created_by, created_at, updated_at) VALUES (?, 'information', ?, 'b', 'normal', 'amber', ?, ?, 'sent', ?, ?, ?, ?, ?)",
+        )
+        .bind(case_id)
+        .bind(format!("Question {n}"))
+        .bind(from)
+        .bind(to)
+        .bind(now + chrono::Duration::hours(n + 1))
+        .bind(now)
+        .bind(lead)
+        .bind(now)
+        .bind(now)
+        .execute(&s.db.pool)
+        .await
+        .unwrap();
+    }
+
+    let mut subjects = Vec::new();
+    let mut sizes = Vec::new();
+    let mut path = "/api/v1/requests?direction=incoming".to_string();
+    loop {
+        let page = get(&s, &path, &ncb).await;
+        assert_eq!(page.status, 200, "{:?}", page.body);
+        let items = page.body["items"].as_array().unwrap();
+        sizes.push(items.len());
+        subjects.extend(items.iter().map(|i| i["subject"].as_str().unwrap().to_string()));
+        match page.body["next_cursor"].as_str() {
+            Some(cursor) => path = format!("/api/v1/requests?direction=incoming&cursor={cursor}"),
+            None => break,
+        }
+    }
+    assert_eq!(sizes, vec![50, 11]);
+    assert_eq!(subjects, (0..61).map(|n| format!("Question {n}")).collect::<Vec<_>>());
+
+    // The page the officer reads still shows a screen's worth.
+    let mut officer = s.signed_in("ncb.officer").await;
+    let listed = officer.ok("list_requests", &[("filter[direction]", "incoming")]).await;
+    assert_eq!(listed["requests"].as_array().unwrap().len(), 25);
+    assert_eq!(listed["has_more"], true);
+}

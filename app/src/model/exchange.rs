@@ -647,6 +647,8 @@ pub struct CaseFilter {
     #[serde(with = "id_list", skip_serializing_if = "Vec::is_empty")]
     pub ids: Vec<i64>,
     pub page: u32,
+    #[serde(skip_serializing_if = "PageLength::is_screen")]
+    pub length: PageLength,
 }
 
 /// The most cases one bulk change or selection takes: a turnover's worth, small enough that each still gets
@@ -711,6 +713,8 @@ pub struct InboxFilter {
     /// trend covers (sent in its 26 weeks).
     pub answered_week: Option<chrono::NaiveDate>,
     pub page: u32,
+    #[serde(skip_serializing_if = "PageLength::is_screen")]
+    pub length: PageLength,
 }
 
 /// Which requests a list holds, seen from the viewer's side.
@@ -863,6 +867,31 @@ pub struct DashboardHtml {
 }
 
 pub const PAGE_SIZE: u32 = 25;
+/// A system reading by API takes longer pages than a screen shows: fewer calls for the same list.
+pub const API_PAGE_SIZE: u32 = 50;
+
+/// How many rows a page of a list holds: a screen's worth on the pages, `API_PAGE_SIZE` for the API.
+/// A closed choice rather than a number, so that no caller can ask for a page of any length.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum PageLength {
+    #[default]
+    Screen,
+    Api,
+}
+
+impl PageLength {
+    pub const fn rows(self) -> i64 {
+        match self {
+            PageLength::Screen => PAGE_SIZE as i64,
+            PageLength::Api => API_PAGE_SIZE as i64,
+        }
+    }
+
+    fn is_screen(&self) -> bool {
+        *self == PageLength::Screen
+    }
+}
 
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub struct CasePage {

@@ -39,6 +39,7 @@ fn CaseList() -> impl IntoView {
             lead: q.get("lead").and_then(|v| v.parse().ok()),
             ids: Vec::new(),
             page: q.get("page").and_then(|p| p.parse().ok()).unwrap_or(0),
+            length: crate::model::PageLength::Screen,
         }
     };
     let cases = Resource::new(filter, list_cases);

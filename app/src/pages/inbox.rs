@@ -24,6 +24,7 @@ fn current_filter() -> impl Fn() -> InboxFilter + Copy + Send + Sync + 'static {
             sent_week: None,
             answered_week: None,
             page: q.get("page").and_then(|p| p.parse().ok()).unwrap_or(0),
+            length: crate::model::PageLength::Screen,
         }
     }
 }

@@ -41,6 +41,7 @@ fn Requests() -> impl IntoView {
             sent_week: q.get("sent_week").and_then(|v| v.parse().ok()),
             answered_week: q.get("answered_week").and_then(|v| v.parse().ok()),
             page: q.get("page").and_then(|p| p.parse().ok()).unwrap_or(0),
+            length: crate::model::PageLength::Screen,
         }
     };
     let data = Resource::new(filter, list_requests);

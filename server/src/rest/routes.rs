@@ -7,8 +7,8 @@ use app::api;
 use app::backend::AppState;
 use app::model::{
     BulkLine, CaseFilter, CaseForm, CaseStatus, CaseSummary, CaseView, Category, ConsentAnswerForm, ConsentForm, ConsentPurpose,
-    ConsentStatus, Created, Direction, EntityForm, EntityView, InboxFilter, IndicatorForm, IndicatorView, NotificationView, Priority,
-    RequestForm, RequestSummary, RequestView, ResponseForm, ResponseView, SessionUser, TokenScope,
+    ConsentStatus, Created, Direction, EntityForm, EntityView, InboxFilter, IndicatorForm, IndicatorView, NotificationView, PageLength,
+    Priority, RequestForm, RequestSummary, RequestView, ResponseForm, ResponseView, SessionUser, TokenScope,
 };
 use axum::body::Bytes;
 use axum::extract::Path;
@@ -130,7 +130,7 @@ pub struct CaseList {
     next_cursor: Option<String>,
 }
 
-/// Cases the token's agency may see, most recently changed first, 25 a page.
+/// Cases the token's agency may see, most recently changed first, 50 a page (`API_PAGE_SIZE`).
 #[utoipa::path(get, path = "/api/v1/cases", tag = "cases", params(CaseQuery), security(("token" = [])),
     responses((status = 200, body = CaseList), (status = "4XX", body = Problem, content_type = "application/problem+json")))]
 async fn list_cases(call: Call) -> Answer {
@@ -141,7 +141,16 @@ async fn list_cases(call: Call) -> Answer {
         // Words to look for make this a search: counted against the owner's searches, as the page's are.
         app::backend::state::ensure_within_read_limit(&call.state, call.caller.actor.id()).map_err(|e| call.fail(e))?;
     }
-    let filter = CaseFilter { q: q.q, status: q.status, category: q.category, priority: q.priority, lead: q.lead, ids: Vec::new(), page };
+    let filter = CaseFilter {
+        q: q.q,
+        status: q.status,
+        category: q.category,
+        priority: q.priority,
+        lead: q.lead,
+        ids: Vec::new(),
+        page,
+        length: PageLength::Api,
+    };
     let found = call.run(|| api::cases::list_cases(filter)).await?;
     Ok(json(StatusCode::OK, &CaseList { items: found.cases, next_cursor: next_cursor(page, found.has_more) }))
 }
@@ -324,7 +333,7 @@ pub struct RequestList {
     next_cursor: Option<String>,
 }
 
-/// Requests of the token's agency, as its inbox lists them, 25 a page.
+/// Requests of the token's agency, as its inbox lists them, 50 a page (`API_PAGE_SIZE`).
 #[utoipa::path(get, path = "/api/v1/requests", tag = "requests", params(RequestQuery), security(("token" = [])),
     responses((status = 200, body = RequestList), (status = "4XX", body = Problem, content_type = "application/problem+json")))]
 async fn list_requests(call: Call) -> Answer {
@@ -340,6 +349,7 @@ async fn list_requests(call: Call) -> Answer {
         category: q.category,
         counterpart: q.counterpart,
         page,
+        length: PageLength::Api,
         ..InboxFilter::default()
     };
     let found = call.run(|| api::requests::list_requests(filter)).await?;

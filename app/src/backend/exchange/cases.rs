@@ -379,7 +379,7 @@ fn summary(r: SummaryRow, zone: &str) -> Result<CaseSummary, AppError> {
 pub async fn list(conn: &mut SqliteConnection, vis: Visibility, f: &CaseFilter, zone: &str) -> Result<(Vec<CaseSummary>, bool), AppError> {
     let mut q = summary_select(vis);
     push_filter(&mut q, vis, f);
-    let size = PAGE_SIZE as i64;
+    let size = f.length.rows();
     q.push(" ORDER BY c.updated_at DESC LIMIT ").push_bind(size + 1).push(" OFFSET ").push_bind(f.page as i64 * size);
     let mut rows: Vec<SummaryRow> = q.build_query_as().fetch_all(&mut *conn).await?;
     let more = rows.len() as i64 > size;

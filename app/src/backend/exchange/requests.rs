@@ -555,7 +555,7 @@ pub async fn inbox(conn: &mut SqliteConnection, viewer: &SessionUser, vis: Visib
     check_filter(f)?;
     let now = Utc::now();
     let zone = viewer.time_zone.as_str();
-    let size = PAGE_SIZE as i64;
+    let size = f.length.rows();
 
     let mut q: QueryBuilder<Sqlite> = QueryBuilder::new(SUMMARY_SELECT);
     vis.push_sql(&mut q, "r.case_id");
@@ -611,7 +611,7 @@ pub async fn list(pool: &SqlitePool, viewer: &SessionUser, vis: Visibility, f: &
     check_filter(f)?;
     let now = Utc::now();
     let direction = f.direction;
-    let size = PAGE_SIZE as i64;
+    let size = f.length.rows();
     let mut q: QueryBuilder<Sqlite> = QueryBuilder::new(SUMMARY_SELECT);
     vis.push_sql(&mut q, "r.case_id");
     push_side(&mut q, viewer, direction);
