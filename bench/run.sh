@@ -95,7 +95,7 @@ done
 echo "==> Load ($CONN connections, ${SECONDS_PER}s each)"
 run "Inbox (GET /, officer)" "$DIR/officers.txt" "/"
 # The same officers' incoming requests through the API (issue 18), each session's account with a token made
-# as on its profile (the password asked again): JSON of the first page, 25 requests, awaiting an answer, as
+# as on its profile (the password asked again): JSON of the first page, 50 requests (the API's page; the inbox shows 25), awaiting an answer, as
 # the inbox lists them.
 : > "$DIR/tokens.txt"
 while read -r cookie; do

@@ -43,7 +43,7 @@ impl TestServer {
         let dir = tempfile::tempdir().expect("temp dir");
         let db_url = format!("sqlite://{}/test.db", dir.path().display());
         let template = Template::get(exchange).await;
-        std::fs::copy(&template.file, dir.path().join("test.db")).expect("copy of the template database");
+        std::fs::write(dir.path().join("test.db"), &template.database).expect("copy of the template database");
         let db = server::cli::open_db(&db_url, Default::default()).await.expect("open db");
         let args = ServeArgs { attachment_dir: dir.path().join("files").display().to_string(), ..args };
         let passwords = template.passwords.clone();
@@ -91,9 +91,10 @@ impl TestServer {
 /// passwords for every server made the authorization matrix, which starts a server per allowed write, take
 /// minutes. The copy is the database as `demo::load` left it, as a fresh server's was.
 struct Template {
-    file: std::path::PathBuf,
+    /// The database file's bytes (kept in memory: a static is never dropped, and a directory would be left
+    /// behind by every run).
+    database: Vec<u8>,
     passwords: HashMap<String, String>,
-    _dir: TempDir,
 }
 
 static DEMO: tokio::sync::OnceCell<Template> = tokio::sync::OnceCell::const_new();
@@ -114,7 +115,8 @@ impl Template {
         let file = dir.path().join("template.db");
         sqlx::query("VACUUM INTO ?").bind(file.display().to_string()).execute(&db.pool).await.expect("vacuum into the template");
         db.pool.close().await;
-        Template { file, passwords, _dir: dir }
+        let database = std::fs::read(&file).expect("the template database");
+        Template { database, passwords }
     }
 }
 

@@ -74,8 +74,8 @@ impl AppState {
             dashboards: Default::default(),
             // An inbox is 10–60 KB of HTML: room for a couple of hundred viewers' current filters.
             inbox_html: Arc::new(crate::backend::platform::render_cache::RenderCache::new(8 << 20)),
-            // A page of 25 requests is 10–15 KB.
-            request_lists: Arc::new(crate::backend::platform::render_cache::RenderCache::new(4 << 20)),
+            // A page of 25 requests (the pages') is 10–15 KB, of 50 (the API's) twice that.
+            request_lists: Arc::new(crate::backend::platform::render_cache::RenderCache::new(8 << 20)),
             dashboard_html: Arc::new(crate::backend::platform::render_cache::RenderCache::new(2 << 20)),
             // A few KB each.
             form_options: Arc::new(crate::backend::platform::render_cache::RenderCache::new(1 << 20)),

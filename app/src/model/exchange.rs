@@ -647,7 +647,9 @@ pub struct CaseFilter {
     #[serde(with = "id_list", skip_serializing_if = "Vec::is_empty")]
     pub ids: Vec<i64>,
     pub page: u32,
-    #[serde(skip_serializing_if = "PageLength::is_screen")]
+    /// Set by the API's handlers only, never read from a page's query or form: a CSV export or a page's
+    /// list is a screen's worth a page, whatever the caller sends.
+    #[serde(skip)]
     pub length: PageLength,
 }
 
@@ -713,7 +715,9 @@ pub struct InboxFilter {
     /// trend covers (sent in its 26 weeks).
     pub answered_week: Option<chrono::NaiveDate>,
     pub page: u32,
-    #[serde(skip_serializing_if = "PageLength::is_screen")]
+    /// Set by the API's handlers only, never read from a page's query or form: a CSV export or a page's
+    /// list is a screen's worth a page, whatever the caller sends.
+    #[serde(skip)]
     pub length: PageLength,
 }
 
@@ -872,8 +876,7 @@ pub const API_PAGE_SIZE: u32 = 50;
 
 /// How many rows a page of a list holds: a screen's worth on the pages, `API_PAGE_SIZE` for the API.
 /// A closed choice rather than a number, so that no caller can ask for a page of any length.
-#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash, Serialize, Deserialize)]
-#[serde(rename_all = "snake_case")]
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash)]
 pub enum PageLength {
     #[default]
     Screen,
@@ -886,10 +889,6 @@ impl PageLength {
             PageLength::Screen => PAGE_SIZE as i64,
             PageLength::Api => API_PAGE_SIZE as i64,
         }
-    }
-
-    fn is_screen(&self) -> bool {
-        *self == PageLength::Screen
     }
 }
 
