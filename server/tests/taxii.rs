@@ -62,7 +62,14 @@ async fn a_taxii_client_reads_what_the_agency_sees_and_never_red() {
         .unwrap()
         .unwrap();
     assert!(out.status.success(), "taxii client failed: {}", String::from_utf8_lossy(&out.stderr));
-    let lines: Vec<Value> = String::from_utf8(out.stdout).unwrap().lines().map(|l| serde_json::from_str(l).unwrap()).collect();
+    let mut lines: Vec<Value> = String::from_utf8(out.stdout).unwrap().lines().map(|l| serde_json::from_str(l).unwrap()).collect();
+    // The look-ups by id: the object's own URL gives it alone, unchanged, with its one version; match[id] too.
+    let looked_up = lines.pop().unwrap();
+    let id = looked_up["looked_up"].as_str().unwrap();
+    assert_eq!(looked_up["again"], serde_json::json!([id]), "{looked_up}");
+    assert_eq!(looked_up["same"], true, "{looked_up}");
+    assert_eq!(looked_up["versions"].as_array().unwrap().len(), 1, "{looked_up}");
+    assert_eq!(looked_up["matched"], serde_json::json!([id]), "{looked_up}");
     let objects: Vec<&Value> = lines.iter().filter(|l| l["type"] == "indicator").collect();
     // The handling conditions travel as statement markings, each sent before the indicators it marks.
     let statements: BTreeSet<(String, String)> = lines
@@ -97,6 +104,12 @@ async fn a_taxii_client_reads_what_the_agency_sees_and_never_red() {
 async fn added_after_and_another_agency_see_only_their_share() {
     let s = TestServer::start().await;
     let http = reqwest::Client::new();
+    // An indicator under H2, so the feed holds a statement marking too.
+    let mut officer = s.signed_in("cccs.officer").await;
+    let case_id = officer.ok("list_cases", &[("filter[status]", "")]).await["cases"][0]["id"].to_string();
+    officer
+        .ok("add_indicator", &[("case_id", &case_id), ("kind", "domain"), ("value", "h2.example"), ("tlp", "amber"), ("h2", "on")])
+        .await;
     let cccs = token(&s, "cccs.officer").await;
     let get = |path: String, t: String| {
         let http = http.clone();
@@ -126,7 +139,7 @@ async fn added_after_and_another_agency_see_only_their_share() {
 
     // The NCB sees its own share: none of the CCCS's grid-attack indicators unless it is a party.
     let ncb = token(&s, "ncb.officer").await;
-    let (_, theirs) = get(objects.clone(), ncb).await;
+    let (_, theirs) = get(objects.clone(), ncb.clone()).await;
     let ncb_ids: BTreeSet<String> = theirs["objects"]
         .as_array()
         .cloned()
@@ -143,9 +156,71 @@ async fn added_after_and_another_agency_see_only_their_share() {
     assert_eq!((status.as_u16(), err["http_status"].as_str()), (400, Some("400")));
     let (status, _) = get(format!("{objects}?added_after=yesterday"), cccs.clone()).await;
     assert_eq!(status, 400);
-    // Filters the server does not support are refused, not ignored.
-    let (status, _) = get(format!("{objects}?match[id]=indicator--00000000-0000-0000-0000-000000000000"), cccs.clone()).await;
+    // Filters the server does not support are refused, not ignored; so is an id that is not a STIX id.
+    let (status, _) = get(format!("{objects}?match[created_by_ref]=identity--00000000-0000-0000-0000-000000000000"), cccs.clone()).await;
     assert_eq!(status, 400);
+    let (status, _) = get(format!("{objects}?match[id]=indicator--1%27%20OR%201=1"), cccs.clone()).await;
+    assert_eq!(status, 400);
+    let (status, _) = get(format!("{objects}?match[version]=yesterday"), cccs.clone()).await;
+    assert_eq!(status, 400);
+    let hundred_and_one: Vec<String> = (0..101).map(|n| format!("indicator--00000000-0000-0000-0000-{n:012}")).collect();
+    let (status, _) = get(format!("{objects}?match[id]={}", hundred_and_one.join(",")), cccs.clone()).await;
+    assert_eq!(status, 400);
+
+    // By id: one of the CCCS's indicators, with the statement markings of its handling conditions.
+    let indicator = all.iter().rev().find(|o| o["type"] == "indicator").unwrap();
+    let (iid, version) = (indicator["id"].as_str().unwrap(), indicator["modified"].as_str().unwrap());
+    let marking = all.iter().find(|o| o["type"] == "marking-definition").unwrap()["id"].as_str().unwrap();
+    // Paged by one: each page holds the one row's objects asked for, and `next` goes on to the other.
+    let (mut paged, mut next, mut pages) = (BTreeSet::new(), String::new(), 0);
+    loop {
+        let (status, page) = get(format!("{objects}?match[id]={iid},{marking}&limit=1{next}"), cccs.clone()).await;
+        assert_eq!(status, 200);
+        pages += 1;
+        paged.extend(page["objects"].as_array().unwrap().iter().map(|o| o["id"].as_str().unwrap().to_string()));
+        match page["next"].as_str() {
+            Some(n) => next = format!("&next={n}"),
+            None => break,
+        }
+        assert!(pages < 5, "{page}");
+    }
+    assert_eq!(paged, BTreeSet::from([iid.to_string(), marking.to_string()]));
+    let (_, both) = get(format!("{objects}?match[id]={iid},{marking}"), cccs.clone()).await;
+    let ids: BTreeSet<&str> = both["objects"].as_array().unwrap().iter().map(|o| o["id"].as_str().unwrap()).collect();
+    assert_eq!(ids, BTreeSet::from([iid, marking]), "exactly the two asked for: {both}");
+    assert_eq!(both["more"], false);
+    let (status, one) = get(format!("{objects}{iid}/"), cccs.clone()).await;
+    assert_eq!(status, 200);
+    assert_eq!(one["objects"].as_array().unwrap(), &vec![indicator.clone()]);
+    let (_, at) = get(format!("{objects}{iid}/?match[version]={version}"), cccs.clone()).await;
+    assert_eq!(at["objects"][0]["id"], iid);
+    let (status, _) = get(format!("{objects}{iid}/?match[version]=2020-01-01T00:00:00Z"), cccs.clone()).await;
+    assert_eq!(status, 404, "no object of that version");
+    let (status, versions) = get(format!("{objects}{iid}/versions/"), cccs.clone()).await;
+    assert_eq!((status.as_u16(), &versions["versions"]), (200, &serde_json::json!([version])));
+    let (status, _) = get(format!("{objects}{iid}/?match[id]={iid}"), cccs.clone()).await;
+    assert_eq!(status, 400);
+    // Unknown, malformed and another agency's: all 404 alike.
+    for path in [
+        format!("{objects}indicator--00000000-0000-0000-0000-000000000000/"),
+        format!("{objects}not-an-id/"),
+        format!("{objects}indicator--00000000-0000-0000-0000-000000000000/versions/"),
+    ] {
+        let (status, err) = get(path.clone(), cccs.clone()).await;
+        assert_eq!((status.as_u16(), err["http_status"].as_str()), (404, Some("404")), "{path}");
+    }
+    let (_, ncb_feed) = get(objects.clone(), ncb.clone()).await;
+    let ncb_sees: BTreeSet<&str> =
+        ncb_feed["objects"].as_array().map(|a| a.iter().map(|o| o["id"].as_str().unwrap()).collect()).unwrap_or_default();
+    let hidden = all.iter().filter(|o| o["type"] == "indicator").map(|o| o["id"].as_str().unwrap()).find(|id| !ncb_sees.contains(id));
+    let hidden = hidden.expect("an indicator of the CCCS's that the NCB may not see");
+    for path in [format!("{objects}{hidden}/"), format!("{objects}{hidden}/versions/")] {
+        let (status, _) = get(path.clone(), ncb.clone()).await;
+        assert_eq!(status, 404, "{path}");
+    }
+    let (status, none) = get(format!("{objects}?match[id]={hidden}"), ncb.clone()).await;
+    assert_eq!(status, 200);
+    assert!(none.get("objects").is_none(), "{none}");
     // No token: refused in TAXII's format, with a Basic challenge TAXII clients answer.
     let res = http.get(format!("{}{objects}", s.base)).send().await.unwrap();
     assert_eq!(res.status(), 401);
@@ -175,4 +250,41 @@ async fn added_after_and_another_agency_see_only_their_share() {
         .map(|o| o["created_by_ref"].as_str().unwrap())
         .collect();
     assert_eq!(by.len(), 1, "{by:?}");
+}
+
+/// Ids are not stored, so a look-up reads the caller's share in chunks: one added after the first chunk
+/// is still found, by its URL and by `match[id]`, and an unknown one reads to the end and finds nothing.
+#[tokio::test]
+async fn an_object_past_the_first_chunk_is_found_by_id() {
+    let s = TestServer::start().await;
+    let mut officer = s.signed_in("cccs.officer").await;
+    let case_id = officer.ok("list_cases", &[("filter[status]", "")]).await["cases"][0]["id"].to_string();
+    let lines: Vec<String> = (0..650).map(|n| format!("host-{n}.scan.example")).collect();
+    officer.ok("bulk_add_indicators", &[("case_id", &case_id), ("text", &lines.join("\n")), ("tlp", "green")]).await;
+    officer.ok("add_indicator", &[("case_id", &case_id), ("kind", "domain"), ("value", "last.scan.example"), ("tlp", "green")]).await;
+    let secret = token(&s, "cccs.officer").await;
+    let http = reqwest::Client::new();
+    let objects = format!("{}/taxii2/api1/collections/5f3c0e7a-9d1b-4a5e-8c2f-6b7d1e0a4c93/objects/", s.base);
+    let get = |url: String| {
+        let (http, secret) = (http.clone(), secret.clone());
+        async move {
+            let res = http.get(url).bearer_auth(secret).send().await.unwrap();
+            (res.status().as_u16(), res.json::<Value>().await.unwrap())
+        }
+    };
+    // The newest indicator is the last of the feed: its id, read from the last page.
+    let (_, last_page) = get(format!("{objects}?added_after=2000-01-01T00:00:00Z&limit=1000")).await;
+    assert_eq!(last_page["more"], false);
+    let all = last_page["objects"].as_array().unwrap();
+    assert!(all.len() > 650, "{}", all.len());
+    let last = all.last().unwrap();
+    assert!(last["pattern"].as_str().unwrap().contains("last.scan.example"), "{last}");
+    let id = last["id"].as_str().unwrap();
+    let (status, one) = get(format!("{objects}{id}/")).await;
+    assert_eq!(status, 200);
+    assert_eq!(one["objects"], serde_json::json!([last]));
+    let (_, matched) = get(format!("{objects}?match[id]={id}")).await;
+    assert_eq!((&matched["objects"][0]["id"], &matched["more"]), (&serde_json::json!(id), &serde_json::json!(false)));
+    let (status, _) = get(format!("{objects}indicator--00000000-0000-0000-0000-000000000000/")).await;
+    assert_eq!(status, 404);
 }

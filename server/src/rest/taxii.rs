@@ -1,10 +1,10 @@
-//! `/taxii2/`: a read-only TAXII 2.1 server (discovery, one API root, one collection, its objects and
-//! manifest) for the cyber agencies' platforms. The collection holds what the token's owner sees on the
+//! `/taxii2/`: a read-only TAXII 2.1 server (discovery, one API root, one collection, its objects, each
+//! object and its versions, and the manifest) for the cyber agencies' platforms. The collection holds what the token's owner sees on the
 //! case pages as indicators, TLP:RED excepted (`backend::exchange::taxii`). Tokens as for `/api/v1` (Bearer,
 //! or HTTP Basic with the token as the password, which TAXII clients send), with the `read` scope.
 
 use super::Call;
-use app::backend::exchange::{policy, taxii};
+use app::backend::exchange::{policy, stix, taxii};
 use app::backend::platform::audit::{self, Event};
 use app::error::AppError;
 use app::model::TokenScope;
@@ -16,6 +16,7 @@ use axum::Router;
 use chrono::{DateTime, Utc};
 use serde::Deserialize;
 use serde_json::{json, Value};
+use std::collections::BTreeSet;
 
 const MEDIA_TYPE: &str = "application/taxii+json;version=2.1";
 const STIX_MEDIA_TYPE: &str = "application/stix+json;version=2.1";
@@ -30,6 +31,8 @@ pub fn router() -> Router<app::backend::AppState> {
         .route("/taxii2/api1/collections/", get(collections))
         .route("/taxii2/api1/collections/{id}/", get(collection))
         .route("/taxii2/api1/collections/{id}/objects/", get(objects))
+        .route("/taxii2/api1/collections/{id}/objects/{object}/", get(object))
+        .route("/taxii2/api1/collections/{id}/objects/{object}/versions/", get(versions))
         .route("/taxii2/api1/collections/{id}/manifest/", get(manifest))
         .route("/taxii2/{*rest}", get(|| async { error(StatusCode::NOT_FOUND, "Not found", "No such TAXII resource.") }))
         .method_not_allowed_fallback(|| async {
@@ -168,33 +171,84 @@ async fn collection(call: Call, Path(id): Path<String>) -> Answer {
     Ok(taxii(StatusCode::OK, collection_info(&call)))
 }
 
-/// The filters a client may send. Any other parameter (`match[id]`, `match[version]`…) is refused rather than
-/// ignored: a client must not believe it filtered.
+/// The filters a client may send. Any other parameter is refused rather than ignored: a client must not
+/// believe it filtered.
 #[derive(Debug, Default, Deserialize)]
 #[serde(default, deny_unknown_fields)]
 struct Filters {
     added_after: Option<String>,
     limit: Option<String>,
     next: Option<String>,
+    #[serde(rename = "match[id]")]
+    match_id: Option<String>,
     #[serde(rename = "match[type]")]
     match_type: Option<String>,
+    #[serde(rename = "match[version]")]
+    match_version: Option<String>,
     #[serde(rename = "match[spec_version]")]
     match_spec_version: Option<String>,
 }
 
-/// One page of the collection, read as the caller, and audited as a read of what it held.
-async fn read_page(call: &Call, id: &str) -> Result<taxii::Page, TaxiiError> {
-    checked(call).await?;
-    if id != COLLECTION_ID {
-        return Err(error(StatusCode::NOT_FOUND, "Not found", "No such collection."));
+/// The most ids one `match[id]` may name.
+const MAX_IDS: usize = 100;
+
+fn bad(what: &str) -> TaxiiError {
+    error(StatusCode::BAD_REQUEST, "Bad request", what)
+}
+
+/// A STIX id: `type--uuid`.
+fn stix_id(id: &str) -> Option<String> {
+    let (kind, uuid) = id.split_once("--")?;
+    let kind_ok = !kind.is_empty() && kind.bytes().all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'-');
+    (kind_ok && uuid::Uuid::parse_str(uuid).is_ok()).then(|| id.to_string())
+}
+
+fn parse_ids(list: &str) -> Result<BTreeSet<String>, TaxiiError> {
+    let ids: Option<BTreeSet<String>> = list.split(',').map(stix_id).collect();
+    let ids = ids.ok_or_else(|| bad("match[id] takes STIX ids (type--uuid), separated by commas."))?;
+    if ids.len() > MAX_IDS {
+        return Err(bad(&format!("match[id] names at most {MAX_IDS} ids.")));
     }
-    let f: Filters = call.query()?;
-    let bad = |what: &str| error(StatusCode::BAD_REQUEST, "Bad request", what);
+    Ok(ids)
+}
+
+/// `match[version]`: every object here has one version, so "first", "last" and "all" each keep it; a
+/// timestamp keeps the objects of that version.
+enum Versions {
+    Any,
+    At(Vec<DateTime<Utc>>),
+}
+
+impl Versions {
+    fn parse(list: Option<&str>) -> Result<Versions, TaxiiError> {
+        let Some(list) = list.filter(|l| !l.is_empty()) else { return Ok(Versions::Any) };
+        let mut at = Vec::new();
+        for v in list.split(',') {
+            match v {
+                "first" | "last" | "all" => return Ok(Versions::Any),
+                t => at.push(timestamp(t).ok_or_else(|| bad("match[version] takes first, last, all or RFC 3339 timestamps."))?),
+            }
+        }
+        Ok(Versions::At(at))
+    }
+
+    fn keeps(&self, object: &Value) -> bool {
+        match self {
+            Versions::Any => true,
+            Versions::At(at) => stix::version(object).as_str().and_then(timestamp).is_some_and(|v| at.contains(&v)),
+        }
+    }
+}
+
+fn timestamp(t: &str) -> Option<DateTime<Utc>> {
+    DateTime::parse_from_rfc3339(t).ok().map(|t| t.with_timezone(&Utc))
+}
+
+/// The filters as the backend takes them (`ids` holds what `match[id]` or the object's URL named).
+fn ask<'a>(f: &Filters, ids: Option<&'a BTreeSet<String>>) -> Result<taxii::Ask<'a>, TaxiiError> {
     let added_after = match f.added_after.as_deref() {
         None | Some("") => None,
-        Some(t) => {
-            Some(DateTime::parse_from_rfc3339(t).map_err(|_| bad("added_after must be an RFC 3339 timestamp."))?.with_timezone(&Utc))
-        }
+        Some(t) => Some(timestamp(t).ok_or_else(|| bad("added_after must be an RFC 3339 timestamp."))?),
     };
     let limit = match f.limit.as_deref() {
         None | Some("") => taxii::DEFAULT_LIMIT,
@@ -207,28 +261,52 @@ async fn read_page(call: &Call, id: &str) -> Result<taxii::Page, TaxiiError> {
         None | Some("") => None,
         Some(n) => Some(taxii::After::parse(n).ok_or_else(|| bad("next is not one this server gave."))?),
     };
+    Ok(taxii::Ask { added_after, after, limit, ids })
+}
+
+/// One page of the collection (or of one object, named by its URL), read as the caller, and audited as a
+/// read of what it held.
+async fn read_page(call: &Call, id: &str, object: Option<&str>) -> Result<taxii::Page, TaxiiError> {
+    checked(call).await?;
+    if id != COLLECTION_ID {
+        return Err(error(StatusCode::NOT_FOUND, "Not found", "No such collection."));
+    }
+    let f: Filters = call.query()?;
+    let ids = match (object, f.match_id.as_deref()) {
+        (Some(_), Some(_)) => return Err(bad("An object's own URL takes no match[id].")),
+        (Some(o), None) => Some(parse_ids(o).map_err(|_| not_found())?),
+        (None, Some(list)) if !list.is_empty() => Some(parse_ids(list)?),
+        (None, _) => None,
+    };
+    let versions = Versions::parse(f.match_version.as_deref())?;
+    let ask = ask(&f, ids.as_ref())?;
     let only_indicators = f.match_type.as_deref().is_none_or(|t| t.split(',').any(|t| t == "indicator"));
     if f.match_spec_version.as_deref().is_some_and(|v| !v.split(',').any(|v| v == "2.1")) || !only_indicators {
         // Nothing else is held: an empty page, as the spec asks for filters that match nothing.
-        return Ok(taxii::Page { objects: Vec::new(), case_ids: Vec::new(), next: None, first_added: None, last_added: None });
+        return Ok(taxii::Page::default());
     }
     let actor = &call.caller.actor;
     let vis = policy::visibility(&actor.user).map_err(|e| refused(&e))?;
-    let page = async {
+    let mut page = async {
         let mut conn = call.state.db.pool.acquire().await?;
-        taxii::page(&mut conn, &actor.user, vis, added_after, after.as_ref(), limit).await
+        taxii::page(&mut conn, &actor.user, vis, &ask).await
     }
     .await
     .map_err(|e| refused(&e))?;
+    page.objects.retain(|(_, o)| versions.keeps(o));
     // What left, and from which cases (an empty poll takes nothing: no event).
     if !page.objects.is_empty() {
         let ids: Vec<&Value> = page.objects.iter().map(|(_, o)| &o["id"]).collect();
         let event = Event::new("taxii.read").details(json!({
-            "collection": COLLECTION_ID, "cases": page.case_ids, "objects": ids, "added_after": added_after.map(taxii::shown)
+            "collection": COLLECTION_ID, "cases": page.case_ids, "objects": ids, "added_after": ask.added_after.map(taxii::shown)
         }));
         audit::record_alone(&call.state.db, &actor.who, event).await.map_err(|e| refused(&e))?;
     }
     Ok(page)
+}
+
+fn not_found() -> TaxiiError {
+    error(StatusCode::NOT_FOUND, "Not found", "No such object in this collection, or not one you may see.")
 }
 
 fn with_dates(mut res: Response, page: &taxii::Page) -> Response {
@@ -252,21 +330,39 @@ fn envelope(page: &taxii::Page, items: (&str, Vec<Value>)) -> Value {
 }
 
 async fn objects(call: Call, Path(id): Path<String>) -> Answer {
-    let page = read_page(&call, &id).await?;
+    let page = read_page(&call, &id, None).await?;
     let body = envelope(&page, ("objects", page.objects.iter().map(|(_, o)| o.clone()).collect()));
     Ok(with_dates(taxii(StatusCode::OK, body), &page))
 }
 
+/// One object by its id (TAXII 5.5): 404 when the caller may not see it, as for one that does not exist.
+async fn object(call: Call, Path((id, object)): Path<(String, String)>) -> Answer {
+    let page = read_page(&call, &id, Some(&object)).await?;
+    if page.objects.is_empty() {
+        return Err(not_found());
+    }
+    let body = envelope(&page, ("objects", page.objects.iter().map(|(_, o)| o.clone()).collect()));
+    Ok(with_dates(taxii(StatusCode::OK, body), &page))
+}
+
+/// An object's versions (TAXII 5.7): one each here, as nothing in the feed is ever modified in place.
+async fn versions(call: Call, Path((id, object)): Path<(String, String)>) -> Answer {
+    let page = read_page(&call, &id, Some(&object)).await?;
+    if page.objects.is_empty() {
+        return Err(not_found());
+    }
+    let versions: Vec<&Value> = page.objects.iter().map(|(_, o)| stix::version(o)).collect();
+    Ok(with_dates(taxii(StatusCode::OK, json!({ "more": false, "versions": versions })), &page))
+}
+
 async fn manifest(call: Call, Path(id): Path<String>) -> Answer {
-    let page = read_page(&call, &id).await?;
+    let page = read_page(&call, &id, None).await?;
     let records = page
         .objects
         .iter()
-        // A marking definition is never modified: its version is when it was made.
-        .map(|(at, o)| {
-            let version = o.get("modified").unwrap_or(&o["created"]);
-            json!({ "id": o["id"], "date_added": taxii::shown(*at), "version": version, "media_type": STIX_MEDIA_TYPE })
-        })
+        .map(
+            |(at, o)| json!({ "id": o["id"], "date_added": taxii::shown(*at), "version": stix::version(o), "media_type": STIX_MEDIA_TYPE }),
+        )
         .collect();
     let body = envelope(&page, ("objects", records));
     Ok(with_dates(taxii(StatusCode::OK, body), &page))

@@ -97,6 +97,17 @@ pub fn identity_id(agency_code: &str) -> String {
     object_id("identity", &format!("agency:{agency_code}"))
 }
 
+/// An indicator's STIX id: derived from its case's reference and its own id, never stored.
+pub fn indicator_id(case_reference: &str, indicator_id: i64) -> String {
+    object_id("indicator", &format!("{case_reference}:{indicator_id}"))
+}
+
+/// An object's version, as TAXII names it: when it was last modified (a marking definition never is, so
+/// when it was made).
+pub fn version(object: &Value) -> &Value {
+    object.get("modified").unwrap_or(&object["created"])
+}
+
 /// One indicator as a STIX 2.1 indicator object, made (and last changed) at `created`. Its id is stable:
 /// the same indicator always has the same id, in a bundle or a feed.
 pub fn indicator(case_reference: &str, created_by: &str, i: &IndicatorView, created: DateTime<Utc>) -> Value {
@@ -110,7 +121,7 @@ pub fn indicator(case_reference: &str, created_by: &str, i: &IndicatorView, crea
     let mut obj = json!({
         "type": "indicator",
         "spec_version": "2.1",
-        "id": object_id("indicator", &format!("{case_reference}:{}", i.id)),
+        "id": indicator_id(case_reference, i.id),
         "created_by_ref": created_by,
         "created": ts(created),
         "modified": ts(created),

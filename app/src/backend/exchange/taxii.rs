@@ -10,6 +10,7 @@ use crate::model::{SessionUser, Tlp};
 use chrono::{DateTime, Utc};
 use serde_json::Value;
 use sqlx::SqliteConnection;
+use std::collections::{BTreeSet, HashSet};
 
 /// Which indicators may leave by a feed: all but TLP:RED, which is for the people named when it was given,
 /// never for a system that passes it on. (TLP:AMBER+STRICT leaves only to its own organisation's feed:
@@ -67,12 +68,12 @@ impl After {
 }
 
 /// One page of the collection.
-#[derive(Debug)]
+#[derive(Debug, Default)]
 pub struct Page {
     /// Each object with when it was added: `limit` indicators at most, and the statement markings of their
     /// handling conditions.
     pub objects: Vec<(DateTime<Utc>, Value)>,
-    /// The cases the objects come from (for the audit trail).
+    /// The cases the objects come from (for the audit trail), each once.
     pub case_ids: Vec<i64>,
     /// Set when more objects follow: the `next` to ask with.
     pub next: Option<After>,
@@ -96,16 +97,33 @@ struct Row {
     case_id: i64,
 }
 
-/// The page of indicators `viewer` may see (their visibility, the indicators' own restrictions, never
-/// RED), added after `added_after` and after `after`, oldest first.
-pub async fn page(
+/// What a client asked for, its filters parsed.
+pub struct Ask<'a> {
+    /// Only objects added after this time (exclusive).
+    pub added_after: Option<DateTime<Utc>>,
+    /// Where the page starts: the `next` of the page before.
+    pub after: Option<After>,
+    /// At most this many indicators (each with the markings it needs).
+    pub limit: u32,
+    /// `match[id]`, or an object's own URL: only objects with these STIX ids. None is every object.
+    pub ids: Option<&'a BTreeSet<String>>,
+}
+
+/// Rows read at a time when looking objects up by id: STIX ids are not stored (they are derived from the
+/// case reference and the indicator's id, `stix::indicator_id`), so a look-up reads the caller's share in
+/// the feed's order until every id asked for was found.
+const SCAN_CHUNK: u32 = 500;
+
+/// The rows of the feed `viewer` may see (their visibility, the indicators' own restrictions, never RED),
+/// added after `added_after` and after `after`, oldest first, `limit` at most.
+async fn rows(
     conn: &mut SqliteConnection,
     viewer: &SessionUser,
     vis: Visibility,
     added_after: Option<DateTime<Utc>>,
     after: Option<&After>,
     limit: u32,
-) -> Result<Page, AppError> {
+) -> Result<Vec<Row>, AppError> {
     let mut q = sqlx::QueryBuilder::new(format!(
         "SELECT {}, i.created_at AS added, c.reference, i.case_id FROM indicators i JOIN cases c ON c.id = i.case_id WHERE {}",
         IndicatorRow::COLUMNS,
@@ -123,33 +141,103 @@ pub async fn page(
         // A row value: SQLite walks the (created_at, id) index from here instead of rescanning each page.
         q.push(" AND (i.created_at, i.id) > (").push_bind(a.added.clone()).push(", ").push_bind(a.id).push(")");
     }
-    let limit = limit.clamp(1, MAX_LIMIT);
-    q.push(" ORDER BY i.created_at, i.id LIMIT ").push_bind(limit as i64 + 1);
-    let mut rows: Vec<Row> = q.build_query_as().fetch_all(conn).await?;
-    let more = rows.len() > limit as usize;
-    rows.truncate(limit as usize);
-    let added = |r: &Row| DateTime::parse_from_rfc3339(&r.added).ok().map(|t| t.with_timezone(&Utc));
-    let next = if more { rows.last().map(|r| After { added: r.added.clone(), id: r.id }) } else { None };
-    let (first_added, last_added) = (rows.first().and_then(added), rows.last().and_then(added));
-    let mut case_ids: Vec<i64> = rows.iter().map(|r| r.case_id).collect();
-    case_ids.sort_unstable();
-    case_ids.dedup();
+    q.push(" ORDER BY i.created_at, i.id LIMIT ").push_bind(limit as i64);
+    Ok(q.build_query_as().fetch_all(conn).await?)
+}
+
+/// The objects one row gives, in the order they are sent: the statement markings of its handling
+/// conditions, then the indicator. None for a row outside its closed sets (never sent as a guess).
+fn objects_of(r: Row, by: &str) -> Option<(DateTime<Utc>, Vec<Value>)> {
+    let at = DateTime::parse_from_rfc3339(&r.added).ok()?.with_timezone(&Utc);
+    let view = r.indicator.into_view()?;
+    let mut objects = stix::handling_markings(&view.conditions);
+    objects.push(stix::indicator(&r.reference, by, &view, at));
+    Some((at, objects))
+}
+
+/// The page being filled.
+#[derive(Default)]
+struct Filling {
+    page: Page,
+    rows: u32,
+    /// Markings already on this page: each goes once, before the first indicator it marks, so that every
+    /// reference of the page resolves in it.
+    marked: HashSet<String>,
+    /// The ids asked for that were found.
+    found: BTreeSet<String>,
+}
+
+impl Filling {
+    /// Of a row's objects, those asked for and not already on the page.
+    fn wanted(&self, objects: Vec<Value>, ids: Option<&BTreeSet<String>>) -> Vec<Value> {
+        objects
+            .into_iter()
+            .filter(|o| {
+                let id = o["id"].as_str().unwrap_or_default();
+                ids.is_none_or(|ids| ids.contains(id)) && !self.marked.contains(id)
+            })
+            .collect()
+    }
+
+    /// The page, with the `next` to ask with when more follows.
+    fn finish(mut self, next: Option<After>) -> Page {
+        self.page.case_ids.sort_unstable();
+        self.page.case_ids.dedup();
+        self.page.next = next;
+        self.page
+    }
+
+    fn take(&mut self, case_id: i64, at: DateTime<Utc>, objects: Vec<Value>) {
+        self.rows += 1;
+        self.page.case_ids.push(case_id);
+        self.page.first_added.get_or_insert(at);
+        self.page.last_added = Some(at);
+        for o in objects {
+            let id = o["id"].as_str().unwrap_or_default().to_string();
+            if o["type"] == "marking-definition" {
+                self.marked.insert(id.clone());
+            }
+            self.found.insert(id);
+            self.page.objects.push((at, o));
+        }
+    }
+}
+
+/// One page of the feed as `viewer` may see it, for what the client asked.
+pub async fn page(conn: &mut SqliteConnection, viewer: &SessionUser, vis: Visibility, ask: &Ask<'_>) -> Result<Page, AppError> {
+    let limit = ask.limit.clamp(1, MAX_LIMIT);
     let by = feed_identity();
-    let mut objects = Vec::with_capacity(rows.len());
-    // A handling condition's statement marking goes once per page, before the first indicator it marks, so
-    // that every reference of the page resolves in it.
-    let mut marked = std::collections::HashSet::new();
-    for r in rows {
-        let Some(at) = added(&r) else { continue };
-        let Some(view) = r.indicator.into_view() else { continue };
-        for m in stix::handling_markings(&view.conditions) {
-            if marked.insert(m["id"].to_string()) {
-                objects.push((at, m));
+    let mut filling = Filling::default();
+    // `scan` is where the next read starts; `end` is where this page ends (the last row taken).
+    let (mut scan, mut end) = (ask.after.clone(), ask.after.clone());
+    // Without ids every row gives objects, so one read of a row more than the page is the page; with ids,
+    // rows are read a chunk at a time until the page is full, every id was found, or the rows ran out.
+    let chunk = if ask.ids.is_some() { SCAN_CHUNK } else { limit + 1 };
+    loop {
+        let read = rows(conn, viewer, vis, ask.added_after, scan.as_ref(), chunk).await?;
+        let exhausted = read.len() < chunk as usize;
+        for r in read {
+            let (here, case_id) = (After { added: r.added.clone(), id: r.id }, r.case_id);
+            scan = Some(here.clone());
+            let Some((at, objects)) = objects_of(r, &by) else { continue };
+            let objects = filling.wanted(objects, ask.ids);
+            if objects.is_empty() {
+                continue;
+            }
+            if filling.rows == limit {
+                // A row for the next page: this one ends where the last row taken did.
+                return Ok(filling.finish(end));
+            }
+            filling.take(case_id, at, objects);
+            end = Some(here);
+            if ask.ids.is_some_and(|ids| filling.found.len() == ids.len()) {
+                return Ok(filling.finish(None));
             }
         }
-        objects.push((at, stix::indicator(&r.reference, &by, &view, at)));
+        if exhausted {
+            return Ok(filling.finish(None));
+        }
     }
-    Ok(Page { objects, case_ids, next, first_added, last_added })
 }
 
 #[cfg(test)]
