@@ -29,7 +29,9 @@ async fn every_operation_keeps_to_its_description_under_generated_input() {
             .args(["--checks", "not_a_server_error,status_code_conformance,content_type_conformance,response_schema_conformance"])
             // Enough examples to reach every branch of input checking; a fixed seed keeps a failure
             // reproducible (`--seed` is printed with it).
-            .args(["--max-examples", "40", "--seed", "20261202", "--workers", "2", "--no-color"])
+            // One worker: with two, this Python's parser failed now and then in Hypothesis's own threads
+            // ("AST constructor recursion depth mismatch"), failing the run for no fault of the API.
+            .args(["--max-examples", "40", "--seed", "20261202", "--workers", "1", "--no-color"])
             .env("SCHEMATHESIS_HOOKS", "")
             .current_dir(std::env::temp_dir())
             .output()
@@ -40,4 +42,8 @@ async fn every_operation_keeps_to_its_description_under_generated_input() {
     let report = String::from_utf8_lossy(&out.stdout);
     assert!(out.status.success(), "Schemathesis found failures:\n{report}\n{}", String::from_utf8_lossy(&out.stderr));
     assert!(report.contains("Tested: 30"), "every operation was tested:\n{report}");
+    // The stateful phase chained calls by the description's links (create a case, then read it, ask on it…).
+    let covered =
+        report.lines().find_map(|l| l.trim().strip_prefix("API Links:")).and_then(|l| l.split_whitespace().next()?.parse::<u32>().ok());
+    assert!(covered.is_some_and(|n| n >= 5), "the stateful phase followed the links: {covered:?}\n{report}");
 }

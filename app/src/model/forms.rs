@@ -12,8 +12,12 @@ use serde::{Deserialize, Serialize};
 pub struct CaseForm {
     pub title: String,
     pub summary: String,
+    // Kept as typed, so a refused form gives back what was sent; described by the set it must be one of.
+    #[cfg_attr(feature = "ssr", schema(value_type = super::Category))]
     pub category: String,
+    #[cfg_attr(feature = "ssr", schema(value_type = super::Priority))]
     pub priority: String,
+    #[cfg_attr(feature = "ssr", schema(value_type = super::Tlp))]
     pub tlp: String,
     /// The lead officer's user id.
     pub lead: String,

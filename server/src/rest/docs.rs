@@ -11,8 +11,10 @@ use axum::routing::get;
 use axum::Router;
 use serde_json::Value;
 use std::sync::OnceLock;
+use utoipa::openapi::link::Link;
+use utoipa::openapi::path::Operation;
 use utoipa::openapi::security::{HttpAuthScheme, HttpBuilder, SecurityScheme};
-use utoipa::openapi::OpenApi;
+use utoipa::openapi::{OpenApi, RefOr};
 
 pub fn router() -> Router<AppState> {
     Router::new().route("/openapi.json", get(openapi_json)).route("/docs", get(reference))
@@ -35,8 +37,74 @@ pub fn description() -> &'static OpenApi {
         doc.info.contact = None;
         let components = doc.components.get_or_insert_with(Default::default);
         components.add_security_scheme("token", SecurityScheme::Http(HttpBuilder::new().scheme(HttpAuthScheme::Bearer).build()));
+        add_links(&mut doc);
         doc
     })
+}
+
+/// Where an answer leads (OpenAPI links): from the operation and status that answer an object, with the
+/// parameters its answer fills, to each operation that takes them. Clients (Schemathesis's stateful runs
+/// among them) follow these to chain calls: create a case, then read it, ask on it, attach to it.
+type LinkRow = (&'static str, &'static str, &'static [(&'static str, &'static str)], &'static [&'static str]);
+
+const LINKS: &[LinkRow] = &[
+    (
+        "create_case",
+        "201",
+        &[("path.id", "$response.body#/id")],
+        &[
+            "get_case",
+            "change_case_status",
+            "list_entities",
+            "add_entity",
+            "list_indicators",
+            "add_indicator",
+            "bulk_add_indicators",
+            "create_request",
+            "upload_attachment",
+        ],
+    ),
+    // An update names the version read, as the ETag of the read.
+    ("get_case", "200", &[("path.id", "$request.path.id"), ("header.If-Match", "$response.header.ETag")], &["update_case"]),
+    (
+        "create_request",
+        "201",
+        &[("path.id", "$response.body#/id")],
+        &[
+            "get_request",
+            "list_responses",
+            "respond",
+            "send_request",
+            "acknowledge_request",
+            "decline_request",
+            "withdraw_request",
+            "close_request",
+        ],
+    ),
+    ("respond", "201", &[("path.id", "$response.body#/request")], &["get_request", "list_responses"]),
+    ("upload_attachment", "201", &[("path.id", "$response.body#/id")], &["get_attachment", "download_attachment"]),
+];
+
+/// The operation with this id, wherever its path is.
+fn operation_mut<'a>(doc: &'a mut OpenApi, id: &str) -> Option<&'a mut Operation> {
+    doc.paths
+        .paths
+        .values_mut()
+        .flat_map(|p| [&mut p.get, &mut p.put, &mut p.post, &mut p.delete, &mut p.patch])
+        .find_map(|op| op.as_mut().filter(|op| op.operation_id.as_deref() == Some(id)))
+}
+
+fn add_links(doc: &mut OpenApi) {
+    for (from, status, parameters, targets) in LINKS {
+        let Some(RefOr::T(answer)) = operation_mut(doc, from).and_then(|op| op.responses.responses.get_mut(*status)) else {
+            // A renamed operation or status: the unit test below names it.
+            continue;
+        };
+        for target in *targets {
+            let link = parameters.iter().fold(Link::builder().operation_id(*target), |l, (name, value)| l.parameter(*name, *value));
+            answer.links.insert((*target).to_string(), RefOr::T(link.build()));
+        }
+    }
 }
 
 async fn openapi_json() -> Response {
@@ -141,4 +209,52 @@ fn render() -> String {
     }
     html += "</main></body></html>";
     html
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// The parameters an operation takes, as links name them (`path.id`, `header.If-Match`).
+    fn parameters_of(doc: &Value, id: &str) -> Option<Vec<String>> {
+        let op = doc["paths"]
+            .as_object()?
+            .values()
+            .flat_map(|p| p.as_object().into_iter().flat_map(|m| m.values()))
+            .find(|op| op["operationId"] == id)?;
+        Some(
+            op["parameters"]
+                .as_array()
+                .map(|ps| ps.iter().map(|p| format!("{}.{}", text(p, "in"), text(p, "name"))).collect())
+                .unwrap_or_default(),
+        )
+    }
+
+    /// Every link leaves an answer the operation gives, and reaches an operation that takes what it fills: a
+    /// renamed operation or parameter fails here rather than leaving a client a link to nowhere.
+    #[test]
+    fn every_link_joins_two_operations_that_exist() {
+        let doc: Value = serde_json::from_str(&description().to_json().unwrap()).unwrap();
+        let mut links = 0;
+        for (from, status, parameters, targets) in LINKS {
+            let answer = doc["paths"]
+                .as_object()
+                .unwrap()
+                .values()
+                .flat_map(|p| p.as_object().unwrap().values())
+                .find(|op| op["operationId"] == *from)
+                .map(|op| op["responses"][*status].clone())
+                .unwrap_or_else(|| panic!("no operation {from}"));
+            assert!(answer.is_object(), "{from} gives no {status}");
+            for target in *targets {
+                let takes = parameters_of(&doc, target).unwrap_or_else(|| panic!("{from} links to {target}, which does not exist"));
+                for (name, _) in *parameters {
+                    assert!(takes.iter().any(|t| t == name), "{target} takes no {name}: {takes:?}");
+                }
+                assert_eq!(answer["links"][*target]["operationId"], *target, "{from} {status} links to {target}");
+                links += 1;
+            }
+        }
+        assert!(links >= 20, "{links}");
+    }
 }

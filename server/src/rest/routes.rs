@@ -7,8 +7,8 @@ use app::api;
 use app::backend::AppState;
 use app::model::{
     BulkLine, CaseFilter, CaseForm, CaseStatus, CaseSummary, CaseView, Category, ConsentAnswerForm, ConsentForm, ConsentPurpose,
-    ConsentStatus, Created, Direction, EntityForm, EntityView, InboxFilter, IndicatorForm, IndicatorView, NotificationView, PageLength,
-    Priority, RequestForm, RequestSummary, RequestView, ResponseForm, ResponseView, SessionUser, TokenScope,
+    ConsentStatus, Direction, EntityForm, EntityView, InboxFilter, IndicatorForm, IndicatorView, NotificationView, PageLength, Priority,
+    RequestForm, RequestSummary, RequestView, ResponseForm, ResponseView, SessionUser, TokenScope,
 };
 use axum::body::Bytes;
 use axum::extract::Path;
@@ -155,10 +155,28 @@ async fn list_cases(call: Call) -> Answer {
     Ok(json(StatusCode::OK, &CaseList { items: found.cases, next_cursor: next_cursor(page, found.has_more) }))
 }
 
+/// What creating a case or a request answers: `Created` on the wire, described under two names so that a
+/// client (and the description's links, `docs::LINKS`) knows whose id it holds.
+#[derive(ToSchema)]
+#[allow(dead_code)] // A description only: the handlers answer `Created`.
+pub struct CaseCreated {
+    /// The case's id.
+    id: i64,
+    reference: String,
+}
+
+#[derive(ToSchema)]
+#[allow(dead_code)] // A description only: the handlers answer `Created`.
+pub struct RequestCreated {
+    /// The request's id.
+    id: i64,
+    reference: String,
+}
+
 /// Opens a case (the owner agency is the token's); 201 with its id and reference.
 #[utoipa::path(post, path = "/api/v1/cases", tag = "cases", request_body = CaseForm, security(("token" = [])),
     params(("Idempotency-Key" = Option<String>, Header, description = "A retried create with the same key answers the first result")),
-    responses((status = 201, body = Created), (status = "4XX", body = Problem, content_type = "application/problem+json")))]
+    responses((status = 201, body = CaseCreated), (status = "4XX", body = Problem, content_type = "application/problem+json")))]
 async fn create_case(call: Call, raw: Bytes) -> Answer {
     call.need(TokenScope::Write).await?;
     let form: CaseForm = body(&raw)?;
@@ -297,7 +315,7 @@ async fn bulk_add_indicators(call: Call, Path(id): Path<String>, RawBody(raw): R
 /// approval where the agency requires it), or saved as a draft with `"intent": "draft"`.
 #[utoipa::path(post, path = "/api/v1/cases/{id}/requests", tag = "requests", request_body = RequestForm,
     params(("id" = i64, Path), ("Idempotency-Key" = Option<String>, Header, description = "A retried create with the same key answers the first result")),
-    security(("token" = [])), responses((status = 201, body = Created), (status = "4XX", body = Problem, content_type = "application/problem+json")))]
+    security(("token" = [])), responses((status = 201, body = RequestCreated), (status = "4XX", body = Problem, content_type = "application/problem+json")))]
 async fn create_request(call: Call, Path(id): Path<String>, RawBody(raw): RawBody) -> Answer {
     call.need(TokenScope::Write).await?;
     let id = id_of(&id)?;
@@ -380,7 +398,7 @@ async fn list_responses(call: Call, Path(id): Path<String>) -> Answer {
 /// partial answer, a question back, or a clarification.
 #[utoipa::path(post, path = "/api/v1/requests/{id}/responses", tag = "requests", request_body = ResponseForm,
     params(("id" = i64, Path), ("Idempotency-Key" = Option<String>, Header, description = "A retried create with the same key answers the first result")),
-    security(("token" = [])), responses((status = 201), (status = "4XX", body = Problem, content_type = "application/problem+json")))]
+    security(("token" = [])), responses((status = 201, body = Responded), (status = "4XX", body = Problem, content_type = "application/problem+json")))]
 async fn respond(call: Call, Path(id): Path<String>, RawBody(raw): RawBody) -> Answer {
     call.need(TokenScope::Write).await?;
     let id = id_of(&id)?;
