@@ -1072,6 +1072,7 @@ err-choose-granted-partly-granted-refused = Choose granted, partly granted or re
 err-choose-consent-request-you-answer = Choose the consent request you answer.
 err-consent-has-already-been-asked = This consent has already been asked and awaits the provider's answer.
 err-consent-already-granted = The provider has already granted this consent: it shows under the answer.
+err-consent-asked-too-often = Your agency has asked for this consent { $times } times in the last 24 hours. Each ask alerts the provider's officers: ask again tomorrow, or write to them in the request's thread.
 err-filter-not-offered = This filter is not one the list offers.
 err-export-held-h2 = This export is refused: it would carry answers given under H2 (not to be passed on without the provider's permission): { $answers }. The side they were given to asks each provider's consent to export, from the answer.
 err-reason-limited-5-000-characters = The reason is limited to 5,000 characters.

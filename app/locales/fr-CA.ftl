@@ -1078,6 +1078,7 @@ err-choose-granted-partly-granted-refused = Choisissez « Accordé », « Accord
 err-choose-consent-request-you-answer = Choisissez la demande de consentement à laquelle vous répondez.
 err-consent-has-already-been-asked = Ce consentement a déjà été demandé et attend la réponse du fournisseur.
 err-consent-already-granted = Le fournisseur a déjà accordé ce consentement : il figure sous la réponse.
+err-consent-asked-too-often = Votre organisme a demandé ce consentement { $times } fois au cours des dernières 24 heures. Chaque demande alerte les agents du fournisseur : demandez-le de nouveau demain ou écrivez-leur dans le fil de la demande.
 err-filter-not-offered = Ce filtre ne fait pas partie de ceux que la liste propose.
 err-export-held-h2 = Cette exportation est refusée : elle contiendrait des réponses fournies sous H2 (à ne pas diffuser sans la permission du fournisseur) : { $answers }. La partie qui les a reçues demande le consentement de chaque fournisseur à l'exportation, à partir de la réponse.
 err-reason-limited-5-000-characters = Le motif est limité à 5 000 caractères.

@@ -239,6 +239,56 @@ async fn consent_to_export_is_asked_only_of_an_answer_under_h2() {
     assert_eq!(ncb.get(&format!("/cases/{case}/report.pdf")).await.status(), 200, "H1 alone does not hold a report back");
 }
 
+/// Asking for consent alerts the provider's officers, so an agency that asks and withdraws in a loop is
+/// stopped at the third ask of a day; another purpose is a separate ask.
+#[tokio::test]
+async fn the_same_consent_is_asked_at_most_three_times_a_day() {
+    let s = TestServer::start().await;
+    let mut ncb = s.signed_in("ncb.officer").await;
+    let case = support::own_case(&s, &mut ncb, "Ephedrine brokers in Hyderabad").await;
+    let asked = send(&mut ncb, &case, "RCMP", "Buyers' company records", &[]).await;
+    let mut rcmp = s.signed_in("rcmp.officer").await;
+    let given = answer_under(&s, &mut rcmp, &asked, "h1").await.to_string();
+    let alerts = || async {
+        let n: i64 =
+            sqlx::query_scalar("SELECT COUNT(*) FROM notifications WHERE kind = 'consent_asked'").fetch_one(&s.db.pool).await.unwrap();
+        n
+    };
+    let before = alerts().await;
+    let ask = [("response_id", given.as_str()), ("purpose", "judicial"), ("reason", "The trial in Hyderabad.")];
+    for _ in 0..3 {
+        ncb.ok("ask_consent", &ask).await;
+        let id: i64 = sqlx::query_scalar("SELECT id FROM consents WHERE response_id = ? AND status = 'asked'")
+            .bind(&given)
+            .fetch_one(&s.db.pool)
+            .await
+            .unwrap();
+        ncb.ok("withdraw_consent", &[("id", &id.to_string())]).await;
+    }
+    let sent = alerts().await - before;
+    assert!(sent >= 3, "each ask alerted the provider: {sent}");
+    // Refused in the reader's language.
+    let rb = ncb.http.post(format!("{}/api/ask_consent", s.base)).header("accept", "application/json").header("accept-language", "fr-CA");
+    let fourth = ncb.with_cookie(rb.form(&ask)).send().await.unwrap();
+    assert_eq!(fourth.status(), 409);
+    let text = fourth.text().await.unwrap();
+    assert!(text.contains("3 fois au cours des dernières 24 heures"), "{text}");
+    assert_eq!(alerts().await - before, sent, "the refused ask alerted nobody");
+    let open: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM consents WHERE response_id = ? AND status = 'asked'")
+        .bind(&given)
+        .fetch_one(&s.db.pool)
+        .await
+        .unwrap();
+    assert_eq!(open, 0, "nothing recorded for the refused ask");
+    // A day later, it may be asked again.
+    sqlx::query("UPDATE consents SET asked_at = datetime('now', '-2 days') WHERE response_id = ?")
+        .bind(&given)
+        .execute(&s.db.pool)
+        .await
+        .unwrap();
+    ncb.ok("ask_consent", &ask).await;
+}
+
 #[tokio::test]
 async fn a_request_names_a_current_basis_of_its_own_country_and_admins_keep_the_list() {
     let s = TestServer::start().await;

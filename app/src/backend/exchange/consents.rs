@@ -50,6 +50,22 @@ impl ConsentDueSoon {
     }
 }
 
+/// How often one agency may ask for the same consent (the same response, purpose and agency to pass it to):
+/// three times in a day, withdrawn and refused asks counted. Each ask alerts the provider's officers, so an
+/// ask withdrawn and made again in a loop would flood them; a real second thought fits in three.
+pub struct AskLimit;
+
+impl AskLimit {
+    pub const PER_DAY: i64 = 3;
+    /// `?1` the response, `?2` the purpose, `?3` the agency to pass to (NULL for none), `?4` the asking
+    /// agency, `?5` a day ago.
+    pub const SQL: &'static str = "SELECT COUNT(*) FROM consents k WHERE k.response_id = ?1 AND k.purpose = ?2 \
+        AND k.pass_to_agency_id IS ?3 AND k.from_agency_id = ?4 AND k.asked_at > ?5";
+    pub fn holds(asked_in_the_last_day: i64) -> bool {
+        asked_in_the_last_day < Self::PER_DAY
+    }
+}
+
 /// H2 lifted for one agency: the provider granted (wholly or in part) consent to pass the response on to
 /// it. `?1` is the response, `?2` the agency.
 pub struct PassOnLifted;
@@ -256,6 +272,17 @@ pub async fn ask(
     .await?;
     if granted {
         return Err(AppError::Conflict(tr!(crate::i18n::reader(), "err-consent-already-granted")));
+    }
+    let asked: i64 = sqlx::query_scalar(AskLimit::SQL)
+        .bind(info.response_id)
+        .bind(ask.purpose.as_str())
+        .bind(pass_to)
+        .bind(info.receiver.agency_id)
+        .bind(now - Duration::days(1))
+        .fetch_one(&mut **tx)
+        .await?;
+    if !AskLimit::holds(asked) {
+        return Err(AppError::Conflict(tr!(crate::i18n::reader(), "err-consent-asked-too-often", times = AskLimit::PER_DAY)));
     }
     Ok(sqlx::query_scalar(
         "INSERT INTO consents (response_id, request_id, case_id, from_agency_id, to_agency_id, purpose, pass_to_agency_id, reason, \
