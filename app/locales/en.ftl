@@ -217,6 +217,10 @@ req-save-draft = Save as a draft (do not send yet)
 req-send = Send request
 ind-title = Indicators
 ind-export = Export STIX 2.1
+ind-held-h2 = { $count ->
+    [one] 1 indicator here carries H2 from another agency: it stays out of your STIX export and TAXII feed. To pass it on, ask its provider to add it again without H2.
+   *[other] { $count } indicators here carry H2 from another agency: they stay out of your STIX export and TAXII feed. To pass them on, ask their provider to add them again without H2.
+}
 ind-none = No indicator yet.
 col-type = Type
 col-value = Value
@@ -1072,7 +1076,7 @@ err-choose-granted-partly-granted-refused = Choose granted, partly granted or re
 err-choose-consent-request-you-answer = Choose the consent request you answer.
 err-consent-has-already-been-asked = This consent has already been asked and awaits the provider's answer.
 err-consent-already-granted = The provider has already granted this consent: it shows under the answer.
-err-consent-asked-too-often = Your agency has asked for this consent { $times } times in the last 24 hours. Each ask alerts the provider's officers: ask again tomorrow, or write to them in the request's thread.
+err-consent-asked-too-often = This consent has been asked for { $times } times from your side in the last 24 hours. Each ask alerts the provider's officers: ask again tomorrow, or write to them in the request's thread.
 err-filter-not-offered = This filter is not one the list offers.
 err-export-held-h2 = This export is refused: it would carry answers given under H2 (not to be passed on without the provider's permission): { $answers }. The side they were given to asks each provider's consent to export, from the answer.
 err-reason-limited-5-000-characters = The reason is limited to 5,000 characters.
@@ -1219,6 +1223,10 @@ pdf-summary = Summary
 pdf-no-summary = No summary.
 pdf-entities = Persons, companies and vessels
 pdf-indicators = Indicators
+pdf-indicators-held = { $count ->
+    [one] 1 indicator under H2 from another agency is left out of this report.
+   *[other] { $count } indicators under H2 from another agency are left out of this report.
+}
 pdf-seen-between = seen { $from } to { $to }
 pdf-seen-first = first seen { $from }
 pdf-case-files = Case files

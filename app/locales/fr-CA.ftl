@@ -217,6 +217,10 @@ req-save-draft = Enregistrer comme ébauche (ne pas envoyer tout de suite)
 req-send = Envoyer la demande
 ind-title = Indicateurs
 ind-export = Exporter en STIX 2.1
+ind-held-h2 = { $count ->
+    [one] 1 indicateur porte ici la condition H2 d'un autre organisme : il reste hors de votre export STIX et de votre flux TAXII. Pour le transmettre, demandez à son fournisseur de l'ajouter de nouveau sans H2.
+   *[other] { $count } indicateurs portent ici la condition H2 d'un autre organisme : ils restent hors de votre export STIX et de votre flux TAXII. Pour les transmettre, demandez à leur fournisseur de les ajouter de nouveau sans H2.
+}
 ind-none = Aucun indicateur pour l'instant.
 col-type = Type
 col-value = Valeur
@@ -1078,7 +1082,7 @@ err-choose-granted-partly-granted-refused = Choisissez « Accordé », « Accord
 err-choose-consent-request-you-answer = Choisissez la demande de consentement à laquelle vous répondez.
 err-consent-has-already-been-asked = Ce consentement a déjà été demandé et attend la réponse du fournisseur.
 err-consent-already-granted = Le fournisseur a déjà accordé ce consentement : il figure sous la réponse.
-err-consent-asked-too-often = Votre organisme a demandé ce consentement { $times } fois au cours des dernières 24 heures. Chaque demande alerte les agents du fournisseur : demandez-le de nouveau demain ou écrivez-leur dans le fil de la demande.
+err-consent-asked-too-often = Ce consentement a été demandé { $times } fois de votre côté au cours des dernières 24 heures. Chaque demande alerte les agents du fournisseur : demandez-le de nouveau demain ou écrivez-leur dans le fil de la demande.
 err-filter-not-offered = Ce filtre ne fait pas partie de ceux que la liste propose.
 err-export-held-h2 = Cette exportation est refusée : elle contiendrait des réponses fournies sous H2 (à ne pas diffuser sans la permission du fournisseur) : { $answers }. La partie qui les a reçues demande le consentement de chaque fournisseur à l'exportation, à partir de la réponse.
 err-reason-limited-5-000-characters = Le motif est limité à 5 000 caractères.
@@ -1225,6 +1229,10 @@ pdf-summary = Résumé
 pdf-no-summary = Aucun résumé.
 pdf-entities = Personnes, entreprises et navires
 pdf-indicators = Indicateurs
+pdf-indicators-held = { $count ->
+    [one] 1 indicateur sous la condition H2 d'un autre organisme est exclu de ce rapport.
+   *[other] { $count } indicateurs sous la condition H2 d'un autre organisme sont exclus de ce rapport.
+}
 pdf-seen-between = vu du { $from } au { $to }
 pdf-seen-first = vu pour la première fois le { $from }
 pdf-case-files = Fichiers du dossier

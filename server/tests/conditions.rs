@@ -239,8 +239,77 @@ async fn consent_to_export_is_asked_only_of_an_answer_under_h2() {
     assert_eq!(ncb.get(&format!("/cases/{case}/report.pdf")).await.status(), 200, "H1 alone does not hold a report back");
 }
 
-/// Asking for consent alerts the provider's officers, so an agency that asks and withdraws in a loop is
-/// stopped at the third ask of a day; another purpose is a separate ask.
+/// The whole TAXII collection as `user` reads it with a token of theirs, as text.
+async fn taxii_feed(s: &TestServer, c: &mut Client, user: &str) -> String {
+    let password = s.passwords[user].clone();
+    let token = c.ok("create_token", &[("name", "MISP"), ("read", "on"), ("password", &password)]).await;
+    let url = format!("{}/taxii2/api1/collections/5f3c0e7a-9d1b-4a5e-8c2f-6b7d1e0a4c93/objects/?limit=1000", s.base);
+    c.http.get(url).bearer_auth(token["secret"].as_str().unwrap()).send().await.unwrap().text().await.unwrap()
+}
+
+/// An indicator under H2 leaves Liaison Desk only for its provider's side: the other parties read it on the
+/// case page, which says it is left out, but their STIX export and TAXII feed do not carry it; the provider's
+/// do, and a party's own H2 indicator goes into its own export.
+#[tokio::test]
+async fn an_h2_indicator_leaves_only_by_its_providers_exports() {
+    let s = TestServer::start().await;
+    let mut ncb = s.signed_in("ncb.officer").await;
+    let case = support::own_case(&s, &mut ncb, "Ephedrine brokers in Hyderabad").await;
+    send(&mut ncb, &case, "RCMP", "Buyers' company records", &[]).await;
+    let mut rcmp = s.signed_in("rcmp.officer").await;
+    let add = |value: &'static str, h2: bool| {
+        let mut form = vec![("case_id", case.clone()), ("kind", "domain".into()), ("value", value.into()), ("tlp", "amber".into())];
+        if h2 {
+            form.push(("h2", "on".into()));
+        }
+        form
+    };
+    for (by_ncb, value, h2) in [(false, "held.example", true), (false, "free.example", false), (true, "own-h2.example", true)] {
+        let f = add(value, h2);
+        let pairs: Vec<(&str, &str)> = f.iter().map(|(k, v)| (*k, v.as_str())).collect();
+        if by_ncb { &mut ncb } else { &mut rcmp }.ok("add_indicator", &pairs).await;
+    }
+    let values = |v: &serde_json::Value| v.to_string();
+    // NCB (the owner): all three on the page, one said to be held; the export and the feed leave it out.
+    let page = ncb.ok("get_case", &[("id", &case)]).await;
+    assert!(values(&page["indicators"]).contains("held.example"));
+    assert_eq!(page["indicators_held"], 1);
+    let stix = ncb.get(&format!("/cases/{case}/indicators.stix.json")).await.text().await.unwrap();
+    assert!(!stix.contains("held.example") && stix.contains("free.example") && stix.contains("own-h2.example"), "{stix}");
+    let ncb_feed = taxii_feed(&s, &mut ncb, "ncb.officer").await;
+    assert!(!ncb_feed.contains("held.example") && ncb_feed.contains("free.example") && ncb_feed.contains("own-h2.example"), "{ncb_feed}");
+    // RCMP (the provider): its own H2 indicator goes into its export and feed; NCB's does not.
+    let page = rcmp.ok("get_case", &[("id", &case)]).await;
+    assert_eq!(page["indicators_held"], 1, "NCB's own H2 indicator is held from the RCMP");
+    let stix = rcmp.get(&format!("/cases/{case}/indicators.stix.json")).await.text().await.unwrap();
+    assert!(stix.contains("held.example") && !stix.contains("own-h2.example"), "{stix}");
+    let rcmp_feed = taxii_feed(&s, &mut rcmp, "rcmp.officer").await;
+    assert!(rcmp_feed.contains("held.example") && !rcmp_feed.contains("own-h2.example"), "{rcmp_feed}");
+
+    // The PDF report leaves it out too, and says so.
+    let pdf = ncb.get(&format!("/cases/{case}/report.pdf")).await;
+    assert_eq!(pdf.status(), 200);
+    let text = support::pdf_pages(&pdf.bytes().await.unwrap()).join("\n");
+    assert!(text.contains("free.example") && text.contains("own-h2.example") && !text.contains("held.example"), "{text}");
+    assert!(text.contains("1 indicator under H2 from another agency is left out of this report"), "{text}");
+
+    // A supervisor sees their country's, but what they take out lands in their own agency: Canada's
+    // supervisor (RCMP) does not export the CBSA's H2 indicator.
+    send(&mut ncb, &case, "CBSA", "Shipping manifests", &[]).await;
+    let mut cbsa = s.signed_in("cbsa.officer").await;
+    let f = add("cbsa-h2.example", true);
+    let pairs: Vec<(&str, &str)> = f.iter().map(|(k, v)| (*k, v.as_str())).collect();
+    cbsa.ok("add_indicator", &pairs).await;
+    let mut sup = s.signed_in("ca.supervisor").await;
+    assert!(values(&sup.ok("get_case", &[("id", &case)]).await["indicators"]).contains("cbsa-h2.example"));
+    let stix = sup.get(&format!("/cases/{case}/indicators.stix.json")).await.text().await.unwrap();
+    assert!(!stix.contains("cbsa-h2.example") && stix.contains("held.example"), "{stix}");
+    let stix = cbsa.get(&format!("/cases/{case}/indicators.stix.json")).await.text().await.unwrap();
+    assert!(stix.contains("cbsa-h2.example"), "{stix}");
+}
+
+/// Asking for consent alerts the provider's officers, so an officer who asks and withdraws in a loop is
+/// stopped after the third ask of a day (`AskLimit`; its per-agency cap is unit-tested beside it).
 #[tokio::test]
 async fn the_same_consent_is_asked_at_most_three_times_a_day() {
     let s = TestServer::start().await;
@@ -272,7 +341,7 @@ async fn the_same_consent_is_asked_at_most_three_times_a_day() {
     let fourth = ncb.with_cookie(rb.form(&ask)).send().await.unwrap();
     assert_eq!(fourth.status(), 409);
     let text = fourth.text().await.unwrap();
-    assert!(text.contains("3 fois au cours des dernières 24 heures"), "{text}");
+    assert!(text.contains("demandé 3 fois de votre côté"), "{text}");
     assert_eq!(alerts().await - before, sent, "the refused ask alerted nobody");
     let open: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM consents WHERE response_id = ? AND status = 'asked'")
         .bind(&given)

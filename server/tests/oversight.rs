@@ -597,16 +597,6 @@ async fn cross_check_finds_the_recipients_own_records_and_nothing_it_may_not_see
     assert_eq!(audited, 1);
 }
 
-/// The text of a PDF as a reader copies it out (poppler's `pdftotext`, which `make test` installs), page by page.
-fn pdf_pages(pdf: &[u8]) -> Vec<String> {
-    let dir = tempfile::tempdir().unwrap();
-    let path = dir.path().join("report.pdf");
-    std::fs::write(&path, pdf).unwrap();
-    let out = std::process::Command::new("pdftotext").args(["-enc", "UTF-8"]).arg(&path).arg("-").output().expect("pdftotext");
-    assert!(out.status.success(), "pdftotext: {}", String::from_utf8_lossy(&out.stderr));
-    String::from_utf8(out.stdout).unwrap().split('\u{c}').filter(|p| !p.trim().is_empty()).map(str::to_string).collect()
-}
-
 #[tokio::test]
 async fn the_case_report_pdf_marks_every_page_and_holds_requests_and_gradings() {
     let s = TestServer::start_bare().await;
@@ -665,7 +655,7 @@ async fn the_case_report_pdf_marks_every_page_and_holds_requests_and_gradings() 
     assert!(disposition.starts_with("attachment") && disposition.contains("-report.pdf"), "{disposition}");
     let bytes = res.bytes().await.unwrap();
     assert!(bytes.starts_with(b"%PDF-"));
-    let pages = pdf_pages(&bytes);
+    let pages = support::pdf_pages(&bytes);
     let n = pages.len();
     assert!(n >= 3, "{n} pages");
     // The strictest code in the report (the RCMP answer is TLP:RED) heads and foots every page, numbered.
@@ -691,7 +681,7 @@ async fn the_case_report_pdf_marks_every_page_and_holds_requests_and_gradings() 
     // A French reader gets the report's own words in French (what users wrote, codes and names as written).
     let cookie = format!("{}; ld_lang=fr-CA", ncb.cookie.clone().unwrap());
     let rb = ncb.http.get(format!("{}/cases/{case}/report.pdf", s.base)).header("cookie", cookie);
-    let french = pdf_pages(&rb.send().await.unwrap().bytes().await.unwrap());
+    let french = support::pdf_pages(&rb.send().await.unwrap().bytes().await.unwrap());
     let first = french[0].split_whitespace().collect::<Vec<_>>().join(" ");
     assert!(first.contains("Rapport de dossier · LD-"), "{first}");
     assert!(first.contains("Résumé") && !first.contains("Summary"), "{first}");

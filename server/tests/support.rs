@@ -244,3 +244,14 @@ pub async fn fingerprint(s: &TestServer) -> String {
     }
     out
 }
+
+/// The text of a PDF as a reader copies it out (poppler's `pdftotext`, which `make test` installs), page by page.
+#[allow(dead_code)]
+pub fn pdf_pages(pdf: &[u8]) -> Vec<String> {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("report.pdf");
+    std::fs::write(&path, pdf).unwrap();
+    let out = std::process::Command::new("pdftotext").args(["-enc", "UTF-8"]).arg(&path).arg("-").output().expect("pdftotext");
+    assert!(out.status.success(), "pdftotext: {}", String::from_utf8_lossy(&out.stderr));
+    String::from_utf8(out.stdout).unwrap().split('\u{c}').filter(|p| !p.trim().is_empty()).map(str::to_string).collect()
+}

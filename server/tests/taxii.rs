@@ -205,6 +205,9 @@ async fn added_after_and_another_agency_see_only_their_share() {
         format!("{objects}indicator--00000000-0000-0000-0000-000000000000/"),
         format!("{objects}not-an-id/"),
         format!("{objects}indicator--00000000-0000-0000-0000-000000000000/versions/"),
+        // Types the feed does not hold are not looked for; an object's URL names one object.
+        format!("{objects}identity--00000000-0000-0000-0000-000000000000/"),
+        format!("{objects}{iid},{marking}/"),
     ] {
         let (status, err) = get(path.clone(), cccs.clone()).await;
         assert_eq!((status.as_u16(), err["http_status"].as_str()), (404, Some("404")), "{path}");

@@ -5,7 +5,7 @@
 //! not bind the thief's own factor. The ten recovery codes come with the account's first factor only.
 
 use crate::backend::platform::audit::{self, Event, Outcome};
-use crate::backend::platform::auth::{Actor, AuthSession, SIGNED_IN_AT, SIGNED_IN_WITH};
+use crate::backend::platform::auth::{Actor, AuthSession, SIGNED_IN_WITH};
 use crate::backend::platform::users::UserRow;
 use crate::backend::platform::{passkeys, second_factor, users};
 use crate::backend::sign_in::reconfirm_password;
@@ -42,7 +42,7 @@ async fn ensure_recent(app: &AppState, session: &AuthSession, actor: &Actor) -> 
         let mut conn = app.db.pool.acquire().await?;
         second_factor::has_any(&mut conn, actor.id()).await?
     };
-    let signed_in_at: Option<i64> = session.session.get(SIGNED_IN_AT).await.ok().flatten();
+    let signed_in_at = crate::backend::platform::auth::signed_in_at(session).await?;
     second_factor::ensure_recent_sign_in(has_factor, signed_in_at, Utc::now().timestamp())
 }
 

@@ -2,7 +2,7 @@
 
 use crate::backend::platform::audit::Who;
 pub use crate::backend::platform::auth::Actor;
-use crate::backend::platform::auth::{AuthSession, SIGNED_IN_AT};
+use crate::backend::platform::auth::AuthSession;
 use crate::backend::platform::db::Db;
 use crate::backend::settings::Settings;
 use crate::error::AppError;
@@ -209,7 +209,7 @@ pub async fn actor_from_session(
         return Err(AppError::Unauthorized);
     };
     // The absolute lifetime: a session ends 12 h after sign-in however active it is.
-    let signed_in_at: Option<i64> = session.session.get(SIGNED_IN_AT).await.ok().flatten();
+    let signed_in_at = crate::backend::platform::auth::signed_in_at(session).await?;
     let limit = state.settings.session_absolute.as_secs() as i64;
     if signed_in_at.is_none_or(|t| chrono::Utc::now().timestamp() - t > limit) {
         let _ = session.logout().await;
@@ -308,7 +308,7 @@ pub struct SessionWatch {
 impl SessionWatch {
     pub async fn of(session: &AuthSession) -> Option<Self> {
         let user = session.user.as_ref()?;
-        let signed_in_at: i64 = session.session.get(SIGNED_IN_AT).await.ok().flatten()?;
+        let signed_in_at = crate::backend::platform::auth::signed_in_at(session).await.ok()??;
         Some(SessionWatch {
             id: session.session.id()?.to_string(),
             user_id: user.row.id,

@@ -265,6 +265,9 @@ pub struct CaseView {
     pub links: Vec<CaseLinkView>,
     pub requests: Vec<RequestSummary>,
     pub indicators: Vec<IndicatorView>,
+    /// How many of those the viewer may not export: under H2, from another side
+    /// (`indicators::held_from_export`).
+    pub indicators_held: i64,
     pub entities: Vec<EntityView>,
     pub attachments: Vec<AttachmentView>,
     pub version: i64,

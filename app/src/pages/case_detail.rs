@@ -301,6 +301,10 @@ fn Indicators(case: CaseView) -> impl IntoView {
                 <h2 id="indicators-h">{tr!(l, "ind-title")}</h2>
                 <a class="button secondary" href=format!("/cases/{id}/indicators.stix.json") download="" rel="external">{tr!(l, "ind-export")}</a>
             </div>
+            // Those the export leaves out, and why (`policy::push_indicator_leaves`).
+            {(case.indicators_held > 0).then(|| view! {
+                <p class="muted small" data-testid="indicators-held">{tr!(l, "ind-held-h2", count = case.indicators_held)}</p>
+            })}
             // Refreshed in place after a bulk paste (see BulkIndicators).
             <div id="indicator-list">
             {if case.indicators.is_empty() {

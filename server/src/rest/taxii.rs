@@ -6,6 +6,7 @@
 use super::Call;
 use app::backend::exchange::{policy, stix, taxii};
 use app::backend::platform::audit::{self, Event};
+use app::backend::state;
 use app::error::AppError;
 use app::model::TokenScope;
 use axum::extract::Path;
@@ -189,6 +190,9 @@ struct Filters {
     match_spec_version: Option<String>,
 }
 
+/// The types of object the feed holds, as their ids begin.
+const HELD_TYPES: [&str; 2] = ["indicator--", "marking-definition--"];
+
 /// The most ids one `match[id]` may name.
 const MAX_IDS: usize = 100;
 
@@ -272,12 +276,22 @@ async fn read_page(call: &Call, id: &str, object: Option<&str>) -> Result<taxii:
         return Err(error(StatusCode::NOT_FOUND, "Not found", "No such collection."));
     }
     let f: Filters = call.query()?;
-    let ids = match (object, f.match_id.as_deref()) {
+    let mut ids = match (object, f.match_id.as_deref()) {
         (Some(_), Some(_)) => return Err(bad("An object's own URL takes no match[id].")),
-        (Some(o), None) => Some(parse_ids(o).map_err(|_| not_found())?),
+        (Some(o), None) => Some(stix_id(o).map(|id| BTreeSet::from([id])).ok_or_else(not_found)?),
         (None, Some(list)) if !list.is_empty() => Some(parse_ids(list)?),
         (None, _) => None,
     };
+    if let Some(ids) = ids.as_mut() {
+        // The feed holds indicators and their statement markings only: another type is not looked for.
+        ids.retain(|id| HELD_TYPES.iter().any(|t| id.starts_with(t)));
+        if ids.is_empty() {
+            return Ok(taxii::Page::default());
+        }
+        // A look-up by id reads the caller's share until it finds them (ids are not stored): it counts
+        // against the same allowance as searches and exports.
+        state::ensure_within_read_limit(&call.state, call.caller.actor.id()).map_err(|e| refused(&e))?;
+    }
     let versions = Versions::parse(f.match_version.as_deref())?;
     let ask = ask(&f, ids.as_ref())?;
     let only_indicators = f.match_type.as_deref().is_none_or(|t| t.split(',').any(|t| t == "indicator"));
@@ -293,12 +307,12 @@ async fn read_page(call: &Call, id: &str, object: Option<&str>) -> Result<taxii:
     }
     .await
     .map_err(|e| refused(&e))?;
-    page.objects.retain(|(_, o)| versions.keeps(o));
+    page.objects.retain(|o| versions.keeps(&o.object));
     // What left, and from which cases (an empty poll takes nothing: no event).
     if !page.objects.is_empty() {
-        let ids: Vec<&Value> = page.objects.iter().map(|(_, o)| &o["id"]).collect();
+        let ids: Vec<&Value> = page.objects.iter().map(|o| &o.object["id"]).collect();
         let event = Event::new("taxii.read").details(json!({
-            "collection": COLLECTION_ID, "cases": page.case_ids, "objects": ids, "added_after": ask.added_after.map(taxii::shown)
+            "collection": COLLECTION_ID, "cases": page.case_ids(), "objects": ids, "added_after": ask.added_after.map(taxii::shown)
         }));
         audit::record_alone(&call.state.db, &actor.who, event).await.map_err(|e| refused(&e))?;
     }
@@ -331,7 +345,7 @@ fn envelope(page: &taxii::Page, items: (&str, Vec<Value>)) -> Value {
 
 async fn objects(call: Call, Path(id): Path<String>) -> Answer {
     let page = read_page(&call, &id, None).await?;
-    let body = envelope(&page, ("objects", page.objects.iter().map(|(_, o)| o.clone()).collect()));
+    let body = envelope(&page, ("objects", page.objects.iter().map(|o| o.object.clone()).collect()));
     Ok(with_dates(taxii(StatusCode::OK, body), &page))
 }
 
@@ -341,7 +355,7 @@ async fn object(call: Call, Path((id, object)): Path<(String, String)>) -> Answe
     if page.objects.is_empty() {
         return Err(not_found());
     }
-    let body = envelope(&page, ("objects", page.objects.iter().map(|(_, o)| o.clone()).collect()));
+    let body = envelope(&page, ("objects", page.objects.iter().map(|o| o.object.clone()).collect()));
     Ok(with_dates(taxii(StatusCode::OK, body), &page))
 }
 
@@ -351,7 +365,7 @@ async fn versions(call: Call, Path((id, object)): Path<(String, String)>) -> Ans
     if page.objects.is_empty() {
         return Err(not_found());
     }
-    let versions: Vec<&Value> = page.objects.iter().map(|(_, o)| stix::version(o)).collect();
+    let versions: Vec<&Value> = page.objects.iter().map(|o| stix::version(&o.object)).collect();
     Ok(with_dates(taxii(StatusCode::OK, json!({ "more": false, "versions": versions })), &page))
 }
 
@@ -361,7 +375,7 @@ async fn manifest(call: Call, Path(id): Path<String>) -> Answer {
         .objects
         .iter()
         .map(
-            |(at, o)| json!({ "id": o["id"], "date_added": taxii::shown(*at), "version": stix::version(o), "media_type": STIX_MEDIA_TYPE }),
+            |s| json!({ "id": s.object["id"], "date_added": taxii::shown(s.added), "version": stix::version(&s.object), "media_type": STIX_MEDIA_TYPE }),
         )
         .collect();
     let body = envelope(&page, ("objects", records));

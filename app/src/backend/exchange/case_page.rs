@@ -75,6 +75,7 @@ pub async fn case(conn: &mut SqliteConnection, access: &CaseAccess, viewer: &Ses
         links: link_views,
         requests: requests::for_case(conn, access.id, viewer).await?,
         indicators: indicators::for_case(conn, access.id, viewer).await?,
+        indicators_held: indicators::held_from_export(conn, access.id, viewer).await?,
         entities: entities::for_case(conn, access.id).await?,
         attachments: attachments::for_case(conn, access.id, zone).await?,
         version: access.version,

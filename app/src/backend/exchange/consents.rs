@@ -50,19 +50,28 @@ impl ConsentDueSoon {
     }
 }
 
-/// How often one agency may ask for the same consent (the same response, purpose and agency to pass it to):
-/// three times in a day, withdrawn and refused asks counted. Each ask alerts the provider's officers, so an
-/// ask withdrawn and made again in a loop would flood them; a real second thought fits in three.
+/// How often the same consent (the same response, purpose and agency to pass it to) may be asked: three
+/// times a day by one person, six by their agency, withdrawn and refused asks counted. Each ask alerts the
+/// provider's officers, so an ask withdrawn and made again in a loop would flood them; a real second
+/// thought fits in three, and one officer's loop does not use up their colleagues' asks.
 pub struct AskLimit;
 
 impl AskLimit {
-    pub const PER_DAY: i64 = 3;
+    pub const PER_PERSON: i64 = 3;
+    pub const PER_AGENCY: i64 = 6;
     /// `?1` the response, `?2` the purpose, `?3` the agency to pass to (NULL for none), `?4` the asking
-    /// agency, `?5` a day ago.
-    pub const SQL: &'static str = "SELECT COUNT(*) FROM consents k WHERE k.response_id = ?1 AND k.purpose = ?2 \
-        AND k.pass_to_agency_id IS ?3 AND k.from_agency_id = ?4 AND k.asked_at > ?5";
-    pub fn holds(asked_in_the_last_day: i64) -> bool {
-        asked_in_the_last_day < Self::PER_DAY
+    /// agency, `?5` the asking user, `?6` a day ago: the asks of the last day by that user and by the agency.
+    pub const SQL: &'static str = "SELECT COALESCE(SUM(k.asked_by = ?5), 0), COUNT(*) FROM consents k WHERE k.response_id = ?1 \
+        AND k.purpose = ?2 AND k.pass_to_agency_id IS ?3 AND k.from_agency_id = ?4 AND k.asked_at > ?6";
+    /// None while another ask is allowed, else the limit reached.
+    pub fn reached(by_person: i64, by_agency: i64) -> Option<i64> {
+        if by_person >= Self::PER_PERSON {
+            Some(Self::PER_PERSON)
+        } else if by_agency >= Self::PER_AGENCY {
+            Some(Self::PER_AGENCY)
+        } else {
+            None
+        }
     }
 }
 
@@ -273,16 +282,17 @@ pub async fn ask(
     if granted {
         return Err(AppError::Conflict(tr!(crate::i18n::reader(), "err-consent-already-granted")));
     }
-    let asked: i64 = sqlx::query_scalar(AskLimit::SQL)
+    let (by_person, by_agency): (i64, i64) = sqlx::query_as(AskLimit::SQL)
         .bind(info.response_id)
         .bind(ask.purpose.as_str())
         .bind(pass_to)
         .bind(info.receiver.agency_id)
+        .bind(user.id)
         .bind(now - Duration::days(1))
         .fetch_one(&mut **tx)
         .await?;
-    if !AskLimit::holds(asked) {
-        return Err(AppError::Conflict(tr!(crate::i18n::reader(), "err-consent-asked-too-often", times = AskLimit::PER_DAY)));
+    if let Some(times) = AskLimit::reached(by_person, by_agency) {
+        return Err(AppError::Conflict(tr!(crate::i18n::reader(), "err-consent-asked-too-often", times = times)));
     }
     Ok(sqlx::query_scalar(
         "INSERT INTO consents (response_id, request_id, case_id, from_agency_id, to_agency_id, purpose, pass_to_agency_id, reason, \
@@ -547,6 +557,15 @@ pub async fn pass_on(tx: &mut Tx, response_id: i64, target: i64, consent: Option
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// One person's loop stops at their third ask; colleagues keep theirs until the agency's sixth.
+    #[test]
+    fn the_ask_limit_counts_the_person_then_the_agency() {
+        assert_eq!(AskLimit::reached(2, 2), None);
+        assert_eq!(AskLimit::reached(3, 3), Some(3));
+        assert_eq!(AskLimit::reached(0, 5), None);
+        assert_eq!(AskLimit::reached(1, 6), Some(6));
+    }
 
     fn form(purpose: &str, pass_to: &str, reason: &str) -> ConsentForm {
         ConsentForm { response_id: "7".into(), purpose: purpose.into(), pass_to: pass_to.into(), reason: reason.into() }

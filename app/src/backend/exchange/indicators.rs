@@ -290,6 +290,11 @@ impl IndicatorRow {
     /// The columns `IndicatorRow` reads, of an indicator aliased `i`.
     pub const COLUMNS: &'static str = "i.id, i.kind, i.value, i.tlp, i.first_seen, i.last_seen, i.note, i.h0, i.h1, i.h2, i.h3";
 
+    /// Its handling conditions.
+    pub fn conditions(&self) -> Conditions {
+        Conditions { h0: self.h0, h1: self.h1, h2: self.h2, h3: self.h3.clone() }
+    }
+
     /// The indicator as shown; None for a stored kind or TLP outside its closed set (never shown as a guess).
     pub fn into_view(self) -> Option<IndicatorView> {
         Some(IndicatorView {
@@ -313,6 +318,30 @@ pub async fn for_case(conn: &mut SqliteConnection, case_id: i64, viewer: &Sessio
     q.push(" ORDER BY i.kind, i.value");
     let rows: Vec<IndicatorRow> = q.build_query_as().fetch_all(conn).await?;
     Ok(rows.into_iter().filter_map(IndicatorRow::into_view).collect())
+}
+
+/// The case's indicators that `viewer` may take out of Liaison Desk (`policy::push_indicator_leaves`): those
+/// they see, less those under H2 from another side.
+pub async fn for_export(conn: &mut SqliteConnection, case_id: i64, viewer: &SessionUser) -> Result<Vec<IndicatorView>, AppError> {
+    let mut q = sqlx::QueryBuilder::new(format!("SELECT {} FROM indicators i WHERE i.case_id = ", IndicatorRow::COLUMNS));
+    q.push_bind(case_id);
+    crate::backend::exchange::policy::push_indicator_visible(&mut q, viewer, "i");
+    crate::backend::exchange::policy::push_indicator_leaves(&mut q, viewer, "i");
+    q.push(" ORDER BY i.kind, i.value");
+    let rows: Vec<IndicatorRow> = q.build_query_as().fetch_all(conn).await?;
+    Ok(rows.into_iter().filter_map(IndicatorRow::into_view).collect())
+}
+
+/// How many of the case's indicators `viewer` sees but may not take out (under H2, from another side): the
+/// case page says so beside the export.
+pub async fn held_from_export(conn: &mut SqliteConnection, case_id: i64, viewer: &SessionUser) -> Result<i64, AppError> {
+    let mut q = sqlx::QueryBuilder::new("SELECT COUNT(*) FROM indicators i WHERE i.h2 = 1 AND i.case_id = ");
+    q.push_bind(case_id);
+    crate::backend::exchange::policy::push_indicator_visible(&mut q, viewer, "i");
+    q.push(" AND NOT (1 ");
+    crate::backend::exchange::policy::push_indicator_leaves(&mut q, viewer, "i");
+    q.push(")");
+    Ok(q.build_query_scalar().fetch_one(conn).await?)
 }
 
 #[cfg(test)]

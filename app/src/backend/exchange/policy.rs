@@ -435,6 +435,17 @@ pub fn push_indicator_visible(q: &mut QueryBuilder<'_, Sqlite>, user: &SessionUs
     q.push(")");
 }
 
+/// An indicator under H2 ("not to be passed on without the provider's permission") leaves Liaison Desk — in
+/// the STIX bundle, the PDF report, by the TAXII feed into another platform that shares on — only for its
+/// provider: the agency that added it. A supervisor sees their whole country's indicators, but what they
+/// take out lands in their own agency, so it is their agency that counts (as for TLP:AMBER+STRICT in the
+/// feed). Everyone else who may see it reads it on the case page only. Pushes `AND <indicator alias may
+/// leave>` for an indicator row `alias` (its h2 and author).
+pub fn push_indicator_leaves(q: &mut QueryBuilder<'_, Sqlite>, user: &SessionUser, alias: &'static str) {
+    q.push(format!(" AND ({alias}.h2 = 0 OR (SELECT agency_id FROM users WHERE id = {alias}.created_by) = "));
+    q.push_bind(user.agency_id).push(")");
+}
+
 /// A file uploaded for a response not yet sent waits in its uploader's form: it is their side's own, and the
 /// other end gets the same answer as for a missing file. `push_pending_file_visible` is the same in SQL.
 pub fn pending_file_visible(user: &SessionUser, uploader: Party) -> bool {

@@ -40,6 +40,28 @@ fn marking(tlp: Tlp) -> Value {
 /// another system reads), each with an id made from its statement: the same condition is the same object
 /// in every bundle and feed page, and an H3 with other words is another.
 pub fn handling_markings(c: &Conditions) -> Vec<Value> {
+    handling_statements(c)
+        .into_iter()
+        .map(|statement| {
+            json!({
+                "type": "marking-definition",
+                "spec_version": "2.1",
+                "id": marking_id(&statement),
+                "created": "2026-01-01T00:00:00.000Z",
+                "definition_type": "statement",
+                "definition": { "statement": statement },
+            })
+        })
+        .collect()
+}
+
+/// The ids of `handling_markings`, without making the objects.
+pub fn handling_marking_ids(c: &Conditions) -> Vec<String> {
+    handling_statements(c).iter().map(|s| marking_id(s)).collect()
+}
+
+/// The statement of each condition, in English (a marking is the same object for every reader).
+fn handling_statements(c: &Conditions) -> Vec<String> {
     let l = Locale::En;
     let mut statements: Vec<String> = [(c.h0, "cond-h0"), (c.h1, "cond-h1"), (c.h2, "cond-h2")]
         .into_iter()
@@ -48,18 +70,10 @@ pub fn handling_markings(c: &Conditions) -> Vec<Value> {
         .collect();
     statements.extend(c.h3.as_ref().map(|words| format!("H3: {words}")));
     statements
-        .into_iter()
-        .map(|statement| {
-            json!({
-                "type": "marking-definition",
-                "spec_version": "2.1",
-                "id": object_id("marking-definition", &format!("handling:{statement}")),
-                "created": "2026-01-01T00:00:00.000Z",
-                "definition_type": "statement",
-                "definition": { "statement": statement },
-            })
-        })
-        .collect()
+}
+
+fn marking_id(statement: &str) -> String {
+    object_id("marking-definition", &format!("handling:{statement}"))
 }
 
 fn ts(t: DateTime<Utc>) -> String {
@@ -180,13 +194,15 @@ pub async fn export(
             return Err(e);
         }
     };
-    let indicators = crate::backend::exchange::indicators::for_case(&mut tx, case_id, &actor.user).await?;
+    // Those under H2 from another side stay on the case page (`policy::push_indicator_leaves`).
+    let indicators = crate::backend::exchange::indicators::for_export(&mut tx, case_id, &actor.user).await?;
+    let held = crate::backend::exchange::indicators::held_from_export(&mut tx, case_id, &actor.user).await?;
     let agency = crate::backend::exchange::cases::agency_ref(&mut tx, actor.user.agency_id).await?;
     audit::record(
         &mut tx,
         &actor.who,
         Event::new("indicator.export").on("case", case_id).case(case_id).details(json!({
-            "format": "stix-2.1", "count": indicators.len()
+            "format": "stix-2.1", "count": indicators.len(), "held_h2": held
         })),
     )
     .await?;

@@ -1,9 +1,9 @@
 //! TAXII 2.1 for the cyber agencies: the indicators a token's owner may see on the case pages, as STIX 2.1
 //! objects with their TLP 2.0 markings, in the order they were added, a page at a time. TLP:RED never
-//! leaves this way (`LeavesByFeed`). This module holds the query and the paging; the HTTP is the server's.
+//! leaves this way (`LeavesByFeed`), nor H2 from another side (`policy::push_indicator_leaves`). This module holds the query and the paging; the HTTP is the server's.
 
 use crate::backend::exchange::indicators::IndicatorRow;
-use crate::backend::exchange::policy::{push_indicator_visible, Visibility};
+use crate::backend::exchange::policy::{push_indicator_leaves, push_indicator_visible, Visibility};
 use crate::backend::exchange::stix;
 use crate::error::AppError;
 use crate::model::{SessionUser, Tlp};
@@ -70,16 +70,31 @@ impl After {
 /// One page of the collection.
 #[derive(Debug, Default)]
 pub struct Page {
-    /// Each object with when it was added: `limit` indicators at most, and the statement markings of their
-    /// handling conditions.
-    pub objects: Vec<(DateTime<Utc>, Value)>,
-    /// The cases the objects come from (for the audit trail), each once.
-    pub case_ids: Vec<i64>,
+    /// The objects: `limit` indicators at most, and the statement markings of their handling conditions.
+    pub objects: Vec<Sent>,
     /// Set when more objects follow: the `next` to ask with.
     pub next: Option<After>,
     /// When the first and last objects of the page were added.
     pub first_added: Option<DateTime<Utc>>,
     pub last_added: Option<DateTime<Utc>>,
+}
+
+/// One object of a page, with when it was added and the case it comes from (for the audit trail).
+#[derive(Debug)]
+pub struct Sent {
+    pub added: DateTime<Utc>,
+    pub case_id: i64,
+    pub object: Value,
+}
+
+impl Page {
+    /// The cases the page's objects come from, each once (what the audit trail records as read).
+    pub fn case_ids(&self) -> Vec<i64> {
+        let mut ids: Vec<i64> = self.objects.iter().map(|o| o.case_id).collect();
+        ids.sort_unstable();
+        ids.dedup();
+        ids
+    }
 }
 
 /// A time as the feed shows it (headers, manifests): to the nanosecond, as stored.
@@ -131,6 +146,7 @@ async fn rows(
     ));
     vis.push_sql(&mut q, "i.case_id");
     push_indicator_visible(&mut q, viewer, "i");
+    push_indicator_leaves(&mut q, viewer, "i");
     push_strict_to_own_agency(&mut q, viewer);
     if let Some(t) = added_after {
         // Exclusive; the feed shows times to the nanosecond, as stored, so the last object of a page asked
@@ -168,6 +184,14 @@ struct Filling {
 }
 
 impl Filling {
+    /// Whether a row may give an object asked for by id, found without making its objects: its indicator's
+    /// id, and (only when a marking was asked for) its conditions' markings' ids. A look-up by id reads many
+    /// rows; most are passed over here.
+    fn may_give(r: &Row, ids: &BTreeSet<String>, markings_asked: bool) -> bool {
+        ids.contains(&stix::indicator_id(&r.reference, r.id))
+            || (markings_asked && stix::handling_marking_ids(&r.indicator.conditions()).iter().any(|m| ids.contains(m)))
+    }
+
     /// Of a row's objects, those asked for and not already on the page.
     fn wanted(&self, objects: Vec<Value>, ids: Option<&BTreeSet<String>>) -> Vec<Value> {
         objects
@@ -181,15 +205,12 @@ impl Filling {
 
     /// The page, with the `next` to ask with when more follows.
     fn finish(mut self, next: Option<After>) -> Page {
-        self.page.case_ids.sort_unstable();
-        self.page.case_ids.dedup();
         self.page.next = next;
         self.page
     }
 
     fn take(&mut self, case_id: i64, at: DateTime<Utc>, objects: Vec<Value>) {
         self.rows += 1;
-        self.page.case_ids.push(case_id);
         self.page.first_added.get_or_insert(at);
         self.page.last_added = Some(at);
         for o in objects {
@@ -198,14 +219,17 @@ impl Filling {
                 self.marked.insert(id.clone());
             }
             self.found.insert(id);
-            self.page.objects.push((at, o));
+            self.page.objects.push(Sent { added: at, case_id, object: o });
         }
     }
 }
 
 /// One page of the feed as `viewer` may see it, for what the client asked.
 pub async fn page(conn: &mut SqliteConnection, viewer: &SessionUser, vis: Visibility, ask: &Ask<'_>) -> Result<Page, AppError> {
-    let limit = ask.limit.clamp(1, MAX_LIMIT);
+    // Ids asked for fit on one page: a marking asked for with indicators would otherwise come again on
+    // every page, from the next row that carries it.
+    let limit = ask.limit.max(ask.ids.map_or(0, |ids| ids.len() as u32)).clamp(1, MAX_LIMIT);
+    let markings_asked = ask.ids.is_some_and(|ids| ids.iter().any(|id| id.starts_with("marking-definition--")));
     let by = feed_identity();
     let mut filling = Filling::default();
     // `scan` is where the next read starts; `end` is where this page ends (the last row taken).
@@ -219,6 +243,9 @@ pub async fn page(conn: &mut SqliteConnection, viewer: &SessionUser, vis: Visibi
         for r in read {
             let (here, case_id) = (After { added: r.added.clone(), id: r.id }, r.case_id);
             scan = Some(here.clone());
+            if ask.ids.is_some_and(|ids| !Filling::may_give(&r, ids, markings_asked)) {
+                continue;
+            }
             let Some((at, objects)) = objects_of(r, &by) else { continue };
             let objects = filling.wanted(objects, ask.ids);
             if objects.is_empty() {

@@ -175,7 +175,7 @@ fn case_records(doc: &mut Document, case: &CaseView, l: Locale) {
             doc.text(Face::Regular, 10.0, 0.0, &format!("{}: {}{id}{note}", e.kind.label_in(l), e.name));
         }
     }
-    if !case.indicators.is_empty() {
+    if !case.indicators.is_empty() || case.indicators_held > 0 {
         doc.heading(12.0, &tr!(l, "pdf-indicators"));
         for i in &case.indicators {
             let seen = match (&i.first_seen, &i.last_seen) {
@@ -184,6 +184,9 @@ fn case_records(doc: &mut Document, case: &CaseView, l: Locale) {
                 _ => String::new(),
             };
             doc.text(Face::Regular, 10.0, 0.0, &format!("{}: {} ({}{seen})", i.kind.label_in(l), i.value, i.tlp.label()));
+        }
+        if case.indicators_held > 0 {
+            doc.text(Face::Regular, 10.0, 0.0, &tr!(l, "pdf-indicators-held", count = case.indicators_held));
         }
     }
     if !case.attachments.is_empty() {
@@ -299,7 +302,10 @@ pub async fn case_report(db: &Db, actor: &Actor, case_id: i64, l: Locale) -> Res
             return Err(e);
         }
     };
-    let case = case_page::case(&mut conn, &access, &actor.user).await?;
+    let mut case = case_page::case(&mut conn, &access, &actor.user).await?;
+    // Indicators under H2 leave only with their provider (`policy::push_indicator_leaves`); the report
+    // says how many it leaves out.
+    case.indicators = crate::backend::exchange::indicators::for_export(&mut conn, case_id, &actor.user).await?;
     // H2 answers given to the reader's side leave only with their provider's consent to export them.
     if let Err(e) = crate::backend::exchange::consents::ensure_none_held(&case.export_held) {
         drop(conn);

@@ -69,6 +69,15 @@ impl AuthnBackend for AuthBackend {
 
 pub type AuthSession = axum_login::AuthSession<AuthBackend>;
 
+/// When this session signed in (seconds since the epoch); None for a session that never did. A session
+/// store that cannot be read is an error, not a sign-out: a busy database must not end anyone's session.
+pub async fn signed_in_at(session: &AuthSession) -> Result<Option<i64>, crate::error::AppError> {
+    session.session.get(SIGNED_IN_AT).await.map_err(|e| {
+        tracing::error!(error = %e, "the session's sign-in time could not be read");
+        crate::error::AppError::Internal
+    })
+}
+
 /// The signed-in user making this request, with what the audit trail records about them.
 #[derive(Clone, Debug)]
 pub struct Actor {
