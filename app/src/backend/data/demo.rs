@@ -695,6 +695,18 @@ async fn demo_records(tx: &mut Tx, case_ids: &[(i64, SessionUser)]) -> Result<()
         conditions: Conditions { h0: true, h1: true, ..Conditions::default() },
     };
     indicators::insert(tx, *grid_case, cccs, &n).await?;
+    // The Cyber Centre's own sighting on CERT-In's case, under H2: CERT-In reads it on the case page, but its
+    // STIX export, report and TAXII feed leave it out until the Cyber Centre gives it without H2.
+    let n = indicators::NewIndicator {
+        kind: IndicatorKind::Domain,
+        value: "update-check.lockbit-panel.example".into(),
+        tlp: Tlp::Amber,
+        first_seen: chrono::NaiveDate::from_ymd_opt(2026, 11, 3),
+        last_seen: None,
+        note: "Seen by the Cyber Centre's sensors".into(),
+        conditions: Conditions { h2: true, ..Conditions::default() },
+    };
+    indicators::insert(tx, *ransomware_case, cccs, &n).await?;
     // The precursor consignee was already known from the closed hawala case, written another way: RCMP's
     // cross-check of NCB's observation request finds it.
     for (case, kind, name, identifier) in [
