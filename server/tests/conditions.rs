@@ -226,6 +226,77 @@ async fn an_h2_answer_holds_the_case_report_back_from_the_side_it_was_given_to_u
     assert!(denied.iter().all(|d| d.contains(&format!("\"held_back\":[{given}]"))), "{denied:?}");
 }
 
+/// The case's owner reads every thread on its case, so an answer under H2 between two other parties holds
+/// its report back too: it asks the provider itself (not to pass it on, which is for the agency it was
+/// given to), and a grant to it lifts it for it alone.
+#[tokio::test]
+async fn the_cases_owner_asks_for_itself_when_the_thread_is_between_two_other_parties() {
+    let s = TestServer::start().await;
+    let mut ncb = s.signed_in("ncb.officer").await;
+    let me = support::user_id(&s.db, "ncb.officer").await.to_string();
+    let case = ncb
+        .ok(
+            "create_case",
+            &[
+                ("title", "Ephedrine brokers in Hyderabad"),
+                ("category", "drug_precursors"),
+                ("priority", "normal"),
+                ("tlp", "amber"),
+                ("lead", &me),
+                ("parties", "CBI, RCMP"),
+            ],
+        )
+        .await["id"]
+        .to_string();
+    let mut cbi = s.signed_in("cbi.officer").await;
+    let asked = send(&mut cbi, &case, "RCMP", "Directors of the broker", &[]).await;
+    let mut rcmp = s.signed_in("rcmp.officer").await;
+    let given = answer_under(&s, &mut rcmp, &asked, "h2").await.to_string();
+    let report = format!("/cases/{case}/report.pdf");
+    assert_eq!(ncb.get(&report).await.status(), 409, "the owner holds it too");
+
+    // The owner's page offers to ask, but not to pass it on.
+    let thread = ncb.ok("get_request", &[("id", &asked)]).await;
+    let answer = &thread["responses"][0];
+    assert_eq!((&answer["may_ask_consent"], &answer["may_ask_pass_on"]), (&serde_json::json!(true), &serde_json::json!(false)), "{answer}");
+    let pass_on = [("response_id", given.as_str()), ("purpose", "pass_on"), ("pass_to", "CBSA"), ("reason", "Our customs.")];
+    assert_eq!(ncb.call("ask_consent", &pass_on).await.status(), 403);
+    ncb.ok("ask_consent", &[("response_id", &given), ("purpose", "export"), ("reason", "The prosecutor's file.")]).await;
+    let (asker, to): (i64, i64) =
+        sqlx::query_as("SELECT k.from_agency_id, k.to_agency_id FROM consents k WHERE k.response_id = ? AND k.purpose = 'export'")
+            .bind(&given)
+            .fetch_one(&s.db.pool)
+            .await
+            .unwrap();
+    let pool = &s.db.pool;
+    let agency = |code: &'static str| async move {
+        sqlx::query_scalar::<_, i64>("SELECT id FROM agencies WHERE code = ?").bind(code).fetch_one(pool).await.unwrap()
+    };
+    assert_eq!((asker, to), (agency("NCB").await, agency("RCMP").await), "asked as the NCB, of the RCMP");
+    // The CBI (it was given to) asks for itself too: the NCB's open ask does not stand in its way.
+    cbi.ok("ask_consent", &[("response_id", &given), ("purpose", "export"), ("reason", "Our own file.")]).await;
+    // The provider never asks itself.
+    assert_eq!(rcmp.call("ask_consent", &[("response_id", &given), ("purpose", "export"), ("reason", "x")]).await.status(), 403);
+
+    let consent: i64 = sqlx::query_scalar("SELECT id FROM consents WHERE response_id = ? AND from_agency_id = ?")
+        .bind(&given)
+        .bind(asker)
+        .fetch_one(&s.db.pool)
+        .await
+        .unwrap();
+    rcmp.ok("answer_consent", &[("id", &consent.to_string()), ("decision", "granted"), ("answer", "For the file only.")]).await;
+    assert_eq!(ncb.get(&report).await.status(), 200, "granted to the owner");
+    assert_eq!(cbi.get(&report).await.status(), 409, "a grant to one holder is not one to another");
+    // The owner withdraws nothing it did not ask, and the CBI may withdraw its own.
+    let cbi_ask: i64 = sqlx::query_scalar("SELECT id FROM consents WHERE response_id = ? AND status = 'asked'")
+        .bind(&given)
+        .fetch_one(&s.db.pool)
+        .await
+        .unwrap();
+    assert_eq!(ncb.call("withdraw_consent", &[("id", &cbi_ask.to_string())]).await.status(), 403);
+    cbi.ok("withdraw_consent", &[("id", &cbi_ask.to_string())]).await;
+}
+
 #[tokio::test]
 async fn consent_to_export_is_asked_only_of_an_answer_under_h2() {
     let s = TestServer::start().await;

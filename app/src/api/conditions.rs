@@ -76,7 +76,7 @@ pub async fn retire_legal_basis(id: i64) -> Result<(), AppError> {
 pub async fn ask_consent(#[server(flatten)] form: ConsentForm) -> Result<(), AppError> {
     use crate::backend::exchange::cases;
     use crate::backend::exchange::consents::{self, ConsentAsk};
-    use crate::backend::exchange::policy::{self, ConsentOp, RequestOp};
+    use crate::backend::exchange::policy::{self, RequestOp};
     use crate::backend::oversight::notifications::{self, Audience};
     use crate::backend::platform::audit::{self, Event};
     use crate::backend::state;
@@ -90,7 +90,7 @@ pub async fn ask_consent(#[server(flatten)] form: ConsentForm) -> Result<(), App
             let mut tx = app.db.begin_write().await?;
             let (info, row, access) = consents::given(&mut tx, ask.response_id).await?.ok_or(AppError::NotFound)?;
             policy::ensure_request(&actor.user, &access.parties, row.sides(), RequestOp::View)?;
-            policy::ensure_consent(&actor.user, ConsentOp::Ask, info.receiver, info.provider)?;
+            let asker = policy::consent_asker(&actor.user, (info.provider, info.receiver), access.owner, ask.purpose)?;
             crate::backend::exchange::retention::refuse_if_purged(access.purged)?;
             if !info.kind.carries_information() || !consents::restricts(&info.conditions, ask.purpose) {
                 return Err(AppError::Conflict(tr!(crate::i18n::reader(), "err-response-does-not-carry-condition")));
@@ -98,7 +98,7 @@ pub async fn ask_consent(#[server(flatten)] form: ConsentForm) -> Result<(), App
             let pass_to = match &ask.pass_to_code {
                 Some(code) => {
                     let agency = cases::agency_by_code(&mut tx, code, "pass_to").await?;
-                    if agency.id == info.provider.agency_id || agency.id == info.receiver.agency_id {
+                    if [info.provider.agency_id, info.receiver.agency_id, asker.agency_id].contains(&agency.id) {
                         return Err(AppError::field("pass_to", tr!(crate::i18n::reader(), "err-choose-third-agency-already-holds")));
                     }
                     Some(agency)
@@ -107,7 +107,8 @@ pub async fn ask_consent(#[server(flatten)] form: ConsentForm) -> Result<(), App
             };
             let now = Utc::now();
             let due = consents::due(now, app.settings.consent_days);
-            let id = consents::ask(&mut tx, &info, &ask, pass_to.as_ref().map(|a| a.id), &actor.user, now, due).await?;
+            let asker = consents::Asker { party: asker, user_id: actor.id() };
+            let id = consents::ask(&mut tx, &info, &ask, pass_to.as_ref().map(|a| a.id), &asker, now, due).await?;
             let details = json!({"response": info.response_id, "request": info.request_id, "purpose": ask.purpose.as_str(),
                 "pass_to": pass_to.as_ref().map(|a| a.code.clone()), "due": due.to_rfc3339()});
             audit::record(&mut tx, &actor.who, Event::new("consent.ask").on("consent", id).case(info.case_id).details(details)).await?;

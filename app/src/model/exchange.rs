@@ -377,6 +377,9 @@ pub struct ResponseView {
     pub consents: Vec<ConsentView>,
     /// Whether the viewer's side may ask the provider for consent (it was given this, with conditions).
     pub may_ask_consent: bool,
+    /// Whether they may pass it on, and ask for that (only the agency it was given to; the case's owner
+    /// asks for the rest).
+    pub may_ask_pass_on: bool,
     /// The agency that gave it (for "pass on to" choices and consent wording).
     pub agency_id: i64,
 }

@@ -247,7 +247,7 @@ fn ResponseItem(response: ResponseView, targets: Vec<RequestChoice>) -> impl Int
         (Some(s), Some(i)) => tr!(l, "resp-grading-title", source = s.label_in(l), info = i.label_in(l)),
         _ => String::new(),
     };
-    let may_pass_on = response.may_ask_consent && !targets.is_empty();
+    let may_pass_on = response.may_ask_pass_on && !targets.is_empty();
     // What the provider's consent has lifted, and for what: "H1", "H2 → CBSA".
     let lifted: Vec<String> = response
         .consents
@@ -348,7 +348,7 @@ fn AskConsentForm(response: ResponseView) -> impl IntoView {
     let c = &response.conditions;
     let purposes: Vec<(String, String)> = [
         (c.h1, ConsentPurpose::Judicial),
-        (c.h2, ConsentPurpose::PassOn),
+        (c.h2 && response.may_ask_pass_on, ConsentPurpose::PassOn),
         (c.h2, ConsentPurpose::Export),
         (c.h3.is_some(), ConsentPurpose::Other),
     ]

@@ -569,7 +569,8 @@ async fn granted_consent(
     answer: &str,
 ) -> Result<(), AppError> {
     use crate::backend::exchange::consents::{self, ConsentAnswer};
-    let k = consents::ask(tx, info, ask, None, by.0, asked, consents::due(asked, 5)).await?;
+    let asker = consents::Asker { party: info.receiver, user_id: by.0.id };
+    let k = consents::ask(tx, info, ask, None, &asker, asked, consents::due(asked, 5)).await?;
     let row = consents::load(tx, k).await?.ok_or(AppError::Internal)?;
     let grant = ConsentAnswer { id: k, decision: ConsentStatus::Granted, answer: answer.into() };
     consents::answer(tx, &row, &grant, by.1).await
@@ -645,7 +646,8 @@ async fn demo_conditions(
         pass_to_code: Some("CBSA".into()),
         reason: "CBSA would flag the vessel's next arrival.".into(),
     };
-    consents::ask(tx, &info, &pass, Some(cbsa), &ncb, asked, consents::due(asked, 5)).await?;
+    let asker = consents::Asker { party: info.receiver, user_id: ncb.id };
+    consents::ask(tx, &info, &pass, Some(cbsa), &asker, asked, consents::due(asked, 5)).await?;
     audit::record(
         tx,
         system,

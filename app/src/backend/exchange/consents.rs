@@ -245,24 +245,32 @@ pub fn restricts(conditions: &Conditions, purpose: ConsentPurpose) -> bool {
     }
 }
 
-/// Records the ask. The caller has checked who asks (`policy::ensure_consent`) and that the response
-/// restricts this purpose; a second open ask for the same purpose (and agency) is refused.
+/// Who asks: the party asking (`policy::consent_asker`) and the person.
+pub struct Asker {
+    pub party: Party,
+    pub user_id: i64,
+}
+
+/// Records the ask. The caller has checked who asks (`policy::consent_asker`) and that the response
+/// restricts this purpose; a second open ask by the same party for the same purpose (and agency) is refused.
 pub async fn ask(
     tx: &mut Tx,
     info: &GivenInfo,
     ask: &ConsentAsk,
     pass_to: Option<i64>,
-    user: &SessionUser,
+    asker: &Asker,
     now: DateTime<Utc>,
     due: DateTime<Utc>,
 ) -> Result<i64, AppError> {
     let open: bool = sqlx::query_scalar(&format!(
-        "SELECT EXISTS (SELECT 1 FROM consents k WHERE k.response_id = ? AND k.purpose = ? AND k.pass_to_agency_id IS ? AND {})",
+        "SELECT EXISTS (SELECT 1 FROM consents k WHERE k.response_id = ? AND k.purpose = ? AND k.pass_to_agency_id IS ? \
+         AND k.from_agency_id = ? AND {})",
         ConsentAwaited::SQL
     ))
     .bind(info.response_id)
     .bind(ask.purpose.as_str())
     .bind(pass_to)
+    .bind(asker.party.agency_id)
     .fetch_one(&mut **tx)
     .await?;
     if open {
@@ -276,7 +284,7 @@ pub async fn ask(
     .bind(info.response_id)
     .bind(ask.purpose.as_str())
     .bind(pass_to)
-    .bind(info.receiver.agency_id)
+    .bind(asker.party.agency_id)
     .fetch_one(&mut **tx)
     .await?;
     if granted {
@@ -286,8 +294,8 @@ pub async fn ask(
         .bind(info.response_id)
         .bind(ask.purpose.as_str())
         .bind(pass_to)
-        .bind(info.receiver.agency_id)
-        .bind(user.id)
+        .bind(asker.party.agency_id)
+        .bind(asker.user_id)
         .bind(now - Duration::days(1))
         .fetch_one(&mut **tx)
         .await?;
@@ -301,12 +309,12 @@ pub async fn ask(
     .bind(info.response_id)
     .bind(info.request_id)
     .bind(info.case_id)
-    .bind(info.receiver.agency_id)
+    .bind(asker.party.agency_id)
     .bind(info.provider.agency_id)
     .bind(ask.purpose.as_str())
     .bind(pass_to)
     .bind(&ask.reason)
-    .bind(user.id)
+    .bind(asker.user_id)
     .bind(now)
     .bind(due)
     .fetch_one(&mut **tx)

@@ -6,7 +6,7 @@ use crate::backend::platform::account_changes::AccountChange;
 use crate::backend::platform::audit::AuditScope;
 use crate::error::AppError;
 pub use crate::model::permissions::{allows, Action, ALL_ACTIONS};
-use crate::model::{Confirmer, Country, Role, SessionUser};
+use crate::model::{Confirmer, ConsentPurpose, Country, Role, SessionUser};
 use sqlx::{QueryBuilder, Sqlite};
 
 pub fn ensure(user: &SessionUser, action: Action) -> Result<(), AppError> {
@@ -320,18 +320,16 @@ pub fn ensure_retention(user: &SessionUser, owner: Party) -> Result<(), AppError
 
 // ---- Conditions of use: consent and passing on ----
 
-/// What a side may do about consent to use what a response gave.
+/// What a side may do about consent asked to use what a response gave (who asks is `consent_asker`).
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum ConsentOp {
-    /// Ask the provider: the side the information was given to (the other end of the response's request).
-    Ask,
     /// Answer: the provider's side.
     Answer,
     /// Withdraw an ask not yet answered: the side that asked.
     Withdraw,
 }
 
-pub const ALL_CONSENT_OPS: &[ConsentOp] = &[ConsentOp::Ask, ConsentOp::Answer, ConsentOp::Withdraw];
+pub const ALL_CONSENT_OPS: &[ConsentOp] = &[ConsentOp::Answer, ConsentOp::Withdraw];
 
 /// Who gave a response and to whom, by the request's two ends (never by the author's own agency: a
 /// supervisor may write for any agency of their country): an answer, a refusal or a question back comes
@@ -344,15 +342,34 @@ pub fn given_by(kind: crate::model::ResponseKind, sides: RequestSides) -> (Party
     }
 }
 
-/// `receiver` is the agency the information was given to (the asker), `provider` the one that gave it.
+/// `asker` is the party that asked (`consent_asker`), `provider` the one that gave the information.
 /// The caller has checked that the user sees the response (`ensure_request` View on its request).
-pub fn ensure_consent(user: &SessionUser, op: ConsentOp, receiver: Party, provider: Party) -> Result<(), AppError> {
+pub fn ensure_consent(user: &SessionUser, op: ConsentOp, asker: Party, provider: Party) -> Result<(), AppError> {
     let ok = match op {
-        ConsentOp::Ask | ConsentOp::Withdraw => on_side(user, receiver.agency_id, receiver.country),
+        ConsentOp::Withdraw => on_side(user, asker.agency_id, asker.country),
         ConsentOp::Answer => on_side(user, provider.agency_id, provider.country),
     };
     if ok {
         Ok(())
+    } else {
+        Err(AppError::Forbidden)
+    }
+}
+
+/// Which party asks the provider for consent when `user` does (what `consents::ask` records as the asker).
+/// The agency the information was given to (the other end of the response's request) may ask for anything
+/// its conditions restrict. The case's owning agency reads every thread on its case, so it holds what they
+/// gave too, and may ask to use it in court, to export it or as H3 says; passing it further on is for the
+/// agency it was given to (`ensure_may_pass_on`). The provider's side never asks itself. The caller has
+/// checked that the user sees the response (`ensure_request` View on its request).
+pub fn consent_asker(user: &SessionUser, given: (Party, Party), owner: Party, purpose: ConsentPurpose) -> Result<Party, AppError> {
+    let (provider, receiver) = given;
+    if on_side(user, provider.agency_id, provider.country) {
+        Err(AppError::Forbidden)
+    } else if on_side(user, receiver.agency_id, receiver.country) {
+        Ok(receiver)
+    } else if purpose != ConsentPurpose::PassOn && on_side(user, owner.agency_id, owner.country) {
+        Ok(owner)
     } else {
         Err(AppError::Forbidden)
     }
@@ -544,10 +561,11 @@ mod tests {
         }
     }
 
-    /// An answer comes from the request's recipient; the side it was given to asks consent, the provider's
-    /// side answers; nobody else does either.
+    /// An answer comes from the request's recipient; the side it was given to asks consent (and the case's
+    /// owner, for all but passing it on), the provider's side answers; nobody else does either.
     #[test]
     fn consent_is_asked_by_the_receiver_and_answered_by_the_provider() {
+        use crate::model::ConsentPurpose::{Export, PassOn};
         use crate::model::ResponseKind;
         let (ncb, rcmp) = (Party { agency_id: 1, country: Country::India }, Party { agency_id: 10, country: Country::Canada });
         let sides = RequestSides { from: ncb, to: rcmp, owner: ncb, unsent: false };
@@ -557,10 +575,18 @@ mod tests {
         let ncb_officer = user_at(Role::Officer, Country::India, 1);
         let rcmp_officer = user_at(Role::Officer, Country::Canada, 10);
         let cbsa_officer = user_at(Role::Officer, Country::Canada, 11);
-        assert!(ensure_consent(&ncb_officer, ConsentOp::Ask, receiver, provider).is_ok());
+        assert_eq!(consent_asker(&ncb_officer, (provider, receiver), ncb, PassOn), Ok(ncb));
         assert!(ensure_consent(&ncb_officer, ConsentOp::Answer, receiver, provider).is_err());
         assert!(ensure_consent(&rcmp_officer, ConsentOp::Answer, receiver, provider).is_ok());
-        assert!(ensure_consent(&rcmp_officer, ConsentOp::Ask, receiver, provider).is_err());
+        assert!(consent_asker(&rcmp_officer, (provider, receiver), ncb, Export).is_err());
+        // A case owned by the CBI, the thread between the NCB and the RCMP: the CBI asks for itself, but
+        // does not pass on what was given to the NCB; the provider's side never asks, even as the owner.
+        let cbi = Party { agency_id: 2, country: Country::India };
+        let cbi_officer = user_at(Role::Officer, Country::India, 2);
+        assert_eq!(consent_asker(&cbi_officer, (provider, receiver), cbi, Export), Ok(cbi));
+        assert!(consent_asker(&cbi_officer, (provider, receiver), cbi, PassOn).is_err());
+        assert!(consent_asker(&cbi_officer, (provider, receiver), ncb, Export).is_err(), "not the owner, not an end");
+        assert!(consent_asker(&rcmp_officer, (provider, receiver), rcmp, Export).is_err());
         assert!(ensure_consent(&cbsa_officer, ConsentOp::Answer, receiver, provider).is_err(), "another agency of the provider's country");
         assert!(ensure_consent(&user(Role::Supervisor, Country::India), ConsentOp::Withdraw, receiver, provider).is_ok());
         assert!(ensure_consent(&user(Role::Admin, Country::Canada), ConsentOp::Answer, receiver, provider).is_err());

@@ -28,7 +28,7 @@ pub async fn request(
 
     let responses = responses(conn, "r.request_id = ?", row.id, viewer, Some(row.sides())).await?;
     let passed_on = passed_on(conn, row.id, viewer).await?;
-    let pass_on_targets = if responses.iter().any(|r| r.may_ask_consent) { pass_on_targets(conn, viewer, row).await? } else { Vec::new() };
+    let pass_on_targets = if responses.iter().any(|r| r.may_ask_pass_on) { pass_on_targets(conn, viewer, row).await? } else { Vec::new() };
     let legal_basis = match row.legal_basis_id {
         Some(id) => crate::backend::exchange::legal_bases::by_id(conn, id).await?,
         None => None,
@@ -108,7 +108,7 @@ async fn responses(
     let mut responses = Vec::new();
     for r in rows {
         let conditions = Conditions { h0: r.h0, h1: r.h1, h2: r.h2, h3: r.h3 };
-        let may_ask_consent = sides.is_some_and(|sides| may_ask_consent(viewer, sides, r.kind, &conditions));
+        let asks = sides.map(|sides| may_ask_consent(viewer, sides, r.kind, &conditions)).unwrap_or_default();
         responses.push(ResponseView {
             id: r.id,
             kind: r.kind,
@@ -122,26 +122,32 @@ async fn responses(
             attachments: attachments::for_response(conn, r.id, zone).await?,
             consents: crate::backend::exchange::consents::for_response(conn, r.id, viewer).await?,
             conditions,
-            may_ask_consent,
+            may_ask_consent: asks.0,
+            may_ask_pass_on: asks.1,
             agency_id: r.agency_id,
         });
     }
     Ok(responses)
 }
 
-/// Whether the viewer's side was given this answer under a condition it could ask to lift.
+/// Whether the viewer's side holds this answer under a condition it could ask to lift
+/// (`policy::consent_asker`), and whether it is the side that may pass it on and ask for that.
 fn may_ask_consent(
     viewer: &SessionUser,
     sides: crate::backend::exchange::policy::RequestSides,
     kind: ResponseKind,
     conditions: &Conditions,
-) -> bool {
-    use crate::backend::exchange::policy::{ensure_consent, given_by, ConsentOp};
-    if !kind.carries_information() || !(conditions.h1 || conditions.h2 || conditions.h3.is_some()) {
-        return false;
+) -> (bool, bool) {
+    use crate::backend::exchange::consents::restricts;
+    use crate::backend::exchange::policy::{consent_asker, given_by};
+    if !kind.carries_information() {
+        return (false, false);
     }
-    let (provider, receiver) = given_by(kind, sides);
-    ensure_consent(viewer, ConsentOp::Ask, receiver, provider).is_ok()
+    let given = given_by(kind, sides);
+    let asks = |purpose| consent_asker(viewer, given, sides.owner, purpose).is_ok();
+    let any = ConsentPurpose::ALL.iter().any(|p| restricts(conditions, *p) && asks(*p));
+    // The agency it was given to passes it on (its form shows with the consent form), and asks for that.
+    (any, any && asks(ConsentPurpose::PassOn))
 }
 
 /// Responses of other threads passed on with this request, with where they came from.
@@ -166,6 +172,7 @@ async fn passed_on(conn: &mut SqliteConnection, request_id: i64, viewer: &Sessio
         // Consent is the provider's business with the agency it gave to, not the third agency's.
         response.consents.clear();
         response.may_ask_consent = false;
+        response.may_ask_pass_on = false;
         // Its files came along as files of this request: listed there, under "passed on".
         response.attachments.clear();
         out.push(PassedOnView { response, passed_by: row.passed_by, passed: shown(row.passed_at, &viewer.time_zone) });
