@@ -259,6 +259,8 @@ async fn the_cases_owner_asks_for_itself_when_the_thread_is_between_two_other_pa
     let thread = ncb.ok("get_request", &[("id", &asked)]).await;
     let answer = &thread["responses"][0];
     assert_eq!((&answer["may_ask_consent"], &answer["may_ask_pass_on"]), (&serde_json::json!(true), &serde_json::json!(false)), "{answer}");
+    let theirs = cbi.ok("get_request", &[("id", &asked)]).await;
+    assert_eq!(theirs["responses"][0]["may_ask_pass_on"], true, "the CBI, it was given to, may pass it on");
     let pass_on = [("response_id", given.as_str()), ("purpose", "pass_on"), ("pass_to", "CBSA"), ("reason", "Our customs.")];
     assert_eq!(ncb.call("ask_consent", &pass_on).await.status(), 403);
     ncb.ok("ask_consent", &[("response_id", &given), ("purpose", "export"), ("reason", "The prosecutor's file.")]).await;
@@ -286,6 +288,20 @@ async fn the_cases_owner_asks_for_itself_when_the_thread_is_between_two_other_pa
         .unwrap();
     rcmp.ok("answer_consent", &[("id", &consent.to_string()), ("decision", "granted"), ("answer", "For the file only.")]).await;
     assert_eq!(ncb.get(&report).await.status(), 200, "granted to the owner");
+    // The provider's notice named the NCB; the CBI's page reads that the NCB asked, not why, and shows
+    // nothing lifted for itself.
+    let said: String = sqlx::query_scalar("SELECT agency FROM notifications WHERE kind = 'consent_asked' ORDER BY id LIMIT 1")
+        .fetch_one(&s.db.pool)
+        .await
+        .unwrap();
+    assert_eq!(said, "NCB");
+    let theirs = cbi.ok("get_request", &[("id", &asked)]).await;
+    let owner_ask = theirs["responses"][0]["consents"].as_array().unwrap().iter().find(|k| k["asked_by_agency"] == "NCB").cloned().unwrap();
+    assert_eq!((&owner_ask["reason"], &owner_ask["asked_by_my_side"]), (&serde_json::json!(""), &serde_json::json!(false)));
+    let html = cbi.get(&format!("/requests/{asked}")).await.text().await.unwrap();
+    assert!(!html.contains("Lifted by the provider"), "nothing lifted for the CBI");
+    let html = ncb.get(&format!("/requests/{asked}")).await.text().await.unwrap();
+    assert!(html.contains("Lifted by the provider"), "lifted for the NCB");
     assert_eq!(cbi.get(&report).await.status(), 409, "a grant to one holder is not one to another");
     // The owner withdraws nothing it did not ask, and the CBI may withdraw its own.
     let cbi_ask: i64 = sqlx::query_scalar("SELECT id FROM consents WHERE response_id = ? AND status = 'asked'")

@@ -70,8 +70,8 @@ pub async fn retire_legal_basis(id: i64) -> Result<(), AppError> {
 }
 
 /// Asks a response's provider for consent to use it in court (H1), pass it on to a named agency (H2), or
-/// as its other restrictions say (H3). Only the side it was given to asks; NotFound for anyone who does
-/// not see the response.
+/// as its other restrictions say (H3). The side it was given to asks, or the case's owner for all but
+/// passing it on (`policy::consent_asker`); NotFound for anyone who does not see the response.
 #[server(endpoint = "ask_consent")]
 pub async fn ask_consent(#[server(flatten)] form: ConsentForm) -> Result<(), AppError> {
     use crate::backend::exchange::cases;
@@ -107,9 +107,10 @@ pub async fn ask_consent(#[server(flatten)] form: ConsentForm) -> Result<(), App
             };
             let now = Utc::now();
             let due = consents::due(now, app.settings.consent_days);
+            let asking = cases::agency_ref(&mut tx, asker.agency_id).await?;
             let asker = consents::Asker { party: asker, user_id: actor.id() };
             let id = consents::ask(&mut tx, &info, &ask, pass_to.as_ref().map(|a| a.id), &asker, now, due).await?;
-            let details = json!({"response": info.response_id, "request": info.request_id, "purpose": ask.purpose.as_str(),
+            let details = json!({"response": info.response_id, "request": info.request_id, "purpose": ask.purpose.as_str(), "as": asking.code,
                 "pass_to": pass_to.as_ref().map(|a| a.code.clone()), "due": due.to_rfc3339()});
             audit::record(&mut tx, &actor.who, Event::new("consent.ask").on("consent", id).case(info.case_id).details(details)).await?;
             let notified = notifications::notify(
@@ -117,7 +118,7 @@ pub async fn ask_consent(#[server(flatten)] form: ConsentForm) -> Result<(), App
                 Audience::AgencyOfficers(info.provider.agency_id),
                 Some(actor.id()),
                 "consent_asked",
-                &notifications::Said { agency: &actor.user.agency_code, detail: ask.purpose.as_str(), subject: &row.subject },
+                &notifications::Said { agency: &asking.code, detail: ask.purpose.as_str(), subject: &row.subject },
                 &format!("/requests/{}#response-{}", info.request_id, info.response_id),
                 &format!("consent:{id}"),
             )

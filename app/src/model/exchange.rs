@@ -499,6 +499,8 @@ pub struct ConsentView {
     /// What the viewer may do with it now.
     pub may_answer: bool,
     pub may_withdraw: bool,
+    /// Asked by the viewer's side: what it lifts (court use, export, H3) is lifted for them.
+    pub asked_by_my_side: bool,
 }
 
 /// A response from another thread passed on with a request, with its provider and conditions.

@@ -248,11 +248,12 @@ fn ResponseItem(response: ResponseView, targets: Vec<RequestChoice>) -> impl Int
         _ => String::new(),
     };
     let may_pass_on = response.may_ask_pass_on && !targets.is_empty();
-    // What the provider's consent has lifted, and for what: "H1", "H2 → CBSA".
+    // What the provider's consent has lifted, and for what: "H1", "H2 → CBSA". A grant to another holder
+    // (the case's owner, say) lifts nothing for this side, but passing on to the agency named is lifted.
     let lifted: Vec<String> = response
         .consents
         .iter()
-        .filter(|k| k.status.lifts())
+        .filter(|k| k.status.lifts() && (k.asked_by_my_side || k.purpose == ConsentPurpose::PassOn))
         .map(|k| match (k.purpose, &k.pass_to) {
             (ConsentPurpose::Judicial, _) => "H1".to_string(),
             (ConsentPurpose::PassOn, Some(to)) => format!("H2 → {to}"),

@@ -477,8 +477,8 @@ pub struct ConsentAsk {
     reason: String,
 }
 
-/// Asks the provider of a response given to the token's agency for consent to use it in court, pass it on
-/// to a named agency, or use it as its H3 words allow. The provider has `LD_CONSENT_DAYS` (5) days to answer.
+/// Asks the provider of a response given to the token's agency (or on a case it owns: all but passing it
+/// on) for consent to use it in court, pass it on to a named agency, or use it as its H3 words allow. The provider has `LD_CONSENT_DAYS` (5) days to answer.
 #[utoipa::path(post, path = "/api/v1/responses/{id}/consents", tag = "conditions", request_body = ConsentAsk, params(("id" = i64, Path)),
     security(("token" = [])), responses((status = 204), (status = "4XX", body = Problem, content_type = "application/problem+json")))]
 async fn ask_consent(call: Call, Path(id): Path<String>, RawBody(raw): RawBody) -> Answer {

@@ -366,7 +366,8 @@ pub struct ConsentRow {
 }
 
 impl ConsentRow {
-    /// The agency that asked (the information was given to it) and the provider it asked.
+    /// The agency that asked (`policy::consent_asker`: the one the information was given to, or the case's
+    /// owner) and the provider it asked.
     pub fn asker(&self) -> Party {
         Party { agency_id: self.from_agency_id, country: self.from_country }
     }
@@ -459,6 +460,10 @@ fn view(r: ViewRow, viewer: &SessionUser, now: DateTime<Utc>) -> ConsentView {
     let provider = Party { agency_id: r.to_agency_id, country: r.to_country };
     let awaited = ConsentAwaited::holds(r.status);
     let zone = viewer.time_zone.as_str();
+    // Each asking agency's business with the provider: another holder reads that it was asked and how it
+    // was answered, not why.
+    let mine = ensure_consent(viewer, ConsentOp::Withdraw, asker, provider).is_ok();
+    let providing = ensure_consent(viewer, ConsentOp::Answer, asker, provider).is_ok();
     ConsentView {
         id: r.id,
         response_id: r.response_id,
@@ -466,7 +471,8 @@ fn view(r: ViewRow, viewer: &SessionUser, now: DateTime<Utc>) -> ConsentView {
         case_reference: r.case_reference,
         purpose: r.purpose,
         pass_to: r.pass_to,
-        reason: r.reason,
+        reason: if mine || providing { r.reason } else { String::new() },
+        asked_by_my_side: mine,
         asked_by: r.asked_by,
         asked_by_agency: r.asked_by_agency,
         provider_agency: r.provider_agency,

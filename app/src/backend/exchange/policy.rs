@@ -375,6 +375,13 @@ pub fn consent_asker(user: &SessionUser, given: (Party, Party), owner: Party, pu
     }
 }
 
+/// Whether the page offers to pass a response on (`ensure_may_pass_on` decides each pass): to the side it
+/// was given to, as before the case's owner could ask for consent, whether or not it may ask for anything.
+pub fn offers_pass_on(user: &SessionUser, given: (Party, Party)) -> bool {
+    let (_, receiver) = given;
+    on_side(user, receiver.agency_id, receiver.country)
+}
+
 /// A request information may be passed on with: its case belongs to one of its two ends, so no third owner
 /// reads what is passed on. `PassOnTarget::SQL` is the same for the list the page offers.
 pub struct PassOnTarget;
@@ -400,7 +407,7 @@ pub struct Given<'a> {
 /// to or by its provider; with a request on a case of one of its ends (`PassOnTarget`); never under
 /// TLP:RED or TLP:AMBER+STRICT to an agency other than its provider (those codes name who may hold it);
 /// and H2 holds it back from any agency but its provider until the provider consents for that agency
-/// (`lifted`, from `consents::PassOnLifted`, granted to the receiver).
+/// (`lifted`, from `consents::PassOnLifted`: only the receiver asks to pass on, `consent_asker`).
 pub fn ensure_may_pass_on(user: &SessionUser, given: &Given<'_>, target: RequestSides, lifted: bool) -> Result<(), AppError> {
     use crate::model::Tlp;
     let as_provider = on_side(user, given.provider.agency_id, given.provider.country);

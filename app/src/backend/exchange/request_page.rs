@@ -131,7 +131,7 @@ async fn responses(
 }
 
 /// Whether the viewer's side holds this answer under a condition it could ask to lift
-/// (`policy::consent_asker`), and whether it is the side that may pass it on and ask for that.
+/// (`policy::consent_asker`), and whether the page offers it to pass it on (`policy::offers_pass_on`).
 fn may_ask_consent(
     viewer: &SessionUser,
     sides: crate::backend::exchange::policy::RequestSides,
@@ -139,15 +139,14 @@ fn may_ask_consent(
     conditions: &Conditions,
 ) -> (bool, bool) {
     use crate::backend::exchange::consents::restricts;
-    use crate::backend::exchange::policy::{consent_asker, given_by};
+    use crate::backend::exchange::policy::{consent_asker, given_by, offers_pass_on};
     if !kind.carries_information() {
         return (false, false);
     }
     let given = given_by(kind, sides);
-    let asks = |purpose| consent_asker(viewer, given, sides.owner, purpose).is_ok();
-    let any = ConsentPurpose::ALL.iter().any(|p| restricts(conditions, *p) && asks(*p));
-    // The agency it was given to passes it on (its form shows with the consent form), and asks for that.
-    (any, any && asks(ConsentPurpose::PassOn))
+    let restricted = ConsentPurpose::ALL.iter().any(|p| restricts(conditions, *p));
+    let asks = ConsentPurpose::ALL.iter().any(|p| restricts(conditions, *p) && consent_asker(viewer, given, sides.owner, *p).is_ok());
+    (asks, restricted && offers_pass_on(viewer, given))
 }
 
 /// Responses of other threads passed on with this request, with where they came from.
