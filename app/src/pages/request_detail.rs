@@ -357,13 +357,17 @@ fn AskConsentForm(response: ResponseView) -> impl IntoView {
     .filter(|(on, _)| *on)
     .map(|(_, p)| (p.as_str().to_string(), p.label_in(l)))
     .collect();
+    let asks_pass_on = c.h2 && response.may_ask_pass_on;
     view! {
         <details class="ask-consent">
             <summary class="button secondary">{tr!(l, "consent-ask")}</summary>
             <ServerForm action=AskConsent::PATH done=tr!(l, "consent-asked")>
                 <input type="hidden" name="response_id" value=response.id/>
                 <SelectField form="consent" label=tr!(l, "consent-purpose") name="purpose" options=purposes/>
-                <Field form="consent" label=tr!(l, "consent-pass-to-field") name="pass_to" hint=tr!(l, "consent-pass-to-hint")/>
+                // Only where passing it on may be asked for (the case's owner asks for the rest).
+                {asks_pass_on.then(|| view! {
+                    <Field form="consent" label=tr!(l, "consent-pass-to-field") name="pass_to" hint=tr!(l, "consent-pass-to-hint")/>
+                })}
                 <TextArea form="consent" label=tr!(l, "consent-reason") name="reason" rows=3 required=true/>
                 <button type="submit" class="button primary">{tr!(l, "consent-ask-send")}</button>
             </ServerForm>
