@@ -313,6 +313,69 @@ async fn the_cases_owner_asks_for_itself_when_the_thread_is_between_two_other_pa
     cbi.ok("withdraw_consent", &[("id", &cbi_ask.to_string())]).await;
 }
 
+/// An agency an H2 answer was passed on to holds it too: its report of the case is held back until it asks
+/// the provider itself and is granted; it may not ask to pass it further on; the answer's alert links to
+/// the request it reads it on.
+#[tokio::test]
+async fn a_third_agency_given_an_answer_passed_on_asks_for_itself() {
+    let s = TestServer::start().await;
+    let mut ncb = s.signed_in("ncb.officer").await;
+    let case = support::own_case(&s, &mut ncb, "Ephedrine brokers in Hyderabad").await;
+    let asked = send(&mut ncb, &case, "RCMP", "Buyers' company records", &[]).await;
+    let mut rcmp = s.signed_in("rcmp.officer").await;
+    let given = answer_under(&s, &mut rcmp, &asked, "h2").await.to_string();
+    ncb.ok("ask_consent", &[("response_id", &given), ("purpose", "pass_on"), ("pass_to", "CBSA"), ("reason", "Customs.")]).await;
+    let consent_id = |agency: &'static str| {
+        let pool = s.db.pool.clone();
+        let given = given.clone();
+        async move {
+            sqlx::query_scalar::<_, i64>(
+                "SELECT k.id FROM consents k JOIN agencies a ON a.id = k.from_agency_id WHERE k.response_id = ? AND a.code = ? \
+                 AND k.status = 'asked'",
+            )
+            .bind(given)
+            .bind(agency)
+            .fetch_one(&pool)
+            .await
+            .unwrap()
+            .to_string()
+        }
+    };
+    rcmp.ok("answer_consent", &[("id", &consent_id("NCB").await), ("decision", "granted"), ("answer", "CBSA only.")]).await;
+    let to_cbsa = send(&mut ncb, &case, "CBSA", "Shipping manifests", &[]).await;
+    ncb.ok("pass_on_response", &[("response_id", &given), ("request_id", &to_cbsa)]).await;
+
+    let mut cbsa = s.signed_in("cbsa.officer").await;
+    let report = format!("/cases/{case}/report.pdf");
+    assert_eq!(cbsa.get(&report).await.status(), 409, "held by the answer passed on to it");
+    let thread = cbsa.ok("get_request", &[("id", &to_cbsa)]).await;
+    let passed = &thread["passed_on"][0]["response"];
+    assert_eq!((&passed["may_ask_consent"], &passed["may_ask_pass_on"]), (&serde_json::json!(true), &serde_json::json!(false)), "{passed}");
+    assert_eq!(passed["consents"], serde_json::json!([]), "the NCB's own asks are not the CBSA's to read");
+    // It may not pass it further on; it asks, withdraws, asks again, and is granted.
+    let further = [("response_id", given.as_str()), ("purpose", "pass_on"), ("pass_to", "CBI"), ("reason", "x")];
+    assert_eq!(cbsa.call("ask_consent", &further).await.status(), 403);
+    let export = [("response_id", given.as_str()), ("purpose", "export"), ("reason", "Our seizure report.")];
+    cbsa.ok("ask_consent", &export).await;
+    cbsa.ok("withdraw_consent", &[("id", &consent_id("CBSA").await)]).await;
+    cbsa.ok("ask_consent", &export).await;
+    let thread = cbsa.ok("get_request", &[("id", &to_cbsa)]).await;
+    assert_eq!(thread["passed_on"][0]["response"]["consents"][0]["asked_by_agency"], "CBSA");
+    assert_eq!(ncb.call("withdraw_consent", &[("id", &consent_id("CBSA").await)]).await.status(), 403, "not the NCB's ask");
+    let mut cbi = s.signed_in("cbi.officer").await;
+    assert_eq!(cbi.call("ask_consent", &export).await.status(), 404, "an agency that holds it nowhere");
+    rcmp.ok("answer_consent", &[("id", &consent_id("CBSA").await), ("decision", "granted"), ("answer", "For the report.")]).await;
+    assert_eq!(cbsa.get(&report).await.status(), 200, "granted to the CBSA");
+    assert_eq!(ncb.get(&report).await.status(), 409, "the NCB's own export is its own to ask");
+    let link: String = sqlx::query_scalar(
+        "SELECT n.link FROM notifications n JOIN users u ON u.id = n.user_id WHERE u.username = 'cbsa.officer' AND n.kind = 'consent_answered'",
+    )
+    .fetch_one(&s.db.pool)
+    .await
+    .unwrap();
+    assert!(link.starts_with(&format!("/requests/{to_cbsa}#")), "{link}");
+}
+
 #[tokio::test]
 async fn consent_to_export_is_asked_only_of_an_answer_under_h2() {
     let s = TestServer::start().await;

@@ -76,7 +76,7 @@ pub async fn retire_legal_basis(id: i64) -> Result<(), AppError> {
 pub async fn ask_consent(#[server(flatten)] form: ConsentForm) -> Result<(), AppError> {
     use crate::backend::exchange::cases;
     use crate::backend::exchange::consents::{self, ConsentAsk};
-    use crate::backend::exchange::policy::{self, RequestOp};
+    use crate::backend::exchange::policy;
     use crate::backend::oversight::notifications::{self, Audience};
     use crate::backend::platform::audit::{self, Event};
     use crate::backend::state;
@@ -89,8 +89,8 @@ pub async fn ask_consent(#[server(flatten)] form: ConsentForm) -> Result<(), App
             let ask = ConsentAsk::parse(&form)?;
             let mut tx = app.db.begin_write().await?;
             let (info, row, access) = consents::given(&mut tx, ask.response_id).await?.ok_or(AppError::NotFound)?;
-            policy::ensure_request(&actor.user, &access.parties, row.sides(), RequestOp::View)?;
-            let asker = policy::consent_asker(&actor.user, (info.provider, info.receiver), access.owner, ask.purpose)?;
+            let holding = consents::holding(&mut tx, &actor.user, &row, &access, info.response_id).await?;
+            let asker = policy::consent_asker(&actor.user, (info.provider, info.receiver), &holding.holders, ask.purpose)?;
             crate::backend::exchange::retention::refuse_if_purged(access.purged)?;
             if !info.kind.carries_information() || !consents::restricts(&info.conditions, ask.purpose) {
                 return Err(AppError::Conflict(tr!(crate::i18n::reader(), "err-response-does-not-carry-condition")));
@@ -153,6 +153,7 @@ pub async fn answer_consent(#[server(flatten)] form: ConsentAnswerForm) -> Resul
             policy::ensure_consent(&actor.user, ConsentOp::Answer, consent.asker(), consent.provider())?;
             crate::backend::exchange::retention::refuse_if_purged(access.purged)?;
             consents::answer(&mut tx, &consent, &answer, &actor.user).await?;
+            let reads_on = consents::asker_reads_on(&mut tx, &consent, &row, access.owner).await?;
             let details =
                 json!({"response": consent.response_id, "purpose": consent.purpose.as_str(), "decision": answer.decision.as_str()});
             audit::record(
@@ -167,7 +168,7 @@ pub async fn answer_consent(#[server(flatten)] form: ConsentAnswerForm) -> Resul
                 Some(actor.id()),
                 "consent_answered",
                 &notifications::Said { agency: &actor.user.agency_code, detail: answer.decision.as_str(), subject: &row.subject },
-                &format!("/requests/{}#response-{}", consent.request_id, consent.response_id),
+                &format!("/requests/{reads_on}#response-{}", consent.response_id),
                 &format!("consent-answer:{}", consent.id),
             )
             .await?;
@@ -182,7 +183,7 @@ pub async fn answer_consent(#[server(flatten)] form: ConsentAnswerForm) -> Resul
 #[server(endpoint = "withdraw_consent")]
 pub async fn withdraw_consent(id: i64) -> Result<(), AppError> {
     use crate::backend::exchange::consents;
-    use crate::backend::exchange::policy::{self, ConsentOp, RequestOp};
+    use crate::backend::exchange::policy::{self, ConsentOp};
     use crate::backend::exchange::requests;
     use crate::backend::platform::audit::{self, Event};
     use crate::backend::state;
@@ -193,7 +194,8 @@ pub async fn withdraw_consent(id: i64) -> Result<(), AppError> {
             let mut tx = app.db.begin_write().await?;
             let consent = consents::load(&mut tx, id).await?.ok_or(AppError::NotFound)?;
             let (row, access) = requests::load(&mut tx, consent.request_id).await?.ok_or(AppError::NotFound)?;
-            policy::ensure_request(&actor.user, &access.parties, row.sides(), RequestOp::View)?;
+            // Its asker may read it passed on only (a third agency).
+            consents::holding(&mut tx, &actor.user, &row, &access, consent.response_id).await?;
             policy::ensure_consent(&actor.user, ConsentOp::Withdraw, consent.asker(), consent.provider())?;
             crate::backend::exchange::retention::refuse_if_purged(access.purged)?;
             consents::withdraw(&mut tx, &consent).await?;

@@ -208,6 +208,68 @@ pub async fn given(conn: &mut SqliteConnection, response_id: i64) -> Result<Opti
     Ok(Some((info, request, access)))
 }
 
+/// How a user holds what a response gave: through its own thread, or through requests it was passed on with.
+pub struct Holding {
+    /// Who holds it besides the agency it was given to, as far as the user sees (`policy::consent_asker`):
+    /// the case's owner if the user sees the thread, and both ends of each request it was passed on with
+    /// that the user sees.
+    pub holders: Vec<crate::backend::exchange::policy::Party>,
+    /// The request the user reads it on: its own thread if they see it, else the first request it was
+    /// passed on with that they see.
+    pub read_on: i64,
+}
+
+/// How `user` holds the response answered on `row` (in its case `access`); NotFound if they see it nowhere.
+pub async fn holding(
+    conn: &mut SqliteConnection,
+    user: &SessionUser,
+    row: &RequestRow,
+    access: &CaseAccess,
+    response_id: i64,
+) -> Result<Holding, AppError> {
+    use crate::backend::exchange::policy::{ensure_request, RequestOp};
+    let mut holding = Holding { holders: Vec::new(), read_on: 0 };
+    if ensure_request(user, &access.parties, row.sides(), RequestOp::View).is_ok() {
+        holding.holders.push(access.owner);
+        holding.read_on = row.id;
+    }
+    let passed: Vec<i64> = sqlx::query_scalar("SELECT request_id FROM passed_on WHERE response_id = ? ORDER BY id")
+        .bind(response_id)
+        .fetch_all(&mut *conn)
+        .await?;
+    for id in passed {
+        let Some((r, a)) = crate::backend::exchange::requests::load(conn, id).await? else { continue };
+        if ensure_request(user, &a.parties, r.sides(), RequestOp::View).is_ok() {
+            holding.holders.extend([r.sides().from, r.sides().to]);
+            if holding.read_on == 0 {
+                holding.read_on = r.id;
+            }
+        }
+    }
+    if holding.read_on == 0 {
+        return Err(AppError::NotFound);
+    }
+    Ok(holding)
+}
+
+/// The request the asking agency reads a consent's answer on: the response's own thread if it is an end of it
+/// or owns its case, else the request it was passed on with (where the alert links to).
+pub async fn asker_reads_on(conn: &mut SqliteConnection, consent: &ConsentRow, row: &RequestRow, owner: Party) -> Result<i64, AppError> {
+    let asker = consent.from_agency_id;
+    if [row.from_agency_id, row.to_agency_id, owner.agency_id].contains(&asker) {
+        return Ok(row.id);
+    }
+    let passed: Option<i64> = sqlx::query_scalar(
+        "SELECT p.request_id FROM passed_on p JOIN requests r ON r.id = p.request_id \
+         WHERE p.response_id = ? AND ? IN (r.from_agency_id, r.to_agency_id) ORDER BY p.id LIMIT 1",
+    )
+    .bind(consent.response_id)
+    .bind(asker)
+    .fetch_optional(conn)
+    .await?;
+    Ok(passed.unwrap_or(row.id))
+}
+
 /// Consent asked as the form gives it.
 #[derive(Debug)]
 pub struct ConsentAsk {

@@ -358,20 +358,20 @@ pub fn ensure_consent(user: &SessionUser, op: ConsentOp, asker: Party, provider:
 
 /// Which party asks the provider for consent when `user` does (what `consents::ask` records as the asker).
 /// The agency the information was given to (the other end of the response's request) may ask for anything
-/// its conditions restrict. The case's owning agency reads every thread on its case, so it holds what they
-/// gave too, and may ask to use it in court, to export it or as H3 says; passing it further on is for the
-/// agency it was given to (`ensure_may_pass_on`). The provider's side never asks itself. The caller has
-/// checked that the user sees the response (`ensure_request` View on its request).
-pub fn consent_asker(user: &SessionUser, given: (Party, Party), owner: Party, purpose: ConsentPurpose) -> Result<Party, AppError> {
+/// its conditions restrict. Others hold it too (`holders`, from `consents::holding`): the case's owning
+/// agency, which reads every thread on its case, and an agency it was passed on to (an end of the request
+/// it came with). They may ask to use it in court, to export it or as H3 says; passing it further on is for
+/// the agency it was given to (`ensure_may_pass_on`). The provider's side never asks itself.
+pub fn consent_asker(user: &SessionUser, given: (Party, Party), holders: &[Party], purpose: ConsentPurpose) -> Result<Party, AppError> {
     let (provider, receiver) = given;
     if on_side(user, provider.agency_id, provider.country) {
         Err(AppError::Forbidden)
     } else if on_side(user, receiver.agency_id, receiver.country) {
         Ok(receiver)
-    } else if purpose != ConsentPurpose::PassOn && on_side(user, owner.agency_id, owner.country) {
-        Ok(owner)
-    } else {
+    } else if purpose == ConsentPurpose::PassOn {
         Err(AppError::Forbidden)
+    } else {
+        holders.iter().find(|h| on_side(user, h.agency_id, h.country)).copied().ok_or(AppError::Forbidden)
     }
 }
 
@@ -582,18 +582,21 @@ mod tests {
         let ncb_officer = user_at(Role::Officer, Country::India, 1);
         let rcmp_officer = user_at(Role::Officer, Country::Canada, 10);
         let cbsa_officer = user_at(Role::Officer, Country::Canada, 11);
-        assert_eq!(consent_asker(&ncb_officer, (provider, receiver), ncb, PassOn), Ok(ncb));
+        assert_eq!(consent_asker(&ncb_officer, (provider, receiver), &[ncb], PassOn), Ok(ncb));
         assert!(ensure_consent(&ncb_officer, ConsentOp::Answer, receiver, provider).is_err());
         assert!(ensure_consent(&rcmp_officer, ConsentOp::Answer, receiver, provider).is_ok());
-        assert!(consent_asker(&rcmp_officer, (provider, receiver), ncb, Export).is_err());
+        assert!(consent_asker(&rcmp_officer, (provider, receiver), &[ncb], Export).is_err());
         // A case owned by the CBI, the thread between the NCB and the RCMP: the CBI asks for itself, but
         // does not pass on what was given to the NCB; the provider's side never asks, even as the owner.
         let cbi = Party { agency_id: 2, country: Country::India };
         let cbi_officer = user_at(Role::Officer, Country::India, 2);
-        assert_eq!(consent_asker(&cbi_officer, (provider, receiver), cbi, Export), Ok(cbi));
-        assert!(consent_asker(&cbi_officer, (provider, receiver), cbi, PassOn).is_err());
-        assert!(consent_asker(&cbi_officer, (provider, receiver), ncb, Export).is_err(), "not the owner, not an end");
-        assert!(consent_asker(&rcmp_officer, (provider, receiver), rcmp, Export).is_err());
+        assert_eq!(consent_asker(&cbi_officer, (provider, receiver), &[cbi], Export), Ok(cbi));
+        assert!(consent_asker(&cbi_officer, (provider, receiver), &[cbi], PassOn).is_err());
+        assert!(consent_asker(&cbi_officer, (provider, receiver), &[ncb], Export).is_err(), "not the owner, not an end");
+        assert!(consent_asker(&rcmp_officer, (provider, receiver), &[rcmp], Export).is_err());
+        // The CBSA, given it passed on with a request between the NCB and the CBSA, asks for itself.
+        let cbsa = Party { agency_id: 11, country: Country::Canada };
+        assert_eq!(consent_asker(&cbsa_officer, (provider, receiver), &[ncb, cbsa], Export), Ok(cbsa));
         assert!(ensure_consent(&cbsa_officer, ConsentOp::Answer, receiver, provider).is_err(), "another agency of the provider's country");
         assert!(ensure_consent(&user(Role::Supervisor, Country::India), ConsentOp::Withdraw, receiver, provider).is_ok());
         assert!(ensure_consent(&user(Role::Admin, Country::Canada), ConsentOp::Answer, receiver, provider).is_err());

@@ -27,7 +27,7 @@ pub async fn request(
     let case_title: String = sqlx::query_scalar("SELECT title FROM cases WHERE id = ?").bind(row.case_id).fetch_one(&mut *conn).await?;
 
     let responses = responses(conn, "r.request_id = ?", row.id, viewer, Some(row.sides())).await?;
-    let passed_on = passed_on(conn, row.id, viewer).await?;
+    let passed_on = passed_on(conn, row, viewer).await?;
     let pass_on_targets = if responses.iter().any(|r| r.may_ask_pass_on) { pass_on_targets(conn, viewer, row).await? } else { Vec::new() };
     let legal_basis = match row.legal_basis_id {
         Some(id) => crate::backend::exchange::legal_bases::by_id(conn, id).await?,
@@ -145,12 +145,13 @@ fn may_ask_consent(
     }
     let given = given_by(kind, sides);
     let restricted = ConsentPurpose::ALL.iter().any(|p| restricts(conditions, *p));
-    let asks = ConsentPurpose::ALL.iter().any(|p| restricts(conditions, *p) && consent_asker(viewer, given, sides.owner, *p).is_ok());
+    let asks = ConsentPurpose::ALL.iter().any(|p| restricts(conditions, *p) && consent_asker(viewer, given, &[sides.owner], *p).is_ok());
     (asks, restricted && offers_pass_on(viewer, given))
 }
 
-/// Responses of other threads passed on with this request, with where they came from.
-async fn passed_on(conn: &mut SqliteConnection, request_id: i64, viewer: &SessionUser) -> Result<Vec<PassedOnView>, AppError> {
+/// Responses of other threads passed on with this request (`row`), with where they came from.
+async fn passed_on(conn: &mut SqliteConnection, row: &RequestRow, viewer: &SessionUser) -> Result<Vec<PassedOnView>, AppError> {
+    let (request_id, sides) = (row.id, row.sides());
     #[derive(sqlx::FromRow)]
     struct Row {
         response_id: i64,
@@ -168,15 +169,36 @@ async fn passed_on(conn: &mut SqliteConnection, request_id: i64, viewer: &Sessio
     for row in rows {
         let mut found = responses(conn, "r.id = ?", row.response_id, viewer, None).await?;
         let Some(mut response) = found.pop() else { continue };
-        // Consent is the provider's business with the agency it gave to, not the third agency's.
-        response.consents.clear();
-        response.may_ask_consent = false;
+        // A third agency asks for itself (court use, export, H3), as an end of this request; the agency it
+        // was given to asks on its own thread. Each reads only its own asks here.
+        response.may_ask_consent = third_may_ask(conn, viewer, &response, [sides.from, sides.to]).await?;
+        response.consents.retain(|k| k.asked_by_my_side);
         response.may_ask_pass_on = false;
         // Its files came along as files of this request: listed there, under "passed on".
         response.attachments.clear();
         out.push(PassedOnView { response, passed_by: row.passed_by, passed: shown(row.passed_at, &viewer.time_zone) });
     }
     Ok(out)
+}
+
+/// Whether the viewer holds a response passed on with a request whose ends are `ends` as a third agency
+/// that may ask its provider for consent (`policy::consent_asker`, as neither its provider nor its receiver).
+async fn third_may_ask(
+    conn: &mut SqliteConnection,
+    viewer: &SessionUser,
+    response: &ResponseView,
+    ends: [crate::backend::exchange::policy::Party; 2],
+) -> Result<bool, AppError> {
+    use crate::backend::exchange::consents::restricts;
+    use crate::backend::exchange::policy::consent_asker;
+    if !response.kind.carries_information() {
+        return Ok(false);
+    }
+    let Some((info, _, _)) = crate::backend::exchange::consents::given(conn, response.id).await? else { return Ok(false) };
+    let given = (info.provider, info.receiver);
+    Ok(ConsentPurpose::ALL
+        .iter()
+        .any(|p| restricts(&response.conditions, *p) && consent_asker(viewer, given, &ends, *p).is_ok_and(|asker| asker != info.receiver)))
 }
 
 /// The viewer's side's requests still being worked, on cases of one of their two ends, that a response may
