@@ -360,7 +360,12 @@ async fn a_third_agency_given_an_answer_passed_on_asks_for_itself() {
     cbsa.ok("withdraw_consent", &[("id", &consent_id("CBSA").await)]).await;
     cbsa.ok("ask_consent", &export).await;
     let thread = cbsa.ok("get_request", &[("id", &to_cbsa)]).await;
-    assert_eq!(thread["passed_on"][0]["response"]["consents"][0]["asked_by_agency"], "CBSA");
+    let own = &thread["passed_on"][0]["response"]["consents"][0];
+    assert_eq!(own["asked_by_agency"], "CBSA");
+    assert_eq!((own["request_id"].to_string(), &own["case_reference"]), (to_cbsa.clone(), &serde_json::json!("")), "{own}");
+    // Another agency's ask on it: not found for the CBSA, as if there were none.
+    ncb.ok("ask_consent", &[("response_id", &given), ("purpose", "export"), ("reason", "Our file.")]).await;
+    assert_eq!(cbsa.call("withdraw_consent", &[("id", &consent_id("NCB").await)]).await.status(), 404);
     assert_eq!(ncb.call("withdraw_consent", &[("id", &consent_id("CBSA").await)]).await.status(), 403, "not the NCB's ask");
     let mut cbi = s.signed_in("cbi.officer").await;
     assert_eq!(cbi.call("ask_consent", &export).await.status(), 404, "an agency that holds it nowhere");
@@ -374,6 +379,13 @@ async fn a_third_agency_given_an_answer_passed_on_asks_for_itself() {
     .await
     .unwrap();
     assert!(link.starts_with(&format!("/requests/{to_cbsa}#")), "{link}");
+    let subject: String = sqlx::query_scalar(
+        "SELECT n.subject FROM notifications n JOIN users u ON u.id = n.user_id WHERE u.username = 'cbsa.officer' AND n.kind = 'consent_answered'",
+    )
+    .fetch_one(&s.db.pool)
+    .await
+    .unwrap();
+    assert_eq!(subject, "Shipping manifests", "the request it reads it on, not the thread it came from");
 }
 
 #[tokio::test]

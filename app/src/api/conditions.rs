@@ -153,7 +153,11 @@ pub async fn answer_consent(#[server(flatten)] form: ConsentAnswerForm) -> Resul
             policy::ensure_consent(&actor.user, ConsentOp::Answer, consent.asker(), consent.provider())?;
             crate::backend::exchange::retention::refuse_if_purged(access.purged)?;
             consents::answer(&mut tx, &consent, &answer, &actor.user).await?;
-            let reads_on = consents::asker_reads_on(&mut tx, &consent, &row, access.owner).await?;
+            // The asker's alert names the request it reads the answer on, never a thread it does not see.
+            let (link, subject) = match consents::asker_reads_on(&mut tx, &consent, &row, access.owner).await? {
+                Some((id, subject)) => (format!("/requests/{id}#response-{}", consent.response_id), subject),
+                None => ("/notifications".to_string(), String::new()),
+            };
             let details =
                 json!({"response": consent.response_id, "purpose": consent.purpose.as_str(), "decision": answer.decision.as_str()});
             audit::record(
@@ -167,8 +171,8 @@ pub async fn answer_consent(#[server(flatten)] form: ConsentAnswerForm) -> Resul
                 Audience::AgencyOfficers(consent.from_agency_id),
                 Some(actor.id()),
                 "consent_answered",
-                &notifications::Said { agency: &actor.user.agency_code, detail: answer.decision.as_str(), subject: &row.subject },
-                &format!("/requests/{reads_on}#response-{}", consent.response_id),
+                &notifications::Said { agency: &actor.user.agency_code, detail: answer.decision.as_str(), subject: &subject },
+                &link,
                 &format!("consent-answer:{}", consent.id),
             )
             .await?;
@@ -194,9 +198,15 @@ pub async fn withdraw_consent(id: i64) -> Result<(), AppError> {
             let mut tx = app.db.begin_write().await?;
             let consent = consents::load(&mut tx, id).await?.ok_or(AppError::NotFound)?;
             let (row, access) = requests::load(&mut tx, consent.request_id).await?.ok_or(AppError::NotFound)?;
-            // Its asker may read it passed on only (a third agency).
-            consents::holding(&mut tx, &actor.user, &row, &access, consent.response_id).await?;
-            policy::ensure_consent(&actor.user, ConsentOp::Withdraw, consent.asker(), consent.provider())?;
+            // Its asker may read it passed on only (a third agency), and learns of no other agency's asks.
+            let holding = consents::holding(&mut tx, &actor.user, &row, &access, consent.response_id).await?;
+            policy::ensure_consent(&actor.user, ConsentOp::Withdraw, consent.asker(), consent.provider()).map_err(|e| {
+                if holding.sees_thread {
+                    e
+                } else {
+                    AppError::NotFound
+                }
+            })?;
             crate::backend::exchange::retention::refuse_if_purged(access.purged)?;
             consents::withdraw(&mut tx, &consent).await?;
             audit::record(&mut tx, &actor.who, Event::new("consent.withdraw").on("consent", id).case(consent.case_id)).await?;

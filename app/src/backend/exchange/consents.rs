@@ -211,15 +211,20 @@ pub async fn given(conn: &mut SqliteConnection, response_id: i64) -> Result<Opti
 /// How a user holds what a response gave: through its own thread, or through requests it was passed on with.
 pub struct Holding {
     /// Who holds it besides the agency it was given to, as far as the user sees (`policy::consent_asker`):
-    /// the case's owner if the user sees the thread, and both ends of each request it was passed on with
-    /// that the user sees.
+    /// the case's owner if the user sees the thread; else the recipients of the requests it was passed on
+    /// with that the user sees.
     pub holders: Vec<crate::backend::exchange::policy::Party>,
-    /// The request the user reads it on: its own thread if they see it, else the first request it was
-    /// passed on with that they see.
-    pub read_on: i64,
+    /// Whether the user sees the response's own thread (else they read it passed on only).
+    pub sees_thread: bool,
 }
 
+/// The most requests a response's passing on is read through for one user: those sent to the user's side.
+const PASSED_ON_READ: i64 = 20;
+
 /// How `user` holds the response answered on `row` (in its case `access`); NotFound if they see it nowhere.
+/// Whoever sees the thread holds it as an end or as the case's owner, so the requests it was passed on
+/// with are read only for the others: the sent ones whose recipient is on the user's side (their sending
+/// end is the receiver or the provider, `policy::ensure_may_pass_on`).
 pub async fn holding(
     conn: &mut SqliteConnection,
     user: &SessionUser,
@@ -227,47 +232,53 @@ pub async fn holding(
     access: &CaseAccess,
     response_id: i64,
 ) -> Result<Holding, AppError> {
-    use crate::backend::exchange::policy::{ensure_request, RequestOp};
-    let mut holding = Holding { holders: Vec::new(), read_on: 0 };
+    use crate::backend::exchange::policy::{ensure_request, push_on_side, RequestOp};
     if ensure_request(user, &access.parties, row.sides(), RequestOp::View).is_ok() {
-        holding.holders.push(access.owner);
-        holding.read_on = row.id;
+        return Ok(Holding { holders: vec![access.owner], sees_thread: true });
     }
-    let passed: Vec<i64> = sqlx::query_scalar("SELECT request_id FROM passed_on WHERE response_id = ? ORDER BY id")
-        .bind(response_id)
-        .fetch_all(&mut *conn)
-        .await?;
+    let mut q = sqlx::QueryBuilder::new(
+        "SELECT p.request_id FROM passed_on p JOIN requests r ON r.id = p.request_id JOIN agencies ta ON ta.id = r.to_agency_id \
+         WHERE p.response_id = ",
+    );
+    q.push_bind(response_id).push(" AND ").push(crate::backend::exchange::rules::HasBeenSent::SQL).push(" AND ");
+    push_on_side(&mut q, user, "r.to_agency_id", "ta.country");
+    q.push(" ORDER BY p.id LIMIT ").push_bind(PASSED_ON_READ);
+    let passed: Vec<i64> = q.build_query_scalar().fetch_all(&mut *conn).await?;
+    let mut holders = Vec::new();
     for id in passed {
         let Some((r, a)) = crate::backend::exchange::requests::load(conn, id).await? else { continue };
         if ensure_request(user, &a.parties, r.sides(), RequestOp::View).is_ok() {
-            holding.holders.extend([r.sides().from, r.sides().to]);
-            if holding.read_on == 0 {
-                holding.read_on = r.id;
-            }
+            holders.push(r.sides().to);
         }
     }
-    if holding.read_on == 0 {
+    if holders.is_empty() {
         return Err(AppError::NotFound);
     }
-    Ok(holding)
+    Ok(Holding { holders, sees_thread: false })
 }
 
-/// The request the asking agency reads a consent's answer on: the response's own thread if it is an end of it
-/// or owns its case, else the request it was passed on with (where the alert links to).
-pub async fn asker_reads_on(conn: &mut SqliteConnection, consent: &ConsentRow, row: &RequestRow, owner: Party) -> Result<i64, AppError> {
+/// The request the asking agency reads a consent's answer on, and its subject (what its alert names): the
+/// response's own thread if it is an end of it or owns its case, else the first sent request it was passed
+/// on to it with. None when it holds it through neither any more (its alert then names no request).
+pub async fn asker_reads_on(
+    conn: &mut SqliteConnection,
+    consent: &ConsentRow,
+    row: &RequestRow,
+    owner: Party,
+) -> Result<Option<(i64, String)>, AppError> {
     let asker = consent.from_agency_id;
     if [row.from_agency_id, row.to_agency_id, owner.agency_id].contains(&asker) {
-        return Ok(row.id);
+        return Ok(Some((row.id, row.subject.clone())));
     }
-    let passed: Option<i64> = sqlx::query_scalar(
-        "SELECT p.request_id FROM passed_on p JOIN requests r ON r.id = p.request_id \
-         WHERE p.response_id = ? AND ? IN (r.from_agency_id, r.to_agency_id) ORDER BY p.id LIMIT 1",
-    )
+    Ok(sqlx::query_as(&format!(
+        "SELECT r.id, r.subject FROM passed_on p JOIN requests r ON r.id = p.request_id \
+         WHERE p.response_id = ? AND r.to_agency_id = ? AND {} ORDER BY p.id LIMIT 1",
+        crate::backend::exchange::rules::HasBeenSent::SQL
+    ))
     .bind(consent.response_id)
     .bind(asker)
     .fetch_optional(conn)
-    .await?;
-    Ok(passed.unwrap_or(row.id))
+    .await?)
 }
 
 /// Consent asked as the form gives it.

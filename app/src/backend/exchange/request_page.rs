@@ -173,6 +173,11 @@ async fn passed_on(conn: &mut SqliteConnection, row: &RequestRow, viewer: &Sessi
         // was given to asks on its own thread. Each reads only its own asks here.
         response.may_ask_consent = third_may_ask(conn, viewer, &response, [sides.from, sides.to]).await?;
         response.consents.retain(|k| k.asked_by_my_side);
+        // Read here, they name this request, not the thread (or case) they came from.
+        for k in &mut response.consents {
+            k.request_id = request_id;
+            k.case_reference.clear();
+        }
         response.may_ask_pass_on = false;
         // Its files came along as files of this request: listed there, under "passed on".
         response.attachments.clear();
