@@ -505,6 +505,11 @@ async fn the_same_consent_is_asked_at_most_three_times_a_day() {
     let text = fourth.text().await.unwrap();
     assert!(text.contains("demandé 3 fois de votre côté"), "{text}");
     assert_eq!(alerts().await - before, sent, "the refused ask alerted nobody");
+    let refused: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM audit_events WHERE action = 'consent.ask' AND outcome = 'denied'")
+        .fetch_one(&s.db.pool)
+        .await
+        .unwrap();
+    assert_eq!(refused, 1, "the refused ask is in the audit trail");
     let open: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM consents WHERE response_id = ? AND status = 'asked'")
         .bind(&given)
         .fetch_one(&s.db.pool)

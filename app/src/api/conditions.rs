@@ -109,7 +109,18 @@ pub async fn ask_consent(#[server(flatten)] form: ConsentForm) -> Result<(), App
             let due = consents::due(now, app.settings.consent_days);
             let asking = cases::agency_ref(&mut tx, asker.agency_id).await?;
             let asker = consents::Asker { party: asker, user_id: actor.id() };
-            let id = consents::ask(&mut tx, &info, &ask, pass_to.as_ref().map(|a| a.id), &asker, now, due).await?;
+            let id = match consents::ask(&mut tx, &info, &ask, pass_to.as_ref().map(|a| a.id), &asker, now, due).await {
+                Ok(id) => id,
+                // Asked already, granted already, or asked too often: refused by a rule, and audited as such
+                // (after the write transaction ends: the refusal is recorded on its own).
+                Err(e @ AppError::Conflict(_)) => {
+                    drop(tx);
+                    let event = Event::new("consent.ask").on("response", info.response_id).case(info.case_id);
+                    audit::record_refusal(&app.db, &actor.who, event.details(json!({"purpose": ask.purpose.as_str()}))).await?;
+                    return Err(e);
+                }
+                Err(e) => return Err(e),
+            };
             let details = json!({"response": info.response_id, "request": info.request_id, "purpose": ask.purpose.as_str(), "as": asking.code,
                 "pass_to": pass_to.as_ref().map(|a| a.code.clone()), "due": due.to_rfc3339()});
             audit::record(&mut tx, &actor.who, Event::new("consent.ask").on("consent", id).case(info.case_id).details(details)).await?;
