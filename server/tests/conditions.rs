@@ -129,6 +129,25 @@ async fn an_h2_answer_reaches_a_third_agency_only_once_its_provider_consents() {
 }
 
 /// `asked` answered finally by `by`, under the one condition `condition` (`h1`, `h2`…): the answer's id.
+/// The NCB's case with its request to the RCMP, answered under `condition` (`h1`, `h2`…).
+struct Answered {
+    s: TestServer,
+    ncb: Client,
+    rcmp: Client,
+    case: String,
+    given: String,
+}
+
+async fn answered_under(condition: &str) -> Answered {
+    let s = TestServer::start().await;
+    let mut ncb = s.signed_in("ncb.officer").await;
+    let case = support::own_case(&s, &mut ncb, "Ephedrine brokers in Hyderabad").await;
+    let asked = send(&mut ncb, &case, "RCMP", "Buyers' company records", &[]).await;
+    let mut rcmp = s.signed_in("rcmp.officer").await;
+    let given = answer_under(&s, &mut rcmp, &asked, condition).await.to_string();
+    Answered { s, ncb, rcmp, case, given }
+}
+
 async fn answer_under(s: &TestServer, by: &mut Client, asked: &str, condition: &str) -> i64 {
     let answer = [
         ("id", asked),
@@ -318,12 +337,7 @@ async fn the_cases_owner_asks_for_itself_when_the_thread_is_between_two_other_pa
 /// the request it reads it on.
 #[tokio::test]
 async fn a_third_agency_given_an_answer_passed_on_asks_for_itself() {
-    let s = TestServer::start().await;
-    let mut ncb = s.signed_in("ncb.officer").await;
-    let case = support::own_case(&s, &mut ncb, "Ephedrine brokers in Hyderabad").await;
-    let asked = send(&mut ncb, &case, "RCMP", "Buyers' company records", &[]).await;
-    let mut rcmp = s.signed_in("rcmp.officer").await;
-    let given = answer_under(&s, &mut rcmp, &asked, "h2").await.to_string();
+    let Answered { s, mut ncb, mut rcmp, case, given } = answered_under("h2").await;
     ncb.ok("ask_consent", &[("response_id", &given), ("purpose", "pass_on"), ("pass_to", "CBSA"), ("reason", "Customs.")]).await;
     let consent_id = |agency: &'static str| {
         let pool = s.db.pool.clone();
@@ -390,13 +404,8 @@ async fn a_third_agency_given_an_answer_passed_on_asks_for_itself() {
 
 #[tokio::test]
 async fn consent_to_export_is_asked_only_of_an_answer_under_h2() {
-    let s = TestServer::start().await;
-    let mut ncb = s.signed_in("ncb.officer").await;
-    let case = support::own_case(&s, &mut ncb, "Ephedrine brokers in Hyderabad").await;
-    let asked = send(&mut ncb, &case, "RCMP", "Buyers' company records", &[]).await;
-    let mut rcmp = s.signed_in("rcmp.officer").await;
-    let given = answer_under(&s, &mut rcmp, &asked, "h1").await;
-    let refused = ncb.call("ask_consent", &[("response_id", &given.to_string()), ("purpose", "export"), ("reason", "Briefing.")]).await;
+    let Answered { s: _s, mut ncb, case, given, .. } = answered_under("h1").await;
+    let refused = ncb.call("ask_consent", &[("response_id", &given), ("purpose", "export"), ("reason", "Briefing.")]).await;
     assert!(refused.status().is_client_error(), "{}", refused.status());
     assert_eq!(ncb.get(&format!("/cases/{case}/report.pdf")).await.status(), 200, "H1 alone does not hold a report back");
 }
@@ -474,12 +483,7 @@ async fn an_h2_indicator_leaves_only_by_its_providers_exports() {
 /// stopped after the third ask of a day (`AskLimit`; its per-agency cap is unit-tested beside it).
 #[tokio::test]
 async fn the_same_consent_is_asked_at_most_three_times_a_day() {
-    let s = TestServer::start().await;
-    let mut ncb = s.signed_in("ncb.officer").await;
-    let case = support::own_case(&s, &mut ncb, "Ephedrine brokers in Hyderabad").await;
-    let asked = send(&mut ncb, &case, "RCMP", "Buyers' company records", &[]).await;
-    let mut rcmp = s.signed_in("rcmp.officer").await;
-    let given = answer_under(&s, &mut rcmp, &asked, "h1").await.to_string();
+    let Answered { s, mut ncb, given, .. } = answered_under("h1").await;
     let alerts = || async {
         let n: i64 =
             sqlx::query_scalar("SELECT COUNT(*) FROM notifications WHERE kind = 'consent_asked'").fetch_one(&s.db.pool).await.unwrap();

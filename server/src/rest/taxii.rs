@@ -349,22 +349,26 @@ async fn objects(call: Call, Path(id): Path<String>) -> Answer {
     Ok(with_dates(taxii(StatusCode::OK, body), &page))
 }
 
-/// One object by its id (TAXII 5.5): 404 when the caller may not see it, as for one that does not exist.
-async fn object(call: Call, Path((id, object)): Path<(String, String)>) -> Answer {
-    let page = read_page(&call, &id, Some(&object)).await?;
+/// The page of one object named by its URL: 404 when the caller may not see it, as for one that does not
+/// exist.
+async fn read_object(call: &Call, id: &str, object: &str) -> Result<taxii::Page, TaxiiError> {
+    let page = read_page(call, id, Some(object)).await?;
     if page.objects.is_empty() {
         return Err(not_found());
     }
+    Ok(page)
+}
+
+/// One object by its id (TAXII 5.5).
+async fn object(call: Call, Path((id, object)): Path<(String, String)>) -> Answer {
+    let page = read_object(&call, &id, &object).await?;
     let body = envelope(&page, ("objects", page.objects.iter().map(|o| o.object.clone()).collect()));
     Ok(with_dates(taxii(StatusCode::OK, body), &page))
 }
 
 /// An object's versions (TAXII 5.7): one each here, as nothing in the feed is ever modified in place.
 async fn versions(call: Call, Path((id, object)): Path<(String, String)>) -> Answer {
-    let page = read_page(&call, &id, Some(&object)).await?;
-    if page.objects.is_empty() {
-        return Err(not_found());
-    }
+    let page = read_object(&call, &id, &object).await?;
     let versions: Vec<&Value> = page.objects.iter().map(|o| stix::version(&o.object)).collect();
     Ok(with_dates(taxii(StatusCode::OK, json!({ "more": false, "versions": versions })), &page))
 }
