@@ -252,21 +252,7 @@ async fn an_h2_answer_holds_the_case_report_back_from_the_side_it_was_given_to_u
 async fn the_cases_owner_asks_for_itself_when_the_thread_is_between_two_other_parties() {
     let s = TestServer::start().await;
     let mut ncb = s.signed_in("ncb.officer").await;
-    let me = support::user_id(&s.db, "ncb.officer").await.to_string();
-    let case = ncb
-        .ok(
-            "create_case",
-            &[
-                ("title", "Ephedrine brokers in Hyderabad"),
-                ("category", "drug_precursors"),
-                ("priority", "normal"),
-                ("tlp", "amber"),
-                ("lead", &me),
-                ("parties", "CBI, RCMP"),
-            ],
-        )
-        .await["id"]
-        .to_string();
+    let case = support::case_with_parties(&s, &mut ncb, "Ephedrine brokers in Hyderabad", "CBI, RCMP").await;
     let mut cbi = s.signed_in("cbi.officer").await;
     let asked = send(&mut cbi, &case, "RCMP", "Directors of the broker", &[]).await;
     let mut rcmp = s.signed_in("rcmp.officer").await;

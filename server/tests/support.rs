@@ -197,6 +197,11 @@ pub async fn user_id(db: &Db, username: &str) -> i64 {
 
 /// A plain case opened and led by the signed-in `client`, party to no other agency; its id.
 pub async fn own_case(s: &TestServer, client: &mut Client, title: &str) -> String {
+    case_with_parties(s, client, title, "").await
+}
+
+/// A case of the signed-in officer's agency, with `parties` (agency codes) party to it; its id.
+pub async fn case_with_parties(s: &TestServer, client: &mut Client, title: &str, parties: &str) -> String {
     let me = user_id(&s.db, client.whoami().await.unwrap().as_str()).await.to_string();
     let c = client
         .ok(
@@ -208,7 +213,7 @@ pub async fn own_case(s: &TestServer, client: &mut Client, title: &str) -> Strin
                 ("priority", "normal"),
                 ("tlp", "amber"),
                 ("lead", &me),
-                ("parties", ""),
+                ("parties", parties),
                 ("links", ""),
             ],
         )
